@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUndefined, schema.optional());
+
+const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    /** Address people use to reach the portal (links in mails); defaults to http://HOST:PORT. */
+    PUBLIC_URL: optional(z.url()),
+    /** PostgreSQL (production). Unset: embedded PGlite in DATA_DIR. */
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, 'deve iniziare con postgres:// o postgresql://'),
+    ),
+    DATA_DIR: z.string().min(1).default('./data'),
+    /** KurrentDB as the event store (read models stay in PostgreSQL/PGlite). */
+    KURRENTDB_URL: optional(z.string().regex(/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//)),
+    /** Signs cookies; required in production, generated and kept in DATA_DIR otherwise. */
+    COOKIE_SECRET: optional(z.string().min(32, 'almeno 32 caratteri')),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && !config.COOKIE_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['COOKIE_SECRET'], message: 'obbligatorio in produzione' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the environment once at start-up and fails fast, naming every wrong variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Configurazione non valida:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,67 @@
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Schema } from './schema.js';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/** One database, whichever engine: kysely for queries, `listen` for LISTEN/NOTIFY wake-ups. */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Schema>;
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export async function openPostgres(
+  url: string,
+  options: { poolSize?: number } = {},
+): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next checkout.
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  await db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
+  return {
+    kind: 'postgres',
+    db,
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      client.on('error', () => {
+        // Wake-ups are an optimisation: the projection runner also polls.
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.end().catch(() => undefined);
+      };
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** PGlite: real PostgreSQL in-process. `dataDir` is a folder, or 'memory://' for tests. */
+export async function openPglite(dataDir: string): Promise<Database> {
+  const pglite = await PGlite.create(dataDir);
+  // One connection: node-postgres' pool hands it out to one query or transaction at a time.
+  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'pglite',
+    db,
+    async listen(channel, onNotify) {
+      return pglite.listen(channel, () => onNotify());
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

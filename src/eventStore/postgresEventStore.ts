@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import {
+  DuplicateEventIdError,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type JsonObject,
+  type NewEvent,
+  type RecordedEvent,
+} from './eventStore.js';
+import { startOfLog } from './globalPosition.js';
+import { eventDigest } from './hashChain.js';
+
+const expectedVersionCode = (expected: ExpectedVersion): number => {
+  switch (expected) {
+    case 'any':
+      return -1;
+    case 'no-stream':
+      return -2;
+    case 'stream-exists':
+      return -3;
+    default:
+      if (!Number.isInteger(expected) || expected < 0) {
+        throw new RangeError(`Invalid expected version: ${expected}`);
+      }
+      return expected;
+  }
+};
+
+interface EventRow {
+  position: string;
+  tx_id: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+  hash: Buffer;
+}
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  streamId: row.stream_id,
+  version: row.version,
+  position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+  type: row.type,
+  data: row.data,
+  metadata: row.metadata,
+  hash: row.hash.toString('hex'),
+});
+
+/**
+ * The event store on PostgreSQL or PGlite. Optimistic concurrency, idempotency and the hash chain
+ * are enforced by the append_to_stream function (migrations/0001_event_store.ts).
+ */
+export function createPostgresEventStore(
+  database: Database,
+  options: { now?: () => Date } = {},
+): EventStore {
+  const { db } = database;
+  const now = options.now ?? (() => new Date());
+  const columns = sql.raw(
+    'position::text as position, tx_id::text as tx_id, stream_id, version, type, data, metadata, hash',
+  );
+
+  return {
+    async appendToStream(streamId, events, { expectedVersion = 'any' } = {}) {
+      if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
+      const recordedAt = now().toISOString();
+      const payload = events.map((event: NewEvent) => {
+        const data = JSON.parse(JSON.stringify(event.data)) as JsonObject;
+        const metadata = JSON.parse(
+          JSON.stringify({ ...event.metadata, recordedAt }),
+        ) as EventMetadata;
+        return {
+          eventId: metadata.eventId,
+          type: event.type,
+          data,
+          metadata,
+          digest: eventDigest(event.type, data, metadata),
+        };
+      });
+      const { rows } = await sql<{
+        outcome: 'appended' | 'duplicate' | 'duplicate-elsewhere' | 'conflict';
+        stream_version: number;
+        tx_id: string | null;
+        last_position: string | null;
+      }>`select * from append_to_stream(${streamId}, ${expectedVersionCode(expectedVersion)}, ${JSON.stringify(payload)}::jsonb)`.execute(
+        db,
+      );
+      const row = rows[0];
+      if (!row) throw new Error('append_to_stream returned nothing');
+      if (row.outcome === 'conflict') {
+        throw new WrongExpectedVersionError(streamId, expectedVersion, row.stream_version);
+      }
+      if (row.outcome === 'duplicate-elsewhere') {
+        throw new DuplicateEventIdError(
+          streamId,
+          payload.map((event) => event.eventId),
+        );
+      }
+      return {
+        nextExpectedVersion: row.stream_version,
+        position: { commit: BigInt(row.tx_id ?? 0), prepare: BigInt(row.last_position ?? 0) },
+      } satisfies AppendResult;
+    },
+
+    async readStream(streamId, { fromVersion = 1, toVersion } = {}) {
+      const head = await db
+        .selectFrom('streams')
+        .select('version')
+        .where('stream_id', '=', streamId)
+        .executeTakeFirst();
+      if (!head) return { version: 0, events: [] };
+      const upTo = toVersion ?? head.version;
+      const { rows } = await sql<EventRow>`
+        select ${columns} from events
+        where stream_id = ${streamId} and version between ${fromVersion} and ${upTo}
+        order by version`.execute(db);
+      return { version: head.version, events: rows.map(toRecordedEvent) };
+    },
+
+    async readAll({ after, limit }) {
+      const from = after ?? startOfLog;
+      const { rows } = await sql<EventRow>`
+        select ${columns} from events
+        where (tx_id, position) > (${from.commit.toString()}::xid8, ${from.prepare.toString()}::bigint)
+          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by tx_id, position
+        limit ${limit}`.execute(db);
+      return rows.map(toRecordedEvent);
+    },
+
+    async headPosition() {
+      const { rows } = await sql<{ tx_id: string; position: string }>`
+        select tx_id::text as tx_id, position::text as position from events
+        where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by tx_id desc, position desc
+        limit 1`.execute(db);
+      const row = rows[0];
+      return row ? { commit: BigInt(row.tx_id), prepare: BigInt(row.position) } : null;
+    },
+
+    onAppended(listener) {
+      return database.listen('events', listener);
+    },
+
+    async close() {
+      // The database belongs to the composition root, which closes it.
+    },
+  };
+}

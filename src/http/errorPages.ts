@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../../domain/shared/domainError.js';
+import { isHtmx } from './views.js';
+
+const statusByKind: Record<DomainErrorKind, number> = {
+  validation: 422,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+};
+
+const titles: Record<number, string> = {
+  400: 'Richiesta non valida',
+  403: 'Accesso negato',
+  404: 'Pagina non trovata',
+  409: 'Operazione non possibile',
+  413: 'Dati troppo grandi',
+  415: 'Formato non supportato',
+  422: 'Dati non validi',
+  429: 'Troppi tentativi',
+  500: 'Errore del servizio',
+  503: 'Servizio non disponibile',
+};
+
+const defaultMessages: Record<number, string> = {
+  400: 'La richiesta non è valida.',
+  403: 'Non hai i permessi per questa operazione.',
+  404: 'La pagina richiesta non esiste o non è più disponibile.',
+  413: 'I dati o il file inviati superano la dimensione massima consentita.',
+  415: 'Il formato dei dati inviati non è supportato.',
+  429: 'Troppi tentativi ravvicinati: attendi qualche minuto e riprova.',
+  503: 'Il servizio è momentaneamente non disponibile: riprova tra poco.',
+};
+
+const csrfCodes = new Set([
+  'FST_CSRF_INVALID_TOKEN',
+  'FST_CSRF_MISSING_SECRET',
+]);
+
+function describe(error: FastifyError | DomainError): { status: number; message: string } {
+  if (error instanceof DomainError) {
+    return { status: statusByKind[error.kind], message: error.message };
+  }
+  if (csrfCodes.has(error.code)) {
+    return {
+      status: 403,
+      message:
+        'Il modulo è scaduto o non proviene da questo portale: ricarica la pagina e riprova.',
+    };
+  }
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  const fallback = status >= 500 ? '' : defaultMessages[400]!;
+  return { status, message: defaultMessages[status] ?? fallback };
+}
+
+/** The page (or, for htmx, the alert partial swapped into #flash) for a status and a message. */
+export function renderError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+): FastifyReply {
+  reply.code(status);
+  const data = {
+    status,
+    title: titles[status] ?? titles[500]!,
+    message:
+      message ||
+      `Si è verificato un errore imprevisto. Riprova più tardi; se il problema persiste, ` +
+        `comunica al supporto il codice ${request.id}.`,
+    requestId: request.id,
+  };
+  if (isHtmx(request)) {
+    reply.header('HX-Retarget', '#flash').header('HX-Reswap', 'innerHTML');
+    return reply.view('errors/_alert', data);
+  }
+  return reply.view('errors/error', data);
+}
+
+/** One place turns every error into a status and an Italian page: 5xx never shows internals. */
+export function registerErrorPages(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    const { status, message } = describe(error);
+    if (status >= 500) request.log.error({ err: error }, 'Request failed');
+    else request.log.info({ code: error.code, status }, error.message);
+    return renderError(request, reply, status, message);
+  });
+  app.setNotFoundHandler((request, reply) => renderError(request, reply, 404, defaultMessages[404]!));
+}

@@ -1,0 +1,14 @@
+import type { Transaction } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import type { RecordedEvent } from '../eventStore/eventStore.js';
+
+/**
+ * A read model fed by the global log. `apply` runs inside the transaction that also moves the
+ * projection's checkpoint, so each event takes effect exactly once.
+ */
+export interface Projection {
+  readonly name: string;
+  apply(trx: Transaction<Schema>, events: readonly RecordedEvent[]): Promise<void>;
+  /** Empties the read model before a rebuild from the start of the log. */
+  reset(trx: Transaction<Schema>): Promise<void>;
+}

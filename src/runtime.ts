@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from './config.js';
+import { lockDataDir } from './db/dataDirLock.js';
+import { openPglite, openPostgres, type Database } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { EventStore } from './eventStore/eventStore.js';
+import { createKurrentEventStore } from './eventStore/kurrentEventStore.js';
+import { createPostgresEventStore } from './eventStore/postgresEventStore.js';
+
+/** The storage the configuration asks for, migrated and ready; `close` releases all of it. */
+export interface Runtime {
+  readonly database: Database;
+  readonly eventStore: EventStore;
+  /** Where the data lives, for the start-up banner. */
+  readonly storageLabel: string;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config): Promise<Runtime> {
+  let unlock = () => {};
+  let database: Database;
+  let storageLabel: string;
+  if (config.DATABASE_URL) {
+    database = await openPostgres(config.DATABASE_URL);
+    storageLabel = `PostgreSQL ${new URL(config.DATABASE_URL).host}`;
+  } else {
+    const dataDir = resolve(config.DATA_DIR);
+    unlock = lockDataDir(dataDir);
+    try {
+      database = await openPglite(join(dataDir, 'pglite'));
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+    storageLabel = `PGlite in ${dataDir}`;
+  }
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    unlock();
+    throw error;
+  }
+  const eventStore = config.KURRENTDB_URL
+    ? createKurrentEventStore(config.KURRENTDB_URL)
+    : createPostgresEventStore(database);
+  if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
+  return {
+    database,
+    eventStore,
+    storageLabel,
+    async close() {
+      await eventStore.close();
+      await database.close();
+      unlock();
+    },
+  };
+}
+
+/** Production takes COOKIE_SECRET; elsewhere a secret is made once and kept in DATA_DIR. */
+export function cookieSecret(config: Config): string {
+  if (config.COOKIE_SECRET) return config.COOKIE_SECRET;
+  const dataDir = resolve(config.DATA_DIR);
+  const file = join(dataDir, 'cookie-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
