@@ -36,7 +36,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  await app.register(securityPlugin, { cookieSecret: deps.cookieSecret, secureCookies: production });
+  await app.register(securityPlugin, {
+    cookieSecret: deps.cookieSecret,
+    secureCookies: production,
+  });
   await app.register(formBody);
   await app.register(viewsPlugin, { cache: production });
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });

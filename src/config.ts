@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUndefined, schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(blankAsUndefined, schema.optional());
 
 const configSchema = z
   .object({
@@ -19,11 +20,17 @@ const configSchema = z
     KURRENTDB_URL: optional(z.string().regex(/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//)),
     /** Signs cookies; required in production, generated and kept in DATA_DIR otherwise. */
     COOKIE_SECRET: optional(z.string().min(32, 'almeno 32 caratteri')),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.COOKIE_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['COOKIE_SECRET'], message: 'obbligatorio in produzione' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['COOKIE_SECRET'],
+        message: 'obbligatorio in produzione',
+      });
     }
   });
 

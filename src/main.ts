@@ -32,11 +32,11 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'Arresto in corso');
+    console.log(`Arresto in corso (${signal})…`);
     await app.close(); // stops accepting, lets requests in flight finish
     await projections.stop(); // at a committed checkpoint
     await runtime.close();
-    logger.info('Arresto completato');
+    console.log('Arresto completato.');
     process.exit(0);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  const url =
+    config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   console.log(`\nDichiara è pronto: ${url}\nArchivio: ${runtime.storageLabel}\n`);
 }
 

@@ -15,6 +15,8 @@ export interface Runtime {
   readonly eventStore: EventStore;
   /** Where the data lives, for the start-up banner. */
   readonly storageLabel: string;
+  /** True when events live in KurrentDB rather than in the database. */
+  readonly usesKurrent: boolean;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     database,
     eventStore,
     storageLabel,
+    usesKurrent: Boolean(config.KURRENTDB_URL),
     async close() {
       await eventStore.close();
       await database.close();

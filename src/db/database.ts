@@ -51,7 +51,7 @@ export async function openPostgres(
 export async function openPglite(dataDir: string): Promise<Database> {
   const pglite = await PGlite.create(dataDir);
   // One connection: node-postgres' pool hands it out to one query or transaction at a time.
-  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  const pool = new pg.Pool(createPgConfig(pglite));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'pglite',

@@ -66,7 +66,7 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
       );
       return {
         events,
-        state: events.reduce(decider.evolve, state),
+        state: events.reduce((next, event) => decider.evolve(next, event), state),
         nextExpectedVersion: result.nextExpectedVersion,
         position: result.position,
       };

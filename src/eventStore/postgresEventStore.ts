@@ -61,6 +61,8 @@ export function createPostgresEventStore(
 ): EventStore {
   const { db } = database;
   const now = options.now ?? (() => new Date());
+  // Output columns are cast to text for bigint safety: ORDER BY must name the table's columns
+  // (events.tx_id), or it would sort the text ('10' < '9').
   const columns = sql.raw(
     'position::text as position, tx_id::text as tx_id, stream_id, version, type, data, metadata, hash',
   );
@@ -128,7 +130,7 @@ export function createPostgresEventStore(
         select ${columns} from events
         where (tx_id, position) > (${from.commit.toString()}::xid8, ${from.prepare.toString()}::bigint)
           and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by tx_id, position
+        order by events.tx_id, events.position
         limit ${limit}`.execute(db);
       return rows.map(toRecordedEvent);
     },
@@ -137,7 +139,7 @@ export function createPostgresEventStore(
       const { rows } = await sql<{ tx_id: string; position: string }>`
         select tx_id::text as tx_id, position::text as position from events
         where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by tx_id desc, position desc
+        order by events.tx_id desc, events.position desc
         limit 1`.execute(db);
       const row = rows[0];
       return row ? { commit: BigInt(row.tx_id), prepare: BigInt(row.position) } : null;

@@ -4,7 +4,10 @@ import type { AppDeps } from '../app.js';
 import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
 
 /** /healthz: the process answers. /readyz: the database answers and no projection is stuck. */
-export function healthRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'database' | 'eventStore' | 'projections'>): void {
+export function healthRoutes(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'database' | 'eventStore' | 'projections'>,
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
@@ -21,9 +24,12 @@ export function healthRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'database
       failure: status.failure,
     }));
     const stalled = projections.some(
-      (projection) => projection.state === 'failed' || (projection.behind && projection.state !== 'running'),
+      (projection) =>
+        projection.state === 'failed' || (projection.behind && projection.state !== 'running'),
     );
     const ready = database === 'ok' && !stalled;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', database, projections });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not-ready', database, projections });
   });
 }

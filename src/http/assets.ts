@@ -8,8 +8,15 @@ const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
 /** The design system, htmx and our own CSS/JS, served from this process: no CDN. */
-export async function registerAssets(app: FastifyInstance, options: { maxAgeSeconds: number }): Promise<void> {
-  const common = { maxAge: options.maxAgeSeconds * 1000, decorateReply: false, index: false } as const;
+export async function registerAssets(
+  app: FastifyInstance,
+  options: { maxAgeSeconds: number },
+): Promise<void> {
+  const common = {
+    maxAge: options.maxAgeSeconds * 1000,
+    decorateReply: false,
+    index: false,
+  } as const;
   await app.register(staticFiles, {
     ...common,
     root: join(packageDir('bootstrap-italia'), 'dist'),

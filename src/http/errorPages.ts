@@ -32,10 +32,7 @@ const defaultMessages: Record<number, string> = {
   503: 'Il servizio è momentaneamente non disponibile: riprova tra poco.',
 };
 
-const csrfCodes = new Set([
-  'FST_CSRF_INVALID_TOKEN',
-  'FST_CSRF_MISSING_SECRET',
-]);
+const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
 function describe(error: FastifyError | DomainError): { status: number; message: string } {
   if (error instanceof DomainError) {
@@ -70,11 +67,17 @@ export function renderError(
         `comunica al supporto il codice ${request.id}.`,
     requestId: request.id,
   };
-  if (isHtmx(request)) {
-    reply.header('HX-Retarget', '#flash').header('HX-Reswap', 'innerHTML');
-    return reply.view('errors/_alert', data);
+  try {
+    if (isHtmx(request)) {
+      reply.header('HX-Retarget', '#flash').header('HX-Reswap', 'innerHTML');
+      return reply.view('errors/_alert', data);
+    }
+    return reply.view('errors/error', data);
+  } catch (error) {
+    // The error page itself failed: say little, and nothing of the internals.
+    request.log.error({ err: error }, 'Rendering the error page failed');
+    return reply.type('text/plain; charset=utf-8').send(`${data.title}. ${data.message}`);
   }
-  return reply.view('errors/error', data);
 }
 
 /** One place turns every error into a status and an Italian page: 5xx never shows internals. */
@@ -85,5 +88,7 @@ export function registerErrorPages(app: FastifyInstance): void {
     else request.log.info({ code: error.code, status }, error.message);
     return renderError(request, reply, status, message);
   });
-  app.setNotFoundHandler((request, reply) => renderError(request, reply, 404, defaultMessages[404]!));
+  app.setNotFoundHandler((request, reply) =>
+    renderError(request, reply, 404, defaultMessages[404]!),
+  );
 }

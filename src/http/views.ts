@@ -16,7 +16,8 @@ declare module 'fastify' {
 }
 
 export const isHtmx = (request: FastifyRequest): boolean =>
-  request.headers['hx-request'] === 'true' && request.headers['hx-history-restore-request'] !== 'true';
+  request.headers['hx-request'] === 'true' &&
+  request.headers['hx-history-restore-request'] !== 'true';
 
 /** eta templates, escaped by default (`<%= %>`); every template gets the CSRF token and the path. */
 export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boolean }) => {

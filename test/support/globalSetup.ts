@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A PostgreSQL server for the tests, or null: then only PGlite runs. */
     postgresUrl: string | null;
+    /** A KurrentDB server for the adapter's contract suite, or null: then it is skipped. */
+    kurrentUrl: string | null;
   }
 }
 
@@ -18,12 +20,28 @@ const dockerAvailable = () =>
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (dockerAvailable()) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const container = await new PostgreSqlContainer('postgres:17-alpine').start();
-    project.provide('postgresUrl', container.getConnectionUri());
+    const { GenericContainer, Wait } = await import('testcontainers');
+    const postgres = await new PostgreSqlContainer('postgres:17-alpine').start();
+    const kurrent = process.env.KURRENTDB_URL
+      ? null
+      : await new GenericContainer('docker.kurrent.io/kurrent-latest/kurrentdb:latest')
+          .withEnvironment({ KURRENTDB_INSECURE: 'true', KURRENTDB_RUN_PROJECTIONS: 'None' })
+          .withExposedPorts(2113)
+          .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
+          .start();
+    project.provide('postgresUrl', postgres.getConnectionUri());
+    project.provide(
+      'kurrentUrl',
+      kurrent
+        ? `kurrentdb://${kurrent.getHost()}:${kurrent.getMappedPort(2113)}?tls=false`
+        : (process.env.KURRENTDB_URL ?? null),
+    );
     return async () => {
-      await container.stop();
+      await kurrent?.stop();
+      await postgres.stop();
     };
   }
+  project.provide('kurrentUrl', process.env.KURRENTDB_URL || null);
   const url = process.env.DATABASE_URL || null;
   if (!url) {
     console.warn(

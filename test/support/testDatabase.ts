@@ -10,7 +10,7 @@ export interface TestDatabase {
   readonly database: Database;
   /** For PostgreSQL, the URL of this test's own database (e.g. for a CLI run). */
   readonly url: string | null;
-  drop(): Promise<void>;
+  readonly drop: () => Promise<void>;
 }
 
 export const postgresUrl = (): string | null => inject('postgresUrl');

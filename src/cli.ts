@@ -1,0 +1,51 @@
+import pino from 'pino';
+import { eventsVerify } from './cli/eventsVerify.js';
+import { projectionsRebuild } from './cli/projectionsRebuild.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirLockedError } from './db/dataDirLock.js';
+import { openRuntime, type Runtime } from './runtime.js';
+
+type Command = (runtime: Runtime, args: readonly string[]) => Promise<number>;
+
+const out = (line: string) => console.log(line);
+const logger = pino({ level: 'warn' });
+
+const commands: Record<string, { usage: string; run: Command }> = {
+  'events:verify': {
+    usage: "events:verify                 verify every stream's hash chain",
+    run: (runtime) => eventsVerify(runtime, out),
+  },
+  'projections:rebuild': {
+    usage: 'projections:rebuild [name]    empty and replay one read model, or all',
+    run: (runtime, args) => projectionsRebuild(runtime, args, logger, out),
+  },
+};
+
+function usage(): string {
+  const lines = Object.values(commands).map((command) => `  npm run cli -- ${command.usage}`);
+  return `Usage:\n${lines.join('\n')}`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(name && name !== 'help' ? `Unknown command "${name}".\n${usage()}` : usage());
+    return name && name !== 'help' ? 2 : 0;
+  }
+  const runtime = await openRuntime(loadConfig());
+  try {
+    return await command.run(runtime, args);
+  } finally {
+    await runtime.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof ConfigError || error instanceof DataDirLockedError;
+    console.error(known ? (error as Error).message : error);
+    process.exit(1);
+  },
+);

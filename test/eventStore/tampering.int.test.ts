@@ -1,0 +1,108 @@
+import { sql } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPglite, type Database } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { EventStore } from '../../src/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+import { verifyLog } from '../../src/eventStore/verifyLog.js';
+import { runCli } from '../support/cli.js';
+import { newEvent } from '../support/events.js';
+import { openTestDatabase, postgresUrl } from '../support/testDatabase.js';
+
+async function seed(store: EventStore): Promise<void> {
+  await store.appendToStream('contract-3001234567', [
+    newEvent('ContractRegistered', { contract: '3001234567' }),
+    newEvent('ContractValidated', { by: 'operator-1' }),
+    newEvent('ContractClaimed', { by: 'company-1' }),
+  ]);
+  await store.appendToStream('contract-3009999999', [
+    newEvent('ContractRegistered', { contract: '3009999999' }),
+  ]);
+}
+
+/** What an attacker with SQL access would do: switch the guard off, then rewrite history. */
+async function tamper(database: Database, statement: ReturnType<typeof sql>): Promise<void> {
+  await sql`alter table events disable trigger events_append_only`.execute(database.db);
+  await statement.execute(database.db);
+  await sql`alter table events enable trigger events_append_only`.execute(database.db);
+}
+
+const alterSecondEvent = sql`
+  update events set data = jsonb_set(data, '{by}', '"operator-2"')
+  where stream_id = 'contract-3001234567' and version = 2`;
+
+describe('tampering with the log', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it('refuses UPDATE and DELETE on events from the application role', async () => {
+    const { database, drop } = await openTestDatabase('pglite');
+    cleanups.push(drop);
+    await seed(createPostgresEventStore(database));
+    await expect(sql`update events set type = 'X'`.execute(database.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from events`.execute(database.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('names the stream and version of an altered event and of a removed one', async () => {
+    const { database, drop } = await openTestDatabase('pglite');
+    cleanups.push(drop);
+    const store = createPostgresEventStore(database);
+    await seed(store);
+    expect((await verifyLog(store)).breaks).toEqual([]);
+
+    await tamper(database, alterSecondEvent);
+    await tamper(
+      database,
+      sql`delete from events where stream_id = 'contract-3001234567' and version = 3`,
+    );
+    await store.appendToStream('contract-3001234567', [newEvent('Late')], {
+      expectedVersion: 'any',
+    });
+
+    const report = await verifyLog(store);
+    expect(report.breaks).toEqual([
+      { streamId: 'contract-3001234567', version: 2, problem: 'altered' },
+      { streamId: 'contract-3001234567', version: 3, problem: 'missing' },
+    ]);
+  });
+
+  it('is reported by `npm run cli -- events:verify` on embedded PGlite', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-verify-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const database = await openPglite(join(dataDir, 'pglite'));
+    await migrateToLatest(database.db);
+    await seed(createPostgresEventStore(database));
+    await database.close();
+
+    const clean = await runCli(['events:verify'], { DATA_DIR: dataDir });
+    expect(clean.stdout).toContain('OK: 4 events in 2 streams');
+    expect(clean.code).toBe(0);
+
+    const reopened = await openPglite(join(dataDir, 'pglite'));
+    await tamper(reopened, alterSecondEvent);
+    await reopened.close();
+    const broken = await runCli(['events:verify'], { DATA_DIR: dataDir });
+    expect(broken.stdout).toContain('BROKEN: stream contract-3001234567 version 2 is altered');
+    expect(broken.code).toBe(1);
+  });
+
+  it.skipIf(!postgresUrl())(
+    'is reported by `npm run cli -- events:verify` on PostgreSQL (skipped without a server)',
+    async () => {
+      const { database, url, drop } = await openTestDatabase('postgres');
+      cleanups.push(drop);
+      await seed(createPostgresEventStore(database));
+      await tamper(database, alterSecondEvent);
+      const result = await runCli(['events:verify'], { DATABASE_URL: url! });
+      expect(result.stdout).toContain('BROKEN: stream contract-3001234567 version 2 is altered');
+      expect(result.code).toBe(1);
+    },
+  );
+});

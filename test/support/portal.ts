@@ -1,0 +1,62 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningPortal {
+  readonly url: string;
+  readonly process: ChildProcessWithoutNullStreams;
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the portal as `npm start` does (src/main.ts), waiting for its "pronto" line. */
+export function startPortal(env: Record<string, string>): Promise<RunningPortal> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`No start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /pronto: (http:\/\/\S+)/.exec(output);
+      if (!match?.[1]) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1],
+        process: child,
+        output: () => output,
+        stop: async () => {
+          child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`Exited with ${code} before starting:\n${output}`));
+    });
+  });
+}
+
+/** Runs the portal expecting it to refuse to start; returns its exit code and output. */
+export async function startPortalExpectingRefusal(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  return startPortal(env).then(
+    async (portal) => {
+      await portal.stop();
+      throw new Error(`Expected a refusal, but it started:\n${portal.output()}`);
+    },
+    (error: Error) => {
+      const code = /Exited with (\S+)/.exec(error.message)?.[1];
+      return { code: code === 'null' ? null : Number(code), output: error.message };
+    },
+  );
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { allProjections } from '../../projections/index.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { EventStore } from '../../src/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import { openTestDatabase, type Backend, type TestDatabase } from './testDatabase.js';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly store: EventStore;
+  readonly projections: ProjectionRunner;
+  readonly test: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The whole app on a fresh database, projections running, driven by inject(). */
+export async function startTestApp(
+  options: { backend?: Backend; projections?: readonly Projection[]; now?: () => Date } = {},
+): Promise<TestApp> {
+  const test = await openTestDatabase(options.backend ?? 'pglite');
+  const logger = pino({ level: 'silent' });
+  const store = createPostgresEventStore(test.database);
+  const projections = new ProjectionRunner(
+    { db: test.database.db, store, projections: options.projections ?? allProjections, logger },
+    { pollIntervalMs: 50 },
+  );
+  await projections.start();
+  const app = await buildApp({
+    config: loadConfig({ NODE_ENV: 'test' }),
+    logger,
+    clock: options.now ?? (() => new Date()),
+    database: test.database,
+    eventStore: store,
+    projections,
+    cookieSecret: 'test-cookie-secret-that-is-long-enough-000',
+  });
+  return {
+    app,
+    store,
+    projections,
+    test,
+    async close() {
+      await app.close();
+      await projections.stop();
+      await test.drop();
+    },
+  };
+}
