@@ -1,0 +1,87 @@
+import type {
+  AccountEvent,
+  CompanyDeclaration,
+  DeclarantKind,
+  OtpPurpose,
+  Role,
+} from './accountEvents.js';
+
+export type AccountStatus = 'none' | 'unverified' | 'awaiting-approval' | 'active' | 'rejected';
+
+export interface OtpChallenge {
+  readonly challengeId: string;
+  readonly purpose: OtpPurpose;
+  readonly email: string;
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly failedAttempts: number;
+  readonly used: boolean;
+}
+
+export interface AccountState {
+  readonly status: AccountStatus;
+  readonly role: Role | null;
+  readonly kind: DeclarantKind | null;
+  readonly username: string | null;
+  readonly email: string | null;
+  readonly companies: readonly CompanyDeclaration[];
+  readonly otp: OtpChallenge | null;
+  /** When each code was issued, for the resend throttle. */
+  readonly otpIssuedAt: readonly string[];
+}
+
+export const initialAccountState = (): AccountState => ({
+  status: 'none',
+  role: null,
+  kind: null,
+  username: null,
+  email: null,
+  companies: [],
+  otp: null,
+  otpIssuedAt: [],
+});
+
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  switch (event.type) {
+    case 'ReferentRegistered':
+      return {
+        ...state,
+        status: 'unverified',
+        role: 'declarant',
+        kind: event.data.kind,
+        username: event.data.username,
+        email: event.data.email,
+        companies: event.data.companies,
+      };
+    case 'StaffAccountCreated':
+      return {
+        ...state,
+        status: 'active',
+        role: event.data.role,
+        username: event.data.username,
+        email: event.data.email,
+      };
+    case 'EmailOtpIssued':
+      return {
+        ...state,
+        otp: { ...event.data, failedAttempts: 0, used: false },
+        otpIssuedAt: [...state.otpIssuedAt, event.data.issuedAt],
+      };
+    case 'EmailOtpRejected':
+      return state.otp
+        ? { ...state, otp: { ...state.otp, failedAttempts: event.data.attempt } }
+        : state;
+    case 'EmailVerified':
+      return {
+        ...state,
+        status: state.status === 'unverified' ? 'awaiting-approval' : state.status,
+        otp: state.otp ? { ...state.otp, used: true } : null,
+      };
+    case 'RegistrationApproved':
+      return { ...state, status: 'active' };
+    case 'RegistrationRejected':
+      return { ...state, status: 'rejected' };
+    case 'PasswordReset':
+      return { ...state, otp: state.otp ? { ...state.otp, used: true } : null };
+  }
+}

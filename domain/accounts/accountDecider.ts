@@ -1,0 +1,60 @@
+import type { Decider } from '../shared/decider.js';
+import type { AccountEvent } from './accountEvents.js';
+import { evolveAccount, initialAccountState, type AccountState } from './account.js';
+import { createStaffAccount, type CreateStaffAccount } from './createStaffAccount.js';
+import {
+  approveRegistration,
+  rejectRegistration,
+  type ApproveRegistration,
+  type RejectRegistration,
+} from './decideRegistration.js';
+import { registerReferent, type RegisterReferent } from './registerReferent.js';
+import {
+  requestPasswordReset,
+  resetPassword,
+  type RequestPasswordReset,
+  type ResetPassword,
+} from './resetPassword.js';
+import {
+  resendEmailOtp,
+  verifyEmail,
+  type ResendEmailOtp,
+  type VerifyEmail,
+} from './verifyEmail.js';
+
+export type AccountCommand =
+  | RegisterReferent
+  | CreateStaffAccount
+  | VerifyEmail
+  | ResendEmailOtp
+  | ApproveRegistration
+  | RejectRegistration
+  | RequestPasswordReset
+  | ResetPassword;
+
+export const accountStreamId = (accountId: string): string => `account-${accountId}`;
+
+export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = {
+  initialState: initialAccountState,
+  evolve: evolveAccount,
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterReferent':
+        return registerReferent(command, state);
+      case 'CreateStaffAccount':
+        return createStaffAccount(command, state);
+      case 'VerifyEmail':
+        return verifyEmail(command, state);
+      case 'ResendEmailOtp':
+        return resendEmailOtp(command, state);
+      case 'ApproveRegistration':
+        return approveRegistration(command, state);
+      case 'RejectRegistration':
+        return rejectRegistration(command, state);
+      case 'RequestPasswordReset':
+        return requestPasswordReset(command, state);
+      case 'ResetPassword':
+        return resetPassword(command, state);
+    }
+  },
+};

@@ -1,0 +1,68 @@
+/** What a referent declared for one company at registration (seed: "Anagrafica Ditta"). */
+export interface CompanyDeclaration {
+  readonly name: string;
+  readonly taxId: string;
+  readonly phone: string;
+  readonly email: string | null;
+  readonly pec: string | null;
+  readonly customerCode: string;
+  readonly contracts: readonly ContractDeclaration[];
+}
+
+/** One discharge contract of a company (seed: "Contratti"). */
+export interface ContractDeclaration {
+  readonly contractNumber: string;
+  readonly street: string;
+  readonly civic: string;
+  readonly cap: string;
+  readonly province: string;
+  readonly municipality: string;
+}
+
+export type DeclarantKind = 'ditta' | 'studio';
+export type Role = 'declarant' | 'operator' | 'auditor' | 'admin';
+export type OtpPurpose = 'registration' | 'password-reset';
+
+export type AccountEvent =
+  | {
+      type: 'ReferentRegistered';
+      data: {
+        accountId: string;
+        kind: DeclarantKind;
+        fullName: string;
+        phone: string;
+        email: string;
+        username: string;
+        passwordHash: string;
+        companies: CompanyDeclaration[];
+      };
+    }
+  | {
+      type: 'StaffAccountCreated';
+      data: {
+        accountId: string;
+        role: Exclude<Role, 'declarant'>;
+        fullName: string;
+        email: string;
+        username: string;
+        passwordHash: string;
+      };
+    }
+  /** The code itself is never recorded: it is derived from the challenge id with a server key. */
+  | {
+      type: 'EmailOtpIssued';
+      data: {
+        challengeId: string;
+        purpose: OtpPurpose;
+        email: string;
+        issuedAt: string;
+        expiresAt: string;
+      };
+    }
+  | { type: 'EmailOtpRejected'; data: { challengeId: string; attempt: number } }
+  | { type: 'EmailVerified'; data: { challengeId: string; email: string } }
+  | { type: 'RegistrationApproved'; data: { note: string | null } }
+  | { type: 'RegistrationRejected'; data: { reason: string } }
+  | { type: 'PasswordReset'; data: { challengeId: string; passwordHash: string } };
+
+export type AccountEventType = AccountEvent['type'];

@@ -1,0 +1,26 @@
+import { DomainError, type DomainErrorKind } from '../shared/domainError.js';
+
+export type AccountErrorCode =
+  | 'AccountAlreadyExists'
+  | 'NotAwaitingVerification'
+  | 'NotAwaitingApproval'
+  | 'NoActiveCode'
+  | 'CodeExpired'
+  | 'TooManyAttempts'
+  | 'ResendTooSoon'
+  | 'TooManyCodes'
+  | 'AccountNotActive'
+  | 'CompanyRequired'
+  | 'DittaHasOneCompany'
+  | 'ContractRequired'
+  | 'ContractNotInRegistry'
+  | 'DuplicateContract'
+  | 'ReasonRequired'
+  | 'UsernameTaken';
+
+export const accountError = (
+  code: AccountErrorCode,
+  kind: DomainErrorKind,
+  message: string,
+  field?: string,
+) => new DomainError<AccountErrorCode>(code, kind, message, field);
