@@ -47,7 +47,7 @@ export function issueOtp(
  */
 export function checkOtp(
   state: AccountState,
-  input: { purpose: OtpPurpose; codeMatches: boolean; now: Date },
+  input: { purpose: OtpPurpose; challengeId: string; codeMatches: boolean; now: Date },
 ): { ok: true; challengeId: string } | { ok: false; event: AccountEvent } {
   const otp = state.otp;
   if (!otp || otp.used || otp.purpose !== input.purpose) {
@@ -55,6 +55,14 @@ export function checkOtp(
       'NoActiveCode',
       'conflict',
       'Nessun codice in attesa: richiedine uno nuovo.',
+      'code',
+    );
+  }
+  if (otp.challengeId !== input.challengeId) {
+    throw accountError(
+      'NoActiveCode',
+      'conflict',
+      'È stato inviato un codice più recente: usa l’ultimo ricevuto.',
       'code',
     );
   }

@@ -29,6 +29,7 @@ export function requestPasswordReset(
 
 export interface ResetPassword {
   readonly type: 'ResetPassword';
+  readonly challengeId: string;
   readonly codeMatches: boolean;
   readonly passwordHash: string;
   readonly now: Date;
@@ -39,6 +40,7 @@ export function resetPassword(command: ResetPassword, state: AccountState): Acco
     throw accountError('AccountNotActive', 'conflict', 'Questo account non è attivo.');
   }
   const checked = checkOtp(state, {
+    challengeId: command.challengeId,
     purpose: 'password-reset',
     codeMatches: command.codeMatches,
     now: command.now,

@@ -5,7 +5,8 @@ import { checkOtp, issueOtp } from './otpChallenge.js';
 
 export interface VerifyEmail {
   readonly type: 'VerifyEmail';
-  /** Whether the typed code equals the one derived from the open challenge (checked outside). */
+  /** The challenge the person answered, and whether the typed code is its code (checked outside). */
+  readonly challengeId: string;
   readonly codeMatches: boolean;
   readonly now: Date;
 }
@@ -19,6 +20,7 @@ export function verifyEmail(command: VerifyEmail, state: AccountState): AccountE
     );
   }
   const checked = checkOtp(state, {
+    challengeId: command.challengeId,
     purpose: 'registration',
     codeMatches: command.codeMatches,
     now: command.now,

@@ -4,8 +4,9 @@ import { deciderSpec } from '../../support/deciderSpec.js';
 import { approved, minutesLater, otpIssued, registered, verified } from './fixtures.js';
 
 const spec = deciderSpec(accountDecider);
-const verify = (codeMatches: boolean, now = minutesLater(1)) => ({
+const verify = (codeMatches: boolean, now = minutesLater(1), challengeId = 'ch-1') => ({
   type: 'VerifyEmail' as const,
+  challengeId,
   codeMatches,
   now,
 });
@@ -39,6 +40,13 @@ describe('VerifyEmail (registration OTP)', () => {
       .given([registered, otpIssued()])
       .when(verify(true, minutesLater(15.1)))
       .thenThrows('CodeExpired');
+  });
+
+  it('refuses a code answering a challenge that a newer code replaced', () => {
+    spec
+      .given([registered, otpIssued(), otpIssued('ch-2', minutesLater(2))])
+      .when(verify(true, minutesLater(3)))
+      .thenThrows('NoActiveCode', 'code');
   });
 
   it('refuses to verify twice', () => {
@@ -109,6 +117,7 @@ describe('Password reset', () => {
       .given([...active, otpIssued('r-1', minutesLater(30), 'password-reset')])
       .when({
         type: 'ResetPassword',
+        challengeId: 'r-1',
         codeMatches: true,
         passwordHash: '$new',
         now: minutesLater(31),
@@ -121,6 +130,7 @@ describe('Password reset', () => {
       .given(active)
       .when({
         type: 'ResetPassword',
+        challengeId: 'r-1',
         codeMatches: true,
         passwordHash: '$new',
         now: minutesLater(31),
