@@ -67,10 +67,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end if;
 
       select array_agg((x ->> 'eventId')::uuid) into v_ids from jsonb_array_elements(p_events) x;
-      select count(*) filter (where e.stream_id = p_stream_id), count(*)
-        into v_mine, v_anywhere
-        from events e where e.event_id = any (v_ids);
-      if v_anywhere > 0 then
+      -- exists() gets a cached index-only plan; the counting query runs only on a retry.
+      if exists (select 1 from events e where e.event_id = any (v_ids)) then
+        select count(*) filter (where e.stream_id = p_stream_id), count(*)
+          into v_mine, v_anywhere
+          from events e where e.event_id = any (v_ids);
         if v_mine = cardinality(v_ids) and v_anywhere = v_mine then
           return query
             select 'duplicate', e.version, e.tx_id::text, e.position
@@ -102,7 +103,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       else
         insert into streams (stream_id, version, last_hash) values (p_stream_id, v_version, v_hash);
       end if;
-      perform pg_notify('events', '');
+      -- No pg_notify here: NOTIFY holds a server-wide lock through the commit's flush and would
+      -- serialise every append; the adapter notifies after the commit instead.
       return query select 'appended', v_version, pg_current_xact_id()::text, v_position;
     end $$`.execute(db);
 

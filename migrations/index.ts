@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as eventStore from './0001_event_store.js';
 import * as streamIndex from './0002_stream_index.js';
+import * as mail from './0003_mail.js';
+import * as accounts from './0004_accounts.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
   '0001_event_store': eventStore,
   '0002_stream_index': streamIndex,
+  '0003_mail': mail,
+  '0004_accounts': accounts,
 };

@@ -4,12 +4,22 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { EventStore } from './eventStore/eventStore.js';
+import { authPlugin } from './accounts/auth.js';
+import { loginRoutes } from './accounts/login.route.js';
+import { passwordResetRoutes } from './accounts/passwordReset.route.js';
+import { registerRoutes } from './accounts/register.route.js';
+import { verifyRoutes } from './accounts/verify.route.js';
 import { healthRoutes } from './health/health.route.js';
+import { infoRoutes } from './info/info.route.js';
+import { registrationReviewRoutes } from './operators/registrations.route.js';
+import { reservedAreaRoutes } from './reservedArea/reservedArea.route.js';
+import { territoryRoutes } from './territory/territory.route.js';
 import { homeRoutes } from './home/home.route.js';
 import { registerAssets } from './http/assets.js';
 import { registerErrorPages } from './http/errorPages.js';
 import { securityPlugin } from './http/security.js';
 import { viewsPlugin } from './http/views.js';
+import { mailboxRoutes } from './mail/mailbox.route.js';
 import type { ProjectionRunner } from './projections/projectionRunner.js';
 
 export type Clock = () => Date;
@@ -45,7 +55,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });
   registerErrorPages(app);
 
+  await app.register(authPlugin, { db: deps.database.db, clock: deps.clock });
+
   homeRoutes(app);
+  infoRoutes(app);
   healthRoutes(app, deps);
+  territoryRoutes(app);
+  loginRoutes(app, deps);
+  registerRoutes(app, deps);
+  verifyRoutes(app, deps);
+  passwordResetRoutes(app, deps);
+  reservedAreaRoutes(app);
+  registrationReviewRoutes(app, deps);
+  if (!production) mailboxRoutes(app, deps);
   return app;
 }

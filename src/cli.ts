@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { eventsVerify } from './cli/eventsVerify.js';
 import { projectionsRebuild } from './cli/projectionsRebuild.js';
+import { registryImport } from './cli/registryImport.js';
+import { usersCreate } from './cli/usersCreate.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/dataDirLock.js';
 import { openRuntime, type Runtime } from './runtime.js';
@@ -14,6 +16,15 @@ const commands: Record<string, { usage: string; run: Command }> = {
   'events:verify': {
     usage: "events:verify                 verify every stream's hash chain",
     run: (runtime) => eventsVerify(runtime, out),
+  },
+  'users:create': {
+    usage:
+      'users:create --role operator|auditor|admin --username U --name "N" --email E [--password P]',
+    run: (runtime, args) => usersCreate(runtime, args, out),
+  },
+  'registry:import': {
+    usage: 'registry:import FILE            import the utility registry (CSV or XLSX)',
+    run: (runtime, args) => registryImport(runtime, args, out),
   },
   'projections:rebuild': {
     usage: 'projections:rebuild [name]    empty and replay one read model, or all',

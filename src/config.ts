@@ -20,11 +20,28 @@ const configSchema = z
     KURRENTDB_URL: optional(z.string().regex(/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//)),
     /** Signs cookies; required in production, generated and kept in DATA_DIR otherwise. */
     COOKIE_SECRET: optional(z.string().min(32, 'almeno 32 caratteri')),
+    /** SMTP server for outgoing mail. Unset: mail lands in the local mailbox (/dev/mailbox). */
+    SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, 'deve iniziare con smtp:// o smtps://')),
+    /** Sender of every mail, as "Nome <indirizzo>". */
+    MAIL_FROM: z.preprocess(
+      blankAsUndefined,
+      z
+        .string()
+        .regex(/@[^@\s>]+>?$/, 'deve contenere un indirizzo, es. Dichiara <noreply@esempio.it>')
+        .default('Dichiara <noreply@dichiara.local>'),
+    ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
   })
   .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && !config.SMTP_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'obbligatorio in produzione (altrimenti la posta resta nella casella locale)',
+      });
+    }
     if (config.NODE_ENV === 'production' && !config.COOKIE_SECRET) {
       ctx.addIssue({
         code: 'custom',

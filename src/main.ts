@@ -1,31 +1,50 @@
 import pino from 'pino';
-import { allProjections } from '../projections/index.js';
+import { createProjections } from '../projections/index.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/dataDirLock.js';
+import { MailSender } from './mail/mailSender.js';
+import { createMailTransport } from './mail/mailTransport.js';
 import { ProjectionRunner } from './projections/projectionRunner.js';
-import { cookieSecret, openRuntime } from './runtime.js';
+import { seedDemo, type DemoAccount } from './demo/seedDemo.js';
+import { displayHost, openRuntime } from './runtime.js';
 
 /** Composition root: config → database → event store → projections → app → listen. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
   const runtime = await openRuntime(config);
+  const clock = () => new Date();
+  const secret = runtime.cookieSecret;
+  let publicUrl = runtime.publicUrl;
   const projections = new ProjectionRunner({
     db: runtime.database.db,
     store: runtime.eventStore,
-    projections: allProjections,
+    projections: createProjections({
+      cookieSecret: secret,
+      publicUrl: () => publicUrl,
+      now: clock,
+    }),
     logger,
   });
+  // The embedded default starts with demo data; a PostgreSQL deployment starts empty.
+  const demoAccounts = config.DATABASE_URL ? null : await seedDemo(runtime);
   await projections.start();
+  const mailSender = new MailSender({
+    database: runtime.database,
+    transport: createMailTransport(config, runtime.database.db),
+    from: config.MAIL_FROM,
+    logger,
+  });
+  await mailSender.start();
   const app = await buildApp({
     config,
     logger,
-    clock: () => new Date(),
+    clock,
     database: runtime.database,
     eventStore: runtime.eventStore,
     projections,
-    cookieSecret: cookieSecret(config),
+    cookieSecret: secret,
   });
 
   let closing = false;
@@ -35,6 +54,7 @@ async function main(): Promise<void> {
     console.log(`Arresto in corso (${signal})…`);
     await app.close(); // stops accepting, lets requests in flight finish
     await projections.stop(); // at a committed checkpoint
+    await mailSender.stop(); // after the projections, which may still queue mail
     await runtime.close();
     console.log('Arresto completato.');
     process.exit(0);
@@ -45,9 +65,16 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url =
-    config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
-  console.log(`\nDichiara è pronto: ${url}\nArchivio: ${runtime.storageLabel}\n`);
+  publicUrl = config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${port}`;
+  console.log(`\nDichiara è pronto: ${publicUrl}\nArchivio: ${runtime.storageLabel}\n`);
+  if (demoAccounts) printDemoAccounts(demoAccounts, publicUrl);
+}
+
+function printDemoAccounts(accounts: readonly DemoAccount[], url: string): void {
+  console.log('Dati dimostrativi creati. Account (nome utente / password):');
+  for (const account of accounts)
+    console.log(`  ${account.role.padEnd(9)} ${account.username.padEnd(12)} ${account.password}`);
+  console.log(`Accesso: ${url}/accesso · posta in uscita: ${url}/dev/mailbox\n`);
 }
 
 main().catch((error: unknown) => {

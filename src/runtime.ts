@@ -17,6 +17,10 @@ export interface Runtime {
   readonly storageLabel: string;
   /** True when events live in KurrentDB rather than in the database. */
   readonly usesKurrent: boolean;
+  /** Signs cookies and derives the one-time codes. */
+  readonly cookieSecret: string;
+  /** Where people reach the portal, for links in mails (the configured port until it listens). */
+  readonly publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     eventStore,
     storageLabel,
     usesKurrent: Boolean(config.KURRENTDB_URL),
+    cookieSecret: cookieSecret(config),
+    publicUrl: config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`,
     async close() {
       await eventStore.close();
       await database.close();
@@ -62,8 +68,10 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   };
 }
 
+export const displayHost = (host: string): string => (host === '0.0.0.0' ? 'localhost' : host);
+
 /** Production takes COOKIE_SECRET; elsewhere a secret is made once and kept in DATA_DIR. */
-export function cookieSecret(config: Config): string {
+function cookieSecret(config: Config): string {
   if (config.COOKIE_SECRET) return config.COOKIE_SECRET;
   const dataDir = resolve(config.DATA_DIR);
   const file = join(dataDir, 'cookie-secret');

@@ -26,8 +26,8 @@ export interface AccountState {
   readonly email: string | null;
   readonly companies: readonly CompanyDeclaration[];
   readonly otp: OtpChallenge | null;
-  /** When each code was issued, for the resend throttle. */
-  readonly otpIssuedAt: readonly string[];
+  /** When each code was issued and what for, for the resend throttle. */
+  readonly otpIssued: readonly { readonly at: string; readonly purpose: OtpPurpose }[];
 }
 
 export const initialAccountState = (): AccountState => ({
@@ -38,7 +38,7 @@ export const initialAccountState = (): AccountState => ({
   email: null,
   companies: [],
   otp: null,
-  otpIssuedAt: [],
+  otpIssued: [],
 });
 
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
@@ -65,7 +65,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return {
         ...state,
         otp: { ...event.data, failedAttempts: 0, used: false },
-        otpIssuedAt: [...state.otpIssuedAt, event.data.issuedAt],
+        otpIssued: [...state.otpIssued, { at: event.data.issuedAt, purpose: event.data.purpose }],
       };
     case 'EmailOtpRejected':
       return state.otp

@@ -20,6 +20,11 @@ export function createStaffAccount(
   if (state.status !== 'none') {
     throw accountError('AccountAlreadyExists', 'conflict', 'Questo account esiste già.');
   }
-  const { type: _type, ...data } = command;
-  return [{ type: 'StaffAccountCreated', data }];
+  const { accountId, role, fullName, email, username, passwordHash } = command;
+  return [
+    {
+      type: 'StaffAccountCreated',
+      data: { accountId, role, fullName, email, username, passwordHash },
+    },
+  ];
 }

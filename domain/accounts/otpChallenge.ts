@@ -13,7 +13,11 @@ export function issueOtp(
   input: { challengeId: string; purpose: OtpPurpose; email: string; now: Date },
 ): AccountEvent {
   const now = input.now.getTime();
-  const last = state.otpIssuedAt.at(-1);
+  // Counted per purpose: a registration code just sent does not hold back a password reset.
+  const issued = state.otpIssued
+    .filter((entry) => entry.purpose === input.purpose)
+    .map((entry) => entry.at);
+  const last = issued.at(-1);
   if (last && now - Date.parse(last) < otpResendIntervalSeconds * 1000) {
     throw accountError(
       'ResendTooSoon',
@@ -21,7 +25,7 @@ export function issueOtp(
       `È già stato inviato un codice: attendi ${otpResendIntervalSeconds} secondi prima di chiederne un altro.`,
     );
   }
-  const lastHour = state.otpIssuedAt.filter((at) => now - Date.parse(at) < 3_600_000);
+  const lastHour = issued.filter((at) => now - Date.parse(at) < 3_600_000);
   if (lastHour.length >= otpMaxPerHour) {
     throw accountError(
       'TooManyCodes',

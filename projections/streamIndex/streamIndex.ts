@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { StreamIndexTable } from '../../src/db/schema.js';
 import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
-import type { Projection } from '../../src/projections/projection.js';
+import { rowProjection } from '../../src/projections/rowProjection.js';
 
 /** One row per stream: what the auditors' stream list shows. */
 export interface StreamIndexRow {
@@ -30,21 +30,22 @@ export function evolveStreamIndex(
   };
 }
 
-export const streamIndexProjection: Projection = {
+export const streamIndexProjection = rowProjection<StreamIndexRow>({
   name: 'stream_index',
-  async apply(trx, events) {
-    const known = await trx
+  keyOf: (event) => event.streamId,
+  evolve: evolveStreamIndex,
+  async load(trx, keys) {
+    const rows = await trx
       .selectFrom('stream_index')
       .selectAll()
-      .where('stream_id', 'in', [...new Set(events.map((event) => event.streamId))])
+      .where('stream_id', 'in', keys)
       .execute();
-    const rows = new Map(known.map((row) => [row.stream_id, fromTableRow(row)]));
-    for (const event of events) {
-      rows.set(event.streamId, evolveStreamIndex(rows.get(event.streamId), event));
-    }
+    return new Map(rows.map((row) => [row.stream_id, fromTableRow(row)]));
+  },
+  async save(trx, rows) {
     await trx
       .insertInto('stream_index')
-      .values([...rows.values()].map(toTableRow))
+      .values(rows.map(toTableRow))
       .onConflict((oc) =>
         oc.column('stream_id').doUpdateSet((eb) => ({
           version: eb.ref('excluded.version'),
@@ -57,25 +58,22 @@ export const streamIndexProjection: Projection = {
   async reset(trx) {
     await trx.deleteFrom('stream_index').execute();
   },
-};
+});
 
-const toTableRow = (row: StreamIndexRow) =>
-  ({
-    stream_id: row.streamId,
-    category: row.category,
-    version: row.version,
-    first_event_at: row.firstEventAt,
-    last_event_at: row.lastEventAt,
-    last_event_type: row.lastEventType,
-  }) satisfies { [K in keyof StreamIndexTable]: unknown };
+const toTableRow = (row: StreamIndexRow) => ({
+  stream_id: row.streamId,
+  category: row.category,
+  version: row.version,
+  first_event_at: row.firstEventAt,
+  last_event_at: row.lastEventAt,
+  last_event_type: row.lastEventType,
+});
 
-function fromTableRow(row: Selectable<StreamIndexTable>): StreamIndexRow {
-  return {
-    streamId: row.stream_id,
-    category: row.category,
-    version: row.version,
-    firstEventAt: row.first_event_at.toISOString(),
-    lastEventAt: row.last_event_at.toISOString(),
-    lastEventType: row.last_event_type,
-  };
-}
+const fromTableRow = (row: Selectable<StreamIndexTable>): StreamIndexRow => ({
+  streamId: row.stream_id,
+  category: row.category,
+  version: row.version,
+  firstEventAt: row.first_event_at.toISOString(),
+  lastEventAt: row.last_event_at.toISOString(),
+  lastEventType: row.last_event_type,
+});

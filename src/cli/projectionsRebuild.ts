@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { allProjections } from '../../projections/index.js';
+import { createProjections } from '../../projections/index.js';
 import { ProjectionRunner } from '../projections/projectionRunner.js';
 import type { Runtime } from '../runtime.js';
 import { countEvents } from './eventsVerify.js';
@@ -13,6 +13,11 @@ export async function projectionsRebuild(
   out: (line: string) => void,
 ): Promise<number> {
   const [name] = args;
+  const allProjections = createProjections({
+    cookieSecret: runtime.cookieSecret,
+    publicUrl: () => runtime.publicUrl,
+    now: () => new Date(),
+  });
   const chosen = name ? allProjections.filter((p) => p.name === name) : allProjections;
   if (chosen.length === 0) {
     out(`Unknown projection "${name}". Known: ${allProjections.map((p) => p.name).join(', ')}`);

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
 import type { EventMetadata, JsonObject } from '../eventStore/eventStore.js';
 
 /** Tables as the application reads them. Migrations in migrations/ are the source of truth. */
@@ -7,6 +8,13 @@ export interface Schema {
   streams: StreamsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   stream_index: StreamIndexTable;
+  accounts: AccountsTable;
+  mail_recipients: MailRecipientsTable;
+  sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
+  utility_registry: UtilityRegistryTable;
+  mail_outbox: MailOutboxTable;
+  mailbox: MailboxTable;
 }
 
 export interface EventsTable {
@@ -41,4 +49,86 @@ export interface StreamIndexTable {
   first_event_at: ColumnType<Date, string, string>;
   last_event_at: ColumnType<Date, string, string>;
   last_event_type: string;
+}
+
+export interface AccountsTable {
+  account_id: string;
+  username: string;
+  role: string;
+  kind: string | null;
+  status: string;
+  full_name: string;
+  phone: string | null;
+  email: string;
+  password_hash: string;
+  companies: JSONColumnType<CompanyDeclaration[]>;
+  registered_at: ColumnType<Date, string, string>;
+  verified_at: ColumnType<Date | null, string | null, string | null>;
+  decided_at: ColumnType<Date | null, string | null, string | null>;
+  decided_by: string | null;
+  rejection_reason: string | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  account_id: string;
+  created_at: ColumnType<Date, Date, Date>;
+  expires_at: ColumnType<Date, Date, Date>;
+  revoked_at: ColumnType<Date | null, Date | null, Date | null>;
+  client_ip: string | null;
+  user_agent: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_started_at: ColumnType<Date, Date, Date>;
+  hits: number;
+}
+
+export interface UtilityRegistryTable {
+  customer_code: string;
+  contract_number: string;
+  company_name: string;
+  plant_address: string;
+  imported_at: ColumnType<Date, Date, Date>;
+}
+
+export type MailStatus = 'pending' | 'sent' | 'failed';
+
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  key: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attachments: JSONColumnType<StoredAttachment[], string | undefined, string>;
+  status: Generated<MailStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+  message_id: string | null;
+}
+
+export interface MailboxTable {
+  id: Generated<string>;
+  outbox_id: string | null;
+  to_address: string;
+  subject: string;
+  raw: string;
+  received_at: Generated<Date>;
+}
+
+export interface MailRecipientsTable {
+  account_id: string;
+  full_name: string;
+  email: string;
 }

@@ -76,6 +76,37 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   }
 }
 
+/** The current state of a stream, for pages that show it before any command. */
+export async function readState<State, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Pick<Decider<State, never, Event>, 'evolve' | 'initialState'>,
+  streamId: string,
+): Promise<{ state: State; version: number }> {
+  const { version, events } = await store.readStream(streamId);
+  return {
+    state: fold(
+      decider,
+      events.map((event) => ({ type: event.type, data: event.data }) as Event),
+    ),
+    version,
+  };
+}
+
+/**
+ * Facts that no rule decides (a login, a failed login) are recorded with the same metadata as
+ * decided events; `any` version, since nothing is decided from the stream's state.
+ */
+export async function recordEvents(
+  store: EventStore,
+  streamId: string,
+  events: readonly DomainEvent[],
+  context: CommandContext,
+): Promise<GlobalPosition> {
+  const newEvents = events.map((event, index) => toNewEvent(event, index, context));
+  const { position } = await store.appendToStream(streamId, newEvents, { expectedVersion: 'any' });
+  return position;
+}
+
 function toNewEvent(event: DomainEvent, index: number, context: CommandContext): NewEvent {
   return {
     type: event.type,

@@ -61,6 +61,7 @@ export function createPostgresEventStore(
 ): EventStore {
   const { db } = database;
   const now = options.now ?? (() => new Date());
+  const wakeReaders = coalesced(() => sql`select pg_notify('events', '')`.execute(db));
   // Output columns are cast to text for bigint safety: ORDER BY must name the table's columns
   // (events.tx_id), or it would sort the text ('10' < '9').
   const columns = sql.raw(
@@ -103,6 +104,7 @@ export function createPostgresEventStore(
           payload.map((event) => event.eventId),
         );
       }
+      if (row.outcome === 'appended') wakeReaders();
       return {
         nextExpectedVersion: row.stream_version,
         position: { commit: BigInt(row.tx_id ?? 0), prepare: BigInt(row.last_position ?? 0) },
@@ -152,5 +154,27 @@ export function createPostgresEventStore(
     async close() {
       // The database belongs to the composition root, which closes it.
     },
+  };
+}
+
+/**
+ * Runs `send` after every call, but never two at once: a call made while one is in flight asks
+ * for one more afterwards. Wake-ups sent after the commit, outside it, cost the append nothing;
+ * a lost one is covered by the readers' polling.
+ */
+function coalesced(send: () => Promise<unknown>): () => void {
+  let running = false;
+  let again = false;
+  const loop = async () => {
+    running = true;
+    do {
+      again = false;
+      await send().catch(() => undefined);
+    } while (again);
+    running = false;
+  };
+  return () => {
+    if (running) again = true;
+    else void loop();
   };
 }

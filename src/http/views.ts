@@ -26,6 +26,7 @@ export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boo
   app.decorateReply('view', function (this: FastifyReply, template: string, data: object = {}) {
     const html = eta.render(template, {
       csrfToken: this.generateCsrf(),
+      account: this.request.account,
       path: this.request.url.split('?')[0],
       ...data,
     });

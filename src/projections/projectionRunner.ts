@@ -158,12 +158,15 @@ class Worker {
     this.checkpoint = startOfLog;
     this.failure = null;
     let events = 0;
+    // Bigger batches, and the next one read while this one is applied: a rebuild is read-bound.
+    const limit = Math.max(this.options.batchSize ?? 1_000, 5_000);
+    let next = this.deps.store.readAll({ after: this.checkpoint, limit });
     for (;;) {
-      const batch = await this.deps.store.readAll({
-        after: this.checkpoint,
-        limit: this.options.batchSize ?? 1_000,
-      });
-      if (batch.length === 0) break;
+      const batch = await next;
+      const last = batch.at(-1);
+      if (!last) break;
+      next = this.deps.store.readAll({ after: last.position, limit });
+      next.catch(() => undefined); // awaited on the next turn; marked handled if apply throws first
       await this.apply(batch);
       events += batch.length;
       onProgress?.(events);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { allProjections } from '../../projections/index.js';
+import { createProjections } from '../../projections/index.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { EventStore } from '../../src/eventStore/eventStore.js';
@@ -17,6 +17,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export const cookieSecret = 'test-cookie-secret-that-is-long-enough-000';
+
 /** The whole app on a fresh database, projections running, driven by inject(). */
 export async function startTestApp(
   options: { backend?: Backend; projections?: readonly Projection[]; now?: () => Date } = {},
@@ -24,19 +26,27 @@ export async function startTestApp(
   const test = await openTestDatabase(options.backend ?? 'pglite');
   const logger = pino({ level: 'silent' });
   const store = createPostgresEventStore(test.database);
+  const clock = options.now ?? (() => new Date());
   const projections = new ProjectionRunner(
-    { db: test.database.db, store, projections: options.projections ?? allProjections, logger },
+    {
+      db: test.database.db,
+      store,
+      projections:
+        options.projections ??
+        createProjections({ cookieSecret, publicUrl: () => 'http://portale.test', now: clock }),
+      logger,
+    },
     { pollIntervalMs: 50 },
   );
   await projections.start();
   const app = await buildApp({
     config: loadConfig({ NODE_ENV: 'test' }),
     logger,
-    clock: options.now ?? (() => new Date()),
+    clock,
     database: test.database,
     eventStore: store,
     projections,
-    cookieSecret: 'test-cookie-secret-that-is-long-enough-000',
+    cookieSecret,
   });
   return {
     app,

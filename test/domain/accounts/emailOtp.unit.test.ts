@@ -105,6 +105,13 @@ describe('Password reset', () => {
       .then([otpIssued('r-1', minutesLater(30), 'password-reset')]);
   });
 
+  it('is not held back by a registration code sent a moment ago', () => {
+    spec
+      .given([registered, otpIssued('ch-1', minutesLater(29)), verified, approved])
+      .when({ type: 'RequestPasswordReset', challengeId: 'r-1', now: minutesLater(29.5) })
+      .then([otpIssued('r-1', minutesLater(29.5), 'password-reset')]);
+  });
+
   it('is refused to an account that is not active', () => {
     spec
       .given([registered, otpIssued()])

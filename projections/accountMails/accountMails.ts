@@ -1,0 +1,94 @@
+import type { Transaction } from 'kysely';
+import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
+import type { Schema } from '../../src/db/schema.js';
+import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
+import { enqueueMail } from '../../src/mail/outbox.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { accountMessage, type Recipient } from './accountMessages.js';
+
+/** Mails about events older than this are not sent: a new deployment does not mail the past. */
+const staleAfterMs = 24 * 3_600_000;
+const prefix = 'account-';
+
+/**
+ * A reactor: turns account events into mails in the outbox, in the transaction that moves its
+ * checkpoint. Each mail is keyed by its event id, so a rebuild or a replay never sends it twice.
+ * It keeps its own table of recipients, so it never waits on another read model.
+ */
+export function accountMailsProjection(deps: {
+  code: (challengeId: string) => string;
+  publicUrl: () => string;
+  now: () => Date;
+}): Projection {
+  return {
+    name: 'account_mails',
+    async apply(trx, events) {
+      const mine = events.filter((event) => event.streamId.startsWith(prefix));
+      if (mine.length === 0) return;
+      const recipients = await loadRecipients(trx, mine);
+      for (const recorded of mine) {
+        const accountId = recorded.streamId.slice(prefix.length);
+        const event = recorded as unknown as AccountEvent;
+        if (event.type === 'ReferentRegistered' || event.type === 'StaffAccountCreated') {
+          const recipient = { fullName: event.data.fullName, email: event.data.email };
+          recipients.set(accountId, recipient);
+          await saveRecipient(trx, accountId, recipient);
+        }
+        const recipient = recipients.get(accountId);
+        if (!recipient || isStale(recorded, deps.now())) continue;
+        const to =
+          event.type === 'EmailOtpIssued' ? { ...recipient, email: event.data.email } : recipient;
+        const content = accountMessage(
+          event,
+          to,
+          { login: `${deps.publicUrl()}/accesso` },
+          deps.code,
+        );
+        if (content)
+          await enqueueMail(
+            trx,
+            { key: `${recorded.metadata.eventId}:mail`, to: to.email, ...content },
+            deps.now(),
+          );
+      }
+    },
+    async reset(trx) {
+      // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
+      await trx.deleteFrom('mail_recipients').execute();
+    },
+  };
+}
+
+const isStale = (event: RecordedEvent, now: Date) =>
+  now.getTime() - Date.parse(event.metadata.recordedAt) > staleAfterMs;
+
+async function loadRecipients(
+  trx: Transaction<Schema>,
+  events: readonly RecordedEvent[],
+): Promise<Map<string, Recipient>> {
+  const ids = [...new Set(events.map((event) => event.streamId.slice(prefix.length)))];
+  const rows = await trx
+    .selectFrom('mail_recipients')
+    .selectAll()
+    .where('account_id', 'in', ids)
+    .execute();
+  return new Map(
+    rows.map((row) => [row.account_id, { fullName: row.full_name, email: row.email }]),
+  );
+}
+
+async function saveRecipient(
+  trx: Transaction<Schema>,
+  accountId: string,
+  recipient: Recipient,
+): Promise<void> {
+  await trx
+    .insertInto('mail_recipients')
+    .values({ account_id: accountId, full_name: recipient.fullName, email: recipient.email })
+    .onConflict((oc) =>
+      oc
+        .column('account_id')
+        .doUpdateSet({ full_name: recipient.fullName, email: recipient.email }),
+    )
+    .execute();
+}

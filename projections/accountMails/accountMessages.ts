@@ -1,0 +1,77 @@
+import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
+
+export interface MailContent {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** Plain text and HTML from the same paragraphs, so both parts always say the same thing. */
+export function mailContent(subject: string, paragraphs: readonly string[]): MailContent {
+  const closing = [
+    'Questo messaggio è stato inviato automaticamente dal portale Dichiara: non rispondere.',
+  ];
+  const all = [...paragraphs, ...closing];
+  return {
+    subject: `Dichiara – ${subject}`,
+    text: all.join('\n\n'),
+    html: `<!doctype html><html lang="it"><body style="font-family:sans-serif">${all.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('')}</body></html>`,
+  };
+}
+
+export interface Recipient {
+  readonly fullName: string;
+  readonly email: string;
+}
+
+/** The mail an account event causes, if any. `code` is the OTP of an EmailOtpIssued event. */
+export function accountMessage(
+  event: AccountEvent,
+  recipient: Recipient,
+  links: { login: string },
+  code: (challengeId: string) => string,
+): MailContent | null {
+  const hello = `Gentile ${recipient.fullName},`;
+  switch (event.type) {
+    case 'EmailOtpIssued':
+      return event.data.purpose === 'registration'
+        ? mailContent('codice di conferma della registrazione', [
+            hello,
+            `il codice per confermare il tuo indirizzo e-mail sul portale è:\n\n${code(event.data.challengeId)}\n\nInseriscilo nella pagina di registrazione entro 15 minuti.`,
+            'Se non hai chiesto tu la registrazione, ignora questo messaggio.',
+          ])
+        : mailContent('codice per reimpostare la password', [
+            hello,
+            `il codice per reimpostare la password è:\n\n${code(event.data.challengeId)}\n\nInseriscilo nella pagina "Password dimenticata?" entro 15 minuti.`,
+            'Se non hai chiesto tu di reimpostare la password, ignora questo messaggio: la password attuale resta valida.',
+          ]);
+    case 'RegistrationApproved':
+      return mailContent('registrazione accettata', [
+        hello,
+        'la tua domanda di registrazione al portale degli scarichi industriali è stata accettata.',
+        `Puoi entrare nell'area riservata con il tuo nome utente e la tua password: ${links.login}`,
+        ...(event.data.note ? [`Nota dell'operatore: ${event.data.note}`] : []),
+      ]);
+    case 'RegistrationRejected':
+      return mailContent('registrazione respinta', [
+        hello,
+        'la tua domanda di registrazione al portale degli scarichi industriali è stata respinta dagli operatori per il seguente motivo:',
+        event.data.reason,
+        'Puoi presentare una nuova domanda con i dati corretti.',
+      ]);
+    case 'PasswordReset':
+      return mailContent('password modificata', [
+        hello,
+        'la password del tuo account è stata appena reimpostata e ogni sessione aperta è stata chiusa.',
+        'Se non sei stato tu, contatta subito il gestore.',
+      ]);
+    default:
+      return null;
+  }
+}

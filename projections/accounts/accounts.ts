@@ -1,0 +1,190 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AccountEvent, CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
+import type { AccountsTable, Schema } from '../../src/db/schema.js';
+import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
+import { rowProjection } from '../../src/projections/rowProjection.js';
+
+/** An account as login, the reserved area and the operators' queue need it. */
+export interface AccountRow {
+  readonly accountId: string;
+  readonly username: string;
+  readonly role: string;
+  readonly kind: string | null;
+  readonly status: 'unverified' | 'awaiting-approval' | 'active' | 'rejected';
+  readonly fullName: string;
+  readonly phone: string | null;
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly companies: readonly CompanyDeclaration[];
+  readonly registeredAt: string;
+  readonly verifiedAt: string | null;
+  readonly decidedAt: string | null;
+  readonly decidedBy: string | null;
+  readonly rejectionReason: string | null;
+}
+
+const prefix = 'account-';
+
+export function evolveAccountRow(
+  row: AccountRow | undefined,
+  recorded: RecordedEvent,
+): AccountRow | undefined {
+  const event = recorded as unknown as AccountEvent;
+  const at = recorded.metadata.occurredAt;
+  switch (event.type) {
+    case 'ReferentRegistered':
+      return {
+        ...event.data,
+        role: 'declarant',
+        status: 'unverified',
+        registeredAt: at,
+        verifiedAt: null,
+        decidedAt: null,
+        decidedBy: null,
+        rejectionReason: null,
+      };
+    case 'StaffAccountCreated':
+      return {
+        ...event.data,
+        kind: null,
+        phone: null,
+        status: 'active',
+        companies: [],
+        registeredAt: at,
+        verifiedAt: at,
+        decidedAt: at,
+        decidedBy: recorded.metadata.actor.id,
+        rejectionReason: null,
+      };
+    case 'EmailVerified':
+      return row && { ...row, status: 'awaiting-approval', verifiedAt: at };
+    case 'RegistrationApproved':
+      return (
+        row && { ...row, status: 'active', decidedAt: at, decidedBy: recorded.metadata.actor.id }
+      );
+    case 'RegistrationRejected':
+      return (
+        row && {
+          ...row,
+          status: 'rejected',
+          decidedAt: at,
+          decidedBy: recorded.metadata.actor.id,
+          rejectionReason: event.data.reason,
+        }
+      );
+    case 'PasswordReset':
+      return row && { ...row, passwordHash: event.data.passwordHash };
+    case 'EmailOtpIssued':
+    case 'EmailOtpRejected':
+      return undefined;
+  }
+}
+
+export const accountsProjection = rowProjection<AccountRow>({
+  name: 'accounts',
+  keyOf: (event) =>
+    event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
+  evolve: evolveAccountRow,
+  async load(trx, keys) {
+    const rows = await trx
+      .selectFrom('accounts')
+      .selectAll()
+      .where('account_id', 'in', keys)
+      .execute();
+    return new Map(rows.map((row) => [row.account_id, fromTableRow(row)]));
+  },
+  async save(trx, rows) {
+    const values = rows.map(toTableRow);
+    await trx
+      .insertInto('accounts')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('account_id').doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          email: eb.ref('excluded.email'),
+          password_hash: eb.ref('excluded.password_hash'),
+          verified_at: eb.ref('excluded.verified_at'),
+          decided_at: eb.ref('excluded.decided_at'),
+          decided_by: eb.ref('excluded.decided_by'),
+          rejection_reason: eb.ref('excluded.rejection_reason'),
+        })),
+      )
+      .execute();
+  },
+  async reset(trx) {
+    await trx.deleteFrom('accounts').execute();
+  },
+});
+
+const toTableRow = (row: AccountRow) => ({
+  account_id: row.accountId,
+  username: row.username,
+  role: row.role,
+  kind: row.kind,
+  status: row.status,
+  full_name: row.fullName,
+  phone: row.phone,
+  email: row.email,
+  password_hash: row.passwordHash,
+  companies: JSON.stringify(row.companies),
+  registered_at: row.registeredAt,
+  verified_at: row.verifiedAt,
+  decided_at: row.decidedAt,
+  decided_by: row.decidedBy,
+  rejection_reason: row.rejectionReason,
+});
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+const fromTableRow = (row: Selectable<AccountsTable>): AccountRow => ({
+  accountId: row.account_id,
+  username: row.username,
+  role: row.role,
+  kind: row.kind,
+  status: row.status as AccountRow['status'],
+  fullName: row.full_name,
+  phone: row.phone,
+  email: row.email,
+  passwordHash: row.password_hash,
+  companies: row.companies,
+  registeredAt: row.registered_at.toISOString(),
+  verifiedAt: iso(row.verified_at),
+  decidedAt: iso(row.decided_at),
+  decidedBy: row.decided_by,
+  rejectionReason: row.rejection_reason,
+});
+
+export async function findAccountByUsername(
+  db: Kysely<Schema>,
+  username: string,
+): Promise<AccountRow | null> {
+  const row = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.trim().toLowerCase()))
+    .executeTakeFirst();
+  return row ? fromTableRow(row) : null;
+}
+
+export async function findAccount(
+  db: Kysely<Schema>,
+  accountId: string,
+): Promise<AccountRow | null> {
+  const row = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return row ? fromTableRow(row) : null;
+}
+
+/** The operators' queue: verified registrations waiting for a decision, oldest first. */
+export async function listAwaitingApproval(db: Kysely<Schema>): Promise<AccountRow[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('status', '=', 'awaiting-approval')
+    .orderBy('verified_at')
+    .execute();
+  return rows.map(fromTableRow);
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../domain/accounts/accountEvents.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { findAccount, type AccountRow } from '../../projections/accounts/accounts.js';
+import type { Clock } from '../app.js';
+import type { Schema } from '../db/schema.js';
+import type { CommandContext } from '../eventStore/commandHandler.js';
+import { sessionAccount, sessionCookie } from './sessions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in, active account; null for visitors. */
+    account: AccountRow | null;
+    sessionToken: string | null;
+  }
+}
+
+/** Loads the session's account on every page request (assets excepted). */
+export const authPlugin = fp(
+  async (app: FastifyInstance, options: { db: Kysely<Schema>; clock: Clock }) => {
+    app.decorateRequest('account', null);
+    app.decorateRequest('sessionToken', null);
+    app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/assets/')) return;
+      const cookie = request.cookies[sessionCookie];
+      const unsigned = cookie ? request.unsignCookie(cookie) : null;
+      if (!unsigned?.valid || !unsigned.value) return;
+      const accountId = await sessionAccount(options.db, unsigned.value, options.clock());
+      const account = accountId ? await findAccount(options.db, accountId) : null;
+      if (account?.status !== 'active') return;
+      request.account = account;
+      request.sessionToken = unsigned.value;
+    });
+  },
+);
+
+/** A preHandler: visitors go to the login page (and come back after), other roles get 403. */
+export function requireRole(...roles: Role[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.account) {
+      return reply.redirect(`/accesso?dopo=${encodeURIComponent(request.url)}`, 303);
+    }
+    if (!roles.includes(request.account.role as Role)) {
+      throw new DomainError(
+        'Forbidden',
+        'forbidden',
+        'Questa pagina è riservata ad altri profili.',
+      );
+    }
+  };
+}
+
+/** Who, when and from where, for the events a request causes. */
+export function commandContext(
+  request: FastifyRequest,
+  now: Date,
+  commandId: string = randomUUID(),
+): CommandContext {
+  const account = request.account;
+  return {
+    commandId,
+    correlationId: request.id,
+    actor: account
+      ? { id: account.accountId, role: account.role }
+      : { id: 'anonymous', role: 'visitor' },
+    clientIp: request.ip,
+    now,
+  };
+}

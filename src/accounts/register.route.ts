@@ -1,0 +1,164 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import type { DeclarantKind } from '../../domain/accounts/accountEvents.js';
+import { registryMismatchMessage } from '../../domain/accounts/registerReferent.js';
+import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
+import { findAccountByUsername } from '../../projections/accounts/accounts.js';
+import type { AppDeps } from '../app.js';
+import { handleCommand } from '../eventStore/commandHandler.js';
+import { nestFields, parseForm, type FieldErrors } from '../http/forms.js';
+import { isHtmx } from '../http/views.js';
+import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
+import { commandContext } from './auth.js';
+import { hashPassword } from './passwords.js';
+import { passwordRuleText } from '../../domain/shared/password.js';
+import {
+  confirmationErrors,
+  registrationSchema,
+  type RegistrationForm,
+} from './register.schema.js';
+import { applyFormAction, shapeValues, type RegistrationValues } from './registrationForm.js';
+import { registrationCookie } from './verify.route.js';
+
+const kinds: Record<string, DeclarantKind> = { ditta: 'ditta', studio: 'studio' };
+const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
+
+export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+
+  app.get('/registrazione/:kind', async (request, reply) => {
+    const kind = kinds[(request.params as { kind: string }).kind];
+    if (!kind) return reply.callNotFound();
+    return render(request, reply, 200, kind, shapeValues({}), {});
+  });
+
+  app.post('/registrazione/:kind', async (request, reply) => {
+    const kind = kinds[(request.params as { kind: string }).kind];
+    if (!kind) return reply.callNotFound();
+    const nested = nestFields(request.body);
+    const values = shapeValues(nested);
+    if (typeof nested._action === 'string') {
+      const changed = applyFormAction(values, nested._action);
+      return render(
+        request,
+        reply,
+        200,
+        kind,
+        kind === 'ditta' ? { ...changed, companies: changed.companies.slice(0, 1) } : changed,
+        {},
+      );
+    }
+    const form = parseForm(registrationSchema, values);
+    const errors: FieldErrors = { ...(form.ok ? {} : form.errors), ...confirmationErrors(values) };
+    if (form.ok) Object.assign(errors, await uniquenessErrors(form.data));
+    if (!form.ok || Object.keys(errors).length > 0)
+      return render(request, reply, 422, kind, values, errors);
+
+    try {
+      const accountId = await register(kind, form.data, request);
+      reply.setCookie(registrationCookie, accountId, {
+        path: '/registrazione',
+        httpOnly: true,
+        sameSite: 'lax',
+        signed: true,
+        maxAge: 86_400,
+      });
+      return reply.redirect('/registrazione/verifica', 303);
+    } catch (error) {
+      if (
+        !(error instanceof DomainError) ||
+        (error.kind !== 'conflict' && error.kind !== 'validation')
+      )
+        throw error;
+      return render(request, reply, 422, kind, values, { [error.field ?? '_form']: error.message });
+    }
+  });
+
+  async function uniquenessErrors(form: RegistrationForm): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (await findAccountByUsername(db, form.username)) {
+      errors.username = 'Questo nome utente è già in uso: sceglierne un altro.';
+    }
+    const pairs = form.companies.flatMap((company, i) =>
+      company.contracts.map((contract, j) => ({
+        i,
+        j,
+        customerCode: company.customerCode,
+        contractNumber: contract.contractNumber,
+      })),
+    );
+    const missing = await pairsNotInRegistry(db, pairs);
+    for (const pair of pairs) {
+      if (missing.has(pairKey(pair)))
+        errors[`companies[${pair.i}][contracts][${pair.j}][contractNumber]`] =
+          registryMismatchMessage;
+    }
+    return errors;
+  }
+
+  async function register(
+    kind: DeclarantKind,
+    form: RegistrationForm,
+    request: FastifyRequest,
+  ): Promise<string> {
+    const now = deps.clock();
+    const accountId = randomUUID();
+    const context = commandContext(request, now);
+    await handleCommand(
+      deps.eventStore,
+      usernameDecider,
+      usernameStreamId(form.username),
+      { type: 'ClaimUsername', username: form.username, accountId },
+      context,
+    );
+    await handleCommand(
+      deps.eventStore,
+      accountDecider,
+      accountStreamId(accountId),
+      {
+        type: 'RegisterReferent',
+        accountId,
+        kind,
+        fullName: form.fullName,
+        phone: form.phone,
+        email: form.email,
+        username: form.username,
+        passwordHash: await hashPassword(form.password),
+        companies: form.companies,
+        notInRegistry: [],
+        challengeId: randomUUID(),
+        now,
+      },
+      { ...context, commandId: randomUUID() },
+    );
+    return accountId;
+  }
+}
+
+function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  kind: DeclarantKind,
+  values: RegistrationValues,
+  errors: FieldErrors,
+) {
+  const data = {
+    kind,
+    values,
+    errors,
+    provinceOptions,
+    municipalitiesOf,
+    passwordRuleText,
+    title: titleOf(kind),
+  };
+  return reply
+    .code(status)
+    .view(isHtmx(request) ? 'accounts/_registrationForm' : 'accounts/register', data);
+}
+
+export const titleOf = (kind: DeclarantKind): string =>
+  kind === 'ditta' ? 'Registrazione Ditta' : 'Registrazione Studio tecnico/Consulente/Associazione';

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { isEmailAddress, isPecAddress } from '../../domain/shared/email.js';
+import {
+  isCap,
+  isTenDigitCode,
+  isValidTaxId,
+  normalizeTaxId,
+} from '../../domain/shared/italianIdentifiers.js';
+import { passwordProblems, passwordRuleText } from '../../domain/shared/password.js';
+import { findMunicipality, findProvince } from '../../domain/shared/territory.js';
+
+const text = (message: string, max = 200) =>
+  z.string().trim().min(1, message).max(max, `Massimo ${max} caratteri.`);
+const optionalText = z
+  .string()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((value) => value || null);
+const phone = text('Indicare il telefono.', 30).regex(
+  /^\+?[0-9 ./-]{5,}$/,
+  'Indicare un numero di telefono valido.',
+);
+const tenDigits = (label: string) =>
+  text(`Indicare il ${label}.`, 20).refine(isTenDigitCode, `Il ${label} è composto da 10 cifre.`);
+const optionalEmail = optionalText.refine(
+  (value) => !value || isEmailAddress(value),
+  'Indirizzo e-mail non valido.',
+);
+
+const contractSchema = z
+  .object({
+    contractNumber: tenDigits('numero di contratto di scarico'),
+    street: text("Indicare l'indirizzo dello stabilimento di scarico."),
+    civic: text('Indicare il numero civico.', 20),
+    cap: text('Indicare il CAP.', 10).refine(isCap, 'Il CAP è composto da 5 cifre.'),
+    province: text('Indicare la provincia.', 60),
+    municipality: text('Indicare il comune.', 100),
+  })
+  .transform((contract, ctx) => {
+    const province = findProvince(contract.province);
+    if (!province) {
+      ctx.addIssue({ code: 'custom', path: ['province'], message: 'Provincia non riconosciuta.' });
+      return z.NEVER;
+    }
+    const municipality = findMunicipality(contract.municipality, province.code);
+    if (!municipality) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['municipality'],
+        message: `Il comune non appartiene alla provincia di ${province.name}.`,
+      });
+      return z.NEVER;
+    }
+    return { ...contract, province: province.code, municipality };
+  });
+
+const companySchema = z.object({
+  name: text('Indicare la ragione sociale.'),
+  taxId: text('Indicare la partita IVA o il codice fiscale.', 20)
+    .transform(normalizeTaxId)
+    .refine(isValidTaxId, 'Partita IVA o codice fiscale non valido: controllare le cifre.'),
+  phone,
+  email: optionalEmail,
+  pec: optionalEmail,
+  customerCode: tenDigits('codice cliente'),
+  contracts: z.array(contractSchema).min(1, 'Indicare almeno un contratto di scarico.'),
+});
+
+/** "Referente registrato" plus "Anagrafica Ditta e Contratti" (seed, Pagina della Registrazione). */
+export const registrationSchema = z.object({
+  fullName: text('Indicare il nominativo.'),
+  phone,
+  email: text("Indicare l'indirizzo e-mail.", 254)
+    .refine(isEmailAddress, 'Indirizzo e-mail non valido.')
+    .refine((value) => !isPecAddress(value), 'Indicare un indirizzo e-mail ordinario (non PEC).'),
+  emailConfirm: z.string().trim(),
+  username: text('Indicare il nome utente.', 40).regex(
+    /^[A-Za-z0-9._@-]{3,40}$/,
+    'Da 3 a 40 caratteri tra lettere, cifre e . _ - @',
+  ),
+  password: z
+    .string()
+    .max(200)
+    .superRefine((value, ctx) => {
+      for (const message of passwordProblems(value)) ctx.addIssue({ code: 'custom', message });
+    }),
+  passwordConfirm: z.string(),
+  privacy: z.literal('on', {
+    error: "Per registrarsi occorre prendere visione dell'informativa privacy.",
+  }),
+  companies: z.array(companySchema).min(1, 'Indicare almeno una ditta.'),
+});
+
+/**
+ * The "type it twice" checks, run on the raw values so they show beside every other error
+ * (zod skips object-level refinements once a field has failed).
+ */
+export function confirmationErrors(values: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const email = text(values.email).trim().toLowerCase();
+  if (email && text(values.emailConfirm).trim().toLowerCase() !== email) {
+    errors.emailConfirm = 'I due indirizzi e-mail non coincidono.';
+  }
+  if (values.password && values.passwordConfirm !== values.password) {
+    errors.passwordConfirm = 'Le due password non coincidono.';
+  }
+  return errors;
+}
+
+export type RegistrationForm = z.infer<typeof registrationSchema>;
+export { passwordRuleText };

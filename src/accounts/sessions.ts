@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Schema } from '../db/schema.js';
+
+export const sessionCookie = 'dichiara-session';
+export const sessionHours = 8;
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A new server-side session; only the token's hash is stored, the token goes in the cookie. */
+export async function openSession(
+  db: Kysely<Schema>,
+  input: { accountId: string; now: Date; clientIp: string | null; userAgent: string | null },
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: digest(token),
+      account_id: input.accountId,
+      created_at: input.now,
+      expires_at: new Date(input.now.getTime() + sessionHours * 3_600_000),
+      revoked_at: null,
+      client_ip: input.clientIp,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+/** The account of a live session, or null for an unknown, expired or revoked one. */
+export async function sessionAccount(
+  db: Kysely<Schema>,
+  token: string,
+  now: Date,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('account_id')
+    .where('token_hash', '=', digest(token))
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row?.account_id ?? null;
+}
+
+export async function revokeSession(db: Kysely<Schema>, token: string, now: Date): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('token_hash', '=', digest(token))
+    .execute();
+}
+
+/** After a password reset every other device is logged out. */
+export async function revokeAllSessions(
+  db: Kysely<Schema>,
+  accountId: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

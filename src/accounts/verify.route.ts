@@ -1,0 +1,126 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import type { AccountState } from '../../domain/accounts/account.js';
+import { otpMaxAttempts } from '../../domain/accounts/otpChallenge.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import type { AppDeps } from '../app.js';
+import { handleCommand, readState } from '../eventStore/commandHandler.js';
+import { parseForm, type FieldErrors } from '../http/forms.js';
+import { isHtmx } from '../http/views.js';
+import { commandContext } from './auth.js';
+import { otpCodes } from './otpCodes.js';
+
+/** Binds the verification page to the browser that registered: the account id is not in the URL. */
+export const registrationCookie = 'dichiara-registration';
+
+const codeSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'Il codice è composto da 6 cifre.'),
+});
+
+/** "a***@gmail.com": enough for the person to recognise the address. */
+const maskEmail = (email: string) => email.replace(/^(.)[^@]*(@.*)$/, '$1***$2');
+
+export function verifyRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const codes = otpCodes(deps.cookieSecret);
+  const streamOf = (request: FastifyRequest) => {
+    const cookie = request.cookies[registrationCookie];
+    const unsigned = cookie ? request.unsignCookie(cookie) : null;
+    return unsigned?.valid && unsigned.value ? accountStreamId(unsigned.value) : null;
+  };
+
+  app.get('/registrazione/verifica', async (request, reply) => {
+    const streamId = streamOf(request);
+    if (!streamId) return reply.view('accounts/verifyExpired', { title: 'Registrazione' });
+    const { state } = await readState(deps.eventStore, accountDecider, streamId);
+    return render(request, reply, 200, state, {});
+  });
+
+  app.post('/registrazione/verifica', async (request, reply) => {
+    const streamId = streamOf(request);
+    if (!streamId) return reply.view('accounts/verifyExpired', { title: 'Registrazione' });
+    const { state } = await readState(deps.eventStore, accountDecider, streamId);
+    const now = deps.clock();
+    const context = commandContext(request, now);
+    const body = request.body as Record<string, unknown>;
+    try {
+      if (body._action === 'resend') {
+        await handleCommand(
+          deps.eventStore,
+          accountDecider,
+          streamId,
+          { type: 'ResendEmailOtp', challengeId: randomUUID(), now },
+          context,
+        );
+        return render(
+          request,
+          reply,
+          200,
+          state,
+          {},
+          'Ti abbiamo inviato un nuovo codice: controlla la posta.',
+        );
+      }
+      const form = parseForm(codeSchema, body);
+      if (!form.ok) return render(request, reply, 422, state, form.errors);
+      const challengeId = state.otp?.challengeId ?? '';
+      const result = await handleCommand(
+        deps.eventStore,
+        accountDecider,
+        streamId,
+        {
+          type: 'VerifyEmail',
+          challengeId,
+          codeMatches: codes.matches(challengeId, form.data.code),
+          now,
+        },
+        context,
+      );
+      const rejected = result.events.find((event) => event.type === 'EmailOtpRejected');
+      if (rejected) {
+        const left = otpMaxAttempts - rejected.data.attempt;
+        const message =
+          left > 0
+            ? `Codice non corretto. Tentativi rimasti: ${left}.`
+            : 'Codice non corretto. Tentativi esauriti: richiedi un nuovo codice.';
+        return render(request, reply, 422, result.state, { code: message });
+      }
+      return reply.redirect('/registrazione/verifica', 303);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return render(request, reply, 422, state, { [error.field ?? '_form']: error.message });
+    }
+  });
+}
+
+function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  state: AccountState,
+  errors: FieldErrors,
+  notice?: string,
+) {
+  const done = state.status !== 'unverified';
+  const data = {
+    title: done ? 'Registrazione inviata' : 'Conferma indirizzo e-mail',
+    state,
+    email: maskEmail(state.email ?? ''),
+    errors,
+    notice,
+  };
+  return reply
+    .code(status)
+    .view(
+      done
+        ? 'accounts/registrationSent'
+        : isHtmx(request)
+          ? 'accounts/_verifyForm'
+          : 'accounts/verify',
+      data,
+    );
+}

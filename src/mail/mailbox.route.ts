@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import type { AppDeps } from '../app.js';
+
+const dateTime = new Intl.DateTimeFormat('it-IT', {
+  dateStyle: 'short',
+  timeStyle: 'medium',
+  timeZone: 'Europe/Rome',
+});
+
+const isRowId = (id: string) => /^[1-9][0-9]{0,17}$/.test(id);
+
+/** The local mailbox of the embedded default: what would have gone out by SMTP. Not in production. */
+export function mailboxRoutes(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'database' | 'config'>,
+): void {
+  const { db } = deps.database;
+  const findMessage = (id: string) =>
+    isRowId(id)
+      ? db.selectFrom('mailbox').selectAll().where('id', '=', id).executeTakeFirst()
+      : Promise.resolve(undefined);
+
+  app.get('/dev/mailbox', async (_request, reply) => {
+    const rows = await db
+      .selectFrom('mailbox')
+      .select(['id', 'to_address', 'subject', 'received_at'])
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute();
+    return reply.view('mail/mailbox', {
+      title: 'Posta locale',
+      from: deps.config.MAIL_FROM,
+      messages: rows.map((row) => ({
+        id: row.id,
+        to: row.to_address,
+        subject: row.subject,
+        receivedAt: dateTime.format(row.received_at),
+      })),
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (request, reply) => {
+    const row = await findMessage(request.params.id);
+    if (!row) return reply.callNotFound();
+    const parsed = await simpleParser(row.raw);
+    return reply.view('mail/message', {
+      title: row.subject || 'Messaggio',
+      id: row.id,
+      from: parsed.from?.text ?? '',
+      to: row.to_address,
+      subject: row.subject,
+      receivedAt: dateTime.format(row.received_at),
+      text: parsed.text ?? '',
+      attachments: parsed.attachments.map((attachment) => ({
+        filename: attachment.filename ?? 'senza nome',
+        contentType: attachment.contentType,
+        size: attachment.size,
+      })),
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/dev/mailbox/:id/raw', async (request, reply) => {
+    const row = await findMessage(request.params.id);
+    if (!row) return reply.callNotFound();
+    return reply
+      .type('message/rfc822')
+      .header('content-disposition', `attachment; filename="messaggio-${row.id}.eml"`)
+      .send(row.raw);
+  });
+}

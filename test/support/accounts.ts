@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../src/db/schema.js';
+
+/** Registry rows the forms check (customer code, contract number). */
+export async function seedRegistry(
+  db: Kysely<Schema>,
+  rows: readonly [string, string, string][],
+): Promise<void> {
+  await db
+    .insertInto('utility_registry')
+    .values(
+      rows.map(([customer_code, contract_number, company_name]) => ({
+        customer_code,
+        contract_number,
+        company_name,
+        plant_address: 'Via Vai 1, Bologna',
+        imported_at: new Date(),
+      })),
+    )
+    .execute();
+}
+
+/** A complete, valid registration form for a Studio with the given companies. */
+export function registrationFields(
+  overrides: Record<string, string> = {},
+  companies: readonly { customerCode: string; contracts: readonly string[] }[] = [
+    { customerCode: '1001234567', contracts: ['3001234567'] },
+  ],
+): Record<string, string> {
+  const fields: Record<string, string> = {
+    fullName: 'Gianni Rossi',
+    phone: '051 5447783',
+    email: 'gianni.rossi@example.com',
+    emailConfirm: 'gianni.rossi@example.com',
+    username: 'JIM',
+    password: 'Segreta-2026',
+    passwordConfirm: 'Segreta-2026',
+    privacy: 'on',
+  };
+  companies.forEach((company, i) => {
+    Object.assign(fields, {
+      [`companies[${i}][name]`]: `Euro Oil ${i + 1} SRL`,
+      [`companies[${i}][taxId]`]: '00743110157',
+      [`companies[${i}][phone]`]: '056754741',
+      [`companies[${i}][email]`]: '',
+      [`companies[${i}][pec]`]: '',
+      [`companies[${i}][customerCode]`]: company.customerCode,
+    });
+    company.contracts.forEach((contract, j) => {
+      const base = `companies[${i}][contracts][${j}]`;
+      Object.assign(fields, {
+        [`${base}[contractNumber]`]: contract,
+        [`${base}[street]`]: 'Via Pizzarotti',
+        [`${base}[civic]`]: '22',
+        [`${base}[cap]`]: '40055',
+        [`${base}[province]`]: 'BO',
+        [`${base}[municipality]`]: 'Castenaso',
+      });
+    });
+  });
+  return { ...fields, ...overrides };
+}
+
+/** The 6-digit code in the newest mail to `to`, as the person would read it. */
+export async function otpFromMail(db: Kysely<Schema>, to: string): Promise<string> {
+  const mail = await db
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', to)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  const code = /\b(\d{6})\b/.exec(mail.text_body)?.[1];
+  if (!code) throw new Error(`No code in mail:\n${mail.text_body}`);
+  return code;
+}
