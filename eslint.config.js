@@ -24,16 +24,32 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fastify', '@fastify/*', 'kysely', 'pg', '@electric-sql/*'], message: 'domain/ stays pure: no I/O imports.' },
-            { group: ['../../src/*', '../../projections/*'], message: 'domain/ does not depend on adapters.' },
+            {
+              group: ['node:*', 'fastify', '@fastify/*', 'kysely', 'pg', '@electric-sql/*'],
+              message: 'domain/ stays pure: no I/O imports.',
+            },
+            {
+              group: ['../../src/*', '../../projections/*'],
+              message: 'domain/ does not depend on adapters.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time comes in with the command.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Ids come in with the command.' },
-        { selector: "CallExpression[callee.object.name='crypto'][callee.property.name='randomUUID']", message: 'Ids come in with the command.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time comes in with the command.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Ids come in with the command.',
+        },
+        {
+          selector:
+            "CallExpression[callee.object.name='crypto'][callee.property.name='randomUUID']",
+          message: 'Ids come in with the command.',
+        },
       ],
     },
   },

@@ -63,7 +63,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['utility_registry', 'rate_limits', 'sessions', 'mail_recipients', 'accounts']) {
+  for (const table of [
+    'utility_registry',
+    'rate_limits',
+    'sessions',
+    'mail_recipients',
+    'accounts',
+  ]) {
     await sql`drop table ${sql.table(table)}`.execute(db);
   }
 }
