@@ -57,7 +57,18 @@ export async function openPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     db,
     async listen(channel, onNotify) {
-      return pglite.listen(channel, () => onNotify());
+      // pglite.listen() runs LISTEN on the instance itself: hold the pool's one connection so it
+      // cannot interleave with a query in the middle of its protocol exchange.
+      const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+        const client = await pool.connect();
+        try {
+          return await work();
+        } finally {
+          client.release();
+        }
+      };
+      const unlisten = await exclusive(() => pglite.listen(channel, () => onNotify()));
+      return () => exclusive(unlisten);
     },
     async close() {
       await db.destroy();
