@@ -19,6 +19,7 @@ export function createProjections(deps: ProjectionDeps): Projection[] {
     accountsProjection,
     accountMailsProjection({
       code: codes.code,
+      token: codes.token,
       publicUrl: deps.publicUrl,
       now: deps.now,
     }),

@@ -7,6 +7,7 @@ import type { EventStore } from './eventStore/eventStore.js';
 import { authPlugin } from './accounts/auth.js';
 import { loginRoutes } from './accounts/login.route.js';
 import { passwordResetRoutes } from './accounts/passwordReset.route.js';
+import { profileRoutes } from './accounts/profile.route.js';
 import { registerRoutes } from './accounts/register.route.js';
 import { verifyRoutes } from './accounts/verify.route.js';
 import { healthRoutes } from './health/health.route.js';
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRoutes(app, deps);
   verifyRoutes(app, deps);
   passwordResetRoutes(app, deps);
+  profileRoutes(app, deps);
   reservedAreaRoutes(app);
   registrationReviewRoutes(app, deps);
   if (!production) mailboxRoutes(app, deps);

@@ -26,6 +26,13 @@ export interface AccountState {
   readonly email: string | null;
   readonly companies: readonly CompanyDeclaration[];
   readonly otp: OtpChallenge | null;
+  readonly fullName: string | null;
+  readonly phone: string | null;
+  readonly pendingEmail: {
+    readonly requestId: string;
+    readonly email: string;
+    readonly expiresAt: string;
+  } | null;
   /** When each code was issued and what for, for the resend throttle. */
   readonly otpIssued: readonly { readonly at: string; readonly purpose: OtpPurpose }[];
 }
@@ -37,6 +44,9 @@ export const initialAccountState = (): AccountState => ({
   username: null,
   email: null,
   companies: [],
+  fullName: null,
+  phone: null,
+  pendingEmail: null,
   otp: null,
   otpIssued: [],
 });
@@ -51,11 +61,14 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         kind: event.data.kind,
         username: event.data.username,
         email: event.data.email,
+        fullName: event.data.fullName,
+        phone: event.data.phone,
         companies: event.data.companies,
       };
     case 'StaffAccountCreated':
       return {
         ...state,
+        fullName: event.data.fullName,
         status: 'active',
         role: event.data.role,
         username: event.data.username,
@@ -83,5 +96,20 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'rejected' };
     case 'PasswordReset':
       return { ...state, otp: state.otp ? { ...state.otp, used: true } : null };
+    case 'ReferentDetailsChanged':
+      return { ...state, fullName: event.data.fullName, phone: event.data.phone };
+    case 'PasswordChanged':
+      return state;
+    case 'EmailChangeRequested':
+      return {
+        ...state,
+        pendingEmail: {
+          requestId: event.data.requestId,
+          email: event.data.newEmail,
+          expiresAt: event.data.expiresAt,
+        },
+      };
+    case 'EmailChanged':
+      return { ...state, email: event.data.email, pendingEmail: null };
   }
 }

@@ -16,6 +16,12 @@ import {
   type ResetPassword,
 } from './resetPassword.js';
 import {
+  confirmEmailChange,
+  updateProfile,
+  type ConfirmEmailChange,
+  type UpdateProfile,
+} from './updateProfile.js';
+import {
   resendEmailOtp,
   verifyEmail,
   type ResendEmailOtp,
@@ -30,7 +36,9 @@ export type AccountCommand =
   | ApproveRegistration
   | RejectRegistration
   | RequestPasswordReset
-  | ResetPassword;
+  | ResetPassword
+  | UpdateProfile
+  | ConfirmEmailChange;
 
 export const accountStreamId = (accountId: string): string => `account-${accountId}`;
 
@@ -55,6 +63,10 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return requestPasswordReset(command, state);
       case 'ResetPassword':
         return resetPassword(command, state);
+      case 'UpdateProfile':
+        return updateProfile(command, state);
+      case 'ConfirmEmailChange':
+        return confirmEmailChange(command, state);
     }
   },
 };

@@ -63,6 +63,14 @@ export type AccountEvent =
   | { type: 'EmailVerified'; data: { challengeId: string; email: string } }
   | { type: 'RegistrationApproved'; data: { note: string | null } }
   | { type: 'RegistrationRejected'; data: { reason: string } }
-  | { type: 'PasswordReset'; data: { challengeId: string; passwordHash: string } };
+  | { type: 'PasswordReset'; data: { challengeId: string; passwordHash: string } }
+  | { type: 'ReferentDetailsChanged'; data: { fullName: string; phone: string } }
+  | { type: 'PasswordChanged'; data: { passwordHash: string } }
+  /** The new address gets a link; until it is followed the old address stays in use. */
+  | {
+      type: 'EmailChangeRequested';
+      data: { requestId: string; newEmail: string; expiresAt: string };
+    }
+  | { type: 'EmailChanged'; data: { requestId: string; previousEmail: string; email: string } };
 
 export type AccountEventType = AccountEvent['type'];

@@ -16,7 +16,11 @@ export type AccountErrorCode =
   | 'ContractNotInRegistry'
   | 'DuplicateContract'
   | 'ReasonRequired'
-  | 'UsernameTaken';
+  | 'UsernameTaken'
+  | 'WrongPassword'
+  | 'NothingChanged'
+  | 'EmailChangeNotFound'
+  | 'EmailChangeExpired';
 
 export const accountError = (
   code: AccountErrorCode,

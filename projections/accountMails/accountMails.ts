@@ -17,6 +17,7 @@ const prefix = 'account-';
  */
 export function accountMailsProjection(deps: {
   code: (challengeId: string) => string;
+  token: (purpose: string, id: string) => string;
   publicUrl: () => string;
   now: () => Date;
 }): Projection {
@@ -29,27 +30,25 @@ export function accountMailsProjection(deps: {
       for (const recorded of mine) {
         const accountId = recorded.streamId.slice(prefix.length);
         const event = recorded as unknown as AccountEvent;
-        if (event.type === 'ReferentRegistered' || event.type === 'StaffAccountCreated') {
-          const recipient = { fullName: event.data.fullName, email: event.data.email };
-          recipients.set(accountId, recipient);
-          await saveRecipient(trx, accountId, recipient);
+        const before = recipients.get(accountId);
+        const after = nextRecipient(before, event);
+        if (after && after !== before) {
+          recipients.set(accountId, after);
+          await saveRecipient(trx, accountId, after);
         }
-        const recipient = recipients.get(accountId);
-        if (!recipient || isStale(recorded, deps.now())) continue;
-        const to =
-          event.type === 'EmailOtpIssued' ? { ...recipient, email: event.data.email } : recipient;
-        const content = accountMessage(
-          event,
-          to,
-          { login: `${deps.publicUrl()}/accesso` },
-          deps.code,
-        );
-        if (content)
-          await enqueueMail(
-            trx,
-            { key: `${recorded.metadata.eventId}:mail`, to: to.email, ...content },
-            deps.now(),
-          );
+        const known = before ?? after;
+        if (!known || isStale(recorded, deps.now())) continue;
+        const links = {
+          login: `${deps.publicUrl()}/accesso`,
+          confirmEmail: (requestId: string) =>
+            `${deps.publicUrl()}/profilo/conferma-email?account=${accountId}&richiesta=${requestId}` +
+            `&token=${deps.token('email-change', requestId)}`,
+        };
+        const to = addresseeOf(event, known);
+        const content = accountMessage(event, to, links, deps.code);
+        if (!content) continue;
+        const mail = { key: `${recorded.metadata.eventId}:mail`, to: to.email, ...content };
+        await enqueueMail(trx, mail, deps.now());
       }
     },
     async reset(trx) {
@@ -57,6 +56,35 @@ export function accountMailsProjection(deps: {
       await trx.deleteFrom('mail_recipients').execute();
     },
   };
+}
+
+/** The recipient after an event: registration sets it, a confirmed change of address moves it. */
+function nextRecipient(current: Recipient | undefined, event: AccountEvent): Recipient | undefined {
+  switch (event.type) {
+    case 'ReferentRegistered':
+    case 'StaffAccountCreated':
+      return { fullName: event.data.fullName, email: event.data.email };
+    case 'ReferentDetailsChanged':
+      return current && { ...current, fullName: event.data.fullName };
+    case 'EmailChanged':
+      return current && { ...current, email: event.data.email };
+    default:
+      return current;
+  }
+}
+
+/** Codes go where they were asked for; a change of address is confirmed at the new one and told to the old one. */
+function addresseeOf(event: AccountEvent, recipient: Recipient): Recipient {
+  switch (event.type) {
+    case 'EmailOtpIssued':
+      return { ...recipient, email: event.data.email };
+    case 'EmailChangeRequested':
+      return { ...recipient, email: event.data.newEmail };
+    case 'EmailChanged':
+      return { ...recipient, email: event.data.previousEmail };
+    default:
+      return recipient;
+  }
 }
 
 const isStale = (event: RecordedEvent, now: Date) =>

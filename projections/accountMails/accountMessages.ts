@@ -34,7 +34,7 @@ export interface Recipient {
 export function accountMessage(
   event: AccountEvent,
   recipient: Recipient,
-  links: { login: string },
+  links: { login: string; confirmEmail: (requestId: string) => string },
   code: (challengeId: string) => string,
 ): MailContent | null {
   const hello = `Gentile ${recipient.fullName},`;
@@ -70,6 +70,25 @@ export function accountMessage(
         hello,
         'la password del tuo account è stata appena reimpostata e ogni sessione aperta è stata chiusa.',
         'Se non sei stato tu, contatta subito il gestore.',
+      ]);
+    case 'EmailChangeRequested':
+      return mailContent('conferma il nuovo indirizzo e-mail', [
+        hello,
+        'hai chiesto di usare questo indirizzo per le comunicazioni del portale. Per confermarlo apri questo link entro 24 ore (oppure copialo nella barra degli indirizzi del browser):',
+        links.confirmEmail(event.data.requestId),
+        'Fino alla conferma le comunicazioni continuano ad arrivare all’indirizzo precedente. Se non hai chiesto tu la modifica, ignora questo messaggio.',
+      ]);
+    case 'EmailChanged':
+      return mailContent('indirizzo e-mail modificato', [
+        hello,
+        `da ora le comunicazioni del portale verranno inviate a ${event.data.email} e non più a questo indirizzo.`,
+        'Se non hai chiesto tu la modifica, contatta subito il gestore.',
+      ]);
+    case 'PasswordChanged':
+      return mailContent('password modificata', [
+        hello,
+        'la password del tuo account è stata modificata dalla pagina del profilo.',
+        'Se non sei stato tu, usa subito "Password dimenticata?" e contatta il gestore.',
       ]);
     default:
       return null;

@@ -73,7 +73,13 @@ export function evolveAccountRow(
         }
       );
     case 'PasswordReset':
+    case 'PasswordChanged':
       return row && { ...row, passwordHash: event.data.passwordHash };
+    case 'ReferentDetailsChanged':
+      return row && { ...row, fullName: event.data.fullName, phone: event.data.phone };
+    case 'EmailChanged':
+      return row && { ...row, email: event.data.email };
+    case 'EmailChangeRequested':
     case 'EmailOtpIssued':
     case 'EmailOtpRejected':
       return undefined;
@@ -101,6 +107,8 @@ export const accountsProjection = rowProjection<AccountRow>({
       .onConflict((oc) =>
         oc.column('account_id').doUpdateSet((eb) => ({
           status: eb.ref('excluded.status'),
+          full_name: eb.ref('excluded.full_name'),
+          phone: eb.ref('excluded.phone'),
           email: eb.ref('excluded.email'),
           password_hash: eb.ref('excluded.password_hash'),
           verified_at: eb.ref('excluded.verified_at'),

@@ -1,0 +1,100 @@
+import type { AccountEvent } from './accountEvents.js';
+import type { AccountState } from './account.js';
+import { accountError } from './errors.js';
+
+export const emailChangeLifetimeHours = 24;
+
+export interface UpdateProfile {
+  readonly type: 'UpdateProfile';
+  /** Every change needs the current password (seed: "Modifica Profilo"); checked outside. */
+  readonly currentPasswordOk: boolean;
+  readonly fullName: string;
+  readonly phone: string;
+  /** A different address to confirm by link, or null to keep the current one. */
+  readonly newEmail: string | null;
+  readonly emailRequestId: string;
+  readonly newPasswordHash: string | null;
+  readonly now: Date;
+}
+
+/** "Modifica profilo": one form, one command, an event for each thing that changed. */
+export function updateProfile(command: UpdateProfile, state: AccountState): AccountEvent[] {
+  if (state.status !== 'active') {
+    throw accountError('AccountNotActive', 'conflict', 'Questo account non è attivo.');
+  }
+  if (!command.currentPasswordOk) {
+    throw accountError(
+      'WrongPassword',
+      'validation',
+      'La password attuale non è corretta.',
+      'currentPassword',
+    );
+  }
+  const events: AccountEvent[] = [];
+  if (command.fullName !== state.fullName || command.phone !== state.phone) {
+    events.push({
+      type: 'ReferentDetailsChanged',
+      data: { fullName: command.fullName, phone: command.phone },
+    });
+  }
+  if (command.newPasswordHash) {
+    events.push({ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash } });
+  }
+  const newEmail = command.newEmail?.trim();
+  if (newEmail && newEmail.toLowerCase() !== state.email?.toLowerCase()) {
+    events.push({
+      type: 'EmailChangeRequested',
+      data: {
+        requestId: command.emailRequestId,
+        newEmail,
+        expiresAt: new Date(
+          command.now.getTime() + emailChangeLifetimeHours * 3_600_000,
+        ).toISOString(),
+      },
+    });
+  }
+  if (events.length === 0) {
+    throw accountError('NothingChanged', 'validation', 'Nessuna modifica da salvare.');
+  }
+  return events;
+}
+
+export interface ConfirmEmailChange {
+  readonly type: 'ConfirmEmailChange';
+  readonly requestId: string;
+  /** Whether the link's token is the one derived for this request (checked outside). */
+  readonly tokenMatches: boolean;
+  readonly now: Date;
+}
+
+/** The person followed the link mailed to the new address: from now on mail goes there. */
+export function confirmEmailChange(
+  command: ConfirmEmailChange,
+  state: AccountState,
+): AccountEvent[] {
+  const pending = state.pendingEmail;
+  if (!pending || pending.requestId !== command.requestId || !command.tokenMatches) {
+    throw accountError(
+      'EmailChangeNotFound',
+      'not-found',
+      'Il link non è valido o è già stato usato.',
+    );
+  }
+  if (command.now.getTime() > Date.parse(pending.expiresAt)) {
+    throw accountError(
+      'EmailChangeExpired',
+      'conflict',
+      'Il link è scaduto: ripeti la modifica dell’indirizzo dal profilo.',
+    );
+  }
+  return [
+    {
+      type: 'EmailChanged',
+      data: {
+        requestId: pending.requestId,
+        previousEmail: state.email ?? '',
+        email: pending.email,
+      },
+    },
+  ];
+}

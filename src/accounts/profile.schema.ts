@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { isEmailAddress, isPecAddress } from '../../domain/shared/email.js';
+import { passwordProblems } from '../../domain/shared/password.js';
+
+const optional = z
+  .string()
+  .trim()
+  .max(254)
+  .optional()
+  .transform((value) => value || null);
+
+/** "Modifica Profilo": the current password always; a new e-mail and a new password typed twice. */
+export const profileSchema = z
+  .object({
+    fullName: z.string().trim().min(1, 'Indicare il nominativo.').max(200),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ./-]{5,30}$/, 'Indicare un numero di telefono valido.'),
+    newEmail: optional
+      .refine((value) => !value || isEmailAddress(value), 'Indirizzo e-mail non valido.')
+      .refine(
+        (value) => !value || !isPecAddress(value),
+        'Indicare un indirizzo e-mail ordinario (non PEC).',
+      ),
+    newEmailConfirm: optional,
+    currentPassword: z
+      .string()
+      .min(1, 'Per salvare le modifiche indicare la password attuale.')
+      .max(200),
+    newPassword: z
+      .string()
+      .max(200)
+      .optional()
+      .transform((value) => value || null)
+      .superRefine((value, ctx) => {
+        for (const message of value ? passwordProblems(value) : [])
+          ctx.addIssue({ code: 'custom', message });
+      }),
+    newPasswordConfirm: z
+      .string()
+      .optional()
+      .transform((value) => value || null),
+  })
+  .superRefine((form, ctx) => {
+    if ((form.newEmail ?? '').toLowerCase() !== (form.newEmailConfirm ?? '').toLowerCase()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['newEmailConfirm'],
+        message: 'I due indirizzi e-mail non coincidono.',
+      });
+    }
+    if (form.newPassword !== form.newPasswordConfirm) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['newPasswordConfirm'],
+        message: 'Le due password non coincidono.',
+      });
+    }
+  });
