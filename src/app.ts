@@ -1,4 +1,5 @@
 import formBody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
@@ -13,6 +14,7 @@ import { verifyRoutes } from './accounts/verify.route.js';
 import { healthRoutes } from './health/health.route.js';
 import { infoRoutes } from './info/info.route.js';
 import { registrationReviewRoutes } from './operators/registrations.route.js';
+import { registryRoutes } from './operators/registry.route.js';
 import { reservedAreaRoutes } from './reservedArea/reservedArea.route.js';
 import { territoryRoutes } from './territory/territory.route.js';
 import { homeRoutes } from './home/home.route.js';
@@ -52,6 +54,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: production,
   });
   await app.register(formBody);
+  // Uploads are read into memory with hard limits, before the CSRF check reads their fields.
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: 20 * 1024 * 1024, files: 20, fields: 200, parts: 220 },
+  });
   await app.register(viewsPlugin, { cache: production });
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });
   registerErrorPages(app);
@@ -69,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   profileRoutes(app, deps);
   reservedAreaRoutes(app);
   registrationReviewRoutes(app, deps);
+  registryRoutes(app, deps);
   if (!production) mailboxRoutes(app, deps);
   return app;
 }

@@ -42,8 +42,13 @@ export const securityPlugin = fp(
         secure: options.secureCookies,
       },
       getToken: (request: FastifyRequest) => {
-        const body = request.body as Record<string, unknown> | undefined;
-        const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+        // Url-encoded forms give a string; multipart forms (attachFieldsToBody) a { value } field.
+        const field = (request.body as Record<string, unknown> | undefined)?._csrf;
+        const value =
+          typeof field === 'object' && field !== null
+            ? (field as { value?: unknown }).value
+            : field;
+        const fromBody = typeof value === 'string' ? value : undefined;
         const fromHeader = request.headers['x-csrf-token'];
         return fromBody ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
       },

@@ -42,6 +42,46 @@ export class TestClient {
     return response;
   }
 
+  /** A multipart/form-data post, as a browser sends a form with a file input. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    files: Record<string, { filename: string; content: Buffer; contentType?: string }>,
+  ): Promise<LightMyRequestResponse> {
+    if (!this.csrfToken) await this.get('/');
+    const boundary = `----dichiara${Date.now()}`;
+    const parts: Buffer[] = [];
+    for (const [name, value] of Object.entries({ _csrf: this.csrfToken, ...fields })) {
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+        ),
+      );
+    }
+    for (const [name, file] of Object.entries(files)) {
+      const type = file.contentType ?? 'application/octet-stream';
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${file.filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+        ),
+        file.content,
+        Buffer.from('\r\n'),
+      );
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(parts),
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        cookie: this.cookieHeader(),
+      },
+    });
+    this.remember(response);
+    return response;
+  }
+
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
   }
