@@ -4,7 +4,7 @@ import { MailSender, type MailSenderOptions } from '../../src/mail/mailSender.js
 import { smtpTransport, type MailTransport } from '../../src/mail/mailTransport.js';
 import { enqueueMail, messageIdFor, type OutgoingMail } from '../../src/mail/outbox.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { startSmtpServer, type SmtpTestServer } from './smtpTestServer.js';
+import { startSmtpServer, type SmtpTestServer } from '../support/smtpTestServer.js';
 
 const from = 'Dichiara <noreply@dichiara.test>';
 

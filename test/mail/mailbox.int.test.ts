@@ -104,7 +104,11 @@ describe.each(backends())('%s: local mailbox (no SMTP_URL)', (backend) => {
 
   it('does not exist in production', async () => {
     const production = await buildApp({
-      config: loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'p'.repeat(32) }),
+      config: loadConfig({
+        NODE_ENV: 'production',
+        COOKIE_SECRET: 'p'.repeat(32),
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+      }),
       logger,
       clock: () => new Date(),
       database: ctx.test.database,
