@@ -110,11 +110,17 @@ describe('app shell', () => {
     });
     const ready = await ctx.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({
-      status: 'ready',
-      database: 'ok',
-      projections: [{ name: 'stream_index', state: 'running' }],
-    });
+    const body = ready.json<{
+      status: string;
+      database: string;
+      projections: { name: string; state: string }[];
+    }>();
+    expect(body).toMatchObject({ status: 'ready', database: 'ok' });
+    expect(body.projections.map((p) => [p.name, p.state])).toEqual([
+      ['stream_index', 'running'],
+      ['accounts', 'running'],
+      ['account_mails', 'running'],
+    ]);
   });
 });
 
