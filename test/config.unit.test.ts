@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from '../src/config.js';
 describe('configuration', () => {
   it('has embedded defaults: PGlite in ./data on 127.0.0.1:3000', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ NODE_ENV: 'development', HOST: '127.0.0.1', PORT: 3000, DATA_DIR: './data' });
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      DATA_DIR: './data',
+    });
     expect(config.DATABASE_URL).toBeUndefined();
   });
 

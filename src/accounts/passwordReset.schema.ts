@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { passwordProblems } from '../../domain/shared/password.js';
+import { newPassword } from './fields.schema.js';
 
 export const resetRequestSchema = z.object({
   username: z.string().trim().min(1, 'Indicare il nome utente.').max(100),
@@ -11,12 +11,7 @@ export const resetSchema = z
       .string()
       .trim()
       .regex(/^\d{6}$/, 'Il codice è composto da 6 cifre.'),
-    password: z
-      .string()
-      .max(200)
-      .superRefine((value, ctx) => {
-        for (const message of passwordProblems(value)) ctx.addIssue({ code: 'custom', message });
-      }),
+    password: newPassword,
     passwordConfirm: z.string(),
   })
   .refine((form) => form.password === form.passwordConfirm, {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { isEmailAddress, isPecAddress } from '../../domain/shared/email.js';
-import { passwordProblems } from '../../domain/shared/password.js';
+import { newPassword, ordinaryEmail } from './fields.schema.js';
 
 const optional = z
   .string()
@@ -17,26 +16,21 @@ export const profileSchema = z
       .string()
       .trim()
       .regex(/^\+?[0-9 ./-]{5,30}$/, 'Indicare un numero di telefono valido.'),
-    newEmail: optional
-      .refine((value) => !value || isEmailAddress(value), 'Indirizzo e-mail non valido.')
-      .refine(
-        (value) => !value || !isPecAddress(value),
-        'Indicare un indirizzo e-mail ordinario (non PEC).',
-      ),
+    newEmail: z
+      .literal('')
+      .or(ordinaryEmail)
+      .optional()
+      .transform((value) => value || null),
     newEmailConfirm: optional,
     currentPassword: z
       .string()
       .min(1, 'Per salvare le modifiche indicare la password attuale.')
       .max(200),
     newPassword: z
-      .string()
-      .max(200)
+      .literal('')
+      .or(newPassword)
       .optional()
-      .transform((value) => value || null)
-      .superRefine((value, ctx) => {
-        for (const message of value ? passwordProblems(value) : [])
-          ctx.addIssue({ code: 'custom', message });
-      }),
+      .transform((value) => value || null),
     newPasswordConfirm: z
       .string()
       .optional()

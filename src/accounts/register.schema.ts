@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { isEmailAddress, isPecAddress } from '../../domain/shared/email.js';
+import { isEmailAddress } from '../../domain/shared/email.js';
 import {
   isCap,
   isTenDigitCode,
   isValidTaxId,
   normalizeTaxId,
 } from '../../domain/shared/italianIdentifiers.js';
-import { passwordProblems, passwordRuleText } from '../../domain/shared/password.js';
+import { newPassword, ordinaryEmail } from './fields.schema.js';
 import { findMunicipality, findProvince } from '../../domain/shared/territory.js';
 
 const text = (message: string, max = 200) =>
@@ -71,20 +71,13 @@ const companySchema = z.object({
 export const registrationSchema = z.object({
   fullName: text('Indicare il nominativo.'),
   phone,
-  email: text("Indicare l'indirizzo e-mail.", 254)
-    .refine(isEmailAddress, 'Indirizzo e-mail non valido.')
-    .refine((value) => !isPecAddress(value), 'Indicare un indirizzo e-mail ordinario (non PEC).'),
+  email: text("Indicare l'indirizzo e-mail.", 254).pipe(ordinaryEmail),
   emailConfirm: z.string().trim(),
   username: text('Indicare il nome utente.', 40).regex(
     /^[A-Za-z0-9._@-]{3,40}$/,
     'Da 3 a 40 caratteri tra lettere, cifre e . _ - @',
   ),
-  password: z
-    .string()
-    .max(200)
-    .superRefine((value, ctx) => {
-      for (const message of passwordProblems(value)) ctx.addIssue({ code: 'custom', message });
-    }),
+  password: newPassword,
   passwordConfirm: z.string(),
   privacy: z.literal('on', {
     error: "Per registrarsi occorre prendere visione dell'informativa privacy.",
@@ -110,4 +103,3 @@ export function confirmationErrors(values: Record<string, unknown>): Record<stri
 }
 
 export type RegistrationForm = z.infer<typeof registrationSchema>;
-export { passwordRuleText };

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { TestClient } from '../support/client.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import {
+  createOperator,
+  operatorLogin,
+  settle as settleAll,
+  signedIn,
+  startTestApp,
+  type TestApp,
+} from '../support/testApp.js';
 
 describe('Modifica profilo', () => {
   let ctx: TestApp;
-  const settle = async () => ctx.projections.waitFor(await ctx.store.headPosition());
+  const settle = () => settleAll(ctx);
   const newestMail = (to: string) =>
     ctx.test.database.db
       .selectFrom('mail_outbox')
@@ -13,26 +19,12 @@ describe('Modifica profilo', () => {
       .where('to_address', '=', to)
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-  const loggedIn = async (password = 'Operatore-2026') => {
-    const client = new TestClient(ctx.app);
-    expect((await client.post('/accesso', { username: 'olga', password })).statusCode).toBe(303);
-    return client;
-  };
+  const loggedIn = (password: string = operatorLogin.password) =>
+    signedIn(ctx, { ...operatorLogin, password });
 
   beforeAll(async () => {
     ctx = await startTestApp();
-    await createStaffAccount(
-      ctx.store,
-      {
-        role: 'operator',
-        username: 'olga',
-        fullName: 'Olga Operatrice',
-        email: 'olga@gestore.example',
-        password: 'Operatore-2026',
-      },
-      systemContext(new Date()),
-    );
-    await settle();
+    await createOperator(ctx);
   });
   afterAll(async () => ctx.close());
 

@@ -94,7 +94,9 @@ describe('tampering with the log', () => {
   });
 
   it.skipIf(!postgresUrl())(
-    'is reported by `npm run cli -- events:verify` on PostgreSQL (skipped without a server)',
+    postgresUrl()
+      ? 'is reported by `npm run cli -- events:verify` on PostgreSQL'
+      : 'is reported by `npm run cli -- events:verify` on PostgreSQL (skipped: no PostgreSQL server)',
     async () => {
       const { database, url, drop } = await openTestDatabase('postgres');
       cleanups.push(drop);

@@ -2,11 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { openPglite } from '../../src/db/database.js';
 import { runCli } from '../support/cli.js';
 import { TestClient } from '../support/client.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import {
+  createOperator,
+  operatorLogin,
+  signedIn,
+  startTestApp,
+  type TestApp,
+} from '../support/testApp.js';
 
 const csv = Buffer.from(
   'codice;contratto;ragione sociale;indirizzo\n1001234567;3001234567;Test SRL;Via Vai 1\nxx;3001234568;Errata SRL;Via Vai 2\n',
@@ -16,26 +21,11 @@ describe('registry import by the operators', () => {
   let ctx: TestApp;
   beforeAll(async () => {
     ctx = await startTestApp();
-    await createStaffAccount(
-      ctx.store,
-      {
-        role: 'operator',
-        username: 'olga',
-        fullName: 'Olga Operatrice',
-        email: 'olga@gestore.example',
-        password: 'Operatore-2026',
-      },
-      systemContext(new Date()),
-    );
-    await ctx.projections.waitFor(await ctx.store.headPosition());
+    await createOperator(ctx);
   });
   afterAll(async () => ctx.close());
 
-  const operator = async () => {
-    const client = new TestClient(ctx.app);
-    await client.post('/accesso', { username: 'olga', password: 'Operatore-2026' });
-    return client;
-  };
+  const operator = () => signedIn(ctx, operatorLogin);
 
   it('imports a CSV, reports the rejected rows, and records the file hash in the log', async () => {
     const client = await operator();

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createProjections } from '../../projections/index.js';
+import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { EventStore } from '../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import { TestClient } from './client.js';
 import { openTestDatabase, type Backend, type TestDatabase } from './testDatabase.js';
 
 export interface TestApp {
@@ -59,4 +61,38 @@ export async function startTestApp(
       await test.drop();
     },
   };
+}
+
+/** Waits until every projection has applied everything appended so far. */
+export async function settle(ctx: TestApp): Promise<void> {
+  await ctx.projections.waitFor(await ctx.store.headPosition());
+}
+
+export const operatorLogin = { username: 'olga', password: 'Operatore-2026' } as const;
+
+/** An operator account, "olga", ready to log in. */
+export async function createOperator(ctx: TestApp): Promise<void> {
+  await createStaffAccount(
+    ctx.store,
+    {
+      role: 'operator',
+      ...operatorLogin,
+      fullName: 'Olga Operatrice',
+      email: 'olga@gestore.example',
+    },
+    systemContext(new Date()),
+  );
+  await settle(ctx);
+}
+
+/** A client logged in with these credentials (the login must succeed). */
+export async function signedIn(
+  ctx: TestApp,
+  credentials: { username: string; password: string },
+): Promise<TestClient> {
+  const client = new TestClient(ctx.app);
+  const response = await client.post('/accesso', credentials);
+  if (response.statusCode !== 303)
+    throw new Error(`Login of ${credentials.username} failed: ${response.statusCode}`);
+  return client;
 }
