@@ -20,6 +20,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The global feed is read in (tx_id, position) order below the oldest running transaction.
   await sql`create index events_tx_position_idx on events (tx_id, position)`.execute(db);
 
+  // Each stream's head, rewritten by every append: a second record of the stream's length, so
+  // that a removed last event shows as a gap once the stream grows again.
   await sql`
     create table streams (
       stream_id text primary key,

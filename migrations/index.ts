@@ -3,6 +3,7 @@ import * as eventStore from './0001_event_store.js';
 import * as streamIndex from './0002_stream_index.js';
 import * as mail from './0003_mail.js';
 import * as accounts from './0004_accounts.js';
+import * as contracts from './0005_contracts.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_stream_index': streamIndex,
   '0003_mail': mail,
   '0004_accounts': accounts,
+  '0005_contracts': contracts,
 };

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app.js';
 import { recordEvents } from '../eventStore/commandHandler.js';
 import { parseForm, safeRedirect, type FieldErrors } from '../http/forms.js';
 import { clearRateLimit, hitRateLimit } from '../http/rateLimit.js';
-import { isHtmx } from '../http/views.js';
+import { isHtmx, seeOther } from '../http/views.js';
 import { commandContext } from './auth.js';
 import { loginSchema } from './login.schema.js';
 import { verifyPassword } from './passwords.js';
@@ -105,8 +105,7 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps): void {
       maxAge: sessionHours * 3600,
     });
     const target = safeRedirect(dopo, homeOf(account.role));
-    if (isHtmx(request)) return reply.header('HX-Redirect', target).code(204).send();
-    return reply.redirect(target, 303);
+    return seeOther(request, reply, target);
   });
 
   app.post('/esci', async (request, reply) => {
@@ -121,7 +120,7 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps): void {
       );
     }
     reply.clearCookie(sessionCookie, { path: '/' });
-    return reply.redirect('/accesso', 303);
+    return seeOther(request, reply, '/accesso');
   });
 }
 

@@ -13,6 +13,7 @@ import { otpCodes } from './otpCodes.js';
 import { resetRequestSchema, resetSchema } from './passwordReset.schema.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllSessions } from './sessions.js';
+import { seeOther } from '../http/views.js';
 
 /** Which account the code page is about; "unknown" keeps the pages identical for any username. */
 const resetCookie = 'dichiara-reset';
@@ -67,7 +68,7 @@ export function passwordResetRoutes(app: FastifyInstance, deps: AppDeps): void {
       signed: true,
       maxAge: 3600,
     });
-    return reply.redirect('/password-dimenticata/codice', 303);
+    return seeOther(request, reply, '/password-dimenticata/codice');
   });
 
   app.get('/password-dimenticata/codice', async (_request, reply) => render(reply, 200, {}));
@@ -101,7 +102,7 @@ export function passwordResetRoutes(app: FastifyInstance, deps: AppDeps): void {
       await revokeAllSessions(db, accountId, now);
       await deps.projections.waitFor(result.position);
       reply.clearCookie(resetCookie, { path: '/password-dimenticata' });
-      return reply.redirect('/accesso?esito=password', 303);
+      return seeOther(request, reply, '/accesso?esito=password');
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return render(reply, 422, { code: error.field ? error.message : wrongCode });

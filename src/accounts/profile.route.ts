@@ -13,6 +13,7 @@ import { commandContext, requireRole } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 import { profileSchema } from './profile.schema.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { seeOther } from '../http/views.js';
 
 const everyone: Role[] = ['declarant', 'operator', 'auditor', 'admin'];
 const wrongPasswordLimit = { limit: 10, windowSeconds: 15 * 60 };
@@ -60,7 +61,7 @@ export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
       );
       await deps.projections.waitFor(result.position);
       const emailPending = result.events.some((event) => event.type === 'EmailChangeRequested');
-      return reply.redirect(`/profilo?esito=${emailPending ? 'email' : 'salvato'}`, 303);
+      return seeOther(request, reply, `/profilo?esito=${emailPending ? 'email' : 'salvato'}`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return render(request, reply, 422, values, { [error.field ?? '_form']: error.message });

@@ -10,7 +10,7 @@ import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import { nestFields, parseForm, type FieldErrors } from '../http/forms.js';
-import { isHtmx } from '../http/views.js';
+import { isHtmx, seeOther } from '../http/views.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
 import { commandContext } from './auth.js';
 import { hashPassword } from './passwords.js';
@@ -66,7 +66,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
         signed: true,
         maxAge: 86_400,
       });
-      return reply.redirect('/registrazione/verifica', 303);
+      return seeOther(request, reply, '/registrazione/verifica');
     } catch (error) {
       if (
         !(error instanceof DomainError) ||

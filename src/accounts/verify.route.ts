@@ -8,7 +8,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
-import { isHtmx } from '../http/views.js';
+import { isHtmx, seeOther } from '../http/views.js';
 import { commandContext } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 
@@ -89,7 +89,7 @@ export function verifyRoutes(app: FastifyInstance, deps: AppDeps): void {
             : 'Codice non corretto. Tentativi esauriti: richiedi un nuovo codice.';
         return render(request, reply, 422, result.state, { code: message });
       }
-      return reply.redirect('/registrazione/verifica', 303);
+      return seeOther(request, reply, '/registrazione/verifica');
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return render(request, reply, 422, state, { [error.field ?? '_form']: error.message });
@@ -106,6 +106,7 @@ function render(
   notice?: string,
 ) {
   const done = state.status !== 'unverified';
+  if (done && isHtmx(request)) return seeOther(request, reply, '/registrazione/verifica');
   const data = {
     title: done ? 'Registrazione inviata' : 'Conferma indirizzo e-mail',
     state,

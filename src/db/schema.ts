@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
+import type { Plant } from '../../domain/contracts/contractEvents.js';
 import type { EventMetadata, JsonObject } from '../eventStore/eventStore.js';
 
 /** Tables as the application reads them. Migrations in migrations/ are the source of truth. */
@@ -10,6 +11,7 @@ export interface Schema {
   stream_index: StreamIndexTable;
   accounts: AccountsTable;
   mail_recipients: MailRecipientsTable;
+  contracts: ContractsTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
   utility_registry: UtilityRegistryTable;
@@ -29,6 +31,7 @@ export interface EventsTable {
   hash: Buffer;
 }
 
+/** Each stream's head: a second record of its length, so a removed last event shows as a gap. */
 export interface StreamsTable {
   stream_id: string;
   version: number;
@@ -131,4 +134,21 @@ export interface MailRecipientsTable {
   account_id: string;
   full_name: string;
   email: string;
+}
+
+export interface ContractsTable {
+  contract_number: string;
+  customer_code: string;
+  company_name: string;
+  plant: JSONColumnType<Plant>;
+  status: string;
+  owner_account_id: string | null;
+  manager_account_id: string | null;
+  former_manager_ids: JSONColumnType<string[]>;
+  offered_to: string | null;
+  declared_at: ColumnType<Date, string, string>;
+  declared_by: string;
+  decided_at: ColumnType<Date | null, string | null, string | null>;
+  decided_by: string | null;
+  rejection_reason: string | null;
 }

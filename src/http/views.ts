@@ -33,3 +33,12 @@ export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boo
     return this.type('text/html; charset=utf-8').send(html);
   });
 });
+
+/**
+ * After a successful POST: 303 to the next page; for htmx, HX-Redirect so the browser loads the
+ * whole page (following a 303 itself, htmx would swap the next page into the form).
+ */
+export function seeOther(request: FastifyRequest, reply: FastifyReply, url: string): FastifyReply {
+  if (isHtmx(request)) return reply.header('HX-Redirect', url).code(204).send();
+  return reply.redirect(url, 303);
+}

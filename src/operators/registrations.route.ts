@@ -8,6 +8,7 @@ import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import { parseForm } from '../http/forms.js';
 import { registryEntries } from '../registry/registry.js';
+import { seeOther } from '../http/views.js';
 
 const idParams = z.object({ id: z.uuid() });
 const rejectSchema = z.object({
@@ -57,7 +58,7 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AppDeps): v
       commandContext(request, deps.clock()),
     );
     await deps.projections.waitFor(result.position);
-    return reply.redirect('/operatori/registrazioni?esito=approvata', 303);
+    return seeOther(request, reply, '/operatori/registrazioni?esito=approvata');
   });
 
   app.post('/operatori/registrazioni/:id/rifiuta', staffOnly, async (request, reply) => {
@@ -80,7 +81,7 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AppDeps): v
       commandContext(request, deps.clock()),
     );
     await deps.projections.waitFor(result.position);
-    return reply.redirect('/operatori/registrazioni?esito=respinta', 303);
+    return seeOther(request, reply, '/operatori/registrazioni?esito=respinta');
   });
 
   async function loadPending(params: unknown) {
