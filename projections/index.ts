@@ -1,22 +1,30 @@
 import { otpCodes } from '../src/accounts/otpCodes.js';
-import type { Projection } from '../src/projections/projection.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { registrationContracts } from '../src/contracts/registrationContracts.js';
+import type { EventStore } from '../src/eventStore/eventStore.js';
+import type { Subscriber } from '../src/projections/projection.js';
+import { contractsProjection } from './contracts/contracts.js';
 import { accountMailsProjection } from './accountMails/accountMails.js';
 import { accountsProjection } from './accounts/accounts.js';
 import { streamIndexProjection } from './streamIndex/streamIndex.js';
 
 export interface ProjectionDeps {
+  readonly store: EventStore;
+  readonly logger: Pick<FastifyBaseLogger, 'warn'>;
   readonly cookieSecret: string;
   /** Known once the server listens (the port may be chosen then). */
   readonly publicUrl: () => string;
   readonly now: () => Date;
 }
 
-/** Every read model and reactor the portal keeps; the runner and the rebuild CLI take them here. */
-export function createProjections(deps: ProjectionDeps): Projection[] {
+/** Every read model, reactor and process manager; the runner and the rebuild CLI take them here. */
+export function createProjections(deps: ProjectionDeps): Subscriber[] {
   const codes = otpCodes(deps.cookieSecret);
   return [
     streamIndexProjection,
     accountsProjection,
+    contractsProjection,
+    registrationContracts({ store: deps.store, logger: deps.logger }),
     accountMailsProjection({
       code: codes.code,
       token: codes.token,

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     db: runtime.database.db,
     store: runtime.eventStore,
     projections: createProjections({
+      store: runtime.eventStore,
+      logger: logger,
       cookieSecret: secret,
       publicUrl: () => publicUrl,
       now: clock,

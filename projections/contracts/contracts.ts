@@ -167,3 +167,33 @@ export async function pendingContracts(db: Kysely<Schema>): Promise<ContractRow[
     .execute();
   return rows.map(fromTableRow);
 }
+
+/**
+ * Declared contracts someone already manages. A Ditta may declare its own (same customer code):
+ * it becomes the owner and can take the management over.
+ */
+export async function contractsManagedByOthers(
+  db: Kysely<Schema>,
+  kind: 'ditta' | 'studio',
+  pairs: readonly { customerCode: string; contractNumber: string }[],
+): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('contracts')
+    .select(['contract_number', 'customer_code', 'owner_account_id'])
+    .where(
+      'contract_number',
+      'in',
+      pairs.map((pair) => pair.contractNumber),
+    )
+    .where('status', 'in', ['pending', 'validated'])
+    .execute();
+  const ownable = (row: (typeof rows)[number]) =>
+    kind === 'ditta' &&
+    !row.owner_account_id &&
+    pairs.some(
+      (pair) =>
+        pair.contractNumber === row.contract_number && pair.customerCode === row.customer_code,
+    );
+  return new Set(rows.filter((row) => !ownable(row)).map((row) => row.contract_number));
+}

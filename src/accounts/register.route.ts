@@ -7,6 +7,7 @@ import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernam
 import { DomainError } from '../../domain/shared/domainError.js';
 import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
+import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import { nestFields, parseForm, type FieldErrors } from '../http/forms.js';
@@ -53,7 +54,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
     }
     const form = parseForm(registrationSchema, values);
     const errors: FieldErrors = { ...(form.ok ? {} : form.errors), ...confirmationErrors(values) };
-    if (form.ok) Object.assign(errors, await uniquenessErrors(form.data));
+    if (form.ok) Object.assign(errors, await uniquenessErrors(kind, form.data));
     if (!form.ok || Object.keys(errors).length > 0)
       return render(request, reply, 422, kind, values, errors);
 
@@ -77,7 +78,10 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
     }
   });
 
-  async function uniquenessErrors(form: RegistrationForm): Promise<FieldErrors> {
+  async function uniquenessErrors(
+    kind: DeclarantKind,
+    form: RegistrationForm,
+  ): Promise<FieldErrors> {
     const errors: FieldErrors = {};
     if (await findAccountByUsername(db, form.username)) {
       errors.username = 'Questo nome utente è già in uso: sceglierne un altro.';
@@ -90,6 +94,13 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
         contractNumber: contract.contractNumber,
       })),
     );
+    const taken = await contractsManagedByOthers(db, kind, pairs);
+    for (const pair of pairs) {
+      if (taken.has(pair.contractNumber)) {
+        errors[`companies[${pair.i}][contracts][${pair.j}][contractNumber]`] =
+          'Questo contratto è già gestito da un altro utente.';
+      }
+    }
     const missing = await pairsNotInRegistry(db, pairs);
     for (const pair of pairs) {
       if (missing.has(pairKey(pair)))

@@ -14,6 +14,8 @@ export async function projectionsRebuild(
 ): Promise<number> {
   const [name] = args;
   const allProjections = createProjections({
+    store: runtime.eventStore,
+    logger: logger,
     cookieSecret: runtime.cookieSecret,
     publicUrl: () => runtime.publicUrl,
     now: () => new Date(),

@@ -12,3 +12,18 @@ export interface Projection {
   /** Empties the read model before a rebuild from the start of the log. */
   reset(trx: Transaction<Schema>): Promise<void>;
 }
+
+/**
+ * Reacts to events with commands on other streams. Commands cannot share the checkpoint's
+ * transaction (the event store may be another database), so `handle` runs before the checkpoint
+ * moves and must be idempotent: a command id derived from the event makes a replay a no-op.
+ */
+export interface ProcessManager {
+  readonly name: string;
+  handle(events: readonly RecordedEvent[]): Promise<void>;
+}
+
+export type Subscriber = Projection | ProcessManager;
+
+export const isProcessManager = (subscriber: Subscriber): subscriber is ProcessManager =>
+  'handle' in subscriber;

@@ -5,7 +5,7 @@ type Logger = Pick<FastifyBaseLogger, 'warn' | 'error'>;
 import type { Schema } from '../db/schema.js';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
 import { comparePositions, formatPosition, startOfLog } from '../eventStore/globalPosition.js';
-import type { Projection } from './projection.js';
+import { isProcessManager, type Subscriber } from './projection.js';
 
 export type ProjectionState = 'idle' | 'running' | 'failed' | 'stopped';
 
@@ -41,7 +41,7 @@ export class ProjectionRunner {
     private readonly deps: {
       db: Kysely<Schema>;
       store: EventStore;
-      projections: readonly Projection[];
+      projections: readonly Subscriber[];
       logger: Logger;
     },
     private readonly options: RunnerOptions = {},
@@ -99,7 +99,7 @@ class Worker {
   private waiters = new Set<() => void>();
 
   constructor(
-    private readonly projection: Projection,
+    private readonly projection: Subscriber,
     private readonly deps: { db: Kysely<Schema>; store: EventStore; logger: Logger },
     private readonly options: RunnerOptions,
   ) {}
@@ -152,7 +152,7 @@ class Worker {
     const wasRunning = this.running;
     if (wasRunning) await this.stop();
     await this.deps.db.transaction().execute(async (trx) => {
-      await this.projection.reset(trx);
+      if (!isProcessManager(this.projection)) await this.projection.reset(trx);
       await this.saveCheckpoint(trx, startOfLog);
     });
     this.checkpoint = startOfLog;
@@ -226,6 +226,7 @@ class Worker {
   /** Applies one batch and moves the checkpoint in the same transaction. */
   private async apply(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch.at(-1)!;
+    if (isProcessManager(this.projection)) await this.projection.handle(batch);
     await this.deps.db.transaction().execute(async (trx) => {
       const stored = await trx
         .selectFrom('projection_checkpoints')
@@ -237,7 +238,7 @@ class Worker {
         ? { commit: BigInt(stored.commit_position), prepare: BigInt(stored.prepare_position) }
         : startOfLog;
       if (comparePositions(current, this.checkpoint) !== 0) throw new CheckpointMovedError();
-      await this.projection.apply(trx, batch);
+      if (!isProcessManager(this.projection)) await this.projection.apply(trx, batch);
       await this.saveCheckpoint(trx, last.position);
     });
     this.checkpoint = last.position;

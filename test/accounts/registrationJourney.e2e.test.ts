@@ -18,27 +18,28 @@ interface Contract {
   readonly municipality: string;
 }
 
+// Officine Reno: in the demo registry and managed by nobody yet (Test SRL is the demo Ditta's).
 const testSrl = {
-  name: 'Test SRL',
+  name: 'Officine Reno SRL',
   taxId: '00743110157',
   phone: '051 6001122',
-  customerCode: '1001234567',
+  customerCode: '5557654321',
   contracts: [
     {
-      number: '3001234567',
-      street: 'Via Vai',
-      civic: '1',
-      cap: '40100',
+      number: '3005557654',
+      street: 'Via Persicetana',
+      civic: '40',
+      cap: '40017',
       province: 'BO',
-      municipality: 'Bologna',
+      municipality: 'San Giovanni in Persiceto',
     },
     {
-      number: '3001234568',
-      street: 'Via Emilia',
-      civic: '120',
-      cap: '40026',
+      number: '3005557655',
+      street: 'Via Modena',
+      civic: '3',
+      cap: '40019',
       province: 'BO',
-      municipality: 'Imola',
+      municipality: "Sant'Agata Bolognese",
     },
   ],
 };
@@ -371,7 +372,7 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
     await op.goto(url('/operatori/registrazioni'));
     const row = op.getByRole('row').filter({ hasText: username });
     await row.waitFor();
-    expect(await row.textContent()).toContain('Test SRL, Conceria Santerno SPA');
+    expect(await row.textContent()).toContain('Officine Reno SRL, Conceria Santerno SPA');
     await shoot(op, 'operatore-registrazioni-in-attesa');
     await row.getByRole('link', { name: `Esamina la registrazione di ${fullName}` }).click();
     await op.getByRole('heading', { level: 1, name: `Registrazione di ${fullName}` }).waitFor();

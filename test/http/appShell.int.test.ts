@@ -119,6 +119,8 @@ describe('app shell', () => {
     expect(body.projections.map((p) => [p.name, p.state])).toEqual([
       ['stream_index', 'running'],
       ['accounts', 'running'],
+      ['contracts', 'running'],
+      ['registration_contracts', 'running'],
       ['account_mails', 'running'],
     ]);
   });

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../src/db/schema.js';
+import { TestClient } from './client.js';
+import { operatorLogin, settle, signedIn, type TestApp } from './testApp.js';
 
 /** Registry rows the forms check (customer code, contract number). */
 export async function seedRegistry(
@@ -72,4 +74,34 @@ export async function otpFromMail(db: Kysely<Schema>, to: string): Promise<strin
   const code = /\b(\d{6})\b/.exec(mail.text_body)?.[1];
   if (!code) throw new Error(`No code in mail:\n${mail.text_body}`);
   return code;
+}
+
+/**
+ * Registers through the pages, confirms with the mailed code, and has "olga" (see
+ * createOperator) approve; returns the new account's id.
+ */
+export async function registerAndApprove(
+  ctx: TestApp,
+  kind: 'ditta' | 'studio',
+  fields: Record<string, string>,
+): Promise<string> {
+  const person = new TestClient(ctx.app);
+  await person.get(`/registrazione/${kind}`);
+  const registered = await person.post(`/registrazione/${kind}`, fields);
+  if (registered.statusCode !== 303)
+    throw new Error(`Registration refused (${registered.statusCode})`);
+  await settle(ctx);
+  await person.post('/registrazione/verifica', {
+    code: await otpFromMail(ctx.test.database.db, fields.email!),
+  });
+  await settle(ctx);
+  const { account_id: accountId } = await ctx.test.database.db
+    .selectFrom('accounts')
+    .select('account_id')
+    .where('username', '=', fields.username!)
+    .executeTakeFirstOrThrow();
+  const operator = await signedIn(ctx, operatorLogin);
+  await operator.post(`/operatori/registrazioni/${accountId}/approva`, { note: '' });
+  await settle(ctx);
+  return accountId;
 }

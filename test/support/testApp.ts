@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { EventStore } from '../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
-import type { Projection } from '../../src/projections/projection.js';
+import type { Subscriber } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
 import { TestClient } from './client.js';
 import { openTestDatabase, type Backend, type TestDatabase } from './testDatabase.js';
@@ -23,7 +23,7 @@ export const cookieSecret = 'test-cookie-secret-that-is-long-enough-000';
 
 /** The whole app on a fresh database, projections running, driven by inject(). */
 export async function startTestApp(
-  options: { backend?: Backend; projections?: readonly Projection[]; now?: () => Date } = {},
+  options: { backend?: Backend; projections?: readonly Subscriber[]; now?: () => Date } = {},
 ): Promise<TestApp> {
   const test = await openTestDatabase(options.backend ?? 'pglite');
   const logger = pino({ level: 'silent' });
@@ -35,7 +35,13 @@ export async function startTestApp(
       store,
       projections:
         options.projections ??
-        createProjections({ cookieSecret, publicUrl: () => 'http://portale.test', now: clock }),
+        createProjections({
+          store: store,
+          logger: logger,
+          cookieSecret,
+          publicUrl: () => 'http://portale.test',
+          now: clock,
+        }),
       logger,
     },
     { pollIntervalMs: 50 },
