@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { registrationContracts } from '../src/contracts/registrationContracts.js';
 import type { EventStore } from '../src/eventStore/eventStore.js';
 import type { Subscriber } from '../src/projections/projection.js';
+import { contractMailsProjection } from './contractMails/contractMails.js';
 import { contractsProjection } from './contracts/contracts.js';
 import { accountMailsProjection } from './accountMails/accountMails.js';
 import { accountsProjection } from './accounts/accounts.js';
@@ -31,5 +32,6 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
       publicUrl: deps.publicUrl,
       now: deps.now,
     }),
+    contractMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
   ];
 }

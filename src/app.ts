@@ -11,6 +11,7 @@ import { passwordResetRoutes } from './accounts/passwordReset.route.js';
 import { profileRoutes } from './accounts/profile.route.js';
 import { registerRoutes } from './accounts/register.route.js';
 import { verifyRoutes } from './accounts/verify.route.js';
+import { contractRoutes } from './contracts/contracts.route.js';
 import { healthRoutes } from './health/health.route.js';
 import { infoRoutes } from './info/info.route.js';
 import { registrationReviewRoutes } from './operators/registrations.route.js';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   passwordResetRoutes(app, deps);
   profileRoutes(app, deps);
   reservedAreaRoutes(app);
+  contractRoutes(app, deps);
   registrationReviewRoutes(app, deps);
   registryRoutes(app, deps);
   if (!production) mailboxRoutes(app, deps);

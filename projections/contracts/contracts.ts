@@ -197,3 +197,33 @@ export async function contractsManagedByOthers(
     );
   return new Set(rows.filter((row) => !ownable(row)).map((row) => row.contract_number));
 }
+
+export interface ContractView extends ContractRow {
+  readonly managerName: string | null;
+  readonly managerEmail: string | null;
+}
+
+/** An account's contracts with who manages each one, for the "Contratti" page. */
+export async function contractsWithManagers(
+  db: Kysely<Schema>,
+  accountId: string,
+): Promise<ContractView[]> {
+  const contracts = await contractsOf(db, accountId);
+  const managerIds = [...new Set(contracts.flatMap((contract) => contract.managerAccountId ?? []))];
+  const managers = managerIds.length
+    ? await db
+        .selectFrom('accounts')
+        .select(['account_id', 'full_name', 'email'])
+        .where('account_id', 'in', managerIds)
+        .execute()
+    : [];
+  const byId = new Map(managers.map((manager) => [manager.account_id, manager]));
+  return contracts.map((contract) => {
+    const manager = contract.managerAccountId ? byId.get(contract.managerAccountId) : undefined;
+    return {
+      ...contract,
+      managerName: manager?.full_name ?? null,
+      managerEmail: manager?.email ?? null,
+    };
+  });
+}

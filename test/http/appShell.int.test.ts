@@ -122,6 +122,7 @@ describe('app shell', () => {
       ['contracts', 'running'],
       ['registration_contracts', 'running'],
       ['account_mails', 'running'],
+      ['contract_mails', 'running'],
     ]);
   });
 });

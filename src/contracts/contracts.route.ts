@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { mayRead } from '../../domain/contracts/contract.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { contractsWithManagers } from '../../projections/contracts/contracts.js';
+import { commandContext, requireRole } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+import { handleCommand, readState } from '../eventStore/commandHandler.js';
+import { seeOther } from '../http/views.js';
+
+const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
+const outcomes: Record<string, string> = {
+  gestito:
+    'Ora la ditta gestisce le dichiarazioni di questo contratto; il consulente è stato avvisato.',
+  rilasciato: 'Contratto rilasciato: la gestione torna alla ditta intestataria.',
+};
+
+/** The declarant's contracts, who manages them, and the hand-overs between company and consultant. */
+export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const declarants = { preHandler: requireRole('declarant') };
+
+  app.get('/contratti', declarants, async (request, reply) => {
+    const me = request.account!;
+    const { esito } = request.query as { esito?: string };
+    return reply.view('contracts/list', {
+      title: 'Contratti di scarico',
+      me,
+      contracts: await contractsWithManagers(deps.database.db, me.accountId),
+      notice: esito ? outcomes[esito] : undefined,
+    });
+  });
+
+  app.post('/contratti/:numero/gestisci', declarants, async (request, reply) => {
+    const streamId = await readableContract(request);
+    const result = await handleCommand(
+      deps.eventStore,
+      contractDecider,
+      streamId,
+      { type: 'ClaimContract', accountId: request.account!.accountId },
+      commandContext(request, deps.clock()),
+    );
+    await deps.projections.waitFor(result.position);
+    return seeOther(request, reply, '/contratti?esito=gestito');
+  });
+
+  app.post('/contratti/:numero/rilascia', declarants, async (request, reply) => {
+    const streamId = await readableContract(request);
+    const result = await handleCommand(
+      deps.eventStore,
+      contractDecider,
+      streamId,
+      { type: 'ReleaseContract', accountId: request.account!.accountId },
+      commandContext(request, deps.clock()),
+    );
+    await deps.projections.waitFor(result.position);
+    return seeOther(request, reply, '/contratti?esito=rilasciato');
+  });
+
+  /** A contract this account may see; any other number is "not found", never "forbidden". */
+  async function readableContract(request: FastifyRequest): Promise<string> {
+    const params = numberParams.safeParse(request.params);
+    const streamId = params.success ? contractStreamId(params.data.numero) : null;
+    const state = streamId
+      ? (await readState(deps.eventStore, contractDecider, streamId)).state
+      : null;
+    if (!streamId || !state || !mayRead(state, request.account!.accountId)) {
+      throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
+    }
+    return streamId;
+  }
+}
