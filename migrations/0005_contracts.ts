@@ -19,11 +19,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       decided_by text,
       rejection_reason text
     )`.execute(db);
+  // Each contract's manager as the mail reactor knows it (projections/contractMails).
+  await sql`
+    create table contract_mail_managers (
+      contract_number text primary key,
+      manager_id text
+    )`.execute(db);
   await sql`create index contracts_manager_idx on contracts (manager_account_id)`.execute(db);
   await sql`create index contracts_owner_idx on contracts (owner_account_id)`.execute(db);
   await sql`create index contracts_status_idx on contracts (status, declared_at)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop table contract_mail_managers`.execute(db);
   await sql`drop table contracts`.execute(db);
 }

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { validatedWithRegistration } from '../../src/contracts/registrationContracts.js';
 import type { Schema } from '../../src/db/schema.js';
 import { enqueueMail } from '../../src/mail/outbox.js';
 import type { Projection } from '../../src/projections/projection.js';
@@ -8,8 +9,8 @@ import { mailContent, type MailContent } from '../accountMails/accountMessages.j
 const prefix = 'contract-';
 
 /**
- * Tells the other side of a hand-over: the consultant when the company takes its contract over,
- * the company when the consultant gives it back. Keyed by event id: sent once.
+ * Tells people what happened to their contracts: the operator's decision on a new one, and the
+ * other side of a hand-over. Keeps each contract's manager itself; keyed by event id, sent once.
  */
 export function contractMailsProjection(deps: {
   publicUrl: () => string;
@@ -22,12 +23,13 @@ export function contractMailsProjection(deps: {
         if (!recorded.streamId.startsWith(prefix)) continue;
         const contractNumber = recorded.streamId.slice(prefix.length);
         const event = recorded as unknown as ContractEvent;
-        const to =
-          event.type === 'ContractClaimed'
-            ? event.data.previousManagerId
-            : event.type === 'ContractReleased'
-              ? event.data.managerId
-              : null;
+        const manager = await trx
+          .selectFrom('contract_mail_managers')
+          .select('manager_id')
+          .where('contract_number', '=', contractNumber)
+          .executeTakeFirst();
+        const to = addressee(event, manager?.manager_id ?? null);
+        await rememberManager(trx, contractNumber, event, manager?.manager_id ?? null);
         if (!to) continue;
         const recipient = await trx
           .selectFrom('mail_recipients')
@@ -49,10 +51,48 @@ export function contractMailsProjection(deps: {
           );
       }
     },
-    async reset(_trx: Transaction<Schema>) {
+    async reset(trx: Transaction<Schema>) {
       // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
+      await trx.deleteFrom('contract_mail_managers').execute();
     },
   };
+}
+
+function addressee(event: ContractEvent, managerId: string | null): string | null {
+  switch (event.type) {
+    case 'ContractValidated':
+      return event.data.note === validatedWithRegistration ? null : managerId;
+    case 'ContractRejected':
+      return managerId;
+    case 'ContractClaimed':
+      return event.data.previousManagerId;
+    case 'ContractReleased':
+      return event.data.managerId;
+    default:
+      return null;
+  }
+}
+
+async function rememberManager(
+  trx: Transaction<Schema>,
+  contractNumber: string,
+  event: ContractEvent,
+  current: string | null,
+): Promise<void> {
+  const next =
+    event.type === 'ContractDeclared'
+      ? event.data.declaredBy.accountId
+      : event.type === 'ContractClaimed' ||
+          event.type === 'ContractReleased' ||
+          event.type === 'ContractDelegationAccepted'
+        ? event.data.managerId
+        : current;
+  if (next === current && event.type !== 'ContractDeclared') return;
+  await trx
+    .insertInto('contract_mail_managers')
+    .values({ contract_number: contractNumber, manager_id: next })
+    .onConflict((oc) => oc.column('contract_number').doUpdateSet({ manager_id: next }))
+    .execute();
 }
 
 function message(
@@ -61,17 +101,31 @@ function message(
   fullName: string,
   link: string,
 ): MailContent | null {
+  const hello = `Gentile ${fullName},`;
   switch (event.type) {
+    case 'ContractValidated':
+      return mailContent(`contratto ${contractNumber} convalidato`, [
+        hello,
+        `gli operatori hanno convalidato il contratto di scarico ${contractNumber}: ora puoi caricarne la dichiarazione.`,
+        link,
+      ]);
+    case 'ContractRejected':
+      return mailContent(`contratto ${contractNumber} non convalidato`, [
+        hello,
+        `gli operatori non hanno convalidato il contratto di scarico ${contractNumber} per il seguente motivo:`,
+        event.data.reason,
+        link,
+      ]);
     case 'ContractClaimed':
       return mailContent(`contratto ${contractNumber} preso in gestione dalla ditta`, [
-        `Gentile ${fullName},`,
+        hello,
         `la ditta intestataria ha preso in gestione le dichiarazioni del contratto di scarico ${contractNumber}.`,
         'Da ora non puoi più inviare dichiarazioni per questo contratto; quelle che hai già inviato restano consultabili.',
         link,
       ]);
     case 'ContractReleased':
       return mailContent(`contratto ${contractNumber} rilasciato dal consulente`, [
-        `Gentile ${fullName},`,
+        hello,
         `il consulente ha rilasciato il contratto di scarico ${contractNumber}: da ora le dichiarazioni sono gestite dalla ditta.`,
         link,
       ]);

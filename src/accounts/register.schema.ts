@@ -9,7 +9,7 @@ import {
 import { newPassword, ordinaryEmail } from './fields.schema.js';
 import { findMunicipality, findProvince } from '../../domain/shared/territory.js';
 
-const text = (message: string, max = 200) =>
+export const text = (message: string, max = 200) =>
   z.string().trim().min(1, message).max(max, `Massimo ${max} caratteri.`);
 const optionalText = z
   .string()
@@ -21,14 +21,14 @@ const phone = text('Indicare il telefono.', 30).regex(
   /^\+?[0-9 ./-]{5,}$/,
   'Indicare un numero di telefono valido.',
 );
-const tenDigits = (label: string) =>
+export const tenDigits = (label: string) =>
   text(`Indicare il ${label}.`, 20).refine(isTenDigitCode, `Il ${label} è composto da 10 cifre.`);
 const optionalEmail = optionalText.refine(
   (value) => !value || isEmailAddress(value),
   'Indirizzo e-mail non valido.',
 );
 
-const contractSchema = z
+export const contractSchema = z
   .object({
     contractNumber: tenDigits('numero di contratto di scarico'),
     street: text("Indicare l'indirizzo dello stabilimento di scarico."),

@@ -14,6 +14,8 @@ const outcomes: Record<string, string> = {
   gestito:
     'Ora la ditta gestisce le dichiarazioni di questo contratto; il consulente è stato avvisato.',
   rilasciato: 'Contratto rilasciato: la gestione torna alla ditta intestataria.',
+  dichiarato:
+    'Contratto inviato agli operatori: potrai caricarne la dichiarazione dopo la convalida.',
 };
 
 /** The declarant's contracts, who manages them, and the hand-overs between company and consultant. */

@@ -6,6 +6,9 @@ import { handleCommand, type CommandContext } from '../eventStore/commandHandler
 import type { EventStore, RecordedEvent } from '../eventStore/eventStore.js';
 import type { ProcessManager } from '../projections/projection.js';
 
+/** The note of validations that come with a registration: the approval mail already told. */
+export const validatedWithRegistration = 'Convalidato con la registrazione';
+
 /**
  * When an operator approves a registration, each contract it declared gets its own stream,
  * declared by the referent and validated by that operator (who checked it against the registry).
@@ -70,7 +73,7 @@ async function declareContractsOf(
             deps.store,
             contractDecider,
             streamId,
-            { type: 'ValidateContract', note: 'Convalidato con la registrazione' },
+            { type: 'ValidateContract', note: validatedWithRegistration },
             context('validate'),
           );
         }

@@ -12,6 +12,7 @@ export interface Schema {
   accounts: AccountsTable;
   mail_recipients: MailRecipientsTable;
   contracts: ContractsTable;
+  contract_mail_managers: ContractMailManagersTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
   utility_registry: UtilityRegistryTable;
@@ -151,4 +152,9 @@ export interface ContractsTable {
   decided_at: ColumnType<Date | null, string | null, string | null>;
   decided_by: string | null;
   rejection_reason: string | null;
+}
+
+export interface ContractMailManagersTable {
+  contract_number: string;
+  manager_id: string | null;
 }
