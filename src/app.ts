@@ -11,6 +11,7 @@ import { passwordResetRoutes } from './accounts/passwordReset.route.js';
 import { profileRoutes } from './accounts/profile.route.js';
 import { registerRoutes } from './accounts/register.route.js';
 import { verifyRoutes } from './accounts/verify.route.js';
+import { contractHistoryRoutes } from './contracts/contractHistory.route.js';
 import { contractRoutes } from './contracts/contracts.route.js';
 import { declareContractRoutes } from './contracts/declareContract.route.js';
 import { healthRoutes } from './health/health.route.js';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reservedAreaRoutes(app);
   declareContractRoutes(app, deps);
   contractRoutes(app, deps);
+  contractHistoryRoutes(app, deps);
   registrationReviewRoutes(app, deps);
   contractReviewRoutes(app, deps);
   registryRoutes(app, deps);

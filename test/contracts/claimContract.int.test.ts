@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
   createOperator,
+  operatorLogin,
   settle,
   signedIn,
   startTestApp,
@@ -119,6 +120,25 @@ describe.each(backends())('%s: ClaimContract ("Gestisci contratto") and release'
     );
     const { events } = await ctx.store.readStream('contract-3001234568');
     expect(events.filter((event) => event.type === 'ContractClaimed')).toHaveLength(1);
+  });
+
+  it('shows the contract history with who, when and from where to the company, the former manager and operators only', async () => {
+    const history = await (await signedIn(ctx, ditta)).get('/contratti/3001234567/storia');
+    expect(history.statusCode).toBe(200);
+    expect(history.body).toContain('Contratto dichiarato da Marta Verdi');
+    expect(history.body).toContain('Convalidato dagli operatori');
+    expect(history.body).toContain(
+      'Preso in gestione dalla ditta Elena Oil (prima gestito da Marta Verdi)',
+    );
+    expect(history.body).toContain('127.0.0.1');
+    expect(
+      (await (await signedIn(ctx, studio)).get('/contratti/3001234567/storia')).statusCode,
+    ).toBe(200);
+    expect(
+      (await (await signedIn(ctx, operatorLogin)).get('/contratti/3001234567/storia')).statusCode,
+    ).toBe(200);
+    const stranger = await signedIn(ctx, { username: 'studio.altro', password: 'Segreta-2026' });
+    expect((await stranger.get('/contratti/3001234567/storia')).statusCode).toBe(404);
   });
 
   it('lets a consultant give a contract back', async () => {

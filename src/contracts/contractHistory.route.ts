@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { mayRead } from '../../domain/contracts/contract.js';
+import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { fold } from '../../domain/shared/decider.js';
+import { requireRole } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+
+const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
+
+/** What happened, in Italian, for each contract event. */
+function describe(event: ContractEvent, names: Map<string, string>): string {
+  const name = (id: string | null) => (id ? (names.get(id) ?? 'account sconosciuto') : 'nessuno');
+  switch (event.type) {
+    case 'ContractDeclared':
+      return `Contratto dichiarato da ${name(event.data.declaredBy.accountId)} per ${event.data.companyName} (codice cliente ${event.data.customerCode})`;
+    case 'ContractValidated':
+      return `Convalidato dagli operatori${event.data.note ? `: ${event.data.note}` : ''}`;
+    case 'ContractRejected':
+      return `Respinto dagli operatori: ${event.data.reason}`;
+    case 'ContractOwnerLinked':
+      return `La ditta intestataria ${name(event.data.ownerAccountId)} si è registrata`;
+    case 'ContractClaimed':
+      return `Preso in gestione dalla ditta ${name(event.data.managerId)} (prima gestito da ${name(event.data.previousManagerId)})`;
+    case 'ContractReleased':
+      return `Rilasciato da ${name(event.data.previousManagerId)}; ora gestito da ${name(event.data.managerId)}`;
+    case 'ContractDelegationOffered':
+      return `Gestione offerta a ${name(event.data.toAccountId)}`;
+    case 'ContractDelegationAccepted':
+      return `Gestione accettata da ${name(event.data.managerId)}`;
+  }
+}
+
+/** "Storia del contratto": every event, with who, when and from where. */
+export function contractHistoryRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+  app.get(
+    '/contratti/:numero/storia',
+    { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') },
+    async (request, reply) => {
+      const params = numberParams.safeParse(request.params);
+      const { events } = params.success
+        ? await deps.eventStore.readStream(contractStreamId(params.data.numero))
+        : { events: [] };
+      const domainEvents = events.map(
+        (event) => ({ type: event.type, data: event.data }) as ContractEvent,
+      );
+      const me = request.account!;
+      const staff = me.role !== 'declarant';
+      if (
+        events.length === 0 ||
+        (!staff && !mayRead(fold(contractDecider, domainEvents), me.accountId))
+      ) {
+        throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
+      }
+      const actorIds = [
+        ...new Set(
+          events.flatMap((event) => [
+            event.metadata.actor.id,
+            ...Object.values(event.data).filter((v): v is string => typeof v === 'string'),
+          ]),
+        ),
+      ];
+      const accounts = await db
+        .selectFrom('accounts')
+        .select(['account_id', 'full_name'])
+        .where('account_id', 'in', actorIds)
+        .execute();
+      const names = new Map(accounts.map((account) => [account.account_id, account.full_name]));
+      const rows = events.map((event, index) => ({
+        version: event.version,
+        at: event.metadata.occurredAt,
+        what: describe(domainEvents[index]!, names),
+        who:
+          names.get(event.metadata.actor.id) ??
+          (event.metadata.actor.role === 'system' ? 'sistema' : event.metadata.actor.id),
+        role: event.metadata.actor.role,
+        ip: event.metadata.clientIp,
+      }));
+      return reply.view('contracts/history', {
+        title: `Storia del contratto ${params.data!.numero}`,
+        contractNumber: params.data!.numero,
+        rows,
+        staff,
+      });
+    },
+  );
+}
