@@ -139,7 +139,7 @@ const fromTableRow = (row: Selectable<ContractsTable>): ContractRow => ({
   rejectionReason: row.rejection_reason,
 });
 
-/** The contracts an account manages, owns, or managed before (read access to what it filed). */
+/** The contracts an account manages, owns, is offered, or managed before (it reads what it filed). */
 export async function contractsOf(db: Kysely<Schema>, accountId: string): Promise<ContractRow[]> {
   const rows = await db
     .selectFrom('contracts')
@@ -148,6 +148,7 @@ export async function contractsOf(db: Kysely<Schema>, accountId: string): Promis
       eb.or([
         eb('manager_account_id', '=', accountId),
         eb('owner_account_id', '=', accountId),
+        eb('offered_to', '=', accountId),
         sql<boolean>`former_manager_ids @> ${JSON.stringify([accountId])}::jsonb`,
       ]),
     )

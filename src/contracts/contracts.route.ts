@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import { mayRead } from '../../domain/contracts/contract.js';
 import { DomainError } from '../../domain/shared/domainError.js';
+import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import { contractsWithManagers } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
@@ -58,6 +59,60 @@ export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
     await deps.projections.waitFor(result.position);
     return seeOther(request, reply, '/contratti?esito=rilasciato');
   });
+
+  app.post('/contratti/:numero/affida', declarants, async (request, reply) => {
+    const streamId = await readableContract(request);
+    const { consulente } = (request.body ?? {}) as { consulente?: string };
+    const consultant = consulente
+      ? await findAccountByUsername(deps.database.db, consulente)
+      : null;
+    if (!consultant || consultant.kind !== 'studio' || consultant.status !== 'active') {
+      throw new DomainError(
+        'ConsultantUnknown',
+        'validation',
+        'Nessuno studio tecnico/consulente attivo con questo nome utente.',
+      );
+    }
+    const result = await handleCommand(
+      deps.eventStore,
+      contractDecider,
+      streamId,
+      {
+        type: 'OfferContract',
+        accountId: request.account!.accountId,
+        toAccountId: consultant.accountId,
+      },
+      commandContext(request, deps.clock()),
+    );
+    await deps.projections.waitFor(result.position);
+    return seeOther(request, reply, '/contratti?esito=offerto');
+  });
+
+  app.post('/contratti/:numero/accetta', declarants, async (request, reply) => {
+    const streamId = await offeredContract(request);
+    const result = await handleCommand(
+      deps.eventStore,
+      contractDecider,
+      streamId,
+      { type: 'AcceptContract', accountId: request.account!.accountId },
+      commandContext(request, deps.clock()),
+    );
+    await deps.projections.waitFor(result.position);
+    return seeOther(request, reply, '/contratti?esito=accettato');
+  });
+
+  /** A contract offered to this account (it may not read it yet). */
+  async function offeredContract(request: FastifyRequest): Promise<string> {
+    const params = numberParams.safeParse(request.params);
+    const streamId = params.success ? contractStreamId(params.data.numero) : null;
+    const state = streamId
+      ? (await readState(deps.eventStore, contractDecider, streamId)).state
+      : null;
+    if (!streamId || state?.offeredTo !== request.account!.accountId) {
+      throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
+    }
+    return streamId;
+  }
 
   /** A contract this account may see; any other number is "not found", never "forbidden". */
   async function readableContract(request: FastifyRequest): Promise<string> {

@@ -141,6 +141,30 @@ describe.each(backends())('%s: ClaimContract ("Gestisci contratto") and release'
     expect((await stranger.get('/contratti/3001234567/storia')).statusCode).toBe(404);
   });
 
+  it('lets the company hand the contract back to a consultant, who must accept', async () => {
+    const company = await signedIn(ctx, ditta);
+    await company.get('/contratti');
+    expect(
+      (await company.post('/contratti/3001234567/affida', { consulente: 'nessuno' })).statusCode,
+    ).toBe(422);
+    expect(
+      (await company.post('/contratti/3001234567/affida', { consulente: studio.username }))
+        .statusCode,
+    ).toBe(303);
+    const consultant = await signedIn(ctx, studio);
+    expect((await consultant.get('/contratti')).body).toContain('Accetta la gestione');
+    const stranger = await signedIn(ctx, { username: 'studio.altro', password: 'Segreta-2026' });
+    await stranger.get('/contratti');
+    expect((await stranger.post('/contratti/3001234567/accetta', {})).statusCode).toBe(404);
+    expect((await consultant.post('/contratti/3001234567/accetta', {})).statusCode).toBe(303);
+    expect(await manager('3001234567')).not.toBe(dittaId);
+    const { events } = await ctx.store.readStream('contract-3001234567');
+    expect(events.map((event) => event.type).slice(-2)).toEqual([
+      'ContractDelegationOffered',
+      'ContractDelegationAccepted',
+    ]);
+  });
+
   it('lets a consultant give a contract back', async () => {
     const other = await signedIn(ctx, { username: 'studio.altro', password: 'Segreta-2026' });
     await other.get('/contratti');
