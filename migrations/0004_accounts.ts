@@ -18,7 +18,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       verified_at timestamptz,
       decided_at timestamptz,
       decided_by text,
-      rejection_reason text
+      rejection_reason text,
+      must_change_password boolean not null default false
     )`.execute(db);
   await sql`create unique index accounts_username_key on accounts (lower(username))`.execute(db);
   await sql`create index accounts_status_idx on accounts (status, registered_at)`.execute(db);

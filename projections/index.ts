@@ -1,6 +1,9 @@
 import { otpCodes } from '../src/accounts/otpCodes.js';
 import type { FastifyBaseLogger } from 'fastify';
+import { invitedCompanyContracts } from '../src/contracts/invitedCompanyContracts.js';
 import { registrationContracts } from '../src/contracts/registrationContracts.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../src/db/schema.js';
 import type { EventStore } from '../src/eventStore/eventStore.js';
 import type { Subscriber } from '../src/projections/projection.js';
 import { contractMailsProjection } from './contractMails/contractMails.js';
@@ -10,6 +13,7 @@ import { accountsProjection } from './accounts/accounts.js';
 import { streamIndexProjection } from './streamIndex/streamIndex.js';
 
 export interface ProjectionDeps {
+  readonly db: Kysely<Schema>;
   readonly store: EventStore;
   readonly logger: Pick<FastifyBaseLogger, 'warn'>;
   readonly cookieSecret: string;
@@ -26,9 +30,11 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     accountsProjection,
     contractsProjection,
     registrationContracts({ store: deps.store, logger: deps.logger }),
+    invitedCompanyContracts({ db: deps.db, store: deps.store }),
     accountMailsProjection({
       code: codes.code,
       token: codes.token,
+      firstAccessPassword: codes.firstAccessPassword,
       publicUrl: deps.publicUrl,
       now: deps.now,
     }),

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { companiesInvite } from './cli/companiesInvite.js';
 import { eventsVerify } from './cli/eventsVerify.js';
 import { projectionsRebuild } from './cli/projectionsRebuild.js';
 import { registryImport } from './cli/registryImport.js';
@@ -21,6 +22,10 @@ const commands: Record<string, { usage: string; run: Command }> = {
     usage:
       'users:create --role operator|auditor|admin --username U --name "N" --email E [--password P]',
     run: (runtime, args) => usersCreate(runtime, args, out),
+  },
+  'companies:invite': {
+    usage: 'companies:invite --customer-code C --pec P   invite a company known to the registry',
+    run: (runtime, args) => companiesInvite(runtime, args, out),
   },
   'registry:import': {
     usage: 'registry:import FILE            import the utility registry (CSV or XLSX)',

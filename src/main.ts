@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     db: runtime.database.db,
     store: runtime.eventStore,
     projections: createProjections({
+      db: runtime.database.db,
       store: runtime.eventStore,
       logger: logger,
       cookieSecret: secret,

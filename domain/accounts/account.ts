@@ -28,6 +28,8 @@ export interface AccountState {
   readonly otp: OtpChallenge | null;
   readonly fullName: string | null;
   readonly phone: string | null;
+  /** Invited companies replace the password they were sent before anything else. */
+  readonly mustChangePassword: boolean;
   readonly pendingEmail: {
     readonly requestId: string;
     readonly email: string;
@@ -47,6 +49,7 @@ export const initialAccountState = (): AccountState => ({
   fullName: null,
   phone: null,
   pendingEmail: null,
+  mustChangePassword: false,
   otp: null,
   otpIssued: [],
 });
@@ -74,6 +77,17 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         username: event.data.username,
         email: event.data.email,
       };
+    case 'CompanyInvited':
+      return {
+        ...state,
+        status: 'active',
+        role: 'declarant',
+        kind: 'ditta',
+        username: event.data.username,
+        email: event.data.pec,
+        fullName: event.data.companyName,
+        mustChangePassword: true,
+      };
     case 'EmailOtpIssued':
       return {
         ...state,
@@ -94,12 +108,15 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'active' };
     case 'RegistrationRejected':
       return { ...state, status: 'rejected' };
-    case 'PasswordReset':
-      return { ...state, otp: state.otp ? { ...state.otp, used: true } : null };
     case 'ReferentDetailsChanged':
       return { ...state, fullName: event.data.fullName, phone: event.data.phone };
     case 'PasswordChanged':
-      return state;
+    case 'PasswordReset':
+      return {
+        ...state,
+        mustChangePassword: false,
+        otp: event.type === 'PasswordReset' && state.otp ? { ...state.otp, used: true } : state.otp,
+      };
     case 'EmailChangeRequested':
       return {
         ...state,

@@ -8,6 +8,12 @@ import {
   type ApproveRegistration,
   type RejectRegistration,
 } from './decideRegistration.js';
+import {
+  inviteCompany,
+  setFirstPassword,
+  type InviteCompany,
+  type SetFirstPassword,
+} from './inviteCompany.js';
 import { registerReferent, type RegisterReferent } from './registerReferent.js';
 import {
   requestPasswordReset,
@@ -38,7 +44,9 @@ export type AccountCommand =
   | RequestPasswordReset
   | ResetPassword
   | UpdateProfile
-  | ConfirmEmailChange;
+  | ConfirmEmailChange
+  | InviteCompany
+  | SetFirstPassword;
 
 export const accountStreamId = (accountId: string): string => `account-${accountId}`;
 
@@ -67,6 +75,10 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return updateProfile(command, state);
       case 'ConfirmEmailChange':
         return confirmEmailChange(command, state);
+      case 'InviteCompany':
+        return inviteCompany(command, state);
+      case 'SetFirstPassword':
+        return setFirstPassword(command, state);
     }
   },
 };

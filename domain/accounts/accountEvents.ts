@@ -48,6 +48,21 @@ export type AccountEvent =
         passwordHash: string;
       };
     }
+  /**
+   * The utility invites a company that consultants managed (seed: "Modifiche al portale a partire
+   * dall'anno 2023"): first-access credentials go to its PEC; it must change the password first.
+   */
+  | {
+      type: 'CompanyInvited';
+      data: {
+        accountId: string;
+        customerCode: string;
+        companyName: string;
+        pec: string;
+        username: string;
+        passwordHash: string;
+      };
+    }
   /** The code itself is never recorded: it is derived from the challenge id with a server key. */
   | {
       type: 'EmailOtpIssued';

@@ -18,6 +18,7 @@ const prefix = 'account-';
 export function accountMailsProjection(deps: {
   code: (challengeId: string) => string;
   token: (purpose: string, id: string) => string;
+  firstAccessPassword: (accountId: string) => string;
   publicUrl: () => string;
   now: () => Date;
 }): Projection {
@@ -43,6 +44,7 @@ export function accountMailsProjection(deps: {
           confirmEmail: (requestId: string) =>
             `${deps.publicUrl()}/profilo/conferma-email?account=${accountId}&richiesta=${requestId}` +
             `&token=${deps.token('email-change', requestId)}`,
+          firstAccessPassword: () => deps.firstAccessPassword(accountId),
         };
         const to = addresseeOf(event, known);
         const content = accountMessage(event, to, links, deps.code);
@@ -64,6 +66,8 @@ function nextRecipient(current: Recipient | undefined, event: AccountEvent): Rec
     case 'ReferentRegistered':
     case 'StaffAccountCreated':
       return { fullName: event.data.fullName, email: event.data.email };
+    case 'CompanyInvited':
+      return { fullName: event.data.companyName, email: event.data.pec };
     case 'ReferentDetailsChanged':
       return current && { ...current, fullName: event.data.fullName };
     case 'EmailChanged':

@@ -34,7 +34,11 @@ export interface Recipient {
 export function accountMessage(
   event: AccountEvent,
   recipient: Recipient,
-  links: { login: string; confirmEmail: (requestId: string) => string },
+  links: {
+    login: string;
+    confirmEmail: (requestId: string) => string;
+    firstAccessPassword: () => string;
+  },
   code: (challengeId: string) => string,
 ): MailContent | null {
   const hello = `Gentile ${recipient.fullName},`;
@@ -70,6 +74,13 @@ export function accountMessage(
         hello,
         'la password del tuo account è stata appena reimpostata e ogni sessione aperta è stata chiusa.',
         'Se non sei stato tu, contatta subito il gestore.',
+      ]);
+    case 'CompanyInvited':
+      return mailContent('invito al portale degli scarichi industriali', [
+        `Spettabile ${event.data.companyName},`,
+        'il gestore del servizio idrico vi invita ad accedere al portale delle denunce degli scarichi industriali, dove potete consultare i vostri contratti di scarico e i documenti che vi riguardano, anche se le dichiarazioni sono gestite da un consulente.',
+        `Credenziali per il primo accesso:\nNome utente: ${event.data.username}\nPassword: ${links.firstAccessPassword()}`,
+        `Al primo accesso vi verrà chiesto di scegliere una nuova password: ${links.login}`,
       ]);
     case 'EmailChangeRequested':
       return mailContent('conferma il nuovo indirizzo e-mail', [

@@ -21,6 +21,7 @@ export interface AccountRow {
   readonly decidedAt: string | null;
   readonly decidedBy: string | null;
   readonly rejectionReason: string | null;
+  readonly mustChangePassword: boolean;
 }
 
 const prefix = 'account-';
@@ -42,6 +43,36 @@ export function evolveAccountRow(
         decidedAt: null,
         decidedBy: null,
         rejectionReason: null,
+        mustChangePassword: false,
+      };
+    case 'CompanyInvited':
+      return {
+        accountId: event.data.accountId,
+        username: event.data.username,
+        role: 'declarant',
+        kind: 'ditta',
+        status: 'active',
+        fullName: event.data.companyName,
+        phone: null,
+        email: event.data.pec,
+        passwordHash: event.data.passwordHash,
+        companies: [
+          {
+            name: event.data.companyName,
+            taxId: '',
+            phone: '',
+            email: null,
+            pec: event.data.pec,
+            customerCode: event.data.customerCode,
+            contracts: [],
+          },
+        ],
+        registeredAt: at,
+        verifiedAt: at,
+        decidedAt: at,
+        decidedBy: recorded.metadata.actor.id,
+        rejectionReason: null,
+        mustChangePassword: true,
       };
     case 'StaffAccountCreated':
       return {
@@ -55,6 +86,7 @@ export function evolveAccountRow(
         decidedAt: at,
         decidedBy: recorded.metadata.actor.id,
         rejectionReason: null,
+        mustChangePassword: false,
       };
     case 'EmailVerified':
       return row && { ...row, status: 'awaiting-approval', verifiedAt: at };
@@ -74,7 +106,7 @@ export function evolveAccountRow(
       );
     case 'PasswordReset':
     case 'PasswordChanged':
-      return row && { ...row, passwordHash: event.data.passwordHash };
+      return row && { ...row, passwordHash: event.data.passwordHash, mustChangePassword: false };
     case 'ReferentDetailsChanged':
       return row && { ...row, fullName: event.data.fullName, phone: event.data.phone };
     case 'EmailChanged':
@@ -115,6 +147,7 @@ export const accountsProjection = rowProjection<AccountRow>({
           decided_at: eb.ref('excluded.decided_at'),
           decided_by: eb.ref('excluded.decided_by'),
           rejection_reason: eb.ref('excluded.rejection_reason'),
+          must_change_password: eb.ref('excluded.must_change_password'),
         })),
       )
       .execute();
@@ -140,6 +173,7 @@ const toTableRow = (row: AccountRow) => ({
   decided_at: row.decidedAt,
   decided_by: row.decidedBy,
   rejection_reason: row.rejectionReason,
+  must_change_password: row.mustChangePassword,
 });
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -160,6 +194,7 @@ const fromTableRow = (row: Selectable<AccountsTable>): AccountRow => ({
   decidedAt: iso(row.decided_at),
   decidedBy: row.decided_by,
   rejectionReason: row.rejection_reason,
+  mustChangePassword: row.must_change_password,
 });
 
 export async function findAccountByUsername(

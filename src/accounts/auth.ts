@@ -43,6 +43,9 @@ export function requireRole(...roles: Role[]) {
     if (!request.account) {
       return reply.redirect(`/accesso?dopo=${encodeURIComponent(request.url)}`, 303);
     }
+    if (request.account.mustChangePassword && request.routeOptions.url !== '/primo-accesso') {
+      return reply.redirect('/primo-accesso', 303);
+    }
     if (!roles.includes(request.account.role as Role)) {
       throw new DomainError(
         'Forbidden',

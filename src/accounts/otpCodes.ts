@@ -8,8 +8,10 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 export interface OtpCodes {
   readonly code: (challengeId: string) => string;
   readonly matches: (challengeId: string, typed: string) => boolean;
-  /** A token for links (e-mail change, first access), derived the same way. */
+  /** A token for links (e-mail change), derived the same way. */
   readonly token: (purpose: string, id: string) => string;
+  /** The first-access password mailed to an invited company; it meets the password rule. */
+  readonly firstAccessPassword: (accountId: string) => string;
 }
 
 export function otpCodes(serverSecret: string): OtpCodes {
@@ -25,5 +27,7 @@ export function otpCodes(serverSecret: string): OtpCodes {
       return timingSafeEqual(expected, given);
     },
     token: (purpose, id) => mac(`${purpose}:${id}`).toString('base64url'),
+    firstAccessPassword: (accountId) =>
+      `${mac(`first-access:${accountId}`).toString('base64url').slice(0, 12)}-A7`,
   };
 }

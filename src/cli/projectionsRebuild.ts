@@ -14,6 +14,7 @@ export async function projectionsRebuild(
 ): Promise<number> {
   const [name] = args;
   const allProjections = createProjections({
+    db: runtime.database.db,
     store: runtime.eventStore,
     logger: logger,
     cookieSecret: runtime.cookieSecret,

@@ -71,6 +71,7 @@ export interface AccountsTable {
   decided_at: ColumnType<Date | null, string | null, string | null>;
   decided_by: string | null;
   rejection_reason: string | null;
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface SessionsTable {

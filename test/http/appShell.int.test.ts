@@ -121,6 +121,7 @@ describe('app shell', () => {
       ['accounts', 'running'],
       ['contracts', 'running'],
       ['registration_contracts', 'running'],
+      ['invited_company_contracts', 'running'],
       ['account_mails', 'running'],
       ['contract_mails', 'running'],
     ]);

@@ -79,7 +79,7 @@ describe('registry import by the operators', () => {
   });
 });
 
-describe('npm run cli -- registry:import', () => {
+describe('npm run cli -- registry:import and companies:invite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dichiara-registry-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -98,5 +98,18 @@ describe('npm run cli -- registry:import', () => {
       .execute();
     await database.close();
     expect(rows).toEqual([{ contract_number: '3001234567' }]);
+
+    const invited = await runCli(
+      ['companies:invite', '--customer-code', '1001234567', '--pec', 'test@pec.it'],
+      { DATA_DIR: join(dir, 'data') },
+    );
+    expect(invited.stdout).toContain('Invitata la ditta 1001234567: nome utente ditta.1001234567');
+    expect(invited.code).toBe(0);
+    const again = await runCli(
+      ['companies:invite', '--customer-code', '1001234567', '--pec', 'test@pec.it'],
+      { DATA_DIR: join(dir, 'data') },
+    );
+    expect(again.stdout).toContain('Questa ditta ha già un account sul portale.');
+    expect(again.code).toBe(1);
   });
 });

@@ -36,6 +36,7 @@ export async function startTestApp(
       projections:
         options.projections ??
         createProjections({
+          db: test.database.db,
           store: store,
           logger: logger,
           cookieSecret,
