@@ -52,6 +52,24 @@ const registry: RegistryRow[] = [
     companyName: 'Officine Reno SRL',
     plantAddress: 'Via Persicetana 40, 40017 San Giovanni in Persiceto (BO)',
   },
+  {
+    customerCode: '5557654321',
+    contractNumber: '3005557655',
+    companyName: 'Officine Reno SRL',
+    plantAddress: "Via Modena 3, 40019 Sant'Agata Bolognese (BO)",
+  },
+  {
+    customerCode: '7771234567',
+    contractNumber: '3007771234',
+    companyName: 'Conceria Santerno SPA',
+    plantAddress: 'Via Lughese 12, 40026 Imola (BO)',
+  },
+  {
+    customerCode: '7771234567',
+    contractNumber: '3007771235',
+    companyName: 'Conceria Santerno SPA',
+    plantAddress: 'Via Selice 7, 40026 Imola (BO)',
+  },
 ];
 
 const company = (

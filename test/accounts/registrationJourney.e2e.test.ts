@@ -332,7 +332,10 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
 
     // 5. The code, read from the local mailbox in another tab.
     const codeField = page.getByLabel(/^Codice ricevuto via e-mail/);
-    await codeField.waitFor();
+    await codeField.waitFor().catch(async (error: unknown) => {
+      await shoot(page, 'registrazione-non-inviata');
+      throw error;
+    });
     await shoot(page, 'verifica-email');
     // The verification page itself, not its form alone swapped into the registration page.
     expect
