@@ -1,6 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import {
+  contractDecider,
+  contractStreamId,
+  type ContractCommand,
+} from '../../domain/contracts/contractDecider.js';
 import { mayRead } from '../../domain/contracts/contract.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
@@ -34,31 +38,44 @@ export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   });
 
-  app.post('/contratti/:numero/gestisci', declarants, async (request, reply) => {
-    const streamId = await readableContract(request);
+  /** Runs a hand-over command on the contract, waits for the pages to show it, then goes back. */
+  async function handOver(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    streamId: string,
+    command: ContractCommand,
+    outcome: string,
+  ) {
     const result = await handleCommand(
       deps.eventStore,
       contractDecider,
       streamId,
-      { type: 'ClaimContract', accountId: request.account!.accountId },
+      command,
       commandContext(request, deps.clock()),
     );
     await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/contratti?esito=gestito');
-  });
+    return seeOther(request, reply, `/contratti?esito=${outcome}`);
+  }
 
-  app.post('/contratti/:numero/rilascia', declarants, async (request, reply) => {
-    const streamId = await readableContract(request);
-    const result = await handleCommand(
-      deps.eventStore,
-      contractDecider,
-      streamId,
+  app.post('/contratti/:numero/gestisci', declarants, async (request, reply) =>
+    handOver(
+      request,
+      reply,
+      await readableContract(request),
+      { type: 'ClaimContract', accountId: request.account!.accountId },
+      'gestito',
+    ),
+  );
+
+  app.post('/contratti/:numero/rilascia', declarants, async (request, reply) =>
+    handOver(
+      request,
+      reply,
+      await readableContract(request),
       { type: 'ReleaseContract', accountId: request.account!.accountId },
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/contratti?esito=rilasciato');
-  });
+      'rilasciato',
+    ),
+  );
 
   app.post('/contratti/:numero/affida', declarants, async (request, reply) => {
     const streamId = await readableContract(request);
@@ -73,33 +90,23 @@ export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
         'Nessuno studio tecnico/consulente attivo con questo nome utente.',
       );
     }
-    const result = await handleCommand(
-      deps.eventStore,
-      contractDecider,
-      streamId,
-      {
-        type: 'OfferContract',
-        accountId: request.account!.accountId,
-        toAccountId: consultant.accountId,
-      },
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/contratti?esito=offerto');
+    const command = {
+      type: 'OfferContract' as const,
+      accountId: request.account!.accountId,
+      toAccountId: consultant.accountId,
+    };
+    return handOver(request, reply, streamId, command, 'offerto');
   });
 
-  app.post('/contratti/:numero/accetta', declarants, async (request, reply) => {
-    const streamId = await offeredContract(request);
-    const result = await handleCommand(
-      deps.eventStore,
-      contractDecider,
-      streamId,
+  app.post('/contratti/:numero/accetta', declarants, async (request, reply) =>
+    handOver(
+      request,
+      reply,
+      await offeredContract(request),
       { type: 'AcceptContract', accountId: request.account!.accountId },
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/contratti?esito=accettato');
-  });
+      'accettato',
+    ),
+  );
 
   /** A contract offered to this account (it may not read it yet). */
   async function offeredContract(request: FastifyRequest): Promise<string> {

@@ -44,13 +44,11 @@ export function invitationRoutes(app: FastifyInstance, deps: AppDeps): void {
       });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return reply
-        .code(422)
-        .view('operators/invite', {
-          title,
-          errors: { [error.field ?? 'customerCode']: error.message },
-          values: request.body,
-        });
+      return reply.code(422).view('operators/invite', {
+        title,
+        errors: { [error.field ?? 'customerCode']: error.message },
+        values: request.body,
+      });
     }
   });
 }
