@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   passwordResetRoutes(app, deps);
   profileRoutes(app, deps);
   firstAccessRoutes(app, deps);
-  reservedAreaRoutes(app);
+  reservedAreaRoutes(app, deps);
   declareContractRoutes(app, deps);
   contractRoutes(app, deps);
   contractHistoryRoutes(app, deps);

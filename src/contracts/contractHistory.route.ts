@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { fold } from '../../domain/shared/decider.js';
 import { requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
+import { validatedWithRegistration } from './registrationContracts.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
 
@@ -17,11 +18,13 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
     case 'ContractDeclared':
       return `Contratto dichiarato da ${name(event.data.declaredBy.accountId)} per ${event.data.companyName} (codice cliente ${event.data.customerCode})`;
     case 'ContractValidated':
-      return `Convalidato dagli operatori${event.data.note ? `: ${event.data.note}` : ''}`;
+      return event.data.note === validatedWithRegistration
+        ? 'Convalidato con l’approvazione della registrazione'
+        : `Convalidato dagli operatori${event.data.note ? `: ${event.data.note}` : ''}`;
     case 'ContractRejected':
       return `Respinto dagli operatori: ${event.data.reason}`;
     case 'ContractOwnerLinked':
-      return `La ditta intestataria ${name(event.data.ownerAccountId)} si è registrata`;
+      return `Collegato all'account della ditta intestataria ${name(event.data.ownerAccountId)}`;
     case 'ContractClaimed':
       return `Preso in gestione dalla ditta ${name(event.data.managerId)} (prima gestito da ${name(event.data.previousManagerId)})`;
     case 'ContractReleased':
@@ -55,14 +58,19 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AppDeps): void
       ) {
         throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
       }
-      const actorIds = [
-        ...new Set(
-          events.flatMap((event) => [
-            event.metadata.actor.id,
-            ...Object.values(event.data).filter((v): v is string => typeof v === 'string'),
-          ]),
-        ),
-      ];
+      // Who is named in each event: the actor, ids in the data, and the declarer (nested).
+      const mentioned = events.flatMap((event) => {
+        const data = event.data as { declaredBy?: { accountId?: string } };
+        const ids = Object.values(event.data).filter(
+          (value): value is string => typeof value === 'string',
+        );
+        return [
+          event.metadata.actor.id,
+          ...ids,
+          ...(data.declaredBy?.accountId ? [data.declaredBy.accountId] : []),
+        ];
+      });
+      const actorIds = [...new Set(mentioned)];
       const accounts = await db
         .selectFrom('accounts')
         .select(['account_id', 'full_name'])

@@ -126,7 +126,7 @@ describe.each(backends())('%s: ClaimContract ("Gestisci contratto") and release'
     const history = await (await signedIn(ctx, ditta)).get('/contratti/3001234567/storia');
     expect(history.statusCode).toBe(200);
     expect(history.body).toContain('Contratto dichiarato da Marta Verdi');
-    expect(history.body).toContain('Convalidato dagli operatori');
+    expect(history.body).toContain('Convalidato con l’approvazione della registrazione');
     expect(history.body).toContain(
       'Preso in gestione dalla ditta Elena Oil (prima gestito da Marta Verdi)',
     );

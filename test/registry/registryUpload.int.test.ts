@@ -36,7 +36,7 @@ describe('registry import by the operators', () => {
       { file: { filename: 'anagrafica.csv', content: csv, contentType: 'text/csv' } },
     );
     expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('importate 1 coppie, scartate 1 righe');
+    expect(response.body).toContain('importata 1 coppia, scartata 1 riga');
     expect(response.body).toContain('Riga 3: codice cliente &quot;xx&quot; non di 10 cifre');
     const pairs = await ctx.test.database.db.selectFrom('utility_registry').selectAll().execute();
     expect(pairs.map((row) => row.contract_number)).toEqual(['3001234567']);
