@@ -415,7 +415,41 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
     );
     expect(approval).toContain('è stata accettata');
     expect(approval).toContain(url('/accesso'));
+
+    // 8. A new e-mail address, confirmed through the link mailed to it; then the logout.
+    const newEmail = `nuovo.${email}`;
     await page.bringToFront();
+    await page.getByRole('link', { name: 'MODIFICA PROFILO' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Modifica profilo/ }).waitFor();
+    await page.getByLabel(/^Nuovo indirizzo e-mail/).fill(newEmail);
+    await page.getByLabel(/^Conferma nuovo indirizzo e-mail/).fill(newEmail);
+    await page.getByLabel(/^Password attuale/).fill(password);
+    await page.getByRole('button', { name: 'Invia' }).click();
+    await page.getByText('In attesa di conferma').waitFor();
+    await shoot(page, 'profilo-email-in-attesa');
+    const confirmation = await openMail(
+      mailTab,
+      newEmail,
+      'Dichiara – conferma il nuovo indirizzo e-mail',
+      'conferma-email',
+    );
+    const link = /(http:\/\/\S+\/profilo\/conferma-email\?\S+)/.exec(confirmation)?.[1];
+    expect(link, 'confirmation link in the mail').toBeDefined();
+    await page.goto(link!);
+    await page.getByRole('button', { name: 'Conferma il nuovo indirizzo' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Indirizzo confermato' }).waitFor();
+    expect(await page.getByText(newEmail).first().isVisible()).toBe(true);
+    await shoot(page, 'email-confermata');
+    const notice = await openMail(
+      mailTab,
+      email,
+      'Dichiara – indirizzo e-mail modificato',
+      'email-modificata',
+    );
+    expect(notice).toContain(newEmail);
+
+    await page.bringToFront();
+    await page.goto(url('/area-riservata'));
     await page.getByRole('button', { name: 'LOGOUT' }).click();
     await page.waitForURL(url('/accesso'));
     await shoot(page, 'accesso-dopo-logout');
