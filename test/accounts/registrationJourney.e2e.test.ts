@@ -1,22 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import type { Locator, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
-import { startPortal, type RunningPortal } from '../support/portal.js';
-
-const shotsDir = fileURLToPath(new URL('../../test-results/journey/', import.meta.url));
-
-interface Contract {
-  readonly number: string;
-  readonly street: string;
-  readonly civic: string;
-  readonly cap: string;
-  readonly province: string;
-  readonly municipality: string;
-}
+import { Journey, type Contract } from '../support/journey.js';
 
 // Officine Reno: in the demo registry and managed by nobody yet (Test SRL is the demo Ditta's).
 const testSrl = {
@@ -67,86 +51,22 @@ const conceria = {
     },
   ],
 };
-/**
- * Console errors that are not faults: the 422 of a form with mistakes, and htmx copying an empty
- * style="" (left by bootstrap-italia's scripts) onto swapped elements, which the CSP refuses
- * harmlessly (its hash is the SHA-256 of the empty string).
- */
-const expectedConsoleErrors = [
-  /status of 422 \(Unprocessable Entity\)/,
-  /Applying inline style violates .*'sha256-47DEQpj8HBSa\+\/TImW\+5JCeuQeRkm5NMpJWZG3hSuFU='/,
-];
 const allContracts = [...testSrl.contracts, ...conceria.contracts].map((c) => c.number);
 
 describe('a Studio tecnico registers in the browser, an operator approves, the Studio enters', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-journey-'));
-  let portal: RunningPortal | undefined;
-  let browser: Browser | undefined;
-  let shots = 0;
-  let problems: string[] = [];
-
+  let journey: Journey;
   beforeAll(async () => {
-    rmSync(shotsDir, { recursive: true, force: true });
-    mkdirSync(shotsDir, { recursive: true });
-    portal = await startPortal({ DATA_DIR: dataDir });
-    browser = await launchBrowser();
+    journey = await Journey.start('journey');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => journey?.close());
 
-  const url = (path: string) => `${portal!.url}${path}`;
-
-  /** A person's browser: its own cookies; page errors and refused resources are collected. */
-  async function person(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser!.newContext({
-      locale: 'it-IT',
-      viewport: { width: 1280, height: 900 },
-    });
-    context.setDefaultTimeout(15_000);
-    context.on('page', watch);
-    const page = await context.newPage();
-    return { context, page };
-  }
-  function watch(page: Page): void {
-    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      const text = message.text();
-      if (message.type() !== 'error' || expectedConsoleErrors.some((re) => re.test(text))) return;
-      problems.push(`${page.url()}: ${text}`);
-    });
-  }
-
-  async function shoot(page: Page, name: string): Promise<void> {
-    shots += 1;
-    const file = join(shotsDir, `${String(shots).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-  }
-
-  async function logIn(page: Page, username: string, password: string): Promise<void> {
-    await page.goto(url('/accesso'));
-    await page.getByLabel(/^Nome utente/).fill(username);
-    await page.getByLabel(/^Password/).fill(password);
-    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
-    await page.waitForURL((u) => u.pathname !== '/accesso');
-  }
-
-  /** Reloads the local mailbox until a message with that subject reaches the address, then opens it. */
-  async function openMail(tab: Page, to: string, subject: string, shot: string): Promise<string> {
-    const row = tab.getByRole('row').filter({ hasText: to }).filter({ hasText: subject });
-    for (let attempt = 0; attempt < 40; attempt += 1) {
-      await tab.goto(url('/dev/mailbox'));
-      if ((await row.count()) > 0) break;
-      await tab.waitForTimeout(250);
-    }
-    await shoot(tab, `posta-locale-${shot}`);
-    await row.first().getByRole('link', { name: subject }).click();
-    await tab.getByRole('heading', { level: 1, name: subject }).waitFor();
-    await shoot(tab, `messaggio-${shot}`);
-    return (await tab.locator('pre').textContent()) ?? '';
-  }
+  const url = (path: string) => journey.url(path);
+  const person = () => journey.person();
+  const shoot = (page: Page, shot: string) => journey.shoot(page, shot);
+  const logIn = (page: Page, username: string, password: string) =>
+    journey.logIn(page, username, password);
+  const openMail = (tab: Page, to: string, subject: string, shot: string) =>
+    journey.openMail(tab, to, subject, shot);
 
   const company = (page: Page, n: number) =>
     page.getByRole('region', { name: `Ditta ${n}`, exact: true });
@@ -460,11 +380,11 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
     await shoot(page, 'area-riservata-dopo-logout');
     await consultant.context.close();
 
-    expect(problems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   }, 180_000);
 
   it('without JavaScript "+ Aggiungi ditta" posts the whole form and keeps what was typed', async () => {
-    const context = await browser!.newContext({ javaScriptEnabled: false, locale: 'it-IT' });
+    const context = await journey.browser.newContext({ javaScriptEnabled: false, locale: 'it-IT' });
     const page = await context.newPage();
     await page.goto(url('/registrazione/studio'));
     const referent = page.getByRole('group', { name: 'Referente registrato' });
@@ -484,7 +404,7 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
   }, 60_000);
 
   it('the registration page starts with the skip link and names every field', async () => {
-    problems = [];
+    journey.problems = [];
     const { context, page } = await person();
     await page.goto(url('/registrazione/studio'));
     await page.keyboard.press('Tab');
@@ -524,6 +444,6 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
     expect(controls.length).toBeGreaterThanOrEqual(17);
     expect(controls.filter((line) => !/- \w+ "[^"]+"/.test(line))).toEqual([]);
     await context.close();
-    expect(problems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   }, 60_000);
 });

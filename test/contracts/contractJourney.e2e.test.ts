@@ -1,22 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
-import { startPortal, type RunningPortal } from '../support/portal.js';
-
-const shotsDir = fileURLToPath(new URL('../../test-results/contract-journey/', import.meta.url));
-
-interface Contract {
-  readonly number: string;
-  readonly street: string;
-  readonly civic: string;
-  readonly cap: string;
-  readonly province: string;
-  readonly municipality: string;
-}
+import { Journey, type Contract } from '../support/journey.js';
 
 // Officine Reno: in the demo registry (one pair) and managed by nobody.
 const officine = {
@@ -42,97 +26,26 @@ const officine = {
   },
 };
 
-/** As in the registration journey: the 422 of a form with mistakes, htmx's empty style="". */
-const expectedConsoleErrors = [
-  /status of 422 \(Unprocessable Entity\)/,
-  /Applying inline style violates .*'sha256-47DEQpj8HBSa\+\/TImW\+5JCeuQeRkm5NMpJWZG3hSuFU='/,
-];
 const dateTime = /^\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}:\d{2}$/;
 const ipAddress = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]+)$/i;
 
 describe('a consultant manages a contract until the invited company takes it over', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-contract-journey-'));
-  let portal: RunningPortal | undefined;
-  let browser: Browser | undefined;
-  let shots = 0;
-  const problems: string[] = [];
-
+  let journey: Journey;
   beforeAll(async () => {
-    rmSync(shotsDir, { recursive: true, force: true });
-    mkdirSync(shotsDir, { recursive: true });
-    portal = await startPortal({ DATA_DIR: dataDir });
-    browser = await launchBrowser();
+    journey = await Journey.start('contract-journey');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => journey?.close());
 
-  const url = (path: string) => `${portal!.url}${path}`;
+  const url = (path: string) => journey.url(path);
+  const person = () => journey.person();
+  const shoot = (page: Page, shot: string) => journey.shoot(page, shot);
+  const logIn = (page: Page, username: string, password: string) =>
+    journey.logIn(page, username, password);
+  const openMail = (tab: Page, to: string, subject: string, shot: string) =>
+    journey.openMail(tab, to, subject, shot);
+  const reloadUntil = (page: Page, ready: () => Promise<boolean>) =>
+    journey.reloadUntil(page, ready);
   const pathOf = (page: Page) => new URL(page.url()).pathname;
-
-  /** A person's browser: its own cookies; page errors and refused resources are collected. */
-  async function person(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser!.newContext({
-      locale: 'it-IT',
-      viewport: { width: 1280, height: 900 },
-    });
-    context.setDefaultTimeout(15_000);
-    context.on('page', watch);
-    const page = await context.newPage();
-    return { context, page };
-  }
-  function watch(page: Page): void {
-    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      const text = message.text();
-      if (message.type() !== 'error' || expectedConsoleErrors.some((re) => re.test(text))) return;
-      problems.push(`${page.url()}: ${text}`);
-    });
-  }
-
-  async function shoot(page: Page, name: string): Promise<void> {
-    shots += 1;
-    const file = join(shotsDir, `${String(shots).padStart(2, '0')}-${name}.png`);
-    // Fonts are font-display: swap and revalidated on each page: wait, or the shot shows Arial.
-    await page.waitForLoadState('load');
-    await page.evaluate('document.fonts.ready.then(() => true)');
-    await page.screenshot({ path: file, fullPage: true });
-  }
-
-  async function logIn(page: Page, username: string, password: string): Promise<void> {
-    await page.goto(url('/accesso'));
-    await page.getByLabel(/^Nome utente/).fill(username);
-    await page.getByLabel(/^Password/).fill(password);
-    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
-    await page.waitForURL((u) => u.pathname !== '/accesso');
-  }
-
-  /** Reloads the local mailbox until a message with that subject reaches the address, then opens it. */
-  async function openMail(tab: Page, to: string, subject: string, shot: string): Promise<string> {
-    await tab.bringToFront();
-    const row = tab.getByRole('row').filter({ hasText: to }).filter({ hasText: subject });
-    for (let attempt = 0; attempt < 40; attempt += 1) {
-      await tab.goto(url('/dev/mailbox'));
-      if ((await row.count()) > 0) break;
-      await tab.waitForTimeout(250);
-    }
-    await shoot(tab, `posta-locale-${shot}`);
-    expect(await row.count(), `mail "${subject}" to ${to}`).toBe(1);
-    await row.getByRole('link', { name: subject }).click();
-    await tab.getByRole('heading', { level: 1, name: subject }).waitFor();
-    await shoot(tab, `messaggio-${shot}`);
-    return (await tab.locator('pre').textContent()) ?? '';
-  }
-
-  /** What a person does when something is not there yet: reload the page a few times. */
-  async function reloadUntil(page: Page, ready: () => Promise<boolean>): Promise<void> {
-    for (let attempt = 0; attempt < 20 && !(await ready()); attempt += 1) {
-      await page.waitForTimeout(250);
-      await page.reload();
-    }
-  }
 
   /** One contract's card on "Contratti". */
   const card = (page: Page, number: string) =>
@@ -461,6 +374,6 @@ describe('a consultant manages a contract until the invited company takes it ove
     await company.context.close();
     await consultant.context.close();
     await operator.context.close();
-    expect(problems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   }, 240_000);
 });

@@ -13,7 +13,7 @@ for (const backend of backends()) {
 
 if (!postgresUrl()) {
   describe('PostgreSQL: event store contract', () => {
-    it.skip('skipped: no Docker for testcontainers and no DATABASE_URL', () => {});
+    it.skipIf(true)('skipped: no Docker for testcontainers and no DATABASE_URL', () => {});
   });
 }
 
