@@ -83,6 +83,8 @@ function printDemoAccounts(accounts: readonly DemoAccount[], url: string): void 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof DataDirLockedError) {
     console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error('La porta è già in uso da un altro programma: indicarne un’altra con PORT.');
   } else {
     console.error('Avvio non riuscito:', error);
   }

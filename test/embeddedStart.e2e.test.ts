@@ -20,6 +20,13 @@ describe('npm start on the embedded default (PGlite)', () => {
       const second = await startPortalExpectingRefusal({ DATA_DIR: dataDir });
       expect(second.code).toBe(1);
       expect(second.output).toContain('è già in uso da un altro processo');
+
+      const otherDir = mkdtempSync(join(tmpdir(), 'dichiara-port-'));
+      const port = new URL(portal.url).port;
+      const busy = await startPortalExpectingRefusal({ DATA_DIR: otherDir, PORT: port });
+      rmSync(otherDir, { recursive: true, force: true });
+      expect(busy.code).toBe(1);
+      expect(busy.output).toContain('La porta è già in uso');
     } finally {
       expect(await portal.stop()).toBe(0);
     }
