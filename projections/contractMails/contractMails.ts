@@ -4,7 +4,7 @@ import { validatedWithRegistration } from '../../src/contracts/registrationContr
 import type { Schema } from '../../src/db/schema.js';
 import { enqueueMail } from '../../src/mail/outbox.js';
 import type { Projection } from '../../src/projections/projection.js';
-import { mailContent, type MailContent } from '../accountMails/accountMessages.js';
+import { mailContent, type MailContent } from '../../src/mail/mailContent.js';
 
 const prefix = 'contract-';
 

@@ -30,7 +30,6 @@ describe('login, operator approval, authorisation, logout, password reset', () =
       registrationFields({
         username: 'ditta.uno',
         email: 'uno@example.com',
-        emailConfirm: 'uno@example.com',
       }),
     );
     await settle();

@@ -40,7 +40,6 @@ describe('registration code through a real SMTP server', () => {
       '/registrazione/ditta',
       registrationFields({
         email: 'smtp@example.com',
-        emailConfirm: 'smtp@example.com',
         username: 'via.smtp',
       }),
     );

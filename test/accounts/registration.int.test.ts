@@ -136,7 +136,6 @@ describe('registration of a Studio, e-mail OTP and operator approval', () => {
       {
         username: 'studio.bianchi',
         email: 'bianchi@example.com',
-        emailConfirm: 'bianchi@example.com',
       },
       [
         { customerCode: '1001234567', contracts: ['3001234567'] },

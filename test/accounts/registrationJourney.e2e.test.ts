@@ -1,6 +1,6 @@
 import type { Locator, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Journey, type Contract } from '../support/journey.js';
+import { describe, expect, it } from 'vitest';
+import { fillContract, useJourney } from '../support/journey.js';
 
 // Officine Reno: in the demo registry and managed by nobody yet (Test SRL is the demo Ditta's).
 const testSrl = {
@@ -54,19 +54,7 @@ const conceria = {
 const allContracts = [...testSrl.contracts, ...conceria.contracts].map((c) => c.number);
 
 describe('a Studio tecnico registers in the browser, an operator approves, the Studio enters', () => {
-  let journey: Journey;
-  beforeAll(async () => {
-    journey = await Journey.start('journey');
-  });
-  afterAll(async () => journey?.close());
-
-  const url = (path: string) => journey.url(path);
-  const person = () => journey.person();
-  const shoot = (page: Page, shot: string) => journey.shoot(page, shot);
-  const logIn = (page: Page, username: string, password: string) =>
-    journey.logIn(page, username, password);
-  const openMail = (tab: Page, to: string, subject: string, shot: string) =>
-    journey.openMail(tab, to, subject, shot);
+  const { current: journeyOf, url, person, shoot, logIn, openMail } = useJourney('journey');
 
   const company = (page: Page, n: number) =>
     page.getByRole('region', { name: `Ditta ${n}`, exact: true });
@@ -74,16 +62,6 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
     companyBlock
       .locator('.bg-light')
       .filter({ has: page.getByRole('heading', { name: `Contratto ${n}`, exact: true }) });
-
-  async function fillContract(block: Locator, c: Contract): Promise<void> {
-    await block.getByLabel(/^n\. Contratto di scarico/).fill(c.number);
-    await block.getByLabel(/^Indirizzo stabilimento scarico/).fill(c.street);
-    await block.getByLabel(/^Civico stabilimento scarico/).fill(c.civic);
-    await block.getByLabel(/^CAP stabilimento scarico/).fill(c.cap);
-    await block.getByLabel(/^Provincia stabilimento scarico/).selectOption(c.province);
-    await block.getByLabel(/^Comune stabilimento scarico/).fill(c.municipality);
-    expect(await block.getByLabel(/^Provincia stabilimento scarico/).inputValue()).toBe(c.province);
-  }
 
   async function fillCompany(page: Page, block: Locator, d: typeof testSrl): Promise<void> {
     await block.getByLabel(/^Ragione sociale/).fill(d.name);
@@ -380,11 +358,14 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
     await shoot(page, 'area-riservata-dopo-logout');
     await consultant.context.close();
 
-    expect(journey.problems).toEqual([]);
+    expect(journeyOf().problems).toEqual([]);
   }, 180_000);
 
   it('without JavaScript "+ Aggiungi ditta" posts the whole form and keeps what was typed', async () => {
-    const context = await journey.browser.newContext({ javaScriptEnabled: false, locale: 'it-IT' });
+    const context = await journeyOf().browser.newContext({
+      javaScriptEnabled: false,
+      locale: 'it-IT',
+    });
     const page = await context.newPage();
     await page.goto(url('/registrazione/studio'));
     const referent = page.getByRole('group', { name: 'Referente registrato' });
@@ -404,7 +385,7 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
   }, 60_000);
 
   it('the registration page starts with the skip link and names every field', async () => {
-    journey.problems = [];
+    journeyOf().problems = [];
     const { context, page } = await person();
     await page.goto(url('/registrazione/studio'));
     await page.keyboard.press('Tab');
@@ -444,6 +425,6 @@ describe('a Studio tecnico registers in the browser, an operator approves, the S
     expect(controls.length).toBeGreaterThanOrEqual(17);
     expect(controls.filter((line) => !/- \w+ "[^"]+"/.test(line))).toEqual([]);
     await context.close();
-    expect(journey.problems).toEqual([]);
+    expect(journeyOf().problems).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Journey, type Contract } from '../support/journey.js';
+import { describe, expect, it } from 'vitest';
+import { fillContract, useJourney } from '../support/journey.js';
 
 // Officine Reno: in the demo registry (one pair) and managed by nobody.
 const officine = {
@@ -30,21 +30,15 @@ const dateTime = /^\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}:\d{2}$/;
 const ipAddress = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]+)$/i;
 
 describe('a consultant manages a contract until the invited company takes it over', () => {
-  let journey: Journey;
-  beforeAll(async () => {
-    journey = await Journey.start('contract-journey');
-  });
-  afterAll(async () => journey?.close());
-
-  const url = (path: string) => journey.url(path);
-  const person = () => journey.person();
-  const shoot = (page: Page, shot: string) => journey.shoot(page, shot);
-  const logIn = (page: Page, username: string, password: string) =>
-    journey.logIn(page, username, password);
-  const openMail = (tab: Page, to: string, subject: string, shot: string) =>
-    journey.openMail(tab, to, subject, shot);
-  const reloadUntil = (page: Page, ready: () => Promise<boolean>) =>
-    journey.reloadUntil(page, ready);
+  const {
+    current: journeyOf,
+    url,
+    person,
+    shoot,
+    logIn,
+    openMail,
+    reloadUntil,
+  } = useJourney('contract-journey');
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 
   /** One contract's card on "Contratti". */
@@ -53,16 +47,6 @@ describe('a consultant manages a contract until the invited company takes it ove
   const managedBy = async (c: Locator) =>
     ((await c.locator('dt:text-is("Attualmente gestito da") + dd').textContent()) ?? '').trim();
   const badge = async (c: Locator) => ((await c.locator('.badge').textContent()) ?? '').trim();
-
-  async function fillContract(block: Locator, c: Contract): Promise<void> {
-    await block.getByLabel(/^n\. Contratto di scarico/).fill(c.number);
-    await block.getByLabel(/^Indirizzo stabilimento scarico/).fill(c.street);
-    await block.getByLabel(/^Civico stabilimento scarico/).fill(c.civic);
-    await block.getByLabel(/^CAP stabilimento scarico/).fill(c.cap);
-    await block.getByLabel(/^Provincia stabilimento scarico/).selectOption(c.province);
-    await block.getByLabel(/^Comune stabilimento scarico/).fill(c.municipality);
-    expect(await block.getByLabel(/^Provincia stabilimento scarico/).inputValue()).toBe(c.province);
-  }
 
   /** The rows of the "Storia del contratto" table, cell by cell. */
   async function historyRows(page: Page): Promise<string[][]> {
@@ -374,6 +358,6 @@ describe('a consultant manages a contract until the invited company takes it ove
     await company.context.close();
     await consultant.context.close();
     await operator.context.close();
-    expect(journey.problems).toEqual([]);
+    expect(journeyOf().problems).toEqual([]);
   }, 240_000);
 });

@@ -51,9 +51,7 @@ describe('a contract added after registration waits for an operator', () => {
       'studio',
       registrationFields({
         ...studio,
-        passwordConfirm: studio.password,
         email: 'uno@example.com',
-        emailConfirm: 'uno@example.com',
       }),
     );
   });

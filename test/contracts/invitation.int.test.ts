@@ -22,7 +22,6 @@ describe('invitation of a company managed by a consultant', () => {
       registrationFields({
         username: 'studio.uno',
         email: 'uno@example.com',
-        emailConfirm: 'uno@example.com',
       }),
     );
   });

@@ -27,7 +27,6 @@ describe('contracts of an approved registration', () => {
         {
           username: 'studio.uno',
           email: 'studio.uno@example.com',
-          emailConfirm: 'studio.uno@example.com',
         },
         [{ customerCode: '1001234567', contracts: ['3001234567', '3001234568'] }],
       ),
@@ -55,7 +54,6 @@ describe('contracts of an approved registration', () => {
       registrationFields({
         username: 'studio.due',
         email: 'due@example.com',
-        emailConfirm: 'due@example.com',
       }),
     );
     expect(response.statusCode).toBe(422);
@@ -69,7 +67,6 @@ describe('contracts of an approved registration', () => {
       registrationFields({
         username: 'euro.oil',
         email: 'euro@example.com',
-        emailConfirm: 'euro@example.com',
       }),
     );
     await settle(ctx);

@@ -22,7 +22,7 @@ export async function seedRegistry(
     .execute();
 }
 
-/** A complete, valid registration form for a Studio with the given companies. */
+/** A complete, valid registration form with the given companies; confirmations follow the typed values. */
 export function registrationFields(
   overrides: Record<string, string> = {},
   companies: readonly { customerCode: string; contracts: readonly string[] }[] = [
@@ -33,7 +33,6 @@ export function registrationFields(
     fullName: 'Gianni Rossi',
     phone: '051 5447783',
     email: 'gianni.rossi@example.com',
-    emailConfirm: 'gianni.rossi@example.com',
     username: 'JIM',
     password: 'Segreta-2026',
     passwordConfirm: 'Segreta-2026',
@@ -60,7 +59,11 @@ export function registrationFields(
       });
     });
   });
-  return { ...fields, ...overrides };
+  // Typed twice, as a person would, unless the test sets the confirmation on purpose.
+  const merged = { ...fields, ...overrides };
+  merged.emailConfirm = overrides.emailConfirm ?? merged.email!;
+  merged.passwordConfirm = overrides.passwordConfirm ?? merged.password!;
+  return merged;
 }
 
 /** The 6-digit code in the newest mail to `to`, as the person would read it. */

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { startPortal, type RunningPortal } from './portal.js';
 
@@ -123,4 +123,42 @@ export class Journey {
       await page.reload();
     }
   }
+}
+
+/**
+ * Starts a journey before the tests of the enclosing describe and closes it after; the returned
+ * functions reach the journey started for them.
+ */
+export function useJourney(name: string) {
+  let journey: Journey | undefined;
+  beforeAll(async () => {
+    journey = await Journey.start(name);
+  });
+  afterAll(async () => journey?.close());
+  const current = () => {
+    if (!journey) throw new Error('The journey has not started');
+    return journey;
+  };
+  return {
+    current,
+    url: (path: string) => current().url(path),
+    person: () => current().person(),
+    shoot: (page: Page, shot: string) => current().shoot(page, shot),
+    logIn: (page: Page, username: string, password: string) =>
+      current().logIn(page, username, password),
+    openMail: (tab: Page, to: string, subject: string, shot: string) =>
+      current().openMail(tab, to, subject, shot),
+    reloadUntil: (page: Page, ready: () => Promise<boolean>) => current().reloadUntil(page, ready),
+  };
+}
+
+/** Fills a contract block by its labels, as on the registration and "Aggiungi contratto" pages. */
+export async function fillContract(block: Locator, c: Contract): Promise<void> {
+  await block.getByLabel(/^n\. Contratto di scarico/).fill(c.number);
+  await block.getByLabel(/^Indirizzo stabilimento scarico/).fill(c.street);
+  await block.getByLabel(/^Civico stabilimento scarico/).fill(c.civic);
+  await block.getByLabel(/^CAP stabilimento scarico/).fill(c.cap);
+  await block.getByLabel(/^Provincia stabilimento scarico/).selectOption(c.province);
+  await block.getByLabel(/^Comune stabilimento scarico/).fill(c.municipality);
+  expect(await block.getByLabel(/^Provincia stabilimento scarico/).inputValue()).toBe(c.province);
 }
