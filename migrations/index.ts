@@ -4,6 +4,7 @@ import * as streamIndex from './0002_stream_index.js';
 import * as mail from './0003_mail.js';
 import * as accounts from './0004_accounts.js';
 import * as contracts from './0005_contracts.js';
+import * as declarations from './0006_declarations.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_mail': mail,
   '0004_accounts': accounts,
   '0005_contracts': contracts,
+  '0006_declarations': declarations,
 };

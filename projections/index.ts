@@ -6,7 +6,11 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../src/db/schema.js';
 import type { EventStore } from '../src/eventStore/eventStore.js';
 import type { Subscriber } from '../src/projections/projection.js';
+import { declarationProtocols } from '../src/declarations/completeSubmission.js';
+import { campaignsProjection } from './campaigns/campaigns.js';
 import { contractMailsProjection } from './contractMails/contractMails.js';
+import { declarationMailsProjection } from './declarationMails/declarationMails.js';
+import { declarationsProjection } from './declarations/declarations.js';
 import { contractsProjection } from './contracts/contracts.js';
 import { accountMailsProjection } from './accountMails/accountMails.js';
 import { accountsProjection } from './accounts/accounts.js';
@@ -20,6 +24,8 @@ export interface ProjectionDeps {
   /** Known once the server listens (the port may be chosen then). */
   readonly publicUrl: () => string;
   readonly now: () => Date;
+  /** Printed on the copies of record the declaration process manager renders. */
+  readonly utilityName: string;
 }
 
 /** Every read model, reactor and process manager; the runner and the rebuild CLI take them here. */
@@ -39,5 +45,9 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
       now: deps.now,
     }),
     contractMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    campaignsProjection,
+    declarationsProjection,
+    declarationProtocols({ store: deps.store, db: deps.db, utilityName: deps.utilityName }),
+    declarationMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
   ];
 }

@@ -15,6 +15,11 @@ import { verifyRoutes } from './accounts/verify.route.js';
 import { contractHistoryRoutes } from './contracts/contractHistory.route.js';
 import { contractRoutes } from './contracts/contracts.route.js';
 import { declareContractRoutes } from './contracts/declareContract.route.js';
+import { declarationsRoutes } from './declarations/declarations.route.js';
+import { prepareDeclarationRoutes } from './declarations/prepareDeclaration.route.js';
+import { submitDeclarationRoutes } from './declarations/submitDeclaration.route.js';
+import { templateRoutes } from './declarations/templates.route.js';
+import { campaignRoutes } from './operators/campaigns.route.js';
 import { healthRoutes } from './health/health.route.js';
 import { infoRoutes } from './info/info.route.js';
 import { contractReviewRoutes } from './operators/contracts.route.js';
@@ -89,6 +94,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   contractReviewRoutes(app, deps);
   invitationRoutes(app, deps);
   registryRoutes(app, deps);
+  declarationsRoutes(app, deps);
+  templateRoutes(app, deps);
+  prepareDeclarationRoutes(app, deps);
+  submitDeclarationRoutes(app, deps);
+  campaignRoutes(app, deps);
   if (!production) mailboxRoutes(app, deps);
   return app;
 }

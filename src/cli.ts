@@ -1,14 +1,15 @@
 import pino from 'pino';
+import { campaignsOpen } from './cli/campaignsOpen.js';
 import { companiesInvite } from './cli/companiesInvite.js';
 import { eventsVerify } from './cli/eventsVerify.js';
 import { projectionsRebuild } from './cli/projectionsRebuild.js';
 import { registryImport } from './cli/registryImport.js';
 import { usersCreate } from './cli/usersCreate.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/dataDirLock.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
-type Command = (runtime: Runtime, args: readonly string[]) => Promise<number>;
+type Command = (runtime: Runtime, args: readonly string[], config: Config) => Promise<number>;
 
 const out = (line: string) => console.log(line);
 const logger = pino({ level: 'warn' });
@@ -31,9 +32,14 @@ const commands: Record<string, { usage: string; run: Command }> = {
     usage: 'registry:import FILE            import the utility registry (CSV or XLSX)',
     run: (runtime, args) => registryImport(runtime, args, out),
   },
+  'campaigns:open': {
+    usage: 'campaigns:open --year Y --deadline YYYY-MM-DD   open the yearly declaration campaign',
+    run: (runtime, args) => campaignsOpen(runtime, args, out),
+  },
   'projections:rebuild': {
     usage: 'projections:rebuild [name]    empty and replay one read model, or all',
-    run: (runtime, args) => projectionsRebuild(runtime, args, logger, out),
+    run: (runtime, args, config) =>
+      projectionsRebuild(runtime, args, { logger, out, utilityName: config.UTILITY_NAME }),
   },
 };
 
@@ -49,9 +55,10 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(name && name !== 'help' ? `Unknown command "${name}".\n${usage()}` : usage());
     return name && name !== 'help' ? 2 : 0;
   }
-  const runtime = await openRuntime(loadConfig());
+  const config = loadConfig();
+  const runtime = await openRuntime(config);
   try {
-    return await command.run(runtime, args);
+    return await command.run(runtime, args, config);
   } finally {
     await runtime.close();
   }

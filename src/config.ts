@@ -30,6 +30,8 @@ const configSchema = z
         .regex(/@[^@\s>]+>?$/, 'deve contenere un indirizzo, es. Dichiara <noreply@esempio.it>')
         .default('Dichiara <noreply@dichiara.local>'),
     ),
+    /** The utility's name as the declarations, the copy of record and the privacy note print it. */
+    UTILITY_NAME: z.preprocess(blankAsUndefined, z.string().default('Servizio Idrico Integrato')),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       cookieSecret: secret,
       publicUrl: () => publicUrl,
       now: clock,
+      utilityName: config.UTILITY_NAME,
     }),
     logger,
   });

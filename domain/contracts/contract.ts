@@ -1,3 +1,8 @@
+import {
+  evolveDeclarations,
+  withoutDrafts,
+  type DeclarationsByYear,
+} from '../declarations/declarationState.js';
 import type { ContractEvent, Plant } from './contractEvents.js';
 
 export type ContractStatus = 'none' | 'pending' | 'validated' | 'rejected';
@@ -13,6 +18,8 @@ export interface ContractState {
   /** Earlier managers keep read access to what they filed. */
   readonly formerManagerIds: readonly string[];
   readonly offeredTo: string | null;
+  /** The annual declarations filed (or being prepared) for this contract, by year. */
+  readonly declarations: DeclarationsByYear;
 }
 
 export const initialContractState = (): ContractState => ({
@@ -23,12 +30,14 @@ export const initialContractState = (): ContractState => ({
   managerId: null,
   formerManagerIds: [],
   offeredTo: null,
+  declarations: {},
 });
 
 const handOver = (state: ContractState, managerId: string | null): ContractState => ({
   ...state,
   managerId,
   offeredTo: null,
+  declarations: withoutDrafts(state.declarations),
   formerManagerIds:
     state.managerId &&
     state.managerId !== managerId &&
@@ -62,6 +71,11 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
       return handOver(state, event.data.managerId);
     case 'ContractDelegationOffered':
       return { ...state, offeredTo: event.data.toAccountId };
+    case 'DeclarationPrepared':
+    case 'DeclarationSubmitted':
+    case 'DeclarationProtocolled':
+    case 'CopyOfRecordResent':
+      return { ...state, declarations: evolveDeclarations(state.declarations, event) };
   }
 }
 
@@ -73,3 +87,13 @@ export const mayRead = (state: ContractState, accountId: string): boolean =>
   state.managerId === accountId ||
   state.ownerAccountId === accountId ||
   state.formerManagerIds.includes(accountId);
+
+/** A year's declaration: the company and the current manager read it; anyone else only if it filed it. */
+export const mayReadDeclaration = (
+  state: ContractState,
+  year: number,
+  accountId: string,
+): boolean =>
+  state.managerId === accountId ||
+  state.ownerAccountId === accountId ||
+  state.declarations[String(year)]?.submitted?.submittedBy === accountId;

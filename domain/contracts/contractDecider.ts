@@ -1,3 +1,12 @@
+import { prepareDeclaration, type PrepareDeclaration } from '../declarations/prepareDeclaration.js';
+import {
+  protocolDeclaration,
+  resendCopyOfRecord,
+  submitDeclaration,
+  type ProtocolDeclaration,
+  type ResendCopyOfRecord,
+  type SubmitDeclaration,
+} from '../declarations/submitDeclaration.js';
 import type { Decider } from '../shared/decider.js';
 import {
   acceptContract,
@@ -27,7 +36,11 @@ export type ContractCommand =
   | ClaimContract
   | ReleaseContract
   | OfferContract
-  | AcceptContract;
+  | AcceptContract
+  | PrepareDeclaration
+  | SubmitDeclaration
+  | ProtocolDeclaration
+  | ResendCopyOfRecord;
 
 export const contractStreamId = (contractNumber: string): string => `contract-${contractNumber}`;
 
@@ -50,6 +63,14 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
         return offerContract(command, state);
       case 'AcceptContract':
         return acceptContract(command, state);
+      case 'PrepareDeclaration':
+        return prepareDeclaration(command, state);
+      case 'SubmitDeclaration':
+        return submitDeclaration(command, state);
+      case 'ProtocolDeclaration':
+        return protocolDeclaration(command, state);
+      case 'ResendCopyOfRecord':
+        return resendCopyOfRecord(command, state);
     }
   },
 };

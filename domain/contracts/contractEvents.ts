@@ -1,4 +1,5 @@
 import type { DeclarantKind } from '../accounts/accountEvents.js';
+import type { DeclarationEvent } from '../declarations/declarationEvents.js';
 
 export interface Plant {
   readonly street: string;
@@ -15,6 +16,7 @@ export interface Party {
 }
 
 export type ContractEvent =
+  | DeclarationEvent
   | {
       type: 'ContractDeclared';
       data: {

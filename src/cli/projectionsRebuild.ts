@@ -9,8 +9,15 @@ import { progressReporter } from './progress.js';
 export async function projectionsRebuild(
   runtime: Runtime,
   args: readonly string[],
-  logger: FastifyBaseLogger,
-  out: (line: string) => void,
+  {
+    logger,
+    out,
+    utilityName,
+  }: {
+    logger: FastifyBaseLogger;
+    out: (line: string) => void;
+    utilityName: string;
+  },
 ): Promise<number> {
   const [name] = args;
   const allProjections = createProjections({
@@ -20,6 +27,7 @@ export async function projectionsRebuild(
     cookieSecret: runtime.cookieSecret,
     publicUrl: () => runtime.publicUrl,
     now: () => new Date(),
+    utilityName,
   });
   const chosen = name ? allProjections.filter((p) => p.name === name) : allProjections;
   if (chosen.length === 0) {

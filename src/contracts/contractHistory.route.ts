@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { mayRead } from '../../domain/contracts/contract.js';
+import { mayRead, mayReadDeclaration } from '../../domain/contracts/contract.js';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -33,6 +33,14 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Gestione offerta a ${name(event.data.toAccountId)}`;
     case 'ContractDelegationAccepted':
       return `Gestione accettata da ${name(event.data.managerId)}`;
+    case 'DeclarationPrepared':
+      return `Dichiarazione ${event.data.year}: file caricati e validati da ${name(event.data.preparedBy)}`;
+    case 'DeclarationSubmitted':
+      return `Dichiarazione ${event.data.year} inviata da ${event.data.signatory.name}${event.data.late ? ' (oltre il termine)' : ''}`;
+    case 'DeclarationProtocolled':
+      return `Dichiarazione ${event.data.year} protocollata con il numero ${event.data.protocolNumber}`;
+    case 'CopyOfRecordResent':
+      return `Copia della dichiarazione ${event.data.year} reinviata a ${event.data.to}`;
   }
 }
 
@@ -52,12 +60,15 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AppDeps): void
       );
       const me = request.account!;
       const staff = me.role !== 'declarant';
-      if (
-        events.length === 0 ||
-        (!staff && !mayRead(fold(contractDecider, domainEvents), me.accountId))
-      ) {
+      const state = fold(contractDecider, domainEvents);
+      if (events.length === 0 || (!staff && !mayRead(state, me.accountId))) {
         throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
       }
+      // A former manager sees the contract's own history but only the declarations it filed.
+      const visible = (event: ContractEvent) =>
+        staff ||
+        !('year' in event.data) ||
+        mayReadDeclaration(state, event.data.year, me.accountId);
       // Who is named in each event: the actor, ids in the data, and the declarer (nested).
       const mentioned = events.flatMap((event) => {
         const data = event.data as { declaredBy?: { accountId?: string } };
@@ -77,16 +88,23 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AppDeps): void
         .where('account_id', 'in', actorIds)
         .execute();
       const names = new Map(accounts.map((account) => [account.account_id, account.full_name]));
-      const rows = events.map((event, index) => ({
-        version: event.version,
-        at: event.metadata.occurredAt,
-        what: describe(domainEvents[index]!, names),
-        who:
-          names.get(event.metadata.actor.id) ??
-          (event.metadata.actor.role === 'system' ? 'sistema' : event.metadata.actor.id),
-        role: event.metadata.actor.role,
-        ip: event.metadata.clientIp,
-      }));
+      const rows = events.flatMap((event, index) => {
+        const domainEvent = domainEvents[index]!;
+        return visible(domainEvent)
+          ? [
+              {
+                version: event.version,
+                at: event.metadata.occurredAt,
+                what: describe(domainEvent, names),
+                who:
+                  names.get(event.metadata.actor.id) ??
+                  (event.metadata.actor.role === 'system' ? 'sistema' : event.metadata.actor.id),
+                role: event.metadata.actor.role,
+                ip: event.metadata.clientIp,
+              },
+            ]
+          : [];
+      });
       return reply.view('contracts/history', {
         title: `Storia del contratto ${params.data!.numero}`,
         contractNumber: params.data!.numero,

@@ -1,3 +1,6 @@
+import type { CampaignSettings } from '../../domain/declarations/campaignSettings.js';
+import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
+import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
 import type { Plant } from '../../domain/contracts/contractEvents.js';
@@ -18,6 +21,9 @@ export interface Schema {
   utility_registry: UtilityRegistryTable;
   mail_outbox: MailOutboxTable;
   mailbox: MailboxTable;
+  documents: DocumentsTable;
+  campaigns: CampaignsTable;
+  declarations: DeclarationsTable;
 }
 
 export interface EventsTable {
@@ -158,4 +164,42 @@ export interface ContractsTable {
 export interface ContractMailManagersTable {
   contract_number: string;
   manager_id: string | null;
+}
+
+export interface DocumentsTable {
+  sha256: string;
+  content: Buffer;
+  size: number;
+  content_type: string;
+  stored_at: ColumnType<Date, string, never>;
+}
+
+export interface CampaignsTable {
+  year: number;
+  deadline: ColumnType<string, string, string>;
+  template_version: string;
+  settings: JSONColumnType<CampaignSettings>;
+  opened_at: ColumnType<Date, string, string>;
+  opened_by: string;
+}
+
+export interface DeclarationsTable {
+  contract_number: string;
+  year: number;
+  customer_code: string;
+  company_name: string;
+  status: 'draft' | 'submitted';
+  prepared_by: string | null;
+  prepared_at: ColumnType<Date | null, string | null, string | null>;
+  submitted_by: string | null;
+  signatory_name: string | null;
+  submitted_at: ColumnType<Date | null, string | null, string | null>;
+  late: boolean;
+  protocol_number: string | null;
+  copy_of_record_sha256: string | null;
+  notification_email: string;
+  discharged_volume: number;
+  files: JSONColumnType<DeclarationFile[]>;
+  warnings: JSONColumnType<WorkbookIssue[]>;
+  warnings_acknowledged: boolean;
 }

@@ -5,6 +5,8 @@ import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernam
 import { hashPassword } from '../accounts/passwords.js';
 import { createStaffAccount, systemContext, type StaffRole } from '../accounts/staffAccounts.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { campaignDecider, campaignStreamId } from '../../domain/declarations/campaign.js';
+import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
 import { importRegistry } from '../registry/importRegistry.js';
 import type { RegistryRow } from '../registry/registryFile.js';
 import type { Runtime } from '../runtime.js';
@@ -113,7 +115,7 @@ const staff: { role: StaffRole; username: string; fullName: string; password: st
 /**
  * The embedded default starts with demo data, made through the same commands people use: the
  * registry, one account per staff role, an approved Ditta, an approved Studio and a Studio whose
- * registration waits for an operator.
+ * registration waits for an operator; the current year's declaration campaign is open.
  */
 export async function seedDemo(runtime: Runtime): Promise<DemoAccount[] | null> {
   if (await runtime.eventStore.headPosition()) return null;
@@ -165,6 +167,19 @@ export async function seedDemo(runtime: Runtime): Promise<DemoAccount[] | null> 
     },
   ];
   for (const declarant of declarants) await registerDeclarant(runtime, declarant, now);
+  // The declaration of the current year is filed from January, by the end of that month.
+  const year = now.getUTCFullYear();
+  await handleCommand(
+    runtime.eventStore,
+    campaignDecider,
+    campaignStreamId(year),
+    {
+      type: 'OpenCampaign',
+      accountId: context.actor.id,
+      settings: defaultCampaignSettings(year, `${year + 1}-01-31`),
+    },
+    { ...context, commandId: randomUUID() },
+  );
   return [
     ...staff,
     ...declarants

@@ -30,7 +30,4 @@ export function reservedAreaRoutes(app: FastifyInstance, deps: AppDeps): void {
     const companies = byCompany(await contractsWithManagers(deps.database.db, me.accountId));
     return reply.view('reservedArea/home', { title: 'Area riservata', me, companies });
   });
-  app.get('/dichiarazioni', { preHandler: requireRole('declarant') }, async (_request, reply) =>
-    reply.view('reservedArea/declarations', { title: 'Dichiarazioni annuali' }),
-  );
 }

@@ -42,6 +42,7 @@ export async function startTestApp(
           cookieSecret,
           publicUrl: () => 'http://portale.test',
           now: clock,
+          utilityName: 'Servizio Idrico Integrato',
         }),
       logger,
     },

@@ -1,0 +1,50 @@
+import type { Decider } from '../shared/decider.js';
+import type { CampaignSettings } from './campaignSettings.js';
+import { declarationError } from './declarationErrors.js';
+
+/** A yearly campaign: the year declared, its deadline, templates and figures. */
+export type CampaignEvent = {
+  type: 'CampaignOpened';
+  data: { settings: CampaignSettings; openedBy: string };
+};
+
+export interface CampaignState {
+  readonly settings: CampaignSettings | null;
+}
+
+export interface OpenCampaign {
+  readonly type: 'OpenCampaign';
+  readonly accountId: string;
+  readonly settings: CampaignSettings;
+}
+
+export const campaignStreamId = (year: number): string => `campaign-${year}`;
+
+/** The declaration of year Y is filed after Y ends, so its deadline lies in a later year. */
+export function openCampaign(command: OpenCampaign, state: CampaignState): CampaignEvent[] {
+  const { settings } = command;
+  if (state.settings) {
+    throw declarationError(
+      'CampaignAlreadyOpen',
+      'conflict',
+      `La campagna ${settings.year} è già aperta.`,
+      'anno',
+    );
+  }
+  if (settings.deadline <= `${settings.year}-12-31`) {
+    throw declarationError(
+      'DeadlineBeforeYearEnd',
+      'validation',
+      `La scadenza deve cadere dopo la fine dell'anno di riferimento (${settings.year}).`,
+      'scadenza',
+    );
+  }
+  return [{ type: 'CampaignOpened', data: { settings, openedBy: command.accountId } }];
+}
+
+export const campaignDecider: Decider<CampaignState, OpenCampaign, CampaignEvent> = {
+  initialState: () => ({ settings: null }),
+  evolve: (state, event) =>
+    event.type === 'CampaignOpened' ? { settings: event.data.settings } : state,
+  decide: (command, state) => openCampaign(command, state),
+};

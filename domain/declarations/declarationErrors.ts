@@ -1,0 +1,19 @@
+import { DomainError, type DomainErrorKind } from '../shared/domainError.js';
+
+export type DeclarationErrorCode =
+  | 'CampaignNotOpen'
+  | 'CampaignAlreadyOpen'
+  | 'DeadlineBeforeYearEnd'
+  | 'NotManager'
+  | 'AlreadyDeclared'
+  | 'NoDraft'
+  | 'WarningsNotAcknowledged'
+  | 'NotSubmitted'
+  | 'DeclarationUnknown';
+
+export const declarationError = (
+  code: DeclarationErrorCode,
+  kind: DomainErrorKind,
+  message: string,
+  field?: string,
+) => new DomainError<DeclarationErrorCode>(code, kind, message, field);

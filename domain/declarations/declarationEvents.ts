@@ -1,0 +1,81 @@
+import type { AnalysesFigures, DeclarationFigures, WorkbookIssue } from './declarationFigures.js';
+
+/** The uploads of a declaration: each file is kept by its SHA-256 in the document store. */
+export type FileSlot =
+  | 'dichiarazione'
+  | 'documento-identita'
+  | 'analisi'
+  | 'rapporto-di-prova'
+  | 'checklist'
+  | 'allegato';
+
+export interface DeclarationFile {
+  readonly slot: FileSlot;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly sha256: string;
+  /** Only additional attachments carry a description. */
+  readonly description: string | null;
+}
+
+/** Who signs: a snapshot, so the copy of record never changes when a profile does. */
+export interface Signatory {
+  readonly accountId: string;
+  readonly name: string;
+  readonly username: string;
+  readonly email: string;
+  readonly kind: 'ditta' | 'studio';
+}
+
+/** What a valid upload holds; the submission copies it as it was validated. */
+export interface DeclarationContent {
+  readonly year: number;
+  readonly templateVersion: string;
+  readonly notificationEmail: string;
+  readonly files: readonly DeclarationFile[];
+  readonly figures: DeclarationFigures;
+  readonly analyses: AnalysesFigures | null;
+  readonly warnings: readonly WorkbookIssue[];
+}
+
+/** The PDF filed as the copy of record, stored as rendered and never regenerated. */
+export interface CopyOfRecord {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** Declarations live in their contract's stream: a hand-over and a submission never both win. */
+export type DeclarationEvent =
+  | { type: 'DeclarationPrepared'; data: DeclarationContent & { preparedBy: string } }
+  | {
+      type: 'DeclarationSubmitted';
+      data: DeclarationContent & {
+        signatory: Signatory;
+        receivedAt: string;
+        deadline: string;
+        late: boolean;
+        /** The warnings the declarant confirmed having read (all of them, or none if none). */
+        warningsAcknowledged: boolean;
+      };
+    }
+  | {
+      type: 'DeclarationProtocolled';
+      data: {
+        year: number;
+        protocolNumber: string;
+        copyOfRecord: CopyOfRecord;
+        /** Where the receipt with the copy of record goes. */
+        notificationEmail: string;
+      };
+    }
+  | {
+      type: 'CopyOfRecordResent';
+      data: {
+        year: number;
+        protocolNumber: string;
+        copyOfRecord: CopyOfRecord;
+        to: string;
+        requestedBy: string;
+      };
+    };

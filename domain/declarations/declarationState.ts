@@ -1,0 +1,69 @@
+import type { CopyOfRecord, DeclarationContent, DeclarationEvent } from './declarationEvents.js';
+
+/** One year's declaration of a contract, as the rules need it. */
+export interface DeclarationState {
+  readonly draft: (DeclarationContent & { readonly preparedBy: string }) | null;
+  readonly submitted: {
+    readonly submittedBy: string;
+    readonly notificationEmail: string;
+    readonly protocolNumber: string | null;
+    readonly copyOfRecord: CopyOfRecord | null;
+  } | null;
+}
+
+export type DeclarationsByYear = Readonly<Record<string, DeclarationState>>;
+
+const empty: DeclarationState = { draft: null, submitted: null };
+
+export const declarationOf = (declarations: DeclarationsByYear, year: number): DeclarationState =>
+  declarations[String(year)] ?? empty;
+
+export function evolveDeclarations(
+  declarations: DeclarationsByYear,
+  event: DeclarationEvent,
+): DeclarationsByYear {
+  const year = String(event.data.year);
+  const current = declarations[year] ?? empty;
+  switch (event.type) {
+    case 'DeclarationPrepared':
+      return { ...declarations, [year]: { ...current, draft: event.data } };
+    case 'DeclarationSubmitted':
+      return {
+        ...declarations,
+        [year]: {
+          draft: null,
+          submitted: {
+            submittedBy: event.data.signatory.accountId,
+            notificationEmail: event.data.notificationEmail,
+            protocolNumber: null,
+            copyOfRecord: null,
+          },
+        },
+      };
+    case 'DeclarationProtocolled':
+      return current.submitted
+        ? {
+            ...declarations,
+            [year]: {
+              ...current,
+              submitted: {
+                ...current.submitted,
+                protocolNumber: event.data.protocolNumber,
+                copyOfRecord: event.data.copyOfRecord,
+              },
+            },
+          }
+        : declarations;
+    case 'CopyOfRecordResent':
+      return declarations;
+  }
+}
+
+/** A hand-over voids the drafts: the new manager starts from its own files. */
+export const withoutDrafts = (declarations: DeclarationsByYear): DeclarationsByYear =>
+  Object.fromEntries(
+    Object.entries(declarations).map(([year, declaration]) => [
+      year,
+      { ...declaration, draft: null },
+    ]),
+  );

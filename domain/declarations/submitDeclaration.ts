@@ -1,0 +1,125 @@
+import type { ContractState } from '../contracts/contract.js';
+import type { ContractEvent } from '../contracts/contractEvents.js';
+import type { CopyOfRecord, Signatory } from './declarationEvents.js';
+import { declarationError } from './declarationErrors.js';
+import { declarationOf } from './declarationState.js';
+import { mustBeAbleToFile } from './prepareDeclaration.js';
+
+export interface SubmitDeclaration {
+  readonly type: 'SubmitDeclaration';
+  readonly signatory: Signatory;
+  readonly year: number;
+  /** ISO date of the campaign's deadline. */
+  readonly deadline: string;
+  readonly warningsAcknowledged: boolean;
+  readonly receivedAt: Date;
+}
+
+const romeDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Late when received after the deadline day, in the utility's time zone. */
+export const isLate = (receivedAt: Date, deadline: string): boolean =>
+  romeDate.format(receivedAt) > deadline;
+
+/** INVIA: the draft as validated is filed, knowingly (warnings confirmed), and marked if late. */
+export function submitDeclaration(
+  command: SubmitDeclaration,
+  state: ContractState,
+): ContractEvent[] {
+  const { year, signatory } = command;
+  mustBeAbleToFile(state, signatory.accountId, year);
+  const draft = declarationOf(state.declarations, year).draft;
+  if (!draft || draft.preparedBy !== signatory.accountId) {
+    throw declarationError(
+      'NoDraft',
+      'conflict',
+      'Non ci sono file validati da inviare: carica di nuovo la dichiarazione.',
+    );
+  }
+  if (draft.warnings.length > 0 && !command.warningsAcknowledged) {
+    throw declarationError(
+      'WarningsNotAcknowledged',
+      'validation',
+      'Conferma di aver letto le segnalazioni prima di inviare.',
+      'conferma-segnalazioni',
+    );
+  }
+  const { preparedBy: _preparedBy, ...content } = draft;
+  return [
+    {
+      type: 'DeclarationSubmitted',
+      data: {
+        ...content,
+        signatory,
+        receivedAt: command.receivedAt.toISOString(),
+        deadline: command.deadline,
+        late: isLate(command.receivedAt, command.deadline),
+        warningsAcknowledged: draft.warnings.length > 0,
+      },
+    },
+  ];
+}
+
+export interface ProtocolDeclaration {
+  readonly type: 'ProtocolDeclaration';
+  readonly year: number;
+  readonly protocolNumber: string;
+  readonly copyOfRecord: CopyOfRecord;
+}
+
+/** The register's number and the stored copy of record, once per submission. */
+export function protocolDeclaration(
+  command: ProtocolDeclaration,
+  state: ContractState,
+): ContractEvent[] {
+  const submitted = declarationOf(state.declarations, command.year).submitted;
+  if (!submitted) {
+    throw declarationError('NotSubmitted', 'conflict', 'La dichiarazione non è stata inviata.');
+  }
+  if (submitted.protocolNumber) return [];
+  const { type: _type, ...data } = command;
+  return [
+    {
+      type: 'DeclarationProtocolled',
+      data: { ...data, notificationEmail: submitted.notificationEmail },
+    },
+  ];
+}
+
+export interface ResendCopyOfRecord {
+  readonly type: 'ResendCopyOfRecord';
+  readonly accountId: string;
+  readonly year: number;
+}
+
+/** "Reinvia una copia stampabile … all'indirizzo di notifica precedentemente indicato". */
+export function resendCopyOfRecord(
+  command: ResendCopyOfRecord,
+  state: ContractState,
+): ContractEvent[] {
+  const submitted = declarationOf(state.declarations, command.year).submitted;
+  if (!submitted?.protocolNumber || !submitted.copyOfRecord) {
+    throw declarationError(
+      'NotSubmitted',
+      'conflict',
+      'La dichiarazione non è ancora protocollata.',
+    );
+  }
+  return [
+    {
+      type: 'CopyOfRecordResent',
+      data: {
+        year: command.year,
+        protocolNumber: submitted.protocolNumber,
+        copyOfRecord: submitted.copyOfRecord,
+        to: submitted.notificationEmail,
+        requestedBy: command.accountId,
+      },
+    },
+  ];
+}

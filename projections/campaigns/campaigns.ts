@@ -1,0 +1,81 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CampaignEvent } from '../../domain/declarations/campaign.js';
+import type { CampaignSettings } from '../../domain/declarations/campaignSettings.js';
+import type { CampaignsTable, Schema } from '../../src/db/schema.js';
+import { rowProjection } from '../../src/projections/rowProjection.js';
+
+export interface CampaignRow {
+  readonly settings: CampaignSettings;
+  readonly openedAt: string;
+  readonly openedBy: string;
+}
+
+const prefix = 'campaign-';
+
+export const campaignsProjection = rowProjection<CampaignRow>({
+  name: 'campaigns',
+  keyOf: (event) =>
+    event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
+  evolve(row, recorded) {
+    const event = recorded as unknown as CampaignEvent;
+    return event.type === 'CampaignOpened'
+      ? {
+          settings: event.data.settings,
+          openedAt: recorded.metadata.occurredAt,
+          openedBy: event.data.openedBy,
+        }
+      : row;
+  },
+  async load(trx, keys) {
+    const rows = await trx
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('year', 'in', keys.map(Number))
+      .execute();
+    return new Map(rows.map((row) => [String(row.year), fromTableRow(row)]));
+  },
+  async save(trx, rows) {
+    for (const row of rows) {
+      const values = {
+        year: row.settings.year,
+        deadline: row.settings.deadline,
+        template_version: row.settings.templateVersion,
+        settings: JSON.stringify(row.settings),
+        opened_at: row.openedAt,
+        opened_by: row.openedBy,
+      };
+      await trx
+        .insertInto('campaigns')
+        .values(values)
+        .onConflict((oc) => oc.column('year').doUpdateSet(values))
+        .execute();
+    }
+  },
+  async reset(trx) {
+    await trx.deleteFrom('campaigns').execute();
+  },
+});
+
+const fromTableRow = (row: Selectable<CampaignsTable>): CampaignRow => ({
+  settings: row.settings,
+  openedAt: row.opened_at.toISOString(),
+  openedBy: row.opened_by,
+});
+
+export async function campaignOf(
+  db: Kysely<Schema>,
+  year: number,
+): Promise<CampaignRow | undefined> {
+  const row = await db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('year', '=', year)
+    .executeTakeFirst();
+  return row && fromTableRow(row);
+}
+
+/** Newest first: the declarants' page works on the latest campaign. */
+export async function allCampaigns(db: Kysely<Schema>): Promise<CampaignRow[]> {
+  const rows = await db.selectFrom('campaigns').selectAll().orderBy('year', 'desc').execute();
+  return rows.map(fromTableRow);
+}

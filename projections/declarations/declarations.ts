@@ -1,0 +1,194 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
+import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
+import type { DeclarationsTable, Schema } from '../../src/db/schema.js';
+import { rowProjection } from '../../src/projections/rowProjection.js';
+
+/** One contract's declaration of one year, as the declarants' and the operators' pages list it. */
+export interface DeclarationRow {
+  readonly contractNumber: string;
+  readonly year: number;
+  readonly customerCode: string;
+  readonly companyName: string;
+  readonly status: 'draft' | 'submitted';
+  readonly preparedBy: string | null;
+  readonly preparedAt: string | null;
+  readonly submittedBy: string | null;
+  readonly signatoryName: string | null;
+  readonly submittedAt: string | null;
+  readonly late: boolean;
+  readonly protocolNumber: string | null;
+  readonly copyOfRecordSha256: string | null;
+  readonly notificationEmail: string;
+  readonly dischargedVolume: number;
+  readonly files: readonly DeclarationFile[];
+  readonly warnings: readonly WorkbookIssue[];
+  readonly warningsAcknowledged: boolean;
+}
+
+const prefix = 'contract-';
+
+export function evolveDeclarationRow(
+  row: DeclarationRow | undefined,
+  contractNumber: string,
+  event: ContractEvent,
+  at: string,
+): DeclarationRow | undefined {
+  switch (event.type) {
+    case 'DeclarationPrepared':
+    case 'DeclarationSubmitted': {
+      const { data } = event;
+      const submitted = event.type === 'DeclarationSubmitted' ? event.data : null;
+      const preparedBy = event.type === 'DeclarationPrepared' ? event.data.preparedBy : null;
+      return {
+        contractNumber,
+        year: data.year,
+        customerCode: data.figures.customerCode,
+        companyName: data.figures.companyName,
+        status: submitted ? 'submitted' : 'draft',
+        preparedBy: preparedBy ?? row?.preparedBy ?? null,
+        preparedAt: submitted ? (row?.preparedAt ?? null) : at,
+        submittedBy: submitted?.signatory.accountId ?? null,
+        signatoryName: submitted?.signatory.name ?? null,
+        submittedAt: submitted?.receivedAt ?? null,
+        late: submitted?.late ?? false,
+        protocolNumber: null,
+        copyOfRecordSha256: null,
+        notificationEmail: data.notificationEmail,
+        dischargedVolume: data.figures.dischargedVolume,
+        files: data.files,
+        warnings: data.warnings,
+        warningsAcknowledged: submitted?.warningsAcknowledged ?? false,
+      };
+    }
+    case 'DeclarationProtocolled':
+      return (
+        row && {
+          ...row,
+          protocolNumber: event.data.protocolNumber,
+          copyOfRecordSha256: event.data.copyOfRecord.sha256,
+        }
+      );
+    default:
+      return row;
+  }
+}
+
+const keyOf = (contractNumber: string, year: number) => `${contractNumber}:${year}`;
+
+export const declarationsProjection = rowProjection<DeclarationRow>({
+  name: 'declarations',
+  keyOf(event) {
+    const year = (event.data as { year?: unknown }).year;
+    return event.streamId.startsWith(prefix) &&
+      event.type.startsWith('Declaration') &&
+      typeof year === 'number'
+      ? keyOf(event.streamId.slice(prefix.length), year)
+      : null;
+  },
+  evolve: (row, recorded) =>
+    evolveDeclarationRow(
+      row,
+      recorded.streamId.slice(prefix.length),
+      recorded as unknown as ContractEvent,
+      recorded.metadata.occurredAt,
+    ),
+  async load(trx, keys) {
+    const pairs = keys.map((key) => key.split(':') as [string, string]);
+    const rows = await trx
+      .selectFrom('declarations')
+      .selectAll()
+      .where((eb) =>
+        eb.or(
+          pairs.map(([contract, year]) =>
+            eb.and([eb('contract_number', '=', contract), eb('year', '=', Number(year))]),
+          ),
+        ),
+      )
+      .execute();
+    return new Map(rows.map((row) => [keyOf(row.contract_number, row.year), fromTableRow(row)]));
+  },
+  async save(trx, rows) {
+    for (const row of rows) {
+      const values = toTableRow(row);
+      await trx
+        .insertInto('declarations')
+        .values(values)
+        .onConflict((oc) => oc.columns(['contract_number', 'year']).doUpdateSet(values))
+        .execute();
+    }
+  },
+  async reset(trx) {
+    await trx.deleteFrom('declarations').execute();
+  },
+});
+
+const toTableRow = (row: DeclarationRow) => ({
+  contract_number: row.contractNumber,
+  year: row.year,
+  customer_code: row.customerCode,
+  company_name: row.companyName,
+  status: row.status,
+  prepared_by: row.preparedBy,
+  prepared_at: row.preparedAt,
+  submitted_by: row.submittedBy,
+  signatory_name: row.signatoryName,
+  submitted_at: row.submittedAt,
+  late: row.late,
+  protocol_number: row.protocolNumber,
+  copy_of_record_sha256: row.copyOfRecordSha256,
+  notification_email: row.notificationEmail,
+  discharged_volume: row.dischargedVolume,
+  files: JSON.stringify(row.files),
+  warnings: JSON.stringify(row.warnings),
+  warnings_acknowledged: row.warningsAcknowledged,
+});
+
+const fromTableRow = (row: Selectable<DeclarationsTable>): DeclarationRow => ({
+  contractNumber: row.contract_number,
+  year: row.year,
+  customerCode: row.customer_code,
+  companyName: row.company_name,
+  status: row.status,
+  preparedBy: row.prepared_by,
+  preparedAt: row.prepared_at?.toISOString() ?? null,
+  submittedBy: row.submitted_by,
+  signatoryName: row.signatory_name,
+  submittedAt: row.submitted_at?.toISOString() ?? null,
+  late: row.late,
+  protocolNumber: row.protocol_number,
+  copyOfRecordSha256: row.copy_of_record_sha256,
+  notificationEmail: row.notification_email,
+  dischargedVolume: row.discharged_volume,
+  files: row.files,
+  warnings: row.warnings,
+  warningsAcknowledged: row.warnings_acknowledged,
+});
+
+export async function declarationRow(
+  db: Kysely<Schema>,
+  contractNumber: string,
+  year: number,
+): Promise<DeclarationRow | undefined> {
+  const row = await db
+    .selectFrom('declarations')
+    .selectAll()
+    .where('contract_number', '=', contractNumber)
+    .where('year', '=', year)
+    .executeTakeFirst();
+  return row && fromTableRow(row);
+}
+
+/** A year's declarations of some contracts (or of all, for the operators). */
+export async function declarationsOfYear(
+  db: Kysely<Schema>,
+  year: number,
+  contractNumbers?: readonly string[],
+): Promise<DeclarationRow[]> {
+  if (contractNumbers && contractNumbers.length === 0) return [];
+  let query = db.selectFrom('declarations').selectAll().where('year', '=', year);
+  if (contractNumbers) query = query.where('contract_number', 'in', contractNumbers);
+  const rows = await query.orderBy('company_name').orderBy('contract_number').execute();
+  return rows.map(fromTableRow);
+}

@@ -1,0 +1,46 @@
+import type { ParameterLimit } from '../../domain/declarations/campaignSettings.js';
+import type { DeclarationContent, Signatory } from '../../domain/declarations/declarationEvents.js';
+import type { CopyOfRecordInput } from './pdf/copyOfRecord.js';
+
+const slotLabels: Record<DeclarationContent['files'][number]['slot'], string> = {
+  dichiarazione: 'Dichiarazione (Excel)',
+  'documento-identita': "Documento d'identità Legale Rappresentante",
+  analisi: 'Analisi chimiche (Excel)',
+  'rapporto-di-prova': 'Rapporti di prova laboratorio',
+  checklist: 'Check list fattori rischio',
+  allegato: 'Allegato',
+};
+
+export const slotLabel = (slot: keyof typeof slotLabels): string => slotLabels[slot];
+
+/** The preview of a draft and the copy of record of a submission come from the same content. */
+export function copyOfRecordInput(
+  content: DeclarationContent,
+  filing: {
+    mode: CopyOfRecordInput['mode'];
+    protocolNumber: string | null;
+    receivedAt: string | null;
+    utilityName: string;
+    signatory: Signatory;
+    deadline: string;
+    late: boolean;
+    limits: readonly ParameterLimit[];
+  },
+): CopyOfRecordInput {
+  const { signatory, ...rest } = filing;
+  return {
+    ...rest,
+    declarant: signatory,
+    notificationEmail: content.notificationEmail,
+    figures: content.figures,
+    analyses: content.analyses,
+    files: content.files.map((file) => ({
+      slot: slotLabel(file.slot),
+      filename: file.filename,
+      size: file.size,
+      sha256: file.sha256,
+      description: file.description,
+    })),
+    warningsAcknowledged: content.warnings,
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { mayReadDeclaration, type ContractState } from '../../domain/contracts/contract.js';
+import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import type { Signatory } from '../../domain/declarations/declarationEvents.js';
+import { mustBeAbleToFile } from '../../domain/declarations/prepareDeclaration.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
+import type { AppDeps } from '../app.js';
+import { readState } from '../eventStore/commandHandler.js';
+
+const declarationParams = z.object({
+  anno: z.coerce.number().int().min(2000).max(2100),
+  contratto: z.string().regex(/^\d{10}$/),
+});
+
+export interface DeclarationTarget {
+  readonly year: number;
+  readonly contractNumber: string;
+  readonly streamId: string;
+  readonly state: ContractState;
+  readonly version: number;
+  readonly campaign: CampaignRow;
+}
+
+const notFound = () =>
+  new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
+
+/** The year's campaign and the contract named in the URL, whatever the caller may do with them. */
+async function target(deps: AppDeps, request: FastifyRequest): Promise<DeclarationTarget> {
+  const params = declarationParams.safeParse(request.params);
+  if (!params.success) throw notFound();
+  const { anno: year, contratto: contractNumber } = params.data;
+  const campaign = await campaignOf(deps.database.db, year);
+  if (!campaign) throw notFound();
+  const streamId = contractStreamId(contractNumber);
+  const { state, version } = await readState(deps.eventStore, contractDecider, streamId);
+  if (state.status === 'none') throw notFound();
+  return { year, contractNumber, streamId, state, version, campaign };
+}
+
+/** Only the contract's current manager files; anyone else gets the rule's own message. */
+export async function fileableDeclaration(
+  deps: AppDeps,
+  request: FastifyRequest,
+): Promise<DeclarationTarget> {
+  const found = await target(deps, request);
+  const me = request.account!;
+  if (me.role !== 'declarant') throw notFound();
+  mustBeAbleToFile(found.state, me.accountId, found.year);
+  return found;
+}
+
+/** Staff read every declaration; a declarant what the events allow (owner, manager, or filer). */
+export async function readableDeclaration(
+  deps: AppDeps,
+  request: FastifyRequest,
+): Promise<DeclarationTarget> {
+  const found = await target(deps, request);
+  const me = request.account!;
+  if (me.role === 'declarant' && !mayReadDeclaration(found.state, found.year, me.accountId)) {
+    throw notFound();
+  }
+  return found;
+}
+
+/** Who signs a declaration, as the copy of record prints it. */
+export const signatoryOf = (account: NonNullable<FastifyRequest['account']>): Signatory => ({
+  accountId: account.accountId,
+  name: account.fullName,
+  username: account.username,
+  email: account.email,
+  kind: account.kind === 'studio' ? 'studio' : 'ditta',
+});

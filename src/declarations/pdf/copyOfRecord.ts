@@ -1,0 +1,138 @@
+import type { Content } from 'pdfmake/interfaces.js';
+import type { ParameterLimit } from '../../../domain/declarations/campaignSettings.js';
+import type {
+  AnalysesFigures,
+  DeclarationFigures,
+  WorkbookIssue,
+} from '../../../domain/declarations/declarationFigures.js';
+import { analysesSection } from './analysesSection.js';
+import { figuresSections } from './figuresSections.js';
+import { formatDate, formatRomeDateTime } from './italianFormat.js';
+import { facts, section } from './pdfBlocks.js';
+import { fixedDocumentDate, pageFooter, renderPdf } from './pdfRenderer.js';
+import { filesSection, type SubmittedFile, warningsSection } from './submissionSections.js';
+
+export type { SubmittedFile } from './submissionSections.js';
+
+export interface CopyOfRecordInput {
+  /** preview: before sending, marked as such and without protocol number. */
+  readonly mode: 'preview' | 'record';
+  /** e.g. '2026/000123'; required for a record. */
+  readonly protocolNumber: string | null;
+  /** ISO instant of receipt; required for a record, printed in Italian time. */
+  readonly receivedAt: string | null;
+  readonly utilityName: string;
+  readonly declarant: {
+    readonly name: string;
+    readonly username: string;
+    readonly email: string;
+    readonly kind: 'ditta' | 'studio';
+  };
+  readonly notificationEmail: string;
+  /** ISO date of the campaign's deadline. */
+  readonly deadline: string;
+  readonly late: boolean;
+  readonly figures: DeclarationFigures;
+  readonly analyses: AnalysesFigures | null;
+  readonly limits: readonly ParameterLimit[];
+  readonly files: readonly SubmittedFile[];
+  readonly warningsAcknowledged: readonly WorkbookIssue[];
+}
+
+export const previewBanner = 'ANTEPRIMA — non ancora inviata';
+
+const declarantKinds: Record<CopyOfRecordInput['declarant']['kind'], string> = {
+  ditta: 'la ditta stessa',
+  studio: 'studio di consulenza per conto della ditta',
+};
+
+function receipt(input: CopyOfRecordInput): Content[] {
+  const timing = input.late
+    ? { text: `Presentata oltre il termine del ${formatDate(input.deadline)}`, bold: true }
+    : { text: `Entro il termine del ${formatDate(input.deadline)}` };
+  if (input.mode === 'preview' || !input.protocolNumber || !input.receivedAt)
+    return [
+      { text: previewBanner, style: 'banner', margin: [0, 4, 0, 4] },
+      {
+        text: 'Documento di controllo: non ha numero di protocollo e non vale come ricevuta. Per presentare la dichiarazione premere «Invia».',
+        alignment: 'center',
+        margin: [0, 0, 0, 6],
+      },
+      facts([['Termine di presentazione', timing]]),
+    ];
+  return [
+    facts([
+      ['Numero di protocollo', { text: input.protocolNumber, bold: true, fontSize: 12 }],
+      [
+        'Ricevuta il',
+        { text: `${formatRomeDateTime(input.receivedAt)} (ora italiana)`, bold: true },
+      ],
+      ['Ricevuta da', input.utilityName],
+      ['Termine di presentazione', timing],
+    ]),
+  ];
+}
+
+function parties(input: CopyOfRecordInput): Content[] {
+  const { declarant, figures } = input;
+  return [
+    ...section('Dichiarante', [
+      facts([
+        ['Presentata da', `${declarant.name} (utente ${declarant.username})`],
+        ['In qualità di', declarantKinds[declarant.kind]],
+        ['E-mail dell’utente', declarant.email],
+        ['E-mail di notifica', input.notificationEmail],
+      ]),
+    ]),
+    ...section('Ditta, contratto e insediamento', [
+      facts([
+        ['Ragione sociale', { text: figures.companyName, bold: true }],
+        ['Codice cliente', figures.customerCode],
+        ['Contratto di scarico n.', figures.contractNumber],
+        ['Insediamento', figures.plantAddress],
+        ['Anno di riferimento', String(figures.year)],
+      ]),
+    ]),
+  ];
+}
+
+/**
+ * The copy of record of a declaration: everything declared, the warnings accepted and the files
+ * with their hashes. Rendered once at receipt and stored; the same input gives the same bytes, so
+ * rendering it again proves the stored copy was not altered.
+ */
+export async function renderCopyOfRecord(input: CopyOfRecordInput): Promise<Buffer> {
+  const record = input.mode === 'record';
+  if (record && (!input.protocolNumber || !input.receivedAt))
+    throw new Error('A copy of record needs its protocol number and time of receipt.');
+  const title = `Dichiarazione annuale degli scarichi industriali — anno ${input.figures.year}`;
+  const footer = record
+    ? `Protocollo ${input.protocolNumber} · ${input.figures.companyName} · contratto ${input.figures.contractNumber}`
+    : `${previewBanner} · ${input.figures.companyName} · contratto ${input.figures.contractNumber}`;
+  return renderPdf(
+    {
+      content: [
+        { text: title, style: 'title' },
+        {
+          text: record ? 'Copia conforme a quanto ricevuto' : 'Copia di controllo prima dell’invio',
+          style: 'subtitle',
+        },
+        ...receipt(input),
+        ...parties(input),
+        ...figuresSections(input.figures),
+        ...analysesSection(input.analyses, input.limits),
+        ...warningsSection(input.warningsAcknowledged),
+        ...filesSection(input.files),
+      ],
+      footer: pageFooter(footer),
+      watermark: record
+        ? undefined
+        : { text: 'ANTEPRIMA', font: 'Titillium', opacity: 0.08, bold: true },
+    },
+    {
+      title,
+      subject: record ? `Protocollo ${input.protocolNumber}` : previewBanner,
+      date: record && input.receivedAt ? new Date(input.receivedAt) : fixedDocumentDate,
+    },
+  );
+}

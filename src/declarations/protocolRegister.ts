@@ -1,0 +1,75 @@
+import {
+  formatProtocolNumber,
+  protocolRegisterStreamId,
+  type ProtocolNumberAssigned,
+} from '../../domain/declarations/protocolNumber.js';
+import { deterministicUuid, type CommandContext } from '../eventStore/commandHandler.js';
+import { WrongExpectedVersionError, type EventStore } from '../eventStore/eventStore.js';
+
+/** Within one process the register is taken in turn; between processes, the version check. */
+const queues = new Map<string, Promise<unknown>>();
+
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  queues.set(
+    key,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+/**
+ * The year's protocol register: number N is the register stream's N-th event, appended at exactly
+ * version N − 1, so two submissions never share a number and none is skipped. The event id comes
+ * from the submission, so asking again for the same submission returns the number it already has.
+ */
+export async function assignProtocolNumber(
+  store: EventStore,
+  submission: { year: number; contractNumber: string; submissionEventId: string },
+  context: CommandContext,
+  maxAttempts = 50,
+): Promise<string> {
+  const streamId = protocolRegisterStreamId(submission.year);
+  const eventId = deterministicUuid(`protocol:${submission.submissionEventId}`);
+  return inTurn(streamId, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const { version } = await store.readStream(streamId, {
+        fromVersion: Number.MAX_SAFE_INTEGER,
+      });
+      const number = version + 1;
+      const event: ProtocolNumberAssigned = {
+        type: 'ProtocolNumberAssigned',
+        data: {
+          ...submission,
+          number,
+          protocolNumber: formatProtocolNumber(submission.year, number),
+        },
+      };
+      try {
+        const appended = await store.appendToStream(
+          streamId,
+          [
+            {
+              type: event.type,
+              data: { ...event.data },
+              metadata: {
+                eventId,
+                correlationId: context.correlationId,
+                causationId: submission.submissionEventId,
+                actor: context.actor,
+                clientIp: context.clientIp,
+                occurredAt: context.now.toISOString(),
+              },
+            },
+          ],
+          { expectedVersion: version },
+        );
+        // A repeated request finds its event already there, at the version it was given.
+        return formatProtocolNumber(submission.year, appended.nextExpectedVersion);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
+      }
+    }
+  });
+}

@@ -1,0 +1,210 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { contractDecider } from '../../domain/contracts/contractDecider.js';
+import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { declarationOf } from '../../domain/declarations/declarationState.js';
+import { isLate } from '../../domain/declarations/submitDeclaration.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { copyOfRecordFilename } from '../../projections/declarationMails/declarationMails.js';
+import { commandContext, requireRole } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+import { readDocument } from '../documents/documentStore.js';
+import { handleCommand } from '../eventStore/commandHandler.js';
+import { seeOther } from '../http/views.js';
+import { completeSubmission } from './completeSubmission.js';
+import { copyOfRecordInput } from './copyOfRecordInput.js';
+import {
+  fileableDeclaration,
+  readableDeclaration,
+  signatoryOf,
+  type DeclarationTarget,
+} from './declarationAccess.js';
+import { renderCopyOfRecord } from './pdf/copyOfRecord.js';
+
+const url = (target: DeclarationTarget, step = '') =>
+  `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
+
+const pdf = (reply: FastifyReply, filename: string, body: Buffer, disposition = 'inline') =>
+  reply
+    .type('application/pdf')
+    .header('Content-Disposition', `${disposition}; filename="${filename}"`)
+    .header('Cache-Control', 'no-store')
+    .send(body);
+
+/** "Validazione" → VISUALIZZA ANTEPRIMA / INVIA → "Risultato caricamento", the copy, the re-send. */
+export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+  const declarants = { preHandler: requireRole('declarant') };
+  const readers = { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') };
+
+  /** The draft this account prepared, or back to the wizard. */
+  const draftOf = (target: DeclarationTarget, accountId: string) => {
+    const draft = declarationOf(target.state.declarations, target.year).draft;
+    return draft?.preparedBy === accountId ? draft : null;
+  };
+
+  app.get('/dichiarazioni/:anno/:contratto/validazione', declarants, async (request, reply) => {
+    const target = await fileableDeclaration(deps, request);
+    const draft = draftOf(target, request.account!.accountId);
+    if (!draft) return seeOther(request, reply, url(target));
+    return reply.view('declarations/validation', {
+      title: 'Validazione',
+      year: target.year,
+      base: url(target),
+      warnings: draft.warnings,
+      // One id per page view: INVIA pressed twice, or resent after a timeout, files once.
+      commandId: randomUUID(),
+      errors: {},
+    });
+  });
+
+  app.get('/dichiarazioni/:anno/:contratto/anteprima.pdf', declarants, async (request, reply) => {
+    const target = await fileableDeclaration(deps, request);
+    const me = request.account!;
+    const draft = draftOf(target, me.accountId);
+    if (!draft) return seeOther(request, reply, url(target));
+    const { settings } = target.campaign;
+    const body = await renderCopyOfRecord(
+      copyOfRecordInput(draft, {
+        mode: 'preview',
+        protocolNumber: null,
+        receivedAt: null,
+        utilityName: deps.config.UTILITY_NAME,
+        signatory: signatoryOf(me),
+        deadline: settings.deadline,
+        late: isLate(deps.clock(), settings.deadline),
+        limits: settings.limits,
+      }),
+    );
+    return pdf(reply, `anteprima-dichiarazione-${target.year}-${target.contractNumber}.pdf`, body);
+  });
+
+  app.post('/dichiarazioni/:anno/:contratto/invia', declarants, async (request, reply) => {
+    const me = request.account!;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const commandId =
+      typeof body.commandId === 'string' && /^[\w-]{8,64}$/.test(body.commandId)
+        ? body.commandId
+        : randomUUID();
+    let target: DeclarationTarget;
+    try {
+      target = await fileableDeclaration(deps, request);
+    } catch (error) {
+      // Already filed (a second click after the first went through): show what was filed.
+      if (error instanceof DomainError && error.code === 'AlreadyDeclared') {
+        return seeOther(request, reply, `${request.url.replace(/\/invia$/, '')}/risultato`);
+      }
+      throw error;
+    }
+    const now = deps.clock();
+    try {
+      const result = await handleCommand(
+        deps.eventStore,
+        contractDecider,
+        target.streamId,
+        {
+          type: 'SubmitDeclaration',
+          signatory: signatoryOf(me),
+          year: target.year,
+          deadline: target.campaign.settings.deadline,
+          warningsAcknowledged: body['conferma-segnalazioni'] === 'si',
+          receivedAt: now,
+        },
+        commandContext(request, now, commandId),
+      );
+      const submitted = await deps.eventStore.readStream(target.streamId, {
+        fromVersion: result.nextExpectedVersion,
+      });
+      const event = submitted.events.find((recorded) => recorded.type === 'DeclarationSubmitted');
+      const protocolled = event
+        ? await completeSubmission(
+            { store: deps.eventStore, db, utilityName: deps.config.UTILITY_NAME },
+            event,
+          )
+        : null;
+      await deps.projections.waitFor(protocolled ?? result.position);
+      return seeOther(request, reply, url(target, '/risultato'));
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'WarningsNotAcknowledged') throw error;
+      const draft = draftOf(target, me.accountId);
+      return reply.code(422).view('declarations/validation', {
+        title: 'Validazione',
+        year: target.year,
+        base: url(target),
+        warnings: draft?.warnings ?? [],
+        commandId,
+        errors: { 'conferma-segnalazioni': error.message },
+      });
+    }
+  });
+
+  app.get('/dichiarazioni/:anno/:contratto/risultato', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    if (!submitted)
+      throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
+    const { esito } = request.query as { esito?: string };
+    return reply.view('declarations/result', {
+      title: 'Risultato del caricamento documentazione',
+      year: target.year,
+      base: url(target),
+      protocolNumber: submitted.protocolNumber,
+      notificationEmail: submitted.notificationEmail,
+      resent: esito === 'reinviata',
+    });
+  });
+
+  app.get('/dichiarazioni/:anno/:contratto/copia.pdf', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    const stored = submitted?.copyOfRecord
+      ? await readDocument(db, submitted.copyOfRecord.sha256)
+      : undefined;
+    if (!submitted?.protocolNumber || !stored)
+      throw new DomainError(
+        'DeclarationUnknown',
+        'not-found',
+        'La copia della dichiarazione non è ancora disponibile.',
+      );
+    return pdf(reply, copyOfRecordFilename(submitted.protocolNumber), stored.content, 'attachment');
+  });
+
+  app.post('/dichiarazioni/:anno/:contratto/reinvia', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const result = await handleCommand(
+      deps.eventStore,
+      contractDecider,
+      target.streamId,
+      { type: 'ResendCopyOfRecord', accountId: request.account!.accountId, year: target.year },
+      commandContext(request, deps.clock()),
+    );
+    await deps.projections.waitFor(result.position);
+    return seeOther(request, reply, url(target, '/risultato?esito=reinviata'));
+  });
+
+  /** A file of a submitted declaration, by its hash: only if it belongs to that declaration. */
+  app.get('/dichiarazioni/:anno/:contratto/file/:sha256', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const { sha256 } = request.params as { sha256: string };
+    const { events } = await deps.eventStore.readStream(target.streamId);
+    const submission = events
+      .map((event) => event as unknown as ContractEvent)
+      .find((event) => event.type === 'DeclarationSubmitted' && event.data.year === target.year);
+    const file =
+      submission?.type === 'DeclarationSubmitted'
+        ? submission.data.files.find((f) => f.sha256 === sha256)
+        : undefined;
+    const stored = file ? await readDocument(db, file.sha256) : undefined;
+    if (!file || !stored)
+      throw new DomainError('DeclarationUnknown', 'not-found', 'File non trovato.');
+    return reply
+      .type(stored.contentType)
+      .header(
+        'Content-Disposition',
+        `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`,
+      )
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Cache-Control', 'no-store')
+      .send(stored.content);
+  });
+}

@@ -1,0 +1,83 @@
+import type { WorkbookIssue } from '../../../domain/declarations/declarationFigures.js';
+import { fileIssue } from './issues.js';
+import type { WorkbookKind } from './templateContext.js';
+
+/**
+ * What a file is, from its first bytes, before anything parses it. An encrypted .xlsx is not a zip:
+ * Office stores it as an OLE2 compound file with `EncryptionInfo` and `EncryptedPackage` streams.
+ */
+export type FileType = 'zip' | 'cfb-encrypted' | 'cfb' | 'pdf' | 'image' | 'text' | 'unknown';
+
+const startsWith = (b: Uint8Array, bytes: readonly number[]) =>
+  b.length >= bytes.length && bytes.every((byte, i) => b[i] === byte);
+
+const utf16 = (text: string) => Buffer.from(text, 'utf16le');
+
+function looksLikeText(b: Uint8Array): boolean {
+  const head = b.subarray(0, 4096);
+  if (head.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, head.length - 4));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function sniff(b: Uint8Array): FileType {
+  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04]) || startsWith(b, [0x50, 0x4b, 0x05, 0x06])) {
+    return 'zip';
+  }
+  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    return buffer.includes(utf16('EncryptionInfo')) || buffer.includes(utf16('EncryptedPackage'))
+      ? 'cfb-encrypted'
+      : 'cfb';
+  }
+  if (startsWith(b, [0x25, 0x50, 0x44, 0x46])) return 'pdf';
+  const images = [
+    [0x89, 0x50, 0x4e, 0x47],
+    [0xff, 0xd8, 0xff],
+    [0x47, 0x49, 0x46, 0x38],
+  ];
+  if (images.some((magic) => startsWith(b, magic))) return 'image';
+  return looksLikeText(b) ? 'text' : 'unknown';
+}
+
+const SAVE_AS =
+  'Apri il modello scaricato dal portale con Excel o LibreOffice, compilalo e salvalo nel ' +
+  'formato «Cartella di lavoro di Excel (.xlsx)».';
+
+/** The issue for a file that is not a zip at all, by what it looks like. */
+export function notZipIssue(file: WorkbookKind, type: Exclude<FileType, 'zip'>): WorkbookIssue {
+  switch (type) {
+    case 'cfb-encrypted':
+      return fileIssue(
+        file,
+        'FileEncrypted',
+        'Il file è protetto da password: il portale non può leggerlo.',
+        'Togli la password (in Excel: File › Informazioni › Proteggi cartella di lavoro › ' +
+          'Crittografa con password, lascia vuoto) e carica di nuovo il file.',
+      );
+    case 'cfb':
+      return fileIssue(
+        file,
+        'FileIsLegacyExcel',
+        'Il file è nel vecchio formato Excel 97-2003 (.xls), che il portale non accetta.',
+        SAVE_AS,
+      );
+    case 'pdf':
+      return fileIssue(file, 'FileIsPdf', 'Il file è un PDF, non un foglio Excel.', SAVE_AS);
+    case 'image':
+      return fileIssue(file, 'FileIsImage', "Il file è un'immagine, non un foglio Excel.", SAVE_AS);
+    case 'text':
+      return fileIssue(
+        file,
+        'FileIsText',
+        'Il file è un testo (per esempio un CSV), non un foglio Excel.',
+        SAVE_AS,
+      );
+    case 'unknown':
+      return fileIssue(file, 'FileNotXlsx', 'Il file non è un foglio Excel (.xlsx).', SAVE_AS);
+  }
+}

@@ -1,0 +1,46 @@
+import type { WorkbookIssue } from '../../../domain/declarations/declarationFigures.js';
+import { readChoice, readText, yesNo } from './cellReader.js';
+import {
+  CHECKLIST_SHEET,
+  checklistColumns as columns,
+  checklistQuestions,
+  questionRow,
+} from './checklistLayout.js';
+import { inspectUpload } from './inspectUpload.js';
+import { hasErrors } from './issues.js';
+import { sheetReader } from './tableRows.js';
+import type { ExpectedWorkbook } from './templateContext.js';
+
+export interface ChecklistAnswer {
+  /** 1-based, as printed in the check-list. */
+  readonly number: number;
+  readonly question: string;
+  readonly answer: boolean;
+  readonly notes: string;
+}
+
+export interface ChecklistReading {
+  readonly answers: readonly ChecklistAnswer[] | null;
+  readonly issues: readonly WorkbookIssue[];
+}
+
+/** Recognition, then an answer to every question (Sì/No); notes are optional. */
+export function readChecklist(buffer: Uint8Array, expected: ExpectedWorkbook): ChecklistReading {
+  const inspection = inspectUpload(buffer, expected);
+  if (!inspection.workbook) return { answers: null, issues: inspection.issues };
+  const issues: WorkbookIssue[] = [];
+  const r = sheetReader(inspection.workbook, 'checklist', CHECKLIST_SHEET, issues);
+  if (!r) return { answers: null, issues };
+  const answers = checklistQuestions.map((question, index) => {
+    const row = questionRow(index + 1);
+    const field = `Risposta alla domanda ${index + 1}`;
+    return {
+      number: index + 1,
+      question,
+      answer: readChoice(r, `${columns.answer.letter}${row}`, field, yesNo, ['Sì', 'No']) ?? false,
+      notes:
+        readText(r, `${columns.notes.letter}${row}`, `Note alla domanda ${index + 1}`, false) ?? '',
+    };
+  });
+  return { answers: hasErrors(issues) ? null : answers, issues };
+}

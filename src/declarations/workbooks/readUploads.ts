@@ -1,0 +1,58 @@
+import type { CampaignSettings } from '../../../domain/declarations/campaignSettings.js';
+import { checkAnalyses } from '../../../domain/declarations/checkAnalyses.js';
+import { checkDeclaration } from '../../../domain/declarations/checkDeclaration.js';
+import type {
+  AnalysesFigures,
+  DeclarationFigures,
+  WorkbookIssue,
+} from '../../../domain/declarations/declarationFigures.js';
+import { locateAnalysisFigure, locateDeclarationFigure } from './figureLocation.js';
+import { hasErrors } from './issues.js';
+import { readAnalysesWorkbook } from './readAnalysesWorkbook.js';
+import { readChecklist } from './readChecklist.js';
+import { readDeclarationWorkbook } from './readDeclarationWorkbook.js';
+import type { ExpectedWorkbook } from './templateContext.js';
+
+/** What an upload gives: the figures (null as soon as there is one error) and every issue. */
+export interface UploadReading<F> {
+  readonly figures: F | null;
+  readonly issues: readonly WorkbookIssue[];
+}
+
+const withChecks = <F>(figures: F, issues: readonly WorkbookIssue[]): UploadReading<F> => ({
+  figures: hasErrors(issues) ? null : figures,
+  issues,
+});
+
+/** Inspection, cells, then the rules across figures; errors and warnings together. */
+export async function readDeclarationUpload(
+  buffer: Uint8Array,
+  expected: ExpectedWorkbook,
+  settings: CampaignSettings,
+  previousDischargedVolume: number | null,
+): Promise<UploadReading<DeclarationFigures>> {
+  const reading = readDeclarationWorkbook(buffer, expected);
+  if (!reading.figures) return { figures: null, issues: reading.issues };
+  const locate = locateDeclarationFigure(reading.rows);
+  const checks = checkDeclaration(reading.figures, settings, previousDischargedVolume, locate);
+  return withChecks(reading.figures, [...reading.issues, ...checks]);
+}
+
+export async function readAnalysesUpload(
+  buffer: Uint8Array,
+  expected: ExpectedWorkbook,
+  settings: CampaignSettings,
+): Promise<UploadReading<AnalysesFigures>> {
+  const reading = readAnalysesWorkbook(buffer, expected, settings.limits);
+  if (!reading.figures) return { figures: null, issues: reading.issues };
+  const checks = checkAnalyses(reading.figures, settings, locateAnalysisFigure(reading.rows));
+  return withChecks(reading.figures, [...reading.issues, ...checks]);
+}
+
+/** The check-list is recognised and every question must be answered; the answers are not kept. */
+export async function readChecklistUpload(
+  buffer: Uint8Array,
+  expected: ExpectedWorkbook,
+): Promise<{ readonly issues: readonly WorkbookIssue[] }> {
+  return { issues: readChecklist(buffer, expected).issues };
+}

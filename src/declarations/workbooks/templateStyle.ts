@@ -1,0 +1,143 @@
+import ExcelJS from 'exceljs';
+import type { Cell, DataValidation, Workbook, Worksheet } from 'exceljs';
+import type { Column } from './declarationLayout.js';
+import { FIRST_DATA_ROW } from './declarationLayout.js';
+import { kindTitle, type TemplateContext, type WorkbookKind } from './templateContext.js';
+import { addMetadataSheet } from './templateMetadata.js';
+
+/** The look shared by the three templates: dark headers, yellow input cells, grey prefilled ones. */
+
+const HEADER_FILL = 'FF1F4E79';
+const INPUT_FILL = 'FFFFF2CC';
+const PREFILLED_FILL = 'FFE7E6E6';
+const thin = { style: 'thin' as const, color: { argb: 'FFBFBFBF' } };
+
+const fill = (argb: string) => ({
+  type: 'pattern' as const,
+  pattern: 'solid' as const,
+  fgColor: { argb },
+});
+
+export const NUMBER_FORMAT = '#,##0.00';
+export const DATE_FORMAT = 'dd/mm/yyyy';
+
+export function newWorkbook(kind: WorkbookKind, ctx: TemplateContext): Workbook {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Dichiara';
+  workbook.title = `${kindTitle[kind]} ${ctx.year} – contratto ${ctx.contractNumber}`;
+  return workbook;
+}
+
+/** The hidden metadata sheet, then the bytes. */
+export async function finish(
+  workbook: Workbook,
+  kind: WorkbookKind,
+  ctx: TemplateContext,
+): Promise<Buffer> {
+  addMetadataSheet(workbook, kind, ctx);
+  workbook.views = [
+    { x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 1, visibility: 'visible' },
+  ];
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export function inputCell(cell: Cell, numFmt?: string): void {
+  cell.fill = fill(INPUT_FILL);
+  cell.border = { top: thin, left: thin, bottom: thin, right: thin };
+  cell.protection = { locked: false };
+  if (numFmt) cell.numFmt = numFmt;
+}
+
+export function prefilledCell(cell: Cell, value: string | number): void {
+  cell.value = value;
+  cell.fill = fill(PREFILLED_FILL);
+  cell.font = { bold: true };
+  cell.border = { top: thin, left: thin, bottom: thin, right: thin };
+}
+
+export function headerCell(cell: Cell, text: string): void {
+  cell.value = text;
+  cell.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+  cell.fill = fill(HEADER_FILL);
+  cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  cell.border = { top: thin, left: thin, bottom: thin, right: thin };
+}
+
+export function titleCell(cell: Cell, text: string): void {
+  cell.value = text;
+  cell.font = { bold: true, size: 14, color: { argb: HEADER_FILL } };
+}
+
+/** A sheet with a frozen header row and `rows` empty input rows, validated per column. */
+export function tableSheet(
+  workbook: Workbook,
+  name: string,
+  columns: readonly Column[],
+  rows: number,
+  validation: (column: Column) => DataValidation | null,
+): Worksheet {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.getRow(1).height = 32;
+  for (const column of columns) {
+    sheet.getColumn(column.letter).width = column.width;
+    headerCell(sheet.getCell(`${column.letter}1`), column.header);
+    const rule = validation(column);
+    for (let row = FIRST_DATA_ROW; row < FIRST_DATA_ROW + rows; row++) {
+      const cell = sheet.getCell(`${column.letter}${row}`);
+      inputCell(
+        cell,
+        column.input === 'number'
+          ? NUMBER_FORMAT
+          : column.input === 'date'
+            ? DATE_FORMAT
+            : undefined,
+      );
+      if (rule) cell.dataValidation = rule;
+    }
+  }
+  return sheet;
+}
+
+/** An in-cell drop-down; `source` is a quoted list ("a,b") or a range (Foglio!$A$2:$A$9). */
+export const listRule = (source: string, field: string): DataValidation => ({
+  type: 'list',
+  allowBlank: true,
+  formulae: [source],
+  showErrorMessage: true,
+  errorStyle: 'stop',
+  errorTitle: 'Valore non ammesso',
+  error: `Scegli «${field}» dall'elenco.`,
+});
+
+export const quotedList = (values: readonly string[]): string => `"${values.join(',')}"`;
+
+export const numberRule = (min: number, max: number, message: string): DataValidation => ({
+  type: 'decimal',
+  operator: 'between',
+  allowBlank: true,
+  formulae: [min, max],
+  showErrorMessage: true,
+  errorStyle: 'stop',
+  errorTitle: 'Valore non ammesso',
+  error: message,
+});
+
+/** The first sheet: a title and a few lines of instructions. */
+export function instructionsSheet(
+  workbook: Workbook,
+  title: string,
+  lines: readonly string[],
+): void {
+  const sheet = workbook.addWorksheet('Istruzioni');
+  sheet.getColumn(1).width = 110;
+  titleCell(sheet.getCell('A1'), title);
+  lines.forEach((line, index) => {
+    const cell = sheet.getCell(`A${index + 3}`);
+    cell.value = line;
+    cell.alignment = { wrapText: true, vertical: 'top' };
+  });
+  const legend = sheet.getCell(`A${lines.length + 4}`);
+  legend.value =
+    'Celle gialle: da compilare. Celle grigie: dati già noti al gestore, non modificarli.';
+  legend.fill = fill(INPUT_FILL);
+}

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { campaignDecider, campaignStreamId } from '../../domain/declarations/campaign.js';
+import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.js';
+import { commandContext, requireRole } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+import { handleCommand } from '../eventStore/commandHandler.js';
+import { parseForm, type FieldErrors } from '../http/forms.js';
+import { seeOther } from '../http/views.js';
+import { campaignDeclarations, campaignFilters, toCsv } from './campaignDeclarations.js';
+import { openCampaignSchema } from './campaigns.schema.js';
+
+const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) });
+
+/** The operators' campaigns: open the year's one, follow who declared, export. */
+export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+  const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
+  const operators = { preHandler: requireRole('operator', 'admin') };
+
+  const listPage = async (values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
+    const year = deps.clock().getUTCFullYear();
+    const defaults = defaultCampaignSettings(year, `${year + 1}-01-31`);
+    return {
+      title: 'Campagne delle dichiarazioni',
+      campaigns: await allCampaigns(db),
+      values: {
+        anno: String(year),
+        scadenza: defaults.deadline,
+        tf: String(defaults.tariff.tf),
+        td: String(defaults.tariff.td),
+        tdCap: String(defaults.tariff.tdCap),
+        tolleranza: String(defaults.volumeTolerance * 100),
+        ...values,
+      },
+      errors,
+    };
+  };
+
+  app.get('/operatori/campagne', staff, async (_request, reply) =>
+    reply.view('operators/campaigns', await listPage()),
+  );
+
+  app.post('/operatori/campagne', operators, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form = parseForm(openCampaignSchema, body);
+    if (!form.ok)
+      return reply.code(422).view('operators/campaigns', await listPage(body, form.errors));
+    const { anno: year, scadenza: deadline, tf, td, tdCap, tolleranza } = form.data;
+    const defaults = defaultCampaignSettings(year, deadline);
+    try {
+      const result = await handleCommand(
+        deps.eventStore,
+        campaignDecider,
+        campaignStreamId(year),
+        {
+          type: 'OpenCampaign',
+          accountId: request.account!.accountId,
+          settings: {
+            ...defaults,
+            tariff: { ...defaults.tariff, tf, td, tdCap },
+            volumeTolerance: tolleranza / 100,
+          },
+        },
+        commandContext(request, deps.clock()),
+      );
+      await deps.projections.waitFor(result.position);
+      return seeOther(request, reply, `/operatori/campagne/${year}`);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !error.field) throw error;
+      return reply
+        .code(422)
+        .view('operators/campaigns', await listPage(body, { [error.field]: error.message }));
+    }
+  });
+
+  app.get('/operatori/campagne/:anno', staff, async (request, reply) => {
+    const { campaign, rows, filters } = await loadCampaign(request.params, request.query);
+    return reply.view('operators/campaign', {
+      title: `Campagna ${campaign.settings.year}`,
+      campaign: campaign.settings,
+      ...rows,
+      filters,
+    });
+  });
+
+  app.get('/operatori/campagne/:anno/dichiarazioni.csv', staff, async (request, reply) => {
+    const { campaign, rows } = await loadCampaign(request.params, request.query);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header(
+        'Content-Disposition',
+        `attachment; filename="dichiarazioni-${campaign.settings.year}.csv"`,
+      )
+      .send(toCsv(rows.shown));
+  });
+
+  async function loadCampaign(params: unknown, query: unknown) {
+    const parsed = yearParams.safeParse(params);
+    const campaign = parsed.success ? await campaignOf(db, parsed.data.anno) : undefined;
+    if (!campaign) throw new DomainError('CampaignNotOpen', 'not-found', 'Campagna non trovata.');
+    const filters = campaignFilters(query);
+    return { campaign, filters, rows: await campaignDeclarations(db, campaign.settings, filters) };
+  }
+}
