@@ -5,7 +5,7 @@ import type {
   AnalysisResult,
 } from '../../../domain/declarations/declarationFigures.js';
 import { formatDate, formatNumber } from './italianFormat.js';
-import { headerRow, keepTogether, none, right, section, table } from './pdfBlocks.js';
+import { right, titledTable } from './pdfBlocks.js';
 
 export type LimitOutcome = 'within' | 'above' | 'no-limit' | 'other-unit';
 
@@ -62,34 +62,29 @@ function byReport(results: readonly AnalysisResult[]): AnalysisResult[][] {
 }
 
 function reportTable(
+  title: string | undefined,
   results: readonly AnalysisResult[],
   limits: ReadonlyMap<string, ParameterLimit>,
-): Content[] {
+): Content {
   const first = results[0];
-  if (!first) return [];
-  return [
-    {
-      text: `Laboratorio ${first.laboratory} · rapporto di prova n. ${first.reportNumber} · campione del ${formatDate(first.sampledOn)}`,
-      bold: true,
-      margin: [0, 4, 0, 2],
-    },
-    table(
-      ['*', 'auto', 'auto', 'auto', 'auto'],
-      [
-        headerRow('Parametro', 'Unità', 'Valore', 'Limite', 'Esito'),
-        ...results.map((result) => {
-          const limit = limits.get(result.parameter);
-          return [
-            { text: limit?.label ?? result.parameter },
-            { text: result.unit },
-            right(formatNumber(result.value)),
-            { text: limitText(limit) },
-            outcomeCell(limitOutcome(result, limit)),
-          ];
-        }),
-      ],
-    ),
-  ];
+  return titledTable({
+    title,
+    caption:
+      first &&
+      `Laboratorio ${first.laboratory} · rapporto di prova n. ${first.reportNumber} · campione del ${formatDate(first.sampledOn)}`,
+    widths: ['*', 'auto', 'auto', 'auto', 'auto'],
+    columns: ['Parametro', 'Unità', 'Valore', 'Limite', 'Esito'],
+    rows: results.map((result) => {
+      const limit = limits.get(result.parameter);
+      return [
+        { text: limit?.label ?? result.parameter },
+        { text: result.unit },
+        right(formatNumber(result.value)),
+        { text: limitText(limit) },
+        outcomeCell(limitOutcome(result, limit)),
+      ];
+    }),
+  });
 }
 
 export function analysesSection(
@@ -97,16 +92,18 @@ export function analysesSection(
   limits: readonly ParameterLimit[],
 ): Content[] {
   const title = 'Analisi chimiche';
-  const [first, ...others] = byReport(analyses?.results ?? []);
-  if (!first) return section(title, [none('Nessuna analisi chimica allegata.')]);
+  const results = analyses?.results ?? [];
+  if (results.length === 0)
+    return [
+      titledTable({ title, widths: ['*'], rows: [], empty: 'Nessuna analisi chimica allegata.' }),
+    ];
   const limitsByParameter = new Map(limits.map((limit) => [limit.parameter, limit]));
-  const aboveCount = (analyses?.results ?? []).filter(
+  const aboveCount = results.filter(
     (result) => limitOutcome(result, limitsByParameter.get(result.parameter)) === 'above',
   ).length;
   return [
-    ...section(title, reportTable(first, limitsByParameter), first.length + 2),
-    ...others.flatMap((group) =>
-      keepTogether(reportTable(group, limitsByParameter), group.length + 2),
+    ...byReport(results).map((group, index) =>
+      reportTable(index === 0 ? title : undefined, group, limitsByParameter),
     ),
     {
       text:

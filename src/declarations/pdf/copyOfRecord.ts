@@ -8,7 +8,7 @@ import type {
 import { analysesSection } from './analysesSection.js';
 import { figuresSections } from './figuresSections.js';
 import { formatDate, formatRomeDateTime } from './italianFormat.js';
-import { facts, section } from './pdfBlocks.js';
+import { facts } from './pdfBlocks.js';
 import { fixedDocumentDate, pageFooter, renderPdf } from './pdfRenderer.js';
 import { filesSection, type SubmittedFile, warningsSection } from './submissionSections.js';
 
@@ -58,10 +58,10 @@ function receipt(input: CopyOfRecordInput): Content[] {
         alignment: 'center',
         margin: [0, 0, 0, 6],
       },
-      facts([['Termine di presentazione', timing]]),
+      facts(undefined, [['Termine di presentazione', timing]]),
     ];
   return [
-    facts([
+    facts(undefined, [
       ['Numero di protocollo', { text: input.protocolNumber, bold: true, fontSize: 12 }],
       [
         'Ricevuta il',
@@ -76,22 +76,18 @@ function receipt(input: CopyOfRecordInput): Content[] {
 function parties(input: CopyOfRecordInput): Content[] {
   const { declarant, figures } = input;
   return [
-    ...section('Dichiarante', [
-      facts([
-        ['Presentata da', `${declarant.name} (utente ${declarant.username})`],
-        ['In qualità di', declarantKinds[declarant.kind]],
-        ['E-mail dell’utente', declarant.email],
-        ['E-mail di notifica', input.notificationEmail],
-      ]),
+    facts('Dichiarante', [
+      ['Presentata da', `${declarant.name} (utente ${declarant.username})`],
+      ['In qualità di', declarantKinds[declarant.kind]],
+      ['E-mail dell’utente', declarant.email],
+      ['E-mail di notifica', input.notificationEmail],
     ]),
-    ...section('Ditta, contratto e insediamento', [
-      facts([
-        ['Ragione sociale', { text: figures.companyName, bold: true }],
-        ['Codice cliente', figures.customerCode],
-        ['Contratto di scarico n.', figures.contractNumber],
-        ['Insediamento', figures.plantAddress],
-        ['Anno di riferimento', String(figures.year)],
-      ]),
+    facts('Ditta, contratto e insediamento', [
+      ['Ragione sociale', { text: figures.companyName, bold: true }],
+      ['Codice cliente', figures.customerCode],
+      ['Contratto di scarico n.', figures.contractNumber],
+      ['Insediamento', figures.plantAddress],
+      ['Anno di riferimento', String(figures.year)],
     ]),
   ];
 }
@@ -121,7 +117,7 @@ export async function renderCopyOfRecord(input: CopyOfRecordInput): Promise<Buff
         ...parties(input),
         ...figuresSections(input.figures),
         ...analysesSection(input.analyses, input.limits),
-        ...warningsSection(input.warningsAcknowledged),
+        warningsSection(input.warningsAcknowledged),
         ...filesSection(input.files),
       ],
       footer: pageFooter(footer),

@@ -6,7 +6,7 @@ import type {
   WaterSourceKind,
 } from '../../../domain/declarations/declarationFigures.js';
 import { formatInteger, formatNumber, formatVolume } from './italianFormat.js';
-import { facts, headerRow, none, right, section, table } from './pdfBlocks.js';
+import { facts, right, titledTable } from './pdfBlocks.js';
 
 /** The declared figures (sources, meters, deductions, volumes) as tables of the copy of record. */
 
@@ -25,7 +25,10 @@ export const deductionLabels: Record<DeductionCategory, string> = {
   'scaricata-altrove': 'Scaricata altrove (non in fognatura)',
 };
 
+const readingColumns = ['Contatore', 'Lettura inizio', 'Lettura fine', 'Giro', 'Volume'];
+
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
 const readingCells = (meter: MeterReading): TableCell[] => [
   { text: meter.meterSerial },
   right(formatNumber(meter.startReading)),
@@ -34,39 +37,31 @@ const readingCells = (meter: MeterReading): TableCell[] => [
   right(formatVolume(meter.volume)),
 ];
 
-function waterSources(figures: DeclarationFigures): Content[] {
-  const { waterSources: sources } = figures;
-  if (sources.length === 0) return [none('Nessuna fonte di approvvigionamento dichiarata.')];
-  const total = formatVolume(sum(sources.map((source) => source.volume)));
+const totalRow = (label: string, columns: number, total: number, at: number): TableCell[] =>
+  Array.from({ length: columns }, (_, index): TableCell => {
+    if (index === 0) return { text: label, bold: true };
+    return index === at ? right(formatVolume(total), true) : '';
+  });
+
+function waterSources({ waterSources: sources }: DeclarationFigures): Content[] {
   return [
-    table(
-      ['auto', '*', 'auto', 'auto', 'auto', 'auto', 'auto'],
-      [
-        headerRow(
-          'Fonte',
-          'Identificativo',
-          'Contatore',
-          'Lettura inizio',
-          'Lettura fine',
-          'Giro',
-          'Volume',
-        ),
-        ...sources.map((source) => [
-          { text: sourceKindLabels[source.kind] },
-          { text: source.identifier },
-          ...readingCells(source),
-        ]),
-        [
-          { text: 'Totale prelevato', bold: true, colSpan: 6 },
-          '',
-          '',
-          '',
-          '',
-          '',
-          right(total, true),
-        ],
-      ],
-    ),
+    titledTable({
+      title: 'Fonti di approvvigionamento idrico',
+      widths: ['auto', '*', 'auto', 'auto', 'auto', 'auto', 'auto'],
+      columns: ['Fonte', 'Identificativo', ...readingColumns],
+      rows:
+        sources.length === 0
+          ? []
+          : [
+              ...sources.map((source): TableCell[] => [
+                { text: sourceKindLabels[source.kind] },
+                { text: source.identifier },
+                ...readingCells(source),
+              ]),
+              totalRow('Totale prelevato', 7, sum(sources.map((source) => source.volume)), 6),
+            ],
+      empty: 'Nessuna fonte di approvvigionamento dichiarata.',
+    }),
     {
       text: 'Giro: il contatore ha superato il valore massimo nel corso dell’anno.',
       style: 'small',
@@ -74,42 +69,39 @@ function waterSources(figures: DeclarationFigures): Content[] {
   ];
 }
 
-function dischargeMeters(figures: DeclarationFigures): Content[] {
-  if (figures.dischargeMeters.length === 0) return [none('Nessun misuratore allo scarico.')];
-  return [
-    table(
-      ['*', 'auto', 'auto', 'auto', 'auto'],
-      [
-        headerRow('Contatore', 'Lettura inizio', 'Lettura fine', 'Giro', 'Volume'),
-        ...figures.dischargeMeters.map(readingCells),
-      ],
-    ),
-  ];
-}
+const dischargeMeters = ({ dischargeMeters: meters }: DeclarationFigures): Content =>
+  titledTable({
+    title: 'Misuratori allo scarico',
+    widths: ['*', 'auto', 'auto', 'auto', 'auto'],
+    columns: readingColumns,
+    rows: meters.map(readingCells),
+    empty: 'Nessun misuratore allo scarico.',
+  });
 
-function deductions(figures: DeclarationFigures): Content[] {
-  if (figures.deductions.length === 0) return [none('Nessuna detrazione dichiarata.')];
-  const total = formatVolume(sum(figures.deductions.map((deduction) => deduction.volume)));
-  return [
-    table(
-      ['auto', 'auto', '*', 'auto'],
-      [
-        headerRow('Categoria', 'Volume', 'Documentazione a prova', 'Codice EER'),
-        ...figures.deductions.map((deduction) => [
-          { text: deductionLabels[deduction.category] },
-          right(formatVolume(deduction.volume)),
-          { text: deduction.evidence },
-          { text: deduction.wasteCode ?? '—', alignment: 'center' as const },
-        ]),
-        [{ text: 'Totale detrazioni', bold: true }, right(total, true), '', ''],
-      ],
-    ),
-  ];
-}
+const deductions = ({ deductions: rows }: DeclarationFigures): Content =>
+  titledTable({
+    title: 'Detrazioni',
+    widths: ['auto', 'auto', '*', 'auto'],
+    columns: ['Categoria', 'Volume', 'Documentazione a prova', 'Codice EER'],
+    rows:
+      rows.length === 0
+        ? []
+        : [
+            ...rows.map((deduction): TableCell[] => [
+              { text: deductionLabels[deduction.category] },
+              right(formatVolume(deduction.volume)),
+              { text: deduction.evidence },
+              { text: deduction.wasteCode ?? '—', alignment: 'center' },
+            ]),
+            totalRow('Totale detrazioni', 4, sum(rows.map((deduction) => deduction.volume)), 1),
+          ],
+    empty: 'Nessuna detrazione dichiarata.',
+  });
 
 function summary(figures: DeclarationFigures): Content {
   const notes = figures.notes.trim();
   return facts(
+    'Volume scaricato e produzione',
     [
       [
         'Volume scaricato in fognatura',
@@ -125,19 +117,9 @@ function summary(figures: DeclarationFigures): Content {
   );
 }
 
-export function figuresSections(figures: DeclarationFigures): Content[] {
-  return [
-    ...section(
-      'Fonti di approvvigionamento idrico',
-      waterSources(figures),
-      figures.waterSources.length + 2,
-    ),
-    ...section(
-      'Misuratori allo scarico',
-      dischargeMeters(figures),
-      figures.dischargeMeters.length + 1,
-    ),
-    ...section('Detrazioni', deductions(figures), figures.deductions.length + 2),
-    ...section('Volume scaricato e produzione', [summary(figures)]),
-  ];
-}
+export const figuresSections = (figures: DeclarationFigures): Content[] => [
+  ...waterSources(figures),
+  dischargeMeters(figures),
+  deductions(figures),
+  summary(figures),
+];

@@ -1,9 +1,6 @@
-import type { Content, TableCell } from 'pdfmake/interfaces.js';
+import type { Content, CustomTableLayout, Size, TableCell } from 'pdfmake/interfaces.js';
 
-/** Small building blocks shared by the documents: one table look, one way to say "nothing". */
-
-export const headerRow = (...labels: string[]): TableCell[] =>
-  labels.map((text) => ({ text, style: 'tableHeader' }));
+/** Building blocks shared by the documents: one table look, one way to keep a title with its rows. */
 
 export const right = (text: string, bold = false): TableCell => ({
   text,
@@ -11,41 +8,83 @@ export const right = (text: string, bold = false): TableCell => ({
   bold,
 });
 
-export const none = (text: string): Content => ({ text, style: 'muted', margin: [0, 0, 0, 4] });
-
 export const heading = (text: string): Content => ({ text, style: 'heading' });
 
-export function table(widths: (string | number)[], body: TableCell[][]): Content {
-  return {
-    table: { headerRows: 1, widths, body, dontBreakRows: true },
-    layout: 'lightHorizontalLines',
-    fontSize: 8.5,
-    margin: [0, 0, 0, 4],
-  };
-}
+/** A short block of fixed text with its heading, moved whole to the next page if need be. */
+export const section = (title: string, body: Content[]): Content[] => [
+  { stack: [heading(title), ...body], unbreakable: true },
+];
 
-/** Label/value pairs without borders, e.g. the header facts of a document. */
-export function facts(rows: readonly (readonly [string, Content])[], labelWidth = 150): Content {
-  return {
-    table: {
-      widths: [labelWidth, '*'],
-      body: rows.map(([label, value]) => [{ text: label, style: 'muted' }, value]),
-    },
-    layout: 'noBorders',
-    margin: [0, 0, 0, 4],
-  };
+const spanning = (cell: TableCell, columns: number): TableCell[] => [
+  { ...(cell as object), colSpan: columns },
+  ...Array.from({ length: columns - 1 }, () => ''),
+];
+
+const layout = (ruled: boolean): CustomTableLayout => ({
+  hLineWidth: (i, node) => {
+    const { headerRows = 0, body } = node.table;
+    if (!ruled || i < headerRows || i >= body.length) return 0;
+    return i === headerRows ? 1 : 0.5;
+  },
+  vLineWidth: () => 0,
+  hLineColor: () => '#c5d0db',
+  paddingLeft: (i) => (i === 0 ? 0 : 6),
+  paddingRight: (i, node) => {
+    const { widths } = node.table;
+    return Array.isArray(widths) && i === widths.length - 1 ? 0 : 6;
+  },
+});
+
+export interface TitledTable {
+  readonly title?: string;
+  /** A line under the title, e.g. which laboratory report the rows come from. */
+  readonly caption?: string;
+  readonly widths: Size[];
+  /** Column labels; none for label/value pairs. */
+  readonly columns?: readonly string[];
+  readonly rows: TableCell[][];
+  /** Said in place of the rows when there are none. */
+  readonly empty?: string;
 }
 
 /**
- * Up to this many rows a section moves whole to the next page rather than leave its heading
- * alone at the bottom; about 25 rows of 8,5 pt fit well within an A4 page, so an unbreakable block
- * never outgrows one. Longer sections break normally (pdfmake's own keep-with-next option,
- * pageBreakBefore, lays the whole document out again for every break it asks for).
+ * A table whose title, caption and column labels are its header rows: pdfmake repeats them on
+ * every page the table spans and keeps them with the first row, so a heading is never left alone
+ * at the bottom of a page (pdfmake's pageBreakBefore would lay the document out again per break).
  */
-const keepTogetherRows = 25;
+export function titledTable(spec: TitledTable): Content {
+  const count = spec.widths.length;
+  const header: TableCell[][] = [
+    ...(spec.title ? [spanning({ text: spec.title, style: 'heading' }, count)] : []),
+    ...(spec.caption ? [spanning({ text: spec.caption, bold: true }, count)] : []),
+    ...(spec.columns ? [spec.columns.map((text) => ({ text, style: 'tableHeader' }))] : []),
+  ];
+  const rows =
+    spec.rows.length > 0 || !spec.empty
+      ? spec.rows
+      : [spanning({ text: spec.empty, style: 'muted' }, count)];
+  return {
+    table: {
+      headerRows: header.length,
+      keepWithHeaderRows: 1,
+      dontBreakRows: true,
+      widths: spec.widths,
+      body: [...header, ...rows],
+    },
+    layout: layout(spec.columns !== undefined),
+    fontSize: spec.columns ? 8.5 : undefined,
+    margin: [0, 0, 0, 4],
+  };
+}
 
-export const keepTogether = (body: Content[], rows: number): Content[] =>
-  rows <= keepTogetherRows ? [{ stack: body, unbreakable: true }] : body;
-
-export const section = (title: string, body: Content[], rows = 0): Content[] =>
-  keepTogether([heading(title), ...body], rows);
+/** Label/value pairs under a title. */
+export const facts = (
+  title: string | undefined,
+  rows: readonly (readonly [string, Content])[],
+  labelWidth = 150,
+): Content =>
+  titledTable({
+    title,
+    widths: [labelWidth, '*'],
+    rows: rows.map(([label, value]) => [{ text: label, style: 'muted' }, value as TableCell]),
+  });

@@ -4,7 +4,7 @@ import type {
   TariffPollutant,
 } from '../../../domain/declarations/campaignSettings.js';
 import { formatEuro, formatNumber, formatPercent, formatRate } from './italianFormat.js';
-import { facts, headerRow, right, section, table } from './pdfBlocks.js';
+import { facts, right, section, titledTable } from './pdfBlocks.js';
 import { fixedDocumentDate, pageFooter, renderPdf } from './pdfRenderer.js';
 
 /** The worked example: a typical plant, its first pollutant at twice the reference, the rest at it. */
@@ -32,33 +32,29 @@ function workedExample(settings: CampaignSettings): Content[] {
   const { tf, td, tdCap, pollutants } = settings.tariff;
   const concentration = (p: TariffPollutant, index: number) =>
     p.referenceConcentration * (index === 0 ? 2 : 1);
-  const bracket = pollutants.reduce(
-    (total, p, i) => total + (p.share * concentration(p, i)) / p.referenceConcentration,
-    0,
-  );
+  const ratio = (p: TariffPollutant, index: number) =>
+    (p.share * concentration(p, index)) / p.referenceConcentration;
+  const bracket = pollutants.reduce((total, p, i) => total + ratio(p, i), 0);
   const qv = example.volume * (tf + td * bracket);
   const capacityLoad =
     share(settings, 'COD') * example.authorisedCod + share(settings, 'SST') * example.authorisedSst;
   const qc = tdCap * capacityLoad * example.authorisedVolume;
   const labels = pollutantLabels(settings);
-  return section('Esempio di calcolo', [
-    {
-      text: `Uno scarico di ${formatNumber(example.volume)} m³ nell’anno, autorizzato per ${formatNumber(example.authorisedVolume)} m³ con COD ${formatNumber(example.authorisedCod)} mg/l e SST ${formatNumber(example.authorisedSst)} mg/l, con le concentrazioni medie misurate seguenti:`,
-      margin: [0, 0, 0, 3],
-    },
-    table(
-      ['*', 'auto', 'auto', 'auto'],
-      [
-        headerRow('Parametro', 'Concentrazione misurata', 'Riferimento', 'Quota × rapporto'),
-        ...pollutants.map((p, i): TableCell[] => [
-          { text: pollutantName(labels, p.parameter) },
-          right(`${formatNumber(concentration(p, i))} mg/l`),
-          right(`${formatNumber(p.referenceConcentration)} mg/l`),
-          right(formatRate(round6((p.share * concentration(p, i)) / p.referenceConcentration))),
-        ]),
-      ],
-    ),
+  return [
+    titledTable({
+      title: 'Esempio di calcolo',
+      caption: `Uno scarico di ${formatNumber(example.volume)} m³ nell’anno, autorizzato per ${formatNumber(example.authorisedVolume)} m³ con COD ${formatNumber(example.authorisedCod)} mg/l e SST ${formatNumber(example.authorisedSst)} mg/l, con le concentrazioni medie misurate seguenti:`,
+      widths: ['*', 'auto', 'auto', 'auto'],
+      columns: ['Inquinante', 'Concentrazione misurata', 'Riferimento', 'Quota × rapporto'],
+      rows: pollutants.map((p, i): TableCell[] => [
+        { text: pollutantName(labels, p.parameter) },
+        right(`${formatNumber(concentration(p, i))} mg/l`),
+        right(`${formatNumber(p.referenceConcentration)} mg/l`),
+        right(formatRate(round6(ratio(p, i)))),
+      ]),
+    }),
     facts(
+      undefined,
       [
         ['Fattore di qualità (somma)', formatRate(round6(bracket))],
         [
@@ -73,7 +69,7 @@ function workedExample(settings: CampaignSettings): Content[] {
       ],
       170,
     ),
-  ]);
+  ];
 }
 
 function formula(settings: CampaignSettings): Content[] {
@@ -101,24 +97,22 @@ function formula(settings: CampaignSettings): Content[] {
 function campaignFigures(settings: CampaignSettings): Content[] {
   const { tf, td, tdCap, pollutants } = settings.tariff;
   const labels = pollutantLabels(settings);
-  return section(`Valori della campagna ${settings.year}`, [
-    facts([
+  return [
+    facts(`Valori della campagna ${settings.year}`, [
       ['Tf, tariffa di fognatura', `${formatRate(tf)} €/m³`],
       ['Td, tariffa di depurazione', `${formatRate(td)} €/m³`],
       ['Td_cap, tariffa di capacità', `${formatRate(tdCap)} €/g`],
     ]),
-    table(
-      ['*', 'auto', 'auto'],
-      [
-        headerRow('Inquinante', 'Quota di Td', 'Concentrazione di riferimento'),
-        ...pollutants.map((p): TableCell[] => [
-          { text: pollutantName(labels, p.parameter) },
-          right(formatPercent(p.share)),
-          right(`${formatNumber(p.referenceConcentration)} mg/l`),
-        ]),
-      ],
-    ),
-  ]);
+    titledTable({
+      widths: ['*', 'auto', 'auto'],
+      columns: ['Inquinante', 'Quota di Td', 'Concentrazione di riferimento'],
+      rows: pollutants.map((p): TableCell[] => [
+        { text: pollutantName(labels, p.parameter) },
+        right(formatPercent(p.share)),
+        right(`${formatNumber(p.referenceConcentration)} mg/l`),
+      ]),
+    }),
+  ];
 }
 
 const legalBasis: Content[] = section('Riferimenti normativi', [

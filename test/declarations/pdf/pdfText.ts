@@ -18,7 +18,9 @@ export async function pdfText(pdf: Buffer): Promise<string> {
     const { stdout } = await run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).catch(
       (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT')
-          throw new Error('pdftotext not found: install poppler-utils (apt-get install poppler-utils).');
+          throw new Error(
+            'pdftotext not found: install poppler-utils (apt-get install poppler-utils).',
+          );
         throw error;
       },
     );

@@ -1,6 +1,10 @@
 import { it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { readDeclarationUpload, readAnalysesUpload, readChecklistUpload } from '../../../src/declarations/workbooks/index.js';
+import {
+  readDeclarationUpload,
+  readAnalysesUpload,
+  readChecklistUpload,
+} from '../../../src/declarations/workbooks/index.js';
 import { expected, filled, settings } from './support/workbookFixtures.js';
 
 it('smoke', async () => {

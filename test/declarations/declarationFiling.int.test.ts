@@ -1,0 +1,216 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  campaignYear,
+  commandIdOf,
+  filledTemplate,
+  labReport,
+  openCampaign,
+} from '../support/declarations.js';
+import {
+  createOperator,
+  operatorLogin,
+  settle,
+  signedIn,
+  startTestApp,
+  type TestApp,
+} from '../support/testApp.js';
+import { backends } from '../support/testDatabase.js';
+
+const pdfText = (pdf: Buffer): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'dichiara-pdf-'));
+  writeFileSync(join(dir, 'copy.pdf'), pdf);
+  return execFileSync('pdftotext', ['-layout', join(dir, 'copy.pdf'), '-'], { encoding: 'utf8' });
+};
+
+describe.each(backends())('%s: filing the annual declaration', (backend) => {
+  let ctx: TestApp;
+  const ditta = { username: 'conceria.santerno', password: 'Segreta-2026' };
+  const other = { username: 'officine.reno', password: 'Segreta-2026' };
+  const base = `/dichiarazioni/${campaignYear}/3007771234`;
+  const xlsx = (content: Buffer, filename = 'dichiarazione.xlsx') => ({ filename, content });
+
+  beforeAll(async () => {
+    // Mid-January 2026: the 2025 declaration is on time until the 31st.
+    ctx = await startTestApp({ backend, now: () => new Date('2026-01-20T09:30:00Z') });
+    await createOperator(ctx);
+    await seedRegistry(ctx.test.database.db, [
+      ['7771234567', '3007771234', 'Conceria Santerno SPA'],
+      ['5557654321', '3005557654', 'Officine Reno SRL'],
+    ]);
+    await registerAndApprove(
+      ctx,
+      'ditta',
+      registrationFields(
+        { ...ditta, fullName: 'Carla Santerno', email: 'carla@conceria.example' },
+        [{ customerCode: '7771234567', contracts: ['3007771234'] }],
+      ),
+    );
+    await registerAndApprove(
+      ctx,
+      'ditta',
+      registrationFields({ ...other, fullName: 'Oreste Reno', email: 'oreste@reno.example' }, [
+        { customerCode: '5557654321', contracts: ['3005557654'] },
+      ]),
+    );
+    await openCampaign(ctx);
+  });
+  afterAll(async () => ctx.close());
+
+  it('lists the contract as selectable in step 1 and serves every template, alone or zipped', async () => {
+    const client = await signedIn(ctx, ditta);
+    const page = await client.get('/dichiarazioni');
+    expect(page.body).toContain('Selezione contratto');
+    expect(page.body).toContain(`href="${base}"`);
+    for (const name of ['dichiarazione', 'analisi', 'checklist', 'formule', 'privacy', 'tutti']) {
+      const template = await client.get(`${base}/modelli/${name}`);
+      expect(template.statusCode, name).toBe(200);
+      expect(template.headers['content-disposition']).toMatch(/^attachment; filename="/);
+    }
+    expect((await client.get(`${base}/modelli/nessuno`)).statusCode).toBe(404);
+  });
+
+  it('refuses another company’s contract, in the wizard and its templates', async () => {
+    const stranger = await signedIn(ctx, other);
+    expect((await stranger.get(base)).statusCode).toBe(403);
+    expect((await stranger.get(`${base}/modelli/dichiarazione`)).statusCode).toBe(403);
+    expect((await stranger.get(`/dichiarazioni/${campaignYear}/0000000000`)).statusCode).toBe(404);
+    expect((await stranger.get(`/dichiarazioni/1999/3007771234`)).statusCode).toBe(404);
+  });
+
+  it('asks for the "visionato" box and the declaration, and wants analyses and report together', async () => {
+    const client = await signedIn(ctx, ditta);
+    await client.get(base);
+    const empty = await client.postMultipart(
+      base,
+      { 'email-notifica': 'carla@conceria.example' },
+      {},
+    );
+    expect(empty.statusCode).toBe(422);
+    expect(empty.body).toContain(
+      'Per proseguire dichiara di aver visionato tutti i documenti scaricati.',
+    );
+    expect(empty.body).toContain('Caricare il file Excel della dichiarazione.');
+    const declaration = await filledTemplate(client, base, 'dichiarazione');
+    const onlyAnalyses = await client.postMultipart(
+      base,
+      { visionato: 'si', 'email-notifica': 'carla@conceria.example' },
+      {
+        dichiarazione: xlsx(declaration),
+        analisi: xlsx(await filledTemplate(client, base, 'analisi'), 'analisi.xlsx'),
+      },
+    );
+    expect(onlyAnalyses.statusCode).toBe(422);
+    expect(onlyAnalyses.body).toContain('entrambi o nessuno');
+    const { events } = await ctx.store.readStream('contract-3007771234');
+    expect(events.map((event) => event.type)).not.toContain('DeclarationPrepared');
+  });
+
+  it('names a wrong template on the errors page and keeps nothing', async () => {
+    const client = await signedIn(ctx, ditta);
+    await client.get(base);
+    const analyses = await filledTemplate(client, base, 'analisi');
+    const response = await client.postMultipart(
+      base,
+      { visionato: 'si', 'email-notifica': 'carla@conceria.example' },
+      { dichiarazione: xlsx(analyses) },
+    );
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toContain('I file caricati contengono errori');
+    expect(response.body).toContain('<td>dichiarazione</td>');
+    const stored = await ctx.test.database.db.selectFrom('documents').select('sha256').execute();
+    expect(stored).toHaveLength(0);
+  });
+
+  it('validates, previews, files once with a protocol number, and mails the copy of record', async () => {
+    const client = await signedIn(ctx, ditta);
+    await client.get(base);
+    const uploaded = await client.postMultipart(
+      base,
+      {
+        visionato: 'si',
+        'email-notifica': 'ufficio@conceria.example',
+        'descrizione-1': 'Planimetria',
+      },
+      {
+        dichiarazione: xlsx(await filledTemplate(client, base, 'dichiarazione')),
+        analisi: xlsx(await filledTemplate(client, base, 'analisi'), 'analisi.xlsx'),
+        'rapporto-di-prova': labReport,
+        'allegato-1': { filename: 'planimetria.pdf', content: Buffer.from('%PDF-1.4 planimetria') },
+      },
+    );
+    expect(uploaded.statusCode, uploaded.body).toBe(303);
+    expect(uploaded.headers.location).toBe(`${base}/validazione`);
+    const validation = await client.get(`${base}/validazione`);
+    expect(validation.body).toContain('Il file Excel con i dati della dichiarazione è valido');
+    expect(validation.body).toContain('Nessun errore rilevato');
+    const preview = await client.get(`${base}/anteprima.pdf`);
+    expect(preview.headers['content-type']).toBe('application/pdf');
+    expect(pdfText(preview.rawPayload)).toContain('ANTEPRIMA');
+
+    const commandId = commandIdOf(validation.body);
+    const [first, second] = await Promise.all([
+      client.post(`${base}/invia`, { commandId }),
+      client.post(`${base}/invia`, { commandId }),
+    ]);
+    expect([first.statusCode, second.statusCode]).toEqual([303, 303]);
+    const again = await client.post(`${base}/invia`, { commandId: 'another-command-id' });
+    expect(again.headers.location).toBe(`${base}/risultato`);
+    const { events } = await ctx.store.readStream('contract-3007771234');
+    expect(events.filter((event) => event.type === 'DeclarationSubmitted')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'DeclarationProtocolled')).toHaveLength(1);
+
+    const result = await client.get(`${base}/risultato`);
+    expect(result.body).toContain(
+      'Tutti i documenti caricati sul portale sono stati inviati con successo.',
+    );
+    expect(result.body).toContain('2025/000001');
+    const copy = await client.get(`${base}/copia.pdf`);
+    const text = pdfText(copy.rawPayload);
+    expect(text).toContain('2025/000001');
+    expect(text).toContain('3007771234');
+
+    await settle(ctx);
+    const mail = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', 'ufficio@conceria.example')
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toContain('protocollo 2025/000001');
+    expect(mail.attachments).toHaveLength(1);
+    expect(Buffer.from(mail.attachments[0]!.contentBase64, 'base64').equals(copy.rawPayload)).toBe(
+      true,
+    );
+  });
+
+  it('shows the contract as declared, re-sends the copy, and lets operators see the campaign', async () => {
+    const client = await signedIn(ctx, ditta);
+    const home = await client.get('/dichiarazioni');
+    expect(home.body).toContain('già inviata (protocollo 2025/000001)');
+    await client.get(`${base}/risultato`);
+    const resent = await client.post(`${base}/reinvia`, {});
+    expect(resent.headers.location).toBe(`${base}/risultato?esito=reinviata`);
+    await settle(ctx);
+    const mails = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', 'ufficio@conceria.example')
+      .execute();
+    expect(mails).toHaveLength(2);
+
+    const operator = await signedIn(ctx, operatorLogin);
+    const campaign = await operator.get(`/operatori/campagne/${campaignYear}`);
+    expect(campaign.body).toMatch(/1 \/ 2<\/div>dichiarate \/ attese/);
+    const csv = await operator.get(
+      `/operatori/campagne/${campaignYear}/dichiarazioni.csv?stato=mancanti`,
+    );
+    expect(csv.body).toContain('3005557654;5557654321;Officine Reno SRL;mancante');
+    expect(csv.body).not.toContain('3007771234');
+    expect((await operator.get(`${base}/copia.pdf`)).statusCode).toBe(200);
+    expect((await (await signedIn(ctx, other)).get(`${base}/copia.pdf`)).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { mayReadDeclaration } from '../../../domain/contracts/contract.js';
+import { contractDecider } from '../../../domain/contracts/contractDecider.js';
+import type { ContractEvent } from '../../../domain/contracts/contractEvents.js';
+import { campaignDecider } from '../../../domain/declarations/campaign.js';
+import type {
+  DeclarationContent,
+  Signatory,
+} from '../../../domain/declarations/declarationEvents.js';
+import type { DeclarationFigures } from '../../../domain/declarations/declarationFigures.js';
+import { defaultCampaignSettings } from '../../../domain/declarations/defaultCampaignSettings.js';
+import { formatProtocolNumber } from '../../../domain/declarations/protocolNumber.js';
+import { isLate } from '../../../domain/declarations/submitDeclaration.js';
+import { fold } from '../../../domain/shared/decider.js';
+import { deciderSpec } from '../../support/deciderSpec.js';
+
+const spec = deciderSpec(contractDecider);
+const plant = {
+  street: 'Via Vai',
+  civic: '1',
+  cap: '40100',
+  province: 'BO',
+  municipality: 'Bologna',
+};
+const figures: DeclarationFigures = {
+  year: 2025,
+  contractNumber: '3001234567',
+  customerCode: '1001234567',
+  companyName: 'Test SRL',
+  plantAddress: 'Via Vai 1, 40100 Bologna (BO)',
+  waterSources: [],
+  dischargeMeters: [],
+  deductions: [],
+  dischargedVolume: 4000,
+  productionDays: 230,
+  notes: '',
+};
+const content = (warnings: DeclarationContent['warnings'] = []): DeclarationContent => ({
+  year: 2025,
+  templateVersion: '2025.1',
+  notificationEmail: 'ufficio@test.example',
+  files: [],
+  figures,
+  analyses: null,
+  warnings,
+});
+const warning = {
+  severity: 'warning' as const,
+  code: 'AnalysisAboveLimit',
+  file: 'analisi' as const,
+  sheet: 'Analisi',
+  cell: 'F2',
+  field: 'Valore',
+  problem: 'COD 620 mg/l oltre il limite di 500 mg/l.',
+  fix: 'Verificare il valore.',
+};
+const studio: Signatory = {
+  accountId: 'studio-1',
+  name: 'Studio',
+  username: 'studio',
+  email: 's@x.it',
+  kind: 'studio',
+};
+const ditta: Signatory = { ...studio, accountId: 'ditta-1', name: 'Ditta', kind: 'ditta' };
+
+const history: ContractEvent[] = [
+  {
+    type: 'ContractDeclared',
+    data: {
+      contractNumber: '3001234567',
+      customerCode: '1001234567',
+      companyName: 'Test SRL',
+      plant,
+      declaredBy: { accountId: 'studio-1', kind: 'studio' },
+    },
+  },
+  { type: 'ContractValidated', data: { note: null } },
+  { type: 'ContractOwnerLinked', data: { ownerAccountId: 'ditta-1' } },
+];
+const prepared = (
+  by = 'studio-1',
+  warnings: DeclarationContent['warnings'] = [],
+): ContractEvent => ({
+  type: 'DeclarationPrepared',
+  data: { ...content(warnings), preparedBy: by },
+});
+const receivedAt = new Date('2026-01-20T10:00:00Z');
+const submit = (signatory = studio, warningsAcknowledged = false) => ({
+  type: 'SubmitDeclaration' as const,
+  signatory,
+  year: 2025,
+  deadline: '2026-01-31',
+  warningsAcknowledged,
+  receivedAt,
+});
+const submitted = (by = studio): ContractEvent => ({
+  type: 'DeclarationSubmitted',
+  data: {
+    ...content(),
+    signatory: by,
+    receivedAt: receivedAt.toISOString(),
+    deadline: '2026-01-31',
+    late: false,
+    warningsAcknowledged: false,
+  },
+});
+const prepare = (accountId = 'studio-1', campaignOpen = true) => ({
+  type: 'PrepareDeclaration' as const,
+  accountId,
+  campaignOpen,
+  content: content(),
+});
+
+describe('PrepareDeclaration', () => {
+  it('keeps a validated upload of the current manager as the draft', () =>
+    spec.given(history).when(prepare()).then([prepared()]));
+  it('refuses when the campaign of the year is not open', () =>
+    spec.given(history).when(prepare('studio-1', false)).thenThrows('CampaignNotOpen'));
+  it('refuses anyone but the current manager', () =>
+    spec.given(history).when(prepare('ditta-1')).thenThrows('NotManager'));
+  it('refuses a contract not validated by the operators', () =>
+    spec.given(history.slice(0, 1)).when(prepare()).thenThrows('NotManager'));
+  it('refuses a second declaration of the same year', () =>
+    spec
+      .given([...history, prepared(), submitted()])
+      .when(prepare())
+      .thenThrows('AlreadyDeclared'));
+});
+
+describe('SubmitDeclaration', () => {
+  it('files the draft as validated, with the signatory and the time of receipt', () =>
+    spec
+      .given([...history, prepared()])
+      .when(submit())
+      .then([submitted()]));
+  it('needs a draft prepared by the one who sends', () => {
+    spec.given(history).when(submit()).thenThrows('NoDraft');
+  });
+  it('needs the warnings confirmed', () => {
+    spec
+      .given([...history, prepared('studio-1', [warning])])
+      .when(submit())
+      .thenThrows('WarningsNotAcknowledged', 'conferma-segnalazioni');
+  });
+  it('records confirmed warnings in the submission', () => {
+    const [event] = contractDecider.decide(
+      submit(studio, true),
+      fold(contractDecider, [...history, prepared('studio-1', [warning])]),
+    );
+    expect(event).toMatchObject({
+      type: 'DeclarationSubmitted',
+      data: { warnings: [warning], warningsAcknowledged: true },
+    });
+  });
+  it('loses to a claim: after the company takes the contract over, the consultant cannot send', () =>
+    spec
+      .given([
+        ...history,
+        prepared(),
+        { type: 'ContractClaimed', data: { previousManagerId: 'studio-1', managerId: 'ditta-1' } },
+      ])
+      .when(submit())
+      .thenThrows('NotManager'));
+  it('voids the previous manager’s draft on a hand-over', () =>
+    spec
+      .given([
+        ...history,
+        prepared(),
+        { type: 'ContractClaimed', data: { previousManagerId: 'studio-1', managerId: 'ditta-1' } },
+      ])
+      .when(submit(ditta))
+      .thenThrows('NoDraft'));
+  it('refuses a second submission of the same year', () =>
+    spec
+      .given([...history, prepared(), submitted()])
+      .when(submit())
+      .thenThrows('AlreadyDeclared'));
+});
+
+describe('lateness', () => {
+  it('is on time through the deadline day in Italian time, late from the next', () => {
+    expect(isLate(new Date('2026-01-31T22:59:59Z'), '2026-01-31')).toBe(false);
+    expect(isLate(new Date('2026-01-31T23:00:00Z'), '2026-01-31')).toBe(true);
+  });
+  it('marks a late submission', () => {
+    const [event] = contractDecider.decide(
+      { ...submit(), receivedAt: new Date('2026-02-10T09:00:00Z') },
+      fold(contractDecider, [...history, prepared()]),
+    );
+    expect(event).toMatchObject({ data: { late: true } });
+  });
+});
+
+describe('ProtocolDeclaration and ResendCopyOfRecord', () => {
+  const protocol = {
+    type: 'ProtocolDeclaration' as const,
+    year: 2025,
+    protocolNumber: '2025/000007',
+    copyOfRecord: { sha256: 'a'.repeat(64), size: 10 },
+  };
+  const protocolled: ContractEvent = {
+    type: 'DeclarationProtocolled',
+    data: {
+      year: 2025,
+      protocolNumber: protocol.protocolNumber,
+      copyOfRecord: protocol.copyOfRecord,
+      notificationEmail: 'ufficio@test.example',
+    },
+  };
+  it('records the number once; a repeat is a no-op', () => {
+    spec
+      .given([...history, prepared(), submitted()])
+      .when(protocol)
+      .then([protocolled]);
+    spec
+      .given([...history, prepared(), submitted(), protocolled])
+      .when(protocol)
+      .then([]);
+  });
+  it('needs a submission', () => spec.given(history).when(protocol).thenThrows('NotSubmitted'));
+  it('re-sends to the notification address given with the declaration', () =>
+    spec
+      .given([...history, prepared(), submitted(), protocolled])
+      .when({ type: 'ResendCopyOfRecord', accountId: 'ditta-1', year: 2025 })
+      .then([
+        {
+          type: 'CopyOfRecordResent',
+          data: {
+            year: 2025,
+            protocolNumber: '2025/000007',
+            copyOfRecord: protocol.copyOfRecord,
+            to: 'ufficio@test.example',
+            requestedBy: 'ditta-1',
+          },
+        },
+      ]));
+});
+
+describe('who reads a declaration', () => {
+  it('the company and the current manager always; a former manager only what it filed', () => {
+    const claimed: ContractEvent = {
+      type: 'ContractClaimed',
+      data: { previousManagerId: 'studio-1', managerId: 'ditta-1' },
+    };
+    const afterFiling = fold(contractDecider, [...history, prepared(), submitted(), claimed]);
+    expect(mayReadDeclaration(afterFiling, 2025, 'ditta-1')).toBe(true);
+    expect(mayReadDeclaration(afterFiling, 2025, 'studio-1')).toBe(true);
+    const beforeFiling = fold(contractDecider, [...history, claimed]);
+    expect(mayReadDeclaration(beforeFiling, 2025, 'studio-1')).toBe(false);
+    expect(mayReadDeclaration(afterFiling, 2025, 'stranger')).toBe(false);
+  });
+});
+
+describe('OpenCampaign', () => {
+  const campaigns = deciderSpec(campaignDecider);
+  const settings = defaultCampaignSettings(2026, '2027-01-31');
+  it('opens the year once', () => {
+    campaigns
+      .given([])
+      .when({ type: 'OpenCampaign', accountId: 'op', settings })
+      .then([{ type: 'CampaignOpened', data: { settings, openedBy: 'op' } }]);
+    campaigns
+      .given([{ type: 'CampaignOpened', data: { settings, openedBy: 'op' } }])
+      .when({ type: 'OpenCampaign', accountId: 'op', settings })
+      .thenThrows('CampaignAlreadyOpen', 'anno');
+  });
+  it('wants the deadline after the end of the reference year', () =>
+    campaigns
+      .given([])
+      .when({
+        type: 'OpenCampaign',
+        accountId: 'op',
+        settings: defaultCampaignSettings(2026, '2026-12-31'),
+      })
+      .thenThrows('DeadlineBeforeYearEnd', 'scadenza'));
+});
+
+describe('protocol numbers', () => {
+  it('print the year and six digits', () =>
+    expect(formatProtocolNumber(2026, 123)).toBe('2026/000123'));
+});
