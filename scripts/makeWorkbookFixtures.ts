@@ -4,10 +4,11 @@
  *   npx tsx scripts/makeWorkbookFixtures.ts
  *
  * The exceljs-made files and their XML rewrites ("as Excel writes them") are made every time. The
- * files made by real programs (LibreOffice re-saves, .xls, .ods, a password-protected
- * .xlsx) need `soffice` (Debian: libreoffice-calc-nogui) and
- * `msoffcrypto-tool` (Debian: python3-msoffcrypto-tool); without them those files are left as
- * committed. Tests never need either program.
+ * files made by real programs (LibreOffice re-saves, .xls, .ods) need `soffice` (Debian:
+ * libreoffice-calc-nogui);
+ * without it those files are left as committed. Tests never need it. The password-protected file
+ * is built here as Office builds one: an OLE2 compound file with the streams EncryptionInfo and
+ * EncryptedPackage (neither LibreOffice's converter nor Debian's msoffcrypto-tool 5.0 encrypts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -119,16 +120,6 @@ function realPrograms(declaration: Buffer, analyses: Buffer, checklist: Buffer) 
   write('bad/legacy-excel-97.xls', readFileSync(join(out, 'declaration.xls')));
   convert('declaration.xlsx', 'ods');
   write('bad/opendocument.ods', readFileSync(join(out, 'declaration.ods')));
-  if (!has('msoffcrypto-tool'))
-    return console.log('  (no msoffcrypto-tool: encrypted fixture left as it is)');
-  execFileSync('msoffcrypto-tool', [
-    '-e',
-    '-p',
-    'segreto',
-    join(dir, 'declaration.xlsx'),
-    join(out, 'enc.xlsx'),
-  ]);
-  write('bad/password-protected.xlsx', readFileSync(join(out, 'enc.xlsx')));
 }
 
 /** The three parts every .docx has, as Word writes them (minus styles and settings). */
@@ -147,8 +138,89 @@ function wordDocument(): Uint8Array {
   });
 }
 
+/**
+ * An OLE2 compound file (version 3, 512-byte sectors) holding the two streams of an encrypted
+ * OOXML package: sector 0 the FAT, sector 1 the directory, then the streams (each ≥ 4096 bytes so
+ * that no mini stream is needed). The content is not a real cipher text; the layout is Office's.
+ */
+function encryptedWorkbook(plain: Uint8Array): Uint8Array {
+  const sector = 512;
+  const info = new Uint8Array(4096);
+  info.set([4, 0, 4, 0, 0x40, 0, 0, 0]); // agile encryption, version 4.4
+  info.set(
+    strToU8(
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"><keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512"/></encryption>',
+    ),
+    8,
+  );
+  const packageBytes = new Uint8Array(16 * 1024);
+  new DataView(packageBytes.buffer).setUint32(0, plain.length, true);
+  packageBytes.forEach(
+    (_, i) => i >= 8 && (packageBytes[i] = ((plain[i % plain.length] ?? 0) ^ (i * 131)) & 255),
+  );
+  const infoSectors = info.length / sector;
+  const packageSectors = packageBytes.length / sector;
+  const total = 2 + infoSectors + packageSectors;
+  const out = new Uint8Array(sector * (total + 1));
+  const v = new DataView(out.buffer);
+  out.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+  [
+    [24, 0x3e, 2],
+    [26, 3, 2],
+    [28, 0xfffe, 2],
+    [30, 9, 2],
+    [32, 6, 2],
+    [44, 1, 4],
+    [48, 1, 4],
+    [56, 4096, 4],
+    [60, 0xfffffffe, 4],
+    [68, 0xfffffffe, 4],
+    [76, 0, 4],
+  ].forEach(([at, value, size]) =>
+    size === 2 ? v.setUint16(at ?? 0, value ?? 0, true) : v.setUint32(at ?? 0, value ?? 0, true),
+  );
+  for (let i = 1; i < 109; i++) v.setUint32(76 + i * 4, 0xffffffff, true);
+  const fat = (index: number, next: number) => v.setUint32(sector + index * 4, next, true);
+  for (let i = 0; i < sector / 4; i++) fat(i, 0xffffffff);
+  fat(0, 0xfffffffd);
+  fat(1, 0xfffffffe);
+  const chain = (first: number, count: number) => {
+    for (let i = 0; i < count; i++) fat(first + i, i === count - 1 ? 0xfffffffe : first + i + 1);
+  };
+  chain(2, infoSectors);
+  chain(2 + infoSectors, packageSectors);
+  const entry = (
+    index: number,
+    name: string,
+    type: number,
+    right: number,
+    child: number,
+    start: number,
+    size: number,
+  ) => {
+    const at = sector * 2 + index * 128;
+    out.set(Buffer.from(name, 'utf16le'), at);
+    v.setUint16(at + 64, (name.length + 1) * 2, true);
+    out[at + 66] = type;
+    out[at + 67] = 1;
+    v.setUint32(at + 68, 0xffffffff, true);
+    v.setUint32(at + 72, right, true);
+    v.setUint32(at + 76, child, true);
+    v.setUint32(at + 116, start, true);
+    v.setUint32(at + 120, size, true);
+  };
+  entry(0, 'Root Entry', 5, 0xffffffff, 1, 0xfffffffe, 0);
+  entry(1, 'EncryptionInfo', 2, 2, 0xffffffff, 2, info.length);
+  entry(2, 'EncryptedPackage', 2, 0xffffffff, 0xffffffff, 2 + infoSectors, packageBytes.length);
+  entry(3, '', 0, 0xffffffff, 0xffffffff, 0, 0);
+  out.set(info, sector * 3);
+  out.set(packageBytes, sector * (3 + infoSectors));
+  return out;
+}
+
 /** Not workbooks at all, written byte by byte. */
-function foreignFiles() {
+function foreignFiles(declaration: Uint8Array) {
+  write('bad/password-protected.xlsx', encryptedWorkbook(declaration));
   const pdf =
     '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
   write('bad/renamed-pdf.xlsx', strToU8(pdf));
@@ -186,5 +258,5 @@ write('declaration.inline-strings.xlsx', inlineStringsDeclaration(declaration));
 write('analyses.exceljs.xlsx', analyses);
 write('analyses.excel-style-1904.xlsx', excelStyleAnalyses(to1904(analyses)));
 write('checklist.exceljs.xlsx', checklist);
-foreignFiles();
+foreignFiles(declaration);
 realPrograms(declaration, analyses, checklist);

@@ -6,13 +6,17 @@ import {
 import { deterministicUuid, type CommandContext } from '../eventStore/commandHandler.js';
 import { WrongExpectedVersionError, type EventStore } from '../eventStore/eventStore.js';
 
-/** Within one process the register is taken in turn; between processes, the version check. */
-const queues = new Map<string, Promise<unknown>>();
+/**
+ * Through one store the register is taken in turn (no retries among our own requests); between
+ * stores, i.e. between processes, the exact expected version decides.
+ */
+const queues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
 
-function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  queues.set(
+function inTurn<T>(store: EventStore, key: string, work: () => Promise<T>): Promise<T> {
+  const byStream = queues.get(store) ?? new Map<string, Promise<unknown>>();
+  queues.set(store, byStream);
+  const next = (byStream.get(key) ?? Promise.resolve()).then(work, work);
+  byStream.set(
     key,
     next.catch(() => undefined),
   );
@@ -32,11 +36,10 @@ export async function assignProtocolNumber(
 ): Promise<string> {
   const streamId = protocolRegisterStreamId(submission.year);
   const eventId = deterministicUuid(`protocol:${submission.submissionEventId}`);
-  return inTurn(streamId, async () => {
+  return inTurn(store, streamId, async () => {
     for (let attempt = 1; ; attempt++) {
-      const { version } = await store.readStream(streamId, {
-        fromVersion: Number.MAX_SAFE_INTEGER,
-      });
+      // toVersion 0: no events, only the register's current length.
+      const { version } = await store.readStream(streamId, { toVersion: 0 });
       const number = version + 1;
       const event: ProtocolNumberAssigned = {
         type: 'ProtocolNumberAssigned',

@@ -15,8 +15,8 @@ export const section = (title: string, body: Content[]): Content[] => [
   { stack: [heading(title), ...body], unbreakable: true },
 ];
 
-const spanning = (cell: TableCell, columns: number): TableCell[] => [
-  { ...(cell as object), colSpan: columns },
+const spanning = (cell: { text: string; style: string }, columns: number): TableCell[] => [
+  { ...cell, colSpan: columns },
   ...Array.from({ length: columns - 1 }, () => ''),
 ];
 
@@ -56,7 +56,7 @@ export function titledTable(spec: TitledTable): Content {
   const count = spec.widths.length;
   const header: TableCell[][] = [
     ...(spec.title ? [spanning({ text: spec.title, style: 'heading' }, count)] : []),
-    ...(spec.caption ? [spanning({ text: spec.caption, bold: true }, count)] : []),
+    ...(spec.caption ? [spanning({ text: spec.caption, style: 'caption' }, count)] : []),
     ...(spec.columns ? [spec.columns.map((text) => ({ text, style: 'tableHeader' }))] : []),
   ];
   const rows =

@@ -63,6 +63,7 @@ export const baseStyles: TDocumentDefinitions['styles'] = {
   subtitle: { fontSize: 11, color: '#33485c', margin: [0, 0, 0, 8] },
   heading: { fontSize: 12, bold: true, color: '#06c', margin: [0, 12, 0, 4] },
   tableHeader: { bold: true, fillColor: '#e8eef4' },
+  caption: { bold: true, margin: [0, 0, 0, 2] },
   small: { fontSize: 8, color: '#33485c' },
   muted: { color: '#5c6f82' },
   mono: { font: 'Mono', fontSize: 8 },

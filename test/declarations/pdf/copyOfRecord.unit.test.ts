@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CopyOfRecordInput,
   renderCopyOfRecord,
 } from '../../../src/declarations/pdf/copyOfRecord.js';
 import { typicalCopyOfRecord as record } from './copyOfRecordFixture.js';
-import { pdfText, squeezed } from './pdfText.js';
+import { pdfInfo, pdfText, squeezed } from './pdfText.js';
 
 const preview: CopyOfRecordInput = {
   ...record,
@@ -17,20 +12,6 @@ const preview: CopyOfRecordInput = {
   protocolNumber: null,
   receivedAt: null,
 };
-
-async function pdfInfo(pdf: Buffer): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dichiara-pdfinfo-'));
-  try {
-    await writeFile(join(dir, 'document.pdf'), pdf);
-    const { stdout } = await promisify(execFile)('pdfinfo', [
-      '-isodates',
-      join(dir, 'document.pdf'),
-    ]);
-    return stdout;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 describe('copy of record', () => {
   let text = '';

@@ -8,22 +8,31 @@ const run = promisify(execFile);
 
 /**
  * The text of a PDF as poppler's pdftotext extracts it (-layout keeps table rows on one line).
- * Without pdftotext the test fails, it does not skip: CI installs poppler-utils.
+ * Without poppler-utils the test fails, it does not skip: CI installs them.
  */
-export async function pdfText(pdf: Buffer): Promise<string> {
+export const pdfText = (pdf: Buffer): Promise<string> =>
+  poppler('pdftotext', pdf, (file) => ['-layout', '-enc', 'UTF-8', file, '-']);
+
+/** The info dictionary as poppler's pdfinfo prints it, dates in ISO 8601. */
+export const pdfInfo = (pdf: Buffer): Promise<string> =>
+  poppler('pdfinfo', pdf, (file) => ['-isodates', file]);
+
+async function poppler(
+  tool: 'pdftotext' | 'pdfinfo',
+  pdf: Buffer,
+  args: (file: string) => string[],
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dichiara-pdf-'));
   try {
     const file = join(dir, 'document.pdf');
     await writeFile(file, pdf);
-    const { stdout } = await run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).catch(
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT')
-          throw new Error(
-            'pdftotext not found: install poppler-utils (apt-get install poppler-utils).',
-          );
-        throw error;
-      },
-    );
+    const { stdout } = await run(tool, args(file)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT')
+        throw new Error(
+          `${tool} not found: install poppler-utils (apt-get install poppler-utils).`,
+        );
+      throw error;
+    });
     return stdout;
   } finally {
     await rm(dir, { recursive: true, force: true });

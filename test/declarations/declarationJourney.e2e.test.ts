@@ -1,0 +1,252 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inYear, smallPdf, UploadFolder } from '../support/declarationFiles.js';
+import { useJourney } from '../support/journey.js';
+import { pdfText, squeezed } from './pdf/pdfText.js';
+import {
+  analysesEdits,
+  declarationEdits,
+  fill,
+  merge,
+} from './workbooks/support/workbookFixtures.js';
+
+// The demo Ditta (seedDemo.ts): approved, managing Test SRL's two contracts.
+const ditta = { username: 'ditta.demo', password: 'Ditta-2026', email: 'ditta.demo@example.com' };
+const contract = '3001234567';
+const otherContract = '3001234568';
+const artifacts = fileURLToPath(
+  new URL('../../test-results/declaration-journey/', import.meta.url),
+);
+
+describe('a company files its annual declaration and gets the protocolled copy', () => {
+  const {
+    current: journeyOf,
+    url,
+    person,
+    shoot,
+    logIn,
+    openMail,
+  } = useJourney('declaration-journey');
+  const uploads = new UploadFolder();
+  afterAll(() => uploads.remove());
+  const pathOf = (page: Page) => new URL(page.url()).pathname;
+  const text = async (locator: Locator) =>
+    ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+  /** Clicks a link that downloads, and reads what arrived. */
+  async function download(page: Page, link: Locator) {
+    const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const path = await file.path();
+    return { filename: file.suggestedFilename(), content: await readFile(path) };
+  }
+
+  /** bootstrap-italia draws the box on the label; a person clicks the box, not the input. */
+  async function tickVisionato(page: Page) {
+    await page.locator('label[for="visionato"]').click({ position: { x: 8, y: 12 } });
+    expect(await page.getByLabel(/^Dichiaro di aver visionato/).isChecked()).toBe(true);
+  }
+
+  it('selects the contract, fixes a wrong workbook, previews, sends, and finds it filed', async () => {
+    // 0. The operator finds the year's campaign open (the demo opens the current year's).
+    const operator = await person();
+    const op = operator.page;
+    await logIn(op, 'operatore', 'Operatore-2026');
+    await op.getByRole('link', { name: 'Contratti da convalidare' }).click();
+    await op.getByRole('link', { name: 'Campagne', exact: true }).click();
+    await op.getByRole('heading', { level: 1, name: 'Campagne delle dichiarazioni' }).waitFor();
+    await shoot(op, 'operatore-campagne');
+    const newest = op
+      .getByRole('row')
+      .filter({ has: op.getByRole('link', { name: /^Dichiarazioni/ }) });
+    const [yearCell = '', deadlineCell = ''] = await newest
+      .first()
+      .getByRole('cell')
+      .allTextContents();
+    const year = Number(yearCell.trim());
+    expect(year).toBeGreaterThanOrEqual(2025);
+    const [day, month, deadlineYear] = deadlineCell.trim().split('/').map(Number);
+    const deadline = `${deadlineYear}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+    const late = today > deadline;
+    const base = `/dichiarazioni/${year}/${contract}`;
+
+    // 1. The company logs in and selects its contract.
+    const declarant = await person();
+    const page = declarant.page;
+    await logIn(page, ditta.username, ditta.password);
+    expect(pathOf(page)).toBe('/area-riservata');
+    await page.getByRole('link', { name: 'DICHIARAZIONI ANNUALI' }).click();
+    await page.waitForURL(url('/dichiarazioni'));
+    await page
+      .getByRole('heading', { level: 1, name: 'Dichiarazioni degli Scarichi Industriali' })
+      .waitFor();
+    expect(await text(page.locator('p.lead'))).toContain(`Anno di riferimento ${year}`);
+    await shoot(page, 'dichiarazioni-selezione');
+    const choice = (number: string) =>
+      page.locator('.contract-choices > li').filter({ hasText: `Contratto ${number}` });
+    expect(
+      await choice(contract)
+        .getByText(/già inviata/)
+        .count(),
+    ).toBe(0);
+    await page.getByRole('link', { name: `Seleziona il contratto ${contract}` }).click();
+    await page.waitForURL(url(base));
+    expect(await text(page.locator('form .card-body'))).toContain(`Contratto ${contract}`);
+    await shoot(page, 'dichiarazione-passi');
+
+    // 2. It downloads the two templates from the page and fills them in.
+    const declarationTemplate = await download(
+      page,
+      page.getByRole('link', { name: 'Modello Excel della dichiarazione' }),
+    );
+    const analysesTemplate = await download(
+      page,
+      page.getByRole('link', { name: 'Modello Excel delle analisi chimiche' }),
+    );
+    expect(declarationTemplate.filename).toMatch(/\.xlsx$/);
+    expect(analysesTemplate.filename).toMatch(/\.xlsx$/);
+    const endBelowStart = merge(declarationEdits, { 'Fonti di approvvigionamento': { E2: 11000 } });
+    const wrong = uploads.write(
+      'dichiarazione-errata.xlsx',
+      await fill(declarationTemplate.content, endBelowStart),
+    );
+    const declaration = uploads.write(
+      'dichiarazione.xlsx',
+      await fill(declarationTemplate.content, declarationEdits),
+    );
+    const analyses = uploads.write(
+      'analisi.xlsx',
+      await fill(analysesTemplate.content, inYear(analysesEdits, year)),
+    );
+    const labReport = uploads.write('rapporto-di-prova.pdf', smallPdf('Rapporto di prova RP-1234'));
+    const plan = uploads.write('planimetria.pdf', smallPdf('Planimetria dello stabilimento'));
+
+    // 3. A workbook with the end reading below the start one: the errors page names the cell.
+    await tickVisionato(page);
+    await page.getByLabel('Dichiarazione', { exact: true }).setInputFiles(wrong);
+    expect(await page.getByLabel(/^Indirizzo e-mail di notifica/).inputValue()).toBe(ditta.email);
+    await page.getByRole('button', { name: 'AVANTI' }).click();
+    await page.getByText('I file caricati contengono errori').waitFor();
+    await shoot(page, 'dichiarazione-errori');
+    const errors = page.getByRole('table', { name: /^Errori rilevati/ }).locator('tbody tr');
+    expect(await errors.count()).toBe(1);
+    const [file, sheet, cell, , problem] = (
+      await errors.first().getByRole('cell').allTextContents()
+    ).map((t) => t.trim());
+    expect([file, sheet, cell]).toEqual(['dichiarazione', 'Fonti di approvvigionamento', 'E2']);
+    expect(problem).toContain('è inferiore a quella di inizio anno');
+    await page.getByRole('link', { name: 'Torna', exact: true }).click();
+    await page.waitForURL(url(base));
+
+    // 4. The corrected workbook, the analyses with their lab report, and a described attachment.
+    await tickVisionato(page);
+    await page.getByLabel('Dichiarazione', { exact: true }).setInputFiles(declaration);
+    await page.getByLabel('Analisi chimiche (Excel)').setInputFiles(analyses);
+    await page.getByLabel('Rapporti di prova laboratorio').setInputFiles(labReport);
+    await page.getByLabel('Allegato 1', { exact: true }).setInputFiles(plan);
+    await page.getByLabel('Descrizione 1', { exact: true }).fill('Planimetria dello stabilimento');
+    await shoot(page, 'dichiarazione-file-scelti');
+    await page.getByRole('button', { name: 'AVANTI' }).click();
+    await page.waitForURL(url(`${base}/validazione`));
+    await page.getByRole('heading', { level: 1, name: 'Validazione' }).waitFor();
+    expect(await text(page.locator('main'))).toContain(
+      'Il file Excel con i dati della dichiarazione è valido',
+    );
+    expect(await page.getByText('Nessun errore rilevato').count()).toBe(1);
+    await shoot(page, 'dichiarazione-validazione');
+
+    // 5. The preview is a PDF marked as such.
+    const previewLink = page.getByRole('link', { name: 'VISUALIZZA ANTEPRIMA DICHIARAZIONE' });
+    expect(await previewLink.getAttribute('target')).toBe('_blank');
+    const preview = await page.request.get(url((await previewLink.getAttribute('href'))!));
+    expect(preview.status(), 'anteprima.pdf').toBe(200);
+    expect(preview.headers()['content-type']).toBe('application/pdf');
+    const previewPdf = await preview.body();
+    await writeFile(`${artifacts}anteprima.pdf`, previewPdf);
+    expect(previewPdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    expect(await pdfText(previewPdf)).toContain('ANTEPRIMA');
+
+    // 6. INVIA: the protocol number, the copy of record and the mail with it.
+    await page.getByRole('button', { name: 'INVIA' }).click();
+    await page.waitForURL(url(`${base}/risultato`));
+    await page.getByRole('heading', { level: 1, name: 'Risultato caricamento' }).waitFor();
+    expect(await text(page.locator('main'))).toContain(
+      'Tutti i documenti caricati sul portale sono stati inviati con successo.',
+    );
+    const protocol = await text(page.locator('.protocol-number'));
+    expect(protocol).toBe(`${year}/000001`);
+    await shoot(page, 'dichiarazione-risultato');
+    const copy = await download(
+      page,
+      page.getByRole('link', { name: /^Scarica una copia stampabile della dichiarazione/ }),
+    );
+    expect(copy.filename).toBe(`dichiarazione-${year}-000001.pdf`);
+    await writeFile(`${artifacts}copia.pdf`, copy.content);
+    const copyText = squeezed(await pdfText(copy.content));
+    expect(copyText).toContain(protocol);
+    expect(copyText).toContain(contract);
+    expect(copyText).not.toContain('ANTEPRIMA');
+
+    const mailTab = await declarant.context.newPage();
+    const subject = `Dichiara – dichiarazione scarichi industriali ${year}, protocollo ${protocol}`;
+    const mail = await openMail(mailTab, ditta.email, subject, 'dichiarazione-protocollata');
+    expect(mail).toContain(`contratto ${contract}`);
+    expect(mail).toContain(`numero di protocollo ${protocol}`);
+    expect(mail).toContain(url(`${base}/risultato`));
+    expect(await text(mailTab.locator('dd').filter({ hasText: '.pdf' }))).toContain(
+      `${copy.filename} (application/pdf`,
+    );
+
+    // 7. Back on step 1 the contract is greyed out with its reason, reachable from the keyboard.
+    await page.bringToFront();
+    await page.getByRole('link', { name: 'TORNA ALLA SCHERMATA PRINCIPALE' }).click();
+    await page.waitForURL(url('/dichiarazioni'));
+    const reason = `Dichiarazione ${year} già inviata (protocollo ${protocol}).`;
+    const declared = choice(contract);
+    expect(await declared.getAttribute('class')).toContain('contract-choice-disabled');
+    expect(await text(declared)).toContain(reason);
+    expect(
+      await page.getByRole('link', { name: `Seleziona il contratto ${contract}` }).count(),
+    ).toBe(0);
+    expect(
+      await page.getByRole('link', { name: `Seleziona il contratto ${otherContract}` }).count(),
+    ).toBe(1);
+    const filed = page
+      .getByRole('table', { name: `Dichiarazioni ${year} inviate` })
+      .getByRole('row')
+      .filter({ hasText: contract });
+    expect(await text(filed)).toContain(protocol);
+    expect(await filed.getByText('oltre il termine').count(), `late: ${today} > ${deadline}`).toBe(
+      late ? 1 : 0,
+    );
+    await shoot(page, 'dichiarazioni-contratto-inviato');
+
+    const disabled = declared.locator('[aria-disabled="true"]');
+    expect(await disabled.getAttribute('tabindex')).toBe('0');
+    const describedBy = await disabled.getAttribute('aria-describedby');
+    expect(await text(page.locator(`[id="${describedBy}"]`))).toBe(reason);
+    await page.getByRole('heading', { level: 1 }).click();
+    const isFocused = () => disabled.evaluate((element) => element === document.activeElement);
+    for (let presses = 0; presses < 30 && !(await isFocused()); presses += 1)
+      await page.keyboard.press('Tab');
+    expect(await isFocused(), 'the disabled "Seleziona" takes the Tab focus').toBe(true);
+    await shoot(page, 'dichiarazioni-contratto-inviato-focus');
+    await page.keyboard.press('Enter');
+    expect(pathOf(page)).toBe('/dichiarazioni');
+
+    // 8. The operator sees it filed in the campaign.
+    await op.bringToFront();
+    await op.getByRole('link', { name: `Dichiarazioni ${year}` }).click();
+    await op.getByRole('heading', { level: 1, name: `Dichiarazioni ${year}` }).waitFor();
+    const line = op.getByRole('row').filter({ hasText: contract });
+    expect(await text(line)).toContain('Inviata');
+    expect(await text(line)).toContain(protocol);
+    await shoot(op, 'operatore-campagna');
+
+    await declarant.context.close();
+    await operator.context.close();
+    expect(journeyOf().problems).toEqual([]);
+  }, 240_000);
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres } from '../../src/db/database.js';
+import { assignProtocolNumber } from '../../src/declarations/protocolRegister.js';
+import type { CommandContext } from '../../src/eventStore/commandHandler.js';
+import type { EventStore } from '../../src/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+
+const context: CommandContext = {
+  commandId: 'protocol-test',
+  correlationId: 'protocol-test',
+  actor: { id: 'system', role: 'system' },
+  clientIp: null,
+  now: new Date('2026-01-20T10:00:00Z'),
+};
+const submission = (n: number) => ({
+  year: 2025,
+  contractNumber: String(3000000000 + n),
+  submissionEventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+});
+
+describe.each(backends())('%s: protocol register', (backend) => {
+  let test: TestDatabase;
+  let stores: EventStore[];
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+    stores = [createPostgresEventStore(test.database)];
+    // A second store on its own connections stands for a second process of the portal.
+    if (test.url)
+      stores.push(createPostgresEventStore(await openPostgres(test.url, { poolSize: 8 })));
+  });
+  afterAll(async () => test.drop());
+
+  it('gives concurrent submissions distinct numbers from 1, without gaps', async () => {
+    const count = 40;
+    const numbers = await Promise.all(
+      Array.from({ length: count }, (_, n) =>
+        assignProtocolNumber(stores[n % stores.length]!, submission(n), context),
+      ),
+    );
+    const expected = Array.from(
+      { length: count },
+      (_, n) => `2025/${String(n + 1).padStart(6, '0')}`,
+    );
+    expect([...numbers].sort()).toEqual(expected);
+    const { events } = await stores[0]!.readStream('protocol-register-2025');
+    expect(events.map((event) => event.data.number)).toEqual(events.map((event) => event.version));
+  });
+
+  it('returns the same number when a submission asks again (a retry, the process manager)', async () => {
+    const first = await assignProtocolNumber(stores[0]!, submission(7), context);
+    const again = await Promise.all(
+      stores.map((store) => assignProtocolNumber(store, submission(7), context)),
+    );
+    expect(again).toEqual(stores.map(() => first));
+    const { version } = await stores[0]!.readStream('protocol-register-2025');
+    expect(version).toBe(40);
+  });
+});
