@@ -125,7 +125,7 @@ describe('a company files its annual declaration and gets the protocolled copy',
 
     // 3. A workbook with the end reading below the start one: the errors page names the cell.
     await tickVisionato(page);
-    await page.getByLabel('Dichiarazione', { exact: true }).setInputFiles(wrong);
+    await page.getByLabel(/^Dichiarazione( \*)?$/).setInputFiles(wrong);
     expect(await page.getByLabel(/^Indirizzo e-mail di notifica/).inputValue()).toBe(ditta.email);
     await page.getByRole('button', { name: 'AVANTI' }).click();
     await page.getByText('I file caricati contengono errori').waitFor();
@@ -142,7 +142,7 @@ describe('a company files its annual declaration and gets the protocolled copy',
 
     // 4. The corrected workbook, the analyses with their lab report, and a described attachment.
     await tickVisionato(page);
-    await page.getByLabel('Dichiarazione', { exact: true }).setInputFiles(declaration);
+    await page.getByLabel(/^Dichiarazione( \*)?$/).setInputFiles(declaration);
     await page.getByLabel('Analisi chimiche (Excel)').setInputFiles(analyses);
     await page.getByLabel('Rapporti di prova laboratorio').setInputFiles(labReport);
     await page.getByLabel('Allegato 1', { exact: true }).setInputFiles(plan);

@@ -8,12 +8,12 @@ import {
   templateResultRows,
 } from './analysesLayout.js';
 import {
-  DATE_FORMAT,
   finish,
   headerCell,
   instructionsSheet,
   listRule,
   newWorkbook,
+  protectWithoutPassword,
   numberRule,
   quotedList,
   tableSheet,
@@ -29,7 +29,7 @@ const instructions = (year: number) => [
   'Non rinominare né eliminare i fogli: il portale riconosce il modello da un foglio nascosto.',
 ];
 
-function parametersSheet(workbook: Workbook, ctx: TemplateContext): void {
+async function parametersSheet(workbook: Workbook, ctx: TemplateContext): Promise<void> {
   const sheet = workbook.addWorksheet(sheets.parameters, {
     views: [{ state: 'frozen', ySplit: 1 }],
   });
@@ -47,12 +47,13 @@ function parametersSheet(workbook: Workbook, ctx: TemplateContext): void {
       limit.max ?? '',
     ];
   });
+  await protectWithoutPassword(sheet);
 }
 
 /** The analyses template: results on one sheet, parameters and limits of the campaign on another. */
 export async function analysesTemplate(ctx: TemplateContext): Promise<Buffer> {
   const workbook = newWorkbook('analisi', ctx);
-  instructionsSheet(
+  await instructionsSheet(
     workbook,
     `Analisi chimiche dello scarico – anno ${ctx.year}`,
     instructions(ctx.year),
@@ -82,7 +83,6 @@ export async function analysesTemplate(ctx: TemplateContext): Promise<Buffer> {
         return null;
     }
   });
-  void DATE_FORMAT;
-  parametersSheet(workbook, ctx);
+  await parametersSheet(workbook, ctx);
   return finish(workbook, 'analisi', ctx);
 }

@@ -26,7 +26,7 @@ const INSTRUCTIONS = [
 /** The risk-factor check-list of one contract and year. */
 export async function checklistTemplate(ctx: TemplateContext): Promise<Buffer> {
   const workbook = newWorkbook('checklist', ctx);
-  instructionsSheet(
+  await instructionsSheet(
     workbook,
     `Check-list fattori di rischio – ${ctx.companyName}, contratto ${ctx.contractNumber}, anno ${ctx.year}`,
     INSTRUCTIONS,

@@ -21,6 +21,7 @@ import {
   NUMBER_FORMAT,
   numberRule,
   prefilledCell,
+  protectWithoutPassword,
   quotedList,
   tableSheet,
   titleCell,
@@ -38,7 +39,7 @@ const INSTRUCTIONS = [
   'Salva in formato .xlsx e carica il file nel portale, al passo «Caricamento dichiarazione».',
 ];
 
-function summarySheet(workbook: Workbook, ctx: TemplateContext): void {
+async function summarySheet(workbook: Workbook, ctx: TemplateContext): Promise<void> {
   const sheet = workbook.addWorksheet(sheets.summary);
   sheet.getColumn('A').width = 42;
   sheet.getColumn('B').width = 48;
@@ -79,6 +80,7 @@ function summarySheet(workbook: Workbook, ctx: TemplateContext): void {
   sheet.getCell(fields.notes.cell).alignment = { wrapText: true, vertical: 'top' };
   sheet.getRow(12).height = 60;
   totals(sheet);
+  await protectWithoutPassword(sheet);
 }
 
 /** Running totals for the declarant's convenience; the portal recomputes them from the rows. */
@@ -114,12 +116,12 @@ function meterValidation(column: Column) {
 /** The declaration template of one contract and year, prefilled with what the utility knows. */
 export async function declarationTemplate(ctx: TemplateContext): Promise<Buffer> {
   const workbook = newWorkbook('dichiarazione', ctx);
-  instructionsSheet(
+  await instructionsSheet(
     workbook,
     `Dichiarazione degli scarichi industriali – anno ${ctx.year}`,
     INSTRUCTIONS,
   );
-  summarySheet(workbook, ctx);
+  await summarySheet(workbook, ctx);
   tableSheet(workbook, sheets.sources, sourceColumns, templateRows.sources, meterValidation);
   tableSheet(
     workbook,

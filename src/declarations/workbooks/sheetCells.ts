@@ -1,4 +1,4 @@
-import { attributes, decodeXml, elementPattern, stringItemText } from './xmlText.js';
+import { decodeXml, elementPattern, stringItemText } from './xmlText.js';
 
 /** The value a cell shows: for a formula, its cached result (we never recalculate). */
 export type Cell =
@@ -35,6 +35,16 @@ const columnIndex = (letters: string): number =>
 
 const ROW = elementPattern('row');
 const CELL = elementPattern('c');
+// Attribute look-ups by precompiled patterns: a Map of every attribute per cell costs too much.
+const attribute = (name: string) => new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`);
+const R = attribute('r');
+const T = attribute('t');
+const S = attribute('s');
+const get = (pattern: RegExp, tag: string): string | undefined => {
+  const match = pattern.exec(tag);
+  return match ? (match[1] ?? match[2]) : undefined;
+};
+
 const VALUE = /<(?:\w+:)?v\b[^>]*>([\s\S]*?)<\/(?:\w+:)?v>/;
 const INLINE = /<(?:\w+:)?is\b[^>]*>([\s\S]*?)<\/(?:\w+:)?is>/;
 
@@ -82,15 +92,15 @@ export function parseSheet(
   let valuedRows = 0;
   let lastRow = 0;
   for (const row of xml.matchAll(ROW)) {
-    const r = Number(attributes(row[1] ?? '').get('r'));
+    const r = Number(get(R, row[1] ?? ''));
     rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
     let column = 0;
     let valued = false;
     for (const c of (row[2] ?? '').matchAll(CELL)) {
-      const attrs = attributes(c[1] ?? '');
-      const ref = /^([A-Z]{1,3})(\d+)$/.exec(attrs.get('r') ?? '');
+      const tag = c[1] ?? '';
+      const ref = /^([A-Z]{1,3})\d+$/.exec(get(R, tag) ?? '');
       column = ref ? columnIndex(ref[1] ?? '') : column + 1;
-      const value = cellValue(attrs.get('t') ?? 'n', Number(attrs.get('s') ?? 0), c[2] ?? '', at);
+      const value = cellValue(get(T, tag) ?? 'n', Number(get(S, tag) ?? 0), c[2] ?? '', at);
       if (!value || (value.kind === 'text' && value.value === '')) continue;
       cells.set(`${columnLetters(column)}${rowNumber}`, value);
       valued = true;

@@ -122,6 +122,18 @@ export const numberRule = (min: number, max: number, message: string): DataValid
   error: message,
 });
 
+/**
+ * Prefilled cells stay as written: the sheet is protected without a password (a declarant who
+ * insists can lift it; the reader checks the prefilled cells anyway). Input cells are unlocked.
+ */
+export const protectWithoutPassword = (sheet: Worksheet): Promise<void> =>
+  sheet.protect('', {
+    selectLockedCells: true,
+    selectUnlockedCells: true,
+    formatColumns: true,
+    formatRows: true,
+  });
+
 /** The first sheet: a title and a few lines of instructions. */
 export function instructionsSheet(
   workbook: Workbook,
@@ -140,4 +152,5 @@ export function instructionsSheet(
   legend.value =
     'Celle gialle: da compilare. Celle grigie: dati già noti al gestore, non modificarli.';
   legend.fill = fill(INPUT_FILL);
+  await protectWithoutPassword(sheet);
 }

@@ -1,0 +1,214 @@
+import {
+  formatProtocolNumber,
+  protocolRegisterStreamId,
+  type ProtocolNumberAssigned,
+} from '../../domain/declarations/protocolNumber.js';
+import type { EventStore } from '../../src/eventStore/eventStore.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+} from '../../test/support/accounts.js';
+import type { TestClient } from '../../test/support/client.js';
+import {
+  commandIdOf,
+  filledTemplate,
+  labReport,
+  openCampaign,
+} from '../../test/support/declarations.js';
+import { createOperator, signedIn } from '../../test/support/testApp.js';
+import {
+  checklistEdits,
+  fill,
+} from '../../test/declarations/workbooks/support/workbookFixtures.js';
+import type { BenchPortal } from './declarationPortal.js';
+import { typicalAnalysesEdits, typicalDeclarationEdits } from './declarationWorkbooks.js';
+
+/** A Ditta account, signed in, with its customer code and validated contracts. */
+export interface Declarant {
+  readonly client: TestClient;
+  readonly customerCode: string;
+  readonly contracts: readonly string[];
+}
+
+const password = 'Segreta-2026';
+const digits = (prefix: string, n: number) => `${prefix}${String(n).padStart(8, '0')}`;
+
+/**
+ * Declarants registered through the pages and approved by the operator, then the year's
+ * campaign opened. Logins are limited to 30 per address in 15 minutes and every approval signs
+ * the operator in again, so the clock moves past the window before the declarants sign in.
+ */
+export async function setUpDeclarants(
+  portal: BenchPortal,
+  count: number,
+  contractsPerDeclarant: number,
+  year: number,
+): Promise<Declarant[]> {
+  await createOperator(portal);
+  const plans = Array.from({ length: count }, (_, i) => ({
+    username: `ditta.${String(i + 1).padStart(2, '0')}`,
+    customerCode: digits('77', i + 1),
+    contracts: Array.from({ length: contractsPerDeclarant }, (_, j) =>
+      digits('30', (i + 1) * 100 + j),
+    ),
+  }));
+  await seedRegistry(
+    portal.test.database.db,
+    plans.flatMap((plan, i) =>
+      plan.contracts.map((contract): [string, string, string] => [
+        plan.customerCode,
+        contract,
+        `Ditta ${i + 1} SPA`,
+      ]),
+    ),
+  );
+  for (const [i, plan] of plans.entries()) {
+    const fields = registrationFields(
+      {
+        username: plan.username,
+        password,
+        fullName: `Referente Ditta ${i + 1}`,
+        email: `${plan.username}@ditte.example`,
+      },
+      [{ customerCode: plan.customerCode, contracts: plan.contracts }],
+    );
+    await registerAndApprove(portal, 'ditta', fields);
+  }
+  portal.advanceClock(16 * 60_000);
+  await openCampaign(portal, year);
+  return Promise.all(
+    plans.map(async (plan) => ({
+      client: await signedIn(portal, { username: plan.username, password }),
+      customerCode: plan.customerCode,
+      contracts: plan.contracts,
+    })),
+  );
+}
+
+const pdf = (name: string) => Buffer.from(`%PDF-1.4\n% ${name}\n`);
+
+/**
+ * The wizard as a declarant completes it: the three templates downloaded and filled (5 sources,
+ * 3 meters, 4 deductions, 20 analyses), six files uploaded (AVANTI), then the "Validazione" page,
+ * whose INVIA form carries the commandId returned here.
+ */
+export async function prepareDraft(
+  declarant: Declarant,
+  base: string,
+): Promise<{ base: string; commandId: string }> {
+  const { client } = declarant;
+  await client.get(base);
+  const checklist = await client.get(`${base}/modelli/checklist`);
+  const xlsx = async (filename: string, content: Promise<Buffer>) => ({
+    filename,
+    content: await content,
+  });
+  const uploaded = await client.postMultipart(
+    base,
+    {
+      visionato: 'si',
+      'email-notifica': 'ambiente@ditte.example',
+      'descrizione-1': 'Foto delle letture di inizio e fine anno',
+    },
+    {
+      dichiarazione: await xlsx(
+        'dichiarazione.xlsx',
+        filledTemplate(
+          client,
+          base,
+          'dichiarazione',
+          typicalDeclarationEdits(declarant.customerCode),
+        ),
+      ),
+      analisi: await xlsx(
+        'analisi.xlsx',
+        filledTemplate(client, base, 'analisi', typicalAnalysesEdits),
+      ),
+      'rapporto-di-prova': labReport,
+      checklist: await xlsx('checklist.xlsx', fill(checklist.rawPayload, checklistEdits)),
+      'documento-identita': { filename: 'carta-identita.pdf', content: pdf('carta d’identità') },
+      'allegato-1': { filename: 'foto-contatori.pdf', content: pdf('foto dei contatori') },
+    },
+  );
+  if (uploaded.statusCode !== 303)
+    throw new Error(`Upload to ${base}: ${uploaded.statusCode}\n${uploaded.body.slice(0, 2000)}`);
+  const validation = await client.get(`${base}/validazione`);
+  const commandId = commandIdOf(validation.body);
+  if (!commandId) throw new Error(`No INVIA form on ${base}/validazione`);
+  return { base, commandId };
+}
+
+export interface SubmissionRun {
+  readonly submissions: number;
+  readonly seconds: number;
+  readonly latencies: readonly number[];
+  readonly failures: readonly string[];
+}
+
+/** Declarants side by side, each pressing INVIA on its drafts one after the other. */
+export async function submitConcurrently(
+  queues: readonly { client: TestClient; drafts: readonly { base: string; commandId: string }[] }[],
+): Promise<SubmissionRun> {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  const started = performance.now();
+  await Promise.all(
+    queues.map(async ({ client, drafts }) => {
+      for (const { base, commandId } of drafts) {
+        const start = performance.now();
+        const response = await client.post(`${base}/invia`, { commandId });
+        const elapsed = performance.now() - start;
+        if (response.statusCode === 303 && response.headers.location === `${base}/risultato`)
+          latencies.push(elapsed);
+        else failures.push(`${base}/invia: ${response.statusCode} ${response.body.slice(0, 300)}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { submissions: latencies.length, seconds, latencies, failures };
+}
+
+export interface ProtocolCheck {
+  readonly numbers: number;
+  readonly expected: number;
+  /** 1..N in register order: no gap, no duplicate. */
+  readonly consecutive: boolean;
+  /** Every submitted contract holds exactly one DeclarationProtocolled, with a number of its own. */
+  readonly oneNumberPerContract: boolean;
+  readonly pass: boolean;
+}
+
+/** The year's register against the contracts' own streams. */
+export async function checkProtocolNumbers(
+  store: EventStore,
+  year: number,
+  contracts: readonly string[],
+): Promise<ProtocolCheck> {
+  const register = await store.readStream(protocolRegisterStreamId(year));
+  const assigned = register.events.map((event) => event.data as ProtocolNumberAssigned['data']);
+  const consecutive = assigned.every(
+    (data, i) => data.number === i + 1 && data.protocolNumber === formatProtocolNumber(year, i + 1),
+  );
+  const byContract = new Map(assigned.map((data) => [data.contractNumber, data.protocolNumber]));
+  const perContract = await Promise.all(
+    contracts.map(async (contract) => {
+      const { events } = await store.readStream(`contract-${contract}`);
+      const protocolled = events.filter(
+        (event) =>
+          event.type === 'DeclarationProtocolled' && (event.data as { year: number }).year === year,
+      );
+      const number = (protocolled[0]?.data as { protocolNumber?: string } | undefined)
+        ?.protocolNumber;
+      return protocolled.length === 1 && number === byContract.get(contract);
+    }),
+  );
+  const oneNumberPerContract = byContract.size === assigned.length && perContract.every(Boolean);
+  return {
+    numbers: assigned.length,
+    expected: contracts.length,
+    consecutive,
+    oneNumberPerContract,
+    pass: consecutive && oneNumberPerContract && assigned.length === contracts.length,
+  };
+}
