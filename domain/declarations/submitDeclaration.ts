@@ -49,12 +49,17 @@ export function submitDeclaration(
       'conferma-segnalazioni',
     );
   }
-  const { preparedBy: _preparedBy, ...content } = draft;
   return [
     {
       type: 'DeclarationSubmitted',
       data: {
-        ...content,
+        year: draft.year,
+        templateVersion: draft.templateVersion,
+        notificationEmail: draft.notificationEmail,
+        files: draft.files,
+        figures: draft.figures,
+        analyses: draft.analyses,
+        warnings: draft.warnings,
         signatory,
         receivedAt: command.receivedAt.toISOString(),
         deadline: command.deadline,
@@ -82,11 +87,15 @@ export function protocolDeclaration(
     throw declarationError('NotSubmitted', 'conflict', 'La dichiarazione non è stata inviata.');
   }
   if (submitted.protocolNumber) return [];
-  const { type: _type, ...data } = command;
   return [
     {
       type: 'DeclarationProtocolled',
-      data: { ...data, notificationEmail: submitted.notificationEmail },
+      data: {
+        year: command.year,
+        protocolNumber: command.protocolNumber,
+        copyOfRecord: command.copyOfRecord,
+        notificationEmail: submitted.notificationEmail,
+      },
     },
   ];
 }

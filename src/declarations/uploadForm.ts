@@ -34,7 +34,7 @@ type Body = Record<string, unknown>;
 
 const fieldValue = (body: Body, name: string): string => {
   const part = body[name];
-  const last = Array.isArray(part) ? part.at(-1) : part;
+  const last: unknown = Array.isArray(part) ? part.at(-1) : part;
   const value = (last as { value?: unknown } | undefined)?.value;
   return typeof value === 'string' ? value.trim() : '';
 };

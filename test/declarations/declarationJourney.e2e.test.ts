@@ -49,7 +49,9 @@ describe('a company files its annual declaration and gets the protocolled copy',
   }
 
   it('selects the contract, fixes a wrong workbook, previews, sends, and finds it filed', async () => {
-    // 0. The operator finds the year's campaign open (the demo opens the current year's).
+    // 0. The operator finds the campaign open. The demo opens the current year's, and the
+    // declarants' page works on the newest: the journey files that year (the fixtures' 2025
+    // sampling dates move into it), late or not as today and its deadline say.
     const operator = await person();
     const op = operator.page;
     await logIn(op, 'operatore', 'Operatore-2026');

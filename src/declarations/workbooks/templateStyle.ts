@@ -135,11 +135,11 @@ export const protectWithoutPassword = (sheet: Worksheet): Promise<void> =>
   });
 
 /** The first sheet: a title and a few lines of instructions. */
-export function instructionsSheet(
+export async function instructionsSheet(
   workbook: Workbook,
   title: string,
   lines: readonly string[],
-): void {
+): Promise<void> {
   const sheet = workbook.addWorksheet('Istruzioni');
   sheet.getColumn(1).width = 110;
   titleCell(sheet.getCell('A1'), title);
