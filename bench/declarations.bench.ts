@@ -25,10 +25,10 @@ import {
   settings,
 } from '../test/declarations/workbooks/support/workbookFixtures.js';
 import { describeServer } from './support/benchDatabase.js';
+import { setUpDeclarants } from './support/declarants.js';
 import {
   checkProtocolNumbers,
   prepareDraft,
-  setUpDeclarants,
   submitConcurrently,
 } from './support/declarationFiling.js';
 import { dropPortalDatabase, startBenchPortal } from './support/declarationPortal.js';
@@ -44,8 +44,14 @@ const plan = {
   validation: { warmup: 30, runs: 200, previousDischargedVolume: 15_000 },
   templatesZip: { warmup: 3, runs: 30 },
   copyOfRecord: { warmup: 10, runs: 100 },
-  /** Each declarant's first contract is a warm-up round; the others are timed. */
-  submissions: { declarants: 20, contractsPerDeclarant: 6, warmupContracts: 1, year: 2025 },
+  /** Per declarant: 1 contract for the warm-up, 5 timed at once, 1 submitted alone. */
+  submissions: {
+    declarants: 20,
+    contractsPerDeclarant: 7,
+    warmupContracts: 1,
+    soloContracts: 1,
+    year: 2025,
+  },
   timeLimitMs: 20 * 60_000,
 };
 
@@ -117,7 +123,7 @@ async function templatesZipBytes(): Promise<Buffer> {
 }
 
 async function measureSubmissions() {
-  const { declarants, contractsPerDeclarant, warmupContracts, year } = plan.submissions;
+  const { declarants, contractsPerDeclarant, year } = plan.submissions;
   const portal = await startBenchPortal(serverUrl);
   try {
     let clock = Date.now();
@@ -134,32 +140,48 @@ async function measureSubmissions() {
       }),
     );
     log(`${portal.backend}: ${declarants * contractsPerDeclarant} drafts prepared in ${lap()} s`);
-    const warmup = await submitConcurrently(
-      queues.map((q) => ({ ...q, drafts: q.drafts.slice(0, warmupContracts) })),
-    );
-    const run = await submitConcurrently(
-      queues.map((q) => ({ ...q, drafts: q.drafts.slice(warmupContracts) })),
-    );
-    for (const failure of [...warmup.failures, ...run.failures]) log(`failed: ${failure}`);
+    const phases = await submitInPhases(queues);
     await portal.projections.waitFor(await portal.store.headPosition(), 30_000);
     const contracts = people.flatMap((person) => person.contracts);
     const protocols = await checkProtocolNumbers(portal.store, year, contracts);
-    return {
-      backend: portal.backend,
-      submissions: {
-        declarants,
-        submissions: run.submissions,
-        warmupSubmissions: warmup.submissions,
-        failures: run.failures.length + warmup.failures.length,
-        seconds: run.seconds,
-        perSecond: run.submissions / run.seconds,
-        ...timingOf(run.latencies),
-      },
-      protocols,
-    };
+    return { backend: portal.backend, ...phases, protocols };
   } finally {
     await portal.close();
   }
+}
+
+/**
+ * A warm-up round (every declarant at once), the timed run (every declarant at once, its drafts
+ * one after the other), then one submission at a time: its latency is the service time without
+ * the queue of 19 others in front of it.
+ */
+async function submitInPhases(queues: Parameters<typeof submitConcurrently>[0]) {
+  const { declarants, contractsPerDeclarant, warmupContracts, soloContracts } = plan.submissions;
+  const timedEnd = contractsPerDeclarant - soloContracts;
+  const warmup = await submitConcurrently(
+    queues.map((q) => ({ ...q, drafts: q.drafts.slice(0, warmupContracts) })),
+  );
+  const run = await submitConcurrently(
+    queues.map((q) => ({ ...q, drafts: q.drafts.slice(warmupContracts, timedEnd) })),
+  );
+  log(`submissions: ${run.submissions} in ${run.seconds.toFixed(1)} s`);
+  const solo = [];
+  for (const q of queues)
+    solo.push(await submitConcurrently([{ ...q, drafts: q.drafts.slice(timedEnd) }]));
+  const failures = [warmup, run, ...solo].flatMap((phase) => phase.failures);
+  for (const failure of failures) log(`failed: ${failure}`);
+  return {
+    submissions: {
+      declarants,
+      submissions: run.submissions,
+      warmupSubmissions: warmup.submissions,
+      failures: failures.length,
+      seconds: run.seconds,
+      perSecond: run.submissions / run.seconds,
+      ...timingOf(run.latencies),
+    },
+    oneAtATime: timingOf(solo.flatMap((phase) => phase.latencies)),
+  };
 }
 
 function describeWorkload() {
@@ -189,6 +211,8 @@ function describeWorkload() {
         'POST …/invia with the commandId of the Validazione page, 303 to …/risultato: ' +
         'DeclarationSubmitted, protocol number, copy of record rendered and stored, ' +
         'DeclarationProtocolled, projections caught up',
+      oneAtATime:
+        'after the timed run, each declarant submits its last draft alone, one after the other',
     },
   };
 }

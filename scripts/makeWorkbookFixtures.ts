@@ -5,8 +5,8 @@
  *
  * The exceljs-made files and their XML rewrites ("as Excel writes them") are made every time. The
  * files made by real programs (LibreOffice re-saves, .xls, .ods) need `soffice` (Debian:
- * libreoffice-calc-nogui);
- * without it those files are left as committed. Tests never need it. The password-protected file
+ * libreoffice-calc-nogui); without it they are left as committed. Tests never need it. The
+ * password-protected file
  * is built here as Office builds one: an OLE2 compound file with the streams EncryptionInfo and
  * EncryptedPackage (neither LibreOffice's converter nor Debian's msoffcrypto-tool 5.0 encrypts).
  */

@@ -4,87 +4,14 @@ import {
   type ProtocolNumberAssigned,
 } from '../../domain/declarations/protocolNumber.js';
 import type { EventStore } from '../../src/eventStore/eventStore.js';
-import {
-  registerAndApprove,
-  registrationFields,
-  seedRegistry,
-} from '../../test/support/accounts.js';
 import type { TestClient } from '../../test/support/client.js';
-import {
-  commandIdOf,
-  filledTemplate,
-  labReport,
-  openCampaign,
-} from '../../test/support/declarations.js';
-import { createOperator, signedIn } from '../../test/support/testApp.js';
+import { commandIdOf, filledTemplate, labReport } from '../../test/support/declarations.js';
 import {
   checklistEdits,
   fill,
 } from '../../test/declarations/workbooks/support/workbookFixtures.js';
-import type { BenchPortal } from './declarationPortal.js';
+import type { Declarant } from './declarants.js';
 import { typicalAnalysesEdits, typicalDeclarationEdits } from './declarationWorkbooks.js';
-
-/** A Ditta account, signed in, with its customer code and validated contracts. */
-export interface Declarant {
-  readonly client: TestClient;
-  readonly customerCode: string;
-  readonly contracts: readonly string[];
-}
-
-const password = 'Segreta-2026';
-const digits = (prefix: string, n: number) => `${prefix}${String(n).padStart(8, '0')}`;
-
-/**
- * Declarants registered through the pages and approved by the operator, then the year's
- * campaign opened. Logins are limited to 30 per address in 15 minutes and every approval signs
- * the operator in again, so the clock moves past the window before the declarants sign in.
- */
-export async function setUpDeclarants(
-  portal: BenchPortal,
-  count: number,
-  contractsPerDeclarant: number,
-  year: number,
-): Promise<Declarant[]> {
-  await createOperator(portal);
-  const plans = Array.from({ length: count }, (_, i) => ({
-    username: `ditta.${String(i + 1).padStart(2, '0')}`,
-    customerCode: digits('77', i + 1),
-    contracts: Array.from({ length: contractsPerDeclarant }, (_, j) =>
-      digits('30', (i + 1) * 100 + j),
-    ),
-  }));
-  await seedRegistry(
-    portal.test.database.db,
-    plans.flatMap((plan, i) =>
-      plan.contracts.map((contract): [string, string, string] => [
-        plan.customerCode,
-        contract,
-        `Ditta ${i + 1} SPA`,
-      ]),
-    ),
-  );
-  for (const [i, plan] of plans.entries()) {
-    const fields = registrationFields(
-      {
-        username: plan.username,
-        password,
-        fullName: `Referente Ditta ${i + 1}`,
-        email: `${plan.username}@ditte.example`,
-      },
-      [{ customerCode: plan.customerCode, contracts: plan.contracts }],
-    );
-    await registerAndApprove(portal, 'ditta', fields);
-  }
-  portal.advanceClock(16 * 60_000);
-  await openCampaign(portal, year);
-  return Promise.all(
-    plans.map(async (plan) => ({
-      client: await signedIn(portal, { username: plan.username, password }),
-      customerCode: plan.customerCode,
-      contracts: plan.contracts,
-    })),
-  );
-}
 
 const pdf = (name: string) => Buffer.from(`%PDF-1.4\n% ${name}\n`);
 

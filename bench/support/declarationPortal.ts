@@ -14,8 +14,6 @@ export const portalDatabaseName = 'dichiara_bench_declarations';
 
 export interface BenchPortal extends TestApp {
   readonly backend: Backend;
-  /** Moves the app's clock forward, e.g. past the login rate limit's 15-minute window. */
-  advanceClock(ms: number): void;
 }
 
 /**
@@ -30,7 +28,7 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
   const { database, url, drop } = await openDatabase(serverUrl);
   const logger = pino({ level: 'silent' });
   const store = createPostgresEventStore(database);
-  let offset = Date.parse('2026-01-20T09:30:00Z') - Date.now();
+  const offset = Date.parse('2026-01-20T09:30:00Z') - Date.now();
   const clock = () => new Date(Date.now() + offset);
   const projections = new ProjectionRunner({
     db: database.db,
@@ -62,9 +60,6 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
     store,
     projections,
     test: { database, url, drop },
-    advanceClock(ms) {
-      offset += ms;
-    },
     async close() {
       await app.close();
       await projections.stop();

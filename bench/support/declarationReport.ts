@@ -18,6 +18,8 @@ export interface Figures {
   readonly copyOfRecord: Timing;
   readonly backend: Backend;
   readonly submissions: SubmissionFigures;
+  /** One submission at a time, nobody else waiting. */
+  readonly oneAtATime: Timing;
   readonly protocols: ProtocolCheck;
 }
 
@@ -86,6 +88,7 @@ export function formatReport(f: Figures): string {
       `${s.perSecond.toFixed(1)}/s`,
       verdict(rate, '>= 50/s'),
     ],
+    timed('submission alone (no other declarant)', f.oneAtATime),
   ];
   const widths = header.map((_, i) =>
     Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)),

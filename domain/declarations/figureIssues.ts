@@ -25,14 +25,22 @@ const it = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2 });
 export const num = (n: number): string => it.format(n);
 export const pct = (share: number): string => `${it.format(share * 100)}%`;
 
-export type IssueOf = (
-  severity: WorkbookIssue['severity'],
-  code: string,
-  ref: FigureRef,
-  problem: string,
-  fix: string,
-) => WorkbookIssue;
+/** Makes an issue about a figure: `issue.error(code, ref, problem, fix)`, `issue.warning(…)`. */
+export type IssueOf = Record<
+  WorkbookIssue['severity'],
+  (code: string, ref: FigureRef, problem: string, fix: string) => WorkbookIssue
+>;
 
-export const issueMaker =
-  (file: WorkbookIssue['file'], locate: LocateFigure): IssueOf =>
-  (severity, code, ref, problem, fix) => ({ severity, code, file, ...locate(ref), problem, fix });
+export const issueMaker = (file: WorkbookIssue['file'], locate: LocateFigure): IssueOf => {
+  const make =
+    (severity: WorkbookIssue['severity']) =>
+    (code: string, ref: FigureRef, problem: string, fix: string): WorkbookIssue => ({
+      severity,
+      code,
+      file,
+      ...locate(ref),
+      problem,
+      fix,
+    });
+  return { error: make('error'), warning: make('warning') };
+};

@@ -12,6 +12,9 @@ import { seeOther } from '../http/views.js';
 import { campaignDeclarations, campaignFilters, toCsv } from './campaignDeclarations.js';
 import { openCampaignSchema } from './campaigns.schema.js';
 
+/** The form shows decimals with a comma, as the operators type them. */
+const italian = (value: number) => String(value).replace('.', ',');
+
 const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) });
 
 /** The operators' campaigns: open the year's one, follow who declared, export. */
@@ -29,10 +32,10 @@ export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
       values: {
         anno: String(year),
         scadenza: defaults.deadline,
-        tf: String(defaults.tariff.tf),
-        td: String(defaults.tariff.td),
-        tdCap: String(defaults.tariff.tdCap),
-        tolleranza: String(defaults.volumeTolerance * 100),
+        tf: italian(defaults.tariff.tf),
+        td: italian(defaults.tariff.td),
+        tdCap: italian(defaults.tariff.tdCap),
+        tolleranza: italian(defaults.volumeTolerance * 100),
         ...values,
       },
       errors,

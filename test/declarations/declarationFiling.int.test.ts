@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { badCases } from './workbooks/support/badCases.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
   campaignYear,
@@ -124,6 +125,25 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(response.body).toContain('<td>dichiarazione</td>');
     const stored = await ctx.test.database.db.selectFrom('documents').select('sha256').execute();
     expect(stored).toHaveLength(0);
+  });
+
+  it('refuses every bad file of the collection through the route, storing nothing', async () => {
+    const client = await signedIn(ctx, ditta);
+    await client.get(base);
+    const declarationCases = badCases.filter((c) => c.kind === 'dichiarazione');
+    expect(declarationCases.length).toBeGreaterThanOrEqual(15);
+    for (const c of declarationCases) {
+      const response = await client.postMultipart(
+        base,
+        { visionato: 'si', 'email-notifica': 'carla@conceria.example' },
+        { dichiarazione: xlsx(Buffer.from(await c.make())) },
+      );
+      expect(response.statusCode, c.name).toBe(422);
+    }
+    expect(await ctx.test.database.db.selectFrom('documents').select('sha256').execute()).toEqual(
+      [],
+    );
+    expect((await client.get('/healthz')).statusCode).toBe(200);
   });
 
   it('validates, previews, files once with a protocol number, and mails the copy of record', async () => {

@@ -124,6 +124,10 @@ describe('app shell', () => {
       ['invited_company_contracts', 'running'],
       ['account_mails', 'running'],
       ['contract_mails', 'running'],
+      ['campaigns', 'running'],
+      ['declarations', 'running'],
+      ['declaration_protocols', 'running'],
+      ['declaration_mails', 'running'],
     ]);
   });
 });

@@ -71,7 +71,7 @@ function reportTable(
     title,
     caption:
       first &&
-      `Laboratorio ${first.laboratory} · rapporto di prova n. ${first.reportNumber} · campione del ${formatDate(first.sampledOn)}`,
+      `${first.laboratory} · rapporto di prova n. ${first.reportNumber} · campione del ${formatDate(first.sampledOn)}`,
     widths: ['*', 'auto', 'auto', 'auto', 'auto'],
     columns: ['Parametro', 'Unità', 'Valore', 'Limite', 'Esito'],
     rows: results.map((result) => {

@@ -48,36 +48,26 @@ const SAVE_AS =
   'Apri il modello scaricato dal portale con Excel o LibreOffice, compilalo e salvalo nel ' +
   'formato «Cartella di lavoro di Excel (.xlsx)».';
 
+const NOT_ZIP: Record<Exclude<FileType, 'zip'>, readonly [string, string, string]> = {
+  'cfb-encrypted': [
+    'FileEncrypted',
+    'Il file è protetto da password: il portale non può leggerlo.',
+    'Togli la password (in Excel: File › Informazioni › Proteggi cartella di lavoro › ' +
+      'Crittografa con password, lascia vuoto) e carica di nuovo il file.',
+  ],
+  cfb: [
+    'FileIsLegacyExcel',
+    'Il file è nel vecchio formato Excel 97-2003 (.xls), che il portale non accetta.',
+    SAVE_AS,
+  ],
+  pdf: ['FileIsPdf', 'Il file è un PDF, non un foglio Excel.', SAVE_AS],
+  image: ['FileIsImage', "Il file è un'immagine, non un foglio Excel.", SAVE_AS],
+  text: ['FileIsText', 'Il file è un testo (per esempio un CSV), non un foglio Excel.', SAVE_AS],
+  unknown: ['FileNotXlsx', 'Il file non è un foglio Excel (.xlsx).', SAVE_AS],
+};
+
 /** The issue for a file that is not a zip at all, by what it looks like. */
 export function notZipIssue(file: WorkbookKind, type: Exclude<FileType, 'zip'>): WorkbookIssue {
-  switch (type) {
-    case 'cfb-encrypted':
-      return fileIssue(
-        file,
-        'FileEncrypted',
-        'Il file è protetto da password: il portale non può leggerlo.',
-        'Togli la password (in Excel: File › Informazioni › Proteggi cartella di lavoro › ' +
-          'Crittografa con password, lascia vuoto) e carica di nuovo il file.',
-      );
-    case 'cfb':
-      return fileIssue(
-        file,
-        'FileIsLegacyExcel',
-        'Il file è nel vecchio formato Excel 97-2003 (.xls), che il portale non accetta.',
-        SAVE_AS,
-      );
-    case 'pdf':
-      return fileIssue(file, 'FileIsPdf', 'Il file è un PDF, non un foglio Excel.', SAVE_AS);
-    case 'image':
-      return fileIssue(file, 'FileIsImage', "Il file è un'immagine, non un foglio Excel.", SAVE_AS);
-    case 'text':
-      return fileIssue(
-        file,
-        'FileIsText',
-        'Il file è un testo (per esempio un CSV), non un foglio Excel.',
-        SAVE_AS,
-      );
-    case 'unknown':
-      return fileIssue(file, 'FileNotXlsx', 'Il file non è un foglio Excel (.xlsx).', SAVE_AS);
-  }
+  const [code, problem, fix] = NOT_ZIP[type];
+  return fileIssue(file, code, problem, fix);
 }

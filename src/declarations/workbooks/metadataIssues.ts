@@ -33,58 +33,56 @@ export function missingMetadata(expected: ExpectedWorkbook): WorkbookIssue {
   );
 }
 
+function wrongKind(kind: WorkbookKind, expected: ExpectedWorkbook): WorkbookIssue {
+  return fileIssue(
+    expected.kind,
+    'TemplateWrongKind',
+    `Hai caricato ${kindName[kind]} ${insteadOf[expected.kind]}.`,
+    `Carica qui ${kindName[expected.kind]}; ${kindName[kind]} si carica nel suo passo.`,
+  );
+}
+
+function wrongYear(meta: TemplateMetadata, expected: ExpectedWorkbook): WorkbookIssue | null {
+  if (meta.year === String(expected.year)) return null;
+  return fileIssue(
+    expected.kind,
+    'TemplateWrongYear',
+    `Il modello è dell'anno ${meta.year}, ma stai dichiarando l'anno ${expected.year}.`,
+    `Scarica il modello dell'anno ${expected.year} e riporta i dati in quello.`,
+  );
+}
+
+function wrongContract(meta: TemplateMetadata, expected: ExpectedWorkbook): WorkbookIssue | null {
+  if (meta.contractNumber !== expected.contractNumber) {
+    return fileIssue(
+      expected.kind,
+      'TemplateWrongContract',
+      `Il modello è del contratto ${meta.contractNumber}, non del contratto ` +
+        `${expected.contractNumber} per cui stai dichiarando.`,
+      `Scarica il modello del contratto ${expected.contractNumber}, oppure seleziona il ` +
+        'contratto giusto prima di caricare il file.',
+    );
+  }
+  if (meta.customerCode === expected.customerCode) return null;
+  return fileIssue(
+    expected.kind,
+    'TemplateWrongCustomer',
+    `Il modello è intestato al codice cliente ${meta.customerCode}, ma il contratto ` +
+      `${expected.contractNumber} ha codice cliente ${expected.customerCode}.`,
+    'Scarica di nuovo il modello dal portale per questo contratto.',
+  );
+}
+
 /** Which template the workbook is, against which the declarant should have uploaded. */
 export function checkMetadata(meta: TemplateMetadata, expected: ExpectedWorkbook): WorkbookIssue[] {
-  const file = expected.kind;
   const kind = KINDS.find((k) => k === meta.kind);
   if (!kind) return [missingMetadata(expected)];
-  if (kind !== expected.kind) {
-    return [
-      fileIssue(
-        file,
-        'TemplateWrongKind',
-        `Hai caricato ${kindName[kind]} ${insteadOf[expected.kind]}.`,
-        `Carica qui ${kindName[expected.kind]}; ${kindName[kind]} si carica nel suo passo.`,
-      ),
-    ];
-  }
-  const issues: WorkbookIssue[] = [];
-  if (meta.year !== String(expected.year)) {
-    issues.push(
-      fileIssue(
-        file,
-        'TemplateWrongYear',
-        `Il modello è dell'anno ${meta.year}, ma stai dichiarando l'anno ${expected.year}.`,
-        `Scarica il modello dell'anno ${expected.year} e riporta i dati in quello.`,
-      ),
-    );
-  }
-  if (meta.contractNumber !== expected.contractNumber) {
-    issues.push(
-      fileIssue(
-        file,
-        'TemplateWrongContract',
-        `Il modello è del contratto ${meta.contractNumber}, non del contratto ` +
-          `${expected.contractNumber} per cui stai dichiarando.`,
-        `Scarica il modello del contratto ${expected.contractNumber}, oppure seleziona il ` +
-          'contratto giusto prima di caricare il file.',
-      ),
-    );
-  } else if (meta.customerCode !== expected.customerCode) {
-    issues.push(
-      fileIssue(
-        file,
-        'TemplateWrongCustomer',
-        `Il modello è intestato al codice cliente ${meta.customerCode}, ma il contratto ` +
-          `${expected.contractNumber} ha codice cliente ${expected.customerCode}.`,
-        'Scarica di nuovo il modello dal portale per questo contratto.',
-      ),
-    );
-  }
-  if (issues.length === 0 && meta.templateVersion !== expected.templateVersion) {
-    issues.push(versionIssue(meta.templateVersion, expected));
-  }
-  return issues;
+  if (kind !== expected.kind) return [wrongKind(kind, expected)];
+  const issues = [wrongYear(meta, expected), wrongContract(meta, expected)].filter(
+    (issue) => issue !== null,
+  );
+  if (issues.length > 0 || meta.templateVersion === expected.templateVersion) return issues;
+  return [versionIssue(meta.templateVersion, expected)];
 }
 
 function versionIssue(version: string, expected: ExpectedWorkbook): WorkbookIssue {

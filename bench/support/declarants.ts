@@ -1,0 +1,133 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { otpFromMail, registrationFields, seedRegistry } from '../../test/support/accounts.js';
+import { TestClient } from '../../test/support/client.js';
+import { openCampaign } from '../../test/support/declarations.js';
+import { createOperator, operatorLogin, signedIn } from '../../test/support/testApp.js';
+import type { BenchPortal } from './declarationPortal.js';
+
+/** A Ditta account, signed in, with its customer code and validated contracts. */
+export interface Declarant {
+  readonly client: TestClient;
+  readonly customerCode: string;
+  readonly contracts: readonly string[];
+}
+
+const password = 'Segreta-2026';
+const digits = (prefix: string, n: number) => `${prefix}${String(n).padStart(8, '0')}`;
+
+/**
+ * Polls until `probe` gives a value. The test helpers' `settle` waits for the head of the log as
+ * the store sees it, which stays behind while any transaction on the server is open (events
+ * below the snapshot's xmin): on a server others use, a read model can lag the `settle`.
+ */
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Still waiting after 60 s: ${what}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * As test/support/accounts.ts registerAndApprove does it (register through the pages, confirm
+ * with the mailed code, approval by the operator), waiting on the read models rather than on
+ * `settle`, and with one operator session for all, so 20 registrations stay within the login
+ * rate limit of 30 per address in 15 minutes.
+ */
+async function registerAndApprove(
+  portal: BenchPortal,
+  operator: TestClient,
+  fields: Record<string, string>,
+  contracts: readonly string[],
+): Promise<void> {
+  const { db } = portal.test.database;
+  const person = new TestClient(portal.app);
+  await person.get('/registrazione/ditta');
+  const registered = await person.post('/registrazione/ditta', fields);
+  if (registered.statusCode !== 303) throw new Error(`Registration: ${registered.statusCode}`);
+  const email = fields.email!;
+  const code = await eventually(`OTP for ${email}`, () => otpFromMail(db, email).catch(() => null));
+  await person.post('/registrazione/verifica', { code });
+  const account = (status: string) => () =>
+    db
+      .selectFrom('accounts')
+      .select('account_id')
+      .where('username', '=', fields.username!)
+      .where('status', '=', status)
+      .executeTakeFirst();
+  const { account_id: id } = await eventually('verification', account('awaiting-approval'));
+  const approved = await operator.post(`/operatori/registrazioni/${id}/approva`, { note: '' });
+  if (approved.statusCode !== 303) throw new Error(`Approval: ${approved.statusCode}`);
+  await eventually('approval', account('active'));
+  await eventually('validated contracts', async () => {
+    const rows = await db
+      .selectFrom('contracts')
+      .select('contract_number')
+      .where('contract_number', 'in', [...contracts])
+      .where('status', '=', 'validated')
+      .where('manager_account_id', '=', id)
+      .execute();
+    return rows.length === contracts.length;
+  });
+}
+
+/** Declarants with validated contracts, the year's campaign open, each declarant signed in. */
+export async function setUpDeclarants(
+  portal: BenchPortal,
+  count: number,
+  contractsPerDeclarant: number,
+  year: number,
+): Promise<Declarant[]> {
+  const { db } = portal.test.database;
+  await createOperator(portal);
+  const plans = Array.from({ length: count }, (_, i) => ({
+    username: `ditta.${String(i + 1).padStart(2, '0')}`,
+    customerCode: digits('77', i + 1),
+    contracts: Array.from({ length: contractsPerDeclarant }, (_, j) =>
+      digits('30', (i + 1) * 100 + j),
+    ),
+  }));
+  await seedRegistry(
+    db,
+    plans.flatMap((plan, i) =>
+      plan.contracts.map((contract): [string, string, string] => [
+        plan.customerCode,
+        contract,
+        `Ditta ${i + 1} SPA`,
+      ]),
+    ),
+  );
+  await eventually('operator account', () =>
+    db
+      .selectFrom('accounts')
+      .select('status')
+      .where('username', '=', operatorLogin.username)
+      .executeTakeFirst(),
+  );
+  const operator = await signedIn(portal, operatorLogin);
+  for (const [i, plan] of plans.entries()) {
+    const fields = registrationFields(
+      {
+        username: plan.username,
+        password,
+        fullName: `Referente Ditta ${i + 1}`,
+        email: `${plan.username}@ditte.example`,
+      },
+      [{ customerCode: plan.customerCode, contracts: plan.contracts }],
+    );
+    await registerAndApprove(portal, operator, fields, plan.contracts);
+  }
+  await openCampaign(portal, year);
+  await eventually(`campaign ${year}`, () =>
+    db.selectFrom('campaigns').select('year').where('year', '=', year).executeTakeFirst(),
+  );
+  return Promise.all(
+    plans.map(async (plan) => ({
+      client: await signedIn(portal, { username: plan.username, password }),
+      customerCode: plan.customerCode,
+      contracts: plan.contracts,
+    })),
+  );
+}
