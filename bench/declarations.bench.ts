@@ -178,6 +178,7 @@ async function submitInPhases(queues: Parameters<typeof submitConcurrently>[0]) 
       failures: failures.length,
       seconds: run.seconds,
       perSecond: run.submissions / run.seconds,
+      nodeCpuMsPerSubmission: run.cpuMs / run.submissions,
       ...timingOf(run.latencies),
     },
     oneAtATime: timingOf(solo.flatMap((phase) => phase.latencies)),

@@ -69,6 +69,8 @@ export async function prepareDraft(
 export interface SubmissionRun {
   readonly submissions: number;
   readonly seconds: number;
+  /** CPU time of this process (app and clients alike) during the run, in milliseconds. */
+  readonly cpuMs: number;
   readonly latencies: readonly number[];
   readonly failures: readonly string[];
 }
@@ -79,6 +81,7 @@ export async function submitConcurrently(
 ): Promise<SubmissionRun> {
   const latencies: number[] = [];
   const failures: string[] = [];
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     queues.map(async ({ client, drafts }) => {
@@ -93,7 +96,9 @@ export async function submitConcurrently(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { submissions: latencies.length, seconds, latencies, failures };
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
+  return { submissions: latencies.length, seconds, cpuMs, latencies, failures };
 }
 
 export interface ProtocolCheck {

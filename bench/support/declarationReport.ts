@@ -10,6 +10,8 @@ export interface SubmissionFigures extends Timing {
   readonly failures: number;
   readonly seconds: number;
   readonly perSecond: number;
+  /** CPU of the Node process (the app and its in-process clients) per timed submission. */
+  readonly nodeCpuMsPerSubmission: number;
 }
 
 export interface Figures {
@@ -103,6 +105,8 @@ export function formatReport(f: Figures): string {
     widths.map((w) => '-'.repeat(w)).join('-|-'),
     ...rows.map(render),
     '',
+    `submissions: ${s.seconds.toFixed(1)} s for the timed run, Node CPU ` +
+      `${s.nodeCpuMsPerSubmission.toFixed(0)} ms per submission; failures: ${s.failures}`,
     `protocol numbers: ${p.numbers} assigned for ${p.expected} submissions; ` +
       `1..${p.numbers} in order: ${p.consecutive ? 'yes' : 'NO'}; ` +
       `one per contract, matching its DeclarationProtocolled: ${p.oneNumberPerContract ? 'yes' : 'NO'}` +

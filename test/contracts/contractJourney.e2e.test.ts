@@ -303,6 +303,16 @@ describe('a consultant manages a contract until the invited company takes it ove
     expect(await managedBy(firstCard)).toBe('te');
     expect(await firstCard.textContent()).not.toContain('Non gestisci più');
 
+    // Among the declarations, it may still file the contract it manages, not the one taken over.
+    await page.goto(url('/dichiarazioni'));
+    await page.getByRole('heading', { level: 2, name: 'Selezione contratto' }).waitFor();
+    await shoot(page, 'studio-dichiarazioni-dopo-presa-in-gestione');
+    const fileLink = (number: string) =>
+      page.getByRole('link', { name: `Seleziona il contratto ${number}` });
+    expect(await fileLink(officine.first.number).count()).toBe(1);
+    expect(await fileLink(officine.second.number).count()).toBe(0);
+    await page.goto(url('/contratti'));
+
     await secondCard
       .getByRole('link', { name: `Storia del contratto ${officine.second.number}` })
       .click();

@@ -20,7 +20,6 @@ export interface BadCase {
 const F = 'Fonti di approvvigionamento';
 const D = 'Dichiarazione';
 const T = 'Detrazioni';
-const A = 'Analisi';
 
 const declaration = (edits: Edits) => filled('dichiarazione', edits);
 const analyses = (edits: Edits) => filled('analisi', edits);
