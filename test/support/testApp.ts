@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createProjections } from '../../projections/index.js';
@@ -72,8 +73,19 @@ export async function startTestApp(
 }
 
 /** Waits until every projection has applied everything appended so far. */
+/**
+ * Waits until every projection has seen the last event written. Not `headPosition()`: that stops
+ * before any transaction still open anywhere on the server (the snapshot's xmin is cluster-wide),
+ * so with other test databases busy it could return before this test's own last event.
+ */
 export async function settle(ctx: TestApp): Promise<void> {
-  await ctx.projections.waitFor(await ctx.store.headPosition());
+  const { rows } = await sql<{ tx_id: string; position: string }>`
+    select tx_id::text as tx_id, position::text as position from events
+    order by tx_id desc, position desc limit 1`.execute(ctx.test.database.db);
+  const last = rows[0];
+  await ctx.projections.waitFor(
+    last ? { commit: BigInt(last.tx_id), prepare: BigInt(last.position) } : null,
+  );
 }
 
 export const operatorLogin = { username: 'olga', password: 'Operatore-2026' } as const;
