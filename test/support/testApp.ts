@@ -79,9 +79,10 @@ export async function startTestApp(
  * so with other test databases busy it could return before this test's own last event.
  */
 export async function settle(ctx: TestApp): Promise<void> {
+  // ORDER BY names the table's columns: the output columns are text ('10' < '9').
   const { rows } = await sql<{ tx_id: string; position: string }>`
     select tx_id::text as tx_id, position::text as position from events
-    order by tx_id desc, position desc limit 1`.execute(ctx.test.database.db);
+    order by events.tx_id desc, events.position desc limit 1`.execute(ctx.test.database.db);
   const last = rows[0];
   await ctx.projections.waitFor(
     last ? { commit: BigInt(last.tx_id), prepare: BigInt(last.position) } : null,
