@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+// Before pdfmake, so pdfkit finds the caching fontkit.
+import './fontCache.js';
 import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
 
@@ -17,8 +19,7 @@ const titillium = (weight: string) =>
  * Text in Titillium Web, the design system's face shipped by bootstrap-italia, embedded and
  * subset: latin-ext covers à è é ì ò ù, €, ³ and the names of every EU Latin alphabet a declarant
  * may type. TTF rather than WOFF2 so fontkit does not decompress it on every render.
- * Hashes in Courier, a standard PDF font: they are ASCII, and a standard font costs no parsing
- * (fontkit parses each embedded face anew for every document, the largest part of a render).
+ * Hashes in Courier, a standard PDF font: they are ASCII and need no embedding.
  */
 const fonts: TFontDictionary = {
   Titillium: {
