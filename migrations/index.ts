@@ -5,6 +5,8 @@ import * as mail from './0003_mail.js';
 import * as accounts from './0004_accounts.js';
 import * as contracts from './0005_contracts.js';
 import * as declarations from './0006_declarations.js';
+import * as digitalIdentities from './0007_digital_identities.js';
+import * as observatory from './0008_observatory.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004_accounts': accounts,
   '0005_contracts': contracts,
   '0006_declarations': declarations,
+  '0007_digital_identities': digitalIdentities,
+  '0008_observatory': observatory,
 };

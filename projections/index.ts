@@ -11,6 +11,10 @@ import { campaignsProjection } from './campaigns/campaigns.js';
 import { contractMailsProjection } from './contractMails/contractMails.js';
 import { declarationMailsProjection } from './declarationMails/declarationMails.js';
 import { declarationsProjection } from './declarations/declarations.js';
+import { digitalIdentitiesProjection } from './digitalIdentities/digitalIdentities.js';
+import { observatoryMailsProjection } from './observatory/observatoryMails.js';
+import { observatoryPeopleProjection } from './observatory/officers.js';
+import { wasteFlowsProjection } from './observatory/wasteFlows.js';
 import { contractsProjection } from './contracts/contracts.js';
 import { accountMailsProjection } from './accountMails/accountMails.js';
 import { accountsProjection } from './accounts/accounts.js';
@@ -49,5 +53,9 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     declarationsProjection,
     declarationProtocols({ store: deps.store, db: deps.db, utilityName: deps.utilityName }),
     declarationMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    digitalIdentitiesProjection,
+    observatoryPeopleProjection,
+    wasteFlowsProjection,
+    observatoryMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
   ];
 }

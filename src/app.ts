@@ -20,6 +20,12 @@ import { prepareDeclarationRoutes } from './declarations/prepareDeclaration.rout
 import { submitDeclarationRoutes } from './declarations/submitDeclaration.route.js';
 import { templateRoutes } from './declarations/templates.route.js';
 import { campaignRoutes } from './operators/campaigns.route.js';
+import { observatoryAdminRoutes } from './observatory/admin.route.js';
+import { monthlyFlowRoutes } from './observatory/monthlyFlow.route.js';
+import { municipalityHistoryRoutes } from './observatory/municipalityHistory.route.js';
+import { observatoryHomeRoutes } from './observatory/observatoryHome.route.js';
+import { officerDashboardRoutes } from './observatory/officerDashboard.route.js';
+import { openDataRoutes } from './observatory/openData.route.js';
 import { healthRoutes } from './health/health.route.js';
 import { infoRoutes } from './info/info.route.js';
 import { contractReviewRoutes } from './operators/contracts.route.js';
@@ -34,6 +40,7 @@ import { registerErrorPages } from './http/errorPages.js';
 import { securityPlugin } from './http/security.js';
 import { viewsPlugin } from './http/views.js';
 import { mailboxRoutes } from './mail/mailbox.route.js';
+import { digitalIdentityRoutes } from './observatory/identity/digitalIdentity.js';
 import type { ProjectionRunner } from './projections/projectionRunner.js';
 
 export type Clock = () => Date;
@@ -81,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps);
   territoryRoutes(app);
   loginRoutes(app, deps);
+  digitalIdentityRoutes(app, deps);
   registerRoutes(app, deps);
   verifyRoutes(app, deps);
   passwordResetRoutes(app, deps);
@@ -99,6 +107,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   prepareDeclarationRoutes(app, deps);
   submitDeclarationRoutes(app, deps);
   campaignRoutes(app, deps);
+  observatoryHomeRoutes(app, deps);
+  officerDashboardRoutes(app, deps);
+  monthlyFlowRoutes(app, deps);
+  observatoryAdminRoutes(app, deps);
+  municipalityHistoryRoutes(app, deps);
+  openDataRoutes(app, deps);
   if (!production) mailboxRoutes(app, deps);
   return app;
 }

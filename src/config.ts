@@ -32,6 +32,31 @@ const configSchema = z
     ),
     /** The utility's name as the declarations, the copy of record and the privacy note print it. */
     UTILITY_NAME: z.preprocess(blankAsUndefined, z.string().default('Servizio Idrico Integrato')),
+    /**
+     * OpenID Connect provider of the national digital identity (SPID/CIE) for municipality officers
+     * and observatory admins. Unset outside production: a local demo provider at /spid-locale.
+     */
+    OIDC_ISSUER: optional(z.url()),
+    OIDC_CLIENT_ID: optional(z.string().min(1)),
+    OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+    /** Where municipalities ask for their digital identity to be associated (seed's support box). */
+    OBSERVATORY_SUPPORT_EMAIL: z.preprocess(
+      blankAsUndefined,
+      z.email('indirizzo e-mail non valido').default('supporto.osservatorio@regione.example.it'),
+    ),
+    /** Domains accepted as institutional e-mail of a municipality, comma-separated; `*` = one label. */
+    OBSERVATORY_EMAIL_DOMAINS: z.preprocess(
+      blankAsUndefined,
+      z
+        .string()
+        .default('comune.*.it,*.comune.*.it')
+        .transform((list) =>
+          list
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean),
+        ),
+    ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -50,6 +75,18 @@ const configSchema = z
         path: ['COOKIE_SECRET'],
         message: 'obbligatorio in produzione',
       });
+    }
+    if (config.NODE_ENV === 'production' && !config.OIDC_ISSUER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ISSUER'],
+        message: 'obbligatorio in produzione (il fornitore SPID/CIE locale è solo dimostrativo)',
+      });
+    }
+    for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
+      if (config.OIDC_ISSUER && !config[name]) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'obbligatorio con OIDC_ISSUER' });
+      }
     }
   });
 

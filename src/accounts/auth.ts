@@ -8,12 +8,23 @@ import { findAccount, type AccountRow } from '../../projections/accounts/account
 import type { Clock } from '../app.js';
 import type { Schema } from '../db/schema.js';
 import type { CommandContext } from '../eventStore/commandHandler.js';
+import {
+  digitalIdentityRole,
+  fiscalCodeOfAccount,
+  identityAccountId,
+} from '../observatory/identity/digitalIdentityEvents.js';
+import {
+  sessionIdentity,
+  type RequestIdentity,
+} from '../observatory/identity/requestIdentity.js';
 import { sessionAccount, sessionCookie } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The logged-in, active account; null for visitors. */
     account: AccountRow | null;
+    /** The person of a SPID/CIE session (account id `cf:<fiscal code>`); null otherwise. */
+    identity: RequestIdentity | null;
     sessionToken: string | null;
   }
 }
@@ -22,6 +33,7 @@ declare module 'fastify' {
 export const authPlugin = fp(
   async (app: FastifyInstance, options: { db: Kysely<Schema>; clock: Clock }) => {
     app.decorateRequest('account', null);
+    app.decorateRequest('identity', null);
     app.decorateRequest('sessionToken', null);
     app.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/assets/')) return;
@@ -29,6 +41,12 @@ export const authPlugin = fp(
       const unsigned = cookie ? request.unsignCookie(cookie) : null;
       if (!unsigned?.valid || !unsigned.value) return;
       const accountId = await sessionAccount(options.db, unsigned.value, options.clock());
+      const fiscalCode = accountId ? fiscalCodeOfAccount(accountId) : null;
+      if (fiscalCode) {
+        request.identity = await sessionIdentity(options.db, fiscalCode);
+        request.sessionToken = unsigned.value;
+        return;
+      }
       const account = accountId ? await findAccount(options.db, accountId) : null;
       if (account?.status !== 'active') return;
       request.account = account;
@@ -63,12 +81,15 @@ export function commandContext(
   commandId: string = randomUUID(),
 ): CommandContext {
   const account = request.account;
+  const identity = request.identity;
   return {
     commandId,
     correlationId: request.id,
     actor: account
       ? { id: account.accountId, role: account.role }
-      : { id: 'anonymous', role: 'visitor' },
+      : identity
+        ? { id: identityAccountId(identity.fiscalCode), role: digitalIdentityRole }
+        : { id: 'anonymous', role: 'visitor' },
     clientIp: request.ip,
     now,
   };

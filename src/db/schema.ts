@@ -1,6 +1,7 @@
 import type { CampaignSettings } from '../../domain/declarations/campaignSettings.js';
 import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
+import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
 import type { Plant } from '../../domain/contracts/contractEvents.js';
@@ -24,6 +25,11 @@ export interface Schema {
   documents: DocumentsTable;
   campaigns: CampaignsTable;
   declarations: DeclarationsTable;
+  digital_identities: DigitalIdentitiesTable;
+  observatory_officers: ObservatoryOfficersTable;
+  observatory_admins: ObservatoryAdminsTable;
+  waste_flows: WasteFlowsTable;
+  observatory_mail_officers: ObservatoryMailOfficersTable;
 }
 
 export interface EventsTable {
@@ -202,4 +208,48 @@ export interface DeclarationsTable {
   files: JSONColumnType<DeclarationFile[]>;
   warnings: JSONColumnType<WorkbookIssue[]>;
   warnings_acknowledged: boolean;
+}
+
+export interface ObservatoryOfficersTable {
+  istat_code: string;
+  fiscal_code: string;
+  email: string;
+  assigned_at: ColumnType<Date, string, string>;
+}
+
+export interface ObservatoryAdminsTable {
+  fiscal_code: string;
+  granted_at: ColumnType<Date, string, string>;
+}
+
+export interface WasteFlowsTable {
+  istat_code: string;
+  month: string;
+  status: string;
+  versions: number;
+  rows: JSONColumnType<FlowRow[]>;
+  first_submitted_at: ColumnType<Date | null, string | null, string | null>;
+  last_submitted_at: ColumnType<Date | null, string | null, string | null>;
+  days_late: number | null;
+  affects_funding: boolean;
+  separate_kg: ColumnType<string, number, number>;
+  unsorted_kg: ColumnType<string, number, number>;
+  neutral_kg: ColumnType<string, number, number>;
+  unlock_reason: string | null;
+  unlock_requested_at: ColumnType<Date | null, string | null, string | null>;
+}
+
+export interface ObservatoryMailOfficersTable {
+  istat_code: string;
+  email: string;
+}
+
+export interface DigitalIdentitiesTable {
+  fiscal_code: string;
+  given_name: string;
+  family_name: string;
+  email: string | null;
+  issuer: string;
+  first_login_at: ColumnType<Date, string, string>;
+  last_login_at: ColumnType<Date, string, string>;
 }

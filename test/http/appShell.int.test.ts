@@ -128,6 +128,9 @@ describe('app shell', () => {
       ['declarations', 'running'],
       ['declaration_protocols', 'running'],
       ['declaration_mails', 'running'],
+      ['observatory_people', 'running'],
+      ['waste_flows', 'running'],
+      ['observatory_mails', 'running'],
     ]);
   });
 });

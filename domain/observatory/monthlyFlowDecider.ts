@@ -1,0 +1,43 @@
+import type { Decider } from '../shared/decider.js';
+import {
+  saveFlowDraft,
+  submitMonthlyFlow,
+  type SaveFlowDraft,
+  type SubmitMonthlyFlow,
+} from './fileMonthlyFlow.js';
+import type { FlowEvent } from './flowEvents.js';
+import type { YearMonth } from './months.js';
+import { evolveFlow, initialFlowState, type MonthlyFlowState } from './monthlyFlow.js';
+import {
+  rejectFlowUnlock,
+  requestFlowUnlock,
+  unlockMonthlyFlow,
+  type RejectFlowUnlock,
+  type RequestFlowUnlock,
+  type UnlockMonthlyFlow,
+} from './unlockMonthlyFlow.js';
+
+export type FlowCommand =
+  SaveFlowDraft | SubmitMonthlyFlow | RequestFlowUnlock | UnlockMonthlyFlow | RejectFlowUnlock;
+
+export const flowStreamId = (istatCode: string, month: YearMonth): string =>
+  `waste-flow-${istatCode}-${month}`;
+
+export const monthlyFlowDecider: Decider<MonthlyFlowState, FlowCommand, FlowEvent> = {
+  initialState: initialFlowState,
+  evolve: evolveFlow,
+  decide(command, state) {
+    switch (command.type) {
+      case 'SaveFlowDraft':
+        return saveFlowDraft(command, state);
+      case 'SubmitMonthlyFlow':
+        return submitMonthlyFlow(command, state);
+      case 'RequestFlowUnlock':
+        return requestFlowUnlock(command, state);
+      case 'UnlockMonthlyFlow':
+        return unlockMonthlyFlow(command, state);
+      case 'RejectFlowUnlock':
+        return rejectFlowUnlock(command, state);
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import type { Decider } from '../shared/decider.js';
+import { observatoryError } from './observatoryErrors.js';
+
+/** Admins of the observatory, granted by another admin or the command line. */
+export type AdminEvent =
+  | { type: 'ObservatoryAdminGranted'; data: { fiscalCode: string; grantedBy: string } }
+  | { type: 'ObservatoryAdminRevoked'; data: { fiscalCode: string; revokedBy: string } };
+
+export type AdminCommand =
+  | { type: 'GrantObservatoryAdmin'; fiscalCode: string; by: string }
+  | { type: 'RevokeObservatoryAdmin'; fiscalCode: string; by: string };
+
+export interface AdminsState {
+  readonly admins: readonly string[];
+}
+
+export const observatoryAdminsStreamId = 'observatory-admins';
+
+export const observatoryAdminsDecider: Decider<AdminsState, AdminCommand, AdminEvent> = {
+  initialState: () => ({ admins: [] }),
+  evolve(state, event) {
+    return event.type === 'ObservatoryAdminGranted'
+      ? { admins: [...state.admins, event.data.fiscalCode] }
+      : { admins: state.admins.filter((code) => code !== event.data.fiscalCode) };
+  },
+  decide(command, state) {
+    const { fiscalCode, by } = command;
+    if (command.type === 'GrantObservatoryAdmin') {
+      if (state.admins.includes(fiscalCode)) {
+        throw observatoryError(
+          'AlreadyAdmin',
+          'conflict',
+          'Questo codice fiscale è già amministratore.',
+          'codiceFiscale',
+        );
+      }
+      return [{ type: 'ObservatoryAdminGranted', data: { fiscalCode, grantedBy: by } }];
+    }
+    if (!state.admins.includes(fiscalCode)) {
+      throw observatoryError(
+        'NotAdmin',
+        'not-found',
+        'Questo codice fiscale non è amministratore.',
+        'codiceFiscale',
+      );
+    }
+    if (state.admins.length === 1) {
+      throw observatoryError(
+        'LastAdmin',
+        'conflict',
+        'Non si può revocare l’ultimo amministratore.',
+      );
+    }
+    return [{ type: 'ObservatoryAdminRevoked', data: { fiscalCode, revokedBy: by } }];
+  },
+};

@@ -1,0 +1,25 @@
+import { DomainError, type DomainErrorKind } from '../shared/domainError.js';
+
+export type ObservatoryErrorCode =
+  | 'MonthNotEnded'
+  | 'FlowLocked'
+  | 'FlowNotSubmitted'
+  | 'UnlockOutsideWindow'
+  | 'UnlockAlreadyRequested'
+  | 'NoUnlockRequest'
+  | 'ReasonRequired'
+  | 'NotOfficer'
+  | 'DuplicateRow'
+  | 'NoRows'
+  | 'EmailNotInstitutional'
+  | 'AlreadyOfficer'
+  | 'AlreadyAdmin'
+  | 'NotAdmin'
+  | 'LastAdmin';
+
+export const observatoryError = (
+  code: ObservatoryErrorCode,
+  kind: DomainErrorKind,
+  message: string,
+  field?: string,
+) => new DomainError<ObservatoryErrorCode>(code, kind, message, field);

@@ -1,0 +1,71 @@
+import type { Transaction } from 'kysely';
+import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
+import { monthLabel } from '../../domain/observatory/months.js';
+import type { OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
+import type { Schema } from '../../src/db/schema.js';
+import { mailContent } from '../../src/mail/mailContent.js';
+import { enqueueMail } from '../../src/mail/outbox.js';
+import type { Projection } from '../../src/projections/projection.js';
+
+/** Tells the municipality's officer what an admin decided on an unlock request. */
+export function observatoryMailsProjection(deps: {
+  publicUrl: () => string;
+  now: () => Date;
+}): Projection {
+  return {
+    name: 'observatory_mails',
+    async apply(trx, events) {
+      for (const recorded of events) {
+        if (recorded.streamId.startsWith('municipality-')) {
+          await rememberOfficer(trx, recorded as unknown as OfficerEvent);
+          continue;
+        }
+        if (!recorded.streamId.startsWith('waste-flow-')) continue;
+        const event = recorded as unknown as FlowEvent;
+        if (event.type !== 'MonthlyFlowUnlocked' && event.type !== 'FlowUnlockRejected') continue;
+        const officer = await trx
+          .selectFrom('observatory_mail_officers')
+          .select('email')
+          .where('istat_code', '=', event.data.istatCode)
+          .executeTakeFirst();
+        if (!officer) continue;
+        const month = monthLabel(event.data.month);
+        const link = `${deps.publicUrl()}/osservatorio/comune/${event.data.month}`;
+        const content =
+          event.type === 'MonthlyFlowUnlocked'
+            ? mailContent(`sblocco di ${month} approvato`, [
+                'Gentile referente,',
+                `la richiesta di sblocco dei flussi di ${month} è stata approvata: puoi correggere i dati e inviare di nuovo il mese. Ogni versione inviata resta consultabile.`,
+                ...(event.data.note ? [`Nota dell'amministratore: ${event.data.note}`] : []),
+                link,
+              ])
+            : mailContent(`sblocco di ${month} non approvato`, [
+                'Gentile referente,',
+                `la richiesta di sblocco dei flussi di ${month} non è stata approvata per il seguente motivo:`,
+                event.data.reason,
+                link,
+              ]);
+        await enqueueMail(
+          trx,
+          { key: `${recorded.metadata.eventId}:mail`, to: officer.email, ...content },
+          deps.now(),
+        );
+      }
+    },
+    async reset(trx: Transaction<Schema>) {
+      // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
+      await trx.deleteFrom('observatory_mail_officers').execute();
+    },
+  };
+}
+
+async function rememberOfficer(trx: Transaction<Schema>, event: OfficerEvent): Promise<void> {
+  if (event.type === 'OfficerAssigned') {
+    const values = { istat_code: event.data.istatCode, email: event.data.email };
+    await trx
+      .insertInto('observatory_mail_officers')
+      .values(values)
+      .onConflict((oc) => oc.column('istat_code').doUpdateSet(values))
+      .execute();
+  }
+}

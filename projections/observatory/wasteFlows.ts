@@ -1,0 +1,197 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { FlowEvent, FlowRow } from '../../domain/observatory/flowEvents.js';
+import {
+  evolveFlow,
+  initialFlowState,
+  type FlowStatus,
+} from '../../domain/observatory/monthlyFlow.js';
+import { separateCollectionRate } from '../../domain/observatory/reference/separateCollection.js';
+import type { Schema, WasteFlowsTable } from '../../src/db/schema.js';
+import { rowProjection } from '../../src/projections/rowProjection.js';
+
+/** A municipality's month as the dashboards and the open data show it. */
+export interface WasteFlowRow {
+  readonly istatCode: string;
+  readonly month: string;
+  readonly status: FlowStatus;
+  readonly versions: number;
+  readonly rows: readonly FlowRow[];
+  readonly firstSubmittedAt: string | null;
+  readonly lastSubmittedAt: string | null;
+  readonly daysLate: number | null;
+  readonly affectsFunding: boolean;
+  /** Figures of the last submitted version, in kilograms (exact sums). */
+  readonly separateKg: number;
+  readonly unsortedKg: number;
+  readonly neutralKg: number;
+  readonly unlockReason: string | null;
+  readonly unlockRequestedAt: string | null;
+}
+
+const kilograms = (tonnes: number) => Math.round(tonnes * 1000);
+
+export function evolveWasteFlowRow(
+  row: WasteFlowRow | undefined,
+  event: FlowEvent,
+  at: string,
+): WasteFlowRow {
+  const base: WasteFlowRow = row ?? {
+    istatCode: event.data.istatCode,
+    month: event.data.month,
+    status: 'empty',
+    versions: 0,
+    rows: [],
+    firstSubmittedAt: null,
+    lastSubmittedAt: null,
+    daysLate: null,
+    affectsFunding: false,
+    separateKg: 0,
+    unsortedKg: 0,
+    neutralKg: 0,
+    unlockReason: null,
+    unlockRequestedAt: null,
+  };
+  const state = evolveFlow(
+    {
+      ...initialFlowState(),
+      status: base.status,
+      rows: base.rows,
+      versions: base.versions,
+      firstSubmittedAt: base.firstSubmittedAt,
+      unlockReason: base.unlockReason,
+    },
+    event,
+  );
+  const next = {
+    ...base,
+    status: state.status,
+    rows: state.rows,
+    versions: state.versions,
+    firstSubmittedAt: state.firstSubmittedAt,
+    unlockReason: state.unlockReason,
+  };
+  switch (event.type) {
+    case 'MonthlyFlowSubmitted': {
+      const figures = separateCollectionRate(event.data.rows);
+      return {
+        ...next,
+        lastSubmittedAt: event.data.submittedAt,
+        daysLate: base.daysLate ?? event.data.daysLate,
+        affectsFunding: base.affectsFunding || event.data.affectsFunding,
+        separateKg: kilograms(figures.separate),
+        unsortedKg: kilograms(figures.unsorted),
+        neutralKg: kilograms(figures.neutral),
+        unlockRequestedAt: null,
+      };
+    }
+    case 'FlowUnlockRequested':
+      return { ...next, unlockRequestedAt: at };
+    case 'MonthlyFlowUnlocked':
+    case 'FlowUnlockRejected':
+      return { ...next, unlockRequestedAt: null };
+    default:
+      return next;
+  }
+}
+
+const prefix = 'waste-flow-';
+
+export const wasteFlowsProjection = rowProjection<WasteFlowRow>({
+  name: 'waste_flows',
+  keyOf: (event) =>
+    event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
+  evolve: (row, recorded) =>
+    evolveWasteFlowRow(row, recorded as unknown as FlowEvent, recorded.metadata.occurredAt),
+  async load(trx, keys) {
+    const pairs = keys.map((key) => [key.slice(0, 6), key.slice(7)] as const);
+    const rows = await trx
+      .selectFrom('waste_flows')
+      .selectAll()
+      .where((eb) =>
+        eb.or(
+          pairs.map(([istat, month]) =>
+            eb.and([eb('istat_code', '=', istat), eb('month', '=', month)]),
+          ),
+        ),
+      )
+      .execute();
+    return new Map(rows.map((row) => [`${row.istat_code}-${row.month}`, fromTableRow(row)]));
+  },
+  async save(trx, rows) {
+    for (const row of rows) {
+      const values = toTableRow(row);
+      await trx
+        .insertInto('waste_flows')
+        .values(values)
+        .onConflict((oc) => oc.columns(['istat_code', 'month']).doUpdateSet(values))
+        .execute();
+    }
+  },
+  async reset(trx) {
+    await trx.deleteFrom('waste_flows').execute();
+  },
+});
+
+const toTableRow = (row: WasteFlowRow) => ({
+  istat_code: row.istatCode,
+  month: row.month,
+  status: row.status,
+  versions: row.versions,
+  rows: JSON.stringify(row.rows),
+  first_submitted_at: row.firstSubmittedAt,
+  last_submitted_at: row.lastSubmittedAt,
+  days_late: row.daysLate,
+  affects_funding: row.affectsFunding,
+  separate_kg: row.separateKg,
+  unsorted_kg: row.unsortedKg,
+  neutral_kg: row.neutralKg,
+  unlock_reason: row.unlockReason,
+  unlock_requested_at: row.unlockRequestedAt,
+});
+
+const fromTableRow = (row: Selectable<WasteFlowsTable>): WasteFlowRow => ({
+  istatCode: row.istat_code,
+  month: row.month,
+  status: row.status as FlowStatus,
+  versions: row.versions,
+  rows: row.rows,
+  firstSubmittedAt: row.first_submitted_at?.toISOString() ?? null,
+  lastSubmittedAt: row.last_submitted_at?.toISOString() ?? null,
+  daysLate: row.days_late,
+  affectsFunding: row.affects_funding,
+  separateKg: Number(row.separate_kg),
+  unsortedKg: Number(row.unsorted_kg),
+  neutralKg: Number(row.neutral_kg),
+  unlockReason: row.unlock_reason,
+  unlockRequestedAt: row.unlock_requested_at?.toISOString() ?? null,
+});
+
+/** The months of a year for one municipality, or for all (the admin's grid, the open data). */
+export async function flowsOfYear(
+  db: Kysely<Schema>,
+  year: number,
+  istatCode?: string,
+): Promise<WasteFlowRow[]> {
+  let query = db.selectFrom('waste_flows').selectAll().where('month', 'like', `${year}-%`);
+  if (istatCode) query = query.where('istat_code', '=', istatCode);
+  return (await query.orderBy('istat_code').orderBy('month').execute()).map(fromTableRow);
+}
+
+export async function pendingUnlocks(db: Kysely<Schema>): Promise<WasteFlowRow[]> {
+  const rows = await db
+    .selectFrom('waste_flows')
+    .selectAll()
+    .where('status', '=', 'unlock-requested')
+    .orderBy('unlock_requested_at')
+    .execute();
+  return rows.map(fromTableRow);
+}
+
+/** RD% = separate / (separate + unsorted); null when nothing counted. */
+export const rate = (
+  flows: readonly Pick<WasteFlowRow, 'separateKg' | 'unsortedKg'>[],
+): number | null => {
+  const separate = flows.reduce((sum, flow) => sum + flow.separateKg, 0);
+  const unsorted = flows.reduce((sum, flow) => sum + flow.unsortedKg, 0);
+  return separate + unsorted === 0 ? null : separate / (separate + unsorted);
+};

@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { errors } from 'oidc-provider';
+import { demoIdentities, findDemoIdentity } from './demoIdentities.js';
+import { localProviderPath, type LocalIdentityProvider } from './localIdentityProvider.js';
+
+type Lazy<T> = () => Promise<T>;
+
+/**
+ * The local SPID/CIE stand-in inside the portal: our picker page for its login interaction, and
+ * every other path under /spid-locale handed to oidc-provider's node handler. The handover
+ * happens in onRequest, before fastify parses a body (the provider reads its own) and before the
+ * CSRF check (the token endpoint is called by the client, not by a form).
+ */
+export function localIdentityProviderRoutes(
+  app: FastifyInstance,
+  local: Lazy<LocalIdentityProvider>,
+): void {
+  let handler: ReturnType<LocalIdentityProvider['provider']['callback']> | undefined;
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    url: `${localProviderPath}/*`,
+    onRequest: async (request, reply) => {
+      handler ??= (await local()).provider.callback();
+      reply.hijack();
+      // Mounted as Express would: the provider routes on url and finds its prefix in originalUrl.
+      const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      raw.originalUrl = raw.url;
+      raw.url = raw.url?.slice(localProviderPath.length) || '/';
+      void handler(raw, reply.raw);
+    },
+    handler: async () => undefined,
+  });
+
+  const interaction = `${localProviderPath}/interaction/:uid`;
+  app.get(interaction, async (request, reply) => {
+    const details = await interactionOf(local, request, reply);
+    if (!details) return expired(reply);
+    reply.header('Cache-Control', 'no-store');
+    return reply.view('observatory/identity/chooseIdentity', {
+      action: `${localProviderPath}/interaction/${details.uid}`,
+      identities: demoIdentities,
+    });
+  });
+
+  app.post(`${interaction}/accedi`, async (request, reply) => {
+    const { provider } = await local();
+    const details = await interactionOf(local, request, reply);
+    if (!details) return expired(reply);
+    const { identita } = (request.body ?? {}) as { identita?: unknown };
+    const identity = typeof identita === 'string' ? findDemoIdentity(identita) : undefined;
+    if (!identity) {
+      return reply.code(422).view('observatory/identity/chooseIdentity', {
+        action: `${localProviderPath}/interaction/${details.uid}`,
+        identities: demoIdentities,
+        message: 'Scegli una delle identità elencate.',
+      });
+    }
+    // First-party client: the consent is given together with the login.
+    const grant = new provider.Grant({
+      accountId: identity.sub,
+      clientId: String(details.params.client_id),
+    });
+    grant.addOIDCScope(String(details.params.scope ?? 'openid'));
+    const grantId = await grant.save();
+    const returnTo = await provider.interactionResult(
+      request.raw,
+      reply.raw,
+      { login: { accountId: identity.sub }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
+    return reply.redirect(returnTo, 303);
+  });
+
+  app.post(`${interaction}/annulla`, async (request, reply) => {
+    const { provider } = await local();
+    const details = await interactionOf(local, request, reply);
+    if (!details) return expired(reply);
+    const returnTo = await provider.interactionResult(
+      request.raw,
+      reply.raw,
+      { error: 'access_denied', error_description: 'accesso annullato dall’utente' },
+      { mergeWithLastSubmission: false },
+    );
+    return reply.redirect(returnTo, 303);
+  });
+}
+
+/** The interaction of this browser (its cookie) for the uid in the path; null when gone. */
+async function interactionOf(
+  local: Lazy<LocalIdentityProvider>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const { provider } = await local();
+  try {
+    const details = await provider.interactionDetails(request.raw, reply.raw);
+    const { uid } = request.params as { uid: string };
+    return details.uid === uid ? details : null;
+  } catch (error) {
+    if (error instanceof errors.SessionNotFound) return null;
+    throw error;
+  }
+}
+
+function expired(reply: FastifyReply) {
+  return reply.code(400).view('observatory/identity/loginRefused', {
+    title: 'Richiesta di accesso scaduta',
+    message:
+      'La richiesta di accesso è scaduta o è stata aperta in un altro browser: torna al portale e ricomincia.',
+  });
+}

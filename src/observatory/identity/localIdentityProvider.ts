@@ -1,0 +1,118 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import Provider, { type Account, type Configuration, type ErrorOut } from 'oidc-provider';
+import { demoIdentities, findDemoIdentity, type DemoIdentity } from './demoIdentities.js';
+
+/** Where the stand-in for SPID/CIE lives inside the portal; its issuer is the portal's URL + this. */
+export const localProviderPath = '/spid-locale';
+export const localClientId = 'dichiara-osservatorio';
+
+export interface LocalIdentityProvider {
+  readonly provider: Provider;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/**
+ * A real OpenID Connect provider (oidc-provider) for the embedded default and the tests. One
+ * client, the portal, which must use PKCE; the demo identities log in on our own picker page
+ * (no devInteractions: their inline scripts and styles break our CSP). Signing key, cookie keys
+ * and client secret are made per process: nothing the provider holds outlives it (its sessions,
+ * codes and tokens live in memory; the portal's own sessions are in the database).
+ */
+export async function createLocalIdentityProvider(input: {
+  portalUrl: string;
+  redirectUri: string;
+  logger: FastifyBaseLogger;
+}): Promise<LocalIdentityProvider> {
+  const issuer = `${input.portalUrl}${localProviderPath}`;
+  const clientSecret = randomBytes(32).toString('base64url');
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  const signingKey = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' };
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: localClientId,
+        client_secret: clientSecret,
+        client_name: 'Dichiara · Osservatorio rifiuti',
+        redirect_uris: [input.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    pkce: { required: () => true },
+    claims: {
+      openid: ['sub'],
+      profile: ['given_name', 'family_name', 'fiscal_number'],
+      email: ['email'],
+    },
+    features: { devInteractions: { enabled: false } },
+    interactions: {
+      url: (_ctx, interaction) => `${localProviderPath}/interaction/${interaction.uid}`,
+    },
+    findAccount: (_ctx, sub) => {
+      const identity = findDemoIdentity(sub);
+      return identity && accountOf(identity);
+    },
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = errorPage(out);
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  provider.on('server_error', (_ctx, error) => {
+    input.logger.error({ err: error }, 'Local identity provider failed');
+  });
+  return { provider, issuer, clientId: localClientId, clientSecret };
+}
+
+function accountOf(identity: DemoIdentity): Account {
+  return {
+    accountId: identity.sub,
+    claims: () => ({
+      sub: identity.sub,
+      given_name: identity.givenName,
+      family_name: identity.familyName,
+      email: identity.email,
+      // As SPID gives it: the fiscal code with the "TINIT-" prefix of its national identifier.
+      ...(identity.fiscalCode ? { fiscal_number: `TINIT-${identity.fiscalCode}` } : {}),
+    }),
+  };
+}
+
+const escapeHtml = (value: string): string =>
+  value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+/** The provider's own error page (bad client, expired request…): plain, Italian, no inline code. */
+function errorPage(out: ErrorOut): string {
+  const detail = out.error_description ?? out.error;
+  return `<!doctype html>
+<html lang="it">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Errore · SPID / CIE (ambiente dimostrativo)</title>
+  <link rel="stylesheet" href="/assets/bootstrap-italia/css/bootstrap-italia.min.css">
+</head>
+<body>
+  <main class="container my-5">
+    <h1 class="h3">La richiesta di accesso non è valida</h1>
+    <p>Il fornitore di identità dimostrativo non può proseguire: ${escapeHtml(detail)}.</p>
+    <p><a class="btn btn-primary" href="/osservatorio/accesso">Ricomincia l’accesso</a></p>
+  </main>
+</body>
+</html>`;
+}
+
+/** For the start-up banner of the embedded default. */
+export function describeDemoIdentities(): string[] {
+  return demoIdentities.map(
+    (identity) =>
+      `  ${`${identity.givenName} ${identity.familyName}`.padEnd(16)} ${(identity.fiscalCode ?? '—').padEnd(17)} ${identity.description}`,
+  );
+}

@@ -1,0 +1,165 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import * as client from 'openid-client';
+import {
+  openSession,
+  revokeSession,
+  sessionCookie,
+  sessionHours,
+} from '../../accounts/sessions.js';
+import type { AppDeps } from '../../app.js';
+import type { CommandContext } from '../../eventStore/commandHandler.js';
+import { recordEvents } from '../../eventStore/commandHandler.js';
+import { safeRedirect } from '../../http/forms.js';
+import { hitRateLimit } from '../../http/rateLimit.js';
+import { seeOther } from '../../http/views.js';
+import {
+  digitalIdentityRole,
+  digitalIdentityStream,
+  identityAccountId,
+  type DigitalIdentityEvent,
+} from './digitalIdentityEvents.js';
+import { identityFromClaims, type IdentityClaims } from './identityClaims.js';
+import { callbackPath, setLoginFlow, takeLoginFlow } from './loginFlowCookie.js';
+import type { OidcClient } from './oidcClient.js';
+import { loginPath } from './requestIdentity.js';
+import { LoginRefused, reachProvider, verifyCallback } from './verifyCallback.js';
+
+const callbackPerIp = { limit: 30, windowSeconds: 15 * 60 };
+const homePath = '/osservatorio';
+export const scope = 'openid profile email';
+
+/**
+ * SPID/CIE login over OpenID Connect: authorization code with PKCE (S256), state and nonce; the
+ * fiscal code from the ID token or userinfo opens a session for `cf:<fiscal code>`.
+ */
+export function oidcLoginRoutes(
+  app: FastifyInstance,
+  deps: AppDeps & { oidc: () => Promise<OidcClient>; portalUrl: () => string },
+): void {
+  const { db } = deps.database;
+  const secure = deps.config.NODE_ENV === 'production';
+
+  app.get(loginPath, async (request, reply) => {
+    const { dopo } = request.query as { dopo?: string };
+    const after = safeRedirect(dopo, homePath);
+    if (request.identity) return reply.redirect(after, 303);
+    let oidc: OidcClient;
+    try {
+      oidc = await reachProvider(deps.oidc);
+    } catch (error) {
+      if (!(error instanceof LoginRefused)) throw error;
+      request.log.warn({ reason: error.reason }, 'Digital identity provider unreachable');
+      return refuse(reply, error.status, error.message);
+    }
+    const { configuration, settings } = oidc;
+    const flow = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      codeVerifier: client.randomPKCECodeVerifier(),
+      after,
+    };
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: settings.redirectUri,
+      scope,
+      code_challenge: await client.calculatePKCECodeChallenge(flow.codeVerifier),
+      code_challenge_method: 'S256',
+      state: flow.state,
+      nonce: flow.nonce,
+      // SPID and CIE ask for the credentials at every login; so does the local provider.
+      prompt: 'login',
+    });
+    setLoginFlow(reply, flow, secure);
+    reply.header('Cache-Control', 'no-store');
+    return reply.redirect(url.href, 303);
+  });
+
+  app.get(callbackPath, async (request, reply) => {
+    const now = deps.clock();
+    const limit = await hitRateLimit(db, `oidc-callback:ip:${request.ip}`, callbackPerIp, now);
+    if (!limit.allowed) {
+      reply.header('Retry-After', limit.retryAfterSeconds);
+      return refuse(reply, 429, 'Troppi tentativi di accesso: riprova tra qualche minuto.');
+    }
+    const flow = takeLoginFlow(request, reply);
+    let identity: IdentityClaims;
+    let issuer: string;
+    try {
+      const oidc = await reachProvider(deps.oidc);
+      issuer = oidc.configuration.serverMetadata().issuer;
+      const currentUrl = new URL(request.url, deps.portalUrl());
+      identity = await verifyCallback(oidc, currentUrl, flow);
+    } catch (error) {
+      if (!(error instanceof LoginRefused)) throw error;
+      request.log.info({ reason: error.reason }, 'Digital identity login refused');
+      return refuse(reply, error.status, error.message);
+    }
+
+    const context = identityContext(request, identity.fiscalCode, now);
+    const event: DigitalIdentityEvent = {
+      type: 'DigitalIdentityLoggedIn',
+      data: { ...identity, issuer },
+    };
+    const position = await recordEvents(
+      deps.eventStore,
+      digitalIdentityStream(identity.fiscalCode),
+      [event],
+      context,
+    );
+    await deps.projections.waitFor(position);
+    if (request.sessionToken) await revokeSession(db, request.sessionToken, now);
+    const token = await openSession(db, {
+      accountId: identityAccountId(identity.fiscalCode),
+      now,
+      clientIp: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+    });
+    reply.setCookie(sessionCookie, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure,
+      maxAge: sessionHours * 3600,
+    });
+    return reply.redirect(flow?.after ?? homePath, 303);
+  });
+
+  app.post('/osservatorio/esci', async (request, reply) => {
+    const now = deps.clock();
+    if (request.sessionToken && request.identity) {
+      const { fiscalCode } = request.identity;
+      await revokeSession(db, request.sessionToken, now);
+      const event: DigitalIdentityEvent = {
+        type: 'DigitalIdentityLoggedOut',
+        data: { fiscalCode },
+      };
+      await recordEvents(
+        deps.eventStore,
+        digitalIdentityStream(fiscalCode),
+        [event],
+        identityContext(request, fiscalCode, now),
+      );
+    }
+    reply.clearCookie(sessionCookie, { path: '/' });
+    return seeOther(request, reply, '/');
+  });
+}
+
+function identityContext(request: FastifyRequest, fiscalCode: string, now: Date): CommandContext {
+  return {
+    commandId: randomUUID(),
+    correlationId: request.id,
+    actor: { id: identityAccountId(fiscalCode), role: digitalIdentityRole },
+    clientIp: request.ip,
+    now,
+  };
+}
+
+function refuse(reply: FastifyReply, status: number, message: string) {
+  reply.header('Cache-Control', 'no-store');
+  return reply.code(status).view('observatory/identity/loginRefused', {
+    title: status === 429 ? 'Troppi tentativi' : 'Accesso non riuscito',
+    message,
+  });
+}

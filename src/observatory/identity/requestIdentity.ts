@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { findDigitalIdentity } from '../../../projections/digitalIdentities/digitalIdentities.js';
+import type { Schema } from '../../db/schema.js';
+
+/** The person of a digital-identity session (SPID/CIE): what `request.identity` holds. */
+export interface RequestIdentity {
+  readonly fiscalCode: string;
+  readonly givenName: string;
+  readonly familyName: string;
+}
+
+export const loginPath = '/osservatorio/accesso';
+
+/** Names from the read model; a login the projection has not applied yet still counts. */
+export async function sessionIdentity(
+  db: Kysely<Schema>,
+  fiscalCode: string,
+): Promise<RequestIdentity> {
+  const row = await findDigitalIdentity(db, fiscalCode);
+  return { fiscalCode, givenName: row?.givenName ?? '', familyName: row?.familyName ?? '' };
+}
+
+/**
+ * A preHandler for the observatory's pages: visitors go to the SPID/CIE login (and come back to
+ * this page after). Which municipality or role the fiscal code has is for the page to check.
+ */
+export function requireIdentity() {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.identity) {
+      return reply.redirect(`${loginPath}?dopo=${encodeURIComponent(request.url)}`, 303);
+    }
+  };
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { observatoryRole } from '../../projections/observatory/officers.js';
+import type { AppDeps } from '../app.js';
+import { seeOther } from '../http/views.js';
+
+/**
+ * "Osservatorio Rifiuti": the entry page. A digital identity goes to its own pages; one whose
+ * fiscal code is not associated reads how to ask for it (the seed's support instructions).
+ */
+export function observatoryHomeRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.decorateRequest('observatoryRole', null);
+  app.get('/osservatorio', async (request, reply) => {
+    const identity = request.identity;
+    if (!identity) return reply.view('observatory/home', { title: 'Osservatorio Rifiuti' });
+    const role = await observatoryRole(deps.database.db, identity.fiscalCode);
+    if (role.kind === 'officer') return seeOther(request, reply, '/osservatorio/comune');
+    if (role.kind === 'admin') return seeOther(request, reply, '/osservatorio/admin');
+    return reply.view('observatory/notAssociated', {
+      title: 'Utenza non associata',
+      identity,
+      supportEmail: deps.config.OBSERVATORY_SUPPORT_EMAIL,
+    });
+  });
+}

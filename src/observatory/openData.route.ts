@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { monthOf } from '../../domain/observatory/months.js';
+import type { AppDeps } from '../app.js';
+import { stateBadges, stateLabels } from './monthStatus.js';
+import { flowsCsv, regionalYear } from './regionalFigures.js';
+
+const provinces = ['BA', 'BT', 'BR', 'FG', 'LE', 'TA'] as const;
+
+/** The year and province asked for, within what exists. */
+export function yearAndProvince(request: FastifyRequest, now: Date) {
+  const { anno, provincia } = request.query as { anno?: string; provincia?: string };
+  const current = Number(monthOf(now).slice(0, 4));
+  const asked = Number(anno);
+  return {
+    year: Number.isInteger(asked) && asked >= 2018 && asked <= current ? asked : current,
+    province: provinces.find((p) => p === provincia),
+    years: Array.from({ length: 4 }, (_, i) => current - i),
+    provinces,
+  };
+}
+
+/** Public open data: the figures as the municipalities entered them, not validated by the Region. */
+export function openDataRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/osservatorio/dati-aperti', async (request, reply) => {
+    const now = deps.clock();
+    const filters = yearAndProvince(request, now);
+    const figures = await regionalYear(
+      deps.database.db,
+      filters.year,
+      now,
+      filters.province ?? 'BA',
+    );
+    return reply.view('observatory/openData', {
+      title: 'Dati aperti: rifiuti urbani per comune',
+      ...filters,
+      province: filters.province ?? 'BA',
+      ...figures,
+      stateLabels,
+      stateBadges,
+    });
+  });
+
+  app.get('/osservatorio/dati-aperti/flussi.csv', async (request, reply) => {
+    const now = deps.clock();
+    const { year, province } = yearAndProvince(request, now);
+    const { rows } = await regionalYear(deps.database.db, year, now, province);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="rifiuti-urbani-${year}.csv"`)
+      .send(flowsCsv(rows));
+  });
+}
