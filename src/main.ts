@@ -7,6 +7,10 @@ import { MailSender } from './mail/mailSender.js';
 import { createMailTransport } from './mail/mailTransport.js';
 import { ProjectionRunner } from './projections/projectionRunner.js';
 import { seedDemo, type DemoAccount } from './demo/seedDemo.js';
+import {
+  printDemoIdentities,
+  usesLocalIdentityProvider,
+} from './observatory/identity/digitalIdentity.js';
 import { displayHost, openRuntime } from './runtime.js';
 
 /** Composition root: config → database → event store → projections → app → listen. */
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
     logger,
   });
   // The embedded default starts with demo data; a PostgreSQL deployment starts empty.
-  const demoAccounts = config.DATABASE_URL ? null : await seedDemo(runtime);
+  const demoAccounts = config.DATABASE_URL ? null : await seedDemo(runtime, config);
   await projections.start();
   const mailSender = new MailSender({
     database: runtime.database,
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
   publicUrl = config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${port}`;
   console.log(`\nDichiara è pronto: ${publicUrl}\nArchivio: ${runtime.storageLabel}\n`);
   if (demoAccounts) printDemoAccounts(demoAccounts, publicUrl);
+  if (usesLocalIdentityProvider(config)) printDemoIdentities(publicUrl);
 }
 
 function printDemoAccounts(accounts: readonly DemoAccount[], url: string): void {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
+const oidc = {
+  OIDC_ISSUER: 'https://identita.example.it/oidc',
+  OIDC_CLIENT_ID: 'dichiara',
+  OIDC_CLIENT_SECRET: 'segreto-del-client',
+};
+
 describe('configuration', () => {
   it('has embedded defaults: PGlite in ./data on 127.0.0.1:3000', () => {
     const config = loadConfig({});
@@ -40,7 +46,22 @@ describe('configuration', () => {
         NODE_ENV: 'production',
         COOKIE_SECRET: 'x'.repeat(32),
         SMTP_URL: 'smtp://mail:25',
+        ...oidc,
       }).NODE_ENV,
     ).toBe('production');
+  });
+
+  it('requires the SPID/CIE OpenID provider in production, with its client', () => {
+    const production = {
+      NODE_ENV: 'production',
+      COOKIE_SECRET: 'x'.repeat(32),
+      SMTP_URL: 'smtp://mail:25',
+    };
+    expect(() => loadConfig(production)).toThrow(/OIDC_ISSUER/);
+    expect(() => loadConfig({ ...production, OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(
+      /OIDC_CLIENT_ID[\s\S]*OIDC_CLIENT_SECRET/,
+    );
+    expect(loadConfig({ ...production, ...oidc }).OIDC_ISSUER).toBe(oidc.OIDC_ISSUER);
+    expect(loadConfig({}).OIDC_ISSUER).toBeUndefined(); // elsewhere: the local provider
   });
 });

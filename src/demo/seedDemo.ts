@@ -4,7 +4,9 @@ import type { CompanyDeclaration, DeclarantKind } from '../../domain/accounts/ac
 import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { createStaffAccount, systemContext, type StaffRole } from '../accounts/staffAccounts.js';
+import type { Config } from '../config.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { seedObservatory } from './seedObservatory.js';
 import { campaignDecider, campaignStreamId } from '../../domain/declarations/campaign.js';
 import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
 import { importRegistry } from '../registry/importRegistry.js';
@@ -115,9 +117,10 @@ const staff: { role: StaffRole; username: string; fullName: string; password: st
 /**
  * The embedded default starts with demo data, made through the same commands people use: the
  * registry, one account per staff role, an approved Ditta, an approved Studio and a Studio whose
- * registration waits for an operator; the current year's declaration campaign is open.
+ * registration waits for an operator; the current year's declaration campaign is open; the
+ * observatory has its admin, the officers of Bari and Lecce and their months (seedObservatory).
  */
-export async function seedDemo(runtime: Runtime): Promise<DemoAccount[] | null> {
+export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAccount[] | null> {
   if (await runtime.eventStore.headPosition()) return null;
   const now = new Date();
   const context = systemContext(now);
@@ -180,6 +183,7 @@ export async function seedDemo(runtime: Runtime): Promise<DemoAccount[] | null> 
     },
     { ...context, commandId: randomUUID() },
   );
+  await seedObservatory(runtime.eventStore, config, now);
   return [
     ...staff,
     ...declarants

@@ -59,6 +59,15 @@ export async function createLocalIdentityProvider(input: {
     },
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
+    // Seconds. Short: the portal keeps its own session; codes are exchanged at once.
+    ttl: {
+      AuthorizationCode: 60,
+      AccessToken: 300,
+      IdToken: 300,
+      Interaction: 600,
+      Grant: 600,
+      Session: 600,
+    },
     renderError: (ctx, out) => {
       ctx.type = 'html';
       ctx.body = errorPage(out);
@@ -67,6 +76,11 @@ export async function createLocalIdentityProvider(input: {
   const provider = new Provider(issuer, configuration);
   provider.on('server_error', (_ctx, error) => {
     input.logger.error({ err: error }, 'Local identity provider failed');
+  });
+  // Why a code exchange was refused (PKCE mismatch, code reused…), which the client only sees
+  // as invalid_grant.
+  provider.on('grant.error', (_ctx, error) => {
+    input.logger.info({ detail: error.error_detail }, 'Local identity provider refused a grant');
   });
   return { provider, issuer, clientId: localClientId, clientSecret };
 }

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import {
+  municipalityStreamId,
+  officerDecider,
+} from '../../domain/observatory/municipalityOfficer.js';
+import {
+  observatoryAdminsDecider,
+  observatoryAdminsStreamId,
+} from '../../domain/observatory/observatoryAdmins.js';
+import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
+import { handleCommand } from '../../src/eventStore/commandHandler.js';
+import {
+  demoObservatoryAdmin,
+  demoOfficerBari,
+  demoOfficerLecce,
+  demoUnassociated,
+} from '../../src/observatory/identity/demoIdentities.js';
+import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
+import { settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { backends } from '../support/testDatabase.js';
+
+const row = (index: number, values: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [`righe[${index}][${key}]`, value]),
+  );
+const unsorted = {
+  eerCode: '200301',
+  tonnellate: '1200,5',
+  modalita: 'porta-a-porta',
+  trasportatore: 'Igiene Srl',
+  impianto: 'TMB Bari',
+  operazione: 'D8',
+};
+const glass = {
+  eerCode: '150107',
+  tonnellate: '300',
+  modalita: 'stradale',
+  trasportatore: 'Igiene Srl',
+  impianto: 'Piattaforma vetro',
+  operazione: 'R5',
+};
+const system = (now: Date, actor = 'system') => ({
+  commandId: crypto.randomUUID(),
+  correlationId: 'test',
+  actor: { id: actor, role: 'system' },
+  clientIp: null,
+  now,
+});
+
+describe.each(backends())('%s: monthly waste flows of a municipality', (backend) => {
+  let ctx: TestApp;
+  let baseUrl: string;
+  const now = new Date('2026-11-20T10:00:00Z');
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ backend, now: () => now });
+    baseUrl = await listenOnFreePort(ctx.app);
+    await handleCommand(
+      ctx.store,
+      observatoryAdminsDecider,
+      observatoryAdminsStreamId,
+      { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
+      system(now),
+    );
+    await handleCommand(
+      ctx.store,
+      officerDecider,
+      municipalityStreamId('072006'),
+      {
+        type: 'AssignOfficer',
+        istatCode: '072006',
+        fiscalCode: demoOfficerBari.fiscalCode,
+        email: 'ambiente@comune.bari.it',
+        adminId: 'cli',
+        institutionalDomains: ['comune.*.it'],
+        officerElsewhere: null,
+      },
+      system(now),
+    );
+    // June, filed in July: by November it is outside the 4-month unlock window.
+    await handleCommand(
+      ctx.store,
+      monthlyFlowDecider,
+      flowStreamId('072006', '2026-06'),
+      {
+        type: 'SubmitMonthlyFlow',
+        istatCode: '072006',
+        month: '2026-06',
+        officerId: `cf:${demoOfficerBari.fiscalCode}`,
+        rows: [
+          {
+            eerCode: '200301',
+            tonnes: 1000,
+            collectionMethod: 'porta-a-porta',
+            transporter: 'Igiene Srl',
+            destinationPlant: 'TMB Bari',
+            operation: 'D8',
+          },
+        ],
+        now: new Date('2026-07-10T09:00:00Z'),
+      },
+      system(new Date('2026-07-10T09:00:00Z')),
+    );
+    await settle(ctx);
+  });
+  afterAll(async () => ctx?.close());
+
+  const eventsOf = async (month: string) =>
+    (await ctx.store.readStream(flowStreamId('072006', month))).events.map((e) => e.type);
+
+  it('sends a visitor to the digital-identity login, and an officer to its own dashboard', async () => {
+    const visitor = new HttpBrowser(baseUrl);
+    expect((await visitor.get('/osservatorio/comune')).location).toMatch(
+      /\/osservatorio\/accesso$/,
+    );
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    expect((await officer.get('/osservatorio')).location).toMatch(/\/osservatorio\/comune$/);
+    const dashboard = await officer.get('/osservatorio/comune');
+    expect(dashboard.body).toContain('Comune di Bari');
+    expect(dashboard.body).toContain('Flussi mensili 2026');
+    expect(dashboard.body).toMatch(/ottobre 2026[\s\S]*?Mancante \(oltre la scadenza\)/);
+  });
+
+  it('explains how to ask for an association to an identity without one', async () => {
+    const person = await browserLoggedInAs(baseUrl, demoUnassociated);
+    const page = await person.get('/osservatorio');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('non è associata a un comune');
+    expect(page.body).toContain("Codice fiscale dell'utenza SPID, CIE o TS-CNS da associare");
+    expect((await person.get('/osservatorio/comune')).location).toMatch(/\/osservatorio$/);
+  });
+
+  it('puts each error next to its field and saves nothing', async () => {
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    await officer.get('/osservatorio/comune/2026-10');
+    const response = await officer.post('/osservatorio/comune/2026-10', {
+      azione: 'invia',
+      ...row(0, { ...unsorted, eerCode: '999999' }),
+      ...row(1, { ...glass, tonnellate: '1,2345' }),
+      ...row(2, { ...glass, tonnellate: '0' }),
+    });
+    expect(response.status).toBe(422);
+    expect(response.body).toContain('Codice EER non presente nell’elenco dei rifiuti urbani.');
+    expect(response.body).toContain('al massimo 3 decimali');
+    expect(response.body).toContain('La quantità deve essere maggiore di zero.');
+    const duplicate = await officer.post('/osservatorio/comune/2026-10', {
+      azione: 'invia',
+      ...row(0, glass),
+      ...row(1, glass),
+    });
+    expect(duplicate.status).toBe(422);
+    expect(duplicate.body).toContain('Questa riga ripete una riga precedente');
+    expect(await eventsOf('2026-10')).toEqual([]);
+  });
+
+  it('files a month late, locks it, and refuses a second filing', async () => {
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    await officer.get('/osservatorio/comune/2026-10');
+    const filed = await officer.post('/osservatorio/comune/2026-10', {
+      azione: 'invia',
+      ...row(0, unsorted),
+      ...row(1, glass),
+    });
+    expect(filed.status).toBe(303);
+    const { events } = await ctx.store.readStream(flowStreamId('072006', '2026-10'));
+    expect(events.map((e) => e.type)).toEqual(['MonthlyFlowSubmitted']);
+    expect(events[0]!.data).toMatchObject({ version: 1, daysLate: 5, affectsFunding: false });
+    const page = await officer.get('/osservatorio/comune/2026-10');
+    expect(page.body).toContain('i dati sono bloccati');
+    expect(
+      (await officer.post('/osservatorio/comune/2026-10', { azione: 'invia', ...row(0, glass) }))
+        .status,
+    ).toBe(409);
+  });
+
+  it('refuses an unlock older than 4 months with the seed’s rule', async () => {
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    const page = await officer.get('/osservatorio/comune/2026-06');
+    expect(page.body).toContain(unlockRule);
+    const response = await officer.post('/osservatorio/comune/2026-06/sblocco', {
+      motivo: 'Quantità del vetro da correggere',
+    });
+    expect(response.status).toBe(422);
+    expect(response.body).toContain(unlockRule);
+    expect(await eventsOf('2026-06')).toEqual(['MonthlyFlowSubmitted']);
+  });
+
+  it('lets the officer ask, the admin unlock, the officer be told and file version 2', async () => {
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    await officer.get('/osservatorio/comune/2026-10');
+    expect(
+      (
+        await officer.post('/osservatorio/comune/2026-10/sblocco', {
+          motivo: 'Il vetro di ottobre è stato pesato due volte',
+        })
+      ).status,
+    ).toBe(303);
+
+    const admin = await browserLoggedInAs(baseUrl, demoObservatoryAdmin);
+    const adminPage = await admin.get('/osservatorio/admin');
+    expect(adminPage.body).toContain('Il vetro di ottobre è stato pesato due volte');
+    expect(
+      (await admin.post('/osservatorio/admin/sblocchi/072006/2026-10/approva', { nota: '' }))
+        .status,
+    ).toBe(303);
+    await settle(ctx);
+    const mail = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .select(['to_address', 'subject'])
+      .where('to_address', '=', 'ambiente@comune.bari.it')
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toContain('sblocco di ottobre 2026 approvato');
+
+    await officer.get('/osservatorio/comune/2026-10');
+    expect(
+      (
+        await officer.post('/osservatorio/comune/2026-10', {
+          azione: 'invia',
+          ...row(0, unsorted),
+          ...row(1, { ...glass, tonnellate: '150' }),
+        })
+      ).status,
+    ).toBe(303);
+    const versions = await officer.get('/osservatorio/comune/2026-10');
+    expect(versions.body).toContain('Versione 1');
+    expect(versions.body).toContain('Versione 2');
+    const first = await officer.get('/osservatorio/comune/2026-10/versioni/1');
+    expect(first.body).toContain('300');
+    expect(await eventsOf('2026-10')).toEqual([
+      'MonthlyFlowSubmitted',
+      'FlowUnlockRequested',
+      'MonthlyFlowUnlocked',
+      'MonthlyFlowSubmitted',
+    ]);
+  });
+
+  it('keeps officers to their own municipality and admin pages to admins', async () => {
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    expect((await officer.get('/osservatorio/admin')).status).toBe(403);
+    expect((await officer.get('/osservatorio/admin/comuni/072006')).status).toBe(403);
+    const admin = await browserLoggedInAs(baseUrl, demoObservatoryAdmin);
+    expect((await admin.get('/osservatorio/comune/2026-10')).status).toBe(403);
+  });
+
+  it('associates a second municipality’s user with an institutional address only', async () => {
+    const admin = await browserLoggedInAs(baseUrl, demoObservatoryAdmin);
+    await admin.get('/osservatorio/admin');
+    const refused = await admin.post('/osservatorio/admin/associazioni', {
+      comune: '075035',
+      codiceFiscale: demoOfficerLecce.fiscalCode,
+      email: 'lucia@gmail.com',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toContain('Sono accettati solo indirizzi e-mail istituzionali');
+    expect(
+      (
+        await admin.post('/osservatorio/admin/associazioni', {
+          comune: '075035',
+          codiceFiscale: demoOfficerLecce.fiscalCode,
+          email: 'ambiente@comune.lecce.it',
+        })
+      ).status,
+    ).toBe(303);
+    const lecce = await browserLoggedInAs(baseUrl, demoOfficerLecce);
+    const dashboard = await lecce.get('/osservatorio/comune');
+    expect(dashboard.body).toContain('Comune di Lecce');
+    // Bari's months are not Lecce's: the month page is the officer's own.
+    expect((await lecce.get('/osservatorio/comune/2026-10')).body).not.toContain('Versione 1');
+  });
+
+  it('publishes the figures as open data, marked as not validated by the Region', async () => {
+    const visitor = new HttpBrowser(baseUrl);
+    const page = await visitor.get('/osservatorio/dati-aperti?anno=2026&provincia=BA');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Dati non validati dalla Regione.');
+    expect(page.body).toContain('Bari');
+    const csv = await visitor.get('/osservatorio/dati-aperti/flussi.csv?anno=2026&provincia=BA');
+    expect(csv.body).toMatch(/^072006;Bari;BA;2026-10;late;2;5;/m);
+  });
+});
