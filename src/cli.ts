@@ -2,6 +2,7 @@ import pino from 'pino';
 import { campaignsOpen } from './cli/campaignsOpen.js';
 import { companiesInvite } from './cli/companiesInvite.js';
 import { eventsVerify } from './cli/eventsVerify.js';
+import { observatoryAssign, observatoryGrantAdmin } from './cli/observatory.js';
 import { projectionsRebuild } from './cli/projectionsRebuild.js';
 import { registryImport } from './cli/registryImport.js';
 import { usersCreate } from './cli/usersCreate.js';
@@ -35,6 +36,16 @@ const commands: Record<string, { usage: string; run: Command }> = {
   'campaigns:open': {
     usage: 'campaigns:open --year Y --deadline YYYY-MM-DD   open the yearly declaration campaign',
     run: (runtime, args) => campaignsOpen(runtime, args, out),
+  },
+  'observatory:grant-admin': {
+    usage:
+      'observatory:grant-admin --fiscal-code CF      make a digital identity an observatory admin',
+    run: (runtime, args) => observatoryGrantAdmin(runtime, args, out),
+  },
+  'observatory:assign': {
+    usage:
+      'observatory:assign --istat 072006 --fiscal-code CF --email E   the one user of a municipality',
+    run: (runtime, args, config) => observatoryAssign(runtime, args, out, config),
   },
   'projections:rebuild': {
     usage: 'projections:rebuild [name]    empty and replay one read model, or all',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { campaignDecider, campaignStreamId } from '../../domain/declarations/campaign.js';
 import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
@@ -26,7 +27,7 @@ export async function campaignsOpen(
   }
   const now = new Date();
   try {
-    const context = { ...systemContext(now), commandId: `open-campaign-${year}` };
+    const context = { ...systemContext(now), commandId: randomUUID() };
     await handleCommand(
       runtime.eventStore,
       campaignDecider,

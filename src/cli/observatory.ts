@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import {
+  municipalityStreamId,
+  officerDecider,
+} from '../../domain/observatory/municipalityOfficer.js';
+import {
+  observatoryAdminsDecider,
+  observatoryAdminsStreamId,
+} from '../../domain/observatory/observatoryAdmins.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
+import { systemContext } from '../accounts/staffAccounts.js';
+import type { Config } from '../config.js';
+import { handleCommand } from '../eventStore/commandHandler.js';
+import type { Runtime } from '../runtime.js';
+
+type Out = (line: string) => void;
+
+async function refusedOrDone(out: Out, work: () => Promise<string>): Promise<number> {
+  try {
+    out(await work());
+    return 0;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    out(error.message);
+    return 1;
+  }
+}
+
+/** observatory:grant-admin --fiscal-code RSSMRA80A01A662A — the first admin, or any later one. */
+export async function observatoryGrantAdmin(
+  runtime: Runtime,
+  argv: readonly string[],
+  out: Out,
+): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: { 'fiscal-code': { type: 'string' } } });
+  const fiscalCode = (values['fiscal-code'] ?? '').toUpperCase();
+  if (!isValidCodiceFiscale(fiscalCode)) {
+    out('Uso: observatory:grant-admin --fiscal-code <codice fiscale valido>');
+    return 2;
+  }
+  return refusedOrDone(out, async () => {
+    await handleCommand(
+      runtime.eventStore,
+      observatoryAdminsDecider,
+      observatoryAdminsStreamId,
+      { type: 'GrantObservatoryAdmin', fiscalCode, by: 'system' },
+      { ...systemContext(new Date()), commandId: randomUUID() },
+    );
+    return `${fiscalCode} è ora amministratore dell'Osservatorio Rifiuti.`;
+  });
+}
+
+/** observatory:assign --istat 072006 --fiscal-code … --email ambiente@comune.bari.it */
+export async function observatoryAssign(
+  runtime: Runtime,
+  argv: readonly string[],
+  out: Out,
+  config: Config,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      istat: { type: 'string' },
+      'fiscal-code': { type: 'string' },
+      email: { type: 'string' },
+    },
+  });
+  const municipality = municipalityByIstat(values.istat ?? '');
+  const fiscalCode = (values['fiscal-code'] ?? '').toUpperCase();
+  if (!municipality || !isValidCodiceFiscale(fiscalCode) || !values.email) {
+    out(
+      'Uso: observatory:assign --istat <codice ISTAT di un comune pugliese> --fiscal-code <codice fiscale> --email <e-mail istituzionale>',
+    );
+    return 2;
+  }
+  const elsewhere = await runtime.database.db
+    .selectFrom('observatory_officers')
+    .select('istat_code')
+    .where('fiscal_code', '=', fiscalCode)
+    .where('istat_code', '<>', municipality.istatCode)
+    .executeTakeFirst();
+  return refusedOrDone(out, async () => {
+    await handleCommand(
+      runtime.eventStore,
+      officerDecider,
+      municipalityStreamId(municipality.istatCode),
+      {
+        type: 'AssignOfficer',
+        istatCode: municipality.istatCode,
+        fiscalCode,
+        email: values.email!,
+        adminId: 'system',
+        institutionalDomains: config.OBSERVATORY_EMAIL_DOMAINS,
+        officerElsewhere: elsewhere
+          ? (municipalityByIstat(elsewhere.istat_code)?.name ?? elsewhere.istat_code)
+          : null,
+      },
+      { ...systemContext(new Date()), commandId: randomUUID() },
+    );
+    return `${fiscalCode} è ora l'utente del Comune di ${municipality.name}.`;
+  });
+}
