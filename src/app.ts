@@ -12,6 +12,9 @@ import { passwordResetRoutes } from './accounts/passwordReset.route.js';
 import { profileRoutes } from './accounts/profile.route.js';
 import { registerRoutes } from './accounts/register.route.js';
 import { verifyRoutes } from './accounts/verify.route.js';
+import { historyRoutes } from './audit/history.route.js';
+import { stateAsOfRoutes } from './audit/stateAsOf.route.js';
+import { timelineRoutes } from './audit/timeline.route.js';
 import { contractHistoryRoutes } from './contracts/contractHistory.route.js';
 import { contractRoutes } from './contracts/contracts.route.js';
 import { declareContractRoutes } from './contracts/declareContract.route.js';
@@ -113,6 +116,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   observatoryAdminRoutes(app, deps);
   municipalityHistoryRoutes(app, deps);
   openDataRoutes(app, deps);
+  historyRoutes(app, deps);
+  timelineRoutes(app, deps);
+  stateAsOfRoutes(app, deps);
   if (!production) mailboxRoutes(app, deps);
   return app;
 }

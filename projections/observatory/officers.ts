@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AdminEvent } from '../../domain/observatory/observatoryAdmins.js';
 import type { OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import type { Schema } from '../../src/db/schema.js';
 import type { Projection } from '../../src/projections/projection.js';
 
@@ -94,4 +95,19 @@ export async function officerOf(db: Kysely<Schema>, istatCode: string) {
 
 export async function admins(db: Kysely<Schema>) {
   return db.selectFrom('observatory_admins').selectAll().orderBy('granted_at').execute();
+}
+
+/** The municipality (name) another fiscal code already serves, if any: one person, one municipality. */
+export async function officerElsewhere(
+  db: Kysely<Schema>,
+  fiscalCode: string,
+  istatCode: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('observatory_officers')
+    .select('istat_code')
+    .where('fiscal_code', '=', fiscalCode)
+    .where('istat_code', '<>', istatCode)
+    .executeTakeFirst();
+  return row ? (municipalityByIstat(row.istat_code)?.name ?? row.istat_code) : null;
 }

@@ -13,10 +13,7 @@ import {
   fiscalCodeOfAccount,
   identityAccountId,
 } from '../observatory/identity/digitalIdentityEvents.js';
-import {
-  sessionIdentity,
-  type RequestIdentity,
-} from '../observatory/identity/requestIdentity.js';
+import { sessionIdentity, type RequestIdentity } from '../observatory/identity/requestIdentity.js';
 import { sessionAccount, sessionCookie } from './sessions.js';
 
 declare module 'fastify' {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { campaignDecider, campaignStreamId } from '../../domain/declarations/campaign.js';
 import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { systemContext } from '../accounts/staffAccounts.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
+import { openCampaign } from '../declarations/openCampaign.js';
 import type { Runtime } from '../runtime.js';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -28,17 +27,7 @@ export async function campaignsOpen(
   const now = new Date();
   try {
     const context = { ...systemContext(now), commandId: randomUUID() };
-    await handleCommand(
-      runtime.eventStore,
-      campaignDecider,
-      campaignStreamId(year),
-      {
-        type: 'OpenCampaign',
-        accountId: context.actor.id,
-        settings: defaultCampaignSettings(year, deadline),
-      },
-      context,
-    );
+    await openCampaign(runtime.eventStore, defaultCampaignSettings(year, deadline), context);
     out(`Aperta la campagna ${year}: scadenza ${deadline}, modelli versione ${year}.1.`);
     return 0;
   } catch (error) {

@@ -13,6 +13,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
 import { systemContext } from '../accounts/staffAccounts.js';
 import type { Config } from '../config.js';
+import { officerElsewhere } from '../../projections/observatory/officers.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import type { Runtime } from '../runtime.js';
 
@@ -76,12 +77,6 @@ export async function observatoryAssign(
     );
     return 2;
   }
-  const elsewhere = await runtime.database.db
-    .selectFrom('observatory_officers')
-    .select('istat_code')
-    .where('fiscal_code', '=', fiscalCode)
-    .where('istat_code', '<>', municipality.istatCode)
-    .executeTakeFirst();
   return refusedOrDone(out, async () => {
     await handleCommand(
       runtime.eventStore,
@@ -94,9 +89,11 @@ export async function observatoryAssign(
         email: values.email!,
         adminId: 'system',
         institutionalDomains: config.OBSERVATORY_EMAIL_DOMAINS,
-        officerElsewhere: elsewhere
-          ? (municipalityByIstat(elsewhere.istat_code)?.name ?? elsewhere.istat_code)
-          : null,
+        officerElsewhere: await officerElsewhere(
+          runtime.database.db,
+          fiscalCode,
+          municipality.istatCode,
+        ),
       },
       { ...systemContext(new Date()), commandId: randomUUID() },
     );

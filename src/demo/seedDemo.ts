@@ -6,8 +6,8 @@ import { hashPassword } from '../accounts/passwords.js';
 import { createStaffAccount, systemContext, type StaffRole } from '../accounts/staffAccounts.js';
 import type { Config } from '../config.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { openCampaign } from '../declarations/openCampaign.js';
 import { seedObservatory } from './seedObservatory.js';
-import { campaignDecider, campaignStreamId } from '../../domain/declarations/campaign.js';
 import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
 import { importRegistry } from '../registry/importRegistry.js';
 import type { RegistryRow } from '../registry/registryFile.js';
@@ -172,17 +172,10 @@ export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAc
   for (const declarant of declarants) await registerDeclarant(runtime, declarant, now);
   // The declaration of the current year is filed from January, by the end of that month.
   const year = now.getUTCFullYear();
-  await handleCommand(
-    runtime.eventStore,
-    campaignDecider,
-    campaignStreamId(year),
-    {
-      type: 'OpenCampaign',
-      accountId: context.actor.id,
-      settings: defaultCampaignSettings(year, `${year + 1}-01-31`),
-    },
-    { ...context, commandId: randomUUID() },
-  );
+  await openCampaign(runtime.eventStore, defaultCampaignSettings(year, `${year + 1}-01-31`), {
+    ...context,
+    commandId: randomUUID(),
+  });
   await seedObservatory(runtime.eventStore, config, now);
   return [
     ...staff,

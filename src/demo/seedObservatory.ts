@@ -34,15 +34,16 @@ const row = (
   operation,
 });
 
-/** A plausible month of a city: about 58% separate collection, figures varying a little by month. */
+/** A plausible month of a city: from about 58% separate collection in January, rising. */
 const monthRows = (scale: number, index: number): FlowRow[] => {
-  const t = (value: number) =>
-    Math.round(value * scale * (1 + ((index % 3) - 1) * 0.04) * 1000) / 1000;
+  // Separate collection improves through the year, as it does where door-to-door is extended.
+  const t = (value: number, trend = 0) =>
+    Math.round(value * scale * (1 + trend * index) * 1000) / 1000;
   return [
-    row('200301', t(4200), 'D8', 'Impianto TMB di area vasta'),
-    row('200108', t(3100), 'R3', 'Impianto di compostaggio'),
-    row('200101', t(1200), 'R3', 'Piattaforma carta e cartone'),
-    row('150106', t(900), 'R3', 'Centro di selezione multimateriale'),
+    row('200301', t(4200, -0.025), 'D8', 'Impianto TMB di area vasta'),
+    row('200108', t(3100, 0.02), 'R3', 'Impianto di compostaggio'),
+    row('200101', t(1200, 0.01), 'R3', 'Piattaforma carta e cartone'),
+    row('150106', t(900, 0.015), 'R3', 'Centro di selezione multimateriale'),
     row('150107', t(600), 'R5', 'Piattaforma vetro', 'stradale'),
     row('200307', t(150), 'R13', 'Centro di raccolta comunale', 'centro-di-raccolta'),
   ];

@@ -2,6 +2,8 @@
  * The event store port. Every adapter (PostgreSQL, PGlite, KurrentDB) keeps the same semantics,
  * proven by the contract suite in test/eventStore/eventStoreContract.ts.
  */
+import type { ChainReader } from './chainReader.js';
+
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -89,6 +91,8 @@ export interface EventStore {
   headPosition(): Promise<GlobalPosition | null>;
   /** Calls `listener` (without arguments) after new events may have been appended. */
   onAppended(listener: () => void): Promise<() => Promise<void>>;
+  /** A faster read path for the integrity check (verifyLog); readAll serves when absent. */
+  readonly chain?: ChainReader;
   close(): Promise<void>;
 }
 

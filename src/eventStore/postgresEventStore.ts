@@ -12,6 +12,7 @@ import {
   type RecordedEvent,
 } from './eventStore.js';
 import { startOfLog } from './globalPosition.js';
+import { postgresChainReader } from './postgresChainReader.js';
 import { eventDigest } from './hashChain.js';
 
 const expectedVersionCode = (expected: ExpectedVersion): number => {
@@ -150,6 +151,8 @@ export function createPostgresEventStore(
     onAppended(listener) {
       return database.listen('events', listener);
     },
+
+    chain: postgresChainReader(database),
 
     async close() {
       // The database belongs to the composition root, which closes it.

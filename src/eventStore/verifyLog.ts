@@ -1,11 +1,10 @@
-import type { EventStore, GlobalPosition } from './eventStore.js';
-import { chainHash, eventDigest, genesisHash } from './hashChain.js';
+import { hash } from 'node:crypto';
+import type { ChainBreak, ChainReader, ChainRecord } from './chainReader.js';
+import type { EventStore, RecordedEvent } from './eventStore.js';
+import { canonicalJsonText } from './canonicalJsonText.js';
+import { canonicalJson } from './hashChain.js';
 
-export interface ChainBreak {
-  readonly streamId: string;
-  readonly version: number;
-  readonly problem: 'altered' | 'missing';
-}
+export type { ChainBreak } from './chainReader.js';
 
 export interface VerifyReport {
   readonly events: number;
@@ -14,37 +13,152 @@ export interface VerifyReport {
   readonly breaks: readonly ChainBreak[];
 }
 
+export interface VerifyOptions {
+  readonly batchSize?: number;
+  /** Called after each batch with the number of events checked so far. */
+  readonly onProgress?: (events: number) => void;
+}
+
 /**
  * Walks the global log once, re-computing each stream's hash chain. A changed event breaks its own
- * link; a removed event leaves a gap in its stream's versions.
+ * link; a removed event leaves a gap in its stream's versions, or (at the end of a stream) a head
+ * with no event. The next batch is read while this one is hashed.
  */
 export async function verifyLog(
   store: EventStore,
-  options: { batchSize?: number; onProgress?: (events: number) => void } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const batchSize = options.batchSize ?? 2_000;
-  const heads = new Map<string, { version: number; hash: string }>();
-  const breaks: ChainBreak[] = [];
-  let after: GlobalPosition | null = null;
+  const reader = store.chain ?? readAllChainReader(store);
+  const batchSize = options.batchSize ?? 5_000;
+  const walk = new ChainWalk();
   let events = 0;
+  let next = reader.read(null, batchSize);
   for (;;) {
-    const batch = await store.readAll({ after, limit: batchSize });
-    for (const event of batch) {
-      const head = heads.get(event.streamId) ?? { version: 0, hash: genesisHash };
-      if (event.version !== head.version + 1) {
-        breaks.push({ streamId: event.streamId, version: head.version + 1, problem: 'missing' });
-      } else if (
-        chainHash(head.hash, eventDigest(event.type, event.data, event.metadata)) !== event.hash
-      ) {
-        breaks.push({ streamId: event.streamId, version: event.version, problem: 'altered' });
-      }
-      heads.set(event.streamId, { version: event.version, hash: event.hash });
+    const { records, last } = await next;
+    const more = last !== null && records.length === batchSize;
+    if (more) {
+      next = reader.read(last, batchSize);
+      next.catch(() => undefined); // awaited on the next turn; handled if hashing throws first
     }
-    events += batch.length;
+    for (const record of records) {
+      walk.check(record.streamId, record.version, digestInput(record), record.hash);
+    }
+    events += records.length;
     options.onProgress?.(events);
-    const last = batch.at(-1);
-    if (!last || batch.length < batchSize) break;
-    after = last.position;
+    if (!more) break;
   }
-  return { events, streams: heads.size, breaks };
+  walk.addHeadBreaks(await reader.headBreaks());
+  return { events, streams: walk.streams, breaks: walk.breaks };
+}
+
+/** One stream's chain from its first event, and its recorded head (removed last events). */
+export async function verifyStream(store: EventStore, streamId: string): Promise<VerifyReport> {
+  const { version, events } = await store.readStream(streamId);
+  const walk = new ChainWalk();
+  for (const event of events) {
+    walk.check(
+      event.streamId,
+      event.version,
+      recordedDigestInput(event),
+      Buffer.from(event.hash, 'hex'),
+    );
+  }
+  const last = events.at(-1)?.version ?? 0;
+  const tail: ChainBreak[] = [];
+  for (let missing = last + 1; missing <= version; missing++) {
+    tail.push({ streamId, version: missing, problem: 'missing' });
+  }
+  walk.addHeadBreaks(tail);
+  return { events: events.length, streams: events.length > 0 ? 1 : 0, breaks: walk.breaks };
+}
+
+const genesis = Buffer.alloc(32);
+
+/** Each stream's last stored link, checked event by event with two SHA-256 and no other garbage. */
+class ChainWalk {
+  readonly breaks: ChainBreak[] = [];
+  private readonly heads = new Map<string, { version: number; hash: Buffer }>();
+  private readonly link = Buffer.alloc(64);
+
+  get streams(): number {
+    return this.heads.size;
+  }
+
+  check(streamId: string, version: number, input: string, stored: Buffer): void {
+    let head = this.heads.get(streamId);
+    if (!head) {
+      head = { version: 0, hash: genesis };
+      this.heads.set(streamId, head);
+    }
+    if (version === head.version + 1) {
+      if (!this.holds(head.hash, input, stored)) {
+        this.breaks.push({ streamId, version, problem: 'altered' });
+      }
+    } else if (version > head.version) {
+      // The link after a gap cannot be checked: the event it chains to is gone.
+      for (let missing = head.version + 1; missing < version; missing++) {
+        this.breaks.push({ streamId, version: missing, problem: 'missing' });
+      }
+    } else {
+      this.breaks.push({ streamId, version, problem: 'altered' });
+    }
+    head.version = version;
+    head.hash = stored;
+  }
+
+  /** Breaks found apart from the walk, without repeating one it already named. */
+  addHeadBreaks(found: readonly ChainBreak[]): void {
+    if (found.length === 0) return;
+    const known = new Set(this.breaks.map((b) => `${b.streamId}\u0000${b.version}`));
+    for (const b of found) {
+      if (!known.has(`${b.streamId}\u0000${b.version}`)) this.breaks.push(b);
+    }
+  }
+
+  /** SHA-256(previous link ‖ SHA-256(canonical content)) equals the stored link. */
+  private holds(previous: Buffer, input: string, stored: Buffer): boolean {
+    previous.copy(this.link, 0);
+    hash('sha256', input, 'buffer').copy(this.link, 32);
+    return hash('sha256', this.link, 'buffer').equals(stored);
+  }
+}
+
+/**
+ * canonicalJson({ type, data, metadata }) from the stored JSON text: the keys sorted are
+ * data, metadata, type.
+ */
+function digestInput(record: ChainRecord): string {
+  return (
+    '{"data":' +
+    canonicalJsonText(record.data) +
+    ',"metadata":' +
+    canonicalJsonText(record.metadata) +
+    ',"type":' +
+    JSON.stringify(record.type) +
+    '}'
+  );
+}
+
+const recordedDigestInput = (event: RecordedEvent): string =>
+  canonicalJson({ type: event.type, data: event.data, metadata: event.metadata });
+
+/** For stores without a read path of their own (KurrentDB): the events of readAll. */
+function readAllChainReader(store: EventStore): ChainReader {
+  return {
+    async read(after, limit) {
+      const events = await store.readAll({ after, limit });
+      const records = events.map((event) => ({
+        streamId: event.streamId,
+        version: event.version,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+        hash: Buffer.from(event.hash, 'hex'),
+      }));
+      return { records, last: events.at(-1)?.position ?? null };
+    },
+    async headBreaks() {
+      return [];
+    },
+  };
 }

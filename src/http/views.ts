@@ -27,6 +27,7 @@ export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boo
     const html = eta.render(template, {
       csrfToken: this.generateCsrf(),
       account: this.request.account,
+      identity: this.request.identity,
       path: this.request.url.split('?')[0],
       ...data,
     });

@@ -17,7 +17,7 @@ import {
   pugliaMunicipalities,
 } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { admins, officers } from '../../projections/observatory/officers.js';
+import { admins, officerElsewhere, officers } from '../../projections/observatory/officers.js';
 import { pendingUnlocks } from '../../projections/observatory/wasteFlows.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
@@ -144,12 +144,6 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): voi
     if (!municipality) return page(request, reply, { comune: 'Scegliere il comune.' }, values);
     if (!isValidCodiceFiscale(values.codiceFiscale))
       return page(request, reply, { codiceFiscale: 'Codice fiscale non valido.' }, values);
-    const elsewhere = await db
-      .selectFrom('observatory_officers')
-      .select('istat_code')
-      .where('fiscal_code', '=', values.codiceFiscale)
-      .where('istat_code', '<>', municipality.istatCode)
-      .executeTakeFirst();
     try {
       const result = await handleCommand(
         deps.eventStore,
@@ -162,9 +156,11 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): voi
           email: values.email,
           adminId: `cf:${request.identity!.fiscalCode}`,
           institutionalDomains: deps.config.OBSERVATORY_EMAIL_DOMAINS,
-          officerElsewhere: elsewhere
-            ? (municipalityByIstat(elsewhere.istat_code)?.name ?? elsewhere.istat_code)
-            : null,
+          officerElsewhere: await officerElsewhere(
+            db,
+            values.codiceFiscale,
+            municipality.istatCode,
+          ),
         },
         observatoryContext(request, deps.clock(), randomUUID()),
       );

@@ -51,7 +51,8 @@ const rowSchema = z.object({
     ),
 });
 
-const isBlank = (row: FlowFormValues) => Object.values(row).every((value) => !value?.trim());
+const isBlank = (row: FlowFormValues) =>
+  Object.values(row).every((value: unknown) => typeof value !== 'string' || !value.trim());
 
 /** The rows typed in the form (blank ones ignored), or the errors keyed as the inputs are named. */
 export function readFlowForm(

@@ -79,10 +79,10 @@ export const stateLabels: Record<MonthState, string> = {
 export const stateBadges: Record<MonthState, string> = {
   future: 'bg-light text-dark',
   current: 'bg-secondary',
-  due: 'bg-warning text-dark',
+  due: 'bg-warning text-white',
   missing: 'bg-danger',
   filed: 'bg-success',
-  late: 'bg-warning text-dark',
+  late: 'bg-warning text-white',
   draft: 'bg-secondary',
   unlocked: 'bg-info text-dark',
 };

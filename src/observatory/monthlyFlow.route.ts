@@ -20,9 +20,10 @@ import { collectionMethods } from '../../domain/observatory/reference/collection
 import { eerCodes, formatEer } from '../../domain/observatory/reference/eerCodes.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { treatmentOperations } from '../../domain/observatory/reference/treatmentOperations.js';
+import { fold } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
+import { handleCommand } from '../eventStore/commandHandler.js';
 import type { FieldErrors } from '../http/forms.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { formValues, readFlowForm, type FlowFormValues } from './flowForm.js';
@@ -30,7 +31,7 @@ import { observatoryContext, officerIstat, requireObservatory } from './observat
 
 const outcomes: Record<string, string> = {
   bozza: 'Bozza salvata: puoi completarla e inviarla entro la scadenza.',
-  inviato: 'Mese inviato: i dati sono ora bloccati.',
+  inviato: 'Mese inviato con successo.',
   richiesta: 'Richiesta di sblocco inviata: riceverai una e-mail con la decisione.',
 };
 
@@ -69,7 +70,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
     const streamId = flowStreamId(istatCode, month);
     const { events } = await deps.eventStore.readStream(streamId);
     const flowEvents = events.map((event) => ({ type: event.type, data: event.data }) as FlowEvent);
-    const state = flowEvents.reduce(monthlyFlowDecider.evolve, monthlyFlowDecider.initialState());
+    const state = fold(monthlyFlowDecider, flowEvents);
     const versions = events.flatMap((event, index) => {
       const flowEvent = flowEvents[index]!;
       return flowEvent.type === 'MonthlyFlowSubmitted'
@@ -186,6 +187,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
       errors: {},
       choices: flowChoices,
       month: monthParam(request),
+      swapAddRow: true,
     });
   });
 
@@ -205,12 +207,12 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (version?.type !== 'MonthlyFlowSubmitted')
       throw new DomainError('VersionUnknown', 'not-found', 'Versione non trovata.');
     return reply.view('observatory/version', {
-      title: `${monthLabel(month)}, versione ${wanted}`,
+      title: `Flussi di ${monthLabel(month)}, versione ${wanted}`,
       municipality: municipalityByIstat(istatCode),
       month,
       monthLabel: monthLabel(month),
       version: version.data,
-      formatEer,
+      choices: flowChoices,
     });
   });
 }

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import { addMonths, monthOf, type YearMonth } from '../../domain/observatory/months.js';
+import { addMonths, monthLabel, monthOf, type YearMonth } from '../../domain/observatory/months.js';
 import {
   pugliaMunicipalities,
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
 import { flowsOfYear, rate, type WasteFlowRow } from '../../projections/observatory/wasteFlows.js';
 import type { Schema } from '../db/schema.js';
+import { csvDocument } from '../http/csv.js';
 import { monthState, rateOf, type MonthState } from './monthStatus.js';
 
 export interface MunicipalityYear {
@@ -46,14 +47,8 @@ export async function regionalYear(db: Kysely<Schema>, year: number, now: Date, 
     },
     { filed: 0, late: 0, missing: 0 },
   );
-  return { months, rows, regionalRate: rate(filed), counts, lastEnded };
+  return { months, rows, regionalRate: rate(filed), counts, lastEnded: monthLabel(lastEnded) };
 }
-
-const csvCell = (value: string | number | null): string => {
-  const text = value === null ? '' : String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** One line per municipality and filed month: the open data and the admin's export. */
 export function flowsCsv(rows: readonly MunicipalityYear[]): string {
@@ -90,10 +85,8 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
           figure(flow?.unsortedKg),
           figure(flow?.neutralKg),
           rd === null ? null : (rd * 100).toFixed(1).replace('.', ','),
-        ]
-          .map(csvCell)
-          .join(';');
+        ];
       }),
   );
-  return `\uFEFF${[header.join(';'), ...lines].join('\r\n')}\r\n`;
+  return csvDocument(header, lines);
 }

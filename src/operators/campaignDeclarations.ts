@@ -5,6 +5,7 @@ import {
   type DeclarationRow,
 } from '../../projections/declarations/declarations.js';
 import type { Schema } from '../db/schema.js';
+import { csvDocument } from '../http/csv.js';
 
 export type CampaignStatusFilter =
   'tutte' | 'inviate' | 'in-ritardo' | 'mancanti' | 'con-segnalazioni';
@@ -93,14 +94,7 @@ export async function campaignDeclarations(
   };
 }
 
-const csvCell = (value: string | number | boolean | null): string => {
-  const text = value === null ? '' : String(value);
-  // A leading =, +, - or @ would be a formula in a spreadsheet: quote it as text.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-/** Semicolon-separated with a BOM, as Excel opens it in Italy. */
+/** The campaign's lines as the operators' export. */
 export function toCsv(lines: readonly CampaignLine[]): string {
   const header = [
     'contratto',
@@ -127,9 +121,7 @@ export function toCsv(lines: readonly CampaignLine[]): string {
       d ? d.dischargedVolume : null,
       d ? d.warnings.length : null,
       d?.signatoryName ?? null,
-    ]
-      .map(csvCell)
-      .join(';');
+    ];
   });
-  return `\uFEFF${[header.join(';'), ...rows].join('\r\n')}\r\n`;
+  return csvDocument(header, rows);
 }

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { campaignDecider, campaignStreamId } from '../../domain/declarations/campaign.js';
 import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
+import { openCampaign } from '../declarations/openCampaign.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
 import { seeOther } from '../http/views.js';
 import { campaignDeclarations, campaignFilters, toCsv } from './campaignDeclarations.js';
@@ -54,18 +53,12 @@ export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
     const { anno: year, scadenza: deadline, tf, td, tdCap, tolleranza } = form.data;
     const defaults = defaultCampaignSettings(year, deadline);
     try {
-      const result = await handleCommand(
+      const result = await openCampaign(
         deps.eventStore,
-        campaignDecider,
-        campaignStreamId(year),
         {
-          type: 'OpenCampaign',
-          accountId: request.account!.accountId,
-          settings: {
-            ...defaults,
-            tariff: { ...defaults.tariff, tf, td, tdCap },
-            volumeTolerance: tolleranza / 100,
-          },
+          ...defaults,
+          tariff: { ...defaults.tariff, tf, td, tdCap },
+          volumeTolerance: tolleranza / 100,
         },
         commandContext(request, deps.clock()),
       );

@@ -6,7 +6,8 @@ import { openPglite } from '../../src/db/database.js';
 import { runCli } from '../support/cli.js';
 
 /** The command line an administrator uses: one PGlite folder for the whole file, as on a server. */
-describe('campaigns:open and observatory commands', () => {
+// Each run starts the CLI on PGlite (seconds each, more on a busy machine).
+describe('campaigns:open and observatory commands', { timeout: 240_000 }, () => {
   let env: Record<string, string>;
   beforeAll(() => {
     env = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'dichiara-cli-')), 'data') };

@@ -2,11 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import type { Config } from '../../config.js';
 import { displayHost } from '../../runtime.js';
-import {
-  createLocalIdentityProvider,
-  describeDemoIdentities,
-  type LocalIdentityProvider,
-} from './localIdentityProvider.js';
+import { demoIdentities } from './demoIdentities.js';
+import type { LocalIdentityProvider } from './localIdentityProvider.js';
 import { localIdentityProviderRoutes } from './localIdentityProvider.route.js';
 import { callbackPath } from './loginFlowCookie.js';
 import { cachedOidcClient, type OidcClientSettings } from './oidcClient.js';
@@ -39,11 +36,11 @@ export function digitalIdentityRoutes(app: FastifyInstance, deps: AppDeps): void
   if (usesLocalIdentityProvider(deps.config)) {
     let local: Promise<LocalIdentityProvider> | null = null;
     const localProvider = () => {
-      local ??= createLocalIdentityProvider({
-        portalUrl: portalUrl(),
-        redirectUri: redirectUri(),
-        logger: deps.logger,
-      });
+      const input = { portalUrl: portalUrl(), redirectUri: redirectUri(), logger: deps.logger };
+      // Loaded on first use: production (OIDC_ISSUER) never loads oidc-provider.
+      local ??= import('./localIdentityProvider.js').then((module) =>
+        module.createLocalIdentityProvider(input),
+      );
       return local;
     };
     localIdentityProviderRoutes(app, localProvider);
@@ -68,6 +65,11 @@ export function digitalIdentityRoutes(app: FastifyInstance, deps: AppDeps): void
 /** The start-up banner's lines for the local provider's people. */
 export function printDemoIdentities(url: string): void {
   console.log('Identità digitali dimostrative (SPID/CIE locale, senza password):');
-  for (const line of describeDemoIdentities()) console.log(line);
+  for (const identity of demoIdentities) {
+    const name = `${identity.givenName} ${identity.familyName}`;
+    console.log(
+      `  ${name.padEnd(16)} ${(identity.fiscalCode ?? '—').padEnd(17)} ${identity.description}`,
+    );
+  }
   console.log(`Accesso all'Osservatorio: ${url}/osservatorio/accesso\n`);
 }

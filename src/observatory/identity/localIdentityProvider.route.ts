@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { errors } from 'oidc-provider';
 import { demoIdentities, findDemoIdentity } from './demoIdentities.js';
-import { localProviderPath, type LocalIdentityProvider } from './localIdentityProvider.js';
+// Types only: oidc-provider is loaded when the local provider is first used, never in production.
+import type { LocalIdentityProvider } from './localIdentityProvider.js';
+
+/** Where the stand-in for SPID/CIE lives inside the portal; its issuer is the portal's URL + this. */
+export const localProviderPath = '/spid-locale';
 
 type Lazy<T> = () => Promise<T>;
 
@@ -61,7 +64,8 @@ export function localIdentityProviderRoutes(
       accountId: identity.sub,
       clientId: String(details.params.client_id),
     });
-    grant.addOIDCScope(String(details.params.scope ?? 'openid'));
+    const { scope } = details.params;
+    grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
     const grantId = await grant.save();
     const returnTo = await provider.interactionResult(
       request.raw,
@@ -98,7 +102,7 @@ async function interactionOf(
     const { uid } = request.params as { uid: string };
     return details.uid === uid ? details : null;
   } catch (error) {
-    if (error instanceof errors.SessionNotFound) return null;
+    if (error instanceof Error && error.name === 'SessionNotFound') return null;
     throw error;
   }
 }

@@ -2,10 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Provider, { type Account, type Configuration, type ErrorOut } from 'oidc-provider';
-import { demoIdentities, findDemoIdentity, type DemoIdentity } from './demoIdentities.js';
+import { findDemoIdentity, type DemoIdentity } from './demoIdentities.js';
+import { localProviderPath } from './localIdentityProvider.route.js';
 
-/** Where the stand-in for SPID/CIE lives inside the portal; its issuer is the portal's URL + this. */
-export const localProviderPath = '/spid-locale';
 export const localClientId = 'dichiara-osservatorio';
 
 export interface LocalIdentityProvider {
@@ -121,12 +120,4 @@ function errorPage(out: ErrorOut): string {
   </main>
 </body>
 </html>`;
-}
-
-/** For the start-up banner of the embedded default. */
-export function describeDemoIdentities(): string[] {
-  return demoIdentities.map(
-    (identity) =>
-      `  ${`${identity.givenName} ${identity.familyName}`.padEnd(16)} ${(identity.fiscalCode ?? '—').padEnd(17)} ${identity.description}`,
-  );
 }

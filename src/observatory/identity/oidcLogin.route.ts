@@ -19,7 +19,7 @@ import {
   identityAccountId,
   type DigitalIdentityEvent,
 } from './digitalIdentityEvents.js';
-import { identityFromClaims, type IdentityClaims } from './identityClaims.js';
+import type { IdentityClaims } from './identityClaims.js';
 import { callbackPath, setLoginFlow, takeLoginFlow } from './loginFlowCookie.js';
 import type { OidcClient } from './oidcClient.js';
 import { loginPath } from './requestIdentity.js';
@@ -27,7 +27,7 @@ import { LoginRefused, reachProvider, verifyCallback } from './verifyCallback.js
 
 const callbackPerIp = { limit: 30, windowSeconds: 15 * 60 };
 const homePath = '/osservatorio';
-export const scope = 'openid profile email';
+const scope = 'openid profile email';
 
 /**
  * SPID/CIE login over OpenID Connect: authorization code with PKCE (S256), state and nonce; the

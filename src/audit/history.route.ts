@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DomainError } from '../../domain/shared/domainError.js';
+import type { AppDeps } from '../app.js';
+import { formatPosition } from '../eventStore/globalPosition.js';
+import { parseForm } from '../http/forms.js';
+import { requireAuditReader } from './auditAccess.js';
+import { actorNames, eventTypes, searchHistory } from './historySearch.js';
+import { historySearchSchema, searchUrl, toHistorySearch } from './historySearch.schema.js';
+import { romeDisplay } from './historyTime.js';
+import { streamKinds } from './streamKinds.js';
+import { actorLabel, roleLabels, searchHref, timelineHref } from './timelineView.js';
+
+const eventParams = z.object({ eventId: z.uuid() });
+
+/** "Cronologia": the whole log searched and paged, and a permanent link to any event. */
+export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+
+  app.get('/revisione', { preHandler: requireAuditReader }, async (request, reply) => {
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const form = parseForm(historySearchSchema, query);
+    const types = await eventTypes(db);
+    const common = {
+      title: 'Cronologia degli eventi',
+      types,
+      prefixes: streamKinds.map((kind) => ({ value: kind.prefix, label: kind.label })),
+    };
+    if (!form.ok) {
+      return reply.code(422).view('audit/search', {
+        ...common,
+        values: query,
+        errors: form.errors,
+        rows: null,
+      });
+    }
+    const search = toHistorySearch(form.data);
+    const page = await searchHistory(db, search);
+    const names = await actorNames(
+      db,
+      page.rows.map((row) => row.metadata.actor.id),
+    );
+    return reply.view('audit/search', {
+      ...common,
+      values: form.data,
+      errors: {},
+      filtered: Object.values(search.filter).some(
+        (value) => value !== undefined && value !== false,
+      ),
+      rows: page.rows.map((row) => ({
+        recordedAt: romeDisplay(row.metadata.recordedAt),
+        recordedIso: row.metadata.recordedAt,
+        occurredAt: romeDisplay(row.metadata.occurredAt),
+        streamId: row.streamId,
+        streamHref: timelineHref(row.streamId, row.version),
+        version: row.version,
+        type: row.type,
+        typeHref: searchUrl({ ...form.data, tipo: row.type }),
+        actor: actorLabel(row.metadata.actor, names),
+        actorHref: searchHref({ attore: row.metadata.actor.id }),
+        role: roleLabels[row.metadata.actor.role] ?? row.metadata.actor.role,
+        ip: row.metadata.clientIp,
+      })),
+      nextHref: page.next ? searchUrl(form.data, { dopo: formatPosition(page.next) }) : null,
+      previousHref: page.previous
+        ? searchUrl(form.data, { prima: formatPosition(page.previous) })
+        : null,
+      firstHref: page.previous ? searchUrl(form.data) : null,
+      paged: !!(search.after ?? search.before),
+    });
+  });
+
+  // Causation and correlation links name events by id: this finds the page that shows one.
+  app.get(
+    '/revisione/evento/:eventId',
+    { preHandler: requireAuditReader },
+    async (request, reply) => {
+      const params = eventParams.safeParse(request.params);
+      const event = params.success
+        ? await db
+            .selectFrom('events')
+            .select(['stream_id', 'version'])
+            .where('event_id', '=', params.data.eventId)
+            .executeTakeFirst()
+        : undefined;
+      if (!event) throw new DomainError('EventUnknown', 'not-found', 'Evento non trovato.');
+      return reply.redirect(timelineHref(event.stream_id, event.version), 303);
+    },
+  );
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { parsePosition } from '../eventStore/globalPosition.js';
+import type { GlobalPosition } from '../eventStore/eventStore.js';
+import type { HistoryFilter, HistoryOrder } from './historySearch.js';
+import { romeLocal } from './historyTime.js';
+
+/** A query parameter as one trimmed string: the last of repeated ones, '' when absent. */
+const text = (max: number, label: string) =>
+  z.preprocess(
+    (value) => (Array.isArray(value) ? value.at(-1) : value) ?? '',
+    z.string().trim().max(max, `${label}: al massimo ${max} caratteri.`),
+  );
+
+const localTime = (label: string) =>
+  text(19, label).refine(
+    (value) => value === '' || romeLocal(value) !== null,
+    `${label}: inserire data e ora (gg/mm/aaaa hh:mm).`,
+  );
+
+const cursor = text(45, 'Pagina').refine(
+  (value) => value === '' || parsePosition(value) !== null,
+  'Il segno di pagina non è valido: ripartire dalla prima pagina.',
+);
+
+/** The search form of /revisione, read from the query string (a GET form: it changes nothing). */
+export const historySearchSchema = z
+  .object({
+    flusso: text(300, 'Flusso'),
+    corrispondenza: z.preprocess(
+      (value) => (value === 'prefisso' ? 'prefisso' : 'esatta'),
+      z.enum(['esatta', 'prefisso']),
+    ),
+    tipo: text(200, 'Tipo di evento'),
+    attore: text(300, 'Autore'),
+    correlazione: text(300, 'Correlazione'),
+    dal: localTime('Dal'),
+    al: localTime('Al'),
+    ordine: z.preprocess(
+      (value) => (value === 'vecchi' ? 'vecchi' : 'recenti'),
+      z.enum(['recenti', 'vecchi']),
+    ),
+    dopo: cursor,
+    prima: cursor,
+  })
+  .refine((form) => !form.dal || !form.al || romeLocal(form.dal)!.start < romeLocal(form.al)!.end, {
+    path: ['al'],
+    message: 'Al: deve seguire la data di inizio.',
+  });
+
+export type HistorySearchForm = z.infer<typeof historySearchSchema>;
+
+export interface HistorySearch {
+  readonly filter: HistoryFilter;
+  readonly order: HistoryOrder;
+  readonly after: GlobalPosition | null;
+  readonly before: GlobalPosition | null;
+}
+
+/** The form's values as a query: dates in Rome time become UTC bounds, "al" inclusive. */
+export function toHistorySearch(form: HistorySearchForm): HistorySearch {
+  return {
+    filter: {
+      streamId: form.flusso || undefined,
+      streamPrefix: form.corrispondenza === 'prefisso',
+      type: form.tipo || undefined,
+      actorId: form.attore || undefined,
+      correlationId: form.correlazione || undefined,
+      occurredFrom: form.dal ? romeLocal(form.dal)?.start : undefined,
+      occurredBefore: form.al ? romeLocal(form.al)?.end : undefined,
+    },
+    order: form.ordine === 'vecchi' ? 'oldest' : 'newest',
+    after: form.dopo ? parsePosition(form.dopo) : null,
+    before: form.prima ? parsePosition(form.prima) : null,
+  };
+}
+
+/** The query string of the same search at another cursor (no cursor: the first page). */
+export function searchUrl(
+  form: HistorySearchForm,
+  page: { dopo?: string; prima?: string } = {},
+): string {
+  const params = new URLSearchParams();
+  const keep = ['flusso', 'corrispondenza', 'tipo', 'attore', 'correlazione', 'dal', 'al'] as const;
+  for (const name of keep) {
+    const value = form[name];
+    if (value && !(name === 'corrispondenza' && value === 'esatta')) params.set(name, value);
+  }
+  if (form.ordine === 'vecchi') params.set('ordine', 'vecchi');
+  if (page.dopo) params.set('dopo', page.dopo);
+  if (page.prima) params.set('prima', page.prima);
+  const query = params.toString();
+  return query ? `/revisione?${query}` : '/revisione';
+}

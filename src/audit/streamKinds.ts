@@ -1,0 +1,111 @@
+import { accountDecider } from '../../domain/accounts/accountDecider.js';
+import { usernameDecider } from '../../domain/accounts/usernameClaim.js';
+import { contractDecider } from '../../domain/contracts/contractDecider.js';
+import { campaignDecider } from '../../domain/declarations/campaign.js';
+import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import { officerDecider } from '../../domain/observatory/municipalityOfficer.js';
+import {
+  observatoryAdminsDecider,
+  observatoryAdminsStreamId,
+} from '../../domain/observatory/observatoryAdmins.js';
+import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
+import { digitalIdentityStreamPrefix } from '../observatory/identity/digitalIdentityEvents.js';
+import { registryStreamId } from '../registry/importRegistry.js';
+
+/** What replaying needs from a decider, with the stream's own types forgotten. */
+export type Replayer = Pick<Decider<unknown, never, DomainEvent>, 'evolve' | 'initialState'>;
+
+const replayer = <State, Event extends DomainEvent>(
+  decider: Pick<Decider<State, never, Event>, 'evolve' | 'initialState'>,
+): Replayer => ({
+  initialState: () => decider.initialState(),
+  evolve: (state, event) => decider.evolve(state as State, event as Event),
+});
+
+export interface StreamKind {
+  readonly kind: string;
+  /** The stream ids of this kind: this prefix, or exactly this id when `exact`. */
+  readonly prefix: string;
+  readonly exact?: boolean;
+  readonly label: string;
+  /** The decider whose `evolve` rebuilds the entity; null when the stream has none. */
+  readonly replayer: Replayer | null;
+}
+
+/** Every kind of stream the portal writes, most specific prefix first. */
+export const streamKinds: readonly StreamKind[] = [
+  {
+    kind: 'contract',
+    prefix: 'contract-',
+    label: 'Contratto di scarico',
+    replayer: replayer(contractDecider),
+  },
+  { kind: 'account', prefix: 'account-', label: 'Account', replayer: replayer(accountDecider) },
+  {
+    kind: 'campaign',
+    prefix: 'campaign-',
+    label: 'Campagna delle dichiarazioni',
+    replayer: replayer(campaignDecider),
+  },
+  {
+    kind: 'waste-flow',
+    prefix: 'waste-flow-',
+    label: 'Flussi mensili dei rifiuti',
+    replayer: replayer(monthlyFlowDecider),
+  },
+  {
+    kind: 'municipality',
+    prefix: 'municipality-',
+    label: 'Utente del comune (Osservatorio)',
+    replayer: replayer(officerDecider),
+  },
+  {
+    kind: 'observatory-admins',
+    prefix: observatoryAdminsStreamId,
+    exact: true,
+    label: "Amministratori dell'Osservatorio",
+    replayer: replayer(observatoryAdminsDecider),
+  },
+  {
+    kind: 'username',
+    prefix: 'username-',
+    label: 'Nome utente riservato',
+    replayer: replayer(usernameDecider),
+  },
+  {
+    kind: 'protocol-register',
+    prefix: 'protocol-register-',
+    label: 'Registro di protocollo',
+    replayer: null,
+  },
+  {
+    kind: 'registry',
+    prefix: registryStreamId,
+    exact: true,
+    label: 'Importazioni dell’anagrafica clienti',
+    replayer: null,
+  },
+  {
+    kind: 'digital-identity',
+    prefix: digitalIdentityStreamPrefix,
+    label: 'Identità digitale (SPID/CIE)',
+    replayer: null,
+  },
+];
+
+const otherKind: StreamKind = { kind: 'other', prefix: '', label: 'Flusso', replayer: null };
+
+export function streamKindOf(streamId: string): StreamKind {
+  return (
+    streamKinds.find((kind) =>
+      kind.exact ? streamId === kind.prefix : streamId.startsWith(kind.prefix),
+    ) ?? otherKind
+  );
+}
+
+/** "Contratto di scarico 3001234567": the kind's label and what follows the prefix. */
+export function streamTitle(streamId: string): string {
+  const kind = streamKindOf(streamId);
+  const rest = kind.exact ? '' : streamId.slice(kind.prefix.length);
+  return rest ? `${kind.label} ${rest}` : kind.label;
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DomainError } from '../../domain/shared/domainError.js';
+import type { AppDeps } from '../app.js';
+import { requireAuditReader } from './auditAccess.js';
+import { actorNames } from './historySearch.js';
+import { streamKindOf, streamTitle } from './streamKinds.js';
+import { loadTimeline } from './timeline.js';
+import { searchHref, timelineView } from './timelineView.js';
+
+export const streamParams = z.object({ streamId: z.string().min(1).max(300) });
+
+const pageQuery = z.object({
+  da: z.preprocess(
+    (value) => (Array.isArray(value) ? value.at(-1) : value) || undefined,
+    z.coerce.number().int().min(1).max(2_000_000_000).default(1),
+  ),
+});
+
+/** A stream's timeline: every event, readable and raw, with its links and its chain status. */
+export function timelineRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get(
+    '/revisione/stream/:streamId',
+    { preHandler: requireAuditReader },
+    async (request, reply) => {
+      const params = streamParams.safeParse(request.params);
+      const page = pageQuery.safeParse(request.query ?? {});
+      const timeline = params.success
+        ? await loadTimeline(
+            { db: deps.database.db, store: deps.eventStore },
+            params.data.streamId,
+            page.success ? page.data.da : 1,
+          )
+        : null;
+      if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
+      const names = await actorNames(
+        deps.database.db,
+        timeline.entries.flatMap((entry) => (entry.event ? [entry.event.metadata.actor.id] : [])),
+      );
+      const { streamId } = timeline;
+      return reply.view('audit/timeline', {
+        title: `Cronologia di ${streamId}`,
+        streamId,
+        streamTitle: streamTitle(streamId),
+        replayable: streamKindOf(streamId).replayer !== null,
+        stateHref: `/revisione/stream/${encodeURIComponent(streamId)}/stato`,
+        searchHref: searchHref({ flusso: streamId }),
+        version: timeline.version,
+        from: timeline.from,
+        to: timeline.to,
+        headMatches: timeline.headMatches,
+        ...timelineView(timeline, names),
+      });
+    },
+  );
+}
