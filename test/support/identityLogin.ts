@@ -92,9 +92,7 @@ export class HttpBrowser {
       const name = pair.slice(0, equals);
       const value = pair.slice(equals + 1);
       const attribute = (key: string) =>
-        attributes
-          .find((part) => part.toLowerCase().startsWith(`${key}=`))
-          ?.slice(key.length + 1);
+        attributes.find((part) => part.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
       const expires = attribute('expires');
       const gone =
         attribute('max-age') === '0' || (expires && new Date(expires).getTime() < Date.now());

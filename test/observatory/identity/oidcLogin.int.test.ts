@@ -1,4 +1,7 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config.js';
 import {
   demoOfficerBari,
   demoOfficerLecce,
@@ -68,6 +71,18 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
     expect(picker.body).toContain(demoOfficerBari.fiscalCode);
     expect(picker.body).not.toMatch(/<script(?![^>]*\bsrc=)|<style|\sstyle=/);
     expect(picker.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('answers an interaction of another browser, or a gone one, with a 400 page', async () => {
+    const owner = new HttpBrowser(baseUrl);
+    const start = await owner.get('/osservatorio/accesso');
+    const picker = await owner.follow(start.location!);
+    const stranger = new HttpBrowser(baseUrl);
+    for (const url of [picker.url, '/spid-locale/interaction/inesistente']) {
+      const page = await stranger.get(url);
+      expect(page.status, url).toBe(400);
+      expect(page.body).toContain('La richiesta di accesso è scaduta');
+    }
   });
 
   it('logs a demo identity in: a cf: session, the login recorded with the client IP, then /osservatorio', async () => {
@@ -228,5 +243,42 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
       status = (await browser.get('/osservatorio/callback?code=x&state=y')).status;
     }
     expect(status).toBe(429);
+  });
+});
+
+describe('with OIDC_ISSUER (production)', () => {
+  let ctx: TestApp;
+  beforeAll(async () => {
+    ctx = await startTestApp();
+  });
+  afterAll(async () => ctx?.close());
+
+  it('does not mount the local provider', async () => {
+    const app = await buildApp({
+      config: loadConfig({
+        NODE_ENV: 'production',
+        COOKIE_SECRET: 'p'.repeat(32),
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        OIDC_ISSUER: 'https://identita.example.it',
+        OIDC_CLIENT_ID: 'dichiara',
+        OIDC_CLIENT_SECRET: 'segreto',
+      }),
+      logger: pino({ level: 'silent' }),
+      clock: () => new Date(),
+      database: ctx.test.database,
+      eventStore: ctx.store,
+      projections: ctx.projections,
+      cookieSecret: 'p'.repeat(32),
+    });
+    try {
+      for (const url of [
+        '/spid-locale/.well-known/openid-configuration',
+        '/spid-locale/interaction/abc',
+      ]) {
+        expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
