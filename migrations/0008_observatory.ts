@@ -9,7 +9,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       email text not null,
       assigned_at timestamptz not null
     )`.execute(db);
-  await sql`create unique index observatory_officers_fiscal_idx on observatory_officers (fiscal_code)`.execute(db);
+  await sql`create unique index observatory_officers_fiscal_idx on observatory_officers (fiscal_code)`.execute(
+    db,
+  );
   await sql`
     create table observatory_admins (
       fiscal_code text primary key,
@@ -35,7 +37,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (istat_code, month)
     )`.execute(db);
   await sql`create index waste_flows_month_idx on waste_flows (month, status)`.execute(db);
-  await sql`create index waste_flows_unlock_idx on waste_flows (status) where status = 'unlock-requested'`.execute(db);
+  await sql`create index waste_flows_unlock_idx on waste_flows (status) where status = 'unlock-requested'`.execute(
+    db,
+  );
   // The officer's address as the unlock mails know it (projections/observatoryMails).
   await sql`
     create table observatory_mail_officers (

@@ -37,7 +37,7 @@ export function evolveDigitalIdentityRow(
 }
 
 export const digitalIdentitiesProjection = rowProjection<DigitalIdentityRow>({
-  name: 'digitalIdentities',
+  name: 'digital_identities',
   keyOf: (event) =>
     event.streamId.startsWith(digitalIdentityStreamPrefix)
       ? event.streamId.slice(digitalIdentityStreamPrefix.length)

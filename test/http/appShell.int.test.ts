@@ -128,6 +128,7 @@ describe('app shell', () => {
       ['declarations', 'running'],
       ['declaration_protocols', 'running'],
       ['declaration_mails', 'running'],
+      ['digital_identities', 'running'],
       ['observatory_people', 'running'],
       ['waste_flows', 'running'],
       ['observatory_mails', 'running'],

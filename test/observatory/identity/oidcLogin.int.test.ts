@@ -16,7 +16,7 @@ import {
   reachCallback,
 } from '../../support/identityLogin.js';
 import { backends } from '../../support/testDatabase.js';
-import { startTestApp, type TestApp } from '../../support/testApp.js';
+import { settle, startTestApp, type TestApp } from '../../support/testApp.js';
 
 describe.each(backends())('%s: SPID/CIE login through the local OpenID provider', (backend) => {
   let ctx: TestApp;
@@ -110,6 +110,7 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
       role: 'digital-identity',
     });
 
+    await settle(ctx); // the names come from the read model
     expect(await identityOf(browser)).toEqual({
       fiscalCode: 'RSSMRA80A01A662A',
       givenName: 'Mario',
