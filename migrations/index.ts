@@ -7,6 +7,7 @@ import * as contracts from './0005_contracts.js';
 import * as declarations from './0006_declarations.js';
 import * as digitalIdentities from './0007_digital_identities.js';
 import * as observatory from './0008_observatory.js';
+import * as eventSearch from './0009_event_search.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_declarations': declarations,
   '0007_digital_identities': digitalIdentities,
   '0008_observatory': observatory,
+  '0009_event_search': eventSearch,
 };

@@ -5,13 +5,37 @@ import type { AppDeps } from '../app.js';
 import { formatPosition } from '../eventStore/globalPosition.js';
 import { parseForm } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
-import { actorNames, eventTypes, searchHistory } from './historySearch.js';
-import { historySearchSchema, searchUrl, toHistorySearch } from './historySearch.schema.js';
+import { actorNames, eventTypes, searchHistory, type HistoryRow } from './historySearch.js';
+import {
+  historySearchSchema,
+  searchUrl,
+  toHistorySearch,
+  type HistorySearchForm,
+} from './historySearch.schema.js';
 import { romeDisplay } from './historyTime.js';
 import { streamKinds } from './streamKinds.js';
 import { actorLabel, roleLabels, searchHref, timelineHref } from './timelineView.js';
 
 const eventParams = z.object({ eventId: z.uuid() });
+
+/** One result row: when, which stream (linked to its timeline), what, who and from where. */
+function rowView(row: HistoryRow, names: ReadonlyMap<string, string>, form: HistorySearchForm) {
+  const { metadata } = row;
+  return {
+    recordedAt: romeDisplay(metadata.recordedAt),
+    recordedIso: metadata.recordedAt,
+    occurredAt: romeDisplay(metadata.occurredAt),
+    streamId: row.streamId,
+    streamHref: timelineHref(row.streamId, row.version),
+    version: row.version,
+    type: row.type,
+    typeHref: searchUrl({ ...form, tipo: row.type }),
+    actor: actorLabel(metadata.actor, names),
+    actorHref: searchHref({ attore: metadata.actor.id }),
+    role: roleLabels[metadata.actor.role] ?? metadata.actor.role,
+    ip: metadata.clientIp,
+  };
+}
 
 /** "Cronologia": the whole log searched and paged, and a permanent link to any event. */
 export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -20,22 +44,24 @@ export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/revisione', { preHandler: requireAuditReader }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const form = parseForm(historySearchSchema, query);
-    const types = await eventTypes(db);
+    const search = form.ok ? toHistorySearch(form.data) : null;
+    const [types, page] = await Promise.all([
+      eventTypes(db),
+      search ? searchHistory(db, search) : null,
+    ]);
     const common = {
       title: 'Cronologia degli eventi',
       types,
       prefixes: streamKinds.map((kind) => ({ value: kind.prefix, label: kind.label })),
     };
-    if (!form.ok) {
+    if (!form.ok || !search || !page) {
       return reply.code(422).view('audit/search', {
         ...common,
         values: query,
-        errors: form.errors,
+        errors: form.ok ? {} : form.errors,
         rows: null,
       });
     }
-    const search = toHistorySearch(form.data);
-    const page = await searchHistory(db, search);
     const names = await actorNames(
       db,
       page.rows.map((row) => row.metadata.actor.id),
@@ -47,20 +73,7 @@ export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
       filtered: Object.values(search.filter).some(
         (value) => value !== undefined && value !== false,
       ),
-      rows: page.rows.map((row) => ({
-        recordedAt: romeDisplay(row.metadata.recordedAt),
-        recordedIso: row.metadata.recordedAt,
-        occurredAt: romeDisplay(row.metadata.occurredAt),
-        streamId: row.streamId,
-        streamHref: timelineHref(row.streamId, row.version),
-        version: row.version,
-        type: row.type,
-        typeHref: searchUrl({ ...form.data, tipo: row.type }),
-        actor: actorLabel(row.metadata.actor, names),
-        actorHref: searchHref({ attore: row.metadata.actor.id }),
-        role: roleLabels[row.metadata.actor.role] ?? row.metadata.actor.role,
-        ip: row.metadata.clientIp,
-      })),
+      rows: page.rows.map((row) => rowView(row, names, form.data)),
       nextHref: page.next ? searchUrl(form.data, { dopo: formatPosition(page.next) }) : null,
       previousHref: page.previous
         ? searchUrl(form.data, { prima: formatPosition(page.previous) })

@@ -4,12 +4,13 @@ import type { GlobalPosition } from '../eventStore/eventStore.js';
 import type { HistoryFilter, HistoryOrder } from './historySearch.js';
 import { romeLocal } from './historyTime.js';
 
-/** A query parameter as one trimmed string: the last of repeated ones, '' when absent. */
+/** A repeated query parameter counts once, as its last value; an absent one as ''. */
+export const lastValue = (value: unknown): unknown =>
+  (Array.isArray(value) ? (value.at(-1) as unknown) : value) ?? '';
+
+/** A query parameter as one trimmed string. */
 const text = (max: number, label: string) =>
-  z.preprocess(
-    (value) => (Array.isArray(value) ? value.at(-1) : value) ?? '',
-    z.string().trim().max(max, `${label}: al massimo ${max} caratteri.`),
-  );
+  z.preprocess(lastValue, z.string().trim().max(max, `${label}: al massimo ${max} caratteri.`));
 
 const localTime = (label: string) =>
   text(19, label).refine(
@@ -33,8 +34,8 @@ export const historySearchSchema = z
     tipo: text(200, 'Tipo di evento'),
     attore: text(300, 'Autore'),
     correlazione: text(300, 'Correlazione'),
-    dal: localTime('Dal'),
-    al: localTime('Al'),
+    dal: localTime('Avvenuto dal'),
+    al: localTime('Avvenuto fino al'),
     ordine: z.preprocess(
       (value) => (value === 'vecchi' ? 'vecchi' : 'recenti'),
       z.enum(['recenti', 'vecchi']),
@@ -44,7 +45,7 @@ export const historySearchSchema = z
   })
   .refine((form) => !form.dal || !form.al || romeLocal(form.dal)!.start < romeLocal(form.al)!.end, {
     path: ['al'],
-    message: 'Al: deve seguire la data di inizio.',
+    message: 'Avvenuto fino al: deve seguire la data di inizio.',
   });
 
 export type HistorySearchForm = z.infer<typeof historySearchSchema>;

@@ -9,7 +9,8 @@ export const isSecretField = (name: string): boolean => secretName.test(name);
 /**
  * A deep copy with every secret field's value replaced, at any depth (arrays included). Applied to
  * data, metadata and replayed state before any auditor view renders them, raw JSON included; the
- * hash chain is always checked on the stored, unredacted event.
+ * hash chain is always checked on the stored, unredacted event. A yes/no or empty value under such
+ * a name (`mustChangePassword: true`) holds no secret and stays readable.
  */
 export function redact<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => redact(item)) as T;
@@ -17,7 +18,7 @@ export function redact<T>(value: T): T {
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([key, item]) => [
       key,
-      isSecretField(key) ? redacted : redact(item),
+      isSecretField(key) && !(item === null || typeof item === 'boolean') ? redacted : redact(item),
     ]),
   ) as T;
 }

@@ -2,35 +2,86 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
+import type { RecordedEvent } from '../eventStore/eventStore.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
+import { lastValue } from './historySearch.schema.js';
 import { romeDisplay, romeLocal, toRomeLocal } from './historyTime.js';
 import { redact } from './redact.js';
 import { diffStates, stateAsOf, type AsOf } from './stateAsOf.js';
-import { streamKindOf, streamTitle } from './streamKinds.js';
+import { streamKindOf, streamTitle, type Replayer } from './streamKinds.js';
 import { chainStatuses } from './timelineChain.js';
 import { timelineHref } from './timelineView.js';
 import { streamParams } from './timeline.route.js';
 
-const lastOf = (value: unknown) => (Array.isArray(value) ? value.at(-1) : value) ?? '';
-
 /** ?al=<datetime-local, Rome time> or ?versione=N; neither: the state now. */
 const asOfSchema = z.object({
   al: z.preprocess(
-    lastOf,
+    lastValue,
     z
       .string()
       .trim()
       .refine((v) => v === '' || romeLocal(v) !== null, 'Inserire data e ora (gg/mm/aaaa hh:mm).'),
   ),
   versione: z.preprocess(
-    lastOf,
+    lastValue,
     z
       .string()
       .trim()
       .regex(/^\d{0,9}$/, 'Inserire un numero di versione (0 per lo stato iniziale).'),
   ),
 });
+
+/** The moment asked for, or the fields to correct; a version is checked against the stream's. */
+function parseAsOf(query: Record<string, unknown>, lastVersion: number) {
+  const form = parseForm(asOfSchema, query);
+  if (!form.ok) {
+    const values = { al: String(lastValue(query.al)), versione: String(lastValue(query.versione)) };
+    return { asOf: null, values, errors: form.errors };
+  }
+  const { al, versione } = form.data;
+  const errors: FieldErrors = {};
+  let asOf: AsOf = { kind: 'version', version: lastVersion };
+  if (versione !== '') {
+    if (Number(versione) > lastVersion)
+      errors.versione = `Il flusso arriva alla versione ${lastVersion}.`;
+    else asOf = { kind: 'version', version: Number(versione) };
+  } else if (al !== '') {
+    asOf = { kind: 'time', before: romeLocal(al)!.end };
+  }
+  return { asOf: Object.keys(errors).length ? null : asOf, values: form.data, errors };
+}
+
+/** The replay as the page shows it: redacted, with the broken links of the chain named. */
+function replayView(
+  replayer: Replayer,
+  streamId: string,
+  events: RecordedEvent[],
+  asOf: AsOf,
+  head: number,
+) {
+  // The state is what the stored events say; a broken chain is shown, not hidden.
+  const broken = chainStatuses(events, { from: 1, to: head }).flatMap((entry) =>
+    entry.status === 'altered' || entry.status === 'missing'
+      ? [`versione ${entry.version} ${entry.status === 'altered' ? 'alterata' : 'mancante'}`]
+      : [],
+  );
+  const result = stateAsOf(replayer, events, asOf);
+  const at = events.find((event) => event.version === result.version);
+  return {
+    broken,
+    result: {
+      version: result.version,
+      occurredAt: at ? romeDisplay(at.metadata.occurredAt) : null,
+      versionHref: at ? timelineHref(streamId, at.version) : null,
+      state: redact(result.state),
+      currentVersion: result.currentVersion,
+      failure: result.failure,
+      // Compared after redaction, so a secret's change shows as nothing at all.
+      changes: diffStates(redact(result.state), redact(result.currentState)),
+    },
+  };
+}
 
 /** "Stato al": the stream replayed through its decider's evolve, and compared with now. */
 export function stateAsOfRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -42,66 +93,32 @@ export function stateAsOfRoutes(app: FastifyInstance, deps: AppDeps): void {
       const read = params.success
         ? await deps.eventStore.readStream(params.data.streamId)
         : { version: 0, events: [] };
-      if (!params.success || read.events.length === 0)
+      const last = read.events.at(-1);
+      if (!params.success || !last)
         throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
       const { streamId } = params.data;
-      const kind = streamKindOf(streamId);
-      const query = (request.query ?? {}) as Record<string, unknown>;
-      const form = parseForm(asOfSchema, query);
-      const errors: FieldErrors = form.ok ? {} : form.errors;
-      const values = form.ok
-        ? form.data
-        : { al: String(lastOf(query.al)), versione: String(lastOf(query.versione)) };
-      const last = read.events.at(-1)!;
-      let asOf: AsOf = { kind: 'version', version: last.version };
-      if (form.ok && form.data.versione !== '') {
-        const version = Number(form.data.versione);
-        if (version > last.version)
-          errors.versione = `Il flusso arriva alla versione ${last.version}.`;
-        else asOf = { kind: 'version', version };
-      } else if (form.ok && form.data.al !== '') {
-        asOf = { kind: 'time', before: romeLocal(form.data.al)!.end };
-      }
-      const common = {
-        title: `Stato di ${streamId}`,
+      const { replayer, label } = streamKindOf(streamId);
+      const { asOf, values, errors } = parseAsOf(
+        (request.query ?? {}) as Record<string, unknown>,
+        last.version,
+      );
+      const page = {
+        title: `Stato · ${streamTitle(streamId)}`,
         streamId,
-        streamTitle: streamTitle(streamId),
-        kindLabel: kind.label,
+        kindLabel: label,
         timelineHref: timelineHref(streamId),
         values,
         errors,
         lastVersion: last.version,
         firstOccurred: toRomeLocal(read.events[0]!.metadata.occurredAt),
+        available: replayer !== null,
       };
-      if (!kind.replayer) return reply.view('audit/stateAsOf', { ...common, available: false });
-      if (Object.keys(errors).length > 0)
-        return reply
-          .code(422)
-          .view('audit/stateAsOf', { ...common, available: true, result: null });
-
-      // The state is what the stored events say; a broken chain is shown, not hidden.
-      const broken = chainStatuses(read.events, {
-        from: 1,
-        to: Math.max(read.version, last.version),
-      })
-        .filter((entry) => entry.status !== 'ok')
-        .map((entry) => entry.version);
-      const result = stateAsOf(kind.replayer, read.events, asOf);
-      const at = read.events.find((event) => event.version === result.version);
+      if (!replayer) return reply.view('audit/stateAsOf', page);
+      if (!asOf) return reply.code(422).view('audit/stateAsOf', { ...page, result: null });
+      const head = Math.max(read.version, last.version);
       return reply.view('audit/stateAsOf', {
-        ...common,
-        available: true,
-        asOf: asOf.kind,
-        broken,
-        result: {
-          version: result.version,
-          occurredAt: at ? romeDisplay(at.metadata.occurredAt) : null,
-          versionHref: at ? timelineHref(streamId, at.version) : null,
-          state: redact(result.state),
-          currentVersion: result.currentVersion,
-          // Compared after redaction, so a secret's change shows as nothing at all.
-          changes: diffStates(redact(result.state), redact(result.currentState)),
-        },
+        ...page,
+        ...replayView(replayer, streamId, read.events, asOf, head),
       });
     },
   );

@@ -20,6 +20,13 @@ export interface StateChange {
   readonly after?: unknown;
 }
 
+/** An event the decider could not fold (unknown type, malformed data): the replay stops there. */
+export interface ReplayFailure {
+  readonly version: number;
+  readonly type: string;
+  readonly message: string;
+}
+
 export interface StateAsOf {
   /** The last version folded in (0: none, the initial state). */
   readonly version: number;
@@ -28,6 +35,25 @@ export interface StateAsOf {
   readonly currentState: unknown;
   /** What changed from that moment to now, path by path. */
   readonly changes: readonly StateChange[];
+  /** Set when an event could not be folded; "now" is then the state just before it. */
+  readonly failure: ReplayFailure | null;
+}
+
+/** One evolve step; a decider meeting what it does not know returns nothing or throws. */
+function step(
+  replayer: Replayer,
+  state: unknown,
+  event: ReplayedEvent,
+): { state: unknown } | ReplayFailure {
+  try {
+    const next = replayer.evolve(state, { type: event.type, data: event.data });
+    return next === undefined
+      ? { version: event.version, type: event.type, message: 'tipo di evento sconosciuto' }
+      : { state: next };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { version: event.version, type: event.type, message };
+  }
 }
 
 /**
@@ -48,9 +74,17 @@ export function stateAsOf(
   let state = replayer.initialState();
   let version = 0;
   let current = state;
+  let currentVersion = 0;
   let stopped = false;
+  let failure: ReplayFailure | null = null;
   for (const event of events) {
-    current = replayer.evolve(current, { type: event.type, data: event.data });
+    const next = step(replayer, current, event);
+    if (!('state' in next)) {
+      failure = next;
+      break;
+    }
+    current = next.state;
+    currentVersion = event.version;
     if (stopped || !reached(event)) {
       stopped = true;
       continue;
@@ -61,9 +95,10 @@ export function stateAsOf(
   return {
     version,
     state,
-    currentVersion: events.at(-1)?.version ?? 0,
+    currentVersion,
     currentState: current,
     changes: diffStates(state, current),
+    failure,
   };
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { requireAuditReader } from './auditAccess.js';
-import { actorNames } from './historySearch.js';
+import { lastValue } from './historySearch.schema.js';
 import { streamKindOf, streamTitle } from './streamKinds.js';
 import { loadTimeline } from './timeline.js';
 import { searchHref, timelineView } from './timelineView.js';
@@ -12,7 +12,7 @@ export const streamParams = z.object({ streamId: z.string().min(1).max(300) });
 
 const pageQuery = z.object({
   da: z.preprocess(
-    (value) => (Array.isArray(value) ? value.at(-1) : value) || undefined,
+    (value) => lastValue(value) || undefined,
     z.coerce.number().int().min(1).max(2_000_000_000).default(1),
   ),
 });
@@ -33,15 +33,11 @@ export function timelineRoutes(app: FastifyInstance, deps: AppDeps): void {
           )
         : null;
       if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
-      const names = await actorNames(
-        deps.database.db,
-        timeline.entries.flatMap((entry) => (entry.event ? [entry.event.metadata.actor.id] : [])),
-      );
       const { streamId } = timeline;
       return reply.view('audit/timeline', {
-        title: `Cronologia di ${streamId}`,
+        title: `Cronologia · ${streamTitle(streamId)}`,
         streamId,
-        streamTitle: streamTitle(streamId),
+        kindLabel: streamKindOf(streamId).label,
         replayable: streamKindOf(streamId).replayer !== null,
         stateHref: `/revisione/stream/${encodeURIComponent(streamId)}/stato`,
         searchHref: searchHref({ flusso: streamId }),
@@ -49,7 +45,7 @@ export function timelineRoutes(app: FastifyInstance, deps: AppDeps): void {
         from: timeline.from,
         to: timeline.to,
         headMatches: timeline.headMatches,
-        ...timelineView(timeline, names),
+        ...timelineView(timeline),
       });
     },
   );

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { EventStore } from '../eventStore/eventStore.js';
+import { actorNames } from './historySearch.js';
 import { chainStatuses, type TimelineEntry } from './timelineChain.js';
 
 /** Events per timeline page: a stream as long as a year's protocol register is paged. */
@@ -29,6 +30,8 @@ export interface Timeline {
   readonly sameRequest: ReadonlyMap<string, readonly EventLink[]>;
   /** On the last page: whether the stream's head record still names the last event's link. */
   readonly headMatches: boolean | null;
+  /** The page's actors that are accounts, by id: "Full Name (username)". */
+  readonly actorNames: ReadonlyMap<string, string>;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -87,7 +90,7 @@ export async function loadTimeline(
   ].filter((id) => uuidPattern.test(id));
   const correlationIds = [...new Set(shown.map((event) => event.metadata.correlationId))];
 
-  const [causes, consequences, sameRequest, head] = await Promise.all([
+  const [causes, consequences, sameRequest, head, names] = await Promise.all([
     causationIds.length === 0
       ? []
       : sql<LinkRow>`
@@ -129,6 +132,10 @@ export async function loadTimeline(
           .where('stream_id', '=', streamId)
           .executeTakeFirst()
       : undefined,
+    actorNames(
+      db,
+      shown.map((event) => event.metadata.actor.id),
+    ),
   ]);
 
   const lastEvent = shown.at(-1);
@@ -145,6 +152,7 @@ export async function loadTimeline(
       head && lastEvent?.version === version
         ? head.last_hash.toString('hex') === lastEvent.hash
         : null,
+    actorNames: names,
   };
 }
 

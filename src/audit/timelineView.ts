@@ -70,6 +70,7 @@ function eventView(event: RecordedEvent, timeline: Timeline, names: ReadonlyMap<
     delay: recordingDelay(metadata),
     actor: actorLabel(metadata.actor, names),
     actorId: metadata.actor.id,
+    actorNamed: names.has(metadata.actor.id),
     actorHref: searchHref({ attore: metadata.actor.id }),
     role: roleLabels[metadata.actor.role] ?? metadata.actor.role,
     ip: metadata.clientIp,
@@ -94,7 +95,8 @@ function eventView(event: RecordedEvent, timeline: Timeline, names: ReadonlyMap<
 export type TimelineEventView = ReturnType<typeof eventView>;
 
 /** What views/audit/timeline.eta renders. */
-export function timelineView(timeline: Timeline, names: ReadonlyMap<string, string>) {
+export function timelineView(timeline: Timeline) {
+  const names = timeline.actorNames;
   const counts = { ok: 0, altered: 0, missing: 0, unverifiable: 0 };
   for (const entry of timeline.entries) counts[entry.status]++;
   const base = timelineHref(timeline.streamId);

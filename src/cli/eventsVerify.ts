@@ -1,13 +1,27 @@
 import { sql } from 'kysely';
-import { verifyLog } from '../eventStore/verifyLog.js';
+import { randomUUID } from 'node:crypto';
+import { systemContext } from '../accounts/staffAccounts.js';
+import { runVerification } from '../audit/verifyIntegrity.js';
 import type { Runtime } from '../runtime.js';
 import { progressReporter } from './progress.js';
 
-/** events:verify — walks every stream's hash chain; exit code 1 names the first broken link. */
+/**
+ * events:verify — walks every stream's hash chain; exit code 1 names the first broken link. The
+ * check is recorded as an IntegrityVerified event (actor: system), as from the auditor's page.
+ */
 export async function eventsVerify(runtime: Runtime, out: (line: string) => void): Promise<number> {
   const total = await countEvents(runtime);
   const progress = progressReporter('Verifica', total);
-  const report = await verifyLog(runtime.eventStore, { onProgress: (n) => progress.update(n) });
+  const { correlationId, actor, clientIp } = systemContext(new Date());
+  const report = await runVerification(
+    { store: runtime.eventStore, clock: () => new Date() },
+    {
+      verificationId: randomUUID(),
+      scope: 'log',
+      context: { correlationId, actor, clientIp },
+      onProgress: (n) => progress.update(n),
+    },
+  );
   progress.finish(report.events);
   const first = report.breaks[0];
   if (!first) {

@@ -17,6 +17,8 @@ export interface VerifyOptions {
   readonly batchSize?: number;
   /** Called after each batch with the number of events checked so far. */
   readonly onProgress?: (events: number) => void;
+  /** Stops the walk at the next batch (the app is closing). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function verifyLog(
   let next = reader.read(null, batchSize);
   for (;;) {
     const { records, last } = await next;
+    options.signal?.throwIfAborted();
     const more = last !== null && records.length === batchSize;
     if (more) {
       next = reader.read(last, batchSize);

@@ -1,0 +1,290 @@
+import { Zip, ZipDeflate } from 'fflate';
+import { sql, type Kysely } from 'kysely';
+import { createHash, type Hash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
+import type { Schema } from '../db/schema.js';
+import type {
+  EventMetadata,
+  EventStore,
+  GlobalPosition,
+  JsonObject,
+} from '../eventStore/eventStore.js';
+import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
+import { genesisHash } from '../eventStore/hashChain.js';
+import { csvHeader, exportLine, type ExportedEvent } from './exportFormat.js';
+import { searchHistory, type HistoryFilter } from './historySearch.js';
+import { redacted } from './redact.js';
+
+export interface ExportRequest {
+  readonly filter: HistoryFilter;
+  /** The form as the auditor filled it, for the manifest. */
+  readonly form: Readonly<Record<string, string>>;
+  readonly generatedBy: {
+    readonly accountId: string;
+    readonly name: string;
+    readonly role: string;
+  };
+  readonly generatedAt: Date;
+}
+
+/** The offline checker travels with every export, listed in SHA256SUMS like the rest. */
+const verifierSource = readFileSync(new URL('../../scripts/verifyExport.mjs', import.meta.url));
+
+const pageSize = 1_000;
+
+/**
+ * The zip of an export, streamed as it is written: events.jsonl and events.csv (the CSV is
+ * buffered, compressed, by fflate until the JSONL is complete), then manifest.json, SHA256SUMS and
+ * verifyExport.mjs. Events are those of the history search with the same filter, oldest first, up
+ * to the head of the log when the export started.
+ */
+export function exportArchive(
+  deps: { db: Kysely<Schema>; store: EventStore },
+  request: ExportRequest,
+): Readable {
+  const out = new PassThrough();
+  writeArchive(deps, request, out).catch((error: unknown) => out.destroy(error as Error));
+  return out;
+}
+
+class ZipFile {
+  readonly entry: ZipDeflate;
+  private readonly sha256: Hash = createHash('sha256');
+  bytes = 0;
+  lines = 0;
+
+  constructor(name: string, mtime: Date) {
+    this.entry = new ZipDeflate(name, { level: 6 });
+    this.entry.mtime = mtime;
+  }
+
+  push(text: string, lines: number, final = false): void {
+    const chunk = Buffer.from(text, 'utf8');
+    this.sha256.update(chunk);
+    this.bytes += chunk.length;
+    this.lines += lines;
+    this.entry.push(chunk, final);
+  }
+
+  summary() {
+    return { sha256: this.sha256.digest('hex'), bytes: this.bytes, lines: this.lines };
+  }
+}
+
+interface StreamSpan {
+  events: number;
+  firstVersion: number;
+  lastVersion: number;
+  previousHash: string | null;
+}
+
+async function writeArchive(
+  deps: { db: Kysely<Schema>; store: EventStore },
+  request: ExportRequest,
+  out: PassThrough,
+): Promise<void> {
+  const chunks: Uint8Array[] = [];
+  const zip = new Zip((error, chunk) => {
+    if (error) throw error;
+    chunks.push(chunk);
+  });
+  const flush = async () => {
+    for (const chunk of chunks.splice(0)) {
+      if (out.destroyed) throw new Error('The download was interrupted');
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+  };
+  const mtime = request.generatedAt;
+  const jsonl = new ZipFile('events.jsonl', mtime);
+  const csv = new ZipFile('events.csv', mtime);
+  zip.add(jsonl.entry);
+  zip.add(csv.entry);
+  csv.push(`\uFEFF${csvHeader}`, 0);
+
+  const upTo = await deps.store.headPosition();
+  const streams = new Map<string, StreamSpan>();
+  let redactedEvents = 0;
+  let after: GlobalPosition | null = null;
+  while (upTo) {
+    const page = await searchHistory(deps.db, {
+      filter: request.filter,
+      order: 'oldest',
+      after,
+      limit: pageSize,
+    });
+    const rows = page.rows.filter((row) => comparePositions(row.position, upTo) <= 0);
+    const events = await loadEvents(
+      deps.db,
+      rows.map((row) => row.position.prepare.toString()),
+    );
+    const previous = await previousHashes(deps.db, events, streams);
+    let json = '';
+    let table = '';
+    for (const event of events) {
+      const known = streams.get(event.streamId);
+      const previousHash = previous.get(`${event.streamId}\u0000${event.version - 1}`);
+      const line = exportLine(event, previousHash);
+      json += `${line.json}\n`;
+      table += line.csv;
+      if (line.redacted) redactedEvents++;
+      if (known) {
+        known.events++;
+        known.lastVersion = event.version;
+      } else {
+        streams.set(event.streamId, {
+          events: 1,
+          firstVersion: event.version,
+          lastVersion: event.version,
+          previousHash: event.version === 1 ? genesisHash : (previousHash ?? null),
+        });
+      }
+    }
+    if (events.length > 0) {
+      jsonl.push(json, events.length);
+      csv.push(table, events.length);
+      await flush();
+    }
+    if (!page.next || rows.length < page.rows.length) break;
+    after = page.next;
+  }
+  jsonl.push('', 0, true);
+  csv.push('', 0, true);
+
+  const files = { 'events.jsonl': jsonl.summary(), 'events.csv': csv.summary() };
+  const manifest = {
+    format: 'dichiara-export/1',
+    generatedAt: request.generatedAt.toISOString(),
+    generatedBy: request.generatedBy,
+    filters: { form: request.form, applied: request.filter },
+    upTo: upTo ? formatPosition(upTo) : null,
+    counts: {
+      events: files['events.jsonl'].lines,
+      streams: streams.size,
+      redactedEvents,
+    },
+    files,
+    hashing: {
+      digest:
+        'SHA-256 of the canonical JSON of { type, data, metadata }: keys sorted by UTF-16 code units at every depth, no whitespace, strings and numbers as JSON.stringify writes them',
+      link: 'hash = SHA-256(previous hash bytes ‖ digest bytes); before version 1 the previous hash is 64 zeros',
+    },
+    redaction: {
+      replacement: redacted,
+      fields: 'any key matching /password|passwd|secret|token/i, at any depth',
+      proof:
+        'a redacted event carries digest (the SHA-256 the chain covers) and the redacted paths; its link is checked from the digest',
+    },
+    streams: Object.fromEntries(streams),
+    chainHeads: await chainHeads(deps.db, [...streams.keys()]),
+  };
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  const sums = [
+    `${files['events.jsonl'].sha256}  events.jsonl`,
+    `${files['events.csv'].sha256}  events.csv`,
+    `${sha256(manifestText)}  manifest.json`,
+    `${sha256(verifierSource)}  verifyExport.mjs`,
+  ];
+  for (const [name, content] of [
+    ['manifest.json', manifestText],
+    ['SHA256SUMS', `${sums.join('\n')}\n`],
+    ['verifyExport.mjs', verifierSource.toString('utf8')],
+  ] as const) {
+    const file = new ZipFile(name, mtime);
+    zip.add(file.entry);
+    file.push(content, 0, true);
+  }
+  zip.end();
+  await flush();
+  out.end();
+}
+
+const sha256 = (content: string | Buffer): string =>
+  createHash('sha256').update(content).digest('hex');
+
+async function loadEvents(
+  db: Kysely<Schema>,
+  positions: readonly string[],
+): Promise<ExportedEvent[]> {
+  if (positions.length === 0) return [];
+  // ORDER BY names the table's columns: the output columns are text ('10' < '9').
+  const { rows } = await sql<{
+    tx_id: string;
+    position: string;
+    stream_id: string;
+    version: number;
+    type: string;
+    data: JsonObject;
+    metadata: EventMetadata;
+    hash: Buffer;
+  }>`
+    select tx_id::text as tx_id, position::text as position, stream_id, version, type, data,
+      metadata, hash
+    from events where position = any(${positions}::bigint[])
+    order by events.tx_id, events.position`.execute(db);
+  return rows.map((row) => ({
+    streamId: row.stream_id,
+    version: row.version,
+    position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    hash: row.hash.toString('hex'),
+  }));
+}
+
+/**
+ * The stored hash before each event whose predecessor is not in the export: null when that
+ * predecessor is not in the log either (the checker then names the gap).
+ */
+async function previousHashes(
+  db: Kysely<Schema>,
+  events: readonly ExportedEvent[],
+  streams: ReadonlyMap<string, StreamSpan>,
+): Promise<Map<string, string | null>> {
+  const last = new Map<string, number>();
+  const wanted: { streamId: string; version: number }[] = [];
+  for (const event of events) {
+    const before = last.get(event.streamId) ?? streams.get(event.streamId)?.lastVersion;
+    if (event.version > 1 && before !== event.version - 1) {
+      wanted.push({ streamId: event.streamId, version: event.version - 1 });
+    }
+    last.set(event.streamId, event.version);
+  }
+  const found = new Map<string, string | null>(
+    wanted.map((w) => [`${w.streamId}\u0000${w.version}`, null]),
+  );
+  if (wanted.length === 0) return found;
+  const { rows } = await sql<{ stream_id: string; version: number; hash: Buffer }>`
+    select e.stream_id, e.version, e.hash
+    from unnest(${wanted.map((w) => w.streamId)}::text[], ${wanted.map((w) => w.version)}::int[])
+      as w(stream_id, version)
+    join events e on e.stream_id = w.stream_id and e.version = w.version`.execute(db);
+  for (const row of rows)
+    found.set(`${row.stream_id}\u0000${row.version}`, row.hash.toString('hex'));
+  return found;
+}
+
+/** Each exported stream's head now, from the record kept apart from the events. */
+async function chainHeads(
+  db: Kysely<Schema>,
+  streamIds: readonly string[],
+): Promise<Record<string, { version: number; hash: string }>> {
+  const heads: Record<string, { version: number; hash: string }> = {};
+  for (let from = 0; from < streamIds.length; from += 1_000) {
+    const chunk = streamIds.slice(from, from + 1_000);
+    const rows = await db
+      .selectFrom('streams')
+      .select(['stream_id', 'version', 'last_hash'])
+      .where('stream_id', 'in', chunk)
+      .execute();
+    for (const row of rows) {
+      heads[row.stream_id] = {
+        version: row.version,
+        hash: Buffer.from(row.last_hash).toString('hex'),
+      };
+    }
+  }
+  return heads;
+}

@@ -1,0 +1,128 @@
+import type { EventMetadata, JsonObject, JsonValue } from '../eventStore/eventStore.js';
+import { formatPosition } from '../eventStore/globalPosition.js';
+import { eventDigest } from '../eventStore/hashChain.js';
+import { isSecretField, redacted } from './redact.js';
+
+/** An event as the export reads it from the log, unredacted. */
+export interface ExportedEvent {
+  readonly streamId: string;
+  readonly version: number;
+  readonly position: { commit: bigint; prepare: bigint };
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
+  readonly hash: string;
+}
+
+/** One line of events.jsonl, and what the CSV and the manifest need from it. */
+export interface ExportLine {
+  readonly json: string;
+  readonly csv: string;
+  readonly redacted: boolean;
+}
+
+/**
+ * A secret (a password hash) never leaves the portal, so an event that holds one no longer
+ * matches its hash once redacted. Such an event carries `digest`, the SHA-256 of its original
+ * canonical content that the chain covers, and `redacted`, the paths replaced: the third party
+ * checks the chain link from the digest, and every other event from its content.
+ * `previousHash` is given when the event before it in its stream is not in the export (a partial
+ * stream or a search), so each link can be checked from where the export starts.
+ */
+export function exportLine(
+  event: ExportedEvent,
+  /** Undefined when the event before is in the export; null when it is not in the log. */
+  previousHash: string | null | undefined,
+): ExportLine {
+  const paths: string[] = [];
+  const data = redactWithPaths(event.data, 'data', paths) as JsonObject;
+  // A tampered row may lack any field: the export shows what is stored, the checker judges it.
+  const metadata = redactWithPaths(event.metadata, 'metadata', paths) as Partial<EventMetadata>;
+  const position = formatPosition(event.position);
+  const digest = paths.length > 0 ? eventDigest(event.type, event.data, event.metadata) : undefined;
+  const json = JSON.stringify({
+    streamId: event.streamId,
+    version: event.version,
+    position,
+    type: event.type,
+    data,
+    metadata,
+    hash: event.hash,
+    ...(previousHash === undefined ? {} : { previousHash }),
+    ...(digest === undefined ? {} : { digest, redacted: paths }),
+  });
+  const csv = csvRow([
+    position,
+    event.streamId,
+    event.version,
+    event.type,
+    metadata.occurredAt ?? null,
+    metadata.recordedAt ?? null,
+    metadata.actor?.id ?? null,
+    metadata.actor?.role ?? null,
+    metadata.clientIp ?? null,
+    metadata.eventId ?? null,
+    metadata.correlationId ?? null,
+    metadata.causationId ?? null,
+    JSON.stringify(data),
+    event.hash,
+    previousHash ?? null,
+    digest ?? null,
+    paths.join(' '),
+  ]);
+  return { json, csv, redacted: digest !== undefined };
+}
+
+export const csvHeader = csvRow([
+  'posizione',
+  'flusso',
+  'versione',
+  'tipo',
+  'avvenuto_il',
+  'registrato_il',
+  'autore',
+  'ruolo',
+  'ip',
+  'id_evento',
+  'correlazione',
+  'causa',
+  'dati',
+  'hash',
+  'hash_precedente',
+  'digest',
+  'campi_oscurati',
+]);
+
+/** A deep copy with secrets replaced, noting the path of each ("data.passwordHash"). */
+function redactWithPaths(value: JsonValue | object, path: string, paths: string[]): JsonValue {
+  if (Array.isArray(value)) {
+    return value.map((item: JsonValue, index) => redactWithPaths(item, `${path}[${index}]`, paths));
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, item] of Object.entries(value as Record<string, JsonValue>)) {
+    if (isSecretField(key)) {
+      copy[key] = redacted;
+      paths.push(`${path}.${key}`);
+    } else {
+      copy[key] = redactWithPaths(item, `${path}.${key}`, paths);
+    }
+  }
+  return copy;
+}
+
+type Cell = string | number | null;
+
+/**
+ * Semicolon-separated, as Excel opens it in Italy (the file starts with a BOM); a cell a
+ * spreadsheet would read as a formula gets a leading apostrophe, as in src/http/csv.ts.
+ */
+function csvRow(cells: readonly Cell[]): string {
+  return `${cells.map(csvCell).join(';')}\r\n`;
+}
+
+function csvCell(value: Cell): string {
+  const text = value === null ? '' : String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

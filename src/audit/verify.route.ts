@@ -1,0 +1,168 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { commandContext } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+import { parseForm, type FieldErrors } from '../http/forms.js';
+import { seeOther } from '../http/views.js';
+import { requireAuditReader } from './auditAccess.js';
+import {
+  countLogEvents,
+  recordedVerification,
+  runVerification,
+  type Verification,
+} from './verifyIntegrity.js';
+import { BackgroundJobs, percent, type Job } from './verifyJobs.js';
+
+const streamForm = z.object({
+  flusso: z
+    .string({ error: "Indicare l'identificativo del flusso." })
+    .trim()
+    .min(1, "Indicare l'identificativo del flusso.")
+    .max(300, 'Identificativo troppo lungo.'),
+});
+
+const jobParams = z.object({ id: z.uuid() });
+
+/** Breaks listed on the page; the rest are counted (and the CLI lists them all). */
+const shownBreaks = 100;
+
+/**
+ * /revisione/verifica: one stream checked in the request, the whole log as a background job
+ * followed by polling. Starting a verification reads the record and only adds the
+ * IntegrityVerified event saying who checked what: auditors may do it, declarants may not.
+ */
+export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const readers = { preHandler: requireAuditReader };
+  const jobs = new BackgroundJobs<Verification>({
+    onError: (error, job) => {
+      app.log.error({ err: error, job: job.id }, 'Integrity verification failed');
+      return 'La verifica si è interrotta per un errore del servizio: avviala di nuovo.';
+    },
+  });
+  app.addHook('onClose', () => jobs.close());
+
+  const page = (job: Job<Verification> | null, values = {}, errors: FieldErrors = {}) => ({
+    title: 'Verifica dell’integrità',
+    job: job && jobView(job),
+    running: jobs.current(),
+    recent: jobs
+      .recent()
+      .filter((other) => other.id !== job?.id)
+      .slice(0, 10),
+    values,
+    errors,
+  });
+
+  app.get('/revisione/verifica', readers, async (_request, reply) =>
+    reply.view('audit/verify', page(null)),
+  );
+
+  app.post('/revisione/verifica/flusso', readers, async (request, reply) => {
+    const form = parseForm(streamForm, request.body ?? {});
+    if (!form.ok)
+      return reply.code(422).view('audit/verify', page(null, request.body ?? {}, form.errors));
+    const { flusso } = form.data;
+    const { version } = await deps.eventStore.readStream(flusso);
+    if (version === 0) {
+      const errors = { flusso: 'Nessun flusso con questo identificativo.' };
+      return reply.code(422).view('audit/verify', page(null, form.data, errors));
+    }
+    const verificationId = randomUUID();
+    const verification = await runVerification(
+      { store: deps.eventStore, clock: deps.clock },
+      { verificationId, scope: flusso, context: context(request) },
+    );
+    jobs.completed(verificationId, flusso, startedBy(request), verification, verification);
+    return seeOther(request, reply, `/revisione/verifica/${verificationId}`);
+  });
+
+  app.post('/revisione/verifica/archivio', readers, async (request, reply) => {
+    const total = await countLogEvents(deps.eventStore, deps.database);
+    const { job } = jobs.start(
+      { subject: 'log', startedBy: startedBy(request), total, now: deps.clock },
+      ({ id, progress, signal }) =>
+        runVerification(
+          { store: deps.eventStore, clock: deps.clock },
+          {
+            verificationId: id,
+            scope: 'log',
+            context: context(request),
+            onProgress: progress,
+            signal,
+          },
+        ),
+    );
+    return seeOther(request, reply, `/revisione/verifica/${job.id}`);
+  });
+
+  app.get('/revisione/verifica/:id', readers, async (request, reply) => {
+    const job = await findJob(request);
+    return reply.view('audit/verify', page(job));
+  });
+
+  app.get('/revisione/verifica/:id/avanzamento', readers, async (request, reply) => {
+    const job = await findJob(request);
+    return reply.view('audit/_verifyProgress', { job: jobView(job) });
+  });
+
+  /** A job of this process, or one recorded before a restart (then finished by definition). */
+  async function findJob(request: FastifyRequest): Promise<Job<Verification>> {
+    const params = jobParams.safeParse(request.params);
+    const id = params.success ? params.data.id : '';
+    const job = id ? jobs.get(id) : undefined;
+    if (job) return job;
+    const recorded = id ? await recordedVerification(deps.eventStore, id) : null;
+    if (!recorded) {
+      throw new DomainError('VerificationNotFound', 'not-found', 'Verifica non trovata.');
+    }
+    return {
+      id,
+      subject: recorded.scope,
+      startedBy: recorded.actorId,
+      startedAt: recorded.startedAt,
+      state: 'done',
+      processed: recorded.events,
+      total: recorded.events,
+      finishedAt: recorded.finishedAt,
+      result: recorded,
+      error: null,
+    };
+  }
+
+  function context(request: FastifyRequest) {
+    const { correlationId, actor, clientIp } = commandContext(request, deps.clock());
+    return { correlationId, actor, clientIp };
+  }
+}
+
+export const startedBy = (request: FastifyRequest): string =>
+  request.account ? `${request.account.fullName} (${request.account.username})` : 'sconosciuto';
+
+/** What the templates read: numbers ready, the first breaks only. */
+export function jobView(job: Job<Verification>) {
+  const result = job.result;
+  return {
+    id: job.id,
+    scope: job.subject,
+    state: job.state,
+    processed: job.state === 'done' && result ? result.events : job.processed,
+    total: job.total,
+    percent: percent(job),
+    startedBy: job.startedBy,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    error: job.error,
+    pageUrl: `/revisione/verifica/${job.id}`,
+    pollUrl: `/revisione/verifica/${job.id}/avanzamento`,
+    result: result && {
+      events: result.events,
+      streams: result.streams,
+      breakCount: result.breakCount,
+      breaks: result.breaks.slice(0, shownBreaks),
+    },
+  };
+}
+
+export type VerificationView = ReturnType<typeof jobView>;

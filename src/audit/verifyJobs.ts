@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+
+export type JobState = 'running' | 'done' | 'failed';
+
+/** A long task of the auditor section (a whole-log verification, a rebuild), as pages show it. */
+export interface Job<Result> {
+  readonly id: string;
+  /** What runs, for the page: 'log', a stream id, a projection name. */
+  readonly subject: string;
+  readonly startedBy: string;
+  readonly startedAt: Date;
+  state: JobState;
+  /** Events handled so far, and how many there were when it started (null when unknown). */
+  processed: number;
+  total: number | null;
+  finishedAt: Date | null;
+  result: Result | null;
+  /** A sentence for the page when it failed; the details go to the log. */
+  error: string | null;
+}
+
+export interface JobContext {
+  readonly id: string;
+  readonly progress: (processed: number) => void;
+  /** Set when the app closes: a job stops at its next batch. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Background jobs in this process, one running at a time (a second request gets the running
+ * one), the last few kept so that a page reloaded by job id still finds its result.
+ */
+export class BackgroundJobs<Result> {
+  private readonly jobs = new Map<string, Job<Result>>();
+  private readonly abort = new AbortController();
+  private running: { job: Job<Result>; finished: Promise<void> } | null = null;
+
+  constructor(
+    private readonly options: {
+      readonly keep?: number;
+      readonly onError: (error: unknown, job: Job<Result>) => string;
+    },
+  ) {}
+
+  get(id: string): Job<Result> | undefined {
+    return this.jobs.get(id);
+  }
+
+  current(): Job<Result> | null {
+    return this.running?.job ?? null;
+  }
+
+  /** The newest first. */
+  recent(): Job<Result>[] {
+    return [...this.jobs.values()].reverse();
+  }
+
+  /** Starts `work` unless a job is running; either way returns the job to follow. */
+  start(
+    job: { id?: string; subject: string; startedBy: string; total: number | null; now: () => Date },
+    work: (context: JobContext) => Promise<Result>,
+  ): { job: Job<Result>; started: boolean } {
+    if (this.running) return { job: this.running.job, started: false };
+    const { now } = job;
+    const started: Job<Result> = {
+      id: job.id ?? randomUUID(),
+      subject: job.subject,
+      startedBy: job.startedBy,
+      startedAt: now(),
+      state: 'running',
+      processed: 0,
+      total: job.total,
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    return { job: this.run(started, work, now), started: true };
+  }
+
+  private run(
+    job: Job<Result>,
+    work: (context: JobContext) => Promise<Result>,
+    now: () => Date,
+  ): Job<Result> {
+    this.remember(job);
+    const context = {
+      id: job.id,
+      progress: (processed: number) => {
+        job.processed = processed;
+      },
+      signal: this.abort.signal,
+    };
+    const finished = Promise.resolve()
+      .then(() => work(context))
+      .then(
+        (result) => {
+          job.result = result;
+          job.state = 'done';
+        },
+        (error: unknown) => {
+          job.error = this.options.onError(error, job);
+          job.state = 'failed';
+        },
+      )
+      .finally(() => {
+        job.finishedAt = now();
+        this.running = null;
+      });
+    this.running = { job, finished };
+    return job;
+  }
+
+  /** A job that ran in the request itself (a single stream), kept for its result page. */
+  completed(
+    id: string,
+    subject: string,
+    startedBy: string,
+    result: Result,
+    times: { startedAt: Date; finishedAt: Date },
+  ): Job<Result> {
+    const job: Job<Result> = {
+      id,
+      subject,
+      startedBy,
+      startedAt: times.startedAt,
+      state: 'done',
+      processed: 0,
+      total: null,
+      finishedAt: times.finishedAt,
+      result,
+      error: null,
+    };
+    this.remember(job);
+    return job;
+  }
+
+  /** On close: asks the running job to stop and waits for it. */
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.running?.finished;
+  }
+
+  private remember(job: Job<Result>): void {
+    this.jobs.set(job.id, job);
+    const keep = this.options.keep ?? 20;
+    for (const id of this.jobs.keys()) {
+      if (this.jobs.size <= keep) break;
+      if (this.jobs.get(id)?.state !== 'running') this.jobs.delete(id);
+    }
+  }
+}
+
+/** Percent for the progress bar: 0–100, null while the total is unknown. */
+export function percent(job: Pick<Job<unknown>, 'processed' | 'total' | 'state'>): number | null {
+  if (job.state === 'done') return 100;
+  if (!job.total) return null;
+  return Math.min(100, Math.floor((job.processed / job.total) * 100));
+}

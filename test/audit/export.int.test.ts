@@ -1,0 +1,215 @@
+import { unzipSync } from 'fflate';
+import { sql } from 'kysely';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newEvent } from '../support/events.js';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+import { backends } from '../support/testDatabase.js';
+import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
+
+const scriptPath = new URL('../../scripts/verifyExport.mjs', import.meta.url);
+
+interface Manifest {
+  readonly generatedBy: unknown;
+  readonly filters: { readonly form: Record<string, string> };
+  readonly counts: {
+    readonly events: number;
+    readonly streams: number;
+    readonly redactedEvents: number;
+  };
+  readonly streams: Record<string, unknown>;
+  readonly chainHeads: Record<string, unknown>;
+}
+
+interface Unpacked {
+  readonly dir: string;
+  readonly files: Record<string, string>;
+  readonly lines: Record<string, unknown>[];
+  readonly manifest: Manifest;
+}
+
+/** Runs a command as the third party would, never throwing: the exit code is part of the answer. */
+function run(command: string, args: readonly string[], cwd?: string) {
+  return new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(command, args, { cwd }, (error, stdout) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+    );
+  });
+}
+
+const hasSha256sum = async () => (await run('sha256sum', ['--version'])).code === 0;
+
+describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
+  let ctx: TestApp;
+  let people: AuditPeople;
+  const dirs: string[] = [];
+
+  /** Downloads an export as the auditor and extracts it into a folder of its own. */
+  async function download(query: string): Promise<Unpacked> {
+    const response = await people.auditor.get(`/revisione/esporta/eventi.zip?${query}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/zip');
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="dichiara-eventi-\d{8}-\d{6}\.zip"$/,
+    );
+    const entries = unzipSync(new Uint8Array(response.rawPayload));
+    const dir = mkdtempSync(join(tmpdir(), 'dichiara-export-'));
+    dirs.push(dir);
+    const files: Record<string, string> = {};
+    for (const [name, content] of Object.entries(entries)) {
+      writeFileSync(join(dir, name), content);
+      files[name] = Buffer.from(content).toString('utf8');
+    }
+    const jsonl = files['events.jsonl'] ?? '';
+    return {
+      dir,
+      files,
+      lines: jsonl
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+      manifest: JSON.parse(files['manifest.json'] ?? '{}') as Manifest,
+    };
+  }
+
+  const check = (dir: string) => run(process.execPath, [join(dir, 'verifyExport.mjs'), dir]);
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ backend });
+    people = await auditPeople(ctx);
+    await ctx.store.appendToStream('sample-export', [
+      newEvent('SampleRecorded', { n: 1, note: 'prima; "riga"\nseconda' }),
+      newEvent('SampleChecked', { n: 2 }),
+      newEvent('SampleClosed', { n: 3, amount: -5 }),
+    ]);
+    await ctx.store.appendToStream('sample-other', [newEvent('SampleChecked', { n: 1 })]);
+  });
+  afterAll(async () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await ctx.close();
+  });
+
+  it("exports an account's stream with its password hashes redacted, and the offline check passes", async () => {
+    const stream = `account-${people.declarantId}`;
+    const exported = await download(`flusso=${stream}`);
+    expect(Object.keys(exported.files).sort()).toEqual([
+      'SHA256SUMS',
+      'events.csv',
+      'events.jsonl',
+      'manifest.json',
+      'verifyExport.mjs',
+    ]);
+    expect(exported.files['verifyExport.mjs']).toBe(readFileSync(scriptPath, 'utf8'));
+    expect(exported.files['events.jsonl']).not.toMatch(/\$argon2/);
+    expect(exported.files['events.csv']).not.toMatch(/\$argon2/);
+    const registered = exported.lines.find((line) => line.type === 'ReferentRegistered')!;
+    expect((registered.data as Record<string, unknown>).passwordHash).toBe('[redatto]');
+    expect(registered.redacted).toEqual(['data.passwordHash']);
+    expect(registered.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(exported.lines.map((line) => line.version)).toEqual(
+      exported.lines.map((_, index) => index + 1),
+    );
+
+    const { manifest } = exported;
+    expect(manifest.generatedBy).toEqual({
+      accountId: people.auditorId,
+      name: 'Renato Revisore',
+      role: 'auditor',
+    });
+    expect(manifest.filters.form).toEqual({ flusso: stream, corrispondenza: 'esatta' });
+    expect(manifest.counts).toMatchObject({ events: exported.lines.length, streams: 1 });
+    expect(manifest.counts.redactedEvents).toBeGreaterThan(0);
+    expect(manifest.chainHeads[stream]).toEqual({
+      version: exported.lines.length,
+      hash: exported.lines.at(-1)!.hash,
+    });
+
+    const result = await check(exported.dir);
+    expect(result.stdout).toContain(
+      'OK: file integri; catene ricalcolate per 1 flussi, 1 fino alla testa',
+    );
+    expect(result.code).toBe(0);
+    if (await hasSha256sum()) {
+      expect((await run('sha256sum', ['-c', 'SHA256SUMS'], exported.dir)).code).toBe(0);
+    }
+  });
+
+  it('writes the same events as CSV for a spreadsheet', async () => {
+    const exported = await download('flusso=sample-export');
+    const csv = exported.files['events.csv']!;
+    expect(csv.startsWith('\uFEFFposizione;flusso;versione;tipo;')).toBe(true);
+    expect(csv).toContain('"{""n"":1,""note"":""prima; \\""riga\\""\\nseconda""}"');
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(4);
+    expect((await check(exported.dir)).code).toBe(0);
+  });
+
+  it('starts a partial stream from the previous hash, and the check still holds', async () => {
+    const exported = await download('flusso=sample-&corrispondenza=prefisso&tipo=SampleChecked');
+    expect(exported.lines.map((line) => [line.streamId, line.version])).toEqual([
+      ['sample-export', 2],
+      ['sample-other', 1],
+    ]);
+    const { events } = await ctx.store.readStream('sample-export', { toVersion: 1 });
+    expect(exported.lines[0]!.previousHash).toBe(events[0]!.hash);
+    expect(exported.manifest.streams['sample-export']).toMatchObject({
+      firstVersion: 2,
+      lastVersion: 2,
+      previousHash: events[0]!.hash,
+    });
+    const result = await check(exported.dir);
+    expect(result.stdout).toContain('1 fino alla testa');
+    expect(result.code).toBe(0);
+  });
+
+  it('names a byte changed in the export, by file and by stream and version', async () => {
+    const exported = await download('flusso=sample-export');
+    const path = join(exported.dir, 'events.jsonl');
+    const original = readFileSync(path, 'utf8');
+    const changed = original.replace('{"n":2}', '{"n":7}');
+    expect(changed).not.toBe(original);
+    writeFileSync(path, changed);
+
+    const result = await check(exported.dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('ERRORE: events.jsonl: SHA-256 diverso da SHA256SUMS');
+    expect(result.stdout).toContain('ERRORE: events.jsonl: SHA-256 diverso dal manifest');
+    expect(result.stdout).toContain('ERRORE: flusso sample-export versione 2: evento alterato');
+    if (await hasSha256sum()) {
+      expect((await run('sha256sum', ['-c', 'SHA256SUMS'], exported.dir)).code).toBe(1);
+    }
+  });
+
+  it('exports a tampered log as it is stored, and the check names the altered event', async () => {
+    await ctx.store.appendToStream('sample-tampered', [
+      newEvent('SampleRecorded', { by: 'operator-1' }),
+      newEvent('SampleChecked', { by: 'operator-1' }),
+    ]);
+    await tamper(
+      ctx.test.database,
+      sql`update events set data = jsonb_set(data, '{by}', '"operator-2"')
+          where stream_id = 'sample-tampered' and version = 1`,
+    );
+    const exported = await download('flusso=sample-tampered');
+    const result = await check(exported.dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('ERRORE: flusso sample-tampered versione 1: evento alterato');
+    expect(result.stdout).not.toContain('versione 2: evento alterato');
+  });
+
+  it('says which filter is wrong instead of exporting', async () => {
+    const response = await people.auditor.get('/revisione/esporta/eventi.zip?dal=ieri');
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toContain('Avvenuto dal: inserire data e ora');
+  });
+
+  it('is closed to declarants', async () => {
+    expect((await people.declarant.get('/revisione/esporta')).statusCode).toBe(403);
+    const zip = await people.declarant.get('/revisione/esporta/eventi.zip?flusso=sample-export');
+    expect(zip.statusCode).toBe(403);
+    expect(zip.headers['content-type']).not.toBe('application/zip');
+    expect((await people.auditor.get('/revisione/esporta')).statusCode).toBe(200);
+  });
+});

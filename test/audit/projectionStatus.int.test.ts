@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountsProjection } from '../../projections/accounts/accounts.js';
+import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
+import {
+  operationsStreamId,
+  type ProjectionRebuildRequested,
+} from '../../src/audit/projectionStatus.js';
+import type { Projection } from '../../src/projections/projection.js';
+import type { TestClient } from '../support/client.js';
+import { newEvent } from '../support/events.js';
+import { settle, signedIn, startTestApp, type TestApp } from '../support/testApp.js';
+import { backends } from '../support/testDatabase.js';
+import { auditorLogin, auditPeople, mainOf, type AuditPeople } from './verifySupport.js';
+
+/** The table row of one projection, as text. */
+function projectionRow(body: string, name: string): string {
+  const start = body.indexOf(`id="proiezione-${name}"`);
+  if (start < 0) throw new Error(`No row for ${name}`);
+  return body.slice(start, body.indexOf('</tr>', start));
+}
+
+async function rebuildRequests(ctx: TestApp) {
+  const { events } = await ctx.store.readStream(operationsStreamId);
+  return events.filter((event) => event.type === 'ProjectionRebuildRequested');
+}
+
+/** Follows the rebuild's progress partial as htmx does, until it stops asking to be polled. */
+async function pollUntilDone(client: TestClient, pollUrl: string): Promise<string> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const partial = await client.get(pollUrl, { 'hx-request': 'true' });
+    expect(partial.statusCode).toBe(200);
+    if (!partial.body.includes('hx-trigger="every 1s"')) return partial.body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('The rebuild did not finish');
+}
+
+describe.each(backends())('%s: projection status (/revisione/proiezioni)', (backend) => {
+  let ctx: TestApp;
+  let people: AuditPeople;
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ backend });
+    people = await auditPeople(ctx);
+    await settle(ctx);
+  });
+  afterAll(() => ctx.close());
+
+  it('shows auditors every projection with its checkpoint, lag and state, and no rebuild', async () => {
+    const page = await people.auditor.get('/revisione/proiezioni');
+    expect(page.statusCode).toBe(200);
+    const body = mainOf(page.body);
+    for (const status of ctx.projections.status()) {
+      const row = projectionRow(body, status.name);
+      expect(row).toContain('In esecuzione');
+      expect(row).toMatch(/<code>\d+\/\d+<\/code>/);
+      expect(row).toMatch(/<td>\d+<\/td>/);
+    }
+    expect(projectionRow(body, 'accounts')).toContain('<td>0</td>');
+    expect(body).not.toContain('Ricostruisci');
+    expect(body).not.toContain('/ricostruisci');
+  });
+
+  it('refuses a rebuild to an auditor (403), recording nothing', async () => {
+    const response = await people.auditor.post('/revisione/proiezioni/accounts/ricostruisci', {
+      motivo: 'Per prova',
+    });
+    expect(response.statusCode).toBe(403);
+    expect(await rebuildRequests(ctx)).toHaveLength(0);
+  });
+
+  it('asks an operator why, beside that projection', async () => {
+    const response = await people.operator.post('/revisione/proiezioni/accounts/ricostruisci', {
+      motivo: ' ',
+    });
+    expect(response.statusCode).toBe(422);
+    expect(projectionRow(response.body, 'accounts')).toContain(
+      'Indicare il motivo della ricostruzione.',
+    );
+    expect(projectionRow(response.body, 'contracts')).not.toContain('Indicare il motivo');
+    expect(await rebuildRequests(ctx)).toHaveLength(0);
+  });
+
+  it('rebuilds for an operator in the background, recording who asked and why', async () => {
+    const page = await people.operator.get('/revisione/proiezioni');
+    expect(projectionRow(page.body, 'stream_index')).toContain('Ricostruisci');
+
+    const response = await people.operator.post('/revisione/proiezioni/stream_index/ricostruisci', {
+      motivo: 'Correzione dopo il ripristino del database',
+    });
+    expect(response.statusCode).toBe(303);
+    const location = response.headers.location!;
+    const id = /ricostruzione=([0-9a-f-]{36})$/.exec(location)?.[1];
+    expect(id).toBeDefined();
+
+    const [requested] = await rebuildRequests(ctx);
+    expect(requested?.data as ProjectionRebuildRequested['data']).toEqual({
+      rebuildId: id,
+      projection: 'stream_index',
+      reason: 'Correzione dopo il ripristino del database',
+    });
+    expect(requested?.metadata.actor.role).toBe('operator');
+    expect(requested?.metadata.clientIp).toBe('127.0.0.1');
+
+    const partial = await pollUntilDone(
+      people.operator,
+      `/revisione/proiezioni/ricostruzioni/${id}/avanzamento`,
+    );
+    expect(partial).toMatch(/Completata: [\d.]+ eventi rielaborati\./);
+    // The read model is whole again: a row for every stream of the log.
+    await settle(ctx);
+    const { db } = ctx.test.database;
+    const streams = await db
+      .selectFrom('streams')
+      .select(db.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const indexed = await db
+      .selectFrom('stream_index')
+      .select(db.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(indexed.n)).toBe(Number(streams.n));
+    const after = await people.admin.get(location);
+    expect(mainOf(after.body)).toContain('Ricostruzione di stream_index');
+  });
+
+  it('is closed to declarants', async () => {
+    expect((await people.declarant.get('/revisione/proiezioni')).statusCode).toBe(403);
+    const post = await people.declarant.post('/revisione/proiezioni/accounts/ricostruisci', {
+      motivo: 'Voglio',
+    });
+    expect(post.statusCode).toBe(403);
+  });
+});
+
+describe('a failed projection shows its last error', () => {
+  let ctx: TestApp;
+  const fragile: Projection = {
+    name: 'fragile',
+    async apply(_trx, events) {
+      const poison = events.find((event) => event.type === 'Poison');
+      if (poison) throw new Error('Formato inatteso');
+    },
+    async reset() {},
+  };
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ projections: [accountsProjection, fragile] });
+    await createStaffAccount(
+      ctx.store,
+      { role: 'auditor', ...auditorLogin, fullName: 'Renato Revisore', email: 'r@gestore.example' },
+      systemContext(new Date()),
+    );
+    await settle(ctx);
+  });
+  afterAll(() => ctx.close());
+
+  it('names the event it stopped on, and counts what it has not read', async () => {
+    await ctx.store.appendToStream('sample-poisoned', [
+      newEvent('Fine'),
+      newEvent('Poison'),
+      newEvent('After'),
+    ]);
+    await expect
+      .poll(() => ctx.projections.status().find((s) => s.name === 'fragile')?.state, {
+        timeout: 20_000,
+      })
+      .toBe('failed');
+    const auditor = await signedIn(ctx, auditorLogin);
+    const row = projectionRow((await auditor.get('/revisione/proiezioni')).body, 'fragile');
+    expect(row).toContain('In errore');
+    expect(row).toContain('Formato inatteso');
+    expect(row).toContain('su Poison del flusso sample-poisoned, versione 2');
+    expect(row).toMatch(/<td>[1-9]\d*<\/td>/);
+  });
+});

@@ -1,0 +1,294 @@
+import { sql } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import {
+  runVerification,
+  verificationsStreamId,
+  type IntegrityVerified,
+} from '../../src/audit/verifyIntegrity.js';
+import { openPglite, type Database } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { EventStore, RecordedEvent } from '../../src/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+import { runCli } from '../support/cli.js';
+import { TestClient } from '../support/client.js';
+import { newEvent } from '../support/events.js';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+import { backends, openTestDatabase, postgresUrl } from '../support/testDatabase.js';
+import { auditPeople, mainOf, tamper, type AuditPeople } from './verifySupport.js';
+
+/** The rows of the page's table of broken links. */
+function breakRows(body: string): { streamId: string; version: number; problem: string }[] {
+  const row = /<tr><td>([^<]+)<\/td><td>(\d+)<\/td><td>([^<]+)<\/td><\/tr>/g;
+  return [...body.matchAll(row)].map((m) => ({
+    streamId: m[1]!,
+    version: Number(m[2]),
+    problem: m[3]!,
+  }));
+}
+
+async function verifications(store: EventStore): Promise<RecordedEvent[]> {
+  const { events } = await store.readStream(verificationsStreamId);
+  return events.filter((event) => event.type === 'IntegrityVerified');
+}
+
+const dataOf = (event: RecordedEvent | undefined) =>
+  event?.data as unknown as IntegrityVerified['data'] | undefined;
+
+/** Follows a whole-log job as htmx does, until its partial stops asking to be polled. */
+async function pollUntilDone(client: TestClient, jobUrl: string): Promise<string> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const partial = await client.get(`${jobUrl}/avanzamento`, { 'hx-request': 'true' });
+    expect(partial.statusCode).toBe(200);
+    expect(partial.body).not.toContain('<html');
+    if (!partial.body.includes('hx-trigger="every 1s"')) return partial.body;
+    expect(partial.body).toMatch(/<progress[^>]* max="100"/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('The verification did not finish');
+}
+
+describe.each(backends())('%s: integrity verification (/revisione/verifica)', (backend) => {
+  let ctx: TestApp;
+  let people: AuditPeople;
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ backend });
+    people = await auditPeople(ctx);
+    await ctx.store.appendToStream('sample-clean', [newEvent('SampleRecorded', { n: 1 })]);
+    await ctx.store.appendToStream('sample-altered', [
+      newEvent('SampleRecorded', { by: 'operator-1' }),
+      newEvent('SampleChecked', { by: 'operator-1' }),
+      newEvent('SampleClosed', { by: 'operator-1' }),
+    ]);
+    await ctx.store.appendToStream('sample-gap', [
+      newEvent('SampleRecorded', { n: 1 }),
+      newEvent('SampleRecorded', { n: 2 }),
+      newEvent('SampleRecorded', { n: 3 }),
+    ]);
+    await ctx.store.appendToStream('sample-tail', [
+      newEvent('SampleRecorded', { n: 1 }),
+      newEvent('SampleRecorded', { n: 2 }),
+    ]);
+  });
+  afterAll(() => ctx.close());
+
+  it('verifies one stream in the request and records who checked it, from where', async () => {
+    const response = await people.auditor.post('/revisione/verifica/flusso', {
+      flusso: 'sample-clean',
+    });
+    expect(response.statusCode).toBe(303);
+    const location = response.headers.location!;
+    expect(location).toMatch(/^\/revisione\/verifica\/[0-9a-f-]{36}$/);
+
+    const page = await people.auditor.get(location);
+    expect(page.statusCode).toBe(200);
+    expect(mainOf(page.body)).toContain('Catena integra.');
+    expect(mainOf(page.body)).toContain('1 eventi in 1 flussi verificati');
+
+    const recorded = (await verifications(ctx.store)).at(-1)!;
+    expect(dataOf(recorded)).toMatchObject({
+      verificationId: location.split('/').at(-1),
+      scope: 'sample-clean',
+      events: 1,
+      streams: 1,
+      breaks: [],
+      breakCount: 0,
+    });
+    expect(recorded.metadata.actor).toEqual({ id: people.auditorId, role: 'auditor' });
+    expect(recorded.metadata.clientIp).toBe('127.0.0.1');
+    const { startedAt, finishedAt } = dataOf(recorded)!;
+    expect(Date.parse(finishedAt)).toBeGreaterThanOrEqual(Date.parse(startedAt));
+  });
+
+  it('names the altered event of a stream, by stream and version', async () => {
+    await tamper(
+      ctx.test.database,
+      sql`update events set data = jsonb_set(data, '{by}', '"operator-2"')
+          where stream_id = 'sample-altered' and version = 2`,
+    );
+    const response = await people.auditor.post('/revisione/verifica/flusso', {
+      flusso: 'sample-altered',
+    });
+    const page = await people.auditor.get(response.headers.location!);
+    expect(mainOf(page.body)).toContain('Catena spezzata.');
+    expect(breakRows(page.body)).toEqual([
+      { streamId: 'sample-altered', version: 2, problem: 'Evento alterato' },
+    ]);
+    expect(dataOf((await verifications(ctx.store)).at(-1))).toMatchObject({
+      scope: 'sample-altered',
+      breakCount: 1,
+      breaks: [{ streamId: 'sample-altered', version: 2, problem: 'altered' }],
+    });
+  });
+
+  it('verifies the whole log in the background, naming altered and missing events', async () => {
+    await tamper(
+      ctx.test.database,
+      sql`delete from events where stream_id = 'sample-gap' and version = 2`,
+    );
+    // The last event removed: no later event shows a gap, the stream's recorded head does.
+    await tamper(
+      ctx.test.database,
+      sql`delete from events where stream_id = 'sample-tail' and version = 2`,
+    );
+    const started = await people.auditor.post('/revisione/verifica/archivio', {});
+    expect(started.statusCode).toBe(303);
+    const jobUrl = started.headers.location!;
+    const page = await people.auditor.get(jobUrl);
+    expect(page.statusCode).toBe(200);
+    expect(mainOf(page.body)).toContain('Verifica dell’intero archivio');
+
+    const partial = await pollUntilDone(people.auditor, jobUrl);
+    expect(partial).toContain('Catena spezzata.');
+    expect(breakRows(partial)).toEqual([
+      { streamId: 'sample-altered', version: 2, problem: 'Evento alterato' },
+      { streamId: 'sample-gap', version: 2, problem: 'Evento mancante' },
+      { streamId: 'sample-tail', version: 2, problem: 'Evento mancante' },
+    ]);
+
+    const recorded = (await verifications(ctx.store)).at(-1)!;
+    expect(dataOf(recorded)).toMatchObject({
+      verificationId: jobUrl.split('/').at(-1),
+      scope: 'log',
+      breakCount: 3,
+    });
+    expect(dataOf(recorded)!.events).toBeGreaterThan(10);
+    expect(recorded.metadata.actor.id).toBe(people.auditorId);
+    expect(recorded.metadata.clientIp).toBe('127.0.0.1');
+
+    // A reload by job id finds the result.
+    const reloaded = await people.auditor.get(jobUrl);
+    expect(breakRows(reloaded.body)).toHaveLength(3);
+  });
+
+  it('finds a verification this process did not run in the record (after a restart)', async () => {
+    const verificationId = randomUUID();
+    // Run outside the app's job list, as if by the process before a restart.
+    await runVerification(
+      { store: ctx.store, clock: () => new Date() },
+      {
+        verificationId,
+        scope: 'sample-clean',
+        context: {
+          correlationId: randomUUID(),
+          actor: { id: 'system', role: 'system' },
+          clientIp: null,
+        },
+      },
+    );
+    const page = await people.auditor.get(`/revisione/verifica/${verificationId}`);
+    expect(page.statusCode).toBe(200);
+    expect(mainOf(page.body)).toContain('Verifica del flusso sample-clean');
+    expect(mainOf(page.body)).toContain('Catena integra.');
+  });
+
+  it('answers the polling with the partial only', async () => {
+    const response = await people.auditor.post('/revisione/verifica/flusso', {
+      flusso: 'sample-clean',
+    });
+    const partial = await people.auditor.get(`${response.headers.location!}/avanzamento`, {
+      'hx-request': 'true',
+    });
+    expect(partial.statusCode).toBe(200);
+    expect(partial.body).not.toContain('<html');
+    expect(partial.headers.vary).toContain('HX-Request');
+    expect(partial.body).not.toContain('hx-trigger');
+  });
+
+  it('asks for the stream id, and says when no stream has it', async () => {
+    const empty = await people.auditor.post('/revisione/verifica/flusso', { flusso: '  ' });
+    expect(empty.statusCode).toBe(422);
+    expect(empty.body).toContain('Indicare l&#39;identificativo del flusso.');
+    const unknown = await people.auditor.post('/revisione/verifica/flusso', {
+      flusso: 'sample-nobody',
+    });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.body).toContain('Nessun flusso con questo identificativo.');
+    const missing = await people.auditor.get(
+      '/revisione/verifica/00000000-0000-4000-8000-000000000000',
+    );
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('is open to operators and admins, closed to declarants and visitors', async () => {
+    expect((await people.operator.get('/revisione/verifica')).statusCode).toBe(200);
+    expect((await people.admin.get('/revisione/verifica')).statusCode).toBe(200);
+    expect((await people.declarant.get('/revisione/verifica')).statusCode).toBe(403);
+    const before = (await verifications(ctx.store)).length;
+    const post = await people.declarant.post('/revisione/verifica/flusso', {
+      flusso: 'sample-clean',
+    });
+    expect(post.statusCode).toBe(403);
+    expect((await people.declarant.post('/revisione/verifica/archivio', {})).statusCode).toBe(403);
+    expect(await verifications(ctx.store)).toHaveLength(before);
+    const visitor = await new TestClient(ctx.app).get('/revisione/verifica');
+    expect(visitor.statusCode).toBe(303);
+    expect(visitor.headers.location).toMatch(/^\/accesso/);
+  });
+});
+
+describe('events:verify records the check (actor: system)', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  async function seed(database: Database): Promise<void> {
+    const store = createPostgresEventStore(database);
+    await store.appendToStream('sample-cli', [
+      newEvent('SampleRecorded', { by: 'operator-1' }),
+      newEvent('SampleChecked', { by: 'operator-1' }),
+    ]);
+    await tamper(
+      database,
+      sql`update events set data = jsonb_set(data, '{by}', '"operator-2"')
+          where stream_id = 'sample-cli' and version = 2`,
+    );
+  }
+
+  async function expectRecorded(database: Database): Promise<void> {
+    const recorded = (await verifications(createPostgresEventStore(database))).at(-1);
+    expect(recorded?.metadata.actor).toEqual({ id: 'system', role: 'system' });
+    expect(dataOf(recorded)).toMatchObject({
+      scope: 'log',
+      events: 2,
+      streams: 1,
+      breakCount: 1,
+      breaks: [{ streamId: 'sample-cli', version: 2, problem: 'altered' }],
+    });
+  }
+
+  it('on embedded PGlite', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-verify-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const database = await openPglite(join(dataDir, 'pglite'));
+    await migrateToLatest(database.db);
+    await seed(database);
+    await database.close();
+
+    const result = await runCli(['events:verify'], { DATA_DIR: dataDir });
+    expect(result.stdout).toContain('BROKEN: stream sample-cli version 2 is altered');
+    expect(result.code).toBe(1);
+
+    const reopened = await openPglite(join(dataDir, 'pglite'));
+    cleanups.unshift(() => reopened.close());
+    await expectRecorded(reopened);
+  });
+
+  it.skipIf(!postgresUrl())(
+    postgresUrl() ? 'on PostgreSQL' : 'on PostgreSQL (skipped: no PostgreSQL server)',
+    async () => {
+      const { database, url, drop } = await openTestDatabase('postgres');
+      cleanups.push(drop);
+      await seed(database);
+      const result = await runCli(['events:verify'], { DATABASE_URL: url! });
+      expect(result.stdout).toContain('BROKEN: stream sample-cli version 2 is altered');
+      expect(result.code).toBe(1);
+      await expectRecorded(database);
+    },
+  );
+});
