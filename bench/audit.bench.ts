@@ -7,6 +7,7 @@
  *   --reuse       measure the kept database (from --keep or bench/support/generateAuditLog.ts)
  *   --generate    only generate the log, and keep it
  *   --events N, --seed N, --writers N   the generation (defaults: 1,000,000, 2026, 8)
+ *   --only log|pages   one half of the measures (e.g. under node --cpu-prof); no JSON written
  * Prints a table and writes bench/results/audit.json.
  */
 import os from 'node:os';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       reuse: { type: 'boolean', default: false },
       generate: { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
   const watchdog = setTimeout(() => void abort(values.keep || values.reuse), plan.timeLimitMs);
@@ -88,9 +90,14 @@ async function main(): Promise<void> {
     const store = createPostgresEventStore(database);
     const shape = { ...(await describeLog(database)), ...(await describeMix(database)) };
     log(`log: ${shape.events} events in ${shape.streams} streams, ${shape.databaseMb} MB`);
-    const passes = await wholeLogPasses(database, store);
-    const hashing = await hashingCost(database, plan.hashingSample);
-    const streams = await streamMeasures(database, store, options.seed);
+    const none = { count: [], readAll: [], chainRead: [], verify: [] };
+    const passes = values.only === 'pages' ? none : await wholeLogPasses(database, store);
+    const hashing =
+      values.only === 'pages' ? null : await hashingCost(database, plan.hashingSample);
+    const streams =
+      values.only === 'log'
+        ? { figures: { http: null, queries: null }, accountsRebuildSeconds: null }
+        : await streamMeasures(database, store, options.seed);
     const figures: AuditFigures = {
       events: shape.events,
       generation,
@@ -98,6 +105,7 @@ async function main(): Promise<void> {
       ...streams.figures,
     };
     console.log(`\n${formatAuditTable(figures)}\n`);
+    if (values.only) return;
     await writeJson(resultsFile, {
       date: new Date().toISOString(),
       durationSeconds: (Date.now() - started) / 1000,

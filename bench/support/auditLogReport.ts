@@ -97,8 +97,10 @@ export function formatAuditTable(figures: AuditFigures): string {
       '',
     ]);
   }
-  const passRow = (name: string, passes: readonly Pass[], ratio = '', target = '') =>
-    rows.push([name, String(passes.length), rate(pooled(passes)), '', '', ratio, target]);
+  const passRow = (name: string, passes: readonly Pass[], ratio = '', target = '') => {
+    if (passes.length > 0)
+      rows.push([name, String(passes.length), rate(pooled(passes)), '', '', ratio, target]);
+  };
   passRow('select count(*) from events', figures.count);
   passRow('readAll, whole log, no checks (batches of 5,000)', figures.readAll);
   if (figures.chainRead.length)

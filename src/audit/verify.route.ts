@@ -7,8 +7,12 @@ import type { AppDeps } from '../app.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
 import { seeOther } from '../http/views.js';
 import { requireAuditReader } from './auditAccess.js';
+import { actorNames } from './historySearch.js';
+import { romeDisplay } from './historyTime.js';
+import { actorLabel, timelineHref } from './timelineView.js';
 import {
   countLogEvents,
+  recentVerifications,
   recordedVerification,
   runVerification,
   type Verification,
@@ -43,31 +47,45 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void
   });
   app.addHook('onClose', () => jobs.close());
 
-  const page = (job: Job<Verification> | null, values = {}, errors: FieldErrors = {}) => ({
-    title: 'Verifica dell’integrità',
-    job: job && jobView(job),
-    running: jobs.current(),
-    recent: jobs
-      .recent()
-      .filter((other) => other.id !== job?.id)
-      .slice(0, 10),
-    values,
-    errors,
-  });
+  const page = async (
+    job: Job<Verification> | null,
+    values: unknown = {},
+    errors: FieldErrors = {},
+  ) => {
+    const recent = await recentVerifications(deps.eventStore, 10);
+    const names = await actorNames(
+      deps.database.db,
+      recent.map((verification) => verification.actor.id),
+    );
+    return {
+      title: 'Verifica dell’integrità',
+      job: job && jobView(job),
+      running: jobs.current(),
+      recent: recent.map((verification) => ({
+        ...verification,
+        actor: actorLabel(verification.actor, names),
+        finishedAt: romeDisplay(verification.finishedAt),
+      })),
+      values,
+      errors,
+    };
+  };
 
   app.get('/revisione/verifica', readers, async (_request, reply) =>
-    reply.view('audit/verify', page(null)),
+    reply.view('audit/verify', await page(null)),
   );
 
   app.post('/revisione/verifica/flusso', readers, async (request, reply) => {
     const form = parseForm(streamForm, request.body ?? {});
     if (!form.ok)
-      return reply.code(422).view('audit/verify', page(null, request.body ?? {}, form.errors));
+      return reply
+        .code(422)
+        .view('audit/verify', await page(null, request.body ?? {}, form.errors));
     const { flusso } = form.data;
     const { version } = await deps.eventStore.readStream(flusso);
     if (version === 0) {
       const errors = { flusso: 'Nessun flusso con questo identificativo.' };
-      return reply.code(422).view('audit/verify', page(null, form.data, errors));
+      return reply.code(422).view('audit/verify', await page(null, form.data, errors));
     }
     const verificationId = randomUUID();
     const verification = await runVerification(
@@ -99,7 +117,7 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void
 
   app.get('/revisione/verifica/:id', readers, async (request, reply) => {
     const job = await findJob(request);
-    return reply.view('audit/verify', page(job));
+    return reply.view('audit/verify', await page(job));
   });
 
   app.get('/revisione/verifica/:id/avanzamento', readers, async (request, reply) => {
@@ -160,7 +178,10 @@ export function jobView(job: Job<Verification>) {
       events: result.events,
       streams: result.streams,
       breakCount: result.breakCount,
-      breaks: result.breaks.slice(0, shownBreaks),
+      breaks: result.breaks.slice(0, shownBreaks).map((b) => ({
+        ...b,
+        href: timelineHref(b.streamId, b.version),
+      })),
     },
   };
 }

@@ -117,6 +117,26 @@ export async function recordedVerification(
   return null;
 }
 
+/** The last verifications recorded (from the pages or the CLI), newest first. */
+export async function recentVerifications(store: EventStore, limit: number) {
+  const { events } = await store.readStream(verificationsStreamId);
+  return events
+    .filter((event) => event.type === 'IntegrityVerified')
+    .slice(-limit)
+    .reverse()
+    .map((event) => {
+      const data = event.data as unknown as IntegrityVerified['data'];
+      return {
+        verificationId: data.verificationId,
+        scope: data.scope,
+        events: data.events,
+        breakCount: data.breakCount,
+        finishedAt: data.finishedAt,
+        actor: event.metadata.actor,
+      };
+    });
+}
+
 /** The number of events, for the progress bar; null when they are not in this database. */
 export async function countLogEvents(
   store: EventStore,

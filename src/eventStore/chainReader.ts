@@ -25,8 +25,17 @@ export interface ChainRecord {
  * The integrity check's read path, for adapters that can offer a faster one than readAll: only
  * the columns the check needs, no event objects built. Optional in the port (KurrentDB has none).
  */
-export interface ChainReader {
-  /** The global log in commit order, like readAll; `last` is where the next read starts. */
+export interface ChainReader extends ChainSnapshot {
+  /**
+   * The log as committed at this moment, to be walked batch by batch: what other sessions commit
+   * meanwhile is left out, and nothing committed now is (a long transaction elsewhere holds back
+   * `read`, as it holds back readAll, not this). verifyLog walks one.
+   */
+  snapshot(): Promise<ChainSnapshot>;
+}
+
+export interface ChainSnapshot {
+  /** The events in commit order (like readAll); `last` is where the next read starts. */
   read(
     after: GlobalPosition | null,
     limit: number,

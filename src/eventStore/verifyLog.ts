@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { ChainBreak, ChainReader, ChainRecord } from './chainReader.js';
+import type { ChainBreak, ChainReader, ChainRecord, ChainSnapshot } from './chainReader.js';
 import type { EventStore, RecordedEvent } from './eventStore.js';
 import { canonicalJsonText } from './canonicalJsonText.js';
 import { canonicalJson } from './hashChain.js';
@@ -30,7 +30,7 @@ export async function verifyLog(
   store: EventStore,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const reader = store.chain ?? readAllChainReader(store);
+  const reader = await (store.chain ?? readAllChainReader(store)).snapshot();
   const batchSize = options.batchSize ?? 5_000;
   const walk = new ChainWalk();
   let events = 0;
@@ -147,7 +147,7 @@ const recordedDigestInput = (event: RecordedEvent): string =>
 
 /** For stores without a read path of their own (KurrentDB): the events of readAll. */
 function readAllChainReader(store: EventStore): ChainReader {
-  return {
+  const walk: ChainSnapshot = {
     async read(after, limit) {
       const events = await store.readAll({ after, limit });
       const records = events.map((event) => ({
@@ -164,4 +164,5 @@ function readAllChainReader(store: EventStore): ChainReader {
       return [];
     },
   };
+  return { ...walk, snapshot: async () => walk };
 }

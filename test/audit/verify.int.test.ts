@@ -22,7 +22,7 @@ import { auditPeople, mainOf, tamper, type AuditPeople } from './verifySupport.j
 
 /** The rows of the page's table of broken links. */
 function breakRows(body: string): { streamId: string; version: number; problem: string }[] {
-  const row = /<tr><td>([^<]+)<\/td><td>(\d+)<\/td><td>([^<]+)<\/td><\/tr>/g;
+  const row = /<tr><td><a href="[^"]+">([^<]+)<\/a><\/td><td>(\d+)<\/td><td>([^<]+)<\/td><\/tr>/g;
   return [...body.matchAll(row)].map((m) => ({
     streamId: m[1]!,
     version: Number(m[2]),
@@ -184,6 +184,12 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     expect(page.statusCode).toBe(200);
     expect(mainOf(page.body)).toContain('Verifica del flusso sample-clean');
     expect(mainOf(page.body)).toContain('Catena integra.');
+    // And the list of recorded verifications, newest first, names who ran it.
+    const list = mainOf((await people.auditor.get('/revisione/verifica')).body);
+    const recent = list.slice(list.indexOf('Ultime verifiche registrate'));
+    expect(recent.indexOf(`/revisione/verifica/${verificationId}`)).toBeGreaterThan(0);
+    expect(recent).toMatch(/sample-clean<\/a><\/td>\s*<td>sistema<\/td>/);
+    expect(recent).toContain('Renato Revisore (revisore)');
   });
 
   it('answers the polling with the partial only', async () => {
@@ -231,7 +237,8 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
   });
 });
 
-describe('events:verify records the check (actor: system)', () => {
+// Each CLI run starts a process and opens the database: slow on a busy machine.
+describe('events:verify records the check (actor: system)', { timeout: 240_000 }, () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();

@@ -117,14 +117,21 @@ describe('the progress partial', () => {
           events: 10,
           streams: 2,
           breakCount: 1,
-          breaks: [{ streamId: 'contract-<b>', version: 3, problem: 'missing' }],
+          breaks: [
+            {
+              streamId: 'contract-<b>',
+              version: 3,
+              problem: 'missing',
+              href: '/revisione/stream/contract-%3Cb%3E#v3',
+            },
+          ],
         },
       },
     });
     expect(html).not.toContain('hx-trigger');
     expect(html).toContain('Catena spezzata.');
     expect(html).toContain(
-      '<tr><td>contract-&lt;b&gt;</td><td>3</td><td>Evento mancante</td></tr>',
+      '<tr><td><a href="/revisione/stream/contract-%3Cb%3E#v3">contract-&lt;b&gt;</a></td><td>3</td><td>Evento mancante</td></tr>',
     );
   });
 });

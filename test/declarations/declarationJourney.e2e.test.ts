@@ -95,7 +95,7 @@ describe('a company files its annual declaration and gets the protocolled copy',
     ).toBe(0);
     await page.getByRole('link', { name: `Seleziona il contratto ${contract}` }).click();
     await page.waitForURL(url(base));
-    expect(await text(page.locator('form .card-body'))).toContain(`Contratto ${contract}`);
+    await page.locator('form').getByText(`Contratto ${contract}`, { exact: true }).waitFor();
     await shoot(page, 'dichiarazione-passi');
 
     // 2. It downloads the two templates from the page and fills them in.
