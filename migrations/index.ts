@@ -8,6 +8,7 @@ import * as declarations from './0006_declarations.js';
 import * as digitalIdentities from './0007_digital_identities.js';
 import * as observatory from './0008_observatory.js';
 import * as eventSearch from './0009_event_search.js';
+import * as appendBatch from './0010_append_batch.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_digital_identities': digitalIdentities,
   '0008_observatory': observatory,
   '0009_event_search': eventSearch,
+  '0010_append_batch': appendBatch,
 };

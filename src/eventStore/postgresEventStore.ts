@@ -11,6 +11,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from './eventStore.js';
+import { appendBatcher } from './appendBatcher.js';
 import { startOfLog } from './globalPosition.js';
 import { postgresChainReader } from './postgresChainReader.js';
 import { eventDigest } from './hashChain.js';
@@ -42,6 +43,34 @@ interface EventRow {
   hash: Buffer;
 }
 
+/** One appendToStream call as append_to_stream and append_batch take it. */
+interface Append {
+  readonly streamId: string;
+  readonly expected: number;
+  readonly events: readonly {
+    eventId: string;
+    type: string;
+    data: JsonObject;
+    metadata: EventMetadata;
+    digest: string;
+  }[];
+}
+
+interface AppendRow {
+  outcome: 'appended' | 'duplicate' | 'duplicate-elsewhere' | 'conflict';
+  stream_version: number;
+  tx_id: string | null;
+  last_position: string | null;
+}
+
+/** How appends share transactions (appendBatcher): calls at once, appends per call. */
+export interface Batching {
+  readonly inFlight: number;
+  readonly maxBatch: number;
+}
+
+const defaultBatching: Batching = { inFlight: 4, maxBatch: 64 };
+
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   streamId: row.stream_id,
   version: row.version,
@@ -58,7 +87,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
  */
 export function createPostgresEventStore(
   database: Database,
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; batching?: Batching } = {},
 ): EventStore {
   const { db } = database;
   const now = options.now ?? (() => new Date());
@@ -68,6 +97,23 @@ export function createPostgresEventStore(
   const columns = sql.raw(
     'position::text as position, tx_id::text as tx_id, stream_id, version, type, data, metadata, hash',
   );
+
+  const append = appendBatcher<Append, AppendRow>({
+    one: async ({ streamId, expected, events }) => {
+      const { rows } = await sql<AppendRow>`
+        select * from append_to_stream(${streamId}, ${expected}, ${JSON.stringify(events)}::jsonb)`.execute(
+        db,
+      );
+      if (!rows[0]) throw new Error('append_to_stream returned nothing');
+      return rows[0];
+    },
+    many: async (appends) => {
+      const { rows } = await sql<AppendRow & { item: number }>`
+        select * from append_batch(${JSON.stringify(appends)}::jsonb)`.execute(db);
+      return rows.sort((a, b) => a.item - b.item);
+    },
+    ...(options.batching ?? defaultBatching),
+  });
 
   return {
     async appendToStream(streamId, events, { expectedVersion = 'any' } = {}) {
@@ -86,16 +132,8 @@ export function createPostgresEventStore(
           digest: eventDigest(event.type, data, metadata),
         };
       });
-      const { rows } = await sql<{
-        outcome: 'appended' | 'duplicate' | 'duplicate-elsewhere' | 'conflict';
-        stream_version: number;
-        tx_id: string | null;
-        last_position: string | null;
-      }>`select * from append_to_stream(${streamId}, ${expectedVersionCode(expectedVersion)}, ${JSON.stringify(payload)}::jsonb)`.execute(
-        db,
-      );
-      const row = rows[0];
-      if (!row) throw new Error('append_to_stream returned nothing');
+      const expected = expectedVersionCode(expectedVersion);
+      const row = await append({ streamId, expected, events: payload });
       if (row.outcome === 'conflict') {
         throw new WrongExpectedVersionError(streamId, expectedVersion, row.stream_version);
       }

@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+
+/*
+ * Appends of several streams in one transaction, so that concurrent writers of one process share
+ * a round trip and a commit (group commit in the store, as a database does for its own log).
+ *
+ * append_to_stream (0001) is split in two: append_locked does the checks and the inserts for a
+ * stream whose advisory lock the caller holds; append_to_stream takes the lock and calls it, and
+ * append_batch takes the locks of all its streams first, in key order (two batches never wait for
+ * each other in a cycle), before the transaction gets an xid, then calls it once per append.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create function append_locked(p_stream_id text, p_expected bigint, p_events jsonb)
+    returns table (outcome text, stream_version integer, tx_id text, last_position bigint)
+    language plpgsql as $$
+    declare
+      v_version integer;
+      v_hash bytea;
+      v_exists boolean;
+      v_ids uuid[];
+      v_mine integer;
+      v_anywhere integer;
+      v_event jsonb;
+      v_position bigint;
+    begin
+      select s.version, s.last_hash into v_version, v_hash from streams s where s.stream_id = p_stream_id;
+      v_exists := found;
+      if not v_exists then
+        v_version := 0;
+        v_hash := decode(repeat('00', 32), 'hex');
+      end if;
+
+      select array_agg((x ->> 'eventId')::uuid) into v_ids from jsonb_array_elements(p_events) x;
+      -- exists() gets a cached index-only plan; the counting query runs only on a retry.
+      if exists (select 1 from events e where e.event_id = any (v_ids)) then
+        select count(*) filter (where e.stream_id = p_stream_id), count(*)
+          into v_mine, v_anywhere
+          from events e where e.event_id = any (v_ids);
+        if v_mine = cardinality(v_ids) and v_anywhere = v_mine then
+          return query
+            select 'duplicate', e.version, e.tx_id::text, e.position
+              from events e where e.event_id = any (v_ids) order by e.version desc limit 1;
+          return;
+        end if;
+        return query select 'duplicate-elsewhere', v_version, null::text, null::bigint;
+        return;
+      end if;
+
+      if (p_expected = -2 and v_version <> 0)
+        or (p_expected = -3 and v_version = 0)
+        or (p_expected >= 0 and v_version <> p_expected) then
+        return query select 'conflict', v_version, null::text, null::bigint;
+        return;
+      end if;
+
+      for v_event in select x from jsonb_array_elements(p_events) x loop
+        v_version := v_version + 1;
+        v_hash := sha256(v_hash || decode(v_event ->> 'digest', 'hex'));
+        insert into events (stream_id, version, event_id, type, data, metadata, hash)
+          values (p_stream_id, v_version, (v_event ->> 'eventId')::uuid, v_event ->> 'type',
+                  v_event -> 'data', v_event -> 'metadata', v_hash)
+          returning events.position into v_position;
+      end loop;
+
+      if v_exists then
+        update streams set version = v_version, last_hash = v_hash where stream_id = p_stream_id;
+      else
+        insert into streams (stream_id, version, last_hash) values (p_stream_id, v_version, v_hash);
+      end if;
+      return query select 'appended', v_version, pg_current_xact_id()::text, v_position;
+    end $$`.execute(db);
+
+  await sql`
+    create or replace function append_to_stream(p_stream_id text, p_expected bigint, p_events jsonb)
+    returns table (outcome text, stream_version integer, tx_id text, last_position bigint)
+    language plpgsql as $$
+    begin
+      perform pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
+      return query select * from append_locked(p_stream_id, p_expected, p_events);
+    end $$`.execute(db);
+
+  // p_appends: [{ streamId, expected, events }] in the order they were asked for; a stream may
+  // come more than once (each append sees the ones before it). One row per append, by index.
+  await sql`
+    create function append_batch(p_appends jsonb)
+    returns table (item integer, outcome text, stream_version integer, tx_id text, last_position bigint)
+    language plpgsql as $$
+    declare
+      v_key bigint;
+      v_item integer;
+    begin
+      for v_key in
+        select distinct hashtextextended(a ->> 'streamId', 0) from jsonb_array_elements(p_appends) a
+        order by 1
+      loop
+        perform pg_advisory_xact_lock(v_key);
+      end loop;
+      for v_item in 0 .. jsonb_array_length(p_appends) - 1 loop
+        return query
+          select v_item, r.*
+          from append_locked(p_appends -> v_item ->> 'streamId',
+                             (p_appends -> v_item ->> 'expected')::bigint,
+                             p_appends -> v_item -> 'events') r;
+      end loop;
+    end $$`.execute(db);
+}
+
+// append_to_stream keeps calling append_locked: the same behaviour as before this migration.
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop function append_batch(jsonb)`.execute(db);
+}
