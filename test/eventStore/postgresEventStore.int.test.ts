@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DuplicateEventIdError, type AppendResult } from '../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+import { verifyLog } from '../../src/eventStore/verifyLog.js';
 import { newEvent } from '../support/events.js';
 import { backends, openTestDatabase, postgresUrl } from '../support/testDatabase.js';
 import { eventStoreContract } from './eventStoreContract.js';
@@ -41,6 +43,86 @@ describe.each(backends())('%s: global order across digit boundaries', (backend) 
       }
       expect(read).toEqual(appended);
       expect((await store.headPosition())?.prepare).toBe(40n);
+    } finally {
+      await drop();
+    }
+  });
+});
+
+describe.each(backends())('%s: appends that leave together (append_batch)', (backend) => {
+  // One call at a time: everything asked for meanwhile goes out as one batch.
+  const batching = { inFlight: 1, maxBatch: 64 };
+
+  it('gives each append of a batch its own outcome: appended, conflict, repeated, same stream twice', async () => {
+    const { database, drop } = await openTestDatabase(backend);
+    try {
+      const store = createPostgresEventStore(database, { batching });
+      const earlier = newEvent('Earlier');
+      await store.appendToStream('s-retried', [earlier]);
+      const [first, ...together] = await Promise.allSettled([
+        store.appendToStream('s-opener', [newEvent('Opens')]),
+        store.appendToStream('s-new', [newEvent('A'), newEvent('B')], {
+          expectedVersion: 'no-stream',
+        }),
+        store.appendToStream('s-twice', [newEvent('One')], { expectedVersion: 0 }),
+        store.appendToStream('s-twice', [newEvent('Two')], { expectedVersion: 1 }),
+        store.appendToStream('s-retried', [newEvent('Stale')], { expectedVersion: 0 }),
+      ]);
+      expect(first.status).toBe('fulfilled');
+      expect(together.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+      ]);
+      expect((together[3] as PromiseRejectedResult).reason).toMatchObject({
+        expected: 0,
+        actual: 1,
+      });
+      expect((await store.readStream('s-new')).events.map((e) => e.type)).toEqual(['A', 'B']);
+      expect((await store.readStream('s-twice')).events.map((e) => e.type)).toEqual(['One', 'Two']);
+      const fulfilled = together.slice(0, 3) as PromiseFulfilledResult<AppendResult>[];
+      expect(fulfilled.map((outcome) => outcome.value.nextExpectedVersion)).toEqual([2, 1, 2]);
+      // The batch is one transaction: one commit position for all of it.
+      expect(new Set(fulfilled.map((outcome) => outcome.value.position.commit)).size).toBe(1);
+
+      // A retry of an append already in the log answers with the first outcome; the appends
+      // beside it in its batch are made as usual.
+      const [, again, beside] = await Promise.all([
+        store.appendToStream('s-opener', [newEvent('Busy')]),
+        store.appendToStream('s-retried', [earlier], { expectedVersion: 'no-stream' }),
+        store.appendToStream('s-beside', [newEvent('Beside')]),
+      ]);
+      expect(again.nextExpectedVersion).toBe(1);
+      expect(beside.nextExpectedVersion).toBe(1);
+      expect((await store.readStream('s-retried')).version).toBe(1);
+      expect(await verifyLog(store)).toMatchObject({ breaks: [] });
+    } finally {
+      await drop();
+    }
+  });
+
+  it('refuses an event id twice in one batch to that append alone', async () => {
+    const { database, drop } = await openTestDatabase(backend);
+    try {
+      const store = createPostgresEventStore(database, { batching });
+      const shared = newEvent('Shared');
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('s-opener', [newEvent('Opens')]),
+        store.appendToStream('s-left', [newEvent('Own')]),
+        store.appendToStream('s-one', [shared]),
+        store.appendToStream('s-other', [shared]),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+      ]);
+      expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+      expect((await store.readStream('s-left')).version).toBe(1);
+      expect((await store.readStream('s-other')).version).toBe(0);
+      expect(await verifyLog(store)).toMatchObject({ events: 3, breaks: [] });
     } finally {
       await drop();
     }
