@@ -43,7 +43,7 @@ export interface ChainSnapshot {
   /**
    * What a walk over the log cannot see: streams whose recorded head (version and last hash,
    * kept apart from the events) has no matching last event, e.g. when the last events of a stream
-   * were removed.
+   * were removed, or its last event altered. All streams, or the one named.
    */
-  headBreaks(): Promise<ChainBreak[]>;
+  headBreaks(streamId?: string): Promise<ChainBreak[]>;
 }

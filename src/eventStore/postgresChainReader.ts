@@ -25,7 +25,7 @@ export function postgresChainReader(database: Database): ChainReader {
     // Like readAll: what no transaction still running can precede.
     read: (after, limit) =>
       readChain(database, sql`tx_id < pg_snapshot_xmin(pg_current_snapshot())`, after, limit),
-    headBreaks: () => headBreaks(database),
+    headBreaks: (streamId) => headBreaks(database, streamId),
     async snapshot() {
       // The snapshot's text form ("xmin:xmax:running,…") is enough to ask, in later statements,
       // which transactions had committed at this moment: no transaction is held open meanwhile
@@ -37,7 +37,7 @@ export function postgresChainReader(database: Database): ChainReader {
       const visible = sql`tx_id < ${xmax}::xid8 and pg_visible_in_snapshot(tx_id, ${snapshot}::pg_snapshot)`;
       return {
         read: (after, limit) => readChain(database, visible, after, limit),
-        headBreaks: () => headBreaks(database),
+        headBreaks: (streamId) => headBreaks(database, streamId),
       };
     },
   };
@@ -79,13 +79,14 @@ async function readChain(
  * The streams table is rewritten with every append, in the same transaction: its head must
  * always be an event in the log, with the same hash.
  */
-async function headBreaks(database: Database): Promise<ChainBreak[]> {
+async function headBreaks(database: Database, streamId?: string): Promise<ChainBreak[]> {
+  const only = streamId === undefined ? sql`true` : sql`s.stream_id = ${streamId}`;
   const { rows } = await sql<{ stream_id: string; version: number; last: number | null }>`
     select s.stream_id, s.version,
            (select max(e.version) from events e where e.stream_id = s.stream_id) as last
     from streams s
     left join events head on head.stream_id = s.stream_id and head.version = s.version
-    where head.hash is null or head.hash <> s.last_hash
+    where (head.hash is null or head.hash <> s.last_hash) and ${only}
     order by s.stream_id`.execute(database.db);
   const breaks: ChainBreak[] = [];
   for (const row of rows) {

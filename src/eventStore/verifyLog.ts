@@ -66,13 +66,23 @@ export async function verifyStream(store: EventStore, streamId: string): Promise
       Buffer.from(event.hash, 'hex'),
     );
   }
-  const last = events.at(-1)?.version ?? 0;
+  walk.addHeadBreaks(
+    store.chain ? await store.chain.headBreaks(streamId) : missingTail(streamId, events, version),
+  );
+  return { events: events.length, streams: events.length > 0 ? 1 : 0, breaks: walk.breaks };
+}
+
+/** Without the recorded head's hash: the versions the stream has and its events lack. */
+function missingTail(
+  streamId: string,
+  events: readonly RecordedEvent[],
+  version: number,
+): ChainBreak[] {
   const tail: ChainBreak[] = [];
-  for (let missing = last + 1; missing <= version; missing++) {
+  for (let missing = (events.at(-1)?.version ?? 0) + 1; missing <= version; missing++) {
     tail.push({ streamId, version: missing, problem: 'missing' });
   }
-  walk.addHeadBreaks(tail);
-  return { events: events.length, streams: events.length > 0 ? 1 : 0, breaks: walk.breaks };
+  return tail;
 }
 
 const genesis = Buffer.alloc(32);

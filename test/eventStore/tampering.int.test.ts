@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPglite, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { EventStore } from '../../src/eventStore/eventStore.js';
+import { chainHash, eventDigest } from '../../src/eventStore/hashChain.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
-import { verifyLog } from '../../src/eventStore/verifyLog.js';
+import { verifyLog, verifyStream } from '../../src/eventStore/verifyLog.js';
 import { runCli } from '../support/cli.js';
 import { newEvent } from '../support/events.js';
 import { openTestDatabase, postgresUrl } from '../support/testDatabase.js';
@@ -71,6 +72,32 @@ describe('tampering with the log', () => {
       { streamId: 'contract-3001234567', version: 2, problem: 'altered' },
       { streamId: 'contract-3001234567', version: 3, problem: 'missing' },
     ]);
+  });
+
+  it('finds a rewritten last event of one stream, even with its link recomputed', async () => {
+    const { database, drop } = await openTestDatabase('pglite');
+    cleanups.push(drop);
+    const store = createPostgresEventStore(database);
+    await seed(store);
+    expect((await verifyStream(store, 'contract-3001234567')).breaks).toEqual([]);
+
+    // The attacker rewrites the last event and stores the link that its new content gives, so
+    // the chain alone holds; only the stream's recorded head still knows the old link.
+    const [last] = (await store.readStream('contract-3001234567', { fromVersion: 3 })).events;
+    const forged = { ...last!, data: { by: 'company-2' } };
+    const [previous] = (await store.readStream('contract-3001234567', { fromVersion: 2 })).events;
+    const link = chainHash(previous!.hash, eventDigest(forged.type, forged.data, forged.metadata));
+    await tamper(
+      database,
+      sql`update events set data = ${JSON.stringify(forged.data)}::jsonb,
+                 hash = ${Buffer.from(link, 'hex')}
+          where stream_id = 'contract-3001234567' and version = 3`,
+    );
+
+    const expected = [{ streamId: 'contract-3001234567', version: 3, problem: 'altered' }];
+    expect((await verifyStream(store, 'contract-3001234567')).breaks).toEqual(expected);
+    expect((await verifyLog(store)).breaks).toEqual(expected);
+    expect((await verifyStream(store, 'contract-3009999999')).breaks).toEqual([]);
   });
 
   it('is reported by `npm run cli -- events:verify` on embedded PGlite', async () => {
