@@ -9,6 +9,8 @@ import * as digitalIdentities from './0007_digital_identities.js';
 import * as observatory from './0008_observatory.js';
 import * as eventSearch from './0009_event_search.js';
 import * as appendBatch from './0010_append_batch.js';
+import * as wasteFlowKilograms from './0011_waste_flow_kilograms.js';
+import * as contractRequests from './0012_contract_requests.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0008_observatory': observatory,
   '0009_event_search': eventSearch,
   '0010_append_batch': appendBatch,
+  '0011_waste_flow_kilograms': wasteFlowKilograms,
+  '0012_contract_requests': contractRequests,
 };

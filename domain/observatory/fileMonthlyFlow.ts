@@ -28,6 +28,29 @@ export interface SubmitMonthlyFlow extends FlowCommand {
   readonly type: 'SubmitMonthlyFlow';
 }
 
+/**
+ * The most one row may carry in a month. Bari, the largest municipality of the region, collects
+ * about 13,000 t a month in all: a row above this is a typing or unit error (kilograms typed as
+ * tonnes), and it would weigh on the regional rate and the landfill tax.
+ */
+export const maxRowTonnes = 100_000;
+
+export const quantityTooLarge =
+  'La quantità non può superare 100.000 tonnellate in una riga: controlla l’unità di misura (tonnellate, non chilogrammi).';
+
+/** The first row whose quantity is not a positive amount of at most maxRowTonnes, if any. */
+function quantityError(rows: readonly FlowRow[]): { index: number; message: string } | null {
+  for (const [index, row] of rows.entries()) {
+    if (!Number.isFinite(row.tonnes) || row.tonnes <= 0) {
+      return { index, message: 'La quantità deve essere maggiore di zero.' };
+    }
+    if (row.tonnes > maxRowTonnes) {
+      return { index, message: quantityTooLarge };
+    }
+  }
+  return null;
+}
+
 const rowKey = (row: FlowRow) =>
   [
     row.eerCode,
@@ -62,6 +85,15 @@ function mustBeEditable(command: FlowCommand, state: MonthlyFlowState): void {
       'FlowLocked',
       'conflict',
       `Il mese di ${monthLabel(command.month)} è già stato inviato ed è bloccato: per modificarlo chiedi lo sblocco.`,
+    );
+  }
+  const quantity = quantityError(command.rows);
+  if (quantity) {
+    throw observatoryError(
+      'QuantityOutOfRange',
+      'validation',
+      quantity.message,
+      `righe[${quantity.index}][tonnellate]`,
     );
   }
   const duplicate = duplicateRowIndex(command.rows);

@@ -11,6 +11,7 @@ export type ObservatoryErrorCode =
   | 'NotOfficer'
   | 'DuplicateRow'
   | 'NoRows'
+  | 'QuantityOutOfRange'
   | 'EmailNotInstitutional'
   | 'AlreadyOfficer'
   | 'AlreadyAdmin'

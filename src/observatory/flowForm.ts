@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxRowTonnes, quantityTooLarge } from '../../domain/observatory/fileMonthlyFlow.js';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { collectionMethods } from '../../domain/observatory/reference/collectionMethods.js';
 import { eerCode } from '../../domain/observatory/reference/eerCodes.js';
@@ -34,7 +35,8 @@ const rowSchema = z.object({
     .trim()
     .regex(/^\d+([.,]\d{1,3})?$/, 'Quantità in tonnellate con al massimo 3 decimali (es. 12,345).')
     .transform((value) => Number(value.replace(',', '.')))
-    .refine((value) => value > 0, 'La quantità deve essere maggiore di zero.'),
+    .refine((value) => value > 0, 'La quantità deve essere maggiore di zero.')
+    .refine((value) => value <= maxRowTonnes, quantityTooLarge),
   modalita: z
     .string({ error: 'Scegliere la modalità di raccolta.' })
     .refine(

@@ -8,6 +8,7 @@ import {
   observatoryAdminsDecider,
   observatoryAdminsStreamId,
 } from '../../domain/observatory/observatoryAdmins.js';
+import { quantityTooLarge } from '../../domain/observatory/fileMonthlyFlow.js';
 import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
 import { handleCommand } from '../../src/eventStore/commandHandler.js';
 import {
@@ -19,6 +20,7 @@ import {
 import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
+import { fieldError } from './pageText.js';
 
 const row = (index: number, values: Record<string, string>) =>
   Object.fromEntries(
@@ -139,11 +141,20 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
       ...row(0, { ...unsorted, eerCode: '999999' }),
       ...row(1, { ...glass, tonnellate: '1,2345' }),
       ...row(2, { ...glass, tonnellate: '0' }),
+      ...row(3, { ...glass, eerCode: '200101', tonnellate: '99999999999999999999' }),
     });
     expect(response.status).toBe(422);
-    expect(response.body).toContain('Codice EER non presente nell’elenco dei rifiuti urbani.');
-    expect(response.body).toContain('al massimo 3 decimali');
-    expect(response.body).toContain('La quantità deve essere maggiore di zero.');
+    expect(fieldError(response.body, 'Codice EER', 0)).toBe(
+      'Codice EER non presente nell’elenco dei rifiuti urbani.',
+    );
+    expect(fieldError(response.body, 'Quantità (t)', 1)).toBe(
+      'Quantità in tonnellate con al massimo 3 decimali (es. 12,345).',
+    );
+    expect(fieldError(response.body, 'Quantità (t)', 2)).toBe(
+      'La quantità deve essere maggiore di zero.',
+    );
+    expect(fieldError(response.body, 'Quantità (t)', 3)).toBe(quantityTooLarge);
+    expect(fieldError(response.body, 'Quantità (t)', 0)).toBeNull();
     const duplicate = await officer.post('/osservatorio/comune/2026-10', {
       azione: 'invia',
       ...row(0, glass),

@@ -5,6 +5,7 @@ import {
   monthlyFlowDecider,
   type FlowCommand,
 } from '../../../domain/observatory/monthlyFlowDecider.js';
+import { maxRowTonnes } from '../../../domain/observatory/fileMonthlyFlow.js';
 import { unlockRule } from '../../../domain/observatory/unlockMonthlyFlow.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
@@ -104,6 +105,32 @@ describe('SubmitMonthlyFlow', () => {
       .given([])
       .when(submit('2026-10-10T09:00:00Z', [row, { ...row, tonnes: 3 }]))
       .thenThrows('DuplicateRow', 'righe[1][eerCode]'));
+  it('refuses a quantity above the realistic maximum, naming its row', () => {
+    spec
+      .given([])
+      .when(submit('2026-10-10T09:00:00Z', [row, { ...row, eerCode: '150107', tonnes: 1e20 }]))
+      .thenThrows('QuantityOutOfRange', 'righe[1][tonnellate]');
+    spec
+      .given([])
+      .when({
+        type: 'SaveFlowDraft',
+        ...base,
+        rows: [{ ...row, tonnes: maxRowTonnes + 0.001 }],
+        now: at('2026-09-20T09:00:00Z'),
+      })
+      .thenThrows('QuantityOutOfRange', 'righe[0][tonnellate]');
+    expect(
+      monthlyFlowDecider.decide(
+        submit('2026-10-10T09:00:00Z', [{ ...row, tonnes: maxRowTonnes }]),
+        fold(monthlyFlowDecider, []),
+      ),
+    ).toHaveLength(1);
+  });
+  it('refuses a quantity that is not positive', () =>
+    spec
+      .given([])
+      .when(submit('2026-10-10T09:00:00Z', [{ ...row, tonnes: 0 }]))
+      .thenThrows('QuantityOutOfRange', 'righe[0][tonnellate]'));
   it('refuses an empty month', () =>
     spec.given([]).when(submit('2026-10-10T09:00:00Z', [])).thenThrows('NoRows'));
   it('files a new version after an unlock, keeping the first lateness for funding', () => {

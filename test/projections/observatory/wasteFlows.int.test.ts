@@ -1,0 +1,165 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowEvent, FlowRow } from '../../../domain/observatory/flowEvents.js';
+import {
+  evolveWasteFlowRow,
+  flowsOfYear,
+  pendingUnlocks,
+  wasteFlowsProjection,
+  type WasteFlowRow,
+} from '../../../projections/observatory/wasteFlows.js';
+import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
+import { newEvent } from '../../support/events.js';
+import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+const unsorted: FlowRow = {
+  eerCode: '200301',
+  tonnes: 100.5,
+  collectionMethod: 'porta-a-porta',
+  transporter: 'Igiene Srl',
+  destinationPlant: 'TMB Bari',
+  operation: 'D8',
+};
+const glass: FlowRow = { ...unsorted, eerCode: '150107', tonnes: 300.25, operation: 'R5' };
+const beach: FlowRow = { ...unsorted, eerCode: '200303', tonnes: 2, operation: 'D1' };
+/** What the form let through before it had a maximum. */
+const unbounded: FlowRow = { ...glass, tonnes: Number('99999999999999999999') };
+
+const month = '2026-09';
+const submitted = (version: number, rows: FlowRow[], daysLate = 0): FlowEvent => ({
+  type: 'MonthlyFlowSubmitted',
+  data: {
+    istatCode: '072006',
+    month,
+    version,
+    rows,
+    submittedBy: 'cf:RSSMRA80A01A662A',
+    submittedAt: `2026-10-${String(10 + version).padStart(2, '0')}T08:00:00.000Z`,
+    dueDate: '2026-10-15',
+    daysLate,
+    affectsFunding: daysLate > 30,
+  },
+});
+const requested: FlowEvent = {
+  type: 'FlowUnlockRequested',
+  data: { istatCode: '072006', month, reason: 'Vetro pesato due volte', requestedBy: 'cf:x' },
+};
+const unlocked: FlowEvent = {
+  type: 'MonthlyFlowUnlocked',
+  data: { istatCode: '072006', month, decidedBy: 'cf:admin', note: null },
+};
+const draft: FlowEvent = {
+  type: 'FlowDraftSaved',
+  data: { istatCode: '072006', month, rows: [glass], savedBy: 'cf:x' },
+};
+
+const fold = (events: readonly FlowEvent[]): WasteFlowRow | undefined =>
+  events.reduce<WasteFlowRow | undefined>(
+    (row, event, index) => evolveWasteFlowRow(row, event, `2026-10-2${index}T09:00:00.000Z`),
+    undefined,
+  );
+
+describe('waste flows: pure row evolution', () => {
+  it('keeps a draft without figures, then the figures of the submitted version in kilograms', () => {
+    const afterDraft = fold([draft]);
+    expect(afterDraft).toMatchObject({ status: 'draft', versions: 0, separateKg: 0 });
+    expect(fold([draft, submitted(1, [unsorted, glass, beach], 5)])).toMatchObject({
+      status: 'submitted',
+      versions: 1,
+      rows: [unsorted, glass, beach],
+      separateKg: 300_250,
+      unsortedKg: 102_500, // street sweepings sent to disposal count as unsorted
+      neutralKg: 0,
+      daysLate: 5,
+      affectsFunding: false,
+      lastSubmittedAt: '2026-10-11T08:00:00.000Z',
+    });
+  });
+
+  it('dates the unlock request, clears it on the decision, and keeps the first lateness', () => {
+    const asked = fold([submitted(1, [glass], 40), requested]);
+    expect(asked).toMatchObject({
+      status: 'unlock-requested',
+      unlockReason: 'Vetro pesato due volte',
+      unlockRequestedAt: '2026-10-21T09:00:00.000Z',
+    });
+    const refiled = fold([
+      submitted(1, [glass], 40),
+      requested,
+      unlocked,
+      submitted(2, [unsorted]),
+    ]);
+    expect(refiled).toMatchObject({
+      status: 'submitted',
+      versions: 2,
+      unlockRequestedAt: null,
+      unlockReason: null,
+      daysLate: 40,
+      affectsFunding: true,
+      separateKg: 0,
+      unsortedKg: 100_500,
+      firstSubmittedAt: '2026-10-11T08:00:00.000Z',
+      lastSubmittedAt: '2026-10-12T08:00:00.000Z',
+    });
+  });
+
+  it('sums a quantity accepted before the maximum to a finite figure', () => {
+    const row = fold([submitted(1, [unbounded])]);
+    expect(row?.separateKg).toBe(1e23);
+    expect(Number.isFinite(row?.separateKg)).toBe(true);
+  });
+});
+
+describe.each(backends())('%s: waste flows in SQL', (backend) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+  });
+  afterAll(async () => test.drop());
+
+  it('holds one row per municipality and month, the same after replaying twice, whatever the quantity', async () => {
+    const store = createPostgresEventStore(test.database);
+    const append = (stream: string, events: FlowEvent[]) =>
+      store.appendToStream(
+        stream,
+        events.map((event) => newEvent(event.type, event.data as never)),
+      );
+    await append('waste-flow-072006-2026-09', [
+      draft,
+      submitted(1, [unsorted, glass]),
+      requested,
+      unlocked,
+      submitted(2, [unsorted]),
+      requested,
+    ]);
+    const huge = submitted(1, [unbounded, unsorted]) as FlowEvent & {
+      type: 'MonthlyFlowSubmitted';
+    };
+    huge.data.istatCode = '075035';
+    huge.data.month = '2026-08';
+    await append('waste-flow-075035-2026-08', [huge]);
+    const runner = new ProjectionRunner(
+      {
+        db: test.database.db,
+        store,
+        projections: [wasteFlowsProjection],
+        logger: pino({ level: 'silent' }),
+      },
+      { batchSize: 2 },
+    );
+    await runner.rebuild('waste_flows');
+    const once = await flowsOfYear(test.database.db, 2026);
+    expect(once.map((flow) => [flow.istatCode, flow.month, flow.status, flow.versions])).toEqual([
+      ['072006', '2026-09', 'unlock-requested', 2],
+      ['075035', '2026-08', 'submitted', 1],
+    ]);
+    expect(once[0]).toMatchObject({ unsortedKg: 100_500, separateKg: 0, daysLate: 0 });
+    expect(once[1]).toMatchObject({ separateKg: 1e23, unsortedKg: 100_500 });
+    expect((await pendingUnlocks(test.database.db)).map((flow) => flow.istatCode)).toEqual([
+      '072006',
+    ]);
+    await runner.rebuild('waste_flows');
+    expect(await flowsOfYear(test.database.db, 2026)).toEqual(once);
+  });
+});
