@@ -193,7 +193,10 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
       motivo: 'Quantità del vetro da correggere',
     });
     expect(response.status).toBe(422);
-    expect(response.body).toContain(unlockRule);
+    expect(fieldError(response.body, 'Motivo della richiesta')).toBe(
+      `Non è possibile chiedere lo sblocco di giugno 2026. ${unlockRule}`,
+    );
+    expect(response.body).toContain('Quantità del vetro da correggere');
     expect(await eventsOf('2026-06')).toEqual(['MonthlyFlowSubmitted']);
   });
 
