@@ -9,6 +9,7 @@ export type DeclarationErrorCode =
   | 'NoDraft'
   | 'WarningsNotAcknowledged'
   | 'NotSubmitted'
+  | 'ResendLimitReached'
   | 'DeclarationUnknown';
 
 export const declarationError = (

@@ -77,5 +77,7 @@ export type DeclarationEvent =
         copyOfRecord: CopyOfRecord;
         to: string;
         requestedBy: string;
+        /** ISO instant of the request; absent in events recorded before resends were limited. */
+        requestedAt?: string;
       };
     };

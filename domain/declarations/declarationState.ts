@@ -8,6 +8,8 @@ export interface DeclarationState {
     readonly notificationEmail: string;
     readonly protocolNumber: string | null;
     readonly copyOfRecord: CopyOfRecord | null;
+    /** When the copy was sent again, oldest first: the resend limit counts them. */
+    readonly resentAt: readonly string[];
   } | null;
 }
 
@@ -37,6 +39,7 @@ export function evolveDeclarations(
             notificationEmail: event.data.notificationEmail,
             protocolNumber: null,
             copyOfRecord: null,
+            resentAt: [],
           },
         },
       };
@@ -54,8 +57,21 @@ export function evolveDeclarations(
             },
           }
         : declarations;
-    case 'CopyOfRecordResent':
-      return declarations;
+    case 'CopyOfRecordResent': {
+      const { requestedAt } = event.data;
+      return current.submitted && requestedAt
+        ? {
+            ...declarations,
+            [year]: {
+              ...current,
+              submitted: {
+                ...current.submitted,
+                resentAt: [...current.submitted.resentAt, requestedAt],
+              },
+            },
+          }
+        : declarations;
+    }
   }
 }
 

@@ -104,6 +104,28 @@ export interface ResendCopyOfRecord {
   readonly type: 'ResendCopyOfRecord';
   readonly accountId: string;
   readonly year: number;
+  readonly requestedAt: Date;
+}
+
+/** Each resend mails the PDF again: a few an hour per declaration, so the button cannot spam. */
+export const resendLimit = { count: 3, windowMinutes: 60 } as const;
+
+const romeTime = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+function mustBeUnderResendLimit(resentAt: readonly string[], requestedAt: Date): void {
+  const windowMs = resendLimit.windowMinutes * 60_000;
+  const recent = resentAt.filter((at) => requestedAt.getTime() - Date.parse(at) < windowMs);
+  if (recent.length < resendLimit.count) return;
+  const nextAt = new Date(Date.parse(recent[recent.length - resendLimit.count]!) + windowMs);
+  throw declarationError(
+    'ResendLimitReached',
+    'conflict',
+    `La copia è già stata reinviata ${resendLimit.count} volte nell'ultima ora: potrai chiedere un nuovo invio dalle ${romeTime.format(nextAt)}.`,
+  );
 }
 
 /** "Reinvia una copia stampabile … all'indirizzo di notifica precedentemente indicato". */
@@ -119,6 +141,7 @@ export function resendCopyOfRecord(
       'La dichiarazione non è ancora protocollata.',
     );
   }
+  mustBeUnderResendLimit(submitted.resentAt, command.requestedAt);
   return [
     {
       type: 'CopyOfRecordResent',
@@ -128,6 +151,7 @@ export function resendCopyOfRecord(
         copyOfRecord: submitted.copyOfRecord,
         to: submitted.notificationEmail,
         requestedBy: command.accountId,
+        requestedAt: command.requestedAt.toISOString(),
       },
     },
   ];

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { Role } from '../../domain/accounts/accountEvents.js';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
@@ -21,6 +22,9 @@ import {
 } from './declarationAccess.js';
 import { renderCopyOfRecord } from './pdf/copyOfRecord.js';
 
+/** The declarant who may read it, and the utility's staff on the company's behalf; not auditors. */
+const resenderRoles: readonly Role[] = ['declarant', 'operator', 'admin'];
+
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
 
@@ -36,6 +40,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
   const { db } = deps.database;
   const declarants = { preHandler: requireRole('declarant') };
   const readers = { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') };
+  const resenders = { preHandler: requireRole(...resenderRoles) };
 
   /** The draft this account prepared, or back to the wizard. */
   const draftOf = (target: DeclarationTarget, accountId: string) => {
@@ -138,18 +143,31 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
     }
   });
 
-  app.get('/dichiarazioni/:anno/:contratto/risultato', readers, async (request, reply) => {
-    const target = await readableDeclaration(deps, request);
+  /** "Risultato caricamento"; the re-send is offered to those who may ask for it. */
+  function resultPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: DeclarationTarget,
+    outcome: { resent?: boolean; refused?: string } = {},
+  ) {
     const submitted = declarationOf(target.state.declarations, target.year).submitted;
     if (!submitted)
       throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
-    const { esito } = request.query as { esito?: string };
-    return reply.view('declarations/result', {
+    return reply.code(outcome.refused ? 429 : 200).view('declarations/result', {
       title: 'Risultato del caricamento documentazione',
       year: target.year,
       base: url(target),
       protocolNumber: submitted.protocolNumber,
       notificationEmail: submitted.notificationEmail,
+      mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
+      resent: outcome.resent ?? false,
+      refused: outcome.refused ?? null,
+    });
+  }
+
+  app.get('/dichiarazioni/:anno/:contratto/risultato', readers, async (request, reply) => {
+    const { esito } = request.query as { esito?: string };
+    return resultPage(request, reply, await readableDeclaration(deps, request), {
       resent: esito === 'reinviata',
     });
   });
@@ -169,17 +187,29 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
     return pdf(reply, copyOfRecordFilename(submitted.protocolNumber), stored.content, 'attachment');
   });
 
-  app.post('/dichiarazioni/:anno/:contratto/reinvia', readers, async (request, reply) => {
+  /** Auditors only read: a re-send appends an event and mails the PDF. */
+  app.post('/dichiarazioni/:anno/:contratto/reinvia', resenders, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
-    const result = await handleCommand(
-      deps.eventStore,
-      contractDecider,
-      target.streamId,
-      { type: 'ResendCopyOfRecord', accountId: request.account!.accountId, year: target.year },
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, url(target, '/risultato?esito=reinviata'));
+    const now = deps.clock();
+    try {
+      const result = await handleCommand(
+        deps.eventStore,
+        contractDecider,
+        target.streamId,
+        {
+          type: 'ResendCopyOfRecord',
+          accountId: request.account!.accountId,
+          year: target.year,
+          requestedAt: now,
+        },
+        commandContext(request, now),
+      );
+      await deps.projections.waitFor(result.position);
+      return seeOther(request, reply, url(target, '/risultato?esito=reinviata'));
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'ResendLimitReached') throw error;
+      return resultPage(request, reply, target, { refused: error.message });
+    }
   });
 
   /** A file of a submitted declaration, by its hash: only if it belongs to that declaration. */

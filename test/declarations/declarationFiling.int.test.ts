@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badCases } from './workbooks/support/badCases.js';
+import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
   campaignYear,
@@ -32,6 +33,7 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
   let ctx: TestApp;
   const ditta = { username: 'conceria.santerno', password: 'Segreta-2026' };
   const other = { username: 'officine.reno', password: 'Segreta-2026' };
+  const auditor = { username: 'aldo', password: 'Revisore-2026' };
   const base = `/dichiarazioni/${campaignYear}/3007771234`;
   const xlsx = (content: Buffer, filename = 'dichiarazione.xlsx') => ({ filename, content });
 
@@ -232,5 +234,40 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(csv.body).not.toContain('3007771234');
     expect((await operator.get(`${base}/copia.pdf`)).statusCode).toBe(200);
     expect((await (await signedIn(ctx, other)).get(`${base}/copia.pdf`)).statusCode).toBe(404);
+  });
+
+  it('lets the declarant and the operators re-send the copy, a few times an hour, never an auditor', async () => {
+    const resends = async () =>
+      (await ctx.store.readStream('contract-3007771234')).events.filter(
+        (event) => event.type === 'CopyOfRecordResent',
+      ).length;
+    expect(await resends()).toBe(1);
+    await createStaffAccount(
+      ctx.store,
+      { role: 'auditor', ...auditor, fullName: 'Aldo Revisore', email: 'aldo@gestore.example' },
+      systemContext(new Date()),
+    );
+    await settle(ctx);
+    const reader = await signedIn(ctx, auditor);
+    const page = await reader.get(`${base}/risultato`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('/reinvia');
+    expect((await reader.post(`${base}/reinvia`, {})).statusCode).toBe(403);
+    expect((await (await signedIn(ctx, other)).post(`${base}/reinvia`, {})).statusCode).toBe(404);
+    expect(await resends()).toBe(1);
+
+    const operator = await signedIn(ctx, operatorLogin);
+    await operator.get(`${base}/risultato`);
+    expect((await operator.post(`${base}/reinvia`, {})).statusCode).toBe(303);
+    const client = await signedIn(ctx, ditta);
+    await client.get(`${base}/risultato`);
+    expect((await client.post(`${base}/reinvia`, {})).statusCode).toBe(303);
+    expect(await resends()).toBe(3);
+    const refused = await client.post(`${base}/reinvia`, {});
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body.replaceAll('&#39;', "'")).toContain(
+      "La copia è già stata reinviata 3 volte nell'ultima ora: potrai chiedere un nuovo invio dalle 11:30.",
+    );
+    expect(await resends()).toBe(3);
   });
 });

@@ -218,22 +218,64 @@ describe('ProtocolDeclaration and ResendCopyOfRecord', () => {
       .then([]);
   });
   it('needs a submission', () => spec.given(history).when(protocol).thenThrows('NotSubmitted'));
+  const resend = (at: string) => ({
+    type: 'ResendCopyOfRecord' as const,
+    accountId: 'ditta-1',
+    year: 2025,
+    requestedAt: new Date(at),
+  });
+  const resent = (at: string): ContractEvent => ({
+    type: 'CopyOfRecordResent',
+    data: {
+      year: 2025,
+      protocolNumber: '2025/000007',
+      copyOfRecord: protocol.copyOfRecord,
+      to: 'ufficio@test.example',
+      requestedBy: 'ditta-1',
+      requestedAt: at,
+    },
+  });
+  const filed = [...history, prepared(), submitted(), protocolled];
   it('re-sends to the notification address given with the declaration', () =>
     spec
-      .given([...history, prepared(), submitted(), protocolled])
-      .when({ type: 'ResendCopyOfRecord', accountId: 'ditta-1', year: 2025 })
-      .then([
-        {
-          type: 'CopyOfRecordResent',
-          data: {
-            year: 2025,
-            protocolNumber: '2025/000007',
-            copyOfRecord: protocol.copyOfRecord,
-            to: 'ufficio@test.example',
-            requestedBy: 'ditta-1',
-          },
-        },
-      ]));
+      .given(filed)
+      .when(resend('2026-01-21T09:00:00.000Z'))
+      .then([resent('2026-01-21T09:00:00.000Z')]));
+  it('re-sends at most three times in an hour, naming when the next one is possible', () => {
+    const three = ['09:00', '09:20', '09:40'].map((t) => resent(`2026-01-21T${t}:00.000Z`));
+    spec
+      .given([...filed, ...three])
+      .when(resend('2026-01-21T09:59:00.000Z'))
+      .thenThrows('ResendLimitReached');
+    let message = '';
+    try {
+      contractDecider.decide(
+        resend('2026-01-21T09:59:00.000Z'),
+        fold(contractDecider, [...filed, ...three]),
+      );
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // 09:00 UTC is 10:00 in Rome: the oldest of the three leaves the hour at 11:00.
+    expect(message).toBe(
+      "La copia è già stata reinviata 3 volte nell'ultima ora: potrai chiedere un nuovo invio dalle 11:00.",
+    );
+    spec
+      .given([...filed, ...three])
+      .when(resend('2026-01-21T10:00:00.000Z'))
+      .then([resent('2026-01-21T10:00:00.000Z')]);
+  });
+  it('counts no earlier resend recorded without its time', () => {
+    const untimed = (): ContractEvent => {
+      const data: Record<string, unknown> = { ...resent('x').data };
+      delete data.requestedAt;
+      return { type: 'CopyOfRecordResent', data } as ContractEvent;
+    };
+    spec
+      .given([...filed, untimed(), untimed(), untimed()])
+      .when(resend('2026-01-21T09:00:00.000Z'))
+      .then([resent('2026-01-21T09:00:00.000Z')]);
+  });
 });
 
 describe('who reads a declaration', () => {
