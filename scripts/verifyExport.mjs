@@ -10,7 +10,8 @@
  *    SHA-256 of the canonical JSON of { type, data, metadata } (keys sorted at every depth, no
  *    spaces), its hash is SHA-256(previous hash ‖ digest) with 64 zeros before version 1. An
  *    export that starts mid-stream gives the previous hash of its first event (`previousHash`);
- *    an event whose secrets were redacted gives the digest the chain covers (`digest`);
+ *    an event whose secrets were redacted gives the digest the chain covers (`digest`), accepted
+ *    only when exactly the fields the portal redacts hold "[redatto]";
  * 3. the last exported event of each stream against the chain head in the manifest;
  * 4. events.csv against events.jsonl, row by row.
  * Exit code 0 when everything holds; 1 with each problem named (stream and version) otherwise.
@@ -21,6 +22,15 @@ import { join } from 'node:path';
 
 const genesis = '0'.repeat(64);
 const hexHash = /^[0-9a-f]{64}$/;
+
+/**
+ * The portal redacts exactly these fields (src/audit/redact.ts, line for line): a key naming a
+ * password, secret or token, at any depth, whose value is not null, true or false.
+ */
+const secretName = /password|passwd|secret|token/i;
+const placeholder = '[redatto]';
+const holdsSecret = (key, value) =>
+  secretName.test(key) && !(value === null || typeof value === 'boolean');
 
 /** The same canonical JSON as src/eventStore/hashChain.ts, line for line. */
 function canonicalJson(value) {
@@ -143,14 +153,53 @@ function checkLink(event, lineNumber) {
   }
 }
 
+/** The paths the portal would have redacted in this value, in the export's syntax. */
+function secretPaths(value, path, paths = []) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => secretPaths(item, `${path}[${index}]`, paths));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (holdsSecret(key, item)) paths.push({ path: `${path}.${key}`, value: item });
+      else secretPaths(item, `${path}.${key}`, paths);
+    }
+  }
+  return paths;
+}
+
+/**
+ * A redaction is accepted only as the portal makes it: every listed path is a secret field
+ * holding the placeholder, and every secret field is listed. Anything else would let a changed
+ * field hide behind the digest.
+ */
+function redactionProblems(event, where) {
+  const found = [...secretPaths(event.data, 'data'), ...secretPaths(event.metadata, 'metadata')];
+  const secrets = new Map(found.map((field) => [field.path, field.value]));
+  const listed = new Set(event.redacted.filter((path) => typeof path === 'string'));
+  const errors = [];
+  if (listed.size !== event.redacted.length) errors.push(`${where}: campi oscurati non validi`);
+  for (const path of listed) {
+    if (!secrets.has(path)) errors.push(`${where}: ${path} non è un campo che il portale oscura`);
+    else if (secrets.get(path) !== placeholder) {
+      errors.push(`${where}: ${path} oscurato senza il segnaposto «${placeholder}»`);
+    }
+  }
+  for (const path of secrets.keys()) {
+    if (!listed.has(path)) errors.push(`${where}: ${path} non è tra i campi oscurati dichiarati`);
+  }
+  return errors;
+}
+
 /** From the content; for a redacted event, the digest it carries (the chain vouches for it). */
 function eventDigest(event, where) {
   if (Array.isArray(event.redacted) && event.redacted.length > 0) {
-    redactedEvents++;
+    const errors = redactionProblems(event, where);
+    errors.forEach(problem);
+    if (errors.length > 0) return null;
     if (typeof event.digest !== 'string' || !hexHash.test(event.digest)) {
       problem(`${where}: evento con campi oscurati senza digest`);
       return null;
     }
+    redactedEvents++;
     return event.digest;
   }
   const digest = sha256(
@@ -244,6 +293,12 @@ if (problems.length === 0) {
   console.log(
     `OK: file integri; catene ricalcolate per ${streams.size} flussi, ${headsReached} fino alla ` +
       `testa; ${redactedEvents} eventi con campi oscurati verificati dal digest.`,
+  );
+  // Whoever rewrote the log could have rewritten the export and resealed it: only the portal's
+  // own heads tell this export from a consistent forgery.
+  console.log(
+    'Resta da confrontare le teste delle catene (manifest.json, chainHeads) con quelle del ' +
+      "portale: l'esportazione prova di essere coerente con sé stessa, non di essere l'archivio.",
   );
   process.exit(0);
 }

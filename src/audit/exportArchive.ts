@@ -172,7 +172,8 @@ async function writeArchive(
     },
     redaction: {
       replacement: redacted,
-      fields: 'any key matching /password|passwd|secret|token/i, at any depth',
+      fields:
+        'any key matching /password|passwd|secret|token/i, at any depth, whose value is not null, true or false; no other field',
       proof:
         'a redacted event carries digest (the SHA-256 the chain covers) and the redacted paths; its link is checked from the digest',
     },

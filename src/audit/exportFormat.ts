@@ -1,7 +1,7 @@
 import type { EventMetadata, JsonObject, JsonValue } from '../eventStore/eventStore.js';
 import { formatPosition } from '../eventStore/globalPosition.js';
 import { eventDigest } from '../eventStore/hashChain.js';
-import { isSecretField, redacted } from './redact.js';
+import { holdsSecret, redacted } from './redact.js';
 
 /** An event as the export reads it from the log, unredacted. */
 export interface ExportedEvent {
@@ -93,7 +93,7 @@ export const csvHeader = csvRow([
   'campi_oscurati',
 ]);
 
-/** A deep copy with secrets replaced, noting the path of each ("data.passwordHash"). */
+/** A deep copy with secrets replaced as redact() does, noting each path ("data.passwordHash"). */
 function redactWithPaths(value: JsonValue | object, path: string, paths: string[]): JsonValue {
   if (Array.isArray(value)) {
     return value.map((item: JsonValue, index) => redactWithPaths(item, `${path}[${index}]`, paths));
@@ -101,7 +101,7 @@ function redactWithPaths(value: JsonValue | object, path: string, paths: string[
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, JsonValue> = {};
   for (const [key, item] of Object.entries(value as Record<string, JsonValue>)) {
-    if (isSecretField(key)) {
+    if (holdsSecret(key, item)) {
       copy[key] = redacted;
       paths.push(`${path}.${key}`);
     } else {

@@ -7,10 +7,17 @@ const secretName = /password|passwd|secret|token/i;
 export const isSecretField = (name: string): boolean => secretName.test(name);
 
 /**
+ * Whether this field's value is replaced: a secret's name with something in it. A yes/no or empty
+ * value (`mustChangePassword: true`) holds no secret and stays readable. scripts/verifyExport.mjs
+ * repeats this rule to accept an export's redactions, and nothing else.
+ */
+export const holdsSecret = (name: string, value: unknown): boolean =>
+  isSecretField(name) && !(value === null || typeof value === 'boolean');
+
+/**
  * A deep copy with every secret field's value replaced, at any depth (arrays included). Applied to
  * data, metadata and replayed state before any auditor view renders them, raw JSON included; the
- * hash chain is always checked on the stored, unredacted event. A yes/no or empty value under such
- * a name (`mustChangePassword: true`) holds no secret and stays readable.
+ * hash chain is always checked on the stored, unredacted event.
  */
 export function redact<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => redact(item)) as T;
@@ -18,7 +25,7 @@ export function redact<T>(value: T): T {
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([key, item]) => [
       key,
-      isSecretField(key) && !(item === null || typeof item === 'boolean') ? redacted : redact(item),
+      holdsSecret(key, item) ? redacted : redact(item),
     ]),
   ) as T;
 }

@@ -1,10 +1,13 @@
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventMetadata, JsonObject } from '../../src/eventStore/eventStore.js';
+import { eventDigest } from '../../src/eventStore/hashChain.js';
 import { newEvent } from '../support/events.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
@@ -41,6 +44,34 @@ function run(command: string, args: readonly string[], cwd?: string) {
 }
 
 const hasSha256sum = async () => (await run('sha256sum', ['--version'])).code === 0;
+
+const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+
+/**
+ * What a forger would do after editing events.jsonl: recompute its SHA-256 and size in the
+ * manifest, then every line of SHA256SUMS, so the files agree with each other again.
+ */
+function reseal(dir: string, lines: readonly Record<string, unknown>[]): void {
+  const jsonl = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+  writeFileSync(join(dir, 'events.jsonl'), jsonl);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    files: Record<string, { sha256: string; bytes: number }>;
+  };
+  manifest.files['events.jsonl'] = {
+    ...manifest.files['events.jsonl']!,
+    sha256: sha256(jsonl),
+    bytes: Buffer.byteLength(jsonl),
+  };
+  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const sums = ['events.jsonl', 'events.csv', 'manifest.json', 'verifyExport.mjs']
+    .map((name) => `${sha256(readFileSync(join(dir, name)))}  ${name}`)
+    .join('\n');
+  writeFileSync(join(dir, 'SHA256SUMS'), `${sums}\n`);
+}
+
+/** The digest the chain covers, as the portal computes it (src/eventStore/hashChain.ts). */
+const digestOf = (line: Record<string, unknown>) =>
+  eventDigest(line.type as string, line.data as JsonObject, line.metadata as EventMetadata);
 
 describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
   let ctx: TestApp;
@@ -197,6 +228,71 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('ERRORE: flusso sample-tampered versione 1: evento alterato');
     expect(result.stdout).not.toContain('versione 2: evento alterato');
+  });
+
+  it('redacts as the pages do: a yes/no or empty secret-named field stays readable', async () => {
+    await ctx.store.appendToStream('sample-secrets', [
+      newEvent('SampleSecrets', {
+        mustChangePassword: true,
+        resetToken: null,
+        nested: [{ apiSecret: 'segreto-nascosto' }],
+      }),
+    ]);
+    const exported = await download('flusso=sample-secrets');
+    expect(exported.lines[0]).toMatchObject({
+      data: { mustChangePassword: true, resetToken: null, nested: [{ apiSecret: '[redatto]' }] },
+      redacted: ['data.nested[0].apiSecret'],
+    });
+    expect(exported.files['events.jsonl']).not.toContain('segreto-nascosto');
+    const result = await check(exported.dir);
+    expect(result.stdout).toContain('1 eventi con campi oscurati verificati dal digest');
+    expect(result.stdout).toContain('Resta da confrontare le teste delle catene');
+    expect(result.code).toBe(0);
+  });
+
+  it('refuses a resealed export that passes a changed amount off as a redacted field', async () => {
+    const exported = await download('flusso=sample-export');
+    const lines = exported.lines.map((line) => ({ ...line }));
+    const closed = lines.find((line) => line.version === 3)!;
+    expect(closed.data).toEqual({ n: 3, amount: -5 });
+    // The chain still vouches for the original digest; the content now says something else.
+    closed.digest = digestOf(closed);
+    closed.data = { n: 3, amount: 500 };
+    closed.redacted = ['data.amount'];
+    reseal(exported.dir, lines);
+    if (await hasSha256sum()) {
+      expect((await run('sha256sum', ['-c', 'SHA256SUMS'], exported.dir)).code).toBe(0);
+    }
+
+    const result = await check(exported.dir);
+    expect(result.stdout).toContain(
+      'ERRORE: flusso sample-export versione 3: data.amount non è un campo che il portale oscura',
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a redaction whose value is not the placeholder, or that hides a field too few', async () => {
+    const stream = `account-${people.declarantId}`;
+    const exported = await download(`flusso=${stream}`);
+    const registered = exported.lines.findIndex((line) => line.type === 'ReferentRegistered');
+    const reworded = exported.lines.map((line) => ({ ...line }));
+    const data = reworded[registered]!.data as Record<string, unknown>;
+    reworded[registered]!.data = { ...data, passwordHash: 'qualcosa', fullName: 'Altro Nome' };
+    reseal(exported.dir, reworded);
+    const wrongValue = await check(exported.dir);
+    expect(wrongValue.stdout).toContain(
+      `ERRORE: flusso ${stream} versione ${registered + 1}: data.passwordHash oscurato senza il segnaposto «[redatto]»`,
+    );
+    expect(wrongValue.code).toBe(1);
+
+    const unlisted = exported.lines.map((line) => ({ ...line }));
+    unlisted[registered]!.redacted = [];
+    reseal(exported.dir, unlisted);
+    const silent = await check(exported.dir);
+    expect(silent.stdout).toContain(
+      `ERRORE: flusso ${stream} versione ${registered + 1}: evento alterato`,
+    );
+    expect(silent.code).toBe(1);
   });
 
   it('says which filter is wrong instead of exporting', async () => {
