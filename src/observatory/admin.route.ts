@@ -52,14 +52,12 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): voi
   ) {
     const now = deps.clock();
     const filters = yearAndProvince(request, now);
-    const province = filters.province ?? 'BA';
     const { esito } = request.query as { esito?: string };
     const officerRows = await officers(db);
     return reply.code(Object.keys(errors).length ? 422 : 200).view('observatory/admin', {
       title: 'Amministrazione Osservatorio Rifiuti',
       ...filters,
-      province,
-      ...(await regionalYear(db, filters.year, now, province)),
+      ...(await regionalYear(db, filters.year, now, filters.province)),
       pending: (await pendingUnlocks(db)).map((flow) => ({
         ...flow,
         municipality: municipalityByIstat(flow.istatCode),

@@ -1,6 +1,8 @@
 import {
   addMonths,
+  daysLate,
   dueDate,
+  fundingThresholdDays,
   monthLabel,
   monthOf,
   monthsBetween,
@@ -20,6 +22,8 @@ export interface MonthSummary {
   readonly flow: WasteFlowRow | null;
   /** RD% of the filed version, null when nothing counted. */
   readonly rate: number | null;
+  /** More than 30 days late, filed or not: the municipality loses regional waste funding. */
+  readonly funding: boolean;
 }
 
 /** Where a month stands for the dashboard: filed (on time or late), due, missing, or not yet. */
@@ -37,6 +41,19 @@ export function monthState(
   if (distance === 0) return flow ? 'draft' : 'current';
   if (romeDay(now) > dueDate(month)) return 'missing';
   return flow ? 'draft' : 'due';
+}
+
+/**
+ * The funding flag (L.R. 8/2018): a month first filed more than 30 days after its due date, or
+ * still not filed 30 days after it. A later version after an unlock does not change it.
+ */
+export function affectsFunding(
+  month: YearMonth,
+  flow: WasteFlowRow | undefined,
+  now: Date,
+): boolean {
+  if (flow && flow.versions > 0) return flow.affectsFunding;
+  return daysLate(month, now) > fundingThresholdDays;
 }
 
 export const rateOf = (flow: Pick<WasteFlowRow, 'separateKg' | 'unsortedKg'>): number | null =>
@@ -61,6 +78,7 @@ export function yearSummary(
       state: monthState(month, flow, now),
       flow: flow ?? null,
       rate: flow && flow.versions > 0 ? rateOf(flow) : null,
+      funding: affectsFunding(month, flow, now),
     };
   });
 }
@@ -75,6 +93,9 @@ export const stateLabels: Record<MonthState, string> = {
   draft: 'Bozza',
   unlocked: 'Sbloccato: da reinviare',
 };
+
+/** What the funding flag says, beside a month's state. */
+export const fundingLabel = 'oltre 30 giorni dalla scadenza: incide sui finanziamenti regionali';
 
 export const stateBadges: Record<MonthState, string> = {
   future: 'bg-light text-dark',

@@ -3,7 +3,7 @@ import { monthOf } from '../../domain/observatory/months.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { flowsOfYear, rate } from '../../projections/observatory/wasteFlows.js';
 import type { AppDeps } from '../app.js';
-import { stateBadges, stateLabels, yearSummary } from './monthStatus.js';
+import { fundingLabel, stateBadges, stateLabels, yearSummary } from './monthStatus.js';
 import { officerIstat, requireObservatory } from './observatoryAccess.js';
 
 /** The officer's year: months filed, due and late, with the separate-collection rate. */
@@ -28,6 +28,7 @@ export function officerDashboardRoutes(app: FastifyInstance, deps: AppDeps): voi
         yearRate: rate(flows.filter((flow) => flow.versions > 0)),
         stateLabels,
         stateBadges,
+        fundingLabel,
       });
     },
   );

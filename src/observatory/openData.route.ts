@@ -5,15 +5,25 @@ import { stateBadges, stateLabels } from './monthStatus.js';
 import { flowsCsv, regionalYear } from './regionalFigures.js';
 
 const provinces = ['BA', 'BT', 'BR', 'FG', 'LE', 'TA'] as const;
+/** The filter's value for the whole region. */
+export const allProvinces = 'tutte';
 
-/** The year and province asked for, within what exists. */
-export function yearAndProvince(request: FastifyRequest, now: Date) {
+/**
+ * The year and province asked for, within what exists. `province` is the filter (undefined for
+ * the whole region); `provinceChoice` is what the select shows, `tutte` for the whole region.
+ */
+export function yearAndProvince(request: FastifyRequest, now: Date, fallback?: string) {
   const { anno, provincia } = request.query as { anno?: string; provincia?: string };
   const current = Number(monthOf(now).slice(0, 4));
   const asked = Number(anno);
+  const province =
+    provincia === allProvinces
+      ? undefined
+      : (provinces.find((p) => p === provincia) ?? provinces.find((p) => p === fallback));
   return {
     year: Number.isInteger(asked) && asked >= 2018 && asked <= current ? asked : current,
-    province: provinces.find((p) => p === provincia),
+    province,
+    provinceChoice: province ?? allProvinces,
     years: Array.from({ length: 4 }, (_, i) => current - i),
     provinces,
   };
@@ -23,17 +33,12 @@ export function yearAndProvince(request: FastifyRequest, now: Date) {
 export function openDataRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/osservatorio/dati-aperti', async (request, reply) => {
     const now = deps.clock();
-    const filters = yearAndProvince(request, now);
-    const figures = await regionalYear(
-      deps.database.db,
-      filters.year,
-      now,
-      filters.province ?? 'BA',
-    );
+    // One province by default: the whole region is one choice away ("Tutte le province").
+    const filters = yearAndProvince(request, now, 'BA');
+    const figures = await regionalYear(deps.database.db, filters.year, now, filters.province);
     return reply.view('observatory/openData', {
       title: 'Dati aperti: rifiuti urbani per comune',
       ...filters,
-      province: filters.province ?? 'BA',
       ...figures,
       stateLabels,
       stateBadges,
@@ -46,7 +51,10 @@ export function openDataRoutes(app: FastifyInstance, deps: AppDeps): void {
     const { rows } = await regionalYear(deps.database.db, year, now, province);
     return reply
       .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="rifiuti-urbani-${year}.csv"`)
+      .header(
+        'Content-Disposition',
+        `attachment; filename="rifiuti-urbani-${year}${province ? `-${province}` : ''}.csv"`,
+      )
       .send(flowsCsv(rows));
   });
 }

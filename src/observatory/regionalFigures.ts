@@ -7,16 +7,53 @@ import {
 import { flowsOfYear, rate, type WasteFlowRow } from '../../projections/observatory/wasteFlows.js';
 import type { Schema } from '../db/schema.js';
 import { csvDocument } from '../http/csv.js';
-import { monthState, rateOf, type MonthState } from './monthStatus.js';
+import { affectsFunding, monthState, rateOf, type MonthState } from './monthStatus.js';
+
+export interface MunicipalityMonth {
+  readonly month: YearMonth;
+  readonly state: MonthState;
+  readonly flow: WasteFlowRow | null;
+  /** More than 30 days late, filed or not (see affectsFunding). */
+  readonly funding: boolean;
+}
 
 export interface MunicipalityYear {
   readonly municipality: Municipality;
-  readonly months: readonly { month: YearMonth; state: MonthState; flow: WasteFlowRow | null }[];
+  readonly months: readonly MunicipalityMonth[];
   readonly rate: number | null;
   readonly tonnes: number;
+  /** At least one month of the year affects the municipality's regional funding. */
+  readonly funding: boolean;
 }
 
-/** Every municipality of the region with the state of each month of a year. */
+/** Where the last ended month of each municipality stands, and who risks the funding. */
+export interface MonthCounts {
+  readonly filed: number;
+  readonly late: number;
+  /** Past the due date and not filed. */
+  readonly missing: number;
+  /** Not filed yet, but the due date (the 15th) has not passed: not due yet. */
+  readonly waiting: number;
+  /** Municipalities with a month of the year more than 30 days late. */
+  readonly funding: number;
+}
+
+function countOf(rows: readonly MunicipalityYear[], lastEnded: YearMonth): MonthCounts {
+  const counts = { filed: 0, late: 0, missing: 0, waiting: 0, funding: 0 };
+  for (const row of rows) {
+    if (row.funding) counts.funding++;
+    const last = row.months.find((m) => m.month === lastEnded);
+    if (!last) continue; // a past year: every month has ended
+    const { state, flow } = last;
+    if (state === 'filed' || (state === 'unlocked' && !flow?.daysLate)) counts.filed++;
+    else if (state === 'late' || state === 'unlocked') counts.late++;
+    else if (state === 'missing') counts.missing++;
+    else if (state === 'due' || state === 'draft') counts.waiting++;
+  }
+  return counts;
+}
+
+/** Every municipality of the region (or of one province) with the state of each month of a year. */
 export async function regionalYear(db: Kysely<Schema>, year: number, now: Date, province?: string) {
   const flows = await flowsOfYear(db, year);
   const byKey = new Map(flows.map((flow) => [`${flow.istatCode}:${flow.month}`, flow]));
@@ -24,8 +61,10 @@ export async function regionalYear(db: Kysely<Schema>, year: number, now: Date, 
   const municipalities = pugliaMunicipalities.filter((m) => !province || m.province === province);
   const rows: MunicipalityYear[] = municipalities.map((municipality) => {
     const own = months.map((month) => {
-      const flow = byKey.get(`${municipality.istatCode}:${month}`) ?? null;
-      return { month, state: monthState(month, flow ?? undefined, now), flow };
+      const flow = byKey.get(`${municipality.istatCode}:${month}`);
+      const state = monthState(month, flow, now);
+      const funding = state !== 'future' && affectsFunding(month, flow, now);
+      return { month, state, flow: flow ?? null, funding };
     });
     const filed = own.flatMap((m) => (m.flow && m.flow.versions > 0 ? [m.flow] : []));
     return {
@@ -33,24 +72,22 @@ export async function regionalYear(db: Kysely<Schema>, year: number, now: Date, 
       months: own,
       rate: rate(filed),
       tonnes: filed.reduce((sum, flow) => sum + flow.rows.reduce((t, row) => t + row.tonnes, 0), 0),
+      funding: own.some((m) => m.funding),
     };
   });
+  // The regional rate is the region's, whichever province the grid shows.
   const filed = flows.filter((flow) => flow.versions > 0);
   const lastEnded = addMonths(monthOf(now), -1);
-  const counts = rows.reduce(
-    (acc, row) => {
-      const state = row.months.find((m) => m.month === lastEnded)?.state;
-      if (state === 'filed') acc.filed++;
-      else if (state === 'late') acc.late++;
-      else if (state === 'missing' || state === 'due') acc.missing++;
-      return acc;
-    },
-    { filed: 0, late: 0, missing: 0 },
-  );
-  return { months, rows, regionalRate: rate(filed), counts, lastEnded: monthLabel(lastEnded) };
+  return {
+    months,
+    rows,
+    regionalRate: rate(filed),
+    counts: countOf(rows, lastEnded),
+    lastEnded: monthLabel(lastEnded),
+  };
 }
 
-/** One line per municipality and filed month: the open data and the admin's export. */
+/** One line per municipality and month due or filed: the open data and the admin's export. */
 export function flowsCsv(rows: readonly MunicipalityYear[]): string {
   const header = [
     'codice_istat',
@@ -60,6 +97,7 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
     'stato',
     'versione',
     'giorni_ritardo',
+    'incide_finanziamenti',
     'differenziata_t',
     'indifferenziata_t',
     'neutra_t',
@@ -81,6 +119,7 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
           m.state,
           flow?.versions ?? null,
           flow?.daysLate ?? null,
+          m.funding ? 'sì' : 'no',
           figure(flow?.separateKg),
           figure(flow?.unsortedKg),
           figure(flow?.neutralKg),

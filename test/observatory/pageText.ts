@@ -55,3 +55,12 @@ export function sectionText(html: string, heading: string): string {
 
 /** The page's visible text, tags removed and spaces collapsed. */
 export const pageText = (html: string): string => decode(html);
+
+/** The text of the first table row whose text contains `text`. */
+export function rowText(html: string, text: string): string {
+  const row = [...html.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)]
+    .map((match) => decode(match[1]!))
+    .find((row) => row.includes(text));
+  if (row === undefined) throw new Error(`No table row with "${text}" on the page`);
+  return row;
+}
