@@ -1,5 +1,4 @@
 import formBody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
@@ -44,6 +43,7 @@ import { homeRoutes } from './home/home.route.js';
 import { registerAssets } from './http/assets.js';
 import { registerErrorPages } from './http/errorPages.js';
 import { securityPlugin } from './http/security.js';
+import { withUploads } from './http/uploads.js';
 import { viewsPlugin } from './http/views.js';
 import { mailboxRoutes } from './mail/mailbox.route.js';
 import { digitalIdentityRoutes } from './observatory/identity/digitalIdentity.js';
@@ -78,11 +78,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: production,
   });
   await app.register(formBody);
-  // Uploads are read into memory with hard limits, before the CSRF check reads their fields.
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { fileSize: 20 * 1024 * 1024, files: 20, fields: 200, parts: 220 },
-  });
   await app.register(viewsPlugin, { cache: production });
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });
   registerErrorPages(app);
@@ -107,10 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registrationReviewRoutes(app, deps);
   contractReviewRoutes(app, deps);
   invitationRoutes(app, deps);
-  registryRoutes(app, deps);
   declarationsRoutes(app, deps);
   templateRoutes(app, deps);
-  prepareDeclarationRoutes(app, deps);
   submitDeclarationRoutes(app, deps);
   campaignRoutes(app, deps);
   observatoryHomeRoutes(app, deps);
@@ -125,6 +118,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   historyRoutes(app, deps);
   timelineRoutes(app, deps);
   stateAsOfRoutes(app, deps);
+  // The only routes that take files: a multipart body posted anywhere else is refused unread.
+  await withUploads(app, (uploads) => {
+    prepareDeclarationRoutes(uploads, deps);
+    registryRoutes(uploads, deps);
+  });
   if (!production) mailboxRoutes(app, deps);
   return app;
 }

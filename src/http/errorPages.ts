@@ -14,6 +14,7 @@ const titles: Record<number, string> = {
   403: 'Accesso negato',
   404: 'Pagina non trovata',
   409: 'Operazione non possibile',
+  411: 'Richiesta non valida',
   413: 'Dati troppo grandi',
   415: 'Formato non supportato',
   422: 'Dati non validi',
