@@ -39,7 +39,15 @@ async function target(deps: AppDeps, request: FastifyRequest): Promise<Declarati
   return { year, contractNumber, streamId, state, version, campaign };
 }
 
-/** Only the contract's current manager files; anyone else gets the rule's own message. */
+/** The company, its manager, whoever filed the year's declaration, or managed the contract before. */
+const knowsContract = (state: ContractState, year: number, accountId: string): boolean =>
+  mayReadDeclaration(state, year, accountId) || state.formerManagerIds.includes(accountId);
+
+/**
+ * Only the contract's current manager files. Whoever already knows the contract gets the rule's
+ * own message (no longer the manager, not validated yet, already filed); anyone else the same 404
+ * as for a contract that does not exist, so contract numbers cannot be probed.
+ */
 export async function fileableDeclaration(
   deps: AppDeps,
   request: FastifyRequest,
@@ -47,6 +55,7 @@ export async function fileableDeclaration(
   const found = await target(deps, request);
   const me = request.account!;
   if (me.role !== 'declarant') throw notFound();
+  if (!knowsContract(found.state, found.year, me.accountId)) throw notFound();
   mustBeAbleToFile(found.state, me.accountId, found.year);
   return found;
 }

@@ -77,12 +77,33 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect((await client.get(`${base}/modelli/nessuno`)).statusCode).toBe(404);
   });
 
-  it('refuses another company’s contract, in the wizard and its templates', async () => {
+  it('answers another company’s contract as it answers one that does not exist', async () => {
     const stranger = await signedIn(ctx, other);
-    expect((await stranger.get(base)).statusCode).toBe(403);
-    expect((await stranger.get(`${base}/modelli/dichiarazione`)).statusCode).toBe(403);
-    expect((await stranger.get(`/dichiarazioni/${campaignYear}/0000000000`)).statusCode).toBe(404);
+    const unknown = `/dichiarazioni/${campaignYear}/3000000000`;
+    const page = (body: string) =>
+      body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/"x-csrf-token": "[^"]+"/g, '');
+    const missing = await stranger.get(unknown);
+    expect(missing.statusCode).toBe(404);
+    for (const step of [
+      '',
+      '/modelli/dichiarazione',
+      '/modelli/tutti',
+      '/validazione',
+      '/anteprima.pdf',
+    ]) {
+      const theirs = await stranger.get(`${base}${step}`);
+      expect(theirs.statusCode, step).toBe(404);
+      expect(page(theirs.body), step).toBe(page(missing.body));
+    }
+    const posted = await stranger.postMultipart(base, { visionato: 'si' }, {});
+    expect(posted.statusCode).toBe(404);
+    expect(page(posted.body)).toBe(page(missing.body));
+    const sent = await stranger.post(`${base}/invia`, {});
+    expect(sent.statusCode).toBe(404);
+    expect(page(sent.body)).toBe(page(missing.body));
     expect((await stranger.get(`/dichiarazioni/1999/3007771234`)).statusCode).toBe(404);
+    const { events } = await ctx.store.readStream('contract-3007771234');
+    expect(events.map((event) => event.type)).not.toContain('DeclarationSubmitted');
   });
 
   it('asks for the "visionato" box and the declaration, and wants analyses and report together', async () => {
