@@ -23,6 +23,13 @@ export interface DeclarationTarget {
   readonly campaign: CampaignRow;
 }
 
+/** A page of the declaration named by the route's own parameters, never by the raw URL. */
+export function declarationUrl(request: FastifyRequest, step = ''): string {
+  const params = declarationParams.safeParse(request.params);
+  if (!params.success) throw notFound();
+  return `/dichiarazioni/${params.data.anno}/${params.data.contratto}${step}`;
+}
+
 const notFound = () =>
   new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
 

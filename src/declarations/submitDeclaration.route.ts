@@ -15,6 +15,7 @@ import { seeOther } from '../http/views.js';
 import { completeSubmission } from './completeSubmission.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
 import {
+  declarationUrl,
   fileableDeclaration,
   readableDeclaration,
   signatoryOf,
@@ -97,7 +98,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
     } catch (error) {
       // Already filed (a second click after the first went through): show what was filed.
       if (error instanceof DomainError && error.code === 'AlreadyDeclared') {
-        return seeOther(request, reply, `${request.url.replace(/\/invia$/, '')}/risultato`);
+        return seeOther(request, reply, declarationUrl(request, '/risultato'));
       }
       throw error;
     }

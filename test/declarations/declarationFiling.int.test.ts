@@ -203,6 +203,8 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect([first.statusCode, second.statusCode]).toEqual([303, 303]);
     const again = await client.post(`${base}/invia`, { commandId: 'another-command-id' });
     expect(again.headers.location).toBe(`${base}/risultato`);
+    const withQuery = await client.post(`${base}/invia?x=1`, { commandId: 'one-more-command-id' });
+    expect(withQuery.headers.location).toBe(`${base}/risultato`);
     const { events } = await ctx.store.readStream('contract-3007771234');
     expect(events.filter((event) => event.type === 'DeclarationSubmitted')).toHaveLength(1);
     expect(events.filter((event) => event.type === 'DeclarationProtocolled')).toHaveLength(1);
