@@ -15,6 +15,7 @@ import {
   recentVerifications,
   recordedVerification,
   runVerification,
+  type RecordedVerification,
   type Verification,
 } from './verifyIntegrity.js';
 import { BackgroundJobs, percent, type Job } from './verifyJobs.js';
@@ -62,9 +63,12 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void
       job: job && jobView(job),
       running: jobs.current(),
       recent: recent.map((verification) => ({
-        ...verification,
+        verificationId: verification.verificationId,
+        scope: verification.scope,
         actor: actorLabel(verification.actor, names),
-        finishedAt: romeDisplay(verification.finishedAt),
+        finishedAt: romeDisplay(verification.finishedAt.toISOString()),
+        outcome: outcomeSentence(verification),
+        broken: verification.outcome !== 'verified' || verification.breakCount > 0,
       })),
       values,
       errors,
@@ -135,24 +139,40 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void
     if (!recorded) {
       throw new DomainError('VerificationNotFound', 'not-found', 'Verifica non trovata.');
     }
-    return {
+    const names = await actorNames(deps.database.db, [recorded.actor.id]);
+    const common = {
       id,
       subject: recorded.scope,
-      startedBy: recorded.actorId,
+      startedBy: actorLabel(recorded.actor, names),
       startedAt: recorded.startedAt,
-      state: 'done',
       processed: recorded.events,
       total: recorded.events,
       finishedAt: recorded.finishedAt,
-      result: recorded,
-      error: null,
     };
+    return recorded.outcome === 'verified'
+      ? { ...common, state: 'done', result: recorded, error: null }
+      : { ...common, state: 'failed', result: null, error: stoppedSentence(recorded) };
   }
 
   function context(request: FastifyRequest) {
     const { correlationId, actor, clientIp } = commandContext(request, deps.clock());
     return { correlationId, actor, clientIp };
   }
+}
+
+/** The "Esito" of a recorded verification, in one short sentence. */
+function outcomeSentence(verification: RecordedVerification): string {
+  if (verification.outcome !== 'verified') return stoppedSentence(verification);
+  const n = (value: number) => value.toLocaleString('it-IT');
+  if (verification.breakCount === 0) return `Integro (${n(verification.events)} eventi)`;
+  return verification.breakCount === 1 ? '1 anomalia' : `${n(verification.breakCount)} anomalie`;
+}
+
+function stoppedSentence(
+  verification: Extract<RecordedVerification, { outcome: 'failed' | 'aborted' }>,
+) {
+  const what = verification.outcome === 'aborted' ? 'Interrotta' : 'Non riuscita';
+  return `${what} dopo ${verification.events.toLocaleString('it-IT')} eventi: ${verification.reason}`;
 }
 
 export const startedBy = (request: FastifyRequest): string =>
@@ -178,6 +198,7 @@ export function jobView(job: Job<Verification>) {
       events: result.events,
       streams: result.streams,
       breakCount: result.breakCount,
+      head: result.head,
       breaks: result.breaks.slice(0, shownBreaks).map((b) => ({
         ...b,
         href: timelineHref(b.streamId, b.version),

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { recordEvents, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore } from '../eventStore/eventStore.js';
+import type { Actor, EventStore, RecordedEvent } from '../eventStore/eventStore.js';
 import { verifyLog, verifyStream, type ChainBreak } from '../eventStore/verifyLog.js';
+import { findFromTail, readTail } from './auditStreams.js';
 
 /** Every integrity check, from the pages or the CLI, is itself a fact of the record. */
 export const verificationsStreamId = 'audit-verifications';
@@ -12,6 +13,12 @@ export const recordedBreaks = 100;
 
 /** What was checked: the whole log, or one stream (its id). */
 export type VerificationScope = 'log' | (string & {});
+
+/** A stream's last link when it was checked, for a third party to compare an export with. */
+export interface ChainHead {
+  readonly version: number;
+  readonly hash: string;
+}
 
 export interface IntegrityVerified {
   readonly type: 'IntegrityVerified';
@@ -23,8 +30,28 @@ export interface IntegrityVerified {
     /** The first `recordedBreaks` broken links; `breakCount` says how many there were. */
     readonly breaks: readonly ChainBreak[];
     readonly breakCount: number;
+    /** One stream's head as checked (absent on the whole log, and on events before it). */
+    readonly head?: ChainHead | null;
     readonly startedAt: string;
     readonly finishedAt: string;
+  };
+}
+
+/**
+ * A check that did not reach its end: the service failed (`failed`), or was stopping
+ * (`aborted`). Recorded too, so the record shows every check started, not only the good ones.
+ */
+export interface IntegrityVerificationFailed {
+  readonly type: 'IntegrityVerificationFailed';
+  readonly data: {
+    readonly verificationId: string;
+    readonly scope: VerificationScope;
+    readonly outcome: 'failed' | 'aborted';
+    readonly reason: string;
+    /** Events checked before it stopped. */
+    readonly events: number;
+    readonly startedAt: string;
+    readonly stoppedAt: string;
   };
 }
 
@@ -35,49 +62,108 @@ export interface Verification {
   readonly streams: number;
   readonly breaks: readonly ChainBreak[];
   readonly breakCount: number;
+  readonly head: ChainHead | null;
   readonly startedAt: Date;
   readonly finishedAt: Date;
 }
 
+type Context = Omit<CommandContext, 'commandId' | 'now'>;
+
+/** Thrown when a check stopped and even its failure could not be recorded. */
+export class VerificationNotRecordedError extends AggregateError {
+  override readonly name = 'VerificationNotRecordedError';
+}
+
 /**
  * Runs the check and records it. Starting one is reading the record, not changing it: auditors
- * may do it, and the only thing written is the IntegrityVerified event saying who checked what.
+ * may do it, and the only thing written is the event saying who checked what and how it ended
+ * (IntegrityVerified, or IntegrityVerificationFailed with the reason, then the error rethrown).
  */
 export async function runVerification(
   deps: { store: EventStore; clock: () => Date },
   input: {
     verificationId: string;
     scope: VerificationScope;
-    context: Omit<CommandContext, 'commandId' | 'now'>;
+    context: Context;
     onProgress?: (events: number) => void;
     signal?: AbortSignal;
   },
 ): Promise<Verification> {
   const startedAt = deps.clock();
-  const report =
-    input.scope === 'log'
-      ? await verifyLog(deps.store, { onProgress: input.onProgress, signal: input.signal })
-      : await verifyStream(deps.store, input.scope);
-  const verification: Verification = {
-    verificationId: input.verificationId,
-    scope: input.scope,
-    events: report.events,
-    streams: report.streams,
-    breaks: report.breaks,
-    breakCount: report.breaks.length,
-    startedAt,
-    finishedAt: deps.clock(),
+  let checked = 0;
+  const onProgress = (events: number) => {
+    checked = events;
+    input.onProgress?.(events);
   };
-  await recordVerification(deps.store, verification, input.context);
+  let verification: Verification;
+  try {
+    const { report, head } =
+      input.scope === 'log'
+        ? {
+            report: await verifyLog(deps.store, { onProgress, signal: input.signal }),
+            head: null,
+          }
+        : await checkStream(deps.store, input.scope);
+    verification = {
+      verificationId: input.verificationId,
+      scope: input.scope,
+      events: report.events,
+      streams: report.streams,
+      breaks: report.breaks,
+      breakCount: report.breaks.length,
+      head,
+      startedAt,
+      finishedAt: deps.clock(),
+    };
+  } catch (error) {
+    const failure: IntegrityVerificationFailed = {
+      type: 'IntegrityVerificationFailed',
+      data: {
+        verificationId: input.verificationId,
+        scope: input.scope,
+        outcome: input.signal?.aborted ? 'aborted' : 'failed',
+        reason: reasonOf(error, input.signal),
+        events: checked,
+        startedAt: startedAt.toISOString(),
+        stoppedAt: deps.clock().toISOString(),
+      },
+    };
+    try {
+      await record(deps.store, failure, input.verificationId, input.context, deps.clock());
+    } catch (recordError) {
+      throw new VerificationNotRecordedError(
+        [error, recordError],
+        'The verification stopped and its failure could not be recorded',
+      );
+    }
+    throw error;
+  }
+  await record(
+    deps.store,
+    verifiedEvent(verification),
+    verification.verificationId,
+    input.context,
+    verification.finishedAt,
+  );
   return verification;
 }
 
-async function recordVerification(
-  store: EventStore,
-  verification: Verification,
-  context: Omit<CommandContext, 'commandId' | 'now'>,
-): Promise<void> {
-  const event: IntegrityVerified = {
+/** One stream's chain, and its last stored link as the head a third party compares with. */
+async function checkStream(store: EventStore, streamId: string) {
+  const report = await verifyStream(store, streamId);
+  const { events } = await readTail(store, streamId, 1);
+  const last = events.at(-1);
+  return { report, head: last ? { version: last.version, hash: last.hash } : null };
+}
+
+function reasonOf(error: unknown, signal: AbortSignal | undefined): string {
+  if (signal?.aborted) return 'Il servizio si stava arrestando: verifica interrotta.';
+  const message = error instanceof Error ? error.message : String(error);
+  return message.slice(0, 500) || 'Errore sconosciuto';
+}
+
+function verifiedEvent(verification: Verification): IntegrityVerified {
+  return {
     type: 'IntegrityVerified',
     data: {
       verificationId: verification.verificationId,
@@ -86,55 +172,92 @@ async function recordVerification(
       streams: verification.streams,
       breaks: verification.breaks.slice(0, recordedBreaks),
       breakCount: verification.breakCount,
+      ...(verification.scope === 'log' ? {} : { head: verification.head }),
       startedAt: verification.startedAt.toISOString(),
       finishedAt: verification.finishedAt.toISOString(),
     },
   };
+}
+
+async function record(
+  store: EventStore,
+  event: IntegrityVerified | IntegrityVerificationFailed,
+  verificationId: string,
+  context: Context,
+  now: Date,
+): Promise<void> {
   await recordEvents(store, verificationsStreamId, [event], {
     ...context,
-    commandId: verification.verificationId,
-    now: verification.finishedAt,
+    commandId: verificationId,
+    now,
   });
+}
+
+/** A verification as the record tells it, finished or stopped. */
+export type RecordedVerification =
+  | (Verification & { readonly outcome: 'verified'; readonly actor: Actor })
+  | {
+      readonly outcome: 'failed' | 'aborted';
+      readonly verificationId: string;
+      readonly scope: VerificationScope;
+      readonly events: number;
+      readonly reason: string;
+      readonly startedAt: Date;
+      readonly finishedAt: Date;
+      readonly actor: Actor;
+    };
+
+function fromEvent(event: RecordedEvent): RecordedVerification | null {
+  const actor = event.metadata.actor;
+  if (event.type === 'IntegrityVerified') {
+    const data = event.data as unknown as IntegrityVerified['data'];
+    return {
+      ...data,
+      outcome: 'verified',
+      head: data.head ?? null,
+      startedAt: new Date(data.startedAt),
+      finishedAt: new Date(data.finishedAt),
+      actor,
+    };
+  }
+  if (event.type === 'IntegrityVerificationFailed') {
+    const data = event.data as unknown as IntegrityVerificationFailed['data'];
+    return {
+      outcome: data.outcome,
+      verificationId: data.verificationId,
+      scope: data.scope,
+      events: data.events,
+      reason: data.reason,
+      startedAt: new Date(data.startedAt),
+      finishedAt: new Date(data.stoppedAt),
+      actor,
+    };
+  }
+  return null;
 }
 
 /** A verification from the record, for a result page whose job this process no longer holds. */
 export async function recordedVerification(
   store: EventStore,
   verificationId: string,
-): Promise<(Verification & { actorId: string }) | null> {
-  const { events } = await store.readStream(verificationsStreamId);
-  for (let index = events.length - 1; index >= 0; index--) {
-    const event = events[index]!;
-    const data = event.data as unknown as IntegrityVerified['data'];
-    if (event.type !== 'IntegrityVerified' || data.verificationId !== verificationId) continue;
-    return {
-      ...data,
-      startedAt: new Date(data.startedAt),
-      finishedAt: new Date(data.finishedAt),
-      actorId: event.metadata.actor.id,
-    };
-  }
-  return null;
+): Promise<RecordedVerification | null> {
+  const event = await findFromTail(
+    store,
+    verificationsStreamId,
+    (candidate) =>
+      (candidate.data as { verificationId?: unknown }).verificationId === verificationId &&
+      fromEvent(candidate) !== null,
+  );
+  return event ? fromEvent(event) : null;
 }
 
 /** The last verifications recorded (from the pages or the CLI), newest first. */
-export async function recentVerifications(store: EventStore, limit: number) {
-  const { events } = await store.readStream(verificationsStreamId);
-  return events
-    .filter((event) => event.type === 'IntegrityVerified')
-    .slice(-limit)
-    .reverse()
-    .map((event) => {
-      const data = event.data as unknown as IntegrityVerified['data'];
-      return {
-        verificationId: data.verificationId,
-        scope: data.scope,
-        events: data.events,
-        breakCount: data.breakCount,
-        finishedAt: data.finishedAt,
-        actor: event.metadata.actor,
-      };
-    });
+export async function recentVerifications(
+  store: EventStore,
+  limit: number,
+): Promise<RecordedVerification[]> {
+  const { events } = await readTail(store, verificationsStreamId, limit);
+  return events.flatMap((event) => fromEvent(event) ?? []).reverse();
 }
 
 /** The number of events, for the progress bar; null when they are not in this database. */

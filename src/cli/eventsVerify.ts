@@ -6,35 +6,50 @@ import type { Runtime } from '../runtime.js';
 import { progressReporter } from './progress.js';
 
 /**
- * events:verify — walks every stream's hash chain; exit code 1 names the first broken link. The
- * check is recorded as an IntegrityVerified event (actor: system), as from the auditor's page.
+ * events:verify — walks every stream's hash chain; exit code 1 lists every broken link (the page
+ * shows the first 100, the recorded event keeps them too, this lists them all), then a summary.
+ * The check is recorded as an IntegrityVerified event (actor: system), as from the auditor's page;
+ * a check that fails, or is stopped with Ctrl-C, is recorded as IntegrityVerificationFailed.
  */
 export async function eventsVerify(runtime: Runtime, out: (line: string) => void): Promise<number> {
   const total = await countEvents(runtime);
   const progress = progressReporter('Verifica', total);
   const { correlationId, actor, clientIp } = systemContext(new Date());
-  const report = await runVerification(
-    { store: runtime.eventStore, clock: () => new Date() },
-    {
-      verificationId: randomUUID(),
-      scope: 'log',
-      context: { correlationId, actor, clientIp },
-      onProgress: (n) => progress.update(n),
-    },
-  );
+  const stop = new AbortController();
+  const interrupt = () => stop.abort();
+  process.once('SIGINT', interrupt);
+  let report;
+  try {
+    report = await runVerification(
+      { store: runtime.eventStore, clock: () => new Date() },
+      {
+        verificationId: randomUUID(),
+        scope: 'log',
+        context: { correlationId, actor, clientIp },
+        onProgress: (n) => progress.update(n),
+        signal: stop.signal,
+      },
+    );
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    out('ABORTED: verification stopped; recorded as IntegrityVerificationFailed');
+    return 130;
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
   progress.finish(report.events);
-  const first = report.breaks[0];
-  if (!first) {
+  if (report.breaks.length === 0) {
     out(`OK: ${report.events} events in ${report.streams} streams`);
     return 0;
   }
-  const what = first.problem === 'altered' ? 'altered' : 'missing';
-  out(`BROKEN: stream ${first.streamId} version ${first.version} is ${what}`);
-  for (const other of report.breaks.slice(1, 20)) {
-    out(`  also: stream ${other.streamId} version ${other.version} is ${other.problem}`);
+  for (const broken of report.breaks) {
+    out(`BROKEN: stream ${broken.streamId} version ${broken.version} is ${broken.problem}`);
   }
+  const altered = report.breaks.filter((broken) => broken.problem === 'altered').length;
   out(
-    `${report.breaks.length} broken link(s) in ${report.events} events, ${report.streams} streams`,
+    `${report.breaks.length} broken link(s) (${altered} altered, ` +
+      `${report.breaks.length - altered} missing) in ${report.events} events, ` +
+      `${report.streams} streams`,
   );
   return 1;
 }

@@ -5,13 +5,19 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import {
+  recentVerifications,
   runVerification,
   verificationsStreamId,
+  type IntegrityVerificationFailed,
   type IntegrityVerified,
 } from '../../src/audit/verifyIntegrity.js';
 import { openPglite, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import type { EventStore, RecordedEvent } from '../../src/eventStore/eventStore.js';
+import type {
+  EventStore,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
 import { runCli } from '../support/cli.js';
 import { TestClient } from '../support/client.js';
@@ -37,6 +43,17 @@ async function verifications(store: EventStore): Promise<RecordedEvent[]> {
 
 const dataOf = (event: RecordedEvent | undefined) =>
   event?.data as unknown as IntegrityVerified['data'] | undefined;
+
+async function failures(store: EventStore) {
+  const { events } = await store.readStream(verificationsStreamId);
+  return events.filter((event) => event.type === 'IntegrityVerificationFailed');
+}
+
+const systemRun = () => ({
+  correlationId: randomUUID(),
+  actor: { id: 'system', role: 'system' },
+  clientIp: null,
+});
 
 /** Follows a whole-log job as htmx does, until its partial stops asking to be polled. */
 async function pollUntilDone(client: TestClient, jobUrl: string): Promise<string> {
@@ -102,12 +119,105 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     expect(recorded.metadata.clientIp).toBe('127.0.0.1');
     const { startedAt, finishedAt } = dataOf(recorded)!;
     expect(Date.parse(finishedAt)).toBeGreaterThanOrEqual(Date.parse(startedAt));
+
+    // The head a third party compares an export's chainHeads with, on the page and in the record.
+    const { events } = await ctx.store.readStream('sample-clean');
+    const head = { version: 1, hash: events[0]!.hash };
+    expect(dataOf(recorded)!.head).toEqual(head);
+    expect(mainOf(page.body)).toMatch(
+      new RegExp(
+        `Testa della catena</dt>\\s*<dd[^>]*>versione 1, impronta SHA-256 <code>${head.hash}</code>`,
+      ),
+    );
+  });
+
+  it('records a verification that failed, with the reason, and shows it as not concluded', async () => {
+    const broken: EventStore = {
+      ...ctx.store,
+      chain: undefined,
+      readAll: () => Promise.reject(new Error('Lettura del registro non riuscita')),
+    };
+    const verificationId = randomUUID();
+    await expect(
+      runVerification(
+        { store: broken, clock: () => new Date() },
+        { verificationId, scope: 'log', context: systemRun() },
+      ),
+    ).rejects.toThrow('Lettura del registro non riuscita');
+    const recorded = (await failures(ctx.store)).at(-1);
+    expect(recorded?.data as unknown as IntegrityVerificationFailed['data']).toMatchObject({
+      verificationId,
+      scope: 'log',
+      outcome: 'failed',
+      reason: 'Lettura del registro non riuscita',
+      events: 0,
+    });
+    expect(recorded?.metadata.actor).toEqual({ id: 'system', role: 'system' });
+
+    const list = mainOf((await people.auditor.get('/revisione/verifica')).body);
+    expect(list).toContain('Non riuscita dopo 0 eventi: Lettura del registro non riuscita');
+    const result = await people.auditor.get(`/revisione/verifica/${verificationId}`);
+    expect(result.statusCode).toBe(200);
+    expect(mainOf(result.body)).toContain(
+      'Non riuscita dopo 0 eventi: Lettura del registro non riuscita',
+    );
+    expect(mainOf(result.body)).not.toContain('Catena integra');
+  });
+
+  it('records a verification stopped because the service was stopping as aborted', async () => {
+    const stopping = new AbortController();
+    stopping.abort();
+    const verificationId = randomUUID();
+    await expect(
+      runVerification(
+        { store: ctx.store, clock: () => new Date() },
+        { verificationId, scope: 'log', context: systemRun(), signal: stopping.signal },
+      ),
+    ).rejects.toThrow();
+    const recorded = (await failures(ctx.store)).at(-1);
+    expect(recorded?.data as unknown as IntegrityVerificationFailed['data']).toMatchObject({
+      verificationId,
+      outcome: 'aborted',
+      reason: 'Il servizio si stava arrestando: verifica interrotta.',
+    });
+    const list = mainOf((await people.auditor.get('/revisione/verifica')).body);
+    expect(list).toContain('Interrotta dopo');
+  });
+
+  it('lists the recent verifications from the tail of the record, not the whole stream', async () => {
+    for (let run = 0; run < 12; run++) {
+      await runVerification(
+        { store: ctx.store, clock: () => new Date() },
+        { verificationId: randomUUID(), scope: 'sample-clean', context: systemRun() },
+      );
+    }
+    const reads: { streamId: string; options?: ReadStreamOptions; events: number }[] = [];
+    const spied: EventStore = {
+      ...ctx.store,
+      async readStream(streamId, options) {
+        const result = await ctx.store.readStream(streamId, options);
+        reads.push({ streamId, options, events: result.events.length });
+        return result;
+      },
+    };
+    const recent = await recentVerifications(spied, 10);
+    expect(recent).toHaveLength(10);
+    const { events } = await ctx.store.readStream(verificationsStreamId);
+    expect(events.length).toBeGreaterThan(12);
+    expect(recent.map((verification) => verification.verificationId)).toEqual(
+      events
+        .slice(-10)
+        .reverse()
+        .map((event) => (event.data as { verificationId: string }).verificationId),
+    );
+    expect(reads.every((read) => read.options?.fromVersion !== undefined)).toBe(true);
+    expect(reads.reduce((sum, read) => sum + read.events, 0)).toBe(10);
   });
 
   it('names the altered event of a stream, by stream and version', async () => {
     await tamper(
       ctx.test.database,
-      sql`update events set data = jsonb_set(data, '{by}', '"operator-2"')
+      sql`update events set data = jsonb_set(data::jsonb, '{by}', '"operator-2"')::json
           where stream_id = 'sample-altered' and version = 2`,
     );
     const response = await people.auditor.post('/revisione/verifica/flusso', {
@@ -244,17 +354,46 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
+  /** One altered event, one deleted row, and 25 more altered: more than a screenful of breaks. */
   async function seed(database: Database): Promise<void> {
     const store = createPostgresEventStore(database);
     await store.appendToStream('sample-cli', [
       newEvent('SampleRecorded', { by: 'operator-1' }),
       newEvent('SampleChecked', { by: 'operator-1' }),
     ]);
+    await store.appendToStream('sample-cli-gap', [
+      newEvent('SampleRecorded', { n: 1 }),
+      newEvent('SampleRecorded', { n: 2 }),
+      newEvent('SampleRecorded', { n: 3 }),
+    ]);
+    await store.appendToStream(
+      'sample-cli-many',
+      Array.from({ length: 25 }, (_, i) => newEvent('SampleRecorded', { n: i + 1 })),
+    );
     await tamper(
       database,
-      sql`update events set data = jsonb_set(data, '{by}', '"operator-2"')
+      sql`update events set data = jsonb_set(data::jsonb, '{by}', '"operator-2"')::json
           where stream_id = 'sample-cli' and version = 2`,
     );
+    await tamper(
+      database,
+      sql`delete from events where stream_id = 'sample-cli-gap' and version = 2`,
+    );
+    await tamper(
+      database,
+      sql`update events set data = jsonb_set(data::jsonb, '{n}', '0')::json
+          where stream_id = 'sample-cli-many'`,
+    );
+  }
+
+  /** Every break listed, not the first twenty, then the summary. */
+  function expectAllListed(stdout: string): void {
+    const lines = stdout.split('\n').filter((line) => line.startsWith('BROKEN: '));
+    expect(lines).toHaveLength(27);
+    expect(lines).toContain('BROKEN: stream sample-cli version 2 is altered');
+    expect(lines).toContain('BROKEN: stream sample-cli-gap version 2 is missing');
+    expect(lines).toContain('BROKEN: stream sample-cli-many version 25 is altered');
+    expect(stdout).toContain('27 broken link(s) (26 altered, 1 missing) in 29 events, 3 streams');
   }
 
   async function expectRecorded(database: Database): Promise<void> {
@@ -262,10 +401,14 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
     expect(recorded?.metadata.actor).toEqual({ id: 'system', role: 'system' });
     expect(dataOf(recorded)).toMatchObject({
       scope: 'log',
-      events: 2,
-      streams: 1,
-      breakCount: 1,
-      breaks: [{ streamId: 'sample-cli', version: 2, problem: 'altered' }],
+      events: 29,
+      streams: 3,
+      breakCount: 27,
+    });
+    expect(dataOf(recorded)?.breaks).toContainEqual({
+      streamId: 'sample-cli-gap',
+      version: 2,
+      problem: 'missing',
     });
   }
 
@@ -278,7 +421,7 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
     await database.close();
 
     const result = await runCli(['events:verify'], { DATA_DIR: dataDir });
-    expect(result.stdout).toContain('BROKEN: stream sample-cli version 2 is altered');
+    expectAllListed(result.stdout);
     expect(result.code).toBe(1);
 
     const reopened = await openPglite(join(dataDir, 'pglite'));
@@ -293,7 +436,7 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
       cleanups.push(drop);
       await seed(database);
       const result = await runCli(['events:verify'], { DATABASE_URL: url! });
-      expect(result.stdout).toContain('BROKEN: stream sample-cli version 2 is altered');
+      expectAllListed(result.stdout);
       expect(result.code).toBe(1);
       await expectRecorded(database);
     },
