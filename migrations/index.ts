@@ -8,7 +8,7 @@ import * as declarations from './0006_declarations.js';
 import * as digitalIdentities from './0007_digital_identities.js';
 import * as observatory from './0008_observatory.js';
 import * as eventSearch from './0009_event_search.js';
-import * as appendBatch from './0010_append_batch.js';
+import * as storedJsonAndBatches from './0010_stored_json_and_batches.js';
 import * as wasteFlowKilograms from './0011_waste_flow_kilograms.js';
 import * as contractRequests from './0012_contract_requests.js';
 
@@ -23,7 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0007_digital_identities': digitalIdentities,
   '0008_observatory': observatory,
   '0009_event_search': eventSearch,
-  '0010_append_batch': appendBatch,
+  '0010_stored_json_and_batches': storedJsonAndBatches,
   '0011_waste_flow_kilograms': wasteFlowKilograms,
   '0012_contract_requests': contractRequests,
 };

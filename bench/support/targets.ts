@@ -39,7 +39,7 @@ export const rawAppend =
     await sql`
       insert into bench_raw_events (stream_id, version, event_id, type, data, metadata, hash)
       values (${streamId}, ${expectedVersion + 1}, ${metadata.eventId}, ${event.type},
-              ${data}::jsonb, ${meta}::jsonb, ${hash})`.execute(db);
+              ${data}::json, ${meta}::json, ${hash})`.execute(db);
   };
 
 export interface EmmettTarget {

@@ -21,9 +21,18 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/**
+ * canonicalJson({ type, data, metadata }) from the canonical texts of data and metadata: the
+ * keys in order are data, metadata, type.
+ */
+export const digestInput = (type: string, data: string, metadata: string): string =>
+  `{"data":${data},"metadata":${metadata},"type":${JSON.stringify(type)}}`;
+
 /** Digest of one event's own content: type, data and metadata (hex). */
 export function eventDigest(type: string, data: JsonValue, metadata: EventMetadata): string {
-  return createHash('sha256').update(canonicalJson({ type, data, metadata })).digest('hex');
+  return createHash('sha256')
+    .update(digestInput(type, canonicalJson(data), canonicalJson(metadata)))
+    .digest('hex');
 }
 
 /** The chain link: SHA-256 over the previous link followed by the event digest (both as bytes). */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import {
   DuplicateEventIdError,
@@ -14,7 +15,7 @@ import {
 import { appendBatcher } from './appendBatcher.js';
 import { startOfLog } from './globalPosition.js';
 import { postgresChainReader } from './postgresChainReader.js';
-import { eventDigest } from './hashChain.js';
+import { canonicalJson, digestInput } from './hashChain.js';
 
 const expectedVersionCode = (expected: ExpectedVersion): number => {
   switch (expected) {
@@ -50,8 +51,9 @@ interface Append {
   readonly events: readonly {
     eventId: string;
     type: string;
-    data: JsonObject;
-    metadata: EventMetadata;
+    /** Canonical JSON texts. */
+    data: string;
+    metadata: string;
     digest: string;
   }[];
 }
@@ -119,17 +121,20 @@ export function createPostgresEventStore(
     async appendToStream(streamId, events, { expectedVersion = 'any' } = {}) {
       if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
       const recordedAt = now().toISOString();
+      // Stored as the canonical texts the digest covers (migrations/0010).
       const payload = events.map((event: NewEvent) => {
-        const data = JSON.parse(JSON.stringify(event.data)) as JsonObject;
-        const metadata = JSON.parse(
-          JSON.stringify({ ...event.metadata, recordedAt }),
-        ) as EventMetadata;
+        const data = canonicalJson(JSON.parse(JSON.stringify(event.data)));
+        const metadata = canonicalJson(
+          JSON.parse(JSON.stringify({ ...event.metadata, recordedAt })),
+        );
         return {
-          eventId: metadata.eventId,
+          eventId: event.metadata.eventId,
           type: event.type,
           data,
           metadata,
-          digest: eventDigest(event.type, data, metadata),
+          digest: createHash('sha256')
+            .update(digestInput(event.type, data, metadata))
+            .digest('hex'),
         };
       });
       const expected = expectedVersionCode(expectedVersion);

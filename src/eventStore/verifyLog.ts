@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
-import type { ChainBreak, ChainReader, ChainRecord, ChainSnapshot } from './chainReader.js';
+import type { ChainBreak, ChainReader, ChainSnapshot } from './chainReader.js';
 import type { EventStore, RecordedEvent } from './eventStore.js';
 import { canonicalJsonText } from './canonicalJsonText.js';
-import { canonicalJson } from './hashChain.js';
+import { canonicalJson, digestInput } from './hashChain.js';
 
 export type { ChainBreak } from './chainReader.js';
 
@@ -44,7 +44,10 @@ export async function verifyLog(
       next.catch(() => undefined); // awaited on the next turn; handled if hashing throws first
     }
     for (const record of records) {
-      walk.check(record.streamId, record.version, digestInput(record), record.hash);
+      const { streamId, version, type, data, metadata, hash } = record;
+      walk.check(streamId, version, digestInput(type, data, metadata), hash, () =>
+        digestInput(type, canonicalJsonText(data), canonicalJsonText(metadata)),
+      );
     }
     events += records.length;
     options.onProgress?.(events);
@@ -97,14 +100,27 @@ class ChainWalk {
     return this.heads.size;
   }
 
-  check(streamId: string, version: number, input: string, stored: Buffer): void {
+  /**
+   * `input` is the digest input as stored; `canonical`, when the stored text may not be canonical
+   * (events stored as jsonb before migrations/0010, another store's JSON), re-encodes it.
+   */
+  check(
+    streamId: string,
+    version: number,
+    input: string,
+    stored: Buffer,
+    canonical?: () => string,
+  ): void {
     let head = this.heads.get(streamId);
     if (!head) {
       head = { version: 0, hash: genesis };
       this.heads.set(streamId, head);
     }
     if (version === head.version + 1) {
-      if (!this.holds(head.hash, input, stored)) {
+      const holds =
+        this.holds(head.hash, input, stored) ||
+        (canonical !== undefined && this.holds(head.hash, canonical(), stored));
+      if (!holds) {
         this.breaks.push({ streamId, version, problem: 'altered' });
       }
     } else if (version > head.version) {
@@ -136,22 +152,6 @@ class ChainWalk {
   }
 }
 
-/**
- * canonicalJson({ type, data, metadata }) from the stored JSON text: the keys sorted are
- * data, metadata, type.
- */
-function digestInput(record: ChainRecord): string {
-  return (
-    '{"data":' +
-    canonicalJsonText(record.data) +
-    ',"metadata":' +
-    canonicalJsonText(record.metadata) +
-    ',"type":' +
-    JSON.stringify(record.type) +
-    '}'
-  );
-}
-
 const recordedDigestInput = (event: RecordedEvent): string =>
   canonicalJson({ type: event.type, data: event.data, metadata: event.metadata });
 
@@ -164,8 +164,8 @@ function readAllChainReader(store: EventStore): ChainReader {
         streamId: event.streamId,
         version: event.version,
         type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
+        data: canonicalJson(event.data),
+        metadata: canonicalJson(event.metadata),
         hash: Buffer.from(event.hash, 'hex'),
       }));
       return { records, last: events.at(-1)?.position ?? null };

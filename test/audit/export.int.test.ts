@@ -220,7 +220,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
     ]);
     await tamper(
       ctx.test.database,
-      sql`update events set data = jsonb_set(data, '{by}', '"operator-2"')
+      sql`update events set data = jsonb_set(data::jsonb, '{by}', '"operator-2"')::json
           where stream_id = 'sample-tampered' and version = 1`,
     );
     const exported = await download('flusso=sample-tampered');

@@ -316,7 +316,7 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
     it('shows a row altered in the database as altered, and its neighbours intact', async () => {
       await tamper(
         ctx,
-        sql`update events set data = jsonb_set(data, '{by}', '"operator-9"')
+        sql`update events set data = jsonb_set(data::jsonb, '{by}', '"operator-9"')::json
             where stream_id = 'audit-tampered' and version = 2`,
       );
       const page = await auditor.get('/revisione/stream/audit-tampered');

@@ -162,7 +162,7 @@ describe.each(backends())('%s: state as of (/revisione/stream/:id/stato)', (back
   it('warns when the stream it replays has a broken hash chain', async () => {
     const { db } = ctx.test.database;
     await sql`alter table events disable trigger events_append_only`.execute(db);
-    await sql`update events set data = jsonb_set(data, '{note}', '"rivisto"')
+    await sql`update events set data = jsonb_set(data::jsonb, '{note}', '"rivisto"')::json
               where stream_id = ${streamId} and version = 2`.execute(db);
     await sql`alter table events enable trigger events_append_only`.execute(db);
     const page = await auditor.get(`${url}?versione=2`);

@@ -32,7 +32,7 @@ async function tamper(database: Database, statement: ReturnType<typeof sql>): Pr
 }
 
 const alterSecondEvent = sql`
-  update events set data = jsonb_set(data, '{by}', '"operator-2"')
+  update events set data = jsonb_set(data::jsonb, '{by}', '"operator-2"')::json
   where stream_id = 'contract-3001234567' and version = 2`;
 
 describe('tampering with the log', () => {
@@ -89,7 +89,7 @@ describe('tampering with the log', () => {
     const link = chainHash(previous!.hash, eventDigest(forged.type, forged.data, forged.metadata));
     await tamper(
       database,
-      sql`update events set data = ${JSON.stringify(forged.data)}::jsonb,
+      sql`update events set data = ${JSON.stringify(forged.data)}::json,
                  hash = ${Buffer.from(link, 'hex')}
           where stream_id = 'contract-3001234567' and version = 3`,
     );

@@ -1,6 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 
 /*
+ * Stored JSON is the hashed JSON: data and metadata become `json` columns holding, byte for byte,
+ * the canonical text the event's digest was computed from (jsonb kept only its own re-encoding).
+ * The integrity check then hashes what it reads, with no parsing; events stored before this
+ * migration keep jsonb's text and are checked by re-encoding it canonically (verifyLog).
+ *
  * Appends of several streams in one transaction, so that concurrent writers of one process share
  * a round trip and a commit (group commit in the store, as a database does for its own log).
  *
@@ -10,6 +15,15 @@ import { sql, type Kysely } from 'kysely';
  * each other in a cycle), before the transaction gets an xid, then calls it once per append.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // A rewrite of the table, not an UPDATE: the append-only trigger does not fire, and each row
+  // keeps its content (jsonb's text of it); the search indexes on metadata are rebuilt.
+  await sql`
+    alter table events
+      alter column data type json using data::json,
+      alter column metadata type json using metadata::json`.execute(db);
+
+  // Each element of p_events: { eventId, type, data, metadata, digest }, data and metadata being
+  // the canonical JSON texts (as strings) that the digest covers.
   await sql`
     create function append_locked(p_stream_id text, p_expected bigint, p_events jsonb)
     returns table (outcome text, stream_version integer, tx_id text, last_position bigint)
@@ -59,7 +73,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         v_hash := sha256(v_hash || decode(v_event ->> 'digest', 'hex'));
         insert into events (stream_id, version, event_id, type, data, metadata, hash)
           values (p_stream_id, v_version, (v_event ->> 'eventId')::uuid, v_event ->> 'type',
-                  v_event -> 'data', v_event -> 'metadata', v_hash)
+                  (v_event ->> 'data')::json, (v_event ->> 'metadata')::json, v_hash)
           returning events.position into v_position;
       end loop;
 
@@ -110,8 +124,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       r_version integer[] := '{}';
       r_id uuid[] := '{}';
       r_type text[] := '{}';
-      r_data jsonb[] := '{}';
-      r_meta jsonb[] := '{}';
+      r_data json[] := '{}';
+      r_meta json[] := '{}';
       r_hash bytea[] := '{}';
       v_dupes boolean;
     begin
@@ -160,8 +174,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           r_version := r_version || v_version;
           r_id := r_id || (v_event ->> 'eventId')::uuid;
           r_type := r_type || (v_event ->> 'type');
-          r_data := r_data || (v_event -> 'data');
-          r_meta := r_meta || (v_event -> 'metadata');
+          r_data := r_data || (v_event ->> 'data')::json;
+          r_meta := r_meta || (v_event ->> 'metadata')::json;
           r_hash := r_hash || v_hash;
         end loop;
         v_heads := jsonb_set(v_heads, array[v_stream], jsonb_build_array(v_version, encode(v_hash, 'hex')));
@@ -185,7 +199,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$`.execute(db);
 }
 
-// append_to_stream keeps calling append_locked: the same behaviour as before this migration.
-export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop function append_batch(jsonb)`.execute(db);
-}
+// No down: events stored as their canonical text cannot go back to jsonb unchanged.
