@@ -4,6 +4,40 @@ const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(blankAsUndefined, schema.optional());
 
+// What proxy-addr (fastify's trustProxy) accepts as a trusted proxy: an address, a network or a name.
+const proxyAddress = z.union([
+  z.ipv4(),
+  z.ipv6(),
+  z.cidrv4(),
+  z.cidrv6(),
+  z.enum(['loopback', 'linklocal', 'uniquelocal']),
+]);
+
+/**
+ * Which proxies may say, by X-Forwarded-For, where a request comes from (login limits and the
+ * audit keep the client's address). Unset: none. Never `true` (the header's leftmost address is
+ * whatever the client wrote) nor a number of hops (fastify ignores it: it cannot tell a proxy
+ * from a client that wrote the header itself).
+ */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((value, ctx): false | string[] => {
+    const list = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    if (list.length === 0) return false;
+    if (list.every((item) => proxyAddress.safeParse(item).success)) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'indirizzi o reti dei proxy davanti al portale, separati da virgola ' +
+        '(es. 10.0.0.1,10.1.0.0/16 o loopback)',
+    });
+    return z.NEVER;
+  });
+
 const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -11,6 +45,7 @@ const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     /** Address people use to reach the portal (links in mails); defaults to http://HOST:PORT. */
     PUBLIC_URL: optional(z.url()),
+    TRUST_PROXY: trustProxy,
     /** PostgreSQL (production). Unset: embedded PGlite in DATA_DIR. */
     DATABASE_URL: optional(
       z.string().regex(/^postgres(ql)?:\/\//, 'deve iniziare con postgres:// o postgresql://'),

@@ -64,4 +64,20 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, ...oidc }).OIDC_ISSUER).toBe(oidc.OIDC_ISSUER);
     expect(loadConfig({}).OIDC_ISSUER).toBeUndefined(); // elsewhere: the local provider
   });
+
+  it('trusts no proxy by default, and the listed proxy addresses or networks when told', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '' }).TRUST_PROXY).toBe(false);
+    expect(
+      loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,fd00::/8,loopback' }).TRUST_PROXY,
+    ).toEqual(['10.0.0.1', '10.1.0.0/16', 'fd00::/8', 'loopback']);
+  });
+
+  it('refuses a TRUST_PROXY that would believe any client: true, a hop count, a name', () => {
+    for (const value of ['true', '1', 'proxy.interno', '10.0.0.1,*']) {
+      expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(
+        /TRUST_PROXY: indirizzi o reti dei proxy/,
+      );
+    }
+  });
 });

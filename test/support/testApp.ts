@@ -24,7 +24,13 @@ export const cookieSecret = 'test-cookie-secret-that-is-long-enough-000';
 
 /** The whole app on a fresh database, projections running, driven by inject(). */
 export async function startTestApp(
-  options: { backend?: Backend; projections?: readonly Subscriber[]; now?: () => Date } = {},
+  options: {
+    backend?: Backend;
+    projections?: readonly Subscriber[];
+    now?: () => Date;
+    /** Environment variables over NODE_ENV=test, read by loadConfig as at start-up. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestApp> {
   const test = await openTestDatabase(options.backend ?? 'pglite');
   const logger = pino({ level: 'silent' });
@@ -51,7 +57,7 @@ export async function startTestApp(
   );
   await projections.start();
   const app = await buildApp({
-    config: loadConfig({ NODE_ENV: 'test' }),
+    config: loadConfig({ NODE_ENV: 'test', ...options.env }),
     logger,
     clock,
     database: test.database,
