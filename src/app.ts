@@ -45,7 +45,7 @@ import { registerErrorPages } from './http/errorPages.js';
 import { securityPlugin } from './http/security.js';
 import { withUploads } from './http/uploads.js';
 import { viewsPlugin } from './http/views.js';
-import { mailboxRoutes } from './mail/mailbox.route.js';
+import { mailboxRoutes, servesLocalMailbox } from './mail/mailbox.route.js';
 import { digitalIdentityRoutes } from './observatory/identity/digitalIdentity.js';
 import type { ProjectionRunner } from './projections/projectionRunner.js';
 
@@ -123,6 +123,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prepareDeclarationRoutes(uploads, deps);
     registryRoutes(uploads, deps);
   });
-  if (!production) mailboxRoutes(app, deps);
+  if (servesLocalMailbox(deps.config)) mailboxRoutes(app, deps);
   return app;
 }

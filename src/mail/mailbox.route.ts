@@ -10,7 +10,14 @@ const dateTime = new Intl.DateTimeFormat('it-IT', {
 
 const isRowId = (id: string) => /^[1-9][0-9]{0,17}$/.test(id);
 
-/** The local mailbox of the embedded default: what would have gone out by SMTP. Not in production. */
+/**
+ * Only with the embedded default (no SMTP_URL: mail stays in the database), in development and
+ * tests: the mailbox shows anyone every message, codes and links included.
+ */
+export const servesLocalMailbox = (config: AppDeps['config']): boolean =>
+  !config.SMTP_URL && (config.NODE_ENV === 'development' || config.NODE_ENV === 'test');
+
+/** The local mailbox of the embedded default: what would have gone out by SMTP. */
 export function mailboxRoutes(
   app: FastifyInstance,
   deps: Pick<AppDeps, 'database' | 'config'>,

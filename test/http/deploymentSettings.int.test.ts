@@ -45,4 +45,12 @@ describe('deployment settings', () => {
   it('takes the address the trusted proxy saw, not what the client wrote before it', async () => {
     expect(await clientIp(behindProxy)).toBe('198.51.100.7');
   });
+
+  it('serves no local mailbox when mail goes out by SMTP, even outside production', async () => {
+    for (const url of ['/dev/mailbox', '/dev/mailbox/1', '/dev/mailbox/1/raw']) {
+      const response = await behindProxy.app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body, url).toContain('Pagina non trovata');
+    }
+  });
 });
