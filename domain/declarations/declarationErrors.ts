@@ -10,6 +10,7 @@ export type DeclarationErrorCode =
   | 'WarningsNotAcknowledged'
   | 'NotSubmitted'
   | 'ResendLimitReached'
+  | 'TooManyAttachments'
   | 'DeclarationUnknown';
 
 export const declarationError = (

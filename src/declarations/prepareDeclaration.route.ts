@@ -1,29 +1,29 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
-import type { DeclarationFile, FileSlot } from '../../domain/declarations/declarationEvents.js';
-import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
-import { declarationOf } from '../../domain/declarations/declarationState.js';
-import { declarationRow } from '../../projections/declarations/declarations.js';
+import { maxAttachments } from '../../domain/declarations/declarationDraft.js';
+import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { readDocument, storeDocument } from '../documents/documentStore.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import type { FieldErrors } from '../http/forms.js';
 import { seeOther } from '../http/views.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
-import { contentTypeOf } from './contentType.js';
-import { maxNewAttachments, readUploadForm, type SlotFile } from './uploadForm.js';
-import {
-  readAnalysesUpload,
-  readChecklistUpload,
-  readDeclarationUpload,
-  type ExpectedWorkbook,
-} from './workbooks/index.js';
+import { draftFiles, preparedDraft, saveDraftFiles } from './draftFiles.js';
+import { attachmentRows, draftProblems, maxAttachmentRows, readUploadForm } from './uploadForm.js';
+import { validateDraft } from './validateDraft.js';
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
 
-/** Steps 2 to 6 of the wizard, and AVANTI: validate, keep the files, go to "Validazione". */
+interface WizardForm {
+  readonly errors?: FieldErrors;
+  readonly notificationEmail?: string;
+  readonly visionato?: boolean;
+  readonly rows?: number;
+  readonly descriptions?: Readonly<Record<string, string>>;
+}
+
+/** Steps 2 to 6 of the wizard, and AVANTI: keep the files, validate the draft, "Validazione". */
 export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
   const declarants = { preHandler: requireRole('declarant') };
@@ -32,110 +32,79 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
     request: FastifyRequest,
     reply: FastifyReply,
     target: DeclarationTarget,
-    form: { errors?: FieldErrors; notificationEmail?: string } = {},
+    files: readonly DeclarationFile[],
+    form: WizardForm = {},
   ) {
     const me = request.account!;
-    const draft = declarationOf(target.state.declarations, target.year).draft;
-    const mine = draft?.preparedBy === me.accountId ? draft : null;
+    const prepared = preparedDraft(target, me.accountId, files);
     const contract = await db
       .selectFrom('contracts')
       .select(['company_name', 'customer_code', 'plant'])
       .where('contract_number', '=', target.contractNumber)
       .executeTakeFirstOrThrow();
-    return reply.code(form.errors ? 422 : 200).view('declarations/wizard', {
+    const errors = form.errors ?? {};
+    const attachments = files.filter((file) => file.slot === 'allegato').length;
+    return reply.code(Object.keys(errors).length > 0 ? 422 : 200).view('declarations/wizard', {
       title: `Dichiarazione ${target.year} · contratto ${target.contractNumber}`,
       year: target.year,
       contractNumber: target.contractNumber,
       contract,
       base: url(target),
-      draftFiles: mine?.files ?? [],
-      notificationEmail: form.notificationEmail ?? mine?.notificationEmail ?? me.email,
-      // Ticked when a draft exists, or when the form came back with other errors only.
-      visionato: Boolean(mine) || (form.errors !== undefined && !form.errors.visionato),
-      maxNewAttachments,
-      errors: form.errors ?? {},
+      draftFiles: files,
+      prepared: Boolean(prepared),
+      notificationEmail: form.notificationEmail ?? prepared?.notificationEmail ?? me.email,
+      visionato: form.visionato ?? Boolean(prepared),
+      rows: Math.min(form.rows ?? 1, maxAttachmentRows, maxAttachments - attachments),
+      descriptions: form.descriptions ?? {},
+      maxAttachments,
+      maxAttachmentRows,
+      errors,
     });
   }
 
-  app.get('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) =>
-    wizard(request, reply, await fileableDeclaration(deps, request)),
-  );
+  app.get('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) => {
+    const target = await fileableDeclaration(deps, request);
+    const files = await draftFiles(deps, target, request.account!.accountId);
+    const { righe } = request.query as { righe?: string };
+    return wizard(request, reply, target, files, { rows: attachmentRows(righe) });
+  });
 
   app.post('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const me = request.account!;
-    const draft = declarationOf(target.state.declarations, target.year).draft;
-    const { upload, errors } = await readUploadForm(
-      (request.body ?? {}) as Record<string, unknown>,
-      draft?.preparedBy === me.accountId ? draft.files : [],
-    );
-    if (Object.keys(errors).length > 0)
-      return wizard(request, reply, target, {
+    const form = await readUploadForm((request.body ?? {}) as Record<string, unknown>);
+    const { files, refused } = await saveDraftFiles(deps, request, target, form);
+    const adding = form.action === 'aggiungi-allegato';
+    const errors = {
+      ...(adding ? {} : draftProblems(form, files)),
+      ...form.errors,
+      ...refused,
+    };
+    if (adding || Object.keys(errors).length > 0) {
+      return wizard(request, reply, target, files, {
         errors,
-        notificationEmail: upload.notificationEmail,
+        notificationEmail: form.notificationEmail,
+        visionato: form.visionato,
+        rows: adding ? form.rows + 1 : form.rows,
+        // A description stays typed in its row while its file is not in the draft.
+        descriptions: Object.fromEntries(
+          Object.entries(form.descriptions).filter(
+            ([name]) => errors[name] ?? errors[name.replace('descrizione', 'allegato')],
+          ),
+        ),
       });
+    }
 
-    const { settings } = target.campaign;
-    const expected = (kind: ExpectedWorkbook['kind']): ExpectedWorkbook => ({
-      kind,
-      year: target.year,
-      templateVersion: settings.templateVersion,
-      contractNumber: target.contractNumber,
-      customerCode: target.state.customerCode ?? '',
-    });
-    const bytes = async (slot: SlotFile | undefined) =>
-      !slot
-        ? null
-        : slot.kept
-          ? ((await readDocument(db, slot.file.sha256))?.content ?? null)
-          : slot.upload.content;
-    const previous = await declarationRow(db, target.contractNumber, target.year - 1);
-    const declaration = await readDeclarationUpload(
-      (await bytes(upload.files.get('dichiarazione')))!,
-      expected('dichiarazione'),
-      settings,
-      previous?.status === 'submitted' ? previous.dischargedVolume : null,
-    );
-    const analysesBytes = await bytes(upload.files.get('analisi'));
-    const analyses = analysesBytes
-      ? await readAnalysesUpload(analysesBytes, expected('analisi'), settings)
-      : null;
-    const checklistBytes = await bytes(upload.files.get('checklist'));
-    const checklist = checklistBytes
-      ? await readChecklistUpload(checklistBytes, expected('checklist'))
-      : null;
-    const issues: WorkbookIssue[] = [
-      ...declaration.issues,
-      ...(analyses?.issues ?? []),
-      ...(checklist?.issues ?? []),
-    ];
-    const blocking = issues.filter((issue) => issue.severity === 'error');
-    if (blocking.length > 0 || !declaration.figures || (analyses && !analyses.figures)) {
+    const validation = await validateDraft(db, target, files);
+    if (!validation.content) {
       return reply.code(422).view('declarations/errors', {
         title: 'Errori nei file caricati',
         year: target.year,
         back: url(target),
-        issues: blocking,
+        issues: validation.issues.filter((issue) => issue.severity === 'error'),
       });
     }
-
     const now = deps.clock();
-    const keep = async (slot: FileSlot, file: SlotFile): Promise<DeclarationFile> => {
-      if (file.kept) return file.file;
-      const stored = await storeDocument(db, file.upload.content, contentTypeOf(file.upload), now);
-      return {
-        slot,
-        filename: file.upload.filename,
-        contentType: stored.contentType,
-        size: stored.size,
-        sha256: stored.sha256,
-        description: file.description,
-      };
-    };
-    const files = [
-      ...(await Promise.all([...upload.files].map(([slot, file]) => keep(slot, file)))),
-      ...(await Promise.all(upload.attachments.map((file) => keep('allegato', file)))),
-    ];
     const result = await handleCommand(
       deps.eventStore,
       contractDecider,
@@ -144,15 +113,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
         type: 'PrepareDeclaration',
         accountId: me.accountId,
         campaignOpen: true,
-        content: {
-          year: target.year,
-          templateVersion: settings.templateVersion,
-          notificationEmail: upload.notificationEmail,
-          files,
-          figures: declaration.figures,
-          analyses: analyses?.figures ?? null,
-          warnings: issues.filter((issue) => issue.severity === 'warning'),
-        },
+        content: { ...validation.content, notificationEmail: form.notificationEmail },
       },
       commandContext(request, now),
     );

@@ -21,6 +21,7 @@ import {
   signatoryOf,
   type DeclarationTarget,
 } from './declarationAccess.js';
+import { draftFiles, preparedDraft } from './draftFiles.js';
 import { renderCopyOfRecord } from './pdf/copyOfRecord.js';
 
 /** The declarant who may read it, and the utility's staff on the company's behalf; not auditors. */
@@ -43,15 +44,13 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
   const readers = { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') };
   const resenders = { preHandler: requireRole(...resenderRoles) };
 
-  /** The draft this account prepared, or back to the wizard. */
-  const draftOf = (target: DeclarationTarget, accountId: string) => {
-    const draft = declarationOf(target.state.declarations, target.year).draft;
-    return draft?.preparedBy === accountId ? draft : null;
-  };
+  /** What AVANTI validated for this account, while the draft's files are still those. */
+  const draftOf = async (target: DeclarationTarget, accountId: string) =>
+    preparedDraft(target, accountId, await draftFiles(deps, target, accountId));
 
   app.get('/dichiarazioni/:anno/:contratto/validazione', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
-    const draft = draftOf(target, request.account!.accountId);
+    const draft = await draftOf(target, request.account!.accountId);
     if (!draft) return seeOther(request, reply, url(target));
     return reply.view('declarations/validation', {
       title: 'Validazione',
@@ -67,7 +66,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
   app.get('/dichiarazioni/:anno/:contratto/anteprima.pdf', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const me = request.account!;
-    const draft = draftOf(target, me.accountId);
+    const draft = await draftOf(target, me.accountId);
     if (!draft) return seeOther(request, reply, url(target));
     const { settings } = target.campaign;
     const body = await renderCopyOfRecord(
@@ -102,6 +101,9 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
       }
       throw error;
     }
+    // Files changed after AVANTI (another tab, "Torna"): what would be sent is not what was checked.
+    const draft = await draftOf(target, me.accountId);
+    if (!draft) return seeOther(request, reply, url(target));
     const now = deps.clock();
     try {
       const result = await handleCommand(
@@ -132,12 +134,11 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
       return seeOther(request, reply, url(target, '/risultato'));
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'WarningsNotAcknowledged') throw error;
-      const draft = draftOf(target, me.accountId);
       return reply.code(422).view('declarations/validation', {
         title: 'Validazione',
         year: target.year,
         base: url(target),
-        warnings: draft?.warnings ?? [],
+        warnings: draft.warnings,
         commandId,
         errors: { 'conferma-segnalazioni': error.message },
       });

@@ -2,6 +2,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { DeclarationFile, FileSlot } from '../../domain/declarations/declarationEvents.js';
 import { isEmailAddress } from '../../domain/shared/email.js';
 import type { FieldErrors } from '../http/forms.js';
+import { fileIssues } from './workbooks/index.js';
 
 export interface UploadedFile {
   readonly filename: string;
@@ -9,20 +10,32 @@ export interface UploadedFile {
   readonly content: Buffer;
 }
 
-/** A file of the declaration: new in this request, or kept from the draft. */
-export type SlotFile =
-  | { readonly kept: false; readonly upload: UploadedFile; readonly description: string | null }
-  | { readonly kept: true; readonly file: DeclarationFile };
+/** A file chosen in the form, before anything checked it; `field` is where its error goes. */
+export interface ChosenFile {
+  readonly field: string;
+  readonly slot: FileSlot;
+  readonly upload: UploadedFile;
+  readonly description: string | null;
+}
 
-export interface DeclarationUpload {
+export interface UploadForm {
+  /** AVANTI validates; "Aggiungi allegato" (without JavaScript) keeps the files, adds a row. */
+  readonly action: 'avanti' | 'aggiungi-allegato';
+  readonly visionato: boolean;
   readonly notificationEmail: string;
-  readonly files: ReadonlyMap<Exclude<FileSlot, 'allegato'>, SlotFile>;
-  readonly attachments: readonly SlotFile[];
+  /** Slots and attachment hashes ticked "Rimuovi". */
+  readonly remove: readonly string[];
+  readonly chosen: readonly ChosenFile[];
+  /** The attachment rows the page showed, and the descriptions typed in them. */
+  readonly rows: number;
+  readonly descriptions: Readonly<Record<string, string>>;
+  readonly errors: FieldErrors;
 }
 
 export const maxFileSize = 10 * 1024 * 1024;
-export const maxNewAttachments = 5;
-const singleSlots = [
+/** New attachment rows one submission carries; more come in the next rounds, kept in the draft. */
+export const maxAttachmentRows = 10;
+export const singleSlots = [
   'dichiarazione',
   'documento-identita',
   'analisi',
@@ -53,14 +66,65 @@ async function fileOf(body: Body, name: string): Promise<UploadedFile | null> {
   return { filename: part.filename, contentType: part.mimetype, content };
 }
 
+export const attachmentRows = (requested: unknown): number => {
+  const rows = Number(requested);
+  return Number.isInteger(rows) ? Math.min(Math.max(rows, 1), maxAttachmentRows) : 1;
+};
+
+/** Reads the wizard's form: steps 3 to 6, the notification e-mail and the "visionato" box. */
+export async function readUploadForm(body: Body): Promise<UploadForm> {
+  const errors: FieldErrors = {};
+  const chosen: ChosenFile[] = [];
+  for (const slot of singleSlots) {
+    const upload = await fileOf(body, slot);
+    if (upload) chosen.push({ field: slot, slot, upload, description: null });
+  }
+  const rows = attachmentRows(fieldValue(body, 'righe-allegati'));
+  const descriptions: Record<string, string> = {};
+  for (let index = 1; index <= maxAttachmentRows; index++) {
+    const upload = await fileOf(body, `allegato-${index}`);
+    const description = fieldValue(body, `descrizione-${index}`);
+    if (description) descriptions[`descrizione-${index}`] = description;
+    if (description.length > 200)
+      errors[`descrizione-${index}`] = 'La descrizione può avere al massimo 200 caratteri.';
+    else if (description && !upload)
+      errors[`allegato-${index}`] = 'Scegli il file a cui si riferisce la descrizione.';
+    if (upload)
+      chosen.push({
+        field: `allegato-${index}`,
+        slot: 'allegato',
+        upload,
+        description: description.slice(0, 200) || null,
+      });
+  }
+  return {
+    action: fieldValue(body, 'azione') === 'aggiungi-allegato' ? 'aggiungi-allegato' : 'avanti',
+    visionato: fieldValue(body, 'visionato') === 'si',
+    notificationEmail: fieldValue(body, 'email-notifica'),
+    remove: fieldValues(body, 'rimuovi'),
+    chosen,
+    rows,
+    descriptions,
+    errors,
+  };
+}
+
 const pdfOrImage = (content: Buffer): boolean =>
   content.subarray(0, 5).toString('latin1') === '%PDF-' ||
   content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ||
   content.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
 
-function fileProblem(slot: FileSlot, upload: UploadedFile): string | null {
-  if (upload.content.length === 0) return 'Il file è vuoto.';
+/**
+ * Why a file cannot even be kept in the draft (empty, too big, not a PDF or image where one is
+ * asked for, not a workbook that can be opened), or null. What its cells say is for AVANTI.
+ */
+export function fileProblem(slot: FileSlot, upload: UploadedFile): string | null {
   if (upload.content.length > maxFileSize) return 'Il file supera la dimensione massima di 10 MB.';
+  if (slot === 'dichiarazione' || slot === 'analisi' || slot === 'checklist') {
+    const [issue] = fileIssues(upload.content, slot);
+    return issue ? `${issue.problem} ${issue.fix}` : null;
+  }
+  if (upload.content.length === 0) return 'Il file è vuoto.';
   if (
     (slot === 'documento-identita' || slot === 'rapporto-di-prova') &&
     !pdfOrImage(upload.content)
@@ -69,56 +133,18 @@ function fileProblem(slot: FileSlot, upload: UploadedFile): string | null {
   return null;
 }
 
-/**
- * Reads the wizard's form: steps 3 to 6, the notification e-mail and the "visionato" box. A slot
- * left empty keeps the draft's file unless its "rimuovi" box is ticked; nothing is stored here.
- */
-export async function readUploadForm(
-  body: Body,
-  draftFiles: readonly DeclarationFile[],
-): Promise<{ upload: DeclarationUpload; errors: FieldErrors }> {
+/** What AVANTI needs of the draft as a whole, besides what the workbooks say. */
+export function draftProblems(form: UploadForm, files: readonly DeclarationFile[]): FieldErrors {
   const errors: FieldErrors = {};
-  if (fieldValue(body, 'visionato') !== 'si')
+  if (!form.visionato)
     errors.visionato = 'Per proseguire dichiara di aver visionato tutti i documenti scaricati.';
-  const notificationEmail = fieldValue(body, 'email-notifica');
-  if (!isEmailAddress(notificationEmail))
+  if (!isEmailAddress(form.notificationEmail))
     errors['email-notifica'] = 'Inserire un indirizzo e-mail di notifica valido.';
-
-  const removed = new Set(fieldValues(body, 'rimuovi'));
-  const files = new Map<Exclude<FileSlot, 'allegato'>, SlotFile>();
-  for (const slot of singleSlots) {
-    const upload = await fileOf(body, slot);
-    const kept = draftFiles.find((file) => file.slot === slot);
-    if (upload) {
-      const problem = fileProblem(slot, upload);
-      if (problem) errors[slot] = problem;
-      else files.set(slot, { kept: false, upload, description: null });
-    } else if (kept && !removed.has(slot)) files.set(slot, { kept: true, file: kept });
-  }
-  if (!files.has('dichiarazione') && !errors.dichiarazione)
-    errors.dichiarazione = 'Caricare il file Excel della dichiarazione.';
-  if (
-    files.has('analisi') !== files.has('rapporto-di-prova') &&
-    !errors.analisi &&
-    !errors['rapporto-di-prova']
-  ) {
-    const missing = files.has('analisi') ? 'rapporto-di-prova' : 'analisi';
-    errors[missing] =
+  const has = (slot: FileSlot) => files.some((file) => file.slot === slot);
+  if (!has('dichiarazione')) errors.dichiarazione = 'Caricare il file Excel della dichiarazione.';
+  if (has('analisi') !== has('rapporto-di-prova')) {
+    errors[has('analisi') ? 'rapporto-di-prova' : 'analisi'] =
       'Le analisi chimiche (Excel) e il rapporto di prova del laboratorio vanno caricati insieme: entrambi o nessuno.';
   }
-
-  const attachments: SlotFile[] = draftFiles
-    .filter((file) => file.slot === 'allegato' && !removed.has(file.sha256))
-    .map((file) => ({ kept: true, file }));
-  for (let index = 1; index <= maxNewAttachments; index++) {
-    const upload = await fileOf(body, `allegato-${index}`);
-    const description = fieldValue(body, `descrizione-${index}`);
-    if (description.length > 200)
-      errors[`descrizione-${index}`] = 'La descrizione può avere al massimo 200 caratteri.';
-    if (!upload) continue;
-    const problem = fileProblem('allegato', upload);
-    if (problem) errors[`allegato-${index}`] = problem;
-    else attachments.push({ kept: false, upload, description: description || null });
-  }
-  return { upload: { notificationEmail, files, attachments }, errors };
+  return errors;
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { badCases } from './workbooks/support/badCases.js';
+import { fileCases, templateCases } from './workbooks/support/badCases.js';
+import { declarationCases as declarationContentCases } from './workbooks/support/badContentCases.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
@@ -36,6 +37,11 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
   const auditor = { username: 'aldo', password: 'Revisore-2026' };
   const base = `/dichiarazioni/${campaignYear}/3007771234`;
   const xlsx = (content: Buffer, filename = 'dichiarazione.xlsx') => ({ filename, content });
+  const draft = `declaration-draft-3007771234-${campaignYear}`;
+  const types = async (streamId: string) =>
+    (await ctx.store.readStream(streamId)).events.map((event) => event.type);
+  const unescaped = (html: string) =>
+    html.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&');
 
   beforeAll(async () => {
     // Mid-January 2026: the 2025 declaration is on time until the 31st.
@@ -106,7 +112,7 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(events.map((event) => event.type)).not.toContain('DeclarationSubmitted');
   });
 
-  it('asks for the "visionato" box and the declaration, and wants analyses and report together', async () => {
+  it('keeps every accepted file in the draft when the form comes back: the "visionato" box, the declaration, analyses and report together', async () => {
     const client = await signedIn(ctx, ditta);
     await client.get(base);
     const empty = await client.postMultipart(
@@ -119,53 +125,101 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
       'Per proseguire dichiara di aver visionato tutti i documenti scaricati.',
     );
     expect(empty.body).toContain('Caricare il file Excel della dichiarazione.');
-    const declaration = await filledTemplate(client, base, 'dichiarazione');
     const onlyAnalyses = await client.postMultipart(
       base,
-      { visionato: 'si', 'email-notifica': 'carla@conceria.example' },
+      { 'email-notifica': 'carla@conceria.example' },
       {
-        dichiarazione: xlsx(declaration),
+        dichiarazione: xlsx(await filledTemplate(client, base, 'dichiarazione')),
         analisi: xlsx(await filledTemplate(client, base, 'analisi'), 'analisi.xlsx'),
       },
     );
     expect(onlyAnalyses.statusCode).toBe(422);
     expect(onlyAnalyses.body).toContain('entrambi o nessuno');
-    const { events } = await ctx.store.readStream('contract-3007771234');
-    expect(events.map((event) => event.type)).not.toContain('DeclarationPrepared');
+    expect(onlyAnalyses.body).toContain('Per proseguire dichiara di aver visionato');
+    expect(await types('contract-3007771234')).not.toContain('DeclarationPrepared');
+    expect(await types(draft)).toEqual(['DeclarationFileUploaded', 'DeclarationFileUploaded']);
+
+    // Back later: the two files are there, as already uploaded; one is taken out.
+    const again = await client.get(base);
+    expect(again.body).toMatch(/Già caricato: <strong>dichiarazione\.xlsx<\/strong>/);
+    expect(again.body).toMatch(/Già caricato: <strong>analisi\.xlsx<\/strong>/);
+    const removed = await client.postMultipart(
+      base,
+      { 'email-notifica': 'carla@conceria.example', rimuovi: 'analisi' },
+      {},
+    );
+    expect(removed.statusCode).toBe(422);
+    expect(removed.body).not.toContain('entrambi o nessuno');
+    expect(removed.body).not.toMatch(/Già caricato: <strong>analisi\.xlsx/);
+    const { events } = await ctx.store.readStream(draft);
+    expect(events.at(-1)).toMatchObject({
+      type: 'DeclarationFileRemoved',
+      data: { slot: 'analisi', filename: 'analisi.xlsx', reason: 'rimosso' },
+      metadata: { actor: { role: 'declarant' } },
+    });
   });
 
-  it('names a wrong template on the errors page and keeps nothing', async () => {
+  it('names a wrong template on the errors page and keeps the file in the draft, to be replaced', async () => {
     const client = await signedIn(ctx, ditta);
     await client.get(base);
     const analyses = await filledTemplate(client, base, 'analisi');
     const response = await client.postMultipart(
       base,
       { visionato: 'si', 'email-notifica': 'carla@conceria.example' },
-      { dichiarazione: xlsx(analyses) },
+      { dichiarazione: xlsx(analyses, 'analisi-per-errore.xlsx') },
     );
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain('I file caricati contengono errori');
     expect(response.body).toContain('<td>dichiarazione</td>');
-    const stored = await ctx.test.database.db.selectFrom('documents').select('sha256').execute();
-    expect(stored).toHaveLength(0);
+    expect(response.body).toContain('I file restano salvati nella bozza');
+    const { events } = await ctx.store.readStream(draft);
+    expect(events.slice(-2).map((event) => [event.type, event.data.reason ?? null])).toEqual([
+      ['DeclarationFileRemoved', 'sostituito'],
+      ['DeclarationFileUploaded', null],
+    ]);
+    expect((await client.get(base)).body).toMatch(
+      /Già caricato: <strong>analisi-per-errore\.xlsx<\/strong>/,
+    );
+    expect(await types('contract-3007771234')).not.toContain('DeclarationPrepared');
   });
 
-  it('refuses every bad file of the collection through the route, storing nothing', async () => {
+  it('refuses a file that is not acceptable at all with its message, storing nothing; a readable workbook with wrong content stays in the draft', async () => {
     const client = await signedIn(ctx, ditta);
     await client.get(base);
-    const declarationCases = badCases.filter((c) => c.kind === 'dichiarazione');
-    expect(declarationCases.length).toBeGreaterThanOrEqual(15);
-    for (const c of declarationCases) {
+    const documents = async () =>
+      (await ctx.test.database.db.selectFrom('documents').select('sha256').execute()).length;
+    const refusable = fileCases.filter((c) => c.kind === 'dichiarazione');
+    expect(refusable.length).toBeGreaterThanOrEqual(15);
+    const stored = await documents();
+    const uploads = (await types(draft)).length;
+    for (const c of refusable) {
       const response = await client.postMultipart(
         base,
         { visionato: 'si', 'email-notifica': 'carla@conceria.example' },
         { dichiarazione: xlsx(Buffer.from(await c.make())) },
       );
       expect(response.statusCode, c.name).toBe(422);
+      expect(unescaped(response.body), c.name).toContain(c.problem);
+      // The file before it is still the draft's, shown as uploaded.
+      expect(response.body, c.name).toMatch(/Già caricato: <strong>analisi-per-errore\.xlsx/);
     }
-    expect(await ctx.test.database.db.selectFrom('documents').select('sha256').execute()).toEqual(
-      [],
+    expect(await documents()).toBe(stored);
+    expect((await types(draft)).length).toBe(uploads);
+
+    const readable = [...templateCases, ...declarationContentCases].filter(
+      (c) => c.kind === 'dichiarazione',
     );
+    for (const c of readable) {
+      const response = await client.postMultipart(
+        base,
+        { visionato: 'si', 'email-notifica': 'carla@conceria.example' },
+        { dichiarazione: xlsx(Buffer.from(await c.make()), `${c.code}.xlsx`) },
+      );
+      expect(response.statusCode, c.name).toBe(422);
+      expect(response.body, c.name).toContain('I file caricati contengono errori');
+    }
+    expect(await documents()).toBe(stored + readable.length);
+    expect(await types('contract-3007771234')).not.toContain('DeclarationPrepared');
     expect((await client.get('/healthz')).statusCode).toBe(200);
   });
 

@@ -25,7 +25,12 @@
 export { analysesTemplate } from './analysesTemplate.js';
 export { checklistTemplate } from './checklistTemplate.js';
 export { declarationTemplate } from './declarationTemplate.js';
-export { inspectUpload, type InspectedWorkbook, type Inspection } from './inspectUpload.js';
+export {
+  fileIssues,
+  inspectUpload,
+  type InspectedWorkbook,
+  type Inspection,
+} from './inspectUpload.js';
 export { readChecklist, type ChecklistAnswer } from './readChecklist.js';
 export {
   readAnalysesUpload,

@@ -64,7 +64,34 @@ export function inspectUpload(buffer: Uint8Array, expected: ExpectedWorkbook): I
   }
 }
 
-function inspectOrRefuse(b: Uint8Array, expected: ExpectedWorkbook): InspectedWorkbook {
+/**
+ * Whether the bytes are a workbook the portal can open at all, whatever template it is: not empty,
+ * a sound zip of a sane size, a workbook, every sheet of a readable size. These issues refuse the
+ * file itself (it is not kept); a wrong template or wrong cells are for the validation to name.
+ */
+export function fileIssues(buffer: Uint8Array, kind: WorkbookKind): readonly WorkbookIssue[] {
+  const anyTemplate: ExpectedWorkbook = {
+    kind,
+    year: 0,
+    templateVersion: '',
+    contractNumber: '',
+    customerCode: '',
+  };
+  try {
+    inspectOrRefuse(buffer, anyTemplate, false);
+    return [];
+  } catch (error) {
+    if (error instanceof Refused) return error.issues;
+    if (error instanceof RangeError) return [zipIssue(kind, 'ZipCorrupt')];
+    throw error;
+  }
+}
+
+function inspectOrRefuse(
+  b: Uint8Array,
+  expected: ExpectedWorkbook,
+  checkTemplate = true,
+): InspectedWorkbook {
   const file = expected.kind;
   if (b.length === 0) {
     throw new Refused(
@@ -101,12 +128,14 @@ function inspectOrRefuse(b: Uint8Array, expected: ExpectedWorkbook): InspectedWo
     sheets.set(name, sheet);
   };
   const metadataRef = parts.sheets.find((sheet) => sheet.name === METADATA_SHEET);
-  if (!metadataRef) throw new Refused(missingMetadata(expected));
-  parse(metadataRef.name, metadataRef.path);
-  const metadata = readMetadata(sheets.get(METADATA_SHEET) as Sheet);
-  if (!metadata) throw new Refused(missingMetadata(expected));
-  const metadataIssues = checkMetadata(metadata, expected);
-  if (metadataIssues.length > 0) throw new Refused(...metadataIssues);
-  for (const ref of parts.sheets) if (ref !== metadataRef) parse(ref.name, ref.path);
+  if (checkTemplate) {
+    if (!metadataRef) throw new Refused(missingMetadata(expected));
+    parse(metadataRef.name, metadataRef.path);
+    const metadata = readMetadata(sheets.get(METADATA_SHEET) as Sheet);
+    if (!metadata) throw new Refused(missingMetadata(expected));
+    const metadataIssues = checkMetadata(metadata, expected);
+    if (metadataIssues.length > 0) throw new Refused(...metadataIssues);
+  }
+  for (const ref of parts.sheets) if (!sheets.has(ref.name)) parse(ref.name, ref.path);
   return { sheets, date1904: parts.date1904 };
 }

@@ -1,0 +1,114 @@
+import type { FastifyRequest } from 'fastify';
+import {
+  declarationDraftDecider,
+  declarationDraftStreamId,
+  draftFilesOf,
+  maxAttachments,
+  sameFiles,
+} from '../../domain/declarations/declarationDraft.js';
+import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
+import { declarationOf } from '../../domain/declarations/declarationState.js';
+import { commandContext } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+import { storeDocument } from '../documents/documentStore.js';
+import { handleCommand, readState } from '../eventStore/commandHandler.js';
+import type { FieldErrors } from '../http/forms.js';
+import { contentTypeOf } from './contentType.js';
+import type { DeclarationTarget } from './declarationAccess.js';
+import { fileProblem, type ChosenFile, type UploadForm } from './uploadForm.js';
+
+/** The files this account keeps in the draft of the target's contract and year. */
+export async function draftFiles(
+  deps: Pick<AppDeps, 'eventStore'>,
+  target: DeclarationTarget,
+  accountId: string,
+): Promise<readonly DeclarationFile[]> {
+  const streamId = declarationDraftStreamId(target.contractNumber, target.year);
+  const { state } = await readState(deps.eventStore, declarationDraftDecider, streamId);
+  return draftFilesOf(state, accountId);
+}
+
+/** What AVANTI validated (DeclarationPrepared), while the draft still holds exactly those files. */
+export function preparedDraft(
+  target: DeclarationTarget,
+  accountId: string,
+  files: readonly DeclarationFile[],
+) {
+  const draft = declarationOf(target.state.declarations, target.year).draft;
+  return draft?.preparedBy === accountId && sameFiles(draft.files, files) ? draft : null;
+}
+
+const roomFull = `Sono già stati caricati ${maxAttachments} allegati, il massimo: questo file non è stato aggiunto.`;
+
+/**
+ * Keeps every chosen file that is acceptable as a file, and takes out the ticked ones, in one
+ * command: DeclarationFileUploaded / DeclarationFileRemoved. A file refused (empty, too big, not
+ * a PDF or a workbook where one is asked for) is stored nowhere and gets its message.
+ */
+export async function saveDraftFiles(
+  deps: Pick<AppDeps, 'eventStore' | 'database' | 'clock'>,
+  request: FastifyRequest,
+  target: DeclarationTarget,
+  form: UploadForm,
+): Promise<{ files: readonly DeclarationFile[]; refused: FieldErrors }> {
+  const me = request.account!;
+  const before = await draftFiles(deps, target, me.accountId);
+  const refused: FieldErrors = {};
+  const acceptable = form.chosen.filter((chosen) => {
+    const problem = fileProblem(chosen.slot, chosen.upload);
+    if (problem) refused[chosen.field] = problem;
+    return !problem;
+  });
+  const staying = before.filter((file) =>
+    form.remove.every((key) => key !== (file.slot === 'allegato' ? file.sha256 : file.slot)),
+  );
+  let room = maxAttachments - staying.filter((file) => file.slot === 'allegato').length;
+  const fitting = acceptable.filter((chosen) => {
+    if (chosen.slot !== 'allegato') return true;
+    if (room > 0) return room-- > 0;
+    refused[chosen.field] = roomFull;
+    return false;
+  });
+  if (fitting.length === 0 && staying.length === before.length) return { files: before, refused };
+
+  const now = deps.clock();
+  const add = await Promise.all(fitting.map((chosen) => stored(deps, chosen, now)));
+  const result = await handleCommand(
+    deps.eventStore,
+    declarationDraftDecider,
+    declarationDraftStreamId(target.contractNumber, target.year),
+    {
+      type: 'UploadDeclarationFiles',
+      accountId: me.accountId,
+      contractNumber: target.contractNumber,
+      year: target.year,
+      mayFile: true,
+      remove: form.remove,
+      add,
+    },
+    commandContext(request, now),
+  );
+  return { files: draftFilesOf(result.state, me.accountId), refused };
+}
+
+async function stored(
+  deps: Pick<AppDeps, 'database'>,
+  chosen: ChosenFile,
+  now: Date,
+): Promise<DeclarationFile> {
+  const { upload } = chosen;
+  const document = await storeDocument(
+    deps.database.db,
+    upload.content,
+    contentTypeOf(upload),
+    now,
+  );
+  return {
+    slot: chosen.slot,
+    filename: upload.filename,
+    contentType: document.contentType,
+    size: document.size,
+    sha256: document.sha256,
+    description: chosen.description,
+  };
+}

@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import type { DeclarationContent, FileSlot } from '../../domain/declarations/declarationEvents.js';
+import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
+import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
+import { declarationRow } from '../../projections/declarations/declarations.js';
+import type { Schema } from '../db/schema.js';
+import { readDocument } from '../documents/documentStore.js';
+import type { DeclarationTarget } from './declarationAccess.js';
+import {
+  readAnalysesUpload,
+  readChecklistUpload,
+  readDeclarationUpload,
+  type ExpectedWorkbook,
+} from './workbooks/index.js';
+
+export interface DraftValidation {
+  /** Errors and warnings of every workbook in the draft. */
+  readonly issues: readonly WorkbookIssue[];
+  /** What DeclarationPrepared keeps, or null while an error remains. */
+  readonly content: Omit<DeclarationContent, 'notificationEmail'> | null;
+}
+
+/** AVANTI: the draft's workbooks read and checked together, from the documents store. */
+export async function validateDraft(
+  db: Kysely<Schema>,
+  target: DeclarationTarget,
+  files: readonly DeclarationFile[],
+): Promise<DraftValidation> {
+  const { settings } = target.campaign;
+  const expected = (kind: ExpectedWorkbook['kind']): ExpectedWorkbook => ({
+    kind,
+    year: target.year,
+    templateVersion: settings.templateVersion,
+    contractNumber: target.contractNumber,
+    customerCode: target.state.customerCode ?? '',
+  });
+  const bytes = async (slot: FileSlot) => {
+    const file = files.find((f) => f.slot === slot);
+    return file ? ((await readDocument(db, file.sha256))?.content ?? null) : null;
+  };
+  const declarationBytes = await bytes('dichiarazione');
+  if (!declarationBytes) return { issues: [], content: null };
+  const previous = await declarationRow(db, target.contractNumber, target.year - 1);
+  const declaration = await readDeclarationUpload(
+    declarationBytes,
+    expected('dichiarazione'),
+    settings,
+    previous?.status === 'submitted' ? previous.dischargedVolume : null,
+  );
+  const analysesBytes = await bytes('analisi');
+  const analyses = analysesBytes
+    ? await readAnalysesUpload(analysesBytes, expected('analisi'), settings)
+    : null;
+  const checklistBytes = await bytes('checklist');
+  const checklist = checklistBytes
+    ? await readChecklistUpload(checklistBytes, expected('checklist'))
+    : null;
+  const issues = [...declaration.issues, ...(analyses?.issues ?? []), ...(checklist?.issues ?? [])];
+  const failed =
+    issues.some((issue) => issue.severity === 'error') ||
+    !declaration.figures ||
+    (analyses !== null && !analyses.figures);
+  return {
+    issues,
+    content: failed
+      ? null
+      : {
+          year: target.year,
+          templateVersion: settings.templateVersion,
+          files,
+          figures: declaration.figures,
+          analyses: analyses?.figures ?? null,
+          warnings: issues.filter((issue) => issue.severity === 'warning'),
+        },
+  };
+}
