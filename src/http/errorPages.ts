@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../../domain/shared/domainError.js';
+import { DuplicateEventIdError } from '../eventStore/eventStore.js';
 import { isHtmx } from './views.js';
 
 const statusByKind: Record<DomainErrorKind, number> = {
@@ -35,9 +36,19 @@ const defaultMessages: Record<number, string> = {
 
 const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
-function describe(error: FastifyError | DomainError): { status: number; message: string } {
+type HandledError = FastifyError | DomainError | DuplicateEventIdError;
+
+function describe(error: HandledError): { status: number; message: string } {
   if (error instanceof DomainError) {
     return { status: statusByKind[error.kind], message: error.message };
+  }
+  if (error instanceof DuplicateEventIdError) {
+    // The form's command id already made events elsewhere: a form copied or posted twice.
+    return {
+      status: 409,
+      message:
+        'Questo modulo è già stato inviato per un’altra operazione: ricarica la pagina e riprova.',
+    };
   }
   if (csrfCodes.has(error.code)) {
     return {
@@ -83,10 +94,11 @@ export function renderError(
 
 /** One place turns every error into a status and an Italian page: 5xx never shows internals. */
 export function registerErrorPages(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+  app.setErrorHandler((error: HandledError, request, reply) => {
     const { status, message } = describe(error);
     if (status >= 500) request.log.error({ err: error }, 'Request failed');
-    else request.log.info({ code: error.code, status }, error.message);
+    else
+      request.log.info({ code: 'code' in error ? error.code : error.name, status }, error.message);
     return renderError(request, reply, status, message);
   });
   app.setNotFoundHandler((request, reply) =>
