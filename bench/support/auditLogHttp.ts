@@ -1,4 +1,5 @@
 import type { Database } from '../../src/db/database.js';
+import { storeLog } from '../../src/audit/auditLog.js';
 import { eventTypes } from '../../src/audit/historySearch.js';
 import { streamKindOf } from '../../src/audit/streamKinds.js';
 import type { TestClient } from '../../test/support/client.js';
@@ -39,7 +40,7 @@ export async function measurePages(
   const stateAsOfTime = await timeEach(streams.replayable, (s) =>
     page(auditor, `${streamPath(s.streamId)}/stato?al=${encodeURIComponent(s.askTime)}`),
   );
-  const types = await eventTypes(database.db);
+  const types = await eventTypes(database.db, storeLog);
   const searches = Array.from({ length: searchRounds }, () => types).flat();
   const searchByType = await timeEach(
     searches.map((type) => ({

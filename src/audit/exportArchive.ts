@@ -13,11 +13,31 @@ import type {
 } from '../eventStore/eventStore.js';
 import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
 import { genesisHash } from '../eventStore/hashChain.js';
+import { chainHeads, eventsTable, logHead, type AuditLog } from './auditLog.js';
 import { csvHeader, exportLine, type ExportedEvent } from './exportFormat.js';
+import type { EventsExported, EventsExportFailed } from './exportRecord.js';
 import { searchHistory, type HistoryFilter } from './historySearch.js';
 import { redacted } from './redact.js';
 
+export interface ExportDeps {
+  readonly db: Kysely<Schema>;
+  readonly store: EventStore;
+  readonly log: AuditLog;
+}
+
+/**
+ * How an export ends, recorded by the caller (exportRecord.ts). `exported` runs before the zip's
+ * last bytes leave: no complete export is ever delivered without its record, and a failure to
+ * record breaks the download. `failed` runs when it stops early, with what was written.
+ */
+export interface ExportOutcome {
+  exported(data: EventsExported['data']): Promise<void>;
+  failed(data: EventsExportFailed['data']): Promise<void>;
+}
+
 export interface ExportRequest {
+  /** Named in the manifest and in the export's event, so each can be found from the other. */
+  readonly exportId: string;
   readonly filter: HistoryFilter;
   /** The form as the auditor filled it, for the manifest. */
   readonly form: Readonly<Record<string, string>>;
@@ -41,13 +61,33 @@ const pageSize = 1_000;
  * to the head of the log when the export started.
  */
 export function exportArchive(
-  deps: { db: Kysely<Schema>; store: EventStore },
+  deps: ExportDeps,
   request: ExportRequest,
+  outcome: ExportOutcome,
 ): Readable {
   const out = new PassThrough();
-  writeArchive(deps, request, out).catch((error: unknown) => out.destroy(error as Error));
+  const progress = { events: 0, recorded: false };
+  writeArchive(deps, request, out, progress, outcome).catch(async (error: unknown) => {
+    if (!progress.recorded) {
+      try {
+        await outcome.failed({
+          exportId: request.exportId,
+          filters: { form: request.form, applied: request.filter },
+          reason: out.destroyed ? 'Scaricamento interrotto prima della fine.' : reasonOf(error),
+          events: progress.events,
+          generatedAt: request.generatedAt.toISOString(),
+        });
+      } catch (recordError) {
+        error = new AggregateError([error, recordError], 'Export failed and was not recorded');
+      }
+    }
+    out.destroy(error as Error);
+  });
   return out;
 }
+
+const reasonOf = (error: unknown): string =>
+  `Errore del servizio: ${(error instanceof Error ? error.message : String(error)).slice(0, 300)}`;
 
 class ZipFile {
   readonly entry: ZipDeflate;
@@ -81,19 +121,25 @@ interface StreamSpan {
 }
 
 async function writeArchive(
-  deps: { db: Kysely<Schema>; store: EventStore },
+  deps: ExportDeps,
   request: ExportRequest,
   out: PassThrough,
+  progress: { events: number; recorded: boolean },
+  outcome: ExportOutcome,
 ): Promise<void> {
   const chunks: Uint8Array[] = [];
+  const archive = { sha256: createHash('sha256'), bytes: 0 };
   const zip = new Zip((error, chunk) => {
     if (error) throw error;
+    archive.sha256.update(chunk);
+    archive.bytes += chunk.length;
     chunks.push(chunk);
   });
   const flush = async () => {
     for (const chunk of chunks.splice(0)) {
       if (out.destroyed) throw new Error('The download was interrupted');
-      if (!out.write(chunk)) await once(out, 'drain');
+      // A client gone while the buffer is full never drains: its close ends the wait too.
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
     }
   };
   const mtime = request.generatedAt;
@@ -103,12 +149,12 @@ async function writeArchive(
   zip.add(csv.entry);
   csv.push(`\uFEFF${csvHeader}`, 0);
 
-  const upTo = await deps.store.headPosition();
+  const upTo = await logHead(deps);
   const streams = new Map<string, StreamSpan>();
   let redactedEvents = 0;
   let after: GlobalPosition | null = null;
   while (upTo) {
-    const page = await searchHistory(deps.db, {
+    const page = await searchHistory(deps.db, deps.log, {
       filter: request.filter,
       order: 'oldest',
       after,
@@ -116,10 +162,10 @@ async function writeArchive(
     });
     const rows = page.rows.filter((row) => comparePositions(row.position, upTo) <= 0);
     const events = await loadEvents(
-      deps.db,
-      rows.map((row) => row.position.prepare.toString()),
+      deps,
+      rows.map((row) => row.position),
     );
-    const previous = await previousHashes(deps.db, events, streams);
+    const previous = await previousHashes(deps, events, streams);
     let json = '';
     let table = '';
     for (const event of events) {
@@ -144,6 +190,7 @@ async function writeArchive(
     if (events.length > 0) {
       jsonl.push(json, events.length);
       csv.push(table, events.length);
+      progress.events += events.length;
       await flush();
     }
     if (!page.next || rows.length < page.rows.length) break;
@@ -155,6 +202,7 @@ async function writeArchive(
   const files = { 'events.jsonl': jsonl.summary(), 'events.csv': csv.summary() };
   const manifest = {
     format: 'dichiara-export/1',
+    exportId: request.exportId,
     generatedAt: request.generatedAt.toISOString(),
     generatedBy: request.generatedBy,
     filters: { form: request.form, applied: request.filter },
@@ -178,7 +226,7 @@ async function writeArchive(
         'a redacted event carries digest (the SHA-256 the chain covers) and the redacted paths; its link is checked from the digest',
     },
     streams: Object.fromEntries(streams),
-    chainHeads: await chainHeads(deps.db, [...streams.keys()]),
+    chainHeads: await chainHeads(deps.db, deps.log, [...streams.keys()]),
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   const sums = [
@@ -197,6 +245,21 @@ async function writeArchive(
     file.push(content, 0, true);
   }
   zip.end();
+  // Every byte is in `chunks` now, not yet sent: the record comes first (ExportOutcome).
+  await outcome.exported({
+    exportId: request.exportId,
+    filters: manifest.filters,
+    upTo: manifest.upTo,
+    counts: manifest.counts,
+    files: {
+      'events.jsonl': { sha256: files['events.jsonl'].sha256, bytes: files['events.jsonl'].bytes },
+      'events.csv': { sha256: files['events.csv'].sha256, bytes: files['events.csv'].bytes },
+      'manifest.json': { sha256: sha256(manifestText), bytes: Buffer.byteLength(manifestText) },
+    },
+    archive: { sha256: archive.sha256.digest('hex'), bytes: archive.bytes },
+    generatedAt: manifest.generatedAt,
+  });
+  progress.recorded = true;
   await flush();
   out.end();
 }
@@ -205,8 +268,8 @@ const sha256 = (content: string | Buffer): string =>
   createHash('sha256').update(content).digest('hex');
 
 async function loadEvents(
-  db: Kysely<Schema>,
-  positions: readonly string[],
+  deps: ExportDeps,
+  positions: readonly GlobalPosition[],
 ): Promise<ExportedEvent[]> {
   if (positions.length === 0) return [];
   // ORDER BY names the table's columns: the output columns are text ('10' < '9').
@@ -220,10 +283,13 @@ async function loadEvents(
     metadata: EventMetadata;
     hash: Buffer;
   }>`
-    select tx_id::text as tx_id, position::text as position, stream_id, version, type, data,
-      metadata, hash
-    from events where position = any(${positions}::bigint[])
-    order by events.tx_id, events.position`.execute(db);
+    select events.tx_id::text as tx_id, events.position::text as position, stream_id, version,
+      type, data, metadata, hash
+    from unnest(${positions.map((p) => p.commit.toString())}::text[],
+      ${positions.map((p) => p.prepare.toString())}::bigint[]) as p(tx_id, position)
+    join ${eventsTable(deps.log)}
+      on events.tx_id = p.tx_id::xid8 and events.position = p.position
+    order by events.tx_id, events.position`.execute(deps.db);
   return rows.map((row) => ({
     streamId: row.stream_id,
     version: row.version,
@@ -240,7 +306,7 @@ async function loadEvents(
  * predecessor is not in the log either (the checker then names the gap).
  */
 async function previousHashes(
-  db: Kysely<Schema>,
+  deps: ExportDeps,
   events: readonly ExportedEvent[],
   streams: ReadonlyMap<string, StreamSpan>,
 ): Promise<Map<string, string | null>> {
@@ -258,34 +324,12 @@ async function previousHashes(
   );
   if (wanted.length === 0) return found;
   const { rows } = await sql<{ stream_id: string; version: number; hash: Buffer }>`
-    select e.stream_id, e.version, e.hash
+    select events.stream_id, events.version, events.hash
     from unnest(${wanted.map((w) => w.streamId)}::text[], ${wanted.map((w) => w.version)}::int[])
       as w(stream_id, version)
-    join events e on e.stream_id = w.stream_id and e.version = w.version`.execute(db);
+    join ${eventsTable(deps.log)}
+      on events.stream_id = w.stream_id and events.version = w.version`.execute(deps.db);
   for (const row of rows)
     found.set(`${row.stream_id}\u0000${row.version}`, row.hash.toString('hex'));
   return found;
-}
-
-/** Each exported stream's head now, from the record kept apart from the events. */
-async function chainHeads(
-  db: Kysely<Schema>,
-  streamIds: readonly string[],
-): Promise<Record<string, { version: number; hash: string }>> {
-  const heads: Record<string, { version: number; hash: string }> = {};
-  for (let from = 0; from < streamIds.length; from += 1_000) {
-    const chunk = streamIds.slice(from, from + 1_000);
-    const rows = await db
-      .selectFrom('streams')
-      .select(['stream_id', 'version', 'last_hash'])
-      .where('stream_id', 'in', chunk)
-      .execute();
-    for (const row of rows) {
-      heads[row.stream_id] = {
-        version: row.version,
-        hash: Buffer.from(row.last_hash).toString('hex'),
-      };
-    }
-  }
-  return heads;
 }

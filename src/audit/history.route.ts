@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
+import type { Schema } from '../db/schema.js';
 import { formatPosition } from '../eventStore/globalPosition.js';
 import { parseForm } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
+import { auditLogFor, eventPlace } from './auditLog.js';
+import { resolveActors, resolveReference } from './historyFilters.js';
 import { actorNames, eventTypes, searchHistory, type HistoryRow } from './historySearch.js';
 import {
   historySearchSchema,
   searchUrl,
   toHistorySearch,
   type HistorySearchForm,
+  type ResolvedFilters,
 } from './historySearch.schema.js';
 import { romeDisplay } from './historyTime.js';
 import { streamKinds } from './streamKinds.js';
@@ -37,24 +42,48 @@ function rowView(row: HistoryRow, names: ReadonlyMap<string, string>, form: Hist
   };
 }
 
+/** The author and the reference of a search, looked up in the read models (none when empty). */
+export async function resolveFilters(
+  db: Kysely<Schema>,
+  form: Pick<HistorySearchForm, 'attore' | 'riferimento'>,
+): Promise<ResolvedFilters> {
+  const [actors, reference] = await Promise.all([
+    resolveActors(db, form.attore),
+    resolveReference(db, form.riferimento),
+  ]);
+  return { actors, reference };
+}
+
+/** What the page says it understood the author and the reference as (null: not asked). */
+function understood(form: HistorySearchForm, resolved: ResolvedFilters) {
+  return {
+    actors: form.attore
+      ? resolved.actors.filter((actor) => actor.label !== actor.id).map((actor) => actor.label)
+      : null,
+    reference: form.riferimento ? (resolved.reference?.found ?? '') : null,
+  };
+}
+
 /** "Cronologia": the whole log searched and paged, and a permanent link to any event. */
 export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
+  const log = auditLogFor(deps.config);
 
   app.get('/revisione', { preHandler: requireAuditReader }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const form = parseForm(historySearchSchema, query);
-    const search = form.ok ? toHistorySearch(form.data) : null;
+    const resolved = form.ok ? await resolveFilters(db, form.data) : null;
+    const search = form.ok && resolved ? toHistorySearch(form.data, resolved) : null;
     const [types, page] = await Promise.all([
-      eventTypes(db),
-      search ? searchHistory(db, search) : null,
+      eventTypes(db, log),
+      search ? searchHistory(db, log, search) : null,
     ]);
     const common = {
       title: 'Cronologia degli eventi',
       types,
       prefixes: streamKinds.map((kind) => ({ value: kind.prefix, label: kind.label })),
     };
-    if (!form.ok || !search || !page) {
+    if (!form.ok || !search || !page || !resolved) {
       return reply.code(422).view('audit/search', {
         ...common,
         values: query,
@@ -70,6 +99,7 @@ export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
       ...common,
       values: form.data,
       errors: {},
+      understood: understood(form.data, resolved),
       filtered: Object.values(search.filter).some(
         (value) => value !== undefined && value !== false,
       ),
@@ -89,15 +119,9 @@ export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
     { preHandler: requireAuditReader },
     async (request, reply) => {
       const params = eventParams.safeParse(request.params);
-      const event = params.success
-        ? await db
-            .selectFrom('events')
-            .select(['stream_id', 'version'])
-            .where('event_id', '=', params.data.eventId)
-            .executeTakeFirst()
-        : undefined;
+      const event = params.success ? await eventPlace(db, log, params.data.eventId) : null;
       if (!event) throw new DomainError('EventUnknown', 'not-found', 'Evento non trovato.');
-      return reply.redirect(timelineHref(event.stream_id, event.version), 303);
+      return reply.redirect(timelineHref(event.streamId, event.version), 303);
     },
   );
 }

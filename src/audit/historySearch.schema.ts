@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parsePosition } from '../eventStore/globalPosition.js';
 import type { GlobalPosition } from '../eventStore/eventStore.js';
 import type { HistoryFilter, HistoryOrder } from './historySearch.js';
+import type { ActorMatch, ReferenceMatch } from './historyFilters.js';
 import { romeLocal } from './historyTime.js';
 
 /** A repeated query parameter counts once, as its last value; an absent one as ''. */
@@ -31,11 +32,16 @@ export const historySearchSchema = z
       (value) => (value === 'prefisso' ? 'prefisso' : 'esatta'),
       z.enum(['esatta', 'prefisso']),
     ),
+    riferimento: text(100, 'Codice cliente o numero di protocollo'),
     tipo: text(200, 'Tipo di evento'),
     attore: text(300, 'Autore'),
     correlazione: text(300, 'Correlazione'),
-    dal: localTime('Avvenuto dal'),
-    al: localTime('Avvenuto fino al'),
+    periodo: z.preprocess(
+      (value) => (lastValue(value) === 'registrato' ? 'registrato' : 'avvenuto'),
+      z.enum(['avvenuto', 'registrato']),
+    ),
+    dal: localTime('Dal'),
+    al: localTime('Fino al'),
     ordine: z.preprocess(
       (value) => (value === 'vecchi' ? 'vecchi' : 'recenti'),
       z.enum(['recenti', 'vecchi']),
@@ -45,7 +51,7 @@ export const historySearchSchema = z
   })
   .refine((form) => !form.dal || !form.al || romeLocal(form.dal)!.start < romeLocal(form.al)!.end, {
     path: ['al'],
-    message: 'Avvenuto fino al: deve seguire la data di inizio.',
+    message: 'Fino al: deve seguire la data di inizio.',
   });
 
 export type HistorySearchForm = z.infer<typeof historySearchSchema>;
@@ -57,17 +63,26 @@ export interface HistorySearch {
   readonly before: GlobalPosition | null;
 }
 
+/** What the form's author and reference named, looked up in the read models (historyFilters). */
+export interface ResolvedFilters {
+  readonly actors: readonly ActorMatch[];
+  readonly reference: ReferenceMatch | null;
+}
+
 /** The form's values as a query: dates in Rome time become UTC bounds, "al" inclusive. */
-export function toHistorySearch(form: HistorySearchForm): HistorySearch {
+export function toHistorySearch(form: HistorySearchForm, resolved: ResolvedFilters): HistorySearch {
+  const timed = Boolean(form.dal || form.al);
   return {
     filter: {
       streamId: form.flusso || undefined,
       streamPrefix: form.corrispondenza === 'prefisso',
+      streamIds: form.riferimento ? (resolved.reference?.streamIds ?? []) : undefined,
       type: form.tipo || undefined,
-      actorId: form.attore || undefined,
+      actorIds: form.attore ? resolved.actors.map((actor) => actor.id) : undefined,
       correlationId: form.correlazione || undefined,
-      occurredFrom: form.dal ? romeLocal(form.dal)?.start : undefined,
-      occurredBefore: form.al ? romeLocal(form.al)?.end : undefined,
+      timeField: timed ? (form.periodo === 'registrato' ? 'recordedAt' : 'occurredAt') : undefined,
+      timeFrom: form.dal ? romeLocal(form.dal)?.start : undefined,
+      timeBefore: form.al ? romeLocal(form.al)?.end : undefined,
     },
     order: form.ordine === 'vecchi' ? 'oldest' : 'newest',
     after: form.dopo ? parsePosition(form.dopo) : null,
@@ -75,16 +90,32 @@ export function toHistorySearch(form: HistorySearchForm): HistorySearch {
   };
 }
 
+/** The form fields a search (and an export's manifest) keeps, in the form's order. */
+export const searchFields = [
+  'flusso',
+  'corrispondenza',
+  'riferimento',
+  'tipo',
+  'attore',
+  'correlazione',
+  'periodo',
+  'dal',
+  'al',
+] as const;
+
 /** The query string of the same search at another cursor (no cursor: the first page). */
 export function searchUrl(
   form: HistorySearchForm,
   page: { dopo?: string; prima?: string } = {},
 ): string {
   const params = new URLSearchParams();
-  const keep = ['flusso', 'corrispondenza', 'tipo', 'attore', 'correlazione', 'dal', 'al'] as const;
-  for (const name of keep) {
+  const defaults: Partial<Record<(typeof searchFields)[number], string>> = {
+    corrispondenza: 'esatta',
+    periodo: 'avvenuto',
+  };
+  for (const name of searchFields) {
     const value = form[name];
-    if (value && !(name === 'corrispondenza' && value === 'esatta')) params.set(name, value);
+    if (value && value !== defaults[name]) params.set(name, value);
   }
   if (form.ordine === 'vecchi') params.set('ordine', 'vecchi');
   if (page.dopo) params.set('dopo', page.dopo);

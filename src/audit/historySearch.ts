@@ -1,18 +1,24 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { EventMetadata, GlobalPosition } from '../eventStore/eventStore.js';
+import { eventsTable, type AuditLog } from './auditLog.js';
 
 export interface HistoryFilter {
   readonly streamId?: string;
   /** Match stream ids that start with `streamId` rather than the exact id. */
   readonly streamPrefix?: boolean;
+  /** Only these streams (a company's, a declaration's: historyReferences.ts). */
+  readonly streamIds?: readonly string[];
   readonly type?: string;
-  readonly actorId?: string;
+  /** Any of these actors (an account id, `system`, `cf:…`; a name resolved to its ids). */
+  readonly actorIds?: readonly string[];
   readonly correlationId?: string;
-  /** occurredAt ≥ this ISO instant. */
-  readonly occurredFrom?: string;
-  /** occurredAt < this ISO instant. */
-  readonly occurredBefore?: string;
+  /** Which time the range is on: the command's (occurredAt, default) or the store's. */
+  readonly timeField?: 'occurredAt' | 'recordedAt';
+  /** That time ≥ this ISO instant. */
+  readonly timeFrom?: string;
+  /** That time < this ISO instant. */
+  readonly timeBefore?: string;
 }
 
 export type HistoryOrder = 'newest' | 'oldest';
@@ -48,7 +54,7 @@ export const historyPageSize = 50;
 /** LIKE treats % and _ as wildcards and \ as the escape: a typed prefix means itself. */
 const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** One predicate per filter, each written as its index in migrations/0009 spells it. */
+/** One predicate per filter, each written as its index in migrations/0009 and 0014 spells it. */
 function conditions(filter: HistoryFilter): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [];
   if (filter.streamId) {
@@ -58,13 +64,20 @@ function conditions(filter: HistoryFilter): RawBuilder<unknown>[] {
         : sql`stream_id = ${filter.streamId}`,
     );
   }
+  if (filter.streamIds) where.push(sql`stream_id = any(${filter.streamIds}::text[])`);
   if (filter.type) where.push(sql`type = ${filter.type}`);
-  if (filter.actorId) where.push(sql`(metadata -> 'actor' ->> 'id') = ${filter.actorId}`);
+  if (filter.actorIds) {
+    where.push(sql`(metadata -> 'actor' ->> 'id') = any(${filter.actorIds}::text[])`);
+  }
   if (filter.correlationId)
     where.push(sql`(metadata ->> 'correlationId') = ${filter.correlationId}`);
-  if (filter.occurredFrom) where.push(sql`(metadata ->> 'occurredAt') >= ${filter.occurredFrom}`);
-  if (filter.occurredBefore)
-    where.push(sql`(metadata ->> 'occurredAt') < ${filter.occurredBefore}`);
+  const time = sql.raw(
+    filter.timeField === 'recordedAt'
+      ? "(metadata ->> 'recordedAt')"
+      : "(metadata ->> 'occurredAt')",
+  );
+  if (filter.timeFrom) where.push(sql`${time} >= ${filter.timeFrom}`);
+  if (filter.timeBefore) where.push(sql`${time} < ${filter.timeBefore}`);
   return where;
 }
 
@@ -76,7 +89,11 @@ const tuple = (position: GlobalPosition) =>
  * each page is one index range read, as fast on the millionth event as on the first. A page asked
  * "before" a cursor is read backwards and turned round.
  */
-export async function searchHistory(db: Kysely<Schema>, query: HistoryQuery): Promise<HistoryPage> {
+export async function searchHistory(
+  db: Kysely<Schema>,
+  log: AuditLog,
+  query: HistoryQuery,
+): Promise<HistoryPage> {
   const limit = query.limit ?? historyPageSize;
   const backwards = !query.after && !!query.before;
   const descending = (query.order === 'newest') !== backwards;
@@ -97,7 +114,7 @@ export async function searchHistory(db: Kysely<Schema>, query: HistoryQuery): Pr
   }>`
     select position::text as position, tx_id::text as tx_id, stream_id, version, event_id, type,
       metadata
-    from events
+    from ${eventsTable(log)}
     where ${where.length ? sql.join(where, sql` and `) : sql`true`}
     order by events.tx_id ${direction}, events.position ${direction}
     limit ${limit + 1}`.execute(db);
@@ -125,12 +142,13 @@ export async function searchHistory(db: Kysely<Schema>, query: HistoryQuery): Pr
  * The distinct event types, for the search form: a skip scan over events_type_idx, one index
  * probe per type rather than a pass over the whole log.
  */
-export async function eventTypes(db: Kysely<Schema>): Promise<string[]> {
+export async function eventTypes(db: Kysely<Schema>, log: AuditLog): Promise<string[]> {
+  const table = sql.table(log.table);
   const { rows } = await sql<{ type: string }>`
     with recursive types (type) as (
-      (select type from events order by type limit 1)
+      (select type from ${table} order by type limit 1)
       union all
-      select (select e.type from events e where e.type > t.type order by e.type limit 1)
+      select (select e.type from ${table} e where e.type > t.type order by e.type limit 1)
       from types t where t.type is not null
     )
     select type from types where type is not null`.execute(db);

@@ -11,6 +11,9 @@ import {
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
 import { digitalIdentityStreamPrefix } from '../observatory/identity/digitalIdentityEvents.js';
 import { registryStreamId } from '../registry/importRegistry.js';
+import { exportsStreamId } from './exportRecord.js';
+import { operationsStreamId } from './projectionStatus.js';
+import { verificationsStreamId } from './verifyIntegrity.js';
 
 /** What replaying needs from a decider, with the stream's own types forgotten. */
 export type Replayer = Pick<Decider<unknown, never, DomainEvent>, 'evolve' | 'initialState'>;
@@ -89,6 +92,37 @@ export const streamKinds: readonly StreamKind[] = [
     kind: 'digital-identity',
     prefix: digitalIdentityStreamPrefix,
     label: 'Identità digitale (SPID/CIE)',
+    replayer: null,
+  },
+  // src/accounts/login.route.ts: sign-ins, failures and sign-outs of one account, and failures
+  // with a username nobody has.
+  {
+    kind: 'signin-unknown',
+    prefix: 'signin-unknown',
+    exact: true,
+    label: 'Accessi non riusciti con nome utente sconosciuto',
+    replayer: null,
+  },
+  { kind: 'signin', prefix: 'signin-', label: 'Accessi dell’account', replayer: null },
+  {
+    kind: 'audit-verifications',
+    prefix: verificationsStreamId,
+    exact: true,
+    label: 'Verifiche di integrità',
+    replayer: null,
+  },
+  {
+    kind: 'audit-exports',
+    prefix: exportsStreamId,
+    exact: true,
+    label: 'Esportazioni degli eventi',
+    replayer: null,
+  },
+  {
+    kind: 'audit-operations',
+    prefix: operationsStreamId,
+    exact: true,
+    label: 'Ricostruzioni delle proiezioni',
     replayer: null,
   },
 ];

@@ -8,6 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMetadata, JsonObject } from '../../src/eventStore/eventStore.js';
 import { eventDigest } from '../../src/eventStore/hashChain.js';
+import {
+  exportsStreamId,
+  type EventsExported,
+  type EventsExportFailed,
+} from '../../src/audit/exportRecord.js';
 import { newEvent } from '../support/events.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
@@ -16,6 +21,7 @@ import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
 const scriptPath = new URL('../../scripts/verifyExport.mjs', import.meta.url);
 
 interface Manifest {
+  readonly exportId: string;
   readonly generatedBy: unknown;
   readonly filters: { readonly form: Record<string, string> };
   readonly counts: {
@@ -150,7 +156,11 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
       name: 'Renato Revisore',
       role: 'auditor',
     });
-    expect(manifest.filters.form).toEqual({ flusso: stream, corrispondenza: 'esatta' });
+    expect(manifest.filters.form).toEqual({
+      flusso: stream,
+      corrispondenza: 'esatta',
+      periodo: 'avvenuto',
+    });
     expect(manifest.counts).toMatchObject({ events: exported.lines.length, streams: 1 });
     expect(manifest.counts.redactedEvents).toBeGreaterThan(0);
     expect(manifest.chainHeads[stream]).toEqual({
@@ -295,10 +305,84 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
     expect(silent.code).toBe(1);
   });
 
+  it('records each export with who, from where, the filters, the counts and the SHA-256s', async () => {
+    const response = await people.auditor.get(
+      '/revisione/esporta/eventi.zip?flusso=sample-&corrispondenza=prefisso&tipo=SampleChecked',
+    );
+    expect(response.statusCode).toBe(200);
+    const manifestText = Buffer.from(
+      unzipSync(new Uint8Array(response.rawPayload))['manifest.json']!,
+    ).toString('utf8');
+    const manifest = JSON.parse(manifestText) as Manifest & { files: Record<string, unknown> };
+
+    const { events } = await ctx.store.readStream(exportsStreamId);
+    const recorded = events.at(-1)!;
+    expect(recorded.type).toBe('EventsExported');
+    const data = recorded.data as unknown as EventsExported['data'];
+    expect(data.exportId).toBe(manifest.exportId);
+    expect(data.filters.form).toEqual({
+      flusso: 'sample-',
+      corrispondenza: 'prefisso',
+      tipo: 'SampleChecked',
+      periodo: 'avvenuto',
+    });
+    expect(data.filters.applied).toMatchObject({ streamId: 'sample-', type: 'SampleChecked' });
+    expect(data.counts).toEqual(manifest.counts);
+    expect(data.archive).toEqual({
+      sha256: sha256(response.rawPayload),
+      bytes: response.rawPayload.length,
+    });
+    expect(data.files['manifest.json']?.sha256).toBe(sha256(manifestText));
+    const files = manifest.files as Record<string, { sha256: string; bytes: number }>;
+    expect(data.files['events.jsonl']).toEqual({
+      sha256: files['events.jsonl']!.sha256,
+      bytes: files['events.jsonl']!.bytes,
+    });
+    expect(recorded.metadata.actor).toEqual({ id: people.auditorId, role: 'auditor' });
+    expect(recorded.metadata.clientIp).toBe('127.0.0.1');
+
+    // And the export page lists it, newest first, with who and the zip's SHA-256.
+    const page = await people.auditor.get('/revisione/esporta');
+    const row = page.body.slice(page.body.indexOf(`id="esportazione-${data.exportId}"`));
+    expect(row).toContain('Renato Revisore (revisore)');
+    expect(row).toContain('flusso=sample-, corrispondenza=prefisso, tipo=SampleChecked');
+    expect(row).toContain(`<code>${data.archive.sha256}</code>`);
+    expect(row).toContain(`${data.counts.events} eventi in ${data.counts.streams} flussi`);
+  });
+
+  it('records an export that stopped before its end, with the reason', async () => {
+    const before = (await ctx.store.readStream(exportsStreamId)).version;
+    const { exportArchive } = await import('../../src/audit/exportArchive.js');
+    const failing = {
+      ...ctx.store,
+      headPosition: () => Promise.reject(new Error('Archivio non raggiungibile')),
+    };
+    const outcomes: string[] = [];
+    const stream = exportArchive(
+      { db: ctx.test.database.db, store: failing, log: { table: 'events' } },
+      {
+        exportId: '00000000-0000-4000-8000-00000000e001',
+        filter: {},
+        form: {},
+        generatedBy: { accountId: people.auditorId, name: 'Renato Revisore', role: 'auditor' },
+        generatedAt: new Date(),
+      },
+      {
+        exported: async () => void outcomes.push('exported'),
+        failed: async (data: EventsExportFailed['data']) =>
+          void outcomes.push(`failed: ${data.reason} (${data.events})`),
+      },
+    );
+    const error = await new Promise<Error>((resolve) => stream.on('error', resolve).resume());
+    expect(error.message).toBe('Archivio non raggiungibile');
+    expect(outcomes).toEqual(['failed: Errore del servizio: Archivio non raggiungibile (0)']);
+    expect((await ctx.store.readStream(exportsStreamId)).version).toBe(before);
+  });
+
   it('says which filter is wrong instead of exporting', async () => {
     const response = await people.auditor.get('/revisione/esporta/eventi.zip?dal=ieri');
     expect(response.statusCode).toBe(422);
-    expect(response.body).toContain('Avvenuto dal: inserire data e ora');
+    expect(response.body).toContain('Dal: inserire data e ora');
   });
 
   it('is closed to declarants', async () => {

@@ -14,6 +14,8 @@ import {
   type TestApp,
 } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
+import { toRomeLocal } from '../../src/audit/historyTime.js';
+import { streamKindOf } from '../../src/audit/streamKinds.js';
 
 const auditorLogin = { username: 'revisore', password: 'Revisore-2026' } as const;
 const adminLogin = { username: 'amelia', password: 'Amministra-2026' } as const;
@@ -224,6 +226,85 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       expect(await search('dal=2026-03-02T11:01&al=2026-03-05T10:59')).toEqual([]);
     });
 
+    it('finds events by when they were recorded, when asked, rather than when they occurred', async () => {
+      // The sample events occurred in spring 2026 and were recorded just now, in beforeAll.
+      const since = toRomeLocal(new Date(Date.now() - 2 * 3600_000).toISOString());
+      const recorded = await search(
+        `flusso=audit-alpha-1&periodo=registrato&dal=${since}&ordine=vecchi`,
+      );
+      expect(recorded.map((r) => r.version)).toEqual([1, 2, 3]);
+      expect(await search(`flusso=audit-alpha-1&periodo=avvenuto&dal=${since}`)).toEqual([]);
+      expect(await search(`flusso=audit-alpha-1&dal=${since}`)).toEqual([]);
+    });
+
+    it('finds an author by username or by name, and says which accounts it took', async () => {
+      const signins = `signin-${auditorId}`;
+      for (const typed of ['revisore', 'REVISORE', 'Renato Revisore', 'renato']) {
+        const page = await auditor.get(`/revisione?${new URLSearchParams({ attore: typed })}`);
+        expect(page.statusCode, typed).toBe(200);
+        const rows = resultRows(page.body);
+        expect(rows.length, typed).toBeGreaterThan(0);
+        expect(
+          rows.map((r) => r.streamId),
+          typed,
+        ).toContain(signins);
+        expect(page.body, typed).toMatch(
+          /id="autore-inteso"[^>]*>Autore «[^»]+»: Renato Revisore \(revisore\)\./,
+        );
+      }
+      const nobody = await auditor.get('/revisione?attore=nessuno-si-chiama-cos%C3%AC');
+      expect(resultRows(nobody.body)).toEqual([]);
+      expect(nobody.body).toContain('nessun account o identità con questo nome, cercato come id');
+    });
+
+    it("finds a company's streams by customer code, and a declaration's by protocol number", async () => {
+      const byCustomer = await auditor.get('/revisione?riferimento=1001234567');
+      const streams = new Set(resultRows(byCustomer.body).map((r) => r.streamId));
+      expect(streams).toContain(`account-${declarantId}`);
+      expect(
+        [...streams].every((id) => [`account-${declarantId}`, 'contract-3001234567'].includes(id)),
+      ).toBe(true);
+      expect(byCustomer.body).toMatch(/Codice cliente o protocollo «1001234567»: [^<]*1 account/);
+
+      // The declarations read model knows protocol numbers; the contract's stream holds the events.
+      await ctx.store.appendToStream('contract-3009999999', [
+        event('DeclarationProtocolled', { protocolNumber: '2026/000042' }),
+      ]);
+      await ctx.test.database.db
+        .insertInto('declarations')
+        .values({
+          contract_number: '3009999999',
+          year: 2026,
+          customer_code: '1009999999',
+          company_name: 'Protocollata SRL',
+          status: 'submitted',
+          prepared_by: null,
+          prepared_at: null,
+          submitted_by: null,
+          signatory_name: null,
+          submitted_at: null,
+          late: false,
+          protocol_number: '2026/000042',
+          copy_of_record_sha256: null,
+          notification_email: 'p@example.com',
+          discharged_volume: 0,
+          files: JSON.stringify([]),
+          warnings: JSON.stringify([]),
+          warnings_acknowledged: false,
+        })
+        .execute();
+      const byProtocol = await auditor.get(
+        `/revisione?${new URLSearchParams({ riferimento: '2026/000042' })}`,
+      );
+      expect(resultRows(byProtocol.body)).toEqual([
+        { streamId: 'contract-3009999999', version: 1, type: 'DeclarationProtocolled' },
+      ]);
+      expect(byProtocol.body).toContain('1 contratto, 1 dichiarazione protocollata');
+      const unknown = await auditor.get('/revisione?riferimento=0000000000');
+      expect(resultRows(unknown.body)).toEqual([]);
+      expect(unknown.body).toContain('nessun contratto, account o dichiarazione');
+    });
+
     it('shows who, from where and when, and links the stream to its timeline', async () => {
       const page = await auditor.get('/revisione?flusso=audit-beta-1');
       expect(page.body).toContain('href="/revisione/stream/audit-beta-1#v1"');
@@ -237,7 +318,7 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       expect(page.body).toContain('Renato Revisore (revisore)');
       const bad = await auditor.get('/revisione?dal=2026-02-30T10:00');
       expect(bad.statusCode).toBe(422);
-      expect(bad.body).toContain('Avvenuto dal: inserire data e ora');
+      expect(bad.body).toContain('Dal: inserire data e ora');
     });
 
     it('pages forward and back across pages with the keyset cursor, 50 at a time', async () => {
@@ -415,6 +496,21 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
         expect(main(search.body)).not.toMatch(/method="post"/i);
         expect(main(search.body)).toContain('href="/revisione/verifica"');
       }
+    });
+
+    it('gives every stream the portal wrote here its own kind and Italian label', async () => {
+      const written = await ctx.test.database.db
+        .selectFrom('streams')
+        .select('stream_id')
+        .execute();
+      // The samples this file appends itself start with audit- (and are not the audit streams).
+      const portal = written
+        .map((row) => row.stream_id)
+        .filter((id) => !id.startsWith('audit-') || streamKindOf(id).kind.startsWith('audit-'));
+      expect(portal.some((id) => id.startsWith('signin-'))).toBe(true);
+      for (const id of portal) expect(streamKindOf(id).kind, id).not.toBe('other');
+      const signins = await auditor.get(`/revisione/stream/signin-${auditorId}`);
+      expect(signins.body).toContain(`Accessi dell’account · <code>signin-${auditorId}</code>`);
     });
 
     it('never shows a password hash or another secret, raw JSON included', async () => {
