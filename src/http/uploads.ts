@@ -5,8 +5,9 @@ import { renderError } from './errorPages.js';
 /** All the files and fields of one request together: the wizard's ten files stay well below. */
 export const maxUploadBytes = 50 * 1024 * 1024;
 
+// Anywhere in the header, in any case: fastify's parser forgives spaces before the type.
 const isMultipart = (request: FastifyRequest) =>
-  /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
+  /multipart\/form-data/i.test(request.headers['content-type'] ?? '');
 
 /**
  * Before a byte of the body is read: files only from a signed-in account, with a declared length

@@ -61,11 +61,15 @@ describe('multipart bodies', () => {
   };
 
   it('refuses files from a visitor before reading them', async () => {
-    const { reply, read } = await post('/operatori/anagrafica');
-    expect(reply.statusCode).toBe(403);
-    expect(reply.body).toContain('<html');
-    expect(reply.body).toContain('Per inviare file occorre aver effettuato l’accesso');
-    expect(read).toBe(false);
+    for (const type of ['multipart/form-data', ' MULTIPART/Form-Data']) {
+      const { reply, read } = await post('/operatori/anagrafica', {
+        headers: { 'content-type': `${type}; boundary=${boundary}` },
+      });
+      expect(reply.statusCode, type).toBe(403);
+      expect(reply.body).toContain('<html');
+      expect(reply.body).toContain('Per inviare file occorre aver effettuato l’accesso');
+      expect(read, type).toBe(false);
+    }
   });
 
   it('refuses files posted to a form that takes none, signed in or not, unread', async () => {
