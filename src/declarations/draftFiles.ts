@@ -38,7 +38,8 @@ export function preparedDraft(
   return draft?.preparedBy === accountId && sameFiles(draft.files, files) ? draft : null;
 }
 
-const roomFull = `Sono già stati caricati ${maxAttachments} allegati, il massimo: questo file non è stato aggiunto.`;
+const roomFull = (names: readonly string[]) =>
+  `Sono già stati caricati ${maxAttachments} allegati, il massimo: ${names.length === 1 ? 'non è stato aggiunto' : 'non sono stati aggiunti'} ${names.join(', ')}.`;
 
 /**
  * Keeps every chosen file that is acceptable as a file, and takes out the ticked ones, in one
@@ -63,12 +64,13 @@ export async function saveDraftFiles(
     form.remove.every((key) => key !== (file.slot === 'allegato' ? file.sha256 : file.slot)),
   );
   let room = maxAttachments - staying.filter((file) => file.slot === 'allegato').length;
+  const left: string[] = [];
   const fitting = acceptable.filter((chosen) => {
-    if (chosen.slot !== 'allegato') return true;
-    if (room > 0) return room-- > 0;
-    refused[chosen.field] = roomFull;
+    if (chosen.slot !== 'allegato' || room-- > 0) return true;
+    left.push(chosen.upload.filename);
     return false;
   });
+  if (left.length > 0) refused.allegati = roomFull(left);
   if (fitting.length === 0 && staying.length === before.length) return { files: before, refused };
 
   const now = deps.clock();

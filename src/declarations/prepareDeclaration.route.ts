@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { maxAttachments } from '../../domain/declarations/declarationDraft.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
+import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import type { FieldErrors } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { isHtmx, seeOther } from '../http/views.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
 import { draftFiles, preparedDraft, saveDraftFiles } from './draftFiles.js';
 import { attachmentRows, draftProblems, maxAttachmentRows, readUploadForm } from './uploadForm.js';
@@ -14,6 +15,13 @@ import { validateDraft } from './validateDraft.js';
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
+
+/** New attachment rows the page may show: per submission, and what the draft still has room for. */
+const lastAttachmentRow = (files: readonly DeclarationFile[]) =>
+  Math.min(
+    maxAttachmentRows,
+    maxAttachments - files.filter((file) => file.slot === 'allegato').length,
+  );
 
 interface WizardForm {
   readonly errors?: FieldErrors;
@@ -43,7 +51,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
       .where('contract_number', '=', target.contractNumber)
       .executeTakeFirstOrThrow();
     const errors = form.errors ?? {};
-    const attachments = files.filter((file) => file.slot === 'allegato').length;
+    const lastRow = lastAttachmentRow(files);
     return reply.code(Object.keys(errors).length > 0 ? 422 : 200).view('declarations/wizard', {
       title: `Dichiarazione ${target.year} · contratto ${target.contractNumber}`,
       year: target.year,
@@ -54,7 +62,8 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
       prepared: Boolean(prepared),
       notificationEmail: form.notificationEmail ?? prepared?.notificationEmail ?? me.email,
       visionato: form.visionato ?? Boolean(prepared),
-      rows: Math.min(form.rows ?? 1, maxAttachmentRows, maxAttachments - attachments),
+      rows: Math.min(form.rows ?? 1, lastRow),
+      lastRow,
       descriptions: form.descriptions ?? {},
       maxAttachments,
       maxAttachmentRows,
@@ -67,6 +76,31 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
     const files = await draftFiles(deps, target, request.account!.accountId);
     const { righe } = request.query as { righe?: string };
     return wizard(request, reply, target, files, { rows: attachmentRows(righe) });
+  });
+
+  /** htmx "Aggiungi allegato": the next empty row, and the button that asks for the one after. */
+  app.get('/dichiarazioni/:anno/:contratto/allegati/riga', declarants, async (request, reply) => {
+    const target = await fileableDeclaration(deps, request);
+    const index = Number((request.query as { indice?: string }).indice);
+    if (!Number.isInteger(index) || index < 1 || index > maxAttachmentRows)
+      throw new DomainError('DeclarationUnknown', 'not-found', 'Riga non valida.');
+    if (!isHtmx(request)) return seeOther(request, reply, url(target, `?righe=${index}`));
+    const lastRow = lastAttachmentRow(await draftFiles(deps, target, request.account!.accountId));
+    if (index > lastRow)
+      return reply.view('declarations/_addAttachment', {
+        base: url(target),
+        next: index,
+        lastRow,
+        oob: true,
+      });
+    return reply.view('declarations/_newAttachment', {
+      index,
+      errors: {},
+      descriptions: {},
+      base: url(target),
+      next: index + 1,
+      lastRow,
+    });
   });
 
   app.post('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) => {
@@ -85,7 +119,15 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
         errors,
         notificationEmail: form.notificationEmail,
         visionato: form.visionato,
-        rows: adding ? form.rows + 1 : form.rows,
+        // Rows whose file went into the draft leave; "Aggiungi allegato" adds an empty one.
+        rows: adding
+          ? Math.max(
+              1,
+              form.rows -
+                form.chosen.filter((c) => c.slot === 'allegato' && !refused[c.field]).length +
+                1,
+            )
+          : form.rows,
         // A description stays typed in its row while its file is not in the draft.
         descriptions: Object.fromEntries(
           Object.entries(form.descriptions).filter(

@@ -223,6 +223,58 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect((await client.get('/healthz')).statusCode).toBe(200);
   });
 
+  it('takes any number of attachments up to the stated bound, the next empty row from htmx', async () => {
+    const client = await signedIn(ctx, other);
+    const theirs = `/dichiarazioni/${campaignYear}/3005557654`;
+    const page = await client.get(theirs);
+    expect(page.body).toContain('fino a 20 allegati in tutto, di 10 MB ciascuno');
+    expect(page.body).toMatch(
+      /<button type="submit" id="aggiungi-allegato" name="azione" value="aggiungi-allegato"[^>]*hx-get="[^"]+\/allegati\/riga"/,
+    );
+
+    const row = await client.get(`${theirs}/allegati/riga?indice=2`, { 'hx-request': 'true' });
+    expect(row.statusCode).toBe(200);
+    expect(row.body).not.toContain('<html');
+    expect(row.body).toContain('id="allegato-2"');
+    expect(row.body).toContain('id="descrizione-2"');
+    expect(row.body).toMatch(
+      /id="aggiungi-allegato"[^>]*hx-vals='\{"indice": "3"\}'[^>]*hx-swap-oob/,
+    );
+    expect(row.body).toMatch(/id="righe-allegati" name="righe-allegati" value="2" hx-swap-oob/);
+    expect(row.headers.vary).toContain('HX-Request');
+    const plain = await client.get(`${theirs}/allegati/riga?indice=2`);
+    expect([plain.statusCode, plain.headers.location]).toEqual([303, `${theirs}?righe=2`]);
+    expect((await client.get(`${theirs}?righe=3`)).body).toContain('id="allegato-3"');
+
+    const pdfs = (from: number, count: number) =>
+      Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [
+          `allegato-${i + 1}`,
+          { filename: `allegato-${from + i}.pdf`, content: Buffer.from(`%PDF-1.4 ${from + i}`) },
+        ]),
+      );
+    const fields = { 'email-notifica': 'oreste@reno.example', azione: 'aggiungi-allegato' };
+    await client.postMultipart(theirs, { ...fields, 'righe-allegati': '10' }, pdfs(1, 10));
+    await client.postMultipart(theirs, { ...fields, 'righe-allegati': '10' }, pdfs(11, 10));
+    const full = await client.get(theirs);
+    expect(full.body.match(/Già caricato: <strong>allegato-\d+\.pdf/g)).toHaveLength(20);
+    expect(full.body).toContain('Hai raggiunto il numero massimo di allegati');
+    expect(full.body).not.toContain('id="allegato-1"');
+    const over = await client.postMultipart(
+      theirs,
+      { ...fields, 'righe-allegati': '1' },
+      pdfs(21, 1),
+    );
+    expect(over.statusCode).toBe(422);
+    expect(over.body).toContain(
+      'Sono già stati caricati 20 allegati, il massimo: non è stato aggiunto allegato-21.pdf.',
+    );
+    const uploads = (await types(`declaration-draft-3005557654-${campaignYear}`)).filter(
+      (type) => type === 'DeclarationFileUploaded',
+    );
+    expect(uploads).toHaveLength(20);
+  });
+
   it('validates, previews, files once with a protocol number, and mails the copy of record', async () => {
     const client = await signedIn(ctx, ditta);
     await client.get(base);
@@ -249,7 +301,37 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(preview.headers['content-type']).toBe('application/pdf');
     expect(pdfText(preview.rawPayload)).toContain('ANTEPRIMA');
 
-    const commandId = commandIdOf(validation.body);
+    // "Aggiungi allegato" without JavaScript: the chosen file goes into the draft, a row is added,
+    // and what was validated no longer stands until AVANTI again.
+    const added = await client.postMultipart(
+      base,
+      {
+        visionato: 'si',
+        'email-notifica': 'ufficio@conceria.example',
+        'righe-allegati': '1',
+        'descrizione-1': 'Foto dei contatori',
+        azione: 'aggiungi-allegato',
+      },
+      { 'allegato-1': { filename: 'foto.pdf', content: Buffer.from('%PDF-1.4 foto') } },
+    );
+    expect(added.statusCode).toBe(200);
+    expect(added.body).toMatch(/Già caricato: <strong>foto\.pdf<\/strong> — Foto dei contatori/);
+    expect(added.body).toContain('id="allegato-1"');
+    expect(added.body).not.toContain('id="allegato-2"');
+    expect(added.body).toContain('fino a 20 allegati in tutto');
+    const stale = await client.get(`${base}/validazione`);
+    expect([stale.statusCode, stale.headers.location]).toEqual([303, base]);
+    const staleSend = await client.post(`${base}/invia`, { commandId: 'stale-command-id' });
+    expect([staleSend.statusCode, staleSend.headers.location]).toEqual([303, base]);
+    expect(await types('contract-3007771234')).not.toContain('DeclarationSubmitted');
+    const avanti = await client.postMultipart(
+      base,
+      { visionato: 'si', 'email-notifica': 'ufficio@conceria.example' },
+      {},
+    );
+    expect(avanti.headers.location).toBe(`${base}/validazione`);
+
+    const commandId = commandIdOf((await client.get(`${base}/validazione`)).body);
     const [first, second] = await Promise.all([
       client.post(`${base}/invia`, { commandId }),
       client.post(`${base}/invia`, { commandId }),
