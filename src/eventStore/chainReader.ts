@@ -8,17 +8,20 @@ export interface ChainBreak {
 }
 
 /**
- * One event as the integrity check needs it: its digest inputs as the store keeps them (data and
- * metadata as JSON text, parsed and made canonical by the checker, never by the database) and the
- * stored link.
+ * One event as the integrity check needs it: the SHA-256 of its digest input as stored (for the
+ * PostgreSQL store, computed by the database over the stored canonical text) and the stored link.
  */
 export interface ChainRecord {
   readonly streamId: string;
   readonly version: number;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
+  readonly digest: Buffer;
   readonly hash: Buffer;
+}
+
+/** An event named by stream and version. */
+export interface EventKey {
+  readonly streamId: string;
+  readonly version: number;
 }
 
 /**
@@ -40,6 +43,12 @@ export interface ChainSnapshot {
     after: GlobalPosition | null,
     limit: number,
   ): Promise<{ records: ChainRecord[]; last: GlobalPosition | null }>;
+  /**
+   * The digests of these events with their stored JSON re-encoded canonically, in the same
+   * order: for events whose stored text is not the canonical one (stored as jsonb before
+   * migrations/0010), or altered. Asked only for the events whose link did not hold.
+   */
+  canonicalDigests(events: readonly EventKey[]): Promise<Buffer[]>;
   /**
    * What a walk over the log cannot see: streams whose recorded head (version and last hash,
    * kept apart from the events) has no matching last event, e.g. when the last events of a stream

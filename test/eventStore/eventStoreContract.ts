@@ -4,6 +4,7 @@ import {
   WrongExpectedVersionError,
   type EventStore,
   type GlobalPosition,
+  type RecordedEvent,
 } from '../../src/eventStore/eventStore.js';
 import { comparePositions } from '../../src/eventStore/globalPosition.js';
 import { verifyLog } from '../../src/eventStore/verifyLog.js';
@@ -172,8 +173,17 @@ export function eventStoreContract(
         stream,
         ['A', 'B', 'C'].map((type) => newEvent(type)),
       );
-      const mine = (await readAllAfter(store, start)).filter((event) => event.streamId === stream);
-      expect(mine.map((event) => event.type)).toEqual(['A', 'B', 'C']);
+      // A transaction still open anywhere on the server holds the feed back: wait for it.
+      let mine: RecordedEvent[] = [];
+      await expect
+        .poll(
+          async () => {
+            mine = (await readAllAfter(store, start)).filter((event) => event.streamId === stream);
+            return mine.map((event) => event.type);
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual(['A', 'B', 'C']);
       const afterFirst = await store.readAll({ after: mine[0]!.position, limit: 1 });
       expect(afterFirst).toHaveLength(1);
       expect(comparePositions(afterFirst[0]!.position, mine[0]!.position)).toBe(1);
