@@ -1,4 +1,9 @@
-import type { AnalysesFigures, DeclarationFigures, WorkbookIssue } from './declarationFigures.js';
+import type {
+  AnalysesFigures,
+  ChecklistAnswer,
+  DeclarationFigures,
+  WorkbookIssue,
+} from './declarationFigures.js';
 
 /** The uploads of a declaration: each file is kept by its SHA-256 in the document store. */
 export type FileSlot =
@@ -36,6 +41,8 @@ export interface DeclarationContent {
   readonly files: readonly DeclarationFile[];
   readonly figures: DeclarationFigures;
   readonly analyses: AnalysesFigures | null;
+  /** The check-list's answers, null without one; absent in events recorded before they were kept. */
+  readonly checklist?: readonly ChecklistAnswer[] | null;
   readonly warnings: readonly WorkbookIssue[];
 }
 

@@ -71,6 +71,15 @@ export interface AnalysesFigures {
   readonly results: readonly AnalysisResult[];
 }
 
+/** An answer of the risk-factor check-list (step 5), kept as given and printed in the copy. */
+export interface ChecklistAnswer {
+  /** 1-based, as printed in the check-list. */
+  readonly number: number;
+  readonly question: string;
+  readonly answer: boolean;
+  readonly notes: string;
+}
+
 /** One finding on an uploaded workbook, shown as a row of the errors table. */
 export interface WorkbookIssue {
   readonly severity: 'error' | 'warning';

@@ -59,6 +59,7 @@ export function submitDeclaration(
         files: draft.files,
         figures: draft.figures,
         analyses: draft.analyses,
+        checklist: draft.checklist ?? null,
         warnings: draft.warnings,
         signatory,
         receivedAt: command.receivedAt.toISOString(),

@@ -34,6 +34,7 @@ export function copyOfRecordInput(
     notificationEmail: content.notificationEmail,
     figures: content.figures,
     analyses: content.analyses,
+    checklist: content.checklist ?? null,
     files: content.files.map((file) => ({
       slot: slotLabel(file.slot),
       filename: file.filename,

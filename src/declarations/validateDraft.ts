@@ -59,7 +59,8 @@ export async function validateDraft(
   const failed =
     issues.some((issue) => issue.severity === 'error') ||
     !declaration.figures ||
-    (analyses !== null && !analyses.figures);
+    (analyses !== null && !analyses.figures) ||
+    (checklist !== null && !checklist.figures);
   return {
     issues,
     content: failed
@@ -70,6 +71,7 @@ export async function validateDraft(
           files,
           figures: declaration.figures,
           analyses: analyses?.figures ?? null,
+          checklist: checklist?.figures ?? null,
           warnings: issues.filter((issue) => issue.severity === 'warning'),
         },
   };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileCases, templateCases } from './workbooks/support/badCases.js';
+import { checklistEdits, fill } from './workbooks/support/workbookFixtures.js';
 import { declarationCases as declarationContentCases } from './workbooks/support/badContentCases.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
@@ -289,6 +290,10 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
         dichiarazione: xlsx(await filledTemplate(client, base, 'dichiarazione')),
         analisi: xlsx(await filledTemplate(client, base, 'analisi'), 'analisi.xlsx'),
         'rapporto-di-prova': labReport,
+        checklist: xlsx(
+          await fill((await client.get(`${base}/modelli/checklist`)).rawPayload, checklistEdits),
+          'checklist.xlsx',
+        ),
         'allegato-1': { filename: 'planimetria.pdf', content: Buffer.from('%PDF-1.4 planimetria') },
       },
     );
@@ -344,6 +349,9 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     const { events } = await ctx.store.readStream('contract-3007771234');
     expect(events.filter((event) => event.type === 'DeclarationSubmitted')).toHaveLength(1);
     expect(events.filter((event) => event.type === 'DeclarationProtocolled')).toHaveLength(1);
+    const filed = events.find((event) => event.type === 'DeclarationSubmitted')!;
+    const answers = filed.data.checklist as { number: number; answer: boolean }[];
+    expect(answers.map((a) => a.answer)).toEqual(Array.from({ length: 12 }, (_, i) => i % 3 === 0));
 
     const result = await client.get(`${base}/risultato`);
     expect(result.body).toContain(
@@ -354,6 +362,8 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     const text = pdfText(copy.rawPayload);
     expect(text).toContain('2025/000001');
     expect(text).toContain('3007771234');
+    expect(text).toContain('Check-list dei fattori di rischio');
+    expect(text).toMatch(/Lo scarico contiene, anche saltuariamente, sostanze pericolose\?\s+No/);
 
     await settle(ctx);
     const mail = await ctx.test.database.db

@@ -2,10 +2,12 @@ import type { Content } from 'pdfmake/interfaces.js';
 import type { ParameterLimit } from '../../../domain/declarations/campaignSettings.js';
 import type {
   AnalysesFigures,
+  ChecklistAnswer,
   DeclarationFigures,
   WorkbookIssue,
 } from '../../../domain/declarations/declarationFigures.js';
 import { analysesSection } from './analysesSection.js';
+import { checklistSection } from './checklistSection.js';
 import { figuresSections } from './figuresSections.js';
 import { formatDate, formatRomeDateTime } from './italianFormat.js';
 import { facts } from './pdfBlocks.js';
@@ -34,6 +36,8 @@ export interface CopyOfRecordInput {
   readonly late: boolean;
   readonly figures: DeclarationFigures;
   readonly analyses: AnalysesFigures | null;
+  /** The risk-factor check-list's answers, null when none was uploaded. */
+  readonly checklist: readonly ChecklistAnswer[] | null;
   readonly limits: readonly ParameterLimit[];
   readonly files: readonly SubmittedFile[];
   readonly warningsAcknowledged: readonly WorkbookIssue[];
@@ -117,6 +121,7 @@ export async function renderCopyOfRecord(input: CopyOfRecordInput): Promise<Buff
         ...parties(input),
         ...figuresSections(input.figures),
         ...analysesSection(input.analyses, input.limits),
+        checklistSection(input.checklist),
         warningsSection(input.warningsAcknowledged),
         ...filesSection(input.files),
       ],

@@ -1,4 +1,7 @@
-import type { WorkbookIssue } from '../../../domain/declarations/declarationFigures.js';
+import type {
+  ChecklistAnswer,
+  WorkbookIssue,
+} from '../../../domain/declarations/declarationFigures.js';
 import { readChoice, readText, yesNo } from './cellReader.js';
 import {
   CHECKLIST_SHEET,
@@ -11,13 +14,7 @@ import { hasErrors } from './issues.js';
 import { sheetReader } from './tableRows.js';
 import type { ExpectedWorkbook } from './templateContext.js';
 
-export interface ChecklistAnswer {
-  /** 1-based, as printed in the check-list. */
-  readonly number: number;
-  readonly question: string;
-  readonly answer: boolean;
-  readonly notes: string;
-}
+export type { ChecklistAnswer };
 
 export interface ChecklistReading {
   readonly answers: readonly ChecklistAnswer[] | null;

@@ -3,6 +3,7 @@ import { checkAnalyses } from '../../../domain/declarations/checkAnalyses.js';
 import { checkDeclaration } from '../../../domain/declarations/checkDeclaration.js';
 import type {
   AnalysesFigures,
+  ChecklistAnswer,
   DeclarationFigures,
   WorkbookIssue,
 } from '../../../domain/declarations/declarationFigures.js';
@@ -49,10 +50,11 @@ export async function readAnalysesUpload(
   return withChecks(reading.figures, [...reading.issues, ...checks]);
 }
 
-/** The check-list is recognised and every question must be answered; the answers are not kept. */
+/** The check-list is recognised and every question answered; the answers go with the declaration. */
 export async function readChecklistUpload(
   buffer: Uint8Array,
   expected: ExpectedWorkbook,
-): Promise<{ readonly issues: readonly WorkbookIssue[] }> {
-  return { issues: readChecklist(buffer, expected).issues };
+): Promise<UploadReading<readonly ChecklistAnswer[]>> {
+  const reading = readChecklist(buffer, expected);
+  return { figures: reading.answers, issues: reading.issues };
 }

@@ -84,6 +84,22 @@ describe('copy of record', () => {
     expect(flat).toContain('rapporto di prova n. RP-2025/4471 · campione del 12/11/2025');
   });
 
+  it('prints every answer of the risk-factor check-list with its notes', () => {
+    expect(flat).toContain('Check-list dei fattori di rischio');
+    expect(flat).toContain(
+      '2 Lo scarico contiene, anche saltuariamente, sostanze pericolose? No —',
+    );
+    expect(flat).toContain(
+      '3 Prima dello scarico in fognatura è presente un impianto di pretrattamento o Sì Disoleatore e sedimentatore prima del',
+    );
+    expect(flat).toContain('pozzetto di campionamento.');
+    expect(flat).toContain(
+      '7 Esiste una procedura scritta per la gestione degli sversamenti accidentali? No —',
+    );
+    const answers = flat.slice(flat.indexOf('Check-list dei fattori di rischio'));
+    expect(answers.match(/ (Sì|No) (—|Disoleatore)/g)).toHaveLength(12);
+  });
+
   it('lists the warnings the declarant acknowledged', () => {
     expect(flat).toContain('Segnalazioni confermate dal dichiarante');
     expect(flat).toContain(
@@ -117,12 +133,14 @@ describe('copy of record', () => {
         await renderCopyOfRecord({
           ...record,
           analyses: null,
+          checklist: null,
           warningsAcknowledged: [],
           files: [],
         }),
       ),
     );
     expect(empty).toContain('Nessuna analisi chimica allegata.');
+    expect(empty).toContain('Check-list non caricata.');
     expect(empty).toContain('Nessuna segnalazione sui file caricati.');
     expect(empty).toContain('Nessun file.');
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sewerLimits } from '../../../domain/declarations/defaultCampaignSettings.js';
 import type { AnalysisResult } from '../../../domain/declarations/declarationFigures.js';
 import type { CopyOfRecordInput } from '../../../src/declarations/pdf/copyOfRecord.js';
+import { checklistQuestions } from '../../../src/declarations/workbooks/checklistLayout.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -169,6 +170,12 @@ export const typicalCopyOfRecord: CopyOfRecordInput = {
       'Produzione ridotta ad agosto: l’impianto è rimasto fermo più giorni per la manutenzione della caldaia però è già ripartito; così si spiegano i volumi più bassi, perché la linea 2 è stata ferma.',
   },
   analyses: { results },
+  checklist: checklistQuestions.map((question, index) => ({
+    number: index + 1,
+    question,
+    answer: index === 2,
+    notes: index === 2 ? 'Disoleatore e sedimentatore prima del pozzetto di campionamento.' : '',
+  })),
   limits: sewerLimits,
   files: [
     file('Dichiarazione', 'dichiarazione-2025.xlsx', 48_213),
