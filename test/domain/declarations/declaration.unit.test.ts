@@ -97,6 +97,7 @@ const submitted = (by = studio): ContractEvent => ({
   type: 'DeclarationSubmitted',
   data: {
     ...content(),
+    checklist: null,
     signatory: by,
     receivedAt: receivedAt.toISOString(),
     deadline: '2026-01-31',
