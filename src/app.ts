@@ -78,7 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: production,
   });
   await app.register(formBody);
-  await app.register(viewsPlugin, { cache: production });
+  // Templates are read once, but where a developer edits them (npm run dev).
+  await app.register(viewsPlugin, { cache: deps.config.NODE_ENV !== 'development' });
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });
   registerErrorPages(app);
 

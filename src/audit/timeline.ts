@@ -5,7 +5,7 @@ import { actorNames } from './historySearch.js';
 import { chainStatuses, type TimelineEntry } from './timelineChain.js';
 
 /** Events per timeline page: a stream as long as a year's protocol register is paged. */
-export const timelinePageSize = 100;
+export const timelinePageSize = 25;
 
 /** Another event, as a link: where it is and what it is. */
 export interface EventLink {

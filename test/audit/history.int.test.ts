@@ -16,6 +16,7 @@ import {
 import { backends } from '../support/testDatabase.js';
 import { toRomeLocal } from '../../src/audit/historyTime.js';
 import { streamKindOf } from '../../src/audit/streamKinds.js';
+import { timelinePageSize } from '../../src/audit/timeline.js';
 
 const auditorLogin = { username: 'revisore', password: 'Revisore-2026' } as const;
 const adminLogin = { username: 'amelia', password: 'Amministra-2026' } as const;
@@ -422,19 +423,20 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       expect(tail.body).toContain('Catena hash interrotta');
     });
 
-    it('pages a long stream by 100 versions', async () => {
+    it(`pages a long stream by ${timelinePageSize} versions`, async () => {
+      const length = timelinePageSize + 30;
       await ctx.store.appendToStream(
         'audit-long',
-        Array.from({ length: 130 }, (_, i) => event('Tick', { n: i + 1 })),
+        Array.from({ length }, (_, i) => event('Tick', { n: i + 1 })),
       );
       const first = await auditor.get('/revisione/stream/audit-long');
-      expect(first.body).toContain('id="v100"');
-      expect(first.body).not.toContain('id="v101"');
+      expect(first.body).toContain(`id="v${timelinePageSize}"`);
+      expect(first.body).not.toContain(`id="v${timelinePageSize + 1}"`);
       const next = linkRel(first.body, 'next')!;
-      expect(next).toBe('/revisione/stream/audit-long?da=101');
+      expect(next).toBe(`/revisione/stream/audit-long?da=${timelinePageSize + 1}`);
       const second = await auditor.get(next);
-      expect(card(second.body, 101)).toContain('catena: integro');
-      expect(second.body).toContain('id="v130"');
+      expect(card(second.body, timelinePageSize + 1)).toContain('catena: integro');
+      expect(second.body).toContain(`id="v${2 * timelinePageSize}"`);
     });
 
     it('reaches streams whose ids need encoding in a URL', async () => {
