@@ -126,30 +126,32 @@ function truncate(batch: MonthAppend[], budget: number): MonthAppend[] {
   return kept;
 }
 
-/** `writers` stores taking appends from one queue; each stream's version is tracked here. */
+/**
+ * `writers` appenders taking appends from one queue, through one store so that their appends
+ * share transactions (appendBatcher). The store reads its clock as an append starts, before any
+ * await: each writer sets it just before its call. Each stream's version is tracked here.
+ */
 function monthWriter(database: Database, writers: number) {
   const versions = new Map<string, number>();
-  const clocks = Array.from({ length: writers }, () => ({ now: 0 }));
-  const stores = clocks.map((clock) =>
-    createPostgresEventStore(database, { now: () => new Date(clock.now) }),
-  );
+  let now = 0;
+  const store = createPostgresEventStore(database, { now: () => new Date(now) });
   return {
     async write(batch: readonly MonthAppend[]): Promise<void> {
       let next = 0;
-      const work = async (w: number) => {
+      const work = async () => {
         for (let i = next++; i < batch.length; i = next++) {
           const { streamId, events, lastAt } = batch[i]!;
-          // Recorded just after the stream's last event of the month: one append per stream and month.
-          clocks[w]!.now = lastAt + 150;
           for (let from = 0; from < events.length; from += maxEventsPerAppend) {
             const chunk = events.slice(from, from + maxEventsPerAppend);
             const expectedVersion = versions.get(streamId) ?? 0;
-            const result = await stores[w]!.appendToStream(streamId, chunk, { expectedVersion });
+            // Recorded just after the stream's last event of the month: one append per stream and month.
+            now = lastAt + 150;
+            const result = await store.appendToStream(streamId, chunk, { expectedVersion });
             versions.set(streamId, result.nextExpectedVersion);
           }
         }
       };
-      await Promise.all(clocks.map((_, w) => work(w)));
+      await Promise.all(Array.from({ length: writers }, work));
     },
   };
 }
