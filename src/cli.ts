@@ -2,7 +2,11 @@ import pino from 'pino';
 import { campaignsOpen } from './cli/campaignsOpen.js';
 import { companiesInvite } from './cli/companiesInvite.js';
 import { eventsVerify } from './cli/eventsVerify.js';
-import { observatoryAssign, observatoryGrantAdmin } from './cli/observatory.js';
+import {
+  observatoryAssign,
+  observatoryGrantAdmin,
+  observatoryRevokeAdmin,
+} from './cli/observatory.js';
 import { projectionsRebuild } from './cli/projectionsRebuild.js';
 import { registryImport } from './cli/registryImport.js';
 import { usersCreate } from './cli/usersCreate.js';
@@ -41,6 +45,11 @@ const commands: Record<string, { usage: string; run: Command }> = {
     usage:
       'observatory:grant-admin --fiscal-code CF      make a digital identity an observatory admin',
     run: (runtime, args) => observatoryGrantAdmin(runtime, args, out),
+  },
+  'observatory:revoke-admin': {
+    usage:
+      'observatory:revoke-admin --fiscal-code CF --reason "R"   revoke an admin (never the last)',
+    run: (runtime, args) => observatoryRevokeAdmin(runtime, args, out),
   },
   'observatory:assign': {
     usage:

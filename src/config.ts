@@ -77,14 +77,19 @@ const configSchema = z
     /** Where municipalities ask for their digital identity to be associated (seed's support box). */
     OBSERVATORY_SUPPORT_EMAIL: z.preprocess(
       blankAsUndefined,
-      z.email('indirizzo e-mail non valido').default('supporto.osservatorio@regione.example.it'),
+      z.email('indirizzo e-mail non valido').default('supporto.pugliacon@regione.puglia.it'),
     ),
-    /** Domains accepted as institutional e-mail of a municipality, comma-separated; `*` = one label. */
+    /**
+     * Domains accepted as institutional e-mail of a municipality, comma-separated; `*` = one label,
+     * `{comune}` = the municipality's own name, `{provincia}` = its province (default: its own).
+     */
     OBSERVATORY_EMAIL_DOMAINS: z.preprocess(
       blankAsUndefined,
       z
         .string()
-        .default('comune.*.it,*.comune.*.it')
+        .default(
+          'comune.{comune}.it,comune.{comune}.{provincia}.it,*.comune.{comune}.it,*.comune.{comune}.{provincia}.it',
+        )
         .transform((list) =>
           list
             .split(',')

@@ -1,8 +1,12 @@
 import type { Decider } from '../shared/decider.js';
-import { isInstitutionalEmail } from './institutionalEmail.js';
+import { exampleInstitutionalEmail, isInstitutionalEmail } from './institutionalEmail.js';
 import { observatoryError } from './observatoryErrors.js';
+import { municipalityByIstat, type Municipality } from './reference/municipalities.js';
 
-/** One user per municipality: `municipality-<istat>` holds who files its months. */
+/**
+ * One user per municipality: `municipality-<istat>` holds who files its months. That one person
+ * serves one municipality only is kept by the person's own stream (officerPerson.ts).
+ */
 export type OfficerEvent =
   | {
       type: 'OfficerAssigned';
@@ -11,50 +15,106 @@ export type OfficerEvent =
   | {
       type: 'OfficerAssignmentEnded';
       data: { istatCode: string; fiscalCode: string; endedBy: string; reason: string };
+    }
+  | {
+      type: 'OfficerEmailChanged';
+      data: {
+        istatCode: string;
+        fiscalCode: string;
+        email: string;
+        previousEmail: string;
+        changedBy: string;
+        reason: string;
+      };
     };
 
 export interface OfficerState {
   readonly fiscalCode: string | null;
+  readonly email: string | null;
 }
 
-export interface AssignOfficer {
-  readonly type: 'AssignOfficer';
+interface OfficerCommandBase {
   readonly istatCode: string;
+  readonly adminId: string;
+}
+
+export interface AssignOfficer extends OfficerCommandBase {
+  readonly type: 'AssignOfficer';
   readonly fiscalCode: string;
   readonly email: string;
-  readonly adminId: string;
   /** Domain patterns of institutional addresses, from the configuration. */
   readonly institutionalDomains: readonly string[];
-  /** Whether this fiscal code already serves another municipality (from the read model). */
-  readonly officerElsewhere: string | null;
 }
+
+/** The association ends with no one in its place, e.g. the person left the municipality. */
+export interface EndOfficerAssignment extends OfficerCommandBase {
+  readonly type: 'EndOfficerAssignment';
+  readonly reason: string;
+}
+
+export interface ChangeOfficerEmail extends OfficerCommandBase {
+  readonly type: 'ChangeOfficerEmail';
+  readonly email: string;
+  readonly reason: string;
+  readonly institutionalDomains: readonly string[];
+}
+
+export type OfficerCommand = AssignOfficer | EndOfficerAssignment | ChangeOfficerEmail;
 
 export const municipalityStreamId = (istatCode: string): string => `municipality-${istatCode}`;
 
-/** Associates a fiscal code; replacing the current officer ends the old association first. */
-export function assignOfficer(command: AssignOfficer, state: OfficerState): OfficerEvent[] {
-  const { istatCode, fiscalCode, email, adminId } = command;
-  if (!isInstitutionalEmail(email, command.institutionalDomains)) {
+const normalEmail = (email: string) => email.trim().toLowerCase();
+
+function knownMunicipality(istatCode: string): Municipality {
+  const municipality = municipalityByIstat(istatCode);
+  if (!municipality) {
+    throw observatoryError('MunicipalityUnknown', 'not-found', 'Comune non trovato.', 'comune');
+  }
+  return municipality;
+}
+
+function mustBeInstitutional(
+  email: string,
+  patterns: readonly string[],
+  municipality: Municipality,
+): void {
+  if (isInstitutionalEmail(email, patterns, municipality)) return;
+  const example = exampleInstitutionalEmail(patterns, municipality);
+  throw observatoryError(
+    'EmailNotInstitutional',
+    'validation',
+    `Sono accettati solo indirizzi e-mail istituzionali del Comune di ${municipality.name}${example ? ` (ad esempio ${example})` : ` (${patterns.join(', ')})`}.`,
+    'email',
+  );
+}
+
+const needsReason = (reason: string) => {
+  if (reason.trim().length < 10) {
     throw observatoryError(
-      'EmailNotInstitutional',
+      'ReasonRequired',
       'validation',
-      `Sono accettati solo indirizzi e-mail istituzionali del comune (${command.institutionalDomains.join(', ')}).`,
-      'email',
+      'Indicare il motivo (almeno 10 caratteri).',
+      'motivo',
     );
   }
+};
+
+const mustHaveOfficer = (state: OfficerState): string => {
+  if (!state.fiscalCode) {
+    throw observatoryError('NoOfficer', 'conflict', 'Il comune non ha un utente associato.');
+  }
+  return state.fiscalCode;
+};
+
+/** Associates a fiscal code; replacing the current officer ends the old association first. */
+export function assignOfficer(command: AssignOfficer, state: OfficerState): OfficerEvent[] {
+  const { istatCode, fiscalCode, adminId } = command;
+  mustBeInstitutional(command.email, command.institutionalDomains, knownMunicipality(istatCode));
   if (state.fiscalCode === fiscalCode) {
     throw observatoryError(
       'AlreadyOfficer',
       'conflict',
       'Questo codice fiscale è già l’utente del comune.',
-      'codiceFiscale',
-    );
-  }
-  if (command.officerElsewhere) {
-    throw observatoryError(
-      'AlreadyOfficer',
-      'conflict',
-      `Questo codice fiscale è già associato al comune ${command.officerElsewhere}: una persona opera per un solo comune.`,
       'codiceFiscale',
     );
   }
@@ -75,18 +135,87 @@ export function assignOfficer(command: AssignOfficer, state: OfficerState): Offi
     ...ended,
     {
       type: 'OfficerAssigned',
-      data: { istatCode, fiscalCode, email: email.trim().toLowerCase(), assignedBy: adminId },
+      data: { istatCode, fiscalCode, email: normalEmail(command.email), assignedBy: adminId },
     },
   ];
 }
 
-export const officerDecider: Decider<OfficerState, AssignOfficer, OfficerEvent> = {
-  initialState: () => ({ fiscalCode: null }),
-  evolve: (state, event) =>
-    event.type === 'OfficerAssigned'
-      ? { fiscalCode: event.data.fiscalCode }
-      : state.fiscalCode === event.data.fiscalCode
-        ? { fiscalCode: null }
-        : state,
-  decide: assignOfficer,
+/** EndOfficerAssignment: the municipality is left without a user until a new one is associated. */
+export function endOfficerAssignment(
+  command: EndOfficerAssignment,
+  state: OfficerState,
+): OfficerEvent[] {
+  const fiscalCode = mustHaveOfficer(state);
+  needsReason(command.reason);
+  return [
+    {
+      type: 'OfficerAssignmentEnded',
+      data: {
+        istatCode: command.istatCode,
+        fiscalCode,
+        endedBy: command.adminId,
+        reason: command.reason.trim(),
+      },
+    },
+  ];
+}
+
+/** ChangeOfficerEmail: the contact address of the same person, still institutional. */
+export function changeOfficerEmail(
+  command: ChangeOfficerEmail,
+  state: OfficerState,
+): OfficerEvent[] {
+  const fiscalCode = mustHaveOfficer(state);
+  const email = normalEmail(command.email);
+  mustBeInstitutional(email, command.institutionalDomains, knownMunicipality(command.istatCode));
+  if (email === state.email) {
+    throw observatoryError(
+      'SameEmail',
+      'validation',
+      'È già l’indirizzo del comune: indicane uno diverso.',
+      'email',
+    );
+  }
+  needsReason(command.reason);
+  return [
+    {
+      type: 'OfficerEmailChanged',
+      data: {
+        istatCode: command.istatCode,
+        fiscalCode,
+        email,
+        previousEmail: state.email ?? '',
+        changedBy: command.adminId,
+        reason: command.reason.trim(),
+      },
+    },
+  ];
+}
+
+export function evolveOfficer(state: OfficerState, event: OfficerEvent): OfficerState {
+  switch (event.type) {
+    case 'OfficerAssigned':
+      return { fiscalCode: event.data.fiscalCode, email: event.data.email };
+    case 'OfficerAssignmentEnded':
+      return state.fiscalCode === event.data.fiscalCode ? { fiscalCode: null, email: null } : state;
+    case 'OfficerEmailChanged':
+      return state.fiscalCode === event.data.fiscalCode
+        ? { ...state, email: event.data.email }
+        : state;
+  }
+}
+
+export const officerDecider: Decider<OfficerState, OfficerCommand, OfficerEvent> = {
+  initialState: () => ({ fiscalCode: null, email: null }),
+  evolve: evolveOfficer,
+  decide(command, state) {
+    switch (command.type) {
+      case 'AssignOfficer':
+        return assignOfficer(command, state);
+      case 'EndOfficerAssignment':
+        return endOfficerAssignment(command, state);
+      case 'ChangeOfficerEmail':
+        return changeOfficerEmail(command, state);
+    }
+  },
 };

@@ -4,11 +4,15 @@ import { observatoryError } from './observatoryErrors.js';
 /** Admins of the observatory, granted by another admin or the command line. */
 export type AdminEvent =
   | { type: 'ObservatoryAdminGranted'; data: { fiscalCode: string; grantedBy: string } }
-  | { type: 'ObservatoryAdminRevoked'; data: { fiscalCode: string; revokedBy: string } };
+  | {
+      type: 'ObservatoryAdminRevoked';
+      /** `reason` since revocations have one (the first ones were made without). */
+      data: { fiscalCode: string; revokedBy: string; reason?: string };
+    };
 
 export type AdminCommand =
   | { type: 'GrantObservatoryAdmin'; fiscalCode: string; by: string }
-  | { type: 'RevokeObservatoryAdmin'; fiscalCode: string; by: string };
+  | { type: 'RevokeObservatoryAdmin'; fiscalCode: string; by: string; reason: string };
 
 export interface AdminsState {
   readonly admins: readonly string[];
@@ -48,9 +52,19 @@ export const observatoryAdminsDecider: Decider<AdminsState, AdminCommand, AdminE
       throw observatoryError(
         'LastAdmin',
         'conflict',
-        'Non si può revocare l’ultimo amministratore.',
+        'Non si può revocare l’ultimo amministratore: prima aggiungine un altro.',
+        'motivo',
       );
     }
-    return [{ type: 'ObservatoryAdminRevoked', data: { fiscalCode, revokedBy: by } }];
+    const reason = command.reason.trim();
+    if (reason.length < 10) {
+      throw observatoryError(
+        'ReasonRequired',
+        'validation',
+        'Indicare il motivo (almeno 10 caratteri).',
+        'motivo',
+      );
+    }
+    return [{ type: 'ObservatoryAdminRevoked', data: { fiscalCode, revokedBy: by, reason } }];
   },
 };

@@ -14,6 +14,9 @@ export type ObservatoryErrorCode =
   | 'QuantityOutOfRange'
   | 'EmailNotInstitutional'
   | 'AlreadyOfficer'
+  | 'NoOfficer'
+  | 'SameEmail'
+  | 'MunicipalityUnknown'
   | 'AlreadyAdmin'
   | 'NotAdmin'
   | 'LastAdmin';

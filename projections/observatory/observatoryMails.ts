@@ -59,13 +59,17 @@ export function observatoryMailsProjection(deps: {
   };
 }
 
+/** The address unlock decisions go to: the municipality's user's, as it changes. */
 async function rememberOfficer(trx: Transaction<Schema>, event: OfficerEvent): Promise<void> {
-  if (event.type === 'OfficerAssigned') {
-    const values = { istat_code: event.data.istatCode, email: event.data.email };
-    await trx
-      .insertInto('observatory_mail_officers')
-      .values(values)
-      .onConflict((oc) => oc.column('istat_code').doUpdateSet(values))
-      .execute();
+  const istatCode = event.data.istatCode;
+  if (event.type === 'OfficerAssignmentEnded') {
+    await trx.deleteFrom('observatory_mail_officers').where('istat_code', '=', istatCode).execute();
+    return;
   }
+  const values = { istat_code: istatCode, email: event.data.email };
+  await trx
+    .insertInto('observatory_mail_officers')
+    .values(values)
+    .onConflict((oc) => oc.column('istat_code').doUpdateSet(values))
+    .execute();
 }

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
-  municipalityStreamId,
-  officerDecider,
-} from '../../domain/observatory/municipalityOfficer.js';
-import {
   observatoryAdminsDecider,
   observatoryAdminsStreamId,
+  type AdminCommand,
 } from '../../domain/observatory/observatoryAdmins.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
 import { systemContext } from '../accounts/staffAccounts.js';
 import type { Config } from '../config.js';
-import { officerElsewhere } from '../../projections/observatory/officers.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { assignMunicipalityOfficer } from '../observatory/officerAssignments.js';
 import type { Runtime } from '../runtime.js';
 
 type Out = (line: string) => void;
@@ -30,6 +27,12 @@ async function refusedOrDone(out: Out, work: () => Promise<string>): Promise<num
   }
 }
 
+const adminsCommand = (runtime: Runtime, command: AdminCommand) =>
+  handleCommand(runtime.eventStore, observatoryAdminsDecider, observatoryAdminsStreamId, command, {
+    ...systemContext(new Date()),
+    commandId: randomUUID(),
+  });
+
 /** observatory:grant-admin --fiscal-code RSSMRA80A01A662A — the first admin, or any later one. */
 export async function observatoryGrantAdmin(
   runtime: Runtime,
@@ -43,14 +46,34 @@ export async function observatoryGrantAdmin(
     return 2;
   }
   return refusedOrDone(out, async () => {
-    await handleCommand(
-      runtime.eventStore,
-      observatoryAdminsDecider,
-      observatoryAdminsStreamId,
-      { type: 'GrantObservatoryAdmin', fiscalCode, by: 'system' },
-      { ...systemContext(new Date()), commandId: randomUUID() },
-    );
+    await adminsCommand(runtime, { type: 'GrantObservatoryAdmin', fiscalCode, by: 'system' });
     return `${fiscalCode} è ora amministratore dell'Osservatorio Rifiuti.`;
+  });
+}
+
+/** observatory:revoke-admin --fiscal-code … --reason "…" — never the last admin. */
+export async function observatoryRevokeAdmin(
+  runtime: Runtime,
+  argv: readonly string[],
+  out: Out,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { 'fiscal-code': { type: 'string' }, reason: { type: 'string' } },
+  });
+  const fiscalCode = (values['fiscal-code'] ?? '').toUpperCase();
+  if (!isValidCodiceFiscale(fiscalCode) || !values.reason) {
+    out('Uso: observatory:revoke-admin --fiscal-code <codice fiscale> --reason "<motivo>"');
+    return 2;
+  }
+  return refusedOrDone(out, async () => {
+    await adminsCommand(runtime, {
+      type: 'RevokeObservatoryAdmin',
+      fiscalCode,
+      by: 'system',
+      reason: values.reason!,
+    });
+    return `${fiscalCode} non è più amministratore dell'Osservatorio Rifiuti.`;
   });
 }
 
@@ -78,22 +101,14 @@ export async function observatoryAssign(
     return 2;
   }
   return refusedOrDone(out, async () => {
-    await handleCommand(
-      runtime.eventStore,
-      officerDecider,
-      municipalityStreamId(municipality.istatCode),
+    await assignMunicipalityOfficer(
+      { store: runtime.eventStore, db: runtime.database.db },
       {
-        type: 'AssignOfficer',
         istatCode: municipality.istatCode,
         fiscalCode,
         email: values.email!,
         adminId: 'system',
         institutionalDomains: config.OBSERVATORY_EMAIL_DOMAINS,
-        officerElsewhere: await officerElsewhere(
-          runtime.database.db,
-          fiscalCode,
-          municipality.istatCode,
-        ),
       },
       { ...systemContext(new Date()), commandId: randomUUID() },
     );

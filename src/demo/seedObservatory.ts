@@ -89,7 +89,6 @@ export async function seedObservatory(store: EventStore, config: Config, now: Da
         email: city.officer.email,
         adminId: 'system',
         institutionalDomains: config.OBSERVATORY_EMAIL_DOMAINS,
-        officerElsewhere: null,
       },
       system(randomUUID(), now),
     );

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import {
   flowStreamId,
   monthlyFlowDecider,
   type FlowCommand,
 } from '../../domain/observatory/monthlyFlowDecider.js';
 import {
+  addMonths,
   isYearMonth,
   mayRequestUnlock,
   monthLabel,
@@ -20,13 +20,13 @@ import { collectionMethods } from '../../domain/observatory/reference/collection
 import { eerCodes, formatEer } from '../../domain/observatory/reference/eerCodes.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { treatmentOperations } from '../../domain/observatory/reference/treatmentOperations.js';
-import { fold } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
+import { handleCommand, readState } from '../eventStore/commandHandler.js';
 import type { FieldErrors } from '../http/forms.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { formValues, readFlowForm, type FlowFormValues } from './flowForm.js';
+import { submittedVersion, submittedVersions } from './flowVersions.js';
 import { observatoryContext, officerIstat, requireObservatory } from './observatoryAccess.js';
 
 const outcomes: Record<string, string> = {
@@ -52,9 +52,13 @@ export const flowChoices = {
 export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
   const officers = { preHandler: requireObservatory(deps, 'officer') };
 
-  function monthParam(request: FastifyRequest): string {
+  /** The month of the URL: a real month since 2018 (404 otherwise), not in the future. */
+  function monthParam(request: FastifyRequest, options: { future?: boolean } = {}): string {
     const { mese } = request.params as { mese: string };
-    if (!isYearMonth(mese) || monthsBetween(mese, monthOf(deps.clock())) < 0 || mese < '2018-01') {
+    if (!isYearMonth(mese) || mese < '2018-01') {
+      throw new DomainError('MonthUnknown', 'not-found', 'Mese non trovato.');
+    }
+    if (!options.future && monthsBetween(mese, monthOf(deps.clock())) < 0) {
       throw new DomainError('MonthUnknown', 'not-found', 'Mese non trovato.');
     }
     return mese;
@@ -67,16 +71,12 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
   ) {
     const istatCode = officerIstat(request);
     const month = monthParam(request);
-    const streamId = flowStreamId(istatCode, month);
-    const { events } = await deps.eventStore.readStream(streamId);
-    const flowEvents = events.map((event) => ({ type: event.type, data: event.data }) as FlowEvent);
-    const state = fold(monthlyFlowDecider, flowEvents);
-    const versions = events.flatMap((event, index) => {
-      const flowEvent = flowEvents[index]!;
-      return flowEvent.type === 'MonthlyFlowSubmitted'
-        ? [{ ...flowEvent.data, recordedAt: event.metadata.recordedAt }]
-        : [];
-    });
+    const { state } = await readState(
+      deps.eventStore,
+      monthlyFlowDecider,
+      flowStreamId(istatCode, month),
+    );
+    const versions = await submittedVersions(deps.eventStore, istatCode, month);
     const values = form.values ?? formValues(state.rows);
     const { esito } = request.query as { esito?: string };
     return reply.code(form.errors ? 422 : 200).view('observatory/month', {
@@ -116,7 +116,20 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
       ? body.commandId
       : randomUUID();
 
-  app.get('/osservatorio/comune/:mese', officers, async (request, reply) => page(request, reply));
+  app.get('/osservatorio/comune/:mese', officers, async (request, reply) => {
+    const month = monthParam(request, { future: true });
+    if (monthsBetween(month, monthOf(deps.clock())) >= 0) return page(request, reply);
+    // A month not begun yet: say when it opens and when it is due, rather than a bare 404.
+    return reply.view('observatory/futureMonth', {
+      title: `Flussi di ${monthLabel(month)}`,
+      municipality: municipalityByIstat(officerIstat(request)),
+      monthLabel: monthLabel(month),
+      opensOn: `${month}-01`,
+      submitFrom: `${addMonths(month, 1)}-01`,
+      dueDate: dueDate(month),
+      year: month.slice(0, 4),
+    });
+  });
 
   app.post('/osservatorio/comune/:mese', officers, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
@@ -194,24 +207,14 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/osservatorio/comune/:mese/versioni/:versione', officers, async (request, reply) => {
     const istatCode = officerIstat(request);
     const month = monthParam(request);
-    const wanted = Number((request.params as { versione: string }).versione);
-    const { events } = await deps.eventStore.readStream(flowStreamId(istatCode, month));
-    const version = events
-      .map(
-        (event) =>
-          ({ type: event.type, data: event.data, at: event.metadata.recordedAt }) as FlowEvent & {
-            at: string;
-          },
-      )
-      .find((event) => event.type === 'MonthlyFlowSubmitted' && event.data.version === wanted);
-    if (version?.type !== 'MonthlyFlowSubmitted')
-      throw new DomainError('VersionUnknown', 'not-found', 'Versione non trovata.');
+    const { versione } = request.params as { versione: string };
+    const version = await submittedVersion(deps.eventStore, istatCode, month, versione);
     return reply.view('observatory/version', {
-      title: `Flussi di ${monthLabel(month)}, versione ${wanted}`,
+      title: `Flussi di ${monthLabel(month)}, versione ${version.version}`,
       municipality: municipalityByIstat(istatCode),
       month,
       monthLabel: monthLabel(month),
-      version: version.data,
+      version,
       choices: flowChoices,
     });
   });

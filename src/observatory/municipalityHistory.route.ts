@@ -1,14 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
-import { addMonths, monthLabel } from '../../domain/observatory/months.js';
+import { addMonths, isYearMonth, monthLabel } from '../../domain/observatory/months.js';
 import {
   municipalityStreamId,
   type OfficerEvent,
 } from '../../domain/observatory/municipalityOfficer.js';
-import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
+import {
+  municipalityByIstat,
+  type Municipality,
+} from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
+import { submittedVersion } from './flowVersions.js';
+import { flowChoices } from './monthlyFlow.route.js';
 import { yearAndProvince } from './openData.route.js';
 import { requireObservatory } from './observatoryAccess.js';
 
@@ -28,46 +33,92 @@ const describe = (event: FlowEvent | OfficerEvent): string => {
       return `Associato l'utente ${event.data.fiscalCode} (${event.data.email})`;
     case 'OfficerAssignmentEnded':
       return `Chiusa l'associazione di ${event.data.fiscalCode}: ${event.data.reason}`;
+    case 'OfficerEmailChanged':
+      return `E-mail di ${event.data.fiscalCode} cambiata da ${event.data.previousEmail} a ${event.data.email}: ${event.data.reason}`;
   }
 };
 
-/** A municipality's history for the admin: its users, and every event of each month of a year. */
+function municipalityParam(request: FastifyRequest): Municipality {
+  const municipality = municipalityByIstat((request.params as { istat: string }).istat);
+  if (!municipality)
+    throw new DomainError('MunicipalityUnknown', 'not-found', 'Comune non trovato.');
+  return municipality;
+}
+
+/** A municipality's history for the admin: its users, every event of each month, every version. */
 export function municipalityHistoryRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
+
+  app.get('/osservatorio/admin/comuni/:istat', adminsOnly, async (request, reply) => {
+    const municipality = municipalityParam(request);
+    const { year, years } = yearAndProvince(request, deps.clock());
+    const base = `/osservatorio/admin/comuni/${municipality.istatCode}`;
+    const streams = [
+      { title: 'Utenti del comune', streamId: municipalityStreamId(municipality.istatCode) },
+      ...Array.from({ length: 12 }, (_, i) => addMonths(`${year}-01`, i)).map((month) => ({
+        title: monthLabel(month),
+        month,
+        streamId: flowStreamId(municipality.istatCode, month),
+      })),
+    ];
+    const sections = await Promise.all(
+      streams.map(async ({ title, streamId, ...section }) => {
+        const { events } = await deps.eventStore.readStream(streamId);
+        return {
+          title,
+          rows: events.map((recorded) => {
+            const event = { type: recorded.type, data: recorded.data } as FlowEvent | OfficerEvent;
+            return {
+              at: recorded.metadata.occurredAt,
+              what: describe(event),
+              // Each filed version can be read as it was sent.
+              link:
+                event.type === 'MonthlyFlowSubmitted' && 'month' in section
+                  ? `${base}/${section.month}/versioni/${event.data.version}`
+                  : null,
+              who: recorded.metadata.actor.id,
+              ip: recorded.metadata.clientIp,
+            };
+          }),
+        };
+      }),
+    );
+    return reply.view('observatory/municipalityHistory', {
+      title: `Storia di ${municipality.name}`,
+      municipality,
+      year,
+      years,
+      sections,
+    });
+  });
+
   app.get(
-    '/osservatorio/admin/comuni/:istat',
-    { preHandler: requireObservatory(deps, 'admin') },
+    '/osservatorio/admin/comuni/:istat/:mese/versioni/:versione',
+    adminsOnly,
     async (request, reply) => {
-      const municipality = municipalityByIstat((request.params as { istat: string }).istat);
-      if (!municipality)
-        throw new DomainError('MunicipalityUnknown', 'not-found', 'Comune non trovato.');
-      const { year, years } = yearAndProvince(request, deps.clock());
-      const streams = [
-        { title: 'Utenti del comune', streamId: municipalityStreamId(municipality.istatCode) },
-        ...Array.from({ length: 12 }, (_, i) => addMonths(`${year}-01`, i)).map((month) => ({
-          title: monthLabel(month),
-          streamId: flowStreamId(municipality.istatCode, month),
-        })),
-      ];
-      const sections = await Promise.all(
-        streams.map(async ({ title, streamId }) => {
-          const { events } = await deps.eventStore.readStream(streamId);
-          return {
-            title,
-            rows: events.map((event) => ({
-              at: event.metadata.occurredAt,
-              what: describe({ type: event.type, data: event.data } as FlowEvent | OfficerEvent),
-              who: event.metadata.actor.id,
-              ip: event.metadata.clientIp,
-            })),
-          };
-        }),
+      const municipality = municipalityParam(request);
+      const { mese: month, versione } = request.params as { mese: string; versione: string };
+      if (!isYearMonth(month))
+        throw new DomainError('MonthUnknown', 'not-found', 'Mese non trovato.');
+      const version = await submittedVersion(
+        deps.eventStore,
+        municipality.istatCode,
+        month,
+        versione,
       );
-      return reply.view('observatory/municipalityHistory', {
-        title: `Storia di ${municipality.name}`,
+      const history = `/osservatorio/admin/comuni/${municipality.istatCode}`;
+      return reply.view('observatory/version', {
+        title: `${municipality.name}: flussi di ${monthLabel(month)}, versione ${version.version}`,
         municipality,
-        year,
-        years,
-        sections,
+        admin: true,
+        crumbs: [
+          { href: '/osservatorio/admin', label: 'Amministrazione' },
+          { href: `${history}?anno=${month.slice(0, 4)}`, label: municipality.name },
+        ],
+        month,
+        monthLabel: monthLabel(month),
+        version,
+        choices: flowChoices,
       });
     },
   );

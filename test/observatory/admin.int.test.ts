@@ -14,11 +14,12 @@ import { handleCommand } from '../../src/eventStore/commandHandler.js';
 import {
   demoObservatoryAdmin,
   demoOfficerBari,
+  demoOfficerLecce,
 } from '../../src/observatory/identity/demoIdentities.js';
 import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
-import { pageText, sectionText } from './pageText.js';
+import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 
 const glass: FlowRow = {
   eerCode: '150107',
@@ -64,7 +65,6 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
         email: 'ambiente@comune.bari.it',
         adminId: 'cli',
         institutionalDomains: ['comune.*.it'],
-        officerElsewhere: null,
       },
       system(now),
     );
@@ -115,8 +115,8 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
 
   it('flags the funding in the grid and the CSV, for the whole region', async () => {
     const page = await admin.get('/osservatorio/admin?anno=2026&provincia=tutte');
-    expect(page.body).toContain(
-      'title="Mancante (oltre la scadenza), incide sui finanziamenti regionali"',
+    expect(rowText(page.body, 'Bari')).toContain(
+      '✗ € Mancante (oltre la scadenza), incide sui finanziamenti regionali',
     );
     const csv = await admin.get('/osservatorio/admin/flussi.csv?anno=2026&provincia=tutte');
     expect(csv.status).toBe(200);
@@ -130,5 +130,225 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(lines).toContain('072006;Bari;BA;2026-08;missing;;;sì;;;;');
     expect(lines).toContain('075035;Lecce;LE;2026-10;due;;;no;;;;');
     expect(lines).toContain('075035;Lecce;LE;2026-09;missing;;;no;;;;');
+  });
+  const eventsOf = async (stream: string) =>
+    (await ctx.store.readStream(stream)).events.map((event) => ({
+      type: event.type,
+      data: event.data,
+      who: event.metadata.actor.id,
+      ip: event.metadata.clientIp,
+    }));
+
+  it('rejects an unlock request with a reason, beside the field when missing, and mails the officer', async () => {
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    await officer.get('/osservatorio/comune/2026-10');
+    const reason = 'Il vetro di ottobre è stato pesato due volte';
+    expect(
+      (await officer.post('/osservatorio/comune/2026-10/sblocco', { motivo: reason })).status,
+    ).toBe(303);
+    await admin.get('/osservatorio/admin');
+    const reject = '/osservatorio/admin/sblocchi/072006/2026-10/respingi';
+    const missing = await admin.post(reject, { motivo: 'no' });
+    expect(missing.status).toBe(422);
+    expect(fieldError(missing.body, 'Motivo del rifiuto')).toBe(
+      'Indicare il motivo (almeno 10 caratteri).',
+    );
+    expect((await admin.post(reject, { motivo: 'I dati sono già stati validati' })).status).toBe(
+      303,
+    );
+    const events = await eventsOf(flowStreamId('072006', '2026-10'));
+    expect(events.map((event) => event.type)).toEqual([
+      'MonthlyFlowSubmitted',
+      'FlowUnlockRequested',
+      'FlowUnlockRejected',
+    ]);
+    expect(events[2]).toMatchObject({
+      data: { reason: 'I dati sono già stati validati' },
+      who: `cf:${demoObservatoryAdmin.fiscalCode}`,
+      ip: '127.0.0.1',
+    });
+    await settle(ctx);
+    const mail = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', 'ambiente@comune.bari.it')
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toContain('sblocco di ottobre 2026 non approvato');
+    expect(JSON.stringify(mail)).toContain('I dati sono già stati validati');
+    const page = await officer.get('/osservatorio/comune/2026-10');
+    expect(page.body).toContain('i dati sono bloccati');
+  });
+
+  it('shows a municipality’s history with who, when and from where, and the rows of any version', async () => {
+    const page = await admin.get('/osservatorio/admin/comuni/072006?anno=2026');
+    expect(page.status).toBe(200);
+    const users = sectionText(page.body, 'Utenti del comune');
+    expect(users).toContain(
+      `Associato l'utente ${demoOfficerBari.fiscalCode} (ambiente@comune.bari.it)`,
+    );
+    const october = sectionText(page.body, 'ottobre 2026');
+    expect(october).toContain('Inviata la versione 1');
+    expect(october).toContain('Sblocco respinto: I dati sono già stati validati');
+    expect(october).toContain(`cf:${demoObservatoryAdmin.fiscalCode} 127.0.0.1`);
+    const link = /href="(\/osservatorio\/admin\/comuni\/072006\/2026-10\/versioni\/1)"/.exec(
+      page.body,
+    )?.[1];
+    expect(link).toBeDefined();
+    const version = await admin.get(link!);
+    expect(version.status).toBe(200);
+    expect(pageText(version.body)).toContain('Comune di Bari: Flussi di ottobre 2026, versione 1');
+    expect(rowText(version.body, '15 01 07')).toContain('300');
+    expect(rowText(version.body, '15 01 07')).toContain('Piattaforma vetro');
+    expect((await admin.get('/osservatorio/admin/comuni/072006/2026-10/versioni/2')).status).toBe(
+      404,
+    );
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    expect((await officer.get(link!)).status).toBe(403);
+  });
+
+  it('changes the officer’s contact e-mail as an event, on the municipality’s own domain only', async () => {
+    await admin.get('/osservatorio/admin');
+    const change = '/osservatorio/admin/associazioni/072006/email';
+    const reason = 'Nuova casella dell’ufficio ambiente';
+    const wrong = await admin.post(change, { email: 'ambiente@comune.lecce.it', motivo: reason });
+    expect(wrong.status).toBe(422);
+    expect(fieldError(wrong.body, 'Nuova e-mail istituzionale (Bari)')).toBe(
+      'Sono accettati solo indirizzi e-mail istituzionali del Comune di Bari (ad esempio nome@comune.bari.it).',
+    );
+    expect(
+      (await admin.post(change, { email: 'rifiuti@comune.bari.it', motivo: reason })).status,
+    ).toBe(303);
+    const events = await eventsOf(municipalityStreamId('072006'));
+    expect(events.at(-1)).toMatchObject({
+      type: 'OfficerEmailChanged',
+      data: { email: 'rifiuti@comune.bari.it', previousEmail: 'ambiente@comune.bari.it', reason },
+      who: `cf:${demoObservatoryAdmin.fiscalCode}`,
+    });
+    const page = await admin.get('/osservatorio/admin');
+    expect(rowText(page.body, demoOfficerBari.fiscalCode)).toContain('rifiuti@comune.bari.it');
+  });
+
+  it('replaces the officer: the old association ends as an event, the old person loses access', async () => {
+    await admin.get('/osservatorio/admin');
+    const replaced = await admin.post('/osservatorio/admin/associazioni', {
+      comune: '072006',
+      codiceFiscale: demoOfficerLecce.fiscalCode,
+      email: 'ambiente@comune.bari.it',
+    });
+    expect(replaced.status).toBe(303);
+    const events = await eventsOf(municipalityStreamId('072006'));
+    expect(events.slice(-2)).toMatchObject([
+      {
+        type: 'OfficerAssignmentEnded',
+        data: { fiscalCode: demoOfficerBari.fiscalCode, reason: 'Sostituito da un nuovo utente' },
+      },
+      { type: 'OfficerAssigned', data: { fiscalCode: demoOfficerLecce.fiscalCode } },
+    ]);
+    expect((await eventsOf(`observatory-person-${demoOfficerLecce.fiscalCode}`))[0]).toMatchObject({
+      type: 'OfficerPersonClaimed',
+      data: { istatCode: '072006' },
+    });
+    const mario = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    expect((await mario.get('/osservatorio')).body).toContain('non è associata a un comune');
+    const lucia = await browserLoggedInAs(baseUrl, demoOfficerLecce);
+    expect((await lucia.get('/osservatorio/comune')).body).toContain('Comune di Bari');
+  });
+
+  it('ends an association with no one in its place, with a reason', async () => {
+    await admin.get('/osservatorio/admin');
+    const end = '/osservatorio/admin/associazioni/072006/chiudi';
+    const missing = await admin.post(end, { motivo: '' });
+    expect(missing.status).toBe(422);
+    expect(fieldError(missing.body, "Motivo della chiusura dell'associazione (Bari)")).toBe(
+      'Indicare il motivo (almeno 10 caratteri).',
+    );
+    expect(
+      (await admin.post(end, { motivo: 'La funzionaria ha lasciato il servizio' })).status,
+    ).toBe(303);
+    const events = await eventsOf(municipalityStreamId('072006'));
+    expect(events.at(-1)).toMatchObject({
+      type: 'OfficerAssignmentEnded',
+      data: {
+        fiscalCode: demoOfficerLecce.fiscalCode,
+        reason: 'La funzionaria ha lasciato il servizio',
+      },
+      who: `cf:${demoObservatoryAdmin.fiscalCode}`,
+      ip: '127.0.0.1',
+    });
+    const lucia = await browserLoggedInAs(baseUrl, demoOfficerLecce);
+    expect((await lucia.get('/osservatorio/comune')).location).toMatch(/\/osservatorio$/);
+    expect(
+      sectionText((await admin.get('/osservatorio/admin')).body, 'Utenti dei comuni'),
+    ).not.toContain(demoOfficerLecce.fiscalCode);
+    // Free again, the person may serve another municipality.
+    const lecce = await admin.post('/osservatorio/admin/associazioni', {
+      comune: '075035',
+      codiceFiscale: demoOfficerLecce.fiscalCode,
+      email: 'ambiente@comune.lecce.it',
+    });
+    expect(lecce.status).toBe(303);
+  });
+
+  it('grants the admin role from the web and revokes it with a reason, never the last admin', async () => {
+    await admin.get('/osservatorio/admin');
+    const grant = '/osservatorio/admin/amministratori';
+    const invalid = await admin.post(grant, { amministratore: 'RSSMRA80A01A662B' });
+    expect(invalid.status).toBe(422);
+    expect(fieldError(invalid.body, 'Codice fiscale del nuovo amministratore')).toBe(
+      'Codice fiscale non valido.',
+    );
+    expect((await admin.post(grant, { amministratore: demoOfficerBari.fiscalCode })).status).toBe(
+      303,
+    );
+    expect((await eventsOf('observatory-admins')).at(-1)).toMatchObject({
+      type: 'ObservatoryAdminGranted',
+      data: {
+        fiscalCode: demoOfficerBari.fiscalCode,
+        grantedBy: `cf:${demoObservatoryAdmin.fiscalCode}`,
+      },
+      ip: '127.0.0.1',
+    });
+    const mario = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    expect((await mario.get('/osservatorio/admin')).status).toBe(200);
+
+    const revoke = `/osservatorio/admin/amministratori/${demoOfficerBari.fiscalCode}/revoca`;
+    const noReason = await admin.post(revoke, { motivo: '' });
+    expect(noReason.status).toBe(422);
+    expect(fieldError(noReason.body, `Motivo della revoca di ${demoOfficerBari.fiscalCode}`)).toBe(
+      'Indicare il motivo (almeno 10 caratteri).',
+    );
+    expect((await admin.post(revoke, { motivo: 'Incarico concluso in Regione' })).status).toBe(303);
+    expect((await eventsOf('observatory-admins')).at(-1)).toMatchObject({
+      type: 'ObservatoryAdminRevoked',
+      data: { fiscalCode: demoOfficerBari.fiscalCode, reason: 'Incarico concluso in Regione' },
+    });
+    expect((await mario.get('/osservatorio/admin')).location).toMatch(/\/osservatorio$/);
+
+    const last = await admin.post(
+      `/osservatorio/admin/amministratori/${demoObservatoryAdmin.fiscalCode}/revoca`,
+      { motivo: 'Fine del mio incarico' },
+    );
+    expect(last.status).toBe(422);
+    expect(pageText(last.body)).toContain(
+      'Non si può revocare l’ultimo amministratore: prima aggiungine un altro.',
+    );
+    expect((await eventsOf('observatory-admins')).at(-1)?.type).toBe('ObservatoryAdminRevoked');
+  });
+
+  it('refuses an observatory form posted without its CSRF token', async () => {
+    await admin.get('/osservatorio/admin');
+    const before = (await eventsOf('observatory-admins')).length;
+    const cookies = ['dichiara-session', 'dichiara-csrf']
+      .map((name) => `${name}=${admin.cookie(name) ?? ''}`)
+      .join('; ');
+    expect(admin.cookie('dichiara-session')).toBeTruthy();
+    const response = await fetch(`${baseUrl}/osservatorio/admin/amministratori`, {
+      method: 'POST',
+      headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ amministratore: demoOfficerLecce.fiscalCode }).toString(),
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(403);
+    expect((await eventsOf('observatory-admins')).length).toBe(before);
   });
 });

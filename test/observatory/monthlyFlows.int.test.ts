@@ -20,7 +20,7 @@ import {
 import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
-import { fieldError, rowText } from './pageText.js';
+import { fieldError, pageText, rowText } from './pageText.js';
 
 const row = (index: number, values: Record<string, string>) =>
   Object.fromEntries(
@@ -76,7 +76,6 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
         email: 'ambiente@comune.bari.it',
         adminId: 'cli',
         institutionalDomains: ['comune.*.it'],
-        officerElsewhere: null,
       },
       system(now),
     );
@@ -134,8 +133,39 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
     const page = await person.get('/osservatorio');
     expect(page.status).toBe(200);
     expect(page.body).toContain('non è associata a un comune');
-    expect(page.body).toContain("Codice fiscale dell'utenza SPID, CIE o TS-CNS da associare");
+    const text = pageText(page.body);
+    // The seed's instructions in full, with the support address of the configuration.
+    for (const sentence of [
+      "Per associare un'utenza SPID, CIE o TS-CNS alla username utilizzata in www.ambiente.regione.puglia.it, inviare una mail alla casella di posta supporto.pugliacon@regione.puglia.it indicando:",
+      'Comune/Ruolo',
+      'Username utilizzata in precedenza al dominio www.ambiente.regione.puglia.it',
+      'Mail associata alla username del punto precedente',
+      "Codice fiscale dell'utenza SPID, CIE o TS-CNS da associare alla username",
+      'Si avvisa che le richieste di supporto saranno evase solo nei giorni lavorativi',
+      "Si informa che dal 31 Gennaio 2022 sarà inibito agli operatori comunali l'accesso con username e password.",
+      "Si invitano pertanto i comuni a contattare l'indirizzo supporto.pugliacon@regione.puglia.it indicando il codice fiscale della persona fisica che dovrà operare se tale richiesta non è stata fatta in passato.",
+      "Si riporta inoltre, che è consentito, da direttive regionali, associare una sola utenza per comune. Nel caso si abbiano esigenze particolari contattare la sezione regionale di competenza e far pervenire l'autorizzazione all'indirizzo supporto.pugliacon@regione.puglia.it",
+      'Saranno accettate solo account mail istituzionali da parte del comune.',
+      "Per utenti incaricati da più comuni si invita a prendere visione del Manuale per modificare l'utenza associata al proprio profilo SPID",
+    ]) {
+      expect(text).toContain(sentence);
+    }
+    expect(page.body).toContain('href="mailto:supporto.pugliacon@regione.puglia.it"');
     expect((await person.get('/osservatorio/comune')).location).toMatch(/\/osservatorio$/);
+  });
+
+  it('explains a month not begun yet instead of a bare 404', async () => {
+    const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    const page = await officer.get('/osservatorio/comune/2026-12');
+    expect(page.status).toBe(200);
+    expect(pageText(page.body)).toContain(
+      'Il mese di dicembre 2026 non è ancora iniziato. Potrai salvarne la bozza dal 1 dicembre 2026 e inviarlo dal 1 gennaio 2027, entro il 15 gennaio 2027 (il 15 del mese successivo).',
+    );
+    expect(page.body).toContain('href="/osservatorio/comune?anno=2026"');
+    expect((await officer.get('/osservatorio/comune/2017-12')).status).toBe(404);
+    expect((await officer.post('/osservatorio/comune/2026-12', { azione: 'bozza' })).status).toBe(
+      404,
+    );
   });
 
   it('puts each error next to its field and saves nothing', async () => {

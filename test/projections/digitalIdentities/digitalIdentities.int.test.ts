@@ -9,6 +9,7 @@ import type { RecordedEvent } from '../../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
 import { newEvent } from '../../support/events.js';
+import { recordingStore } from '../observatory/replay.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const loggedIn = (givenName: string, occurredAt: string) => {
@@ -66,7 +67,8 @@ describe.each(backends())('%s: digital identities in SQL', (backend) => {
 
   it('holds one row per fiscal code, the same after replaying twice', async () => {
     const store = createPostgresEventStore(test.database);
-    await store.appendToStream('digital-identity-RSSMRA80A01A662A', [
+    const log = recordingStore(store);
+    await log.append('digital-identity-RSSMRA80A01A662A', [
       loggedIn('Mario', '2026-01-01T08:00:00.000Z'),
       newEvent('DigitalIdentityLoggedOut', { fiscalCode: 'RSSMRA80A01A662A' }),
       loggedIn('Mario Luigi', '2026-02-01T08:00:00.000Z'),
@@ -80,6 +82,7 @@ describe.each(backends())('%s: digital identities in SQL', (backend) => {
       },
       { batchSize: 2 },
     );
+    await log.untilReadable();
     await runner.rebuild('digital_identities');
     const once = await findDigitalIdentity(test.database.db, 'RSSMRA80A01A662A');
     expect(once).toEqual({

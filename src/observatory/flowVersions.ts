@@ -1,0 +1,39 @@
+import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
+import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
+import type { YearMonth } from '../../domain/observatory/months.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import type { EventStore } from '../eventStore/eventStore.js';
+
+export type SubmittedVersion = Extract<FlowEvent, { type: 'MonthlyFlowSubmitted' }>['data'] & {
+  readonly recordedAt: string;
+};
+
+/** Every version of a municipality's month, as filed: the rows of each one are kept as sent. */
+export async function submittedVersions(
+  store: EventStore,
+  istatCode: string,
+  month: YearMonth,
+): Promise<SubmittedVersion[]> {
+  const { events } = await store.readStream(flowStreamId(istatCode, month));
+  return events.flatMap((event) => {
+    const flowEvent = { type: event.type, data: event.data } as FlowEvent;
+    return flowEvent.type === 'MonthlyFlowSubmitted'
+      ? [{ ...flowEvent.data, recordedAt: event.metadata.recordedAt }]
+      : [];
+  });
+}
+
+/** One version (1, 2, …) of the month, or a 404. */
+export async function submittedVersion(
+  store: EventStore,
+  istatCode: string,
+  month: YearMonth,
+  wanted: unknown,
+): Promise<SubmittedVersion> {
+  const number = Number(wanted);
+  const version = (await submittedVersions(store, istatCode, month)).find(
+    (candidate) => candidate.version === number,
+  );
+  if (!version) throw new DomainError('VersionUnknown', 'not-found', 'Versione non trovata.');
+  return version;
+}

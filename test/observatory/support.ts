@@ -1,0 +1,41 @@
+import { domainLabels } from '../../domain/observatory/institutionalEmail.js';
+import {
+  observatoryAdminsDecider,
+  observatoryAdminsStreamId,
+} from '../../domain/observatory/observatoryAdmins.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
+import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
+import { handleCommand, type CommandContext } from '../../src/eventStore/commandHandler.js';
+import type { EventStore } from '../../src/eventStore/eventStore.js';
+import { demoObservatoryAdmin } from '../../src/observatory/identity/demoIdentities.js';
+
+/** A command context of the command line (no one logged in, no address). */
+export const systemContext = (now: Date, actor = 'system'): CommandContext => ({
+  commandId: crypto.randomUUID(),
+  correlationId: 'test',
+  actor: { id: actor, role: 'system' },
+  clientIp: null,
+  now,
+});
+
+/** A valid fiscal code made from 15 characters, with the check character that fits them. */
+export function fiscalCode(first15: string): string {
+  for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') {
+    if (isValidCodiceFiscale(first15 + letter)) return first15 + letter;
+  }
+  throw new Error(`No check character for ${first15}`);
+}
+
+/** An address on the municipality's own domain: ambiente@comune.<name>.it. */
+export const officeEmail = (istatCode: string, box = 'ambiente'): string =>
+  `${box}@comune.${domainLabels(municipalityByIstat(istatCode)!.name)[0]}.it`;
+
+/** The demo admin of the local SPID/CIE stand-in, granted as the command line would. */
+export const grantDemoAdmin = (store: EventStore, now: Date) =>
+  handleCommand(
+    store,
+    observatoryAdminsDecider,
+    observatoryAdminsStreamId,
+    { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
+    systemContext(now),
+  );

@@ -1,0 +1,157 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OfficerEvent } from '../../../domain/observatory/municipalityOfficer.js';
+import type { AdminEvent } from '../../../domain/observatory/observatoryAdmins.js';
+import {
+  admins,
+  evolveAdminRow,
+  evolveOfficerRow,
+  observatoryPeopleProjection,
+  observatoryRole,
+  officers,
+} from '../../../projections/observatory/officers.js';
+import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
+import { newEvent } from '../../support/events.js';
+import { recordingStore } from './replay.js';
+import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+const mario = 'RSSMRA80A01A662A';
+const lucia = 'BNCLCU85M41E506C';
+const assigned = (istatCode: string, fiscalCode: string, email: string): OfficerEvent => ({
+  type: 'OfficerAssigned',
+  data: { istatCode, fiscalCode, email, assignedBy: 'cf:admin' },
+});
+const ended = (istatCode: string, fiscalCode: string): OfficerEvent => ({
+  type: 'OfficerAssignmentEnded',
+  data: { istatCode, fiscalCode, endedBy: 'cf:admin', reason: 'Trasferito ad altro ufficio' },
+});
+const emailChanged = (istatCode: string, fiscalCode: string, email: string): OfficerEvent => ({
+  type: 'OfficerEmailChanged',
+  data: {
+    istatCode,
+    fiscalCode,
+    email,
+    previousEmail: 'ambiente@comune.bari.it',
+    changedBy: 'cf:admin',
+    reason: 'Nuova casella dell’ufficio',
+  },
+});
+const granted = (fiscalCode: string): AdminEvent => ({
+  type: 'ObservatoryAdminGranted',
+  data: { fiscalCode, grantedBy: 'cli' },
+});
+const revoked = (fiscalCode: string): AdminEvent => ({
+  type: 'ObservatoryAdminRevoked',
+  data: { fiscalCode, revokedBy: 'cf:admin', reason: 'Cambio di incarico' },
+});
+
+describe('observatory people: pure row evolution', () => {
+  const at = '2026-11-20T10:00:00.000Z';
+  it('holds the municipality’s user, its address changes, and no row once ended', () => {
+    const row = evolveOfficerRow(null, assigned('072006', mario, 'ambiente@comune.bari.it'), at);
+    expect(row).toEqual({
+      istatCode: '072006',
+      fiscalCode: mario,
+      email: 'ambiente@comune.bari.it',
+      assignedAt: at,
+    });
+    const moved = evolveOfficerRow(
+      row,
+      emailChanged('072006', mario, 'rifiuti@comune.bari.it'),
+      at,
+    );
+    expect(moved?.email).toBe('rifiuti@comune.bari.it');
+    expect(evolveOfficerRow(moved, ended('072006', mario), at)).toBeNull();
+  });
+
+  it('ignores an end or a change that names someone else', () => {
+    const row = evolveOfficerRow(null, assigned('072006', mario, 'ambiente@comune.bari.it'), at);
+    expect(evolveOfficerRow(row, ended('072006', lucia), at)).toBe(row);
+    expect(evolveOfficerRow(row, emailChanged('072006', lucia, 'x@comune.bari.it'), at)).toBe(row);
+  });
+
+  it('keeps an admin’s first grant date until revoked', () => {
+    const first = evolveAdminRow(null, granted(mario), '2026-01-01T00:00:00.000Z');
+    expect(evolveAdminRow(first, granted(mario), at)).toEqual({
+      fiscalCode: mario,
+      grantedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(evolveAdminRow(first, revoked(mario), at)).toBeNull();
+  });
+});
+
+describe.each(backends())('%s: observatory people in SQL', (backend) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+  });
+  afterAll(async () => test.drop());
+
+  const event = (e: OfficerEvent | AdminEvent, occurredAt: string) => {
+    const recorded = newEvent(e.type, e.data);
+    return { ...recorded, metadata: { ...recorded.metadata, occurredAt } };
+  };
+
+  it('is the same after replaying twice, and survives a person two racing assignments gave two municipalities', async () => {
+    const store = createPostgresEventStore(test.database);
+    const log = recordingStore(store);
+    await log.append('observatory-admins', [
+      event(granted(mario), '2026-01-01T08:00:00.000Z'),
+      event(granted(lucia), '2026-01-02T08:00:00.000Z'),
+      event(revoked(mario), '2026-01-03T08:00:00.000Z'),
+    ]);
+    await log.append('municipality-072006', [
+      event(assigned('072006', mario, 'ambiente@comune.bari.it'), '2026-02-01T08:00:00.000Z'),
+      event(emailChanged('072006', mario, 'rifiuti@comune.bari.it'), '2026-02-02T08:00:00.000Z'),
+    ]);
+    // A log written before the per-person rule: the same fiscal code in two municipalities.
+    const person = 'VRDGPP70C15F205N';
+    await log.append('municipality-075035', [
+      event(assigned('075035', person, 'ambiente@comune.lecce.it'), '2026-03-01T08:00:00.000Z'),
+    ]);
+    await log.append('municipality-073027', [
+      event(assigned('073027', person, 'ambiente@comune.taranto.it'), '2026-03-01T08:00:01.000Z'),
+    ]);
+    await log.append('municipality-072004', [
+      event(assigned('072004', lucia, 'ambiente@comune.altamura.it'), '2026-04-01T08:00:00.000Z'),
+      event(ended('072004', lucia), '2026-04-02T08:00:00.000Z'),
+    ]);
+    const runner = new ProjectionRunner(
+      {
+        db: test.database.db,
+        store,
+        projections: [observatoryPeopleProjection],
+        logger: pino({ level: 'silent' }),
+      },
+      { batchSize: 2 },
+    );
+    await log.untilReadable();
+    await runner.rebuild('observatory_people');
+    const read = async () => ({
+      officers: (await officers(test.database.db)).map((row) => ({
+        istat: row.istat_code,
+        fiscalCode: row.fiscal_code,
+        email: row.email,
+        shared: row.sharedFiscalCode,
+      })),
+      admins: (await admins(test.database.db)).map((row) => row.fiscal_code),
+      person: await observatoryRole(test.database.db, person),
+      mario: await observatoryRole(test.database.db, mario),
+    });
+    const once = await read();
+    expect(once).toEqual({
+      officers: [
+        { istat: '072006', fiscalCode: mario, email: 'rifiuti@comune.bari.it', shared: false },
+        { istat: '073027', fiscalCode: person, email: 'ambiente@comune.taranto.it', shared: true },
+        { istat: '075035', fiscalCode: person, email: 'ambiente@comune.lecce.it', shared: true },
+      ],
+      admins: [lucia],
+      // The earliest association counts.
+      person: { kind: 'officer', istatCode: '075035', email: 'ambiente@comune.lecce.it' },
+      mario: { kind: 'officer', istatCode: '072006', email: 'rifiuti@comune.bari.it' },
+    });
+    await runner.rebuild('observatory_people');
+    expect(await read()).toEqual(once);
+  });
+});
