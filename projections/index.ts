@@ -40,7 +40,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     accountsProjection,
     contractsProjection,
     registrationContracts({ store: deps.store, logger: deps.logger }),
-    invitedCompanyContracts({ db: deps.db, store: deps.store }),
+    invitedCompanyContracts({ db: deps.db, store: deps.store, logger: deps.logger }),
     accountMailsProjection({
       code: codes.code,
       token: codes.token,

@@ -1,12 +1,6 @@
 import type { ContractState } from './contract.js';
-import { contractError } from './contractErrors.js';
+import { contractError, mustExist } from './contractErrors.js';
 import type { ContractEvent } from './contractEvents.js';
-
-const mustExist = (state: ContractState) => {
-  if (state.status === 'none' || state.status === 'rejected') {
-    throw contractError('ContractUnknown', 'not-found', 'Contratto non trovato.');
-  }
-};
 
 export interface ClaimContract {
   readonly type: 'ClaimContract';
@@ -57,24 +51,76 @@ export function releaseContract(command: ReleaseContract, state: ContractState):
   ];
 }
 
+const mustOwnAndManage = (state: ContractState, accountId: string, message: string) => {
+  mustExist(state);
+  if (state.ownerAccountId !== accountId || state.managerId !== accountId) {
+    throw contractError('NotOwner', 'forbidden', message);
+  }
+};
+
 export interface OfferContract {
   readonly type: 'OfferContract';
   readonly accountId: string;
   readonly toAccountId: string;
 }
 
-/** The company hands the management to a consultant, who must accept it. */
+/** The company hands the management to a consultant, who must accept it; one offer at a time. */
 export function offerContract(command: OfferContract, state: ContractState): ContractEvent[] {
-  mustExist(state);
-  if (state.ownerAccountId !== command.accountId || state.managerId !== command.accountId) {
+  mustOwnAndManage(
+    state,
+    command.accountId,
+    'Solo la ditta intestataria che gestisce il contratto può affidarlo a un consulente.',
+  );
+  if (state.status !== 'validated') {
     throw contractError(
-      'NotOwner',
-      'forbidden',
-      'Solo la ditta intestataria che gestisce il contratto può affidarlo a un consulente.',
+      'ContractNotValidated',
+      'conflict',
+      'Il contratto si può affidare a un consulente dopo la convalida degli operatori.',
+    );
+  }
+  if (state.offeredTo === command.toAccountId) return [];
+  if (state.offeredTo) {
+    throw contractError(
+      'OfferPending',
+      'conflict',
+      'C’è già un affidamento in attesa di risposta: ritiralo prima di affidare il contratto a un altro consulente.',
+      'consulente',
     );
   }
   return [{ type: 'ContractDelegationOffered', data: { toAccountId: command.toAccountId } }];
 }
+
+export interface WithdrawContractOffer {
+  readonly type: 'WithdrawContractOffer';
+  readonly accountId: string;
+}
+
+/** The company takes its offer back before the consultant answers. */
+export function withdrawContractOffer(
+  command: WithdrawContractOffer,
+  state: ContractState,
+): ContractEvent[] {
+  mustOwnAndManage(
+    state,
+    command.accountId,
+    'Solo la ditta intestataria può ritirare l’affidamento del contratto.',
+  );
+  if (!state.offeredTo) {
+    throw contractError('NoOffer', 'conflict', 'Non c’è un affidamento in attesa da ritirare.');
+  }
+  return [{ type: 'ContractDelegationWithdrawn', data: { toAccountId: state.offeredTo } }];
+}
+
+const mustBeOffered = (state: ContractState, accountId: string) => {
+  mustExist(state);
+  if (state.offeredTo !== accountId) {
+    throw contractError(
+      'NoOffer',
+      'conflict',
+      'Non c’è un affidamento di questo contratto in attesa per te.',
+    );
+  }
+};
 
 export interface AcceptContract {
   readonly type: 'AcceptContract';
@@ -82,18 +128,22 @@ export interface AcceptContract {
 }
 
 export function acceptContract(command: AcceptContract, state: ContractState): ContractEvent[] {
-  mustExist(state);
-  if (state.offeredTo !== command.accountId) {
-    throw contractError(
-      'NoOffer',
-      'conflict',
-      'Non c’è un affidamento di questo contratto in attesa per te.',
-    );
-  }
+  mustBeOffered(state, command.accountId);
   return [
     {
       type: 'ContractDelegationAccepted',
       data: { previousManagerId: state.managerId, managerId: command.accountId },
     },
   ];
+}
+
+export interface DeclineContract {
+  readonly type: 'DeclineContract';
+  readonly accountId: string;
+}
+
+/** The consultant says no: the company keeps managing the contract. */
+export function declineContract(command: DeclineContract, state: ContractState): ContractEvent[] {
+  mustBeOffered(state, command.accountId);
+  return [{ type: 'ContractDelegationDeclined', data: { toAccountId: command.accountId } }];
 }

@@ -5,31 +5,49 @@ import {
 } from '../declarations/declarationState.js';
 import type { ContractEvent, Plant } from './contractEvents.js';
 
-export type ContractStatus = 'none' | 'pending' | 'validated' | 'rejected';
+/** 'renumbered': an operator changed the number; the contract goes on in the new number's stream. */
+export type ContractStatus = 'none' | 'pending' | 'validated' | 'rejected' | 'renumbered';
 
 export interface ContractState {
   readonly status: ContractStatus;
+  readonly contractNumber: string | null;
   readonly customerCode: string | null;
+  readonly companyName: string | null;
   readonly plant: Plant | null;
   /** The company's own (Ditta) account, if it has one. */
   readonly ownerAccountId: string | null;
+  /** A Ditta that asked to be the owner, waiting for an operator. */
+  readonly ownerRequest: { readonly accountId: string } | null;
   /** Who files the declarations: the company itself or one consultant at a time. */
   readonly managerId: string | null;
   /** Earlier managers keep read access to what they filed. */
   readonly formerManagerIds: readonly string[];
   readonly offeredTo: string | null;
+  /** A new number asked for, waiting for an operator. */
+  readonly numberChange: {
+    readonly newContractNumber: string;
+    readonly requestedBy: string;
+  } | null;
+  readonly renumberedTo: string | null;
+  readonly renumberedFrom: string | null;
   /** The annual declarations filed (or being prepared) for this contract, by year. */
   readonly declarations: DeclarationsByYear;
 }
 
 export const initialContractState = (): ContractState => ({
   status: 'none',
+  contractNumber: null,
   customerCode: null,
+  companyName: null,
   plant: null,
   ownerAccountId: null,
+  ownerRequest: null,
   managerId: null,
   formerManagerIds: [],
   offeredTo: null,
+  numberChange: null,
+  renumberedTo: null,
+  renumberedFrom: null,
   declarations: {},
 });
 
@@ -46,6 +64,12 @@ const handOver = (state: ContractState, managerId: string | null): ContractState
       : state.formerManagerIds,
 });
 
+const withOwner = (state: ContractState, ownerAccountId: string): ContractState => ({
+  ...state,
+  ownerAccountId,
+  ownerRequest: state.ownerRequest?.accountId === ownerAccountId ? null : state.ownerRequest,
+});
+
 export function evolveContract(state: ContractState, event: ContractEvent): ContractState {
   switch (event.type) {
     case 'ContractDeclared': {
@@ -53,7 +77,9 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
       return {
         ...state,
         status: 'pending',
+        contractNumber: event.data.contractNumber,
         customerCode: event.data.customerCode,
+        companyName: event.data.companyName,
         plant: event.data.plant,
         managerId: declaredBy.accountId,
         ownerAccountId: declaredBy.kind === 'ditta' ? declaredBy.accountId : state.ownerAccountId,
@@ -64,13 +90,46 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
     case 'ContractRejected':
       return { ...state, status: 'rejected' };
     case 'ContractOwnerLinked':
-      return { ...state, ownerAccountId: event.data.ownerAccountId };
+    case 'ContractOwnershipValidated':
+      return withOwner(state, event.data.ownerAccountId);
+    case 'ContractOwnershipRequested':
+      return { ...state, ownerRequest: { accountId: event.data.ownerAccountId } };
+    case 'ContractOwnershipRejected':
+      return { ...state, ownerRequest: null };
     case 'ContractClaimed':
     case 'ContractReleased':
     case 'ContractDelegationAccepted':
       return handOver(state, event.data.managerId);
     case 'ContractDelegationOffered':
       return { ...state, offeredTo: event.data.toAccountId };
+    case 'ContractDelegationDeclined':
+    case 'ContractDelegationWithdrawn':
+      return { ...state, offeredTo: null };
+    case 'ContractNumberChangeRequested':
+      return { ...state, numberChange: { ...event.data } };
+    case 'ContractNumberChangeRejected':
+      return { ...state, numberChange: null };
+    case 'ContractNumberChanged':
+      return {
+        ...state,
+        status: 'renumbered',
+        numberChange: null,
+        offeredTo: null,
+        renumberedTo: event.data.newContractNumber,
+        declarations: withoutDrafts(state.declarations),
+      };
+    case 'ContractRenumbered':
+      return {
+        ...initialContractState(),
+        status: 'validated',
+        contractNumber: event.data.contractNumber,
+        customerCode: event.data.customerCode,
+        companyName: event.data.companyName,
+        plant: event.data.plant,
+        ownerAccountId: event.data.ownerAccountId,
+        managerId: event.data.managerId,
+        renumberedFrom: event.data.previousContractNumber,
+      };
     case 'DeclarationPrepared':
     case 'DeclarationSubmitted':
     case 'DeclarationProtocolled':
@@ -83,10 +142,12 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
 export const mayFile = (state: ContractState, accountId: string): boolean =>
   state.status === 'validated' && state.managerId === accountId;
 
+/**
+ * The contract itself (its history, its hand-overs): the company and its current manager. A former
+ * manager reads only the declarations it filed (mayReadDeclaration), nothing else of the contract.
+ */
 export const mayRead = (state: ContractState, accountId: string): boolean =>
-  state.managerId === accountId ||
-  state.ownerAccountId === accountId ||
-  state.formerManagerIds.includes(accountId);
+  state.managerId === accountId || state.ownerAccountId === accountId;
 
 /** A year's declaration: the company and the current manager read it; anyone else only if it filed it. */
 export const mayReadDeclaration = (
@@ -94,6 +155,5 @@ export const mayReadDeclaration = (
   year: number,
   accountId: string,
 ): boolean =>
-  state.managerId === accountId ||
-  state.ownerAccountId === accountId ||
+  mayRead(state, accountId) ||
   state.declarations[String(year)]?.submitted?.submittedBy === accountId;

@@ -11,15 +11,37 @@ import type { Decider } from '../shared/decider.js';
 import {
   acceptContract,
   claimContract,
+  declineContract,
   offerContract,
   releaseContract,
+  withdrawContractOffer,
   type AcceptContract,
   type ClaimContract,
+  type DeclineContract,
   type OfferContract,
   type ReleaseContract,
+  type WithdrawContractOffer,
 } from './changeManager.js';
+import {
+  openRenumberedContract,
+  rejectContractNumberChange,
+  requestContractNumberChange,
+  validateContractNumberChange,
+  type OpenRenumberedContract,
+  type RejectContractNumberChange,
+  type RequestContractNumberChange,
+  type ValidateContractNumberChange,
+} from './changeContractNumber.js';
 import { evolveContract, initialContractState, type ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
+import {
+  linkContractOwner,
+  rejectContractOwner,
+  validateContractOwner,
+  type LinkContractOwner,
+  type RejectContractOwner,
+  type ValidateContractOwner,
+} from './contractOwner.js';
 import {
   declareContract,
   rejectContract,
@@ -33,10 +55,19 @@ export type ContractCommand =
   | DeclareContract
   | ValidateContract
   | RejectContract
+  | LinkContractOwner
+  | ValidateContractOwner
+  | RejectContractOwner
   | ClaimContract
   | ReleaseContract
   | OfferContract
   | AcceptContract
+  | DeclineContract
+  | WithdrawContractOffer
+  | RequestContractNumberChange
+  | ValidateContractNumberChange
+  | RejectContractNumberChange
+  | OpenRenumberedContract
   | PrepareDeclaration
   | SubmitDeclaration
   | ProtocolDeclaration
@@ -55,6 +86,12 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
         return validateContract(command, state);
       case 'RejectContract':
         return rejectContract(command, state);
+      case 'LinkContractOwner':
+        return linkContractOwner(command, state);
+      case 'ValidateContractOwner':
+        return validateContractOwner(command, state);
+      case 'RejectContractOwner':
+        return rejectContractOwner(command, state);
       case 'ClaimContract':
         return claimContract(command, state);
       case 'ReleaseContract':
@@ -63,6 +100,18 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
         return offerContract(command, state);
       case 'AcceptContract':
         return acceptContract(command, state);
+      case 'DeclineContract':
+        return declineContract(command, state);
+      case 'WithdrawContractOffer':
+        return withdrawContractOffer(command, state);
+      case 'RequestContractNumberChange':
+        return requestContractNumberChange(command, state);
+      case 'ValidateContractNumberChange':
+        return validateContractNumberChange(command, state);
+      case 'RejectContractNumberChange':
+        return rejectContractNumberChange(command, state);
+      case 'OpenRenumberedContract':
+        return openRenumberedContract(command, state);
       case 'PrepareDeclaration':
         return prepareDeclaration(command, state);
       case 'SubmitDeclaration':

@@ -29,12 +29,45 @@ export type ContractEvent =
     }
   | { type: 'ContractValidated'; data: { note: string | null } }
   | { type: 'ContractRejected'; data: { reason: string } }
-  /** The company's own account, known after a consultant declared the contract. */
+  /** The company's own account, linked by an operator's decision (an invitation). */
   | { type: 'ContractOwnerLinked'; data: { ownerAccountId: string } }
+  /** A Ditta declared a contract of its customer code that a consultant manages: waits for an operator. */
+  | { type: 'ContractOwnershipRequested'; data: { ownerAccountId: string } }
+  | { type: 'ContractOwnershipValidated'; data: { ownerAccountId: string; note: string | null } }
+  | { type: 'ContractOwnershipRejected'; data: { ownerAccountId: string; reason: string } }
   | { type: 'ContractClaimed'; data: { previousManagerId: string; managerId: string } }
   | { type: 'ContractReleased'; data: { previousManagerId: string; managerId: string | null } }
   | { type: 'ContractDelegationOffered'; data: { toAccountId: string } }
   | {
       type: 'ContractDelegationAccepted';
       data: { previousManagerId: string | null; managerId: string };
+    }
+  /** The consultant said no to the offer; the company keeps managing. */
+  | { type: 'ContractDelegationDeclined'; data: { toAccountId: string } }
+  /** The company took its offer back before the consultant answered. */
+  | { type: 'ContractDelegationWithdrawn'; data: { toAccountId: string } }
+  /** The declarant asks that the number be corrected (seed: "modifica di un numero di contratto"). */
+  | {
+      type: 'ContractNumberChangeRequested';
+      data: { newContractNumber: string; requestedBy: string };
+    }
+  /** The operator confirmed the new number: this stream is closed, the new one carries on. */
+  | { type: 'ContractNumberChanged'; data: { newContractNumber: string; requestedBy: string } }
+  | {
+      type: 'ContractNumberChangeRejected';
+      data: { newContractNumber: string; requestedBy: string; reason: string };
+    }
+  /** First event of the stream of a changed number: the contract as it was under the old one. */
+  | {
+      type: 'ContractRenumbered';
+      data: {
+        contractNumber: string;
+        previousContractNumber: string;
+        customerCode: string;
+        companyName: string;
+        plant: Plant;
+        ownerAccountId: string | null;
+        managerId: string | null;
+        requestedBy: string;
+      };
     };

@@ -1,5 +1,5 @@
 import type { ContractState } from './contract.js';
-import { contractError } from './contractErrors.js';
+import { contractError, reasonOf } from './contractErrors.js';
 import type { ContractEvent, Party, Plant } from './contractEvents.js';
 
 export interface DeclareContract {
@@ -11,20 +11,31 @@ export interface DeclareContract {
   readonly declaredBy: Party;
   /** Whether the utility registry knows the (customer code, contract number) pair. */
   readonly inRegistry: boolean;
+  /**
+   * A Ditta's own customer codes, as an operator accepted them (its approved registration or its
+   * invitation). A Ditta declares only contracts of these; a consultant's are not checked.
+   */
+  readonly companyCustomerCodes: readonly string[];
 }
+
+export const registryMismatch = 'La coppia codice cliente e numero contratto non è ammessa.';
 
 /**
  * A referent declares a contract (at registration or later from the profile): it waits for an
- * operator. A Ditta declaring its own contract that a consultant already manages becomes its owner,
- * free to take it over later ("Gestisci contratto"); anyone else is told it is managed already.
+ * operator. A Ditta declaring its own contract that a consultant already manages asks to be its
+ * owner, which an operator validates too; anyone else is told it is managed already.
  */
 export function declareContract(command: DeclareContract, state: ContractState): ContractEvent[] {
+  const { accountId, kind } = command.declaredBy;
   if (!command.inRegistry) {
+    throw contractError('ContractNotInRegistry', 'validation', registryMismatch, 'contractNumber');
+  }
+  if (kind === 'ditta' && !command.companyCustomerCodes.includes(command.customerCode)) {
     throw contractError(
-      'ContractNotInRegistry',
+      'NotOwnCustomerCode',
       'validation',
-      'La coppia codice cliente e numero contratto non è ammessa.',
-      'contractNumber',
+      'Una ditta può aggiungere solo i contratti del proprio codice cliente.',
+      'customerCode',
     );
   }
   if (state.status === 'none' || state.status === 'rejected') {
@@ -36,10 +47,27 @@ export function declareContract(command: DeclareContract, state: ContractState):
       },
     ];
   }
-  const { accountId, kind } = command.declaredBy;
-  if (state.managerId === accountId || state.ownerAccountId === accountId) return [];
-  if (kind === 'ditta' && state.customerCode === command.customerCode && !state.ownerAccountId) {
-    return [{ type: 'ContractOwnerLinked', data: { ownerAccountId: accountId } }];
+  if (state.status === 'renumbered') {
+    throw contractError(
+      'ContractRenumbered',
+      'conflict',
+      `Questo numero di contratto è stato sostituito da ${state.renumberedTo ?? ''}.`,
+      'contractNumber',
+    );
+  }
+  if (
+    state.managerId === accountId ||
+    state.ownerAccountId === accountId ||
+    state.ownerRequest?.accountId === accountId
+  )
+    return [];
+  if (
+    kind === 'ditta' &&
+    state.customerCode === command.customerCode &&
+    !state.ownerAccountId &&
+    !state.ownerRequest
+  ) {
+    return [{ type: 'ContractOwnershipRequested', data: { ownerAccountId: accountId } }];
   }
   throw contractError(
     'ContractManagedByOther',
@@ -59,8 +87,7 @@ export interface RejectContract {
   readonly reason: string;
 }
 
-/** An operator confirms a declared contract: declarations can then be filed for it. */
-export function validateContract(command: ValidateContract, state: ContractState): ContractEvent[] {
+const mustBePending = (state: ContractState) => {
   if (state.status !== 'pending') {
     throw contractError(
       'ContractNotPending',
@@ -68,24 +95,15 @@ export function validateContract(command: ValidateContract, state: ContractState
       'Questo contratto non è in attesa di convalida.',
     );
   }
+};
+
+/** An operator confirms a declared contract: declarations can then be filed for it. */
+export function validateContract(command: ValidateContract, state: ContractState): ContractEvent[] {
+  mustBePending(state);
   return [{ type: 'ContractValidated', data: { note: command.note?.trim() || null } }];
 }
 
 export function rejectContract(command: RejectContract, state: ContractState): ContractEvent[] {
-  if (state.status !== 'pending') {
-    throw contractError(
-      'ContractNotPending',
-      'conflict',
-      'Questo contratto non è in attesa di convalida.',
-    );
-  }
-  const reason = command.reason.trim();
-  if (reason.length < 5)
-    throw contractError(
-      'ReasonRequired',
-      'validation',
-      'Indicare il motivo del rifiuto.',
-      'reason',
-    );
-  return [{ type: 'ContractRejected', data: { reason } }];
+  mustBePending(state);
+  return [{ type: 'ContractRejected', data: { reason: reasonOf(command.reason) } }];
 }

@@ -62,12 +62,24 @@ function addressee(event: ContractEvent, managerId: string | null): string | nul
   switch (event.type) {
     case 'ContractValidated':
       return event.data.note === validatedWithRegistration ? null : managerId;
+    case 'ContractOwnershipValidated':
+      return event.data.note === validatedWithRegistration ? null : event.data.ownerAccountId;
     case 'ContractRejected':
+    case 'ContractDelegationDeclined':
       return managerId;
+    case 'ContractOwnershipRejected':
+      return event.data.ownerAccountId;
     case 'ContractClaimed':
+    case 'ContractDelegationAccepted':
       return event.data.previousManagerId;
     case 'ContractReleased':
       return event.data.managerId;
+    case 'ContractDelegationOffered':
+    case 'ContractDelegationWithdrawn':
+      return event.data.toAccountId;
+    case 'ContractNumberChanged':
+    case 'ContractNumberChangeRejected':
+      return event.data.requestedBy;
     default:
       return null;
   }
@@ -82,12 +94,15 @@ async function rememberManager(
   const next =
     event.type === 'ContractDeclared'
       ? event.data.declaredBy.accountId
-      : event.type === 'ContractClaimed' ||
-          event.type === 'ContractReleased' ||
-          event.type === 'ContractDelegationAccepted'
+      : event.type === 'ContractRenumbered'
         ? event.data.managerId
-        : current;
-  if (next === current && event.type !== 'ContractDeclared') return;
+        : event.type === 'ContractClaimed' ||
+            event.type === 'ContractReleased' ||
+            event.type === 'ContractDelegationAccepted'
+          ? event.data.managerId
+          : current;
+  const starts = event.type === 'ContractDeclared' || event.type === 'ContractRenumbered';
+  if (next === current && !starts) return;
   await trx
     .insertInto('contract_mail_managers')
     .values({ contract_number: contractNumber, manager_id: next })
@@ -127,6 +142,56 @@ function message(
       return mailContent(`contratto ${contractNumber} rilasciato dal consulente`, [
         hello,
         `il consulente ha rilasciato il contratto di scarico ${contractNumber}: da ora le dichiarazioni sono gestite dalla ditta.`,
+        link,
+      ]);
+    case 'ContractOwnershipValidated':
+      return mailContent(`intestazione del contratto ${contractNumber} convalidata`, [
+        hello,
+        `gli operatori hanno confermato che il contratto di scarico ${contractNumber} è della tua ditta: ora puoi consultarlo e, con «Gestisci contratto», prenderne la gestione.`,
+        link,
+      ]);
+    case 'ContractOwnershipRejected':
+      return mailContent(`intestazione del contratto ${contractNumber} non convalidata`, [
+        hello,
+        `gli operatori non hanno confermato l'intestazione alla tua ditta del contratto di scarico ${contractNumber} per il seguente motivo:`,
+        event.data.reason,
+        link,
+      ]);
+    case 'ContractDelegationOffered':
+      return mailContent(`affidamento del contratto ${contractNumber}`, [
+        hello,
+        `la ditta intestataria ti affida la gestione delle dichiarazioni del contratto di scarico ${contractNumber}. Puoi accettare o rifiutare dalla pagina dei contratti:`,
+        link,
+      ]);
+    case 'ContractDelegationAccepted':
+      return mailContent(`affidamento del contratto ${contractNumber} accettato`, [
+        hello,
+        `il consulente ha accettato la gestione delle dichiarazioni del contratto di scarico ${contractNumber}: da ora le invia lui; la ditta può riprenderla con «Gestisci contratto».`,
+        link,
+      ]);
+    case 'ContractDelegationDeclined':
+      return mailContent(`affidamento del contratto ${contractNumber} rifiutato`, [
+        hello,
+        `il consulente ha rifiutato la gestione delle dichiarazioni del contratto di scarico ${contractNumber}: la ditta continua a gestirlo.`,
+        link,
+      ]);
+    case 'ContractDelegationWithdrawn':
+      return mailContent(`affidamento del contratto ${contractNumber} ritirato`, [
+        hello,
+        `la ditta intestataria ha ritirato l'affidamento della gestione del contratto di scarico ${contractNumber}: non serve più rispondere.`,
+        link,
+      ]);
+    case 'ContractNumberChanged':
+      return mailContent(`numero del contratto ${contractNumber} cambiato`, [
+        hello,
+        `gli operatori hanno convalidato il cambio del numero del contratto di scarico ${contractNumber} in ${event.data.newContractNumber}: le prossime dichiarazioni si caricano con il nuovo numero.`,
+        link,
+      ]);
+    case 'ContractNumberChangeRejected':
+      return mailContent(`cambio del numero del contratto ${contractNumber} non convalidato`, [
+        hello,
+        `gli operatori non hanno convalidato il cambio del numero del contratto di scarico ${contractNumber} in ${event.data.newContractNumber} per il seguente motivo:`,
+        event.data.reason,
         link,
       ]);
     default:

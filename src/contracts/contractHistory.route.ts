@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { mayRead, mayReadDeclaration } from '../../domain/contracts/contract.js';
+import { mayRead } from '../../domain/contracts/contract.js';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -25,6 +25,14 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Respinto dagli operatori: ${event.data.reason}`;
     case 'ContractOwnerLinked':
       return `Collegato all'account della ditta intestataria ${name(event.data.ownerAccountId)}`;
+    case 'ContractOwnershipRequested':
+      return `La ditta ${name(event.data.ownerAccountId)} chiede di risultarne intestataria`;
+    case 'ContractOwnershipValidated':
+      return event.data.note === validatedWithRegistration
+        ? `Intestazione a ${name(event.data.ownerAccountId)} convalidata con l’approvazione della registrazione`
+        : `Intestazione a ${name(event.data.ownerAccountId)} convalidata dagli operatori${event.data.note ? `: ${event.data.note}` : ''}`;
+    case 'ContractOwnershipRejected':
+      return `Intestazione a ${name(event.data.ownerAccountId)} respinta dagli operatori: ${event.data.reason}`;
     case 'ContractClaimed':
       return `Preso in gestione dalla ditta ${name(event.data.managerId)} (prima gestito da ${name(event.data.previousManagerId)})`;
     case 'ContractReleased':
@@ -33,6 +41,18 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Gestione offerta a ${name(event.data.toAccountId)}`;
     case 'ContractDelegationAccepted':
       return `Gestione accettata da ${name(event.data.managerId)}`;
+    case 'ContractDelegationDeclined':
+      return `Gestione rifiutata da ${name(event.data.toAccountId)}`;
+    case 'ContractDelegationWithdrawn':
+      return `Affidamento a ${name(event.data.toAccountId)} ritirato dalla ditta`;
+    case 'ContractNumberChangeRequested':
+      return `${name(event.data.requestedBy)} chiede di cambiare il numero in ${event.data.newContractNumber}`;
+    case 'ContractNumberChanged':
+      return `Numero cambiato in ${event.data.newContractNumber} dagli operatori: il contratto prosegue con il nuovo numero`;
+    case 'ContractNumberChangeRejected':
+      return `Cambio del numero in ${event.data.newContractNumber} respinto dagli operatori: ${event.data.reason}`;
+    case 'ContractRenumbered':
+      return `Contratto con il nuovo numero, prima ${event.data.previousContractNumber}, per ${event.data.companyName} (codice cliente ${event.data.customerCode})`;
     case 'DeclarationPrepared':
       return `Dichiarazione ${event.data.year}: file caricati e validati da ${name(event.data.preparedBy)}`;
     case 'DeclarationSubmitted':
@@ -61,14 +81,11 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AppDeps): void
       const me = request.account!;
       const staff = me.role !== 'declarant';
       const state = fold(contractDecider, domainEvents);
+      // The company, its current manager, operators and auditors; a former manager reads only
+      // the declarations it filed (on the declaration pages), not the contract's history.
       if (events.length === 0 || (!staff && !mayRead(state, me.accountId))) {
         throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
       }
-      // A former manager sees the contract's own history but only the declarations it filed.
-      const visible = (event: ContractEvent) =>
-        staff ||
-        !('year' in event.data) ||
-        mayReadDeclaration(state, event.data.year, me.accountId);
       // Who is named in each event: the actor, ids in the data, and the declarer (nested).
       const mentioned = events.flatMap((event) => {
         const data = event.data as { declaredBy?: { accountId?: string } };
@@ -88,28 +105,23 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AppDeps): void
         .where('account_id', 'in', actorIds)
         .execute();
       const names = new Map(accounts.map((account) => [account.account_id, account.full_name]));
-      const rows = events.flatMap((event, index) => {
-        const domainEvent = domainEvents[index]!;
-        return visible(domainEvent)
-          ? [
-              {
-                version: event.version,
-                at: event.metadata.occurredAt,
-                what: describe(domainEvent, names),
-                who:
-                  names.get(event.metadata.actor.id) ??
-                  (event.metadata.actor.role === 'system' ? 'sistema' : event.metadata.actor.id),
-                role: event.metadata.actor.role,
-                ip: event.metadata.clientIp,
-              },
-            ]
-          : [];
-      });
+      const rows = events.map((event, index) => ({
+        version: event.version,
+        at: event.metadata.occurredAt,
+        what: describe(domainEvents[index]!, names),
+        who:
+          names.get(event.metadata.actor.id) ??
+          (event.metadata.actor.role === 'system' ? 'sistema' : event.metadata.actor.id),
+        role: event.metadata.actor.role,
+        ip: event.metadata.clientIp,
+      }));
       return reply.view('contracts/history', {
         title: `Storia del contratto ${params.data!.numero}`,
         contractNumber: params.data!.numero,
         rows,
         staff,
+        renumberedTo: state.renumberedTo,
+        renumberedFrom: state.renumberedFrom,
       });
     },
   );

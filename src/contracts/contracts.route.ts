@@ -5,7 +5,7 @@ import {
   contractStreamId,
   type ContractCommand,
 } from '../../domain/contracts/contractDecider.js';
-import { mayRead } from '../../domain/contracts/contract.js';
+import { mayRead, type ContractState } from '../../domain/contracts/contract.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import { contractsWithManagers } from '../../projections/contracts/contracts.js';
@@ -13,30 +13,57 @@ import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
 import { seeOther } from '../http/views.js';
+import { changeContractNumberRoutes } from './changeContractNumber.route.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
 const outcomes: Record<string, string> = {
   gestito:
     'Ora la ditta gestisce le dichiarazioni di questo contratto; il consulente è stato avvisato.',
-  rilasciato: 'Contratto rilasciato: la gestione torna alla ditta intestataria.',
+  rilasciato:
+    'Contratto rilasciato: la gestione torna alla ditta intestataria, avvisata via e-mail.',
   dichiarato:
     'Contratto inviato agli operatori: potrai caricarne la dichiarazione dopo la convalida.',
+  'intestazione-richiesta':
+    'Richiesta inviata agli operatori: dopo la convalida la ditta risulterà intestataria del contratto e potrà prenderne la gestione.',
+  'gia-presente': 'Il contratto è già tra i tuoi: nessuna modifica.',
+  offerto:
+    'Affidamento inviato: il consulente è stato avvisato via e-mail; la gestione passa a lui quando accetta.',
+  accettato:
+    'Ora gestisci le dichiarazioni di questo contratto; la ditta è stata avvisata via e-mail.',
+  rifiutato: 'Affidamento rifiutato: la ditta continua a gestire il contratto ed è stata avvisata.',
+  ritirato: 'Affidamento ritirato: il consulente è stato avvisato via e-mail.',
+  'cambio-richiesto':
+    'Richiesta di cambio del numero inviata agli operatori: riceverai una e-mail con il loro esito.',
 };
 
 /** The declarant's contracts, who manages them, and the hand-overs between company and consultant. */
 export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
   const declarants = { preHandler: requireRole('declarant') };
+  // "Cambia numero" belongs to the same cards; its form and checks live in their own file.
+  changeContractNumberRoutes(app, deps);
 
   app.get('/contratti', declarants, async (request, reply) => {
-    const me = request.account!;
     const { esito } = request.query as { esito?: string };
+    return listPage(request, reply, {}, undefined, esito ? outcomes[esito] : undefined);
+  });
+
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: Record<string, string>,
+    consultant?: string,
+    notice?: string,
+  ) {
+    const account = request.account!;
     return reply.view('contracts/list', {
       title: 'Contratti di scarico',
-      me,
-      contracts: await contractsWithManagers(deps.database.db, me.accountId),
-      notice: esito ? outcomes[esito] : undefined,
+      me: account,
+      contracts: await contractsWithManagers(deps.database.db, account.accountId),
+      notice,
+      errors,
+      consultant,
     });
-  });
+  }
 
   /** Runs a hand-over command on the contract, waits for the pages to show it, then goes back. */
   async function handOver(
@@ -57,78 +84,70 @@ export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
     return seeOther(request, reply, `/contratti?esito=${outcome}`);
   }
 
-  app.post('/contratti/:numero/gestisci', declarants, async (request, reply) =>
-    handOver(
-      request,
-      reply,
-      await readableContract(request),
-      { type: 'ClaimContract', accountId: request.account!.accountId },
-      'gestito',
-    ),
-  );
+  const me = (request: FastifyRequest) => request.account!.accountId;
+  const readable = (state: ContractState, request: FastifyRequest) => mayRead(state, me(request));
+  const offered = (state: ContractState, request: FastifyRequest) =>
+    state.offeredTo === me(request);
 
-  app.post('/contratti/:numero/rilascia', declarants, async (request, reply) =>
-    handOver(
-      request,
-      reply,
-      await readableContract(request),
-      { type: 'ReleaseContract', accountId: request.account!.accountId },
-      'rilasciato',
-    ),
-  );
-
-  app.post('/contratti/:numero/affida', declarants, async (request, reply) => {
-    const streamId = await readableContract(request);
-    const { consulente } = (request.body ?? {}) as { consulente?: string };
-    const consultant = consulente
-      ? await findAccountByUsername(deps.database.db, consulente)
-      : null;
-    if (!consultant || consultant.kind !== 'studio' || consultant.status !== 'active') {
-      throw new DomainError(
-        'ConsultantUnknown',
-        'validation',
-        'Nessuno studio tecnico/consulente attivo con questo nome utente.',
-      );
-    }
-    const command = {
-      type: 'OfferContract' as const,
-      accountId: request.account!.accountId,
-      toAccountId: consultant.accountId,
-    };
-    return handOver(request, reply, streamId, command, 'offerto');
-  });
-
-  app.post('/contratti/:numero/accetta', declarants, async (request, reply) =>
-    handOver(
-      request,
-      reply,
-      await offeredContract(request),
-      { type: 'AcceptContract', accountId: request.account!.accountId },
-      'accettato',
-    ),
-  );
-
-  /** A contract offered to this account (it may not read it yet). */
-  async function offeredContract(request: FastifyRequest): Promise<string> {
-    const params = numberParams.safeParse(request.params);
-    const streamId = params.success ? contractStreamId(params.data.numero) : null;
-    const state = streamId
-      ? (await readState(deps.eventStore, contractDecider, streamId)).state
-      : null;
-    if (!streamId || state?.offeredTo !== request.account!.accountId) {
-      throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
-    }
-    return streamId;
+  const steps = [
+    ['gestisci', readable, 'ClaimContract', 'gestito'],
+    ['rilascia', readable, 'ReleaseContract', 'rilasciato'],
+    ['ritira-affidamento', readable, 'WithdrawContractOffer', 'ritirato'],
+    ['accetta', offered, 'AcceptContract', 'accettato'],
+    ['rifiuta', offered, 'DeclineContract', 'rifiutato'],
+  ] as const;
+  for (const [path, visible, type, outcome] of steps) {
+    app.post(`/contratti/:numero/${path}`, declarants, async (request, reply) =>
+      handOver(
+        request,
+        reply,
+        await contractFor(request, visible),
+        { type, accountId: me(request) },
+        outcome,
+      ),
+    );
   }
 
-  /** A contract this account may see; any other number is "not found", never "forbidden". */
-  async function readableContract(request: FastifyRequest): Promise<string> {
+  app.post('/contratti/:numero/affida', declarants, async (request, reply) => {
+    const streamId = await contractFor(request, readable);
+    const number = streamId.slice('contract-'.length);
+    const { consulente } = (request.body ?? {}) as { consulente?: string };
+    const consultant = consulente
+      ? await findAccountByUsername(deps.database.db, consulente.trim())
+      : null;
+    try {
+      if (!consultant || consultant.kind !== 'studio' || consultant.status !== 'active') {
+        throw new DomainError(
+          'ConsultantUnknown',
+          'validation',
+          'Nessuno studio tecnico/consulente attivo con questo nome utente.',
+          'consulente',
+        );
+      }
+      const command = {
+        type: 'OfferContract' as const,
+        accountId: me(request),
+        toAccountId: consultant.accountId,
+      };
+      return await handOver(request, reply, streamId, command, 'offerto');
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.field !== 'consulente') throw error;
+      // The message goes next to the field of that contract's card.
+      return listPage(request, reply.code(422), { [number]: error.message }, consulente);
+    }
+  });
+
+  /** A contract this account may act on; any other number is "not found", never "forbidden". */
+  async function contractFor(
+    request: FastifyRequest,
+    visible: (state: ContractState, request: FastifyRequest) => boolean,
+  ): Promise<string> {
     const params = numberParams.safeParse(request.params);
     const streamId = params.success ? contractStreamId(params.data.numero) : null;
     const state = streamId
       ? (await readState(deps.eventStore, contractDecider, streamId)).state
       : null;
-    if (!streamId || !state || !mayRead(state, request.account!.accountId)) {
+    if (!streamId || !state || state.status === 'none' || !visible(state, request)) {
       throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
     }
     return streamId;

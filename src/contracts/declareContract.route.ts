@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { registryMismatch } from '../../domain/contracts/declareContract.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
@@ -14,6 +15,8 @@ import { declareContractSchema } from './declareContract.schema.js';
 
 const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
 const numberField = 'contract[contractNumber]';
+const notOwnCustomerCode =
+  'Una ditta può aggiungere solo i contratti del proprio codice cliente: questo codice cliente non è tra quelli della ditta.';
 
 /** A contract (of a company already managed, or of a new one) declared after registration. */
 export function declareContractRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -30,14 +33,16 @@ export function declareContractRoutes(app: FastifyInstance, deps: AppDeps): void
     const form = parseForm(declareContractSchema, values);
     if (!form.ok) return render(request, reply, 422, values, form.errors);
     const { customerCode, companyName, contract } = form.data;
+    const kind = me.kind === 'ditta' ? 'ditta' : 'studio';
+    // A Ditta's own customer codes are those an operator accepted (registration or invitation).
+    const companyCustomerCodes = kind === 'ditta' ? me.companies.map((c) => c.customerCode) : [];
     const pair = { customerCode, contractNumber: contract.contractNumber };
     const errors: FieldErrors = {};
-    if ((await pairsNotInRegistry(db, [pair])).has(pairKey(pair)))
-      errors[numberField] = 'La coppia codice cliente e numero contratto non è ammessa.';
-    else if (
-      (await contractsManagedByOthers(db, me.kind === 'ditta' ? 'ditta' : 'studio', [pair])).size >
-      0
-    )
+    if (kind === 'ditta' && !companyCustomerCodes.includes(customerCode))
+      errors.customerCode = notOwnCustomerCode;
+    else if ((await pairsNotInRegistry(db, [pair])).has(pairKey(pair)))
+      errors[numberField] = registryMismatch;
+    else if ((await contractsManagedByOthers(db, kind, [pair])).size > 0)
       errors[numberField] = 'Questo contratto è già gestito da un altro utente.';
     if (!(await verifyPassword(me.passwordHash, form.data.currentPassword)))
       errors.currentPassword = 'La password attuale non è corretta.';
@@ -54,18 +59,24 @@ export function declareContractRoutes(app: FastifyInstance, deps: AppDeps): void
           customerCode,
           companyName,
           plant,
-          declaredBy: { accountId: me.accountId, kind: me.kind === 'ditta' ? 'ditta' : 'studio' },
+          declaredBy: { accountId: me.accountId, kind },
           inRegistry: true,
+          companyCustomerCodes,
         },
         commandContext(request, deps.clock()),
       );
       await deps.projections.waitFor(result.position);
-      return seeOther(request, reply, '/contratti?esito=dichiarato');
+      const outcome = result.events.some((event) => event.type === 'ContractOwnershipRequested')
+        ? 'intestazione-richiesta'
+        : result.events.length === 0
+          ? 'gia-presente'
+          : 'dichiarato';
+      return seeOther(request, reply, `/contratti?esito=${outcome}`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return render(request, reply, 422, values, {
-        [error.field ? numberField : '_form']: error.message,
-      });
+      const field =
+        error.field === 'customerCode' ? 'customerCode' : error.field ? numberField : '_form';
+      return render(request, reply, 422, values, { [field]: error.message });
     }
   });
 
@@ -86,6 +97,7 @@ export function declareContractRoutes(app: FastifyInstance, deps: AppDeps): void
       values,
       errors,
       companies,
+      isDitta: me.kind === 'ditta',
       provinceOptions,
       municipalitiesOf,
     });

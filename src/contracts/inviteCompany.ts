@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -7,7 +7,7 @@ import { otpCodes } from '../accounts/otpCodes.js';
 import { hashPassword } from '../accounts/passwords.js';
 import type { Schema } from '../db/schema.js';
 import { handleCommand, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore } from '../eventStore/eventStore.js';
+import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
 
 /**
  * Invites a company known to the registry: an account "ditta.<customer code>" whose first-access
@@ -17,7 +17,7 @@ export async function inviteCompany(
   deps: { db: Kysely<Schema>; store: EventStore; cookieSecret: string },
   input: { customerCode: string; pec: string },
   context: Omit<CommandContext, 'commandId'>,
-): Promise<{ accountId: string; username: string }> {
+): Promise<{ accountId: string; username: string; position: GlobalPosition | null }> {
   const known = await deps.db
     .selectFrom('utility_registry')
     .select('company_name')
@@ -31,6 +31,7 @@ export async function inviteCompany(
       'customerCode',
     );
   }
+  if (await companyHasAccount(deps.db, input.customerCode)) throw alreadyHasAccount();
   const accountId = randomUUID();
   const username = `ditta.${input.customerCode}`;
   try {
@@ -42,16 +43,10 @@ export async function inviteCompany(
       { ...context, commandId: randomUUID() },
     );
   } catch (error) {
-    if (error instanceof DomainError)
-      throw new DomainError(
-        'AlreadyInvited',
-        'conflict',
-        'Questa ditta ha già un account sul portale.',
-        'customerCode',
-      );
+    if (error instanceof DomainError) throw alreadyHasAccount();
     throw error;
   }
-  await handleCommand(
+  const invited = await handleCommand(
     deps.store,
     accountDecider,
     accountStreamId(accountId),
@@ -66,5 +61,36 @@ export async function inviteCompany(
     },
     { ...context, commandId: randomUUID() },
   );
-  return { accountId, username };
+  return { accountId, username, position: invited.position };
+}
+
+const alreadyHasAccount = () =>
+  new DomainError(
+    'AlreadyInvited',
+    'conflict',
+    'Questa ditta ha già un account sul portale: non serve invitarla.',
+    'customerCode',
+  );
+
+/**
+ * A Ditta registered (approved or waiting for approval) with this customer code, or an account
+ * that already owns one of its contracts: the company is on the portal, an invitation would make a
+ * second owner.
+ */
+async function companyHasAccount(db: Kysely<Schema>, customerCode: string): Promise<boolean> {
+  const registered = await db
+    .selectFrom('accounts')
+    .select('account_id')
+    .where('kind', '=', 'ditta')
+    .where('status', 'in', ['active', 'awaiting-approval'])
+    .where(sql<boolean>`companies @> ${JSON.stringify([{ customerCode }])}::jsonb`)
+    .executeTakeFirst();
+  if (registered) return true;
+  const owned = await db
+    .selectFrom('contracts')
+    .select('contract_number')
+    .where('customer_code', '=', customerCode)
+    .where('owner_account_id', 'is not', null)
+    .executeTakeFirst();
+  return owned !== undefined;
 }

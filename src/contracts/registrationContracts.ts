@@ -5,33 +5,54 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { handleCommand, type CommandContext } from '../eventStore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../eventStore/eventStore.js';
 import type { ProcessManager } from '../projections/projection.js';
+import { openRenumberedContract } from './renumberedContracts.js';
 
 /** The note of validations that come with a registration: the approval mail already told. */
 export const validatedWithRegistration = 'Convalidato con la registrazione';
 
+type Logger = Pick<FastifyBaseLogger, 'warn'>;
+
 /**
- * When an operator approves a registration, each contract it declared gets its own stream,
- * declared by the referent and validated by that operator (who checked it against the registry).
- * Command ids come from the approval event, so a replay changes nothing.
+ * Operators' decisions that open or fill contract streams. When an operator approves a
+ * registration, each contract it declared gets its own stream, declared by the referent and
+ * validated by that operator (who checked it against the registry); a Ditta's own contracts that a
+ * consultant already manages become its own the same way. When an operator validates a changed
+ * number, the new number's stream is opened from the old one. Command ids come from the operator's
+ * event, so a replay changes nothing; a business refusal is logged and skipped.
  */
-export function registrationContracts(deps: {
-  store: EventStore;
-  logger: Pick<FastifyBaseLogger, 'warn'>;
-}): ProcessManager {
+export function registrationContracts(deps: { store: EventStore; logger: Logger }): ProcessManager {
   return {
     name: 'registration_contracts',
     async handle(events) {
       for (const event of events) {
         if (event.type === 'RegistrationApproved' && event.streamId.startsWith('account-')) {
           await declareContractsOf(deps, event);
+        } else if (event.type === 'ContractNumberChanged') {
+          await refusalsLogged(deps.logger, { streamId: event.streamId }, () =>
+            openRenumberedContract(deps.store, event),
+          );
         }
       }
     },
   };
 }
 
+/** A rule's refusal is an outcome, not a failure: logged, and the process manager goes on. */
+export async function refusalsLogged(
+  logger: Logger,
+  about: Record<string, string>,
+  run: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    logger.warn({ ...about, code: error.code }, error.message);
+  }
+}
+
 async function declareContractsOf(
-  deps: { store: EventStore; logger: Pick<FastifyBaseLogger, 'warn'> },
+  deps: { store: EventStore; logger: Logger },
   approval: RecordedEvent,
 ): Promise<void> {
   const { events } = await deps.store.readStream(approval.streamId, {
@@ -40,7 +61,11 @@ async function declareContractsOf(
   const registered = events.find((event) => event.type === 'ReferentRegistered')?.data as
     { accountId: string; kind: DeclarantKind; companies: CompanyDeclaration[] } | undefined;
   if (!registered) return;
-  const declaredBy = { accountId: registered.accountId, kind: registered.kind };
+  const { accountId, kind } = registered;
+  const declaredBy = { accountId, kind };
+  // The operator approved the registration: a Ditta's companies are its own.
+  const companyCustomerCodes =
+    kind === 'ditta' ? registered.companies.map((company) => company.customerCode) : [];
   for (const company of registered.companies) {
     for (const contract of company.contracts) {
       const { contractNumber, ...plant } = contract;
@@ -52,7 +77,7 @@ async function declareContractsOf(
         clientIp: approval.metadata.clientIp,
         now: new Date(approval.metadata.occurredAt),
       });
-      try {
+      await refusalsLogged(deps.logger, { contractNumber, accountId }, async () => {
         const declared = await handleCommand(
           deps.store,
           contractDecider,
@@ -65,26 +90,30 @@ async function declareContractsOf(
             plant,
             declaredBy,
             inRegistry: true,
+            companyCustomerCodes,
           },
           context('declare'),
         );
+        const note = validatedWithRegistration;
         if (declared.state.status === 'pending') {
           await handleCommand(
             deps.store,
             contractDecider,
             streamId,
-            { type: 'ValidateContract', note: validatedWithRegistration },
+            { type: 'ValidateContract', note },
             context('validate'),
           );
         }
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        // A business refusal (another consultant manages it) is an outcome, not a failure.
-        deps.logger.warn(
-          { contractNumber, accountId: registered.accountId, code: error.code },
-          error.message,
-        );
-      }
+        if (declared.state.ownerRequest?.accountId === accountId) {
+          await handleCommand(
+            deps.store,
+            contractDecider,
+            streamId,
+            { type: 'ValidateContractOwner', note },
+            context('validate-owner'),
+          );
+        }
+      });
     }
   }
 }

@@ -17,6 +17,8 @@ export interface Schema {
   mail_recipients: MailRecipientsTable;
   contracts: ContractsTable;
   contract_mail_managers: ContractMailManagersTable;
+  invitation_customer_contracts: InvitationCustomerContractsTable;
+  invitation_companies: InvitationCompaniesTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
   utility_registry: UtilityRegistryTable;
@@ -165,6 +167,31 @@ export interface ContractsTable {
   decided_at: ColumnType<Date | null, string | null, string | null>;
   decided_by: string | null;
   rejection_reason: string | null;
+  owner_request: JSONColumnType<ContractOwnerRequest | null, string | null, string | null>;
+  number_change: JSONColumnType<ContractNumberChange | null, string | null, string | null>;
+  renumbered_to: string | null;
+  renumbered_from: string | null;
+}
+
+export interface ContractOwnerRequest {
+  readonly accountId: string;
+  readonly requestedAt: string;
+}
+
+export interface ContractNumberChange {
+  readonly newContractNumber: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+}
+
+export interface InvitationCustomerContractsTable {
+  customer_code: string;
+  contract_number: string;
+}
+
+export interface InvitationCompaniesTable {
+  customer_code: string;
+  account_id: string;
 }
 
 export interface ContractMailManagersTable {

@@ -1,11 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import {
+  contractDecider,
+  contractStreamId,
+  type ContractCommand,
+} from '../../domain/contracts/contractDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { pendingContracts } from '../../projections/contracts/contracts.js';
+import { operatorQueue, type QueueItem } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
+import { contractNumberFree } from '../contracts/changeContractNumber.route.js';
+import { handleCommand, readState } from '../eventStore/commandHandler.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
 import { seeOther } from '../http/views.js';
 import { registryEntries } from '../registry/registry.js';
@@ -17,27 +22,81 @@ const rejectSchema = z.object({
 const outcomes: Record<string, string> = {
   convalidato: 'Contratto convalidato: il referente riceverà una e-mail.',
   respinto: 'Contratto respinto: il referente riceverà una e-mail con il motivo.',
+  'intestazione-convalidata':
+    'Intestazione convalidata: la ditta riceverà una e-mail e potrà prendere in gestione il contratto.',
+  'intestazione-respinta': 'Intestazione respinta: la ditta riceverà una e-mail con il motivo.',
+  'cambio-convalidato':
+    'Cambio di numero convalidato: il contratto prosegue con il nuovo numero; il referente riceverà una e-mail.',
+  'cambio-respinto': 'Cambio di numero respinto: il referente riceverà una e-mail con il motivo.',
 };
 
-/** Contracts declared after registration, waiting for an operator's validation. */
+/** What an operator decides, per kind of request: the URL segment, the commands, the outcomes. */
+const decisions = {
+  contract: { path: '', validated: 'convalidato', rejected: 'respinto' },
+  owner: {
+    path: '/intestazione',
+    validated: 'intestazione-convalidata',
+    rejected: 'intestazione-respinta',
+  },
+  number: { path: '/cambio-numero', validated: 'cambio-convalidato', rejected: 'cambio-respinto' },
+} as const;
+type Kind = keyof typeof decisions;
+
+/** Key of a queue item's form errors: `owner:3001234567`. */
+const itemKey = (kind: Kind, contractNumber: string) => `${kind}:${contractNumber}`;
+
+/**
+ * The operators' queue: contracts declared after registration, Ditte asking to be a contract's
+ * owner, changed contract numbers; each with what the registry says, validated or rejected.
+ */
 export function contractReviewRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
 
   const page = async (extra: { errors?: Record<string, FieldErrors>; notice?: string }) => {
-    const contracts = await pendingContracts(db);
-    const companies = contracts.map((c) => ({
-      customerCode: c.customerCode,
-      contracts: [{ contractNumber: c.contractNumber }],
+    const items = await operatorQueue(db);
+    const pairs = items.map((item) => ({
+      customerCode: item.contract.customerCode,
+      contracts: [
+        {
+          contractNumber:
+            item.kind === 'number' ? item.newContractNumber : item.contract.contractNumber,
+        },
+      ],
     }));
     return {
       title: 'Contratti da convalidare',
-      contracts,
-      registry: await registryEntries(db, companies),
+      items,
+      registry: await registryEntries(db, pairs),
+      people: await requesters(items),
       errors: {},
       ...extra,
     };
   };
+
+  /** Who asked, with the customer codes an operator already accepted for them. */
+  async function requesters(items: readonly QueueItem[]) {
+    const ids = items.flatMap((item) =>
+      item.kind === 'owner' ? [item.accountId] : item.kind === 'number' ? [item.requestedBy] : [],
+    );
+    if (ids.length === 0) return {};
+    const rows = await db
+      .selectFrom('accounts')
+      .select(['account_id', 'full_name', 'username', 'email', 'companies'])
+      .where('account_id', 'in', [...new Set(ids)])
+      .execute();
+    return Object.fromEntries(
+      rows.map((row) => [
+        row.account_id,
+        {
+          name: row.full_name,
+          username: row.username,
+          email: row.email,
+          customerCodes: row.companies.map((company) => company.customerCode),
+        },
+      ]),
+    );
+  }
 
   app.get('/operatori/contratti', staffOnly, async (request, reply) => {
     const { esito } = request.query as { esito?: string };
@@ -47,42 +106,67 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AppDeps): void 
     );
   });
 
-  app.post('/operatori/contratti/:numero/convalida', staffOnly, async (request, reply) => {
-    const result = await decide(request.params, { type: 'ValidateContract', note: null }, request);
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/operatori/contratti?esito=convalidato');
-  });
+  for (const kind of Object.keys(decisions) as Kind[]) {
+    const { path, validated, rejected } = decisions[kind];
+    app.post(`/operatori/contratti/:numero${path}/convalida`, staffOnly, async (request, reply) => {
+      const number = contractNumberOf(request);
+      const command: ContractCommand =
+        kind === 'contract'
+          ? { type: 'ValidateContract', note: null }
+          : kind === 'owner'
+            ? { type: 'ValidateContractOwner', note: null }
+            : {
+                type: 'ValidateContractNumberChange',
+                newNumberFree: await newNumberFree(number),
+              };
+      await decide(request, number, command);
+      return seeOther(request, reply, `/operatori/contratti?esito=${validated}`);
+    });
 
-  app.post('/operatori/contratti/:numero/respingi', staffOnly, async (request, reply) => {
-    const form = parseForm(rejectSchema, request.body);
-    const number = numberParams.safeParse(request.params).data?.numero ?? '';
-    if (!form.ok)
-      return reply
-        .code(422)
-        .view('operators/contracts', await page({ errors: { [number]: form.errors } }));
-    const result = await decide(
-      request.params,
-      { type: 'RejectContract', reason: form.data.reason },
-      request,
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/operatori/contratti?esito=respinto');
-  });
+    app.post(`/operatori/contratti/:numero${path}/respingi`, staffOnly, async (request, reply) => {
+      const number = contractNumberOf(request);
+      const form = parseForm(rejectSchema, request.body);
+      if (!form.ok)
+        return reply
+          .code(422)
+          .view(
+            'operators/contracts',
+            await page({ errors: { [itemKey(kind, number)]: form.errors } }),
+          );
+      const { reason } = form.data;
+      const type =
+        kind === 'contract'
+          ? 'RejectContract'
+          : kind === 'owner'
+            ? 'RejectContractOwner'
+            : 'RejectContractNumberChange';
+      await decide(request, number, { type, reason });
+      return seeOther(request, reply, `/operatori/contratti?esito=${rejected}`);
+    });
+  }
 
-  async function decide(
-    params: unknown,
-    command: Parameters<typeof contractDecider.decide>[0],
-    request: Parameters<typeof commandContext>[0],
-  ) {
-    const parsed = numberParams.safeParse(params);
-    if (!parsed.success)
-      throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
-    return handleCommand(
+  /** The number asked for, free of any other contract at the moment the operator decides. */
+  async function newNumberFree(number: string): Promise<boolean> {
+    const { state } = await readState(deps.eventStore, contractDecider, contractStreamId(number));
+    const asked = state.numberChange?.newContractNumber;
+    return asked ? contractNumberFree(deps.eventStore, asked) : true;
+  }
+
+  async function decide(request: FastifyRequest, number: string, command: ContractCommand) {
+    const result = await handleCommand(
       deps.eventStore,
       contractDecider,
-      contractStreamId(parsed.data.numero),
+      contractStreamId(number),
       command,
       commandContext(request, deps.clock()),
     );
+    await deps.projections.waitFor(result.position);
   }
+}
+
+function contractNumberOf(request: FastifyRequest): string {
+  const parsed = numberParams.safeParse(request.params);
+  if (!parsed.success)
+    throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
+  return parsed.data.numero;
 }

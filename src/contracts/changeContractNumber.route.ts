@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { mayRead, type ContractState } from '../../domain/contracts/contract.js';
+import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { commandContext, requireRole } from '../accounts/auth.js';
+import { verifyPassword } from '../accounts/passwords.js';
+import type { AppDeps } from '../app.js';
+import { handleCommand, readState } from '../eventStore/commandHandler.js';
+import type { EventStore } from '../eventStore/eventStore.js';
+import { parseForm, type FieldErrors } from '../http/forms.js';
+import { seeOther } from '../http/views.js';
+import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
+import { changeContractNumberSchema } from './changeContractNumber.schema.js';
+
+const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
+
+/** Whether no contract of the portal has this number (a rejected declaration leaves it free). */
+export async function contractNumberFree(store: EventStore, contractNumber: string) {
+  const { state } = await readState(store, contractDecider, contractStreamId(contractNumber));
+  return state.status === 'none' || state.status === 'rejected';
+}
+
+/** A wrong contract number corrected (seed): asked by the declarant, validated by an operator. */
+export function changeContractNumberRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const declarants = { preHandler: requireRole('declarant') };
+
+  app.get('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {
+    const { number, state } = await readableContract(request);
+    return render(reply, 200, number, state, {}, {});
+  });
+
+  app.post('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {
+    const { number, state } = await readableContract(request);
+    const values = (request.body ?? {}) as Record<string, unknown>;
+    const form = parseForm(changeContractNumberSchema, values);
+    if (!form.ok) return render(reply, 422, number, state, values, form.errors);
+    const me = request.account!;
+    const newContractNumber = form.data.newContractNumber;
+    const pair = { customerCode: state.customerCode ?? '', contractNumber: newContractNumber };
+    const inRegistry = !(await pairsNotInRegistry(deps.database.db, [pair])).has(pairKey(pair));
+    const newNumberFree = await contractNumberFree(deps.eventStore, newContractNumber);
+    const errors: FieldErrors = {};
+    if (!(await verifyPassword(me.passwordHash, form.data.currentPassword)))
+      errors.currentPassword = 'La password attuale non è corretta.';
+    try {
+      const command = {
+        type: 'RequestContractNumberChange' as const,
+        accountId: me.accountId,
+        newContractNumber,
+        inRegistry,
+        newNumberFree,
+      };
+      // The rules speak first (their messages go next to the field), the password after.
+      contractDecider.decide(command, state);
+      if (errors.currentPassword) return render(reply, 422, number, state, values, errors);
+      const result = await handleCommand(
+        deps.eventStore,
+        contractDecider,
+        contractStreamId(number),
+        command,
+        commandContext(request, deps.clock()),
+      );
+      await deps.projections.waitFor(result.position);
+      return seeOther(request, reply, '/contratti?esito=cambio-richiesto');
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind === 'not-found') throw error;
+      errors[error.field ?? '_form'] = error.message;
+      return render(reply, 422, number, state, values, errors);
+    }
+  });
+
+  function render(
+    reply: FastifyReply,
+    status: number,
+    number: string,
+    state: ContractState,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+  ) {
+    return reply.code(status).view('contracts/changeNumber', {
+      title: `Cambia il numero del contratto ${number}`,
+      contractNumber: number,
+      contract: state,
+      values,
+      errors,
+    });
+  }
+
+  /** Only the company and the manager see the page; any other number is "not found". */
+  async function readableContract(request: FastifyRequest) {
+    const params = numberParams.safeParse(request.params);
+    const number = params.success ? params.data.numero : null;
+    const state = number
+      ? (await readState(deps.eventStore, contractDecider, contractStreamId(number))).state
+      : null;
+    if (!number || !state || state.status === 'none' || !mayRead(state, request.account!.accountId))
+      throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
+    return { number, state };
+  }
+}
