@@ -285,7 +285,7 @@ describe('a consultant manages a contract until the invited company takes it ove
     expect(await coSecond.getByRole('button', { name: 'Gestisci contratto' }).count()).toBe(0);
     expect(await managedBy(coFirst)).toBe(`${fullName} (${email})`);
 
-    // 5. The consultant is told, no longer manages it, and still reads its history.
+    // 5. The consultant is told and no longer manages it: it keeps what it filed, nothing more.
     const claimMail = await openMail(
       mailTab,
       email,
@@ -298,8 +298,16 @@ describe('a consultant manages a contract until the invited company takes it ove
     await page.reload();
     await shoot(page, 'studio-contratti-dopo-presa-in-gestione');
     expect(await secondCard.textContent()).toContain('Non gestisci più questo contratto');
+    expect(await badge(secondCard)).toBe('Gestito in precedenza');
     expect(await secondCard.getByRole('button', { name: 'Rilascia il contratto' }).count()).toBe(0);
-    expect(await managedBy(secondCard)).toBe(`${officine.name} (${pec})`);
+    // Neither who manages it now nor the contract's history: only the declarations it filed.
+    expect(await secondCard.locator('dt:text-is("Attualmente gestito da")').count()).toBe(0);
+    expect(await secondCard.textContent()).not.toContain(pec);
+    expect(
+      await secondCard
+        .getByRole('link', { name: `Storia del contratto ${officine.second.number}` })
+        .count(),
+    ).toBe(0);
     expect(await managedBy(firstCard)).toBe('te');
     expect(await firstCard.textContent()).not.toContain('Non gestisci più');
 
@@ -311,17 +319,18 @@ describe('a consultant manages a contract until the invited company takes it ove
       page.getByRole('link', { name: `Seleziona il contratto ${number}` });
     expect(await fileLink(officine.first.number).count()).toBe(1);
     expect(await fileLink(officine.second.number).count()).toBe(0);
-    await page.goto(url('/contratti'));
 
-    await secondCard
+    // The company reads the history of the contract it took over: who, when, from where.
+    await co.bringToFront();
+    await coSecond
       .getByRole('link', { name: `Storia del contratto ${officine.second.number}` })
       .click();
-    await page.waitForURL(url(`/contratti/${officine.second.number}/storia`));
-    await page
+    await co.waitForURL(url(`/contratti/${officine.second.number}/storia`));
+    await co
       .getByRole('heading', { level: 1, name: `Storia del contratto ${officine.second.number}` })
       .waitFor();
-    await shoot(page, 'studio-storia-contratto');
-    const history = await historyRows(page);
+    await shoot(co, 'ditta-storia-contratto');
+    const history = await historyRows(co);
     expect(history.map(([, , what]) => what)).toEqual([
       `Contratto dichiarato da ${fullName} per ${officine.name} (codice cliente ${officine.customerCode})`,
       'Convalidato dagli operatori',
@@ -340,7 +349,8 @@ describe('a consultant manages a contract until the invited company takes it ove
     }
     expect(history.map(([version]) => version)).toEqual(['1', '2', '3', '4']);
 
-    // The other contract's history, as it came with the registration (for the screenshot).
+    // The contract it still manages: its history, as it came with the registration.
+    await page.bringToFront();
     await page.goto(url('/contratti'));
     await firstCard
       .getByRole('link', { name: `Storia del contratto ${officine.first.number}` })
