@@ -79,28 +79,36 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AppDeps): voi
       const data = await page(request, { for: name, values: body, errors: form.errors });
       return reply.code(422).view('audit/projections', data);
     }
-    const running = jobs.current();
-    if (running) {
+    // Claimed before anything is awaited: a second request at the same moment is refused here,
+    // and records nothing.
+    const claim = jobs.claim(name);
+    if (!claim) {
       throw new DomainError(
         'RebuildRunning',
         'conflict',
-        `È in corso la ricostruzione di ${running.subject}: attendi che finisca.`,
+        `È in corso la ricostruzione di ${jobs.busyWith() ?? name}: attendi che finisca.`,
       );
     }
     const rebuildId = randomUUID();
-    const event: ProjectionRebuildRequested = {
-      type: 'ProjectionRebuildRequested',
-      data: { rebuildId, projection: name, reason: form.data.motivo },
-    };
-    await recordEvents(
-      deps.eventStore,
-      operationsStreamId,
-      [event],
-      commandContext(request, deps.clock(), rebuildId),
-    );
-    const total = await countLogEvents(deps.eventStore, deps.database);
-    const { job } = jobs.start(
-      { id: rebuildId, subject: name, startedBy: startedBy(request), total, now: deps.clock },
+    let total: number | null;
+    try {
+      total = await countLogEvents(deps.eventStore, deps.database);
+      const event: ProjectionRebuildRequested = {
+        type: 'ProjectionRebuildRequested',
+        data: { rebuildId, projection: name, reason: form.data.motivo },
+      };
+      await recordEvents(
+        deps.eventStore,
+        operationsStreamId,
+        [event],
+        commandContext(request, deps.clock(), rebuildId),
+      );
+    } catch (error) {
+      claim.release();
+      throw error;
+    }
+    const job = claim.start(
+      { id: rebuildId, startedBy: startedBy(request), total, now: deps.clock },
       async ({ progress }) => ({ events: await deps.projections.rebuild(name, progress) }),
     );
     return seeOther(request, reply, `/revisione/proiezioni?ricostruzione=${job.id}`);

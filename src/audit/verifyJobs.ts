@@ -34,6 +34,8 @@ export class BackgroundJobs<Result> {
   private readonly jobs = new Map<string, Job<Result>>();
   private readonly abort = new AbortController();
   private running: { job: Job<Result>; finished: Promise<void> } | null = null;
+  /** The subject of a job about to start: its request is recording why, before it runs. */
+  private claimed: string | null = null;
 
   constructor(
     private readonly options: {
@@ -53,6 +55,37 @@ export class BackgroundJobs<Result> {
   /** The newest first. */
   recent(): Job<Result>[] {
     return [...this.jobs.values()].reverse();
+  }
+
+  /** What runs, or is about to: the subject of the running or claimed job. */
+  busyWith(): string | null {
+    return this.running?.job.subject ?? this.claimed;
+  }
+
+  /**
+   * Takes the one slot for a job whose request must record something first (a rebuild's
+   * reason): synchronously, so that of two requests at once only one gets it, and the other is
+   * refused before it records anything. null when a job runs or is claimed. The claim is
+   * `start`ed, or `release`d if recording fails.
+   */
+  claim(subject: string): JobClaim<Result> | null {
+    if (this.busyWith() !== null) return null;
+    this.claimed = subject;
+    let open = true;
+    const close = () => {
+      if (!open) throw new Error('This claim was already used');
+      open = false;
+      this.claimed = null;
+    };
+    return {
+      start: (job, work) => {
+        close();
+        return this.start({ ...job, subject }, work).job;
+      },
+      release: () => {
+        if (open) close();
+      },
+    };
   }
 
   /** Starts `work` unless a job is running; either way returns the job to follow. */
@@ -148,6 +181,14 @@ export class BackgroundJobs<Result> {
       if (this.jobs.get(id)?.state !== 'running') this.jobs.delete(id);
     }
   }
+}
+
+export interface JobClaim<Result> {
+  start(
+    job: { id?: string; startedBy: string; total: number | null; now: () => Date },
+    work: (context: JobContext) => Promise<Result>,
+  ): Job<Result>;
+  release(): void;
 }
 
 /** Percent for the progress bar: 0–100, null while the total is unknown. */

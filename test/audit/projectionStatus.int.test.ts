@@ -5,11 +5,25 @@ import {
   operationsStreamId,
   type ProjectionRebuildRequested,
 } from '../../src/audit/projectionStatus.js';
+import pino from 'pino';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { EventStore } from '../../src/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
 import type { Projection } from '../../src/projections/projection.js';
+import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
 import type { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
-import { settle, signedIn, startTestApp, type TestApp } from '../support/testApp.js';
-import { backends } from '../support/testDatabase.js';
+import {
+  cookieSecret,
+  createOperator,
+  operatorLogin,
+  settle,
+  signedIn,
+  startTestApp,
+  type TestApp,
+} from '../support/testApp.js';
+import { backends, openTestDatabase } from '../support/testDatabase.js';
 import { auditorLogin, auditPeople, mainOf, type AuditPeople } from './verifySupport.js';
 
 /** The table row of one projection, as text. */
@@ -171,5 +185,96 @@ describe('a failed projection shows its last error', () => {
     expect(row).toContain('Formato inatteso');
     expect(row).toContain('su Poison del flusso sample-poisoned, versione 2');
     expect(row).toMatch(/<td>[1-9]\d*<\/td>/);
+  });
+});
+
+describe.each(backends())('%s: two rebuilds asked at the same moment', (backend) => {
+  let ctx: TestApp;
+  let operator: TestClient;
+  const idle: Projection = { name: 'idle', apply: async () => {}, reset: async () => {} };
+  // The first request's record of its reason waits for the test: the second request arrives
+  // while the first is between its check and its start, whatever the machine's speed.
+  let holdNext = false;
+  let held: { reached: Promise<void>; release: () => void } | null = null;
+
+  beforeAll(async () => {
+    const test = await openTestDatabase(backend);
+    const store = createPostgresEventStore(test.database);
+    const gatedStore: EventStore = {
+      ...store,
+      async appendToStream(streamId, events, options) {
+        if (holdNext && streamId === operationsStreamId) {
+          holdNext = false;
+          let reached = () => {};
+          let release = () => {};
+          const gate = new Promise<void>((resolve) => (release = resolve));
+          held = { reached: new Promise<void>((resolve) => (reached = resolve)), release };
+          reached();
+          await gate;
+        }
+        return store.appendToStream(streamId, events, options);
+      },
+    };
+    const logger = pino({ level: 'silent' });
+    const projections = new ProjectionRunner(
+      { db: test.database.db, store, projections: [accountsProjection, idle], logger },
+      { pollIntervalMs: 50 },
+    );
+    await projections.start();
+    const app = await buildApp({
+      config: loadConfig({ NODE_ENV: 'test' }),
+      logger,
+      clock: () => new Date(),
+      database: test.database,
+      eventStore: gatedStore,
+      projections,
+      cookieSecret,
+    });
+    ctx = {
+      app,
+      store,
+      projections,
+      test,
+      async close() {
+        await app.close();
+        await projections.stop();
+        await test.drop();
+      },
+    };
+    await createOperator(ctx);
+    operator = await signedIn(ctx, operatorLogin);
+  });
+  afterAll(() => ctx.close());
+
+  it('refuses the second with a clear message, recording only the one that runs', async () => {
+    const ask = (motivo: string) =>
+      operator.post('/revisione/proiezioni/idle/ricostruisci', { motivo });
+    holdNext = true;
+    const first = ask('Prima richiesta');
+    await expect.poll(() => held !== null).toBe(true);
+    await held!.reached;
+    const second = await ask('Seconda richiesta');
+    expect(second.statusCode).toBe(409);
+    expect(second.body).toContain('È in corso la ricostruzione di idle: attendi che finisca.');
+    expect(await rebuildRequests(ctx)).toHaveLength(0);
+
+    held!.release();
+    const started = await first;
+    expect(started.statusCode).toBe(303);
+    const recorded = await rebuildRequests(ctx);
+    expect(recorded).toHaveLength(1);
+    const id = /ricostruzione=([0-9a-f-]{36})$/.exec(started.headers.location!)?.[1];
+    expect(recorded[0]!.data as ProjectionRebuildRequested['data']).toMatchObject({
+      rebuildId: id,
+      reason: 'Prima richiesta',
+    });
+    const partial = await pollUntilDone(
+      operator,
+      `/revisione/proiezioni/ricostruzioni/${id}/avanzamento`,
+    );
+    expect(partial).toMatch(/Completata: [\d.]+ eventi rielaborati\./);
+    // Once it is over, the next request is welcome.
+    expect((await ask('Dopo la fine')).statusCode).toBe(303);
+    expect(await rebuildRequests(ctx)).toHaveLength(2);
   });
 });

@@ -135,3 +135,39 @@ describe('the progress partial', () => {
     );
   });
 });
+
+describe('claiming the slot before a job starts', () => {
+  const now = () => new Date('2026-11-23T10:00:00Z');
+
+  it('gives the slot to one claim at a time, and names what holds it', async () => {
+    const jobs = new BackgroundJobs<number>({ onError: () => 'errore' });
+    const first = jobs.claim('accounts');
+    expect(first).not.toBeNull();
+    expect(jobs.claim('contracts')).toBeNull();
+    expect(jobs.busyWith()).toBe('accounts');
+
+    let finish = (_: number) => {};
+    const done = new Promise<number>((resolve) => (finish = resolve));
+    const job = first!.start({ startedBy: 'Olga', total: null, now }, () => done);
+    expect(job.subject).toBe('accounts');
+    expect(jobs.current()).toBe(job);
+    expect(jobs.claim('contracts')).toBeNull();
+    expect(jobs.busyWith()).toBe('accounts');
+    finish(3);
+    await jobs.close();
+    expect(job.state).toBe('done');
+    expect(jobs.claim('contracts')).not.toBeNull();
+  });
+
+  it('frees the slot when the claim is released, and a claim is used once', () => {
+    const jobs = new BackgroundJobs<number>({ onError: () => 'errore' });
+    const claim = jobs.claim('accounts')!;
+    claim.release();
+    claim.release();
+    expect(jobs.busyWith()).toBeNull();
+    expect(() => claim.start({ startedBy: 'Olga', total: null, now }, async () => 1)).toThrow(
+      'This claim was already used',
+    );
+    expect(jobs.claim('contracts')).not.toBeNull();
+  });
+});
