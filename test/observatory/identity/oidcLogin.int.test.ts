@@ -141,6 +141,34 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
     expect(await identityOf(browser)).toBeNull();
   });
 
+  it('refuses an ID token whose nonce is not the one this browser’s login asked for', async () => {
+    const browser = new HttpBrowser(baseUrl);
+    const start = await browser.get('/osservatorio/accesso');
+    const authorization = new URL(start.location!);
+    expect(authorization.searchParams.get('nonce')).toBeTruthy();
+    // State and PKCE stay this browser's: only the nonce the provider puts in the token differs.
+    authorization.searchParams.set('nonce', 'nonce-di-un-altro-accesso');
+    const toInteraction = await browser.get(authorization.href);
+    const picker = await browser.get(toInteraction.location!);
+    expect(picker.status).toBe(200);
+    const chosen = await browser.post(`${new URL(picker.url).pathname}/accedi`, {
+      identita: demoUnassociated.sub,
+    });
+    let hop = await browser.get(chosen.location!);
+    for (let hops = 0; hop.location && !hop.location.includes('/osservatorio/callback'); hops++) {
+      if (hops > 5) throw new Error('The provider did not come back to the portal');
+      hop = await browser.get(hop.location);
+    }
+    const callbackUrl = new URL(hop.location!);
+    expect(callbackUrl.searchParams.get('code')).toBeTruthy();
+    const callback = await browser.get(callbackUrl.href);
+    expect(callback.status).toBe(403);
+    expect(callback.body).toContain('non ha superato i controlli di sicurezza');
+    expect(await sessionsOf(demoUnassociated.fiscalCode)).toEqual([]);
+    expect(await eventsOf(demoUnassociated.fiscalCode)).toEqual([]);
+    expect(await identityOf(browser)).toBeNull();
+  });
+
   it('refuses a callback replayed in another browser, whose own login has another state', async () => {
     const victim = new HttpBrowser(baseUrl);
     const callbackUrl = await reachCallback(victim, demoUnassociated.sub);
