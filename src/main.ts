@@ -12,6 +12,7 @@ import {
   usesLocalIdentityProvider,
 } from './observatory/identity/digitalIdentity.js';
 import { displayHost, openRuntime } from './runtime.js';
+import { servesLocalMailbox } from './mail/mailbox.route.js';
 
 /** Composition root: config → database → event store → projections → app → listen. */
 async function main(): Promise<void> {
@@ -75,15 +76,16 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   publicUrl = config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${port}`;
   console.log(`\nDichiara è pronto: ${publicUrl}\nArchivio: ${runtime.storageLabel}\n`);
-  if (demoAccounts) printDemoAccounts(demoAccounts, publicUrl);
+  if (demoAccounts) printDemoAccounts(demoAccounts, publicUrl, servesLocalMailbox(config));
   if (usesLocalIdentityProvider(config)) printDemoIdentities(publicUrl);
 }
 
-function printDemoAccounts(accounts: readonly DemoAccount[], url: string): void {
+function printDemoAccounts(accounts: readonly DemoAccount[], url: string, mailbox: boolean): void {
   console.log('Dati dimostrativi creati. Account (nome utente / password):');
   for (const account of accounts)
     console.log(`  ${account.role.padEnd(9)} ${account.username.padEnd(12)} ${account.password}`);
-  console.log(`Accesso: ${url}/accesso · posta in uscita: ${url}/dev/mailbox\n`);
+  const outbox = mailbox ? ` · posta in uscita: ${url}/dev/mailbox` : '';
+  console.log(`Accesso: ${url}/accesso${outbox}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../../domain/shared/domainError.js';
-import { DuplicateEventIdError } from '../eventStore/eventStore.js';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../eventStore/eventStore.js';
 import { isHtmx } from './views.js';
 
 const statusByKind: Record<DomainErrorKind, number> = {
@@ -36,7 +36,7 @@ const defaultMessages: Record<number, string> = {
 
 const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
-type HandledError = FastifyError | DomainError | DuplicateEventIdError;
+type HandledError = FastifyError | DomainError | DuplicateEventIdError | WrongExpectedVersionError;
 
 function describe(error: HandledError): { status: number; message: string } {
   if (error instanceof DomainError) {
@@ -48,6 +48,14 @@ function describe(error: HandledError): { status: number; message: string } {
       status: 409,
       message:
         'Questo modulo è già stato inviato per un’altra operazione: ricarica la pagina e riprova.',
+    };
+  }
+  if (error instanceof WrongExpectedVersionError) {
+    // Others kept changing the same record while the command handler retried.
+    return {
+      status: 409,
+      message:
+        'Altri stanno modificando gli stessi dati in questo momento: ricarica la pagina e riprova.',
     };
   }
   if (csrfCodes.has(error.code)) {

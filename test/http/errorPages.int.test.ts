@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandContext } from '../../src/accounts/auth.js';
 import { handleCommand } from '../../src/eventStore/commandHandler.js';
+import { WrongExpectedVersionError } from '../../src/eventStore/eventStore.js';
 import { TestClient } from '../support/client.js';
 import { counterDecider } from '../support/counterDecider.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
@@ -23,6 +24,10 @@ describe('store errors on the error page', () => {
         return reply.code(303).header('location', '/').send();
       },
     );
+    // A record others keep changing faster than the handler's retries.
+    ctx.app.post('/test/contended', async () => {
+      throw new WrongExpectedVersionError('counter-contended', 3, 7);
+    });
   });
   afterAll(async () => ctx.close());
 
@@ -43,5 +48,13 @@ describe('store errors on the error page', () => {
     expect(htmx.body).not.toContain('<html');
     expect(htmx.headers['hx-retarget']).toBe('#flash');
     expect((await ctx.store.readStream('counter-b')).events).toEqual([]);
+  });
+
+  it('answers a conflict that outlasted the retries with an Italian 409, not a 500', async () => {
+    const client = new TestClient(ctx.app);
+    const response = await client.post('/test/contended', {});
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('Altri stanno modificando gli stessi dati');
+    expect(response.body).not.toContain('counter-contended');
   });
 });
