@@ -38,7 +38,8 @@ const commands: Record<string, { usage: string; run: Command }> = {
     run: (runtime, args) => registryImport(runtime, args, out),
   },
   'campaigns:open': {
-    usage: 'campaigns:open --year Y --deadline YYYY-MM-DD   open the yearly declaration campaign',
+    usage:
+      'campaigns:open --year Y --deadline YYYY-MM-DD [--template-version V] [--volume-tolerance %] [--year-on-year-tolerance %] [--tariff-file F.json] [--limits-file F.json]   open the yearly declaration campaign',
     run: (runtime, args) => campaignsOpen(runtime, args, out),
   },
   'observatory:grant-admin': {

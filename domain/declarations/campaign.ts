@@ -1,5 +1,6 @@
 import type { Decider } from '../shared/decider.js';
 import type { CampaignSettings } from './campaignSettings.js';
+import { campaignSettingsProblems } from './campaignSettingsRules.js';
 import { declarationError } from './declarationErrors.js';
 
 /** A yearly campaign: the year declared, its deadline, templates and figures. */
@@ -20,7 +21,10 @@ export interface OpenCampaign {
 
 export const campaignStreamId = (year: number): string => `campaign-${year}`;
 
-/** The declaration of year Y is filed after Y ends, so its deadline lies in a later year. */
+/**
+ * The declaration of year Y is filed after Y ends, so its deadline lies in a later year; the
+ * figures must be usable (campaignSettingsRules).
+ */
 export function openCampaign(command: OpenCampaign, state: CampaignState): CampaignEvent[] {
   const { settings } = command;
   if (state.settings) {
@@ -37,6 +41,15 @@ export function openCampaign(command: OpenCampaign, state: CampaignState): Campa
       'validation',
       `La scadenza deve cadere dopo la fine dell'anno di riferimento (${settings.year}).`,
       'scadenza',
+    );
+  }
+  const [problem] = campaignSettingsProblems(settings);
+  if (problem) {
+    throw declarationError(
+      'CampaignSettingsInvalid',
+      'validation',
+      problem.message,
+      problem.path.join('.'),
     );
   }
   return [{ type: 'CampaignOpened', data: { settings, openedBy: command.accountId } }];

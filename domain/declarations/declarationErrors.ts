@@ -4,6 +4,7 @@ export type DeclarationErrorCode =
   | 'CampaignNotOpen'
   | 'CampaignAlreadyOpen'
   | 'DeadlineBeforeYearEnd'
+  | 'CampaignSettingsInvalid'
   | 'NotManager'
   | 'AlreadyDeclared'
   | 'NoDraft'

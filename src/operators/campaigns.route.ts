@@ -1,18 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
+import { sewerLimits } from '../../domain/declarations/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { openCampaign } from '../declarations/openCampaign.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
+import { nestFields, type FieldErrors } from '../http/forms.js';
 import { seeOther } from '../http/views.js';
 import { campaignDeclarations, campaignFilters, toCsv } from './campaignDeclarations.js';
-import { openCampaignSchema } from './campaigns.schema.js';
-
-/** The form shows decimals with a comma, as the operators type them. */
-const italian = (value: number) => String(value).replace('.', ',');
+import { campaignFormValues, readCampaignForm } from './campaigns.schema.js';
 
 const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) });
 
@@ -22,24 +19,13 @@ export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
   const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
   const operators = { preHandler: requireRole('operator', 'admin') };
 
-  const listPage = async (values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
-    const year = deps.clock().getUTCFullYear();
-    const defaults = defaultCampaignSettings(year, `${year + 1}-01-31`);
-    return {
-      title: 'Campagne delle dichiarazioni',
-      campaigns: await allCampaigns(db),
-      values: {
-        anno: String(year),
-        scadenza: defaults.deadline,
-        tf: italian(defaults.tariff.tf),
-        td: italian(defaults.tariff.td),
-        tdCap: italian(defaults.tariff.tdCap),
-        tolleranza: italian(defaults.volumeTolerance * 100),
-        ...values,
-      },
-      errors,
-    };
-  };
+  const listPage = async (values: object = {}, errors: FieldErrors = {}) => ({
+    title: 'Campagne delle dichiarazioni',
+    campaigns: await allCampaigns(db),
+    values: { ...campaignFormValues(deps.clock().getUTCFullYear()), ...values },
+    limits: sewerLimits,
+    errors,
+  });
 
   app.get('/operatori/campagne', staff, async (_request, reply) =>
     reply.view('operators/campaigns', await listPage()),
@@ -47,28 +33,23 @@ export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post('/operatori/campagne', operators, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const form = parseForm(openCampaignSchema, body);
+    const values = nestFields(body);
+    const form = readCampaignForm(body);
     if (!form.ok)
-      return reply.code(422).view('operators/campaigns', await listPage(body, form.errors));
-    const { anno: year, scadenza: deadline, tf, td, tdCap, tolleranza } = form.data;
-    const defaults = defaultCampaignSettings(year, deadline);
+      return reply.code(422).view('operators/campaigns', await listPage(values, form.errors));
     try {
       const result = await openCampaign(
         deps.eventStore,
-        {
-          ...defaults,
-          tariff: { ...defaults.tariff, tf, td, tdCap },
-          volumeTolerance: tolleranza / 100,
-        },
+        form.settings,
         commandContext(request, deps.clock()),
       );
       await deps.projections.waitFor(result.position);
-      return seeOther(request, reply, `/operatori/campagne/${year}`);
+      return seeOther(request, reply, `/operatori/campagne/${form.settings.year}`);
     } catch (error) {
       if (!(error instanceof DomainError) || !error.field) throw error;
       return reply
         .code(422)
-        .view('operators/campaigns', await listPage(body, { [error.field]: error.message }));
+        .view('operators/campaigns', await listPage(values, { [error.field]: error.message }));
     }
   });
 
