@@ -7,12 +7,11 @@ import { sql, type Kysely } from 'kysely';
  * migration keep jsonb's text and are checked by re-encoding it canonically (verifyLog).
  *
  * Appends of several streams in one transaction, so that concurrent writers of one process share
- * a round trip and a commit (group commit in the store, as a database does for its own log).
- *
- * append_to_stream (0001) is split in two: append_locked does the checks and the inserts for a
- * stream whose advisory lock the caller holds; append_to_stream takes the lock and calls it, and
- * append_batch takes the locks of all its streams first, in key order (two batches never wait for
- * each other in a cycle), before the transaction gets an xid, then calls it once per append.
+ * a round trip and a commit (group commit in the store, as a database does for its own log):
+ * append_batch does what 0001's append_to_stream did, set-based, and append_to_stream becomes a
+ * batch of one. The advisory locks of all the batch's streams are taken first, in key order (two
+ * batches never wait for each other in a cycle), before the transaction gets an xid, so appends
+ * to one stream still get increasing transaction ids.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   // A rewrite of the table, not an UPDATE: the append-only trigger does not fire, and each row
@@ -22,103 +21,41 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       alter column data type json using data::json,
       alter column metadata type json using metadata::json`.execute(db);
 
-  // Each element of p_events: { eventId, type, data, metadata, digest }, data and metadata being
-  // the canonical JSON texts (as strings) that the digest covers.
-  await sql`
-    create function append_locked(p_stream_id text, p_expected bigint, p_events jsonb)
-    returns table (outcome text, stream_version integer, tx_id text, last_position bigint)
-    language plpgsql as $$
-    declare
-      v_version integer;
-      v_hash bytea;
-      v_exists boolean;
-      v_ids uuid[];
-      v_mine integer;
-      v_anywhere integer;
-      v_event jsonb;
-      v_position bigint;
-    begin
-      select s.version, s.last_hash into v_version, v_hash from streams s where s.stream_id = p_stream_id;
-      v_exists := found;
-      if not v_exists then
-        v_version := 0;
-        v_hash := decode(repeat('00', 32), 'hex');
-      end if;
-
-      select array_agg((x ->> 'eventId')::uuid) into v_ids from jsonb_array_elements(p_events) x;
-      -- exists() gets a cached index-only plan; the counting query runs only on a retry.
-      if exists (select 1 from events e where e.event_id = any (v_ids)) then
-        select count(*) filter (where e.stream_id = p_stream_id), count(*)
-          into v_mine, v_anywhere
-          from events e where e.event_id = any (v_ids);
-        if v_mine = cardinality(v_ids) and v_anywhere = v_mine then
-          return query
-            select 'duplicate', e.version, e.tx_id::text, e.position
-              from events e where e.event_id = any (v_ids) order by e.version desc limit 1;
-          return;
-        end if;
-        return query select 'duplicate-elsewhere', v_version, null::text, null::bigint;
-        return;
-      end if;
-
-      if (p_expected = -2 and v_version <> 0)
-        or (p_expected = -3 and v_version = 0)
-        or (p_expected >= 0 and v_version <> p_expected) then
-        return query select 'conflict', v_version, null::text, null::bigint;
-        return;
-      end if;
-
-      for v_event in select x from jsonb_array_elements(p_events) x loop
-        v_version := v_version + 1;
-        v_hash := sha256(v_hash || decode(v_event ->> 'digest', 'hex'));
-        insert into events (stream_id, version, event_id, type, data, metadata, hash)
-          values (p_stream_id, v_version, (v_event ->> 'eventId')::uuid, v_event ->> 'type',
-                  (v_event ->> 'data')::json, (v_event ->> 'metadata')::json, v_hash)
-          returning events.position into v_position;
-      end loop;
-
-      if v_exists then
-        update streams set version = v_version, last_hash = v_hash where stream_id = p_stream_id;
-      else
-        insert into streams (stream_id, version, last_hash) values (p_stream_id, v_version, v_hash);
-      end if;
-      return query select 'appended', v_version, pg_current_xact_id()::text, v_position;
-    end $$`.execute(db);
-
-  await sql`
-    create or replace function append_to_stream(p_stream_id text, p_expected bigint, p_events jsonb)
-    returns table (outcome text, stream_version integer, tx_id text, last_position bigint)
-    language plpgsql as $$
-    begin
-      perform pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
-      return query select * from append_locked(p_stream_id, p_expected, p_events);
-    end $$`.execute(db);
-
   /*
    * p_appends: [{ streamId, expected, events }] in the order they were asked for; a stream may
-   * come more than once (each append sees the ones before it). One row per append, by index.
-   * Set-based: one read of the heads, one insert of every event, one upsert of the heads. When
-   * an event id is already in the log (a retry), each append takes append_locked's careful path.
+   * come more than once (each append sees the ones before it). Each event: { eventId, type, data,
+   * metadata, digest }, data and metadata being the canonical JSON texts (as strings) the digest
+   * covers; p_expected as in 0001: -1 any, -2 no stream, -3 stream exists, n >= 0 exact.
+   * One row per append, by index: appended, conflict, duplicate (every event id already in this
+   * stream: a retry, answered with the first outcome) or duplicate-elsewhere.
+   * One read of the known ids and of the heads, one insert of every event, one upsert of heads.
    */
   await sql`
     create function append_batch(p_appends jsonb)
     returns table (item integer, outcome text, stream_version integer, tx_id text, last_position bigint)
     language plpgsql as $$
     declare
-      v_key bigint;
       v_n integer := jsonb_array_length(p_appends);
+      v_key bigint;
       v_i integer;
       v_append jsonb;
       v_stream text;
       v_expected bigint;
       v_event jsonb;
-      v_heads jsonb := '{}';
+      v_known jsonb;
+      v_heads jsonb;
       v_head jsonb;
       v_version integer;
       v_hash bytea;
+      v_count integer;
+      v_mine integer;
+      v_anywhere integer;
+      v_last jsonb;
       v_outcomes text[] := array_fill(null::text, array[v_n]);
       v_versions integer[] := array_fill(null::integer, array[v_n]);
       v_streams text[] := array_fill(null::text, array[v_n]);
+      v_tx_ids text[] := array_fill(null::text, array[v_n]);
+      v_positions bigint[] := array_fill(null::bigint, array[v_n]);
       -- The events to insert, column by column.
       r_stream text[] := '{}';
       r_version integer[] := '{}';
@@ -127,32 +64,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       r_data json[] := '{}';
       r_meta json[] := '{}';
       r_hash bytea[] := '{}';
-      v_dupes boolean;
     begin
       for v_key in
-        select distinct hashtextextended(a ->> 'streamId', 0) from jsonb_array_elements(p_appends) a order by 1
+        select distinct hashtextextended(a ->> 'streamId', 0) from jsonb_array_elements(p_appends) a
+        order by 1
       loop
         perform pg_advisory_xact_lock(v_key);
       end loop;
-      select exists (select 1 from events e where e.event_id in (
-        select (x ->> 'eventId')::uuid from jsonb_array_elements(p_appends) a, jsonb_array_elements(a -> 'events') x))
-        into v_dupes;
-      if v_dupes then
-        for v_i in 0 .. v_n - 1 loop
-          return query select v_i, r.* from append_locked(p_appends -> v_i ->> 'streamId',
-            (p_appends -> v_i ->> 'expected')::bigint, p_appends -> v_i -> 'events') r;
-        end loop;
-        return;
-      end if;
+
+      -- Event ids already in the log (retries): { id: [stream, version, tx_id, position] }.
+      select coalesce(jsonb_object_agg(e.event_id::text,
+               jsonb_build_array(e.stream_id, e.version, e.tx_id::text, e.position)), '{}')
+        into v_known from events e
+        where e.event_id in (select (x ->> 'eventId')::uuid
+                             from jsonb_array_elements(p_appends) a,
+                                  jsonb_array_elements(a -> 'events') x);
       -- Each stream's head as [version, hash], moved on by every append of this batch.
-      select coalesce(jsonb_object_agg(s.stream_id, jsonb_build_array(s.version, encode(s.last_hash, 'hex'))), '{}')
+      select coalesce(jsonb_object_agg(s.stream_id,
+               jsonb_build_array(s.version, encode(s.last_hash, 'hex'))), '{}')
         into v_heads from streams s
         where s.stream_id in (select a ->> 'streamId' from jsonb_array_elements(p_appends) a);
-      for v_i in 0 .. v_n - 1 loop
-        v_append := p_appends -> v_i;
+
+      for v_i in 1 .. v_n loop
+        v_append := p_appends -> (v_i - 1);
         v_stream := v_append ->> 'streamId';
         v_expected := (v_append ->> 'expected')::bigint;
-        v_streams[v_i + 1] := v_stream;
+        v_streams[v_i] := v_stream;
         v_head := v_heads -> v_stream;
         if v_head is null then
           v_version := 0;
@@ -161,12 +98,35 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           v_version := (v_head ->> 0)::integer;
           v_hash := decode(v_head ->> 1, 'hex');
         end if;
-        v_versions[v_i + 1] := v_version;
+        v_versions[v_i] := v_version;
+
+        if v_known <> '{}' then
+          select count(*), count(*) filter (where v_known -> (x ->> 'eventId') ->> 0 = v_stream),
+                 count(*) filter (where v_known ? (x ->> 'eventId'))
+            into v_count, v_mine, v_anywhere
+            from jsonb_array_elements(v_append -> 'events') x;
+          if v_anywhere > 0 then
+            if v_mine = v_count then
+              select v_known -> (x ->> 'eventId') into v_last
+                from jsonb_array_elements(v_append -> 'events') x
+                order by (v_known -> (x ->> 'eventId') ->> 1)::integer desc limit 1;
+              v_outcomes[v_i] := 'duplicate';
+              v_versions[v_i] := (v_last ->> 1)::integer;
+              v_tx_ids[v_i] := v_last ->> 2;
+              v_positions[v_i] := (v_last ->> 3)::bigint;
+            else
+              v_outcomes[v_i] := 'duplicate-elsewhere';
+            end if;
+            continue;
+          end if;
+        end if;
+
         if (v_expected = -2 and v_version <> 0) or (v_expected = -3 and v_version = 0)
            or (v_expected >= 0 and v_version <> v_expected) then
-          v_outcomes[v_i + 1] := 'conflict';
+          v_outcomes[v_i] := 'conflict';
           continue;
         end if;
+
         for v_event in select x from jsonb_array_elements(v_append -> 'events') x loop
           v_version := v_version + 1;
           v_hash := sha256(v_hash || decode(v_event ->> 'digest', 'hex'));
@@ -179,12 +139,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           r_hash := r_hash || v_hash;
         end loop;
         v_heads := jsonb_set(v_heads, array[v_stream], jsonb_build_array(v_version, encode(v_hash, 'hex')));
-        v_outcomes[v_i + 1] := 'appended';
-        v_versions[v_i + 1] := v_version;
+        v_outcomes[v_i] := 'appended';
+        v_versions[v_i] := v_version;
       end loop;
+
       insert into streams (stream_id, version, last_hash)
         select key, (value ->> 0)::integer, decode(value ->> 1, 'hex') from jsonb_each(v_heads)
-        where key in (select unnest(r_stream))
+        where key = any (r_stream)
         on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash;
       return query
         with inserted as (
@@ -193,10 +154,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           returning events.stream_id, events.version, events.position
         )
         select (o.i - 1)::integer, o.outcome, v_versions[o.i],
-               case when o.outcome = 'appended' then pg_current_xact_id()::text end, ins.position
+               case when o.outcome = 'appended' then pg_current_xact_id()::text else v_tx_ids[o.i] end,
+               coalesce(ins.position, v_positions[o.i])
         from unnest(v_outcomes) with ordinality o(outcome, i)
-        left join inserted ins on o.outcome = 'appended' and ins.stream_id = v_streams[o.i] and ins.version = v_versions[o.i];
+        left join inserted ins
+          on o.outcome = 'appended' and ins.stream_id = v_streams[o.i] and ins.version = v_versions[o.i];
     end $$`.execute(db);
+
+  await sql`
+    create or replace function append_to_stream(p_stream_id text, p_expected bigint, p_events jsonb)
+    returns table (outcome text, stream_version integer, tx_id text, last_position bigint)
+    language sql as $$
+      select b.outcome, b.stream_version, b.tx_id, b.last_position
+      from append_batch(jsonb_build_array(jsonb_build_object(
+        'streamId', p_stream_id, 'expected', p_expected, 'events', p_events))) b
+    $$`.execute(db);
 }
 
 // No down: events stored as their canonical text cannot go back to jsonb unchanged.
