@@ -1,4 +1,5 @@
 import type { CampaignSettings, ParameterLimit } from './campaignSettings.js';
+import { effectiveLimits, type LimitOverride } from './contractLimits.js';
 import type { AnalysesFigures, AnalysisResult, WorkbookIssue } from './declarationFigures.js';
 import {
   issueMaker,
@@ -31,17 +32,21 @@ const CORE_PARAMETERS = ['COD', 'SST'];
 const VERIFY =
   'Verifica il valore sul rapporto di prova; se è corretto il gestore potrà chiedere chiarimenti o nuove analisi.';
 
-function limitIssue(result: AnalysisResult, limit: ParameterLimit, ref: Ref, issue: IssueOf) {
+/** A limit as checked: the campaign's, or the contract's own where the utility set one. */
+type CheckedLimit = ParameterLimit & { readonly own: boolean };
+
+function limitIssue(result: AnalysisResult, limit: CheckedLimit, ref: Ref, issue: IssueOf) {
   const what = `${limit.label}: ${num(result.value)} ${limit.unit}`;
   const sample = `campione del ${dayMonthYear(result.sampledOn)}`;
+  const whose = limit.own ? ' fissato per il contratto' : '';
   if (limit.max !== null && result.value > limit.max) {
-    const problem = `${what} supera il limite di ${num(limit.max)} ${limit.unit} (${sample}).`;
+    const problem = `${what} supera il limite${whose} di ${num(limit.max)} ${limit.unit} (${sample}).`;
     return issue.warning('LimitExceeded', ref('value'), problem, VERIFY);
   }
   if (limit.min === null || result.value >= limit.min) return null;
   const range =
     limit.max === null ? `minimo ${num(limit.min)}` : `${num(limit.min)}–${num(limit.max)}`;
-  const problem = `${what} è fuori dall'intervallo ammesso (${range}) (${sample}).`;
+  const problem = `${what} è fuori dall'intervallo ammesso${limit.own ? ' per il contratto' : ''} (${range}) (${sample}).`;
   return issue.warning('OutsideRange', ref('value'), problem, VERIFY);
 }
 
@@ -86,7 +91,7 @@ function recordIssues(result: AnalysisResult, year: number, ref: Ref, issue: Iss
 /** Known parameter, in its unit; then, for a sound result, the limit. */
 function parameterIssue(
   result: AnalysisResult,
-  limits: readonly ParameterLimit[],
+  limits: readonly CheckedLimit[],
   ref: Ref,
   issue: IssueOf,
 ) {
@@ -145,13 +150,21 @@ function missingCore(figures: AnalysesFigures, settings: CampaignSettings, issue
   );
 }
 
-/** Errors and warnings of the analyses against the campaign's limits. */
+/**
+ * Errors and warnings of the analyses against the campaign's limits, or the contract's own where
+ * the utility set them (contractLimits.ts): a warning then says the limit is the contract's.
+ */
 export function checkAnalyses(
   figures: AnalysesFigures,
   settings: CampaignSettings,
   locate: LocateFigure = nowhere,
+  contractLimits: readonly LimitOverride[] = [],
 ): WorkbookIssue[] {
   const issue = issueMaker('analisi', locate);
+  const limits: CheckedLimit[] = effectiveLimits(settings.limits, contractLimits).map((limit) => ({
+    ...limit,
+    own: contractLimits.some((o) => o.parameter === limit.parameter),
+  }));
   if (figures.results.length === 0) {
     return [
       issue.error(
@@ -164,7 +177,7 @@ export function checkAnalyses(
   }
   const perResult = figures.results.flatMap((result, index) => {
     const ref: Ref = (field) => ({ list: 'results', index, field });
-    const parameter = parameterIssue(result, settings.limits, ref, issue);
+    const parameter = parameterIssue(result, limits, ref, issue);
     return [...recordIssues(result, settings.year, ref, issue), ...(parameter ? [parameter] : [])];
   });
   return [

@@ -5,6 +5,7 @@ export type DeclarationErrorCode =
   | 'CampaignAlreadyOpen'
   | 'DeadlineBeforeYearEnd'
   | 'CampaignSettingsInvalid'
+  | 'ContractLimitsInvalid'
   | 'NotManager'
   | 'AlreadyDeclared'
   | 'NoDraft'

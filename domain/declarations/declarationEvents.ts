@@ -1,3 +1,4 @@
+import type { LimitOverride } from './contractLimits.js';
 import type {
   AnalysesFigures,
   ChecklistAnswer,
@@ -43,6 +44,8 @@ export interface DeclarationContent {
   readonly analyses: AnalysesFigures | null;
   /** The check-list's answers, null without one; absent in events recorded before they were kept. */
   readonly checklist?: readonly ChecklistAnswer[] | null;
+  /** The contract's own limits the analyses were checked against (absent: none, or older events). */
+  readonly contractLimits?: readonly LimitOverride[];
   readonly warnings: readonly WorkbookIssue[];
 }
 

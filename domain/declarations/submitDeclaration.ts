@@ -60,6 +60,7 @@ export function submitDeclaration(
         figures: draft.figures,
         analyses: draft.analyses,
         checklist: draft.checklist ?? null,
+        contractLimits: draft.contractLimits ?? [],
         warnings: draft.warnings,
         signatory,
         receivedAt: command.receivedAt.toISOString(),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { campaignOf } from '../../projections/campaigns/campaigns.js';
 import type { Schema } from '../db/schema.js';
@@ -71,7 +72,7 @@ async function protocol(
       signatory: data.signatory,
       deadline: data.deadline,
       late: data.late,
-      limits: campaign?.settings.limits ?? [],
+      limits: effectiveLimits(campaign?.settings.limits ?? [], data.contractLimits ?? []),
     }),
   );
   const stored = await storeDocument(deps.db, pdf, 'application/pdf', context.now);

@@ -2,6 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { mayReadDeclaration, type ContractState } from '../../domain/contracts/contract.js';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import {
+  contractLimitsDecider,
+  contractLimitsStreamId,
+  type LimitOverride,
+} from '../../domain/declarations/contractLimits.js';
 import type { Signatory } from '../../domain/declarations/declarationEvents.js';
 import { mustBeAbleToFile } from '../../domain/declarations/prepareDeclaration.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -21,6 +26,8 @@ export interface DeclarationTarget {
   readonly state: ContractState;
   readonly version: number;
   readonly campaign: CampaignRow;
+  /** The utility's own limits for this contract (discharge-limits-<number>), none by default. */
+  readonly contractLimits: readonly LimitOverride[];
 }
 
 /** A page of the declaration named by the route's own parameters, never by the raw URL. */
@@ -43,7 +50,20 @@ async function target(deps: AppDeps, request: FastifyRequest): Promise<Declarati
   const streamId = contractStreamId(contractNumber);
   const { state, version } = await readState(deps.eventStore, contractDecider, streamId);
   if (state.status === 'none') throw notFound();
-  return { year, contractNumber, streamId, state, version, campaign };
+  const limits = await readState(
+    deps.eventStore,
+    contractLimitsDecider,
+    contractLimitsStreamId(contractNumber),
+  );
+  return {
+    year,
+    contractNumber,
+    streamId,
+    state,
+    version,
+    campaign,
+    contractLimits: limits.state.limits,
+  };
 }
 
 /** The company, its manager, whoever filed the year's declaration, or managed the contract before. */

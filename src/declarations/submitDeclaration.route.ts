@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { isLate } from '../../domain/declarations/submitDeclaration.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -78,7 +79,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
         signatory: signatoryOf(me),
         deadline: settings.deadline,
         late: isLate(deps.clock(), settings.deadline),
-        limits: settings.limits,
+        limits: effectiveLimits(settings.limits, draft.contractLimits ?? []),
       }),
     );
     return pdf(reply, `anteprima-dichiarazione-${target.year}-${target.contractNumber}.pdf`, body);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { zipSync } from 'fflate';
+import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
 import { requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
@@ -80,7 +81,8 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
       customerCode: contract.customer_code,
       companyName: contract.company_name,
       plantAddress: `${plant.street} ${plant.civic}, ${plant.cap} ${plant.municipality} (${plant.province})`,
-      limits: target.campaign.settings.limits,
+      // The contract's own limits, where the utility set them, in the analyses template's list.
+      limits: effectiveLimits(target.campaign.settings.limits, target.contractLimits),
     };
   }
 

@@ -49,7 +49,7 @@ export async function validateDraft(
   );
   const analysesBytes = await bytes('analisi');
   const analyses = analysesBytes
-    ? await readAnalysesUpload(analysesBytes, expected('analisi'), settings)
+    ? await readAnalysesUpload(analysesBytes, expected('analisi'), settings, target.contractLimits)
     : null;
   const checklistBytes = await bytes('checklist');
   const checklist = checklistBytes
@@ -72,6 +72,7 @@ export async function validateDraft(
           figures: declaration.figures,
           analyses: analyses?.figures ?? null,
           checklist: checklist?.figures ?? null,
+          contractLimits: target.contractLimits,
           warnings: issues.filter((issue) => issue.severity === 'warning'),
         },
   };

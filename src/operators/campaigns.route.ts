@@ -8,6 +8,7 @@ import type { AppDeps } from '../app.js';
 import { openCampaign } from '../declarations/openCampaign.js';
 import { nestFields, type FieldErrors } from '../http/forms.js';
 import { seeOther } from '../http/views.js';
+import { contractLimitsRoutes } from './campaignContractLimits.route.js';
 import { campaignDeclarations, campaignFilters, toCsv } from './campaignDeclarations.js';
 import { campaignFormValues, readCampaignForm } from './campaigns.schema.js';
 
@@ -16,6 +17,7 @@ const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) 
 /** The operators' campaigns: open the year's one, follow who declared, export. */
 export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
+  contractLimitsRoutes(app, deps);
   const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
   const operators = { preHandler: requireRole('operator', 'admin') };
 

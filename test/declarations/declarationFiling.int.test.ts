@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileCases, templateCases } from './workbooks/support/badCases.js';
 import { checklistEdits, fill } from './workbooks/support/workbookFixtures.js';
 import { declarationCases as declarationContentCases } from './workbooks/support/badContentCases.js';
+import { sewerLimits } from '../../domain/declarations/defaultCampaignSettings.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
@@ -276,6 +277,45 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(uploads).toHaveLength(20);
   });
 
+  it('lets an operator set the contract’s own limits, with the reason why', async () => {
+    const limitsPage = `/operatori/campagne/${campaignYear}/contratti/3007771234/limiti`;
+    const cod = sewerLimits.findIndex((limit) => limit.parameter === 'COD');
+    const form = (motivo: string) => ({
+      [`limiti[${cod}][parametro]`]: 'COD',
+      [`limiti[${cod}][massimo]`]: '300',
+      motivo,
+    });
+    const operator = await signedIn(ctx, operatorLogin);
+    const campaign = await operator.get(`/operatori/campagne/${campaignYear}`);
+    expect(campaign.body).toContain(`href="${limitsPage}"`);
+    const page = await operator.get(limitsPage);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Limiti allo scarico del contratto 3007771234');
+    expect(page.body).toContain('Nessun limite proprio impostato finora');
+    const unexplained = await operator.post(limitsPage, form(''));
+    expect(unexplained.statusCode).toBe(422);
+    expect(unexplained.body).toContain('Indica il motivo');
+    const saved = await operator.post(limitsPage, form('Autorizzazione allo scarico n. 12/2024'));
+    expect(saved.headers.location).toBe(`${limitsPage}?esito=salvati`);
+    const { events } = await ctx.store.readStream('discharge-limits-3007771234');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'ContractLimitsSet',
+      data: {
+        limits: [{ parameter: 'COD', min: null, max: 300 }],
+        reason: 'Autorizzazione allo scarico n. 12/2024',
+      },
+      metadata: { actor: { role: 'operator' } },
+    });
+    const after = await operator.get(`${limitsPage}?esito=salvati`);
+    expect(after.body).toContain('Limiti del contratto salvati.');
+    expect(after.body).toMatch(
+      /Olga Operatrice · 1 parametri con limite proprio · Autorizzazione allo scarico n\. 12\/2024/,
+    );
+    const company = await signedIn(ctx, ditta);
+    expect((await company.get(limitsPage)).statusCode).toBe(403);
+  });
+
   it('validates, previews, files once with a protocol number, and mails the copy of record', async () => {
     const client = await signedIn(ctx, ditta);
     await client.get(base);
@@ -336,10 +376,24 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     );
     expect(avanti.headers.location).toBe(`${base}/validazione`);
 
-    const commandId = commandIdOf((await client.get(`${base}/validazione`)).body);
+    // COD 320 mg/l is within Tabella 3 but above the contract's own 300: a warning to confirm.
+    const warned = await client.get(`${base}/validazione`);
+    expect(warned.body).toContain(
+      'COD: 320 mg/l supera il limite fissato per il contratto di 300 mg/l (campione del 15/10/2025).',
+    );
+    const unconfirmed = await client.post(`${base}/invia`, { commandId: commandIdOf(warned.body) });
+    expect(unconfirmed.statusCode).toBe(422);
+    expect(unconfirmed.body).toContain('Conferma di aver letto le segnalazioni prima di inviare.');
+    expect(unconfirmed.body).toMatch(/id="conferma-segnalazioni"[^>]*aria-invalid="true"/);
+    expect(await types('contract-3007771234')).not.toContain('DeclarationSubmitted');
+    const previewWithLimit = pdfText((await client.get(`${base}/anteprima.pdf`)).rawPayload);
+    expect(previewWithLimit).toMatch(/COD\s+mg\/l\s+320\s+max 300 mg\/l\s+OLTRE IL LIMITE/);
+
+    const commandId = commandIdOf(unconfirmed.body);
+    const confirmed = { commandId, 'conferma-segnalazioni': 'si' };
     const [first, second] = await Promise.all([
-      client.post(`${base}/invia`, { commandId }),
-      client.post(`${base}/invia`, { commandId }),
+      client.post(`${base}/invia`, confirmed),
+      client.post(`${base}/invia`, confirmed),
     ]);
     expect([first.statusCode, second.statusCode]).toEqual([303, 303]);
     const again = await client.post(`${base}/invia`, { commandId: 'another-command-id' });
@@ -350,6 +404,10 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(events.filter((event) => event.type === 'DeclarationSubmitted')).toHaveLength(1);
     expect(events.filter((event) => event.type === 'DeclarationProtocolled')).toHaveLength(1);
     const filed = events.find((event) => event.type === 'DeclarationSubmitted')!;
+    expect(filed.data).toMatchObject({
+      warningsAcknowledged: true,
+      contractLimits: [{ parameter: 'COD', min: null, max: 300 }],
+    });
     const answers = filed.data.checklist as { number: number; answer: boolean }[];
     expect(answers.map((a) => a.answer)).toEqual(Array.from({ length: 12 }, (_, i) => i % 3 === 0));
 

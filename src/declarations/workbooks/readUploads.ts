@@ -1,5 +1,6 @@
 import type { CampaignSettings } from '../../../domain/declarations/campaignSettings.js';
 import { checkAnalyses } from '../../../domain/declarations/checkAnalyses.js';
+import type { LimitOverride } from '../../../domain/declarations/contractLimits.js';
 import { checkDeclaration } from '../../../domain/declarations/checkDeclaration.js';
 import type {
   AnalysesFigures,
@@ -43,10 +44,12 @@ export async function readAnalysesUpload(
   buffer: Uint8Array,
   expected: ExpectedWorkbook,
   settings: CampaignSettings,
+  contractLimits: readonly LimitOverride[] = [],
 ): Promise<UploadReading<AnalysesFigures>> {
   const reading = readAnalysesWorkbook(buffer, expected, settings.limits);
   if (!reading.figures) return { figures: null, issues: reading.issues };
-  const checks = checkAnalyses(reading.figures, settings, locateAnalysisFigure(reading.rows));
+  const locate = locateAnalysisFigure(reading.rows);
+  const checks = checkAnalyses(reading.figures, settings, locate, contractLimits);
   return withChecks(reading.figures, [...reading.issues, ...checks]);
 }
 

@@ -68,6 +68,32 @@ describe('checkAnalyses', () => {
     );
   });
 
+  it('checks against the contract’s own limits where the utility set them, and says so', () => {
+    const own = [{ parameter: 'COD', min: null, max: 250 }];
+    const issues = checkAnalyses({ results: [result(), sst] }, settings, undefined, own);
+    expect(issues.map((issue) => [issue.code, issue.problem])).toEqual([
+      [
+        'LimitExceeded',
+        'COD: 300 mg/l supera il limite fissato per il contratto di 250 mg/l (campione del 15/10/2025).',
+      ],
+    ]);
+    // A laxer limit of the contract: 600 mg/l of COD is within it, not within Tabella 3's 500.
+    const laxer = [{ parameter: 'COD', min: null, max: 800 }];
+    expect(codes(result({ value: 600 }), sst)).toEqual(['warning:LimitExceeded']);
+    expect(
+      checkAnalyses({ results: [result({ value: 600 }), sst] }, settings, undefined, laxer),
+    ).toEqual([]);
+    const ph = [{ parameter: 'PH', min: 6.5, max: null }];
+    const acid = result({ parameter: 'PH', unit: 'unità pH', value: 6 });
+    expect(
+      checkAnalyses({ results: [result(), sst, acid] }, settings, undefined, ph).map(
+        (i) => i.problem,
+      ),
+    ).toEqual([
+      "pH: 6 unità pH è fuori dall'intervallo ammesso per il contratto (6,5–9,5) (campione del 15/10/2025).",
+    ]);
+  });
+
   it('warns when COD or suspended solids are missing', () => {
     expect(codes(result())).toEqual(['warning:CoreParameterMissing']);
   });

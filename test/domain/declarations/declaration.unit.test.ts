@@ -98,6 +98,7 @@ const submitted = (by = studio): ContractEvent => ({
   data: {
     ...content(),
     checklist: null,
+    contractLimits: [],
     signatory: by,
     receivedAt: receivedAt.toISOString(),
     deadline: '2026-01-31',
