@@ -176,7 +176,7 @@ export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAc
     ...context,
     commandId: randomUUID(),
   });
-  await seedObservatory(runtime.eventStore, config, now);
+  await seedObservatory({ store: runtime.eventStore, db: runtime.database.db }, config, now);
   return [
     ...staff,
     ...declarants

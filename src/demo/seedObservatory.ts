@@ -1,16 +1,14 @@
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { addMonths, monthOf, type YearMonth } from '../../domain/observatory/months.js';
 import {
-  municipalityStreamId,
-  officerDecider,
-} from '../../domain/observatory/municipalityOfficer.js';
-import {
   observatoryAdminsDecider,
   observatoryAdminsStreamId,
 } from '../../domain/observatory/observatoryAdmins.js';
 import type { Config } from '../config.js';
+import type { Schema } from '../db/schema.js';
 import { handleCommand, type CommandContext } from '../eventStore/commandHandler.js';
 import type { EventStore } from '../eventStore/eventStore.js';
 import {
@@ -18,6 +16,7 @@ import {
   demoOfficerBari,
   demoOfficerLecce,
 } from '../observatory/identity/demoIdentities.js';
+import { assignMunicipalityOfficer } from '../observatory/officerAssignments.js';
 
 const row = (
   eerCode: string,
@@ -57,7 +56,11 @@ const at = (month: YearMonth, day: number) =>
  * identities), and this year's months of both, filed through the same commands officers use.
  * Bari filed May late and has not filed last month yet.
  */
-export async function seedObservatory(store: EventStore, config: Config, now: Date): Promise<void> {
+export async function seedObservatory(
+  { store, db }: { store: EventStore; db: Kysely<Schema> },
+  config: Config,
+  now: Date,
+): Promise<void> {
   const system = (commandId: string, when: Date, actorId = 'system'): CommandContext => ({
     commandId,
     correlationId: randomUUID(),
@@ -78,12 +81,10 @@ export async function seedObservatory(store: EventStore, config: Config, now: Da
   ];
   const current = monthOf(now);
   for (const city of cities) {
-    await handleCommand(
-      store,
-      officerDecider,
-      municipalityStreamId(city.istatCode),
+    // As an admin does: the person's claim, then the municipality's stream.
+    await assignMunicipalityOfficer(
+      { store, db },
       {
-        type: 'AssignOfficer',
         istatCode: city.istatCode,
         fiscalCode: city.officer.fiscalCode,
         email: city.officer.email,
