@@ -192,3 +192,26 @@ export async function declarationsOfYear(
   const rows = await query.orderBy('company_name').orderBy('contract_number').execute();
   return rows.map(fromTableRow);
 }
+
+/** Every year's submitted declarations of these contracts, and those `filedBy` filed: newest first. */
+export async function submittedDeclarations(
+  db: Kysely<Schema>,
+  contractNumbers: readonly string[],
+  filedBy: string,
+): Promise<DeclarationRow[]> {
+  const rows = await db
+    .selectFrom('declarations')
+    .selectAll()
+    .where('status', '=', 'submitted')
+    .where((eb) =>
+      eb.or([
+        eb('submitted_by', '=', filedBy),
+        ...(contractNumbers.length > 0 ? [eb('contract_number', 'in', contractNumbers)] : []),
+      ]),
+    )
+    .orderBy('year', 'desc')
+    .orderBy('company_name')
+    .orderBy('contract_number')
+    .execute();
+  return rows.map(fromTableRow);
+}

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { isLate } from '../../domain/declarations/submitDeclaration.js';
 import { allCampaigns } from '../../projections/campaigns/campaigns.js';
 import { contractsWithManagers, type ContractView } from '../../projections/contracts/contracts.js';
 import {
-  declarationsOfYear,
+  submittedDeclarations,
   type DeclarationRow,
 } from '../../projections/declarations/declarations.js';
 import { requireRole } from '../accounts/auth.js';
@@ -21,36 +22,44 @@ function choice(
   accountId: string,
   year: number,
 ): ContractChoice {
-  const reason =
-    declaration?.status === 'submitted'
-      ? `Dichiarazione ${year} già inviata${declaration.protocolNumber ? ` (protocollo ${declaration.protocolNumber})` : ''}.`
-      : contract.managerAccountId !== accountId
-        ? `Gestito da ${contract.managerName ?? 'nessuno'}: la dichiarazione la carica chi gestisce il contratto.`
-        : contract.status !== 'validated'
-          ? 'Contratto non ancora convalidato dagli operatori.'
-          : null;
+  const reason = declaration
+    ? `Dichiarazione ${year} già inviata${declaration.protocolNumber ? ` (protocollo ${declaration.protocolNumber})` : ''}.`
+    : contract.managerAccountId !== accountId
+      ? `Gestito da ${contract.managerName ?? 'nessuno'}: la dichiarazione la carica chi gestisce il contratto.`
+      : contract.status !== 'validated'
+        ? 'Contratto non ancora convalidato dagli operatori.'
+        : null;
   return { contract, disabledReason: reason };
 }
 
 /** A declarant reads the declarations of contracts it manages or owns, and those it filed. */
-const readable = (row: DeclarationRow, contract: ContractView, accountId: string) =>
-  row.status === 'submitted' &&
-  (contract.managerAccountId === accountId ||
-    contract.ownerAccountId === accountId ||
-    row.submittedBy === accountId);
+const readable = (row: DeclarationRow, contract: ContractView | undefined, accountId: string) =>
+  row.submittedBy === accountId ||
+  contract?.managerAccountId === accountId ||
+  contract?.ownerAccountId === accountId;
 
-/** "Dichiarazioni degli Scarichi Industriali": step 1, the contract, and what was already sent. */
+/**
+ * "Dichiarazioni degli Scarichi Industriali": every open campaign's year can be chosen (a late
+ * filing of last year stays reachable once the new campaign opens); step 1 for that year, what was
+ * sent that year, and what was sent in the others.
+ */
 export function declarationsRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
   app.get('/dichiarazioni', { preHandler: requireRole('declarant') }, async (request, reply) => {
     const me = request.account!;
-    const [campaign] = await allCampaigns(db);
+    const campaigns = await allCampaigns(db);
+    const { anno } = request.query as { anno?: string };
+    const campaign = campaigns.find((c) => String(c.settings.year) === anno) ?? campaigns[0];
     if (!campaign) return reply.view('declarations/index', { title: 'Dichiarazioni annuali' });
-    const { year } = campaign.settings;
+    const { year, deadline } = campaign.settings;
     const contracts = await contractsWithManagers(db, me.accountId);
     const byNumber = new Map(contracts.map((contract) => [contract.contractNumber, contract]));
-    const declarations = await declarationsOfYear(db, year, [...byNumber.keys()]);
-    const declared = new Map(declarations.map((row) => [row.contractNumber, row]));
+    const filed = (await submittedDeclarations(db, [...byNumber.keys()], me.accountId)).filter(
+      (row) => readable(row, byNumber.get(row.contractNumber), me.accountId),
+    );
+    const declared = new Map(
+      filed.filter((row) => row.year === year).map((row) => [row.contractNumber, row]),
+    );
     const choices = contracts
       .filter(
         (contract) =>
@@ -59,14 +68,17 @@ export function declarationsRoutes(app: FastifyInstance, deps: AppDeps): void {
       .map((contract) =>
         choice(contract, declared.get(contract.contractNumber), me.accountId, year),
       );
-    const filed = declarations.filter((row) =>
-      readable(row, byNumber.get(row.contractNumber)!, me.accountId),
-    );
     return reply.view('declarations/index', {
       title: `Dichiarazioni ${year}`,
       campaign: campaign.settings,
+      years: campaigns.map((c) => ({
+        year: c.settings.year,
+        late: isLate(deps.clock(), c.settings.deadline),
+      })),
+      late: isLate(deps.clock(), deadline),
       choices,
-      filed,
+      filed: filed.filter((row) => row.year === year),
+      otherYears: filed.filter((row) => row.year !== year),
     });
   });
 }

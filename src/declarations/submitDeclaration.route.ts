@@ -8,13 +8,14 @@ import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { isLate } from '../../domain/declarations/submitDeclaration.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { copyOfRecordFilename } from '../../projections/declarationMails/declarationMails.js';
+import { declarationRow } from '../../projections/declarations/declarations.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { readDocument } from '../documents/documentStore.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import { seeOther } from '../http/views.js';
 import { completeSubmission } from './completeSubmission.js';
-import { copyOfRecordInput } from './copyOfRecordInput.js';
+import { copyOfRecordInput, slotLabel } from './copyOfRecordInput.js';
 import {
   declarationUrl,
   fileableDeclaration,
@@ -147,7 +148,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
   });
 
   /** "Risultato caricamento"; the re-send is offered to those who may ask for it. */
-  function resultPage(
+  async function resultPage(
     request: FastifyRequest,
     reply: FastifyReply,
     target: DeclarationTarget,
@@ -156,6 +157,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
     const submitted = declarationOf(target.state.declarations, target.year).submitted;
     if (!submitted)
       throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
+    const row = await declarationRow(db, target.contractNumber, target.year);
     return reply.code(outcome.refused ? 429 : 200).view('declarations/result', {
       title: 'Risultato del caricamento documentazione',
       year: target.year,
@@ -163,6 +165,8 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
       protocolNumber: submitted.protocolNumber,
       notificationEmail: submitted.notificationEmail,
       mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
+      files: row?.status === 'submitted' ? row.files : [],
+      slotLabel,
       resent: outcome.resent ?? false,
       refused: outcome.refused ?? null,
     });
