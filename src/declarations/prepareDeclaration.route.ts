@@ -9,6 +9,7 @@ import { handleCommand } from '../eventStore/commandHandler.js';
 import type { FieldErrors } from '../http/forms.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
+import { issueFileLabels } from './fileLabels.js';
 import { draftFiles, preparedDraft, saveDraftFiles } from './draftFiles.js';
 import { attachmentRows, draftProblems, maxAttachmentRows, readUploadForm } from './uploadForm.js';
 import { validateDraft } from './validateDraft.js';
@@ -143,6 +144,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
         title: 'Errori nei file caricati',
         year: target.year,
         back: url(target),
+        fileLabels: issueFileLabels,
         issues: validation.issues.filter((issue) => issue.severity === 'error'),
       });
     }

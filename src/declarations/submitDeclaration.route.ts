@@ -24,6 +24,7 @@ import {
   type DeclarationTarget,
 } from './declarationAccess.js';
 import { draftFiles, preparedDraft } from './draftFiles.js';
+import { issueFileLabels } from './fileLabels.js';
 import { renderCopyOfRecord } from './pdf/copyOfRecord.js';
 
 /** The declarant who may read it, and the utility's staff on the company's behalf; not auditors. */
@@ -59,6 +60,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
       year: target.year,
       base: url(target),
       warnings: draft.warnings,
+      fileLabels: issueFileLabels,
       // One id per page view: INVIA pressed twice, or resent after a timeout, files once.
       commandId: randomUUID(),
       errors: {},
@@ -141,6 +143,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
         year: target.year,
         base: url(target),
         warnings: draft.warnings,
+        fileLabels: issueFileLabels,
         commandId,
         errors: { 'conferma-segnalazioni': error.message },
       });

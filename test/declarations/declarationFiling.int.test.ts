@@ -172,7 +172,8 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     );
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain('I file caricati contengono errori');
-    expect(response.body).toContain('<td>dichiarazione</td>');
+    expect(response.body).toContain('<td>Dichiarazione</td>');
+    expect(response.body).not.toContain('<td>dichiarazione</td>');
     expect(response.body).toContain('I file restano salvati nella bozza');
     const { events } = await ctx.store.readStream(draft);
     expect(events.slice(-2).map((event) => [event.type, event.data.reason ?? null])).toEqual([
@@ -381,6 +382,7 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(warned.body).toContain(
       'COD: 320 mg/l supera il limite fissato per il contratto di 300 mg/l (campione del 15/10/2025).',
     );
+    expect(warned.body).toContain('(Analisi chimiche (Excel), foglio Analisi, cella F2)');
     const unconfirmed = await client.post(`${base}/invia`, { commandId: commandIdOf(warned.body) });
     expect(unconfirmed.statusCode).toBe(422);
     expect(unconfirmed.body).toContain('Conferma di aver letto le segnalazioni prima di inviare.');

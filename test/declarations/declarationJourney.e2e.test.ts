@@ -137,7 +137,7 @@ describe('a company files its annual declaration and gets the protocolled copy',
     const [file, sheet, cell, , problem] = (
       await errors.first().getByRole('cell').allTextContents()
     ).map((t) => t.trim());
-    expect([file, sheet, cell]).toEqual(['dichiarazione', 'Fonti di approvvigionamento', 'E2']);
+    expect([file, sheet, cell]).toEqual(['Dichiarazione', 'Fonti di approvvigionamento', 'E2']);
     expect(problem).toContain('è inferiore a quella di inizio anno');
     await page.getByRole('link', { name: 'Torna', exact: true }).click();
     await page.waitForURL(url(base));
