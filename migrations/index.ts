@@ -12,6 +12,7 @@ import * as storedJsonAndBatches from './0010_stored_json_and_batches.js';
 import * as wasteFlowKilograms from './0011_waste_flow_kilograms.js';
 import * as contractRequests from './0012_contract_requests.js';
 import * as officersFiscalCode from './0013_officers_fiscal_code.js';
+import * as auditSearchAndCopy from './0014_audit_search_and_copy.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_waste_flow_kilograms': wasteFlowKilograms,
   '0012_contract_requests': contractRequests,
   '0013_officers_fiscal_code': officersFiscalCode,
+  '0014_audit_search_and_copy': auditSearchAndCopy,
 };

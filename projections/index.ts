@@ -19,6 +19,7 @@ import { contractsProjection } from './contracts/contracts.js';
 import { accountMailsProjection } from './accountMails/accountMails.js';
 import { accountsProjection } from './accounts/accounts.js';
 import { streamIndexProjection } from './streamIndex/streamIndex.js';
+import { eventLogCopyFor } from '../src/audit/eventLogCopy.js';
 
 export interface ProjectionDeps {
   readonly db: Kysely<Schema>;
@@ -57,5 +58,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     observatoryPeopleProjection,
     wasteFlowsProjection,
     observatoryMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    // With KurrentDB, the auditor section's copy of the log (none with the PostgreSQL store).
+    ...eventLogCopyFor(deps.store),
   ];
 }

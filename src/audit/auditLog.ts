@@ -7,6 +7,7 @@ import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
  * PostgreSQL store, its own `events` table and the `streams` heads beside it. With KurrentDB the
  * events live elsewhere, and `event_log_copy` (migrations/0014, filled by eventLogCopy.ts) holds
  * every event with the same columns: `tx_id` the commit position, `position` the prepare one.
+ * Routes and projections take it from the store they are given (auditLogOf).
  */
 export interface AuditLog {
   readonly table: 'events' | 'event_log_copy';
@@ -15,9 +16,13 @@ export interface AuditLog {
 export const storeLog: AuditLog = { table: 'events' };
 export const copiedLog: AuditLog = { table: 'event_log_copy' };
 
-/** The same rule as src/runtime.ts uses to choose the store: KurrentDB when it is configured. */
-export const auditLogFor = (config: { readonly KURRENTDB_URL?: string | undefined }): AuditLog =>
-  config.KURRENTDB_URL ? copiedLog : storeLog;
+/**
+ * The log the section reads for this store: the PostgreSQL store's own `events`, which it also
+ * reads its chain from (its `chain` reader, as countLogEvents and the integrity check know it);
+ * the copy for any other store (KurrentDB), whose events are not in this database.
+ */
+export const auditLogOf = (store: Pick<EventStore, 'chain'>): AuditLog =>
+  store.chain ? storeLog : copiedLog;
 
 /** The log's table, named `events` in the query so every column reads the same either way. */
 export const eventsTable = (log: AuditLog): RawBuilder<unknown> =>

@@ -4,7 +4,7 @@ import { commandContext } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { parseForm } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
-import { auditLogFor } from './auditLog.js';
+import { auditLogOf } from './auditLog.js';
 import { exportArchive } from './exportArchive.js';
 import {
   exportsStreamId,
@@ -32,7 +32,7 @@ import { actorLabel, timelineHref } from './timelineView.js';
  */
 export function exportRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
-  const log = auditLogFor(deps.config);
+  const log = auditLogOf(deps.eventStore);
   const readers = { preHandler: requireAuditReader };
 
   const page = async (values: Record<string, unknown>, errors: Record<string, string> = {}) => {

@@ -16,7 +16,7 @@ import { genesisHash } from '../eventStore/hashChain.js';
 import { chainHeads, eventsTable, logHead, type AuditLog } from './auditLog.js';
 import { csvHeader, exportLine, type ExportedEvent } from './exportFormat.js';
 import type { EventsExported, EventsExportFailed } from './exportRecord.js';
-import { searchHistory, type HistoryFilter } from './historySearch.js';
+import { searchHistory, type HistoryCursor, type HistoryFilter } from './historySearch.js';
 import { redacted } from './redact.js';
 
 export interface ExportDeps {
@@ -152,11 +152,12 @@ async function writeArchive(
   const upTo = await logHead(deps);
   const streams = new Map<string, StreamSpan>();
   let redactedEvents = 0;
-  let after: GlobalPosition | null = null;
+  let after: HistoryCursor | null = null;
   while (upTo) {
     const page = await searchHistory(deps.db, deps.log, {
       filter: request.filter,
       order: 'oldest',
+      ordering: 'log',
       after,
       limit: pageSize,
     });

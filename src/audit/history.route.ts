@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import type { Schema } from '../db/schema.js';
-import { formatPosition } from '../eventStore/globalPosition.js';
 import { parseForm } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
-import { auditLogFor, eventPlace } from './auditLog.js';
+import { auditLogOf, eventPlace } from './auditLog.js';
 import { resolveActors, resolveReference } from './historyFilters.js';
 import { actorNames, eventTypes, searchHistory, type HistoryRow } from './historySearch.js';
 import {
+  formatCursor,
   historySearchSchema,
   searchUrl,
   toHistorySearch,
@@ -67,7 +67,7 @@ function understood(form: HistorySearchForm, resolved: ResolvedFilters) {
 /** "Cronologia": the whole log searched and paged, and a permanent link to any event. */
 export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
-  const log = auditLogFor(deps.config);
+  const log = auditLogOf(deps.eventStore);
 
   app.get('/revisione', { preHandler: requireAuditReader }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>;
@@ -104,9 +104,10 @@ export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
         (value) => value !== undefined && value !== false,
       ),
       rows: page.rows.map((row) => rowView(row, names, form.data)),
-      nextHref: page.next ? searchUrl(form.data, { dopo: formatPosition(page.next) }) : null,
+      orderedBy: page.orderedBy,
+      nextHref: page.next ? searchUrl(form.data, { dopo: formatCursor(page.next) }) : null,
       previousHref: page.previous
-        ? searchUrl(form.data, { prima: formatPosition(page.previous) })
+        ? searchUrl(form.data, { prima: formatCursor(page.previous) })
         : null,
       firstHref: page.previous ? searchUrl(form.data) : null,
       paged: !!(search.after ?? search.before),

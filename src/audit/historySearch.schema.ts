@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parsePosition } from '../eventStore/globalPosition.js';
-import type { GlobalPosition } from '../eventStore/eventStore.js';
-import type { HistoryFilter, HistoryOrder } from './historySearch.js';
+import { formatPosition, parsePosition } from '../eventStore/globalPosition.js';
+import type { HistoryCursor, HistoryFilter, HistoryOrder } from './historySearch.js';
 import type { ActorMatch, ReferenceMatch } from './historyFilters.js';
 import { romeLocal } from './historyTime.js';
 
@@ -19,10 +18,25 @@ const localTime = (label: string) =>
     `${label}: inserire data e ora (gg/mm/aaaa hh:mm).`,
   );
 
-const cursor = text(45, 'Pagina').refine(
-  (value) => value === '' || parsePosition(value) !== null,
+const cursor = text(80, 'Pagina').refine(
+  (value) => value === '' || parseCursor(value) !== null,
   'Il segno di pagina non è valido: ripartire dalla prima pagina.',
 );
+
+/** A page's cursor in the URL: "commit/prepare", after "time@" when the page is in time order. */
+export function formatCursor(cursor: HistoryCursor): string {
+  const position = formatPosition(cursor.position);
+  return cursor.time === undefined ? position : `${cursor.time}@${position}`;
+}
+
+export function parseCursor(value: string): HistoryCursor | null {
+  const at = value.lastIndexOf('@');
+  const position = parsePosition(at < 0 ? value : value.slice(at + 1));
+  if (!position) return null;
+  if (at < 0) return { position };
+  const time = value.slice(0, at);
+  return /^[0-9T:.\-Z+]{0,35}$/.test(time) ? { position, time } : null;
+}
 
 /** The search form of /revisione, read from the query string (a GET form: it changes nothing). */
 export const historySearchSchema = z
@@ -59,8 +73,8 @@ export type HistorySearchForm = z.infer<typeof historySearchSchema>;
 export interface HistorySearch {
   readonly filter: HistoryFilter;
   readonly order: HistoryOrder;
-  readonly after: GlobalPosition | null;
-  readonly before: GlobalPosition | null;
+  readonly after: HistoryCursor | null;
+  readonly before: HistoryCursor | null;
 }
 
 /** What the form's author and reference named, looked up in the read models (historyFilters). */
@@ -85,8 +99,8 @@ export function toHistorySearch(form: HistorySearchForm, resolved: ResolvedFilte
       timeBefore: form.al ? romeLocal(form.al)?.end : undefined,
     },
     order: form.ordine === 'vecchi' ? 'oldest' : 'newest',
-    after: form.dopo ? parsePosition(form.dopo) : null,
-    before: form.prima ? parsePosition(form.prima) : null,
+    after: form.dopo ? parseCursor(form.dopo) : null,
+    before: form.prima ? parseCursor(form.prima) : null,
   };
 }
 

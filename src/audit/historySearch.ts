@@ -23,14 +23,28 @@ export interface HistoryFilter {
 
 export type HistoryOrder = 'newest' | 'oldest';
 
+/**
+ * Where a page starts: a row's global position, and its time when the search orders by the
+ * time its range is on (a ranged search is read in that time's order: see searchHistory).
+ */
+export interface HistoryCursor {
+  readonly position: GlobalPosition;
+  readonly time?: string;
+}
+
 export interface HistoryQuery {
   readonly filter: HistoryFilter;
   readonly order: HistoryOrder;
-  /** The rows after this position in the page order ("Successivi")… */
-  readonly after?: GlobalPosition | null;
+  /** The rows after this cursor in the page order ("Successivi")… */
+  readonly after?: HistoryCursor | null;
   /** …or the rows before it ("Precedenti"). */
-  readonly before?: GlobalPosition | null;
+  readonly before?: HistoryCursor | null;
   readonly limit?: number;
+  /**
+   * `log`: always in the log's order (an export, which walks every match once); `page`
+   * (default): a time range is read in its time's order, so that a page is one index range.
+   */
+  readonly ordering?: 'page' | 'log';
 }
 
 export interface HistoryRow {
@@ -45,8 +59,10 @@ export interface HistoryRow {
 export interface HistoryPage {
   readonly rows: readonly HistoryRow[];
   /** Cursors of the neighbouring pages, null at either end. */
-  readonly next: GlobalPosition | null;
-  readonly previous: GlobalPosition | null;
+  readonly next: HistoryCursor | null;
+  readonly previous: HistoryCursor | null;
+  /** The time the rows are ordered by first, when it is not the log's order. */
+  readonly orderedBy: 'occurredAt' | 'recordedAt' | null;
 }
 
 export const historyPageSize = 50;
@@ -84,10 +100,57 @@ function conditions(filter: HistoryFilter): RawBuilder<unknown>[] {
 const tuple = (position: GlobalPosition) =>
   sql`(${position.commit.toString()}::xid8, ${position.prepare.toString()}::bigint)`;
 
+const timeExpression = (field: 'occurredAt' | 'recordedAt') =>
+  sql.raw(field === 'recordedAt' ? "(metadata ->> 'recordedAt')" : "(metadata ->> 'occurredAt')");
+
+/** Events the probe of a prefix search reads in the log's order before it asks the index. */
+export const prefixProbe = 2_000;
+
+interface Plan {
+  /** The filters' predicates, and the cursor's. */
+  readonly where: RawBuilder<unknown>[];
+  /** The filters' predicates alone. */
+  readonly filters: RawBuilder<unknown>[];
+  readonly descending: boolean;
+  readonly time: 'occurredAt' | 'recordedAt' | null;
+  readonly limit: number;
+}
+
+type Row = {
+  position: string;
+  tx_id: string;
+  stream_id: string;
+  version: number;
+  event_id: string;
+  type: string;
+  metadata: EventMetadata;
+  time: string | null;
+};
+
+const columns = sql`events.position::text as position, events.tx_id::text as tx_id,
+  events.stream_id, events.version, events.event_id, events.type, events.metadata`;
+
+function orderBy(plan: Plan, prefix = 'events'): RawBuilder<unknown> {
+  const direction = sql.raw(plan.descending ? 'desc' : 'asc');
+  const table = sql.raw(prefix);
+  const time = plan.time ? sql`${timeExpression(plan.time)} ${direction}, ` : sql``;
+  return sql`${time}${table}.tx_id ${direction}, ${table}.position ${direction}`;
+}
+
+const whereOf = (where: readonly RawBuilder<unknown>[]) =>
+  where.length ? sql.join(where, sql` and `) : sql`true`;
+
 /**
- * A page of the log, newest or oldest first, by keyset on the global position (tx_id, position):
- * each page is one index range read, as fast on the millionth event as on the first. A page asked
- * "before" a cursor is read backwards and turned round.
+ * A page of the log, newest or oldest first, by keyset, each page one index range read however
+ * long the log (migrations/0009 and 0014):
+ * - in general, on the global position (tx_id, position), through the filters' indexes that end
+ *   with it;
+ * - with a time range, in that time's order then the position's, through the (time, tx_id,
+ *   position) index: the log's order would scan every event from the cursor to the range;
+ * - with a stream prefix, the next `prefixProbe` events in the log's order first, and only if
+ *   they hold too few matches (the prefix's streams are elsewhere in the log), every match of
+ *   the prefix from its (stream_id, tx_id, position) index, read without the table, sorted.
+ * A page asked "before" a cursor is read backwards and turned round.
  */
 export async function searchHistory(
   db: Kysely<Schema>,
@@ -97,45 +160,109 @@ export async function searchHistory(
   const limit = query.limit ?? historyPageSize;
   const backwards = !query.after && !!query.before;
   const descending = (query.order === 'newest') !== backwards;
-  const where = conditions(query.filter);
+  const ranged = !!(query.filter.timeFrom ?? query.filter.timeBefore);
+  const time = ranged && query.ordering !== 'log' ? (query.filter.timeField ?? 'occurredAt') : null;
+  const filters = conditions(query.filter);
+  const where = [...filters];
   const cursor = query.after ?? query.before;
-  if (cursor)
-    where.push(sql`(tx_id, position) ${sql.raw(descending ? '<' : '>')} ${tuple(cursor)}`);
-  const direction = sql.raw(descending ? 'desc' : 'asc');
-  // ORDER BY names the table's columns: the output columns are text ('10' < '9').
-  const { rows } = await sql<{
-    position: string;
-    tx_id: string;
-    stream_id: string;
-    version: number;
-    event_id: string;
-    type: string;
-    metadata: EventMetadata;
-  }>`
-    select position::text as position, tx_id::text as tx_id, stream_id, version, event_id, type,
-      metadata
-    from ${eventsTable(log)}
-    where ${where.length ? sql.join(where, sql` and `) : sql`true`}
-    order by events.tx_id ${direction}, events.position ${direction}
-    limit ${limit + 1}`.execute(db);
+  const comparison = sql.raw(descending ? '<' : '>');
+  if (cursor && time) {
+    where.push(
+      sql`(${timeExpression(time)}, tx_id, position) ${comparison} (${cursor.time ?? ''}, ${cursor.position.commit.toString()}::xid8, ${cursor.position.prepare.toString()}::bigint)`,
+    );
+  } else if (cursor) {
+    where.push(sql`(tx_id, position) ${comparison} ${tuple(cursor.position)}`);
+  }
+  const plan: Plan = { where, filters, descending, time, limit: limit + 1 };
+  const rows =
+    query.filter.streamPrefix && query.filter.streamId && !time
+      ? await probeThenIndex(db, log, plan, cursor?.position ?? null)
+      : await pageRows(db, log, plan);
   const more = rows.length > limit;
-  const page = rows.slice(0, limit).map((row): HistoryRow => ({
-    position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
-    streamId: row.stream_id,
-    version: row.version,
-    eventId: row.event_id,
-    type: row.type,
-    metadata: row.metadata,
+  const page = rows.slice(0, limit).map((row) => ({
+    row: {
+      position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+      streamId: row.stream_id,
+      version: row.version,
+      eventId: row.event_id,
+      type: row.type,
+      metadata: row.metadata,
+    } satisfies HistoryRow,
+    cursor: {
+      position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+      ...(time ? { time: row.time ?? '' } : {}),
+    } satisfies HistoryCursor,
   }));
   if (backwards) page.reverse();
-  const first = page[0]?.position ?? null;
-  const last = page.at(-1)?.position ?? null;
+  const first = page[0]?.cursor ?? null;
+  const last = page.at(-1)?.cursor ?? null;
   // The cursor came from a row of the neighbouring page, and the log never loses rows.
   return {
-    rows: page,
+    rows: page.map((entry) => entry.row),
     next: backwards ? last : more ? last : null,
     previous: backwards ? (more ? first : null) : query.after ? first : null,
+    orderedBy: time,
   };
+}
+
+async function pageRows(db: Kysely<Schema>, log: AuditLog, plan: Plan): Promise<Row[]> {
+  const time = plan.time ? sql`${timeExpression(plan.time)}` : sql`null`;
+  // ORDER BY names the table's columns: the output columns are text ('10' < '9').
+  const { rows } = await sql<Row>`
+    select ${columns}, ${time} as time
+    from ${eventsTable(log)}
+    where ${whereOf(plan.where)}
+    order by ${orderBy(plan)}
+    limit ${plan.limit}`.execute(db);
+  return rows;
+}
+
+/**
+ * A prefix search: the planner cannot know whether the prefix's events are near the cursor, so
+ * first the next `prefixProbe` events in the log's order (a bounded read), then, only when they
+ * hold too few matches, the rest from the prefix index: (tx_id, position) of every match read
+ * from the index alone, sorted, the page's rows fetched by position.
+ */
+async function probeThenIndex(
+  db: Kysely<Schema>,
+  log: AuditLog,
+  plan: Plan,
+  cursor: GlobalPosition | null,
+): Promise<Row[]> {
+  const direction = sql.raw(plan.descending ? 'desc' : 'asc');
+  const comparison = sql.raw(plan.descending ? '<' : '>');
+  const start = cursor ? sql`(tx_id, position) ${comparison} ${tuple(cursor)}` : sql`true`;
+  const { rows: window } = await sql<Row & { matches: boolean }>`
+    select *, null as time from (
+      select ${columns}, events.tx_id as tx, events.position as pos,
+        (${whereOf(plan.where)}) as matches
+      from ${eventsTable(log)}
+      where ${start}
+      order by ${orderBy(plan)}
+      limit ${prefixProbe}
+    ) as probe
+    order by probe.tx ${direction}, probe.pos ${direction}`.execute(db);
+  const found = window.filter((row) => row.matches).slice(0, plan.limit);
+  const end = window.at(-1);
+  if (found.length >= plan.limit || window.length < prefixProbe || !end) return found;
+  const filters = plan.filters;
+  // Materialized: the matches from the filters' indexes alone (the prefix index holds tx_id and
+  // position), not the log's index from the cursor, which the planner would otherwise prefer.
+  const { rows } = await sql<Row>`
+    with matches as materialized (
+      select tx_id, position from ${eventsTable(log)}
+      where ${whereOf(filters)}
+    ), page as (
+      select tx_id, position from matches
+      where (tx_id, position) ${comparison} (${end.tx_id}::xid8, ${end.position}::bigint)
+      order by tx_id ${direction}, position ${direction}
+      limit ${plan.limit - found.length}
+    )
+    select ${columns}, null as time
+    from page join ${eventsTable(log)}
+      on events.tx_id = page.tx_id and events.position = page.position
+    order by ${orderBy(plan)}`.execute(db);
+  return [...found, ...rows];
 }
 
 /**

@@ -346,6 +346,25 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       expect(linkRel(backToFirst.body, 'next')).toContain('flusso=audit-paging');
     });
 
+    it('pages a time-ranged search in that time order, ties by position, with its cursor', async () => {
+      // The 120 paging events all occurred at the same instant: the position breaks the tie.
+      const first = await auditor.get(
+        '/revisione?flusso=audit-paging&dal=2026-03-01T00:00&ordine=vecchi',
+      );
+      expect(first.body).toContain('dal più vecchio per ora in cui è avvenuto');
+      const versions = (body: string) => resultRows(body).map((r) => r.version);
+      expect(versions(first.body)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      const nextHref = linkRel(first.body, 'next')!;
+      expect(nextHref).toMatch(/dopo=2026-03-01T10%3A00%3A00\.000Z%40\d+%2F\d+/);
+      const second = await auditor.get(nextHref);
+      expect(versions(second.body)).toEqual(Array.from({ length: 50 }, (_, i) => i + 51));
+      const third = await auditor.get(linkRel(second.body, 'next')!);
+      expect(versions(third.body)).toEqual(Array.from({ length: 20 }, (_, i) => i + 101));
+      expect(linkRel(third.body, 'next')).toBeNull();
+      const back = await auditor.get(linkRel(third.body, 'prev')!);
+      expect(versions(back.body)).toEqual(versions(second.body));
+    });
+
     it('pages oldest first too', async () => {
       const first = await auditor.get('/revisione?flusso=audit-paging&ordine=vecchi');
       expect(resultRows(first.body)[0]?.version).toBe(1);
