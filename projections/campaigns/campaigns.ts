@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CampaignEvent } from '../../domain/declarations/campaign.js';
 import type { CampaignSettings } from '../../domain/declarations/campaignSettings.js';
 import type { CampaignsTable, Schema } from '../../src/db/schema.js';
+import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
 import { rowProjection } from '../../src/projections/rowProjection.js';
 
 export interface CampaignRow {
@@ -12,20 +13,26 @@ export interface CampaignRow {
 
 const prefix = 'campaign-';
 
+/** A campaign's row: its settings as opened, when and by whom. */
+export function evolveCampaignRow(
+  row: CampaignRow | undefined,
+  recorded: RecordedEvent,
+): CampaignRow | undefined {
+  const event = recorded as unknown as CampaignEvent;
+  return event.type === 'CampaignOpened'
+    ? {
+        settings: event.data.settings,
+        openedAt: recorded.metadata.occurredAt,
+        openedBy: event.data.openedBy,
+      }
+    : row;
+}
+
 export const campaignsProjection = rowProjection<CampaignRow>({
   name: 'campaigns',
   keyOf: (event) =>
     event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
-  evolve(row, recorded) {
-    const event = recorded as unknown as CampaignEvent;
-    return event.type === 'CampaignOpened'
-      ? {
-          settings: event.data.settings,
-          openedAt: recorded.metadata.occurredAt,
-          openedBy: event.data.openedBy,
-        }
-      : row;
-  },
+  evolve: evolveCampaignRow,
   async load(trx, keys) {
     const rows = await trx
       .selectFrom('campaigns')

@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { Schema } from '../../src/db/schema.js';
-import { mailContent } from '../../src/mail/mailContent.js';
+import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
+import { mailContent, type MailContent } from '../../src/mail/mailContent.js';
 import { enqueueMail } from '../../src/mail/outbox.js';
 import type { Projection } from '../../src/projections/projection.js';
 
@@ -10,6 +11,46 @@ const prefix = 'contract-';
 /** The PDF's name in the mail and on download: the protocol number without its slash. */
 export const copyOfRecordFilename = (protocolNumber: string): string =>
   `dichiarazione-${protocolNumber.replace('/', '-')}.pdf`;
+
+/** A receipt to send: what the mail says, and the copy of record to attach by its hash. */
+export interface DeclarationMail extends MailContent {
+  readonly key: string;
+  readonly to: string;
+  readonly copyOfRecordSha256: string;
+  readonly attachmentName: string;
+}
+
+/**
+ * The mail an event causes, if any: the receipt of a protocolled submission, or a copy asked for
+ * again. Pure; the projection adds the PDF and queues it.
+ */
+export function declarationMail(
+  recorded: RecordedEvent,
+  publicUrl: string,
+): DeclarationMail | null {
+  if (!recorded.streamId.startsWith(prefix)) return null;
+  const event = recorded as unknown as ContractEvent;
+  if (event.type !== 'DeclarationProtocolled' && event.type !== 'CopyOfRecordResent') return null;
+  const contractNumber = recorded.streamId.slice(prefix.length);
+  const { year, protocolNumber, copyOfRecord } = event.data;
+  const to = event.type === 'DeclarationProtocolled' ? event.data.notificationEmail : event.data.to;
+  const content = mailContent(
+    `dichiarazione scarichi industriali ${year}, protocollo ${protocolNumber}`,
+    [
+      'Gentile utente,',
+      `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} è stata ricevuta con il numero di protocollo ${protocolNumber}: citalo per qualsiasi comunicazione.`,
+      'In allegato la copia stampabile della dichiarazione in formato PDF, conforme a quanto ricevuto.',
+      `${publicUrl}/dichiarazioni/${year}/${contractNumber}/risultato`,
+    ],
+  );
+  return {
+    ...content,
+    key: `${recorded.metadata.eventId}:mail`,
+    to,
+    copyOfRecordSha256: copyOfRecord.sha256,
+    attachmentName: copyOfRecordFilename(protocolNumber),
+  };
+}
 
 /**
  * The receipt of a submission (and each copy asked for again): the protocol number and the copy
@@ -23,37 +64,24 @@ export function declarationMailsProjection(deps: {
     name: 'declaration_mails',
     async apply(trx, events) {
       for (const recorded of events) {
-        if (!recorded.streamId.startsWith(prefix)) continue;
-        const event = recorded as unknown as ContractEvent;
-        if (event.type !== 'DeclarationProtocolled' && event.type !== 'CopyOfRecordResent')
-          continue;
-        const contractNumber = recorded.streamId.slice(prefix.length);
-        const { year, protocolNumber, copyOfRecord } = event.data;
-        const to =
-          event.type === 'DeclarationProtocolled' ? event.data.notificationEmail : event.data.to;
+        const mail = declarationMail(recorded, deps.publicUrl());
+        if (!mail) continue;
         const pdf = await trx
           .selectFrom('documents')
           .select('content')
-          .where('sha256', '=', copyOfRecord.sha256)
+          .where('sha256', '=', mail.copyOfRecordSha256)
           .executeTakeFirstOrThrow();
-        const content = mailContent(
-          `dichiarazione scarichi industriali ${year}, protocollo ${protocolNumber}`,
-          [
-            'Gentile utente,',
-            `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} è stata ricevuta con il numero di protocollo ${protocolNumber}: citalo per qualsiasi comunicazione.`,
-            'In allegato la copia stampabile della dichiarazione in formato PDF, conforme a quanto ricevuto.',
-            `${deps.publicUrl()}/dichiarazioni/${year}/${contractNumber}/risultato`,
-          ],
-        );
         await enqueueMail(
           trx,
           {
-            key: `${recorded.metadata.eventId}:mail`,
-            to,
-            ...content,
+            key: mail.key,
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
             attachments: [
               {
-                filename: copyOfRecordFilename(protocolNumber),
+                filename: mail.attachmentName,
                 contentType: 'application/pdf',
                 content: pdf.content,
               },

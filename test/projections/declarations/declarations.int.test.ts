@@ -1,0 +1,187 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContractEvent } from '../../../domain/contracts/contractEvents.js';
+import type { DeclarationContent } from '../../../domain/declarations/declarationEvents.js';
+import {
+  declarationRow,
+  declarationsProjection,
+  evolveDeclarationRow,
+  submittedDeclarations,
+} from '../../../projections/declarations/declarations.js';
+import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
+import { newEvent } from '../../support/events.js';
+import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+const file = {
+  slot: 'dichiarazione' as const,
+  filename: 'dichiarazione.xlsx',
+  contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  size: 1234,
+  sha256: 'a'.repeat(64),
+  description: null,
+};
+const content: DeclarationContent = {
+  year: 2025,
+  templateVersion: '2025.1',
+  notificationEmail: 'ufficio@ditta.example',
+  files: [file],
+  figures: {
+    year: 2025,
+    contractNumber: '3001234567',
+    customerCode: '1001234567',
+    companyName: 'Test SRL',
+    plantAddress: 'Via Vai 1, 40100 Bologna (BO)',
+    waterSources: [],
+    dischargeMeters: [],
+    deductions: [],
+    dischargedVolume: 4000,
+    productionDays: 230,
+    notes: '',
+  },
+  analyses: null,
+  warnings: [],
+};
+const prepared: ContractEvent = {
+  type: 'DeclarationPrepared',
+  data: { ...content, preparedBy: 'ditta-1' },
+};
+const submitted: ContractEvent = {
+  type: 'DeclarationSubmitted',
+  data: {
+    ...content,
+    notificationEmail: 'altro@ditta.example',
+    signatory: {
+      accountId: 'ditta-1',
+      name: 'Carla Test',
+      username: 'carla',
+      email: 'carla@ditta.example',
+      kind: 'ditta',
+    },
+    receivedAt: '2026-02-02T10:00:00.000Z',
+    deadline: '2026-01-31',
+    late: true,
+    warningsAcknowledged: false,
+  },
+};
+const copyOfRecord = { sha256: 'b'.repeat(64), size: 99 };
+const protocolled: ContractEvent = {
+  type: 'DeclarationProtocolled',
+  data: {
+    year: 2025,
+    protocolNumber: '2025/000007',
+    copyOfRecord,
+    notificationEmail: 'altro@ditta.example',
+  },
+};
+const resent: ContractEvent = {
+  type: 'CopyOfRecordResent',
+  data: {
+    year: 2025,
+    protocolNumber: '2025/000007',
+    copyOfRecord,
+    to: 'altro@ditta.example',
+    requestedBy: 'ditta-1',
+    requestedAt: '2026-02-03T10:00:00.000Z',
+  },
+};
+const evolve = (events: ContractEvent[]) =>
+  events.reduce(
+    (row, event, i) =>
+      evolveDeclarationRow(row, '3001234567', event, `2026-01-2${i}T08:00:00.000Z`),
+    undefined as ReturnType<typeof evolveDeclarationRow>,
+  );
+
+describe('declarations: pure row evolution', () => {
+  it('starts as a draft when prepared, with who and when', () =>
+    expect(evolve([prepared])).toMatchObject({
+      contractNumber: '3001234567',
+      year: 2025,
+      status: 'draft',
+      preparedBy: 'ditta-1',
+      preparedAt: '2026-01-20T08:00:00.000Z',
+      submittedBy: null,
+      files: [file],
+    }));
+
+  it('becomes submitted with the signatory, time of receipt and lateness, keeping the draft’s when', () =>
+    expect(evolve([prepared, submitted])).toMatchObject({
+      status: 'submitted',
+      preparedBy: 'ditta-1',
+      preparedAt: '2026-01-20T08:00:00.000Z',
+      submittedBy: 'ditta-1',
+      signatoryName: 'Carla Test',
+      submittedAt: '2026-02-02T10:00:00.000Z',
+      late: true,
+      notificationEmail: 'altro@ditta.example',
+      protocolNumber: null,
+    }));
+
+  it('takes the protocol number and the copy of record, and nothing from a re-send', () => {
+    const row = evolve([prepared, submitted, protocolled]);
+    expect(row).toMatchObject({
+      protocolNumber: '2025/000007',
+      copyOfRecordSha256: copyOfRecord.sha256,
+    });
+    expect(evolve([prepared, submitted, protocolled, resent])).toEqual(row);
+  });
+
+  it('has no row to number without a submission', () =>
+    expect(evolve([protocolled])).toBeUndefined());
+});
+
+describe.each(backends())('%s: declarations in SQL', (backend) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+  });
+  afterAll(async () => test.drop());
+
+  it('holds one row per contract and year, the same after replaying twice', async () => {
+    const store = createPostgresEventStore(test.database);
+    const append = (streamId: string, events: ContractEvent[]) =>
+      store.appendToStream(
+        streamId,
+        events.map((event) => newEvent(event.type, event.data as never)),
+      );
+    await append('contract-3001234567', [prepared, submitted, protocolled, resent]);
+    await append('contract-3001234568', [{ ...prepared, data: { ...prepared.data, year: 2026 } }]);
+    // Not a declaration stream: the draft's own files and the contract's limits are elsewhere.
+    await store.appendToStream('declaration-draft-3001234567-2025', [
+      newEvent('DeclarationFileUploaded', { contractNumber: '3001234567', year: 2025 }),
+    ]);
+    const runner = new ProjectionRunner(
+      {
+        db: test.database.db,
+        store,
+        projections: [declarationsProjection],
+        logger: pino({ level: 'silent' }),
+      },
+      { batchSize: 2 },
+    );
+    await runner.rebuild('declarations');
+    const once = await declarationRow(test.database.db, '3001234567', 2025);
+    expect(once).toMatchObject({
+      status: 'submitted',
+      protocolNumber: '2025/000007',
+      late: true,
+      submittedAt: '2026-02-02T10:00:00.000Z',
+      files: [file],
+    });
+    const draft = await declarationRow(test.database.db, '3001234568', 2026);
+    expect(draft).toMatchObject({ status: 'draft', year: 2026 });
+    expect(
+      (await submittedDeclarations(test.database.db, ['3001234568'], 'ditta-1')).map(
+        (row) => row.contractNumber,
+      ),
+    ).toEqual(['3001234567']);
+    await runner.rebuild('declarations');
+    expect(await declarationRow(test.database.db, '3001234567', 2025)).toEqual(once);
+    expect(await declarationRow(test.database.db, '3001234568', 2026)).toEqual(draft);
+    const count = await test.database.db
+      .selectFrom('declarations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(2);
+  });
+});
