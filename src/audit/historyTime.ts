@@ -62,9 +62,13 @@ export function romeLocal(value: string): LocalInstant | null {
   };
 }
 
-/** An ISO instant as a `datetime-local` value in Rome time, to seconds. */
+/**
+ * An ISO instant as a `datetime-local` value in Rome time, to seconds; '' for what is not an
+ * instant (a row altered in the database may hold anything: the page still opens).
+ */
 export function toRomeLocal(iso: string): string {
   const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
   const shifted = new Date(at.getTime() + romeOffsetMinutes(at) * 60_000);
   return shifted.toISOString().slice(0, 19);
 }
