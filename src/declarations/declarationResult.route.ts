@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../domain/accounts/accountEvents.js';
+import { contractDecider } from '../../domain/contracts/contractDecider.js';
+import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { declarationOf } from '../../domain/declarations/declarationState.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { copyOfRecordFilename } from '../../projections/declarationMails/declarationMails.js';
+import { declarationRow } from '../../projections/declarations/declarations.js';
+import { commandContext, requireRole } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+import { readDocument } from '../documents/documentStore.js';
+import { handleCommand } from '../eventStore/commandHandler.js';
+import { seeOther } from '../http/views.js';
+import { slotLabel } from './copyOfRecordInput.js';
+import { readableDeclaration, type DeclarationTarget } from './declarationAccess.js';
+
+/** The declarant who may read it, and the utility's staff on the company's behalf; not auditors. */
+const resenderRoles: readonly Role[] = ['declarant', 'operator', 'admin'];
+
+const url = (target: DeclarationTarget, step = '') =>
+  `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
+
+export const pdf = (reply: FastifyReply, filename: string, body: Buffer, disposition = 'inline') =>
+  reply
+    .type('application/pdf')
+    .header('Content-Disposition', `${disposition}; filename="${filename}"`)
+    .header('Cache-Control', 'no-store')
+    .send(body);
+
+/** "Risultato caricamento": the copy of record, its re-send, the documents sent. */
+export function resultRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+  const readers = { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') };
+  const resenders = { preHandler: requireRole(...resenderRoles) };
+
+  /** "Risultato caricamento"; the re-send is offered to those who may ask for it. */
+  async function resultPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: DeclarationTarget,
+    outcome: { resent?: boolean; refused?: string } = {},
+  ) {
+    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    if (!submitted)
+      throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
+    const row = await declarationRow(db, target.contractNumber, target.year);
+    return reply.code(outcome.refused ? 429 : 200).view('declarations/result', {
+      title: 'Risultato del caricamento documentazione',
+      year: target.year,
+      base: url(target),
+      protocolNumber: submitted.protocolNumber,
+      notificationEmail: submitted.notificationEmail,
+      mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
+      files: row?.status === 'submitted' ? row.files : [],
+      slotLabel,
+      resent: outcome.resent ?? false,
+      refused: outcome.refused ?? null,
+    });
+  }
+
+  app.get('/dichiarazioni/:anno/:contratto/risultato', readers, async (request, reply) => {
+    const { esito } = request.query as { esito?: string };
+    return resultPage(request, reply, await readableDeclaration(deps, request), {
+      resent: esito === 'reinviata',
+    });
+  });
+
+  app.get('/dichiarazioni/:anno/:contratto/copia.pdf', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    const stored = submitted?.copyOfRecord
+      ? await readDocument(db, submitted.copyOfRecord.sha256)
+      : undefined;
+    if (!submitted?.protocolNumber || !stored)
+      throw new DomainError(
+        'DeclarationUnknown',
+        'not-found',
+        'La copia della dichiarazione non è ancora disponibile.',
+      );
+    return pdf(reply, copyOfRecordFilename(submitted.protocolNumber), stored.content, 'attachment');
+  });
+
+  /** Auditors only read: a re-send appends an event and mails the PDF. */
+  app.post('/dichiarazioni/:anno/:contratto/reinvia', resenders, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const now = deps.clock();
+    try {
+      const result = await handleCommand(
+        deps.eventStore,
+        contractDecider,
+        target.streamId,
+        {
+          type: 'ResendCopyOfRecord',
+          accountId: request.account!.accountId,
+          year: target.year,
+          requestedAt: now,
+        },
+        commandContext(request, now),
+      );
+      await deps.projections.waitFor(result.position);
+      return seeOther(request, reply, url(target, '/risultato?esito=reinviata'));
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'ResendLimitReached') throw error;
+      return resultPage(request, reply, target, { refused: error.message });
+    }
+  });
+
+  /** A file of a submitted declaration, by its hash: only if it belongs to that declaration. */
+  app.get('/dichiarazioni/:anno/:contratto/file/:sha256', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const { sha256 } = request.params as { sha256: string };
+    const { events } = await deps.eventStore.readStream(target.streamId);
+    const submission = events
+      .map((event) => event as unknown as ContractEvent)
+      .find((event) => event.type === 'DeclarationSubmitted' && event.data.year === target.year);
+    const file =
+      submission?.type === 'DeclarationSubmitted'
+        ? submission.data.files.find((f) => f.sha256 === sha256)
+        : undefined;
+    const stored = file ? await readDocument(db, file.sha256) : undefined;
+    if (!file || !stored)
+      throw new DomainError('DeclarationUnknown', 'not-found', 'File non trovato.');
+    return reply
+      .type(stored.contentType)
+      .header(
+        'Content-Disposition',
+        `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`,
+      )
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Cache-Control', 'no-store')
+      .send(stored.content);
+  });
+}
