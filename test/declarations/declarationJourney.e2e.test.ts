@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inYear, smallPdf, UploadFolder } from '../support/declarationFiles.js';
@@ -7,6 +8,7 @@ import { useJourney } from '../support/journey.js';
 import { pdfText, squeezed } from './pdf/pdfText.js';
 import {
   analysesEdits,
+  checklistEdits,
   declarationEdits,
   fill,
   merge,
@@ -109,6 +111,25 @@ describe('a company files its annual declaration and gets the protocolled copy',
     );
     expect(declarationTemplate.filename).toMatch(/\.xlsx$/);
     expect(analysesTemplate.filename).toMatch(/\.xlsx$/);
+    // "SCARICA TUTTI I MODELLI": one zip with every template and note; the check-list comes from it.
+    const zip = await download(page, page.getByRole('link', { name: 'SCARICA TUTTI I MODELLI' }));
+    expect(zip.filename).toBe(`modelli-${year}-${contract}.zip`);
+    const zipped = unzipSync(new Uint8Array(zip.content));
+    expect(Object.keys(zipped).sort()).toEqual(
+      [
+        `analisi-chimiche-${year}-${contract}.xlsx`,
+        `checklist-fattori-rischio-${year}-${contract}.xlsx`,
+        `dichiarazione-${year}-${contract}.xlsx`,
+        `informativa-privacy-${year}.pdf`,
+        `nota-formula-tariffaria-${year}.pdf`,
+      ].sort(),
+    );
+    const checklistTemplate = Buffer.from(
+      zipped[`checklist-fattori-rischio-${year}-${contract}.xlsx`]!,
+    );
+    expect(
+      squeezed(await pdfText(Buffer.from(zipped[`nota-formula-tariffaria-${year}.pdf`]!))),
+    ).toContain('Td');
     const endBelowStart = merge(declarationEdits, { 'Fonti di approvvigionamento': { E2: 11000 } });
     const wrong = uploads.write(
       'dichiarazione-errata.xlsx',
@@ -124,6 +145,18 @@ describe('a company files its annual declaration and gets the protocolled copy',
     );
     const labReport = uploads.write('rapporto-di-prova.pdf', smallPdf('Rapporto di prova RP-1234'));
     const plan = uploads.write('planimetria.pdf', smallPdf('Planimetria dello stabilimento'));
+    const photos = uploads.write(
+      'foto-contatori.pdf',
+      smallPdf('Foto delle letture dei contatori'),
+    );
+    const identity = uploads.write(
+      'carta-identita.pdf',
+      smallPdf('Carta di identità del legale rappresentante'),
+    );
+    const checklist = uploads.write(
+      'checklist.xlsx',
+      await fill(checklistTemplate, checklistEdits),
+    );
 
     // 3. A workbook with the end reading below the start one: the errors page names the cell.
     await tickVisionato(page);
@@ -141,14 +174,33 @@ describe('a company files its annual declaration and gets the protocolled copy',
     expect(problem).toContain('è inferiore a quella di inizio anno');
     await page.getByRole('link', { name: 'Torna', exact: true }).click();
     await page.waitForURL(url(base));
+    // The draft kept the wrong workbook: it is shown as uploaded, to be replaced.
+    expect(await text(page.locator('#dichiarazione-kept'))).toContain(
+      'Già caricato: dichiarazione-errata.xlsx',
+    );
 
-    // 4. The corrected workbook, the analyses with their lab report, and a described attachment.
+    // 4. The corrected workbook, the identity document, the analyses with their lab report, the
+    // check-list, and two described attachments (the second row added by "Aggiungi allegato").
     await tickVisionato(page);
     await page.getByLabel(/^Dichiarazione( \*)?$/).setInputFiles(declaration);
+    await page.getByLabel("Documento d'identità Legale Rappresentante").setInputFiles(identity);
     await page.getByLabel('Analisi chimiche (Excel)').setInputFiles(analyses);
     await page.getByLabel('Rapporti di prova laboratorio').setInputFiles(labReport);
+    await page.getByLabel('Check list fattori rischio').setInputFiles(checklist);
     await page.getByLabel('Allegato 1', { exact: true }).setInputFiles(plan);
     await page.getByLabel('Descrizione 1', { exact: true }).fill('Planimetria dello stabilimento');
+    await page.getByRole('button', { name: '+ Aggiungi allegato' }).click();
+    await page.getByLabel('Allegato 2', { exact: true }).setInputFiles(photos);
+    await page
+      .getByLabel('Descrizione 2', { exact: true })
+      .fill('Foto delle letture dei contatori');
+    // htmx added the row in place: the files chosen above are still in their inputs.
+    const chosen = (label: string) =>
+      page
+        .getByLabel(label, { exact: true })
+        .evaluate((input) => (input as HTMLInputElement).files?.length ?? 0);
+    expect(await chosen('Allegato 1')).toBe(1);
+    expect(await chosen('Check list fattori rischio')).toBe(1);
     await shoot(page, 'dichiarazione-file-scelti');
     await page.getByRole('button', { name: 'AVANTI' }).click();
     await page.waitForURL(url(`${base}/validazione`));
@@ -190,6 +242,19 @@ describe('a company files its annual declaration and gets the protocolled copy',
     expect(copyText).toContain(protocol);
     expect(copyText).toContain(contract);
     expect(copyText).not.toContain('ANTEPRIMA');
+    expect(copyText).toContain('Check-list dei fattori di rischio');
+    for (const name of [
+      'carta-identita.pdf',
+      'checklist.xlsx',
+      'planimetria.pdf',
+      'foto-contatori.pdf',
+    ])
+      expect(copyText).toContain(name);
+    const sent = page.locator('.submitted-files');
+    expect(await text(sent)).toContain(
+      "Documento d'identità Legale Rappresentante: carta-identita.pdf",
+    );
+    expect(await text(sent)).toContain('foto-contatori.pdf — Foto delle letture dei contatori');
 
     const mailTab = await declarant.context.newPage();
     const subject = `Dichiara – dichiarazione scarichi industriali ${year}, protocollo ${protocol}`;
@@ -204,7 +269,7 @@ describe('a company files its annual declaration and gets the protocolled copy',
     // 7. Back on step 1 the contract is greyed out with its reason, reachable from the keyboard.
     await page.bringToFront();
     await page.getByRole('link', { name: 'TORNA ALLA SCHERMATA PRINCIPALE' }).click();
-    await page.waitForURL(url('/dichiarazioni'));
+    await page.waitForURL(url(`/dichiarazioni?anno=${year}`));
     const reason = `Dichiarazione ${year} già inviata (protocollo ${protocol}).`;
     const declared = choice(contract);
     expect(await declared.getAttribute('class')).toContain('contract-choice-disabled');
