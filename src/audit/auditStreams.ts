@@ -1,8 +1,5 @@
 import type { EventStore, RecordedEvent } from '../eventStore/eventStore.js';
 
-/** The highest version a stream can have (an integer column): asking from it reads no event. */
-const lastPossibleVersion = 2_147_483_647;
-
 /**
  * The last `count` events of a stream, oldest first, before version `before` (exclusive; the
  * stream's end when absent): two short reads rather than the whole stream, which grows with
@@ -14,7 +11,8 @@ export async function readTail(
   count: number,
   before?: number,
 ): Promise<{ version: number; from: number; events: RecordedEvent[] }> {
-  const { version } = await store.readStream(streamId, { fromVersion: lastPossibleVersion });
+  // toVersion 0: no events, only the stream's current length.
+  const { version } = await store.readStream(streamId, { toVersion: 0 });
   const to = Math.min(before === undefined ? version : before - 1, version);
   if (to < 1 || count < 1) return { version, from: 1, events: [] };
   const from = Math.max(1, to - count + 1);
