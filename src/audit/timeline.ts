@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { EventStore } from '../eventStore/eventStore.js';
+import { auditLogOf, chainHeads, eventsTable } from './auditLog.js';
 import { actorNames } from './historySearch.js';
 import { chainStatuses, type TimelineEntry } from './timelineChain.js';
 
@@ -71,6 +72,9 @@ export async function loadTimeline(
   from: number,
 ): Promise<Timeline | null> {
   const { db, store } = deps;
+  // The links are read where the auditor section finds the log (events, or its copy).
+  const log = auditLogOf(store);
+  const table = eventsTable(log);
   const start = Math.max(from, 1);
   const to = start + timelinePageSize - 1;
   // One event before the page: its stored link starts the page's chain.
@@ -95,7 +99,7 @@ export async function loadTimeline(
       ? []
       : sql<LinkRow>`
           select event_id::text as event_id, stream_id, version, type, event_id::text as key
-          from events where event_id = any(${causationIds}::uuid[])`
+          from ${table} where event_id = any(${causationIds}::uuid[])`
           .execute(db)
           .then((r) => r.rows),
     eventIds.length === 0
@@ -103,7 +107,7 @@ export async function loadTimeline(
       : sql<LinkRow & { causation: string | null; correlation: string }>`
           select event_id::text as event_id, stream_id, version, type, '' as key,
             metadata ->> 'causationId' as causation, metadata ->> 'correlationId' as correlation
-          from events
+          from ${table}
           where (metadata ->> 'causationId') = any(${eventIds}::text[])
              or (metadata ->> 'correlationId') = any(${eventIds}::text[])
           order by events.tx_id, events.position
@@ -117,7 +121,7 @@ export async function loadTimeline(
           from unnest(${correlationIds}::text[]) as c(id)
           cross join lateral (
             select event_id::text as event_id, stream_id, version, type
-            from events
+            from ${table}
             where (metadata ->> 'correlationId') = c.id
               and not (stream_id = ${streamId} and version between ${start} and ${to})
             order by events.tx_id, events.position
@@ -125,13 +129,7 @@ export async function loadTimeline(
           ) as r`
           .execute(db)
           .then((r) => r.rows),
-    version <= to
-      ? db
-          .selectFrom('streams')
-          .select('last_hash')
-          .where('stream_id', '=', streamId)
-          .executeTakeFirst()
-      : undefined,
+    version <= to ? chainHeads(db, log, [streamId]).then((heads) => heads[streamId]) : undefined,
     actorNames(
       db,
       shown.map((event) => event.metadata.actor.id),
@@ -148,10 +146,7 @@ export async function loadTimeline(
     causes: new Map(causes.map((row) => [row.key, toLink(row)])),
     consequences: consequencesOf(consequences, new Set(eventIds)),
     sameRequest: groupBy(sameRequest),
-    headMatches:
-      head && lastEvent?.version === version
-        ? head.last_hash.toString('hex') === lastEvent.hash
-        : null,
+    headMatches: head && lastEvent?.version === version ? head.hash === lastEvent.hash : null,
     actorNames: names,
   };
 }

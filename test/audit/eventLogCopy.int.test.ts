@@ -286,4 +286,18 @@ describe('the auditor pages on a store whose events are not in PostgreSQL', () =
     const files = unzipSync(new Uint8Array(zip.rawPayload));
     expect(Buffer.from(files['events.jsonl']!).toString('utf8')).toContain('OnlyInTheCopy');
   });
+
+  it('links a timeline to the events it caused, as the copy knows them', async () => {
+    // A consequence only the copy holds: the timeline finds it, so its links read the copy.
+    await sql`
+      insert into event_log_copy (tx_id, position, stream_id, version, event_id, type, data,
+        metadata, hash)
+      select tx_id, position + 2000000, 'copy-consequence', 1, gen_random_uuid(), 'CausedInCopy',
+        data, json_build_object('causationId', event_id::text, 'correlationId', 'x'), hash
+      from event_log_copy where stream_id = 'contract-3001234567'`.execute(ctx.test.database.db);
+    const timeline = await auditor.get('/revisione/stream/contract-3001234567');
+    expect(timeline.statusCode).toBe(200);
+    expect(timeline.body).toContain('Eventi causati da questo');
+    expect(timeline.body).toContain('/revisione/stream/copy-consequence#v1');
+  });
 });
