@@ -7,6 +7,7 @@ import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import type { FieldErrors } from '../http/forms.js';
+import { maxUploadBytes } from '../http/uploads.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
 import { issueFileLabels } from './fileLabels.js';
@@ -68,6 +69,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
       descriptions: form.descriptions ?? {},
       maxAttachments,
       maxAttachmentRows,
+      maxUploadMegabytes: maxUploadBytes / 1024 / 1024,
       errors,
     });
   }

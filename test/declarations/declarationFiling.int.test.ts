@@ -230,7 +230,9 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     const client = await signedIn(ctx, other);
     const theirs = `/dichiarazioni/${campaignYear}/3005557654`;
     const page = await client.get(theirs);
-    expect(page.body).toContain('fino a 20 allegati in tutto, di 10 MB ciascuno');
+    expect(page.body).toContain(
+      'fino a 20 allegati in tutto, di 10 MB ciascuno, e fino a 10 per volta, con al massimo 50 MB di file in ogni invio del modulo',
+    );
     expect(page.body).toMatch(
       /<button type="submit" id="aggiungi-allegato" name="azione" value="aggiungi-allegato"[^>]*hx-get="[^"]+\/allegati\/riga"/,
     );
