@@ -51,6 +51,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       v_mine integer;
       v_anywhere integer;
       v_last jsonb;
+      v_stream_ids text[];
+      v_event_ids uuid[];
       v_outcomes text[] := array_fill(null::text, array[v_n]);
       v_versions integer[] := array_fill(null::integer, array[v_n]);
       v_streams text[] := array_fill(null::text, array[v_n]);
@@ -72,18 +74,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         perform pg_advisory_xact_lock(v_key);
       end loop;
 
+      -- As arrays, so both lookups below are index scans whatever the tables' sizes.
+      v_stream_ids := array(select a ->> 'streamId' from jsonb_array_elements(p_appends) a);
+      v_event_ids := array(select (x ->> 'eventId')::uuid
+                           from jsonb_array_elements(p_appends) a,
+                                jsonb_array_elements(a -> 'events') x);
       -- Event ids already in the log (retries): { id: [stream, version, tx_id, position] }.
       select coalesce(jsonb_object_agg(e.event_id::text,
                jsonb_build_array(e.stream_id, e.version, e.tx_id::text, e.position)), '{}')
         into v_known from events e
-        where e.event_id in (select (x ->> 'eventId')::uuid
-                             from jsonb_array_elements(p_appends) a,
-                                  jsonb_array_elements(a -> 'events') x);
+        where e.event_id = any (v_event_ids);
       -- Each stream's head as [version, hash], moved on by every append of this batch.
       select coalesce(jsonb_object_agg(s.stream_id,
                jsonb_build_array(s.version, encode(s.last_hash, 'hex'))), '{}')
         into v_heads from streams s
-        where s.stream_id in (select a ->> 'streamId' from jsonb_array_elements(p_appends) a);
+        where s.stream_id = any (v_stream_ids);
 
       for v_i in 1 .. v_n loop
         v_append := p_appends -> (v_i - 1);
