@@ -35,7 +35,6 @@ import {
 import {
   countAll,
   hashingCost,
-  readChain,
   readWholeLog,
   verifyWholeLog,
   type Pass,
@@ -90,7 +89,7 @@ async function main(): Promise<void> {
     const store = createPostgresEventStore(database);
     const shape = { ...(await describeLog(database)), ...(await describeMix(database)) };
     log(`log: ${shape.events} events in ${shape.streams} streams, ${shape.databaseMb} MB`);
-    const none = { count: [], readAll: [], chainRead: [], verify: [] };
+    const none = { count: [], readAll: [], verify: [] };
     const passes = values.only === 'pages' ? none : await wholeLogPasses(database, store);
     const hashing =
       values.only === 'pages' ? null : await hashingCost(database, plan.hashingSample);
@@ -125,11 +124,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** count(*), readAll, the chain reader and verifyLog, taking turns, `plan.passes` times each. */
+/** count(*), readAll and verifyLog, taking turns, `plan.passes` times each. */
 async function wholeLogPasses(database: Database, store: EventStore) {
   const count: Pass[] = [];
   const readAll: Pass[] = [];
-  const chainRead: Pass[] = [];
   const verify: VerifyPass[] = [];
   const show = (name: string, p: Pass) =>
     log(
@@ -140,14 +138,10 @@ async function wholeLogPasses(database: Database, store: EventStore) {
     show('count(*)', count.at(-1)!);
     readAll.push(await readWholeLog(store, plan.readBatch));
     show('readAll', readAll.at(-1)!);
-    if (store.chain) {
-      chainRead.push(await readChain(store, plan.readBatch));
-      show('chain read', chainRead.at(-1)!);
-    }
     verify.push(await verifyWholeLog(store));
     show('verifyLog', verify.at(-1)!);
   }
-  return { count, readAll, chainRead, verify };
+  return { count, readAll, verify };
 }
 
 /** The auditor pages through HTTP when they respond, and the queries under them in any case. */

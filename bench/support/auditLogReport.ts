@@ -28,7 +28,6 @@ export interface AuditFigures {
   } | null;
   readonly count: readonly Pass[];
   readonly readAll: readonly Pass[];
-  readonly chainRead: readonly Pass[];
   readonly verify: readonly VerifyPass[];
   readonly http: HttpFigures | null;
   readonly queries: {
@@ -103,12 +102,6 @@ export function formatAuditTable(figures: AuditFigures): string {
   };
   passRow('select count(*) from events', figures.count);
   passRow('readAll, whole log, no checks (batches of 5,000)', figures.readAll);
-  if (figures.chainRead.length)
-    passRow(
-      'chain reader, whole log, no hashing',
-      figures.chainRead,
-      `${(readAll / pooled(figures.chainRead)).toFixed(2)}x readAll time`,
-    );
   if (figures.verify.length)
     passRow(
       'verifyLog, whole log',

@@ -44,21 +44,6 @@ export async function readWholeLog(store: EventStore, batchSize: number): Promis
   return pass(events, started);
 }
 
-/** The integrity check's own read path (data and metadata as text), without hashing. */
-export async function readChain(store: EventStore, batchSize: number): Promise<Pass> {
-  const reader = store.chain;
-  if (!reader) throw new Error('This event store has no chain reader');
-  const started = performance.now();
-  let [events, after]: [number, GlobalPosition | null] = [0, null];
-  for (;;) {
-    const { records, last } = await reader.read(after, batchSize);
-    events += records.length;
-    if (records.length < batchSize || !last) break;
-    after = last;
-  }
-  return pass(events, started);
-}
-
 /** verifyLog over the whole log, as `npm run cli -- events:verify` runs it. */
 export async function verifyWholeLog(store: EventStore): Promise<VerifyPass> {
   const cpu = process.cpuUsage();
@@ -75,8 +60,9 @@ export async function verifyWholeLog(store: EventStore): Promise<VerifyPass> {
 }
 
 /**
- * Where verification's Node time goes, on records already in memory: the canonical JSON of data
- * and metadata (canonicalJsonText), then the two SHA-256 of the link, as verifyLog computes them.
+ * The cost of the check's other path, for events whose stored text is not canonical (stored as
+ * jsonb before migrations/0010), on records already in memory: the canonical JSON of data and
+ * metadata (canonicalJsonText), then the two SHA-256 of the link.
  */
 export async function hashingCost(database: Database, sample: number) {
   // A tenth of the table's pages at random: the whole log's mix of event kinds and sizes.

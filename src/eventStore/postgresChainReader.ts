@@ -1,82 +1,132 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Database } from '../db/database.js';
 import { hash } from 'node:crypto';
+import type { Database } from '../db/database.js';
 import { canonicalJsonText } from './canonicalJsonText.js';
-import type { ChainBreak, ChainReader, ChainRecord, EventKey } from './chainReader.js';
-import type { GlobalPosition } from './eventStore.js';
-import { startOfLog } from './globalPosition.js';
+import type { ChainBreak, ChainReader, Doubt, EventKey, Linked } from './chainReader.js';
 import { digestInput } from './hashChain.js';
 
-interface ChainRow {
-  tx_id: string;
-  position: string;
-  stream_id: string;
-  version: number;
-  digest: Buffer;
-  hash: Buffer;
-}
+/** Events per piece of the walk: a position range, linked by one statement. */
+const pieceSize = 20_000;
 
 /**
- * The integrity check's read path on PostgreSQL/PGlite, in the same commit order as readAll: the
- * database hashes each event's stored text (digestInput, in SQL) and sends 64 bytes, not the
- * event; the checker links them. A stored text that is not canonical (an event stored before
- * migrations/0010, or altered) does not link, and is then read and re-encoded here.
+ * The integrity check's read path on PostgreSQL/PGlite: the database links each event to the
+ * one before it in its stream (digestInput hashed in SQL over the stored text, then the link),
+ * and sends back only the events whose link does not hold. Linking needs no order, so the log
+ * is cut in position ranges, taken by two connections at once on PostgreSQL (one core each).
+ * A stored text that is not canonical (an event stored before migrations/0010, or altered) comes
+ * back as a doubt, and is read and re-encoded here.
  */
 export function postgresChainReader(database: Database): ChainReader {
   const { db } = database;
   return {
-    // Like readAll: what no transaction still running can precede.
-    read: (after, limit) =>
-      readChain(database, sql`tx_id < pg_snapshot_xmin(pg_current_snapshot())`, after, limit),
-    canonicalDigests: (events) => canonicalDigests(database, events),
     headBreaks: (streamId) => headBreaks(database, streamId),
     async snapshot() {
       // The snapshot's text form ("xmin:xmax:running,…") is enough to ask, in later statements,
       // which transactions had committed at this moment: no transaction is held open meanwhile
       // (PGlite has one connection, and the portal keeps serving).
-      const { rows } = await sql<{ snapshot: string }>`
-        select pg_current_snapshot()::text as snapshot`.execute(db);
-      const snapshot = rows[0]!.snapshot;
+      const { rows } = await sql<{ snapshot: string; last: string | null }>`
+        select pg_current_snapshot()::text as snapshot,
+               (select max(position) from events)::text as last`.execute(db);
+      const { snapshot, last } = rows[0]!;
       const xmax = snapshot.split(':')[1]!;
-      const visible = sql`tx_id < ${xmax}::xid8 and pg_visible_in_snapshot(tx_id, ${snapshot}::pg_snapshot)`;
+      const visible = sql`e.tx_id < ${xmax}::xid8 and pg_visible_in_snapshot(e.tx_id, ${snapshot}::pg_snapshot)`;
       return {
-        read: (after, limit) => readChain(database, visible, after, limit),
+        link: (progress, signal) =>
+          linkPieces(database, visible, BigInt(last ?? 0), progress, signal),
         canonicalDigests: (events) => canonicalDigests(database, events),
-        headBreaks: (streamId) => headBreaks(database, streamId),
       };
     },
   };
 }
 
-async function readChain(
+interface PieceRow {
+  events: string;
+  doubts:
+    | {
+        stream_id: string;
+        version: number;
+        position: string;
+        stored: string;
+        previous: string | null;
+        last_before: number | null;
+      }[]
+    | null;
+}
+
+async function linkPieces(
   database: Database,
   visible: RawBuilder<unknown>,
-  after: GlobalPosition | null,
-  limit: number,
-): Promise<{ records: ChainRecord[]; last: GlobalPosition | null }> {
-  const from = after ?? startOfLog;
-  // ORDER BY names the table's columns: the output ones are text ('10' < '9').
-  const { rows } = await sql<ChainRow>`
-    select tx_id::text as tx_id, position::text as position, stream_id, version, hash,
-           sha256(convert_to('{"data":' || data::text || ',"metadata":' || metadata::text
-                             || ',"type":' || to_json(type)::text || '}', 'UTF8')) as digest
-    from events
-    where (tx_id, position) > (${from.commit.toString()}::xid8, ${from.prepare.toString()}::bigint)
-      and ${visible}
-    order by events.tx_id, events.position
-    limit ${limit}`.execute(database.db);
-  // The position is made for the last row only: the next read starts there.
-  const records = rows.map((row): ChainRecord => ({
-    streamId: row.stream_id,
-    version: row.version,
-    digest: row.digest,
-    hash: row.hash,
-  }));
-  const last = rows.at(-1);
-  return {
-    records,
-    last: last ? { commit: BigInt(last.tx_id), prepare: BigInt(last.position) } : null,
+  last: bigint,
+  progress: (events: number) => void,
+  signal?: AbortSignal,
+): Promise<Linked> {
+  const doubts: Doubt[] = [];
+  let events = 0;
+  let next = 1n;
+  const worker = async () => {
+    while (next <= last) {
+      signal?.throwIfAborted();
+      const from = next;
+      next += BigInt(pieceSize);
+      const piece = await linkPiece(database, visible, from, from + BigInt(pieceSize));
+      events += piece.events;
+      doubts.push(...piece.doubts);
+      progress(events);
+    }
   };
+  await Promise.all(Array.from({ length: database.kind === 'postgres' ? 2 : 1 }, worker));
+  return { events, streams: await streamCount(database, visible), doubts };
+}
+
+/** One position range: how many events it holds, and those whose link does not hold. */
+async function linkPiece(
+  database: Database,
+  visible: RawBuilder<unknown>,
+  from: bigint,
+  to: bigint,
+): Promise<{ events: number; doubts: Doubt[] }> {
+  const genesis = Buffer.alloc(32);
+  const { rows } = await sql<PieceRow>`
+    with linked as (
+      select e.stream_id, e.version, e.position, e.hash, p.hash as previous,
+             e.hash = sha256(coalesce(p.hash, ${genesis}) || sha256(convert_to(
+               '{"data":' || e.data::text || ',"metadata":' || e.metadata::text
+               || ',"type":' || to_json(e.type)::text || '}', 'UTF8'))) as holds
+      from events e
+      left join events p on p.stream_id = e.stream_id and p.version = e.version - 1
+      where e.position >= ${from.toString()}::bigint and e.position < ${to.toString()}::bigint
+        and ${visible}
+    )
+    select count(*)::text as events,
+           json_agg(json_build_object(
+             'stream_id', stream_id, 'version', version, 'position', position::text,
+             'stored', encode(hash, 'hex'), 'previous', encode(previous, 'hex'),
+             'last_before', case when previous is null and version > 1 then
+               (select max(q.version) from events q
+                where q.stream_id = linked.stream_id and q.version < linked.version) end))
+             filter (where not holds or (previous is null and version > 1)) as doubts
+    from linked`.execute(database.db);
+  const row = rows[0]!;
+  return {
+    events: Number(row.events),
+    doubts: (row.doubts ?? []).map((d) => ({
+      streamId: d.stream_id,
+      version: d.version,
+      position: BigInt(d.position),
+      stored: Buffer.from(d.stored, 'hex'),
+      previous: d.previous === null ? null : Buffer.from(d.previous, 'hex'),
+      lastBefore: d.last_before ?? 0,
+    })),
+  };
+}
+
+/** The streams with an event in the snapshot. */
+async function streamCount(database: Database, visible: RawBuilder<unknown>): Promise<number> {
+  const { rows } = await sql<{ streams: string }>`
+    select count(distinct e.stream_id)::text as streams from events e where ${visible}`.execute(
+    database.db,
+  );
+  return Number(rows[0]!.streams);
 }
 
 async function canonicalDigests(
@@ -102,8 +152,10 @@ async function canonicalDigests(
 }
 
 /**
- * The streams table is rewritten with every append, in the same transaction: its head must
- * always be an event in the log, with the same hash.
+ * What linking cannot see. The streams table is rewritten with every append, in the same
+ * transaction: its head must always be an event in the log, with the same hash. And one event per
+ * stream and version, which the unique index guarantees: if the index is gone, the versions held
+ * twice are named (a copied event links like the original).
  */
 async function headBreaks(database: Database, streamId?: string): Promise<ChainBreak[]> {
   const only = streamId === undefined ? sql`true` : sql`s.stream_id = ${streamId}`;
@@ -124,5 +176,19 @@ async function headBreaks(database: Database, streamId?: string): Promise<ChainB
       breaks.push({ streamId: row.stream_id, version, problem: 'missing' });
     }
   }
-  return breaks;
+  return [...(await twiceHeldVersions(database, streamId)), ...breaks];
+}
+
+async function twiceHeldVersions(database: Database, streamId?: string): Promise<ChainBreak[]> {
+  const { rows: guard } = await sql<{ valid: boolean }>`
+    select i.indisvalid and i.indisunique as valid
+    from pg_index i join pg_class c on c.oid = i.indexrelid
+    where c.relname = 'events_stream_version_key'`.execute(database.db);
+  if (guard[0]?.valid) return [];
+  const only = streamId === undefined ? sql`true` : sql`stream_id = ${streamId}`;
+  const { rows } = await sql<{ stream_id: string; version: number }>`
+    select stream_id, version from events where ${only}
+    group by stream_id, version having count(*) > 1
+    order by stream_id, version`.execute(database.db);
+  return rows.map((row) => ({ streamId: row.stream_id, version: row.version, problem: 'altered' }));
 }

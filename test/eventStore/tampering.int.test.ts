@@ -67,11 +67,30 @@ describe('tampering with the log', () => {
       expectedVersion: 'any',
     });
 
-    const report = await verifyLog(store);
-    expect(report.breaks).toEqual([
+    const expected = [
       { streamId: 'contract-3001234567', version: 2, problem: 'altered' },
       { streamId: 'contract-3001234567', version: 3, problem: 'missing' },
-    ]);
+    ];
+    expect((await verifyLog(store)).breaks).toEqual(expected);
+    // A store linked in Node over readAll (as KurrentDB is) finds the same.
+    expect((await verifyLog({ ...store, chain: undefined })).breaks).toEqual(expected);
+  });
+
+  it('finds a duplicated event once the guard of one event per version is gone', async () => {
+    const { database, drop } = await openTestDatabase('pglite');
+    cleanups.push(drop);
+    const store = createPostgresEventStore(database);
+    await seed(store);
+    await sql`alter table events drop constraint events_stream_version_key`.execute(database.db);
+    await sql`insert into events (stream_id, version, event_id, type, data, metadata, hash)
+              select stream_id, version, gen_random_uuid(), type, data, metadata, hash
+              from events where stream_id = 'contract-3001234567' and version = 1`.execute(
+      database.db,
+    );
+    const duplicated = [{ streamId: 'contract-3001234567', version: 1, problem: 'altered' }];
+    expect((await verifyLog(store)).breaks).toEqual(duplicated);
+    expect((await verifyStream(store, 'contract-3001234567')).breaks).toEqual(duplicated);
+    expect((await verifyLog({ ...store, chain: undefined })).breaks).toEqual(duplicated);
   });
 
   it('finds a rewritten last event of one stream, even with its link recomputed', async () => {
