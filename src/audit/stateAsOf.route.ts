@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
+import { eventDataHtml } from './eventDataHtml.js';
 import type { RecordedEvent } from '../eventStore/eventStore.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
@@ -103,6 +104,7 @@ export function stateAsOfRoutes(app: FastifyInstance, deps: AppDeps): void {
         last.version,
       );
       const page = {
+        dataHtml: eventDataHtml,
         title: `Stato · ${streamTitle(streamId)}`,
         streamId,
         kindLabel: label,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
+import { eventDataHtml } from './eventDataHtml.js';
 import { requireAuditReader } from './auditAccess.js';
 import { lastValue } from './historySearch.schema.js';
 import { streamKindOf, streamTitle } from './streamKinds.js';
@@ -35,6 +36,7 @@ export function timelineRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
       const { streamId } = timeline;
       return reply.view('audit/timeline', {
+        dataHtml: eventDataHtml,
         title: `Cronologia · ${streamTitle(streamId)}`,
         streamId,
         kindLabel: streamKindOf(streamId).label,

@@ -53,7 +53,7 @@ const html = (text: string) =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 
-/** A top-level field as views/audit/_eventData.eta renders a plain value. */
+/** A top-level field as src/audit/eventDataHtml.ts renders a plain value. */
 function shown(value: unknown): string | null {
   if (value === null || value === undefined) return '<span class="text-muted">nessun valore</span>';
   if (typeof value === 'boolean') return value ? 'sì' : 'no';
