@@ -31,7 +31,11 @@ import {
   prepareDraft,
   submitConcurrently,
 } from './support/declarationFiling.js';
-import { dropPortalDatabase, startBenchPortal } from './support/declarationPortal.js';
+import {
+  dropPortalDatabase,
+  startBenchPortal,
+  type BenchPortal,
+} from './support/declarationPortal.js';
 import { formatReport, verdicts, type Figures } from './support/declarationReport.js';
 import { typicalDeclarationEdits } from './support/declarationWorkbooks.js';
 import { machine, writeJson } from './support/report.js';
@@ -140,7 +144,7 @@ async function measureSubmissions() {
       }),
     );
     log(`${portal.backend}: ${declarants * contractsPerDeclarant} drafts prepared in ${lap()} s`);
-    const phases = await submitInPhases(queues);
+    const phases = await submitInPhases(portal, queues);
     await portal.projections.waitFor(await portal.store.headPosition(), 30_000);
     const contracts = people.flatMap((person) => person.contracts);
     const protocols = await checkProtocolNumbers(portal.store, year, contracts);
@@ -155,16 +159,25 @@ async function measureSubmissions() {
  * one after the other), then one submission at a time: its latency is the service time without
  * the queue of 19 others in front of it.
  */
-async function submitInPhases(queues: Parameters<typeof submitConcurrently>[0]) {
+async function submitInPhases(
+  portal: BenchPortal,
+  queues: Parameters<typeof submitConcurrently>[0],
+) {
   const { declarants, contractsPerDeclarant, warmupContracts, soloContracts } = plan.submissions;
   const timedEnd = contractsPerDeclarant - soloContracts;
   const warmup = await submitConcurrently(
     queues.map((q) => ({ ...q, drafts: q.drafts.slice(0, warmupContracts) })),
   );
+  await copiesStored(portal, warmup.submissions);
+  const runStarted = performance.now();
   const run = await submitConcurrently(
     queues.map((q) => ({ ...q, drafts: q.drafts.slice(warmupContracts, timedEnd) })),
   );
   log(`submissions: ${run.submissions} in ${run.seconds.toFixed(1)} s`);
+  // The copies of record follow the numbers (declarationProtocols): until the last one is stored.
+  await copiesStored(portal, warmup.submissions + run.submissions);
+  const copiesSeconds = (performance.now() - runStarted) / 1000;
+  log(`copies of record of the run stored ${copiesSeconds.toFixed(1)} s after its start`);
   const solo = [];
   for (const q of queues)
     solo.push(await submitConcurrently([{ ...q, drafts: q.drafts.slice(timedEnd) }]));
@@ -180,9 +193,26 @@ async function submitInPhases(queues: Parameters<typeof submitConcurrently>[0]) 
       perSecond: run.submissions / run.seconds,
       nodeCpuMsPerSubmission: run.cpuMs / run.submissions,
       ...timingOf(run.latencies),
+      copiesStoredSeconds: copiesSeconds,
+      copiesPerSecond: run.submissions / copiesSeconds,
     },
     oneAtATime: timingOf(solo.flatMap((phase) => phase.latencies)),
   };
+}
+
+/** Waits until `count` declarations have their copy of record stored (at most 5 minutes). */
+async function copiesStored(portal: BenchPortal, count: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const row = await portal.test.database.db
+      .selectFrom('declarations')
+      .select((eb) => eb.fn.countAll<string>().as('stored'))
+      .where('copy_of_record_sha256', 'is not', null)
+      .executeTakeFirstOrThrow();
+    if (Number(row.stored) >= count) return;
+    if (Date.now() > deadline) throw new Error(`${row.stored} of ${count} copies stored in 5 min`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function describeWorkload() {
@@ -210,8 +240,9 @@ function describeWorkload() {
         'document and one attachment, uploaded through POST /dichiarazioni/<year>/<contract>',
       timed:
         'POST …/invia with the commandId of the Validazione page, 303 to …/risultato: ' +
-        'DeclarationSubmitted, protocol number, copy of record rendered and stored, ' +
-        'DeclarationProtocolled, projections caught up',
+        'DeclarationSubmitted, protocol number in the register, DeclarationProtocolled, ' +
+        'projections caught up; then, out of the request, each copy of record rendered, stored ' +
+        'and CopyOfRecordStored (copiesStoredSeconds: from the start of the run to the last one)',
       oneAtATime:
         'after the timed run, each declarant submits its last draft alone, one after the other',
     },

@@ -136,7 +136,10 @@ export class Campaigns {
     this.protocol(contract, filing, manager);
   }
 
-  /** completeSubmission: the copy of record rendered and stored, then DeclarationProtocolled. */
+  /**
+   * completeSubmission: the number at once (DeclarationProtocolled), the copy of record rendered
+   * and stored a moment later (CopyOfRecordStored).
+   */
   private protocol(contract: Contract, filing: Filing, manager: Declarant): void {
     const { timeline, random } = this;
     const copyOfRecord = { sha256: random.hex(64), size: random.int(60_000, 220_000) };
@@ -146,14 +149,18 @@ export class Campaigns {
       actor: system,
       clientIp: null,
     };
-    const base = () => ({
-      year: filing.year,
-      protocolNumber: filing.protocolNumber ?? '',
-      copyOfRecord,
-    });
-    timeline.record(contract.streamId, filing.at + random.int(900, 3_000), command, [
+    const numbered = () => ({ year: filing.year, protocolNumber: filing.protocolNumber ?? '' });
+    const base = () => ({ ...numbered(), copyOfRecord });
+    timeline.record(contract.streamId, filing.at + random.int(20, 200), command, [
       {
         type: 'DeclarationProtocolled',
+        data: () => ({ ...numbered(), notificationEmail: contract.email }),
+      },
+    ]);
+    const copy = { ...command, commandId: `${filing.submissionId}:copy` };
+    timeline.record(contract.streamId, filing.at + random.int(900, 3_000), copy, [
+      {
+        type: 'CopyOfRecordStored',
         data: () => ({ ...base(), notificationEmail: contract.email }),
       },
     ]);

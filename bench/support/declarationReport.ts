@@ -12,6 +12,9 @@ export interface SubmissionFigures extends Timing {
   readonly perSecond: number;
   /** CPU of the Node process (the app and its in-process clients) per timed submission. */
   readonly nodeCpuMsPerSubmission: number;
+  /** From the start of the timed run until the last of its copies of record was stored. */
+  readonly copiesStoredSeconds: number;
+  readonly copiesPerSecond: number;
 }
 
 export interface Figures {
@@ -89,6 +92,15 @@ export function formatReport(f: Figures): string {
       ms(s.meanMs),
       `${s.perSecond.toFixed(1)}/s`,
       verdict(rate, '>= 50/s'),
+    ],
+    [
+      'copies of record of those submissions, stored',
+      String(s.submissions),
+      '',
+      '',
+      '',
+      `${s.copiesPerSecond.toFixed(1)}/s`,
+      `all stored ${s.copiesStoredSeconds.toFixed(1)} s after the run began`,
     ],
     timed('submission alone (no other declarant)', f.oneAtATime),
   ];

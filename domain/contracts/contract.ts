@@ -133,6 +133,7 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
     case 'DeclarationPrepared':
     case 'DeclarationSubmitted':
     case 'DeclarationProtocolled':
+    case 'CopyOfRecordStored':
     case 'CopyOfRecordResent':
       return { ...state, declarations: evolveDeclarations(state.declarations, event) };
   }

@@ -3,7 +3,9 @@ import {
   protocolDeclaration,
   resendCopyOfRecord,
   submitDeclaration,
+  storeCopyOfRecord,
   type ProtocolDeclaration,
+  type StoreCopyOfRecord,
   type ResendCopyOfRecord,
   type SubmitDeclaration,
 } from '../declarations/submitDeclaration.js';
@@ -71,6 +73,7 @@ export type ContractCommand =
   | PrepareDeclaration
   | SubmitDeclaration
   | ProtocolDeclaration
+  | StoreCopyOfRecord
   | ResendCopyOfRecord;
 
 export const contractStreamId = (contractNumber: string): string => `contract-${contractNumber}`;
@@ -118,6 +121,8 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
         return submitDeclaration(command, state);
       case 'ProtocolDeclaration':
         return protocolDeclaration(command, state);
+      case 'StoreCopyOfRecord':
+        return storeCopyOfRecord(command, state);
       case 'ResendCopyOfRecord':
         return resendCopyOfRecord(command, state);
     }

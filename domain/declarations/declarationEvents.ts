@@ -74,8 +74,19 @@ export type DeclarationEvent =
       data: {
         year: number;
         protocolNumber: string;
-        copyOfRecord: CopyOfRecord;
+        /** Only in events recorded when the copy was stored in the same step (now: CopyOfRecordStored). */
+        copyOfRecord?: CopyOfRecord;
         /** Where the receipt with the copy of record goes. */
+        notificationEmail: string;
+      };
+    }
+  | {
+      /** The copy of record rendered after the protocol number, stored as rendered. */
+      type: 'CopyOfRecordStored';
+      data: {
+        year: number;
+        protocolNumber: string;
+        copyOfRecord: CopyOfRecord;
         notificationEmail: string;
       };
     }

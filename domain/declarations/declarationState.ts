@@ -44,6 +44,7 @@ export function evolveDeclarations(
         },
       };
     case 'DeclarationProtocolled':
+    case 'CopyOfRecordStored':
       return current.submitted
         ? {
             ...declarations,
@@ -52,7 +53,7 @@ export function evolveDeclarations(
               submitted: {
                 ...current.submitted,
                 protocolNumber: event.data.protocolNumber,
-                copyOfRecord: event.data.copyOfRecord,
+                copyOfRecord: event.data.copyOfRecord ?? current.submitted.copyOfRecord,
               },
             },
           }

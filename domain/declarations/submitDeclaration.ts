@@ -76,10 +76,9 @@ export interface ProtocolDeclaration {
   readonly type: 'ProtocolDeclaration';
   readonly year: number;
   readonly protocolNumber: string;
-  readonly copyOfRecord: CopyOfRecord;
 }
 
-/** The register's number and the stored copy of record, once per submission. */
+/** The register's number, once per submission. */
 export function protocolDeclaration(
   command: ProtocolDeclaration,
   state: ContractState,
@@ -95,6 +94,38 @@ export function protocolDeclaration(
       data: {
         year: command.year,
         protocolNumber: command.protocolNumber,
+        notificationEmail: submitted.notificationEmail,
+      },
+    },
+  ];
+}
+
+export interface StoreCopyOfRecord {
+  readonly type: 'StoreCopyOfRecord';
+  readonly year: number;
+  readonly copyOfRecord: CopyOfRecord;
+}
+
+/** The copy of record, rendered with the protocol number, once: it is never made again. */
+export function storeCopyOfRecord(
+  command: StoreCopyOfRecord,
+  state: ContractState,
+): ContractEvent[] {
+  const submitted = declarationOf(state.declarations, command.year).submitted;
+  if (!submitted?.protocolNumber) {
+    throw declarationError(
+      'NotSubmitted',
+      'conflict',
+      'La dichiarazione non è ancora protocollata.',
+    );
+  }
+  if (submitted.copyOfRecord) return [];
+  return [
+    {
+      type: 'CopyOfRecordStored',
+      data: {
+        year: command.year,
+        protocolNumber: submitted.protocolNumber,
         copyOfRecord: command.copyOfRecord,
         notificationEmail: submitted.notificationEmail,
       },

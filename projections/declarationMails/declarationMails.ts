@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import type { CopyOfRecord } from '../../domain/declarations/declarationEvents.js';
 import type { Schema } from '../../src/db/schema.js';
 import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
 import { mailContent, type MailContent } from '../../src/mail/mailContent.js';
@@ -20,6 +21,27 @@ export interface DeclarationMail extends MailContent {
   readonly attachmentName: string;
 }
 
+/** The copy of record an event mails, and to whom. */
+function mailedCopy(
+  event: ContractEvent,
+): { year: number; protocolNumber: string; copyOfRecord: CopyOfRecord; to: string } | null {
+  switch (event.type) {
+    case 'CopyOfRecordStored':
+      return { ...event.data, to: event.data.notificationEmail };
+    case 'DeclarationProtocolled': {
+      // With the copy only in events from the time when number and copy came in one step.
+      const { copyOfRecord } = event.data;
+      return copyOfRecord
+        ? { ...event.data, copyOfRecord, to: event.data.notificationEmail }
+        : null;
+    }
+    case 'CopyOfRecordResent':
+      return event.data;
+    default:
+      return null;
+  }
+}
+
 /**
  * The mail an event causes, if any: the receipt of a protocolled submission, or a copy asked for
  * again. Pure; the projection adds the PDF and queues it.
@@ -29,11 +51,10 @@ export function declarationMail(
   publicUrl: string,
 ): DeclarationMail | null {
   if (!recorded.streamId.startsWith(prefix)) return null;
-  const event = recorded as unknown as ContractEvent;
-  if (event.type !== 'DeclarationProtocolled' && event.type !== 'CopyOfRecordResent') return null;
+  const mailed = mailedCopy(recorded as unknown as ContractEvent);
+  if (!mailed) return null;
+  const { year, protocolNumber, copyOfRecord, to } = mailed;
   const contractNumber = recorded.streamId.slice(prefix.length);
-  const { year, protocolNumber, copyOfRecord } = event.data;
-  const to = event.type === 'DeclarationProtocolled' ? event.data.notificationEmail : event.data.to;
   const content = mailContent(
     `dichiarazione scarichi industriali ${year}, protocollo ${protocolNumber}`,
     [

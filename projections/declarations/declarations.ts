@@ -63,11 +63,12 @@ export function evolveDeclarationRow(
       };
     }
     case 'DeclarationProtocolled':
+    case 'CopyOfRecordStored':
       return (
         row && {
           ...row,
           protocolNumber: event.data.protocolNumber,
-          copyOfRecordSha256: event.data.copyOfRecord.sha256,
+          copyOfRecordSha256: event.data.copyOfRecord?.sha256 ?? row.copyOfRecordSha256,
         }
       );
     default:
@@ -77,12 +78,20 @@ export function evolveDeclarationRow(
 
 const keyOf = (contractNumber: string, year: number) => `${contractNumber}:${year}`;
 
+/** The events of a contract's stream that change its declaration rows. */
+const rowEvents = new Set([
+  'DeclarationPrepared',
+  'DeclarationSubmitted',
+  'DeclarationProtocolled',
+  'CopyOfRecordStored',
+]);
+
 export const declarationsProjection = rowProjection<DeclarationRow>({
   name: 'declarations',
   keyOf(event) {
     const year = (event.data as { year?: unknown }).year;
     return event.streamId.startsWith(prefix) &&
-      event.type.startsWith('Declaration') &&
+      rowEvents.has(event.type) &&
       typeof year === 'number'
       ? keyOf(event.streamId.slice(prefix.length), year)
       : null;

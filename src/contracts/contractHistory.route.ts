@@ -59,6 +59,8 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Dichiarazione ${event.data.year} inviata da ${event.data.signatory.name}${event.data.late ? ' (oltre il termine)' : ''}`;
     case 'DeclarationProtocolled':
       return `Dichiarazione ${event.data.year} protocollata con il numero ${event.data.protocolNumber}`;
+    case 'CopyOfRecordStored':
+      return `Copia conforme della dichiarazione ${event.data.year} (protocollo ${event.data.protocolNumber}) conservata e inviata a ${event.data.notificationEmail}`;
     case 'CopyOfRecordResent':
       return `Copia della dichiarazione ${event.data.year} reinviata a ${event.data.to}`;
   }

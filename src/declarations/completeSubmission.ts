@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { fold } from '../../domain/shared/decider.js';
 import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { campaignOf } from '../../projections/campaigns/campaigns.js';
@@ -10,7 +11,7 @@ import { handleCommand, readState, type CommandContext } from '../eventStore/com
 import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
 import type { ProcessManager } from '../projections/projection.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
-import { renderCopyOfRecord } from './pdf/copyOfRecord.js';
+import { renderCopyOfRecordOffThread } from './pdf/copyOfRecordThread.js';
 import { assignProtocolNumber } from './protocolRegister.js';
 
 export interface SubmissionDeps {
@@ -25,11 +26,11 @@ type Submitted = Extract<ContractEvent, { type: 'DeclarationSubmitted' }>;
 const inFlight = new Map<string, Promise<GlobalPosition | null>>();
 
 /**
- * After DeclarationSubmitted: the next number of the year's register, the copy of record rendered
- * once and stored, then DeclarationProtocolled (which mails the receipt). The route calls it to show
- * the number at once; the process manager calls it again after a crash. Every step is idempotent.
+ * After DeclarationSubmitted: the next number of the year's register, recorded in the contract
+ * (DeclarationProtocolled). The route calls it to show the number at once; the process manager
+ * calls it again after a crash. Idempotent.
  */
-export function completeSubmission(
+export function protocolSubmission(
   deps: SubmissionDeps,
   submission: RecordedEvent,
 ): Promise<GlobalPosition | null> {
@@ -41,6 +42,14 @@ export function completeSubmission(
   return work;
 }
 
+const systemContext = (cause: RecordedEvent, step: string, now: Date): CommandContext => ({
+  commandId: `${cause.metadata.eventId}:${step}`,
+  correlationId: cause.metadata.correlationId,
+  actor: { id: 'system', role: 'system' },
+  clientIp: null,
+  now,
+});
+
 async function protocol(
   deps: SubmissionDeps,
   submission: RecordedEvent,
@@ -50,23 +59,47 @@ async function protocol(
   const streamId = contractStreamId(contractNumber);
   const { state } = await readState(deps.store, contractDecider, streamId);
   if (declarationOf(state.declarations, data.year).submitted?.protocolNumber) return null;
-  const context: CommandContext = {
-    commandId: `${submission.metadata.eventId}:protocol`,
-    correlationId: submission.metadata.correlationId,
-    actor: { id: 'system', role: 'system' },
-    clientIp: null,
-    now: new Date(data.receivedAt),
-  };
+  const context = systemContext(submission, 'protocol', new Date(data.receivedAt));
   const protocolNumber = await assignProtocolNumber(
     deps.store,
     { year: data.year, contractNumber, submissionEventId: submission.metadata.eventId },
     context,
   );
-  const campaign = await campaignOf(deps.db, data.year);
-  const pdf = await renderCopyOfRecord(
+  const result = await handleCommand(
+    deps.store,
+    contractDecider,
+    streamId,
+    { type: 'ProtocolDeclaration', year: data.year, protocolNumber },
+    context,
+  );
+  return result.position;
+}
+
+/**
+ * After DeclarationProtocolled: the copy of record rendered once, with the protocol number and
+ * the time of receipt, stored as rendered, then CopyOfRecordStored (which mails the receipt).
+ * Out of the request: INVIA answers with the number, the copy follows. Rendering is
+ * deterministic, so a copy made again after a crash is the same bytes.
+ */
+async function storeCopyOfRecord(deps: SubmissionDeps, protocolled: RecordedEvent): Promise<void> {
+  const { year } = (
+    protocolled as unknown as Extract<ContractEvent, { type: 'DeclarationProtocolled' }>
+  ).data;
+  const { events } = await deps.store.readStream(protocolled.streamId);
+  const contract = events.map((event) => ({ type: event.type, data: event.data }) as ContractEvent);
+  const submitted = declarationOf(fold(contractDecider, contract).declarations, year).submitted;
+  if (!submitted?.protocolNumber || submitted.copyOfRecord) return;
+  const submission = contract.findLast(
+    (event): event is Submitted =>
+      event.type === 'DeclarationSubmitted' && event.data.year === year,
+  );
+  if (!submission) return;
+  const { data } = submission;
+  const campaign = await campaignOf(deps.db, year);
+  const pdf = await renderCopyOfRecordOffThread(
     copyOfRecordInput(data, {
       mode: 'record',
-      protocolNumber,
+      protocolNumber: submitted.protocolNumber,
       receivedAt: data.receivedAt,
       utilityName: deps.utilityName,
       signatory: data.signatory,
@@ -75,31 +108,26 @@ async function protocol(
       limits: effectiveLimits(campaign?.settings.limits ?? [], data.contractLimits ?? []),
     }),
   );
+  const context = systemContext(protocolled, 'copy', new Date(data.receivedAt));
   const stored = await storeDocument(deps.db, pdf, 'application/pdf', context.now);
-  const result = await handleCommand(
+  await handleCommand(
     deps.store,
     contractDecider,
-    streamId,
-    {
-      type: 'ProtocolDeclaration',
-      year: data.year,
-      protocolNumber,
-      copyOfRecord: { sha256: stored.sha256, size: stored.size },
-    },
+    protocolled.streamId,
+    { type: 'StoreCopyOfRecord', year, copyOfRecord: { sha256: stored.sha256, size: stored.size } },
     context,
   );
-  return result.position;
 }
 
-/** Finishes any submission left without its protocol (a crash between the two steps). */
+/** Numbers the submissions and makes their copies of record, also after a crash. */
 export function declarationProtocols(deps: SubmissionDeps): ProcessManager {
   return {
     name: 'declaration_protocols',
     async handle(events) {
       for (const event of events) {
-        if (event.type === 'DeclarationSubmitted' && event.streamId.startsWith('contract-')) {
-          await completeSubmission(deps, event);
-        }
+        if (!event.streamId.startsWith('contract-')) continue;
+        if (event.type === 'DeclarationSubmitted') await protocolSubmission(deps, event);
+        if (event.type === 'DeclarationProtocolled') await storeCopyOfRecord(deps, event);
       }
     },
   };

@@ -49,6 +49,7 @@ export function resultRoutes(app: FastifyInstance, deps: AppDeps): void {
       year: target.year,
       base: url(target),
       protocolNumber: submitted.protocolNumber,
+      copyReady: submitted.copyOfRecord !== null,
       notificationEmail: submitted.notificationEmail,
       mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
       files: row?.status === 'submitted' ? row.files : [],
@@ -62,6 +63,19 @@ export function resultRoutes(app: FastifyInstance, deps: AppDeps): void {
     const { esito } = request.query as { esito?: string };
     return resultPage(request, reply, await readableDeclaration(deps, request), {
       resent: esito === 'reinviata',
+    });
+  });
+
+  /** The copy's links, asked for again by the page while the copy is being made. */
+  app.get('/dichiarazioni/:anno/:contratto/risultato/copia', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    if (!submitted?.protocolNumber)
+      throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
+    return reply.view('declarations/_resultCopy', {
+      base: url(target),
+      copyReady: submitted.copyOfRecord !== null,
+      mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
     });
   });
 

@@ -8,7 +8,7 @@ import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
 import { seeOther } from '../http/views.js';
-import { completeSubmission } from './completeSubmission.js';
+import { protocolSubmission } from './completeSubmission.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
 import { pdf, resultRoutes } from './declarationResult.route.js';
 import {
@@ -19,7 +19,7 @@ import {
 } from './declarationAccess.js';
 import { draftFiles, preparedDraft } from './draftFiles.js';
 import { issueFileLabels } from './fileLabels.js';
-import { renderCopyOfRecord } from './pdf/copyOfRecord.js';
+import { renderCopyOfRecordOffThread } from './pdf/copyOfRecordThread.js';
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
@@ -55,7 +55,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
     const draft = await draftOf(target, me.accountId);
     if (!draft) return seeOther(request, reply, url(target));
     const { settings } = target.campaign;
-    const body = await renderCopyOfRecord(
+    const body = await renderCopyOfRecordOffThread(
       copyOfRecordInput(draft, {
         mode: 'preview',
         protocolNumber: null,
@@ -110,8 +110,9 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
         fromVersion: result.nextExpectedVersion,
       });
       const event = submitted.events.find((recorded) => recorded.type === 'DeclarationSubmitted');
+      // The number now; the copy of record follows (declarationProtocols), as the page says.
       const protocolled = event
-        ? await completeSubmission(
+        ? await protocolSubmission(
             { store: deps.eventStore, db, utilityName: deps.config.UTILITY_NAME },
             event,
           )

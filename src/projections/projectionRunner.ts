@@ -68,13 +68,20 @@ export class ProjectionRunner {
   }
 
   /**
-   * Read-your-writes: resolves true once every projection has applied the event at `position`,
-   * false on timeout or when a projection has failed (the page then shows what it has).
+   * Read-your-writes: resolves true once every read model has applied the event at `position`,
+   * false on timeout or when one has failed (the page then shows what it has). Process managers
+   * are not waited for: what they do is further events, not what the page reads (a copy of record
+   * being rendered must not hold up INVIA); `processManagers` waits for them too (tests settling).
    */
-  async waitFor(position: GlobalPosition | null, timeoutMs = 5_000): Promise<boolean> {
+  async waitFor(
+    position: GlobalPosition | null,
+    timeoutMs = 5_000,
+    options: { processManagers?: boolean } = {},
+  ): Promise<boolean> {
     if (!position) return true;
     const deadline = Date.now() + timeoutMs;
     for (const worker of this.workers.values()) {
+      if (worker.isProcessManager && !options.processManagers) continue;
       if (!(await worker.reached(position, deadline - Date.now()))) return false;
     }
     return true;
@@ -97,6 +104,10 @@ class Worker {
   private wakeUp: (() => void) | null = null;
   private pendingWake = false;
   private waiters = new Set<() => void>();
+
+  get isProcessManager(): boolean {
+    return isProcessManager(this.projection);
+  }
 
   constructor(
     private readonly projection: Subscriber,

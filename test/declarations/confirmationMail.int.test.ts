@@ -81,6 +81,7 @@ describe('the confirmation mail through a real SMTP server', () => {
     expect(uploaded.statusCode, uploaded.body).toBe(303);
     const commandId = commandIdOf((await client.get(`${base}/validazione`)).body);
     expect((await client.post(`${base}/invia`, { commandId })).statusCode).toBe(303);
+    await settle(ctx);
     const copy = (await client.get(`${base}/copia.pdf`)).rawPayload;
 
     await expect.poll(() => receipts().length, { timeout: 15_000 }).toBe(1);

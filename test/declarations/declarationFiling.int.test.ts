@@ -415,11 +415,20 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     const answers = filed.data.checklist as { number: number; answer: boolean }[];
     expect(answers.map((a) => a.answer)).toEqual(Array.from({ length: 12 }, (_, i) => i % 3 === 0));
 
+    // The copy of record follows the number, out of the request.
+    await settle(ctx);
+    const stored = (await ctx.store.readStream('contract-3007771234')).events;
+    expect(stored.filter((event) => event.type === 'CopyOfRecordStored')).toHaveLength(1);
     const result = await client.get(`${base}/risultato`);
     expect(result.body).toContain(
       'Tutti i documenti caricati sul portale sono stati inviati con successo.',
     );
     expect(result.body).toContain('2025/000001');
+    expect(result.body).not.toContain('in preparazione');
+    const links = await client.get(`${base}/risultato/copia`, { 'hx-request': 'true' });
+    expect(links.body).not.toContain('<html');
+    expect(links.body).not.toContain('hx-trigger');
+    expect(links.body).toContain(`${base}/copia.pdf`);
     const copy = await client.get(`${base}/copia.pdf`);
     const text = pdfText(copy.rawPayload);
     expect(text).toContain('2025/000001');

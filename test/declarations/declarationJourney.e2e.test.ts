@@ -231,11 +231,13 @@ describe('a company files its annual declaration and gets the protocolled copy',
     );
     const protocol = await text(page.locator('.protocol-number'));
     expect(protocol).toBe(`${year}/000001`);
+    // The copy of record follows the number: the page shows its link when it is stored (htmx).
+    const copyLink = page.getByRole('link', {
+      name: /^Scarica una copia stampabile della dichiarazione/,
+    });
+    await copyLink.waitFor();
     await shoot(page, 'dichiarazione-risultato');
-    const copy = await download(
-      page,
-      page.getByRole('link', { name: /^Scarica una copia stampabile della dichiarazione/ }),
-    );
+    const copy = await download(page, copyLink);
     expect(copy.filename).toBe(`dichiarazione-${year}-000001.pdf`);
     await writeFile(`${artifacts}copia.pdf`, copy.content);
     const copyText = squeezed(await pdfText(copy.content));

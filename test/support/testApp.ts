@@ -78,21 +78,28 @@ export async function startTestApp(
   };
 }
 
-/** Waits until every projection has applied everything appended so far. */
 /**
- * Waits until every projection has seen the last event written. Not `headPosition()`: that stops
+ * Waits until every projection has seen the last event written, and again while process managers
+ * add events of their own (a submission's copy of record). Not `headPosition()`: that stops
  * before any transaction still open anywhere on the server (the snapshot's xmin is cluster-wide),
  * so with other test databases busy it could return before this test's own last event.
  */
 export async function settle(ctx: TestApp): Promise<void> {
-  // ORDER BY names the table's columns: the output columns are text ('10' < '9').
-  const { rows } = await sql<{ tx_id: string; position: string }>`
-    select tx_id::text as tx_id, position::text as position from events
-    order by events.tx_id desc, events.position desc limit 1`.execute(ctx.test.database.db);
-  const last = rows[0];
-  await ctx.projections.waitFor(
-    last ? { commit: BigInt(last.tx_id), prepare: BigInt(last.position) } : null,
-  );
+  for (let seen = ''; ;) {
+    // ORDER BY names the table's columns: the output columns are text ('10' < '9').
+    const { rows } = await sql<{ tx_id: string; position: string }>`
+      select tx_id::text as tx_id, position::text as position from events
+      order by events.tx_id desc, events.position desc limit 1`.execute(ctx.test.database.db);
+    const last = rows[0];
+    const key = last ? `${last.tx_id}:${last.position}` : '';
+    if (key === seen) return;
+    seen = key;
+    await ctx.projections.waitFor(
+      last ? { commit: BigInt(last.tx_id), prepare: BigInt(last.position) } : null,
+      5_000,
+      { processManagers: true },
+    );
+  }
 }
 
 export const operatorLogin = { username: 'olga', password: 'Operatore-2026' } as const;

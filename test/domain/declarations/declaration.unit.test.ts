@@ -193,19 +193,28 @@ describe('lateness', () => {
   });
 });
 
-describe('ProtocolDeclaration and ResendCopyOfRecord', () => {
+describe('ProtocolDeclaration, StoreCopyOfRecord and ResendCopyOfRecord', () => {
   const protocol = {
     type: 'ProtocolDeclaration' as const,
     year: 2025,
     protocolNumber: '2025/000007',
-    copyOfRecord: { sha256: 'a'.repeat(64), size: 10 },
   };
+  const copyOfRecord = { sha256: 'a'.repeat(64), size: 10 };
+  const store = { type: 'StoreCopyOfRecord' as const, year: 2025, copyOfRecord };
   const protocolled: ContractEvent = {
     type: 'DeclarationProtocolled',
     data: {
       year: 2025,
       protocolNumber: protocol.protocolNumber,
-      copyOfRecord: protocol.copyOfRecord,
+      notificationEmail: 'ufficio@test.example',
+    },
+  };
+  const copyStored: ContractEvent = {
+    type: 'CopyOfRecordStored',
+    data: {
+      year: 2025,
+      protocolNumber: protocol.protocolNumber,
+      copyOfRecord,
       notificationEmail: 'ufficio@test.example',
     },
   };
@@ -217,6 +226,32 @@ describe('ProtocolDeclaration and ResendCopyOfRecord', () => {
     spec
       .given([...history, prepared(), submitted(), protocolled])
       .when(protocol)
+      .then([]);
+  });
+  it('stores the copy of record once, after the number', () => {
+    spec
+      .given([...history, prepared(), submitted(), protocolled])
+      .when(store)
+      .then([copyStored]);
+    spec
+      .given([...history, prepared(), submitted(), protocolled, copyStored])
+      .when(store)
+      .then([]);
+    spec
+      .given([...history, prepared(), submitted()])
+      .when(store)
+      .thenThrows('NotSubmitted');
+  });
+  it('reads the copy from a protocol recorded with it, as events did before the copy came apart', () => {
+    const both: ContractEvent = {
+      type: 'DeclarationProtocolled',
+      data: { ...protocolled.data, copyOfRecord },
+    };
+    const state = fold(contractDecider, [...history, prepared(), submitted(), both]);
+    expect(state.declarations['2025']?.submitted?.copyOfRecord).toEqual(copyOfRecord);
+    spec
+      .given([...history, prepared(), submitted(), both])
+      .when(store)
       .then([]);
   });
   it('needs a submission', () => spec.given(history).when(protocol).thenThrows('NotSubmitted'));
@@ -231,13 +266,18 @@ describe('ProtocolDeclaration and ResendCopyOfRecord', () => {
     data: {
       year: 2025,
       protocolNumber: '2025/000007',
-      copyOfRecord: protocol.copyOfRecord,
+      copyOfRecord,
       to: 'ufficio@test.example',
       requestedBy: 'ditta-1',
       requestedAt: at,
     },
   });
-  const filed = [...history, prepared(), submitted(), protocolled];
+  const filed = [...history, prepared(), submitted(), protocolled, copyStored];
+  it('re-sends only once the copy is stored', () =>
+    spec
+      .given([...history, prepared(), submitted(), protocolled])
+      .when(resend('2026-01-21T09:00:00.000Z'))
+      .thenThrows('NotSubmitted'));
   it('re-sends to the notification address given with the declaration', () =>
     spec
       .given(filed)

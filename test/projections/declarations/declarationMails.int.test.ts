@@ -43,6 +43,20 @@ describe('declaration mails: what each event sends', () => {
     expect(text).toContain('https://portale.example/dichiarazioni/2025/3001234567/risultato');
   });
 
+  it('mails the receipt when the copy is stored, not when only the number is recorded', () => {
+    const numbered: Record<string, unknown> = { ...protocolled() };
+    delete numbered.copyOfRecord;
+    expect(
+      declarationMail(recorded('contract-3001234567', 'DeclarationProtocolled', numbered), 'x'),
+    ).toBeNull();
+    const stored = recorded('contract-3001234567', 'CopyOfRecordStored', protocolled());
+    expect(declarationMail(stored, 'x')).toMatchObject({
+      key: `${stored.metadata.eventId}:mail`,
+      to: 'ufficio@ditta.example',
+      copyOfRecordSha256: copyOfRecord.sha256,
+    });
+  });
+
   it('mails a copy asked for again, each request its own mail', () => {
     const first = declarationMail(
       recorded('contract-3001234567', 'CopyOfRecordResent', resent()),

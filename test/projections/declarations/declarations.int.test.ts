@@ -74,6 +74,20 @@ const protocolled: ContractEvent = {
     notificationEmail: 'altro@ditta.example',
   },
 };
+/** The number first, the copy when stored (since the copy left the request). */
+const numbered: ContractEvent = {
+  type: 'DeclarationProtocolled',
+  data: { year: 2025, protocolNumber: '2025/000008', notificationEmail: 'altro@ditta.example' },
+};
+const stored: ContractEvent = {
+  type: 'CopyOfRecordStored',
+  data: {
+    year: 2025,
+    protocolNumber: '2025/000008',
+    copyOfRecord,
+    notificationEmail: 'altro@ditta.example',
+  },
+};
 const resent: ContractEvent = {
   type: 'CopyOfRecordResent',
   data: {
@@ -126,6 +140,17 @@ describe('declarations: pure row evolution', () => {
     expect(evolve([prepared, submitted, protocolled, resent])).toEqual(row);
   });
 
+  it('takes the number first and the copy when it is stored', () => {
+    expect(evolve([prepared, submitted, numbered])).toMatchObject({
+      protocolNumber: '2025/000008',
+      copyOfRecordSha256: null,
+    });
+    expect(evolve([prepared, submitted, numbered, stored])).toMatchObject({
+      protocolNumber: '2025/000008',
+      copyOfRecordSha256: copyOfRecord.sha256,
+    });
+  });
+
   it('has no row to number without a submission', () =>
     expect(evolve([protocolled])).toBeUndefined());
 });
@@ -146,6 +171,7 @@ describe.each(backends())('%s: declarations in SQL', (backend) => {
       );
     await append('contract-3001234567', [prepared, submitted, protocolled, resent]);
     await append('contract-3001234568', [{ ...prepared, data: { ...prepared.data, year: 2026 } }]);
+    await append('contract-3001234569', [prepared, submitted, numbered, stored]);
     // Not a declaration stream: the draft's own files and the contract's limits are elsewhere.
     await store.appendToStream('declaration-draft-3001234567-2025', [
       newEvent('DeclarationFileUploaded', { contractNumber: '3001234567', year: 2025 }),
@@ -170,18 +196,24 @@ describe.each(backends())('%s: declarations in SQL', (backend) => {
     });
     const draft = await declarationRow(test.database.db, '3001234568', 2026);
     expect(draft).toMatchObject({ status: 'draft', year: 2026 });
+    const twoSteps = await declarationRow(test.database.db, '3001234569', 2025);
+    expect(twoSteps).toMatchObject({
+      protocolNumber: '2025/000008',
+      copyOfRecordSha256: copyOfRecord.sha256,
+    });
     expect(
       (await submittedDeclarations(test.database.db, ['3001234568'], 'ditta-1')).map(
         (row) => row.contractNumber,
       ),
-    ).toEqual(['3001234567']);
+    ).toEqual(['3001234567', '3001234569']);
     await runner.rebuild('declarations');
     expect(await declarationRow(test.database.db, '3001234567', 2025)).toEqual(once);
     expect(await declarationRow(test.database.db, '3001234568', 2026)).toEqual(draft);
+    expect(await declarationRow(test.database.db, '3001234569', 2025)).toEqual(twoSteps);
     const count = await test.database.db
       .selectFrom('declarations')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(2);
+    expect(Number(count.n)).toBe(3);
   });
 });
