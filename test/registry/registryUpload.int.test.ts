@@ -109,7 +109,9 @@ describe('npm run cli -- registry:import and companies:invite', () => {
       ['companies:invite', '--customer-code', '1001234567', '--pec', 'test@pec.it'],
       { DATA_DIR: join(dir, 'data') },
     );
-    expect(again.stdout).toContain('Questa ditta ha già un account sul portale: non serve invitarla.');
+    expect(again.stdout).toContain(
+      'Questa ditta ha già un account sul portale: non serve invitarla.',
+    );
     expect(again.code).toBe(1);
   });
 });
