@@ -12,6 +12,13 @@ import { WrongExpectedVersionError, type EventStore } from '../eventStore/eventS
  */
 const queues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
 
+/**
+ * The register's length after this store's last append to it, so the next in turn appends
+ * without reading it first; another process having appended meanwhile shows as a conflict,
+ * and the length is read again.
+ */
+const lengths = new WeakMap<EventStore, Map<string, number>>();
+
 function inTurn<T>(store: EventStore, key: string, work: () => Promise<T>): Promise<T> {
   const byStream = queues.get(store) ?? new Map<string, Promise<unknown>>();
   queues.set(store, byStream);
@@ -36,10 +43,13 @@ export async function assignProtocolNumber(
 ): Promise<string> {
   const streamId = protocolRegisterStreamId(submission.year);
   const eventId = deterministicUuid(`protocol:${submission.submissionEventId}`);
+  const known = lengths.get(store) ?? new Map<string, number>();
+  lengths.set(store, known);
   return inTurn(store, streamId, async () => {
     for (let attempt = 1; ; attempt++) {
       // toVersion 0: no events, only the register's current length.
-      const { version } = await store.readStream(streamId, { toVersion: 0 });
+      const version =
+        known.get(streamId) ?? (await store.readStream(streamId, { toVersion: 0 })).version;
       const number = version + 1;
       const event: ProtocolNumberAssigned = {
         type: 'ProtocolNumberAssigned',
@@ -69,8 +79,10 @@ export async function assignProtocolNumber(
           { expectedVersion: version },
         );
         // A repeated request finds its event already there, at the version it was given.
+        if (appended.nextExpectedVersion === number) known.set(streamId, number);
         return formatProtocolNumber(submission.year, appended.nextExpectedVersion);
       } catch (error) {
+        known.delete(streamId);
         if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
       }
     }
