@@ -60,10 +60,12 @@ export function declarationsRoutes(app: FastifyInstance, deps: AppDeps): void {
     const declared = new Map(
       filed.filter((row) => row.year === year).map((row) => [row.contractNumber, row]),
     );
+    // A changed number is filed under the new one (listed with the number it replaced).
     const choices = contracts
       .filter(
         (contract) =>
-          contract.managerAccountId === me.accountId || contract.ownerAccountId === me.accountId,
+          contract.status !== 'renumbered' &&
+          (contract.managerAccountId === me.accountId || contract.ownerAccountId === me.accountId),
       )
       .map((contract) =>
         choice(contract, declared.get(contract.contractNumber), me.accountId, year),

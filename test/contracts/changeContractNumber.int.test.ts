@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import { openCampaign } from '../support/declarations.js';
 import {
   createOperator,
   operatorLogin,
@@ -193,5 +194,18 @@ describe('a changed contract number', () => {
         })
       ).body,
     ).toContain('Il numero di questo contratto è stato cambiato in 3001234581');
+  });
+
+  it('offers only the new number in step 1 of the declarations, saying which number it replaced', async () => {
+    await openCampaign(ctx);
+    const page = (await (await signedIn(ctx, studio)).get('/dichiarazioni')).body;
+    const choices = /<ul class="list-group contract-choices">.*?<\/ul>/s.exec(page)?.[0] ?? '';
+    expect(choices).not.toContain('3001234567<');
+    expect(choices).not.toContain('Contratto non ancora convalidato');
+    const renewed = /<li[^>]*>(?:(?!<\/li>).)*Contratto 3001234581(?:(?!<\/li>).)*<\/li>/s.exec(
+      choices,
+    )?.[0];
+    expect(renewed).toContain('Nuovo numero del contratto 3001234567.');
+    expect(renewed).toContain('href="/dichiarazioni/2025/3001234581"');
   });
 });
