@@ -88,6 +88,14 @@ export function localIdentityProviderRoutes(
     );
     return reply.redirect(returnTo, 303);
   });
+
+  // What the routes above cannot be (a uid longer than a route parameter, a trailing slash, a
+  // path below a uid) would reach the provider, whose answer is a bare "Not Found".
+  app.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: `${localProviderPath}/interaction/*`,
+    handler: async (_request, reply) => expired(reply, 404),
+  });
 }
 
 /** The interaction of this browser (its cookie) for the uid in the path; null when gone. */
@@ -107,8 +115,8 @@ async function interactionOf(
   }
 }
 
-function expired(reply: FastifyReply) {
-  return reply.code(400).view('observatory/identity/loginRefused', {
+function expired(reply: FastifyReply, status = 400) {
+  return reply.code(status).view('observatory/identity/loginRefused', {
     title: 'Richiesta di accesso scaduta',
     message:
       'La richiesta di accesso è scaduta o è stata aperta in un altro browser: torna al portale e ricomincia.',

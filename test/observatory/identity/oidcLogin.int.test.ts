@@ -85,6 +85,24 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
     }
   });
 
+  it('answers a malformed interaction address with the same Italian page, never the provider’s bare 404', async () => {
+    const browser = new HttpBrowser(baseUrl);
+    await browser.follow('/osservatorio/accesso'); // a picker page: the form token for the POST
+    const tooLong = `/spid-locale/interaction/${'x'.repeat(101)}`;
+    const pages = [
+      await browser.get(tooLong),
+      await browser.get('/spid-locale/interaction/inesistente/'),
+      await browser.get('/spid-locale/interaction/inesistente/altro'),
+      await browser.post(`${tooLong}/accedi`, { identita: demoOfficerBari.sub }),
+    ];
+    for (const page of pages) {
+      expect(page.status, page.url).toBe(404);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.body).toContain('La richiesta di accesso è scaduta');
+      expect(page.body).toContain('href="/osservatorio/accesso"');
+    }
+  });
+
   it('logs a demo identity in: a cf: session, the login recorded with the client IP, then /osservatorio', async () => {
     const browser = new HttpBrowser(baseUrl);
     const callback = await loginWithIdentity(browser, demoOfficerBari);
