@@ -2,12 +2,15 @@ import { accountDecider } from '../../domain/accounts/accountDecider.js';
 import { usernameDecider } from '../../domain/accounts/usernameClaim.js';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { campaignDecider } from '../../domain/declarations/campaign.js';
+import { contractLimitsDecider } from '../../domain/declarations/contractLimits.js';
+import { declarationDraftDecider } from '../../domain/declarations/declarationDraft.js';
 import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { officerDecider } from '../../domain/observatory/municipalityOfficer.js';
 import {
   observatoryAdminsDecider,
   observatoryAdminsStreamId,
 } from '../../domain/observatory/observatoryAdmins.js';
+import { officerPersonDecider } from '../../domain/observatory/officerPerson.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
 import { digitalIdentityStreamPrefix } from '../observatory/identity/digitalIdentityEvents.js';
 import { registryStreamId } from '../registry/importRegistry.js';
@@ -43,6 +46,18 @@ export const streamKinds: readonly StreamKind[] = [
     label: 'Contratto di scarico',
     replayer: replayer(contractDecider),
   },
+  {
+    kind: 'discharge-limits',
+    prefix: 'discharge-limits-',
+    label: 'Limiti allo scarico del contratto',
+    replayer: replayer(contractLimitsDecider),
+  },
+  {
+    kind: 'declaration-draft',
+    prefix: 'declaration-draft-',
+    label: 'Bozza della dichiarazione',
+    replayer: replayer(declarationDraftDecider),
+  },
   { kind: 'account', prefix: 'account-', label: 'Account', replayer: replayer(accountDecider) },
   {
     kind: 'campaign',
@@ -61,6 +76,12 @@ export const streamKinds: readonly StreamKind[] = [
     prefix: 'municipality-',
     label: 'Utente del comune (Osservatorio)',
     replayer: replayer(officerDecider),
+  },
+  {
+    kind: 'observatory-person',
+    prefix: 'observatory-person-',
+    label: 'Codice fiscale associato a un comune (Osservatorio)',
+    replayer: replayer(officerPersonDecider),
   },
   {
     kind: 'observatory-admins',
