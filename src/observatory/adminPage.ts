@@ -9,7 +9,7 @@ import { pendingUnlocks } from '../../projections/observatory/wasteFlows.js';
 import type { AppDeps } from '../app.js';
 import type { FieldErrors } from '../http/forms.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
-import { yearAndProvince } from './openData.route.js';
+import { firstProvince, yearAndProvince } from './openData.route.js';
 import { regionalYear } from './regionalFigures.js';
 
 /** What the page says after a successful POST (…?esito=<key>). */
@@ -41,7 +41,8 @@ export function adminPage(deps: AppDeps) {
     values: Record<string, string> = {},
   ) {
     const now = deps.clock();
-    const filters = yearAndProvince(request, now);
+    // One province's grid at a time (the whole region is ~740 kB); the figures stay the region's.
+    const filters = yearAndProvince(request, now, firstProvince);
     const { esito } = request.query as { esito?: string };
     const adminRows = await admins(db);
     return reply.code(Object.keys(errors).length ? 422 : 200).view('observatory/admin', {

@@ -7,6 +7,8 @@ import { flowsCsv, regionalYear } from './regionalFigures.js';
 const provinces = ['BA', 'BT', 'BR', 'FG', 'LE', 'TA'] as const;
 /** The filter's value for the whole region. */
 export const allProvinces = 'tutte';
+/** The province the pages listing municipalities show until another is chosen. */
+export const firstProvince = provinces[0];
 
 /**
  * The year and province asked for, within what exists. `province` is the filter (undefined for
@@ -34,7 +36,7 @@ export function openDataRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/osservatorio/dati-aperti', async (request, reply) => {
     const now = deps.clock();
     // One province by default: the whole region is one choice away ("Tutte le province").
-    const filters = yearAndProvince(request, now, 'BA');
+    const filters = yearAndProvince(request, now, firstProvince);
     const figures = await regionalYear(deps.database.db, filters.year, now, filters.province);
     return reply.view('observatory/openData', {
       title: 'Dati aperti: rifiuti urbani per comune',

@@ -53,36 +53,47 @@ function countOf(rows: readonly MunicipalityYear[], lastEnded: YearMonth): Month
   return counts;
 }
 
-/** Every municipality of the region (or of one province) with the state of each month of a year. */
+function municipalityYear(
+  municipality: Municipality,
+  months: readonly YearMonth[],
+  byKey: ReadonlyMap<string, WasteFlowRow>,
+  now: Date,
+): MunicipalityYear {
+  const own = months.map((month) => {
+    const flow = byKey.get(`${municipality.istatCode}:${month}`);
+    const state = monthState(month, flow, now);
+    const funding = state !== 'future' && affectsFunding(month, flow, now);
+    return { month, state, flow: flow ?? null, funding };
+  });
+  const filed = own.flatMap((m) => (m.flow && m.flow.versions > 0 ? [m.flow] : []));
+  return {
+    municipality,
+    months: own,
+    rate: rate(filed),
+    tonnes: filed.reduce((sum, flow) => sum + flow.rows.reduce((t, row) => t + row.tonnes, 0), 0),
+    funding: own.some((m) => m.funding),
+  };
+}
+
+/**
+ * Every municipality of the region (or of one province) with the state of each month of a year.
+ * The rate and `counts` are the region's, whichever province the rows are of; `shownCounts` are
+ * those of the rows.
+ */
 export async function regionalYear(db: Kysely<Schema>, year: number, now: Date, province?: string) {
   const flows = await flowsOfYear(db, year);
   const byKey = new Map(flows.map((flow) => [`${flow.istatCode}:${flow.month}`, flow]));
   const months = Array.from({ length: 12 }, (_, i) => addMonths(`${year}-01`, i));
-  const municipalities = pugliaMunicipalities.filter((m) => !province || m.province === province);
-  const rows: MunicipalityYear[] = municipalities.map((municipality) => {
-    const own = months.map((month) => {
-      const flow = byKey.get(`${municipality.istatCode}:${month}`);
-      const state = monthState(month, flow, now);
-      const funding = state !== 'future' && affectsFunding(month, flow, now);
-      return { month, state, flow: flow ?? null, funding };
-    });
-    const filed = own.flatMap((m) => (m.flow && m.flow.versions > 0 ? [m.flow] : []));
-    return {
-      municipality,
-      months: own,
-      rate: rate(filed),
-      tonnes: filed.reduce((sum, flow) => sum + flow.rows.reduce((t, row) => t + row.tonnes, 0), 0),
-      funding: own.some((m) => m.funding),
-    };
-  });
-  // The regional rate is the region's, whichever province the grid shows.
+  const region = pugliaMunicipalities.map((m) => municipalityYear(m, months, byKey, now));
+  const rows = province ? region.filter((row) => row.municipality.province === province) : region;
   const filed = flows.filter((flow) => flow.versions > 0);
   const lastEnded = addMonths(monthOf(now), -1);
   return {
     months,
     rows,
     regionalRate: rate(filed),
-    counts: countOf(rows, lastEnded),
+    counts: countOf(region, lastEnded),
+    shownCounts: countOf(rows, lastEnded),
     lastEnded: monthLabel(lastEnded),
   };
 }

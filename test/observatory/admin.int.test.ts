@@ -91,26 +91,45 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
   const count = (text: string, label: string) =>
     Number(new RegExp(`(\\d+) ${label}`).exec(text)?.[1]);
 
-  it('shows the whole region by default, and counts months before their deadline as waiting', async () => {
+  /** The municipalities the grid of "Comuni e mesi" has a row for, by ISTAT code. */
+  const gridRows = (html: string) =>
+    [
+      ...html.matchAll(/<th scope="row"[^>]*><a href="\/osservatorio\/admin\/comuni\/(\d{6})"/g),
+    ].map((match) => match[1]);
+  const inProvince = (province: string) =>
+    pugliaMunicipalities.filter((m) => m.province === province).map((m) => m.istatCode);
+
+  it('shows the first province by default, with the figures of the whole region, and counts months before their deadline as waiting', async () => {
     const page = await admin.get('/osservatorio/admin?anno=2026');
     expect(page.status).toBe(200);
-    expect(page.body).toMatch(/<option value="tutte" selected>Tutte le province<\/option>/);
+    expect(page.body).toMatch(/<option value="BA" selected>BA<\/option>/);
+    expect(gridRows(page.body)).toEqual(inProvince('BA'));
     const text = pageText(page.body);
-    expect(text).toContain('Lecce');
-    expect(text).toContain('Bari');
     expect(count(text, 'inviati in tempo')).toBe(1);
     expect(count(text, 'mancanti')).toBe(0);
     expect(count(text, 'in attesa')).toBe(pugliaMunicipalities.length - 1);
     // Every municipality has months of 2026 never filed and over 30 days late.
     expect(count(text, 'comuni oltre 30 giorni di ritardo')).toBe(pugliaMunicipalities.length);
+    const bari = sectionText(page.body, 'Comuni e mesi');
+    expect(bari).toContain('Provincia BA, ottobre 2026: 1 inviati in tempo');
+    expect(count(bari, 'in attesa')).toBe(inProvince('BA').length - 1);
 
     const lecceBody = (await admin.get('/osservatorio/admin?anno=2026&provincia=LE')).body;
-    const lecce = pageText(lecceBody);
-    const grid = sectionText(lecceBody, 'Comuni e mesi');
-    expect(grid).toContain('Lecce');
-    expect(grid).not.toContain('Altamura');
-    const inLecce = pugliaMunicipalities.filter((m) => m.province === 'LE').length;
-    expect(count(lecce, 'in attesa')).toBe(inLecce);
+    expect(gridRows(lecceBody)).toEqual(inProvince('LE'));
+    expect(count(pageText(lecceBody), 'in attesa')).toBe(pugliaMunicipalities.length - 1);
+    const lecce = sectionText(lecceBody, 'Comuni e mesi');
+    expect(lecce).toContain('Lecce');
+    expect(lecce).not.toContain('Altamura');
+    expect(count(lecce, 'in attesa')).toBe(inProvince('LE').length);
+  });
+
+  it('shows the whole region when asked, a page several times the size of one province', async () => {
+    const one = await admin.get('/osservatorio/admin?anno=2026');
+    const all = await admin.get('/osservatorio/admin?anno=2026&provincia=tutte');
+    expect(all.body).toMatch(/<option value="tutte" selected>Tutte le province<\/option>/);
+    expect(gridRows(all.body)).toHaveLength(pugliaMunicipalities.length);
+    expect(sectionText(all.body, 'Comuni e mesi')).not.toContain('Provincia BA');
+    expect(Buffer.byteLength(one.body)).toBeLessThan(Buffer.byteLength(all.body) / 3);
   });
 
   it('flags the funding in the grid and the CSV, for the whole region', async () => {
