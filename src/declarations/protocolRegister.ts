@@ -19,9 +19,15 @@ const queues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
  */
 const lengths = new WeakMap<EventStore, Map<string, number>>();
 
+/** The map this store keeps in `maps`, made on first use. */
+function ofStore<V>(maps: WeakMap<EventStore, Map<string, V>>, store: EventStore): Map<string, V> {
+  const map = maps.get(store) ?? new Map<string, V>();
+  maps.set(store, map);
+  return map;
+}
+
 function inTurn<T>(store: EventStore, key: string, work: () => Promise<T>): Promise<T> {
-  const byStream = queues.get(store) ?? new Map<string, Promise<unknown>>();
-  queues.set(store, byStream);
+  const byStream = ofStore(queues, store);
   const next = (byStream.get(key) ?? Promise.resolve()).then(work, work);
   byStream.set(
     key,
@@ -43,8 +49,7 @@ export async function assignProtocolNumber(
 ): Promise<string> {
   const streamId = protocolRegisterStreamId(submission.year);
   const eventId = deterministicUuid(`protocol:${submission.submissionEventId}`);
-  const known = lengths.get(store) ?? new Map<string, number>();
-  lengths.set(store, known);
+  const known = ofStore(lengths, store);
   return inTurn(store, streamId, async () => {
     for (let attempt = 1; ; attempt++) {
       // toVersion 0: no events, only the register's current length.

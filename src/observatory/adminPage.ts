@@ -41,7 +41,7 @@ export function adminPage(deps: AppDeps) {
     values: Record<string, string> = {},
   ) {
     const now = deps.clock();
-    // One province's grid at a time (the whole region is ~740 kB); the figures stay the region's.
+    // One province's grid at a time (the whole region's grid is five times the size); the figures stay the region's.
     const filters = yearAndProvince(request, now, firstProvince);
     const { esito } = request.query as { esito?: string };
     const adminRows = await admins(db);
