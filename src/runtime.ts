@@ -6,7 +6,6 @@ import { lockDataDir } from './db/dataDirLock.js';
 import { openPglite, openPostgres, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { EventStore } from './eventStore/eventStore.js';
-import { createKurrentEventStore } from './eventStore/kurrentEventStore.js';
 import { createPostgresEventStore } from './eventStore/postgresEventStore.js';
 
 /** The storage the configuration asks for, migrated and ready; `close` releases all of it. */
@@ -49,8 +48,11 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     unlock();
     throw error;
   }
+  // The KurrentDB client (gRPC) is loaded only by a deployment that uses it.
   const eventStore = config.KURRENTDB_URL
-    ? createKurrentEventStore(config.KURRENTDB_URL)
+    ? (await import('./eventStore/kurrentEventStore.js')).createKurrentEventStore(
+        config.KURRENTDB_URL,
+      )
     : createPostgresEventStore(database);
   if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
   return {

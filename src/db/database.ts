@@ -47,9 +47,12 @@ export async function openPostgres(
   };
 }
 
-/** PGlite: real PostgreSQL in-process. `dataDir` is a folder, or 'memory://' for tests. */
-export async function openPglite(dataDir: string): Promise<Database> {
-  const pglite = await PGlite.create(dataDir);
+/**
+ * PGlite: real PostgreSQL in-process. `dataDir` is a folder, or 'memory://' for tests; `from` a
+ * data directory dumped by `dumpDataDir`, loaded instead of running initdb (a migrated template).
+ */
+export async function openPglite(dataDir: string, from?: Blob): Promise<Database> {
+  const pglite = await PGlite.create(dataDir, from ? { loadDataDir: from } : {});
   // One connection: node-postgres' pool hands it out to one query or transaction at a time.
   const pool = new pg.Pool(createPgConfig(pglite));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { isTenDigitCode } from '../../domain/shared/italianIdentifiers.js';
 
 export interface RegistryRow {
@@ -71,6 +70,7 @@ function csvLines(content: Buffer): string[][] {
 }
 
 async function xlsxLines(content: Buffer): Promise<string[][]> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +11,6 @@ import {
   type IntegrityVerified,
 } from '../../src/audit/verifyIntegrity.js';
 import { openPglite, type Database } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import type {
   EventStore,
   ReadStreamOptions,
@@ -23,7 +21,12 @@ import { runCli } from '../support/cli.js';
 import { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
-import { backends, openTestDatabase, postgresUrl } from '../support/testDatabase.js';
+import {
+  backends,
+  migratedDataDir,
+  openTestDatabase,
+  postgresUrl,
+} from '../support/testDatabase.js';
 import { auditPeople, mainOf, tamper, type AuditPeople } from './verifySupport.js';
 
 /** The rows of the page's table of broken links. */
@@ -418,10 +421,9 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
   }
 
   it('on embedded PGlite', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-verify-'));
+    const dataDir = await migratedDataDir('verify');
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const database = await openPglite(join(dataDir, 'pglite'));
-    await migrateToLatest(database.db);
     await seed(database);
     await database.close();
 

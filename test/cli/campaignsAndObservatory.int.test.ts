@@ -1,16 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/database.js';
 import { runCli } from '../support/cli.js';
+import { migratedDataDir } from '../support/testDatabase.js';
 
 /** The command line an administrator uses: one PGlite folder for the whole file, as on a server. */
-// Each run starts the CLI on PGlite (seconds each, more on a busy machine).
 describe('campaigns:open and observatory commands', { timeout: 240_000 }, () => {
   let env: Record<string, string>;
-  beforeAll(() => {
-    env = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'dichiara-cli-')), 'data') };
+  beforeAll(async () => {
+    env = { DATA_DIR: await migratedDataDir('cli') };
   });
   const run = (...args: string[]) => runCli(args, env);
 

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileCases, templateCases } from './workbooks/support/badCases.js';
 import { checklistEdits, fill } from './workbooks/support/workbookFixtures.js';
@@ -25,12 +21,7 @@ import {
   type TestApp,
 } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
-
-const pdfText = (pdf: Buffer): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'dichiara-pdf-'));
-  writeFileSync(join(dir, 'copy.pdf'), pdf);
-  return execFileSync('pdftotext', ['-layout', join(dir, 'copy.pdf'), '-'], { encoding: 'utf8' });
-};
+import { pdfText } from './pdf/pdfText.js';
 
 describe.each(backends())('%s: filing the annual declaration', (backend) => {
   let ctx: TestApp;
@@ -347,7 +338,7 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(validation.body).toContain('Nessun errore rilevato');
     const preview = await client.get(`${base}/anteprima.pdf`);
     expect(preview.headers['content-type']).toBe('application/pdf');
-    expect(pdfText(preview.rawPayload)).toContain('ANTEPRIMA');
+    expect(await pdfText(preview.rawPayload)).toContain('ANTEPRIMA');
 
     // "Aggiungi allegato" without JavaScript: the chosen file goes into the draft, a row is added,
     // and what was validated no longer stands until AVANTI again.
@@ -390,7 +381,7 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(unconfirmed.body).toContain('Conferma di aver letto le segnalazioni prima di inviare.');
     expect(unconfirmed.body).toMatch(/id="conferma-segnalazioni"[^>]*aria-invalid="true"/);
     expect(await types('contract-3007771234')).not.toContain('DeclarationSubmitted');
-    const previewWithLimit = pdfText((await client.get(`${base}/anteprima.pdf`)).rawPayload);
+    const previewWithLimit = await pdfText((await client.get(`${base}/anteprima.pdf`)).rawPayload);
     expect(previewWithLimit).toMatch(/COD\s+mg\/l\s+320\s+max 300 mg\/l\s+OLTRE IL LIMITE/);
 
     const commandId = commandIdOf(unconfirmed.body);
@@ -430,7 +421,7 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(links.body).not.toContain('hx-trigger');
     expect(links.body).toContain(`${base}/copia.pdf`);
     const copy = await client.get(`${base}/copia.pdf`);
-    const text = pdfText(copy.rawPayload);
+    const text = await pdfText(copy.rawPayload);
     expect(text).toContain('2025/000001');
     expect(text).toContain('3007771234');
     expect(text).toContain('Check-list dei fattori di rischio');

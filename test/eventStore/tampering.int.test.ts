@@ -1,17 +1,15 @@
 import { sql } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPglite, type Database } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import type { EventStore } from '../../src/eventStore/eventStore.js';
 import { chainHash, eventDigest } from '../../src/eventStore/hashChain.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
 import { verifyLog, verifyStream } from '../../src/eventStore/verifyLog.js';
 import { runCli } from '../support/cli.js';
 import { newEvent } from '../support/events.js';
-import { openTestDatabase, postgresUrl } from '../support/testDatabase.js';
+import { migratedDataDir, openTestDatabase, postgresUrl } from '../support/testDatabase.js';
 
 async function seed(store: EventStore): Promise<void> {
   await store.appendToStream('contract-3001234567', [
@@ -120,10 +118,9 @@ describe('tampering with the log', () => {
   });
 
   it('is reported by `npm run cli -- events:verify` on embedded PGlite', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-verify-'));
+    const dataDir = await migratedDataDir('verify');
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const database = await openPglite(join(dataDir, 'pglite'));
-    await migrateToLatest(database.db);
     await seed(createPostgresEventStore(database));
     await database.close();
 

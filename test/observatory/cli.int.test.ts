@@ -1,15 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/database.js';
 import { runCli } from '../support/cli.js';
+import { migratedDataDir } from '../support/testDatabase.js';
 
 /** The observatory's commands as an administrator runs them, on one PGlite folder. */
 describe('observatory:revoke-admin and observatory:assign', { timeout: 240_000 }, () => {
   let env: Record<string, string>;
-  beforeAll(() => {
-    env = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'dichiara-cli-')), 'data') };
+  beforeAll(async () => {
+    env = { DATA_DIR: await migratedDataDir('cli') };
   });
   const run = (...args: string[]) => runCli(args, env);
   const giuseppe = 'VRDGPP70C15F205N';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/database.js';
 import { runCli } from '../support/cli.js';
+import { migratedDataDir } from '../support/testDatabase.js';
 import { TestClient } from '../support/client.js';
 import {
   createOperator,
@@ -81,17 +82,21 @@ describe('registry import by the operators', () => {
 
 describe('npm run cli -- registry:import and companies:invite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dichiara-registry-'));
+  let dataDir = '';
+  beforeAll(async () => {
+    dataDir = await migratedDataDir('registry');
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('imports a file into the embedded database and reports the rejected rows', async () => {
     writeFileSync(join(dir, 'anagrafica.csv'), csv);
     const result = await runCli(['registry:import', join(dir, 'anagrafica.csv')], {
-      DATA_DIR: join(dir, 'data'),
+      DATA_DIR: dataDir,
     });
     expect(result.stdout).toContain('Importate 1 coppie codice cliente/contratto; scartate 1.');
     expect(result.stdout).toContain('riga 3: codice cliente "xx" non di 10 cifre');
     expect(result.code).toBe(0);
-    const database = await openPglite(join(dir, 'data', 'pglite'));
+    const database = await openPglite(join(dataDir, 'pglite'));
     const rows = await database.db
       .selectFrom('utility_registry')
       .select('contract_number')
@@ -101,13 +106,13 @@ describe('npm run cli -- registry:import and companies:invite', () => {
 
     const invited = await runCli(
       ['companies:invite', '--customer-code', '1001234567', '--pec', 'test@pec.it'],
-      { DATA_DIR: join(dir, 'data') },
+      { DATA_DIR: dataDir },
     );
     expect(invited.stdout).toContain('Invitata la ditta 1001234567: nome utente ditta.1001234567');
     expect(invited.code).toBe(0);
     const again = await runCli(
       ['companies:invite', '--customer-code', '1001234567', '--pec', 'test@pec.it'],
-      { DATA_DIR: join(dir, 'data') },
+      { DATA_DIR: dataDir },
     );
     expect(again.stdout).toContain(
       'Questa ditta ha già un account sul portale: non serve invitarla.',

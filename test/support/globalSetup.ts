@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import chromium from '@sparticuz/chromium';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -18,6 +19,8 @@ const dockerAvailable = () =>
  * else none (PGlite only, and the PostgreSQL-only tests say they were skipped).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The browser that @sparticuz/chromium ships, unpacked once before files run side by side.
+  if (!process.env.CHROMIUM_PATH) await chromium.executablePath();
   if (dockerAvailable()) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const { GenericContainer, Wait } = await import('testcontainers');

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { startPortal, type RunningPortal } from './portal.js';
+import { migratedDataDir } from './testDatabase.js';
 
 /** A contract block as the registration and contract pages ask for it. */
 export interface Contract {
@@ -47,7 +47,8 @@ export class Journey {
     const shotsDir = fileURLToPath(new URL(`../../test-results/${name}/`, import.meta.url));
     rmSync(shotsDir, { recursive: true, force: true });
     mkdirSync(shotsDir, { recursive: true });
-    const dataDir = mkdtempSync(join(tmpdir(), `dichiara-${name}-`));
+    // A folder already migrated: `npm start` on an empty one is test/embeddedStart's subject.
+    const dataDir = await migratedDataDir(name);
     const portal = await startPortal({ DATA_DIR: dataDir });
     return new Journey(portal, await launchBrowser(), dataDir, shotsDir);
   }

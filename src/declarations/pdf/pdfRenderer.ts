@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-// Before pdfmake, so pdfkit finds the caching fontkit.
-import './fontCache.js';
-import pdfmake from 'pdfmake';
+import type * as Pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
 
 const require = createRequire(import.meta.url);
@@ -39,15 +37,22 @@ const allowedFonts = new Set(
   Object.values(fonts).flatMap((face) => Object.values(face) as string[]),
 );
 
-let setUp = false;
-function ensureSetUp(): void {
-  if (setUp) return;
-  pdfmake.setFonts(fonts);
-  // Our documents load nothing but these fonts: no URL, no other local file.
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path) => allowedFonts.has(path));
-  setUp = true;
-}
+/**
+ * pdfmake and its fonts, loaded on the first document (a process that renders none, or renders
+ * on its worker thread, never loads them).
+ */
+let pdfmakeReady: Promise<typeof Pdfmake.default> | undefined;
+const loadPdfmake = () =>
+  (pdfmakeReady ??= (async () => {
+    // Before pdfmake, so pdfkit finds the caching fontkit.
+    await import('./fontCache.js');
+    const { default: pdfmake } = await import('pdfmake');
+    pdfmake.setFonts(fonts);
+    // Our documents load nothing but these fonts: no URL, no other local file.
+    pdfmake.setUrlAccessPolicy(() => false);
+    pdfmake.setLocalAccessPolicy((path) => allowedFonts.has(path));
+    return pdfmake;
+  })());
 
 /** Dates written in the PDF's info when the document has no instant of its own (previews, notes). */
 export const fixedDocumentDate = new Date('2000-01-01T00:00:00Z');
@@ -80,7 +85,7 @@ export async function renderPdf(
   definition: Omit<TDocumentDefinitions, 'info'>,
   metadata: PdfMetadata,
 ): Promise<Buffer> {
-  ensureSetUp();
+  const pdfmake = await loadPdfmake();
   return pdfmake
     .createPdf({
       pageSize: 'A4',

@@ -52,7 +52,7 @@ async function parametersSheet(workbook: Workbook, ctx: TemplateContext): Promis
 
 /** The analyses template: results on one sheet, parameters and limits of the campaign on another. */
 export async function analysesTemplate(ctx: TemplateContext): Promise<Buffer> {
-  const workbook = newWorkbook('analisi', ctx);
+  const workbook = await newWorkbook('analisi', ctx);
   await instructionsSheet(
     workbook,
     `Analisi chimiche dello scarico – anno ${ctx.year}`,

@@ -25,7 +25,7 @@ const INSTRUCTIONS = [
 
 /** The risk-factor check-list of one contract and year. */
 export async function checklistTemplate(ctx: TemplateContext): Promise<Buffer> {
-  const workbook = newWorkbook('checklist', ctx);
+  const workbook = await newWorkbook('checklist', ctx);
   await instructionsSheet(
     workbook,
     `Check-list fattori di rischio – ${ctx.companyName}, contratto ${ctx.contractNumber}, anno ${ctx.year}`,

@@ -115,7 +115,7 @@ function meterValidation(column: Column) {
 
 /** The declaration template of one contract and year, prefilled with what the utility knows. */
 export async function declarationTemplate(ctx: TemplateContext): Promise<Buffer> {
-  const workbook = newWorkbook('dichiarazione', ctx);
+  const workbook = await newWorkbook('dichiarazione', ctx);
   await instructionsSheet(
     workbook,
     `Dichiarazione degli scarichi industriali – anno ${ctx.year}`,

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Cell, DataValidation, Workbook, Worksheet } from 'exceljs';
 import type { Column } from './declarationLayout.js';
 import { FIRST_DATA_ROW } from './declarationLayout.js';
@@ -21,7 +20,9 @@ const fill = (argb: string) => ({
 export const NUMBER_FORMAT = '#,##0.00';
 export const DATE_FORMAT = 'dd/mm/yyyy';
 
-export function newWorkbook(kind: WorkbookKind, ctx: TemplateContext): Workbook {
+/** A new workbook; exceljs is loaded with the first one a process makes. */
+export async function newWorkbook(kind: WorkbookKind, ctx: TemplateContext): Promise<Workbook> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Dichiara';
   workbook.title = `${kindTitle[kind]} ${ctx.year} – contratto ${ctx.contractNumber}`;

@@ -176,9 +176,9 @@ describe('determinism of the copy of record', () => {
 
   it('dates the document at the time of receipt', async () => {
     const info = await pdfInfo(await renderCopyOfRecord(record));
-    expect(info).toMatch(/CreationDate:\s+2026-01-15T09:23:45Z/);
-    expect(info).toMatch(/ModDate:\s+2026-01-15T09:23:45Z/);
-    expect(info).toMatch(/Producer:\s+Dichiara/);
+    expect(info.creationDate).toBe('2026-01-15T09:23:45Z');
+    expect(info.modDate).toBe('2026-01-15T09:23:45Z');
+    expect(info.producer).toMatch(/^Dichiara/);
   });
 
   it('differs when the time of receipt differs', async () => {
