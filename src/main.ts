@@ -1,24 +1,35 @@
 import pino from 'pino';
-import { createProjections } from '../projections/index.js';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/dataDirLock.js';
-import { MailSender } from './mail/mailSender.js';
-import { createMailTransport } from './mail/mailTransport.js';
-import { ProjectionRunner } from './projections/projectionRunner.js';
-import { seedDemo, type DemoAccount } from './demo/seedDemo.js';
-import {
-  printDemoIdentities,
-  usesLocalIdentityProvider,
-} from './observatory/identity/digitalIdentity.js';
+import type { DemoAccount } from './demo/seedDemo.js';
 import { displayHost, openRuntime } from './runtime.js';
-import { servesLocalMailbox } from './mail/mailbox.route.js';
 
 /** Composition root: config → database → event store → projections → app → listen. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
   const runtime = await openRuntime(config);
+  // The app's modules load once the storage is open: a wrong setting or a data folder in use is
+  // told before they are.
+  const [
+    { createProjections },
+    { buildApp },
+    { MailSender },
+    { createMailTransport },
+    { ProjectionRunner },
+    { seedDemo },
+    { printDemoIdentities, usesLocalIdentityProvider },
+    { servesLocalMailbox },
+  ] = await Promise.all([
+    import('../projections/index.js'),
+    import('./app.js'),
+    import('./mail/mailSender.js'),
+    import('./mail/mailTransport.js'),
+    import('./projections/projectionRunner.js'),
+    import('./demo/seedDemo.js'),
+    import('./observatory/identity/digitalIdentity.js'),
+    import('./mail/mailbox.route.js'),
+  ]);
   const clock = () => new Date();
   const secret = runtime.cookieSecret;
   let publicUrl = runtime.publicUrl;

@@ -8,8 +8,15 @@ const romeDate = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+// A page asks the day of the same instant (its "now") for every municipality and month.
+let lastDay = { time: Number.NaN, day: '' };
+
 /** 'YYYY-MM-DD' of an instant in Italy. */
-export const romeDay = (at: Date): string => romeDate.format(at);
+export const romeDay = (at: Date): string => {
+  const time = at.getTime();
+  if (time !== lastDay.time) lastDay = { time, day: romeDate.format(at) };
+  return lastDay.day;
+};
 
 export const monthOf = (at: Date): YearMonth => romeDay(at).slice(0, 7);
 

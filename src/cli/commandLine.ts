@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataDirLockedError } from '../db/dataDirLock.js';
-import { openRuntime, type Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 
 type Command = (
   runtime: Runtime,
@@ -98,6 +98,7 @@ export async function runCommandLine(
   }
   try {
     const config = loadConfig(env);
+    const { openRuntime } = await import('../runtime.js');
     const runtime = await openRuntime(config);
     try {
       return await command.run(runtime, args, config, out);

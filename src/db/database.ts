@@ -53,6 +53,11 @@ export async function openPostgres(
  */
 export async function openPglite(dataDir: string, from?: Blob): Promise<Database> {
   const pglite = await PGlite.create(dataDir, from ? { loadDataDir: from } : {});
+  return pgliteDatabase(pglite, () => pglite.close());
+}
+
+/** A PGlite instance as a Database; `release` runs on close, once kysely has let go of it. */
+export function pgliteDatabase(pglite: PGlite, release: () => Promise<void>): Database {
   // One connection: node-postgres' pool hands it out to one query or transaction at a time.
   const pool = new pg.Pool(createPgConfig(pglite));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
@@ -75,7 +80,7 @@ export async function openPglite(dataDir: string, from?: Blob): Promise<Database
     },
     async close() {
       await db.destroy();
-      await pglite.close();
+      await release();
     },
   };
 }

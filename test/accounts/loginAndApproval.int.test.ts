@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { otpFromMail, registrationFields, seedRegistry } from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { settle as settleAll, startTestApp, type TestApp } from '../support/testApp.js';
 
 describe('login, operator approval, authorisation, logout, password reset', () => {
   let ctx: TestApp;
   let accountId: string;
-  const settle = async () => ctx.projections.waitFor(await ctx.store.headPosition());
+  const settle = () => settleAll(ctx);
 
   beforeAll(async () => {
     ctx = await startTestApp();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/client.js';
 import { otpFromMail, registrationFields, seedRegistry } from '../support/accounts.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 
 describe('registration of a Studio, e-mail OTP and operator approval', () => {
   let ctx: TestApp;
@@ -149,8 +149,7 @@ describe('registration of a Studio, e-mail OTP and operator approval', () => {
     const verifyPage = await person.get('/registrazione/verifica');
     expect(verifyPage.body).toContain('b***@example.com');
 
-    const head = await ctx.store.headPosition();
-    await ctx.projections.waitFor(head);
+    await settle(ctx);
     const wrong = await person.post('/registrazione/verifica', {
       code:
         '000000' === (await otpFromMail(ctx.test.database.db, 'bianchi@example.com'))
@@ -165,7 +164,7 @@ describe('registration of a Studio, e-mail OTP and operator approval', () => {
     expect(confirmed.statusCode).toBe(303);
     expect((await person.get('/registrazione/verifica')).body).toContain('Registrazione inviata');
 
-    await ctx.projections.waitFor(await ctx.store.headPosition());
+    await settle(ctx);
     const early = await person.post('/accesso', {
       username: 'studio.bianchi',
       password: 'Segreta-2026',

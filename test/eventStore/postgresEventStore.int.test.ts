@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DuplicateEventIdError, type AppendResult } from '../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
 import { verifyLog } from '../../src/eventStore/verifyLog.js';
-import { newEvent } from '../support/events.js';
+import { newEvent, untilLogReadable } from '../support/events.js';
 import { backends, openTestDatabase, postgresUrl } from '../support/testDatabase.js';
 import { eventStoreContract } from './eventStoreContract.js';
 
@@ -34,6 +34,7 @@ describe.each(backends())('%s: global order across digit boundaries', (backend) 
         appended.push(event.metadata.eventId);
       }
 
+      await untilLogReadable(database.db, store);
       const read: string[] = [];
       for (let after = null; ;) {
         const page = await store.readAll({ after, limit: 4 });

@@ -6,7 +6,7 @@ import type { EventStore } from '../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
-import { newEvent } from '../support/events.js';
+import { newEvent, untilLogReadable } from '../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 const logger = pino({ level: 'silent' });
@@ -113,6 +113,7 @@ describe.each(backends())('%s: projection runner', (backend) => {
         Array.from({ length: 10 }, () => newEvent('X')),
       );
     }
+    await untilLogReadable(test.database.db, store);
     const head = await store.headPosition();
     const first = runner(countingProjection({ poisoned: false }), 7);
     const second = runner(countingProjection({ poisoned: false }), 7);

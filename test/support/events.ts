@@ -1,5 +1,8 @@
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { JsonObject, NewEvent } from '../../src/eventStore/eventStore.js';
+import type { Schema } from '../../src/db/schema.js';
+import type { EventStore, JsonObject, NewEvent } from '../../src/eventStore/eventStore.js';
+import { comparePositions } from '../../src/eventStore/globalPosition.js';
 
 /** An event as a command handler would append it, with complete metadata. */
 export function newEvent(
@@ -22,3 +25,27 @@ export function newEvent(
 }
 
 export const uniqueStream = (category = 'test'): string => `${category}-${randomUUID()}`;
+
+/**
+ * Waits until every event in the database can be read by the global read. On a PostgreSQL server
+ * that other tests share, a commit stays out of reach while an older transaction is open anywhere
+ * (the read stops at the snapshot's xmin, which is cluster-wide): a rebuild started at once could
+ * end before it.
+ */
+export async function untilLogReadable(db: Kysely<Schema>, store: EventStore): Promise<void> {
+  const last = await db
+    .selectFrom('events')
+    .select(['tx_id', 'position'])
+    .orderBy('events.tx_id', 'desc')
+    .orderBy('events.position', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last) return;
+  const target = { commit: BigInt(last.tx_id), prepare: BigInt(last.position) };
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+    const head = await store.headPosition();
+    if (head && comparePositions(head, target) >= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('The last events did not become readable within 10 s');
+}

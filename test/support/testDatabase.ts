@@ -16,7 +16,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
+import { openPostgres, pgliteDatabase, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Schema } from '../../src/db/schema.js';
 
@@ -37,11 +37,13 @@ export const backends = (): Backend[] => (postgresUrl() ? ['pglite', 'postgres']
 /**
  * A fresh, migrated database: in memory for PGlite, a new database on the server otherwise. Both
  * are copies of one migrated template (made once for these migrations, then reused), so a test
- * pays neither initdb nor the migrations.
+ * pays neither initdb nor the migrations; a PGlite instance a test has finished with is emptied
+ * and handed to the next one, unless the test changed its schema.
  */
 export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
   if (backend === 'pglite') {
-    const database = await openPglite('memory://', await pgliteTemplate());
+    const pglite = await takePglite();
+    const database = pgliteDatabase(pglite, () => giveBack(pglite));
     return { database, url: null, drop: () => database.close() };
   }
   const serverUrl = postgresUrl();
@@ -99,6 +101,73 @@ const templateKey = (() => {
 })();
 
 let pgliteDump: Promise<Blob> | undefined;
+
+/** Emptied instances of this worker, ready for the next test; a few, each holds its own heap. */
+const idle: PGlite[] = [];
+const maxIdle = 2;
+let templateShape: Promise<string> | undefined;
+
+async function takePglite(): Promise<PGlite> {
+  const reused = idle.pop();
+  if (reused) return reused;
+  const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate() });
+  templateShape ??= schemaShape(pglite);
+  await templateShape;
+  return pglite;
+}
+
+/**
+ * Empties the instance for the next test (session reset, every table truncated, sequences
+ * restarted), or closes it when the test changed the schema (a dropped index, a disabled trigger,
+ * a table of its own) or the pool is full.
+ */
+async function giveBack(pglite: PGlite): Promise<void> {
+  try {
+    if (idle.length >= maxIdle) return await pglite.close();
+    await pglite.exec('discard all');
+    if ((await schemaShape(pglite)) !== (await templateShape)) return await pglite.close();
+    const { rows } = await pglite.query<{ name: string }>(
+      `select quote_ident(tablename) as name from pg_tables
+        where schemaname = 'public' and tablename not like 'kysely\\_migration%'`,
+    );
+    // The log's append-only trigger refuses TRUNCATE; replica mode skips it for this reset only.
+    await pglite.exec(`set session_replication_role = replica;
+      truncate ${rows.map((row) => row.name).join(', ')} restart identity cascade;
+      reset session_replication_role;`);
+    idle.push(pglite);
+  } catch {
+    if (!pglite.closed) await pglite.close();
+  }
+}
+
+/** Tables, columns, indexes, constraints, triggers (and whether enabled) and functions. */
+async function schemaShape(pglite: PGlite): Promise<string> {
+  const { rows } = await pglite.query<{ shape: string }>(`
+    select md5(string_agg(item, ';' order by item)) as shape from (
+      select 'r ' || c.relname || ' ' || c.relkind::text || ' ' || coalesce(c.relacl::text, '') as item
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'
+      union all
+      select 'a ' || a.attrelid::regclass || ' ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+        || ' ' || a.attnotnull::text from pg_attribute a join pg_class c on c.oid = a.attrelid
+        join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and a.attnum > 0 and not a.attisdropped
+      union all
+      select 'i ' || pg_get_indexdef(i.indexrelid) from pg_index i join pg_class c on c.oid = i.indrelid
+        join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'
+      union all
+      select 'k ' || conrelid::regclass || ' ' || pg_get_constraintdef(oid) from pg_constraint
+        where connamespace = 'public'::regnamespace
+      union all
+      select 't ' || tgrelid::regclass || ' ' || tgname || ' ' || tgenabled::text from pg_trigger
+        where not tgisinternal
+      union all
+      select 'f ' || p.proname || ' ' || md5(p.prosrc) from pg_proc p
+        where p.pronamespace = 'public'::regnamespace
+      union all
+      select 'u ' || rolname from pg_roles
+    ) shape`);
+  return rows[0]!.shape;
+}
 
 /** The migrated PGlite data directory, kept in node_modules/.cache between runs. */
 function pgliteTemplate(): Promise<Blob> {

@@ -9,7 +9,7 @@ import {
 } from '../../../projections/campaigns/campaigns.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 import { recorded } from './support.js';
 
@@ -68,6 +68,7 @@ describe.each(backends())('%s: campaigns in SQL', (backend) => {
       },
       { batchSize: 1 },
     );
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('campaigns');
     const once = await allCampaigns(test.database.db);
     expect(once.map((row) => row.settings.year)).toEqual([2026, 2025]);

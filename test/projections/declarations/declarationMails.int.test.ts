@@ -7,7 +7,7 @@ import {
 import { storeDocument } from '../../../src/documents/documentStore.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 import { recorded } from './support.js';
 
@@ -114,6 +114,7 @@ describe.each(backends())('%s: declaration mails in SQL', (backend) => {
         .select(['key', 'to_address', 'subject', 'attachments'])
         .orderBy('id')
         .execute();
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('declaration_mails');
     const once = await outbox();
     expect(once).toHaveLength(2);

@@ -10,7 +10,7 @@ import {
 } from '../../../projections/declarations/declarations.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const file = {
@@ -185,6 +185,7 @@ describe.each(backends())('%s: declarations in SQL', (backend) => {
       },
       { batchSize: 2 },
     );
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('declarations');
     const once = await declarationRow(test.database.db, '3001234567', 2025);
     expect(once).toMatchObject({

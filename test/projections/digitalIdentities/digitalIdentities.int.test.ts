@@ -8,8 +8,7 @@ import {
 import type { RecordedEvent } from '../../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
-import { recordingStore } from '../observatory/replay.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const loggedIn = (givenName: string, occurredAt: string) => {
@@ -67,8 +66,7 @@ describe.each(backends())('%s: digital identities in SQL', (backend) => {
 
   it('holds one row per fiscal code, the same after replaying twice', async () => {
     const store = createPostgresEventStore(test.database);
-    const log = recordingStore(store);
-    await log.append('digital-identity-RSSMRA80A01A662A', [
+    await store.appendToStream('digital-identity-RSSMRA80A01A662A', [
       loggedIn('Mario', '2026-01-01T08:00:00.000Z'),
       newEvent('DigitalIdentityLoggedOut', { fiscalCode: 'RSSMRA80A01A662A' }),
       loggedIn('Mario Luigi', '2026-02-01T08:00:00.000Z'),
@@ -82,7 +80,7 @@ describe.each(backends())('%s: digital identities in SQL', (backend) => {
       },
       { batchSize: 2 },
     );
-    await log.untilReadable();
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('digital_identities');
     const once = await findDigitalIdentity(test.database.db, 'RSSMRA80A01A662A');
     expect(once).toEqual({

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observatoryMailsProjection } from '../../../projections/observatory/observatoryMails.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
-import { recordingStore } from './replay.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const decision = (type: 'MonthlyFlowUnlocked' | 'FlowUnlockRejected', month: string) =>
@@ -24,17 +23,18 @@ describe.each(backends())('%s: the officer’s mails of unlock decisions', (back
 
   it('writes to the address of the moment, none once the association ended, once when replayed twice', async () => {
     const store = createPostgresEventStore(test.database);
-    const log = recordingStore(store);
     const officer = { istatCode: '072006', fiscalCode: 'RSSMRA80A01A662A' };
-    await log.append('municipality-072006', [
+    await store.appendToStream('municipality-072006', [
       newEvent('OfficerAssigned', {
         ...officer,
         email: 'ambiente@comune.bari.it',
         assignedBy: 'x',
       }),
     ]);
-    await log.append('waste-flow-072006-2026-08', [decision('MonthlyFlowUnlocked', '2026-08')]);
-    await log.append('municipality-072006', [
+    await store.appendToStream('waste-flow-072006-2026-08', [
+      decision('MonthlyFlowUnlocked', '2026-08'),
+    ]);
+    await store.appendToStream('municipality-072006', [
       newEvent('OfficerEmailChanged', {
         ...officer,
         email: 'rifiuti@comune.bari.it',
@@ -43,11 +43,15 @@ describe.each(backends())('%s: the officer’s mails of unlock decisions', (back
         reason: 'Nuova casella',
       }),
     ]);
-    await log.append('waste-flow-072006-2026-09', [decision('FlowUnlockRejected', '2026-09')]);
-    await log.append('municipality-072006', [
+    await store.appendToStream('waste-flow-072006-2026-09', [
+      decision('FlowUnlockRejected', '2026-09'),
+    ]);
+    await store.appendToStream('municipality-072006', [
       newEvent('OfficerAssignmentEnded', { ...officer, endedBy: 'cf:admin', reason: 'Trasferito' }),
     ]);
-    await log.append('waste-flow-072006-2026-10', [decision('MonthlyFlowUnlocked', '2026-10')]);
+    await store.appendToStream('waste-flow-072006-2026-10', [
+      decision('MonthlyFlowUnlocked', '2026-10'),
+    ]);
     const runner = new ProjectionRunner(
       {
         db: test.database.db,
@@ -68,7 +72,7 @@ describe.each(backends())('%s: the officer’s mails of unlock decisions', (back
         .select(['to_address', 'subject'])
         .orderBy('subject')
         .execute();
-    await log.untilReadable();
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('observatory_mails');
     const once = await outbox();
     expect(once.map((mail) => mail.to_address)).toEqual([

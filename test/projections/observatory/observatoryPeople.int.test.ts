@@ -12,8 +12,7 @@ import {
 } from '../../../projections/observatory/officers.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
-import { recordingStore } from './replay.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const mario = 'RSSMRA80A01A662A';
@@ -95,25 +94,24 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
 
   it('is the same after replaying twice, and survives a person two racing assignments gave two municipalities', async () => {
     const store = createPostgresEventStore(test.database);
-    const log = recordingStore(store);
-    await log.append('observatory-admins', [
+    await store.appendToStream('observatory-admins', [
       event(granted(mario), '2026-01-01T08:00:00.000Z'),
       event(granted(lucia), '2026-01-02T08:00:00.000Z'),
       event(revoked(mario), '2026-01-03T08:00:00.000Z'),
     ]);
-    await log.append('municipality-072006', [
+    await store.appendToStream('municipality-072006', [
       event(assigned('072006', mario, 'ambiente@comune.bari.it'), '2026-02-01T08:00:00.000Z'),
       event(emailChanged('072006', mario, 'rifiuti@comune.bari.it'), '2026-02-02T08:00:00.000Z'),
     ]);
     // A log written before the per-person rule: the same fiscal code in two municipalities.
     const person = 'VRDGPP70C15F205N';
-    await log.append('municipality-075035', [
+    await store.appendToStream('municipality-075035', [
       event(assigned('075035', person, 'ambiente@comune.lecce.it'), '2026-03-01T08:00:00.000Z'),
     ]);
-    await log.append('municipality-073027', [
+    await store.appendToStream('municipality-073027', [
       event(assigned('073027', person, 'ambiente@comune.taranto.it'), '2026-03-01T08:00:01.000Z'),
     ]);
-    await log.append('municipality-072004', [
+    await store.appendToStream('municipality-072004', [
       event(assigned('072004', lucia, 'ambiente@comune.altamura.it'), '2026-04-01T08:00:00.000Z'),
       event(ended('072004', lucia), '2026-04-02T08:00:00.000Z'),
     ]);
@@ -126,7 +124,7 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
       },
       { batchSize: 2 },
     );
-    await log.untilReadable();
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('observatory_people');
     const read = async () => ({
       officers: (await officers(test.database.db)).map((row) => ({

@@ -10,8 +10,7 @@ import {
 } from '../../../projections/observatory/wasteFlows.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
-import { recordingStore } from './replay.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const unsorted: FlowRow = {
@@ -121,9 +120,8 @@ describe.each(backends())('%s: waste flows in SQL', (backend) => {
 
   it('holds one row per municipality and month, the same after replaying twice, whatever the quantity', async () => {
     const store = createPostgresEventStore(test.database);
-    const log = recordingStore(store);
     const append = (stream: string, events: FlowEvent[]) =>
-      log.append(
+      store.appendToStream(
         stream,
         events.map((event) => newEvent(event.type, event.data as never)),
       );
@@ -150,7 +148,7 @@ describe.each(backends())('%s: waste flows in SQL', (backend) => {
       },
       { batchSize: 2 },
     );
-    await log.untilReadable();
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('waste_flows');
     const once = await flowsOfYear(test.database.db, 2026);
     expect(once.map((flow) => [flow.istatCode, flow.month, flow.status, flow.versions])).toEqual([

@@ -8,7 +8,7 @@ import {
 import type { RecordedEvent } from '../../../src/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const recorded = (
@@ -80,6 +80,7 @@ describe.each(backends())('%s: stream index in SQL', (backend) => {
         .orderBy('stream_id')
         .execute();
 
+    await untilLogReadable(test.database.db, store);
     await runner.rebuild('stream_index');
     const once = await rows();
     expect(once).toEqual([

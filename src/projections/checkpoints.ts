@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import type { GlobalPosition } from '../eventStore/eventStore.js';
+import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
+
+/** Raised inside a transaction when another process moved a checkpoint since it was read. */
+export class CheckpointMovedError extends Error {}
+
+/** The subscriber's checkpoint, made at the start of the log the first time it is asked for. */
+export async function loadCheckpoint(db: Kysely<Schema>, name: string): Promise<GlobalPosition> {
+  await db
+    .insertInto('projection_checkpoints')
+    .values({ name, commit_position: 0n, prepare_position: 0n, updated_at: new Date() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('projection_checkpoints')
+    .select(['commit_position', 'prepare_position'])
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  return { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) };
+}
+
+/**
+ * Compare-and-set, first half: locks the checkpoints of `names` (in name order, so two processes
+ * never wait on each other crosswise) and fails unless each is still at `expected`.
+ */
+export async function lockCheckpoints(
+  trx: Kysely<Schema>,
+  names: readonly string[],
+  expected: GlobalPosition,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('projection_checkpoints')
+    .select(['name', 'commit_position', 'prepare_position'])
+    .where('name', 'in', names)
+    .orderBy('name')
+    .forUpdate()
+    .execute();
+  const found = new Map(
+    rows.map((row) => [
+      row.name,
+      { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+    ]),
+  );
+  for (const name of names) {
+    if (comparePositions(found.get(name) ?? startOfLog, expected) !== 0)
+      throw new CheckpointMovedError(name);
+  }
+}
+
+/** Compare-and-set, second half: moves the checkpoints of `names` to `position` in one statement. */
+export async function saveCheckpoints(
+  trx: Kysely<Schema>,
+  names: readonly string[],
+  position: GlobalPosition,
+): Promise<void> {
+  const updatedAt = new Date();
+  await trx
+    .insertInto('projection_checkpoints')
+    .values(
+      names.map((name) => ({
+        name,
+        commit_position: position.commit,
+        prepare_position: position.prepare,
+        updated_at: updatedAt,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({
+        commit_position: position.commit,
+        prepare_position: position.prepare,
+        updated_at: updatedAt,
+      }),
+    )
+    .execute();
+}

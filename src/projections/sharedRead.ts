@@ -1,0 +1,152 @@
+import type { GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
+import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
+import { lockCheckpoints, saveCheckpoints } from './checkpoints.js';
+import type { Projection } from './projection.js';
+import {
+  pause,
+  type RunnerOptions,
+  type SubscriberWorker,
+  type WorkerDeps,
+} from './subscriberWorker.js';
+import { Wakeable } from './wakeable.js';
+
+/**
+ * The read models that are in step, fed together: each batch of the log is read once and applied
+ * to all of them in one transaction that moves all their checkpoints (compare-and-set, as a
+ * worker's own loop does), instead of a read and a transaction per read model.
+ *
+ * A read model joins when its own loop has caught up to where the others are. A batch that fails
+ * sends every member back to its own loop from the checkpoint it holds: the one at fault finds its
+ * event alone and stops there, the others catch up and come back.
+ */
+export class SharedRead extends Wakeable {
+  private members: SubscriberWorker[] = [];
+  private joining: SubscriberWorker[] = [];
+  private leaving = new Map<SubscriberWorker, () => void>();
+  private head: GlobalPosition | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly options: RunnerOptions,
+  ) {
+    super(options.pollIntervalMs ?? 500);
+  }
+
+  protected override get active(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** After the batch in progress. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+    this.settleLeaving();
+  }
+
+  /** Asked by a read model whose own loop reached the end of the log: taken over if running. */
+  offer(worker: SubscriberWorker): boolean {
+    if (!this.running || worker.isProcessManager) return false;
+    this.joining.push(worker);
+    this.wake();
+    return true;
+  }
+
+  /** Resolves once `worker` is no longer fed by this read (between two batches). */
+  release(worker: SubscriberWorker): Promise<void> {
+    if (!this.loop) {
+      this.drop(worker);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.leaving.set(worker, resolve);
+      this.wake();
+    });
+  }
+
+  private async run(): Promise<void> {
+    const limit = this.options.batchSize ?? 1_000;
+    while (this.running) {
+      this.settleLeaving();
+      this.admit();
+      if (!this.head || this.members.length === 0) {
+        this.clearWake(); // an offer wakes it again
+        await this.sleep();
+        continue;
+      }
+      let batch: RecordedEvent[];
+      try {
+        this.clearWake();
+        batch = await this.deps.store.readAll({ after: this.head, limit });
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, 'Reading the log failed');
+        await pause(1_000);
+        continue;
+      }
+      if (batch.length === 0) {
+        await this.sleep();
+        continue;
+      }
+      try {
+        await this.applyTogether(this.head, batch);
+      } catch (error) {
+        this.disband(error);
+      }
+    }
+  }
+
+  private admit(): void {
+    for (const worker of this.joining.splice(0)) {
+      if (this.members.length === 0) this.head = worker.checkpoint;
+      if (this.head && comparePositions(worker.checkpoint, this.head) === 0) {
+        this.members.push(worker);
+        worker.joinShared();
+      } else {
+        worker.runAlone();
+      }
+    }
+  }
+
+  private async applyTogether(head: GlobalPosition, batch: RecordedEvent[]): Promise<void> {
+    const members = [...this.members];
+    const names = members.map((worker) => worker.name);
+    const last = batch.at(-1)!.position;
+    await this.deps.db.transaction().execute(async (trx) => {
+      await lockCheckpoints(trx, names, head);
+      for (const worker of members) await (worker.subscriber as Projection).apply(trx, batch);
+      await saveCheckpoints(trx, names, last);
+    });
+    this.head = last;
+    for (const worker of members) worker.advancedTo(last);
+  }
+
+  private disband(error: unknown): void {
+    this.deps.logger.warn(
+      { err: error, checkpoint: this.head && formatPosition(this.head) },
+      'A shared batch failed: each read model goes on alone from its checkpoint',
+    );
+    for (const worker of this.members.splice(0)) worker.runAlone();
+    this.head = null;
+  }
+
+  private settleLeaving(): void {
+    for (const [worker, resolve] of this.leaving) {
+      this.drop(worker);
+      resolve();
+    }
+    this.leaving.clear();
+  }
+
+  private drop(worker: SubscriberWorker): void {
+    this.members = this.members.filter((member) => member !== worker);
+    this.joining = this.joining.filter((member) => member !== worker);
+  }
+}

@@ -1,0 +1,267 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
+import { comparePositions, formatPosition, startOfLog } from '../eventStore/globalPosition.js';
+import {
+  CheckpointMovedError,
+  loadCheckpoint,
+  lockCheckpoints,
+  saveCheckpoints,
+} from './checkpoints.js';
+import { isProcessManager, type Subscriber } from './projection.js';
+import { Wakeable } from './wakeable.js';
+
+export type Logger = Pick<FastifyBaseLogger, 'warn' | 'error'>;
+
+export type ProjectionState = 'idle' | 'running' | 'failed' | 'stopped';
+
+export interface ProjectionFailure {
+  readonly message: string;
+  readonly streamId: string;
+  readonly version: number;
+  readonly eventType: string;
+  readonly at: Date;
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly state: ProjectionState;
+  readonly checkpoint: GlobalPosition;
+  readonly failure: ProjectionFailure | null;
+}
+
+export interface RunnerOptions {
+  readonly batchSize?: number;
+  /** Wake-ups come by LISTEN/NOTIFY; polling covers lost notifications and held-back commits. */
+  readonly pollIntervalMs?: number;
+}
+
+export interface WorkerDeps {
+  readonly db: Kysely<Schema>;
+  readonly store: EventStore;
+  readonly logger: Logger;
+}
+
+/**
+ * One subscriber's checkpoint and state. It is fed either by the runner's shared read (while it is
+ * in step with the other read models) or by its own catch-up loop: at start, after a failed
+ * batch, during a rebuild, and always for a process manager, whose commands must not hold up the
+ * read models. `onCaughtUp` is asked, when its own loop reaches the end of the log, whether the
+ * shared read takes it over; if so the loop ends.
+ */
+export class SubscriberWorker extends Wakeable {
+  checkpoint: GlobalPosition = startOfLog;
+  private state: ProjectionState = 'stopped';
+  private failure: ProjectionFailure | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private waiters = new Set<() => void>();
+
+  constructor(
+    readonly subscriber: Subscriber,
+    private readonly deps: WorkerDeps,
+    private readonly options: RunnerOptions,
+    private readonly onCaughtUp: (worker: SubscriberWorker) => boolean,
+  ) {
+    super(options.pollIntervalMs ?? 500);
+  }
+
+  get name(): string {
+    return this.subscriber.name;
+  }
+
+  get isProcessManager(): boolean {
+    return isProcessManager(this.subscriber);
+  }
+
+  get isFailed(): boolean {
+    return this.state === 'failed';
+  }
+
+  async loadCheckpoint(): Promise<void> {
+    this.checkpoint = await loadCheckpoint(this.deps.db, this.name);
+  }
+
+  /** Starts its own catch-up loop from the stored checkpoint. */
+  async start(): Promise<void> {
+    await this.loadCheckpoint();
+    this.runAlone();
+  }
+
+  /** Its own loop again, from the checkpoint it holds (after leaving the shared read). */
+  runAlone(): void {
+    this.running = true;
+    this.failure = null;
+    this.state = 'running';
+    this.loop = this.run();
+  }
+
+  /** Marks it fed by the shared read: running, with no loop of its own. */
+  joinShared(): void {
+    this.state = 'running';
+  }
+
+  /** Stops its own loop, if any, after the batch in progress. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+    if (this.state !== 'failed') this.state = 'stopped';
+  }
+
+  get hasOwnLoop(): boolean {
+    return this.loop !== null && this.running;
+  }
+
+  status(): ProjectionStatus {
+    return { name: this.name, state: this.state, checkpoint: this.checkpoint, failure: this.failure };
+  }
+
+  /** Moved by the shared read, which applied a batch for it. */
+  advancedTo(position: GlobalPosition): void {
+    this.checkpoint = position;
+    this.notifyWaiters();
+  }
+
+  async reached(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    const done = () => comparePositions(this.checkpoint, position) >= 0;
+    if (done()) return true;
+    this.wake();
+    return new Promise<boolean>((resolve) => {
+      const check = () => {
+        if (done() || this.state === 'failed' || this.state === 'stopped') finish(done());
+      };
+      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+      const finish = (result: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(result);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  /** Empties the read model and replays the whole log into it, alone; then runs alone. */
+  async rebuild(onProgress?: (events: number) => void): Promise<number> {
+    await this.stop();
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!isProcessManager(this.subscriber)) await this.subscriber.reset(trx);
+      await saveCheckpoints(trx, [this.name], startOfLog);
+    });
+    this.checkpoint = startOfLog;
+    this.failure = null;
+    let events = 0;
+    // Bigger batches, and the next one read while this one is applied: a rebuild is read-bound.
+    const limit = Math.max(this.options.batchSize ?? 1_000, 5_000);
+    let next = this.deps.store.readAll({ after: this.checkpoint, limit });
+    for (;;) {
+      const batch = await next;
+      const last = batch.at(-1);
+      if (!last) break;
+      next = this.deps.store.readAll({ after: last.position, limit });
+      next.catch(() => undefined); // awaited on the next turn; marked handled if apply throws first
+      await this.apply(batch);
+      events += batch.length;
+      onProgress?.(events);
+    }
+    return events;
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 1_000;
+    // After a failed batch, events go one at a time up to the end of that batch: the failing
+    // event is then named exactly, and a passing glitch costs only a slower stretch.
+    let isolateUntil: GlobalPosition | null = null;
+    let attempts = 0;
+    while (this.running) {
+      const size =
+        isolateUntil && comparePositions(this.checkpoint, isolateUntil) < 0 ? 1 : batchSize;
+      const batch = await this.read(size);
+      if (!batch) continue;
+      if (batch.length === 0) {
+        if (!isolateUntil && this.onCaughtUp(this)) {
+          this.running = false;
+          break;
+        }
+        await this.sleep();
+        continue;
+      }
+      try {
+        await this.apply(batch);
+        attempts = 0;
+      } catch (error) {
+        if (error instanceof CheckpointMovedError) {
+          await this.loadCheckpoint();
+        } else if (batch.length > 1) {
+          isolateUntil = batch.at(-1)!.position;
+        } else if (++attempts >= 3) {
+          this.fail(error, batch[0]!);
+        } else {
+          await pause(100 * 2 ** attempts);
+        }
+      }
+      if (isolateUntil && comparePositions(this.checkpoint, isolateUntil) >= 0) isolateUntil = null;
+      this.notifyWaiters();
+    }
+    this.loop = null;
+  }
+
+  /** The next events after the checkpoint; null after a read error (logged, retried later). */
+  private async read(limit: number): Promise<RecordedEvent[] | null> {
+    try {
+      this.clearWake();
+      return await this.deps.store.readAll({ after: this.checkpoint, limit });
+    } catch (error) {
+      this.deps.logger.warn({ err: error, projection: this.name }, 'Reading the log failed');
+      await pause(1_000);
+      return null;
+    }
+  }
+
+  /** Applies one batch and moves the checkpoint in the same transaction. */
+  private async apply(batch: readonly RecordedEvent[]): Promise<void> {
+    const last = batch.at(-1)!;
+    if (isProcessManager(this.subscriber)) await this.subscriber.handle(batch);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await lockCheckpoints(trx, [this.name], this.checkpoint);
+      if (!isProcessManager(this.subscriber)) await this.subscriber.apply(trx, batch);
+      await saveCheckpoints(trx, [this.name], last.position);
+    });
+    this.checkpoint = last.position;
+  }
+
+  private fail(error: unknown, event: RecordedEvent): void {
+    this.failure = {
+      message: error instanceof Error ? error.message : String(error),
+      streamId: event.streamId,
+      version: event.version,
+      eventType: event.type,
+      at: new Date(),
+    };
+    this.state = 'failed';
+    this.running = false;
+    this.deps.logger.error(
+      {
+        err: error,
+        projection: this.name,
+        checkpoint: formatPosition(this.checkpoint),
+        streamId: event.streamId,
+        version: event.version,
+      },
+      `Projection ${this.name} stopped at ${event.type} ${event.streamId}@${event.version}`,
+    );
+  }
+
+  private notifyWaiters(): void {
+    for (const check of [...this.waiters]) check();
+  }
+
+  protected override get active(): boolean {
+    return this.running;
+  }
+}
+
+export const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,38 @@
+/**
+ * A loop that sleeps until woken (a new append) or until its poll interval passes (appends by
+ * another process whose notification was lost, commits held back by an older transaction).
+ */
+export abstract class Wakeable {
+  private pendingWake = false;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(private readonly pollIntervalMs: number) {}
+
+  /** While false, sleep returns at once: the loop is on its way out. */
+  protected abstract get active(): boolean;
+
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  /** Called before reading: a wake-up after this point means there may be more to read. */
+  protected clearWake(): void {
+    this.pendingWake = false;
+  }
+
+  protected sleep(): Promise<void> {
+    if (this.pendingWake || !this.active) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+}
