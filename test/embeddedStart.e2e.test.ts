@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPortal, startPortalExpectingRefusal } from './support/portal.js';
-import { migratedDataDir } from './support/testDatabase.js';
 
 describe('npm start on the embedded default (PGlite)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-start-'));
@@ -22,7 +21,7 @@ describe('npm start on the embedded default (PGlite)', () => {
       expect(second.code).toBe(1);
       expect(second.output).toContain('è già in uso da un altro processo');
 
-      const otherDir = await migratedDataDir('port');
+      const otherDir = mkdtempSync(join(tmpdir(), 'dichiara-port-'));
       const port = new URL(portal.url).port;
       const busy = await startPortalExpectingRefusal({ DATA_DIR: otherDir, PORT: port });
       rmSync(otherDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
+import { formatPosition } from '../eventStore/globalPosition.js';
 import type { Subscriber } from './projection.js';
 import { SharedRead } from './sharedRead.js';
 import {
@@ -48,10 +49,22 @@ export class ProjectionRunner {
     );
   }
 
+  /**
+   * Each subscriber from its stored checkpoint: the largest set of read models at one checkpoint
+   * (all of them, usually) starts on the shared read; the rest catch up alone and join it later.
+   */
   async start(): Promise<void> {
     this.unsubscribe = await this.store.onAppended(() => this.wakeAll());
-    this.shared.start();
-    await Promise.all([...this.workers.values()].map((worker) => worker.start()));
+    const workers = [...this.workers.values()];
+    await Promise.all(workers.map((worker) => worker.loadCheckpoint()));
+    const atCheckpoint = new Map<string, SubscriberWorker[]>();
+    for (const worker of workers.filter((each) => !each.isProcessManager)) {
+      const key = formatPosition(worker.checkpoint);
+      atCheckpoint.set(key, [...(atCheckpoint.get(key) ?? []), worker]);
+    }
+    const inStep = [...atCheckpoint.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+    this.shared.start(inStep);
+    for (const worker of workers) if (!inStep.includes(worker)) worker.runAlone();
     this.started = true;
   }
 

@@ -38,7 +38,11 @@ export class SharedRead extends Wakeable {
     return this.running;
   }
 
-  start(): void {
+  /** Starts feeding `inStep`, read models whose checkpoints are all the same. */
+  start(inStep: readonly SubscriberWorker[]): void {
+    this.members = [...inStep];
+    this.head = inStep[0]?.checkpoint ?? null;
+    for (const worker of inStep) worker.joinShared();
     this.running = true;
     this.loop = this.run();
   }

@@ -83,12 +83,6 @@ export class SubscriberWorker extends Wakeable {
     this.checkpoint = await loadCheckpoint(this.deps.db, this.name);
   }
 
-  /** Starts its own catch-up loop from the stored checkpoint. */
-  async start(): Promise<void> {
-    await this.loadCheckpoint();
-    this.runAlone();
-  }
-
   /** Its own loop again, from the checkpoint it holds (after leaving the shared read). */
   runAlone(): void {
     this.running = true;
@@ -116,7 +110,12 @@ export class SubscriberWorker extends Wakeable {
   }
 
   status(): ProjectionStatus {
-    return { name: this.name, state: this.state, checkpoint: this.checkpoint, failure: this.failure };
+    return {
+      name: this.name,
+      state: this.state,
+      checkpoint: this.checkpoint,
+      failure: this.failure,
+    };
   }
 
   /** Moved by the shared read, which applied a batch for it. */

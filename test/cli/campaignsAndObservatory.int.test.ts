@@ -26,6 +26,9 @@ describe('campaigns:open and observatory commands', { timeout: 240_000 }, () => 
       "La scadenza deve cadere dopo la fine dell'anno di riferimento (2027).",
     );
     expect((await run('campaigns:open', '--year', 'x')).code).toBe(2);
+    const unknown = await run('cancella-tutto');
+    expect(unknown.stderr).toContain('Unknown command "cancella-tutto"');
+    expect(unknown.code).toBe(2);
   });
 
   it('grants the observatory admin role and associates a municipality’s one user', async () => {

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startPortal, type Portal } from '../../src/portal.js';
 import { launchBrowser } from './browser.js';
-import { startPortal, type RunningPortal } from './portal.js';
 import { migratedDataDir } from './testDatabase.js';
 
 /** A contract block as the registration and contract pages ask for it. */
@@ -37,7 +39,7 @@ export class Journey {
   private shots = 0;
 
   private constructor(
-    private readonly portal: RunningPortal,
+    private readonly portal: Portal,
     readonly browser: Browser,
     private readonly dataDir: string,
     private readonly shotsDir: string,
@@ -47,9 +49,13 @@ export class Journey {
     const shotsDir = fileURLToPath(new URL(`../../test-results/${name}/`, import.meta.url));
     rmSync(shotsDir, { recursive: true, force: true });
     mkdirSync(shotsDir, { recursive: true });
-    // A folder already migrated: `npm start` on an empty one is test/embeddedStart's subject.
+    // The portal as `npm start` composes it (demo data included), in this process, on a folder
+    // already migrated: `npm start` itself, on an empty folder, is test/embeddedStart's subject.
     const dataDir = await migratedDataDir(name);
-    const portal = await startPortal({ DATA_DIR: dataDir });
+    const portal = await startPortal(
+      loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0' }),
+      pino({ level: 'warn' }),
+    );
     return new Journey(portal, await launchBrowser(), dataDir, shotsDir);
   }
 

@@ -117,7 +117,7 @@ async function takePglite(): Promise<PGlite> {
 }
 
 /**
- * Empties the instance for the next test (session reset, every table truncated, sequences
+ * Empties the instance for the next test (session reset, every table emptied, sequences
  * restarted), or closes it when the test changed the schema (a dropped index, a disabled trigger,
  * a table of its own) or the pool is full.
  */
@@ -126,13 +126,18 @@ async function giveBack(pglite: PGlite): Promise<void> {
     if (idle.length >= maxIdle) return await pglite.close();
     await pglite.exec('discard all');
     if ((await schemaShape(pglite)) !== (await templateShape)) return await pglite.close();
-    const { rows } = await pglite.query<{ name: string }>(
+    const { rows: tables } = await pglite.query<{ name: string }>(
       `select quote_ident(tablename) as name from pg_tables
         where schemaname = 'public' and tablename not like 'kysely\\_migration%'`,
     );
-    // The log's append-only trigger refuses TRUNCATE; replica mode skips it for this reset only.
+    const { rows: sequences } = await pglite.query<{ name: string }>(
+      `select quote_ident(sequencename) as name from pg_sequences where schemaname = 'public'`,
+    );
+    // DELETE, not TRUNCATE: tables this small empty in milliseconds, without new files. The log's
+    // append-only trigger refuses it; replica mode skips triggers for this reset only.
     await pglite.exec(`set session_replication_role = replica;
-      truncate ${rows.map((row) => row.name).join(', ')} restart identity cascade;
+      ${tables.map(({ name }) => `delete from ${name};`).join('\n')}
+      ${sequences.map(({ name }) => `select setval('${name}', 1, false);`).join('\n')}
       reset session_replication_role;`);
     idle.push(pglite);
   } catch {

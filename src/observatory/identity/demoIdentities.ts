@@ -70,3 +70,15 @@ export const demoIdentities: readonly DemoIdentity[] = [
 
 export const findDemoIdentity = (sub: string): DemoIdentity | undefined =>
   demoIdentities.find((identity) => identity.sub === sub);
+
+/** The start-up banner's lines for the local provider's people. */
+export function printDemoIdentities(url: string): void {
+  console.log('Identità digitali dimostrative (SPID/CIE locale, senza password):');
+  for (const identity of demoIdentities) {
+    const name = `${identity.givenName} ${identity.familyName}`;
+    console.log(
+      `  ${name.padEnd(16)} ${(identity.fiscalCode ?? '—').padEnd(17)} ${identity.description}`,
+    );
+  }
+  console.log(`Accesso all'Osservatorio: ${url}/osservatorio/accesso\n`);
+}

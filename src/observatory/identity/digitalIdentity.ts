@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import type { Config } from '../../config.js';
 import { displayHost } from '../../runtime.js';
-import { demoIdentities } from './demoIdentities.js';
 import type { LocalIdentityProvider } from './localIdentityProvider.js';
 import { localIdentityProviderRoutes } from './localIdentityProvider.route.js';
 import { callbackPath } from './loginFlowCookie.js';
@@ -60,16 +59,4 @@ export function digitalIdentityRoutes(app: FastifyInstance, deps: AppDeps): void
       });
   }
   oidcLoginRoutes(app, { ...deps, oidc: cachedOidcClient(settings), portalUrl });
-}
-
-/** The start-up banner's lines for the local provider's people. */
-export function printDemoIdentities(url: string): void {
-  console.log('Identità digitali dimostrative (SPID/CIE locale, senza password):');
-  for (const identity of demoIdentities) {
-    const name = `${identity.givenName} ${identity.familyName}`;
-    console.log(
-      `  ${name.padEnd(16)} ${(identity.fiscalCode ?? '—').padEnd(17)} ${identity.description}`,
-    );
-  }
-  console.log(`Accesso all'Osservatorio: ${url}/osservatorio/accesso\n`);
 }
