@@ -13,6 +13,7 @@ import { auditLogOf } from './auditLog.js';
  */
 export const eventLogCopyProjection: Projection = {
   name: 'event_log_copy',
+  verbatim: true,
   async apply(trx, events) {
     if (events.length === 0) return;
     const rows = events.map(

@@ -8,6 +8,11 @@ import type { RecordedEvent } from '../eventStore/eventStore.js';
  */
 export interface Projection {
   readonly name: string;
+  /**
+   * Given the events exactly as stored, text PostgreSQL cannot hold included: for a copy of the
+   * log itself (in `json`, which keeps it). The others get it storable (storableText.ts).
+   */
+  readonly verbatim?: boolean;
   apply(trx: Transaction<Schema>, events: readonly RecordedEvent[]): Promise<void>;
   /** Empties the read model before a rebuild from the start of the log. */
   reset(trx: Transaction<Schema>): Promise<void>;

@@ -2,6 +2,7 @@ import type { GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js'
 import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints.js';
 import type { Projection } from './projection.js';
+import { LogBatch } from './storableText.js';
 import {
   pause,
   type RunnerOptions,
@@ -123,9 +124,11 @@ export class SharedRead extends Wakeable {
     const members = [...this.members];
     const names = members.map((worker) => worker.name);
     const last = batch.at(-1)!.position;
+    const given = new LogBatch(batch);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockCheckpoints(trx, names, head);
-      for (const worker of members) await (worker.subscriber as Projection).apply(trx, batch);
+      for (const { subscriber } of members)
+        await (subscriber as Projection).apply(trx, given.for(subscriber));
       await saveCheckpoints(trx, names, last);
     });
     this.head = last;

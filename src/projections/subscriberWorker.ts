@@ -10,6 +10,7 @@ import {
   saveCheckpoints,
 } from './checkpoints.js';
 import { isProcessManager, type Subscriber } from './projection.js';
+import { LogBatch } from './storableText.js';
 import { Wakeable } from './wakeable.js';
 
 export type Logger = Pick<FastifyBaseLogger, 'warn' | 'error'>;
@@ -222,10 +223,11 @@ export class SubscriberWorker extends Wakeable {
   /** Applies one batch and moves the checkpoint in the same transaction. */
   private async apply(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch.at(-1)!;
-    if (isProcessManager(this.subscriber)) await this.subscriber.handle(batch);
+    const given = new LogBatch(batch).for(this.subscriber);
+    if (isProcessManager(this.subscriber)) await this.subscriber.handle(given);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockCheckpoints(trx, [this.name], this.checkpoint);
-      if (!isProcessManager(this.subscriber)) await this.subscriber.apply(trx, batch);
+      if (!isProcessManager(this.subscriber)) await this.subscriber.apply(trx, given);
       await saveCheckpoints(trx, [this.name], last.position);
     });
     this.checkpoint = last.position;
