@@ -41,7 +41,8 @@ import { reservedAreaRoutes } from './reservedArea/reservedArea.route.js';
 import { territoryRoutes } from './territory/territory.route.js';
 import { homeRoutes } from './home/home.route.js';
 import { registerAssets } from './http/assets.js';
-import { registerErrorPages } from './http/errorPages.js';
+import { registerErrorPages, renderRefusedUrl } from './http/errorPages.js';
+import { refuseHostileUrls } from './http/hostileUrls.js';
 import { securityPlugin } from './http/security.js';
 import { withUploads } from './http/uploads.js';
 import { viewsPlugin } from './http/views.js';
@@ -71,6 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // A path the router cannot decode, or a parameter too long: the Italian page, not JSON.
+    frameworkErrors: (error, request, reply) =>
+      renderRefusedUrl(request, reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400),
   });
 
   await app.register(securityPlugin, {
@@ -82,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(viewsPlugin, { cache: deps.config.NODE_ENV !== 'development' });
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });
   registerErrorPages(app);
+  refuseHostileUrls(app);
 
   await app.register(authPlugin, { db: deps.database.db, clock: deps.clock });
 

@@ -1,19 +1,13 @@
-import { z } from 'zod';
+import { line, secret } from '../http/text.js';
 import { isEmailAddress, isPecAddress } from '../../domain/shared/email.js';
 import { passwordProblems } from '../../domain/shared/password.js';
 
 /** A new password: every unmet rule is its own message beside the field. */
-export const newPassword = z
-  .string()
-  .max(200)
-  .superRefine((value, ctx) => {
-    for (const message of passwordProblems(value)) ctx.addIssue({ code: 'custom', message });
-  });
+export const newPassword = secret(200).superRefine((value, ctx) => {
+  for (const message of passwordProblems(value)) ctx.addIssue({ code: 'custom', message });
+});
 
 /** An ordinary e-mail address: the portal's only channel to the person, so never a PEC. */
-export const ordinaryEmail = z
-  .string()
-  .trim()
-  .max(254)
+export const ordinaryEmail = line(254)
   .refine(isEmailAddress, 'Indirizzo e-mail non valido.')
   .refine((value) => !isPecAddress(value), 'Indicare un indirizzo e-mail ordinario (non PEC).');

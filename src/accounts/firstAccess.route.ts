@@ -4,14 +4,14 @@ import { accountDecider, accountStreamId } from '../../domain/accounts/accountDe
 import { passwordRuleText } from '../../domain/shared/password.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
-import { parseForm } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { submitForm } from '../http/command.js';
+import { secret } from '../http/text.js';
 import { commandContext, requireRole } from './auth.js';
 import { newPassword } from './fields.schema.js';
 import { hashPassword } from './passwords.js';
 
 const firstAccessSchema = z
-  .object({ password: newPassword, passwordConfirm: z.string() })
+  .object({ password: newPassword, passwordConfirm: secret() })
   .refine((form) => form.password === form.passwordConfirm, {
     path: ['passwordConfirm'],
     message: 'Le due password non coincidono.',
@@ -31,20 +31,20 @@ export function firstAccessRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view('accounts/firstAccess', render({}));
   });
 
-  app.post('/primo-accesso', declarants, async (request, reply) => {
-    const form = parseForm(firstAccessSchema, request.body);
-    if (!form.ok) return reply.code(422).view('accounts/firstAccess', render(form.errors));
-    const result = await handleCommand(
-      deps.eventStore,
-      accountDecider,
-      accountStreamId(request.account!.accountId),
-      {
-        type: 'SetFirstPassword',
-        passwordHash: await hashPassword(form.data.password),
+  app.post('/primo-accesso', declarants, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: firstAccessSchema,
+      run: async (form) => {
+        const result = await handleCommand(
+          deps.eventStore,
+          accountDecider,
+          accountStreamId(request.account!.accountId),
+          { type: 'SetFirstPassword', passwordHash: await hashPassword(form.password) },
+          commandContext(request, deps.clock()),
+        );
+        return { position: result.position, redirect: '/area-riservata' };
       },
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/area-riservata');
-  });
+      invalid: (errors) => reply.view('accounts/firstAccess', render(errors)),
+    }),
+  );
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findAccountByUsername, type AccountRow } from '../../projections/accounts/accounts.js';
 import type { AppDeps } from '../app.js';
 import { recordEvents } from '../eventStore/commandHandler.js';
-import { parseForm, safeRedirect, type FieldErrors } from '../http/forms.js';
+import { noticeOf, queryOf } from '../http/command.js';
+import { nestFields, parseForm, safeRedirect, type FieldErrors } from '../http/forms.js';
 import { clearRateLimit, hitRateLimit } from '../http/rateLimit.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { commandContext } from './auth.js';
@@ -10,6 +11,8 @@ import { loginSchema } from './login.schema.js';
 import { verifyPassword } from './passwords.js';
 import { openSession, revokeSession, sessionCookie, sessionHours } from './sessions.js';
 
+const loginQuery = loginSchema.pick({ dopo: true });
+const outcomes = { password: 'Password aggiornata: accedi con la nuova password.' };
 const perIp = { limit: 30, windowSeconds: 15 * 60 };
 const perUsername = { limit: 5, windowSeconds: 15 * 60 };
 
@@ -29,15 +32,13 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/accesso', async (request, reply) => {
     if (request.account) return reply.redirect(homeOf(request.account.role), 303);
-    const { dopo, esito } = request.query as { dopo?: string; esito?: string };
-    const notice =
-      esito === 'password' ? 'Password aggiornata: accedi con la nuova password.' : undefined;
-    return reply.view('accounts/login', { values: { dopo }, notice });
+    const { dopo } = queryOf(loginQuery, request);
+    return reply.view('accounts/login', { values: { dopo }, notice: noticeOf(request, outcomes) });
   });
 
   app.post('/accesso', async (request, reply) => {
-    const form = parseForm(loginSchema, request.body);
-    const values = request.body as Record<string, string>;
+    const values = nestFields(request.body);
+    const form = parseForm(loginSchema, values);
     if (!form.ok) return renderLogin(request, reply, 422, values, form.errors);
     const { username, password, dopo } = form.data;
     const now = deps.clock();
@@ -128,7 +129,7 @@ function renderLogin(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
-  values: Record<string, string>,
+  values: Record<string, unknown>,
   errors: FieldErrors,
   message?: string,
 ) {

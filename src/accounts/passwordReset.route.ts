@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -6,7 +6,8 @@ import { passwordRuleText } from '../../domain/shared/password.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
+import { parseBody, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
 import { hitRateLimit } from '../http/rateLimit.js';
 import { commandContext } from './auth.js';
 import { otpCodes } from './otpCodes.js';
@@ -18,7 +19,13 @@ import { seeOther } from '../http/views.js';
 /** Which account the code page is about; "unknown" keeps the pages identical for any username. */
 const resetCookie = 'dichiara-reset';
 const perIp = { limit: 10, windowSeconds: 3600 };
-const wrongCode = 'Codice non corretto o scaduto: controlla la e-mail o richiedi un nuovo codice.';
+const wrongCodeError = () =>
+  new DomainError(
+    'WrongResetCode',
+    'validation',
+    'Codice non corretto o scaduto: controlla la e-mail o richiedi un nuovo codice.',
+    'code',
+  );
 
 /** "Password dimenticata?": a code by mail, then a new password; every other session ends. */
 export function passwordResetRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -30,12 +37,12 @@ export function passwordResetRoutes(app: FastifyInstance, deps: AppDeps): void {
   );
 
   app.post('/password-dimenticata', async (request, reply) => {
-    const form = parseForm(resetRequestSchema, request.body);
+    const form = parseBody(resetRequestSchema, request);
     if (!form.ok)
       return reply.code(422).view('accounts/forgotPassword', {
         title: 'Password dimenticata',
         errors: form.errors,
-        values: request.body,
+        values: form.values,
       });
     const now = deps.clock();
     const limit = await hitRateLimit(db, `reset:ip:${request.ip}`, perIp, now);
@@ -43,7 +50,7 @@ export function passwordResetRoutes(app: FastifyInstance, deps: AppDeps): void {
       return reply.code(429).view('accounts/forgotPassword', {
         title: 'Password dimenticata',
         errors: { username: 'Troppe richieste: riprova tra un’ora.' },
-        values: request.body,
+        values: form.values,
       });
     }
     const account = await findAccountByUsername(db, form.data.username);
@@ -73,41 +80,55 @@ export function passwordResetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/password-dimenticata/codice', async (_request, reply) => render(reply, 200, {}));
 
-  app.post('/password-dimenticata/codice', async (request, reply) => {
-    const form = parseForm(resetSchema, request.body);
-    if (!form.ok) return render(reply, 422, form.errors);
-    const cookie = request.cookies[resetCookie];
-    const accountId = cookie ? request.unsignCookie(cookie).value : null;
-    if (!accountId || accountId === 'unknown') return render(reply, 422, { code: wrongCode });
+  app.post('/password-dimenticata/codice', async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: resetSchema,
+      run: async (form) => {
+        const cookie = request.cookies[resetCookie];
+        const accountId = cookie ? request.unsignCookie(cookie).value : null;
+        if (!accountId || accountId === 'unknown') throw wrongCodeError();
+        const now = deps.clock();
+        const result = await resetPassword(request, accountId, form, now);
+        await revokeAllSessions(db, accountId, now);
+        reply.clearCookie(resetCookie, { path: '/password-dimenticata' });
+        return { position: result.position, redirect: '/accesso?esito=password' };
+      },
+      invalid: (errors) => render(reply, 422, errors),
+    }),
+  );
+
+  /** The code and the new password; any refusal reads as a wrong code, beside the code. */
+  async function resetPassword(
+    request: FastifyRequest,
+    accountId: string,
+    form: { code: string; password: string },
+    now: Date,
+  ) {
     const streamId = accountStreamId(accountId);
     const { state } = await readState(deps.eventStore, accountDecider, streamId);
     const challengeId = state.otp?.challengeId ?? '';
-    const now = deps.clock();
+    const command = {
+      type: 'ResetPassword' as const,
+      challengeId,
+      codeMatches: codes.matches(challengeId, form.code),
+      passwordHash: await hashPassword(form.password),
+      now,
+    };
     try {
       const result = await handleCommand(
         deps.eventStore,
         accountDecider,
         streamId,
-        {
-          type: 'ResetPassword',
-          challengeId,
-          codeMatches: codes.matches(challengeId, form.data.code),
-          passwordHash: await hashPassword(form.data.password),
-          now,
-        },
+        command,
         commandContext(request, now),
       );
-      if (result.events.some((event) => event.type === 'EmailOtpRejected'))
-        return render(reply, 422, { code: wrongCode });
-      await revokeAllSessions(db, accountId, now);
-      await deps.projections.waitFor(result.position);
-      reply.clearCookie(resetCookie, { path: '/password-dimenticata' });
-      return seeOther(request, reply, '/accesso?esito=password');
+      if (result.events.some((event) => event.type === 'EmailOtpRejected')) throw wrongCodeError();
+      return result;
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return render(reply, 422, { code: error.field ? error.message : wrongCode });
+      if (error instanceof DomainError && !error.field) throw wrongCodeError();
+      throw error;
     }
-  });
+  }
 
   function render(reply: FastifyReply, status: number, errors: FieldErrors) {
     return reply

@@ -1,18 +1,16 @@
 import { z } from 'zod';
+import { line, requiredLine, secret } from '../http/text.js';
 import { newPassword } from './fields.schema.js';
 
 export const resetRequestSchema = z.object({
-  username: z.string().trim().min(1, 'Indicare il nome utente.').max(100),
+  username: requiredLine('Indicare il nome utente.', 100),
 });
 
 export const resetSchema = z
   .object({
-    code: z
-      .string()
-      .trim()
-      .regex(/^\d{6}$/, 'Il codice è composto da 6 cifre.'),
+    code: line(20).regex(/^\d{6}$/, 'Il codice è composto da 6 cifre.'),
     password: newPassword,
-    passwordConfirm: z.string(),
+    passwordConfirm: secret(),
   })
   .refine((form) => form.password === form.passwordConfirm, {
     path: ['passwordConfirm'],

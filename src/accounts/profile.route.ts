@@ -3,85 +3,88 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import type { Role } from '../../domain/accounts/accountEvents.js';
-import { DomainError } from '../../domain/shared/domainError.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
+import { noticeOf, parseBody, queryOf, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
 import { hitRateLimit } from '../http/rateLimit.js';
 import { commandContext, requireRole } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 import { profileSchema } from './profile.schema.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { seeOther } from '../http/views.js';
 
 const everyone: Role[] = ['declarant', 'operator', 'auditor', 'admin'];
+const outcomes = {
+  salvato: 'Modifiche salvate.',
+  email:
+    'Modifiche salvate. Per confermare il nuovo indirizzo apri il link che ti abbiamo inviato.',
+};
 const wrongPasswordLimit = { limit: 10, windowSeconds: 15 * 60 };
 const confirmQuery = z.object({
   account: z.uuid(),
   richiesta: z.uuid(),
-  token: z.string().min(10).max(100),
+  token: z.string().regex(/^[\w-]{10,100}$/),
 });
 
 export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
   const codes = otpCodes(deps.cookieSecret);
+  const now = () => deps.clock();
 
   app.get('/profilo', { preHandler: requireRole(...everyone) }, async (request, reply) =>
-    render(request, reply, 200, {}, {}),
+    render(request, reply, {}, {}),
   );
 
   app.post('/profilo', { preHandler: requireRole(...everyone) }, async (request, reply) => {
     const account = request.account!;
-    const form = parseForm(profileSchema, request.body);
-    const values = request.body as Record<string, string>;
-    if (!form.ok) return render(request, reply, 422, values, form.errors);
-    const now = deps.clock();
-    const limit = await hitRateLimit(db, `profile:${account.accountId}`, wrongPasswordLimit, now);
+    const limit = await hitRateLimit(db, `profile:${account.accountId}`, wrongPasswordLimit, now());
     if (!limit.allowed)
-      return render(request, reply, 429, values, {
+      return render(request, reply.code(429), parseBody(profileSchema, request).values, {
         currentPassword: 'Troppi tentativi: riprova tra qualche minuto.',
       });
-    try {
-      const result = await handleCommand(
-        deps.eventStore,
-        accountDecider,
-        accountStreamId(account.accountId),
-        {
-          type: 'UpdateProfile',
-          currentPasswordOk: await verifyPassword(account.passwordHash, form.data.currentPassword),
-          fullName: form.data.fullName,
-          phone: form.data.phone,
-          newEmail: form.data.newEmail,
-          emailRequestId: randomUUID(),
-          newPasswordHash: form.data.newPassword ? await hashPassword(form.data.newPassword) : null,
-          now,
-        },
-        commandContext(request, now),
-      );
-      await deps.projections.waitFor(result.position);
-      const emailPending = result.events.some((event) => event.type === 'EmailChangeRequested');
-      return seeOther(request, reply, `/profilo?esito=${emailPending ? 'email' : 'salvato'}`);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return render(request, reply, 422, values, { [error.field ?? '_form']: error.message });
-    }
+    return submitForm(request, reply, deps.projections, {
+      schema: profileSchema,
+      run: async (form) => {
+        const at = now();
+        const result = await handleCommand(
+          deps.eventStore,
+          accountDecider,
+          accountStreamId(account.accountId),
+          {
+            type: 'UpdateProfile',
+            currentPasswordOk: await verifyPassword(account.passwordHash, form.currentPassword),
+            fullName: form.fullName,
+            phone: form.phone,
+            newEmail: form.newEmail,
+            emailRequestId: randomUUID(),
+            newPasswordHash: form.newPassword ? await hashPassword(form.newPassword) : null,
+            now: at,
+          },
+          commandContext(request, at),
+        );
+        const emailPending = result.events.some((event) => event.type === 'EmailChangeRequested');
+        return {
+          position: result.position,
+          redirect: `/profilo?esito=${emailPending ? 'email' : 'salvato'}`,
+        };
+      },
+      invalid: (errors, values) => render(request, reply, values, errors),
+    });
   });
 
   app.get('/profilo/conferma-email', async (request, reply) => {
-    const query = confirmQuery.safeParse(request.query);
-    if (!query.success) return reply.callNotFound();
     return reply.view('accounts/confirmEmail', {
       title: 'Conferma indirizzo e-mail',
-      query: query.data,
+      query: queryOf(confirmQuery, request),
     });
   });
 
   app.post('/profilo/conferma-email', async (request, reply) => {
-    const form = confirmQuery.safeParse(request.body);
-    if (!form.success) return reply.callNotFound();
+    const form = parseBody(confirmQuery, request);
+    if (!form.ok) return reply.callNotFound();
     const { account, richiesta, token } = form.data;
-    const now = deps.clock();
+    const at = now();
     const result = await handleCommand(
       deps.eventStore,
       accountDecider,
@@ -90,9 +93,9 @@ export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
         type: 'ConfirmEmailChange',
         requestId: richiesta,
         tokenMatches: token === codes.token('email-change', richiesta),
-        now,
+        now: at,
       },
-      commandContext(request, now),
+      commandContext(request, at),
     );
     await deps.projections.waitFor(result.position);
     return reply.view('accounts/emailConfirmed', {
@@ -104,8 +107,7 @@ export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
   async function render(
     request: FastifyRequest,
     reply: FastifyReply,
-    status: number,
-    values: Record<string, string>,
+    values: Record<string, unknown>,
     errors: FieldErrors,
   ) {
     const account = request.account!;
@@ -114,20 +116,13 @@ export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
       accountDecider,
       accountStreamId(account.accountId),
     );
-    const { esito } = request.query as { esito?: string };
-    const notice =
-      esito === 'salvato'
-        ? 'Modifiche salvate.'
-        : esito === 'email'
-          ? 'Modifiche salvate. Per confermare il nuovo indirizzo apri il link che ti abbiamo inviato.'
-          : undefined;
-    return reply.code(status).view('accounts/profile', {
+    return reply.view('accounts/profile', {
       title: 'Modifica profilo',
       me: account,
       pendingEmail: state.pendingEmail,
       values: { fullName: account.fullName, phone: account.phone, ...values },
       errors,
-      notice: status === 200 ? notice : undefined,
+      notice: reply.statusCode === 200 ? noticeOf(request, outcomes) : undefined,
       passwordRuleText,
     });
   }

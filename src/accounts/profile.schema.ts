@@ -1,38 +1,22 @@
 import { z } from 'zod';
+import { line, optionalLine, requiredLine, secret } from '../http/text.js';
 import { newPassword, ordinaryEmail } from './fields.schema.js';
 
-const optional = z
-  .string()
-  .trim()
-  .max(254)
-  .optional()
-  .transform((value) => value || null);
+const optional = optionalLine(254);
 
 /** "Modifica Profilo": the current password always; a new e-mail and a new password typed twice. */
 export const profileSchema = z
   .object({
-    fullName: z.string().trim().min(1, 'Indicare il nominativo.').max(200),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 ./-]{5,30}$/, 'Indicare un numero di telefono valido.'),
-    newEmail: z
-      .literal('')
-      .or(ordinaryEmail)
-      .optional()
-      .transform((value) => value || null),
+    fullName: requiredLine('Indicare il nominativo.'),
+    phone: line(30).regex(/^\+?[0-9 ./-]{5,30}$/, 'Indicare un numero di telefono valido.'),
+    newEmail: optional.pipe(ordinaryEmail.nullable()),
     newEmailConfirm: optional,
-    currentPassword: z
-      .string()
-      .min(1, 'Per salvare le modifiche indicare la password attuale.')
-      .max(200),
-    newPassword: z
-      .literal('')
-      .or(newPassword)
+    currentPassword: secret(200).min(1, 'Per salvare le modifiche indicare la password attuale.'),
+    newPassword: secret()
       .optional()
-      .transform((value) => value || null),
-    newPasswordConfirm: z
-      .string()
+      .transform((value) => value || null)
+      .pipe(newPassword.nullable()),
+    newPasswordConfirm: secret()
       .optional()
       .transform((value) => value || null),
   })

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import type { DeclarantKind } from '../../domain/accounts/accountEvents.js';
 import { registryMismatchMessage } from '../../domain/accounts/registerReferent.js';
@@ -10,6 +11,7 @@ import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { paramsOf } from '../http/command.js';
 import { nestFields, parseForm, type FieldErrors } from '../http/forms.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
@@ -24,21 +26,19 @@ import {
 import { applyFormAction, shapeValues, type RegistrationValues } from './registrationForm.js';
 import { registrationCookie } from './verify.route.js';
 
-const kinds: Record<string, DeclarantKind> = { ditta: 'ditta', studio: 'studio' };
+const kindParams = z.object({ kind: z.enum(['ditta', 'studio']) });
 const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
 
 export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.database;
 
   app.get('/registrazione/:kind', async (request, reply) => {
-    const kind = kinds[(request.params as { kind: string }).kind];
-    if (!kind) return reply.callNotFound();
+    const { kind } = paramsOf(kindParams, request);
     return render(request, reply, 200, kind, shapeValues({}), {});
   });
 
   app.post('/registrazione/:kind', async (request, reply) => {
-    const kind = kinds[(request.params as { kind: string }).kind];
-    if (!kind) return reply.callNotFound();
+    const { kind } = paramsOf(kindParams, request);
     const nested = nestFields(request.body);
     const values = shapeValues(nested);
     if (typeof nested._action === 'string') {

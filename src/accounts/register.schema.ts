@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { line, optionalLine, requiredLine, secret } from '../http/text.js';
 import { isEmailAddress } from '../../domain/shared/email.js';
 import {
   isCap,
@@ -9,20 +10,16 @@ import {
 import { newPassword, ordinaryEmail } from './fields.schema.js';
 import { findMunicipality, findProvince } from '../../domain/shared/territory.js';
 
-export const text = (message: string, max = 200) =>
-  z.string().trim().min(1, message).max(max, `Massimo ${max} caratteri.`);
-const optionalText = z
-  .string()
-  .trim()
-  .max(200)
-  .optional()
-  .transform((value) => value || null);
-const phone = text('Indicare il telefono.', 30).regex(
+const optionalText = optionalLine();
+const phone = requiredLine('Indicare il telefono.', 30).regex(
   /^\+?[0-9 ./-]{5,}$/,
   'Indicare un numero di telefono valido.',
 );
 export const tenDigits = (label: string) =>
-  text(`Indicare il ${label}.`, 20).refine(isTenDigitCode, `Il ${label} è composto da 10 cifre.`);
+  requiredLine(`Indicare il ${label}.`, 20).refine(
+    isTenDigitCode,
+    `Il ${label} è composto da 10 cifre.`,
+  );
 const optionalEmail = optionalText.refine(
   (value) => !value || isEmailAddress(value),
   'Indirizzo e-mail non valido.',
@@ -31,11 +28,11 @@ const optionalEmail = optionalText.refine(
 export const contractSchema = z
   .object({
     contractNumber: tenDigits('numero di contratto di scarico'),
-    street: text("Indicare l'indirizzo dello stabilimento di scarico."),
-    civic: text('Indicare il numero civico.', 20),
-    cap: text('Indicare il CAP.', 10).refine(isCap, 'Il CAP è composto da 5 cifre.'),
-    province: text('Indicare la provincia.', 60),
-    municipality: text('Indicare il comune.', 100),
+    street: requiredLine("Indicare l'indirizzo dello stabilimento di scarico."),
+    civic: requiredLine('Indicare il numero civico.', 20),
+    cap: requiredLine('Indicare il CAP.', 10).refine(isCap, 'Il CAP è composto da 5 cifre.'),
+    province: requiredLine('Indicare la provincia.', 60),
+    municipality: requiredLine('Indicare il comune.', 100),
   })
   .transform((contract, ctx) => {
     const province = findProvince(contract.province);
@@ -56,8 +53,8 @@ export const contractSchema = z
   });
 
 const companySchema = z.object({
-  name: text('Indicare la ragione sociale.'),
-  taxId: text('Indicare la partita IVA o il codice fiscale.', 20)
+  name: requiredLine('Indicare la ragione sociale.'),
+  taxId: requiredLine('Indicare la partita IVA o il codice fiscale.', 20)
     .transform(normalizeTaxId)
     .refine(isValidTaxId, 'Partita IVA o codice fiscale non valido: controllare le cifre.'),
   phone,
@@ -69,16 +66,16 @@ const companySchema = z.object({
 
 /** "Referente registrato" plus "Anagrafica Ditta e Contratti" (seed, Pagina della Registrazione). */
 export const registrationSchema = z.object({
-  fullName: text('Indicare il nominativo.'),
+  fullName: requiredLine('Indicare il nominativo.'),
   phone,
-  email: text("Indicare l'indirizzo e-mail.", 254).pipe(ordinaryEmail),
-  emailConfirm: z.string().trim(),
-  username: text('Indicare il nome utente.', 40).regex(
+  email: requiredLine("Indicare l'indirizzo e-mail.", 254).pipe(ordinaryEmail),
+  emailConfirm: line(254),
+  username: requiredLine('Indicare il nome utente.', 40).regex(
     /^[A-Za-z0-9._@-]{3,40}$/,
     'Da 3 a 40 caratteri tra lettere, cifre e . _ - @',
   ),
   password: newPassword,
-  passwordConfirm: z.string(),
+  passwordConfirm: secret(),
   privacy: z.literal('on', {
     error: "Per registrarsi occorre prendere visione dell'informativa privacy.",
   }),

@@ -7,7 +7,9 @@ import { otpMaxAttempts } from '../../domain/accounts/otpChallenge.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
+import { parseBody } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
+import { line } from '../http/text.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { commandContext } from './auth.js';
 import { otpCodes } from './otpCodes.js';
@@ -16,11 +18,10 @@ import { otpCodes } from './otpCodes.js';
 export const registrationCookie = 'dichiara-registration';
 
 const codeSchema = z.object({
-  code: z
-    .string()
-    .trim()
-    .regex(/^\d{6}$/, 'Il codice è composto da 6 cifre.'),
+  code: line(20).regex(/^\d{6}$/, 'Il codice è composto da 6 cifre.'),
 });
+/** "Invia un nuovo codice" posts the same form with this button. */
+const resendSchema = z.object({ _action: z.literal('resend') });
 
 /** "a***@gmail.com": enough for the person to recognise the address. */
 const maskEmail = (email: string) => email.replace(/^(.)[^@]*(@.*)$/, '$1***$2');
@@ -46,9 +47,8 @@ export function verifyRoutes(app: FastifyInstance, deps: AppDeps): void {
     const { state } = await readState(deps.eventStore, accountDecider, streamId);
     const now = deps.clock();
     const context = commandContext(request, now);
-    const body = request.body as Record<string, unknown>;
     try {
-      if (body._action === 'resend') {
+      if (parseBody(resendSchema, request).ok) {
         await handleCommand(
           deps.eventStore,
           accountDecider,
@@ -65,7 +65,7 @@ export function verifyRoutes(app: FastifyInstance, deps: AppDeps): void {
           'Ti abbiamo inviato un nuovo codice: controlla la posta.',
         );
       }
-      const form = parseForm(codeSchema, body);
+      const form = parseBody(codeSchema, request);
       if (!form.ok) return render(request, reply, 422, state, form.errors);
       const challengeId = state.otp?.challengeId ?? '';
       const result = await handleCommand(

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { commandContext } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
+import { contentDisposition } from '../http/contentDisposition.js';
+import { queryOf } from '../http/command.js';
 import { parseForm } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
 import { auditLogOf } from './auditLog.js';
@@ -16,6 +18,7 @@ import { resolveFilters } from './history.route.js';
 import { actorNames, eventTypes } from './historySearch.js';
 import {
   historySearchSchema,
+  rawQuery,
   searchFields,
   toHistorySearch,
   type HistorySearchForm,
@@ -58,13 +61,13 @@ export function exportRoutes(app: FastifyInstance, deps: AppDeps): void {
   };
 
   app.get('/revisione/esporta', readers, async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>;
+    const query = queryOf(rawQuery, request);
     const form = parseForm(historySearchSchema, query);
     return reply.view('audit/export', await page(form.ok ? form.data : query));
   });
 
   app.get('/revisione/esporta/eventi.zip', readers, async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>;
+    const query = queryOf(rawQuery, request);
     const form = parseForm(historySearchSchema, query);
     if (!form.ok) return reply.code(422).view('audit/export', await page(query, form.errors));
     const account = request.account!;
@@ -95,7 +98,7 @@ export function exportRoutes(app: FastifyInstance, deps: AppDeps): void {
     archive.on('error', (error) => request.log.error({ err: error }, 'Export interrupted'));
     return reply
       .type('application/zip')
-      .header('Content-Disposition', `attachment; filename="${fileName(generatedAt)}"`)
+      .header('Content-Disposition', contentDisposition('attachment', fileName(generatedAt)))
       .header('Cache-Control', 'no-store')
       .send(archive);
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import type { Schema } from '../db/schema.js';
+import { paramsOf, queryOf } from '../http/command.js';
 import { parseForm } from '../http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
 import { auditLogOf, eventPlace } from './auditLog.js';
@@ -12,6 +13,7 @@ import { actorNames, eventTypes, searchHistory, type HistoryRow } from './histor
 import {
   formatCursor,
   historySearchSchema,
+  rawQuery,
   searchUrl,
   toHistorySearch,
   type HistorySearchForm,
@@ -70,7 +72,7 @@ export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
   const log = auditLogOf(deps.eventStore);
 
   app.get('/revisione', { preHandler: requireAuditReader }, async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>;
+    const query = queryOf(rawQuery, request);
     const form = parseForm(historySearchSchema, query);
     const resolved = form.ok ? await resolveFilters(db, form.data) : null;
     const search = form.ok && resolved ? toHistorySearch(form.data, resolved) : null;
@@ -119,8 +121,7 @@ export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/revisione/evento/:eventId',
     { preHandler: requireAuditReader },
     async (request, reply) => {
-      const params = eventParams.safeParse(request.params);
-      const event = params.success ? await eventPlace(db, log, params.data.eventId) : null;
+      const event = await eventPlace(db, log, paramsOf(eventParams, request).eventId);
       if (!event) throw new DomainError('EventUnknown', 'not-found', 'Evento non trovato.');
       return reply.redirect(timelineHref(event.streamId, event.version), 303);
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatPosition, parsePosition } from '../eventStore/globalPosition.js';
+import { line } from '../http/text.js';
 import type { HistoryCursor, HistoryFilter, HistoryOrder } from './historySearch.js';
 import type { ActorMatch, ReferenceMatch } from './historyFilters.js';
 import { romeLocal } from './historyTime.js';
@@ -8,17 +9,19 @@ import { romeLocal } from './historyTime.js';
 export const lastValue = (value: unknown): unknown =>
   (Array.isArray(value) ? (value.at(-1) as unknown) : value) ?? '';
 
-/** A query parameter as one trimmed string. */
-const text = (max: number, label: string) =>
-  z.preprocess(lastValue, z.string().trim().max(max, `${label}: al massimo ${max} caratteri.`));
+/** A query string as the parser hands it over: each name once (a string) or repeated. */
+export const rawQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
+/** A query parameter as one line of clean text, as a person typed it in the form. */
+const text = (max: number) => z.preprocess(lastValue, line(max));
 
 const localTime = (label: string) =>
-  text(19, label).refine(
+  text(19).refine(
     (value) => value === '' || romeLocal(value) !== null,
     `${label}: inserire data e ora (gg/mm/aaaa hh:mm).`,
   );
 
-const cursor = text(80, 'Pagina').refine(
+const cursor = text(80).refine(
   (value) => value === '' || parseCursor(value) !== null,
   'Il segno di pagina non è valido: ripartire dalla prima pagina.',
 );
@@ -41,15 +44,15 @@ export function parseCursor(value: string): HistoryCursor | null {
 /** The search form of /revisione, read from the query string (a GET form: it changes nothing). */
 export const historySearchSchema = z
   .object({
-    flusso: text(300, 'Flusso'),
+    flusso: text(300),
     corrispondenza: z.preprocess(
       (value) => (value === 'prefisso' ? 'prefisso' : 'esatta'),
       z.enum(['esatta', 'prefisso']),
     ),
-    riferimento: text(100, 'Codice cliente o numero di protocollo'),
-    tipo: text(200, 'Tipo di evento'),
-    attore: text(300, 'Autore'),
-    correlazione: text(300, 'Correlazione'),
+    riferimento: text(100),
+    tipo: text(200),
+    attore: text(300),
+    correlazione: text(300),
     periodo: z.preprocess(
       (value) => (lastValue(value) === 'registrato' ? 'registrato' : 'avvenuto'),
       z.enum(['avvenuto', 'registrato']),

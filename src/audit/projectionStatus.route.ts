@@ -5,8 +5,9 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { recordEvents } from '../eventStore/commandHandler.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { paramsOf, queryOf, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
+import { requiredLine } from '../http/text.js';
 import { requireAuditReader } from './auditAccess.js';
 import {
   operationsStreamId,
@@ -18,11 +19,8 @@ import { countLogEvents } from './verifyIntegrity.js';
 import { BackgroundJobs, percent, type Job } from './verifyJobs.js';
 
 const rebuildForm = z.object({
-  motivo: z
-    .string({ error: 'Indicare il motivo della ricostruzione.' })
-    .trim()
-    .min(1, 'Indicare il motivo della ricostruzione.')
-    .max(500, 'Motivo troppo lungo: al massimo 500 caratteri.'),
+  // Absent (a script's post) reads as empty, to get the same message.
+  motivo: requiredLine('Indicare il motivo della ricostruzione.', 500).prefault(''),
 });
 
 const nameParams = z.object({ name: z.string().max(100) });
@@ -51,7 +49,7 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AppDeps): voi
     request: FastifyRequest,
     form: { for?: string; values?: Record<string, unknown>; errors?: FieldErrors } = {},
   ) {
-    const query = pageQuery.parse(request.query ?? {});
+    const query = queryOf(pageQuery, request);
     const shown = query.ricostruzione ? jobs.get(query.ricostruzione) : undefined;
     const running = jobs.current();
     const job = shown ?? running;
@@ -69,16 +67,24 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AppDeps): voi
   );
 
   app.post('/revisione/proiezioni/:name/ricostruisci', operators, async (request, reply) => {
-    const { name } = nameParams.parse(request.params);
+    const { name } = paramsOf(nameParams, request);
     if (!deps.projections.status().some((status) => status.name === name)) {
       throw new DomainError('ProjectionNotFound', 'not-found', 'Proiezione non trovata.');
     }
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const form = parseForm(rebuildForm, body);
-    if (!form.ok) {
-      const data = await page(request, { for: name, values: body, errors: form.errors });
-      return reply.code(422).view('audit/projections', data);
-    }
+    return submitForm(request, reply, deps.projections, {
+      schema: rebuildForm,
+      run: async ({ motivo }) => {
+        const job = await startRebuild(request, name, motivo);
+        // The job shows how the rebuild goes: no read model to wait for.
+        return { position: null, redirect: `/revisione/proiezioni?ricostruzione=${job.id}` };
+      },
+      invalid: async (errors, values) =>
+        reply.view('audit/projections', await page(request, { for: name, values, errors })),
+    });
+  });
+
+  /** Records who asked for the rebuild of `name` and why, then runs it in the background. */
+  async function startRebuild(request: FastifyRequest, name: string, reason: string) {
     // Claimed before anything is awaited: a second request at the same moment is refused here,
     // and records nothing.
     const claim = jobs.claim(name);
@@ -95,7 +101,7 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AppDeps): voi
       total = await countLogEvents(deps.eventStore, deps.database);
       const event: ProjectionRebuildRequested = {
         type: 'ProjectionRebuildRequested',
-        data: { rebuildId, projection: name, reason: form.data.motivo },
+        data: { rebuildId, projection: name, reason },
       };
       await recordEvents(
         deps.eventStore,
@@ -107,19 +113,17 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AppDeps): voi
       claim.release();
       throw error;
     }
-    const job = claim.start(
+    return claim.start(
       { id: rebuildId, startedBy: startedBy(request), total, now: deps.clock },
       async ({ progress }) => ({ events: await deps.projections.rebuild(name, progress) }),
     );
-    return seeOther(request, reply, `/revisione/proiezioni?ricostruzione=${job.id}`);
-  });
+  }
 
   app.get(
     '/revisione/proiezioni/ricostruzioni/:id/avanzamento',
     readers,
     async (request, reply) => {
-      const params = jobParams.safeParse(request.params);
-      const job = params.success ? jobs.get(params.data.id) : undefined;
+      const job = jobs.get(paramsOf(jobParams, request).id);
       if (!job) throw new DomainError('RebuildNotFound', 'not-found', 'Ricostruzione non trovata.');
       return reply.view('audit/_verifyProgress', { job: rebuildView(job) });
     },

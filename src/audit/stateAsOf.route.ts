@@ -4,9 +4,11 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { eventDataHtml } from './eventDataHtml.js';
 import type { RecordedEvent } from '../eventStore/eventStore.js';
+import { paramsOf, queryOf } from '../http/command.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
+import { line } from '../http/text.js';
 import { requireAuditReader } from './auditAccess.js';
-import { lastValue } from './historySearch.schema.js';
+import { lastValue, rawQuery } from './historySearch.schema.js';
 import { romeDisplay, romeLocal, toRomeLocal } from './historyTime.js';
 import { redact } from './redact.js';
 import { diffStates, stateAsOf, type AsOf } from './stateAsOf.js';
@@ -19,22 +21,19 @@ import { streamParams } from './timeline.route.js';
 const asOfSchema = z.object({
   al: z.preprocess(
     lastValue,
-    z
-      .string()
-      .trim()
-      .refine((v) => v === '' || romeLocal(v) !== null, 'Inserire data e ora (gg/mm/aaaa hh:mm).'),
+    line(40).refine(
+      (v) => v === '' || romeLocal(v) !== null,
+      'Inserire data e ora (gg/mm/aaaa hh:mm).',
+    ),
   ),
   versione: z.preprocess(
     lastValue,
-    z
-      .string()
-      .trim()
-      .regex(/^\d{0,9}$/, 'Inserire un numero di versione (0 per lo stato iniziale).'),
+    line(20).regex(/^\d{0,9}$/, 'Inserire un numero di versione (0 per lo stato iniziale).'),
   ),
 });
 
 /** The moment asked for, or the fields to correct; a version is checked against the stream's. */
-function parseAsOf(query: Record<string, unknown>, lastVersion: number) {
+function parseAsOf(query: z.output<typeof rawQuery>, lastVersion: number) {
   const form = parseForm(asOfSchema, query);
   if (!form.ok) {
     const values = { al: String(lastValue(query.al)), versione: String(lastValue(query.versione)) };
@@ -90,19 +89,12 @@ export function stateAsOfRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/revisione/stream/:streamId/stato',
     { preHandler: requireAuditReader },
     async (request, reply) => {
-      const params = streamParams.safeParse(request.params);
-      const read = params.success
-        ? await deps.eventStore.readStream(params.data.streamId)
-        : { version: 0, events: [] };
+      const { streamId } = paramsOf(streamParams, request);
+      const read = await deps.eventStore.readStream(streamId);
       const last = read.events.at(-1);
-      if (!params.success || !last)
-        throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
-      const { streamId } = params.data;
+      if (!last) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
       const { replayer, label } = streamKindOf(streamId);
-      const { asOf, values, errors } = parseAsOf(
-        (request.query ?? {}) as Record<string, unknown>,
-        last.version,
-      );
+      const { asOf, values, errors } = parseAsOf(queryOf(rawQuery, request), last.version);
       const page = {
         dataHtml: eventDataHtml,
         title: `Stato · ${streamTitle(streamId)}`,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
+import { paramsOf, queryOf } from '../http/command.js';
 import { eventDataHtml } from './eventDataHtml.js';
 import { requireAuditReader } from './auditAccess.js';
 import { lastValue } from './historySearch.schema.js';
@@ -11,12 +12,14 @@ import { searchHref, timelineView } from './timelineView.js';
 
 export const streamParams = z.object({ streamId: z.string().min(1).max(300) });
 
-const pageQuery = z.object({
-  da: z.preprocess(
-    (value) => lastValue(value) || undefined,
-    z.coerce.number().int().min(1).max(2_000_000_000).default(1),
-  ),
-});
+const pageQuery = z
+  .object({
+    da: z.preprocess(
+      (value) => lastValue(value) || undefined,
+      z.coerce.number().int().min(1).max(2_000_000_000).default(1),
+    ),
+  })
+  .catch({ da: 1 });
 
 /** A stream's timeline: every event, readable and raw, with its links and its chain status. */
 export function timelineRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -24,15 +27,11 @@ export function timelineRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/revisione/stream/:streamId',
     { preHandler: requireAuditReader },
     async (request, reply) => {
-      const params = streamParams.safeParse(request.params);
-      const page = pageQuery.safeParse(request.query ?? {});
-      const timeline = params.success
-        ? await loadTimeline(
-            { db: deps.database.db, store: deps.eventStore },
-            params.data.streamId,
-            page.success ? page.data.da : 1,
-          )
-        : null;
+      const timeline = await loadTimeline(
+        { db: deps.database.db, store: deps.eventStore },
+        paramsOf(streamParams, request).streamId,
+        queryOf(pageQuery, request).da,
+      );
       if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
       const { streamId } = timeline;
       return reply.view('audit/timeline', {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
+import { paramsOf, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
+import { requiredLine } from '../http/text.js';
 import { seeOther } from '../http/views.js';
 import { requireAuditReader } from './auditAccess.js';
 import { actorNames } from './historySearch.js';
@@ -21,11 +23,8 @@ import {
 import { BackgroundJobs, percent, type Job } from './verifyJobs.js';
 
 const streamForm = z.object({
-  flusso: z
-    .string({ error: "Indicare l'identificativo del flusso." })
-    .trim()
-    .min(1, "Indicare l'identificativo del flusso.")
-    .max(300, 'Identificativo troppo lungo.'),
+  // Absent (a script's post) reads as empty, to get the same message.
+  flusso: requiredLine("Indicare l'identificativo del flusso.", 300).prefault(''),
 });
 
 const jobParams = z.object({ id: z.uuid() });
@@ -79,26 +78,25 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void
     reply.view('audit/verify', await page(null)),
   );
 
-  app.post('/revisione/verifica/flusso', readers, async (request, reply) => {
-    const form = parseForm(streamForm, request.body ?? {});
-    if (!form.ok)
-      return reply
-        .code(422)
-        .view('audit/verify', await page(null, request.body ?? {}, form.errors));
-    const { flusso } = form.data;
-    const { version } = await deps.eventStore.readStream(flusso);
-    if (version === 0) {
-      const errors = { flusso: 'Nessun flusso con questo identificativo.' };
-      return reply.code(422).view('audit/verify', await page(null, form.data, errors));
-    }
-    const verificationId = randomUUID();
-    const verification = await runVerification(
-      { store: deps.eventStore, clock: deps.clock },
-      { verificationId, scope: flusso, context: context(request) },
-    );
-    jobs.completed(verificationId, flusso, startedBy(request), verification, verification);
-    return seeOther(request, reply, `/revisione/verifica/${verificationId}`);
-  });
+  app.post('/revisione/verifica/flusso', readers, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: streamForm,
+      run: async ({ flusso }) => {
+        const { version } = await deps.eventStore.readStream(flusso);
+        if (version === 0) throw unknownStream();
+        const verificationId = randomUUID();
+        const verification = await runVerification(
+          { store: deps.eventStore, clock: deps.clock },
+          { verificationId, scope: flusso, context: context(request) },
+        );
+        jobs.completed(verificationId, flusso, startedBy(request), verification, verification);
+        // The verification is shown from the job: no read model to wait for.
+        return { position: null, redirect: `/revisione/verifica/${verificationId}` };
+      },
+      invalid: async (errors, values) =>
+        reply.view('audit/verify', await page(null, values, errors)),
+    }),
+  );
 
   app.post('/revisione/verifica/archivio', readers, async (request, reply) => {
     const total = await countLogEvents(deps.eventStore, deps.database);
@@ -131,11 +129,10 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void
 
   /** A job of this process, or one recorded before a restart (then finished by definition). */
   async function findJob(request: FastifyRequest): Promise<Job<Verification>> {
-    const params = jobParams.safeParse(request.params);
-    const id = params.success ? params.data.id : '';
-    const job = id ? jobs.get(id) : undefined;
+    const { id } = paramsOf(jobParams, request);
+    const job = jobs.get(id);
     if (job) return job;
-    const recorded = id ? await recordedVerification(deps.eventStore, id) : null;
+    const recorded = await recordedVerification(deps.eventStore, id);
     if (!recorded) {
       throw new DomainError('VerificationNotFound', 'not-found', 'Verifica non trovata.');
     }
@@ -159,6 +156,14 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void
     return { correlationId, actor, clientIp };
   }
 }
+
+const unknownStream = () =>
+  new DomainError(
+    'StreamUnknown',
+    'validation',
+    'Nessun flusso con questo identificativo.',
+    'flusso',
+  );
 
 /** The "Esito" of a recorded verification, in one short sentence. */
 function outcomeSentence(verification: RecordedVerification): string {

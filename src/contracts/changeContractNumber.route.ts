@@ -8,8 +8,8 @@ import { verifyPassword } from '../accounts/passwords.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
 import type { EventStore } from '../eventStore/eventStore.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { refuseIfAny, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
 import { changeContractNumberSchema } from './changeContractNumber.schema.js';
 
@@ -27,58 +27,58 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AppDeps):
 
   app.get('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {
     const { number, state } = await readableContract(request);
-    return render(reply, 200, number, state, {}, {});
+    return render(reply, number, state, {}, {});
   });
 
   app.post('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {
     const { number, state } = await readableContract(request);
-    const values = (request.body ?? {}) as Record<string, unknown>;
-    const form = parseForm(changeContractNumberSchema, values);
-    if (!form.ok) return render(reply, 422, number, state, values, form.errors);
-    const me = request.account!;
-    const newContractNumber = form.data.newContractNumber;
-    const pair = { customerCode: state.customerCode ?? '', contractNumber: newContractNumber };
-    const inRegistry = !(await pairsNotInRegistry(deps.database.db, [pair])).has(pairKey(pair));
-    const newNumberFree = await contractNumberFree(deps.eventStore, newContractNumber);
-    const errors: FieldErrors = {};
-    if (!(await verifyPassword(me.passwordHash, form.data.currentPassword)))
-      errors.currentPassword = 'La password attuale non è corretta.';
-    try {
-      const command = {
-        type: 'RequestContractNumberChange' as const,
-        accountId: me.accountId,
-        newContractNumber,
-        inRegistry,
-        newNumberFree,
-      };
-      // The rules speak first (their messages go next to the field), the password after.
-      contractDecider.decide(command, state);
-      if (errors.currentPassword) return render(reply, 422, number, state, values, errors);
-      const result = await handleCommand(
-        deps.eventStore,
-        contractDecider,
-        contractStreamId(number),
-        command,
-        commandContext(request, deps.clock()),
-      );
-      await deps.projections.waitFor(result.position);
-      return seeOther(request, reply, '/contratti?esito=cambio-richiesto');
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.kind === 'not-found') throw error;
-      errors[error.field ?? '_form'] = error.message;
-      return render(reply, 422, number, state, values, errors);
-    }
+    return submitForm(request, reply, deps.projections, {
+      schema: changeContractNumberSchema,
+      run: async (form) => {
+        const me = request.account!;
+        const pair = {
+          customerCode: state.customerCode ?? '',
+          contractNumber: form.newContractNumber,
+        };
+        const command = {
+          type: 'RequestContractNumberChange' as const,
+          accountId: me.accountId,
+          newContractNumber: form.newContractNumber,
+          inRegistry: !(await pairsNotInRegistry(deps.database.db, [pair])).has(pairKey(pair)),
+          newNumberFree: await contractNumberFree(deps.eventStore, form.newContractNumber),
+        };
+        const errors: FieldErrors = (await verifyPassword(me.passwordHash, form.currentPassword))
+          ? {}
+          : { currentPassword: 'La password attuale non è corretta.' };
+        // The rules and the password are both shown, each beside its field.
+        try {
+          contractDecider.decide(command, state);
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.kind === 'not-found') throw error;
+          errors[error.field ?? '_form'] = error.message;
+        }
+        refuseIfAny(errors);
+        const result = await handleCommand(
+          deps.eventStore,
+          contractDecider,
+          contractStreamId(number),
+          command,
+          commandContext(request, deps.clock()),
+        );
+        return { position: result.position, redirect: '/contratti?esito=cambio-richiesto' };
+      },
+      invalid: (errors, values) => render(reply, number, state, values, errors),
+    });
   });
 
   function render(
     reply: FastifyReply,
-    status: number,
     number: string,
     state: ContractState,
     values: Record<string, unknown>,
     errors: FieldErrors,
   ) {
-    return reply.code(status).view('contracts/changeNumber', {
+    return reply.view('contracts/changeNumber', {
       title: `Cambia il numero del contratto ${number}`,
       contractNumber: number,
       contract: state,

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { tenDigits } from '../accounts/register.schema.js';
+import { secret } from '../http/text.js';
 
 /** "Cambia numero di contratto": the corrected number and, for safety, the current password. */
 export const changeContractNumberSchema = z.object({
   newContractNumber: tenDigits('nuovo numero di contratto di scarico'),
-  currentPassword: z
-    .string()
-    .min(1, 'Per salvare le modifiche indicare la password attuale.')
-    .max(200),
+  currentPassword: secret(200).min(1, 'Per salvare le modifiche indicare la password attuale.'),
 });

@@ -12,10 +12,13 @@ import { contractsWithManagers } from '../../projections/contracts/contracts.js'
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { seeOther } from '../http/views.js';
+import { noticeOf, submitForm } from '../http/command.js';
+import { line } from '../http/text.js';
 import { changeContractNumberRoutes } from './changeContractNumber.route.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
+const noFields = z.object({});
+const offerSchema = z.object({ consulente: line(100) });
 const outcomes: Record<string, string> = {
   gestito:
     'Ora la ditta gestisce le dichiarazioni di questo contratto; il consulente è stato avvisato.',
@@ -43,8 +46,7 @@ export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
   changeContractNumberRoutes(app, deps);
 
   app.get('/contratti', declarants, async (request, reply) => {
-    const { esito } = request.query as { esito?: string };
-    return listPage(request, reply, {}, undefined, esito ? outcomes[esito] : undefined);
+    return listPage(request, reply, {}, undefined, noticeOf(request, outcomes));
   });
 
   async function listPage(
@@ -65,23 +67,38 @@ export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   }
 
-  /** Runs a hand-over command on the contract, waits for the pages to show it, then goes back. */
-  async function handOver(
+  /**
+   * Runs a hand-over command on the contract, then back to the list; a refusal naming the
+   * consultant's field is shown on that contract's card.
+   */
+  async function handOver<S extends z.ZodType>(
     request: FastifyRequest,
     reply: FastifyReply,
     streamId: string,
-    command: ContractCommand,
+    schema: S,
+    command: (form: z.output<S>) => Promise<ContractCommand>,
     outcome: string,
   ) {
-    const result = await handleCommand(
-      deps.eventStore,
-      contractDecider,
-      streamId,
-      command,
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, `/contratti?esito=${outcome}`);
+    return submitForm(request, reply, deps.projections, {
+      schema,
+      run: async (form) => {
+        const result = await handleCommand(
+          deps.eventStore,
+          contractDecider,
+          streamId,
+          await command(form),
+          commandContext(request, deps.clock()),
+        );
+        return { position: result.position, redirect: `/contratti?esito=${outcome}` };
+      },
+      invalid: (errors, values) =>
+        listPage(
+          request,
+          reply,
+          { [streamId.slice('contract-'.length)]: Object.values(errors)[0] ?? '' },
+          typeof values.consulente === 'string' ? values.consulente : undefined,
+        ),
+    });
   }
 
   const me = (request: FastifyRequest) => request.account!.accountId;
@@ -102,40 +119,40 @@ export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
         request,
         reply,
         await contractFor(request, visible),
-        { type, accountId: me(request) },
+        noFields,
+        async () => ({ type, accountId: me(request) }),
         outcome,
       ),
     );
   }
 
-  app.post('/contratti/:numero/affida', declarants, async (request, reply) => {
-    const streamId = await contractFor(request, readable);
-    const number = streamId.slice('contract-'.length);
-    const { consulente } = (request.body ?? {}) as { consulente?: string };
-    const consultant = consulente
-      ? await findAccountByUsername(deps.database.db, consulente.trim())
-      : null;
-    try {
-      if (!consultant || consultant.kind !== 'studio' || consultant.status !== 'active') {
-        throw new DomainError(
-          'ConsultantUnknown',
-          'validation',
-          'Nessuno studio tecnico/consulente attivo con questo nome utente.',
-          'consulente',
-        );
-      }
-      const command = {
-        type: 'OfferContract' as const,
+  app.post('/contratti/:numero/affida', declarants, async (request, reply) =>
+    handOver(
+      request,
+      reply,
+      await contractFor(request, readable),
+      offerSchema,
+      async (form) => ({
+        type: 'OfferContract',
         accountId: me(request),
-        toAccountId: consultant.accountId,
-      };
-      return await handOver(request, reply, streamId, command, 'offerto');
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.field !== 'consulente') throw error;
-      // The message goes next to the field of that contract's card.
-      return listPage(request, reply.code(422), { [number]: error.message }, consulente);
+        toAccountId: await activeConsultant(form.consulente),
+      }),
+      'offerto',
+    ),
+  );
+
+  async function activeConsultant(username: string): Promise<string> {
+    const consultant = username ? await findAccountByUsername(deps.database.db, username) : null;
+    if (!consultant || consultant.kind !== 'studio' || consultant.status !== 'active') {
+      throw new DomainError(
+        'ConsultantUnknown',
+        'validation',
+        'Nessuno studio tecnico/consulente attivo con questo nome utente.',
+        'consulente',
+      );
     }
-  });
+    return consultant.accountId;
+  }
 
   /** A contract this account may act on; any other number is "not found", never "forbidden". */
   async function contractFor(

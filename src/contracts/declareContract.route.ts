@@ -1,20 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import type { z } from 'zod';
+import {
+  contractDecider,
+  contractStreamId,
+  type ContractCommand,
+} from '../../domain/contracts/contractDecider.js';
+import type { DeclarantKind } from '../../domain/accounts/accountEvents.js';
 import { registryMismatch } from '../../domain/contracts/declareContract.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
+import type { AccountRow } from '../../projections/accounts/accounts.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
-import { nestFields, parseForm, type FieldErrors } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { FormRefused, refuseIfAny, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
 import { declareContractSchema } from './declareContract.schema.js';
 
 const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
 const numberField = 'contract[contractNumber]';
+type DeclareContractForm = z.output<typeof declareContractSchema>;
+type DeclareContract = Extract<ContractCommand, { type: 'DeclareContract' }>;
+const kindOf = (me: AccountRow): DeclarantKind => (me.kind === 'ditta' ? 'ditta' : 'studio');
 const notOwnCustomerCode =
   'Una ditta può aggiungere solo i contratti del proprio codice cliente: questo codice cliente non è tra quelli della ditta.';
 
@@ -24,66 +34,82 @@ export function declareContractRoutes(app: FastifyInstance, deps: AppDeps): void
   const declarants = { preHandler: requireRole('declarant') };
 
   app.get('/contratti/nuovo', declarants, async (request, reply) =>
-    render(request, reply, 200, { contract: {} }, {}),
+    render(request, reply, { contract: {} }, {}),
   );
 
-  app.post('/contratti/nuovo', declarants, async (request, reply) => {
-    const me = request.account!;
-    const values = nestFields(request.body);
-    const form = parseForm(declareContractSchema, values);
-    if (!form.ok) return render(request, reply, 422, values, form.errors);
-    const { customerCode, companyName, contract } = form.data;
-    const kind = me.kind === 'ditta' ? 'ditta' : 'studio';
-    // A Ditta's own customer codes are those an operator accepted (registration or invitation).
-    const companyCustomerCodes = kind === 'ditta' ? me.companies.map((c) => c.customerCode) : [];
-    const pair = { customerCode, contractNumber: contract.contractNumber };
+  app.post('/contratti/nuovo', declarants, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: declareContractSchema,
+      run: async (form) => {
+        const me = request.account!;
+        const kind = kindOf(me);
+        // A Ditta's own customer codes are those an operator accepted (registration or invitation).
+        const companyCustomerCodes =
+          kind === 'ditta' ? me.companies.map((c) => c.customerCode) : [];
+        refuseIfAny(await refusals(me, form, companyCustomerCodes));
+        const { contractNumber, ...plant } = form.contract;
+        const command = {
+          type: 'DeclareContract' as const,
+          contractNumber,
+          customerCode: form.customerCode,
+          companyName: form.companyName,
+          plant,
+          declaredBy: { accountId: me.accountId, kind },
+          inRegistry: true,
+          companyCustomerCodes,
+        };
+        const result = await declare(request, command);
+        const outcome = result.events.some((event) => event.type === 'ContractOwnershipRequested')
+          ? 'intestazione-richiesta'
+          : result.events.length === 0
+            ? 'gia-presente'
+            : 'dichiarato';
+        return { position: result.position, redirect: `/contratti?esito=${outcome}` };
+      },
+      invalid: (errors, values) => render(request, reply, values, errors),
+    }),
+  );
+
+  /** What the registry, the other declarants and the password say of the form. */
+  async function refusals(
+    me: AccountRow,
+    form: DeclareContractForm,
+    companyCustomerCodes: readonly string[],
+  ): Promise<FieldErrors> {
+    const pair = { customerCode: form.customerCode, contractNumber: form.contract.contractNumber };
+    const kind = kindOf(me);
     const errors: FieldErrors = {};
-    if (kind === 'ditta' && !companyCustomerCodes.includes(customerCode))
+    if (kind === 'ditta' && !companyCustomerCodes.includes(form.customerCode))
       errors.customerCode = notOwnCustomerCode;
     else if ((await pairsNotInRegistry(db, [pair])).has(pairKey(pair)))
       errors[numberField] = registryMismatch;
     else if ((await contractsManagedByOthers(db, kind, [pair])).size > 0)
       errors[numberField] = 'Questo contratto è già gestito da un altro utente.';
-    if (!(await verifyPassword(me.passwordHash, form.data.currentPassword)))
+    if (!(await verifyPassword(me.passwordHash, form.currentPassword)))
       errors.currentPassword = 'La password attuale non è corretta.';
-    if (Object.keys(errors).length > 0) return render(request, reply, 422, values, errors);
+    return errors;
+  }
+
+  /** The decider's refusals name the contract's fields: shown beside the contract number. */
+  async function declare(request: FastifyRequest, command: DeclareContract) {
     try {
-      const { contractNumber, ...plant } = contract;
-      const result = await handleCommand(
+      return await handleCommand(
         deps.eventStore,
         contractDecider,
-        contractStreamId(contractNumber),
-        {
-          type: 'DeclareContract',
-          contractNumber,
-          customerCode,
-          companyName,
-          plant,
-          declaredBy: { accountId: me.accountId, kind },
-          inRegistry: true,
-          companyCustomerCodes,
-        },
+        contractStreamId(command.contractNumber),
+        command,
         commandContext(request, deps.clock()),
       );
-      await deps.projections.waitFor(result.position);
-      const outcome = result.events.some((event) => event.type === 'ContractOwnershipRequested')
-        ? 'intestazione-richiesta'
-        : result.events.length === 0
-          ? 'gia-presente'
-          : 'dichiarato';
-      return seeOther(request, reply, `/contratti?esito=${outcome}`);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const field =
-        error.field === 'customerCode' ? 'customerCode' : error.field ? numberField : '_form';
-      return render(request, reply, 422, values, { [field]: error.message });
+      if (!(error instanceof DomainError) || !error.field) throw error;
+      const field = error.field === 'customerCode' ? 'customerCode' : numberField;
+      throw new FormRefused({ [field]: error.message });
     }
-  });
+  }
 
   function render(
     request: FastifyRequest,
     reply: FastifyReply,
-    status: number,
     values: Record<string, unknown>,
     errors: FieldErrors,
   ) {
@@ -92,7 +118,7 @@ export function declareContractRoutes(app: FastifyInstance, deps: AppDeps): void
       value: company.customerCode,
       label: `${company.name} (${company.customerCode})`,
     }));
-    return reply.code(status).view('contracts/declare', {
+    return reply.view('contracts/declare', {
       title: 'Aggiungi contratto',
       values,
       errors,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
@@ -10,20 +11,29 @@ import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { readDocument } from '../documents/documentStore.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { paramsOf, queryOf } from '../http/command.js';
+import { contentDisposition } from '../http/contentDisposition.js';
 import { seeOther } from '../http/views.js';
 import { slotLabel } from './copyOfRecordInput.js';
 import { readableDeclaration, type DeclarationTarget } from './declarationAccess.js';
 
 /** The declarant who may read it, and the utility's staff on the company's behalf; not auditors. */
 const resenderRoles: readonly Role[] = ['declarant', 'operator', 'admin'];
+const resultQuery = z.object({ esito: z.enum(['reinviata']).optional().catch(undefined) });
+const fileParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
 
-export const pdf = (reply: FastifyReply, filename: string, body: Buffer, disposition = 'inline') =>
+export const pdf = (
+  reply: FastifyReply,
+  filename: string,
+  body: Buffer,
+  disposition: 'attachment' | 'inline' = 'inline',
+) =>
   reply
     .type('application/pdf')
-    .header('Content-Disposition', `${disposition}; filename="${filename}"`)
+    .header('Content-Disposition', contentDisposition(disposition, filename))
     .header('Cache-Control', 'no-store')
     .send(body);
 
@@ -60,9 +70,8 @@ export function resultRoutes(app: FastifyInstance, deps: AppDeps): void {
   }
 
   app.get('/dichiarazioni/:anno/:contratto/risultato', readers, async (request, reply) => {
-    const { esito } = request.query as { esito?: string };
     return resultPage(request, reply, await readableDeclaration(deps, request), {
-      resent: esito === 'reinviata',
+      resent: queryOf(resultQuery, request).esito === 'reinviata',
     });
   });
 
@@ -122,7 +131,7 @@ export function resultRoutes(app: FastifyInstance, deps: AppDeps): void {
   /** A file of a submitted declaration, by its hash: only if it belongs to that declaration. */
   app.get('/dichiarazioni/:anno/:contratto/file/:sha256', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
-    const { sha256 } = request.params as { sha256: string };
+    const { sha256 } = paramsOf(fileParams, request);
     const { events } = await deps.eventStore.readStream(target.streamId);
     const submission = events
       .map((event) => event as unknown as ContractEvent)
@@ -136,10 +145,7 @@ export function resultRoutes(app: FastifyInstance, deps: AppDeps): void {
       throw new DomainError('DeclarationUnknown', 'not-found', 'File non trovato.');
     return reply
       .type(stored.contentType)
-      .header(
-        'Content-Disposition',
-        `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`,
-      )
+      .header('Content-Disposition', contentDisposition('attachment', file.filename))
       .header('X-Content-Type-Options', 'nosniff')
       .header('Cache-Control', 'no-store')
       .send(stored.content);

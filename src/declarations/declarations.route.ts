@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { isLate } from '../../domain/declarations/submitDeclaration.js';
 import { allCampaigns } from '../../projections/campaigns/campaigns.js';
 import { contractsWithManagers, type ContractView } from '../../projections/contracts/contracts.js';
@@ -8,6 +9,7 @@ import {
 } from '../../projections/declarations/declarations.js';
 import { requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
+import { queryOf } from '../http/command.js';
 
 export interface ContractChoice {
   readonly contract: ContractView;
@@ -33,6 +35,14 @@ function choice(
 }
 
 /** A declarant reads the declarations of contracts it manages or owns, and those it filed. */
+const yearQuery = z.object({
+  anno: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional()
+    .catch(undefined),
+});
+
 const readable = (row: DeclarationRow, contract: ContractView | undefined, accountId: string) =>
   row.submittedBy === accountId ||
   contract?.managerAccountId === accountId ||
@@ -48,7 +58,7 @@ export function declarationsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/dichiarazioni', { preHandler: requireRole('declarant') }, async (request, reply) => {
     const me = request.account!;
     const campaigns = await allCampaigns(db);
-    const { anno } = request.query as { anno?: string };
+    const { anno } = queryOf(yearQuery, request);
     const campaign = campaigns.find((c) => String(c.settings.year) === anno) ?? campaigns[0];
     if (!campaign) return reply.view('declarations/index', { title: 'Dichiarazioni annuali' });
     const { year, deadline } = campaign.settings;

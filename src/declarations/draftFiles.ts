@@ -15,7 +15,8 @@ import { handleCommand, readState } from '../eventStore/commandHandler.js';
 import type { FieldErrors } from '../http/forms.js';
 import { contentTypeOf } from './contentType.js';
 import type { DeclarationTarget } from './declarationAccess.js';
-import { fileProblem, type ChosenFile, type UploadForm } from './uploadForm.js';
+import type { OpenedUpload } from './workbooks/index.js';
+import { checkFile, type ChosenFile, type UploadForm } from './uploadForm.js';
 
 /** The files this account keeps in the draft of the target's contract and year. */
 export async function draftFiles(
@@ -44,22 +45,30 @@ const roomFull = (names: readonly string[]) =>
 /**
  * Keeps every chosen file that is acceptable as a file, and takes out the ticked ones, in one
  * command: DeclarationFileUploaded / DeclarationFileRemoved. A file refused (empty, too big, not
- * a PDF or a workbook where one is asked for) is stored nowhere and gets its message.
+ * a PDF or a workbook where one is asked for) is stored nowhere and gets its message. The
+ * workbooks kept come back opened, by SHA-256, so that AVANTI does not parse them again.
  */
 export async function saveDraftFiles(
   deps: Pick<AppDeps, 'eventStore' | 'database' | 'clock'>,
   request: FastifyRequest,
   target: DeclarationTarget,
   form: UploadForm,
-): Promise<{ files: readonly DeclarationFile[]; refused: FieldErrors }> {
+): Promise<{
+  files: readonly DeclarationFile[];
+  refused: FieldErrors;
+  opened: ReadonlyMap<string, OpenedUpload>;
+}> {
   const me = request.account!;
   const before = await draftFiles(deps, target, me.accountId);
   const refused: FieldErrors = {};
-  const acceptable = form.chosen.filter((chosen) => {
-    const problem = fileProblem(chosen.slot, chosen.upload);
+  const checked = new Map<ChosenFile, OpenedUpload | null>();
+  // One file at a time: each reading yields to the event loop, and memory holds one at most.
+  for (const chosen of form.chosen) {
+    const { problem, opened } = await checkFile(chosen.slot, chosen.upload);
     if (problem) refused[chosen.field] = problem;
-    return !problem;
-  });
+    else checked.set(chosen, opened);
+  }
+  const acceptable = form.chosen.filter((chosen) => checked.has(chosen));
   const staying = before.filter((file) =>
     form.remove.every((key) => key !== (file.slot === 'allegato' ? file.sha256 : file.slot)),
   );
@@ -71,10 +80,17 @@ export async function saveDraftFiles(
     return false;
   });
   if (left.length > 0) refused.allegati = roomFull(left);
-  if (fitting.length === 0 && staying.length === before.length) return { files: before, refused };
+  if (fitting.length === 0 && staying.length === before.length)
+    return { files: before, refused, opened: new Map() };
 
   const now = deps.clock();
   const add = await Promise.all(fitting.map((chosen) => stored(deps, chosen, now)));
+  const opened = new Map(
+    fitting.flatMap((chosen, i) => {
+      const workbook = checked.get(chosen);
+      return workbook && add[i] ? [[add[i].sha256, workbook] as const] : [];
+    }),
+  );
   const result = await handleCommand(
     deps.eventStore,
     declarationDraftDecider,
@@ -90,7 +106,7 @@ export async function saveDraftFiles(
     },
     commandContext(request, now),
   );
-  return { files: draftFilesOf(result.state, me.accountId), refused };
+  return { files: draftFilesOf(result.state, me.accountId), refused, opened };
 }
 
 async function stored(

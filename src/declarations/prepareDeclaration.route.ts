@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { maxAttachments } from '../../domain/declarations/declarationDraft.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
-import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { queryOf } from '../http/command.js';
 import type { FieldErrors } from '../http/forms.js';
 import { maxUploadBytes } from '../http/uploads.js';
 import { isHtmx, seeOther } from '../http/views.js';
@@ -14,6 +15,9 @@ import { issueFileLabels } from './fileLabels.js';
 import { draftFiles, preparedDraft, saveDraftFiles } from './draftFiles.js';
 import { attachmentRows, draftProblems, maxAttachmentRows, readUploadForm } from './uploadForm.js';
 import { validateDraft } from './validateDraft.js';
+
+const rowsQuery = z.object({ righe: z.string().max(4).optional().catch(undefined) });
+const rowQuery = z.object({ indice: z.coerce.number().int().min(1).max(maxAttachmentRows) });
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
@@ -77,16 +81,14 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
   app.get('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const files = await draftFiles(deps, target, request.account!.accountId);
-    const { righe } = request.query as { righe?: string };
+    const { righe } = queryOf(rowsQuery, request);
     return wizard(request, reply, target, files, { rows: attachmentRows(righe) });
   });
 
   /** htmx "Aggiungi allegato": the next empty row, and the button that asks for the one after. */
   app.get('/dichiarazioni/:anno/:contratto/allegati/riga', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
-    const index = Number((request.query as { indice?: string }).indice);
-    if (!Number.isInteger(index) || index < 1 || index > maxAttachmentRows)
-      throw new DomainError('DeclarationUnknown', 'not-found', 'Riga non valida.');
+    const { indice: index } = queryOf(rowQuery, request);
     if (!isHtmx(request)) return seeOther(request, reply, url(target, `?righe=${index}`));
     const lastRow = lastAttachmentRow(await draftFiles(deps, target, request.account!.accountId));
     if (index > lastRow)
@@ -110,7 +112,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
     const target = await fileableDeclaration(deps, request);
     const me = request.account!;
     const form = await readUploadForm((request.body ?? {}) as Record<string, unknown>);
-    const { files, refused } = await saveDraftFiles(deps, request, target, form);
+    const { files, refused, opened } = await saveDraftFiles(deps, request, target, form);
     const adding = form.action === 'aggiungi-allegato';
     const errors = {
       ...(adding ? {} : draftProblems(form, files)),
@@ -140,7 +142,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
       });
     }
 
-    const validation = await validateDraft(db, target, files);
+    const validation = await validateDraft(db, target, files, opened);
     if (!validation.content) {
       return reply.code(422).view('declarations/errors', {
         title: 'Errori nei file caricati',

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
 import { isLate } from '../../domain/declarations/submitDeclaration.js';
@@ -7,6 +8,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
+import { commandIdField, submitForm } from '../http/command.js';
 import { seeOther } from '../http/views.js';
 import { protocolSubmission } from './completeSubmission.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
@@ -20,6 +22,11 @@ import {
 import { draftFiles, preparedDraft } from './draftFiles.js';
 import { issueFileLabels } from './fileLabels.js';
 import { renderCopyOfRecordOffThread } from './pdf/copyOfRecordThread.js';
+
+const submitSchema = z.object({
+  commandId: commandIdField,
+  'conferma-segnalazioni': z.enum(['si']).optional().catch(undefined),
+});
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
@@ -72,11 +79,6 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
 
   app.post('/dichiarazioni/:anno/:contratto/invia', declarants, async (request, reply) => {
     const me = request.account!;
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const commandId =
-      typeof body.commandId === 'string' && /^[\w-]{8,64}$/.test(body.commandId)
-        ? body.commandId
-        : randomUUID();
     let target: DeclarationTarget;
     try {
       target = await fileableDeclaration(deps, request);
@@ -90,48 +92,58 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
     // Files changed after AVANTI (another tab, "Torna"): what would be sent is not what was checked.
     const draft = await draftOf(target, me.accountId);
     if (!draft) return seeOther(request, reply, url(target));
-    const now = deps.clock();
-    try {
-      const result = await handleCommand(
-        deps.eventStore,
-        contractDecider,
-        target.streamId,
-        {
-          type: 'SubmitDeclaration',
-          signatory: signatoryOf(me),
+    return submitForm(request, reply, deps.projections, {
+      schema: submitSchema,
+      run: async (form) => ({
+        position: await submit(request, target, form),
+        redirect: url(target, '/risultato'),
+      }),
+      invalid: (errors, values) =>
+        reply.view('declarations/validation', {
+          title: 'Validazione',
           year: target.year,
-          deadline: target.campaign.settings.deadline,
-          warningsAcknowledged: body['conferma-segnalazioni'] === 'si',
-          receivedAt: now,
-        },
-        commandContext(request, now, commandId),
-      );
-      const submitted = await deps.eventStore.readStream(target.streamId, {
-        fromVersion: result.nextExpectedVersion,
-      });
-      const event = submitted.events.find((recorded) => recorded.type === 'DeclarationSubmitted');
-      // The number now; the copy of record follows (declarationProtocols), as the page says.
-      const protocolled = event
-        ? await protocolSubmission(
-            { store: deps.eventStore, db, utilityName: deps.config.UTILITY_NAME },
-            event,
-          )
-        : null;
-      await deps.projections.waitFor(protocolled ?? result.position);
-      return seeOther(request, reply, url(target, '/risultato'));
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'WarningsNotAcknowledged') throw error;
-      return reply.code(422).view('declarations/validation', {
-        title: 'Validazione',
-        year: target.year,
-        base: url(target),
-        warnings: draft.warnings,
-        fileLabels: issueFileLabels,
-        commandId,
-        errors: { 'conferma-segnalazioni': error.message },
-      });
-    }
+          base: url(target),
+          warnings: draft.warnings,
+          fileLabels: issueFileLabels,
+          commandId: values.commandId,
+          errors,
+        }),
+    });
   });
+
+  /** Sends the declaration and gives it its number; the copy of record follows (declarationProtocols). */
+  async function submit(
+    request: FastifyRequest,
+    target: DeclarationTarget,
+    form: z.output<typeof submitSchema>,
+  ) {
+    const now = deps.clock();
+    const result = await handleCommand(
+      deps.eventStore,
+      contractDecider,
+      target.streamId,
+      {
+        type: 'SubmitDeclaration',
+        signatory: signatoryOf(request.account!),
+        year: target.year,
+        deadline: target.campaign.settings.deadline,
+        warningsAcknowledged: form['conferma-segnalazioni'] === 'si',
+        receivedAt: now,
+      },
+      commandContext(request, now, form.commandId),
+    );
+    const submitted = await deps.eventStore.readStream(target.streamId, {
+      fromVersion: result.nextExpectedVersion,
+    });
+    const event = submitted.events.find((recorded) => recorded.type === 'DeclarationSubmitted');
+    const protocolled = event
+      ? await protocolSubmission(
+          { store: deps.eventStore, db, utilityName: deps.config.UTILITY_NAME },
+          event,
+        )
+      : null;
+    return protocolled ?? result.position;
+  }
 
   resultRoutes(app, deps);
 }

@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { zipSync } from 'fflate';
+import { z } from 'zod';
 import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
 import { requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
+import { paramsOf } from '../http/command.js';
+import { contentDisposition } from '../http/contentDisposition.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
 import { renderPrivacyNote } from './pdf/privacyNote.js';
 import { renderTariffNote } from './pdf/tariffNote.js';
@@ -26,7 +29,7 @@ interface Template {
 }
 
 /** "Scaricamento dei modelli": each generated on request, prefilled with what the portal knows. */
-const templates: Record<string, Template> = {
+const templates = {
   dichiarazione: {
     filename: (t) => `dichiarazione-${t.year}-${t.contractNumber}.xlsx`,
     contentType: xlsx,
@@ -52,14 +55,18 @@ const templates: Record<string, Template> = {
     contentType: 'application/pdf',
     render: (t, _context, utilityName) => renderPrivacyNote({ year: t.year, utilityName }),
   },
-};
+} satisfies Record<string, Template>;
+
+const templateParams = z.object({
+  modello: z.enum(['tutti', ...(Object.keys(templates) as (keyof typeof templates)[])]),
+});
 
 export const templateNames = Object.keys(templates);
 
 const attachment = (reply: FastifyReply, filename: string, contentType: string, body: Buffer) =>
   reply
     .type(contentType)
-    .header('Content-Disposition', `attachment; filename="${filename}"`)
+    .header('Content-Disposition', contentDisposition('attachment', filename))
     .header('Cache-Control', 'no-store')
     .send(body);
 
@@ -92,7 +99,7 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const target = await fileableDeclaration(deps, request);
       const context = await contextOf(target);
-      const { modello } = request.params as { modello: string };
+      const { modello } = paramsOf(templateParams, request);
       if (modello === 'tutti') {
         const files = await Promise.all(
           Object.values(templates).map(
@@ -111,8 +118,7 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
           zip,
         );
       }
-      const template = Object.hasOwn(templates, modello) ? templates[modello] : undefined;
-      if (!template) return reply.callNotFound();
+      const template = templates[modello];
       const body = await template.render(target, context, utilityName);
       return attachment(reply, template.filename(target), template.contentType, body);
     },

@@ -1,8 +1,10 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { DeclarationFile, FileSlot } from '../../domain/declarations/declarationEvents.js';
+import { z } from 'zod';
 import { isEmailAddress } from '../../domain/shared/email.js';
-import type { FieldErrors } from '../http/forms.js';
-import { fileIssues } from './workbooks/index.js';
+import { parseForm, type FieldErrors } from '../http/forms.js';
+import { line, safeFileName } from '../http/text.js';
+import { openUpload, type OpenedUpload } from './workbooks/index.js';
 
 export interface UploadedFile {
   readonly filename: string;
@@ -45,25 +47,50 @@ export const singleSlots = [
 
 type Body = Record<string, unknown>;
 
-const fieldValue = (body: Body, name: string): string => {
-  const part = body[name];
-  const last: unknown = Array.isArray(part) ? part.at(-1) : part;
-  const value = (last as { value?: unknown } | undefined)?.value;
-  return typeof value === 'string' ? value.trim() : '';
-};
+const descriptionNames = Array.from(
+  { length: maxAttachmentRows },
+  (_, index) => `descrizione-${index + 1}`,
+);
 
-const fieldValues = (body: Body, name: string): string[] => {
-  const part = body[name];
-  return (Array.isArray(part) ? part : part ? [part] : [])
-    .map((item) => (item as { value?: unknown }).value)
-    .filter((value): value is string => typeof value === 'string');
-};
+/** The wizard's fields besides its files: every one read through this, never from the body. */
+const uploadFieldsSchema = z.object({
+  azione: z.enum(['avanti', 'aggiungi-allegato']).catch('avanti'),
+  visionato: z.enum(['si']).optional().catch(undefined),
+  'email-notifica': line(254).default(''),
+  'righe-allegati': z.string().max(4).optional().catch(undefined),
+  // Slots and attachment hashes: anything else names no file of the draft.
+  rimuovi: z.array(z.string().regex(/^[\w-]{1,80}$/)).catch([]),
+  ...Object.fromEntries(descriptionNames.map((name) => [name, line(200).optional()])),
+});
+type UploadFields = z.output<typeof uploadFieldsSchema>;
+
+/** A multipart body's fields as text (`rimuovi` may repeat), its files left aside. */
+function multipartFields(body: Body): Record<string, unknown> {
+  const valueOf = (part: unknown) => (part as { value?: unknown } | undefined)?.value;
+  const fields: Record<string, unknown> = {};
+  for (const [name, part] of Object.entries(body)) {
+    const values = (Array.isArray(part) ? part : [part]).map(valueOf);
+    const texts = values.filter((value): value is string => typeof value === 'string');
+    if (texts.length > 0) fields[name] = name === 'rimuovi' ? texts : texts.at(-1);
+  }
+  return fields;
+}
+
+/** The fields, and an error beside each one refused (a refused description reads as empty). */
+function readFields(body: Body): { fields: UploadFields; errors: FieldErrors } {
+  const fields = multipartFields(body);
+  const parsed = parseForm(uploadFieldsSchema, fields);
+  if (parsed.ok) return { fields: parsed.data, errors: {} };
+  for (const name of Object.keys(parsed.errors)) delete fields[name];
+  return { fields: uploadFieldsSchema.parse(fields), errors: parsed.errors };
+}
 
 async function fileOf(body: Body, name: string): Promise<UploadedFile | null> {
   const part = body[name] as MultipartFile | undefined;
   if (!part || part.type !== 'file' || !part.filename) return null;
   const content = await part.toBuffer();
-  return { filename: part.filename, contentType: part.mimetype, content };
+  // The name is kept and shown: no control, bidi or broken character, no path.
+  return { filename: safeFileName(part.filename), contentType: part.mimetype, content };
 }
 
 export const attachmentRows = (requested: unknown): number => {
@@ -73,37 +100,35 @@ export const attachmentRows = (requested: unknown): number => {
 
 /** Reads the wizard's form: steps 3 to 6, the notification e-mail and the "visionato" box. */
 export async function readUploadForm(body: Body): Promise<UploadForm> {
-  const errors: FieldErrors = {};
+  const { fields, errors } = readFields(body);
   const chosen: ChosenFile[] = [];
   for (const slot of singleSlots) {
     const upload = await fileOf(body, slot);
     if (upload) chosen.push({ field: slot, slot, upload, description: null });
   }
-  const rows = attachmentRows(fieldValue(body, 'righe-allegati'));
   const descriptions: Record<string, string> = {};
   for (let index = 1; index <= maxAttachmentRows; index++) {
     const upload = await fileOf(body, `allegato-${index}`);
-    const description = fieldValue(body, `descrizione-${index}`);
-    if (description) descriptions[`descrizione-${index}`] = description;
-    if (description.length > 200)
-      errors[`descrizione-${index}`] = 'La descrizione può avere al massimo 200 caratteri.';
-    else if (description && !upload)
+    const name = `descrizione-${index}`;
+    const description = (fields as Partial<Record<string, unknown>>)[name];
+    if (typeof description === 'string' && description) descriptions[name] = description;
+    if (description && !upload && !errors[name])
       errors[`allegato-${index}`] = 'Scegli il file a cui si riferisce la descrizione.';
-    if (upload)
+    if (upload && !errors[name])
       chosen.push({
         field: `allegato-${index}`,
         slot: 'allegato',
         upload,
-        description: description.slice(0, 200) || null,
+        description: descriptions[name] ?? null,
       });
   }
   return {
-    action: fieldValue(body, 'azione') === 'aggiungi-allegato' ? 'aggiungi-allegato' : 'avanti',
-    visionato: fieldValue(body, 'visionato') === 'si',
-    notificationEmail: fieldValue(body, 'email-notifica'),
-    remove: fieldValues(body, 'rimuovi'),
+    action: fields.azione,
+    visionato: fields.visionato === 'si',
+    notificationEmail: fields['email-notifica'],
+    remove: fields.rimuovi,
     chosen,
-    rows,
+    rows: attachmentRows(fields['righe-allegati']),
     descriptions,
     errors,
   };
@@ -114,23 +139,47 @@ const pdfOrImage = (content: Buffer): boolean =>
   content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ||
   content.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
 
+const macroEnabledName = /\.(xlsm|xltm|xlam|xlsb|docm|dotm|pptm|potm|ppsm|ppam)$/i;
+const zipSignature = Buffer.from('PK\x03\x04', 'latin1');
+
+/**
+ * An attachment may be any document, but not one that runs code when opened: a macro-enabled
+ * Office name, or an Office zip holding a VBA project (its part names are stored uncompressed).
+ */
+const hasMacros = (upload: UploadedFile): boolean =>
+  macroEnabledName.test(upload.filename) ||
+  (upload.content.subarray(0, 4).equals(zipSignature) && upload.content.includes('vbaProject.bin'));
+
+/** Why a file cannot be kept, or null; a workbook comes opened, for AVANTI to read unparsed. */
+export interface FileCheck {
+  readonly problem: string | null;
+  readonly opened: OpenedUpload | null;
+}
+
 /**
  * Why a file cannot even be kept in the draft (empty, too big, not a PDF or image where one is
  * asked for, not a workbook that can be opened), or null. What its cells say is for AVANTI.
  */
-export function fileProblem(slot: FileSlot, upload: UploadedFile): string | null {
-  if (upload.content.length > maxFileSize) return 'Il file supera la dimensione massima di 10 MB.';
+export async function checkFile(slot: FileSlot, upload: UploadedFile): Promise<FileCheck> {
+  const refused = (problem: string): FileCheck => ({ problem, opened: null });
+  if (upload.content.length > maxFileSize)
+    return refused('Il file supera la dimensione massima di 10 MB.');
   if (slot === 'dichiarazione' || slot === 'analisi' || slot === 'checklist') {
-    const [issue] = fileIssues(upload.content, slot);
-    return issue ? `${issue.problem} ${issue.fix}` : null;
+    const opened = await openUpload(upload.content, slot);
+    const [issue] = opened.issues;
+    return issue ? refused(`${issue.problem} ${issue.fix}`) : { problem: null, opened };
   }
-  if (upload.content.length === 0) return 'Il file è vuoto.';
+  if (upload.content.length === 0) return refused('Il file è vuoto.');
+  if (slot === 'allegato' && hasMacros(upload))
+    return refused(
+      'Il file contiene macro: salvarlo senza macro (ad esempio .xlsx, .docx o PDF) e ricaricarlo.',
+    );
   if (
     (slot === 'documento-identita' || slot === 'rapporto-di-prova') &&
     !pdfOrImage(upload.content)
   )
-    return 'Il documento deve essere un PDF o un’immagine (JPG o PNG).';
-  return null;
+    return refused('Il documento deve essere un PDF o un’immagine (JPG o PNG).');
+  return { problem: null, opened: null };
 }
 
 /** What AVANTI needs of the draft as a whole, besides what the workbooks say. */

@@ -11,6 +11,7 @@ import {
   readChecklistUpload,
   readDeclarationUpload,
   type ExpectedWorkbook,
+  type UploadSource,
 } from './workbooks/index.js';
 
 export interface DraftValidation {
@@ -20,11 +21,15 @@ export interface DraftValidation {
   readonly content: Omit<DeclarationContent, 'notificationEmail'> | null;
 }
 
-/** AVANTI: the draft's workbooks read and checked together, from the documents store. */
+/**
+ * AVANTI: the draft's workbooks read and checked together, from the documents store; those this
+ * request uploaded come already opened (by SHA-256), not parsed a second time.
+ */
 export async function validateDraft(
   db: Kysely<Schema>,
   target: DeclarationTarget,
   files: readonly DeclarationFile[],
+  opened: ReadonlyMap<string, UploadSource> = new Map(),
 ): Promise<DraftValidation> {
   const { settings } = target.campaign;
   const expected = (kind: ExpectedWorkbook['kind']): ExpectedWorkbook => ({
@@ -34,9 +39,10 @@ export async function validateDraft(
     contractNumber: target.contractNumber,
     customerCode: target.state.customerCode ?? '',
   });
-  const bytes = async (slot: FileSlot) => {
+  const bytes = async (slot: FileSlot): Promise<UploadSource | null> => {
     const file = files.find((f) => f.slot === slot);
-    return file ? ((await readDocument(db, file.sha256))?.content ?? null) : null;
+    if (!file) return null;
+    return opened.get(file.sha256) ?? (await readDocument(db, file.sha256))?.content ?? null;
   };
   const declarationBytes = await bytes('dichiarazione');
   if (!declarationBytes) return { issues: [], content: null };

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../../domain/shared/domainError.js';
+import { isDatabaseUnavailable } from '../db/databaseUnavailable.js';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../eventStore/eventStore.js';
+import { limitMessage } from './requestLimits.js';
 import { isHtmx } from './views.js';
 
 const statusByKind: Record<DomainErrorKind, number> = {
@@ -16,7 +18,8 @@ const titles: Record<number, string> = {
   404: 'Pagina non trovata',
   409: 'Operazione non possibile',
   411: 'Richiesta non valida',
-  413: 'Dati troppo grandi',
+  413: 'Limite superato',
+  414: 'Indirizzo troppo lungo',
   415: 'Formato non supportato',
   422: 'Dati non validi',
   429: 'Troppi tentativi',
@@ -36,9 +39,15 @@ const defaultMessages: Record<number, string> = {
 
 const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
+// About as long as the database takes to restart or fail over.
+const retryAfterSeconds = 30;
+
 type HandledError = FastifyError | DomainError | DuplicateEventIdError | WrongExpectedVersionError;
 
-function describe(error: HandledError): { status: number; message: string } {
+function describe(
+  error: HandledError,
+  request: FastifyRequest,
+): { status: number; message: string } {
   if (error instanceof DomainError) {
     return { status: statusByKind[error.kind], message: error.message };
   }
@@ -65,7 +74,10 @@ function describe(error: HandledError): { status: number; message: string } {
         'Il modulo è scaduto o non proviene da questo portale: ricarica la pagina e riprova.',
     };
   }
+  if (isDatabaseUnavailable(error)) return { status: 503, message: defaultMessages[503]! };
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  const limit = status === 413 ? limitMessage(error, request) : null;
+  if (limit) return { status, message: limit };
   const fallback = status >= 500 ? '' : defaultMessages[400]!;
   return { status, message: defaultMessages[status] ?? fallback };
 }
@@ -78,6 +90,7 @@ export function renderError(
   message: string,
 ): FastifyReply {
   reply.code(status);
+  if (status === 503) reply.header('Retry-After', String(retryAfterSeconds));
   const data = {
     status,
     title: titles[status] ?? titles[500]!,
@@ -100,10 +113,28 @@ export function renderError(
   }
 }
 
+/**
+ * A URL the router refused before any hook ran (undecodable, a parameter too long): the reply
+ * has none of the app's decorations, so the error page is rendered without a session or a form.
+ */
+export function renderRefusedUrl(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: 400 | 414,
+): void {
+  const html = request.server.renderBarePage('errors/error', {
+    status,
+    title: titles[status],
+    message: 'L’indirizzo della pagina non è valido: controllare il link.',
+    requestId: request.id,
+  });
+  void reply.code(status).type('text/html; charset=utf-8').send(html);
+}
+
 /** One place turns every error into a status and an Italian page: 5xx never shows internals. */
 export function registerErrorPages(app: FastifyInstance): void {
   app.setErrorHandler((error: HandledError, request, reply) => {
-    const { status, message } = describe(error);
+    const { status, message } = describe(error, request);
     if (status >= 500) request.log.error({ err: error }, 'Request failed');
     else
       request.log.info({ code: 'code' in error ? error.code : error.name, status }, error.message);

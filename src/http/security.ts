@@ -57,10 +57,15 @@ export const securityPlugin = fp(
       if (unsafeMethods.has(request.method)) app.csrfProtection(request, reply, done);
       else done();
     });
-    // Pages and their htmx fragments share URLs: caches must keep them apart.
-    app.addHook('onSend', async (_request, reply, payload) => {
+    app.addHook('onSend', async (request, reply, payload) => {
+      // Pages and their htmx fragments share URLs: caches must keep them apart.
       if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
         reply.header('Vary', 'HX-Request');
+      }
+      // What a signed-in person sees is theirs: no browser history or shared proxy may keep it.
+      // A download that set its own Cache-Control keeps it.
+      if ((request.account || request.identity) && !reply.hasHeader('cache-control')) {
+        reply.header('Cache-Control', 'no-store');
       }
       return payload;
     });

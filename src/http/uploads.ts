@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderError } from './errorPages.js';
+import { uploadLimits } from './requestLimits.js';
 
 /** All the files and fields of one request together: the wizard's ten files stay well below. */
 export const maxUploadBytes = 50 * 1024 * 1024;
@@ -47,7 +48,7 @@ export async function withUploads(
     scope.addHook('onRequest', refuseUnwantedUploads);
     await scope.register(multipart, {
       attachFieldsToBody: true,
-      limits: { fileSize: 20 * 1024 * 1024, files: 20, fields: 200, parts: 220 },
+      limits: uploadLimits,
     });
     routes(scope);
   });

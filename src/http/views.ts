@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** A page for a request no hook has seen (a URL the router refused): no session, no form. */
+    renderBarePage(template: string, data: object): string;
+  }
   interface FastifyReply {
     /**
      * Renders a template: a page when it calls layout(), a partial (what htmx swaps in place)
@@ -23,6 +27,9 @@ export const isHtmx = (request: FastifyRequest): boolean =>
 export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boolean }) => {
   const eta = new Eta({ views: viewsDir, cache: options.cache, autoEscape: true, autoTrim: false });
 
+  app.decorate('renderBarePage', (template: string, data: object) =>
+    eta.render(template, { csrfToken: '', path: '/', ...data }),
+  );
   app.decorateReply('view', function (this: FastifyReply, template: string, data: object = {}) {
     const html = eta.render(template, {
       csrfToken: this.generateCsrf(),

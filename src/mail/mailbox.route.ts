@@ -1,6 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { simpleParser } from 'mailparser';
+import { z } from 'zod';
 import type { AppDeps } from '../app.js';
+import { paramsOf } from '../http/command.js';
+import { contentDisposition } from '../http/contentDisposition.js';
 
 const dateTime = new Intl.DateTimeFormat('it-IT', {
   dateStyle: 'short',
@@ -8,7 +11,8 @@ const dateTime = new Intl.DateTimeFormat('it-IT', {
   timeZone: 'Europe/Rome',
 });
 
-const isRowId = (id: string) => /^[1-9][0-9]{0,17}$/.test(id);
+// A row of the mailbox table (bigint): anything else names no message (404).
+const messageParams = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/) });
 
 /**
  * Only with the embedded default (no SMTP_URL: mail stays in the database), in development and
@@ -23,10 +27,12 @@ export function mailboxRoutes(
   deps: Pick<AppDeps, 'database' | 'config'>,
 ): void {
   const { db } = deps.database;
-  const findMessage = (id: string) =>
-    isRowId(id)
-      ? db.selectFrom('mailbox').selectAll().where('id', '=', id).executeTakeFirst()
-      : Promise.resolve(undefined);
+  const findMessage = (request: FastifyRequest) =>
+    db
+      .selectFrom('mailbox')
+      .selectAll()
+      .where('id', '=', paramsOf(messageParams, request).id)
+      .executeTakeFirst();
 
   app.get('/dev/mailbox', async (_request, reply) => {
     const rows = await db
@@ -48,8 +54,8 @@ export function mailboxRoutes(
     });
   });
 
-  app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (request, reply) => {
-    const row = await findMessage(request.params.id);
+  app.get('/dev/mailbox/:id', async (request, reply) => {
+    const row = await findMessage(request);
     if (!row) return reply.callNotFound();
     const parsed = await simpleParser(row.raw);
     return reply.view('mail/message', {
@@ -68,12 +74,12 @@ export function mailboxRoutes(
     });
   });
 
-  app.get<{ Params: { id: string } }>('/dev/mailbox/:id/raw', async (request, reply) => {
-    const row = await findMessage(request.params.id);
+  app.get('/dev/mailbox/:id/raw', async (request, reply) => {
+    const row = await findMessage(request);
     if (!row) return reply.callNotFound();
     return reply
       .type('message/rfc822')
-      .header('content-disposition', `attachment; filename="messaggio-${row.id}.eml"`)
+      .header('Content-Disposition', contentDisposition('attachment', `messaggio-${row.id}.eml`))
       .send(row.raw);
   });
 }

@@ -1,23 +1,17 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
-import { isYearMonth } from '../../domain/observatory/months.js';
-import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
-import { seeOther } from '../http/views.js';
-import { adminPage } from './adminPage.js';
+import { paramsOf, submitForm } from '../http/command.js';
+import { contentDisposition } from '../http/contentDisposition.js';
+import { approveUnlockSchema, rejectUnlockSchema, unlockParams } from './adminForms.schema.js';
+import { adminPage, onPage } from './adminPage.js';
 import { adminRoleRoutes } from './adminRoles.route.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';
 import { officerAssociationRoutes } from './officerAssociations.route.js';
 import { yearAndProvince } from './openData.route.js';
 import { flowsCsv, regionalYear } from './regionalFigures.js';
-
-const decisionParams = z.object({
-  istat: z.string().regex(/^\d{6}$/),
-  mese: z.string().refine(isYearMonth),
-});
 
 /** The observatory's admin: who filed, pending unlocks, associations, admins, export. */
 export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -26,60 +20,40 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.get('/osservatorio/admin', adminsOnly, async (request, reply) => page(request, reply));
 
-  async function decide(request: FastifyRequest, reply: FastifyReply, outcome: string) {
-    const params = decisionParams.safeParse(request.params);
-    if (!params.success) throw new DomainError('FlowUnknown', 'not-found', 'Mese non trovato.');
-    const { istat: istatCode, mese: month } = params.data;
-    const body = (request.body ?? {}) as Record<string, string | undefined>;
-    const adminId = `cf:${request.identity!.fiscalCode}`;
-    const command =
-      outcome === 'sbloccato'
-        ? {
-            type: 'UnlockMonthlyFlow' as const,
-            istatCode,
-            month,
-            adminId,
-            note: body.nota?.trim() || null,
-          }
-        : {
-            type: 'RejectFlowUnlock' as const,
-            istatCode,
-            month,
-            adminId,
-            reason: body.motivo ?? '',
-          };
-    try {
-      const result = await handleCommand(
-        deps.eventStore,
-        monthlyFlowDecider,
-        flowStreamId(istatCode, month),
-        command,
-        observatoryContext(request, deps.clock(), randomUUID()),
-      );
-      await deps.projections.waitFor(result.position);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.field) throw error;
+  /** The admin's answer to a pending unlock: one command on the month's stream. */
+  const decisions = [
+    ['approva', approveUnlockSchema, 'sbloccato'],
+    ['respingi', rejectUnlockSchema, 'respinto'],
+  ] as const;
+  for (const [path, schema, outcome] of decisions) {
+    const url = `/osservatorio/admin/sblocchi/:istat/:mese/${path}`;
+    app.post(url, adminsOnly, async (request, reply) => {
+      const { istat: istatCode, mese: month } = paramsOf(unlockParams, request);
       const key = `${istatCode}-${month}`;
-      return page(
-        request,
-        reply,
-        { [`${error.field}-${key}`]: error.message },
-        { [`motivo-rifiuto-${key}`]: body.motivo ?? '' },
-      );
-    }
-    return seeOther(request, reply, `/osservatorio/admin?esito=${outcome}`);
+      // Every pending request has its pair of forms; the decider calls the reason 'motivo-rifiuto'.
+      const reason = `motivo-rifiuto-${key}`;
+      const ids = { motivo: reason, 'motivo-rifiuto': reason, nota: `nota-${key}` };
+      return submitForm(request, reply, deps.projections, {
+        schema,
+        run: async (form) => {
+          const who = { istatCode, month, adminId: `cf:${request.identity!.fiscalCode}` };
+          const command =
+            'motivo' in form
+              ? { type: 'RejectFlowUnlock' as const, ...who, reason: form.motivo }
+              : { type: 'UnlockMonthlyFlow' as const, ...who, note: form.nota };
+          const result = await handleCommand(
+            deps.eventStore,
+            monthlyFlowDecider,
+            flowStreamId(istatCode, month),
+            command,
+            observatoryContext(request, deps.clock(), randomUUID()),
+          );
+          return { position: result.position, redirect: `/osservatorio/admin?esito=${outcome}` };
+        },
+        invalid: (errors, values) => page(request, reply, onPage(ids, errors, values)),
+      });
+    });
   }
-
-  app.post(
-    '/osservatorio/admin/sblocchi/:istat/:mese/approva',
-    adminsOnly,
-    async (request, reply) => decide(request, reply, 'sbloccato'),
-  );
-  app.post(
-    '/osservatorio/admin/sblocchi/:istat/:mese/respingi',
-    adminsOnly,
-    async (request, reply) => decide(request, reply, 'respinto'),
-  );
 
   officerAssociationRoutes(app, deps, page);
   adminRoleRoutes(app, deps, page);
@@ -92,7 +66,7 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): voi
       .type('text/csv; charset=utf-8')
       .header(
         'Content-Disposition',
-        `attachment; filename="flussi-${year}${province ? `-${province}` : ''}.csv"`,
+        contentDisposition('attachment', `flussi-${year}${province ? `-${province}` : ''}.csv`),
       )
       .send(flowsCsv(rows));
   });

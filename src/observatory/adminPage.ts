@@ -7,6 +7,7 @@ import {
 import { admins, officers } from '../../projections/observatory/officers.js';
 import { pendingUnlocks } from '../../projections/observatory/wasteFlows.js';
 import type { AppDeps } from '../app.js';
+import { noticeOf } from '../http/command.js';
 import type { FieldErrors } from '../http/forms.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
 import { firstProvince, yearAndProvince } from './openData.route.js';
@@ -28,6 +29,12 @@ const municipalityChoices = pugliaMunicipalities.map((m) => ({
   label: `${m.name} (${m.province})`,
 }));
 
+/** What a refused form of the page is shown with: the errors and the typed values, by field id. */
+interface ShownForm {
+  readonly errors: FieldErrors;
+  readonly values: Record<string, string>;
+}
+
 /**
  * The admin's one page: figures, pending unlocks, the grid, the municipalities' users and the
  * admins. Forms posting to it re-render it with their errors (422) and what was typed.
@@ -37,15 +44,13 @@ export function adminPage(deps: AppDeps) {
   return async function render(
     request: FastifyRequest,
     reply: FastifyReply,
-    errors: FieldErrors = {},
-    values: Record<string, string> = {},
+    { errors, values }: ShownForm = { errors: {}, values: {} },
   ) {
     const now = deps.clock();
     // One province's grid at a time (the whole region's grid is five times the size); the figures stay the region's.
     const filters = yearAndProvince(request, now, firstProvince);
-    const { esito } = request.query as { esito?: string };
     const adminRows = await admins(db);
-    return reply.code(Object.keys(errors).length ? 422 : 200).view('observatory/admin', {
+    return reply.view('observatory/admin', {
       title: 'Amministrazione Osservatorio Rifiuti',
       ...filters,
       ...(await regionalYear(db, filters.year, now, filters.province)),
@@ -65,9 +70,30 @@ export function adminPage(deps: AppDeps) {
       stateBadges,
       errors,
       values,
-      notice: esito ? outcomes[esito] : undefined,
+      notice: noticeOf(request, outcomes),
     });
   };
 }
 
 export type AdminPage = ReturnType<typeof adminPage>;
+
+/**
+ * One form's errors and typed values under the ids the page gives its fields (several forms have
+ * a `motivo`, one per row). `ids` maps each field, or the decider's name for it, to its id;
+ * an error of a field without an id keeps its name.
+ */
+export function onPage(
+  ids: Readonly<Record<string, string>>,
+  errors: FieldErrors,
+  values: Record<string, unknown>,
+): ShownForm {
+  const idOf = (field: string) => (Object.hasOwn(ids, field) ? ids[field] : undefined);
+  const shown = { errors: {} as FieldErrors, values: {} as Record<string, string> };
+  for (const [field, message] of Object.entries(errors))
+    shown.errors[idOf(field) ?? field] = message;
+  for (const [field, value] of Object.entries(values)) {
+    const id = idOf(field);
+    if (id && typeof value === 'string') shown.values[id] = value;
+  }
+  return shown;
+}

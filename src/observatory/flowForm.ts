@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { maxRowTonnes, quantityTooLarge } from '../../domain/observatory/fileMonthlyFlow.js';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { collectionMethods } from '../../domain/observatory/reference/collectionMethods.js';
-import { eerCode } from '../../domain/observatory/reference/eerCodes.js';
+import { eerCode, eerCodes, formatEer } from '../../domain/observatory/reference/eerCodes.js';
 import { treatmentOperations } from '../../domain/observatory/reference/treatmentOperations.js';
-import { compact, nestFields, parseForm, type FieldErrors } from '../http/forms.js';
+import { compact } from '../http/forms.js';
+import { paragraph, requiredLine } from '../http/text.js';
 
 /** Rows of the month's form: righe[i][eerCode], righe[i][tonnellate], … */
 export interface FlowFormValues {
@@ -16,12 +18,22 @@ export interface FlowFormValues {
   operazione?: string;
 }
 
+/** The reference lists the form's selects offer, shared by the page and the added rows. */
+export const flowChoices = {
+  eer: eerCodes.map((code) => ({
+    value: code.code,
+    label: `${formatEer(code.code)}${code.hazardous ? '*' : ''} – ${code.description}`,
+  })),
+  methods: collectionMethods.map((method) => ({ value: method.code, label: method.label })),
+  operations: treatmentOperations.map((op) => ({
+    value: op.code,
+    label: `${op.code} – ${op.description}`,
+  })),
+};
+
+/** A name typed by the officer; missing or empty, the field asks for it. */
 const text = (label: string) =>
-  z
-    .string({ error: `Indicare ${label}.` })
-    .trim()
-    .min(1, `Indicare ${label}.`)
-    .max(200, `${label}: al massimo 200 caratteri.`);
+  z.string({ error: `Indicare ${label}.` }).pipe(requiredLine(`Indicare ${label}.`, 200));
 
 const rowSchema = z.object({
   eerCode: z
@@ -53,28 +65,43 @@ const rowSchema = z.object({
     ),
 });
 
-const isBlank = (row: FlowFormValues) =>
+const isBlank = (row: object) =>
   Object.values(row).every((value: unknown) => typeof value !== 'string' || !value.trim());
 
-/** The rows typed in the form (blank ones ignored), or the errors keyed as the inputs are named. */
-export function readFlowForm(
-  body: unknown,
-):
-  | { ok: true; rows: FlowRow[]; values: FlowFormValues[] }
-  | { ok: false; errors: FieldErrors; values: FlowFormValues[] } {
-  const nested = nestFields(body) as { righe?: (FlowFormValues | undefined)[] };
-  const values = compact(nested.righe).filter((row) => !isBlank(row));
-  const parsed = parseForm(z.object({ righe: z.array(rowSchema) }), { righe: values });
-  if (!parsed.ok) return { ok: false, errors: parsed.errors, values };
-  const rows = parsed.data.righe.map((row) => ({
+/**
+ * The rows as posted, in order, blank ones left out (the page always offers a few spare rows).
+ * Errors are keyed by the index in this list, so the page shows these rows beside them.
+ */
+export const typedRows = (righe: unknown): FlowFormValues[] =>
+  compact(Array.isArray(righe) ? (righe as unknown[]) : undefined).filter(
+    (row): row is FlowFormValues => typeof row === 'object' && row !== null && !isBlank(row),
+  );
+
+/** The id the page was rendered with, so a form posted twice records its command once. */
+const commandId = z
+  .string()
+  .regex(/^[\w-]{8,64}$/)
+  .catch(() => randomUUID());
+
+/** The month's form: its rows, and whether to file the month or keep a draft. */
+export const flowFormSchema = z.object({
+  righe: z.preprocess(typedRows, z.array(rowSchema.transform(toFlowRow))),
+  azione: z.literal('invia').optional().catch(undefined),
+  commandId,
+});
+
+/** The officer's reason for an unlock; its length is the decider's rule. */
+export const unlockRequestSchema = z.object({ motivo: paragraph(1000).default(''), commandId });
+
+function toFlowRow(row: z.output<typeof rowSchema>): FlowRow {
+  return {
     eerCode: eerCode(row.eerCode)!.code,
     tonnes: row.tonnellate,
     collectionMethod: row.modalita,
     transporter: row.trasportatore,
     destinationPlant: row.impianto,
     operation: row.operazione,
-  }));
-  return { ok: true, rows, values };
+  };
 }
 
 /** The form's values for rows already saved. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
 import type { YearMonth } from '../../domain/observatory/months.js';
@@ -23,16 +24,21 @@ export async function submittedVersions(
   });
 }
 
+/** A version's number as the URL writes it (…/versioni/2). */
+export const versionNumber = z
+  .string()
+  .regex(/^[1-9]\d{0,5}$/)
+  .transform(Number);
+
 /** One version (1, 2, …) of the month, or a 404. */
 export async function submittedVersion(
   store: EventStore,
   istatCode: string,
   month: YearMonth,
-  wanted: unknown,
+  wanted: number,
 ): Promise<SubmittedVersion> {
-  const number = Number(wanted);
   const version = (await submittedVersions(store, istatCode, month)).find(
-    (candidate) => candidate.version === number,
+    (candidate) => candidate.version === wanted,
   );
   if (!version) throw new DomainError('VersionUnknown', 'not-found', 'Versione non trovata.');
   return version;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import {
   flowStreamId,
   monthlyFlowDecider,
@@ -16,17 +17,22 @@ import {
 } from '../../domain/observatory/months.js';
 import { isLocked } from '../../domain/observatory/monthlyFlow.js';
 import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
-import { collectionMethods } from '../../domain/observatory/reference/collectionMethods.js';
-import { eerCodes, formatEer } from '../../domain/observatory/reference/eerCodes.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
-import { treatmentOperations } from '../../domain/observatory/reference/treatmentOperations.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
+import { noticeOf, paramsOf, queryOf, submitForm } from '../http/command.js';
 import type { FieldErrors } from '../http/forms.js';
 import { isHtmx, seeOther } from '../http/views.js';
-import { formValues, readFlowForm, type FlowFormValues } from './flowForm.js';
-import { submittedVersion, submittedVersions } from './flowVersions.js';
+import {
+  flowChoices,
+  flowFormSchema,
+  formValues,
+  typedRows,
+  unlockRequestSchema,
+  type FlowFormValues,
+} from './flowForm.js';
+import { submittedVersion, submittedVersions, versionNumber } from './flowVersions.js';
 import { observatoryContext, officerIstat, requireObservatory } from './observatoryAccess.js';
 
 const outcomes: Record<string, string> = {
@@ -35,29 +41,24 @@ const outcomes: Record<string, string> = {
   richiesta: 'Richiesta di sblocco inviata: riceverai una e-mail con la decisione.',
 };
 
-/** The reference lists the form's selects offer, shared by the page and the added rows. */
-export const flowChoices = {
-  eer: eerCodes.map((code) => ({
-    value: code.code,
-    label: `${formatEer(code.code)}${code.hazardous ? '*' : ''} – ${code.description}`,
-  })),
-  methods: collectionMethods.map((method) => ({ value: method.code, label: method.label })),
-  operations: treatmentOperations.map((op) => ({
-    value: op.code,
-    label: `${op.code} – ${op.description}`,
-  })),
-};
+const monthParams = z.object({ mese: z.string().refine((m) => isYearMonth(m) && m >= '2018-01') });
+const versionParams = monthParams.extend({ versione: versionNumber });
+const rowQuery = z.object({ indice: z.coerce.number().int().min(0).max(200) });
 
 /** The month's page: fill and file it, see its versions, ask for an unlock. */
 export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
   const officers = { preHandler: requireObservatory(deps, 'officer') };
+  /** Who files which month, and when: the part every command of the page shares. */
+  const filing = (request: FastifyRequest, month: string) => ({
+    istatCode: officerIstat(request),
+    month,
+    officerId: `cf:${request.identity!.fiscalCode}`,
+    now: deps.clock(),
+  });
 
   /** The month of the URL: a real month since 2018 (404 otherwise), not in the future. */
   function monthParam(request: FastifyRequest, options: { future?: boolean } = {}): string {
-    const { mese } = request.params as { mese: string };
-    if (!isYearMonth(mese) || mese < '2018-01') {
-      throw new DomainError('MonthUnknown', 'not-found', 'Mese non trovato.');
-    }
+    const { mese } = paramsOf(monthParams, request);
     if (!options.future && monthsBetween(mese, monthOf(deps.clock())) < 0) {
       throw new DomainError('MonthUnknown', 'not-found', 'Mese non trovato.');
     }
@@ -78,8 +79,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
     );
     const versions = await submittedVersions(deps.eventStore, istatCode, month);
     const values = form.values ?? formValues(state.rows);
-    const { esito } = request.query as { esito?: string };
-    return reply.code(form.errors ? 422 : 200).view('observatory/month', {
+    return reply.view('observatory/month', {
       title: `Flussi di ${monthLabel(month)}`,
       municipality: municipalityByIstat(istatCode),
       month,
@@ -96,11 +96,12 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
       errors: form.errors ?? {},
       reason: form.reason ?? '',
       commandId: randomUUID(),
-      notice: esito ? outcomes[esito] : undefined,
+      notice: noticeOf(request, outcomes),
     });
   }
 
-  async function decide(request: FastifyRequest, command: FlowCommand, commandId: string) {
+  /** The command on the month's stream; its id comes from the page, so a double post counts once. */
+  async function record(request: FastifyRequest, command: FlowCommand, commandId: string) {
     const result = await handleCommand(
       deps.eventStore,
       monthlyFlowDecider,
@@ -108,13 +109,8 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
       command,
       observatoryContext(request, deps.clock(), commandId),
     );
-    await deps.projections.waitFor(result.position);
+    return result.position;
   }
-
-  const commandIdOf = (body: Record<string, unknown>) =>
-    typeof body.commandId === 'string' && /^[\w-]{8,64}$/.test(body.commandId)
-      ? body.commandId
-      : randomUUID();
 
   app.get('/osservatorio/comune/:mese', officers, async (request, reply) => {
     const month = monthParam(request, { future: true });
@@ -132,74 +128,54 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.post('/osservatorio/comune/:mese', officers, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const form = readFlowForm(body);
-    if (!form.ok) return page(request, reply, { errors: form.errors, values: form.values });
-    const submit = body.azione === 'invia';
-    const base = {
-      istatCode: officerIstat(request),
-      month: monthParam(request),
-      officerId: `cf:${request.identity!.fiscalCode}`,
-      rows: form.rows,
-      now: deps.clock(),
-    };
-    try {
-      await decide(
-        request,
-        submit ? { type: 'SubmitMonthlyFlow', ...base } : { type: 'SaveFlowDraft', ...base },
-        commandIdOf(body),
-      );
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.field) throw error;
-      return page(request, reply, {
-        errors: { [error.field]: error.message },
-        values: form.values,
-      });
-    }
-    return seeOther(
-      request,
-      reply,
-      `/osservatorio/comune/${base.month}?esito=${submit ? 'inviato' : 'bozza'}`,
-    );
+    const month = monthParam(request);
+    return submitForm(request, reply, deps.projections, {
+      schema: flowFormSchema,
+      run: async (form) => {
+        const submit = form.azione === 'invia';
+        const type = submit ? ('SubmitMonthlyFlow' as const) : ('SaveFlowDraft' as const);
+        const command = { type, ...filing(request, month), rows: form.righe };
+        const position = await record(request, command, form.commandId);
+        const outcome = submit ? 'inviato' : 'bozza';
+        return { position, redirect: `/osservatorio/comune/${month}?esito=${outcome}` };
+      },
+      invalid: (errors, values) =>
+        page(request, reply, { errors, values: typedRows(values.righe) }),
+    });
   });
 
   app.post('/osservatorio/comune/:mese/sblocco', officers, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const reason = typeof body.motivo === 'string' ? body.motivo : '';
     const month = monthParam(request);
-    try {
-      await decide(
-        request,
-        {
-          type: 'RequestFlowUnlock',
-          istatCode: officerIstat(request),
-          month,
-          officerId: `cf:${request.identity!.fiscalCode}`,
-          reason,
-          now: deps.clock(),
-        },
-        commandIdOf(body),
-      );
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.field) throw error;
-      return page(request, reply, { errors: { [error.field]: error.message }, reason });
-    }
-    return seeOther(request, reply, `/osservatorio/comune/${month}?esito=richiesta`);
+    return submitForm(request, reply, deps.projections, {
+      schema: unlockRequestSchema,
+      run: async (form) => {
+        const command = {
+          type: 'RequestFlowUnlock' as const,
+          ...filing(request, month),
+          reason: form.motivo,
+        };
+        const position = await record(request, command, form.commandId);
+        return { position, redirect: `/osservatorio/comune/${month}?esito=richiesta` };
+      },
+      invalid: (errors, values) =>
+        page(request, reply, {
+          errors,
+          reason: typeof values.motivo === 'string' ? values.motivo : '',
+        }),
+    });
   });
 
   /** htmx "Aggiungi riga": one more empty row. */
   app.get('/osservatorio/comune/:mese/riga', officers, async (request, reply) => {
-    const index = Number((request.query as { indice?: string }).indice);
-    if (!Number.isInteger(index) || index < 0 || index > 200)
-      throw new DomainError('RowUnknown', 'not-found', 'Riga non valida.');
-    if (!isHtmx(request))
-      return seeOther(request, reply, `/osservatorio/comune/${monthParam(request)}`);
+    const month = monthParam(request);
+    const { indice: index } = queryOf(rowQuery, request);
+    if (!isHtmx(request)) return seeOther(request, reply, `/osservatorio/comune/${month}`);
     return reply.view('observatory/_flowRow', {
       index,
       row: {},
       errors: {},
       choices: flowChoices,
-      month: monthParam(request),
+      month,
       swapAddRow: true,
     });
   });
@@ -207,7 +183,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/osservatorio/comune/:mese/versioni/:versione', officers, async (request, reply) => {
     const istatCode = officerIstat(request);
     const month = monthParam(request);
-    const { versione } = request.params as { versione: string };
+    const { versione } = paramsOf(versionParams, request);
     const version = await submittedVersion(deps.eventStore, istatCode, month, versione);
     return reply.view('observatory/version', {
       title: `Flussi di ${monthLabel(month)}, versione ${version.version}`,

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
 import { addMonths, isYearMonth, monthLabel } from '../../domain/observatory/months.js';
@@ -12,8 +13,9 @@ import {
 } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
-import { submittedVersion } from './flowVersions.js';
-import { flowChoices } from './monthlyFlow.route.js';
+import { paramsOf } from '../http/command.js';
+import { submittedVersion, versionNumber } from './flowVersions.js';
+import { flowChoices } from './flowForm.js';
 import { yearAndProvince } from './openData.route.js';
 import { requireObservatory } from './observatoryAccess.js';
 
@@ -38,8 +40,14 @@ const describe = (event: FlowEvent | OfficerEvent): string => {
   }
 };
 
-function municipalityParam(request: FastifyRequest): Municipality {
-  const municipality = municipalityByIstat((request.params as { istat: string }).istat);
+const historyParams = z.object({ istat: z.string().regex(/^\d{6}$/) });
+const versionParams = historyParams.extend({
+  mese: z.string().refine(isYearMonth),
+  versione: versionNumber,
+});
+
+function municipalityOf(istat: string): Municipality {
+  const municipality = municipalityByIstat(istat);
   if (!municipality)
     throw new DomainError('MunicipalityUnknown', 'not-found', 'Comune non trovato.');
   return municipality;
@@ -50,7 +58,7 @@ export function municipalityHistoryRoutes(app: FastifyInstance, deps: AppDeps): 
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
 
   app.get('/osservatorio/admin/comuni/:istat', adminsOnly, async (request, reply) => {
-    const municipality = municipalityParam(request);
+    const municipality = municipalityOf(paramsOf(historyParams, request).istat);
     const { year, years } = yearAndProvince(request, deps.clock());
     const base = `/osservatorio/admin/comuni/${municipality.istatCode}`;
     const streams = [
@@ -96,10 +104,8 @@ export function municipalityHistoryRoutes(app: FastifyInstance, deps: AppDeps): 
     '/osservatorio/admin/comuni/:istat/:mese/versioni/:versione',
     adminsOnly,
     async (request, reply) => {
-      const municipality = municipalityParam(request);
-      const { mese: month, versione } = request.params as { mese: string; versione: string };
-      if (!isYearMonth(month))
-        throw new DomainError('MonthUnknown', 'not-found', 'Mese non trovato.');
+      const { istat, mese: month, versione } = paramsOf(versionParams, request);
+      const municipality = municipalityOf(istat);
       const version = await submittedVersion(
         deps.eventStore,
         municipality.istatCode,

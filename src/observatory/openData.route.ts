@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { monthOf } from '../../domain/observatory/months.js';
 import type { AppDeps } from '../app.js';
+import { queryOf } from '../http/command.js';
+import { contentDisposition } from '../http/contentDisposition.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
 import { flowsCsv, regionalYear } from './regionalFigures.js';
 
@@ -10,20 +13,26 @@ export const allProvinces = 'tutte';
 /** The province the pages listing municipalities show until another is chosen. */
 export const firstProvince = provinces[0];
 
+// A filter the page does not know is ignored: the page shows its default instead.
+const filtersQuery = z.object({
+  anno: z.coerce.number().int().optional().catch(undefined),
+  provincia: z
+    .enum([...provinces, allProvinces])
+    .optional()
+    .catch(undefined),
+});
+
 /**
  * The year and province asked for, within what exists. `province` is the filter (undefined for
  * the whole region); `provinceChoice` is what the select shows, `tutte` for the whole region.
  */
 export function yearAndProvince(request: FastifyRequest, now: Date, fallback?: string) {
-  const { anno, provincia } = request.query as { anno?: string; provincia?: string };
+  const { anno, provincia } = queryOf(filtersQuery, request);
   const current = Number(monthOf(now).slice(0, 4));
-  const asked = Number(anno);
   const province =
-    provincia === allProvinces
-      ? undefined
-      : (provinces.find((p) => p === provincia) ?? provinces.find((p) => p === fallback));
+    provincia === allProvinces ? undefined : (provincia ?? provinces.find((p) => p === fallback));
   return {
-    year: Number.isInteger(asked) && asked >= 2018 && asked <= current ? asked : current,
+    year: anno !== undefined && anno >= 2018 && anno <= current ? anno : current,
     province,
     provinceChoice: province ?? allProvinces,
     years: Array.from({ length: 4 }, (_, i) => current - i),
@@ -55,7 +64,10 @@ export function openDataRoutes(app: FastifyInstance, deps: AppDeps): void {
       .type('text/csv; charset=utf-8')
       .header(
         'Content-Disposition',
-        `attachment; filename="rifiuti-urbani-${year}${province ? `-${province}` : ''}.csv"`,
+        contentDisposition(
+          'attachment',
+          `rifiuti-urbani-${year}${province ? `-${province}` : ''}.csv`,
+        ),
       )
       .send(flowsCsv(rows));
   });

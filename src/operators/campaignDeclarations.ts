@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { CampaignSettings } from '../../domain/declarations/campaignSettings.js';
 import {
   declarationsOfYear,
@@ -6,14 +7,7 @@ import {
 } from '../../projections/declarations/declarations.js';
 import type { Schema } from '../db/schema.js';
 import { csvDocument } from '../http/csv.js';
-
-export type CampaignStatusFilter =
-  'tutte' | 'inviate' | 'in-ritardo' | 'mancanti' | 'con-segnalazioni';
-
-export interface CampaignFilters {
-  readonly stato: CampaignStatusFilter;
-  readonly cerca: string;
-}
+import { line as textLine } from '../http/text.js';
 
 /** One expected declaration: every validated contract owes one a year. */
 export interface CampaignLine {
@@ -23,21 +17,20 @@ export interface CampaignLine {
   readonly declaration: DeclarationRow | null;
 }
 
-const statuses: readonly CampaignStatusFilter[] = [
-  'tutte',
-  'inviate',
-  'in-ritardo',
-  'mancanti',
-  'con-segnalazioni',
-];
+const statuses = ['tutte', 'inviate', 'in-ritardo', 'mancanti', 'con-segnalazioni'] as const;
+type CampaignStatusFilter = (typeof statuses)[number];
 
-export function campaignFilters(query: unknown): CampaignFilters {
-  const { stato, cerca } = (query ?? {}) as { stato?: unknown; cerca?: unknown };
-  return {
-    stato: statuses.find((status) => status === stato) ?? 'tutte',
-    cerca: typeof cerca === 'string' ? cerca.trim().slice(0, 100) : '',
-  };
-}
+/** The campaign page's filters, from its query: anything unknown shows every line. */
+export const campaignFiltersQuery = z.object({
+  stato: z.enum(statuses).catch('tutte'),
+  // A long search is cut rather than refused: the page only filters what it shows.
+  cerca: z
+    .string()
+    .transform((text) => text.trim().slice(0, 100))
+    .pipe(textLine(100))
+    .catch(''),
+});
+export type CampaignFilters = z.output<typeof campaignFiltersQuery>;
 
 const keep: Record<CampaignStatusFilter, (line: CampaignLine) => boolean> = {
   tutte: () => true,

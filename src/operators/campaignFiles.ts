@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import type { ParameterLimit } from '../../domain/declarations/campaignSettings.js';
+import { line } from '../http/text.js';
 
 /**
  * The JSON files `campaigns:open` takes: the area's tariff and its limits. Field names are those
  * of the campaign's settings (reference/domain.md: shares and references are per area and year).
  */
+
+/** A parameter's code: written in the settings, then in every declaration's figures. */
+const parameterCode = z
+  .string({ error: 'parameter: serve il codice del parametro (es. COD).' })
+  .pipe(line(50));
 
 const positive = (name: string) =>
   z
@@ -19,7 +25,7 @@ export const tariffFileSchema = z.object({
   pollutants: z
     .array(
       z.object({
-        parameter: z.string({ error: 'parameter: serve il codice del parametro (es. COD).' }),
+        parameter: parameterCode,
         share: z.number({ error: 'share: serve la quota come frazione (0.52 per il 52%).' }),
         referenceConcentration: positive('referenceConcentration'),
       }),
@@ -32,9 +38,9 @@ const bound = z.number({ error: 'serve un numero, oppure null.' }).nullable().op
 /** [{ "parameter": "COD", "max": 400 }, { "parameter": "TENSIOATTIVI-AN", "label": "…", "unit": "mg/l", "max": 2 }] */
 export const limitsFileSchema = z.array(
   z.object({
-    parameter: z.string({ error: 'parameter: serve il codice del parametro (es. COD).' }),
-    label: z.string().optional(),
-    unit: z.string().optional(),
+    parameter: parameterCode,
+    label: line(200).optional(),
+    unit: line(20).optional(),
     min: bound,
     max: bound,
   }),

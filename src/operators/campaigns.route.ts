@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sewerLimits } from '../../domain/declarations/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -6,11 +6,13 @@ import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { openCampaign } from '../declarations/openCampaign.js';
-import { nestFields, type FieldErrors } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { contentDisposition } from '../http/contentDisposition.js';
+import { paramsOf, queryOf, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
 import { contractLimitsRoutes } from './campaignContractLimits.route.js';
-import { campaignDeclarations, campaignFilters, toCsv } from './campaignDeclarations.js';
-import { campaignFormValues, readCampaignForm } from './campaigns.schema.js';
+import { campaignDeclarations, campaignFiltersQuery, toCsv } from './campaignDeclarations.js';
+import { campaignFormValues } from './campaignFormValues.js';
+import { campaignFormSchema } from './campaigns.schema.js';
 
 const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) });
 
@@ -33,30 +35,21 @@ export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
     reply.view('operators/campaigns', await listPage()),
   );
 
-  app.post('/operatori/campagne', operators, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const values = nestFields(body);
-    const form = readCampaignForm(body);
-    if (!form.ok)
-      return reply.code(422).view('operators/campaigns', await listPage(values, form.errors));
-    try {
-      const result = await openCampaign(
-        deps.eventStore,
-        form.settings,
-        commandContext(request, deps.clock()),
-      );
-      await deps.projections.waitFor(result.position);
-      return seeOther(request, reply, `/operatori/campagne/${form.settings.year}`);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.field) throw error;
-      return reply
-        .code(422)
-        .view('operators/campaigns', await listPage(values, { [error.field]: error.message }));
-    }
-  });
+  app.post('/operatori/campagne', operators, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: campaignFormSchema,
+      run: async (settings) => {
+        const context = commandContext(request, deps.clock());
+        const result = await openCampaign(deps.eventStore, settings, context);
+        return { position: result.position, redirect: `/operatori/campagne/${settings.year}` };
+      },
+      invalid: async (errors, values) =>
+        reply.view('operators/campaigns', await listPage(values, errors)),
+    }),
+  );
 
   app.get('/operatori/campagne/:anno', staff, async (request, reply) => {
-    const { campaign, rows, filters } = await loadCampaign(request.params, request.query);
+    const { campaign, rows, filters } = await loadCampaign(request);
     return reply.view('operators/campaign', {
       title: `Campagna ${campaign.settings.year}`,
       campaign: campaign.settings,
@@ -66,21 +59,20 @@ export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get('/operatori/campagne/:anno/dichiarazioni.csv', staff, async (request, reply) => {
-    const { campaign, rows } = await loadCampaign(request.params, request.query);
+    const { campaign, rows } = await loadCampaign(request);
     return reply
       .type('text/csv; charset=utf-8')
       .header(
         'Content-Disposition',
-        `attachment; filename="dichiarazioni-${campaign.settings.year}.csv"`,
+        contentDisposition('attachment', `dichiarazioni-${campaign.settings.year}.csv`),
       )
       .send(toCsv(rows.shown));
   });
 
-  async function loadCampaign(params: unknown, query: unknown) {
-    const parsed = yearParams.safeParse(params);
-    const campaign = parsed.success ? await campaignOf(db, parsed.data.anno) : undefined;
+  async function loadCampaign(request: FastifyRequest) {
+    const campaign = await campaignOf(db, paramsOf(yearParams, request).anno);
     if (!campaign) throw new DomainError('CampaignNotOpen', 'not-found', 'Campagna non trovata.');
-    const filters = campaignFilters(query);
+    const filters = queryOf(campaignFiltersQuery, request);
     return { campaign, filters, rows: await campaignDeclarations(db, campaign.settings, filters) };
   }
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type {
   CampaignSettings,
-  ParameterLimit,
   TariffPollutant,
 } from '../../domain/declarations/campaignSettings.js';
 import { campaignSettingsProblems } from '../../domain/declarations/campaignSettingsRules.js';
@@ -9,38 +8,42 @@ import {
   defaultCampaignSettings,
   sewerLimits,
 } from '../../domain/declarations/defaultCampaignSettings.js';
-import { compact, nestFields, parseForm, type FieldErrors } from '../http/forms.js';
-
-/** Decimals as the operators type them: a comma or a point, no thousands separator. */
-const number = /^\d+([.,]\d+)?$/;
-const toNumber = (text: string) => Number(text.replace(',', '.'));
+import { compact, parseForm, type FieldErrors } from '../http/forms.js';
+import { line } from '../http/text.js';
+import {
+  cellText,
+  decimalText,
+  limitRow,
+  readBounds,
+  reportErrors,
+  toNumber,
+  type LimitRow,
+} from './limitRows.js';
 
 const decimal = (label: string) =>
   z
     .string({ error: `${label}: inserire un numero.` })
-    .trim()
-    .regex(number, `${label}: inserire un numero.`)
+    .regex(decimalText, `${label}: inserire un numero.`)
     .transform(toNumber);
 
-/** "Apri campagna": year, deadline, template version, tolerances and the area's rates. */
-export const openCampaignSchema = z.object({
+/**
+ * "Apri campagna": year, deadline, template version, tolerances and the area's rates, read from
+ * the text typedCampaignForm has already cleaned.
+ */
+const openCampaignSchema = z.object({
   anno: z.coerce
     .number({ error: "Inserire l'anno di riferimento." })
     .int("Inserire l'anno di riferimento.")
     .min(2000, 'Anno non valido.')
     .max(2100, 'Anno non valido.'),
   scadenza: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Inserire la scadenza (gg/mm/aaaa).'),
-  versione: z.string({ error: 'Inserire la versione dei modelli.' }).trim().optional(),
+  versione: z.string().optional(),
   tf: decimal('Tf'),
   td: decimal('Td'),
   tdCap: decimal('Td_cap'),
   tolleranza: decimal('Tolleranza sui volumi'),
   tolleranzaAnnua: decimal("Tolleranza rispetto all'anno precedente").optional(),
 });
-
-/** The form shows decimals with a comma, as the operators type them. */
-export const italian = (value: number | null): string =>
-  value === null ? '' : String(value).replace('.', ',');
 
 /** Where a problem of the settings shows in the form. */
 const scalarFields: Record<string, string> = {
@@ -60,87 +63,35 @@ const pollutantFields: Record<string, string> = {
 };
 const limitFields: Record<string, string> = { min: 'minimo', max: 'massimo' };
 
-interface PollutantRow {
-  parametro?: string;
-  quota?: string;
-  riferimento?: string;
-}
-interface LimitRow {
-  parametro?: string;
-  minimo?: string;
-  massimo?: string;
-}
+const pollutantRow = z.object({
+  parametro: line(50).optional(),
+  quota: cellText,
+  riferimento: cellText,
+});
+type PollutantRow = z.infer<typeof pollutantRow>;
 
-/** The form's values for the defaults an operator starts from (rates, Tabella 3, ARERA shares). */
-export function campaignFormValues(year: number) {
-  const defaults = defaultCampaignSettings(year, `${year + 1}-01-31`);
-  return {
-    anno: String(year),
-    scadenza: defaults.deadline,
-    versione: defaults.templateVersion,
-    tf: italian(defaults.tariff.tf),
-    td: italian(defaults.tariff.td),
-    tdCap: italian(defaults.tariff.tdCap),
-    tolleranza: italian(defaults.volumeTolerance * 100),
-    tolleranzaAnnua: italian(defaults.yearOnYearTolerance * 100),
-    inquinanti: [
-      ...defaults.tariff.pollutants.map((p) => ({
-        parametro: p.parameter,
-        quota: italian(Math.round(p.share * 10_000) / 100),
-        riferimento: italian(p.referenceConcentration),
-      })),
-      // Room for the area's own pollutants (surfactants, metals, …).
-      { parametro: '', quota: '', riferimento: '' },
-      { parametro: '', quota: '', riferimento: '' },
-    ],
-    limiti: defaults.limits.map((limit) => ({
-      parametro: limit.parameter,
-      minimo: italian(limit.min),
-      massimo: italian(limit.max),
-    })),
-  };
-}
+const blank = (row: PollutantRow) => !row.parametro && !row.quota && !row.riferimento;
 
-export type CampaignFormValues = ReturnType<typeof campaignFormValues>;
-
-const blank = (row: PollutantRow) =>
-  !row.parametro?.trim() && !row.quota?.trim() && !row.riferimento?.trim();
-
-function readPollutants(rows: PollutantRow[], errors: FieldErrors) {
+function readPollutants(rows: readonly PollutantRow[], errors: FieldErrors) {
   const kept: { index: number; pollutant: TariffPollutant }[] = [];
   rows.forEach((row, index) => {
     if (blank(row)) return;
     const field = (name: string) => `inquinanti[${index}][${name}]`;
-    const share = row.quota?.trim() ?? '';
-    const reference = row.riferimento?.trim() ?? '';
-    if (!number.test(share)) errors[field('quota')] = 'Quota: inserire una percentuale.';
-    if (!number.test(reference))
+    const share = row.quota ?? '';
+    const reference = row.riferimento ?? '';
+    if (!decimalText.test(share)) errors[field('quota')] = 'Quota: inserire una percentuale.';
+    if (!decimalText.test(reference))
       errors[field('riferimento')] = 'Concentrazione di riferimento: inserire un numero.';
     kept.push({
       index,
       pollutant: {
-        parameter: row.parametro?.trim() ?? '',
+        parameter: row.parametro ?? '',
         share: toNumber(share) / 100,
         referenceConcentration: toNumber(reference),
       },
     });
   });
   return kept;
-}
-
-/** Every parameter of Tabella 3 stays; the operator sets its minimum and maximum (empty: none). */
-function readLimits(rows: LimitRow[], errors: FieldErrors): ParameterLimit[] {
-  return sewerLimits.map((limit, index) => {
-    const row = rows.find((r) => r.parametro === limit.parameter) ?? {};
-    const bound = (name: 'minimo' | 'massimo') => {
-      const text = row[name]?.trim() ?? '';
-      if (text === '') return null;
-      if (number.test(text)) return toNumber(text);
-      errors[`limiti[${index}][${name}]`] = `${limit.label}: inserire un numero o lasciare vuoto.`;
-      return null;
-    };
-    return { ...limit, min: bound('minimo'), max: bound('massimo') };
-  });
 }
 
 /** Each problem of the settings, beside the input it is about. */
@@ -160,25 +111,39 @@ function placeProblems(
   }
 }
 
-/** The whole form: the settings of the campaign, or every error keyed as its input is named. */
-export function readCampaignForm(
-  body: unknown,
-): { ok: true; settings: CampaignSettings } | { ok: false; errors: FieldErrors } {
-  const nested = nestFields(body) as Record<string, unknown> & {
-    inquinanti?: (PollutantRow | undefined)[];
-    limiti?: (LimitRow | undefined)[];
-  };
-  const scalars = parseForm(openCampaignSchema, nested);
-  const errors: FieldErrors = scalars.ok ? {} : { ...scalars.errors };
+/** The form as typed: every input clean text (no control or bidi character), rows in lists. */
+const typedCampaignForm = z.object({
+  anno: cellText,
+  scadenza: cellText,
+  versione: line(50).optional(),
+  tf: cellText,
+  td: cellText,
+  tdCap: cellText,
+  tolleranza: cellText,
+  tolleranzaAnnua: cellText,
+  inquinanti: z.array(pollutantRow.optional()).optional(),
+  limiti: z.array(limitRow.optional()).optional(),
+});
+type TypedCampaignForm = z.infer<typeof typedCampaignForm>;
+
+/** The settings the form describes (null if its scalars are unreadable); `errors` gets the rest. */
+function readSettings(typed: TypedCampaignForm, errors: FieldErrors): CampaignSettings | null {
+  const scalars = parseForm(openCampaignSchema, typed);
+  if (!scalars.ok) Object.assign(errors, scalars.errors);
   // A post without the lists (an older form, a script) keeps the standard shares and Tabella 3.
-  const pollutants = Array.isArray(nested.inquinanti)
+  const pollutants = typed.inquinanti
     ? readPollutants(
-        Array.from(nested.inquinanti, (row) => row ?? {}),
+        Array.from(typed.inquinanti, (row) => row ?? {}),
         errors,
       )
     : null;
-  const limits = Array.isArray(nested.limiti) ? readLimits(compact(nested.limiti), errors) : null;
-  if (!scalars.ok) return { ok: false, errors };
+  // Every parameter of Tabella 3 stays; the operator sets its minimum and maximum (empty: none).
+  const limits = typed.limiti
+    ? readBounds(sewerLimits, compact<LimitRow>(typed.limiti), errors).map(
+        ({ limit, min, max }) => ({ ...limit, min, max }),
+      )
+    : null;
+  if (!scalars.ok) return null;
   const form = scalars.data;
   const defaults = defaultCampaignSettings(form.anno, form.scadenza);
   const settings: CampaignSettings = {
@@ -202,5 +167,16 @@ export function readCampaignForm(
     pollutants?.map((p) => p.index) ?? defaults.tariff.pollutants.map((_, index) => index),
     errors,
   );
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, settings };
+  return settings;
 }
+
+/**
+ * The whole "Apri campagna" form: its text checked first, then the figures read all together so
+ * that every wrong one is named at once.
+ */
+export const campaignFormSchema = typedCampaignForm.transform((typed, ctx) => {
+  const errors: FieldErrors = {};
+  const settings = readSettings(typed, errors);
+  reportErrors(errors, ctx);
+  return settings ?? z.NEVER;
+});

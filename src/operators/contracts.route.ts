@@ -5,19 +5,21 @@ import {
   contractStreamId,
   type ContractCommand,
 } from '../../domain/contracts/contractDecider.js';
-import { DomainError } from '../../domain/shared/domainError.js';
 import { operatorQueue, type QueueItem } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { contractNumberFree } from '../contracts/changeContractNumber.route.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { noticeOf, paramsOf, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
+import { paragraph } from '../http/text.js';
 import { registryEntries } from '../registry/registry.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
+// Validating asks nothing: the button's form posts only its CSRF token.
+const noForm = z.object({});
 const rejectSchema = z.object({
-  reason: z.string().trim().min(5, 'Indicare il motivo (almeno 5 caratteri).').max(1000),
+  reason: paragraph(1000).min(5, 'Indicare il motivo (almeno 5 caratteri).'),
 });
 const outcomes: Record<string, string> = {
   convalidato: 'Contratto convalidato: il referente riceverà una e-mail.',
@@ -32,13 +34,24 @@ const outcomes: Record<string, string> = {
 
 /** What an operator decides, per kind of request: the URL segment, the commands, the outcomes. */
 const decisions = {
-  contract: { path: '', validated: 'convalidato', rejected: 'respinto' },
+  contract: {
+    path: '',
+    validated: 'convalidato',
+    rejected: 'respinto',
+    rejection: 'RejectContract',
+  },
   owner: {
     path: '/intestazione',
     validated: 'intestazione-convalidata',
     rejected: 'intestazione-respinta',
+    rejection: 'RejectContractOwner',
   },
-  number: { path: '/cambio-numero', validated: 'cambio-convalidato', rejected: 'cambio-respinto' },
+  number: {
+    path: '/cambio-numero',
+    validated: 'cambio-convalidato',
+    rejected: 'cambio-respinto',
+    rejection: 'RejectContractNumberChange',
+  },
 } as const;
 type Kind = keyof typeof decisions;
 
@@ -98,51 +111,49 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AppDeps): void 
     );
   }
 
-  app.get('/operatori/contratti', staffOnly, async (request, reply) => {
-    const { esito } = request.query as { esito?: string };
-    return reply.view(
-      'operators/contracts',
-      await page({ notice: esito ? outcomes[esito] : undefined }),
-    );
-  });
+  app.get('/operatori/contratti', staffOnly, async (request, reply) =>
+    reply.view('operators/contracts', await page({ notice: noticeOf(request, outcomes) })),
+  );
+
+  /** Validating or rejecting one request of the queue: its command, then back to the queue. */
+  function decisionRoute<S extends z.ZodType>(
+    kind: Kind,
+    action: 'convalida' | 'respingi',
+    schema: S,
+    command: (form: z.output<S>, number: string) => Promise<ContractCommand>,
+  ) {
+    const { path, validated, rejected } = decisions[kind];
+    const esito = action === 'convalida' ? validated : rejected;
+    app.post(`/operatori/contratti/:numero${path}/${action}`, staffOnly, async (request, reply) => {
+      const number = paramsOf(numberParams, request).numero;
+      return submitForm(request, reply, deps.projections, {
+        schema,
+        run: async (form) => ({
+          position: await decide(request, number, await command(form, number)),
+          redirect: `/operatori/contratti?esito=${esito}`,
+        }),
+        invalid: async (errors) =>
+          reply.view(
+            'operators/contracts',
+            await page({ errors: { [itemKey(kind, number)]: errors } }),
+          ),
+      });
+    });
+  }
 
   for (const kind of Object.keys(decisions) as Kind[]) {
-    const { path, validated, rejected } = decisions[kind];
-    app.post(`/operatori/contratti/:numero${path}/convalida`, staffOnly, async (request, reply) => {
-      const number = contractNumberOf(request);
-      const command: ContractCommand =
-        kind === 'contract'
-          ? { type: 'ValidateContract', note: null }
-          : kind === 'owner'
-            ? { type: 'ValidateContractOwner', note: null }
-            : {
-                type: 'ValidateContractNumberChange',
-                newNumberFree: await newNumberFree(number),
-              };
-      await decide(request, number, command);
-      return seeOther(request, reply, `/operatori/contratti?esito=${validated}`);
-    });
+    decisionRoute(kind, 'convalida', noForm, (_form, number) => validation(kind, number));
+    decisionRoute(kind, 'respingi', rejectSchema, async ({ reason }) => ({
+      type: decisions[kind].rejection,
+      reason,
+    }));
+  }
 
-    app.post(`/operatori/contratti/:numero${path}/respingi`, staffOnly, async (request, reply) => {
-      const number = contractNumberOf(request);
-      const form = parseForm(rejectSchema, request.body);
-      if (!form.ok)
-        return reply
-          .code(422)
-          .view(
-            'operators/contracts',
-            await page({ errors: { [itemKey(kind, number)]: form.errors } }),
-          );
-      const { reason } = form.data;
-      const type =
-        kind === 'contract'
-          ? 'RejectContract'
-          : kind === 'owner'
-            ? 'RejectContractOwner'
-            : 'RejectContractNumberChange';
-      await decide(request, number, { type, reason });
-      return seeOther(request, reply, `/operatori/contratti?esito=${rejected}`);
-    });
+  /** The command validating a request of this kind. */
+  async function validation(kind: Kind, number: string): Promise<ContractCommand> {
+    if (kind === 'contract') return { type: 'ValidateContract', note: null };
+    if (kind === 'owner') return { type: 'ValidateContractOwner', note: null };
+    return { type: 'ValidateContractNumberChange', newNumberFree: await newNumberFree(number) };
   }
 
   /** The number asked for, free of any other contract at the moment the operator decides. */
@@ -152,6 +163,7 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AppDeps): void 
     return asked ? contractNumberFree(deps.eventStore, asked) : true;
   }
 
+  /** One decision on the contract's stream: the position its pages must show. */
   async function decide(request: FastifyRequest, number: string, command: ContractCommand) {
     const result = await handleCommand(
       deps.eventStore,
@@ -160,13 +172,6 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AppDeps): void 
       command,
       commandContext(request, deps.clock()),
     );
-    await deps.projections.waitFor(result.position);
+    return result.position;
   }
-}
-
-function contractNumberOf(request: FastifyRequest): string {
-  const parsed = numberParams.safeParse(request.params);
-  if (!parsed.success)
-    throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
-  return parsed.data.numero;
 }

@@ -1,23 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DomainError } from '../../domain/shared/domainError.js';
 import { isEmailAddress } from '../../domain/shared/email.js';
 import { isTenDigitCode } from '../../domain/shared/italianIdentifiers.js';
 import { findAccount } from '../../projections/accounts/accounts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { inviteCompany } from '../contracts/inviteCompany.js';
-import { parseForm } from '../http/forms.js';
-import { seeOther } from '../http/views.js';
+import { queryOf, submitForm } from '../http/command.js';
+import { line } from '../http/text.js';
 
 const inviteSchema = z.object({
-  customerCode: z
-    .string()
-    .trim()
-    .refine(isTenDigitCode, 'Il codice cliente è composto da 10 cifre.'),
-  pec: z.string().trim().refine(isEmailAddress, 'Indicare l’indirizzo PEC della ditta.'),
+  customerCode: line(20).refine(isTenDigitCode, 'Il codice cliente è composto da 10 cifre.'),
+  pec: line(254).refine(isEmailAddress, 'Indicare l’indirizzo PEC della ditta.'),
 });
-const invitedQuery = z.object({ invitato: z.uuid() });
+const invitedQuery = z.object({ invitato: z.uuid().optional().catch(undefined) });
 
 /** Operators invite companies that consultants managed, as the utility does from 2023. */
 export function invitationRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -26,8 +22,8 @@ export function invitationRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/operatori/inviti', staffOnly, async (request, reply) => {
     // After an invitation (POST → 303 → GET): the account just created, as the notice names it.
-    const query = invitedQuery.safeParse(request.query);
-    const invited = query.success ? await findAccount(deps.database.db, query.data.invitato) : null;
+    const { invitato } = queryOf(invitedQuery, request);
+    const invited = invitato ? await findAccount(deps.database.db, invitato) : null;
     const notice =
       invited?.kind === 'ditta'
         ? `Invito inviato a ${invited.email}: nome utente ${invited.username}, password per il primo accesso nella PEC.`
@@ -35,27 +31,18 @@ export function invitationRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view('operators/invite', { title, errors: {}, notice });
   });
 
-  app.post('/operatori/inviti', staffOnly, async (request, reply) => {
-    const form = parseForm(inviteSchema, request.body);
-    if (!form.ok)
-      return reply
-        .code(422)
-        .view('operators/invite', { title, errors: form.errors, values: request.body });
-    try {
-      const { accountId, position } = await inviteCompany(
-        { db: deps.database.db, store: deps.eventStore, cookieSecret: deps.cookieSecret },
-        form.data,
-        commandContext(request, deps.clock()),
-      );
-      await deps.projections.waitFor(position);
-      return seeOther(request, reply, `/operatori/inviti?invitato=${accountId}`);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return reply.code(422).view('operators/invite', {
-        title,
-        errors: { [error.field ?? 'customerCode']: error.message },
-        values: request.body,
-      });
-    }
-  });
+  app.post('/operatori/inviti', staffOnly, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: inviteSchema,
+      run: async (form) => {
+        const { accountId, position } = await inviteCompany(
+          { db: deps.database.db, store: deps.eventStore, cookieSecret: deps.cookieSecret },
+          form,
+          commandContext(request, deps.clock()),
+        );
+        return { position, redirect: `/operatori/inviti?invitato=${accountId}` };
+      },
+      invalid: (errors, values) => reply.view('operators/invite', { title, errors, values }),
+    }),
+  );
 }

@@ -1,22 +1,24 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { findAccount, listAwaitingApproval } from '../../projections/accounts/accounts.js';
+import {
+  findAccount,
+  listAwaitingApproval,
+  type AccountRow,
+} from '../../projections/accounts/accounts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand } from '../eventStore/commandHandler.js';
-import { parseForm } from '../http/forms.js';
+import { noticeOf, paramsOf, submitForm } from '../http/command.js';
+import type { FieldErrors } from '../http/forms.js';
+import { paragraph } from '../http/text.js';
 import { registryEntries } from '../registry/registry.js';
-import { seeOther } from '../http/views.js';
 
 const idParams = z.object({ id: z.uuid() });
+const approveSchema = z.object({ note: paragraph(1000).optional() });
 const rejectSchema = z.object({
-  reason: z
-    .string()
-    .trim()
-    .min(5, 'Indicare il motivo del rifiuto (almeno 5 caratteri).')
-    .max(1000),
+  reason: paragraph(1000).min(5, 'Indicare il motivo del rifiuto (almeno 5 caratteri).'),
 });
 const outcomes: Record<string, string> = {
   approvata: 'Registrazione approvata: il referente riceverà una e-mail.',
@@ -29,64 +31,66 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AppDeps): v
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
 
   app.get('/operatori/registrazioni', staffOnly, async (request, reply) => {
-    const { esito } = request.query as { esito?: string };
     return reply.view('operators/registrations', {
       title: 'Registrazioni da approvare',
       pending: await listAwaitingApproval(db),
-      notice: esito ? outcomes[esito] : undefined,
+      notice: noticeOf(request, outcomes),
     });
   });
 
-  app.get('/operatori/registrazioni/:id', staffOnly, async (request, reply) => {
-    const account = await loadPending(request.params);
+  app.get('/operatori/registrazioni/:id', staffOnly, async (request, reply) =>
+    page(reply, await loadPending(request), {}, {}),
+  );
+
+  /** Approving or rejecting: one command on the account, then back to the queue. */
+  const decisions = [
+    ['approva', approveSchema, 'approvata'],
+    ['rifiuta', rejectSchema, 'respinta'],
+  ] as const;
+  for (const [path, schema, outcome] of decisions) {
+    app.post(`/operatori/registrazioni/:id/${path}`, staffOnly, async (request, reply) => {
+      const account = await loadPending(request);
+      return submitForm(request, reply, deps.projections, {
+        schema,
+        run: async (form) => {
+          const command =
+            'reason' in form
+              ? { type: 'RejectRegistration' as const, reason: form.reason }
+              : { type: 'ApproveRegistration' as const, note: form.note || null };
+          const result = await handleCommand(
+            deps.eventStore,
+            accountDecider,
+            accountStreamId(account.accountId),
+            command,
+            commandContext(request, deps.clock()),
+          );
+          return {
+            position: result.position,
+            redirect: `/operatori/registrazioni?esito=${outcome}`,
+          };
+        },
+        invalid: (errors, values) => page(reply, account, errors, values),
+      });
+    });
+  }
+
+  async function page(
+    reply: FastifyReply,
+    account: AccountRow,
+    errors: FieldErrors,
+    values: Record<string, unknown>,
+  ) {
     return reply.view('operators/registration', {
       title: `Registrazione di ${account.fullName}`,
       registration: account,
       registry: await registryEntries(db, account.companies),
-      errors: {},
+      errors,
+      values,
     });
-  });
+  }
 
-  app.post('/operatori/registrazioni/:id/approva', staffOnly, async (request, reply) => {
-    const account = await loadPending(request.params);
-    const { note } = request.body as { note?: string };
-    const result = await handleCommand(
-      deps.eventStore,
-      accountDecider,
-      accountStreamId(account.accountId),
-      { type: 'ApproveRegistration', note: note ?? null },
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/operatori/registrazioni?esito=approvata');
-  });
-
-  app.post('/operatori/registrazioni/:id/rifiuta', staffOnly, async (request, reply) => {
-    const account = await loadPending(request.params);
-    const form = parseForm(rejectSchema, request.body);
-    if (!form.ok) {
-      return reply.code(422).view('operators/registration', {
-        title: `Registrazione di ${account.fullName}`,
-        registration: account,
-        registry: await registryEntries(db, account.companies),
-        errors: form.errors,
-        values: request.body,
-      });
-    }
-    const result = await handleCommand(
-      deps.eventStore,
-      accountDecider,
-      accountStreamId(account.accountId),
-      { type: 'RejectRegistration', reason: form.data.reason },
-      commandContext(request, deps.clock()),
-    );
-    await deps.projections.waitFor(result.position);
-    return seeOther(request, reply, '/operatori/registrazioni?esito=respinta');
-  });
-
-  async function loadPending(params: unknown) {
-    const parsed = idParams.safeParse(params);
-    const account = parsed.success ? await findAccount(db, parsed.data.id) : null;
+  async function loadPending(request: FastifyRequest) {
+    const account = await findAccount(db, paramsOf(idParams, request).id);
     if (!account || account.role !== 'declarant') {
       throw new DomainError('RegistrationNotFound', 'not-found', 'Registrazione non trovata.');
     }

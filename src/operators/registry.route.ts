@@ -1,11 +1,34 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { requireRole, commandContext } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
+import { parseBody } from '../http/command.js';
+import { safeFileName } from '../http/text.js';
 import { importRegistry, registryStreamId } from '../registry/importRegistry.js';
 import { parseRegistryFile, RegistryFileError } from '../registry/registryFile.js';
 
 const zipSignature = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const chooseFile = 'Scegliere il file da importare.';
+
+/** The form's one input: a file (a text field of that name is none), its name made safe to keep. */
+const registryUpload = z.object({
+  file: z
+    .custom<MultipartFile>(
+      (part) => (part as Partial<MultipartFile> | undefined)?.type === 'file',
+      chooseFile,
+    )
+    .transform((part) => ({ name: safeFileName(part.filename), part })),
+});
+
+/** Why the chosen file cannot be read as a registry, or null. */
+function fileProblem(name: string, content: Buffer): string | null {
+  if (content.length === 0) return chooseFile;
+  if (!/\.(csv|xlsx)$/i.test(name)) return 'Il file deve essere in formato CSV o Excel (.xlsx).';
+  if (/\.xlsx$/i.test(name) && !content.subarray(0, 4).equals(zipSignature))
+    return 'Il file non è un file Excel .xlsx valido.';
+  return null;
+}
 
 /** "Anagrafica clienti/contratti": the operators upload the utility's registry export. */
 export function registryRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -29,43 +52,33 @@ export function registryRoutes(app: FastifyInstance, deps: AppDeps): void {
     reply.view('operators/registry', await page({})),
   );
 
+  // Not a redirect after the import: the report of the rows refused is shown once, here.
   app.post('/operatori/anagrafica', staffOnly, async (request, reply) => {
-    const file = (request.body as Record<string, unknown> | undefined)?.file as
-      MultipartFile | undefined;
-    const content = file?.type === 'file' ? await file.toBuffer() : null;
-    const problem =
-      !file || !content || content.length === 0
-        ? 'Scegliere il file da importare.'
-        : !/\.(csv|xlsx)$/i.test(file.filename)
-          ? 'Il file deve essere in formato CSV o Excel (.xlsx).'
-          : /\.xlsx$/i.test(file.filename) && !content.subarray(0, 4).equals(zipSignature)
-            ? 'Il file non è un file Excel .xlsx valido.'
-            : null;
-    if (problem)
-      return reply.code(422).view('operators/registry', await page({ errors: { file: problem } }));
+    const refuse = async (problem: string) =>
+      reply.code(422).view('operators/registry', await page({ errors: { file: problem } }));
+    const form = parseBody(registryUpload, request);
+    if (!form.ok) return refuse(chooseFile);
+    const { name, part } = form.data.file;
+    const content = await part.toBuffer();
+    const problem = fileProblem(name, content);
+    if (problem) return refuse(problem);
     try {
-      const parsed = await parseRegistryFile(file!.filename, content!);
+      const parsed = await parseRegistryFile(name, content);
       await importRegistry(
         { db, store: deps.eventStore },
-        { name: file!.filename, content: content! },
+        { name, content },
         parsed,
         commandContext(request, deps.clock()),
       );
       return reply.view(
         'operators/registry',
         await page({
-          report: {
-            fileName: file!.filename,
-            accepted: parsed.rows.length,
-            rejected: parsed.rejected,
-          },
+          report: { fileName: name, accepted: parsed.rows.length, rejected: parsed.rejected },
         }),
       );
     } catch (error) {
       if (!(error instanceof RegistryFileError)) throw error;
-      return reply
-        .code(422)
-        .view('operators/registry', await page({ errors: { file: error.message } }));
+      return refuse(error.message);
     }
   });
 }

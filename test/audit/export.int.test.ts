@@ -13,7 +13,7 @@ import {
   type EventsExported,
   type EventsExportFailed,
 } from '../../src/audit/exportRecord.js';
-import { newEvent } from '../support/events.js';
+import { newEvent, untilLogReadable } from '../support/events.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
@@ -123,6 +123,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
       newEvent('SampleClosed', { n: 3, amount: -5 }),
     ]);
     await ctx.store.appendToStream('sample-other', [newEvent('SampleChecked', { n: 1 })]);
+    await untilLogReadable(ctx.test.database.db, ctx.store);
   });
   afterAll(async () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -228,6 +229,8 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
       newEvent('SampleRecorded', { by: 'operator-1' }),
       newEvent('SampleChecked', { by: 'operator-1' }),
     ]);
+    // On a shared server other files' open transactions can hold the export's reading back.
+    await untilLogReadable(ctx.test.database.db, ctx.store);
     await tamper(
       ctx.test.database,
       sql`update events set data = jsonb_set(data::jsonb, '{by}', '"operator-2"')::json

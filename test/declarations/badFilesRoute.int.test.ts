@@ -26,7 +26,11 @@ describe('bad analyses, check-lists and documents through the upload route', () 
       [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => unescaped(cell[1]!.trim())),
     );
   const post = (files: Parameters<TestClient['postMultipart']>[2]) =>
-    client.postMultipart(base, { visionato: 'si', 'email-notifica': 'po@fonderia.example' }, files);
+    client.postMultipart(
+      base,
+      { visionato: 'si', 'email-notifica': 'po@fonderia.example', 'righe-allegati': '3' },
+      files,
+    );
   const documents = async () =>
     (await ctx.test.database.db.selectFrom('documents').select('sha256').execute()).length;
 
@@ -162,6 +166,11 @@ describe('bad analyses, check-lists and documents through the upload route', () 
         content: Buffer.from('PK\u0003\u0004 not a pdf'),
       },
       'allegato-1': { filename: 'vuoto.pdf', content: Buffer.alloc(0) },
+      'allegato-2': { filename: 'calcoli.xlsm', content: Buffer.from('PK\u0003\u0004 macro') },
+      'allegato-3': {
+        filename: 'calcoli.xlsx',
+        content: Buffer.from('PK\u0003\u0004 xl/vbaProject.bin'),
+      },
     });
     expect(response.statusCode).toBe(422);
     const body = unescaped(response.body);
@@ -171,6 +180,8 @@ describe('bad analyses, check-lists and documents through the upload route', () 
       /id="documento-identita-error"[^>]*>Il documento deve essere un PDF o un’immagine \(JPG o PNG\)\./,
     );
     expect(body).toMatch(/id="allegato-1-error"[^>]*>Il file è vuoto\./);
+    for (const row of [2, 3])
+      expect(body).toMatch(new RegExp(`id="allegato-${row}-error"[^>]*>Il file contiene macro`));
     const password = await post({
       checklist: { filename: 'checklist.xlsx', content: Buffer.from(await encrypted.make()) },
     });

@@ -8,6 +8,7 @@ import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js'
 import { handleCommand, type CommandContext } from '../../src/eventStore/commandHandler.js';
 import type { EventStore } from '../../src/eventStore/eventStore.js';
 import { demoObservatoryAdmin } from '../../src/observatory/identity/demoIdentities.js';
+import type { BrowserResponse, HttpBrowser } from '../support/identityLogin.js';
 
 /** A command context of the command line (no one logged in, no address). */
 export const systemContext = (now: Date, actor = 'system'): CommandContext => ({
@@ -39,3 +40,26 @@ export const grantDemoAdmin = (store: EventStore, now: Date) =>
     { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
     systemContext(now),
   );
+
+/**
+ * Posts a form as JSON, with the browser's cookies and the CSRF token of `page`: a lone surrogate
+ * reaches the server only this way (a urlencoded body turns it into U+FFFD on the way).
+ */
+export async function postJson(
+  browser: HttpBrowser,
+  page: BrowserResponse,
+  url: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const cookie = ['dichiara-session', 'dichiara-csrf']
+    .map((name) => `${name}=${browser.cookie(name) ?? ''}`)
+    .join('; ');
+  const response = await fetch(browser.absolute(url), {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': token },
+    body: JSON.stringify({ _csrf: token, ...fields }),
+    redirect: 'manual',
+  });
+  return { status: response.status, body: await response.text() };
+}

@@ -1,7 +1,3 @@
-import type { WorkbookIssue } from '../../../domain/declarations/declarationFigures.js';
-import { fileIssue } from './issues.js';
-import type { WorkbookKind } from './templateContext.js';
-
 /**
  * What a file is, from its first bytes, before anything parses it. An encrypted .xlsx is not a zip:
  * Office stores it as an OLE2 compound file with `EncryptionInfo` and `EncryptedPackage` streams.
@@ -44,6 +40,19 @@ export function sniff(b: Uint8Array): FileType {
   return looksLikeText(b) ? 'text' : 'unknown';
 }
 
+const END_OF_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+
+/**
+ * Whether the bytes end as a zip does, with its end-of-central-directory record (22 bytes and a
+ * comment of up to 64 kB): a zip cut short between two parts would otherwise look complete.
+ */
+export function endsAsZip(b: Uint8Array): boolean {
+  const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const tail = bytes.subarray(Math.max(0, bytes.length - 22 - 0xffff));
+  const at = tail.lastIndexOf(END_OF_ZIP);
+  return at >= 0 && tail.length - at >= 22;
+}
+
 const SAVE_AS =
   'Apri il modello scaricato dal portale con Excel o LibreOffice, compilalo e salvalo nel ' +
   'formato «Cartella di lavoro di Excel (.xlsx)».';
@@ -66,8 +75,12 @@ const NOT_ZIP: Record<Exclude<FileType, 'zip'>, readonly [string, string, string
   unknown: ['FileNotXlsx', 'Il file non è un foglio Excel (.xlsx).', SAVE_AS],
 };
 
-/** The issue for a file that is not a zip at all, by what it looks like. */
-export function notZipIssue(file: WorkbookKind, type: Exclude<FileType, 'zip'>): WorkbookIssue {
+/** What to say of a file that is not a zip at all, by what it looks like. */
+export function notZipText(type: Exclude<FileType, 'zip'>): {
+  code: string;
+  problem: string;
+  fix: string;
+} {
   const [code, problem, fix] = NOT_ZIP[type];
-  return fileIssue(file, code, problem, fix);
+  return { code, problem, fix };
 }

@@ -5,16 +5,18 @@
  * (kind, template version, year, contract, customer code) that makes an upload recognisable:
  *   declarationTemplate(ctx) · analysesTemplate(ctx) · checklistTemplate(ctx) → Promise<Buffer>
  *
- * Uploads: inspection first (never trusts the file: magic bytes, zip central directory read by
- * hand with size, entry and ratio caps, bounded inflate, ≤ 5,000 filled rows per sheet, then the
- * metadata against `expected`), then the cells read by our own SpreadsheetML reader (shared and
- * inline strings, rich text, cached formula results, date styles, 1904 dates), then the pure rules
- * of domain/declarations (checkDeclaration, checkAnalyses). Every problem is a WorkbookIssue in
- * Italian with sheet, cell and field; nothing throws on bad input. `figures` is null as soon as
- * one issue is an error; warnings come with figures.
- *   readDeclarationUpload(buffer, expected, settings, previousDischargedVolume)
- *   readAnalysesUpload(buffer, expected, settings)
- *   readChecklistUpload(buffer, expected)
+ * Uploads: opened once (openWorkbook: magic bytes, then one streaming pass of fflate's Unzip and
+ * saxes over the parts, with every figure of limits.ts checked on the way and the event loop given
+ * turns; macros, external links and embedded objects refused), then the metadata against
+ * `expected`, then the cells (shared and inline strings, rich text, cached formula results, date
+ * styles, 1904 dates), then the pure rules of domain/declarations (checkDeclaration,
+ * checkAnalyses). Every problem is a WorkbookIssue in Italian with sheet, cell and field; nothing
+ * throws on bad input. `figures` is null as soon as one issue is an error; warnings come with
+ * figures. Each reader takes the bytes or the upload `openUpload` already opened.
+ *   openUpload(bytes, kind)
+ *   readDeclarationUpload(upload, expected, settings, previousDischargedVolume)
+ *   readAnalysesUpload(upload, expected, settings)
+ *   readChecklistUpload(upload, expected)
  *
  * Decisions: numbers may be numeric cells or text in Italian ("1.234,5", "1234,5") or with a
  * decimal point ("1234.5"); "1.234" alone is ambiguous and refused. Dates may be date cells,
@@ -26,10 +28,12 @@ export { analysesTemplate } from './analysesTemplate.js';
 export { checklistTemplate } from './checklistTemplate.js';
 export { declarationTemplate } from './declarationTemplate.js';
 export {
-  fileIssues,
   inspectUpload,
+  openUpload,
   type InspectedWorkbook,
   type Inspection,
+  type OpenedUpload,
+  type UploadSource,
 } from './inspectUpload.js';
 export { readChecklist, type ChecklistAnswer } from './readChecklist.js';
 export {

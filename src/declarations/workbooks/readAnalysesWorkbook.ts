@@ -7,7 +7,7 @@ import type {
 import { choices, chosen, readDate, readNumber, readText, type SheetReader } from './cellReader.js';
 import { analysesSheets, parameterChoice, resultColumns } from './analysesLayout.js';
 import { at } from './declarationLayout.js';
-import { inspectUpload, type InspectedWorkbook } from './inspectUpload.js';
+import { inspectUpload, type InspectedWorkbook, type UploadSource } from './inspectUpload.js';
 import { hasErrors } from './issues.js';
 import { byKey, readRows, sheetReader } from './tableRows.js';
 import type { ExpectedWorkbook } from './templateContext.js';
@@ -67,12 +67,12 @@ export function readAnalysesSheets(
   };
 }
 
-export function readAnalysesWorkbook(
-  buffer: Uint8Array,
+export async function readAnalysesWorkbook(
+  upload: UploadSource,
   expected: ExpectedWorkbook,
   limits: readonly ParameterLimit[],
-): AnalysesReading {
-  const inspection = inspectUpload(buffer, expected);
+): Promise<AnalysesReading> {
+  const inspection = await inspectUpload(upload, expected);
   if (!inspection.workbook) return { figures: null, issues: inspection.issues, rows: [] };
   return readAnalysesSheets(inspection.workbook, limits);
 }

@@ -9,7 +9,7 @@ import {
   checklistQuestions,
   questionRow,
 } from './checklistLayout.js';
-import { inspectUpload } from './inspectUpload.js';
+import { inspectUpload, type UploadSource } from './inspectUpload.js';
 import { hasErrors } from './issues.js';
 import { sheetReader } from './tableRows.js';
 import type { ExpectedWorkbook } from './templateContext.js';
@@ -22,8 +22,11 @@ export interface ChecklistReading {
 }
 
 /** Recognition, then an answer to every question (Sì/No); notes are optional. */
-export function readChecklist(buffer: Uint8Array, expected: ExpectedWorkbook): ChecklistReading {
-  const inspection = inspectUpload(buffer, expected);
+export async function readChecklist(
+  upload: UploadSource,
+  expected: ExpectedWorkbook,
+): Promise<ChecklistReading> {
+  const inspection = await inspectUpload(upload, expected);
   if (!inspection.workbook) return { answers: null, issues: inspection.issues };
   const issues: WorkbookIssue[] = [];
   const r = sheetReader(inspection.workbook, 'checklist', CHECKLIST_SHEET, issues);

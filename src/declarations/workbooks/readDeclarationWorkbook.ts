@@ -22,7 +22,7 @@ import {
   sourceColumns,
   waterSourceKindLabels,
 } from './declarationLayout.js';
-import { inspectUpload, type InspectedWorkbook } from './inspectUpload.js';
+import { inspectUpload, type InspectedWorkbook, type UploadSource } from './inspectUpload.js';
 import { hasErrors } from './issues.js';
 import { readSummary } from './readDeclarationSummary.js';
 import { byKey, readRows, sheetReader } from './tableRows.js';
@@ -141,11 +141,11 @@ export function readDeclarationSheets(
 }
 
 /** Inspection, then the cells. No figures when anything is wrong. */
-export function readDeclarationWorkbook(
-  buffer: Uint8Array,
+export async function readDeclarationWorkbook(
+  upload: UploadSource,
   expected: ExpectedWorkbook,
-): DeclarationReading {
-  const inspection = inspectUpload(buffer, expected);
+): Promise<DeclarationReading> {
+  const inspection = await inspectUpload(upload, expected);
   if (!inspection.workbook) return { figures: null, issues: inspection.issues, rows: noRows };
   return readDeclarationSheets(inspection.workbook, expected);
 }

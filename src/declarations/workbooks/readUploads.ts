@@ -13,6 +13,7 @@ import { hasErrors } from './issues.js';
 import { readAnalysesWorkbook } from './readAnalysesWorkbook.js';
 import { readChecklist } from './readChecklist.js';
 import { readDeclarationWorkbook } from './readDeclarationWorkbook.js';
+import type { UploadSource } from './inspectUpload.js';
 import type { ExpectedWorkbook } from './templateContext.js';
 
 /** What an upload gives: the figures (null as soon as there is one error) and every issue. */
@@ -26,14 +27,17 @@ const withChecks = <F>(figures: F, issues: readonly WorkbookIssue[]): UploadRead
   issues,
 });
 
-/** Inspection, cells, then the rules across figures; errors and warnings together. */
+/**
+ * Inspection, cells, then the rules across figures; errors and warnings together. Each takes the
+ * bytes, or the upload `openUpload` already read in this request (not parsed a second time).
+ */
 export async function readDeclarationUpload(
-  buffer: Uint8Array,
+  upload: UploadSource,
   expected: ExpectedWorkbook,
   settings: CampaignSettings,
   previousDischargedVolume: number | null,
 ): Promise<UploadReading<DeclarationFigures>> {
-  const reading = readDeclarationWorkbook(buffer, expected);
+  const reading = await readDeclarationWorkbook(upload, expected);
   if (!reading.figures) return { figures: null, issues: reading.issues };
   const locate = locateDeclarationFigure(reading.rows);
   const checks = checkDeclaration(reading.figures, settings, previousDischargedVolume, locate);
@@ -41,12 +45,12 @@ export async function readDeclarationUpload(
 }
 
 export async function readAnalysesUpload(
-  buffer: Uint8Array,
+  upload: UploadSource,
   expected: ExpectedWorkbook,
   settings: CampaignSettings,
   contractLimits: readonly LimitOverride[] = [],
 ): Promise<UploadReading<AnalysesFigures>> {
-  const reading = readAnalysesWorkbook(buffer, expected, settings.limits);
+  const reading = await readAnalysesWorkbook(upload, expected, settings.limits);
   if (!reading.figures) return { figures: null, issues: reading.issues };
   const locate = locateAnalysisFigure(reading.rows);
   const checks = checkAnalyses(reading.figures, settings, locate, contractLimits);
@@ -55,9 +59,9 @@ export async function readAnalysesUpload(
 
 /** The check-list is recognised and every question answered; the answers go with the declaration. */
 export async function readChecklistUpload(
-  buffer: Uint8Array,
+  upload: UploadSource,
   expected: ExpectedWorkbook,
 ): Promise<UploadReading<readonly ChecklistAnswer[]>> {
-  const reading = readChecklist(buffer, expected);
+  const reading = await readChecklist(upload, expected);
   return { figures: reading.answers, issues: reading.issues };
 }

@@ -1,4 +1,5 @@
-import { decodeXml, elementPattern, stringItemText } from './xmlText.js';
+import { unescapeOoxml } from './stringItem.js';
+import type { RawCell } from './worksheetReader.js';
 
 /** The value a cell shows: for a formula, its cached result (we never recalculate). */
 export type Cell =
@@ -30,32 +31,9 @@ export const columnLetters = (index: number): string => {
   return letters;
 };
 
-const columnIndex = (letters: string): number =>
-  [...letters].reduce((sum, letter) => sum * 26 + letter.charCodeAt(0) - 64, 0);
-
-const ROW = elementPattern('row');
-const CELL = elementPattern('c');
-// Attribute look-ups by precompiled patterns: a Map of every attribute per cell costs too much.
-const attribute = (name: string) => new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`);
-const R = attribute('r');
-const T = attribute('t');
-const S = attribute('s');
-const get = (pattern: RegExp, tag: string): string | undefined => {
-  const match = pattern.exec(tag);
-  return match ? (match[1] ?? match[2]) : undefined;
-};
-
-const VALUE = /<(?:\w+:)?v\b[^>]*>([\s\S]*?)<\/(?:\w+:)?v>/;
-const INLINE = /<(?:\w+:)?is\b[^>]*>([\s\S]*?)<\/(?:\w+:)?is>/;
-
-function cellValue(type: string, style: number, content: string, at: SheetStyles): Cell | null {
-  if (type === 'inlineStr') {
-    const inline = INLINE.exec(content);
-    return inline ? { kind: 'text', value: stringItemText(inline[1] ?? '') } : null;
-  }
-  const raw = VALUE.exec(content)?.[1];
-  if (raw === undefined) return null;
-  const v = decodeXml(raw);
+function cellValue({ type, style, value: raw }: RawCell, at: SheetStyles): Cell | null {
+  if (type === 'inlineStr') return { kind: 'text', value: raw };
+  const v = unescapeOoxml(raw);
   switch (type) {
     case 's': {
       const text = at.strings[Number(v)];
@@ -77,37 +55,15 @@ function cellValue(type: string, style: number, content: string, at: SheetStyles
   }
 }
 
-/**
- * The cells of a worksheet part, or null when more than `maxRows` rows hold values. Rows and
- * cells without an `r` attribute follow the previous ones, as the format allows.
- */
-export function parseSheet(
-  name: string,
-  xml: string,
-  at: SheetStyles,
-  maxRows: number,
-): Sheet | null {
+/** A sheet's cells by reference, once the shared strings and the date styles are known. */
+export function sheetOf(name: string, raw: readonly RawCell[], at: SheetStyles): Sheet {
   const cells = new Map<string, Cell>();
-  let rowNumber = 0;
-  let valuedRows = 0;
   let lastRow = 0;
-  for (const row of xml.matchAll(ROW)) {
-    const r = Number(get(R, row[1] ?? ''));
-    rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
-    let column = 0;
-    let valued = false;
-    for (const c of (row[2] ?? '').matchAll(CELL)) {
-      const tag = c[1] ?? '';
-      const ref = /^([A-Z]{1,3})\d+$/.exec(get(R, tag) ?? '');
-      column = ref ? columnIndex(ref[1] ?? '') : column + 1;
-      const value = cellValue(get(T, tag) ?? 'n', Number(get(S, tag) ?? 0), c[2] ?? '', at);
-      if (!value || (value.kind === 'text' && value.value === '')) continue;
-      cells.set(`${columnLetters(column)}${rowNumber}`, value);
-      valued = true;
-    }
-    if (!valued) continue;
-    lastRow = rowNumber;
-    if (++valuedRows > maxRows) return null;
+  for (const cell of raw) {
+    const value = cellValue(cell, at);
+    if (!value || (value.kind === 'text' && value.value === '')) continue;
+    cells.set(`${columnLetters(cell.column)}${cell.row}`, value);
+    lastRow = Math.max(lastRow, cell.row);
   }
   return { name, cells, lastRow };
 }

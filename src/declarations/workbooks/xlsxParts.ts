@@ -1,49 +1,38 @@
-import { attributes, elementPattern, stringItemText } from './xmlText.js';
+import { attribute, type XmlHandler } from './xmlPart.js';
 
-/** The workbook-level parts of an xlsx: which sheets, where, hidden or not, and the date system. */
+/** The workbook-level parts of an xlsx: which sheets, where, and the date system; the styles. */
 
 export interface SheetRef {
   readonly name: string;
-  /** Path inside the zip, e.g. `xl/worksheets/sheet1.xml`. */
-  readonly path: string;
-  readonly hidden: boolean;
+  /** The relationship that leads to its part. */
+  readonly id: string;
 }
 
-export interface WorkbookParts {
-  readonly sheets: readonly SheetRef[];
-  readonly date1904: boolean;
-}
+/** `xl/workbook.xml`: the sheets in their order, and the date system. */
+export class WorkbookReader implements XmlHandler {
+  readonly sheets: SheetRef[] = [];
+  date1904 = false;
 
-function relationshipTargets(relsXml: string): Map<string, string> {
-  const targets = new Map<string, string>();
-  for (const match of relsXml.matchAll(elementPattern('Relationship'))) {
-    const attrs = attributes(match[1] ?? '');
-    const id = attrs.get('Id');
-    const target = attrs.get('Target');
-    if (!id || !target) continue;
-    targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+  open(name: string, attributes: Readonly<Record<string, string>>): void {
+    if (name === 'workbookPr') {
+      this.date1904 = ['1', 'true'].includes(attributes.date1904 ?? '');
+    } else if (name === 'sheet') {
+      const id = attribute(attributes, 'id');
+      if (id && attributes.name) this.sheets.push({ name: attributes.name, id });
+    }
   }
-  return targets;
 }
 
-export function parseWorkbook(workbookXml: string, relsXml: string): WorkbookParts {
-  const targets = relationshipTargets(relsXml);
-  const sheets: SheetRef[] = [];
-  for (const match of workbookXml.matchAll(elementPattern('sheet'))) {
-    const attrs = attributes(match[1] ?? '');
-    const path = targets.get(attrs.get('r:id') ?? attrs.get('id') ?? '');
-    const name = attrs.get('name');
-    if (!path || !name) continue;
-    const state = attrs.get('state') ?? 'visible';
-    sheets.push({ name, path: path.replace(/\/\.\//g, '/'), hidden: state !== 'visible' });
+/** `xl/_rels/workbook.xml.rels`: relationship id → path inside the zip. */
+export class RelationshipsReader implements XmlHandler {
+  readonly targets = new Map<string, string>();
+
+  open(name: string, attributes: Readonly<Record<string, string>>): void {
+    const { Id: id, Target: target } = attributes;
+    if (name !== 'Relationship' || !id || !target) return;
+    const path = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+    this.targets.set(id, path.replace(/\/\.\//g, '/'));
   }
-  const properties = /<(?:\w+:)?workbookPr\b([^>]*)>/.exec(workbookXml)?.[1] ?? '';
-  const date1904 = ['1', 'true'].includes(attributes(properties).get('date1904') ?? '');
-  return { sheets, date1904 };
-}
-
-export function parseSharedStrings(xml: string): string[] {
-  return Array.from(xml.matchAll(elementPattern('si')), (match) => stringItemText(match[2] ?? ''));
 }
 
 // Built-in number formats that show a date (ECMA-376 18.8.30 and the usual locale ones).
@@ -52,23 +41,38 @@ const BUILT_IN_DATES = new Set([
   52, 53, 54, 55, 56, 57, 58,
 ]);
 
+/** Excel's own limit: a longer code is not Excel's, and would cost the patterns below dearly. */
+const MAX_FORMAT_CODE = 255;
+
 /** A format code shows a date when, outside quotes, escapes and [colours], it has d, m, y, h or s. */
 export function isDateFormatCode(code: string): boolean {
+  if (code.length > MAX_FORMAT_CODE) return false;
   const bare = code.replace(/"[^"]*"|\\.|\[[^\]]*\]|_.|\*./g, '');
   return /[dmyhs]/i.test(bare) && !/^general$/i.test(bare.trim());
 }
 
-/** For each cell style (xf) index: does it format numbers as dates? */
-export function parseDateStyles(xml: string): boolean[] {
-  const customFormats = new Map<number, string>();
-  for (const match of xml.matchAll(elementPattern('numFmt'))) {
-    const attrs = attributes(match[1] ?? '');
-    customFormats.set(Number(attrs.get('numFmtId')), attrs.get('formatCode') ?? '');
+/** `xl/styles.xml`: for each cell style (xf of cellXfs), does it format numbers as dates? */
+export class StylesReader implements XmlHandler {
+  private readonly customFormats = new Map<number, string>();
+  private readonly formatIds: number[] = [];
+  private inCellXfs = false;
+
+  open(name: string, attributes: Readonly<Record<string, string>>): void {
+    if (name === 'numFmt') {
+      this.customFormats.set(Number(attributes.numFmtId), attributes.formatCode ?? '');
+    } else if (name === 'cellXfs') this.inCellXfs = true;
+    else if (name === 'xf' && this.inCellXfs) this.formatIds.push(Number(attributes.numFmtId ?? 0));
   }
-  const cellXfs = /<(?:\w+:)?cellXfs\b[\s\S]*?<\/(?:\w+:)?cellXfs>/.exec(xml)?.[0] ?? '';
-  return Array.from(cellXfs.matchAll(elementPattern('xf')), (match) => {
-    const id = Number(attributes(match[1] ?? '').get('numFmtId') ?? 0);
-    const custom = customFormats.get(id);
-    return custom === undefined ? BUILT_IN_DATES.has(id) : isDateFormatCode(custom);
-  });
+
+  close(name: string): void {
+    if (name === 'cellXfs') this.inCellXfs = false;
+  }
+
+  /** Read once every part is in: custom formats may come after the styles that use them. */
+  dateStyles(): boolean[] {
+    return this.formatIds.map((id) => {
+      const custom = this.customFormats.get(id);
+      return custom === undefined ? BUILT_IN_DATES.has(id) : isDateFormatCode(custom);
+    });
+  }
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { demoIdentities, findDemoIdentity } from './demoIdentities.js';
+import { z } from 'zod';
+import { paramsOf, parseBody } from '../../http/command.js';
+import { demoIdentities, findDemoIdentity, type DemoIdentity } from './demoIdentities.js';
 // Types only: oidc-provider is loaded when the local provider is first used, never in production.
 import type { LocalIdentityProvider } from './localIdentityProvider.js';
 
@@ -8,6 +10,16 @@ import type { LocalIdentityProvider } from './localIdentityProvider.js';
 export const localProviderPath = '/spid-locale';
 
 type Lazy<T> = () => Promise<T>;
+
+// oidc-provider's interaction ids; anything else names no interaction (404).
+const interactionParams = z.object({ uid: z.string().regex(/^[\w-]{1,100}$/) });
+const chooseOne = 'Scegli una delle identità elencate.';
+const choiceSchema = z.object({
+  identita: z
+    .string({ error: chooseOne })
+    .transform((sub) => findDemoIdentity(sub))
+    .pipe(z.custom<DemoIdentity>((identity) => identity !== undefined, chooseOne)),
+});
 
 /**
  * The local SPID/CIE stand-in inside the portal: our picker page for its login interaction, and
@@ -50,15 +62,15 @@ export function localIdentityProviderRoutes(
     const { provider } = await local();
     const details = await interactionOf(local, request, reply);
     if (!details) return expired(reply);
-    const { identita } = (request.body ?? {}) as { identita?: unknown };
-    const identity = typeof identita === 'string' ? findDemoIdentity(identita) : undefined;
-    if (!identity) {
+    const form = parseBody(choiceSchema, request);
+    if (!form.ok) {
       return reply.code(422).view('observatory/identity/chooseIdentity', {
         action: `${localProviderPath}/interaction/${details.uid}`,
         identities: demoIdentities,
-        message: 'Scegli una delle identità elencate.',
+        message: form.errors.identita,
       });
     }
+    const identity = form.data.identita;
     // First-party client: the consent is given together with the login.
     const grant = new provider.Grant({
       accountId: identity.sub,
@@ -104,10 +116,10 @@ async function interactionOf(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
+  const { uid } = paramsOf(interactionParams, request);
   const { provider } = await local();
   try {
     const details = await provider.interactionDetails(request.raw, reply.raw);
-    const { uid } = request.params as { uid: string };
     return details.uid === uid ? details : null;
   } catch (error) {
     if (error instanceof Error && error.name === 'SessionNotFound') return null;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
+import { z } from 'zod';
 import {
   openSession,
   revokeSession,
@@ -10,8 +11,10 @@ import {
 import type { AppDeps } from '../../app.js';
 import type { CommandContext } from '../../eventStore/commandHandler.js';
 import { recordEvents } from '../../eventStore/commandHandler.js';
+import { queryOf } from '../../http/command.js';
 import { safeRedirect } from '../../http/forms.js';
 import { hitRateLimit } from '../../http/rateLimit.js';
+import { line } from '../../http/text.js';
 import { seeOther } from '../../http/views.js';
 import {
   digitalIdentityRole,
@@ -29,6 +32,28 @@ const callbackPerIp = { limit: 30, windowSeconds: 15 * 60 };
 const homePath = '/osservatorio';
 const scope = 'openid profile email';
 
+// Where to go after the login: safeRedirect keeps it on this site.
+const loginQuery = z.object({ dopo: line(500).optional().catch(undefined) });
+
+// The provider's answer (RFC 6749 §4.1.2, RFC 9207): only these parameters reach openid-client.
+const answered = z.string().max(4096).optional().catch(undefined);
+const callbackQuery = z.object({
+  code: answered,
+  state: answered,
+  iss: answered,
+  error: answered,
+  error_description: answered,
+});
+
+/** The callback's URL as openid-client reads it, rebuilt from the parameters the schema kept. */
+function callbackUrl(portalUrl: string, answer: z.output<typeof callbackQuery>): URL {
+  const url = new URL(callbackPath, portalUrl);
+  for (const [name, value] of Object.entries(answer)) {
+    if (value !== undefined) url.searchParams.set(name, value);
+  }
+  return url;
+}
+
 /**
  * SPID/CIE login over OpenID Connect: authorization code with PKCE (S256), state and nonce; the
  * fiscal code from the ID token or userinfo opens a session for `cf:<fiscal code>`.
@@ -41,8 +66,7 @@ export function oidcLoginRoutes(
   const secure = deps.config.NODE_ENV === 'production';
 
   app.get(loginPath, async (request, reply) => {
-    const { dopo } = request.query as { dopo?: string };
-    const after = safeRedirect(dopo, homePath);
+    const after = safeRedirect(queryOf(loginQuery, request).dopo, homePath);
     if (request.identity) return reply.redirect(after, 303);
     let oidc: OidcClient;
     try {
@@ -87,8 +111,8 @@ export function oidcLoginRoutes(
     try {
       const oidc = await reachProvider(deps.oidc);
       issuer = oidc.configuration.serverMetadata().issuer;
-      const currentUrl = new URL(request.url, deps.portalUrl());
-      identity = await verifyCallback(oidc, currentUrl, flow);
+      const answer = callbackUrl(deps.portalUrl(), queryOf(callbackQuery, request));
+      identity = await verifyCallback(oidc, answer, flow);
     } catch (error) {
       if (!(error instanceof LoginRefused)) throw error;
       request.log.info({ reason: error.reason }, 'Digital identity login refused');

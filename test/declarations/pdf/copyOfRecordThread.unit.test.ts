@@ -15,7 +15,8 @@ describe('the copy of record on its own thread', () => {
     expect(
       there[1].equals(await renderCopyOfRecord({ ...record, protocolNumber: '2025/000099' })),
     ).toBe(true);
-  });
+    // Four renders and a thread's start: seconds on a busy 2-core machine.
+  }, 30_000);
 
   it('answers a copy it cannot make with the error, and goes on with the next', async () => {
     await expect(renderCopyOfRecordOffThread({ ...record, protocolNumber: null })).rejects.toThrow(

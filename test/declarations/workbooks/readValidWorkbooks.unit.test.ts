@@ -108,7 +108,7 @@ describe('the check-list', () => {
     '%s is recognised and answered',
     async (name) => {
       expect((await readChecklistUpload(fixture(name), expected('checklist'))).issues).toEqual([]);
-      const { answers } = readChecklist(fixture(name), expected('checklist'));
+      const { answers } = await readChecklist(fixture(name), expected('checklist'));
       expect(answers).toHaveLength(12);
       expect(answers?.[0]).toMatchObject({ number: 1, answer: true });
       expect(answers?.[1]).toMatchObject({ number: 2, answer: false });

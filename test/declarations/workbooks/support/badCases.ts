@@ -4,6 +4,7 @@ import type { WorkbookKind } from '../../../../src/declarations/workbooks/index.
 import { fixture, filled, rewrite, type Edits } from './workbookFixtures.js';
 import { editSheets } from './xlsxRewrite.js';
 import { analysesCases, checklistCases, declarationCases } from './badContentCases.js';
+import { hostileCases } from './hostileCases.js';
 import { patchEntry, workbookLikeZip } from './zipCraft.js';
 
 /** An upload that must be refused: how it is made, and the first error it must give. */
@@ -111,8 +112,9 @@ export const fileCases: BadCase[] = [
     name: 'zip bomb (200 MB declared)',
     kind: 'dichiarazione',
     make: async () => fixture('bad/zip-bomb.xlsx'),
-    code: 'FileTooLargeUncompressed',
-    problem: 'Il file, una volta decompresso, supera 50 MB: non è un modello compilato.',
+    code: 'FilePartTooLarge',
+    problem:
+      'Una parte interna del file (xl/worksheets/sheet1.xml), una volta decompressa, supera 20 MB: non è un foglio di dati.',
   },
   // 20 MB of spaces in workbook.xml, whose headers declare 1,000 bytes: inflating stops at 1,000.
   {
@@ -140,7 +142,7 @@ export const fileCases: BadCase[] = [
         ),
       ),
     code: 'FileTooManyParts',
-    problem: 'Il file contiene troppe parti interne per essere un modello compilato.',
+    problem: 'Il file contiene troppe parti interne: al massimo 1000.',
   },
   {
     name: 'zip without a workbook',
@@ -163,14 +165,6 @@ export const fileCases: BadCase[] = [
     code: 'FileIsOpenDocument',
     problem: 'Il file è in formato OpenDocument (.ods), non Excel (.xlsx).',
   },
-  {
-    name: 'zip entries with the encryption flag',
-    kind: 'dichiarazione',
-    make: async () =>
-      patchEntry(fixture('declaration.exceljs.xlsx'), 'xl/workbook.xml', { flags: 1 }),
-    code: 'FileEncrypted',
-    problem: 'Il file è protetto da password: il portale non può leggerlo.',
-  },
   // workbook.xml declared one byte longer than it is: the inflated size does not match.
   {
     name: 'part shorter than declared',
@@ -190,9 +184,10 @@ export const fileCases: BadCase[] = [
       }),
     code: 'SheetTooLarge',
     problem:
-      'Il foglio «Fonti di approvvigionamento» ha più di 5000 righe compilate: troppe per un modello di dichiarazione.',
+      'Il foglio «Fonti di approvvigionamento» contiene troppe righe compilate: al massimo 5000.',
     sheet: F,
   },
+  ...hostileCases,
 ];
 
 export const templateCases: BadCase[] = [

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { isYearMonth } from '../../domain/observatory/months.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
+import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
+import { line, paragraph } from '../http/text.js';
+
+// The forms of the admin's page. Reasons and addresses are only cleaned here: how long a reason
+// must be and which addresses are institutional are the deciders' rules, with their messages.
+
+const fiscalCode = line(40)
+  .toUpperCase()
+  .refine(isValidCodiceFiscale, 'Codice fiscale non valido.')
+  .prefault('');
+const isMunicipality = (istat: string) => municipalityByIstat(istat) !== undefined;
+const reason = paragraph(1000).default('');
+
+/** A pending unlock of the URL: a municipality's month. */
+export const unlockParams = z.object({
+  istat: z.string().regex(/^\d{6}$/),
+  mese: z.string().refine(isYearMonth),
+});
+export const approveUnlockSchema = z.object({
+  nota: paragraph(1000)
+    .optional()
+    .transform((note) => note || null),
+});
+export const rejectUnlockSchema = z.object({ motivo: reason });
+
+/** The municipality of the URL whose user changes: one of Apulia's (404 otherwise). */
+export const officerParams = z.object({ istat: z.string().refine(isMunicipality) });
+export const assignOfficerSchema = z.object({
+  comune: z
+    .string({ error: 'Scegliere il comune.' })
+    .refine(isMunicipality, 'Scegliere il comune.'),
+  codiceFiscale: fiscalCode,
+  email: line(254).default(''),
+});
+export const changeOfficerEmailSchema = z.object({ email: line(254).default(''), motivo: reason });
+export const endOfficerAssignmentSchema = z.object({ motivo: reason });
+
+/** The admin of the URL whose role is revoked: a valid fiscal code (404 otherwise). */
+export const adminParams = z.object({ codiceFiscale: fiscalCode });
+export const grantAdminSchema = z.object({ amministratore: fiscalCode });
+export const revokeAdminSchema = z.object({ motivo: reason });
