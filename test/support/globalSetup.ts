@@ -46,7 +46,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('kurrentUrl', process.env.KURRENTDB_URL || null);
   const url = process.env.DATABASE_URL || null;
-  if (!url) {
+  // Set up once per project (unit, int, e2e…): said once.
+  const said = globalThis as { dichiaraSkipSaid?: boolean };
+  if (!url && !said.dichiaraSkipSaid) {
+    said.dichiaraSkipSaid = true;
     console.warn(
       '[tests] No Docker and no DATABASE_URL: the PostgreSQL variants are skipped; PGlite runs.',
     );
