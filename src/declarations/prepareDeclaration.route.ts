@@ -111,7 +111,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): v
   app.post('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const me = request.account!;
-    const form = await readUploadForm((request.body ?? {}) as Record<string, unknown>);
+    const form = await readUploadForm(request.body);
     const { files, refused, opened } = await saveDraftFiles(deps, request, target, form);
     const adding = form.action === 'aggiungi-allegato';
     const errors = {

@@ -99,7 +99,9 @@ export const attachmentRows = (requested: unknown): number => {
 };
 
 /** Reads the wizard's form: steps 3 to 6, the notification e-mail and the "visionato" box. */
-export async function readUploadForm(body: Body): Promise<UploadForm> {
+export async function readUploadForm(parts: unknown): Promise<UploadForm> {
+  // Multipart parts as @fastify/multipart attaches them: each one read through fileOf/readFields.
+  const body = (parts && typeof parts === 'object' ? parts : {}) as Body;
   const { fields, errors } = readFields(body);
   const chosen: ChosenFile[] = [];
   for (const slot of singleSlots) {
