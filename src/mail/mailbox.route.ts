@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { paramsOf } from '../http/command.js';
@@ -57,6 +56,9 @@ export function mailboxRoutes(
   app.get('/dev/mailbox/:id', async (request, reply) => {
     const row = await findMessage(request);
     if (!row) return reply.callNotFound();
+    // mailparser is a development dependency, like this mailbox: loaded only when it is served,
+    // so a production install without it (npm ci --omit=dev) still starts.
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(row.raw);
     return reply.view('mail/message', {
       title: row.subject || 'Messaggio',
