@@ -7,7 +7,7 @@ import { passwordRuleText } from '../../domain/shared/password.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
 import { noticeOf, parseBody, queryOf, submitForm } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
+import { nestFields, type FieldErrors } from '../http/forms.js';
 import { hitRateLimit } from '../http/rateLimit.js';
 import { commandContext, requireRole } from './auth.js';
 import { otpCodes } from './otpCodes.js';
@@ -40,7 +40,7 @@ export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
     const account = request.account!;
     const limit = await hitRateLimit(db, `profile:${account.accountId}`, wrongPasswordLimit, now());
     if (!limit.allowed)
-      return render(request, reply.code(429), parseBody(profileSchema, request).values, {
+      return render(request, reply.code(429), nestFields(request.body), {
         currentPassword: 'Troppi tentativi: riprova tra qualche minuto.',
       });
     return submitForm(request, reply, deps.projections, {

@@ -7,8 +7,7 @@ import { otpMaxAttempts } from '../../domain/accounts/otpChallenge.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { parseBody } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
+import { nestFields, parseForm, type FieldErrors } from '../http/forms.js';
 import { line } from '../http/text.js';
 import { isHtmx, seeOther } from '../http/views.js';
 import { commandContext } from './auth.js';
@@ -47,8 +46,9 @@ export function verifyRoutes(app: FastifyInstance, deps: AppDeps): void {
     const { state } = await readState(deps.eventStore, accountDecider, streamId);
     const now = deps.clock();
     const context = commandContext(request, now);
+    const values = nestFields(request.body);
     try {
-      if (parseBody(resendSchema, request).ok) {
+      if (parseForm(resendSchema, values).ok) {
         await handleCommand(
           deps.eventStore,
           accountDecider,
@@ -65,7 +65,7 @@ export function verifyRoutes(app: FastifyInstance, deps: AppDeps): void {
           'Ti abbiamo inviato un nuovo codice: controlla la posta.',
         );
       }
-      const form = parseBody(codeSchema, request);
+      const form = parseForm(codeSchema, values);
       if (!form.ok) return render(request, reply, 422, state, form.errors);
       const challengeId = state.otp?.challengeId ?? '';
       const result = await handleCommand(

@@ -12,12 +12,11 @@ import { contractsWithManagers } from '../../projections/contracts/contracts.js'
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { noticeOf, submitForm } from '../http/command.js';
+import { noFields, noticeOf, submitForm } from '../http/command.js';
 import { line } from '../http/text.js';
 import { changeContractNumberRoutes } from './changeContractNumber.route.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
-const noFields = z.object({});
 const offerSchema = z.object({ consulente: line(100) });
 const outcomes: Record<string, string> = {
   gestito:

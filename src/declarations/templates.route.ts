@@ -61,8 +61,6 @@ const templateParams = z.object({
   modello: z.enum(['tutti', ...(Object.keys(templates) as (keyof typeof templates)[])]),
 });
 
-export const templateNames = Object.keys(templates);
-
 const attachment = (reply: FastifyReply, filename: string, contentType: string, body: Buffer) =>
   reply
     .type(contentType)

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isEmailAddress } from '../../domain/shared/email.js';
 import { parseForm, type FieldErrors } from '../http/forms.js';
 import { line, safeFileName } from '../http/text.js';
+import { sniff } from './workbooks/fileSniff.js';
 import { openUpload, type OpenedUpload } from './workbooks/index.js';
 
 export interface UploadedFile {
@@ -142,7 +143,6 @@ const pdfOrImage = (content: Buffer): boolean =>
   content.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
 
 const macroEnabledName = /\.(xlsm|xltm|xlam|xlsb|docm|dotm|pptm|potm|ppsm|ppam)$/i;
-const zipSignature = Buffer.from('PK\x03\x04', 'latin1');
 
 /**
  * An attachment may be any document, but not one that runs code when opened: a macro-enabled
@@ -150,10 +150,10 @@ const zipSignature = Buffer.from('PK\x03\x04', 'latin1');
  */
 const hasMacros = (upload: UploadedFile): boolean =>
   macroEnabledName.test(upload.filename) ||
-  (upload.content.subarray(0, 4).equals(zipSignature) && upload.content.includes('vbaProject.bin'));
+  (sniff(upload.content) === 'zip' && upload.content.includes('vbaProject.bin'));
 
 /** Why a file cannot be kept, or null; a workbook comes opened, for AVANTI to read unparsed. */
-export interface FileCheck {
+interface FileCheck {
   readonly problem: string | null;
   readonly opened: OpenedUpload | null;
 }

@@ -70,23 +70,22 @@ export async function submitForm<S extends z.ZodType>(
   readModels: ReadModels,
   submission: FormSubmission<S>,
 ): Promise<FastifyReply> {
-  let values: Record<string, unknown> = {};
+  const form = parseBody(submission.schema, request);
+  if (!form.ok) {
+    reply.code(422);
+    return submission.invalid(form.errors, form.values);
+  }
+  let done: Done;
   try {
-    values = nestFields(request.body);
-    const form = parseForm(submission.schema, values);
-    if (!form.ok) {
-      reply.code(422);
-      return await submission.invalid(form.errors, values);
-    }
-    const done = await submission.run(form.data);
-    await readModels.waitFor(done.position);
-    return seeOther(request, reply, done.redirect);
+    done = await submission.run(form.data);
   } catch (error) {
     const errors = fieldErrorOf(error);
     if (!errors) throw error;
     reply.code(422);
-    return submission.invalid(errors, values);
+    return submission.invalid(errors, form.values);
   }
+  await readModels.waitFor(done.position);
+  return seeOther(request, reply, done.redirect);
 }
 
 /**
@@ -97,6 +96,9 @@ export const commandIdField = z
   .string()
   .regex(/^[\w-]{8,64}$/)
   .catch(() => randomUUID());
+
+/** The schema of a form that posts nothing but its CSRF token (a button). */
+export const noFields = z.object({});
 
 const notFound = () =>
   new DomainError(

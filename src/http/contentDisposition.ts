@@ -7,8 +7,7 @@ import { safeFileName } from './text.js';
  * turn the download into a 500. Controls and bidi characters never reach either form.
  */
 export function contentDisposition(kind: 'attachment' | 'inline', fileName: string): string {
-  // encodeURIComponent throws on half a surrogate pair, which a long name cut short can end with.
-  const name = safeFileName(fileName, 'documento').replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
+  const name = safeFileName(fileName, 'documento');
   const fallback = asciiFallback(name);
   const header = `${kind}; filename="${fallback}"`;
   return fallback === name ? header : `${header}; filename*=UTF-8''${percentEncoded(name)}`;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
+import { line } from './text.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -87,5 +88,8 @@ export const compact = <T>(items: readonly (T | undefined)[] | undefined): T[] =
   Array.isArray(items) ? items.filter((item): item is T => item !== undefined) : [];
 
 /** Only a local path may follow a login: no open redirect to another site. */
+/** `?dopo=`: where to go after signing in, kept on this site by safeRedirect. */
+export const redirectTarget = line(500).optional().catch(undefined);
+
 export const safeRedirect = (target: unknown, fallback: string): string =>
   typeof target === 'string' && /^\/(?![/\\])/.test(target) ? target : fallback;

@@ -1,3 +1,5 @@
+/// <reference lib="es2024.string" />
+// isWellFormed and toWellFormed: Node 20 has them, the project's ES2023 lib does not declare them.
 import { z } from 'zod';
 
 // C0 controls but tab, line feed and carriage return; DEL; C1 controls. NUL among them: PostgreSQL
@@ -7,8 +9,6 @@ const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const lineBreaks = /[\t\n\r]/;
 // Embeddings, overrides and isolates: they make 'fdp.exe' look like 'exe.pdf' on screen.
 const bidiControls = /[\u202A-\u202E\u2066-\u2069]/;
-// Half of a UTF-16 pair with no other half: no valid UTF-8 encodes it.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const controlCharactersMessage =
   'Il testo contiene caratteri di controllo non ammessi: riscriverlo senza copiarlo da altri programmi.';
@@ -19,7 +19,8 @@ export const brokenCharactersMessage =
 
 /** Why `value` cannot be kept as text, in Italian, or null when it can. */
 export function textProblem(value: string, multiLine = false): string | null {
-  if (loneSurrogate.test(value)) return brokenCharactersMessage;
+  // Half of a UTF-16 pair with no other half: no valid UTF-8 encodes it.
+  if (!value.isWellFormed()) return brokenCharactersMessage;
   if (controls.test(value) || (!multiLine && lineBreaks.test(value)))
     return controlCharactersMessage;
   if (bidiControls.test(value)) return bidiCharactersMessage;
@@ -59,14 +60,20 @@ export const optionalLine = (max = 200) =>
 /** A secret as typed (a password): never trimmed or normalised, but no control character. */
 export const secret = (max = 200): z.ZodString => clean(false).max(max, maxLength(max));
 
+const unsafeInNames = new RegExp(
+  `${controls.source}|${lineBreaks.source}|${bidiControls.source}`,
+  'g',
+);
+
 /**
  * A file name as the browser sent it, made safe to keep and show: controls, bidi characters and
- * path separators removed, NFC, at most 200 characters keeping the extension.
+ * path separators removed, NFC, at most 200 characters (code points: never half a
+ * pair, so it can be percent-encoded) keeping the extension.
  */
 export function safeFileName(name: string, fallback = 'file'): string {
   const cleaned = name
-    .replace(new RegExp(loneSurrogate.source, 'g'), '\uFFFD')
-    .replace(new RegExp(`${controls.source}|${lineBreaks.source}|${bidiControls.source}`, 'g'), '')
+    .toWellFormed()
+    .replace(unsafeInNames, '')
     .replace(/[\\/:*?"<>|]/g, '_')
     .normalize('NFC')
     .trim()

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isYearMonth } from '../../domain/observatory/months.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
 import { line, paragraph } from '../http/text.js';
+import { monthParam } from './flowVersions.js';
 
 // The forms of the admin's page. Reasons and addresses are only cleaned here: how long a reason
 // must be and which addresses are institutional are the deciders' rules, with their messages.
@@ -17,7 +17,7 @@ const reason = paragraph(1000).default('');
 /** A pending unlock of the URL: a municipality's month. */
 export const unlockParams = z.object({
   istat: z.string().regex(/^\d{6}$/),
-  mese: z.string().refine(isYearMonth),
+  mese: monthParam,
 });
 export const approveUnlockSchema = z.object({
   nota: paragraph(1000)

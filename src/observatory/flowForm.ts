@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { maxRowTonnes, quantityTooLarge } from '../../domain/observatory/fileMonthlyFlow.js';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { collectionMethods } from '../../domain/observatory/reference/collectionMethods.js';
 import { eerCode, eerCodes, formatEer } from '../../domain/observatory/reference/eerCodes.js';
 import { treatmentOperations } from '../../domain/observatory/reference/treatmentOperations.js';
+import { commandIdField } from '../http/command.js';
 import { compact } from '../http/forms.js';
 import { paragraph, requiredLine } from '../http/text.js';
 
@@ -77,21 +77,18 @@ export const typedRows = (righe: unknown): FlowFormValues[] =>
     (row): row is FlowFormValues => typeof row === 'object' && row !== null && !isBlank(row),
   );
 
-/** The id the page was rendered with, so a form posted twice records its command once. */
-const commandId = z
-  .string()
-  .regex(/^[\w-]{8,64}$/)
-  .catch(() => randomUUID());
-
 /** The month's form: its rows, and whether to file the month or keep a draft. */
 export const flowFormSchema = z.object({
   righe: z.preprocess(typedRows, z.array(rowSchema.transform(toFlowRow))),
   azione: z.literal('invia').optional().catch(undefined),
-  commandId,
+  commandId: commandIdField,
 });
 
 /** The officer's reason for an unlock; its length is the decider's rule. */
-export const unlockRequestSchema = z.object({ motivo: paragraph(1000).default(''), commandId });
+export const unlockRequestSchema = z.object({
+  motivo: paragraph(1000).default(''),
+  commandId: commandIdField,
+});
 
 function toFlowRow(row: z.output<typeof rowSchema>): FlowRow {
   return {

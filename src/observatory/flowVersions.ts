@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
-import type { YearMonth } from '../../domain/observatory/months.js';
+import { isYearMonth, type YearMonth } from '../../domain/observatory/months.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { EventStore } from '../eventStore/eventStore.js';
 
@@ -25,6 +25,9 @@ export async function submittedVersions(
 }
 
 /** A version's number as the URL writes it (…/versioni/2). */
+/** A month in the URL, 'AAAA-MM'. */
+export const monthParam = z.string().refine(isYearMonth);
+
 export const versionNumber = z
   .string()
   .regex(/^[1-9]\d{0,5}$/)

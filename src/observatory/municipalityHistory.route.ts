@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
-import { addMonths, isYearMonth, monthLabel } from '../../domain/observatory/months.js';
+import { addMonths, monthLabel } from '../../domain/observatory/months.js';
 import {
   municipalityStreamId,
   type OfficerEvent,
@@ -11,10 +10,10 @@ import {
   municipalityByIstat,
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
-import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
 import { paramsOf } from '../http/command.js';
-import { submittedVersion, versionNumber } from './flowVersions.js';
+import { officerParams } from './adminForms.schema.js';
+import { monthParam, submittedVersion, versionNumber } from './flowVersions.js';
 import { flowChoices } from './flowForm.js';
 import { yearAndProvince } from './openData.route.js';
 import { requireObservatory } from './observatoryAccess.js';
@@ -40,25 +39,16 @@ const describe = (event: FlowEvent | OfficerEvent): string => {
   }
 };
 
-const historyParams = z.object({ istat: z.string().regex(/^\d{6}$/) });
-const versionParams = historyParams.extend({
-  mese: z.string().refine(isYearMonth),
-  versione: versionNumber,
-});
-
-function municipalityOf(istat: string): Municipality {
-  const municipality = municipalityByIstat(istat);
-  if (!municipality)
-    throw new DomainError('MunicipalityUnknown', 'not-found', 'Comune non trovato.');
-  return municipality;
-}
+// officerParams refuses a code that is no municipality of Apulia: a 404.
+const versionParams = officerParams.extend({ mese: monthParam, versione: versionNumber });
+const municipalityOf = (istat: string): Municipality => municipalityByIstat(istat)!;
 
 /** A municipality's history for the admin: its users, every event of each month, every version. */
 export function municipalityHistoryRoutes(app: FastifyInstance, deps: AppDeps): void {
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
 
   app.get('/osservatorio/admin/comuni/:istat', adminsOnly, async (request, reply) => {
-    const municipality = municipalityOf(paramsOf(historyParams, request).istat);
+    const municipality = municipalityOf(paramsOf(officerParams, request).istat);
     const { year, years } = yearAndProvince(request, deps.clock());
     const base = `/osservatorio/admin/comuni/${municipality.istatCode}`;
     const streams = [

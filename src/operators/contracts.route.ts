@@ -10,14 +10,12 @@ import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
 import { contractNumberFree } from '../contracts/changeContractNumber.route.js';
 import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { noticeOf, paramsOf, submitForm } from '../http/command.js';
+import { noFields, noticeOf, paramsOf, submitForm } from '../http/command.js';
 import type { FieldErrors } from '../http/forms.js';
 import { paragraph } from '../http/text.js';
 import { registryEntries } from '../registry/registry.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
-// Validating asks nothing: the button's form posts only its CSRF token.
-const noForm = z.object({});
 const rejectSchema = z.object({
   reason: paragraph(1000).min(5, 'Indicare il motivo (almeno 5 caratteri).'),
 });
@@ -142,7 +140,7 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AppDeps): void 
   }
 
   for (const kind of Object.keys(decisions) as Kind[]) {
-    decisionRoute(kind, 'convalida', noForm, (_form, number) => validation(kind, number));
+    decisionRoute(kind, 'convalida', noFields, (_form, number) => validation(kind, number));
     decisionRoute(kind, 'respingi', rejectSchema, async ({ reason }) => ({
       type: decisions[kind].rejection,
       reason,

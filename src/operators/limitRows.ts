@@ -21,7 +21,7 @@ export const limitRow = z.object({
 });
 export type LimitRow = z.infer<typeof limitRow>;
 
-export interface Bounds {
+interface Bounds {
   readonly limit: ParameterLimit;
   readonly min: number | null;
   readonly max: number | null;

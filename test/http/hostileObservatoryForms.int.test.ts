@@ -10,7 +10,14 @@ import {
   demoOfficerBari,
   demoOfficerLecce,
 } from '../../src/observatory/identity/demoIdentities.js';
-import { fiscalCode, grantDemoAdmin, postJson, systemContext } from '../observatory/support.js';
+import {
+  firstRowFields,
+  fiscalCode,
+  glassRow,
+  grantDemoAdmin,
+  postJson,
+  systemContext,
+} from '../observatory/support.js';
 import {
   observatoryAdminsDecider,
   observatoryAdminsStreamId,
@@ -52,16 +59,6 @@ const history = `/osservatorio/admin/comuni/${bari}?anno=2026`;
 /** Filed before the tests: October awaits the admin's answer to an unlock; the others none. */
 const filedMonths = ['2026-07', '2026-08', '2026-09', '2026-10'];
 const pendingUnlock = '2026-10';
-const glass = {
-  eerCode: '150107',
-  tonnellate: '300',
-  modalita: 'stradale',
-  trasportatore: 'Igiene Srl',
-  impianto: 'Piattaforma vetro',
-  operazione: 'R5',
-};
-const row = (values: Record<string, string>) =>
-  Object.fromEntries(Object.entries(values).map(([key, value]) => [`righe[0][${key}]`, value]));
 
 const forms: readonly ObservatoryForm[] = [
   {
@@ -69,7 +66,7 @@ const forms: readonly ObservatoryForm[] = [
     who: 'officer',
     page: '/osservatorio/comune/2026-11',
     url: '/osservatorio/comune/2026-11',
-    fields: { azione: 'bozza', ...row(glass) },
+    fields: { azione: 'bozza', ...firstRowFields(glassRow) },
     // 'tonnellate' is a number: its own Italian message says what it takes.
     textFields: ['righe[0][trasportatore]', 'righe[0][impianto]'],
   },
@@ -236,7 +233,7 @@ describe('hostile text in the observatory’s forms', () => {
         const page = '/osservatorio/comune/2026-11';
         const fields = {
           azione: 'bozza',
-          ...row({ ...glass, trasportatore: text, impianto: text }),
+          ...firstRowFields({ ...glassRow, trasportatore: text, impianto: text }),
         };
         const saved = await expectNeverRaw(
           send({ who: 'officer', page, url: page }),

@@ -19,18 +19,7 @@ import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../suppor
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { fieldError } from './pageText.js';
-import { grantDemoAdmin, postJson, systemContext } from './support.js';
-
-const glass = {
-  eerCode: '150107',
-  tonnellate: '300',
-  modalita: 'stradale',
-  trasportatore: 'Igiene Srl',
-  impianto: 'Piattaforma vetro',
-  operazione: 'R5',
-};
-const row = (values: Record<string, string>) =>
-  Object.fromEntries(Object.entries(values).map(([key, value]) => [`righe[0][${key}]`, value]));
+import { firstRowFields, glassRow, grantDemoAdmin, postJson, systemContext } from './support.js';
 
 /** What no text field keeps: each refused with its Italian message beside the field. */
 const hostile = [
@@ -112,7 +101,7 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
     'refuses %s in a row’s «trasportatore», saving nothing',
     async (_, text, message) => {
       const month = '/osservatorio/comune/2026-09';
-      const fields = { azione: 'bozza', ...row({ ...glass, trasportatore: text }) };
+      const fields = { azione: 'bozza', ...firstRowFields({ ...glassRow, trasportatore: text }) };
       const response = await send(officer, month, month, fields);
       expect(response.status).toBe(422);
       expect(fieldError(response.body, 'Trasportatore')).toBe(message);
@@ -122,7 +111,7 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
 
   it('shows a saved «trasportatore» with HTML as text', async () => {
     const month = '/osservatorio/comune/2026-09';
-    const fields = { azione: 'bozza', ...row({ ...glass, trasportatore: html }) };
+    const fields = { azione: 'bozza', ...firstRowFields({ ...glassRow, trasportatore: html }) };
     expect((await send(officer, month, month, fields)).status).toBe(303);
     const page = await officer.get(month);
     expect(page.body).toContain(`value="${escaped}"`);

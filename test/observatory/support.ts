@@ -63,3 +63,17 @@ export async function postJson(
   });
   return { status: response.status, body: await response.text() };
 }
+
+/** A row of glass the flow forms accept as it is. */
+export const glassRow = {
+  eerCode: '150107',
+  tonnellate: '300',
+  modalita: 'stradale',
+  trasportatore: 'Igiene Srl',
+  impianto: 'Piattaforma vetro',
+  operazione: 'R5',
+};
+
+/** One row of the monthly flow form, by the field names the page posts. */
+export const firstRowFields = (values: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).map(([key, value]) => [`righe[0][${key}]`, value]));

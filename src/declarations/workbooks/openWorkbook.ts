@@ -1,5 +1,5 @@
 import { ContentTypesReader, refuseActivePart } from './activeContent.js';
-import { sniff } from './fileSniff.js';
+import { endsAsZip, sniff } from './fileSniff.js';
 import type { WorkbookLimits } from './limits.js';
 import { pacer, type Pace } from './pacer.js';
 import { refuse, Refused, type Refusal } from './refusal.js';
@@ -16,7 +16,7 @@ export interface OpenedWorkbook {
   readonly date1904: boolean;
 }
 
-export type Opening =
+type Opening =
   | { readonly workbook: OpenedWorkbook; readonly refusal: null }
   | { readonly workbook: null; readonly refusal: Refusal };
 
@@ -38,6 +38,8 @@ export async function openWorkbook(bytes: Uint8Array, limits: WorkbookLimits): P
     if (bytes.length === 0) refuse({ kind: 'empty' });
     const type = sniff(bytes);
     if (type !== 'zip') refuse({ kind: 'notZip', type });
+    // No central directory at the end: cut short. Told before anything is inflated.
+    if (!endsAsZip(bytes)) refuse({ kind: 'zip', problem: 'ZipCorrupt' });
     const names = await streamZip(bytes, limits, (name) => parts.sinkFor(name), pace);
     if (!names.has(CONTENT_TYPES) || !names.has(WORKBOOK))
       refuse({ kind: 'notWorkbook', parts: names });

@@ -2,7 +2,7 @@ import { attribute, type XmlHandler } from './xmlPart.js';
 
 /** The workbook-level parts of an xlsx: which sheets, where, and the date system; the styles. */
 
-export interface SheetRef {
+interface SheetRef {
   readonly name: string;
   /** The relationship that leads to its part. */
   readonly id: string;

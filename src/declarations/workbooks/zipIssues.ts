@@ -6,7 +6,7 @@ import type { ActiveContent, CountLimit, Refusal, ZipProblem } from './refusal.j
 import type { WorkbookKind } from './templateContext.js';
 
 /** A refusal in words: what is wrong with the file, and what to do about it. */
-export interface RefusalText {
+interface RefusalText {
   readonly code: string;
   readonly problem: string;
   readonly fix: string;

@@ -1,5 +1,4 @@
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { endsAsZip } from './fileSniff.js';
 import type { WorkbookLimits } from './limits.js';
 import type { Pace } from './pacer.js';
 import { Refused, type ZipProblem } from './refusal.js';
@@ -11,7 +10,7 @@ export interface PartSink {
 }
 
 /** A sink for the part, or null when the part is not read (nor inflated). May refuse the part. */
-export type SinkFor = (name: string) => PartSink | null;
+type SinkFor = (name: string) => PartSink | null;
 
 /**
  * Compressed bytes handed to the unzipper at a time: what one push can inflate is bounded by
@@ -48,8 +47,8 @@ export async function streamZip(
     await reading.drain();
     await pace();
   }
-  // A part still open, or no central directory at the end: the upload was cut short.
-  if (reading.pending.size > 0 || !endsAsZip(bytes)) throw zipRefusal('ZipCorrupt');
+  // A part still open: the upload was cut short (openWorkbook checked the end already).
+  if (reading.pending.size > 0) throw zipRefusal('ZipCorrupt');
   return reading.names;
 }
 

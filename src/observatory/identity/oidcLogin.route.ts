@@ -12,9 +12,8 @@ import type { AppDeps } from '../../app.js';
 import type { CommandContext } from '../../eventStore/commandHandler.js';
 import { recordEvents } from '../../eventStore/commandHandler.js';
 import { queryOf } from '../../http/command.js';
-import { safeRedirect } from '../../http/forms.js';
+import { redirectTarget, safeRedirect } from '../../http/forms.js';
 import { hitRateLimit } from '../../http/rateLimit.js';
-import { line } from '../../http/text.js';
 import { seeOther } from '../../http/views.js';
 import {
   digitalIdentityRole,
@@ -33,7 +32,7 @@ const homePath = '/osservatorio';
 const scope = 'openid profile email';
 
 // Where to go after the login: safeRedirect keeps it on this site.
-const loginQuery = z.object({ dopo: line(500).optional().catch(undefined) });
+const loginQuery = z.object({ dopo: redirectTarget });
 
 // The provider's answer (RFC 6749 §4.1.2, RFC 9207): only these parameters reach openid-client.
 const answered = z.string().max(4096).optional().catch(undefined);
