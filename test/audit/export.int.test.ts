@@ -251,6 +251,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
         nested: [{ apiSecret: 'segreto-nascosto' }],
       }),
     ]);
+    await untilLogReadable(ctx.test.database.db, ctx.store);
     const exported = await download('flusso=sample-secrets');
     expect(exported.lines[0]).toMatchObject({
       data: { mustChangePassword: true, resetToken: null, nested: [{ apiSecret: '[redatto]' }] },
