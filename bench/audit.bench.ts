@@ -13,9 +13,9 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createPostgresEventStore } from '../src/eventStore/postgresEventStore.js';
-import type { Database } from '../src/db/database.js';
-import type { EventStore } from '../src/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../src/platform/eventStore/postgresEventStore.js';
+import type { Database } from '../src/platform/db/database.js';
+import type { EventStore } from '../src/platform/eventStore/eventStore.js';
 import {
   auditDatabaseExists,
   describeLog,

@@ -5,7 +5,7 @@
  * Prints a table and writes bench/results/store.json.
  */
 import { fileURLToPath } from 'node:url';
-import { createPostgresEventStore } from '../src/eventStore/postgresEventStore.js';
+import { createPostgresEventStore } from '../src/platform/eventStore/postgresEventStore.js';
 import {
   describeServer,
   dropBenchDatabase,

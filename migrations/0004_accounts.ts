@@ -24,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create unique index accounts_username_key on accounts (lower(username))`.execute(db);
   await sql`create index accounts_status_idx on accounts (status, registered_at)`.execute(db);
 
-  // Who the account mails go to, kept by the mail reactor itself (projections/accountMails).
+  // Who the account mails go to, kept by the mail reactor itself (projections/accounts/accountMails.ts).
   await sql`
     create table mail_recipients (
       account_id text primary key,

@@ -19,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       decided_by text,
       rejection_reason text
     )`.execute(db);
-  // Each contract's manager as the mail reactor knows it (projections/contractMails).
+  // Each contract's manager as the mail reactor knows it (projections/contracts/contractMails.ts).
   await sql`
     create table contract_mail_managers (
       contract_number text primary key,

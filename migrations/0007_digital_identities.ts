@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // Read model of the digital-identity streams (projections/digitalIdentities): who logged in
+  // Read model of the digital-identity streams (projections/observatory/digitalIdentities.ts): who logged in
   // with SPID/CIE, by fiscal code, with the names the identity provider last gave.
   await sql`
     create table digital_identities (

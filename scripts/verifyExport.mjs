@@ -32,7 +32,7 @@ const placeholder = '[redatto]';
 const holdsSecret = (key, value) =>
   secretName.test(key) && !(value === null || typeof value === 'boolean');
 
-/** The same canonical JSON as src/eventStore/hashChain.ts, line for line. */
+/** The same canonical JSON as src/platform/eventStore/hashChain.ts, line for line. */
 function canonicalJson(value) {
   if (value === null || typeof value !== 'object') {
     const text = JSON.stringify(value);

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
-import { DataDirLockedError } from './db/dataDirLock.js';
-import type { DemoAccount } from './demo/seedDemo.js';
-import { printDemoIdentities } from './observatory/identity/demoIdentities.js';
+import { DataDirLockedError } from './platform/db/dataDirLock.js';
+import type { DemoAccount } from './dev/seedDemo.js';
+import { printDemoIdentities } from './dev/demoIdentities.js';
 
 /** `npm start`: the portal on the configured storage, until SIGTERM or Ctrl-C. */
 async function main(): Promise<void> {

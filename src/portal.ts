@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
-import type { DemoAccount } from './demo/seedDemo.js';
+import type { DemoAccount } from './dev/seedDemo.js';
 import { displayHost, openRuntime } from './runtime.js';
 
 /** The portal running: where it answers, what it keeps its data in, and how to stop it. */
@@ -33,14 +33,14 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     { usesLocalIdentityProvider },
     { servesLocalMailbox },
   ] = await Promise.all([
-    import('../projections/index.js'),
+    import('./subscribers.js'),
     import('./app.js'),
-    import('./mail/mailSender.js'),
-    import('./mail/mailTransport.js'),
-    import('./projections/projectionRunner.js'),
-    import('./demo/seedDemo.js'),
+    import('./platform/mail/mailSender.js'),
+    import('./platform/mail/mailTransport.js'),
+    import('./platform/subscriptions/projectionRunner.js'),
+    import('./dev/seedDemo.js'),
     import('./observatory/identity/digitalIdentity.js'),
-    import('./mail/mailbox.route.js'),
+    import('./dev/mailbox.route.js'),
   ]);
   const clock = () => new Date();
   const secret = runtime.cookieSecret;

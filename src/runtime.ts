@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
-import { lockDataDir } from './db/dataDirLock.js';
-import { openPglite, openPostgres, type Database } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import type { EventStore } from './eventStore/eventStore.js';
-import { createPostgresEventStore } from './eventStore/postgresEventStore.js';
+import { lockDataDir } from './platform/db/dataDirLock.js';
+import { openPglite, openPostgres, type Database } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import type { EventStore } from './platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from './platform/eventStore/postgresEventStore.js';
 
 /** The storage the configuration asks for, migrated and ready; `close` releases all of it. */
 export interface Runtime {
@@ -50,7 +50,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   }
   // The KurrentDB client (gRPC) is loaded only by a deployment that uses it.
   const eventStore = config.KURRENTDB_URL
-    ? (await import('./eventStore/kurrentEventStore.js')).createKurrentEventStore(
+    ? (await import('./platform/eventStore/kurrentEventStore.js')).createKurrentEventStore(
         config.KURRENTDB_URL,
       )
     : createPostgresEventStore(database);

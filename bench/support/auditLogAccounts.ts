@@ -1,7 +1,7 @@
 import type { CompanyDeclaration, DeclarantKind } from '../../domain/accounts/accountEvents.js';
 import { accountStreamId } from '../../domain/accounts/accountDecider.js';
 import { usernameStreamId } from '../../domain/accounts/usernameClaim.js';
-import type { Actor } from '../../src/eventStore/eventStore.js';
+import type { Actor } from '../../src/platform/eventStore/eventStore.js';
 import type { Random } from './auditLogRandom.js';
 import { emailOf, fakeArgon2Hash, person, phone, publicIp, type Person } from './auditLogPeople.js';
 import { days, hours, minutes, type Timeline } from './auditLogTimeline.js';

@@ -1,11 +1,11 @@
-import { campaignStreamId } from '../../domain/declarations/campaign.js';
-import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
+import { campaignStreamId } from '../../domain/campaigns/campaign.js';
+import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignSettings.js';
 import {
   formatProtocolNumber,
   protocolRegisterStreamId,
 } from '../../domain/declarations/protocolNumber.js';
-import { deterministicUuid } from '../../src/eventStore/commandHandler.js';
-import type { JsonObject } from '../../src/eventStore/eventStore.js';
+import { deterministicUuid } from '../../src/platform/eventStore/commandHandler.js';
+import type { JsonObject } from '../../src/platform/eventStore/eventStore.js';
 import { actorOf, type Account, type Accounts, type Declarant } from './auditLogAccounts.js';
 import type { Contract } from './auditLogContracts.js';
 import { declarationContent } from './auditLogDeclarations.js';

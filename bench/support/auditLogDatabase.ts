@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { openPostgres, type Database } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { openPostgres, type Database } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { adminQuery } from './benchDatabase.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import type { AnalysisResult } from '../../domain/declarations/declarationFigures.js';
-import { sewerLimits } from '../../domain/declarations/defaultCampaignSettings.js';
+import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { round, type Random } from './auditLogRandom.js';
 
 /** The uploads and lab results of a declaration, and the one warning declarants most often see. */

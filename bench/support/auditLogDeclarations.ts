@@ -6,7 +6,7 @@ import type {
   WaterSource,
   WaterSourceKind,
 } from '../../domain/declarations/declarationFigures.js';
-import { templateVersion } from '../../domain/declarations/defaultCampaignSettings.js';
+import { templateVersion } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { Random, round } from './auditLogRandom.js';
 import { analysesOf, filesOf, yearOnYearWarning } from './auditLogDeclarationParts.js';
 

@@ -1,6 +1,6 @@
 import { pugliaMunicipalities } from '../../domain/observatory/reference/municipalities.js';
-import type { Database } from '../../src/db/database.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+import type { Database } from '../../src/platform/db/database.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import type { MonthAppend } from './auditLogTimeline.js';
 import { calendar, monthsOf, World } from './auditLogWorld.js';
 

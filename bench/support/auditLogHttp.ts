@@ -1,4 +1,4 @@
-import type { Database } from '../../src/db/database.js';
+import type { Database } from '../../src/platform/db/database.js';
 import { storeLog } from '../../src/audit/auditLog.js';
 import { eventTypes } from '../../src/audit/historySearch.js';
 import { streamKindOf } from '../../src/audit/streamKinds.js';

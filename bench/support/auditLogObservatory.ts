@@ -1,7 +1,7 @@
 import { municipalityStreamId } from '../../domain/observatory/municipalityOfficer.js';
 import { observatoryAdminsStreamId } from '../../domain/observatory/observatoryAdmins.js';
 import type { Municipality } from '../../domain/observatory/reference/municipalities.js';
-import { digitalIdentityStream } from '../../src/observatory/identity/digitalIdentityEvents.js';
+import { digitalIdentityStream } from '../../domain/observatory/digitalIdentityEvents.js';
 import { codiceFiscale, person, publicIp } from './auditLogPeople.js';
 import type { Random } from './auditLogRandom.js';
 import { tonnesScale } from './auditLogWasteRows.js';

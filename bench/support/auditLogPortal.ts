@@ -5,9 +5,9 @@ import { accountsProjection } from '../../projections/accounts/accounts.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/db/database.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
-import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import type { Database } from '../../src/platform/db/database.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { TestClient } from '../../test/support/client.js';
 import { cookieSecret } from '../../test/support/testApp.js';
 

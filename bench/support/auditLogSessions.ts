@@ -1,6 +1,6 @@
 import { accountStreamId } from '../../domain/accounts/accountDecider.js';
 import type { DeclarantKind } from '../../domain/accounts/accountEvents.js';
-import type { Actor } from '../../src/eventStore/eventStore.js';
+import type { Actor } from '../../src/platform/eventStore/eventStore.js';
 import { emailOf, fakeArgon2Hash, phone, type Person } from './auditLogPeople.js';
 import type { Random } from './auditLogRandom.js';
 import { days, minutes, type Timeline } from './auditLogTimeline.js';

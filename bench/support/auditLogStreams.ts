@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Database } from '../../src/db/database.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
+import type { Database } from '../../src/platform/db/database.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
 import { toRomeLocal } from '../../src/audit/historyTime.js';
 import { stateAsOf } from '../../src/audit/stateAsOf.js';
 import { streamKindOf } from '../../src/audit/streamKinds.js';

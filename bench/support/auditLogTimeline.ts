@@ -1,11 +1,11 @@
-import type { Actor, JsonObject, NewEvent } from '../../src/eventStore/eventStore.js';
-import { deterministicUuid } from '../../src/eventStore/commandHandler.js';
+import type { Actor, JsonObject, NewEvent } from '../../src/platform/eventStore/eventStore.js';
+import { deterministicUuid } from '../../src/platform/eventStore/commandHandler.js';
 import type { Random } from './auditLogRandom.js';
 
 /**
  * The simulated calendar of the generated log. Each part of the world plans its events (at any
  * future time) here; month by month, the planned events come out grouped by stream in time order,
- * ready to append. Event ids, correlation and causation follow src/eventStore/commandHandler.ts.
+ * ready to append. Event ids, correlation and causation follow src/platform/eventStore/commandHandler.ts.
  */
 
 /** Who runs a command, and from where: one request (correlationId) may run several. */

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { hash } from 'node:crypto';
-import type { Database } from '../../src/db/database.js';
-import { canonicalJsonText } from '../../src/eventStore/canonicalJsonText.js';
-import type { EventStore, GlobalPosition } from '../../src/eventStore/eventStore.js';
-import { verifyLog } from '../../src/eventStore/verifyLog.js';
+import type { Database } from '../../src/platform/db/database.js';
+import { canonicalJsonText } from '../../src/platform/eventStore/canonicalJsonText.js';
+import type { EventStore, GlobalPosition } from '../../src/platform/eventStore/eventStore.js';
+import { verifyLog } from '../../src/platform/eventStore/verifyLog.js';
 
 /** One pass over the whole log. */
 export interface Pass {

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { openPglite, openPostgres, type Database } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
 
 export const benchDatabaseName = 'dichiara_bench';
 

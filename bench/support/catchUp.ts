@@ -1,9 +1,9 @@
 import { pino } from 'pino';
-import { streamIndexProjection } from '../../projections/streamIndex/streamIndex.js';
-import type { Database } from '../../src/db/database.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
-import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import { streamIndexProjection } from '../../projections/audit/streamIndex.js';
+import type { Database } from '../../src/platform/db/database.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { contractRegistered } from './events.js';
 
 export interface CatchUpOptions {

@@ -3,7 +3,7 @@ import {
   protocolRegisterStreamId,
   type ProtocolNumberAssigned,
 } from '../../domain/declarations/protocolNumber.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
 import type { TestClient } from '../../test/support/client.js';
 import { commandIdOf, filledTemplate, labReport } from '../../test/support/declarations.js';
 import {

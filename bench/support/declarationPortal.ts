@@ -1,11 +1,11 @@
 import pino from 'pino';
-import { createProjections } from '../../projections/index.js';
+import { createProjections } from '../../src/subscribers.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
-import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import { openPglite, openPostgres, type Database } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { cookieSecret, type TestApp } from '../../test/support/testApp.js';
 import { adminQuery, type Backend } from './benchDatabase.js';
 

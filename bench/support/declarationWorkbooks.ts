@@ -1,4 +1,4 @@
-import { sewerLimits } from '../../domain/declarations/defaultCampaignSettings.js';
+import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { parameterChoice } from '../../src/declarations/workbooks/analysesLayout.js';
 import type { Edits } from '../../test/declarations/workbooks/support/workbookFixtures.js';
 

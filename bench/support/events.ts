@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deterministicUuid } from '../../src/eventStore/commandHandler.js';
-import type { NewEvent } from '../../src/eventStore/eventStore.js';
+import { deterministicUuid } from '../../src/platform/eventStore/commandHandler.js';
+import type { NewEvent } from '../../src/platform/eventStore/eventStore.js';
 
 /**
  * A ContractRegistered event shaped like the portal's: ~300 bytes of data and full metadata.

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import type { Schema } from '../../src/db/schema.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
+import type { Schema } from '../../src/platform/db/schema.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
 import type { AppendOne } from './writers.js';
 
 /** Our store: one append_to_stream call per event, at the exact expected version. */

@@ -1,4 +1,4 @@
-import type { NewEvent } from '../../src/eventStore/eventStore.js';
+import type { NewEvent } from '../../src/platform/eventStore/eventStore.js';
 import { contractRegistered } from './events.js';
 
 /** Appends one event to `streamId`, which is at `expectedVersion` (0: the stream is new). */

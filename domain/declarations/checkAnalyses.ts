@@ -1,5 +1,5 @@
-import type { CampaignSettings, ParameterLimit } from './campaignSettings.js';
-import { effectiveLimits, type LimitOverride } from './contractLimits.js';
+import type { CampaignSettings, ParameterLimit } from '../campaigns/campaignSettings.js';
+import { effectiveLimits, type LimitOverride } from '../campaigns/contractLimits.js';
 import type { AnalysesFigures, AnalysisResult, WorkbookIssue } from './declarationFigures.js';
 import {
   issueMaker,

@@ -1,4 +1,4 @@
-import type { CampaignSettings } from './campaignSettings.js';
+import type { CampaignSettings } from '../campaigns/campaignSettings.js';
 import type {
   DeclarationFigures,
   Deduction,

@@ -1,4 +1,4 @@
-import type { LimitOverride } from './contractLimits.js';
+import type { LimitOverride } from '../campaigns/contractLimits.js';
 import type {
   AnalysesFigures,
   ChecklistAnswer,

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AccountEvent, CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
-import type { AccountsTable, Schema } from '../../src/db/schema.js';
-import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
-import { rowProjection } from '../../src/projections/rowProjection.js';
+import type { AccountsTable, Schema } from '../../src/platform/db/schema.js';
+import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** An account as login, the reserved area and the operators' queue need it. */
 export interface AccountRow {

@@ -1,9 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CampaignEvent } from '../../domain/declarations/campaign.js';
-import type { CampaignSettings } from '../../domain/declarations/campaignSettings.js';
-import type { CampaignsTable, Schema } from '../../src/db/schema.js';
-import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
-import { rowProjection } from '../../src/projections/rowProjection.js';
+import type { CampaignEvent } from '../../domain/campaigns/campaign.js';
+import type { CampaignSettings } from '../../domain/campaigns/campaignSettings.js';
+import type { CampaignsTable, Schema } from '../../src/platform/db/schema.js';
+import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 export interface CampaignRow {
   readonly settings: CampaignSettings;

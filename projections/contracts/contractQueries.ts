@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Schema } from '../../src/db/schema.js';
+import type { Schema } from '../../src/platform/db/schema.js';
 import { fromTableRow, type ContractRow } from './contractRow.js';
 
 /** The contracts an account manages, owns, is offered, asked to own, or managed before. */

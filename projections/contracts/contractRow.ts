@@ -5,7 +5,7 @@ import type {
   ContractNumberChange,
   ContractOwnerRequest,
   ContractsTable,
-} from '../../src/db/schema.js';
+} from '../../src/platform/db/schema.js';
 
 /** A contract as the declarants' and the operators' pages show it. */
 export interface ContractRow {

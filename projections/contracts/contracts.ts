@@ -4,8 +4,8 @@ import {
   type ContractState,
 } from '../../domain/contracts/contract.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
-import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
-import { rowProjection } from '../../src/projections/rowProjection.js';
+import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 import { fromTableRow, toTableRow, type ContractRow } from './contractRow.js';
 
 export type { ContractRow } from './contractRow.js';

@@ -2,8 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
-import type { DeclarationsTable, Schema } from '../../src/db/schema.js';
-import { rowProjection } from '../../src/projections/rowProjection.js';
+import type { DeclarationsTable, Schema } from '../../src/platform/db/schema.js';
+import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** One contract's declaration of one year, as the declarants' and the operators' pages list it. */
 export interface DeclarationRow {

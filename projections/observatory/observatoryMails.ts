@@ -2,10 +2,10 @@ import type { Transaction } from 'kysely';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { monthLabel } from '../../domain/observatory/months.js';
 import type { OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
-import type { Schema } from '../../src/db/schema.js';
-import { mailContent } from '../../src/mail/mailContent.js';
-import { enqueueMail } from '../../src/mail/outbox.js';
-import type { Projection } from '../../src/projections/projection.js';
+import type { Schema } from '../../src/platform/db/schema.js';
+import { mailContent } from '../../src/platform/mail/mailContent.js';
+import { enqueueMail } from '../../src/platform/mail/outbox.js';
+import type { Projection } from '../../src/platform/subscriptions/projection.js';
 
 /** Tells the municipality's officer what an admin decided on an unlock request. */
 export function observatoryMailsProjection(deps: {

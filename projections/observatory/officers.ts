@@ -2,9 +2,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AdminEvent } from '../../domain/observatory/observatoryAdmins.js';
 import type { OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
 import { observatoryAdminsStreamId } from '../../domain/observatory/observatoryAdmins.js';
-import type { Schema } from '../../src/db/schema.js';
-import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
-import type { Projection } from '../../src/projections/projection.js';
+import type { Schema } from '../../src/platform/db/schema.js';
+import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import type { Projection } from '../../src/platform/subscriptions/projection.js';
 
 /** The user of a municipality, as the admin page and the access checks read it. */
 export interface OfficerRow {

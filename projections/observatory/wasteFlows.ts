@@ -6,8 +6,8 @@ import {
   type FlowStatus,
 } from '../../domain/observatory/monthlyFlow.js';
 import { separateCollectionRate } from '../../domain/observatory/reference/separateCollection.js';
-import type { Schema, WasteFlowsTable } from '../../src/db/schema.js';
-import { rowProjection } from '../../src/projections/rowProjection.js';
+import type { Schema, WasteFlowsTable } from '../../src/platform/db/schema.js';
+import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** A municipality's month as the dashboards and the open data show it. */
 export interface WasteFlowRow {

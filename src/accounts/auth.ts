@@ -6,13 +6,13 @@ import type { Role } from '../../domain/accounts/accountEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { findAccount, type AccountRow } from '../../projections/accounts/accounts.js';
 import type { Clock } from '../app.js';
-import type { Schema } from '../db/schema.js';
-import type { CommandContext } from '../eventStore/commandHandler.js';
+import type { Schema } from '../platform/db/schema.js';
+import type { CommandContext } from '../platform/eventStore/commandHandler.js';
 import {
   digitalIdentityRole,
   fiscalCodeOfAccount,
   identityAccountId,
-} from '../observatory/identity/digitalIdentityEvents.js';
+} from '../../domain/observatory/digitalIdentityEvents.js';
 import { sessionIdentity, type RequestIdentity } from '../observatory/identity/requestIdentity.js';
 import { sessionAccount, sessionCookie } from './sessions.js';
 

@@ -1,4 +1,4 @@
-import { line, secret } from '../http/text.js';
+import { line, secret } from '../platform/http/text.js';
 import { isEmailAddress, isPecAddress } from '../../domain/shared/email.js';
 import { passwordProblems } from '../../domain/shared/password.js';
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findAccountByUsername, type AccountRow } from '../../projections/accounts/accounts.js';
 import type { AppDeps } from '../app.js';
-import { recordEvents } from '../eventStore/commandHandler.js';
-import { noticeOf, queryOf } from '../http/command.js';
-import { nestFields, parseForm, safeRedirect, type FieldErrors } from '../http/forms.js';
-import { clearRateLimit, hitRateLimit } from '../http/rateLimit.js';
-import { isHtmx, seeOther } from '../http/views.js';
+import { recordEvents } from '../platform/eventStore/commandHandler.js';
+import { noticeOf, queryOf } from '../platform/http/command.js';
+import { nestFields, parseForm, safeRedirect, type FieldErrors } from '../platform/http/forms.js';
+import { clearRateLimit, hitRateLimit } from '../platform/http/rateLimit.js';
+import { isHtmx, seeOther } from '../platform/http/views.js';
 import { commandContext } from './auth.js';
 import { loginSchema } from './login.schema.js';
 import { verifyPassword } from './passwords.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { redirectTarget } from '../http/forms.js';
-import { requiredLine, secret } from '../http/text.js';
+import { redirectTarget } from '../platform/http/forms.js';
+import { requiredLine, secret } from '../platform/http/text.js';
 
 export const loginSchema = z.object({
   username: requiredLine('Indicare il nome utente.', 100),

@@ -5,16 +5,16 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { parseBody, submitForm } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
-import { hitRateLimit } from '../http/rateLimit.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import { parseBody, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
+import { hitRateLimit } from '../platform/http/rateLimit.js';
 import { commandContext } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 import { resetRequestSchema, resetSchema } from './passwordReset.schema.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllSessions } from './sessions.js';
-import { seeOther } from '../http/views.js';
+import { seeOther } from '../platform/http/views.js';
 
 /** Which account the code page is about; "unknown" keeps the pages identical for any username. */
 const resetCookie = 'dichiara-reset';

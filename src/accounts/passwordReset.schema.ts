@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line, requiredLine, secret } from '../http/text.js';
+import { line, requiredLine, secret } from '../platform/http/text.js';
 import { newPassword } from './fields.schema.js';
 
 export const resetRequestSchema = z.object({

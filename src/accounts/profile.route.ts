@@ -5,10 +5,10 @@ import { accountDecider, accountStreamId } from '../../domain/accounts/accountDe
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { noticeOf, parseBody, queryOf, submitForm } from '../http/command.js';
-import { nestFields, type FieldErrors } from '../http/forms.js';
-import { hitRateLimit } from '../http/rateLimit.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import { noticeOf, parseBody, queryOf, submitForm } from '../platform/http/command.js';
+import { nestFields, type FieldErrors } from '../platform/http/forms.js';
+import { hitRateLimit } from '../platform/http/rateLimit.js';
 import { commandContext, requireRole } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 import { profileSchema } from './profile.schema.js';

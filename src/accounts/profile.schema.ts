@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line, optionalLine, requiredLine, secret } from '../http/text.js';
+import { line, optionalLine, requiredLine, secret } from '../platform/http/text.js';
 import { newPassword, ordinaryEmail } from './fields.schema.js';
 
 const optional = optionalLine(254);

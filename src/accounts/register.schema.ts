@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line, optionalLine, requiredLine, secret } from '../http/text.js';
+import { line, optionalLine, requiredLine, secret } from '../platform/http/text.js';
 import { isEmailAddress } from '../../domain/shared/email.js';
 import {
   isCap,

@@ -1,4 +1,4 @@
-import { compact } from '../http/forms.js';
+import { compact } from '../platform/http/forms.js';
 
 /** The registration form's values as the template renders them: always at least one block. */
 export interface ContractValues {

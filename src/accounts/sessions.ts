@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../platform/db/schema.js';
 
 export const sessionCookie = 'dichiara-session';
 export const sessionHours = 8;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
-import { handleCommand, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore } from '../eventStore/eventStore.js';
+import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
 import { hashPassword } from './passwords.js';
 
 export type StaffRole = Exclude<Role, 'declarant'>;

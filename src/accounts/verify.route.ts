@@ -6,10 +6,10 @@ import type { AccountState } from '../../domain/accounts/account.js';
 import { otpMaxAttempts } from '../../domain/accounts/otpChallenge.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { nestFields, parseForm, type FieldErrors } from '../http/forms.js';
-import { line } from '../http/text.js';
-import { isHtmx, seeOther } from '../http/views.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import { nestFields, parseForm, type FieldErrors } from '../platform/http/forms.js';
+import { line } from '../platform/http/text.js';
+import { isHtmx, seeOther } from '../platform/http/views.js';
 import { commandContext } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Schema } from '../db/schema.js';
-import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
+import type { Schema } from '../platform/db/schema.js';
+import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 
 /**
  * Where the auditor section's queries (search, export, permalinks, heads) find the log. With the

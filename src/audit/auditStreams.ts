@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '../eventStore/eventStore.js';
+import type { EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
 
 /**
  * The last `count` events of a stream, oldest first, before version `before` (exclusive; the

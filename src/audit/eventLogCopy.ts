@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { EventStore } from '../eventStore/eventStore.js';
-import type { Projection, Subscriber } from '../projections/projection.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
+import type { Projection, Subscriber } from '../platform/subscriptions/projection.js';
 import { auditLogOf } from './auditLog.js';
 
 /**

@@ -4,15 +4,15 @@ import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../platform/db/schema.js';
 import type {
   EventMetadata,
   EventStore,
   GlobalPosition,
   JsonObject,
-} from '../eventStore/eventStore.js';
-import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
-import { genesisHash } from '../eventStore/hashChain.js';
+} from '../platform/eventStore/eventStore.js';
+import { comparePositions, formatPosition } from '../platform/eventStore/globalPosition.js';
+import { genesisHash } from '../platform/eventStore/hashChain.js';
 import { chainHeads, eventsTable, logHead, type AuditLog } from './auditLog.js';
 import { csvHeader, exportLine, type ExportedEvent } from './exportFormat.js';
 import type { EventsExported, EventsExportFailed } from './exportRecord.js';

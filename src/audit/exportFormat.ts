@@ -1,6 +1,6 @@
-import type { EventMetadata, JsonObject, JsonValue } from '../eventStore/eventStore.js';
-import { formatPosition } from '../eventStore/globalPosition.js';
-import { eventDigest } from '../eventStore/hashChain.js';
+import type { EventMetadata, JsonObject, JsonValue } from '../platform/eventStore/eventStore.js';
+import { formatPosition } from '../platform/eventStore/globalPosition.js';
+import { eventDigest } from '../platform/eventStore/hashChain.js';
 import { holdsSecret, redacted } from './redact.js';
 
 /** An event as the export reads it from the log, unredacted. */
@@ -115,7 +115,7 @@ type Cell = string | number | null;
 
 /**
  * Semicolon-separated, as Excel opens it in Italy (the file starts with a BOM); a cell a
- * spreadsheet would read as a formula gets a leading apostrophe, as in src/http/csv.ts.
+ * spreadsheet would read as a formula gets a leading apostrophe, as in src/platform/http/csv.ts.
  */
 function csvRow(cells: readonly Cell[]): string {
   return `${cells.map(csvCell).join(';')}\r\n`;

@@ -1,5 +1,5 @@
-import { recordEvents, type CommandContext } from '../eventStore/commandHandler.js';
-import type { Actor, EventStore, RecordedEvent } from '../eventStore/eventStore.js';
+import { recordEvents, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { Actor, EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
 import type { HistoryFilter } from './historySearch.js';
 import { readTail } from './auditStreams.js';
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { accountStreamId } from '../../domain/accounts/accountDecider.js';
 import { contractStreamId } from '../../domain/contracts/contractDecider.js';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../platform/db/schema.js';
 
 /** An account (or digital identity) a typed author matched, for the page to say which. */
 export interface ActorMatch {

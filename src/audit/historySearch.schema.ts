@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { formatPosition, parsePosition } from '../eventStore/globalPosition.js';
-import { line } from '../http/text.js';
+import { formatPosition, parsePosition } from '../platform/eventStore/globalPosition.js';
+import { line } from '../platform/http/text.js';
 import type { HistoryCursor, HistoryFilter, HistoryOrder } from './historySearch.js';
 import type { ActorMatch, ReferenceMatch } from './historyFilters.js';
 import { romeLocal } from './historyTime.js';

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Schema } from '../db/schema.js';
-import type { EventMetadata, GlobalPosition } from '../eventStore/eventStore.js';
+import type { Schema } from '../platform/db/schema.js';
+import type { EventMetadata, GlobalPosition } from '../platform/eventStore/eventStore.js';
 import { eventsTable, type AuditLog } from './auditLog.js';
 
 export interface HistoryFilter {

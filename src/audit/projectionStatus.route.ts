@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { recordEvents } from '../eventStore/commandHandler.js';
-import { paramsOf, queryOf, submitForm } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
-import { requiredLine } from '../http/text.js';
+import { recordEvents } from '../platform/eventStore/commandHandler.js';
+import { paramsOf, queryOf, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
+import { requiredLine } from '../platform/http/text.js';
 import { requireAuditReader } from './auditAccess.js';
 import {
   operationsStreamId,

@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
-import type { Database } from '../db/database.js';
-import type { EventStore } from '../eventStore/eventStore.js';
-import { formatPosition } from '../eventStore/globalPosition.js';
-import type { ProjectionRunner, ProjectionState } from '../projections/projectionRunner.js';
+import type { Database } from '../platform/db/database.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
+import { formatPosition } from '../platform/eventStore/globalPosition.js';
+import type {
+  ProjectionRunner,
+  ProjectionState,
+} from '../platform/subscriptions/projectionRunner.js';
 
 /** Where operators' requests about the machinery (a rebuild) are recorded, with who and why. */
 export const operationsStreamId = 'audit-operations';

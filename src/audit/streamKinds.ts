@@ -1,8 +1,8 @@
 import { accountDecider } from '../../domain/accounts/accountDecider.js';
 import { usernameDecider } from '../../domain/accounts/usernameClaim.js';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
-import { campaignDecider } from '../../domain/declarations/campaign.js';
-import { contractLimitsDecider } from '../../domain/declarations/contractLimits.js';
+import { campaignDecider } from '../../domain/campaigns/campaign.js';
+import { contractLimitsDecider } from '../../domain/campaigns/contractLimits.js';
 import { declarationDraftDecider } from '../../domain/declarations/declarationDraft.js';
 import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { officerDecider } from '../../domain/observatory/municipalityOfficer.js';
@@ -12,7 +12,7 @@ import {
 } from '../../domain/observatory/observatoryAdmins.js';
 import { officerPersonDecider } from '../../domain/observatory/officerPerson.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
-import { digitalIdentityStreamPrefix } from '../observatory/identity/digitalIdentityEvents.js';
+import { digitalIdentityStreamPrefix } from '../../domain/observatory/digitalIdentityEvents.js';
 import { registryStreamId } from '../registry/importRegistry.js';
 import { exportsStreamId } from './exportRecord.js';
 import { operationsStreamId } from './projectionStatus.js';

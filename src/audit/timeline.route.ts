@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
-import { paramsOf, queryOf } from '../http/command.js';
+import { paramsOf, queryOf } from '../platform/http/command.js';
 import { eventDataHtml } from './eventDataHtml.js';
 import { requireAuditReader } from './auditAccess.js';
 import { lastValue } from './historySearch.schema.js';

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
-import type { EventStore } from '../eventStore/eventStore.js';
+import type { Schema } from '../platform/db/schema.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
 import { auditLogOf, chainHeads, eventsTable } from './auditLog.js';
 import { actorNames } from './historySearch.js';
 import { chainStatuses, type TimelineEntry } from './timelineChain.js';

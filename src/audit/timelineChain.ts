@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../eventStore/eventStore.js';
-import { chainHash, eventDigest, genesisHash } from '../eventStore/hashChain.js';
+import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { chainHash, eventDigest, genesisHash } from '../platform/eventStore/hashChain.js';
 
 /**
  * ok: the link recomputes; altered: the stored content no longer gives the stored link; missing:

@@ -1,5 +1,5 @@
-import type { Actor, EventMetadata, RecordedEvent } from '../eventStore/eventStore.js';
-import { formatPosition } from '../eventStore/globalPosition.js';
+import type { Actor, EventMetadata, RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { formatPosition } from '../platform/eventStore/globalPosition.js';
 import { romeDisplay } from './historyTime.js';
 import { redact } from './redact.js';
 import { sameRequestShown, timelinePageSize, type EventLink, type Timeline } from './timeline.js';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Database } from '../db/database.js';
-import { recordEvents, type CommandContext } from '../eventStore/commandHandler.js';
-import type { Actor, EventStore, RecordedEvent } from '../eventStore/eventStore.js';
-import { verifyLog, verifyStream, type ChainBreak } from '../eventStore/verifyLog.js';
+import type { Database } from '../platform/db/database.js';
+import { recordEvents, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { Actor, EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { verifyLog, verifyStream, type ChainBreak } from '../platform/eventStore/verifyLog.js';
 import { findFromTail, readTail } from './auditStreams.js';
 
 /** Every integrity check, from the pages or the CLI, is itself a fact of the record. */

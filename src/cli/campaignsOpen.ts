@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import type { CampaignSettings } from '../../domain/declarations/campaignSettings.js';
-import { campaignSettingsProblems } from '../../domain/declarations/campaignSettingsRules.js';
-import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
+import type { CampaignSettings } from '../../domain/campaigns/campaignSettings.js';
+import { campaignSettingsProblems } from '../../domain/campaigns/campaignSettingsRules.js';
+import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { systemContext } from '../accounts/staffAccounts.js';
-import { openCampaign } from '../declarations/openCampaign.js';
-import { limitsFileSchema, tariffFileSchema, withLimits } from '../operators/campaignFiles.js';
+import { openCampaign } from '../campaigns/openCampaign.js';
+import { limitsFileSchema, tariffFileSchema, withLimits } from '../campaigns/campaignFiles.js';
 import type { Runtime } from '../runtime.js';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;

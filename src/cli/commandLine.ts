@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { DataDirLockedError } from '../db/dataDirLock.js';
+import { DataDirLockedError } from '../platform/db/dataDirLock.js';
 import type { Runtime } from '../runtime.js';
 
 type Command = (

@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { isEmailAddress } from '../../domain/shared/email.js';
 import { isTenDigitCode } from '../../domain/shared/italianIdentifiers.js';
 import { systemContext } from '../accounts/staffAccounts.js';
-import { inviteCompany } from '../contracts/inviteCompany.js';
+import { inviteCompany } from '../accounts/inviteCompany.js';
 import type { Runtime } from '../runtime.js';
 
 /** companies:invite --customer-code 1001234567 --pec ditta@pec.it */

@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
 import { systemContext } from '../accounts/staffAccounts.js';
 import type { Config } from '../config.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
+import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { assignMunicipalityOfficer } from '../observatory/officerAssignments.js';
 import type { Runtime } from '../runtime.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createProjections } from '../../projections/index.js';
-import { ProjectionRunner } from '../projections/projectionRunner.js';
+import { createProjections } from '../subscribers.js';
+import { ProjectionRunner } from '../platform/subscriptions/projectionRunner.js';
 import type { Runtime } from '../runtime.js';
 import { countEvents } from './eventsVerify.js';
 import { progressReporter } from './progress.js';

@@ -6,10 +6,10 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import type { EventStore } from '../eventStore/eventStore.js';
-import { refuseIfAny, submitForm } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
+import { refuseIfAny, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
 import { changeContractNumberSchema } from './changeContractNumber.schema.js';
 

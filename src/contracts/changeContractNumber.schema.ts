@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tenDigits } from '../accounts/register.schema.js';
-import { secret } from '../http/text.js';
+import { secret } from '../platform/http/text.js';
 
 /** "Cambia numero di contratto": the corrected number and, for safety, the current password. */
 export const changeContractNumberSchema = z.object({

@@ -11,9 +11,9 @@ import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import { contractsWithManagers } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { noFields, noticeOf, submitForm } from '../http/command.js';
-import { line } from '../http/text.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import { noFields, noticeOf, submitForm } from '../platform/http/command.js';
+import { line } from '../platform/http/text.js';
 import { changeContractNumberRoutes } from './changeContractNumber.route.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });

@@ -14,9 +14,9 @@ import { contractsManagedByOthers } from '../../projections/contracts/contracts.
 import { commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
-import { FormRefused, refuseIfAny, submitForm } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
+import { handleCommand } from '../platform/eventStore/commandHandler.js';
+import { FormRefused, refuseIfAny, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
 import { declareContractSchema } from './declareContract.schema.js';
 

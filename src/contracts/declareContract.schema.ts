@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contractSchema, tenDigits } from '../accounts/register.schema.js';
-import { requiredLine, secret } from '../http/text.js';
+import { requiredLine, secret } from '../platform/http/text.js';
 
 /** "+ Aggiungi contratto" after registration: the contract, its company, the current password. */
 export const declareContractSchema = z.object({

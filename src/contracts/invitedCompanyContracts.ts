@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
-import type { Schema } from '../db/schema.js';
-import { handleCommand, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore, RecordedEvent } from '../eventStore/eventStore.js';
-import type { ProcessManager } from '../projections/projection.js';
+import type { Schema } from '../platform/db/schema.js';
+import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
+import type { ProcessManager } from '../platform/subscriptions/projection.js';
 import { refusalsLogged } from './registrationContracts.js';
 
 type Logger = Pick<FastifyBaseLogger, 'warn'>;

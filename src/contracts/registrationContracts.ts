@@ -2,9 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CompanyDeclaration, DeclarantKind } from '../../domain/accounts/accountEvents.js';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { handleCommand, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore, RecordedEvent } from '../eventStore/eventStore.js';
-import type { ProcessManager } from '../projections/projection.js';
+import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
+import type { ProcessManager } from '../platform/subscriptions/projection.js';
 import { openRenumberedContract } from './renumberedContracts.js';
 
 /** The note of validations that come with a registration: the approval mail already told. */

@@ -1,8 +1,8 @@
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { fold } from '../../domain/shared/decider.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
-import type { EventStore, RecordedEvent } from '../eventStore/eventStore.js';
+import { handleCommand } from '../platform/eventStore/commandHandler.js';
+import type { EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
 
 /**
  * An operator validated a changed number (ContractNumberChanged closes the old stream): the new

@@ -2,14 +2,22 @@ import type { Kysely } from 'kysely';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { fold } from '../../domain/shared/decider.js';
-import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
+import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { campaignOf } from '../../projections/campaigns/campaigns.js';
-import type { Schema } from '../db/schema.js';
-import { storeDocument } from '../documents/documentStore.js';
-import { handleCommand, readState, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
-import type { ProcessManager } from '../projections/projection.js';
+import type { Schema } from '../platform/db/schema.js';
+import { storeDocument } from '../platform/documents/documentStore.js';
+import {
+  handleCommand,
+  readState,
+  type CommandContext,
+} from '../platform/eventStore/commandHandler.js';
+import type {
+  EventStore,
+  GlobalPosition,
+  RecordedEvent,
+} from '../platform/eventStore/eventStore.js';
+import type { ProcessManager } from '../platform/subscriptions/projection.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
 import { renderCopyOfRecordOffThread } from './pdf/copyOfRecordThread.js';
 import { assignProtocolNumber } from './protocolRegister.js';

@@ -6,13 +6,13 @@ import {
   contractLimitsDecider,
   contractLimitsStreamId,
   type LimitOverride,
-} from '../../domain/declarations/contractLimits.js';
+} from '../../domain/campaigns/contractLimits.js';
 import type { Signatory } from '../../domain/declarations/declarationEvents.js';
 import { mustBeAbleToFile } from '../../domain/declarations/prepareDeclaration.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
 import type { AppDeps } from '../app.js';
-import { readState } from '../eventStore/commandHandler.js';
+import { readState } from '../platform/eventStore/commandHandler.js';
 
 const declarationParams = z.object({
   anno: z.coerce.number().int().min(2000).max(2100),

@@ -9,7 +9,7 @@ import {
 } from '../../projections/declarations/declarations.js';
 import { requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { queryOf } from '../http/command.js';
+import { queryOf } from '../platform/http/command.js';
 
 export interface ContractChoice {
   readonly contract: ContractView;

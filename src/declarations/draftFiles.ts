@@ -10,9 +10,9 @@ import type { DeclarationFile } from '../../domain/declarations/declarationEvent
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { commandContext } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { storeDocument } from '../documents/documentStore.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import type { FieldErrors } from '../http/forms.js';
+import { storeDocument } from '../platform/documents/documentStore.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import type { FieldErrors } from '../platform/http/forms.js';
 import { contentTypeOf } from './contentType.js';
 import type { DeclarationTarget } from './declarationAccess.js';
 import type { OpenedUpload } from './workbooks/index.js';

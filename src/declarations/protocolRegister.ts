@@ -3,8 +3,8 @@ import {
   protocolRegisterStreamId,
   type ProtocolNumberAssigned,
 } from '../../domain/declarations/protocolNumber.js';
-import { deterministicUuid, type CommandContext } from '../eventStore/commandHandler.js';
-import { WrongExpectedVersionError, type EventStore } from '../eventStore/eventStore.js';
+import { deterministicUuid, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import { WrongExpectedVersionError, type EventStore } from '../platform/eventStore/eventStore.js';
 
 /**
  * Through one store the register is taken in turn (no retries among our own requests); between

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { zipSync } from 'fflate';
 import { z } from 'zod';
-import { effectiveLimits } from '../../domain/declarations/contractLimits.js';
+import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
 import { requireRole } from '../accounts/auth.js';
 import type { AppDeps } from '../app.js';
-import { paramsOf } from '../http/command.js';
-import { contentDisposition } from '../http/contentDisposition.js';
+import { paramsOf } from '../platform/http/command.js';
+import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
 import { renderPrivacyNote } from './pdf/privacyNote.js';
 import { renderTariffNote } from './pdf/tariffNote.js';

@@ -2,8 +2,8 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { DeclarationFile, FileSlot } from '../../domain/declarations/declarationEvents.js';
 import { z } from 'zod';
 import { isEmailAddress } from '../../domain/shared/email.js';
-import { parseForm, type FieldErrors } from '../http/forms.js';
-import { line, safeFileName } from '../http/text.js';
+import { parseForm, type FieldErrors } from '../platform/http/forms.js';
+import { line, safeFileName } from '../platform/http/text.js';
 import { sniff } from './workbooks/fileSniff.js';
 import { openUpload, type OpenedUpload } from './workbooks/index.js';
 

@@ -3,8 +3,8 @@ import type { DeclarationContent, FileSlot } from '../../domain/declarations/dec
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
 import { declarationRow } from '../../projections/declarations/declarations.js';
-import type { Schema } from '../db/schema.js';
-import { readDocument } from '../documents/documentStore.js';
+import type { Schema } from '../platform/db/schema.js';
+import { readDocument } from '../platform/documents/documentStore.js';
 import type { DeclarationTarget } from './declarationAccess.js';
 import {
   readAnalysesUpload,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
-import { line, paragraph } from '../http/text.js';
+import { line, paragraph } from '../platform/http/text.js';
 import { monthParam } from './flowVersions.js';
 
 // The forms of the admin's page. Reasons and addresses are only cleaned here: how long a reason

@@ -7,8 +7,8 @@ import {
 import { admins, officers } from '../../projections/observatory/officers.js';
 import { pendingUnlocks } from '../../projections/observatory/wasteFlows.js';
 import type { AppDeps } from '../app.js';
-import { noticeOf } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
+import { noticeOf } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
 import { firstProvince, yearAndProvince } from './openData.route.js';
 import { regionalYear } from './regionalFigures.js';

@@ -6,8 +6,8 @@ import {
   type AdminCommand,
 } from '../../domain/observatory/observatoryAdmins.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
-import { paramsOf, submitForm } from '../http/command.js';
+import { handleCommand } from '../platform/eventStore/commandHandler.js';
+import { paramsOf, submitForm } from '../platform/http/command.js';
 import { adminParams, grantAdminSchema, revokeAdminSchema } from './adminForms.schema.js';
 import { onPage, type AdminPage } from './adminPage.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';

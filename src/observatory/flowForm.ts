@@ -4,9 +4,9 @@ import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { collectionMethods } from '../../domain/observatory/reference/collectionMethods.js';
 import { eerCode, eerCodes, formatEer } from '../../domain/observatory/reference/eerCodes.js';
 import { treatmentOperations } from '../../domain/observatory/reference/treatmentOperations.js';
-import { commandIdField } from '../http/command.js';
-import { compact } from '../http/forms.js';
-import { paragraph, requiredLine } from '../http/text.js';
+import { commandIdField } from '../platform/http/command.js';
+import { compact } from '../platform/http/forms.js';
+import { paragraph, requiredLine } from '../platform/http/text.js';
 
 /** Rows of the month's form: righe[i][eerCode], righe[i][tonnellate], … */
 export interface FlowFormValues {

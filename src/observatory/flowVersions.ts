@@ -3,7 +3,7 @@ import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
 import { isYearMonth, type YearMonth } from '../../domain/observatory/months.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import type { EventStore } from '../eventStore/eventStore.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
 
 export type SubmittedVersion = Extract<FlowEvent, { type: 'MonthlyFlowSubmitted' }>['data'] & {
   readonly recordedAt: string;

@@ -20,10 +20,10 @@ import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand, readState } from '../eventStore/commandHandler.js';
-import { noticeOf, paramsOf, queryOf, submitForm } from '../http/command.js';
-import type { FieldErrors } from '../http/forms.js';
-import { isHtmx, seeOther } from '../http/views.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import { noticeOf, paramsOf, queryOf, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
+import { isHtmx, seeOther } from '../platform/http/views.js';
 import {
   flowChoices,
   flowFormSchema,

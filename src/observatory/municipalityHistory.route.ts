@@ -11,7 +11,7 @@ import {
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
 import type { AppDeps } from '../app.js';
-import { paramsOf } from '../http/command.js';
+import { paramsOf } from '../platform/http/command.js';
 import { officerParams } from './adminForms.schema.js';
 import { monthParam, submittedVersion, versionNumber } from './flowVersions.js';
 import { flowChoices } from './flowForm.js';

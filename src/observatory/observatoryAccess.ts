@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { observatoryRole, type ObservatoryRole } from '../../projections/observatory/officers.js';
 import type { AppDeps } from '../app.js';
-import type { CommandContext } from '../eventStore/commandHandler.js';
+import type { CommandContext } from '../platform/eventStore/commandHandler.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { observatoryRole } from '../../projections/observatory/officers.js';
 import type { AppDeps } from '../app.js';
-import { seeOther } from '../http/views.js';
+import { seeOther } from '../platform/http/views.js';
 
 /**
  * "Osservatorio Rifiuti": the entry page. A digital identity goes to its own pages; one whose

@@ -13,9 +13,9 @@ import {
 } from '../../domain/observatory/officerPerson.js';
 import { fold } from '../../domain/shared/decider.js';
 import { officerElsewhere } from '../../projections/observatory/officers.js';
-import type { Schema } from '../db/schema.js';
-import { handleCommand, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
+import type { Schema } from '../platform/db/schema.js';
+import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 
 const asOfficerEvents = (events: readonly { type: string; data: unknown }[]) =>
   events.map((event) => ({ type: event.type, data: event.data }) as OfficerEvent);

@@ -7,8 +7,8 @@ import {
   type OfficerCommand,
 } from '../../domain/observatory/municipalityOfficer.js';
 import type { AppDeps } from '../app.js';
-import { handleCommand } from '../eventStore/commandHandler.js';
-import { paramsOf, submitForm } from '../http/command.js';
+import { handleCommand } from '../platform/eventStore/commandHandler.js';
+import { paramsOf, submitForm } from '../platform/http/command.js';
 import {
   assignOfficerSchema,
   changeOfficerEmailSchema,

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { monthOf } from '../../domain/observatory/months.js';
 import type { AppDeps } from '../app.js';
-import { queryOf } from '../http/command.js';
-import { contentDisposition } from '../http/contentDisposition.js';
+import { queryOf } from '../platform/http/command.js';
+import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
 import { flowsCsv, regionalYear } from './regionalFigures.js';
 

@@ -5,8 +5,8 @@ import {
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
 import { flowsOfYear, rate, type WasteFlowRow } from '../../projections/observatory/wasteFlows.js';
-import type { Schema } from '../db/schema.js';
-import { csvDocument } from '../http/csv.js';
+import type { Schema } from '../platform/db/schema.js';
+import { csvDocument } from '../platform/http/csv.js';
 import { affectsFunding, monthState, rateOf, type MonthState } from './monthStatus.js';
 
 export interface MunicipalityMonth {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
-import { recordEvents, type CommandContext } from '../eventStore/commandHandler.js';
-import type { EventStore } from '../eventStore/eventStore.js';
+import type { Schema } from '../platform/db/schema.js';
+import { recordEvents, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
 import type { ParsedRegistry } from './registryFile.js';
 
 export const registryStreamId = 'registry-imports';

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { isTenDigitCode } from '../../domain/shared/italianIdentifiers.js';
-import { textProblem } from '../http/text.js';
+import { textProblem } from '../platform/http/text.js';
 import { registryLimits } from '../declarations/workbooks/limits.js';
 import { openWorkbook } from '../declarations/workbooks/openWorkbook.js';
 import { refusalText } from '../declarations/workbooks/zipIssues.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../src/eventStore/eventStore.js';
+import type { NewEvent } from '../../src/platform/eventStore/eventStore.js';
 import type { TestClient } from '../support/client.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { auditPeople } from './verifySupport.js';

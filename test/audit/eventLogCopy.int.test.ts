@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProjections } from '../../projections/index.js';
+import { createProjections } from '../../src/subscribers.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
 import {
@@ -24,9 +24,13 @@ import {
   type HistoryQuery,
 } from '../../src/audit/historySearch.js';
 import { loadConfig } from '../../src/config.js';
-import type { EventStore, GlobalPosition, NewEvent } from '../../src/eventStore/eventStore.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
-import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import type {
+  EventStore,
+  GlobalPosition,
+  NewEvent,
+} from '../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import type { TestClient } from '../support/client.js';
 import { cookieSecret, settle, signedIn, type TestApp } from '../support/testApp.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventMetadata, JsonObject } from '../../src/eventStore/eventStore.js';
-import { eventDigest } from '../../src/eventStore/hashChain.js';
+import type { EventMetadata, JsonObject } from '../../src/platform/eventStore/eventStore.js';
+import { eventDigest } from '../../src/platform/eventStore/hashChain.js';
 import {
   exportsStreamId,
   type EventsExported,
@@ -75,7 +75,7 @@ function reseal(dir: string, lines: readonly Record<string, unknown>[]): void {
   writeFileSync(join(dir, 'SHA256SUMS'), `${sums}\n`);
 }
 
-/** The digest the chain covers, as the portal computes it (src/eventStore/hashChain.ts). */
+/** The digest the chain covers, as the portal computes it (src/platform/eventStore/hashChain.ts). */
 const digestOf = (line: Record<string, unknown>) =>
   eventDigest(line.type as string, line.data as JsonObject, line.metadata as EventMetadata);
 

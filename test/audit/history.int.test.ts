@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
-import type { JsonObject, NewEvent } from '../../src/eventStore/eventStore.js';
+import type { JsonObject, NewEvent } from '../../src/platform/eventStore/eventStore.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import type { TestClient } from '../support/client.js';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationsStreamId } from '../../src/audit/projectionStatus.js';
 import { verificationsStreamId } from '../../src/audit/verifyIntegrity.js';
-import { bidiCharactersMessage, controlCharactersMessage } from '../../src/http/text.js';
+import { bidiCharactersMessage, controlCharactersMessage } from '../../src/platform/http/text.js';
 import type { TestClient } from '../support/client.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { auditPeople, mainOf, type AuditPeople } from './verifySupport.js';

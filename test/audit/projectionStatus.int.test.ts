@@ -8,10 +8,10 @@ import {
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
-import type { Projection } from '../../src/projections/projection.js';
-import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
+import type { Projection } from '../../src/platform/subscriptions/projection.js';
+import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import type { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
 import {

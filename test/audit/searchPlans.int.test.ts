@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeLog } from '../../src/audit/auditLog.js';
 import { prefixProbe, searchHistory, type HistoryQuery } from '../../src/audit/historySearch.js';
-import type { Schema } from '../../src/db/schema.js';
+import type { Schema } from '../../src/platform/db/schema.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 /** Every query a search sends, compiled, to be explained afterwards. */

@@ -6,7 +6,7 @@ import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { redact } from '../../src/audit/redact.js';
 import { diffStates } from '../../src/audit/stateAsOf.js';
-import type { JsonObject, NewEvent } from '../../src/eventStore/eventStore.js';
+import type { JsonObject, NewEvent } from '../../src/platform/eventStore/eventStore.js';
 import type { TestClient } from '../support/client.js';
 import { settle, signedIn, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';

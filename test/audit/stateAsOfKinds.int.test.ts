@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountDecider } from '../../domain/accounts/accountDecider.js';
-import { campaignDecider, type CampaignEvent } from '../../domain/declarations/campaign.js';
-import { defaultCampaignSettings } from '../../domain/declarations/defaultCampaignSettings.js';
+import { campaignDecider, type CampaignEvent } from '../../domain/campaigns/campaign.js';
+import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignSettings.js';
 import type { FlowEvent, FlowRow } from '../../domain/observatory/flowEvents.js';
 import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { officerDecider, type OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
 import { redact } from '../../src/audit/redact.js';
 import { diffStates } from '../../src/audit/stateAsOf.js';
-import type { JsonObject, NewEvent, RecordedEvent } from '../../src/eventStore/eventStore.js';
+import type {
+  JsonObject,
+  NewEvent,
+  RecordedEvent,
+} from '../../src/platform/eventStore/eventStore.js';
 import type { TestClient } from '../support/client.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';

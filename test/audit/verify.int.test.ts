@@ -10,13 +10,13 @@ import {
   type IntegrityVerificationFailed,
   type IntegrityVerified,
 } from '../../src/audit/verifyIntegrity.js';
-import { openPglite, type Database } from '../../src/db/database.js';
+import { openPglite, type Database } from '../../src/platform/db/database.js';
 import type {
   EventStore,
   ReadStreamOptions,
   RecordedEvent,
-} from '../../src/eventStore/eventStore.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+} from '../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { runCli } from '../support/cli.js';
 import { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
-import type { Database } from '../../src/db/database.js';
+import type { Database } from '../../src/platform/db/database.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import type { TestClient } from '../support/client.js';
 import { createOperator, operatorLogin, signedIn, type TestApp } from '../support/testApp.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordEvents } from '../../src/eventStore/commandHandler.js';
+import { recordEvents } from '../../src/platform/eventStore/commandHandler.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
 import {

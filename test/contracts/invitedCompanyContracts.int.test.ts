@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
 import type { Party } from '../../domain/contracts/contractEvents.js';
 import { invitedCompanyContracts } from '../../src/contracts/invitedCompanyContracts.js';
-import { handleCommand, recordEvents } from '../../src/eventStore/commandHandler.js';
-import type { RecordedEvent } from '../../src/eventStore/eventStore.js';
+import { handleCommand, recordEvents } from '../../src/platform/eventStore/commandHandler.js';
+import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 /**

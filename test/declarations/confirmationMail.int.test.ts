@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MailSender } from '../../src/mail/mailSender.js';
-import { smtpTransport } from '../../src/mail/mailTransport.js';
+import { MailSender } from '../../src/platform/mail/mailSender.js';
+import { smtpTransport } from '../../src/platform/mail/mailTransport.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
   campaignYear,

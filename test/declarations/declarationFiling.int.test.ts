@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileCases, templateCases } from './workbooks/support/badCases.js';
 import { checklistEdits, fill } from './workbooks/support/workbookFixtures.js';
 import { declarationCases as declarationContentCases } from './workbooks/support/badContentCases.js';
-import { sewerLimits } from '../../domain/declarations/defaultCampaignSettings.js';
+import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../src/db/database.js';
+import { openPostgres } from '../../src/platform/db/database.js';
 import { assignProtocolNumber } from '../../src/declarations/protocolRegister.js';
-import type { CommandContext } from '../../src/eventStore/commandHandler.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
+import type { CommandContext } from '../../src/platform/eventStore/commandHandler.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 const context: CommandContext = {

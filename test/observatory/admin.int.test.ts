@@ -10,12 +10,12 @@ import {
   observatoryAdminsStreamId,
 } from '../../domain/observatory/observatoryAdmins.js';
 import { pugliaMunicipalities } from '../../domain/observatory/reference/municipalities.js';
-import { handleCommand } from '../../src/eventStore/commandHandler.js';
+import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import {
   demoObservatoryAdmin,
   demoOfficerBari,
   demoOfficerLecce,
-} from '../../src/observatory/identity/demoIdentities.js';
+} from '../../src/dev/demoIdentities.js';
 import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openPglite } from '../../src/db/database.js';
+import { openPglite } from '../../src/platform/db/database.js';
 import { runCli } from '../support/cli.js';
 import { migratedDataDir } from '../support/testDatabase.js';
 

@@ -4,17 +4,17 @@ import {
   municipalityStreamId,
   officerDecider,
 } from '../../domain/observatory/municipalityOfficer.js';
-import { handleCommand } from '../../src/eventStore/commandHandler.js';
+import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import {
   bidiCharactersMessage,
   brokenCharactersMessage,
   controlCharactersMessage,
-} from '../../src/http/text.js';
+} from '../../src/platform/http/text.js';
 import {
   demoObservatoryAdmin,
   demoOfficerBari,
   demoOfficerLecce,
-} from '../../src/observatory/identity/demoIdentities.js';
+} from '../../src/dev/demoIdentities.js';
 import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';

@@ -10,13 +10,13 @@ import {
 } from '../../domain/observatory/observatoryAdmins.js';
 import { quantityTooLarge } from '../../domain/observatory/fileMonthlyFlow.js';
 import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
-import { handleCommand } from '../../src/eventStore/commandHandler.js';
+import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import {
   demoObservatoryAdmin,
   demoOfficerBari,
   demoOfficerLecce,
   demoUnassociated,
-} from '../../src/observatory/identity/demoIdentities.js';
+} from '../../src/dev/demoIdentities.js';
 import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';

@@ -1,9 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import {
-  demoObservatoryAdmin,
-  demoOfficerBari,
-} from '../../src/observatory/identity/demoIdentities.js';
+import { demoObservatoryAdmin, demoOfficerBari } from '../../src/dev/demoIdentities.js';
 import { useJourney } from '../support/journey.js';
 import {
   fillFlowRow,

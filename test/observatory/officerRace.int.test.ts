@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { municipalityStreamId } from '../../domain/observatory/municipalityOfficer.js';
-import { demoObservatoryAdmin } from '../../src/observatory/identity/demoIdentities.js';
+import { demoObservatoryAdmin } from '../../src/dev/demoIdentities.js';
 import { browserLoggedInAs, listenOnFreePort } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { postgresUrl } from '../support/testDatabase.js';

@@ -5,9 +5,12 @@ import {
 } from '../../domain/observatory/observatoryAdmins.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
-import { handleCommand, type CommandContext } from '../../src/eventStore/commandHandler.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
-import { demoObservatoryAdmin } from '../../src/observatory/identity/demoIdentities.js';
+import {
+  handleCommand,
+  type CommandContext,
+} from '../../src/platform/eventStore/commandHandler.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { demoObservatoryAdmin } from '../../src/dev/demoIdentities.js';
 import type { BrowserResponse, HttpBrowser } from '../support/identityLogin.js';
 
 /** A command context of the command line (no one logged in, no address). */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite } from '../../src/db/database.js';
+import { openPglite } from '../../src/platform/db/database.js';
 import { runCli } from '../support/cli.js';
 import { migratedDataDir } from '../support/testDatabase.js';
 import { TestClient } from '../support/client.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../../src/db/schema.js';
+import type { Schema } from '../../src/platform/db/schema.js';
 import { TestClient } from './client.js';
 import { operatorLogin, settle, signedIn, type TestApp } from './testApp.js';
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { Schema } from '../../src/db/schema.js';
-import type { EventStore, JsonObject, NewEvent } from '../../src/eventStore/eventStore.js';
-import { comparePositions } from '../../src/eventStore/globalPosition.js';
+import type { Schema } from '../../src/platform/db/schema.js';
+import type { EventStore, JsonObject, NewEvent } from '../../src/platform/eventStore/eventStore.js';
+import { comparePositions } from '../../src/platform/eventStore/globalPosition.js';
 
 /** An event as a command handler would append it, with complete metadata. */
 export function newEvent(

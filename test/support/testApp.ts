@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { createProjections } from '../../projections/index.js';
+import { createProjections } from '../../src/subscribers.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { EventStore } from '../../src/eventStore/eventStore.js';
-import { createPostgresEventStore } from '../../src/eventStore/postgresEventStore.js';
-import type { Subscriber } from '../../src/projections/projection.js';
-import { ProjectionRunner } from '../../src/projections/projectionRunner.js';
+import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
+import type { Subscriber } from '../../src/platform/subscriptions/projection.js';
+import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { TestClient } from './client.js';
 import { openTestDatabase, type Backend, type TestDatabase } from './testDatabase.js';
 

@@ -16,9 +16,9 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openPostgres, pgliteDatabase, type Database } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import type { Schema } from '../../src/db/schema.js';
+import { openPostgres, pgliteDatabase, type Database } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import type { Schema } from '../../src/platform/db/schema.js';
 
 export type Backend = 'pglite' | 'postgres';
 

@@ -1,5 +1,5 @@
 import type { Content, TableCell } from 'pdfmake/interfaces.js';
-import type { ParameterLimit } from '../../../domain/declarations/campaignSettings.js';
+import type { ParameterLimit } from '../../../domain/campaigns/campaignSettings.js';
 import type {
   AnalysesFigures,
   AnalysisResult,

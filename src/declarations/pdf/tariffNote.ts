@@ -2,7 +2,7 @@ import type { Content, TableCell } from 'pdfmake/interfaces.js';
 import type {
   CampaignSettings,
   TariffPollutant,
-} from '../../../domain/declarations/campaignSettings.js';
+} from '../../../domain/campaigns/campaignSettings.js';
 import { formatEuro, formatNumber, formatPercent, formatRate } from './italianFormat.js';
 import { facts, right, section, titledTable } from './pdfBlocks.js';
 import { fixedDocumentDate, pageFooter, renderPdf } from './pdfRenderer.js';

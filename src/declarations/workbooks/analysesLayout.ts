@@ -1,4 +1,4 @@
-import type { ParameterLimit } from '../../../domain/declarations/campaignSettings.js';
+import type { ParameterLimit } from '../../../domain/campaigns/campaignSettings.js';
 import type { Column } from './declarationLayout.js';
 
 /** Where the analyses live: one row per parameter per sample, and the reference list. */

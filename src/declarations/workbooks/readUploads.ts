@@ -1,6 +1,6 @@
-import type { CampaignSettings } from '../../../domain/declarations/campaignSettings.js';
+import type { CampaignSettings } from '../../../domain/campaigns/campaignSettings.js';
 import { checkAnalyses } from '../../../domain/declarations/checkAnalyses.js';
-import type { LimitOverride } from '../../../domain/declarations/contractLimits.js';
+import type { LimitOverride } from '../../../domain/campaigns/contractLimits.js';
 import { checkDeclaration } from '../../../domain/declarations/checkDeclaration.js';
 import type {
   AnalysesFigures,

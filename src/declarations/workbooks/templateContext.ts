@@ -1,4 +1,4 @@
-import type { ParameterLimit } from '../../../domain/declarations/campaignSettings.js';
+import type { ParameterLimit } from '../../../domain/campaigns/campaignSettings.js';
 
 /** The three workbooks of a declaration; also the `file` of a WorkbookIssue. */
 export type WorkbookKind = 'dichiarazione' | 'analisi' | 'checklist';

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import type { Config } from '../../config.js';
 import { displayHost } from '../../runtime.js';
-import type { LocalIdentityProvider } from './localIdentityProvider.js';
-import { localIdentityProviderRoutes } from './localIdentityProvider.route.js';
+import type { LocalIdentityProvider } from '../../dev/localIdentityProvider.js';
+import { localIdentityProviderRoutes } from '../../dev/localIdentityProvider.route.js';
 import { callbackPath } from './loginFlowCookie.js';
 import { cachedOidcClient, type OidcClientSettings } from './oidcClient.js';
 import { oidcLoginRoutes } from './oidcLogin.route.js';
@@ -37,7 +37,7 @@ export function digitalIdentityRoutes(app: FastifyInstance, deps: AppDeps): void
     const localProvider = () => {
       const input = { portalUrl: portalUrl(), redirectUri: redirectUri(), logger: deps.logger };
       // Loaded on first use: production (OIDC_ISSUER) never loads oidc-provider.
-      local ??= import('./localIdentityProvider.js').then((module) =>
+      local ??= import('../../dev/localIdentityProvider.js').then((module) =>
         module.createLocalIdentityProvider(input),
       );
       return local;

@@ -9,18 +9,18 @@ import {
   sessionHours,
 } from '../../accounts/sessions.js';
 import type { AppDeps } from '../../app.js';
-import type { CommandContext } from '../../eventStore/commandHandler.js';
-import { recordEvents } from '../../eventStore/commandHandler.js';
-import { queryOf } from '../../http/command.js';
-import { redirectTarget, safeRedirect } from '../../http/forms.js';
-import { hitRateLimit } from '../../http/rateLimit.js';
-import { seeOther } from '../../http/views.js';
+import type { CommandContext } from '../../platform/eventStore/commandHandler.js';
+import { recordEvents } from '../../platform/eventStore/commandHandler.js';
+import { queryOf } from '../../platform/http/command.js';
+import { redirectTarget, safeRedirect } from '../../platform/http/forms.js';
+import { hitRateLimit } from '../../platform/http/rateLimit.js';
+import { seeOther } from '../../platform/http/views.js';
 import {
   digitalIdentityRole,
   digitalIdentityStream,
   identityAccountId,
   type DigitalIdentityEvent,
-} from './digitalIdentityEvents.js';
+} from '../../../domain/observatory/digitalIdentityEvents.js';
 import type { IdentityClaims } from './identityClaims.js';
 import { callbackPath, setLoginFlow, takeLoginFlow } from './loginFlowCookie.js';
 import type { OidcClient } from './oidcClient.js';
@@ -181,7 +181,7 @@ function identityContext(request: FastifyRequest, fiscalCode: string, now: Date)
 
 function refuse(reply: FastifyReply, status: number, message: string) {
   reply.header('Cache-Control', 'no-store');
-  return reply.code(status).view('observatory/identity/loginRefused', {
+  return reply.code(status).view('observatory/loginRefused', {
     title: status === 429 ? 'Troppi tentativi' : 'Accesso non riuscito',
     message,
   });

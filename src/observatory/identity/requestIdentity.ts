@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { findDigitalIdentity } from '../../../projections/digitalIdentities/digitalIdentities.js';
-import type { Schema } from '../../db/schema.js';
+import { findDigitalIdentity } from '../../../projections/observatory/digitalIdentities.js';
+import type { Schema } from '../../platform/db/schema.js';
 
 /** The person of a digital-identity session (SPID/CIE): what `request.identity` holds. */
 export interface RequestIdentity {

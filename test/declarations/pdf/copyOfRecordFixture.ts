@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sewerLimits } from '../../../domain/declarations/defaultCampaignSettings.js';
+import { sewerLimits } from '../../../domain/campaigns/defaultCampaignSettings.js';
 import type { AnalysisResult } from '../../../domain/declarations/declarationFigures.js';
 import type { CopyOfRecordInput } from '../../../src/declarations/pdf/copyOfRecord.js';
 import { checklistQuestions } from '../../../src/declarations/workbooks/checklistLayout.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCampaignSettings } from '../../../domain/declarations/defaultCampaignSettings.js';
+import { defaultCampaignSettings } from '../../../domain/campaigns/defaultCampaignSettings.js';
 import { renderTariffNote } from '../../../src/declarations/pdf/tariffNote.js';
 import { pdfText, squeezed } from './pdfText.js';
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { sewerLimits } from '../../../domain/declarations/defaultCampaignSettings.js';
+import { sewerLimits } from '../../../domain/campaigns/defaultCampaignSettings.js';
 import { template } from './support/workbookFixtures.js';
 
 async function open(kind: 'dichiarazione' | 'analisi' | 'checklist') {

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mayReadDeclaration } from '../../../domain/contracts/contract.js';
 import { contractDecider } from '../../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../../domain/contracts/contractEvents.js';
-import { campaignDecider } from '../../../domain/declarations/campaign.js';
+import { campaignDecider } from '../../../domain/campaigns/campaign.js';
 import type {
   DeclarationContent,
   Signatory,
 } from '../../../domain/declarations/declarationEvents.js';
 import type { DeclarationFigures } from '../../../domain/declarations/declarationFigures.js';
-import { defaultCampaignSettings } from '../../../domain/declarations/defaultCampaignSettings.js';
+import { defaultCampaignSettings } from '../../../domain/campaigns/defaultCampaignSettings.js';
 import { formatProtocolNumber } from '../../../domain/declarations/protocolNumber.js';
 import { isLate } from '../../../domain/declarations/submitDeclaration.js';
 import { fold } from '../../../domain/shared/decider.js';

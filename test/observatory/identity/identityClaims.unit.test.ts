@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoIdentities } from '../../../src/observatory/identity/demoIdentities.js';
+import { demoIdentities } from '../../../src/dev/demoIdentities.js';
 import {
   fiscalCodeFromClaims,
   identityFromClaims,

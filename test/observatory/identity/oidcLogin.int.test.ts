@@ -7,7 +7,7 @@ import {
   demoOfficerLecce,
   demoUnassociated,
   demoWithoutFiscalCode,
-} from '../../../src/observatory/identity/demoIdentities.js';
+} from '../../../src/dev/demoIdentities.js';
 import { requireIdentity } from '../../../src/observatory/identity/requestIdentity.js';
 import {
   HttpBrowser,

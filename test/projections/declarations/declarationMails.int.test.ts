@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   declarationMail,
   declarationMailsProjection,
-} from '../../../projections/declarationMails/declarationMails.js';
-import { storeDocument } from '../../../src/documents/documentStore.js';
-import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
-import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
+} from '../../../projections/declarations/declarationMails.js';
+import { storeDocument } from '../../../src/platform/documents/documentStore.js';
+import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 import { recorded } from './support.js';

@@ -1,4 +1,4 @@
-import type { JsonObject, RecordedEvent } from '../../../src/eventStore/eventStore.js';
+import type { JsonObject, RecordedEvent } from '../../../src/platform/eventStore/eventStore.js';
 import { newEvent } from '../../support/events.js';
 
 /** An event as the projections receive it from the store. */

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observatoryMailsProjection } from '../../../projections/observatory/observatoryMails.js';
-import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
-import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
+import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 

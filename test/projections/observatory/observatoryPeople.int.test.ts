@@ -10,8 +10,8 @@ import {
   observatoryRole,
   officers,
 } from '../../../projections/observatory/officers.js';
-import { createPostgresEventStore } from '../../../src/eventStore/postgresEventStore.js';
-import { ProjectionRunner } from '../../../src/projections/projectionRunner.js';
+import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 

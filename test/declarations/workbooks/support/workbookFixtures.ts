@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import {
   defaultCampaignSettings,
   sewerLimits,
-} from '../../../../domain/declarations/defaultCampaignSettings.js';
+} from '../../../../domain/campaigns/defaultCampaignSettings.js';
 import {
   analysesTemplate,
   checklistTemplate,

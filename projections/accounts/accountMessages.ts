@@ -1,0 +1,83 @@
+import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
+import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
+
+export interface Recipient {
+  readonly fullName: string;
+  readonly email: string;
+}
+
+/** The mail an account event causes, if any. `code` is the OTP of an EmailOtpIssued event. */
+export function accountMessage(
+  event: AccountEvent,
+  recipient: Recipient,
+  links: {
+    login: string;
+    confirmEmail: (requestId: string) => string;
+    firstAccessPassword: () => string;
+  },
+  code: (challengeId: string) => string,
+): MailContent | null {
+  const hello = `Gentile ${recipient.fullName},`;
+  switch (event.type) {
+    case 'EmailOtpIssued':
+      return event.data.purpose === 'registration'
+        ? mailContent('codice di conferma della registrazione', [
+            hello,
+            `il codice per confermare il tuo indirizzo e-mail sul portale è:\n\n${code(event.data.challengeId)}\n\nInseriscilo nella pagina di registrazione entro 15 minuti.`,
+            'Se non hai chiesto tu la registrazione, ignora questo messaggio.',
+          ])
+        : mailContent('codice per reimpostare la password', [
+            hello,
+            `il codice per reimpostare la password è:\n\n${code(event.data.challengeId)}\n\nInseriscilo nella pagina "Password dimenticata?" entro 15 minuti.`,
+            'Se non hai chiesto tu di reimpostare la password, ignora questo messaggio: la password attuale resta valida.',
+          ]);
+    case 'RegistrationApproved':
+      return mailContent('registrazione accettata', [
+        hello,
+        'la tua domanda di registrazione al portale degli scarichi industriali è stata accettata.',
+        `Puoi entrare nell'area riservata con il tuo nome utente e la tua password: ${links.login}`,
+        ...(event.data.note ? [`Nota dell'operatore: ${event.data.note}`] : []),
+      ]);
+    case 'RegistrationRejected':
+      return mailContent('registrazione respinta', [
+        hello,
+        'la tua domanda di registrazione al portale degli scarichi industriali è stata respinta dagli operatori per il seguente motivo:',
+        event.data.reason,
+        'Puoi presentare una nuova domanda con i dati corretti.',
+      ]);
+    case 'PasswordReset':
+      return mailContent('password modificata', [
+        hello,
+        'la password del tuo account è stata appena reimpostata e ogni sessione aperta è stata chiusa.',
+        'Se non sei stato tu, contatta subito il gestore.',
+      ]);
+    case 'CompanyInvited':
+      return mailContent('invito al portale degli scarichi industriali', [
+        `Spettabile ${event.data.companyName},`,
+        'il gestore del servizio idrico vi invita ad accedere al portale delle denunce degli scarichi industriali, dove potete consultare i vostri contratti di scarico e i documenti che vi riguardano, anche se le dichiarazioni sono gestite da un consulente.',
+        `Credenziali per il primo accesso:\nNome utente: ${event.data.username}\nPassword: ${links.firstAccessPassword()}`,
+        `Al primo accesso vi verrà chiesto di scegliere una nuova password: ${links.login}`,
+      ]);
+    case 'EmailChangeRequested':
+      return mailContent('conferma il nuovo indirizzo e-mail', [
+        hello,
+        'hai chiesto di usare questo indirizzo per le comunicazioni del portale. Per confermarlo apri questo link entro 24 ore (oppure copialo nella barra degli indirizzi del browser):',
+        links.confirmEmail(event.data.requestId),
+        'Fino alla conferma le comunicazioni continuano ad arrivare all’indirizzo precedente. Se non hai chiesto tu la modifica, ignora questo messaggio.',
+      ]);
+    case 'EmailChanged':
+      return mailContent('indirizzo e-mail modificato', [
+        hello,
+        `da ora le comunicazioni del portale verranno inviate a ${event.data.email} e non più a questo indirizzo.`,
+        'Se non hai chiesto tu la modifica, contatta subito il gestore.',
+      ]);
+    case 'PasswordChanged':
+      return mailContent('password modificata', [
+        hello,
+        'la password del tuo account è stata modificata dalla pagina del profilo.',
+        'Se non sei stato tu, usa subito "Password dimenticata?" e contatta il gestore.',
+      ]);
+    default:
+      return null;
+  }
+}

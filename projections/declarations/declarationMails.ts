@@ -1,0 +1,119 @@
+import type { Transaction } from 'kysely';
+import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import type { CopyOfRecord } from '../../domain/declarations/declarationEvents.js';
+import type { Schema } from '../../src/platform/db/schema.js';
+import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
+import { enqueueMail } from '../../src/platform/mail/outbox.js';
+import type { Projection } from '../../src/platform/subscriptions/projection.js';
+
+const prefix = 'contract-';
+
+/** The PDF's name in the mail and on download: the protocol number without its slash. */
+export const copyOfRecordFilename = (protocolNumber: string): string =>
+  `dichiarazione-${protocolNumber.replace('/', '-')}.pdf`;
+
+/** A receipt to send: what the mail says, and the copy of record to attach by its hash. */
+export interface DeclarationMail extends MailContent {
+  readonly key: string;
+  readonly to: string;
+  readonly copyOfRecordSha256: string;
+  readonly attachmentName: string;
+}
+
+/** The copy of record an event mails, and to whom. */
+function mailedCopy(
+  event: ContractEvent,
+): { year: number; protocolNumber: string; copyOfRecord: CopyOfRecord; to: string } | null {
+  switch (event.type) {
+    case 'CopyOfRecordStored':
+      return { ...event.data, to: event.data.notificationEmail };
+    case 'DeclarationProtocolled': {
+      // With the copy only in events from the time when number and copy came in one step.
+      const { copyOfRecord } = event.data;
+      return copyOfRecord
+        ? { ...event.data, copyOfRecord, to: event.data.notificationEmail }
+        : null;
+    }
+    case 'CopyOfRecordResent':
+      return event.data;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The mail an event causes, if any: the receipt of a protocolled submission, or a copy asked for
+ * again. Pure; the projection adds the PDF and queues it.
+ */
+export function declarationMail(
+  recorded: RecordedEvent,
+  publicUrl: string,
+): DeclarationMail | null {
+  if (!recorded.streamId.startsWith(prefix)) return null;
+  const mailed = mailedCopy(recorded as unknown as ContractEvent);
+  if (!mailed) return null;
+  const { year, protocolNumber, copyOfRecord, to } = mailed;
+  const contractNumber = recorded.streamId.slice(prefix.length);
+  const content = mailContent(
+    `dichiarazione scarichi industriali ${year}, protocollo ${protocolNumber}`,
+    [
+      'Gentile utente,',
+      `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} è stata ricevuta con il numero di protocollo ${protocolNumber}: citalo per qualsiasi comunicazione.`,
+      'In allegato la copia stampabile della dichiarazione in formato PDF, conforme a quanto ricevuto.',
+      `${publicUrl}/dichiarazioni/${year}/${contractNumber}/risultato`,
+    ],
+  );
+  return {
+    ...content,
+    key: `${recorded.metadata.eventId}:mail`,
+    to,
+    copyOfRecordSha256: copyOfRecord.sha256,
+    attachmentName: copyOfRecordFilename(protocolNumber),
+  };
+}
+
+/**
+ * The receipt of a submission (and each copy asked for again): the protocol number and the copy
+ * of record attached, to the notification address given with the declaration.
+ */
+export function declarationMailsProjection(deps: {
+  publicUrl: () => string;
+  now: () => Date;
+}): Projection {
+  return {
+    name: 'declaration_mails',
+    async apply(trx, events) {
+      for (const recorded of events) {
+        const mail = declarationMail(recorded, deps.publicUrl());
+        if (!mail) continue;
+        const pdf = await trx
+          .selectFrom('documents')
+          .select('content')
+          .where('sha256', '=', mail.copyOfRecordSha256)
+          .executeTakeFirstOrThrow();
+        await enqueueMail(
+          trx,
+          {
+            key: mail.key,
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            attachments: [
+              {
+                filename: mail.attachmentName,
+                contentType: 'application/pdf',
+                content: pdf.content,
+              },
+            ],
+          },
+          deps.now(),
+        );
+      }
+    },
+    async reset(_trx: Transaction<Schema>) {
+      // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
+    },
+  };
+}

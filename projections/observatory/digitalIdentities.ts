@@ -1,0 +1,104 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DigitalIdentitiesTable, Schema } from '../../src/platform/db/schema.js';
+import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
+import {
+  digitalIdentityStreamPrefix,
+  type DigitalIdentityEvent,
+} from '../../domain/observatory/digitalIdentityEvents.js';
+
+/** A person who logged in with SPID/CIE, with the names the identity provider last gave. */
+export interface DigitalIdentityRow {
+  readonly fiscalCode: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly email: string | null;
+  readonly issuer: string;
+  readonly firstLoginAt: string;
+  readonly lastLoginAt: string;
+}
+
+export function evolveDigitalIdentityRow(
+  row: DigitalIdentityRow | undefined,
+  recorded: RecordedEvent,
+): DigitalIdentityRow | undefined {
+  const event = recorded as unknown as DigitalIdentityEvent;
+  if (event.type !== 'DigitalIdentityLoggedIn') return undefined;
+  const at = recorded.metadata.occurredAt;
+  return {
+    fiscalCode: event.data.fiscalCode,
+    givenName: event.data.givenName,
+    familyName: event.data.familyName,
+    email: event.data.email,
+    issuer: event.data.issuer,
+    firstLoginAt: row?.firstLoginAt ?? at,
+    lastLoginAt: at,
+  };
+}
+
+export const digitalIdentitiesProjection = rowProjection<DigitalIdentityRow>({
+  name: 'digital_identities',
+  keyOf: (event) =>
+    event.streamId.startsWith(digitalIdentityStreamPrefix)
+      ? event.streamId.slice(digitalIdentityStreamPrefix.length)
+      : null,
+  evolve: evolveDigitalIdentityRow,
+  async load(trx, keys) {
+    const rows = await trx
+      .selectFrom('digital_identities')
+      .selectAll()
+      .where('fiscal_code', 'in', keys)
+      .execute();
+    return new Map(rows.map((row) => [row.fiscal_code, fromTableRow(row)]));
+  },
+  async save(trx, rows) {
+    await trx
+      .insertInto('digital_identities')
+      .values(rows.map(toTableRow))
+      .onConflict((oc) =>
+        oc.column('fiscal_code').doUpdateSet((eb) => ({
+          given_name: eb.ref('excluded.given_name'),
+          family_name: eb.ref('excluded.family_name'),
+          email: eb.ref('excluded.email'),
+          issuer: eb.ref('excluded.issuer'),
+          last_login_at: eb.ref('excluded.last_login_at'),
+        })),
+      )
+      .execute();
+  },
+  async reset(trx) {
+    await trx.deleteFrom('digital_identities').execute();
+  },
+});
+
+const toTableRow = (row: DigitalIdentityRow) => ({
+  fiscal_code: row.fiscalCode,
+  given_name: row.givenName,
+  family_name: row.familyName,
+  email: row.email,
+  issuer: row.issuer,
+  first_login_at: row.firstLoginAt,
+  last_login_at: row.lastLoginAt,
+});
+
+const fromTableRow = (row: Selectable<DigitalIdentitiesTable>): DigitalIdentityRow => ({
+  fiscalCode: row.fiscal_code,
+  givenName: row.given_name,
+  familyName: row.family_name,
+  email: row.email,
+  issuer: row.issuer,
+  firstLoginAt: row.first_login_at.toISOString(),
+  lastLoginAt: row.last_login_at.toISOString(),
+});
+
+export async function findDigitalIdentity(
+  db: Kysely<Schema>,
+  fiscalCode: string,
+): Promise<DigitalIdentityRow | null> {
+  const row = await db
+    .selectFrom('digital_identities')
+    .selectAll()
+    .where('fiscal_code', '=', fiscalCode)
+    .executeTakeFirst();
+  return row ? fromTableRow(row) : null;
+}

@@ -1,0 +1,99 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import {
+  findAccount,
+  listAwaitingApproval,
+  type AccountRow,
+} from '../../projections/accounts/accounts.js';
+import { commandContext, requireRole } from './auth.js';
+import type { AppDeps } from '../app.js';
+import { handleCommand } from '../platform/eventStore/commandHandler.js';
+import { noticeOf, paramsOf, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
+import { paragraph } from '../platform/http/text.js';
+import { registryEntries } from '../registry/registry.js';
+
+const idParams = z.object({ id: z.uuid() });
+const approveSchema = z.object({ note: paragraph(1000).optional() });
+const rejectSchema = z.object({
+  reason: paragraph(1000).min(5, 'Indicare il motivo del rifiuto (almeno 5 caratteri).'),
+});
+const outcomes: Record<string, string> = {
+  approvata: 'Registrazione approvata: il referente riceverà una e-mail.',
+  respinta: 'Registrazione respinta: il referente riceverà una e-mail con il motivo.',
+};
+
+/** The operators' queue of registrations awaiting approval, and the decision on each. */
+export function registrationReviewRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+  const staffOnly = { preHandler: requireRole('operator', 'admin') };
+
+  app.get('/operatori/registrazioni', staffOnly, async (request, reply) => {
+    return reply.view('accounts/registrations', {
+      title: 'Registrazioni da approvare',
+      pending: await listAwaitingApproval(db),
+      notice: noticeOf(request, outcomes),
+    });
+  });
+
+  app.get('/operatori/registrazioni/:id', staffOnly, async (request, reply) =>
+    page(reply, await loadPending(request), {}, {}),
+  );
+
+  /** Approving or rejecting: one command on the account, then back to the queue. */
+  const decisions = [
+    ['approva', approveSchema, 'approvata'],
+    ['rifiuta', rejectSchema, 'respinta'],
+  ] as const;
+  for (const [path, schema, outcome] of decisions) {
+    app.post(`/operatori/registrazioni/:id/${path}`, staffOnly, async (request, reply) => {
+      const account = await loadPending(request);
+      return submitForm(request, reply, deps.projections, {
+        schema,
+        run: async (form) => {
+          const command =
+            'reason' in form
+              ? { type: 'RejectRegistration' as const, reason: form.reason }
+              : { type: 'ApproveRegistration' as const, note: form.note || null };
+          const result = await handleCommand(
+            deps.eventStore,
+            accountDecider,
+            accountStreamId(account.accountId),
+            command,
+            commandContext(request, deps.clock()),
+          );
+          return {
+            position: result.position,
+            redirect: `/operatori/registrazioni?esito=${outcome}`,
+          };
+        },
+        invalid: (errors, values) => page(reply, account, errors, values),
+      });
+    });
+  }
+
+  async function page(
+    reply: FastifyReply,
+    account: AccountRow,
+    errors: FieldErrors,
+    values: Record<string, unknown>,
+  ) {
+    return reply.view('accounts/registration', {
+      title: `Registrazione di ${account.fullName}`,
+      registration: account,
+      registry: await registryEntries(db, account.companies),
+      errors,
+      values,
+    });
+  }
+
+  async function loadPending(request: FastifyRequest) {
+    const account = await findAccount(db, paramsOf(idParams, request).id);
+    if (!account || account.role !== 'declarant') {
+      throw new DomainError('RegistrationNotFound', 'not-found', 'Registrazione non trovata.');
+    }
+    return account;
+  }
+}

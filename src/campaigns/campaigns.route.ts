@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.js';
+import { commandContext, requireRole } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+import { openCampaign } from './openCampaign.js';
+import { contentDisposition } from '../platform/http/contentDisposition.js';
+import { paramsOf, queryOf, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
+import { contractLimitsRoutes } from './campaignContractLimits.route.js';
+import { campaignDeclarations, campaignFiltersQuery, toCsv } from './campaignDeclarations.js';
+import { campaignFormValues } from './campaignFormValues.js';
+import { campaignFormSchema } from './campaigns.schema.js';
+
+const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) });
+
+/** The operators' campaigns: open the year's one, follow who declared, export. */
+export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.database;
+  contractLimitsRoutes(app, deps);
+  const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
+  const operators = { preHandler: requireRole('operator', 'admin') };
+
+  const listPage = async (values: object = {}, errors: FieldErrors = {}) => ({
+    title: 'Campagne delle dichiarazioni',
+    campaigns: await allCampaigns(db),
+    values: { ...campaignFormValues(deps.clock().getUTCFullYear()), ...values },
+    limits: sewerLimits,
+    errors,
+  });
+
+  app.get('/operatori/campagne', staff, async (_request, reply) =>
+    reply.view('campaigns/campaigns', await listPage()),
+  );
+
+  app.post('/operatori/campagne', operators, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: campaignFormSchema,
+      run: async (settings) => {
+        const context = commandContext(request, deps.clock());
+        const result = await openCampaign(deps.eventStore, settings, context);
+        return { position: result.position, redirect: `/operatori/campagne/${settings.year}` };
+      },
+      invalid: async (errors, values) =>
+        reply.view('campaigns/campaigns', await listPage(values, errors)),
+    }),
+  );
+
+  app.get('/operatori/campagne/:anno', staff, async (request, reply) => {
+    const { campaign, rows, filters } = await loadCampaign(request);
+    return reply.view('campaigns/campaign', {
+      title: `Campagna ${campaign.settings.year}`,
+      campaign: campaign.settings,
+      ...rows,
+      filters,
+    });
+  });
+
+  app.get('/operatori/campagne/:anno/dichiarazioni.csv', staff, async (request, reply) => {
+    const { campaign, rows } = await loadCampaign(request);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header(
+        'Content-Disposition',
+        contentDisposition('attachment', `dichiarazioni-${campaign.settings.year}.csv`),
+      )
+      .send(toCsv(rows.shown));
+  });
+
+  async function loadCampaign(request: FastifyRequest) {
+    const campaign = await campaignOf(db, paramsOf(yearParams, request).anno);
+    if (!campaign) throw new DomainError('CampaignNotOpen', 'not-found', 'Campagna non trovata.');
+    const filters = queryOf(campaignFiltersQuery, request);
+    return { campaign, filters, rows: await campaignDeclarations(db, campaign.settings, filters) };
+  }
+}

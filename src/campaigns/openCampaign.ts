@@ -1,0 +1,18 @@
+import { campaignDecider, campaignStreamId } from '../../domain/campaigns/campaign.js';
+import type { CampaignSettings } from '../../domain/campaigns/campaignSettings.js';
+import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
+
+/** OpenCampaign for the year of `settings`, by the actor of the context (operator, CLI, demo). */
+export const openCampaign = (
+  store: EventStore,
+  settings: CampaignSettings,
+  context: CommandContext,
+) =>
+  handleCommand(
+    store,
+    campaignDecider,
+    campaignStreamId(settings.year),
+    { type: 'OpenCampaign', accountId: context.actor.id, settings },
+    context,
+  );

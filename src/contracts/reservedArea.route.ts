@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { contractsWithManagers, type ContractView } from '../../projections/contracts/contracts.js';
+import { requireRole } from '../accounts/auth.js';
+import type { AppDeps } from '../app.js';
+
+/** The account's contracts grouped by company, as "Ditte gestite" shows them. */
+function byCompany(
+  contracts: readonly ContractView[],
+): { name: string; customerCode: string; contracts: ContractView[] }[] {
+  const companies = new Map<
+    string,
+    { name: string; customerCode: string; contracts: ContractView[] }
+  >();
+  for (const contract of contracts) {
+    const company = companies.get(contract.customerCode) ?? {
+      name: contract.companyName,
+      customerCode: contract.customerCode,
+      contracts: [],
+    };
+    company.contracts.push(contract);
+    companies.set(contract.customerCode, company);
+  }
+  return [...companies.values()];
+}
+
+/** "Home page area riservata": MODIFICA PROFILO, LOGOUT, DICHIARAZIONI ANNUALI. */
+export function reservedAreaRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/area-riservata', { preHandler: requireRole('declarant') }, async (request, reply) => {
+    const me = request.account!;
+    const companies = byCompany(await contractsWithManagers(deps.database.db, me.accountId));
+    return reply.view('contracts/reservedArea', { title: 'Area riservata', me, companies });
+  });
+}

@@ -1,0 +1,282 @@
+import type { CampaignSettings } from '../../../domain/campaigns/campaignSettings.js';
+import type { WorkbookIssue } from '../../../domain/declarations/declarationFigures.js';
+import type { DeclarationFile } from '../../../domain/declarations/declarationEvents.js';
+import type { FlowRow } from '../../../domain/observatory/flowEvents.js';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CompanyDeclaration } from '../../../domain/accounts/accountEvents.js';
+import type { Plant } from '../../../domain/contracts/contractEvents.js';
+import type { EventMetadata, JsonObject } from '../eventStore/eventStore.js';
+
+/** Tables as the application reads them. Migrations in migrations/ are the source of truth. */
+export interface Schema {
+  events: EventsTable;
+  streams: StreamsTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
+  stream_index: StreamIndexTable;
+  accounts: AccountsTable;
+  mail_recipients: MailRecipientsTable;
+  contracts: ContractsTable;
+  contract_mail_managers: ContractMailManagersTable;
+  invitation_customer_contracts: InvitationCustomerContractsTable;
+  invitation_companies: InvitationCompaniesTable;
+  sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
+  utility_registry: UtilityRegistryTable;
+  mail_outbox: MailOutboxTable;
+  mailbox: MailboxTable;
+  documents: DocumentsTable;
+  campaigns: CampaignsTable;
+  declarations: DeclarationsTable;
+  digital_identities: DigitalIdentitiesTable;
+  observatory_officers: ObservatoryOfficersTable;
+  observatory_admins: ObservatoryAdminsTable;
+  waste_flows: WasteFlowsTable;
+  observatory_mail_officers: ObservatoryMailOfficersTable;
+}
+
+export interface EventsTable {
+  position: Generated<string>;
+  tx_id: Generated<string>;
+  stream_id: string;
+  version: number;
+  event_id: string;
+  type: string;
+  data: JSONColumnType<JsonObject>;
+  metadata: JSONColumnType<EventMetadata>;
+  hash: Buffer;
+}
+
+/** Each stream's head: a second record of its length, so a removed last event shows as a gap. */
+export interface StreamsTable {
+  stream_id: string;
+  version: number;
+  last_hash: Buffer;
+}
+
+export interface ProjectionCheckpointsTable {
+  name: string;
+  commit_position: ColumnType<string, string | bigint, string | bigint>;
+  prepare_position: ColumnType<string, string | bigint, string | bigint>;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface StreamIndexTable {
+  stream_id: string;
+  category: string;
+  version: number;
+  first_event_at: ColumnType<Date, string, string>;
+  last_event_at: ColumnType<Date, string, string>;
+  last_event_type: string;
+}
+
+export interface AccountsTable {
+  account_id: string;
+  username: string;
+  role: string;
+  kind: string | null;
+  status: string;
+  full_name: string;
+  phone: string | null;
+  email: string;
+  password_hash: string;
+  companies: JSONColumnType<CompanyDeclaration[]>;
+  registered_at: ColumnType<Date, string, string>;
+  verified_at: ColumnType<Date | null, string | null, string | null>;
+  decided_at: ColumnType<Date | null, string | null, string | null>;
+  decided_by: string | null;
+  rejection_reason: string | null;
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  account_id: string;
+  created_at: ColumnType<Date, Date, Date>;
+  expires_at: ColumnType<Date, Date, Date>;
+  revoked_at: ColumnType<Date | null, Date | null, Date | null>;
+  client_ip: string | null;
+  user_agent: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_started_at: ColumnType<Date, Date, Date>;
+  hits: number;
+}
+
+export interface UtilityRegistryTable {
+  customer_code: string;
+  contract_number: string;
+  company_name: string;
+  plant_address: string;
+  imported_at: ColumnType<Date, Date, Date>;
+}
+
+export type MailStatus = 'pending' | 'sent' | 'failed';
+
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  key: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attachments: JSONColumnType<StoredAttachment[], string | undefined, string>;
+  status: Generated<MailStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+  message_id: string | null;
+}
+
+export interface MailboxTable {
+  id: Generated<string>;
+  outbox_id: string | null;
+  to_address: string;
+  subject: string;
+  raw: string;
+  received_at: Generated<Date>;
+}
+
+export interface MailRecipientsTable {
+  account_id: string;
+  full_name: string;
+  email: string;
+}
+
+export interface ContractsTable {
+  contract_number: string;
+  customer_code: string;
+  company_name: string;
+  plant: JSONColumnType<Plant>;
+  status: string;
+  owner_account_id: string | null;
+  manager_account_id: string | null;
+  former_manager_ids: JSONColumnType<string[]>;
+  offered_to: string | null;
+  declared_at: ColumnType<Date, string, string>;
+  declared_by: string;
+  decided_at: ColumnType<Date | null, string | null, string | null>;
+  decided_by: string | null;
+  rejection_reason: string | null;
+  owner_request: JSONColumnType<ContractOwnerRequest | null, string | null, string | null>;
+  number_change: JSONColumnType<ContractNumberChange | null, string | null, string | null>;
+  renumbered_to: string | null;
+  renumbered_from: string | null;
+}
+
+export interface ContractOwnerRequest {
+  readonly accountId: string;
+  readonly requestedAt: string;
+}
+
+export interface ContractNumberChange {
+  readonly newContractNumber: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+}
+
+export interface InvitationCustomerContractsTable {
+  customer_code: string;
+  contract_number: string;
+}
+
+export interface InvitationCompaniesTable {
+  customer_code: string;
+  account_id: string;
+}
+
+export interface ContractMailManagersTable {
+  contract_number: string;
+  manager_id: string | null;
+}
+
+export interface DocumentsTable {
+  sha256: string;
+  content: Buffer;
+  size: number;
+  content_type: string;
+  stored_at: ColumnType<Date, string, never>;
+}
+
+export interface CampaignsTable {
+  year: number;
+  deadline: ColumnType<string, string, string>;
+  template_version: string;
+  settings: JSONColumnType<CampaignSettings>;
+  opened_at: ColumnType<Date, string, string>;
+  opened_by: string;
+}
+
+export interface DeclarationsTable {
+  contract_number: string;
+  year: number;
+  customer_code: string;
+  company_name: string;
+  status: 'draft' | 'submitted';
+  prepared_by: string | null;
+  prepared_at: ColumnType<Date | null, string | null, string | null>;
+  submitted_by: string | null;
+  signatory_name: string | null;
+  submitted_at: ColumnType<Date | null, string | null, string | null>;
+  late: boolean;
+  protocol_number: string | null;
+  copy_of_record_sha256: string | null;
+  notification_email: string;
+  discharged_volume: number;
+  files: JSONColumnType<DeclarationFile[]>;
+  warnings: JSONColumnType<WorkbookIssue[]>;
+  warnings_acknowledged: boolean;
+}
+
+export interface ObservatoryOfficersTable {
+  istat_code: string;
+  fiscal_code: string;
+  email: string;
+  assigned_at: ColumnType<Date, string, string>;
+}
+
+export interface ObservatoryAdminsTable {
+  fiscal_code: string;
+  granted_at: ColumnType<Date, string, string>;
+}
+
+export interface WasteFlowsTable {
+  istat_code: string;
+  month: string;
+  status: string;
+  versions: number;
+  rows: JSONColumnType<FlowRow[]>;
+  first_submitted_at: ColumnType<Date | null, string | null, string | null>;
+  last_submitted_at: ColumnType<Date | null, string | null, string | null>;
+  days_late: number | null;
+  affects_funding: boolean;
+  separate_kg: ColumnType<string, number, number>;
+  unsorted_kg: ColumnType<string, number, number>;
+  neutral_kg: ColumnType<string, number, number>;
+  unlock_reason: string | null;
+  unlock_requested_at: ColumnType<Date | null, string | null, string | null>;
+}
+
+export interface ObservatoryMailOfficersTable {
+  istat_code: string;
+  email: string;
+}
+
+export interface DigitalIdentitiesTable {
+  fiscal_code: string;
+  given_name: string;
+  family_name: string;
+  email: string | null;
+  issuer: string;
+  first_login_at: ColumnType<Date, string, string>;
+  last_login_at: ColumnType<Date, string, string>;
+}

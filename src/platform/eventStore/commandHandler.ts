@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { fold, type Decider, type DomainEvent } from '../../../domain/shared/decider.js';
+import {
+  WrongExpectedVersionError,
+  type Actor,
+  type EventStore,
+  type GlobalPosition,
+  type JsonObject,
+  type NewEvent,
+} from './eventStore.js';
+
+/** Who asks, when and from where; `commandId` makes a retried command idempotent. */
+export interface CommandContext {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly actor: Actor;
+  readonly clientIp: string | null;
+  readonly now: Date;
+}
+
+export interface CommandResult<State, Event> {
+  readonly events: readonly Event[];
+  readonly state: State;
+  readonly nextExpectedVersion: number;
+  /** Where the new events sit in the global log (null when nothing was appended). */
+  readonly position: GlobalPosition | null;
+}
+
+/**
+ * Read the stream, decide, append at the version read; on a concurrent write, read and decide
+ * again, a bounded number of times. A command whose events are already in the stream (same
+ * commandId, e.g. a double click or a retry after a timeout) returns what it did the first time.
+ */
+export async function handleCommand<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  streamId: string,
+  command: Command,
+  context: CommandContext,
+  options: { maxAttempts?: number } = {},
+): Promise<CommandResult<State, Event>> {
+  const maxAttempts = options.maxAttempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const { version, events: recorded } = await store.readStream(streamId);
+    const past = recorded.map((event) => ({ type: event.type, data: event.data }) as Event);
+    const done = recorded.filter((event) => event.metadata.causationId === context.commandId);
+    const lastDone = done.at(-1);
+    if (lastDone) {
+      return {
+        events: done.map((event) => ({ type: event.type, data: event.data }) as Event),
+        state: fold(decider, past),
+        nextExpectedVersion: version,
+        position: lastDone.position,
+      };
+    }
+    const state = fold(decider, past);
+    const events = decider.decide(command, state);
+    if (events.length === 0) {
+      return { events, state, nextExpectedVersion: version, position: null };
+    }
+    try {
+      const result = await store.appendToStream(
+        streamId,
+        events.map((event, index) => toNewEvent(event, index, context)),
+        { expectedVersion: version },
+      );
+      return {
+        events,
+        state: events.reduce((next, event) => decider.evolve(next, event), state),
+        nextExpectedVersion: result.nextExpectedVersion,
+        position: result.position,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}
+
+/** The current state of a stream, for pages that show it before any command. */
+export async function readState<State, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Pick<Decider<State, never, Event>, 'evolve' | 'initialState'>,
+  streamId: string,
+): Promise<{ state: State; version: number }> {
+  const { version, events } = await store.readStream(streamId);
+  return {
+    state: fold(
+      decider,
+      events.map((event) => ({ type: event.type, data: event.data }) as Event),
+    ),
+    version,
+  };
+}
+
+/**
+ * Facts that no rule decides (a login, a failed login) are recorded with the same metadata as
+ * decided events; `any` version, since nothing is decided from the stream's state.
+ */
+export async function recordEvents(
+  store: EventStore,
+  streamId: string,
+  events: readonly DomainEvent[],
+  context: CommandContext,
+): Promise<GlobalPosition> {
+  const newEvents = events.map((event, index) => toNewEvent(event, index, context));
+  const { position } = await store.appendToStream(streamId, newEvents, { expectedVersion: 'any' });
+  return position;
+}
+
+function toNewEvent(event: DomainEvent, index: number, context: CommandContext): NewEvent {
+  return {
+    type: event.type,
+    data: event.data as JsonObject,
+    metadata: {
+      eventId: deterministicUuid(`${context.commandId}:${index}`),
+      correlationId: context.correlationId,
+      causationId: context.commandId,
+      actor: context.actor,
+      clientIp: context.clientIp,
+      occurredAt: context.now.toISOString(),
+    },
+  };
+}
+
+/** A UUID (version 8, RFC 9562) derived from a name, so a retried command reuses its event ids. */
+export function deterministicUuid(name: string): string {
+  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

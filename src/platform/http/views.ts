@@ -1,0 +1,52 @@
+import { Eta } from 'eta';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { fileURLToPath } from 'node:url';
+
+const viewsDir = fileURLToPath(new URL('../../../views', import.meta.url));
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** A page for a request no hook has seen (a URL the router refused): no session, no form. */
+    renderBarePage(template: string, data: object): string;
+  }
+  interface FastifyReply {
+    /**
+     * Renders a template: a page when it calls layout(), a partial (what htmx swaps in place)
+     * when it does not.
+     */
+    view(template: string, data?: object): FastifyReply;
+  }
+}
+
+export const isHtmx = (request: FastifyRequest): boolean =>
+  request.headers['hx-request'] === 'true' &&
+  request.headers['hx-history-restore-request'] !== 'true';
+
+/** eta templates, escaped by default (`<%= %>`); every template gets the CSRF token and the path. */
+export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boolean }) => {
+  const eta = new Eta({ views: viewsDir, cache: options.cache, autoEscape: true, autoTrim: false });
+
+  app.decorate('renderBarePage', (template: string, data: object) =>
+    eta.render(template, { csrfToken: '', path: '/', ...data }),
+  );
+  app.decorateReply('view', function (this: FastifyReply, template: string, data: object = {}) {
+    const html = eta.render(template, {
+      csrfToken: this.generateCsrf(),
+      account: this.request.account,
+      identity: this.request.identity,
+      path: this.request.url.split('?')[0],
+      ...data,
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+});
+
+/**
+ * After a successful POST: 303 to the next page; for htmx, HX-Redirect so the browser loads the
+ * whole page (following a 303 itself, htmx would swap the next page into the form).
+ */
+export function seeOther(request: FastifyRequest, reply: FastifyReply, url: string): FastifyReply {
+  if (isHtmx(request)) return reply.header('HX-Redirect', url).code(204).send();
+  return reply.redirect(url, 303);
+}

@@ -1,0 +1,64 @@
+import { otpCodes } from './accounts/otpCodes.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { invitedCompanyContracts } from './contracts/invitedCompanyContracts.js';
+import { registrationContracts } from './contracts/registrationContracts.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from './platform/db/schema.js';
+import type { EventStore } from './platform/eventStore/eventStore.js';
+import type { Subscriber } from './platform/subscriptions/projection.js';
+import { declarationProtocols } from './declarations/completeSubmission.js';
+import { campaignsProjection } from '../projections/campaigns/campaigns.js';
+import { contractMailsProjection } from '../projections/contracts/contractMails.js';
+import { declarationMailsProjection } from '../projections/declarations/declarationMails.js';
+import { declarationsProjection } from '../projections/declarations/declarations.js';
+import { digitalIdentitiesProjection } from '../projections/observatory/digitalIdentities.js';
+import { observatoryMailsProjection } from '../projections/observatory/observatoryMails.js';
+import { observatoryPeopleProjection } from '../projections/observatory/officers.js';
+import { wasteFlowsProjection } from '../projections/observatory/wasteFlows.js';
+import { contractsProjection } from '../projections/contracts/contracts.js';
+import { accountMailsProjection } from '../projections/accounts/accountMails.js';
+import { accountsProjection } from '../projections/accounts/accounts.js';
+import { streamIndexProjection } from '../projections/audit/streamIndex.js';
+import { eventLogCopyFor } from './audit/eventLogCopy.js';
+
+export interface ProjectionDeps {
+  readonly db: Kysely<Schema>;
+  readonly store: EventStore;
+  readonly logger: Pick<FastifyBaseLogger, 'warn'>;
+  readonly cookieSecret: string;
+  /** Known once the server listens (the port may be chosen then). */
+  readonly publicUrl: () => string;
+  readonly now: () => Date;
+  /** Printed on the copies of record the declaration process manager renders. */
+  readonly utilityName: string;
+}
+
+/** Every read model, reactor and process manager; the runner and the rebuild CLI take them here. */
+export function createProjections(deps: ProjectionDeps): Subscriber[] {
+  const codes = otpCodes(deps.cookieSecret);
+  return [
+    streamIndexProjection,
+    accountsProjection,
+    contractsProjection,
+    registrationContracts({ store: deps.store, logger: deps.logger }),
+    invitedCompanyContracts({ db: deps.db, store: deps.store, logger: deps.logger }),
+    accountMailsProjection({
+      code: codes.code,
+      token: codes.token,
+      firstAccessPassword: codes.firstAccessPassword,
+      publicUrl: deps.publicUrl,
+      now: deps.now,
+    }),
+    contractMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    campaignsProjection,
+    declarationsProjection,
+    declarationProtocols({ store: deps.store, db: deps.db, utilityName: deps.utilityName }),
+    declarationMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    digitalIdentitiesProjection,
+    observatoryPeopleProjection,
+    wasteFlowsProjection,
+    observatoryMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    // With KurrentDB, the auditor section's copy of the log (none with the PostgreSQL store).
+    ...eventLogCopyFor(deps.store),
+  ];
+}

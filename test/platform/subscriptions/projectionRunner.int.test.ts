@@ -1,0 +1,125 @@
+import { sql, type Transaction } from 'kysely';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Schema } from '../../../src/platform/db/schema.js';
+import type { EventStore } from '../../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import type { Projection } from '../../../src/platform/subscriptions/projection.js';
+import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
+import { newEvent, untilLogReadable } from '../../support/events.js';
+import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+const logger = pino({ level: 'silent' });
+
+/** Counts events per stream: applying any event twice would show as a wrong count. */
+function countingProjection(options: { poisoned: boolean }): Projection {
+  return {
+    name: 'test_counts',
+    async apply(trx, events) {
+      for (const event of events) {
+        if (options.poisoned && event.type === 'Poison') throw new Error('cannot digest Poison');
+        await sql`insert into test_counts (stream_id, n) values (${event.streamId}, 1)
+                  on conflict (stream_id) do update set n = test_counts.n + 1`.execute(trx);
+      }
+    },
+    async reset(trx: Transaction<Schema>) {
+      await sql`delete from test_counts`.execute(trx);
+    },
+  };
+}
+
+describe.each(backends())('%s: projection runner', (backend) => {
+  let test: TestDatabase;
+  let store: EventStore;
+  const runners: ProjectionRunner[] = [];
+  const runner = (projection: Projection, batchSize = 20) => {
+    const created = new ProjectionRunner(
+      { db: test.database.db, store, projections: [projection], logger },
+      { batchSize, pollIntervalMs: 50 },
+    );
+    runners.push(created);
+    return created;
+  };
+  const counts = async () =>
+    (
+      await sql<{
+        stream_id: string;
+        n: number;
+      }>`select stream_id, n from test_counts order by stream_id`.execute(test.database.db)
+    ).rows;
+
+  beforeEach(async () => {
+    test = await openTestDatabase(backend);
+    store = createPostgresEventStore(test.database);
+    await sql`create table test_counts (stream_id text primary key, n integer not null)`.execute(
+      test.database.db,
+    );
+  });
+  afterEach(async () => {
+    for (const created of runners.splice(0)) await created.stop();
+    await test.drop();
+  });
+
+  it('applies new events and lets a caller wait for its own write', async () => {
+    const live = runner(countingProjection({ poisoned: false }));
+    await live.start();
+    const { position } = await store.appendToStream('a-1', [newEvent('X'), newEvent('X')]);
+    expect(await live.waitFor(position, 5_000)).toBe(true);
+    expect(await counts()).toEqual([{ stream_id: 'a-1', n: 2 }]);
+  });
+
+  it('stops at a failing event, names it, and after a restart equals a clean rebuild', async () => {
+    for (let i = 0; i < 5; i++)
+      await store.appendToStream(
+        'a-1',
+        Array.from({ length: 10 }, () => newEvent('X')),
+      );
+    await store.appendToStream('b-1', [newEvent('Poison')]);
+    const { position: end } = await store.appendToStream(
+      'a-1',
+      Array.from({ length: 30 }, () => newEvent('X')),
+    );
+
+    const failing = runner(countingProjection({ poisoned: true }));
+    await failing.start();
+    expect(await failing.waitFor(end, 10_000)).toBe(false);
+    const [status] = failing.status();
+    expect(status).toMatchObject({
+      state: 'failed',
+      failure: { streamId: 'b-1', version: 1, eventType: 'Poison' },
+    });
+    expect(await counts()).toEqual([{ stream_id: 'a-1', n: 50 }]); // everything before it, nothing after
+    await failing.stop();
+
+    const restarted = runner(countingProjection({ poisoned: false }));
+    await restarted.start();
+    expect(await restarted.waitFor(end, 10_000)).toBe(true);
+    const afterRestart = await counts();
+    expect(afterRestart).toEqual([
+      { stream_id: 'a-1', n: 80 },
+      { stream_id: 'b-1', n: 1 },
+    ]);
+
+    expect(await restarted.rebuild('test_counts')).toBe(81);
+    expect(await counts()).toEqual(afterRestart);
+    await restarted.rebuild('test_counts');
+    expect(await counts()).toEqual(afterRestart);
+  });
+
+  it('never applies an event twice when two runners share a projection', async () => {
+    for (let i = 0; i < 10; i++) {
+      await store.appendToStream(
+        `s-${i % 3}`,
+        Array.from({ length: 10 }, () => newEvent('X')),
+      );
+    }
+    await untilLogReadable(test.database.db, store);
+    const head = await store.headPosition();
+    const first = runner(countingProjection({ poisoned: false }), 7);
+    const second = runner(countingProjection({ poisoned: false }), 7);
+    await Promise.all([first.start(), second.start()]);
+    expect(await first.waitFor(head, 10_000)).toBe(true);
+    expect(await second.waitFor(head, 10_000)).toBe(true);
+    expect((await counts()).map((row) => row.n)).toEqual([40, 30, 30]);
+  });
+});
