@@ -39,7 +39,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     import('./platform/mail/mailTransport.js'),
     import('./platform/subscriptions/projectionRunner.js'),
     import('./dev/seedDemo.js'),
-    import('./observatory/identity/digitalIdentity.js'),
+    import('./dev/index.js'),
     import('./dev/mailbox.route.js'),
   ]);
   const clock = () => new Date();

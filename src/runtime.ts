@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { lockDataDir } from './platform/db/dataDirLock.js';
 import { openPglite, openPostgres, type Database } from './platform/db/database.js';
@@ -82,4 +83,19 @@ function cookieSecret(config: Config): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * The portal's address as main.ts prints it. With PORT=0 it is known only once the server
+ * listens, hence a function, called at the first login rather than at start-up.
+ */
+export function portalUrlOf(app: FastifyInstance, config: Config): () => string {
+  return () => {
+    if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, '');
+    const address = app.server.address();
+    if (!address || typeof address === 'string') {
+      throw new Error('The portal is not listening yet: its address is unknown');
+    }
+    return `http://${displayHost(config.HOST)}:${address.port}`;
+  };
 }

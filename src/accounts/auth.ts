@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { findAccount, type AccountRow } from '../../projections/accounts/accounts.js';
-import type { Clock } from '../app.js';
+import type { Clock } from '../deps.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { CommandContext } from '../platform/eventStore/commandHandler.js';
 import {

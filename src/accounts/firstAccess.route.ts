@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { submitForm } from '../platform/http/command.js';
 import { secret } from '../platform/http/text.js';
@@ -18,7 +18,7 @@ const firstAccessSchema = z
   });
 
 /** An invited company's first login: a new password before anything else. */
-export function firstAccessRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function firstAccessRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const declarants = { preHandler: requireRole('declarant') };
   const render = (errors: Record<string, string>) => ({
     title: 'Primo accesso',

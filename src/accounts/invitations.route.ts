@@ -4,7 +4,7 @@ import { isEmailAddress } from '../../domain/shared/email.js';
 import { isTenDigitCode } from '../../domain/shared/italianIdentifiers.js';
 import { findAccount } from '../../projections/accounts/accounts.js';
 import { commandContext, requireRole } from './auth.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { inviteCompany } from './inviteCompany.js';
 import { queryOf, submitForm } from '../platform/http/command.js';
 import { line } from '../platform/http/text.js';
@@ -16,7 +16,7 @@ const inviteSchema = z.object({
 const invitedQuery = z.object({ invitato: z.uuid().optional().catch(undefined) });
 
 /** Operators invite companies that consultants managed, as the utility does from 2023. */
-export function invitationRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function invitationRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
   const title = 'Invita una ditta';
 

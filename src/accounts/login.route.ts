@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findAccountByUsername, type AccountRow } from '../../projections/accounts/accounts.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { recordEvents } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, queryOf } from '../platform/http/command.js';
 import { nestFields, parseForm, safeRedirect, type FieldErrors } from '../platform/http/forms.js';
@@ -27,7 +27,7 @@ const statusMessages: Record<Exclude<AccountRow['status'], 'active'>, string> = 
 export const homeOf = (role: string): string =>
   role === 'declarant' ? '/area-riservata' : role === 'auditor' ? '/' : '/operatori/registrazioni';
 
-export function loginRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
 
   app.get('/accesso', async (request, reply) => {

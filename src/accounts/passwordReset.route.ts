@@ -4,7 +4,7 @@ import { accountDecider, accountStreamId } from '../../domain/accounts/accountDe
 import { DomainError } from '../../domain/shared/domainError.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { parseBody, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -28,7 +28,7 @@ const wrongCodeError = () =>
   );
 
 /** "Password dimenticata?": a code by mail, then a new password; every other session ends. */
-export function passwordResetRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function passwordResetRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
   const codes = otpCodes(deps.cookieSecret);
 

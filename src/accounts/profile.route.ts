@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, parseBody, queryOf, submitForm } from '../platform/http/command.js';
 import { nestFields, type FieldErrors } from '../platform/http/forms.js';
@@ -27,7 +27,7 @@ const confirmQuery = z.object({
   token: z.string().regex(/^[\w-]{10,100}$/),
 });
 
-export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
   const codes = otpCodes(deps.cookieSecret);
   const now = () => deps.clock();

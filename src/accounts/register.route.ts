@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { paramsOf } from '../platform/http/command.js';
 import { nestFields, parseForm, type FieldErrors } from '../platform/http/forms.js';
@@ -29,7 +29,7 @@ import { registrationCookie } from './verify.route.js';
 const kindParams = z.object({ kind: z.enum(['ditta', 'studio']) });
 const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
 
-export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
 
   app.get('/registrazione/:kind', async (request, reply) => {

@@ -8,7 +8,7 @@ import {
   type AccountRow,
 } from '../../projections/accounts/accounts.js';
 import { commandContext, requireRole } from './auth.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, paramsOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -26,7 +26,7 @@ const outcomes: Record<string, string> = {
 };
 
 /** The operators' queue of registrations awaiting approval, and the decision on each. */
-export function registrationReviewRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
 

@@ -5,7 +5,7 @@ import { accountDecider, accountStreamId } from '../../domain/accounts/accountDe
 import type { AccountState } from '../../domain/accounts/account.js';
 import { otpMaxAttempts } from '../../domain/accounts/otpChallenge.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import type { AppDeps } from '../app.js';
+import type { AccountsDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { nestFields, parseForm, type FieldErrors } from '../platform/http/forms.js';
 import { line } from '../platform/http/text.js';
@@ -25,7 +25,7 @@ const resendSchema = z.object({ _action: z.literal('resend') });
 /** "a***@gmail.com": enough for the person to recognise the address. */
 const maskEmail = (email: string) => email.replace(/^(.)[^@]*(@.*)$/, '$1***$2');
 
-export function verifyRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function verifyRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const codes = otpCodes(deps.cookieSecret);
   const streamOf = (request: FastifyRequest) => {
     const cookie = request.cookies[registrationCookie];

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { commandContext } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { queryOf } from '../platform/http/command.js';
 import { parseForm } from '../platform/http/forms.js';
@@ -33,7 +33,7 @@ import { actorLabel, timelineHref } from './timelineView.js';
  * in the record but the EventsExported event saying who took which events out (or
  * EventsExportFailed): a GET form, as the search, and open to every reader of the section.
  */
-export function exportRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function exportRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   const log = auditLogOf(deps.eventStore);
   const readers = { preHandler: requireAuditReader };

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import type { Schema } from '../platform/db/schema.js';
 import { paramsOf, queryOf } from '../platform/http/command.js';
 import { parseForm } from '../platform/http/forms.js';
@@ -67,7 +67,7 @@ function understood(form: HistorySearchForm, resolved: ResolvedFilters) {
 }
 
 /** "Cronologia": the whole log searched and paged, and a permanent link to any event. */
-export function historyRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function historyRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   const log = auditLogOf(deps.eventStore);
 

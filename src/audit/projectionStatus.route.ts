@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { recordEvents } from '../platform/eventStore/commandHandler.js';
 import { paramsOf, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -34,7 +34,7 @@ type Rebuild = { readonly events: number };
  * the auditor section; a rebuild (empty the read model, replay the log) for operators and admins
  * only, with a reason, recorded as ProjectionRebuildRequested. One rebuild runs at a time.
  */
-export function projectionStatusRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const readers = { preHandler: requireAuditReader };
   const operators = { preHandler: requireRole('operator', 'admin') };
   const jobs = new BackgroundJobs<Rebuild>({

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { eventDataHtml } from './eventDataHtml.js';
 import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { paramsOf, queryOf } from '../platform/http/command.js';
@@ -84,7 +84,7 @@ function replayView(
 }
 
 /** "Stato al": the stream replayed through its decider's evolve, and compared with now. */
-export function stateAsOfRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function stateAsOfRoutes(app: FastifyInstance, deps: AreaDeps): void {
   app.get(
     '/revisione/stream/:streamId/stato',
     { preHandler: requireAuditReader },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { paramsOf, queryOf } from '../platform/http/command.js';
 import { eventDataHtml } from './eventDataHtml.js';
 import { requireAuditReader } from './auditAccess.js';
@@ -22,7 +22,7 @@ const pageQuery = z
   .catch({ da: 1 });
 
 /** A stream's timeline: every event, readable and raw, with its links and its chain status. */
-export function timelineRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function timelineRoutes(app: FastifyInstance, deps: AreaDeps): void {
   app.get(
     '/revisione/stream/:streamId',
     { preHandler: requireAuditReader },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { paramsOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { requiredLine } from '../platform/http/text.js';
@@ -37,7 +37,7 @@ const shownBreaks = 100;
  * followed by polling. Starting a verification reads the record and only adds the
  * IntegrityVerified event saying who checked what: auditors may do it, declarants may not.
  */
-export function verifyIntegrityRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const readers = { preHandler: requireAuditReader };
   const jobs = new BackgroundJobs<Verification>({
     onError: (error, job) => {

@@ -7,7 +7,7 @@ import {
 import { DomainError } from '../../domain/shared/domainError.js';
 import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { paramsOf, queryOf, submitForm } from '../platform/http/command.js';
@@ -41,7 +41,7 @@ const limitsForm = (campaign: CampaignRow) =>
  * A contract's own discharge limits, set by an operator in the context of a campaign (whose
  * defaults the page shows); they hold for the contract's later campaigns too.
  */
-export function contractLimitsRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function contractLimitsRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
   const operators = { preHandler: requireRole('operator', 'admin') };

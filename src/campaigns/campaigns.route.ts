@@ -4,12 +4,11 @@ import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { openCampaign } from './openCampaign.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { paramsOf, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
-import { contractLimitsRoutes } from './campaignContractLimits.route.js';
 import { campaignDeclarations, campaignFiltersQuery, toCsv } from './campaignDeclarations.js';
 import { campaignFormValues } from './campaignFormValues.js';
 import { campaignFormSchema } from './campaigns.schema.js';
@@ -17,9 +16,8 @@ import { campaignFormSchema } from './campaigns.schema.js';
 const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) });
 
 /** The operators' campaigns: open the year's one, follow who declared, export. */
-export function campaignRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
-  contractLimitsRoutes(app, deps);
   const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
   const operators = { preHandler: requireRole('operator', 'admin') };
 

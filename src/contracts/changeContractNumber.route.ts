@@ -5,7 +5,7 @@ import { contractDecider, contractStreamId } from '../../domain/contracts/contra
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
 import { refuseIfAny, submitForm } from '../platform/http/command.js';
@@ -22,7 +22,7 @@ export async function contractNumberFree(store: EventStore, contractNumber: stri
 }
 
 /** A wrong contract number corrected (seed): asked by the declarant, validated by an operator. */
-export function changeContractNumberRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const declarants = { preHandler: requireRole('declarant') };
 
   app.get('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {

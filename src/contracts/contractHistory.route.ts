@@ -6,7 +6,7 @@ import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { fold } from '../../domain/shared/decider.js';
 import { requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { validatedWithRegistration } from './registrationContracts.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
@@ -67,7 +67,7 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
 }
 
 /** "Storia del contratto": every event, with who, when and from where. */
-export function contractHistoryRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function contractHistoryRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   app.get(
     '/contratti/:numero/storia',

@@ -7,7 +7,7 @@ import {
 } from '../../domain/contracts/contractDecider.js';
 import { operatorQueue, type QueueItem } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { contractNumberFree } from './changeContractNumber.route.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { noFields, noticeOf, paramsOf, submitForm } from '../platform/http/command.js';
@@ -60,7 +60,7 @@ const itemKey = (kind: Kind, contractNumber: string) => `${kind}:${contractNumbe
  * The operators' queue: contracts declared after registration, Ditte asking to be a contract's
  * owner, changed contract numbers; each with what the registry says, validated or rejected.
  */
-export function contractReviewRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
 

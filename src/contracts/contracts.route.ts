@@ -10,11 +10,10 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import { contractsWithManagers } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { noFields, noticeOf, submitForm } from '../platform/http/command.js';
 import { line } from '../platform/http/text.js';
-import { changeContractNumberRoutes } from './changeContractNumber.route.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
 const offerSchema = z.object({ consulente: line(100) });
@@ -39,10 +38,8 @@ const outcomes: Record<string, string> = {
 };
 
 /** The declarant's contracts, who manages them, and the hand-overs between company and consultant. */
-export function contractRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const declarants = { preHandler: requireRole('declarant') };
-  // "Cambia numero" belongs to the same cards; its form and checks live in their own file.
-  changeContractNumberRoutes(app, deps);
 
   app.get('/contratti', declarants, async (request, reply) => {
     return listPage(request, reply, {}, undefined, noticeOf(request, outcomes));

@@ -13,7 +13,7 @@ import type { AccountRow } from '../../projections/accounts/accounts.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { FormRefused, refuseIfAny, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -29,7 +29,7 @@ const notOwnCustomerCode =
   'Una ditta può aggiungere solo i contratti del proprio codice cliente: questo codice cliente non è tra quelli della ditta.';
 
 /** A contract (of a company already managed, or of a new one) declared after registration. */
-export function declareContractRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   const declarants = { preHandler: requireRole('declarant') };
 

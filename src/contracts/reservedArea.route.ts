@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { contractsWithManagers, type ContractView } from '../../projections/contracts/contracts.js';
 import { requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 
 /** The account's contracts grouped by company, as "Ditte gestite" shows them. */
 function byCompany(
@@ -24,7 +24,7 @@ function byCompany(
 }
 
 /** "Home page area riservata": MODIFICA PROFILO, LOGOUT, DICHIARAZIONI ANNUALI. */
-export function reservedAreaRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function reservedAreaRoutes(app: FastifyInstance, deps: AreaDeps): void {
   app.get('/area-riservata', { preHandler: requireRole('declarant') }, async (request, reply) => {
     const me = request.account!;
     const companies = byCompany(await contractsWithManagers(deps.database.db, me.accountId));

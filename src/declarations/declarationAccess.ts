@@ -11,7 +11,7 @@ import type { Signatory } from '../../domain/declarations/declarationEvents.js';
 import { mustBeAbleToFile } from '../../domain/declarations/prepareDeclaration.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
-import type { AppDeps } from '../app.js';
+import type { DeclarationsDeps } from '../deps.js';
 import { readState } from '../platform/eventStore/commandHandler.js';
 
 const declarationParams = z.object({
@@ -41,7 +41,7 @@ const notFound = () =>
   new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
 
 /** The year's campaign and the contract named in the URL, whatever the caller may do with them. */
-async function target(deps: AppDeps, request: FastifyRequest): Promise<DeclarationTarget> {
+async function target(deps: DeclarationsDeps, request: FastifyRequest): Promise<DeclarationTarget> {
   const params = declarationParams.safeParse(request.params);
   if (!params.success) throw notFound();
   const { anno: year, contratto: contractNumber } = params.data;
@@ -76,7 +76,7 @@ const knowsContract = (state: ContractState, year: number, accountId: string): b
  * as for a contract that does not exist, so contract numbers cannot be probed.
  */
 export async function fileableDeclaration(
-  deps: AppDeps,
+  deps: DeclarationsDeps,
   request: FastifyRequest,
 ): Promise<DeclarationTarget> {
   const found = await target(deps, request);
@@ -89,7 +89,7 @@ export async function fileableDeclaration(
 
 /** Staff read every declaration; a declarant what the events allow (owner, manager, or filer). */
 export async function readableDeclaration(
-  deps: AppDeps,
+  deps: DeclarationsDeps,
   request: FastifyRequest,
 ): Promise<DeclarationTarget> {
   const found = await target(deps, request);

@@ -8,7 +8,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { copyOfRecordFilename } from '../../projections/declarations/declarationMails.js';
 import { declarationRow } from '../../projections/declarations/declarations.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { DeclarationsDeps } from '../deps.js';
 import { readDocument } from '../platform/documents/documentStore.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { paramsOf, queryOf } from '../platform/http/command.js';
@@ -38,7 +38,7 @@ export const pdf = (
     .send(body);
 
 /** "Risultato caricamento": the copy of record, its re-send, the documents sent. */
-export function resultRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void {
   const { db } = deps.database;
   const readers = { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') };
   const resenders = { preHandler: requireRole(...resenderRoles) };

@@ -8,7 +8,7 @@ import {
   type DeclarationRow,
 } from '../../projections/declarations/declarations.js';
 import { requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { DeclarationsDeps } from '../deps.js';
 import { queryOf } from '../platform/http/command.js';
 
 export interface ContractChoice {
@@ -53,7 +53,7 @@ const readable = (row: DeclarationRow, contract: ContractView | undefined, accou
  * filing of last year stays reachable once the new campaign opens); step 1 for that year, what was
  * sent that year, and what was sent in the others.
  */
-export function declarationsRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps): void {
   const { db } = deps.database;
   app.get('/dichiarazioni', { preHandler: requireRole('declarant') }, async (request, reply) => {
     const me = request.account!;

@@ -9,7 +9,7 @@ import {
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { commandContext } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { DeclarationsDeps } from '../deps.js';
 import { storeDocument } from '../platform/documents/documentStore.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -20,7 +20,7 @@ import { checkFile, type ChosenFile, type UploadForm } from './uploadForm.js';
 
 /** The files this account keeps in the draft of the target's contract and year. */
 export async function draftFiles(
-  deps: Pick<AppDeps, 'eventStore'>,
+  deps: Pick<DeclarationsDeps, 'eventStore'>,
   target: DeclarationTarget,
   accountId: string,
 ): Promise<readonly DeclarationFile[]> {
@@ -49,7 +49,7 @@ const roomFull = (names: readonly string[]) =>
  * workbooks kept come back opened, by SHA-256, so that AVANTI does not parse them again.
  */
 export async function saveDraftFiles(
-  deps: Pick<AppDeps, 'eventStore' | 'database' | 'clock'>,
+  deps: Pick<DeclarationsDeps, 'eventStore' | 'database' | 'clock'>,
   request: FastifyRequest,
   target: DeclarationTarget,
   form: UploadForm,
@@ -110,7 +110,7 @@ export async function saveDraftFiles(
 }
 
 async function stored(
-  deps: Pick<AppDeps, 'database'>,
+  deps: Pick<DeclarationsDeps, 'database'>,
   chosen: ChosenFile,
   now: Date,
 ): Promise<DeclarationFile> {

@@ -4,7 +4,7 @@ import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { maxAttachments } from '../../domain/declarations/declarationDraft.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { DeclarationsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { queryOf } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -38,7 +38,7 @@ interface WizardForm {
 }
 
 /** Steps 2 to 6 of the wizard, and AVANTI: keep the files, validate the draft, "Validazione". */
-export function prepareDeclarationRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function prepareDeclarationRoutes(app: FastifyInstance, deps: DeclarationsDeps): void {
   const { db } = deps.database;
   const declarants = { preHandler: requireRole('declarant') };
 

@@ -6,13 +6,13 @@ import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
 import { isLate } from '../../domain/declarations/submitDeclaration.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { DeclarationsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { commandIdField, submitForm } from '../platform/http/command.js';
 import { seeOther } from '../platform/http/views.js';
 import { protocolSubmission } from './completeSubmission.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
-import { pdf, resultRoutes } from './declarationResult.route.js';
+import { pdf } from './declarationResult.route.js';
 import {
   declarationUrl,
   fileableDeclaration,
@@ -32,7 +32,7 @@ const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
 
 /** "Validazione" → VISUALIZZA ANTEPRIMA / INVIA → "Risultato caricamento" (declarationResult.route.ts). */
-export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function submitDeclarationRoutes(app: FastifyInstance, deps: DeclarationsDeps): void {
   const { db } = deps.database;
   const declarants = { preHandler: requireRole('declarant') };
 
@@ -144,6 +144,4 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: AppDeps): vo
       : null;
     return protocolled ?? result.position;
   }
-
-  resultRoutes(app, deps);
 }

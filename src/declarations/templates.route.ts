@@ -3,7 +3,7 @@ import { zipSync } from 'fflate';
 import { z } from 'zod';
 import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
 import { requireRole } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { DeclarationsDeps } from '../deps.js';
 import { paramsOf } from '../platform/http/command.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
@@ -68,7 +68,7 @@ const attachment = (reply: FastifyReply, filename: string, contentType: string, 
     .header('Cache-Control', 'no-store')
     .send(body);
 
-export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function templateRoutes(app: FastifyInstance, deps: DeclarationsDeps): void {
   const { db } = deps.database;
   const utilityName = deps.config.UTILITY_NAME;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { DevDeps } from '../deps.js';
 import { paramsOf } from '../platform/http/command.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 
@@ -17,13 +17,13 @@ const messageParams = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/) });
  * Only with the embedded default (no SMTP_URL: mail stays in the database), in development and
  * tests: the mailbox shows anyone every message, codes and links included.
  */
-export const servesLocalMailbox = (config: AppDeps['config']): boolean =>
+export const servesLocalMailbox = (config: DevDeps['config']): boolean =>
   !config.SMTP_URL && (config.NODE_ENV === 'development' || config.NODE_ENV === 'test');
 
 /** The local mailbox of the embedded default: what would have gone out by SMTP. */
 export function mailboxRoutes(
   app: FastifyInstance,
-  deps: Pick<AppDeps, 'database' | 'config'>,
+  deps: Pick<DevDeps, 'database' | 'config'>,
 ): void {
   const { db } = deps.database;
   const findMessage = (request: FastifyRequest) =>

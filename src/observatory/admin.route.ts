@@ -1,20 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { paramsOf, submitForm } from '../platform/http/command.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { approveUnlockSchema, rejectUnlockSchema, unlockParams } from './adminForms.schema.js';
 import { adminPage, onPage } from './adminPage.js';
-import { adminRoleRoutes } from './adminRoles.route.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';
-import { officerAssociationRoutes } from './officerAssociations.route.js';
 import { yearAndProvince } from './openData.route.js';
 import { flowsCsv, regionalYear } from './regionalFigures.js';
 
 /** The observatory's admin: who filed, pending unlocks, associations, admins, export. */
-export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function observatoryAdminRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
   const page = adminPage(deps);
 
@@ -54,9 +52,6 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: AppDeps): voi
       });
     });
   }
-
-  officerAssociationRoutes(app, deps, page);
-  adminRoleRoutes(app, deps, page);
 
   app.get('/osservatorio/admin/flussi.csv', adminsOnly, async (request, reply) => {
     const now = deps.clock();

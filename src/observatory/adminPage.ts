@@ -6,7 +6,7 @@ import {
 } from '../../domain/observatory/reference/municipalities.js';
 import { admins, officers } from '../../projections/observatory/officers.js';
 import { pendingUnlocks } from '../../projections/observatory/wasteFlows.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { noticeOf } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
@@ -39,7 +39,7 @@ interface ShownForm {
  * The admin's one page: figures, pending unlocks, the grid, the municipalities' users and the
  * admins. Forms posting to it re-render it with their errors (422) and what was typed.
  */
-export function adminPage(deps: AppDeps) {
+export function adminPage(deps: ObservatoryDeps) {
   const { db } = deps.database;
   return async function render(
     request: FastifyRequest,
@@ -74,8 +74,6 @@ export function adminPage(deps: AppDeps) {
     });
   };
 }
-
-export type AdminPage = ReturnType<typeof adminPage>;
 
 /**
  * One form's errors and typed values under the ids the page gives its fields (several forms have

@@ -5,15 +5,16 @@ import {
   observatoryAdminsStreamId,
   type AdminCommand,
 } from '../../domain/observatory/observatoryAdmins.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { paramsOf, submitForm } from '../platform/http/command.js';
 import { adminParams, grantAdminSchema, revokeAdminSchema } from './adminForms.schema.js';
-import { onPage, type AdminPage } from './adminPage.js';
+import { adminPage, onPage } from './adminPage.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';
 
 /** Admins of the observatory grant the role to another person, or revoke it (never the last). */
-export function adminRoleRoutes(app: FastifyInstance, deps: AppDeps, page: AdminPage): void {
+export function adminRoleRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
+  const page = adminPage(deps);
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
 
   const record = async (request: FastifyRequest, command: AdminCommand) =>

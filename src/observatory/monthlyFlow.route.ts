@@ -19,7 +19,7 @@ import { isLocked } from '../../domain/observatory/monthlyFlow.js';
 import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, paramsOf, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -46,7 +46,7 @@ const versionParams = monthParams.extend({ versione: versionNumber });
 const rowQuery = z.object({ indice: z.coerce.number().int().min(0).max(200) });
 
 /** The month's page: fill and file it, see its versions, ask for an unlock. */
-export function monthlyFlowRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   const officers = { preHandler: requireObservatory(deps, 'officer') };
   /** Who files which month, and when: the part every command of the page shares. */
   const filing = (request: FastifyRequest, month: string) => ({

@@ -10,7 +10,7 @@ import {
   municipalityByIstat,
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { paramsOf } from '../platform/http/command.js';
 import { officerParams } from './adminForms.schema.js';
 import { monthParam, submittedVersion, versionNumber } from './flowVersions.js';
@@ -44,7 +44,7 @@ const versionParams = officerParams.extend({ mese: monthParam, versione: version
 const municipalityOf = (istat: string): Municipality => municipalityByIstat(istat)!;
 
 /** A municipality's history for the admin: its users, every event of each month, every version. */
-export function municipalityHistoryRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function municipalityHistoryRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
 
   app.get('/osservatorio/admin/comuni/:istat', adminsOnly, async (request, reply) => {

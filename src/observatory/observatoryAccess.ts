@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { observatoryRole, type ObservatoryRole } from '../../projections/observatory/officers.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import type { CommandContext } from '../platform/eventStore/commandHandler.js';
 
 declare module 'fastify' {
@@ -16,7 +16,7 @@ declare module 'fastify' {
  * code associated with a municipality (officer) or granted the admin role. The municipality comes
  * from that association, never from the URL.
  */
-export function requireObservatory(deps: AppDeps, kind: 'officer' | 'admin') {
+export function requireObservatory(deps: ObservatoryDeps, kind: 'officer' | 'admin') {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const identity = request.identity;
     if (!identity) return reply.redirect('/osservatorio/accesso', 303);

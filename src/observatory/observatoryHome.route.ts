@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { observatoryRole } from '../../projections/observatory/officers.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { seeOther } from '../platform/http/views.js';
 
 /**
  * "Osservatorio Rifiuti": the entry page. A digital identity goes to its own pages; one whose
  * fiscal code is not associated reads how to ask for it (the seed's support instructions).
  */
-export function observatoryHomeRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.decorateRequest('observatoryRole', null);
+export function observatoryHomeRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   app.get('/osservatorio', async (request, reply) => {
     const identity = request.identity;
     if (!identity) return reply.view('observatory/home', { title: 'Osservatorio Rifiuti' });

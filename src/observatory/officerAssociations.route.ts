@@ -6,7 +6,7 @@ import {
   officerDecider,
   type OfficerCommand,
 } from '../../domain/observatory/municipalityOfficer.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { paramsOf, submitForm } from '../platform/http/command.js';
 import {
@@ -15,7 +15,7 @@ import {
   endOfficerAssignmentSchema,
   officerParams,
 } from './adminForms.schema.js';
-import { onPage, type AdminPage } from './adminPage.js';
+import { adminPage, onPage } from './adminPage.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';
 import { assignMunicipalityOfficer } from './officerAssignments.js';
 
@@ -26,11 +26,8 @@ const done = (outcome: string) => `/osservatorio/admin?esito=${outcome}#associaz
  * The municipalities' users: associate (replacing the current one), end an association with no
  * one in its place, change the contact address. Each is an event with who, when, where and why.
  */
-export function officerAssociationRoutes(
-  app: FastifyInstance,
-  deps: AppDeps,
-  page: AdminPage,
-): void {
+export function officerAssociationRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
+  const page = adminPage(deps);
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
   const adminOf = (request: FastifyRequest) => `cf:${request.identity!.fiscalCode}`;
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { flowsOfYear, rate } from '../../projections/observatory/wasteFlows.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { fundingLabel, stateBadges, stateLabels, yearSummary } from './monthStatus.js';
 import { officerIstat, requireObservatory } from './observatoryAccess.js';
 import { yearAndProvince } from './openData.route.js';
 
 /** The officer's year: months filed, due and late, with the separate-collection rate. */
-export function officerDashboardRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function officerDashboardRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   app.get(
     '/osservatorio/comune',
     { preHandler: requireObservatory(deps, 'officer') },

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { monthOf } from '../../domain/observatory/months.js';
-import type { AppDeps } from '../app.js';
+import type { ObservatoryDeps } from '../deps.js';
 import { queryOf } from '../platform/http/command.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
@@ -41,7 +41,7 @@ export function yearAndProvince(request: FastifyRequest, now: Date, fallback?: s
 }
 
 /** Public open data: the figures as the municipalities entered them, not validated by the Region. */
-export function openDataRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function openDataRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   app.get('/osservatorio/dati-aperti', async (request, reply) => {
     const now = deps.clock();
     // One province by default: the whole region is one choice away ("Tutte le province").

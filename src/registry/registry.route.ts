@@ -2,7 +2,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireRole, commandContext } from '../accounts/auth.js';
-import type { AppDeps } from '../app.js';
+import type { AreaDeps } from '../deps.js';
 import { parseBody } from '../platform/http/command.js';
 import { safeFileName } from '../platform/http/text.js';
 import { importRegistry, registryStreamId } from './importRegistry.js';
@@ -31,7 +31,7 @@ function fileProblem(name: string, content: Buffer): string | null {
 }
 
 /** "Anagrafica clienti/contratti": the operators upload the utility's registry export. */
-export function registryRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registryRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
 

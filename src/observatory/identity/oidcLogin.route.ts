@@ -8,7 +8,7 @@ import {
   sessionCookie,
   sessionHours,
 } from '../../accounts/sessions.js';
-import type { AppDeps } from '../../app.js';
+import type { ObservatoryDeps } from '../../deps.js';
 import type { CommandContext } from '../../platform/eventStore/commandHandler.js';
 import { recordEvents } from '../../platform/eventStore/commandHandler.js';
 import { queryOf } from '../../platform/http/command.js';
@@ -59,7 +59,7 @@ function callbackUrl(portalUrl: string, answer: z.output<typeof callbackQuery>):
  */
 export function oidcLoginRoutes(
   app: FastifyInstance,
-  deps: AppDeps & { oidc: () => Promise<OidcClient>; portalUrl: () => string },
+  deps: ObservatoryDeps & { oidc: () => Promise<OidcClient>; portalUrl: () => string },
 ): void {
   const { db } = deps.database;
   const secure = deps.config.NODE_ENV === 'production';

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { AppDeps } from '../../app.js';
+import type { HealthDeps } from '../../deps.js';
 import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
 
 /** /healthz: the process answers. /readyz: the database answers and no projection is stuck. */
 export function healthRoutes(
   app: FastifyInstance,
-  deps: Pick<AppDeps, 'database' | 'eventStore' | 'projections'>,
+  deps: Pick<HealthDeps, 'database' | 'eventStore' | 'projections'>,
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 

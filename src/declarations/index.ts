@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeclarationsDeps } from '../deps.js';
+import { withUploads } from '../platform/http/uploads.js';
+import { resultRoutes } from './declarationResult.route.js';
+import { declarationsRoutes } from './declarations.route.js';
+import { prepareDeclarationRoutes } from './prepareDeclaration.route.js';
+import { submitDeclarationRoutes } from './submitDeclaration.route.js';
+import { templateRoutes } from './templates.route.js';
+
+/**
+ * Declarations: the declarant's years, the workbook templates, the wizard that takes the files
+ * (the only upload routes besides the registry's), INVIA with its protocol number, and the
+ * result with the copy of record.
+ */
+export async function declarationsArea(
+  app: FastifyInstance,
+  deps: DeclarationsDeps,
+): Promise<void> {
+  declarationsRoutes(app, deps);
+  templateRoutes(app, deps);
+  await withUploads(app, (uploads) => prepareDeclarationRoutes(uploads, deps));
+  submitDeclarationRoutes(app, deps);
+  resultRoutes(app, deps);
+}
