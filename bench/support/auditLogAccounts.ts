@@ -1,6 +1,6 @@
 import type { CompanyDeclaration, DeclarantKind } from '../../domain/accounts/accountEvents.js';
-import { accountStreamId } from '../../domain/accounts/accountDecider.js';
-import { usernameStreamId } from '../../domain/accounts/usernameClaim.js';
+import { accountStream } from '../../domain/accounts/accountDecider.js';
+import { usernameStream } from '../../domain/accounts/usernameClaim.js';
 import type { Actor } from '../../src/platform/eventStore/eventStore.js';
 import type { Random } from './auditLogRandom.js';
 import { emailOf, fakeArgon2Hash, person, phone, publicIp, type Person } from './auditLogPeople.js';
@@ -57,11 +57,11 @@ export class Accounts {
     const system: Actor = { id: 'system', role: 'system' };
     const { timeline } = this;
     const claim = timeline.command(system, null);
-    timeline.record(usernameStreamId(staff.username), at, claim, [
+    timeline.record(usernameStream.id(staff.username), at, claim, [
       { type: 'UsernameClaimed', data: { username: staff.username, accountId: staff.accountId } },
     ]);
     const create = timeline.command(system, null, claim.correlationId);
-    timeline.record(accountStreamId(staff.accountId), at + 40, create, [
+    timeline.record(accountStream.id(staff.accountId), at + 40, create, [
       {
         type: 'StaffAccountCreated',
         data: {
@@ -91,11 +91,11 @@ export class Accounts {
     const declarant: Declarant = { ...this.newAccount('declarant', publicIp(random)), kind };
     const { accountId, username, email } = declarant;
     const form = timeline.command(visitor, declarant.ip);
-    timeline.record(usernameStreamId(username), at, form, [
+    timeline.record(usernameStream.id(username), at, form, [
       { type: 'UsernameClaimed', data: { username, accountId } },
     ]);
     const challengeId = random.uuid();
-    const stream = accountStreamId(accountId);
+    const stream = accountStream.id(accountId);
     timeline.record(stream, at + 60, timeline.command(visitor, declarant.ip, form.correlationId), [
       {
         type: 'ReferentRegistered',
@@ -161,11 +161,11 @@ export class Accounts {
     const { accountId } = declarant;
     const pec = `${company.customerCode}@pec.it`;
     const request = timeline.command(actorOf(by), by.ip);
-    timeline.record(usernameStreamId(username), at, request, [
+    timeline.record(usernameStream.id(username), at, request, [
       { type: 'UsernameClaimed', data: { username, accountId } },
     ]);
     const invite = timeline.command(actorOf(by), by.ip, request.correlationId);
-    const stream = accountStreamId(accountId);
+    const stream = accountStream.id(accountId);
     const data = {
       accountId,
       customerCode: company.customerCode,

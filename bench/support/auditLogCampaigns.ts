@@ -1,8 +1,8 @@
-import { campaignStreamId } from '../../domain/campaigns/campaign.js';
+import { campaignStream } from '../../domain/campaigns/campaign.js';
 import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignSettings.js';
 import {
   formatProtocolNumber,
-  protocolRegisterStreamId,
+  protocolRegisterStream,
 } from '../../domain/declarations/protocolNumber.js';
 import { deterministicUuid } from '../../src/platform/eventStore/commandHandler.js';
 import type { JsonObject } from '../../src/platform/eventStore/eventStore.js';
@@ -49,7 +49,7 @@ export class Campaigns {
   openCampaign(year: number, at: number, deadline: string, by: Account, contracts: Contract[]) {
     const { timeline } = this;
     const settings = defaultCampaignSettings(year, deadline);
-    timeline.record(campaignStreamId(year), at, timeline.command(actorOf(by), by.ip), [
+    timeline.record(campaignStream.id(year), at, timeline.command(actorOf(by), by.ip), [
       {
         type: 'CampaignOpened',
         data: {
@@ -190,7 +190,7 @@ export class Campaigns {
         protocolNumber: filing.protocolNumber,
       };
       this.timeline.recordWith(
-        protocolRegisterStreamId(filing.year),
+        protocolRegisterStream.id(filing.year),
         filing.at + 400,
         'ProtocolNumberAssigned',
         data,

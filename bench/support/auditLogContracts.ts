@@ -1,7 +1,7 @@
 import type { CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
-import { contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { Plant } from '../../domain/contracts/contractEvents.js';
-import { validatedWithRegistration } from '../../src/contracts/registrationContracts.js';
+import { validatedWithRegistration } from '../../domain/contracts/declareContract.js';
 import { actorOf, type Account, type Declarant } from './auditLogAccounts.js';
 import type { ContractFigures } from './auditLogDeclarations.js';
 import { companyName, partitaIva, phone, plantAddress, plantIn } from './auditLogPeople.js';
@@ -66,7 +66,7 @@ export class Contracts {
     const contractNumber = `40${String(this.serial * 10 + index).padStart(8, '0')}`;
     return {
       contractNumber,
-      streamId: contractStreamId(contractNumber),
+      streamId: contractStream.id(contractNumber),
       customerCode: company.customerCode,
       companyName: company.name,
       plantAddress: plantAddress(plant),

@@ -1,5 +1,5 @@
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
-import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import { daysLate, dueDate, fundingThresholdDays } from '../../domain/observatory/months.js';
 import type { Municipality } from '../../domain/observatory/reference/municipalities.js';
 import type { Person } from './auditLogPeople.js';
@@ -38,7 +38,7 @@ export interface FlowContext {
 export function fileTown(ctx: FlowContext, town: Town, month: string, filingMonth: string): void {
   const { timeline, random } = ctx;
   const officer = town.officer;
-  const stream = flowStreamId(town.municipality.istatCode, month);
+  const stream = flowStream.id(town.municipality.istatCode, month);
   const { istatCode } = town.municipality;
   const officerId = `cf:${officer.fiscalCode}`;
   const lateness = random.weighted([

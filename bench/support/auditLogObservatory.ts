@@ -1,5 +1,5 @@
-import { municipalityStreamId } from '../../domain/observatory/municipalityOfficer.js';
-import { observatoryAdminsStreamId } from '../../domain/observatory/observatoryAdmins.js';
+import { municipalityStream } from '../../domain/observatory/municipalityOfficer.js';
+import { observatoryAdminsStream } from '../../domain/observatory/observatoryAdmins.js';
 import type { Municipality } from '../../domain/observatory/reference/municipalities.js';
 import { digitalIdentityStream } from '../../domain/observatory/digitalIdentityEvents.js';
 import { codiceFiscale, person, publicIp } from './auditLogPeople.js';
@@ -59,7 +59,7 @@ export class Observatory implements FlowContext {
     if (who.sessions.has(slot)) return;
     who.sessions.add(slot);
     const { timeline, random } = this;
-    const stream = digitalIdentityStream(who.fiscalCode);
+    const stream = digitalIdentityStream.id(who.fiscalCode);
     const { givenName, familyName } = who.person;
     const data = {
       fiscalCode: who.fiscalCode,
@@ -94,7 +94,7 @@ export class Observatory implements FlowContext {
   private grantAdmin(at: number, by: { id: string; role: string }, ip: string | null): void {
     const admin = this.identity('regione.puglia.it');
     this.admins.push(admin);
-    this.timeline.record(observatoryAdminsStreamId, at, this.timeline.command(by, ip), [
+    this.timeline.record(observatoryAdminsStream.id(), at, this.timeline.command(by, ip), [
       { type: 'ObservatoryAdminGranted', data: { fiscalCode: admin.fiscalCode, grantedBy: by.id } },
     ]);
   }
@@ -118,7 +118,7 @@ export class Observatory implements FlowContext {
         ]
       : [];
     this.timeline.record(
-      municipalityStreamId(istatCode),
+      municipalityStream.id(istatCode),
       at,
       this.timeline.command(actor(admin), admin.ip),
       [

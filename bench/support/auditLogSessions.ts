@@ -1,4 +1,4 @@
-import { accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountStream } from '../../domain/accounts/accountDecider.js';
 import type { DeclarantKind } from '../../domain/accounts/accountEvents.js';
 import type { Actor } from '../../src/platform/eventStore/eventStore.js';
 import { emailOf, fakeArgon2Hash, phone, type Person } from './auditLogPeople.js';
@@ -77,7 +77,7 @@ export function offSeason(
   declarant: Declarant,
   at: number,
 ): void {
-  const stream = accountStreamId(declarant.accountId);
+  const stream = accountStream.id(declarant.accountId);
   const ip = declarant.ip;
   const roll = random.next();
   if (roll < 0.6) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Municipality } from '../../domain/observatory/reference/municipalities.js';
-import { registryStreamId } from '../../src/registry/importRegistry.js';
+import { registryStream } from '../../src/registry/importRegistry.js';
 import { Accounts, actorOf, type Account, type Declarant } from './auditLogAccounts.js';
 import { Campaigns, officeHours } from './auditLogCampaigns.js';
 import { Contracts, type Company } from './auditLogContracts.js';
@@ -103,7 +103,7 @@ export class World {
     const file = `anagrafica-contratti-${new Date(at).toISOString().slice(0, 7)}.csv`;
     const { timeline, random } = this;
     this.accounts.signIn(by, at - 60_000);
-    timeline.record(registryStreamId, at, timeline.command(actorOf(by), by.ip), [
+    timeline.record(registryStream.id(), at, timeline.command(actorOf(by), by.ip), [
       {
         type: 'RegistryImported',
         data: {

@@ -1,6 +1,6 @@
 import {
   formatProtocolNumber,
-  protocolRegisterStreamId,
+  protocolRegisterStream,
   type ProtocolNumberAssigned,
 } from '../../domain/declarations/protocolNumber.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
@@ -117,7 +117,7 @@ export async function checkProtocolNumbers(
   year: number,
   contracts: readonly string[],
 ): Promise<ProtocolCheck> {
-  const register = await store.readStream(protocolRegisterStreamId(year));
+  const register = await store.readStream(protocolRegisterStream.id(year));
   const assigned = register.events.map((event) => event.data as ProtocolNumberAssigned['data']);
   const consecutive = assigned.every(
     (data, i) => data.number === i + 1 && data.protocolNumber === formatProtocolNumber(year, i + 1),

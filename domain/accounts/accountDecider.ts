@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { AccountEvent } from './accountEvents.js';
 import { evolveAccount, initialAccountState, type AccountState } from './account.js';
@@ -48,7 +49,10 @@ export type AccountCommand =
   | InviteCompany
   | SetFirstPassword;
 
-export const accountStreamId = (accountId: string): string => `account-${accountId}`;
+export const accountStream = streamCodec<[accountId: string], AccountEvent>(
+  'account-',
+  (accountId) => accountId,
+);
 
 export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = {
   initialState: initialAccountState,

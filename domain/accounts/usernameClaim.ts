@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import { accountError } from './errors.js';
 
@@ -12,8 +13,10 @@ export type UsernameEvent = {
 export type ClaimUsername = { type: 'ClaimUsername'; username: string; accountId: string };
 export type UsernameState = { readonly owner: string | null };
 
-export const usernameStreamId = (username: string): string =>
-  `username-${username.trim().toLowerCase()}`;
+export const usernameStream = streamCodec<[username: string], UsernameEvent>(
+  'username-',
+  (username) => username.trim().toLowerCase(),
+);
 
 export const usernameDecider: Decider<UsernameState, ClaimUsername, UsernameEvent> = {
   initialState: () => ({ owner: null }),

@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { CampaignSettings } from './campaignSettings.js';
 import { campaignSettingsProblems } from './campaignSettingsRules.js';
@@ -19,7 +20,7 @@ export interface OpenCampaign {
   readonly settings: CampaignSettings;
 }
 
-export const campaignStreamId = (year: number): string => `campaign-${year}`;
+export const campaignStream = streamCodec<[year: number], CampaignEvent>('campaign-', String);
 
 /**
  * The declaration of year Y is filed after Y ends, so its deadline lies in a later year; the

@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { ParameterLimit } from './campaignSettings.js';
 import { declarationError } from '../declarations/declarationErrors.js';
@@ -12,8 +13,10 @@ import { num } from '../declarations/figureIssues.js';
  * the overrides it was checked against.
  */
 
-export const contractLimitsStreamId = (contractNumber: string): string =>
-  `discharge-limits-${contractNumber}`;
+export const contractLimitsStream = streamCodec<[contractNumber: string], ContractLimitsEvent>(
+  'discharge-limits-',
+  (contractNumber) => contractNumber,
+);
 
 /** A bound left null keeps the campaign's. */
 export interface LimitOverride {

@@ -2,6 +2,7 @@ import type { ContractState } from './contract.js';
 import { contractError, mustExist, reasonOf } from './contractErrors.js';
 import type { ContractEvent } from './contractEvents.js';
 import { registryMismatch } from './declareContract.js';
+import { guardNumberChange } from './contractPermissions.js';
 
 const numberTaken = (field?: string) =>
   contractError(
@@ -26,28 +27,7 @@ export function requestContractNumberChange(
   command: RequestContractNumberChange,
   state: ContractState,
 ): ContractEvent[] {
-  mustExist(state);
-  if (state.managerId !== command.accountId && state.ownerAccountId !== command.accountId) {
-    throw contractError(
-      'NotManager',
-      'forbidden',
-      'Solo la ditta intestataria o chi gestisce il contratto può chiederne il cambio di numero.',
-    );
-  }
-  if (state.status !== 'validated') {
-    throw contractError(
-      'ContractNotValidated',
-      'conflict',
-      'Il numero si può cambiare solo a un contratto già convalidato.',
-    );
-  }
-  if (state.numberChange) {
-    throw contractError(
-      'NumberChangePending',
-      'conflict',
-      `È già in attesa di convalida il cambio di numero in ${state.numberChange.newContractNumber}.`,
-    );
-  }
+  guardNumberChange(state, command.accountId);
   const field = 'newContractNumber';
   if (command.newContractNumber === state.contractNumber) {
     throw contractError(

@@ -1,29 +1,12 @@
-import { prepareDeclaration, type PrepareDeclaration } from '../declarations/prepareDeclaration.js';
-import {
-  protocolDeclaration,
-  resendCopyOfRecord,
-  submitDeclaration,
-  storeCopyOfRecord,
-  type ProtocolDeclaration,
-  type StoreCopyOfRecord,
-  type ResendCopyOfRecord,
-  type SubmitDeclaration,
-} from '../declarations/submitDeclaration.js';
+import { streamCodec } from '../shared/streamCodec.js';
+import { decideDeclaration, type DeclarationCommand } from '../declarations/declarationCommands.js';
 import type { Decider } from '../shared/decider.js';
-import {
-  acceptContract,
-  claimContract,
-  declineContract,
-  offerContract,
-  releaseContract,
-  withdrawContractOffer,
-  type AcceptContract,
-  type ClaimContract,
-  type DeclineContract,
-  type OfferContract,
-  type ReleaseContract,
-  type WithdrawContractOffer,
-} from './changeManager.js';
+import { acceptContract, type AcceptContract } from './acceptContract.js';
+import { claimContract, type ClaimContract } from './claimContract.js';
+import { declineContract, type DeclineContract } from './declineContract.js';
+import { offerContract, type OfferContract } from './offerContract.js';
+import { releaseContract, type ReleaseContract } from './releaseContract.js';
+import { withdrawContractOffer, type WithdrawContractOffer } from './withdrawContractOffer.js';
 import {
   openRenumberedContract,
   rejectContractNumberChange,
@@ -70,13 +53,12 @@ export type ContractCommand =
   | ValidateContractNumberChange
   | RejectContractNumberChange
   | OpenRenumberedContract
-  | PrepareDeclaration
-  | SubmitDeclaration
-  | ProtocolDeclaration
-  | StoreCopyOfRecord
-  | ResendCopyOfRecord;
+  | DeclarationCommand;
 
-export const contractStreamId = (contractNumber: string): string => `contract-${contractNumber}`;
+export const contractStream = streamCodec<[contractNumber: string], ContractEvent>(
+  'contract-',
+  (contractNumber) => contractNumber,
+);
 
 export const contractDecider: Decider<ContractState, ContractCommand, ContractEvent> = {
   initialState: initialContractState,
@@ -115,16 +97,9 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
         return rejectContractNumberChange(command, state);
       case 'OpenRenumberedContract':
         return openRenumberedContract(command, state);
-      case 'PrepareDeclaration':
-        return prepareDeclaration(command, state);
-      case 'SubmitDeclaration':
-        return submitDeclaration(command, state);
-      case 'ProtocolDeclaration':
-        return protocolDeclaration(command, state);
-      case 'StoreCopyOfRecord':
-        return storeCopyOfRecord(command, state);
-      case 'ResendCopyOfRecord':
-        return resendCopyOfRecord(command, state);
+      default:
+        // The year's declaration, decided on the contract's state (README.md here says why).
+        return decideDeclaration(command, state);
     }
   },
 };

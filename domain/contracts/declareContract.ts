@@ -2,6 +2,9 @@ import type { ContractState } from './contract.js';
 import { contractError, reasonOf } from './contractErrors.js';
 import type { ContractEvent, Party, Plant } from './contractEvents.js';
 
+/** The note of validations that come with a registration: the approval mail already told. */
+export const validatedWithRegistration = 'Convalidato con la registrazione';
+
 export interface DeclareContract {
   readonly type: 'DeclareContract';
   readonly contractNumber: string;

@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { DeclarationFile, FileSlot } from './declarationEvents.js';
 import { declarationError } from './declarationErrors.js';
@@ -13,8 +14,10 @@ import { declarationError } from './declarationErrors.js';
  * (DeclarationPrepared, DeclarationSubmitted), where the hand-over rules decide.
  */
 
-export const declarationDraftStreamId = (contractNumber: string, year: number): string =>
-  `declaration-draft-${contractNumber}-${year}`;
+export const declarationDraftStream = streamCodec<
+  [contractNumber: string, year: number],
+  DraftEvent
+>('declaration-draft-', (contractNumber, year) => `${contractNumber}-${year}`);
 
 /** Step 6 takes any number of files up to this, each with an optional description. */
 export const maxAttachments = 20;

@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { DomainEvent } from '../shared/decider.js';
 
 /**
@@ -18,10 +19,10 @@ export type DigitalIdentityEvent =
     >
   | DomainEvent<'DigitalIdentityLoggedOut', { fiscalCode: string }>;
 
-export const digitalIdentityStreamPrefix = 'digital-identity-';
-
-export const digitalIdentityStream = (fiscalCode: string): string =>
-  `${digitalIdentityStreamPrefix}${fiscalCode}`;
+export const digitalIdentityStream = streamCodec<[fiscalCode: string], DigitalIdentityEvent>(
+  'digital-identity-',
+  (fiscalCode) => fiscalCode,
+);
 
 const accountPrefix = 'cf:';
 

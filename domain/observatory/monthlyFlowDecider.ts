@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import {
   saveFlowDraft,
@@ -20,8 +21,10 @@ import {
 export type FlowCommand =
   SaveFlowDraft | SubmitMonthlyFlow | RequestFlowUnlock | UnlockMonthlyFlow | RejectFlowUnlock;
 
-export const flowStreamId = (istatCode: string, month: YearMonth): string =>
-  `waste-flow-${istatCode}-${month}`;
+export const flowStream = streamCodec<[istatCode: string, month: YearMonth], FlowEvent>(
+  'waste-flow-',
+  (istatCode, month) => `${istatCode}-${month}`,
+);
 
 export const monthlyFlowDecider: Decider<MonthlyFlowState, FlowCommand, FlowEvent> = {
   initialState: initialFlowState,

@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import { exampleInstitutionalEmail, isInstitutionalEmail } from './institutionalEmail.js';
 import { observatoryError } from './observatoryErrors.js';
@@ -61,7 +62,10 @@ export interface ChangeOfficerEmail extends OfficerCommandBase {
 
 export type OfficerCommand = AssignOfficer | EndOfficerAssignment | ChangeOfficerEmail;
 
-export const municipalityStreamId = (istatCode: string): string => `municipality-${istatCode}`;
+export const municipalityStream = streamCodec<[istatCode: string], OfficerEvent>(
+  'municipality-',
+  (istatCode) => istatCode,
+);
 
 const normalEmail = (email: string) => email.trim().toLowerCase();
 

@@ -1,3 +1,4 @@
+import { singleStream } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import { observatoryError } from './observatoryErrors.js';
 
@@ -18,7 +19,7 @@ export interface AdminsState {
   readonly admins: readonly string[];
 }
 
-export const observatoryAdminsStreamId = 'observatory-admins';
+export const observatoryAdminsStream = singleStream<AdminEvent>('observatory-admins');
 
 export const observatoryAdminsDecider: Decider<AdminsState, AdminCommand, AdminEvent> = {
   initialState: () => ({ admins: [] }),

@@ -1,3 +1,4 @@
+import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { OfficerEvent } from './municipalityOfficer.js';
 import { observatoryError } from './observatoryErrors.js';
@@ -92,8 +93,10 @@ export interface ReleaseOfficerPerson {
 
 export type OfficerPersonCommand = ClaimOfficerPerson | ReleaseOfficerPerson;
 
-export const officerPersonStreamId = (fiscalCode: string): string =>
-  `observatory-person-${fiscalCode}`;
+export const officerPersonStream = streamCodec<[fiscalCode: string], OfficerPersonEvent>(
+  'observatory-person-',
+  (fiscalCode) => fiscalCode,
+);
 
 const sameClaim = (a: PersonClaim, b: PersonClaim) =>
   a.istatCode === b.istatCode && a.municipalityVersion === b.municipalityVersion;

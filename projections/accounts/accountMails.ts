@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { accountStream } from '../../domain/accounts/accountDecider.js';
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
@@ -8,7 +9,6 @@ import { accountMessage, type Recipient } from './accountMessages.js';
 
 /** Mails about events older than this are not sent: a new deployment does not mail the past. */
 const staleAfterMs = 24 * 3_600_000;
-const prefix = 'account-';
 
 /**
  * A reactor: turns account events into mails in the outbox, in the transaction that moves its
@@ -25,12 +25,12 @@ export function accountMailsProjection(deps: {
   return {
     name: 'account_mails',
     async apply(trx, events) {
-      const mine = events.filter((event) => event.streamId.startsWith(prefix));
+      const mine = events.filter(accountStream.holds);
       if (mine.length === 0) return;
       const recipients = await loadRecipients(trx, mine);
       for (const recorded of mine) {
-        const accountId = recorded.streamId.slice(prefix.length);
-        const event = recorded as unknown as AccountEvent;
+        const accountId = accountStream.parse(recorded.streamId)!;
+        const event = recorded;
         const before = recipients.get(accountId);
         const after = nextRecipient(before, event);
         if (after && after !== before) {
@@ -98,7 +98,7 @@ async function loadRecipients(
   trx: Transaction<Schema>,
   events: readonly RecordedEvent[],
 ): Promise<Map<string, Recipient>> {
-  const ids = [...new Set(events.map((event) => event.streamId.slice(prefix.length)))];
+  const ids = [...new Set(events.map((event) => accountStream.parse(event.streamId)!))];
   const rows = await trx
     .selectFrom('mail_recipients')
     .selectAll()

@@ -1,7 +1,8 @@
+import { accountStream } from '../../domain/accounts/accountDecider.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { AccountEvent, CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
 import type { AccountsTable, Schema } from '../../src/platform/db/schema.js';
-import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** An account as login, the reserved area and the operators' queue need it. */
@@ -24,14 +25,11 @@ export interface AccountRow {
   readonly mustChangePassword: boolean;
 }
 
-const prefix = 'account-';
-
 export function evolveAccountRow(
   row: AccountRow | undefined,
-  recorded: RecordedEvent,
+  event: Recorded<AccountEvent>,
 ): AccountRow | undefined {
-  const event = recorded as unknown as AccountEvent;
-  const at = recorded.metadata.occurredAt;
+  const at = event.metadata.occurredAt;
   switch (event.type) {
     case 'ReferentRegistered':
       return {
@@ -70,7 +68,7 @@ export function evolveAccountRow(
         registeredAt: at,
         verifiedAt: at,
         decidedAt: at,
-        decidedBy: recorded.metadata.actor.id,
+        decidedBy: event.metadata.actor.id,
         rejectionReason: null,
         mustChangePassword: true,
       };
@@ -84,23 +82,21 @@ export function evolveAccountRow(
         registeredAt: at,
         verifiedAt: at,
         decidedAt: at,
-        decidedBy: recorded.metadata.actor.id,
+        decidedBy: event.metadata.actor.id,
         rejectionReason: null,
         mustChangePassword: false,
       };
     case 'EmailVerified':
       return row && { ...row, status: 'awaiting-approval', verifiedAt: at };
     case 'RegistrationApproved':
-      return (
-        row && { ...row, status: 'active', decidedAt: at, decidedBy: recorded.metadata.actor.id }
-      );
+      return row && { ...row, status: 'active', decidedAt: at, decidedBy: event.metadata.actor.id };
     case 'RegistrationRejected':
       return (
         row && {
           ...row,
           status: 'rejected',
           decidedAt: at,
-          decidedBy: recorded.metadata.actor.id,
+          decidedBy: event.metadata.actor.id,
           rejectionReason: event.data.reason,
         }
       );
@@ -118,10 +114,10 @@ export function evolveAccountRow(
   }
 }
 
-export const accountsProjection = rowProjection<AccountRow>({
+export const accountsProjection = rowProjection({
   name: 'accounts',
-  keyOf: (event) =>
-    event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
+  follows: accountStream.holds,
+  keyOf: (event) => accountStream.parse(event.streamId),
   evolve: evolveAccountRow,
   async load(trx, keys) {
     const rows = await trx

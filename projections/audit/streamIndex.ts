@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { StreamIndexTable } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
-import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
+import { everyEvent, rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** One row per stream: what the auditors' stream list shows. */
 export interface StreamIndexRow {
@@ -30,8 +30,9 @@ export function evolveStreamIndex(
   };
 }
 
-export const streamIndexProjection = rowProjection<StreamIndexRow>({
+export const streamIndexProjection = rowProjection({
   name: 'stream_index',
+  follows: everyEvent,
   keyOf: (event) => event.streamId,
   evolve: evolveStreamIndex,
   async load(trx, keys) {

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CampaignEvent } from '../../domain/campaigns/campaign.js';
+import { type CampaignEvent, campaignStream } from '../../domain/campaigns/campaign.js';
 import type { CampaignSettings } from '../../domain/campaigns/campaignSettings.js';
 import type { CampaignsTable, Schema } from '../../src/platform/db/schema.js';
-import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import type { Recorded, RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 export interface CampaignRow {
@@ -11,27 +11,24 @@ export interface CampaignRow {
   readonly openedBy: string;
 }
 
-const prefix = 'campaign-';
-
 /** A campaign's row: its settings as opened, when and by whom. */
 export function evolveCampaignRow(
   row: CampaignRow | undefined,
-  recorded: RecordedEvent,
+  event: RecordedEvent,
 ): CampaignRow | undefined {
-  const event = recorded as unknown as CampaignEvent;
-  return event.type === 'CampaignOpened'
+  return campaignStream.holds(event) && event.type === 'CampaignOpened'
     ? {
         settings: event.data.settings,
-        openedAt: recorded.metadata.occurredAt,
+        openedAt: event.metadata.occurredAt,
         openedBy: event.data.openedBy,
       }
     : row;
 }
 
-export const campaignsProjection = rowProjection<CampaignRow>({
+export const campaignsProjection = rowProjection<CampaignRow, Recorded<CampaignEvent>>({
   name: 'campaigns',
-  keyOf: (event) =>
-    event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
+  follows: campaignStream.holds,
+  keyOf: (event) => campaignStream.parse(event.streamId),
   evolve: evolveCampaignRow,
   async load(trx, keys) {
     const rows = await trx

@@ -1,12 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
-import { validatedWithRegistration } from '../../src/contracts/registrationContracts.js';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
+import { validatedWithRegistration } from '../../domain/contracts/declareContract.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 import { enqueueMail } from '../../src/platform/mail/outbox.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
 import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
-
-const prefix = 'contract-';
 
 /**
  * Tells people what happened to their contracts: the operator's decision on a new one, and the
@@ -20,9 +19,9 @@ export function contractMailsProjection(deps: {
     name: 'contract_mails',
     async apply(trx, events) {
       for (const recorded of events) {
-        if (!recorded.streamId.startsWith(prefix)) continue;
-        const contractNumber = recorded.streamId.slice(prefix.length);
-        const event = recorded as unknown as ContractEvent;
+        if (!contractStream.holds(recorded)) continue;
+        const contractNumber = contractStream.parse(recorded.streamId)!;
+        const event = recorded;
         const manager = await trx
           .selectFrom('contract_mail_managers')
           .select('manager_id')

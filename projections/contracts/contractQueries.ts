@@ -1,5 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import type { Schema } from '../../src/platform/db/schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { mayReceiveOffer } from '../../domain/contracts/contractPermissions.js';
+import type { ContractsTable, Schema } from '../../src/platform/db/schema.js';
+import { findAccountByUsername } from '../accounts/accounts.js';
 import { fromTableRow, type ContractRow } from './contractRow.js';
 
 /** The contracts an account manages, owns, is offered, asked to own, or managed before. */
@@ -20,6 +22,32 @@ export async function contractsOf(db: Kysely<Schema>, accountId: string): Promis
     .orderBy('contract_number')
     .execute();
   return rows.map(fromTableRow);
+}
+
+/** A contract's company, customer code and plant, for the declaration wizard and templates. */
+export async function contractHeading(
+  db: Kysely<Schema>,
+  contractNumber: string,
+): Promise<Pick<Selectable<ContractsTable>, 'company_name' | 'customer_code' | 'plant'>> {
+  return db
+    .selectFrom('contracts')
+    .select(['company_name', 'customer_code', 'plant'])
+    .where('contract_number', '=', contractNumber)
+    .executeTakeFirstOrThrow();
+}
+
+/** A contract's number, company and customer code, or undefined when the portal has no such row. */
+export async function contractCompany(
+  db: Kysely<Schema>,
+  contractNumber: string,
+): Promise<
+  Pick<Selectable<ContractsTable>, 'contract_number' | 'company_name' | 'customer_code'> | undefined
+> {
+  return db
+    .selectFrom('contracts')
+    .select(['contract_number', 'company_name', 'customer_code'])
+    .where('contract_number', '=', contractNumber)
+    .executeTakeFirst();
 }
 
 export type QueueItem =
@@ -161,4 +189,13 @@ export async function contractsWithManagers(
       managerEmail: manager?.email ?? null,
     };
   });
+}
+
+/** The account a company may offer its contracts to, by username; null if there is none. */
+export async function offerableConsultant(
+  db: Kysely<Schema>,
+  username: string,
+): Promise<string | null> {
+  const account = username ? await findAccountByUsername(db, username) : null;
+  return account && mayReceiveOffer(account) ? account.accountId : null;
 }

@@ -1,10 +1,11 @@
+import { contractStream } from '../../domain/contracts/contractDecider.js';
 import {
   evolveContract,
   initialContractState,
   type ContractState,
 } from '../../domain/contracts/contract.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
-import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 import { fromTableRow, toTableRow, type ContractRow } from './contractRow.js';
 
@@ -19,10 +20,8 @@ export {
   type QueueItem,
 } from './contractQueries.js';
 
-const prefix = 'contract-';
-
 /** The decider's state as far as the row knows it (declarations are not needed here). */
-const stateOf = (row: ContractRow | undefined): ContractState =>
+export const stateOf = (row: ContractRow | undefined): ContractState =>
   row
     ? {
         ...initialContractState(),
@@ -89,11 +88,10 @@ function startRow(event: ContractEvent, at: string, by: string): ContractRow | u
 /** The row follows the decider's own state, so pages and rules never disagree. */
 export function evolveContractRow(
   row: ContractRow | undefined,
-  recorded: RecordedEvent,
+  event: Recorded<ContractEvent>,
 ): ContractRow | undefined {
-  const event = recorded as unknown as ContractEvent;
-  const at = recorded.metadata.occurredAt;
-  const by = recorded.metadata.actor.id;
+  const at = event.metadata.occurredAt;
+  const by = event.metadata.actor.id;
   const after = evolveContract(stateOf(row), event);
   const base = startRow(event, at, by) ?? row;
   if (after.status === 'none' || !base) return row;
@@ -123,10 +121,10 @@ export function evolveContractRow(
   };
 }
 
-export const contractsProjection = rowProjection<ContractRow>({
+export const contractsProjection = rowProjection({
   name: 'contracts',
-  keyOf: (event) =>
-    event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
+  follows: contractStream.holds,
+  keyOf: (event) => contractStream.parse(event.streamId),
   evolve: evolveContractRow,
   async load(trx, keys) {
     const rows = await trx

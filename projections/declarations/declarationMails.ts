@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { CopyOfRecord } from '../../domain/declarations/declarationEvents.js';
 import type { Schema } from '../../src/platform/db/schema.js';
@@ -6,8 +7,6 @@ import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js'
 import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
 import { enqueueMail } from '../../src/platform/mail/outbox.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
-
-const prefix = 'contract-';
 
 /** The PDF's name in the mail and on download: the protocol number without its slash. */
 export const copyOfRecordFilename = (protocolNumber: string): string =>
@@ -50,11 +49,11 @@ export function declarationMail(
   recorded: RecordedEvent,
   publicUrl: string,
 ): DeclarationMail | null {
-  if (!recorded.streamId.startsWith(prefix)) return null;
-  const mailed = mailedCopy(recorded as unknown as ContractEvent);
+  if (!contractStream.holds(recorded)) return null;
+  const mailed = mailedCopy(recorded);
   if (!mailed) return null;
   const { year, protocolNumber, copyOfRecord, to } = mailed;
-  const contractNumber = recorded.streamId.slice(prefix.length);
+  const contractNumber = contractStream.parse(recorded.streamId)!;
   const content = mailContent(
     `dichiarazione scarichi industriali ${year}, protocollo ${protocolNumber}`,
     [

@@ -1,3 +1,5 @@
+import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
@@ -26,8 +28,6 @@ export interface DeclarationRow {
   readonly warnings: readonly WorkbookIssue[];
   readonly warningsAcknowledged: boolean;
 }
-
-const prefix = 'contract-';
 
 export function evolveDeclarationRow(
   row: DeclarationRow | undefined,
@@ -86,22 +86,21 @@ const rowEvents = new Set([
   'CopyOfRecordStored',
 ]);
 
-export const declarationsProjection = rowProjection<DeclarationRow>({
+export const declarationsProjection = rowProjection<DeclarationRow, Recorded<ContractEvent>>({
   name: 'declarations',
+  follows: contractStream.holds,
   keyOf(event) {
-    const year = (event.data as { year?: unknown }).year;
-    return event.streamId.startsWith(prefix) &&
-      rowEvents.has(event.type) &&
-      typeof year === 'number'
-      ? keyOf(event.streamId.slice(prefix.length), year)
+    const year = 'year' in event.data ? event.data.year : undefined;
+    return rowEvents.has(event.type) && typeof year === 'number'
+      ? keyOf(contractStream.parse(event.streamId)!, year)
       : null;
   },
-  evolve: (row, recorded) =>
+  evolve: (row, event) =>
     evolveDeclarationRow(
       row,
-      recorded.streamId.slice(prefix.length),
-      recorded as unknown as ContractEvent,
-      recorded.metadata.occurredAt,
+      contractStream.parse(event.streamId)!,
+      event,
+      event.metadata.occurredAt,
     ),
   async load(trx, keys) {
     const pairs = keys.map((key) => key.split(':') as [string, string]);

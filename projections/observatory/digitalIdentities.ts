@@ -1,9 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DigitalIdentitiesTable, Schema } from '../../src/platform/db/schema.js';
-import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import type { Recorded, RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 import {
-  digitalIdentityStreamPrefix,
+  digitalIdentityStream,
   type DigitalIdentityEvent,
 } from '../../domain/observatory/digitalIdentityEvents.js';
 
@@ -20,11 +20,12 @@ export interface DigitalIdentityRow {
 
 export function evolveDigitalIdentityRow(
   row: DigitalIdentityRow | undefined,
-  recorded: RecordedEvent,
+  event: RecordedEvent,
 ): DigitalIdentityRow | undefined {
-  const event = recorded as unknown as DigitalIdentityEvent;
-  if (event.type !== 'DigitalIdentityLoggedIn') return undefined;
-  const at = recorded.metadata.occurredAt;
+  if (!digitalIdentityStream.holds(event) || event.type !== 'DigitalIdentityLoggedIn') {
+    return undefined;
+  }
+  const at = event.metadata.occurredAt;
   return {
     fiscalCode: event.data.fiscalCode,
     givenName: event.data.givenName,
@@ -36,12 +37,13 @@ export function evolveDigitalIdentityRow(
   };
 }
 
-export const digitalIdentitiesProjection = rowProjection<DigitalIdentityRow>({
+export const digitalIdentitiesProjection = rowProjection<
+  DigitalIdentityRow,
+  Recorded<DigitalIdentityEvent>
+>({
   name: 'digital_identities',
-  keyOf: (event) =>
-    event.streamId.startsWith(digitalIdentityStreamPrefix)
-      ? event.streamId.slice(digitalIdentityStreamPrefix.length)
-      : null,
+  follows: digitalIdentityStream.holds,
+  keyOf: (event) => digitalIdentityStream.parse(event.streamId),
   evolve: evolveDigitalIdentityRow,
   async load(trx, keys) {
     const rows = await trx

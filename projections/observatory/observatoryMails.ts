@@ -1,7 +1,10 @@
 import type { Transaction } from 'kysely';
-import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
+import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import { monthLabel } from '../../domain/observatory/months.js';
-import type { OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
+import {
+  municipalityStream,
+  type OfficerEvent,
+} from '../../domain/observatory/municipalityOfficer.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 import { mailContent } from '../../src/platform/mail/mailContent.js';
 import { enqueueMail } from '../../src/platform/mail/outbox.js';
@@ -16,12 +19,12 @@ export function observatoryMailsProjection(deps: {
     name: 'observatory_mails',
     async apply(trx, events) {
       for (const recorded of events) {
-        if (recorded.streamId.startsWith('municipality-')) {
-          await rememberOfficer(trx, recorded as unknown as OfficerEvent);
+        if (municipalityStream.holds(recorded)) {
+          await rememberOfficer(trx, recorded);
           continue;
         }
-        if (!recorded.streamId.startsWith('waste-flow-')) continue;
-        const event = recorded as unknown as FlowEvent;
+        if (!flowStream.holds(recorded)) continue;
+        const event = recorded;
         if (event.type !== 'MonthlyFlowUnlocked' && event.type !== 'FlowUnlockRejected') continue;
         const officer = await trx
           .selectFrom('observatory_mail_officers')

@@ -1,9 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AdminEvent } from '../../domain/observatory/observatoryAdmins.js';
-import type { OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
-import { observatoryAdminsStreamId } from '../../domain/observatory/observatoryAdmins.js';
+import {
+  municipalityStream,
+  type OfficerEvent,
+} from '../../domain/observatory/municipalityOfficer.js';
+import { observatoryAdminsStream } from '../../domain/observatory/observatoryAdmins.js';
 import type { Schema } from '../../src/platform/db/schema.js';
-import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
 
 /** The user of a municipality, as the admin page and the access checks read it. */
@@ -51,8 +54,7 @@ export function evolveAdminRow(
     : null;
 }
 
-async function applyOfficerEvent(trx: Transaction<Schema>, recorded: RecordedEvent) {
-  const event = recorded as unknown as OfficerEvent;
+async function applyOfficerEvent(trx: Transaction<Schema>, event: Recorded<OfficerEvent>) {
   const { istatCode } = event.data;
   const stored = await trx
     .selectFrom('observatory_officers')
@@ -67,7 +69,7 @@ async function applyOfficerEvent(trx: Transaction<Schema>, recorded: RecordedEve
         assignedAt: stored.assigned_at.toISOString(),
       }
     : null;
-  const after = evolveOfficerRow(before, event, recorded.metadata.occurredAt);
+  const after = evolveOfficerRow(before, event, event.metadata.occurredAt);
   if (!after) {
     await trx.deleteFrom('observatory_officers').where('istat_code', '=', istatCode).execute();
     return;
@@ -86,8 +88,7 @@ async function applyOfficerEvent(trx: Transaction<Schema>, recorded: RecordedEve
     .execute();
 }
 
-async function applyAdminEvent(trx: Transaction<Schema>, recorded: RecordedEvent) {
-  const event = recorded as unknown as AdminEvent;
+async function applyAdminEvent(trx: Transaction<Schema>, event: Recorded<AdminEvent>) {
   const { fiscalCode } = event.data;
   const stored = await trx
     .selectFrom('observatory_admins')
@@ -95,7 +96,7 @@ async function applyAdminEvent(trx: Transaction<Schema>, recorded: RecordedEvent
     .where('fiscal_code', '=', fiscalCode)
     .executeTakeFirst();
   const before = stored ? { fiscalCode, grantedAt: stored.granted_at.toISOString() } : null;
-  const after = evolveAdminRow(before, event, recorded.metadata.occurredAt);
+  const after = evolveAdminRow(before, event, event.metadata.occurredAt);
   if (!after) {
     await trx.deleteFrom('observatory_admins').where('fiscal_code', '=', fiscalCode).execute();
   } else if (!before) {
@@ -111,9 +112,8 @@ export const observatoryPeopleProjection: Projection = {
   name: 'observatory_people',
   async apply(trx, events) {
     for (const recorded of events) {
-      if (recorded.streamId.startsWith('municipality-')) await applyOfficerEvent(trx, recorded);
-      else if (recorded.streamId === observatoryAdminsStreamId)
-        await applyAdminEvent(trx, recorded);
+      if (municipalityStream.holds(recorded)) await applyOfficerEvent(trx, recorded);
+      else if (observatoryAdminsStream.holds(recorded)) await applyAdminEvent(trx, recorded);
     }
   },
   async reset(trx: Transaction<Schema>) {

@@ -1,3 +1,5 @@
+import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
+import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { FlowEvent, FlowRow } from '../../domain/observatory/flowEvents.js';
 import {
@@ -94,14 +96,11 @@ export function evolveWasteFlowRow(
   }
 }
 
-const prefix = 'waste-flow-';
-
-export const wasteFlowsProjection = rowProjection<WasteFlowRow>({
+export const wasteFlowsProjection = rowProjection<WasteFlowRow, Recorded<FlowEvent>>({
   name: 'waste_flows',
-  keyOf: (event) =>
-    event.streamId.startsWith(prefix) ? event.streamId.slice(prefix.length) : null,
-  evolve: (row, recorded) =>
-    evolveWasteFlowRow(row, recorded as unknown as FlowEvent, recorded.metadata.occurredAt),
+  follows: flowStream.holds,
+  keyOf: (event) => flowStream.parse(event.streamId),
+  evolve: (row, event) => evolveWasteFlowRow(row, event, event.metadata.occurredAt),
   async load(trx, keys) {
     const pairs = keys.map((key) => [key.slice(0, 6), key.slice(7)] as const);
     const rows = await trx

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
 import type { AccountsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
@@ -38,7 +38,7 @@ export function firstAccessRoutes(app: FastifyInstance, deps: AccountsDeps): voi
         const result = await handleCommand(
           deps.eventStore,
           accountDecider,
-          accountStreamId(request.account!.accountId),
+          accountStream.id(request.account!.accountId),
           { type: 'SetFirstPassword', passwordHash: await hashPassword(form.password) },
           commandContext(request, deps.clock()),
         );

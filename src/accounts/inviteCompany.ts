@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
-import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
+import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { otpCodes } from './otpCodes.js';
 import { hashPassword } from './passwords.js';
@@ -38,7 +38,7 @@ export async function inviteCompany(
     await handleCommand(
       deps.store,
       usernameDecider,
-      usernameStreamId(username),
+      usernameStream.id(username),
       { type: 'ClaimUsername', username, accountId },
       { ...context, commandId: randomUUID() },
     );
@@ -49,7 +49,7 @@ export async function inviteCompany(
   const invited = await handleCommand(
     deps.store,
     accountDecider,
-    accountStreamId(accountId),
+    accountStream.id(accountId),
     {
       type: 'InviteCompany',
       accountId,

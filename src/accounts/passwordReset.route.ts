@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
@@ -59,7 +59,7 @@ export function passwordResetRoutes(app: FastifyInstance, deps: AccountsDeps): v
         await handleCommand(
           deps.eventStore,
           accountDecider,
-          accountStreamId(account.accountId),
+          accountStream.id(account.accountId),
           { type: 'RequestPasswordReset', challengeId: randomUUID(), now },
           commandContext(request, now),
         );
@@ -104,7 +104,8 @@ export function passwordResetRoutes(app: FastifyInstance, deps: AccountsDeps): v
     form: { code: string; password: string },
     now: Date,
   ) {
-    const streamId = accountStreamId(accountId);
+    const streamId = accountStream.id(accountId);
+    // Reads the stream: the open challenge the code is checked against is in no read model.
     const { state } = await readState(deps.eventStore, accountDecider, streamId);
     const challengeId = state.otp?.challengeId ?? '';
     const command = {

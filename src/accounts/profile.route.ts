@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
 import type { AccountsDeps } from '../deps.js';
@@ -50,7 +50,7 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
         const result = await handleCommand(
           deps.eventStore,
           accountDecider,
-          accountStreamId(account.accountId),
+          accountStream.id(account.accountId),
           {
             type: 'UpdateProfile',
             currentPasswordOk: await verifyPassword(account.passwordHash, form.currentPassword),
@@ -88,7 +88,7 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     const result = await handleCommand(
       deps.eventStore,
       accountDecider,
-      accountStreamId(account),
+      accountStream.id(account),
       {
         type: 'ConfirmEmailChange',
         requestId: richiesta,
@@ -111,10 +111,11 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     errors: FieldErrors,
   ) {
     const account = request.account!;
+    // Reads the stream: the address waiting for confirmation is in no read model.
     const { state } = await readState(
       deps.eventStore,
       accountDecider,
-      accountStreamId(account.accountId),
+      accountStream.id(account.accountId),
     );
     return reply.view('accounts/profile', {
       title: 'Modifica profilo',

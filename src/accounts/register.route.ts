@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { DeclarantKind } from '../../domain/accounts/accountEvents.js';
 import { registryMismatchMessage } from '../../domain/accounts/registerReferent.js';
-import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
+import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import { findAccountByUsername } from '../../projections/accounts/accounts.js';
@@ -121,14 +121,14 @@ export function registerRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     await handleCommand(
       deps.eventStore,
       usernameDecider,
-      usernameStreamId(form.username),
+      usernameStream.id(form.username),
       { type: 'ClaimUsername', username: form.username, accountId },
       context,
     );
     await handleCommand(
       deps.eventStore,
       accountDecider,
-      accountStreamId(accountId),
+      accountStream.id(accountId),
       {
         type: 'RegisterReferent',
         accountId,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import {
   findAccount,
@@ -60,7 +60,7 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
           const result = await handleCommand(
             deps.eventStore,
             accountDecider,
-            accountStreamId(account.accountId),
+            accountStream.id(account.accountId),
             command,
             commandContext(request, deps.clock()),
           );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { Role } from '../../domain/accounts/accountEvents.js';
-import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
+import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
 import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
 import { hashPassword } from './passwords.js';
@@ -27,14 +27,14 @@ export async function createStaffAccount(
   await handleCommand(
     store,
     usernameDecider,
-    usernameStreamId(input.username),
+    usernameStream.id(input.username),
     { type: 'ClaimUsername', username: input.username, accountId },
     { ...context, commandId: randomUUID() },
   );
   await handleCommand(
     store,
     accountDecider,
-    accountStreamId(accountId),
+    accountStream.id(accountId),
     {
       type: 'CreateStaffAccount',
       accountId,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { AccountState } from '../../domain/accounts/account.js';
 import { otpMaxAttempts } from '../../domain/accounts/otpChallenge.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -30,12 +30,13 @@ export function verifyRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const streamOf = (request: FastifyRequest) => {
     const cookie = request.cookies[registrationCookie];
     const unsigned = cookie ? request.unsignCookie(cookie) : null;
-    return unsigned?.valid && unsigned.value ? accountStreamId(unsigned.value) : null;
+    return unsigned?.valid && unsigned.value ? accountStream.id(unsigned.value) : null;
   };
 
   app.get('/registrazione/verifica', async (request, reply) => {
     const streamId = streamOf(request);
     if (!streamId) return reply.view('accounts/verifyExpired', { title: 'Registrazione' });
+    // Reads the stream, as the POST does: the page follows the e-mail challenge decided there.
     const { state } = await readState(deps.eventStore, accountDecider, streamId);
     return render(request, reply, 200, state, {});
   });
@@ -43,6 +44,7 @@ export function verifyRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   app.post('/registrazione/verifica', async (request, reply) => {
     const streamId = streamOf(request);
     if (!streamId) return reply.view('accounts/verifyExpired', { title: 'Registrazione' });
+    // Reads the stream: the open challenge the code is checked against is in no read model.
     const { state } = await readState(deps.eventStore, accountDecider, streamId);
     const now = deps.clock();
     const context = commandContext(request, now);

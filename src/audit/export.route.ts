@@ -8,12 +8,7 @@ import { parseForm } from '../platform/http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
 import { auditLogOf } from './auditLog.js';
 import { exportArchive } from './exportArchive.js';
-import {
-  exportsStreamId,
-  recentExports,
-  recordExport,
-  type ExportFilters,
-} from './exportRecord.js';
+import { exportsStream, recentExports, recordExport, type ExportFilters } from './exportRecord.js';
 import { resolveFilters } from './history.route.js';
 import { actorNames, eventTypes } from './historySearch.js';
 import {
@@ -55,7 +50,7 @@ export function exportRoutes(app: FastifyInstance, deps: AreaDeps): void {
         at: romeDisplay(entry.at),
         actor: actorLabel(entry.actor, names),
         filters: filtersText(entry.filters),
-        href: timelineHref(exportsStreamId, entry.version),
+        href: timelineHref(exportsStream.id(), entry.version),
       })),
     };
   };

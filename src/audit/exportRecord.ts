@@ -1,10 +1,11 @@
+import { singleStream } from '../../domain/shared/streamCodec.js';
 import { recordEvents, type CommandContext } from '../platform/eventStore/commandHandler.js';
 import type { Actor, EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
 import type { HistoryFilter } from './historySearch.js';
 import { readTail } from './auditStreams.js';
 
 /** Every export of the log, whole or failed: who took which events out, and their fingerprint. */
-export const exportsStreamId = 'audit-exports';
+export const exportsStream = singleStream<ExportEvent>('audit-exports');
 
 export interface FileSummary {
   readonly sha256: string;
@@ -61,7 +62,7 @@ export async function recordExport(
   event: ExportEvent,
   context: CommandContext,
 ): Promise<void> {
-  await recordEvents(store, exportsStreamId, [event], context);
+  await recordEvents(store, exportsStream.id(), [event], context);
 }
 
 export interface RecordedExport {
@@ -78,10 +79,11 @@ export interface RecordedExport {
 }
 
 function fromEvent(event: RecordedEvent): RecordedExport | null {
+  if (!exportsStream.holds(event)) return null;
   const common = { version: event.version, at: event.metadata.occurredAt };
   const actor = event.metadata.actor;
   if (event.type === 'EventsExported') {
-    const data = event.data as unknown as EventsExported['data'];
+    const { data } = event;
     return {
       ...common,
       exportId: data.exportId,
@@ -95,7 +97,7 @@ function fromEvent(event: RecordedEvent): RecordedExport | null {
     };
   }
   if (event.type === 'EventsExportFailed') {
-    const data = event.data as unknown as EventsExportFailed['data'];
+    const { data } = event;
     return {
       ...common,
       exportId: data.exportId,
@@ -113,6 +115,6 @@ function fromEvent(event: RecordedEvent): RecordedExport | null {
 
 /** The last exports recorded, newest first: the tail of the stream only. */
 export async function recentExports(store: EventStore, limit: number): Promise<RecordedExport[]> {
-  const { events } = await readTail(store, exportsStreamId, limit);
+  const { events } = await readTail(store, exportsStream.id(), limit);
   return events.flatMap((event) => fromEvent(event) ?? []).reverse();
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { accountStreamId } from '../../domain/accounts/accountDecider.js';
-import { contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { accountStream } from '../../domain/accounts/accountDecider.js';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { Schema } from '../platform/db/schema.js';
 
 /** An account (or digital identity) a typed author matched, for the page to say which. */
@@ -116,8 +116,8 @@ export async function resolveReference(
   ]);
   const protocolled = declarations.filter((row) => row.protocol_number === text);
   const streamIds = [
-    ...[...contractNumbers].map(contractStreamId),
-    ...accounts.map((row) => accountStreamId(row.account_id)),
+    ...[...contractNumbers].map((number) => contractStream.id(number)),
+    ...accounts.map((row) => accountStream.id(row.account_id)),
   ];
   const parts = [
     count(contractNumbers.size, 'contratto', 'contratti'),

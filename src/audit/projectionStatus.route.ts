@@ -10,7 +10,7 @@ import type { FieldErrors } from '../platform/http/forms.js';
 import { requiredLine } from '../platform/http/text.js';
 import { requireAuditReader } from './auditAccess.js';
 import {
-  operationsStreamId,
+  operationsStream,
   projectionStatuses,
   type ProjectionRebuildRequested,
 } from './projectionStatus.js';
@@ -105,7 +105,7 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
       };
       await recordEvents(
         deps.eventStore,
-        operationsStreamId,
+        operationsStream.id(),
         [event],
         commandContext(request, deps.clock(), rebuildId),
       );

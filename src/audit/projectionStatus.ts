@@ -1,3 +1,4 @@
+import { singleStream } from '../../domain/shared/streamCodec.js';
 import { sql } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
@@ -8,7 +9,7 @@ import type {
 } from '../platform/subscriptions/projectionRunner.js';
 
 /** Where operators' requests about the machinery (a rebuild) are recorded, with who and why. */
-export const operationsStreamId = 'audit-operations';
+export const operationsStream = singleStream<ProjectionRebuildRequested>('audit-operations');
 
 export interface ProjectionRebuildRequested {
   readonly type: 'ProjectionRebuildRequested';

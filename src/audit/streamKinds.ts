@@ -1,22 +1,35 @@
-import { accountDecider } from '../../domain/accounts/accountDecider.js';
-import { usernameDecider } from '../../domain/accounts/usernameClaim.js';
-import { contractDecider } from '../../domain/contracts/contractDecider.js';
-import { campaignDecider } from '../../domain/campaigns/campaign.js';
-import { contractLimitsDecider } from '../../domain/campaigns/contractLimits.js';
-import { declarationDraftDecider } from '../../domain/declarations/declarationDraft.js';
-import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
-import { officerDecider } from '../../domain/observatory/municipalityOfficer.js';
+import { protocolRegisterStream } from '../../domain/declarations/protocolNumber.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
+import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
+import { campaignDecider, campaignStream } from '../../domain/campaigns/campaign.js';
+import {
+  contractLimitsDecider,
+  contractLimitsStream,
+} from '../../domain/campaigns/contractLimits.js';
+import {
+  declarationDraftDecider,
+  declarationDraftStream,
+} from '../../domain/declarations/declarationDraft.js';
+import { monthlyFlowDecider, flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
+import {
+  officerDecider,
+  municipalityStream,
+} from '../../domain/observatory/municipalityOfficer.js';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
-import { officerPersonDecider } from '../../domain/observatory/officerPerson.js';
+import {
+  officerPersonDecider,
+  officerPersonStream,
+} from '../../domain/observatory/officerPerson.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
-import { digitalIdentityStreamPrefix } from '../../domain/observatory/digitalIdentityEvents.js';
-import { registryStreamId } from '../registry/importRegistry.js';
-import { exportsStreamId } from './exportRecord.js';
-import { operationsStreamId } from './projectionStatus.js';
-import { verificationsStreamId } from './verifyIntegrity.js';
+import { digitalIdentityStream } from '../../domain/observatory/digitalIdentityEvents.js';
+import { registryStream } from '../registry/importRegistry.js';
+import { exportsStream } from './exportRecord.js';
+import { operationsStream } from './projectionStatus.js';
+import { verificationsStream } from './verifyIntegrity.js';
 
 /** What replaying needs from a decider, with the stream's own types forgotten. */
 export type Replayer = Pick<Decider<unknown, never, DomainEvent>, 'evolve' | 'initialState'>;
@@ -42,76 +55,81 @@ export interface StreamKind {
 export const streamKinds: readonly StreamKind[] = [
   {
     kind: 'contract',
-    prefix: 'contract-',
+    prefix: contractStream.prefix,
     label: 'Contratto di scarico',
     replayer: replayer(contractDecider),
   },
   {
     kind: 'discharge-limits',
-    prefix: 'discharge-limits-',
+    prefix: contractLimitsStream.prefix,
     label: 'Limiti allo scarico del contratto',
     replayer: replayer(contractLimitsDecider),
   },
   {
     kind: 'declaration-draft',
-    prefix: 'declaration-draft-',
+    prefix: declarationDraftStream.prefix,
     label: 'Bozza della dichiarazione',
     replayer: replayer(declarationDraftDecider),
   },
-  { kind: 'account', prefix: 'account-', label: 'Account', replayer: replayer(accountDecider) },
+  {
+    kind: 'account',
+    prefix: accountStream.prefix,
+    label: 'Account',
+    replayer: replayer(accountDecider),
+  },
   {
     kind: 'campaign',
-    prefix: 'campaign-',
+    prefix: campaignStream.prefix,
     label: 'Campagna delle dichiarazioni',
     replayer: replayer(campaignDecider),
   },
   {
     kind: 'waste-flow',
-    prefix: 'waste-flow-',
+    prefix: flowStream.prefix,
     label: 'Flussi mensili dei rifiuti',
     replayer: replayer(monthlyFlowDecider),
   },
   {
     kind: 'municipality',
-    prefix: 'municipality-',
+    prefix: municipalityStream.prefix,
     label: 'Utente del comune (Osservatorio)',
     replayer: replayer(officerDecider),
   },
   {
     kind: 'observatory-person',
-    prefix: 'observatory-person-',
+    prefix: officerPersonStream.prefix,
     label: 'Codice fiscale associato a un comune (Osservatorio)',
     replayer: replayer(officerPersonDecider),
   },
   {
     kind: 'observatory-admins',
-    prefix: observatoryAdminsStreamId,
+    prefix: observatoryAdminsStream.id(),
     exact: true,
     label: "Amministratori dell'Osservatorio",
     replayer: replayer(observatoryAdminsDecider),
   },
   {
     kind: 'username',
-    prefix: 'username-',
+    prefix: usernameStream.prefix,
     label: 'Nome utente riservato',
     replayer: replayer(usernameDecider),
   },
   {
     kind: 'protocol-register',
-    prefix: 'protocol-register-',
+    prefix: protocolRegisterStream.prefix,
     label: 'Registro di protocollo',
     replayer: null,
   },
   {
     kind: 'registry',
-    prefix: registryStreamId,
+    prefix: registryStream.id(),
     exact: true,
     label: 'Importazioni dell’anagrafica clienti',
     replayer: null,
   },
   {
     kind: 'digital-identity',
-    prefix: digitalIdentityStreamPrefix,
+    prefix: digitalIdentityStream.prefix,
     label: 'Identità digitale (SPID/CIE)',
     replayer: null,
   },
@@ -127,21 +145,21 @@ export const streamKinds: readonly StreamKind[] = [
   { kind: 'signin', prefix: 'signin-', label: 'Accessi dell’account', replayer: null },
   {
     kind: 'audit-verifications',
-    prefix: verificationsStreamId,
+    prefix: verificationsStream.id(),
     exact: true,
     label: 'Verifiche di integrità',
     replayer: null,
   },
   {
     kind: 'audit-exports',
-    prefix: exportsStreamId,
+    prefix: exportsStream.id(),
     exact: true,
     label: 'Esportazioni degli eventi',
     replayer: null,
   },
   {
     kind: 'audit-operations',
-    prefix: operationsStreamId,
+    prefix: operationsStream.id(),
     exact: true,
     label: 'Ricostruzioni delle proiezioni',
     replayer: null,

@@ -1,3 +1,4 @@
+import { singleStream } from '../../domain/shared/streamCodec.js';
 import { sql } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import { recordEvents, type CommandContext } from '../platform/eventStore/commandHandler.js';
@@ -6,7 +7,9 @@ import { verifyLog, verifyStream, type ChainBreak } from '../platform/eventStore
 import { findFromTail, readTail } from './auditStreams.js';
 
 /** Every integrity check, from the pages or the CLI, is itself a fact of the record. */
-export const verificationsStreamId = 'audit-verifications';
+export const verificationsStream = singleStream<IntegrityVerified | IntegrityVerificationFailed>(
+  'audit-verifications',
+);
 
 /** The event keeps the first breaks only: enough to start from, and events stay small. */
 export const recordedBreaks = 100;
@@ -186,7 +189,7 @@ async function record(
   context: Context,
   now: Date,
 ): Promise<void> {
-  await recordEvents(store, verificationsStreamId, [event], {
+  await recordEvents(store, verificationsStream.id(), [event], {
     ...context,
     commandId: verificationId,
     now,
@@ -208,9 +211,10 @@ export type RecordedVerification =
     };
 
 function fromEvent(event: RecordedEvent): RecordedVerification | null {
+  if (!verificationsStream.holds(event)) return null;
   const actor = event.metadata.actor;
   if (event.type === 'IntegrityVerified') {
-    const data = event.data as unknown as IntegrityVerified['data'];
+    const { data } = event;
     return {
       ...data,
       outcome: 'verified',
@@ -221,7 +225,7 @@ function fromEvent(event: RecordedEvent): RecordedVerification | null {
     };
   }
   if (event.type === 'IntegrityVerificationFailed') {
-    const data = event.data as unknown as IntegrityVerificationFailed['data'];
+    const { data } = event;
     return {
       outcome: data.outcome,
       verificationId: data.verificationId,
@@ -243,7 +247,7 @@ export async function recordedVerification(
 ): Promise<RecordedVerification | null> {
   const event = await findFromTail(
     store,
-    verificationsStreamId,
+    verificationsStream.id(),
     (candidate) =>
       (candidate.data as { verificationId?: unknown }).verificationId === verificationId &&
       fromEvent(candidate) !== null,
@@ -256,7 +260,7 @@ export async function recentVerifications(
   store: EventStore,
   limit: number,
 ): Promise<RecordedVerification[]> {
-  const { events } = await readTail(store, verificationsStreamId, limit);
+  const { events } = await readTail(store, verificationsStream.id(), limit);
   return events.flatMap((event) => fromEvent(event) ?? []).reverse();
 }
 

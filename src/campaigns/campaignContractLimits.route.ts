@@ -2,11 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   contractLimitsDecider,
-  contractLimitsStreamId,
+  contractLimitsStream,
 } from '../../domain/campaigns/contractLimits.js';
 import { DomainError } from '../../domain/shared/domainError.js';
+import { accountNames } from '../../projections/accounts/accountQueries.js';
 import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { contractCompany } from '../../projections/contracts/contractQueries.js';
+import { commandContext } from '../accounts/auth.js';
+import { campaignEditors, campaignReaders, mayEditCampaigns } from './campaignAccess.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
@@ -43,21 +46,16 @@ const limitsForm = (campaign: CampaignRow) =>
  */
 export function contractLimitsRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
-  const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
-  const operators = { preHandler: requireRole('operator', 'admin') };
   const path = '/operatori/campagne/:anno/contratti/:contratto/limiti';
 
   async function load(request: FastifyRequest) {
     const { anno, contratto } = paramsOf(params, request);
     const campaign = await campaignOf(db, anno);
-    const contract = await db
-      .selectFrom('contracts')
-      .select(['contract_number', 'company_name', 'customer_code'])
-      .where('contract_number', '=', contratto)
-      .executeTakeFirst();
+    const contract = await contractCompany(db, contratto);
     if (!campaign || !contract)
       throw new DomainError('DeclarationUnknown', 'not-found', 'Contratto non trovato.');
-    const streamId = contractLimitsStreamId(contract.contract_number);
+    const streamId = contractLimitsStream.id(contract.contract_number);
+    // Reads the stream: no read model keeps a contract's own limits, nor their history.
     const { events } = await deps.eventStore.readStream(streamId);
     const { state } = await readState(deps.eventStore, contractLimitsDecider, streamId);
     return { campaign, contract, streamId, events, limits: state.limits };
@@ -66,16 +64,10 @@ export function contractLimitsRoutes(app: FastifyInstance, deps: AreaDeps): void
 
   /** Each change of the contract's limits: when, by whom (by name), how many, why. */
   async function history(events: readonly RecordedEvent[]) {
-    const actors = events.map((event) => event.metadata.actor.id);
-    const accounts =
-      actors.length === 0
-        ? []
-        : await db
-            .selectFrom('accounts')
-            .select(['account_id', 'full_name'])
-            .where('account_id', 'in', actors)
-            .execute();
-    const names = new Map(accounts.map((row) => [row.account_id, row.full_name]));
+    const names = await accountNames(
+      db,
+      events.map((event) => event.metadata.actor.id),
+    );
     return events.map((event) => ({
       at: event.metadata.occurredAt,
       by: names.get(event.metadata.actor.id) ?? event.metadata.actor.id,
@@ -92,6 +84,7 @@ export function contractLimitsRoutes(app: FastifyInstance, deps: AreaDeps): void
     const own = (parameter: string) => limits.find((o) => o.parameter === parameter);
     return reply.view('campaigns/campaignContractLimits', {
       title: `Limiti allo scarico · contratto ${contract.contract_number}`,
+      editable: mayEditCampaigns(reply.request),
       campaign: campaign.settings,
       contract,
       limits: campaign.settings.limits,
@@ -109,11 +102,11 @@ export function contractLimitsRoutes(app: FastifyInstance, deps: AreaDeps): void
     });
   }
 
-  app.get(path, staff, async (request, reply) =>
+  app.get(path, campaignReaders, async (request, reply) =>
     page(reply, await load(request), { saved: queryOf(savedQuery, request).esito === 'salvati' }),
   );
 
-  app.post(path, operators, async (request, reply) => {
+  app.post(path, campaignEditors, async (request, reply) => {
     const target = await load(request);
     const { campaign, contract } = target;
     return submitForm(request, reply, deps.projections, {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { commandContext } from '../accounts/auth.js';
+import { campaignEditors, campaignReaders, mayEditCampaigns } from './campaignAccess.js';
 import type { AreaDeps } from '../deps.js';
 import { openCampaign } from './openCampaign.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
@@ -18,22 +19,25 @@ const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) 
 /** The operators' campaigns: open the year's one, follow who declared, export. */
 export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
-  const staff = { preHandler: requireRole('operator', 'admin', 'auditor') };
-  const operators = { preHandler: requireRole('operator', 'admin') };
 
-  const listPage = async (values: object = {}, errors: FieldErrors = {}) => ({
+  const listPage = async (
+    request: FastifyRequest,
+    values: object = {},
+    errors: FieldErrors = {},
+  ) => ({
     title: 'Campagne delle dichiarazioni',
+    editable: mayEditCampaigns(request),
     campaigns: await allCampaigns(db),
     values: { ...campaignFormValues(deps.clock().getUTCFullYear()), ...values },
     limits: sewerLimits,
     errors,
   });
 
-  app.get('/operatori/campagne', staff, async (_request, reply) =>
-    reply.view('campaigns/campaigns', await listPage()),
+  app.get('/operatori/campagne', campaignReaders, async (request, reply) =>
+    reply.view('campaigns/campaigns', await listPage(request)),
   );
 
-  app.post('/operatori/campagne', operators, async (request, reply) =>
+  app.post('/operatori/campagne', campaignEditors, async (request, reply) =>
     submitForm(request, reply, deps.projections, {
       schema: campaignFormSchema,
       run: async (settings) => {
@@ -42,11 +46,11 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
         return { position: result.position, redirect: `/operatori/campagne/${settings.year}` };
       },
       invalid: async (errors, values) =>
-        reply.view('campaigns/campaigns', await listPage(values, errors)),
+        reply.view('campaigns/campaigns', await listPage(request, values, errors)),
     }),
   );
 
-  app.get('/operatori/campagne/:anno', staff, async (request, reply) => {
+  app.get('/operatori/campagne/:anno', campaignReaders, async (request, reply) => {
     const { campaign, rows, filters } = await loadCampaign(request);
     return reply.view('campaigns/campaign', {
       title: `Campagna ${campaign.settings.year}`,
@@ -56,16 +60,20 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
     });
   });
 
-  app.get('/operatori/campagne/:anno/dichiarazioni.csv', staff, async (request, reply) => {
-    const { campaign, rows } = await loadCampaign(request);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header(
-        'Content-Disposition',
-        contentDisposition('attachment', `dichiarazioni-${campaign.settings.year}.csv`),
-      )
-      .send(toCsv(rows.shown));
-  });
+  app.get(
+    '/operatori/campagne/:anno/dichiarazioni.csv',
+    campaignReaders,
+    async (request, reply) => {
+      const { campaign, rows } = await loadCampaign(request);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'Content-Disposition',
+          contentDisposition('attachment', `dichiarazioni-${campaign.settings.year}.csv`),
+        )
+        .send(toCsv(rows.shown));
+    },
+  );
 
   async function loadCampaign(request: FastifyRequest) {
     const campaign = await campaignOf(db, paramsOf(yearParams, request).anno);

@@ -1,4 +1,4 @@
-import { campaignDecider, campaignStreamId } from '../../domain/campaigns/campaign.js';
+import { campaignDecider, campaignStream } from '../../domain/campaigns/campaign.js';
 import type { CampaignSettings } from '../../domain/campaigns/campaignSettings.js';
 import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
@@ -12,7 +12,7 @@ export const openCampaign = (
   handleCommand(
     store,
     campaignDecider,
-    campaignStreamId(settings.year),
+    campaignStream.id(settings.year),
     { type: 'OpenCampaign', accountId: context.actor.id, settings },
     context,
   );

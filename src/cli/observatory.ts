@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
   type AdminCommand,
 } from '../../domain/observatory/observatoryAdmins.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
@@ -28,10 +28,16 @@ async function refusedOrDone(out: Out, work: () => Promise<string>): Promise<num
 }
 
 const adminsCommand = (runtime: Runtime, command: AdminCommand) =>
-  handleCommand(runtime.eventStore, observatoryAdminsDecider, observatoryAdminsStreamId, command, {
-    ...systemContext(new Date()),
-    commandId: randomUUID(),
-  });
+  handleCommand(
+    runtime.eventStore,
+    observatoryAdminsDecider,
+    observatoryAdminsStream.id(),
+    command,
+    {
+      ...systemContext(new Date()),
+      commandId: randomUUID(),
+    },
+  );
 
 /** observatory:grant-admin --fiscal-code RSSMRA80A01A662A — the first admin, or any later one. */
 export async function observatoryGrantAdmin(

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { mayRead, type ContractState } from '../../domain/contracts/contract.js';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
@@ -17,7 +17,8 @@ const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
 
 /** Whether no contract of the portal has this number (a rejected declaration leaves it free). */
 export async function contractNumberFree(store: EventStore, contractNumber: string) {
-  const { state } = await readState(store, contractDecider, contractStreamId(contractNumber));
+  // Reads the stream: a command decides on it, so a number taken a moment ago counts as taken.
+  const { state } = await readState(store, contractDecider, contractStream.id(contractNumber));
   return state.status === 'none' || state.status === 'rejected';
 }
 
@@ -61,7 +62,7 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
         const result = await handleCommand(
           deps.eventStore,
           contractDecider,
-          contractStreamId(number),
+          contractStream.id(number),
           command,
           commandContext(request, deps.clock()),
         );
@@ -91,8 +92,9 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
   async function readableContract(request: FastifyRequest) {
     const params = numberParams.safeParse(request.params);
     const number = params.success ? params.data.numero : null;
+    // Reads the stream: the POST checks its command against this same state before handling it.
     const state = number
-      ? (await readState(deps.eventStore, contractDecider, contractStreamId(number))).state
+      ? (await readState(deps.eventStore, contractDecider, contractStream.id(number))).state
       : null;
     if (!number || !state || state.status === 'none' || !mayRead(state, request.account!.accountId))
       throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { mayRead } from '../../domain/contracts/contract.js';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { fold } from '../../domain/shared/decider.js';
+import { accountNames } from '../../projections/accounts/accountQueries.js';
 import { requireRole } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
-import { validatedWithRegistration } from './registrationContracts.js';
+import { validatedWithRegistration } from '../../domain/contracts/declareContract.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
 
@@ -74,8 +75,9 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AreaDeps): voi
     { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') },
     async (request, reply) => {
       const params = numberParams.safeParse(request.params);
+      // Reads the stream: the page is the contract's history, every event with who and from where.
       const { events } = params.success
-        ? await deps.eventStore.readStream(contractStreamId(params.data.numero))
+        ? await deps.eventStore.readStream(contractStream.id(params.data.numero))
         : { events: [] };
       const domainEvents = events.map(
         (event) => ({ type: event.type, data: event.data }) as ContractEvent,
@@ -100,13 +102,7 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AreaDeps): voi
           ...(data.declaredBy?.accountId ? [data.declaredBy.accountId] : []),
         ];
       });
-      const actorIds = [...new Set(mentioned)];
-      const accounts = await db
-        .selectFrom('accounts')
-        .select(['account_id', 'full_name'])
-        .where('account_id', 'in', actorIds)
-        .execute();
-      const names = new Map(accounts.map((account) => [account.account_id, account.full_name]));
+      const names = await accountNames(db, [...new Set(mentioned)]);
       const rows = events.map((event, index) => ({
         version: event.version,
         at: event.metadata.occurredAt,

@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   contractDecider,
-  contractStreamId,
+  contractStream,
   type ContractCommand,
 } from '../../domain/contracts/contractDecider.js';
+import { accountContacts } from '../../projections/accounts/accountQueries.js';
 import { operatorQueue, type QueueItem } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
@@ -90,21 +91,11 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void
     const ids = items.flatMap((item) =>
       item.kind === 'owner' ? [item.accountId] : item.kind === 'number' ? [item.requestedBy] : [],
     );
-    if (ids.length === 0) return {};
-    const rows = await db
-      .selectFrom('accounts')
-      .select(['account_id', 'full_name', 'username', 'email', 'companies'])
-      .where('account_id', 'in', [...new Set(ids)])
-      .execute();
+    const contacts = await accountContacts(db, [...new Set(ids)]);
     return Object.fromEntries(
-      rows.map((row) => [
-        row.account_id,
-        {
-          name: row.full_name,
-          username: row.username,
-          email: row.email,
-          customerCodes: row.companies.map((company) => company.customerCode),
-        },
+      contacts.map(({ accountId, fullName, username, email, customerCodes }) => [
+        accountId,
+        { name: fullName, username, email, customerCodes },
       ]),
     );
   }
@@ -156,7 +147,8 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void
 
   /** The number asked for, free of any other contract at the moment the operator decides. */
   async function newNumberFree(number: string): Promise<boolean> {
-    const { state } = await readState(deps.eventStore, contractDecider, contractStreamId(number));
+    // Reads the stream: the number asked for must be the one the command is about to validate.
+    const { state } = await readState(deps.eventStore, contractDecider, contractStream.id(number));
     const asked = state.numberChange?.newContractNumber;
     return asked ? contractNumberFree(deps.eventStore, asked) : true;
   }
@@ -166,7 +158,7 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void
     const result = await handleCommand(
       deps.eventStore,
       contractDecider,
-      contractStreamId(number),
+      contractStream.id(number),
       command,
       commandContext(request, deps.clock()),
     );

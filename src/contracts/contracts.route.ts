@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   contractDecider,
-  contractStreamId,
+  contractStream,
   type ContractCommand,
 } from '../../domain/contracts/contractDecider.js';
 import { mayRead, type ContractState } from '../../domain/contracts/contract.js';
+import { contractActions } from '../../domain/contracts/contractPermissions.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { findAccountByUsername } from '../../projections/accounts/accounts.js';
-import { contractsWithManagers } from '../../projections/contracts/contracts.js';
+import { offerableConsultant } from '../../projections/contracts/contractQueries.js';
+import { contractsWithManagers, stateOf } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
@@ -53,10 +54,14 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
     notice?: string,
   ) {
     const account = request.account!;
+    const contracts = await contractsWithManagers(deps.database.db, account.accountId);
     return reply.view('contracts/list', {
       title: 'Contratti di scarico',
       me: account,
-      contracts: await contractsWithManagers(deps.database.db, account.accountId),
+      contracts: contracts.map((contract) => ({
+        ...contract,
+        actions: contractActions(stateOf(contract), account.accountId),
+      })),
       notice,
       errors,
       consultant,
@@ -91,7 +96,7 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
         listPage(
           request,
           reply,
-          { [streamId.slice('contract-'.length)]: Object.values(errors)[0] ?? '' },
+          { [contractStream.parse(streamId) ?? '']: Object.values(errors)[0] ?? '' },
           typeof values.consulente === 'string' ? values.consulente : undefined,
         ),
     });
@@ -138,8 +143,8 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
   );
 
   async function activeConsultant(username: string): Promise<string> {
-    const consultant = username ? await findAccountByUsername(deps.database.db, username) : null;
-    if (!consultant || consultant.kind !== 'studio' || consultant.status !== 'active') {
+    const consultantId = await offerableConsultant(deps.database.db, username);
+    if (!consultantId) {
       throw new DomainError(
         'ConsultantUnknown',
         'validation',
@@ -147,7 +152,7 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
         'consulente',
       );
     }
-    return consultant.accountId;
+    return consultantId;
   }
 
   /** A contract this account may act on; any other number is "not found", never "forbidden". */
@@ -156,7 +161,7 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
     visible: (state: ContractState, request: FastifyRequest) => boolean,
   ): Promise<string> {
     const params = numberParams.safeParse(request.params);
-    const streamId = params.success ? contractStreamId(params.data.numero) : null;
+    const streamId = params.success ? contractStream.id(params.data.numero) : null;
     const state = streamId
       ? (await readState(deps.eventStore, contractDecider, streamId)).state
       : null;

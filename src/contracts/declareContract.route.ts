@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import {
   contractDecider,
-  contractStreamId,
+  contractStream,
   type ContractCommand,
 } from '../../domain/contracts/contractDecider.js';
 import type { DeclarantKind } from '../../domain/accounts/accountEvents.js';
@@ -96,7 +96,7 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
       return await handleCommand(
         deps.eventStore,
         contractDecider,
-        contractStreamId(command.contractNumber),
+        contractStream.id(command.contractNumber),
         command,
         commandContext(request, deps.clock()),
       );

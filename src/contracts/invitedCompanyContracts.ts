@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import type { Schema } from '../platform/db/schema.js';
 import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
@@ -30,7 +30,7 @@ export function invitedCompanyContracts(deps: Deps): ProcessManager {
         if (event.type === 'CompanyInvited') await invited(deps, event);
         else if (
           (event.type === 'ContractDeclared' || event.type === 'ContractRenumbered') &&
-          event.streamId.startsWith('contract-')
+          contractStream.holds(event)
         )
           await declared(deps, event);
       }
@@ -98,7 +98,7 @@ async function link(
     handleCommand(
       deps.store,
       contractDecider,
-      contractStreamId(contractNumber),
+      contractStream.id(contractNumber),
       { type: 'LinkContractOwner', ownerAccountId: accountId, customerCode },
       {
         commandId: `${cause.metadata.eventId}:${step}`,

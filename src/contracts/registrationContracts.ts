@@ -1,14 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { accountStream } from '../../domain/accounts/accountDecider.js';
+import { validatedWithRegistration } from '../../domain/contracts/declareContract.js';
 import type { CompanyDeclaration, DeclarantKind } from '../../domain/accounts/accountEvents.js';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
 import type { ProcessManager } from '../platform/subscriptions/projection.js';
 import { openRenumberedContract } from './renumberedContracts.js';
-
-/** The note of validations that come with a registration: the approval mail already told. */
-export const validatedWithRegistration = 'Convalidato con la registrazione';
 
 type Logger = Pick<FastifyBaseLogger, 'warn'>;
 
@@ -25,7 +24,7 @@ export function registrationContracts(deps: { store: EventStore; logger: Logger 
     name: 'registration_contracts',
     async handle(events) {
       for (const event of events) {
-        if (event.type === 'RegistrationApproved' && event.streamId.startsWith('account-')) {
+        if (event.type === 'RegistrationApproved' && accountStream.holds(event)) {
           await declareContractsOf(deps, event);
         } else if (event.type === 'ContractNumberChanged') {
           await refusalsLogged(deps.logger, { streamId: event.streamId }, () =>
@@ -69,7 +68,7 @@ async function declareContractsOf(
   for (const company of registered.companies) {
     for (const contract of company.contracts) {
       const { contractNumber, ...plant } = contract;
-      const streamId = contractStreamId(contractNumber);
+      const streamId = contractStream.id(contractNumber);
       const context = (step: string): CommandContext => ({
         commandId: `${approval.metadata.eventId}:${step}:${contractNumber}`,
         correlationId: approval.metadata.correlationId,

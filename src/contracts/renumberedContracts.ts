@@ -1,5 +1,4 @@
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
-import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import { fold } from '../../domain/shared/decider.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
@@ -18,14 +17,11 @@ export async function openRenumberedContract(
     requestedBy: string;
   };
   const { events } = await store.readStream(changed.streamId, { toVersion: changed.version });
-  const previous = fold(
-    contractDecider,
-    events.map((event) => ({ type: event.type, data: event.data }) as ContractEvent),
-  );
+  const previous = fold(contractDecider, events.filter(contractStream.holds));
   await handleCommand(
     store,
     contractDecider,
-    contractStreamId(newContractNumber),
+    contractStream.id(newContractNumber),
     { type: 'OpenRenumberedContract', newContractNumber, previous, requestedBy },
     {
       commandId: `${changed.metadata.eventId}:renumber`,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { fold } from '../../domain/shared/decider.js';
 import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
@@ -15,6 +15,7 @@ import {
 import type {
   EventStore,
   GlobalPosition,
+  Recorded,
   RecordedEvent,
 } from '../platform/eventStore/eventStore.js';
 import type { ProcessManager } from '../platform/subscriptions/projection.js';
@@ -62,9 +63,10 @@ async function protocol(
   deps: SubmissionDeps,
   submission: RecordedEvent,
 ): Promise<GlobalPosition | null> {
-  const { data } = submission as unknown as Submitted;
-  const contractNumber = submission.streamId.slice('contract-'.length);
-  const streamId = contractStreamId(contractNumber);
+  if (!contractStream.holds(submission) || submission.type !== 'DeclarationSubmitted') return null;
+  const { data } = submission;
+  const contractNumber = contractStream.parse(submission.streamId)!;
+  const streamId = submission.streamId;
   const { state } = await readState(deps.store, contractDecider, streamId);
   if (declarationOf(state.declarations, data.year).submitted?.protocolNumber) return null;
   const context = systemContext(submission, 'protocol', new Date(data.receivedAt));
@@ -90,15 +92,14 @@ async function protocol(
  * deterministic, so a copy made again after a crash is the same bytes.
  */
 async function storeCopyOfRecord(deps: SubmissionDeps, protocolled: RecordedEvent): Promise<void> {
-  const { year } = (
-    protocolled as unknown as Extract<ContractEvent, { type: 'DeclarationProtocolled' }>
-  ).data;
+  if (!contractStream.holds(protocolled) || protocolled.type !== 'DeclarationProtocolled') return;
+  const { year } = protocolled.data;
   const { events } = await deps.store.readStream(protocolled.streamId);
-  const contract = events.map((event) => ({ type: event.type, data: event.data }) as ContractEvent);
+  const contract = events.filter(contractStream.holds);
   const submitted = declarationOf(fold(contractDecider, contract).declarations, year).submitted;
   if (!submitted?.protocolNumber || submitted.copyOfRecord) return;
   const submission = contract.findLast(
-    (event): event is Submitted =>
+    (event): event is Recorded<Submitted> =>
       event.type === 'DeclarationSubmitted' && event.data.year === year,
   );
   if (!submission) return;
@@ -133,7 +134,7 @@ export function declarationProtocols(deps: SubmissionDeps): ProcessManager {
     name: 'declaration_protocols',
     async handle(events) {
       for (const event of events) {
-        if (!event.streamId.startsWith('contract-')) continue;
+        if (!contractStream.holds(event)) continue;
         if (event.type === 'DeclarationSubmitted') await protocolSubmission(deps, event);
         if (event.type === 'DeclarationProtocolled') await storeCopyOfRecord(deps, event);
       }

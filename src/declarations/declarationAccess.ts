@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { mayReadDeclaration, type ContractState } from '../../domain/contracts/contract.js';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import {
   contractLimitsDecider,
-  contractLimitsStreamId,
+  contractLimitsStream,
   type LimitOverride,
 } from '../../domain/campaigns/contractLimits.js';
 import type { Signatory } from '../../domain/declarations/declarationEvents.js';
@@ -47,13 +47,15 @@ async function target(deps: DeclarationsDeps, request: FastifyRequest): Promise<
   const { anno: year, contratto: contractNumber } = params.data;
   const campaign = await campaignOf(deps.database.db, year);
   if (!campaign) throw notFound();
-  const streamId = contractStreamId(contractNumber);
+  const streamId = contractStream.id(contractNumber);
+  // Reads the stream: who may file is a rule decided on it, and no read model keeps declarations
+  // per contract nor a contract's own limits.
   const { state, version } = await readState(deps.eventStore, contractDecider, streamId);
   if (state.status === 'none') throw notFound();
   const limits = await readState(
     deps.eventStore,
     contractLimitsDecider,
-    contractLimitsStreamId(contractNumber),
+    contractLimitsStream.id(contractNumber),
   );
   return {
     year,

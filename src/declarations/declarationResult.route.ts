@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../domain/accounts/accountEvents.js';
-import { contractDecider } from '../../domain/contracts/contractDecider.js';
-import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { copyOfRecordFilename } from '../../projections/declarations/declarationMails.js';
@@ -134,7 +133,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     const { sha256 } = paramsOf(fileParams, request);
     const { events } = await deps.eventStore.readStream(target.streamId);
     const submission = events
-      .map((event) => event as unknown as ContractEvent)
+      .filter(contractStream.holds)
       .find((event) => event.type === 'DeclarationSubmitted' && event.data.year === target.year);
     const file =
       submission?.type === 'DeclarationSubmitted'

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import {
   declarationDraftDecider,
-  declarationDraftStreamId,
+  declarationDraftStream,
   draftFilesOf,
   maxAttachments,
   sameFiles,
@@ -24,7 +24,8 @@ export async function draftFiles(
   target: DeclarationTarget,
   accountId: string,
 ): Promise<readonly DeclarationFile[]> {
-  const streamId = declarationDraftStreamId(target.contractNumber, target.year);
+  const streamId = declarationDraftStream.id(target.contractNumber, target.year);
+  // Reads the stream: no read model keeps drafts, and saveDraftFiles decides on these files.
   const { state } = await readState(deps.eventStore, declarationDraftDecider, streamId);
   return draftFilesOf(state, accountId);
 }
@@ -94,7 +95,7 @@ export async function saveDraftFiles(
   const result = await handleCommand(
     deps.eventStore,
     declarationDraftDecider,
-    declarationDraftStreamId(target.contractNumber, target.year),
+    declarationDraftStream.id(target.contractNumber, target.year),
     {
       type: 'UploadDeclarationFiles',
       accountId: me.accountId,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { maxAttachments } from '../../domain/declarations/declarationDraft.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
+import { contractHeading } from '../../projections/contracts/contractQueries.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
@@ -51,11 +52,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
   ) {
     const me = request.account!;
     const prepared = preparedDraft(target, me.accountId, files);
-    const contract = await db
-      .selectFrom('contracts')
-      .select(['company_name', 'customer_code', 'plant'])
-      .where('contract_number', '=', target.contractNumber)
-      .executeTakeFirstOrThrow();
+    const contract = await contractHeading(db, target.contractNumber);
     const errors = form.errors ?? {};
     const lastRow = lastAttachmentRow(files);
     return reply.code(Object.keys(errors).length > 0 ? 422 : 200).view('declarations/wizard', {

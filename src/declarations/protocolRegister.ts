@@ -1,6 +1,6 @@
 import {
   formatProtocolNumber,
-  protocolRegisterStreamId,
+  protocolRegisterStream,
   type ProtocolNumberAssigned,
 } from '../../domain/declarations/protocolNumber.js';
 import { deterministicUuid, type CommandContext } from '../platform/eventStore/commandHandler.js';
@@ -47,7 +47,7 @@ export async function assignProtocolNumber(
   context: CommandContext,
   maxAttempts = 50,
 ): Promise<string> {
-  const streamId = protocolRegisterStreamId(submission.year);
+  const streamId = protocolRegisterStream.id(submission.year);
   const eventId = deterministicUuid(`protocol:${submission.submissionEventId}`);
   const known = ofStore(lengths, store);
   return inTurn(store, streamId, async () => {

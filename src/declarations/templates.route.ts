@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { zipSync } from 'fflate';
 import { z } from 'zod';
 import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
+import { contractHeading } from '../../projections/contracts/contractQueries.js';
 import { requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { paramsOf } from '../platform/http/command.js';
@@ -73,11 +74,7 @@ export function templateRoutes(app: FastifyInstance, deps: DeclarationsDeps): vo
   const utilityName = deps.config.UTILITY_NAME;
 
   async function contextOf(target: DeclarationTarget): Promise<TemplateContext> {
-    const contract = await db
-      .selectFrom('contracts')
-      .select(['company_name', 'customer_code', 'plant'])
-      .where('contract_number', '=', target.contractNumber)
-      .executeTakeFirstOrThrow();
+    const contract = await contractHeading(db, target.contractNumber);
     const { plant } = contract;
     return {
       year: target.year,

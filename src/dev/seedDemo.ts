@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { accountDecider, accountStreamId } from '../../domain/accounts/accountDecider.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { CompanyDeclaration, DeclarantKind } from '../../domain/accounts/accountEvents.js';
-import { usernameDecider, usernameStreamId } from '../../domain/accounts/usernameClaim.js';
+import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { createStaffAccount, systemContext, type StaffRole } from '../accounts/staffAccounts.js';
 import type { Config } from '../config.js';
@@ -198,7 +198,7 @@ async function registerDeclarant(
   now: Date,
 ): Promise<void> {
   const accountId = randomUUID();
-  const streamId = accountStreamId(accountId);
+  const streamId = accountStream.id(accountId);
   const run = async (command: Parameters<typeof accountDecider.decide>[0]) =>
     handleCommand(runtime.eventStore, accountDecider, streamId, command, {
       ...systemContext(now),
@@ -207,7 +207,7 @@ async function registerDeclarant(
   await handleCommand(
     runtime.eventStore,
     usernameDecider,
-    usernameStreamId(input.username),
+    usernameStream.id(input.username),
     { type: 'ClaimUsername', username: input.username, accountId },
     { ...systemContext(now), commandId: randomUUID() },
   );

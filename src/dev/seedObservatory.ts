@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
-import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { addMonths, monthOf, type YearMonth } from '../../domain/observatory/months.js';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
 import type { Config } from '../config.js';
 import type { Schema } from '../platform/db/schema.js';
@@ -67,7 +67,7 @@ export async function seedObservatory(
   await handleCommand(
     store,
     observatoryAdminsDecider,
-    observatoryAdminsStreamId,
+    observatoryAdminsStream.id(),
     { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'system' },
     system(randomUUID(), now),
   );
@@ -101,7 +101,7 @@ export async function seedObservatory(
       await handleCommand(
         store,
         monthlyFlowDecider,
-        flowStreamId(city.istatCode, month),
+        flowStream.id(city.istatCode, month),
         {
           type: 'SubmitMonthlyFlow',
           istatCode: city.istatCode,

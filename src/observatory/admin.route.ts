@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { paramsOf, submitForm } from '../platform/http/command.js';
@@ -42,7 +42,7 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: ObservatoryDe
           const result = await handleCommand(
             deps.eventStore,
             monthlyFlowDecider,
-            flowStreamId(istatCode, month),
+            flowStream.id(istatCode, month),
             command,
             observatoryContext(request, deps.clock(), randomUUID()),
           );

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
   type AdminCommand,
 } from '../../domain/observatory/observatoryAdmins.js';
 import type { ObservatoryDeps } from '../deps.js';
@@ -22,7 +22,7 @@ export function adminRoleRoutes(app: FastifyInstance, deps: ObservatoryDeps): vo
       await handleCommand(
         deps.eventStore,
         observatoryAdminsDecider,
-        observatoryAdminsStreamId,
+        observatoryAdminsStream.id(),
         command,
         observatoryContext(request, deps.clock(), randomUUID()),
       )

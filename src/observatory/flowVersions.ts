@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
-import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import { isYearMonth, type YearMonth } from '../../domain/observatory/months.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
@@ -15,13 +15,14 @@ export async function submittedVersions(
   istatCode: string,
   month: YearMonth,
 ): Promise<SubmittedVersion[]> {
-  const { events } = await store.readStream(flowStreamId(istatCode, month));
-  return events.flatMap((event) => {
-    const flowEvent = { type: event.type, data: event.data } as FlowEvent;
-    return flowEvent.type === 'MonthlyFlowSubmitted'
-      ? [{ ...flowEvent.data, recordedAt: event.metadata.recordedAt }]
-      : [];
-  });
+  const { events } = await store.readStream(flowStream.id(istatCode, month));
+  return events
+    .filter(flowStream.holds)
+    .flatMap((event) =>
+      event.type === 'MonthlyFlowSubmitted'
+        ? [{ ...event.data, recordedAt: event.metadata.recordedAt }]
+        : [],
+    );
 }
 
 /** A version's number as the URL writes it (…/versioni/2). */

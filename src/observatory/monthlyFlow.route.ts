@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  flowStreamId,
+  flowStream,
   monthlyFlowDecider,
   type FlowCommand,
 } from '../../domain/observatory/monthlyFlowDecider.js';
@@ -19,8 +19,9 @@ import { isLocked } from '../../domain/observatory/monthlyFlow.js';
 import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
+import { monthlyFlowOf } from '../../projections/observatory/wasteFlowQueries.js';
 import type { ObservatoryDeps } from '../deps.js';
-import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
+import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, paramsOf, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { isHtmx, seeOther } from '../platform/http/views.js';
@@ -72,11 +73,8 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
   ) {
     const istatCode = officerIstat(request);
     const month = monthParam(request);
-    const { state } = await readState(
-      deps.eventStore,
-      monthlyFlowDecider,
-      flowStreamId(istatCode, month),
-    );
+    const state = await monthlyFlowOf(deps.database.db, istatCode, month);
+    // Reads the stream: each submitted version is kept only as an event of the month's history.
     const versions = await submittedVersions(deps.eventStore, istatCode, month);
     const values = form.values ?? formValues(state.rows);
     return reply.view('observatory/month', {
@@ -105,7 +103,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     const result = await handleCommand(
       deps.eventStore,
       monthlyFlowDecider,
-      flowStreamId(command.istatCode, command.month),
+      flowStream.id(command.istatCode, command.month),
       command,
       observatoryContext(request, deps.clock(), commandId),
     );

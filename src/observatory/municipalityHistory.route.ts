@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
-import { flowStreamId } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import { addMonths, monthLabel } from '../../domain/observatory/months.js';
 import {
-  municipalityStreamId,
+  municipalityStream,
   type OfficerEvent,
 } from '../../domain/observatory/municipalityOfficer.js';
 import {
@@ -11,12 +11,17 @@ import {
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
 import type { ObservatoryDeps } from '../deps.js';
+import type { Recorded, RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { paramsOf } from '../platform/http/command.js';
 import { officerParams } from './adminForms.schema.js';
 import { monthParam, submittedVersion, versionNumber } from './flowVersions.js';
 import { flowChoices } from './flowForm.js';
 import { yearAndProvince } from './openData.route.js';
 import { requireObservatory } from './observatoryAccess.js';
+
+/** The page shows the municipality's stream and its months' streams, nothing else. */
+const ofTheMunicipality = (event: RecordedEvent): event is Recorded<FlowEvent | OfficerEvent> =>
+  flowStream.holds(event) || municipalityStream.holds(event);
 
 const describe = (event: FlowEvent | OfficerEvent): string => {
   switch (event.type) {
@@ -52,11 +57,11 @@ export function municipalityHistoryRoutes(app: FastifyInstance, deps: Observator
     const { year, years } = yearAndProvince(request, deps.clock());
     const base = `/osservatorio/admin/comuni/${municipality.istatCode}`;
     const streams = [
-      { title: 'Utenti del comune', streamId: municipalityStreamId(municipality.istatCode) },
+      { title: 'Utenti del comune', streamId: municipalityStream.id(municipality.istatCode) },
       ...Array.from({ length: 12 }, (_, i) => addMonths(`${year}-01`, i)).map((month) => ({
         title: monthLabel(month),
         month,
-        streamId: flowStreamId(municipality.istatCode, month),
+        streamId: flowStream.id(municipality.istatCode, month),
       })),
     ];
     const sections = await Promise.all(
@@ -64,20 +69,17 @@ export function municipalityHistoryRoutes(app: FastifyInstance, deps: Observator
         const { events } = await deps.eventStore.readStream(streamId);
         return {
           title,
-          rows: events.map((recorded) => {
-            const event = { type: recorded.type, data: recorded.data } as FlowEvent | OfficerEvent;
-            return {
-              at: recorded.metadata.occurredAt,
-              what: describe(event),
-              // Each filed version can be read as it was sent.
-              link:
-                event.type === 'MonthlyFlowSubmitted' && 'month' in section
-                  ? `${base}/${section.month}/versioni/${event.data.version}`
-                  : null,
-              who: recorded.metadata.actor.id,
-              ip: recorded.metadata.clientIp,
-            };
-          }),
+          rows: events.filter(ofTheMunicipality).map((event) => ({
+            at: event.metadata.occurredAt,
+            what: describe(event),
+            // Each filed version can be read as it was sent.
+            link:
+              event.type === 'MonthlyFlowSubmitted' && 'month' in section
+                ? `${base}/${section.month}/versioni/${event.data.version}`
+                : null,
+            who: event.metadata.actor.id,
+            ip: event.metadata.clientIp,
+          })),
         };
       }),
     );

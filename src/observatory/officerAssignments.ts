@@ -1,24 +1,27 @@
 import type { Kysely } from 'kysely';
 import {
-  municipalityStreamId,
+  municipalityStream,
   officerDecider,
   type AssignOfficer,
-  type OfficerEvent,
 } from '../../domain/observatory/municipalityOfficer.js';
 import {
   claimStanding,
   officerPersonDecider,
-  officerPersonStreamId,
+  officerPersonStream,
   type ClaimOfficerPerson,
 } from '../../domain/observatory/officerPerson.js';
 import { fold } from '../../domain/shared/decider.js';
 import { officerElsewhere } from '../../projections/observatory/officers.js';
 import type { Schema } from '../platform/db/schema.js';
 import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
-import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
+import type {
+  EventStore,
+  GlobalPosition,
+  RecordedEvent,
+} from '../platform/eventStore/eventStore.js';
 
-const asOfficerEvents = (events: readonly { type: string; data: unknown }[]) =>
-  events.map((event) => ({ type: event.type, data: event.data }) as OfficerEvent);
+const asOfficerEvents = (events: readonly RecordedEvent[]) =>
+  events.filter(municipalityStream.holds);
 
 /** The person's claim as it stands now, for the decider to judge (it may not be the latest). */
 async function checkClaim(
@@ -26,17 +29,14 @@ async function checkClaim(
   command: Omit<AssignOfficer, 'type'>,
   now: Date,
 ) {
-  const { events } = await deps.store.readStream(officerPersonStreamId(command.fiscalCode));
-  const state = fold(
-    officerPersonDecider,
-    events.map((event) => ({ type: event.type, data: event.data }) as never),
-  );
+  const { events } = await deps.store.readStream(officerPersonStream.id(command.fiscalCode));
+  const state = fold(officerPersonDecider, events.filter(officerPersonStream.holds));
   if (!state.claim) {
     const legacy = await officerElsewhere(deps.db, command.fiscalCode, command.istatCode);
     return { checked: null, legacyMunicipality: legacy?.istatCode ?? null };
   }
   const claim = state.claim;
-  const since = await deps.store.readStream(municipalityStreamId(claim.istatCode), {
+  const since = await deps.store.readStream(municipalityStream.id(claim.istatCode), {
     fromVersion: claim.municipalityVersion + 1,
   });
   const standing = claimStanding(claim, command.fiscalCode, asOfficerEvents(since.events), now);
@@ -54,14 +54,14 @@ export async function assignMunicipalityOfficer(
   command: Omit<AssignOfficer, 'type'>,
   context: CommandContext,
 ): Promise<GlobalPosition | null> {
-  const municipalityStream = municipalityStreamId(command.istatCode);
+  const municipalityId = municipalityStream.id(command.istatCode);
   const assign: AssignOfficer = { type: 'AssignOfficer', ...command };
   const step = (name: string): CommandContext => ({
     ...context,
     commandId: `${context.commandId}:${name}`,
   });
   // The rules of the municipality's stream first, so a wrong address claims nothing.
-  const { version, events } = await deps.store.readStream(municipalityStream);
+  const { version, events } = await deps.store.readStream(municipalityId);
   officerDecider.decide(assign, fold(officerDecider, asOfficerEvents(events)));
 
   const claim: ClaimOfficerPerson = {
@@ -73,7 +73,7 @@ export async function assignMunicipalityOfficer(
     now: context.now,
     ...(await checkClaim(deps, command, context.now)),
   };
-  const personStream = officerPersonStreamId(command.fiscalCode);
+  const personStream = officerPersonStream.id(command.fiscalCode);
   const claimed = await handleCommand(
     deps.store,
     officerPersonDecider,
@@ -85,7 +85,7 @@ export async function assignMunicipalityOfficer(
     const assigned = await handleCommand(
       deps.store,
       officerDecider,
-      municipalityStream,
+      municipalityId,
       assign,
       step('assign'),
     );

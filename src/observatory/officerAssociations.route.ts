@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
-  municipalityStreamId,
+  municipalityStream,
   officerDecider,
   type OfficerCommand,
 } from '../../domain/observatory/municipalityOfficer.js';
@@ -70,7 +70,7 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
           const result = await handleCommand(
             deps.eventStore,
             officerDecider,
-            municipalityStreamId(istatCode),
+            municipalityStream.id(istatCode),
             command(typed, { istatCode, adminId: adminOf(request) }),
             observatoryContext(request, deps.clock(), randomUUID()),
           );

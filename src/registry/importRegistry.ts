@@ -1,3 +1,5 @@
+import type { DomainEvent } from '../../domain/shared/decider.js';
+import { singleStream } from '../../domain/shared/streamCodec.js';
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../platform/db/schema.js';
@@ -5,7 +7,7 @@ import { recordEvents, type CommandContext } from '../platform/eventStore/comman
 import type { EventStore } from '../platform/eventStore/eventStore.js';
 import type { ParsedRegistry } from './registryFile.js';
 
-export const registryStreamId = 'registry-imports';
+export const registryStream = singleStream<DomainEvent<'RegistryImported'>>('registry-imports');
 
 /**
  * Loads the accepted rows (a pair already known gets the new name and address) and records the
@@ -43,7 +45,7 @@ export async function importRegistry(
   }
   await recordEvents(
     deps.store,
-    registryStreamId,
+    registryStream.id(),
     [
       {
         type: 'RegistryImported',

@@ -5,7 +5,8 @@ import { requireRole, commandContext } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
 import { parseBody } from '../platform/http/command.js';
 import { safeFileName } from '../platform/http/text.js';
-import { importRegistry, registryStreamId } from './importRegistry.js';
+import { importRegistry, registryStream } from './importRegistry.js';
+import { registryPairCount } from './registry.js';
 import { parseRegistryFile, RegistryFileError } from './registryFile.js';
 
 const zipSignature = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -36,16 +37,14 @@ export function registryRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
 
   const page = async (extra: object) => {
-    const { count } = await db
-      .selectFrom('utility_registry')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .executeTakeFirstOrThrow();
-    const { events } = await deps.eventStore.readStream(registryStreamId);
+    const pairs = await registryPairCount(db);
+    // Reads the stream: the past imports are its history, and no read model keeps them.
+    const { events } = await deps.eventStore.readStream(registryStream.id());
     const imports = events
       .slice(-10)
       .reverse()
       .map((event) => ({ ...event.data, at: event.metadata.occurredAt }));
-    return { title: 'Anagrafica clienti e contratti', pairs: Number(count), imports, ...extra };
+    return { title: 'Anagrafica clienti e contratti', pairs, imports, ...extra };
   };
 
   app.get('/operatori/anagrafica', staffOnly, async (_request, reply) =>

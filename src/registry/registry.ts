@@ -9,6 +9,15 @@ export interface RegistryPair {
 export const pairKey = (pair: RegistryPair): string =>
   `${pair.customerCode}/${pair.contractNumber}`;
 
+/** How many customer/contract pairs the registry holds, all imports together. */
+export async function registryPairCount(db: Kysely<Schema>): Promise<number> {
+  const { count } = await db
+    .selectFrom('utility_registry')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
 /** The pairs the utility's customer/contract registry does not know (seed: "coppia non ammessa"). */
 export async function pairsNotInRegistry(
   db: Kysely<Schema>,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verificationsStreamId } from '../../src/audit/verifyIntegrity.js';
+import { verificationsStream } from '../../src/audit/verifyIntegrity.js';
 import { settle, signedIn, startTestApp, type TestApp } from '../support/testApp.js';
 import { auditorLogin, auditPeople, type AuditPeople } from './verifySupport.js';
 
@@ -138,12 +138,12 @@ describe('an auditor posting to every POST route', () => {
   });
 
   it('starts a verification, recorded as the auditor’s', async () => {
-    const before = (await ctx.store.readStream(verificationsStreamId)).version;
+    const before = (await ctx.store.readStream(verificationsStream.id())).version;
     const started = await people.auditor.post('/revisione/verifica/flusso', {
       flusso: `account-${people.auditorId}`,
     });
     expect(started.statusCode).toBe(303);
-    const { events } = await ctx.store.readStream(verificationsStreamId);
+    const { events } = await ctx.store.readStream(verificationsStream.id());
     expect(events.length).toBe(before + 1);
     expect(events.at(-1)!.metadata.actor).toEqual({ id: people.auditorId, role: 'auditor' });
   });

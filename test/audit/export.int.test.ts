@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMetadata, JsonObject } from '../../src/platform/eventStore/eventStore.js';
 import { eventDigest } from '../../src/platform/eventStore/hashChain.js';
 import {
-  exportsStreamId,
+  exportsStream,
   type EventsExported,
   type EventsExportFailed,
 } from '../../src/audit/exportRecord.js';
@@ -319,7 +319,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
     ).toString('utf8');
     const manifest = JSON.parse(manifestText) as Manifest & { files: Record<string, unknown> };
 
-    const { events } = await ctx.store.readStream(exportsStreamId);
+    const { events } = await ctx.store.readStream(exportsStream.id());
     const recorded = events.at(-1)!;
     expect(recorded.type).toBe('EventsExported');
     const data = recorded.data as unknown as EventsExported['data'];
@@ -355,7 +355,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
   });
 
   it('records an export that stopped before its end, with the reason', async () => {
-    const before = (await ctx.store.readStream(exportsStreamId)).version;
+    const before = (await ctx.store.readStream(exportsStream.id())).version;
     const { exportArchive } = await import('../../src/audit/exportArchive.js');
     const failing = {
       ...ctx.store,
@@ -380,7 +380,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
     const error = await new Promise<Error>((resolve) => stream.on('error', resolve).resume());
     expect(error.message).toBe('Archivio non raggiungibile');
     expect(outcomes).toEqual(['failed: Errore del servizio: Archivio non raggiungibile (0)']);
-    expect((await ctx.store.readStream(exportsStreamId)).version).toBe(before);
+    expect((await ctx.store.readStream(exportsStream.id())).version).toBe(before);
   });
 
   it('says which filter is wrong instead of exporting', async () => {

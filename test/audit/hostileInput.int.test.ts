@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operationsStreamId } from '../../src/audit/projectionStatus.js';
-import { verificationsStreamId } from '../../src/audit/verifyIntegrity.js';
+import { operationsStream } from '../../src/audit/projectionStatus.js';
+import { verificationsStream } from '../../src/audit/verifyIntegrity.js';
 import { bidiCharactersMessage, controlCharactersMessage } from '../../src/platform/http/text.js';
 import type { TestClient } from '../support/client.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
@@ -55,7 +55,7 @@ describe('hostile text in the auditor section', () => {
     expect(errorBeside(unknown.body, 'flusso')).toBe('Nessun flusso con questo identificativo.');
     expect(unknown.body).toContain(`value="${escapedScript}"`);
     expect(mainOf(unknown.body)).not.toContain(script);
-    expect(await versionOf(verificationsStreamId)).toBe(0);
+    expect(await versionOf(verificationsStream.id())).toBe(0);
   });
 
   it('refuses a control or bidi character in the reason for a rebuild, beside it', async () => {
@@ -70,7 +70,7 @@ describe('hostile text in the auditor section', () => {
       expect(response.statusCode).toBe(422);
       expect(errorBeside(response.body, 'motivo-accounts')).toBe(message);
     }
-    expect(await versionOf(operationsStreamId)).toBe(0);
+    expect(await versionOf(operationsStream.id())).toBe(0);
   });
 
   it('keeps a reason for a rebuild written as HTML and shows it escaped in the timeline', async () => {
@@ -80,7 +80,7 @@ describe('hostile text in the auditor section', () => {
     });
     expect(response.statusCode).toBe(303);
     await untilDone(people.operator, response.headers.location!);
-    const timeline = await people.auditor.get(`/revisione/stream/${operationsStreamId}`);
+    const timeline = await people.auditor.get(`/revisione/stream/${operationsStream.id()}`);
     expect(timeline.statusCode).toBe(200);
     expect(mainOf(timeline.body)).toContain(escapedScript);
     expect(mainOf(timeline.body)).not.toContain(script);
@@ -91,7 +91,7 @@ describe('hostile text in the auditor section', () => {
       `/revisione?attore=${encodeURIComponent(nul)}`,
       `/revisione/esporta?flusso=${encodeURIComponent(bidi)}`,
       `/revisione/esporta/eventi.zip?tipo=${encodeURIComponent(nul)}`,
-      `/revisione/stream/${operationsStreamId}/stato?al=${encodeURIComponent(bidi)}`,
+      `/revisione/stream/${operationsStream.id()}/stato?al=${encodeURIComponent(bidi)}`,
     ]) {
       const response = await people.auditor.get(url);
       expect(response.statusCode, url).toBe(400);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsProjection } from '../../projections/accounts/accounts.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import {
-  operationsStreamId,
+  operationsStream,
   type ProjectionRebuildRequested,
 } from '../../src/audit/projectionStatus.js';
 import pino from 'pino';
@@ -34,7 +34,7 @@ function projectionRow(body: string, name: string): string {
 }
 
 async function rebuildRequests(ctx: TestApp) {
-  const { events } = await ctx.store.readStream(operationsStreamId);
+  const { events } = await ctx.store.readStream(operationsStream.id());
   return events.filter((event) => event.type === 'ProjectionRebuildRequested');
 }
 
@@ -203,7 +203,7 @@ describe.each(backends())('%s: two rebuilds asked at the same moment', (backend)
     const gatedStore: EventStore = {
       ...store,
       async appendToStream(streamId, events, options) {
-        if (holdNext && streamId === operationsStreamId) {
+        if (holdNext && streamId === operationsStream.id()) {
           holdNext = false;
           let reached = () => {};
           let release = () => {};

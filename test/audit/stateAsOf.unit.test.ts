@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
@@ -54,7 +54,7 @@ const [declared, validated, linked, claimed] = contractEvents as [
 ];
 const afterTwo = contractDecider.evolve(contractDecider.evolve(initial, declared), validated);
 const now = contractDecider.evolve(contractDecider.evolve(afterTwo, linked), claimed);
-const contract = streamKindOf(contractStreamId('3001234567')).replayer!;
+const contract = streamKindOf(contractStream.id('3001234567')).replayer!;
 
 describe('stateAsOf: a stream replayed through its decider up to a moment', () => {
   it('at a version equals folding the first N events by hand', () => {

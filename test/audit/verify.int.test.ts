@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import {
   recentVerifications,
   runVerification,
-  verificationsStreamId,
+  verificationsStream,
   type IntegrityVerificationFailed,
   type IntegrityVerified,
 } from '../../src/audit/verifyIntegrity.js';
@@ -40,7 +40,7 @@ function breakRows(body: string): { streamId: string; version: number; problem: 
 }
 
 async function verifications(store: EventStore): Promise<RecordedEvent[]> {
-  const { events } = await store.readStream(verificationsStreamId);
+  const { events } = await store.readStream(verificationsStream.id());
   return events.filter((event) => event.type === 'IntegrityVerified');
 }
 
@@ -48,7 +48,7 @@ const dataOf = (event: RecordedEvent | undefined) =>
   event?.data as unknown as IntegrityVerified['data'] | undefined;
 
 async function failures(store: EventStore) {
-  const { events } = await store.readStream(verificationsStreamId);
+  const { events } = await store.readStream(verificationsStream.id());
   return events.filter((event) => event.type === 'IntegrityVerificationFailed');
 }
 
@@ -205,7 +205,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     };
     const recent = await recentVerifications(spied, 10);
     expect(recent).toHaveLength(10);
-    const { events } = await ctx.store.readStream(verificationsStreamId);
+    const { events } = await ctx.store.readStream(verificationsStream.id());
     expect(events.length).toBeGreaterThan(10);
     expect(recent.map((verification) => verification.verificationId)).toEqual(
       events

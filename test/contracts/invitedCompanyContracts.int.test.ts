@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { contractDecider, contractStreamId } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import type { Party } from '../../domain/contracts/contractEvents.js';
 import { invitedCompanyContracts } from '../../src/contracts/invitedCompanyContracts.js';
 import { handleCommand, recordEvents } from '../../src/platform/eventStore/commandHandler.js';
@@ -32,7 +32,7 @@ describe('invitedCompanyContracts: the invited company owns the contracts of its
     handleCommand(
       ctx.store,
       contractDecider,
-      contractStreamId(contractNumber),
+      contractStream.id(contractNumber),
       {
         type: 'DeclareContract',
         contractNumber,
@@ -70,7 +70,7 @@ describe('invitedCompanyContracts: the invited company owns the contracts of its
   /** Every event so far, in log order, as the runner would hand them over. */
   const log = async (): Promise<RecordedEvent[]> => ctx.store.readAll({ limit: 10_000 });
   const owner = async (contractNumber: string) => {
-    const { events } = await ctx.store.readStream(contractStreamId(contractNumber));
+    const { events } = await ctx.store.readStream(contractStream.id(contractNumber));
     return events.filter((event) => event.type === 'ContractOwnerLinked');
   };
 

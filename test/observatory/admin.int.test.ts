@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
-import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import {
-  municipalityStreamId,
+  municipalityStream,
   officerDecider,
 } from '../../domain/observatory/municipalityOfficer.js';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
 import { pugliaMunicipalities } from '../../domain/observatory/reference/municipalities.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
@@ -50,14 +50,14 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     await handleCommand(
       ctx.store,
       observatoryAdminsDecider,
-      observatoryAdminsStreamId,
+      observatoryAdminsStream.id(),
       { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
       system(now),
     );
     await handleCommand(
       ctx.store,
       officerDecider,
-      municipalityStreamId('072006'),
+      municipalityStream.id('072006'),
       {
         type: 'AssignOfficer',
         istatCode: '072006',
@@ -72,7 +72,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     await handleCommand(
       ctx.store,
       monthlyFlowDecider,
-      flowStreamId('072006', '2026-10'),
+      flowStream.id('072006', '2026-10'),
       {
         type: 'SubmitMonthlyFlow',
         istatCode: '072006',
@@ -175,7 +175,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect((await admin.post(reject, { motivo: 'I dati sono già stati validati' })).status).toBe(
       303,
     );
-    const events = await eventsOf(flowStreamId('072006', '2026-10'));
+    const events = await eventsOf(flowStream.id('072006', '2026-10'));
     expect(events.map((event) => event.type)).toEqual([
       'MonthlyFlowSubmitted',
       'FlowUnlockRequested',
@@ -237,7 +237,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(
       (await admin.post(change, { email: 'rifiuti@comune.bari.it', motivo: reason })).status,
     ).toBe(303);
-    const events = await eventsOf(municipalityStreamId('072006'));
+    const events = await eventsOf(municipalityStream.id('072006'));
     expect(events.at(-1)).toMatchObject({
       type: 'OfficerEmailChanged',
       data: { email: 'rifiuti@comune.bari.it', previousEmail: 'ambiente@comune.bari.it', reason },
@@ -255,7 +255,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
       email: 'ambiente@comune.bari.it',
     });
     expect(replaced.status).toBe(303);
-    const events = await eventsOf(municipalityStreamId('072006'));
+    const events = await eventsOf(municipalityStream.id('072006'));
     expect(events.slice(-2)).toMatchObject([
       {
         type: 'OfficerAssignmentEnded',
@@ -284,7 +284,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(
       (await admin.post(end, { motivo: 'La funzionaria ha lasciato il servizio' })).status,
     ).toBe(303);
-    const events = await eventsOf(municipalityStreamId('072006'));
+    const events = await eventsOf(municipalityStream.id('072006'));
     expect(events.at(-1)).toMatchObject({
       type: 'OfficerAssignmentEnded',
       data: {

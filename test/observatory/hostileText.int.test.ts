@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import {
-  municipalityStreamId,
+  municipalityStream,
   officerDecider,
 } from '../../domain/observatory/municipalityOfficer.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
@@ -35,7 +35,7 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
   let officer: HttpBrowser;
   let admin: HttpBrowser;
   const now = new Date('2026-11-20T10:00:00Z');
-  const october = flowStreamId('072006', '2026-10');
+  const october = flowStream.id('072006', '2026-10');
   const history = '/osservatorio/admin/comuni/072006?anno=2026';
 
   beforeAll(async () => {
@@ -53,7 +53,7 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
     await handleCommand(
       ctx.store,
       officerDecider,
-      municipalityStreamId('072006'),
+      municipalityStream.id('072006'),
       assign,
       systemContext(now),
     );
@@ -105,7 +105,7 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
       const response = await send(officer, month, month, fields);
       expect(response.status).toBe(422);
       expect(fieldError(response.body, 'Trasportatore')).toBe(message);
-      expect(await typesOf(flowStreamId('072006', '2026-09'))).toEqual([]);
+      expect(await typesOf(flowStream.id('072006', '2026-09'))).toEqual([]);
     },
   );
 
@@ -180,9 +180,9 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
     const ended = await send(admin, '/osservatorio/admin', end, fields);
     expect(ended.status).toBe(422);
     expect(fieldError(ended.body, "Motivo della chiusura dell'associazione (Bari)")).toBe(message);
-    expect(await typesOf(municipalityStreamId('075035'))).toEqual([]);
+    expect(await typesOf(municipalityStream.id('075035'))).toEqual([]);
     expect(await typesOf(`observatory-person-${demoOfficerLecce.fiscalCode}`)).toEqual([]);
-    expect(await typesOf(municipalityStreamId('072006'))).toEqual(['OfficerAssigned']);
+    expect(await typesOf(municipalityStream.id('072006'))).toEqual(['OfficerAssigned']);
   });
 
   it('shows the reason of an address change with HTML as text, and every read model keeps up', async () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flowStreamId, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import {
-  municipalityStreamId,
+  municipalityStream,
   officerDecider,
 } from '../../domain/observatory/municipalityOfficer.js';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
 import { quantityTooLarge } from '../../domain/observatory/fileMonthlyFlow.js';
 import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
@@ -61,14 +61,14 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
     await handleCommand(
       ctx.store,
       observatoryAdminsDecider,
-      observatoryAdminsStreamId,
+      observatoryAdminsStream.id(),
       { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
       system(now),
     );
     await handleCommand(
       ctx.store,
       officerDecider,
-      municipalityStreamId('072006'),
+      municipalityStream.id('072006'),
       {
         type: 'AssignOfficer',
         istatCode: '072006',
@@ -83,7 +83,7 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
     await handleCommand(
       ctx.store,
       monthlyFlowDecider,
-      flowStreamId('072006', '2026-06'),
+      flowStream.id('072006', '2026-06'),
       {
         type: 'SubmitMonthlyFlow',
         istatCode: '072006',
@@ -108,7 +108,7 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
   afterAll(async () => ctx?.close());
 
   const eventsOf = async (month: string) =>
-    (await ctx.store.readStream(flowStreamId('072006', month))).events.map((e) => e.type);
+    (await ctx.store.readStream(flowStream.id('072006', month))).events.map((e) => e.type);
 
   it('sends a visitor to the digital-identity login, and an officer to its own dashboard', async () => {
     const visitor = new HttpBrowser(baseUrl);
@@ -209,7 +209,7 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
       ...row(1, glass),
     });
     expect(filed.status).toBe(303);
-    const { events } = await ctx.store.readStream(flowStreamId('072006', '2026-10'));
+    const { events } = await ctx.store.readStream(flowStream.id('072006', '2026-10'));
     expect(events.map((e) => e.type)).toEqual(['MonthlyFlowSubmitted']);
     expect(events[0]!.data).toMatchObject({ version: 1, daysLate: 5, affectsFunding: false });
     const page = await officer.get('/osservatorio/comune/2026-10');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { municipalityStreamId } from '../../domain/observatory/municipalityOfficer.js';
+import { municipalityStream } from '../../domain/observatory/municipalityOfficer.js';
 import { demoObservatoryAdmin } from '../../src/dev/demoIdentities.js';
 import { browserLoggedInAs, listenOnFreePort } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
@@ -55,7 +55,7 @@ describe.skipIf(!postgresUrl())(
         expect(refused.body).toContain('una persona opera per un solo comune');
         const assigned = [];
         for (const istat of [a!, b!]) {
-          const { events } = await ctx.store.readStream(municipalityStreamId(istat));
+          const { events } = await ctx.store.readStream(municipalityStream.id(istat));
           if (events.some((event) => event.data.fiscalCode === person)) assigned.push(istat);
         }
         expect(assigned, `round ${index + 1}`).toHaveLength(1);

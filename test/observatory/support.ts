@@ -1,7 +1,7 @@
 import { domainLabels } from '../../domain/observatory/institutionalEmail.js';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js';
@@ -39,7 +39,7 @@ export const grantDemoAdmin = (store: EventStore, now: Date) =>
   handleCommand(
     store,
     observatoryAdminsDecider,
-    observatoryAdminsStreamId,
+    observatoryAdminsStream.id(),
     { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
     systemContext(now),
   );

@@ -125,7 +125,7 @@ export function oidcLoginRoutes(
     };
     const position = await recordEvents(
       deps.eventStore,
-      digitalIdentityStream(identity.fiscalCode),
+      digitalIdentityStream.id(identity.fiscalCode),
       [event],
       context,
     );
@@ -159,7 +159,7 @@ export function oidcLoginRoutes(
       };
       await recordEvents(
         deps.eventStore,
-        digitalIdentityStream(fiscalCode),
+        digitalIdentityStream.id(fiscalCode),
         [event],
         identityContext(request, fiscalCode, now),
       );

@@ -2,6 +2,7 @@
  * The event store port. Every adapter (PostgreSQL, PGlite, KurrentDB) keeps the same semantics,
  * proven by the contract suite in test/eventStore/eventStoreContract.ts.
  */
+import type { DomainEvent } from '../../../domain/shared/decider.js';
 import type { ChainReader } from './chainReader.js';
 
 export type JsonValue =
@@ -53,6 +54,9 @@ export interface RecordedEvent {
   /** SHA-256 chain link, hex: covers the previous link and this event's type, data and metadata. */
   readonly hash: string;
 }
+
+/** A stored event read back as its domain event (see domain/shared/streamCodec.ts). */
+export type Recorded<Event extends DomainEvent> = RecordedEvent & Event;
 
 export interface AppendResult {
   readonly nextExpectedVersion: number;

@@ -3,12 +3,14 @@ import type { Schema } from '../db/schema.js';
 import type { RecordedEvent } from '../eventStore/eventStore.js';
 import type { Projection } from './projection.js';
 
-export interface RowProjectionSpec<Row> {
+export interface RowProjectionSpec<Row, Event extends RecordedEvent> {
   readonly name: string;
+  /** The events the read model follows, typed as what they are: a stream kind's `holds`. */
+  follows(event: RecordedEvent): event is Event;
   /** The row an event belongs to; null when the projection ignores it. */
-  keyOf(event: RecordedEvent): string | null;
+  keyOf(event: Event): string | null;
   /** Pure: the row after the event (unchanged when the event does not concern it). */
-  evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
+  evolve(row: Row | undefined, event: Event): Row | undefined;
   load(trx: Transaction<Schema>, keys: readonly string[]): Promise<Map<string, Row>>;
   save(trx: Transaction<Schema>, rows: readonly Row[]): Promise<void>;
   reset(trx: Transaction<Schema>): Promise<void>;
@@ -18,11 +20,14 @@ export interface RowProjectionSpec<Row> {
  * A read model with one row per key: per batch, one query loads the rows the events touch, the
  * pure `evolve` folds the events in memory, one statement writes the rows back.
  */
-export function rowProjection<Row>(spec: RowProjectionSpec<Row>): Projection {
+export function rowProjection<Row, Event extends RecordedEvent>(
+  spec: RowProjectionSpec<Row, Event>,
+): Projection {
   return {
     name: spec.name,
     async apply(trx, events) {
       const keyed = events.flatMap((event) => {
+        if (!spec.follows(event)) return [];
         const key = spec.keyOf(event);
         return key === null ? [] : [{ key, event }];
       });
@@ -44,3 +49,6 @@ export function rowProjection<Row>(spec: RowProjectionSpec<Row>): Projection {
     reset: (trx) => spec.reset(trx),
   };
 }
+
+/** For a read model that follows every stream. */
+export const everyEvent = (_event: RecordedEvent): _event is RecordedEvent => true;

@@ -148,7 +148,7 @@ describe('Password reset', () => {
 
 describe('Usernames', () => {
   it('are claimed once, whatever the case', async () => {
-    const { usernameDecider, usernameStreamId } =
+    const { usernameDecider, usernameStream } =
       await import('../../../domain/accounts/usernameClaim.js');
     const usernames = deciderSpec(usernameDecider);
     usernames
@@ -163,7 +163,7 @@ describe('Usernames', () => {
       .given([{ type: 'UsernameClaimed', data: { username: 'JIM', accountId: 'a' } }])
       .when({ type: 'ClaimUsername', username: 'JIM', accountId: 'a' })
       .then([]);
-    if (usernameStreamId(' Jim ') !== usernameStreamId('jim'))
+    if (usernameStream.id(' Jim ') !== usernameStream.id('jim'))
       throw new Error('stream ids differ by case');
   });
 });

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flowStream, monthlyFlowDecider } from '../../../domain/observatory/monthlyFlowDecider.js';
 import {
-  flowStreamId,
-  monthlyFlowDecider,
-} from '../../../domain/observatory/monthlyFlowDecider.js';
-import {
-  municipalityStreamId,
+  municipalityStream,
   officerDecider,
 } from '../../../domain/observatory/municipalityOfficer.js';
 import { handleCommand } from '../../../src/platform/eventStore/commandHandler.js';
@@ -23,7 +20,7 @@ import {
 } from '../../observatory/support.js';
 import {
   observatoryAdminsDecider,
-  observatoryAdminsStreamId,
+  observatoryAdminsStream,
 } from '../../../domain/observatory/observatoryAdmins.js';
 import {
   browserLoggedInAs,
@@ -172,14 +169,14 @@ describe('hostile text in the observatory’s forms', () => {
     await handleCommand(
       ctx.store,
       observatoryAdminsDecider,
-      observatoryAdminsStreamId,
+      observatoryAdminsStream.id(),
       { type: 'GrantObservatoryAdmin', fiscalCode: secondAdmin, by: 'cli' },
       systemContext(now),
     );
     await handleCommand(
       ctx.store,
       officerDecider,
-      municipalityStreamId(bari),
+      municipalityStream.id(bari),
       {
         type: 'AssignOfficer',
         istatCode: bari,
@@ -206,7 +203,7 @@ describe('hostile text in the observatory’s forms', () => {
       await handleCommand(
         ctx.store,
         monthlyFlowDecider,
-        flowStreamId(bari, month),
+        flowStream.id(bari, month),
         { type: 'SubmitMonthlyFlow', istatCode: bari, month, officerId: 'cli', rows, now: filedAt },
         systemContext(filedAt),
       );
