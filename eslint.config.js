@@ -53,6 +53,39 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Read models know the domain and the platform, never the pages or the process managers.
+    files: ['projections/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!platform/)',
+              message: 'projections/ imports only domain/ and src/platform/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The app is the list of areas: no area reaches back into it, nor into another's stand-ins.
+    files: ['src/**/*.ts'],
+    ignores: ['src/app.ts', 'src/portal.ts', 'src/main.ts', 'src/dev/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+app\\.js$', message: 'Dependencies come from src/deps.ts.' },
+            { regex: '^(\\.\\./)+dev/', message: 'src/dev/ is registered by app.ts only.' },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   {
     // Plain-node scripts handed to third parties (no TypeScript project, no packages).
