@@ -55,13 +55,13 @@ export function exportRoutes(app: FastifyInstance, deps: AreaDeps): void {
     };
   };
 
-  app.get('/revisione/esporta', readers, async (request, reply) => {
+  app.get('/esporta', readers, async (request, reply) => {
     const query = queryOf(rawQuery, request);
     const form = parseForm(historySearchSchema, query);
     return reply.view('audit/export', await page(form.ok ? form.data : query));
   });
 
-  app.get('/revisione/esporta/eventi.zip', readers, async (request, reply) => {
+  app.get('/esporta/eventi.zip', readers, async (request, reply) => {
     const query = queryOf(rawQuery, request);
     const form = parseForm(historySearchSchema, query);
     if (!form.ok) return reply.code(422).view('audit/export', await page(query, form.errors));

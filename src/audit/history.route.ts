@@ -71,7 +71,8 @@ export function historyRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
   const log = auditLogOf(deps.eventStore);
 
-  app.get('/revisione', { preHandler: requireAuditReader }, async (request, reply) => {
+  // '' is the area's prefix itself, /revisione (see index.ts).
+  app.get('', { preHandler: requireAuditReader }, async (request, reply) => {
     const query = queryOf(rawQuery, request);
     const form = parseForm(historySearchSchema, query);
     const resolved = form.ok ? await resolveFilters(db, form.data) : null;
@@ -117,13 +118,9 @@ export function historyRoutes(app: FastifyInstance, deps: AreaDeps): void {
   });
 
   // Causation and correlation links name events by id: this finds the page that shows one.
-  app.get(
-    '/revisione/evento/:eventId',
-    { preHandler: requireAuditReader },
-    async (request, reply) => {
-      const event = await eventPlace(db, log, paramsOf(eventParams, request).eventId);
-      if (!event) throw new DomainError('EventUnknown', 'not-found', 'Evento non trovato.');
-      return reply.redirect(timelineHref(event.streamId, event.version), 303);
-    },
-  );
+  app.get('/evento/:eventId', { preHandler: requireAuditReader }, async (request, reply) => {
+    const event = await eventPlace(db, log, paramsOf(eventParams, request).eventId);
+    if (!event) throw new DomainError('EventUnknown', 'not-found', 'Evento non trovato.');
+    return reply.redirect(timelineHref(event.streamId, event.version), 303);
+  });
 }

@@ -12,10 +12,16 @@ import { verifyIntegrityRoutes } from './verify.route.js';
  * state at a date, the integrity checks, the export, and the read models' status.
  */
 export async function auditArea(app: FastifyInstance, deps: AreaDeps): Promise<void> {
-  historyRoutes(app, deps);
-  timelineRoutes(app, deps);
-  stateAsOfRoutes(app, deps);
-  verifyIntegrityRoutes(app, deps);
-  exportRoutes(app, deps);
-  projectionStatusRoutes(app, deps);
+  // Every page of the section is under /revisione.
+  await app.register(
+    async (area) => {
+      historyRoutes(area, deps);
+      timelineRoutes(area, deps);
+      stateAsOfRoutes(area, deps);
+      verifyIntegrityRoutes(area, deps);
+      exportRoutes(area, deps);
+      projectionStatusRoutes(area, deps);
+    },
+    { prefix: '/revisione' },
+  );
 }

@@ -62,11 +62,11 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
     };
   }
 
-  app.get('/revisione/proiezioni', readers, async (request, reply) =>
+  app.get('/proiezioni', readers, async (request, reply) =>
     reply.view('audit/projections', await page(request)),
   );
 
-  app.post('/revisione/proiezioni/:name/ricostruisci', operators, async (request, reply) => {
+  app.post('/proiezioni/:name/ricostruisci', operators, async (request, reply) => {
     const { name } = paramsOf(nameParams, request);
     if (!deps.projections.status().some((status) => status.name === name)) {
       throw new DomainError('ProjectionNotFound', 'not-found', 'Proiezione non trovata.');
@@ -119,15 +119,11 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
     );
   }
 
-  app.get(
-    '/revisione/proiezioni/ricostruzioni/:id/avanzamento',
-    readers,
-    async (request, reply) => {
-      const job = jobs.get(paramsOf(jobParams, request).id);
-      if (!job) throw new DomainError('RebuildNotFound', 'not-found', 'Ricostruzione non trovata.');
-      return reply.view('audit/_verifyProgress', { job: rebuildView(job) });
-    },
-  );
+  app.get('/proiezioni/ricostruzioni/:id/avanzamento', readers, async (request, reply) => {
+    const job = jobs.get(paramsOf(jobParams, request).id);
+    if (!job) throw new DomainError('RebuildNotFound', 'not-found', 'Ricostruzione non trovata.');
+    return reply.view('audit/_verifyProgress', { job: rebuildView(job) });
+  });
 }
 
 function rebuildView(job: Job<Rebuild>) {

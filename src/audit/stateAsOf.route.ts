@@ -85,35 +85,31 @@ function replayView(
 
 /** "Stato al": the stream replayed through its decider's evolve, and compared with now. */
 export function stateAsOfRoutes(app: FastifyInstance, deps: AreaDeps): void {
-  app.get(
-    '/revisione/stream/:streamId/stato',
-    { preHandler: requireAuditReader },
-    async (request, reply) => {
-      const { streamId } = paramsOf(streamParams, request);
-      const read = await deps.eventStore.readStream(streamId);
-      const last = read.events.at(-1);
-      if (!last) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
-      const { replayer, label } = streamKindOf(streamId);
-      const { asOf, values, errors } = parseAsOf(queryOf(rawQuery, request), last.version);
-      const page = {
-        dataHtml: eventDataHtml,
-        title: `Stato · ${streamTitle(streamId)}`,
-        streamId,
-        kindLabel: label,
-        timelineHref: timelineHref(streamId),
-        values,
-        errors,
-        lastVersion: last.version,
-        firstOccurred: toRomeLocal(read.events[0]!.metadata.occurredAt),
-        available: replayer !== null,
-      };
-      if (!replayer) return reply.view('audit/stateAsOf', page);
-      if (!asOf) return reply.code(422).view('audit/stateAsOf', { ...page, result: null });
-      const head = Math.max(read.version, last.version);
-      return reply.view('audit/stateAsOf', {
-        ...page,
-        ...replayView(replayer, streamId, read.events, asOf, head),
-      });
-    },
-  );
+  app.get('/stream/:streamId/stato', { preHandler: requireAuditReader }, async (request, reply) => {
+    const { streamId } = paramsOf(streamParams, request);
+    const read = await deps.eventStore.readStream(streamId);
+    const last = read.events.at(-1);
+    if (!last) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
+    const { replayer, label } = streamKindOf(streamId);
+    const { asOf, values, errors } = parseAsOf(queryOf(rawQuery, request), last.version);
+    const page = {
+      dataHtml: eventDataHtml,
+      title: `Stato · ${streamTitle(streamId)}`,
+      streamId,
+      kindLabel: label,
+      timelineHref: timelineHref(streamId),
+      values,
+      errors,
+      lastVersion: last.version,
+      firstOccurred: toRomeLocal(read.events[0]!.metadata.occurredAt),
+      available: replayer !== null,
+    };
+    if (!replayer) return reply.view('audit/stateAsOf', page);
+    if (!asOf) return reply.code(422).view('audit/stateAsOf', { ...page, result: null });
+    const head = Math.max(read.version, last.version);
+    return reply.view('audit/stateAsOf', {
+      ...page,
+      ...replayView(replayer, streamId, read.events, asOf, head),
+    });
+  });
 }

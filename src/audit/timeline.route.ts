@@ -23,31 +23,27 @@ const pageQuery = z
 
 /** A stream's timeline: every event, readable and raw, with its links and its chain status. */
 export function timelineRoutes(app: FastifyInstance, deps: AreaDeps): void {
-  app.get(
-    '/revisione/stream/:streamId',
-    { preHandler: requireAuditReader },
-    async (request, reply) => {
-      const timeline = await loadTimeline(
-        { db: deps.database.db, store: deps.eventStore },
-        paramsOf(streamParams, request).streamId,
-        queryOf(pageQuery, request).da,
-      );
-      if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
-      const { streamId } = timeline;
-      return reply.view('audit/timeline', {
-        dataHtml: eventDataHtml,
-        title: `Cronologia · ${streamTitle(streamId)}`,
-        streamId,
-        kindLabel: streamKindOf(streamId).label,
-        replayable: streamKindOf(streamId).replayer !== null,
-        stateHref: `/revisione/stream/${encodeURIComponent(streamId)}/stato`,
-        searchHref: searchHref({ flusso: streamId }),
-        version: timeline.version,
-        from: timeline.from,
-        to: timeline.to,
-        headMatches: timeline.headMatches,
-        ...timelineView(timeline),
-      });
-    },
-  );
+  app.get('/stream/:streamId', { preHandler: requireAuditReader }, async (request, reply) => {
+    const timeline = await loadTimeline(
+      { db: deps.database.db, store: deps.eventStore },
+      paramsOf(streamParams, request).streamId,
+      queryOf(pageQuery, request).da,
+    );
+    if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
+    const { streamId } = timeline;
+    return reply.view('audit/timeline', {
+      dataHtml: eventDataHtml,
+      title: `Cronologia · ${streamTitle(streamId)}`,
+      streamId,
+      kindLabel: streamKindOf(streamId).label,
+      replayable: streamKindOf(streamId).replayer !== null,
+      stateHref: `/revisione/stream/${encodeURIComponent(streamId)}/stato`,
+      searchHref: searchHref({ flusso: streamId }),
+      version: timeline.version,
+      from: timeline.from,
+      to: timeline.to,
+      headMatches: timeline.headMatches,
+      ...timelineView(timeline),
+    });
+  });
 }

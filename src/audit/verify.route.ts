@@ -74,11 +74,11 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): voi
     };
   };
 
-  app.get('/revisione/verifica', readers, async (_request, reply) =>
+  app.get('/verifica', readers, async (_request, reply) =>
     reply.view('audit/verify', await page(null)),
   );
 
-  app.post('/revisione/verifica/flusso', readers, async (request, reply) =>
+  app.post('/verifica/flusso', readers, async (request, reply) =>
     submitForm(request, reply, deps.projections, {
       schema: streamForm,
       run: async ({ flusso }) => {
@@ -98,7 +98,7 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): voi
     }),
   );
 
-  app.post('/revisione/verifica/archivio', readers, async (request, reply) => {
+  app.post('/verifica/archivio', readers, async (request, reply) => {
     const total = await countLogEvents(deps.eventStore, deps.database);
     const { job } = jobs.start(
       { subject: 'log', startedBy: startedBy(request), total, now: deps.clock },
@@ -117,12 +117,12 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): voi
     return seeOther(request, reply, `/revisione/verifica/${job.id}`);
   });
 
-  app.get('/revisione/verifica/:id', readers, async (request, reply) => {
+  app.get('/verifica/:id', readers, async (request, reply) => {
     const job = await findJob(request);
     return reply.view('audit/verify', await page(job));
   });
 
-  app.get('/revisione/verifica/:id/avanzamento', readers, async (request, reply) => {
+  app.get('/verifica/:id/avanzamento', readers, async (request, reply) => {
     const job = await findJob(request);
     return reply.view('audit/_verifyProgress', { job: jobView(job) });
   });

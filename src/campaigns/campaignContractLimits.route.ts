@@ -46,7 +46,7 @@ const limitsForm = (campaign: CampaignRow) =>
  */
 export function contractLimitsRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
-  const path = '/operatori/campagne/:anno/contratti/:contratto/limiti';
+  const path = '/:anno/contratti/:contratto/limiti';
 
   async function load(request: FastifyRequest) {
     const { anno, contratto } = paramsOf(params, request);

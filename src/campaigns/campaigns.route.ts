@@ -33,11 +33,12 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
     errors,
   });
 
-  app.get('/operatori/campagne', campaignReaders, async (request, reply) =>
+  // '' is the area's prefix itself, /operatori/campagne (see index.ts).
+  app.get('', campaignReaders, async (request, reply) =>
     reply.view('campaigns/campaigns', await listPage(request)),
   );
 
-  app.post('/operatori/campagne', campaignEditors, async (request, reply) =>
+  app.post('', campaignEditors, async (request, reply) =>
     submitForm(request, reply, deps.projections, {
       schema: campaignFormSchema,
       run: async (settings) => {
@@ -50,7 +51,7 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
     }),
   );
 
-  app.get('/operatori/campagne/:anno', campaignReaders, async (request, reply) => {
+  app.get('/:anno', campaignReaders, async (request, reply) => {
     const { campaign, rows, filters } = await loadCampaign(request);
     return reply.view('campaigns/campaign', {
       title: `Campagna ${campaign.settings.year}`,
@@ -60,20 +61,16 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
     });
   });
 
-  app.get(
-    '/operatori/campagne/:anno/dichiarazioni.csv',
-    campaignReaders,
-    async (request, reply) => {
-      const { campaign, rows } = await loadCampaign(request);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header(
-          'Content-Disposition',
-          contentDisposition('attachment', `dichiarazioni-${campaign.settings.year}.csv`),
-        )
-        .send(toCsv(rows.shown));
-    },
-  );
+  app.get('/:anno/dichiarazioni.csv', campaignReaders, async (request, reply) => {
+    const { campaign, rows } = await loadCampaign(request);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header(
+        'Content-Disposition',
+        contentDisposition('attachment', `dichiarazioni-${campaign.settings.year}.csv`),
+      )
+      .send(toCsv(rows.shown));
+  });
 
   async function loadCampaign(request: FastifyRequest) {
     const campaign = await campaignOf(db, paramsOf(yearParams, request).anno);

@@ -5,6 +5,12 @@ import { campaignRoutes } from './campaigns.route.js';
 
 /** Campaigns: the operators open a year's campaign, follow who declared, set contracts' limits. */
 export async function campaignsArea(app: FastifyInstance, deps: AreaDeps): Promise<void> {
-  campaignRoutes(app, deps);
-  contractLimitsRoutes(app, deps);
+  // Every page of the campaigns is under /operatori/campagne.
+  await app.register(
+    async (area) => {
+      campaignRoutes(area, deps);
+      contractLimitsRoutes(area, deps);
+    },
+    { prefix: '/operatori/campagne' },
+  );
 }

@@ -68,14 +68,14 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     });
   }
 
-  app.get('/dichiarazioni/:anno/:contratto/risultato', readers, async (request, reply) => {
+  app.get('/:anno/:contratto/risultato', readers, async (request, reply) => {
     return resultPage(request, reply, await readableDeclaration(deps, request), {
       resent: queryOf(resultQuery, request).esito === 'reinviata',
     });
   });
 
   /** The copy's links, asked for again by the page while the copy is being made. */
-  app.get('/dichiarazioni/:anno/:contratto/risultato/copia', readers, async (request, reply) => {
+  app.get('/:anno/:contratto/risultato/copia', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
     const submitted = declarationOf(target.state.declarations, target.year).submitted;
     if (!submitted?.protocolNumber)
@@ -87,7 +87,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     });
   });
 
-  app.get('/dichiarazioni/:anno/:contratto/copia.pdf', readers, async (request, reply) => {
+  app.get('/:anno/:contratto/copia.pdf', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
     const submitted = declarationOf(target.state.declarations, target.year).submitted;
     const stored = submitted?.copyOfRecord
@@ -103,7 +103,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   });
 
   /** Auditors only read: a re-send appends an event and mails the PDF. */
-  app.post('/dichiarazioni/:anno/:contratto/reinvia', resenders, async (request, reply) => {
+  app.post('/:anno/:contratto/reinvia', resenders, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
     const now = deps.clock();
     try {
@@ -128,7 +128,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   });
 
   /** A file of a submitted declaration, by its hash: only if it belongs to that declaration. */
-  app.get('/dichiarazioni/:anno/:contratto/file/:sha256', readers, async (request, reply) => {
+  app.get('/:anno/:contratto/file/:sha256', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
     const { sha256 } = paramsOf(fileParams, request);
     const { events } = await deps.eventStore.readStream(target.streamId);

@@ -55,7 +55,8 @@ const readable = (row: DeclarationRow, contract: ContractView | undefined, accou
  */
 export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps): void {
   const { db } = deps.database;
-  app.get('/dichiarazioni', { preHandler: requireRole('declarant') }, async (request, reply) => {
+  // '' is the area's prefix itself, /dichiarazioni (see index.ts).
+  app.get('', { preHandler: requireRole('declarant') }, async (request, reply) => {
     const me = request.account!;
     const campaigns = await allCampaigns(db);
     const { anno } = queryOf(yearQuery, request);

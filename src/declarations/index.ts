@@ -16,9 +16,15 @@ export async function declarationsArea(
   app: FastifyInstance,
   deps: DeclarationsDeps,
 ): Promise<void> {
-  declarationsRoutes(app, deps);
-  templateRoutes(app, deps);
-  await withUploads(app, (uploads) => prepareDeclarationRoutes(uploads, deps));
-  submitDeclarationRoutes(app, deps);
-  resultRoutes(app, deps);
+  // Every page of a declaration is under /dichiarazioni.
+  await app.register(
+    async (area) => {
+      declarationsRoutes(area, deps);
+      templateRoutes(area, deps);
+      await withUploads(area, (uploads) => prepareDeclarationRoutes(uploads, deps));
+      submitDeclarationRoutes(area, deps);
+      resultRoutes(area, deps);
+    },
+    { prefix: '/dichiarazioni' },
+  );
 }

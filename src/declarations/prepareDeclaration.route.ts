@@ -75,7 +75,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
     });
   }
 
-  app.get('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) => {
+  app.get('/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const files = await draftFiles(deps, target, request.account!.accountId);
     const { righe } = queryOf(rowsQuery, request);
@@ -83,7 +83,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
   });
 
   /** htmx "Aggiungi allegato": the next empty row, and the button that asks for the one after. */
-  app.get('/dichiarazioni/:anno/:contratto/allegati/riga', declarants, async (request, reply) => {
+  app.get('/:anno/:contratto/allegati/riga', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const { indice: index } = queryOf(rowQuery, request);
     if (!isHtmx(request)) return seeOther(request, reply, url(target, `?righe=${index}`));
@@ -105,7 +105,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
     });
   });
 
-  app.post('/dichiarazioni/:anno/:contratto', declarants, async (request, reply) => {
+  app.post('/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const me = request.account!;
     const form = await readUploadForm(request.body);

@@ -40,7 +40,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
   const draftOf = async (target: DeclarationTarget, accountId: string) =>
     preparedDraft(target, accountId, await draftFiles(deps, target, accountId));
 
-  app.get('/dichiarazioni/:anno/:contratto/validazione', declarants, async (request, reply) => {
+  app.get('/:anno/:contratto/validazione', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const draft = await draftOf(target, request.account!.accountId);
     if (!draft) return seeOther(request, reply, url(target));
@@ -56,7 +56,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
     });
   });
 
-  app.get('/dichiarazioni/:anno/:contratto/anteprima.pdf', declarants, async (request, reply) => {
+  app.get('/:anno/:contratto/anteprima.pdf', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const me = request.account!;
     const draft = await draftOf(target, me.accountId);
@@ -77,7 +77,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
     return pdf(reply, `anteprima-dichiarazione-${target.year}-${target.contractNumber}.pdf`, body);
   });
 
-  app.post('/dichiarazioni/:anno/:contratto/invia', declarants, async (request, reply) => {
+  app.post('/:anno/:contratto/invia', declarants, async (request, reply) => {
     const me = request.account!;
     let target: DeclarationTarget;
     try {

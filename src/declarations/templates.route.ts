@@ -89,7 +89,7 @@ export function templateRoutes(app: FastifyInstance, deps: DeclarationsDeps): vo
   }
 
   app.get(
-    '/dichiarazioni/:anno/:contratto/modelli/:modello',
+    '/:anno/:contratto/modelli/:modello',
     { preHandler: requireRole('declarant') },
     async (request, reply) => {
       const target = await fileableDeclaration(deps, request);

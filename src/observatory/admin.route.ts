@@ -16,7 +16,7 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: ObservatoryDe
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
   const page = adminPage(deps);
 
-  app.get('/osservatorio/admin', adminsOnly, async (request, reply) => page(request, reply));
+  app.get('/admin', adminsOnly, async (request, reply) => page(request, reply));
 
   /** The admin's answer to a pending unlock: one command on the month's stream. */
   const decisions = [
@@ -24,7 +24,7 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: ObservatoryDe
     ['respingi', rejectUnlockSchema, 'respinto'],
   ] as const;
   for (const [path, schema, outcome] of decisions) {
-    const url = `/osservatorio/admin/sblocchi/:istat/:mese/${path}`;
+    const url = `/admin/sblocchi/:istat/:mese/${path}`;
     app.post(url, adminsOnly, async (request, reply) => {
       const { istat: istatCode, mese: month } = paramsOf(unlockParams, request);
       const key = `${istatCode}-${month}`;
@@ -53,7 +53,7 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: ObservatoryDe
     });
   }
 
-  app.get('/osservatorio/admin/flussi.csv', adminsOnly, async (request, reply) => {
+  app.get('/admin/flussi.csv', adminsOnly, async (request, reply) => {
     const now = deps.clock();
     const { year, province } = yearAndProvince(request, now);
     const { rows } = await regionalYear(deps.database.db, year, now, province);

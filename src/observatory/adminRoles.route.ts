@@ -30,7 +30,7 @@ export function adminRoleRoutes(app: FastifyInstance, deps: ObservatoryDeps): vo
 
   // The decider names the person 'codiceFiscale'; on the page it is the new admin's field.
   const grantFields = { amministratore: 'amministratore', codiceFiscale: 'amministratore' };
-  app.post('/osservatorio/admin/amministratori', adminsOnly, async (request, reply) =>
+  app.post('/admin/amministratori', adminsOnly, async (request, reply) =>
     submitForm(request, reply, deps.projections, {
       schema: grantAdminSchema,
       run: async (form) => ({
@@ -45,32 +45,26 @@ export function adminRoleRoutes(app: FastifyInstance, deps: ObservatoryDeps): vo
     }),
   );
 
-  app.post(
-    '/osservatorio/admin/amministratori/:codiceFiscale/revoca',
-    adminsOnly,
-    async (request, reply) => {
-      const { codiceFiscale: fiscalCode } = paramsOf(adminParams, request);
-      const me = request.identity!.fiscalCode;
-      // Each admin's row has its form; every refusal (the last admin, no reason) shows there.
-      const key = `motivo-${fiscalCode}`;
-      return submitForm(request, reply, deps.projections, {
-        schema: revokeAdminSchema,
-        run: async (form) => ({
-          position: await record(request, {
-            type: 'RevokeObservatoryAdmin',
-            fiscalCode,
-            by: `cf:${me}`,
-            reason: form.motivo,
-          }),
-          // Whoever revoked their own role is no longer an admin: back to the observatory's door.
-          redirect:
-            fiscalCode === me
-              ? '/osservatorio'
-              : '/osservatorio/admin?esito=revocato#amministratori',
+  app.post('/admin/amministratori/:codiceFiscale/revoca', adminsOnly, async (request, reply) => {
+    const { codiceFiscale: fiscalCode } = paramsOf(adminParams, request);
+    const me = request.identity!.fiscalCode;
+    // Each admin's row has its form; every refusal (the last admin, no reason) shows there.
+    const key = `motivo-${fiscalCode}`;
+    return submitForm(request, reply, deps.projections, {
+      schema: revokeAdminSchema,
+      run: async (form) => ({
+        position: await record(request, {
+          type: 'RevokeObservatoryAdmin',
+          fiscalCode,
+          by: `cf:${me}`,
+          reason: form.motivo,
         }),
-        invalid: (errors, values) =>
-          page(request, reply, onPage({ motivo: key, codiceFiscale: key }, errors, values)),
-      });
-    },
-  );
+        // Whoever revoked their own role is no longer an admin: back to the observatory's door.
+        redirect:
+          fiscalCode === me ? '/osservatorio' : '/osservatorio/admin?esito=revocato#amministratori',
+      }),
+      invalid: (errors, values) =>
+        page(request, reply, onPage({ motivo: key, codiceFiscale: key }, errors, values)),
+    });
+  });
 }

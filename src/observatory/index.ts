@@ -7,6 +7,7 @@ import { municipalityHistoryRoutes } from './municipalityHistory.route.js';
 import { observatoryHomeRoutes } from './observatoryHome.route.js';
 import { officerAssociationRoutes } from './officerAssociations.route.js';
 import { officerDashboardRoutes } from './officerDashboard.route.js';
+import { observatoryPrefix } from './identity/requestIdentity.js';
 import { openDataRoutes } from './openData.route.js';
 
 /**
@@ -14,15 +15,21 @@ import { openDataRoutes } from './openData.route.js';
  * the admin's page (unlocks, municipalities' users, admins, export), and the open data.
  */
 export async function observatoryArea(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
-  // Set by requireObservatory for the pages behind it.
-  app.decorateRequest('observatoryRole', null);
-  digitalIdentityRoutes(app, deps);
-  observatoryHomeRoutes(app, deps);
-  officerDashboardRoutes(app, deps);
-  monthlyFlowRoutes(app, deps);
-  observatoryAdminRoutes(app, deps);
-  officerAssociationRoutes(app, deps);
-  adminRoleRoutes(app, deps);
-  municipalityHistoryRoutes(app, deps);
-  openDataRoutes(app, deps);
+  // Every page of the observatory is under /osservatorio.
+  await app.register(
+    async (area) => {
+      // Set by requireObservatory for the pages behind it.
+      area.decorateRequest('observatoryRole', null);
+      digitalIdentityRoutes(area, deps);
+      observatoryHomeRoutes(area, deps);
+      officerDashboardRoutes(area, deps);
+      monthlyFlowRoutes(area, deps);
+      observatoryAdminRoutes(area, deps);
+      officerAssociationRoutes(area, deps);
+      adminRoleRoutes(area, deps);
+      municipalityHistoryRoutes(area, deps);
+      openDataRoutes(area, deps);
+    },
+    { prefix: observatoryPrefix },
+  );
 }

@@ -110,7 +110,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     return result.position;
   }
 
-  app.get('/osservatorio/comune/:mese', officers, async (request, reply) => {
+  app.get('/comune/:mese', officers, async (request, reply) => {
     const month = monthParam(request, { future: true });
     if (monthsBetween(month, monthOf(deps.clock())) >= 0) return page(request, reply);
     // A month not begun yet: say when it opens and when it is due, rather than a bare 404.
@@ -125,7 +125,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     });
   });
 
-  app.post('/osservatorio/comune/:mese', officers, async (request, reply) => {
+  app.post('/comune/:mese', officers, async (request, reply) => {
     const month = monthParam(request);
     return submitForm(request, reply, deps.projections, {
       schema: flowFormSchema,
@@ -142,7 +142,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     });
   });
 
-  app.post('/osservatorio/comune/:mese/sblocco', officers, async (request, reply) => {
+  app.post('/comune/:mese/sblocco', officers, async (request, reply) => {
     const month = monthParam(request);
     return submitForm(request, reply, deps.projections, {
       schema: unlockRequestSchema,
@@ -164,7 +164,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
   });
 
   /** htmx "Aggiungi riga": one more empty row. */
-  app.get('/osservatorio/comune/:mese/riga', officers, async (request, reply) => {
+  app.get('/comune/:mese/riga', officers, async (request, reply) => {
     const month = monthParam(request);
     const { indice: index } = queryOf(rowQuery, request);
     if (!isHtmx(request)) return seeOther(request, reply, `/osservatorio/comune/${month}`);
@@ -178,7 +178,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     });
   });
 
-  app.get('/osservatorio/comune/:mese/versioni/:versione', officers, async (request, reply) => {
+  app.get('/comune/:mese/versioni/:versione', officers, async (request, reply) => {
     const istatCode = officerIstat(request);
     const month = monthParam(request);
     const { versione } = paramsOf(versionParams, request);

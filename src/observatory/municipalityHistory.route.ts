@@ -52,7 +52,7 @@ const municipalityOf = (istat: string): Municipality => municipalityByIstat(ista
 export function municipalityHistoryRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
 
-  app.get('/osservatorio/admin/comuni/:istat', adminsOnly, async (request, reply) => {
+  app.get('/admin/comuni/:istat', adminsOnly, async (request, reply) => {
     const municipality = municipalityOf(paramsOf(officerParams, request).istat);
     const { year, years } = yearAndProvince(request, deps.clock());
     const base = `/osservatorio/admin/comuni/${municipality.istatCode}`;
@@ -92,32 +92,28 @@ export function municipalityHistoryRoutes(app: FastifyInstance, deps: Observator
     });
   });
 
-  app.get(
-    '/osservatorio/admin/comuni/:istat/:mese/versioni/:versione',
-    adminsOnly,
-    async (request, reply) => {
-      const { istat, mese: month, versione } = paramsOf(versionParams, request);
-      const municipality = municipalityOf(istat);
-      const version = await submittedVersion(
-        deps.eventStore,
-        municipality.istatCode,
-        month,
-        versione,
-      );
-      const history = `/osservatorio/admin/comuni/${municipality.istatCode}`;
-      return reply.view('observatory/version', {
-        title: `${municipality.name}: flussi di ${monthLabel(month)}, versione ${version.version}`,
-        municipality,
-        admin: true,
-        crumbs: [
-          { href: '/osservatorio/admin', label: 'Amministrazione' },
-          { href: `${history}?anno=${month.slice(0, 4)}`, label: municipality.name },
-        ],
-        month,
-        monthLabel: monthLabel(month),
-        version,
-        choices: flowChoices,
-      });
-    },
-  );
+  app.get('/admin/comuni/:istat/:mese/versioni/:versione', adminsOnly, async (request, reply) => {
+    const { istat, mese: month, versione } = paramsOf(versionParams, request);
+    const municipality = municipalityOf(istat);
+    const version = await submittedVersion(
+      deps.eventStore,
+      municipality.istatCode,
+      month,
+      versione,
+    );
+    const history = `/osservatorio/admin/comuni/${municipality.istatCode}`;
+    return reply.view('observatory/version', {
+      title: `${municipality.name}: flussi di ${monthLabel(month)}, versione ${version.version}`,
+      municipality,
+      admin: true,
+      crumbs: [
+        { href: '/osservatorio/admin', label: 'Amministrazione' },
+        { href: `${history}?anno=${month.slice(0, 4)}`, label: municipality.name },
+      ],
+      month,
+      monthLabel: monthLabel(month),
+      version,
+      choices: flowChoices,
+    });
+  });
 }

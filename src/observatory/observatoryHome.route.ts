@@ -8,7 +8,8 @@ import { seeOther } from '../platform/http/views.js';
  * fiscal code is not associated reads how to ask for it (the seed's support instructions).
  */
 export function observatoryHomeRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
-  app.get('/osservatorio', async (request, reply) => {
+  // '' is the area's prefix itself, /osservatorio (see index.ts).
+  app.get('', async (request, reply) => {
     const identity = request.identity;
     if (!identity) return reply.view('observatory/home', { title: 'Osservatorio Rifiuti' });
     const role = await observatoryRole(deps.database.db, identity.fiscalCode);

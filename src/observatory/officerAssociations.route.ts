@@ -31,7 +31,7 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
   const adminOf = (request: FastifyRequest) => `cf:${request.identity!.fiscalCode}`;
 
-  app.post('/osservatorio/admin/associazioni', adminsOnly, async (request, reply) =>
+  app.post('/admin/associazioni', adminsOnly, async (request, reply) =>
     submitForm(request, reply, deps.projections, {
       schema: assignOfficerSchema,
       run: async (form) => ({
@@ -59,7 +59,7 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
     schema: S,
     command: (typed: z.output<S>, who: { istatCode: string; adminId: string }) => OfficerCommand,
   ) {
-    const url = `/osservatorio/admin/associazioni/:istat/${form}`;
+    const url = `/admin/associazioni/:istat/${form}`;
     app.post(url, adminsOnly, async (request, reply) => {
       const { istat: istatCode } = paramsOf(officerParams, request);
       // Every row of the table has its forms: their fields carry the form and the municipality.

@@ -9,7 +9,7 @@ import { yearAndProvince } from './openData.route.js';
 /** The officer's year: months filed, due and late, with the separate-collection rate. */
 export function officerDashboardRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   app.get(
-    '/osservatorio/comune',
+    '/comune',
     { preHandler: requireObservatory(deps, 'officer') },
     async (request, reply) => {
       const istatCode = officerIstat(request);

@@ -42,7 +42,7 @@ export function yearAndProvince(request: FastifyRequest, now: Date, fallback?: s
 
 /** Public open data: the figures as the municipalities entered them, not validated by the Region. */
 export function openDataRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
-  app.get('/osservatorio/dati-aperti', async (request, reply) => {
+  app.get('/dati-aperti', async (request, reply) => {
     const now = deps.clock();
     // One province by default: the whole region is one choice away ("Tutte le province").
     const filters = yearAndProvince(request, now, firstProvince);
@@ -56,7 +56,7 @@ export function openDataRoutes(app: FastifyInstance, deps: ObservatoryDeps): voi
     });
   });
 
-  app.get('/osservatorio/dati-aperti/flussi.csv', async (request, reply) => {
+  app.get('/dati-aperti/flussi.csv', async (request, reply) => {
     const now = deps.clock();
     const { year, province } = yearAndProvince(request, now);
     const { rows } = await regionalYear(deps.database.db, year, now, province);

@@ -5,5 +5,11 @@ import { registryRoutes } from './registry.route.js';
 
 /** Registry: the utility's customer register, imported from its CSV or Excel export. */
 export async function registryArea(app: FastifyInstance, deps: AreaDeps): Promise<void> {
-  await withUploads(app, (uploads) => registryRoutes(uploads, deps));
+  // The registry's page is /operatori/anagrafica.
+  await app.register(
+    async (area) => {
+      await withUploads(area, (uploads) => registryRoutes(uploads, deps));
+    },
+    { prefix: '/operatori/anagrafica' },
+  );
 }

@@ -47,12 +47,13 @@ export function registryRoutes(app: FastifyInstance, deps: AreaDeps): void {
     return { title: 'Anagrafica clienti e contratti', pairs, imports, ...extra };
   };
 
-  app.get('/operatori/anagrafica', staffOnly, async (_request, reply) =>
+  // '' is the area's prefix itself, /operatori/anagrafica (see index.ts).
+  app.get('', staffOnly, async (_request, reply) =>
     reply.view('registry/registry', await page({})),
   );
 
   // Not a redirect after the import: the report of the rows refused is shown once, here.
-  app.post('/operatori/anagrafica', staffOnly, async (request, reply) => {
+  app.post('', staffOnly, async (request, reply) => {
     const refuse = async (problem: string) =>
       reply.code(422).view('registry/registry', await page({ errors: { file: problem } }));
     const form = parseBody(registryUpload, request);

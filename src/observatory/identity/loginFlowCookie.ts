@@ -1,7 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { observatoryPrefix } from './requestIdentity.js';
 
-export const callbackPath = '/osservatorio/callback';
+/** Where the provider sends the browser back: the route within the prefix, and the full path. */
+export const callbackRoute = '/callback';
+export const callbackPath = `${observatoryPrefix}${callbackRoute}`;
 const cookieName = 'dichiara-oidc';
 const maxAgeSeconds = 10 * 60;
 

@@ -22,13 +22,13 @@ import {
   type DigitalIdentityEvent,
 } from '../../../domain/observatory/digitalIdentityEvents.js';
 import type { IdentityClaims } from './identityClaims.js';
-import { callbackPath, setLoginFlow, takeLoginFlow } from './loginFlowCookie.js';
+import { callbackPath, callbackRoute, setLoginFlow, takeLoginFlow } from './loginFlowCookie.js';
 import type { OidcClient } from './oidcClient.js';
-import { loginPath } from './requestIdentity.js';
+import { loginRoute, observatoryPrefix } from './requestIdentity.js';
 import { LoginRefused, reachProvider, verifyCallback } from './verifyCallback.js';
 
 const callbackPerIp = { limit: 30, windowSeconds: 15 * 60 };
-const homePath = '/osservatorio';
+const homePath = observatoryPrefix;
 const scope = 'openid profile email';
 
 // Where to go after the login: safeRedirect keeps it on this site.
@@ -64,7 +64,7 @@ export function oidcLoginRoutes(
   const { db } = deps.database;
   const secure = deps.config.NODE_ENV === 'production';
 
-  app.get(loginPath, async (request, reply) => {
+  app.get(loginRoute, async (request, reply) => {
     const after = safeRedirect(queryOf(loginQuery, request).dopo, homePath);
     if (request.identity) return reply.redirect(after, 303);
     let oidc: OidcClient;
@@ -97,7 +97,7 @@ export function oidcLoginRoutes(
     return reply.redirect(url.href, 303);
   });
 
-  app.get(callbackPath, async (request, reply) => {
+  app.get(callbackRoute, async (request, reply) => {
     const now = deps.clock();
     const limit = await hitRateLimit(db, `oidc-callback:ip:${request.ip}`, callbackPerIp, now);
     if (!limit.allowed) {
@@ -148,7 +148,7 @@ export function oidcLoginRoutes(
     return reply.redirect(flow?.after ?? homePath, 303);
   });
 
-  app.post('/osservatorio/esci', async (request, reply) => {
+  app.post('/esci', async (request, reply) => {
     const now = deps.clock();
     if (request.sessionToken && request.identity) {
       const { fiscalCode } = request.identity;

@@ -10,7 +10,12 @@ export interface RequestIdentity {
   readonly familyName: string;
 }
 
-export const loginPath = '/osservatorio/accesso';
+/** The observatory's pages are under this prefix (src/observatory/index.ts registers them so). */
+export const observatoryPrefix = '/osservatorio';
+
+/** The SPID/CIE login: its route within the prefix, and the address the pages link to. */
+export const loginRoute = '/accesso';
+export const loginPath = `${observatoryPrefix}${loginRoute}`;
 
 /** Names from the read model; a login the projection has not applied yet still counts. */
 export async function sessionIdentity(
