@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountsDeps } from '../deps.js';
 import { firstAccessRoutes } from './firstAccess.route.js';
 import { homeRoutes } from './home.route.js';
-import { infoRoutes } from './info.route.js';
 import { invitationRoutes } from './invitations.route.js';
 import { loginRoutes } from './login.route.js';
 import { passwordResetRoutes } from './passwordReset.route.js';
+import { privacyRoutes } from './privacy.route.js';
 import { profileRoutes } from './profile.route.js';
 import { registerRoutes } from './register.route.js';
 import { registrationReviewRoutes } from './registrationReview.route.js';
@@ -13,12 +13,12 @@ import { verifyRoutes } from './verify.route.js';
 
 /**
  * Accounts: the way in (home page, login, registration with its e-mail check, first access,
- * password reset), the profile, and the operators' side (registrations to approve, companies
+ * password reset), the profile with its privacy notice, and the operators' side (registrations to approve, companies
  * invited from the registry).
  */
 export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Promise<void> {
   homeRoutes(app);
-  infoRoutes(app);
+  privacyRoutes(app);
   loginRoutes(app, deps);
   registerRoutes(app, deps);
   verifyRoutes(app, deps);

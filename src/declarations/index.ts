@@ -3,6 +3,7 @@ import type { DeclarationsDeps } from '../deps.js';
 import { withUploads } from '../platform/http/uploads.js';
 import { resultRoutes } from './declarationResult.route.js';
 import { declarationsRoutes } from './declarations.route.js';
+import { instructionsRoutes } from './instructions.route.js';
 import { prepareDeclarationRoutes } from './prepareDeclaration.route.js';
 import { submitDeclarationRoutes } from './submitDeclaration.route.js';
 import { templateRoutes } from './templates.route.js';
@@ -16,7 +17,8 @@ export async function declarationsArea(
   app: FastifyInstance,
   deps: DeclarationsDeps,
 ): Promise<void> {
-  // Every page of a declaration is under /dichiarazioni.
+  // The instructions are public and outside the prefix; every page of a declaration is under it.
+  instructionsRoutes(app);
   await app.register(
     async (area) => {
       declarationsRoutes(area, deps);

@@ -26,6 +26,17 @@ describe('app shell', () => {
     expect(response.headers.vary).toContain('HX-Request');
   });
 
+  it('serves the public instructions and privacy notice, each under its own heading', async () => {
+    for (const [url, heading] of [
+      ['/istruzioni', 'Istruzioni per la compilazione'],
+      ['/privacy', 'Informativa privacy'],
+    ] as const) {
+      const response = await ctx.app.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toMatch(new RegExp(`<h1[^>]*>\\s*${heading}`));
+    }
+  });
+
   it('sets security headers with a CSP that forbids inline scripts', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/' });
     expect(response.headers['content-security-policy']).toContain("script-src 'self'");
