@@ -5,27 +5,16 @@ import type { ContractEvent } from '../../../domain/contracts/contractEvents.js'
 import type { RequestContractNumberChange } from '../../../domain/contracts/changeContractNumber.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
+import {
+  declared as declaredBy,
+  ownerLinked as owned,
+  plant,
+  studio,
+  validated,
+} from './contractHistories.js';
 
 const spec = deciderSpec(contractDecider);
-const plant = {
-  street: 'Via Vai',
-  civic: '1',
-  cap: '40100',
-  province: 'BO',
-  municipality: 'Bologna',
-};
-const declared: ContractEvent = {
-  type: 'ContractDeclared',
-  data: {
-    contractNumber: '3001234567',
-    customerCode: '1001234567',
-    companyName: 'Test SRL',
-    plant,
-    declaredBy: { accountId: 'studio-1', kind: 'studio' },
-  },
-};
-const validated: ContractEvent = { type: 'ContractValidated', data: { note: null } };
-const owned: ContractEvent = { type: 'ContractOwnerLinked', data: { ownerAccountId: 'ditta-1' } };
+const declared = declaredBy(studio);
 const contract = [declared, validated, owned];
 const request = (overrides: Partial<RequestContractNumberChange> = {}) => ({
   type: 'RequestContractNumberChange' as const,

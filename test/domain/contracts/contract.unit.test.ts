@@ -5,17 +5,21 @@ import type { ContractEvent, Party } from '../../../domain/contracts/contractEve
 import type { DeclareContract } from '../../../domain/contracts/declareContract.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
+import {
+  byStudioOwnedByDitta,
+  claimed,
+  declared,
+  ditta,
+  offered,
+  ownedAndManaged,
+  ownerLinked,
+  plant,
+  studio,
+  validated,
+  withdrawn,
+} from './contractHistories.js';
 
 const spec = deciderSpec(contractDecider);
-const studio: Party = { accountId: 'studio-1', kind: 'studio' };
-const ditta: Party = { accountId: 'ditta-1', kind: 'ditta' };
-const plant = {
-  street: 'Via Vai',
-  civic: '1',
-  cap: '40100',
-  province: 'BO',
-  municipality: 'Bologna',
-};
 const declare = (by: Party, overrides: Partial<DeclareContract> = {}): DeclareContract => ({
   type: 'DeclareContract',
   contractNumber: '3001234567',
@@ -27,35 +31,10 @@ const declare = (by: Party, overrides: Partial<DeclareContract> = {}): DeclareCo
   companyCustomerCodes: by.kind === 'ditta' ? ['1001234567'] : [],
   ...overrides,
 });
-const declared = (by: Party): ContractEvent => ({
-  type: 'ContractDeclared',
-  data: {
-    contractNumber: '3001234567',
-    customerCode: '1001234567',
-    companyName: 'Test SRL',
-    plant,
-    declaredBy: by,
-  },
-});
-const validated: ContractEvent = { type: 'ContractValidated', data: { note: null } };
-const ownerLinked: ContractEvent = {
-  type: 'ContractOwnerLinked',
-  data: { ownerAccountId: 'ditta-1' },
-};
 const ownershipRequested: ContractEvent = {
   type: 'ContractOwnershipRequested',
   data: { ownerAccountId: 'ditta-1' },
 };
-const claimed: ContractEvent = {
-  type: 'ContractClaimed',
-  data: { previousManagerId: 'studio-1', managerId: 'ditta-1' },
-};
-const offered: ContractEvent = {
-  type: 'ContractDelegationOffered',
-  data: { toAccountId: 'studio-1' },
-};
-const byStudioOwnedByDitta = [declared(studio), validated, ownerLinked];
-const ownedAndManaged = [declared(ditta), validated];
 
 describe('DeclareContract', () => {
   it('records a contract known to the registry, waiting for an operator', () => {
@@ -399,10 +378,6 @@ describe('OfferContract, AcceptContract, DeclineContract, WithdrawContractOffer'
   });
 
   it('lets the company withdraw its offer, which the consultant can then no longer accept', () => {
-    const withdrawn: ContractEvent = {
-      type: 'ContractDelegationWithdrawn',
-      data: { toAccountId: 'studio-1' },
-    };
     spec
       .given([...ownedAndManaged, offered])
       .when({ type: 'WithdrawContractOffer', accountId: 'ditta-1' })

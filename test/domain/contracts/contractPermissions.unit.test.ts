@@ -4,7 +4,7 @@ import {
   contractDecider,
   type ContractCommand,
 } from '../../../domain/contracts/contractDecider.js';
-import type { ContractEvent, Party } from '../../../domain/contracts/contractEvents.js';
+import type { ContractEvent } from '../../../domain/contracts/contractEvents.js';
 import {
   contractActions,
   mayAccept,
@@ -18,45 +18,21 @@ import {
 } from '../../../domain/contracts/contractPermissions.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
+import {
+  byStudioOwnedByDitta,
+  claimed,
+  declared,
+  ditta,
+  offered,
+  ownedAndManaged,
+  ownerLinked,
+  studio,
+  validated,
+  withdrawn,
+} from './contractHistories.js';
 
 const spec = deciderSpec(contractDecider);
-const studio: Party = { accountId: 'studio-1', kind: 'studio' };
-const ditta: Party = { accountId: 'ditta-1', kind: 'ditta' };
-const plant = {
-  street: 'Via Vai',
-  civic: '1',
-  cap: '40100',
-  province: 'BO',
-  municipality: 'Bologna',
-};
-const declared = (by: Party): ContractEvent => ({
-  type: 'ContractDeclared',
-  data: {
-    contractNumber: '3001234567',
-    customerCode: '1001234567',
-    companyName: 'Test SRL',
-    plant,
-    declaredBy: by,
-  },
-});
-const validated: ContractEvent = { type: 'ContractValidated', data: { note: null } };
 const rejected: ContractEvent = { type: 'ContractRejected', data: { reason: 'Non è nostro' } };
-const ownerLinked: ContractEvent = {
-  type: 'ContractOwnerLinked',
-  data: { ownerAccountId: 'ditta-1' },
-};
-const claimed: ContractEvent = {
-  type: 'ContractClaimed',
-  data: { previousManagerId: 'studio-1', managerId: 'ditta-1' },
-};
-const offered: ContractEvent = {
-  type: 'ContractDelegationOffered',
-  data: { toAccountId: 'studio-1' },
-};
-const withdrawn: ContractEvent = {
-  type: 'ContractDelegationWithdrawn',
-  data: { toAccountId: 'studio-1' },
-};
 const numberChangeRequested: ContractEvent = {
   type: 'ContractNumberChangeRequested',
   data: { newContractNumber: '3007654321', requestedBy: 'ditta-1' },
@@ -66,8 +42,6 @@ const numberChanged: ContractEvent = {
   data: { newContractNumber: '3007654321', requestedBy: 'ditta-1' },
 };
 const byStudio = [declared(studio), validated];
-const byStudioOwnedByDitta = [declared(studio), validated, ownerLinked];
-const ownedAndManaged = [declared(ditta), validated];
 
 type Permission = (state: ContractState, accountId: string) => boolean;
 type HandOver = Extract<ContractCommand, { accountId: string }>;
