@@ -1,20 +1,42 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
 import { findAccountByUsername, type AccountRow } from '../../projections/accounts/accounts.js';
 import type { AccountsDeps } from '../deps.js';
 import { recordEvents } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, queryOf } from '../platform/http/command.js';
 import { nestFields, parseForm, safeRedirect, type FieldErrors } from '../platform/http/forms.js';
-import { clearRateLimit, hitRateLimit } from '../platform/http/rateLimit.js';
-import { isHtmx, seeOther } from '../platform/http/views.js';
+import { flash, isHtmx, seeOther } from '../platform/http/views.js';
 import { commandContext } from './auth.js';
 import { loginSchema } from './login.schema.js';
+import {
+  clearFailures,
+  countFailure,
+  firstRefusalThisMinute,
+  throttleOf,
+  type Throttle,
+} from './signInThrottle.js';
 import { verifyPassword } from './passwords.js';
 import { openSession, revokeSession, sessionCookie, sessionHours } from './sessions.js';
 
 const loginQuery = loginSchema.pick({ dopo: true });
 const outcomes = { password: 'Password aggiornata: accedi con la nuova password.' };
-const perIp = { limit: 30, windowSeconds: 15 * 60 };
-const perUsername = { limit: 5, windowSeconds: 15 * 60 };
+
+/** «riprova tra 30 secondi», «riprova tra 2 minuti». */
+const retryIn = (seconds: number) =>
+  seconds < 60 ? `${seconds} secondi` : `${Math.ceil(seconds / 60)} minuti`;
+
+const throttledMessage = ({ scope, retryAfterSeconds }: Throttle) =>
+  scope === 'account'
+    ? `Troppi tentativi di accesso con questo nome utente: riprova tra ${retryIn(retryAfterSeconds)}.`
+    : `Troppi tentativi di accesso da questo indirizzo: riprova tra ${retryIn(retryAfterSeconds)}.`;
+
+/** Told at the first page after a good password, so the owner learns of a guessing attempt. */
+const failuresNotice = (failures: number) =>
+  `Dall’ultimo accesso ${
+    failures === 1
+      ? 'c’è stato un tentativo non riuscito'
+      : `ci sono stati ${failures} tentativi non riusciti`
+  } con il tuo nome utente. Se non eri tu, cambia la password dal profilo.`;
 
 const statusMessages: Record<Exclude<AccountRow['status'], 'active'>, string> = {
   unverified: 'Conferma prima il tuo indirizzo e-mail con il codice che ti abbiamo inviato.',
@@ -24,8 +46,13 @@ const statusMessages: Record<Exclude<AccountRow['status'], 'active'>, string> = 
     'La registrazione è stata respinta dagli operatori: controlla la e-mail ricevuta per il motivo.',
 };
 
+/** Each role's first page: the reserved area, the audit section, the operators' queue. */
 export const homeOf = (role: string): string =>
-  role === 'declarant' ? '/area-riservata' : role === 'auditor' ? '/' : '/operatori/registrazioni';
+  role === 'declarant'
+    ? '/area-riservata'
+    : role === 'auditor'
+      ? '/revisione'
+      : '/operatori/registrazioni';
 
 export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
@@ -42,30 +69,28 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     if (!form.ok) return renderLogin(request, reply, 422, values, form.errors);
     const { username, password, dopo } = form.data;
     const now = deps.clock();
-    const limits = await Promise.all([
-      hitRateLimit(db, `login:ip:${request.ip}`, perIp, now),
-      hitRateLimit(db, `login:user:${username.toLowerCase()}`, perUsername, now),
-    ]);
-    const blocked = limits.find((limit) => !limit.allowed);
-    if (blocked) {
-      const minutes = Math.ceil(blocked.retryAfterSeconds / 60);
-      reply.header('Retry-After', blocked.retryAfterSeconds);
-      return renderLogin(
-        request,
-        reply,
-        429,
-        values,
-        {},
-        `Troppi tentativi di accesso: riprova tra ${minutes} minuti.`,
-      );
+    const context = commandContext(request, now);
+    const throttle = await throttleOf(db, request.ip, username, now);
+    if (throttle) {
+      if (await firstRefusalThisMinute(db, request.ip, username, now)) {
+        const account = await findAccountByUsername(db, username);
+        await recordEvents(
+          deps.eventStore,
+          signInStream.id(account?.accountId ?? unknownAccount),
+          [{ type: 'SignInThrottled', data: { username, ...throttle } }],
+          context,
+        );
+      }
+      reply.header('Retry-After', throttle.retryAfterSeconds);
+      return renderLogin(request, reply, 429, values, {}, throttledMessage(throttle));
     }
 
     const account = await findAccountByUsername(db, username);
-    const context = commandContext(request, now);
     if (!(await verifyPassword(account?.passwordHash ?? null, password)) || !account) {
+      await countFailure(db, request.ip, username, now);
       await recordEvents(
         deps.eventStore,
-        `signin-${account?.accountId ?? 'unknown'}`,
+        signInStream.id(account?.accountId ?? unknownAccount),
         [
           {
             type: 'SignInFailed',
@@ -80,7 +105,7 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       return renderLogin(request, reply, 403, values, {}, statusMessages[account.status]);
     }
 
-    await clearRateLimit(db, `login:user:${username.toLowerCase()}`);
+    const failuresBefore = await clearFailures(db, username, now);
     if (request.sessionToken) await revokeSession(db, request.sessionToken, now);
     const token = await openSession(db, {
       accountId: account.accountId,
@@ -90,19 +115,21 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     });
     await recordEvents(
       deps.eventStore,
-      `signin-${account.accountId}`,
-      [{ type: 'SignedIn', data: { username: account.username } }],
+      signInStream.id(account.accountId),
+      [{ type: 'SignedIn', data: { username: account.username, failuresBefore } }],
       {
         ...context,
         actor: { id: account.accountId, role: account.role },
       },
     );
+    const secure = deps.config.NODE_ENV === 'production';
+    if (failuresBefore > 0) flash(reply, failuresNotice(failuresBefore), { secure });
     reply.setCookie(sessionCookie, token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       signed: true,
-      secure: deps.config.NODE_ENV === 'production',
+      secure,
       maxAge: sessionHours * 3600,
     });
     const target = safeRedirect(dopo, homeOf(account.role));
@@ -115,7 +142,7 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       await revokeSession(db, request.sessionToken, now);
       await recordEvents(
         deps.eventStore,
-        `signin-${request.account.accountId}`,
+        signInStream.id(request.account.accountId),
         [{ type: 'SignedOut', data: {} }],
         commandContext(request, now),
       );

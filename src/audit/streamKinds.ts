@@ -1,3 +1,4 @@
+import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
 import { protocolRegisterStream } from '../../domain/declarations/protocolNumber.js';
 import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
@@ -137,12 +138,12 @@ export const streamKinds: readonly StreamKind[] = [
   // with a username nobody has.
   {
     kind: 'signin-unknown',
-    prefix: 'signin-unknown',
+    prefix: signInStream.id(unknownAccount),
     exact: true,
     label: 'Accessi non riusciti con nome utente sconosciuto',
     replayer: null,
   },
-  { kind: 'signin', prefix: 'signin-', label: 'Accessi dell’account', replayer: null },
+  { kind: 'signin', prefix: signInStream.prefix, label: 'Accessi dell’account', replayer: null },
   {
     kind: 'audit-verifications',
     prefix: verificationsStream.id(),

@@ -57,6 +57,35 @@ describe('login, operator approval, authorisation, logout, password reset', () =
     return client;
   };
 
+  it('lands an auditor on the audit section', async () => {
+    await createStaffAccount(
+      ctx.store,
+      {
+        role: 'auditor',
+        username: 'revisore.login',
+        fullName: 'Rita Revisora',
+        email: 'rita@gestore.example',
+        password: 'Revisore-2026',
+      },
+      systemContext(new Date()),
+    );
+    await settle();
+    const client = new TestClient(ctx.app);
+    const login = await client.post('/accesso', {
+      username: 'revisore.login',
+      password: 'Revisore-2026',
+    });
+    expect(login.statusCode).toBe(303);
+    expect(login.headers.location).toBe('/revisione');
+    expect((await client.get('/revisione')).statusCode).toBe(200);
+  });
+
+  it('links the home page to the observatory, no longer «in attivazione»', async () => {
+    const home = await new TestClient(ctx.app).get('/');
+    expect(home.body).toContain('href="/osservatorio"');
+    expect(home.body).not.toContain('Servizio in attivazione');
+  });
+
   it('sends visitors of a reserved page to the login page and back', async () => {
     const response = await new TestClient(ctx.app).get('/operatori/registrazioni');
     expect(response.statusCode).toBe(303);

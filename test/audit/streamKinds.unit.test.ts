@@ -1,3 +1,4 @@
+import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
 import type { DomainEvent } from '../../domain/shared/decider.js';
 import type { StreamCodec } from '../../domain/shared/streamCodec.js';
 import { readdirSync } from 'node:fs';
@@ -37,9 +38,8 @@ const written: Record<string, string> = {
   'observatory-admins': observatoryAdminsStream.id(),
   registry: registryStream.id(),
   'digital-identity': digitalIdentityStream.id('RSSMRA80A01A662A'),
-  // src/accounts/login.route.ts writes these inline.
-  signin: `signin-${accountId}`,
-  'signin-unknown': 'signin-unknown',
+  signin: signInStream.id(accountId),
+  'signin-unknown': signInStream.id(unknownAccount),
   'audit-verifications': verificationsStream.id(),
   'audit-exports': exportsStream.id(),
   'audit-operations': operationsStream.id(),

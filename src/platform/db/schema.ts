@@ -102,6 +102,7 @@ export interface RateLimitsTable {
   key: string;
   window_started_at: ColumnType<Date, Date, Date>;
   hits: number;
+  last_hit_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface UtilityRegistryTable {

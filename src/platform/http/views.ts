@@ -32,6 +32,7 @@ export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boo
   );
   app.decorateReply('view', function (this: FastifyReply, template: string, data: object = {}) {
     const html = eta.render(template, {
+      flash: takeFlash(this.request, this),
       csrfToken: this.generateCsrf(),
       account: this.request.account,
       identity: this.request.identity,
@@ -41,6 +42,29 @@ export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boo
     return this.type('text/html; charset=utf-8').send(html);
   });
 });
+
+const flashCookie = 'dichiara-avviso';
+
+/** A notice for the next full page the browser shows, after a redirect: a signed cookie. */
+export function flash(reply: FastifyReply, message: string, { secure }: { secure: boolean }): void {
+  reply.setCookie(flashCookie, message, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+    secure,
+    maxAge: 300,
+  });
+}
+
+/** The notice, once: a page shows it and clears it; an htmx fragment leaves it for the page. */
+function takeFlash(request: FastifyRequest, reply: FastifyReply): string | null {
+  const cookie = request.cookies[flashCookie];
+  if (!cookie || isHtmx(request)) return null;
+  reply.clearCookie(flashCookie, { path: '/' });
+  const unsigned = request.unsignCookie(cookie);
+  return unsigned.valid ? unsigned.value : null;
+}
 
 /**
  * After a successful POST: 303 to the next page; for htmx, HX-Redirect so the browser loads the

@@ -1,0 +1,32 @@
+import type { DomainEvent } from '../shared/decider.js';
+import { streamCodec } from '../shared/streamCodec.js';
+
+/**
+ * What the log keeps of logins with a password: facts recorded as they happen, with no decider
+ * (nothing is refused on their account). A refused attempt is recorded too: a failure each time,
+ * a throttled attempt once a minute per address and username.
+ */
+export type SignInEvent =
+  | DomainEvent<
+      'SignInFailed',
+      { readonly username: string; readonly reason: 'wrong-password' | 'unknown-username' }
+    >
+  | DomainEvent<
+      'SignInThrottled',
+      {
+        readonly username: string;
+        /** 'account': too many failures for the username; 'address': a spray from the address. */
+        readonly scope: 'account' | 'address';
+        readonly retryAfterSeconds: number;
+      }
+    >
+  | DomainEvent<'SignedIn', { readonly username: string; readonly failuresBefore?: number }>
+  | DomainEvent<'SignedOut', Record<string, never>>;
+
+/** One stream per account; attempts on a username that no account holds go to `signin-unknown`. */
+export const signInStream = streamCodec<[accountId: string], SignInEvent>(
+  'signin-',
+  (accountId) => accountId,
+);
+
+export const unknownAccount = 'unknown';

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
+import { waitAfter } from '../../src/accounts/signInThrottle.js';
+import { TestClient } from '../support/client.js';
+import {
+  createOperator,
+  operatorLogin,
+  settle,
+  startTestApp,
+  type TestApp,
+} from '../support/testApp.js';
+
+/** A clock the tests move forward, shared by the app and its read models. */
+const movableClock = () => {
+  let now = new Date('2026-12-04T09:00:00.000Z');
+  return {
+    now: () => now,
+    advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
+  };
+};
+
+const attempt = (username: string, password = 'Sbagliata-2026') =>
+  new TestClient(currentApp!.app).post('/accesso', { username, password });
+let currentApp: TestApp | undefined;
+
+describe('login limits: only failures count, and they slow an account down without locking it', () => {
+  const clock = movableClock();
+  beforeAll(async () => {
+    currentApp = await startTestApp({ now: clock.now });
+    await createOperator(currentApp);
+  });
+  afterAll(async () => currentApp?.close());
+
+  it('lets in 40 good logins in a row from one address', async () => {
+    for (let login = 0; login < 40; login++) {
+      const response = await attempt(operatorLogin.username, operatorLogin.password);
+      expect(response.statusCode).toBe(303);
+    }
+  });
+
+  it('waits longer after each failure past the fourth, counted from the last one', () => {
+    expect([1, 4, 5, 6, 7, 8].map(waitAfter)).toEqual([0, 0, 30, 60, 120, 240]);
+    expect(waitAfter(40)).toBe(15 * 60);
+  });
+
+  it('holds a guessed username back, lets its owner in once the wait is over, and tells how many failed', async () => {
+    for (let failure = 0; failure < 5; failure++) {
+      expect((await attempt(operatorLogin.username)).statusCode).toBe(422);
+    }
+    const held = await attempt(operatorLogin.username, operatorLogin.password);
+    expect(held.statusCode).toBe(429);
+    expect(held.headers['retry-after']).toBe('30');
+    expect(held.body).toContain('Troppi tentativi di accesso con questo nome utente');
+    expect(held.body).toContain('riprova tra 30 secondi');
+
+    clock.advance(31);
+    const owner = new TestClient(currentApp!.app);
+    const login = await owner.post('/accesso', operatorLogin);
+    expect(login.statusCode).toBe(303);
+    const firstPage = await owner.get(String(login.headers.location));
+    expect(firstPage.body).toContain(
+      'Dall’ultimo accesso ci sono stati 5 tentativi non riusciti con il tuo nome utente',
+    );
+    expect((await owner.get(String(login.headers.location))).body).not.toContain(
+      'tentativi non riusciti',
+    );
+  });
+
+  it('records a throttled attempt once a minute, and every failure', async () => {
+    for (let failure = 0; failure < 5; failure++) await attempt('bersaglio.limiti');
+    for (let held = 0; held < 4; held++) {
+      expect((await attempt('bersaglio.limiti')).statusCode).toBe(429);
+    }
+    const { events } = await currentApp!.store.readStream(signInStream.id(unknownAccount));
+    const mine = events.filter(
+      (event) => (event.data as { username?: string }).username === 'bersaglio.limiti',
+    );
+    expect(mine.filter((event) => event.type === 'SignInFailed')).toHaveLength(5);
+    expect(mine.filter((event) => event.type === 'SignInThrottled')).toHaveLength(1);
+    expect(mine.at(-1)!.metadata.clientIp).toBe('127.0.0.1');
+  });
+});
+
+describe('login limits: a spray of usernames from one address is held back', () => {
+  const clock = movableClock();
+  beforeAll(async () => {
+    currentApp = await startTestApp({ now: clock.now });
+    await createOperator(currentApp);
+    await settle(currentApp);
+  });
+  afterAll(async () => currentApp?.close());
+
+  it('holds the address after 20 usernames fail from it, the good password included', async () => {
+    const statuses: number[] = [];
+    for (let user = 0; user < 40; user++) {
+      statuses.push((await attempt(`utente.${user}`, 'Password-2026')).statusCode);
+    }
+    expect(statuses.slice(0, 20).every((status) => status === 422)).toBe(true);
+    expect(statuses.slice(20).every((status) => status === 429)).toBe(true);
+    const held = await attempt(operatorLogin.username, operatorLogin.password);
+    expect(held.statusCode).toBe(429);
+    expect(held.body).toContain('Troppi tentativi di accesso da questo indirizzo');
+
+    clock.advance(15 * 60 + 1);
+    expect((await attempt(operatorLogin.username, operatorLogin.password)).statusCode).toBe(303);
+  });
+});
