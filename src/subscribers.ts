@@ -18,6 +18,7 @@ import { wasteFlowsProjection } from '../projections/observatory/wasteFlows.js';
 import { contractsProjection } from '../projections/contracts/contracts.js';
 import { accountMailsProjection } from '../projections/accounts/accountMails.js';
 import { accountsProjection } from '../projections/accounts/accounts.js';
+import { refusedSignInsProjection } from '../projections/accounts/refusedSignIns.js';
 import { streamIndexProjection } from '../projections/audit/streamIndex.js';
 import { eventLogCopyFor } from './audit/eventLogCopy.js';
 
@@ -39,6 +40,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
   return [
     streamIndexProjection,
     accountsProjection,
+    refusedSignInsProjection,
     contractsProjection,
     registrationContracts({ store: deps.store, logger: deps.logger }),
     invitedCompanyContracts({ db: deps.db, store: deps.store, logger: deps.logger }),

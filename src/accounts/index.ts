@@ -7,6 +7,7 @@ import { loginRoutes } from './login.route.js';
 import { passwordResetRoutes } from './passwordReset.route.js';
 import { privacyRoutes } from './privacy.route.js';
 import { profileRoutes } from './profile.route.js';
+import { refusedSignInRoutes } from './refusedSignIns.route.js';
 import { registerRoutes } from './register.route.js';
 import { registrationReviewRoutes } from './registrationReview.route.js';
 import { verifyRoutes } from './verify.route.js';
@@ -14,7 +15,7 @@ import { verifyRoutes } from './verify.route.js';
 /**
  * Accounts: the way in (home page, login, registration with its e-mail check, first access,
  * password reset), the profile with its privacy notice, and the operators' side (registrations to approve, companies
- * invited from the registry).
+ * invited from the registry, refused logins).
  */
 export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Promise<void> {
   homeRoutes(app);
@@ -27,4 +28,5 @@ export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Pr
   firstAccessRoutes(app, deps);
   registrationReviewRoutes(app, deps);
   invitationRoutes(app, deps);
+  refusedSignInRoutes(app, deps);
 }

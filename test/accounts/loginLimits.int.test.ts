@@ -79,6 +79,26 @@ describe('login limits: only failures count, and they slow an account down witho
     expect(mine.filter((event) => event.type === 'SignInThrottled')).toHaveLength(1);
     expect(mine.at(-1)!.metadata.clientIp).toBe('127.0.0.1');
   });
+  it('lists the refused attempts with their address for operators, and for no one else', async () => {
+    await settle(currentApp!);
+    const operator = new TestClient(currentApp!.app);
+    expect((await operator.post('/accesso', operatorLogin)).statusCode).toBe(303);
+    const page = await operator.get('/operatori/accessi?utente=Bersaglio.Limiti');
+    expect(page.statusCode).toBe(200);
+    const rows = page.body.split('<tr>').slice(2);
+    expect(rows).toHaveLength(6);
+    expect(rows.every((row) => row.includes('bersaglio.limiti') && row.includes('127.0.0.1'))).toBe(
+      true,
+    );
+    expect(rows.filter((row) => row.includes('Nome utente inesistente'))).toHaveLength(5);
+    expect(rows.filter((row) => row.includes('Trattenuto: troppi errori'))).toHaveLength(1);
+    const elsewhere = await operator.get('/operatori/accessi?indirizzo=10.0.0.1');
+    expect(elsewhere.body).toContain('Nessun accesso rifiutato con questi filtri');
+
+    const visitor = await new TestClient(currentApp!.app).get('/operatori/accessi');
+    expect(visitor.statusCode).toBe(303);
+    expect(visitor.headers.location).toBe('/accesso?dopo=%2Foperatori%2Faccessi');
+  });
 });
 
 describe('login limits: a spray of usernames from one address is held back', () => {

@@ -21,6 +21,7 @@ export interface Schema {
   invitation_companies: InvitationCompaniesTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
+  refused_sign_ins: RefusedSignInsTable;
   utility_registry: UtilityRegistryTable;
   mail_outbox: MailOutboxTable;
   mailbox: MailboxTable;
@@ -103,6 +104,16 @@ export interface RateLimitsTable {
   window_started_at: ColumnType<Date, Date, Date>;
   hits: number;
   last_hit_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface RefusedSignInsTable {
+  event_id: string;
+  at: ColumnType<Date, string, never>;
+  username: string;
+  account_id: string | null;
+  client_ip: string | null;
+  outcome: 'wrong-password' | 'unknown-username' | 'throttled-account' | 'throttled-address';
+  retry_after_seconds: number | null;
 }
 
 export interface UtilityRegistryTable {

@@ -1,0 +1,20 @@
+import { sql, type Kysely } from 'kysely';
+
+/* The operators' list of refused logins: one row per recorded failure or throttled attempt. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create table refused_sign_ins (
+      event_id text primary key,
+      at timestamptz not null,
+      username text not null,
+      account_id text,
+      client_ip text,
+      outcome text not null,
+      retry_after_seconds integer
+    )`.execute(db);
+  await sql`create index refused_sign_ins_at_idx on refused_sign_ins (at desc)`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop table refused_sign_ins`.execute(db);
+}
