@@ -18,8 +18,11 @@ export type SignInEvent =
         /** 'account': too many failures for the username; 'address': a spray from the address. */
         readonly scope: 'account' | 'address';
         readonly retryAfterSeconds: number;
+        /** The account's owner was mailed a link to try again at once (once an hour at most). */
+        readonly unlockMailed?: boolean;
       }
     >
+  | DomainEvent<'SignInUnlocked', { readonly username: string; readonly throttledEventId: string }>
   | DomainEvent<'SignedIn', { readonly username: string; readonly failuresBefore?: number }>
   | DomainEvent<'SignedOut', Record<string, never>>;
 

@@ -1,11 +1,12 @@
 import type { Transaction } from 'kysely';
 import { accountStream } from '../../domain/accounts/accountDecider.js';
+import { signInStream } from '../../domain/accounts/signIns.js';
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { enqueueMail } from '../../src/platform/mail/outbox.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
-import { accountMessage, type Recipient } from './accountMessages.js';
+import { accountMessage, unlockMessage, type Recipient } from './accountMessages.js';
 
 /** Mails about events older than this are not sent: a new deployment does not mail the past. */
 const staleAfterMs = 24 * 3_600_000;
@@ -25,9 +26,10 @@ export function accountMailsProjection(deps: {
   return {
     name: 'account_mails',
     async apply(trx, events) {
+      const unlocks = events.filter(signInStream.holds);
       const mine = events.filter(accountStream.holds);
-      if (mine.length === 0) return;
-      const recipients = await loadRecipients(trx, mine);
+      if (mine.length === 0 && unlocks.length === 0) return;
+      const recipients = await loadRecipients(trx, [...mine, ...unlocks]);
       for (const recorded of mine) {
         const accountId = accountStream.parse(recorded.streamId)!;
         const event = recorded;
@@ -51,6 +53,18 @@ export function accountMailsProjection(deps: {
         if (!content) continue;
         const mail = { key: `${recorded.metadata.eventId}:mail`, to: to.email, ...content };
         await enqueueMail(trx, mail, deps.now());
+      }
+      for (const recorded of unlocks) {
+        if (recorded.type !== 'SignInThrottled' || !recorded.data.unlockMailed) continue;
+        const accountId = signInStream.parse(recorded.streamId)!;
+        const known = recipients.get(accountId);
+        if (!known || isStale(recorded, deps.now())) continue;
+        const eventId = recorded.metadata.eventId;
+        const link =
+          `${deps.publicUrl()}/accesso/sblocco?account=${accountId}&evento=${eventId}` +
+          `&token=${deps.token('unlock', eventId)}`;
+        const content = unlockMessage(known, recorded.data.retryAfterSeconds, link);
+        await enqueueMail(trx, { key: `${eventId}:mail`, to: known.email, ...content }, deps.now());
       }
     },
     async reset(trx) {
@@ -98,7 +112,13 @@ async function loadRecipients(
   trx: Transaction<Schema>,
   events: readonly RecordedEvent[],
 ): Promise<Map<string, Recipient>> {
-  const ids = [...new Set(events.map((event) => accountStream.parse(event.streamId)!))];
+  const ids = [
+    ...new Set(
+      events.map(
+        (event) => accountStream.parse(event.streamId) ?? signInStream.parse(event.streamId)!,
+      ),
+    ),
+  ];
   const rows = await trx
     .selectFrom('mail_recipients')
     .selectAll()

@@ -81,3 +81,18 @@ export function accountMessage(
       return null;
   }
 }
+
+/** After failed logins held an account back: the owner may try again at once, from this link. */
+export function unlockMessage(
+  recipient: Recipient,
+  retryAfterSeconds: number,
+  unlockLink: string,
+): MailContent {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return mailContent('accesso trattenuto dopo tentativi non riusciti', [
+    `Gentile ${recipient.fullName},`,
+    `ci sono stati diversi tentativi di accesso non riusciti con il tuo nome utente: per proteggere l'account, il portale attende ${minutes === 1 ? 'un minuto' : `${minutes} minuti`} prima di accettarne altri.`,
+    `Se eri tu, puoi riprovare subito aprendo questo link entro un'ora:\n\n${unlockLink}`,
+    'Se non eri tu, nessuno è entrato: la password resta valida. Se temi che qualcuno la conosca, cambiala dal profilo.',
+  ]);
+}

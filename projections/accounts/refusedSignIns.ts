@@ -80,3 +80,26 @@ export async function latestRefusals(
     retryAfterSeconds: row.retry_after_seconds,
   }));
 }
+
+/** One recorded refusal, for the unlock link that names it; null when there is none. */
+export async function refusalById(
+  db: Kysely<Schema>,
+  eventId: string,
+): Promise<(RefusedSignIn & { readonly accountId: string | null }) | null> {
+  const row = await db
+    .selectFrom('refused_sign_ins')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
+  return row
+    ? {
+        at: row.at,
+        username: row.username,
+        known: row.account_id !== null,
+        accountId: row.account_id,
+        clientIp: row.client_ip,
+        outcome: row.outcome,
+        retryAfterSeconds: row.retry_after_seconds,
+      }
+    : null;
+}

@@ -10,6 +10,7 @@ import { profileRoutes } from './profile.route.js';
 import { refusedSignInRoutes } from './refusedSignIns.route.js';
 import { registerRoutes } from './register.route.js';
 import { registrationReviewRoutes } from './registrationReview.route.js';
+import { unlockRoutes } from './unlock.route.js';
 import { verifyRoutes } from './verify.route.js';
 
 /**
@@ -21,6 +22,7 @@ export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Pr
   homeRoutes(app);
   privacyRoutes(app);
   loginRoutes(app, deps);
+  unlockRoutes(app, deps);
   registerRoutes(app, deps);
   verifyRoutes(app, deps);
   passwordResetRoutes(app, deps);

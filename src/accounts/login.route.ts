@@ -12,6 +12,7 @@ import {
   clearFailures,
   countFailure,
   firstRefusalThisMinute,
+  firstUnlockMailThisHour,
   throttleOf,
   type Throttle,
 } from './signInThrottle.js';
@@ -19,7 +20,10 @@ import { verifyPassword } from './passwords.js';
 import { openSession, revokeSession, sessionCookie, sessionHours } from './sessions.js';
 
 const loginQuery = loginSchema.pick({ dopo: true });
-const outcomes = { password: 'Password aggiornata: accedi con la nuova password.' };
+const outcomes = {
+  password: 'Password aggiornata: accedi con la nuova password.',
+  sbloccato: 'Accesso sbloccato: puoi entrare subito con la tua password.',
+};
 
 /** «riprova tra 30 secondi», «riprova tra 2 minuti». */
 const retryIn = (seconds: number) =>
@@ -74,10 +78,14 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     if (throttle) {
       if (await firstRefusalThisMinute(db, request.ip, username, now)) {
         const account = await findAccountByUsername(db, username);
+        const unlockMailed =
+          throttle.scope === 'account' &&
+          account?.status === 'active' &&
+          (await firstUnlockMailThisHour(db, account.accountId, now));
         await recordEvents(
           deps.eventStore,
           signInStream.id(account?.accountId ?? unknownAccount),
-          [{ type: 'SignInThrottled', data: { username, ...throttle } }],
+          [{ type: 'SignInThrottled', data: { username, ...throttle, unlockMailed } }],
           context,
         );
       }

@@ -87,6 +87,16 @@ export async function firstRefusalThisMinute(
   return hit.hits === 1;
 }
 
+/** The owner of a held-back account gets the unlock link at most once an hour. */
+export async function firstUnlockMailThisHour(
+  db: Kysely<Schema>,
+  accountId: string,
+  now: Date,
+): Promise<boolean> {
+  const key = `login:unlock-mail:${accountId}`;
+  return (await hitRateLimit(db, key, { limit: 1, windowSeconds: 3600 }, now)).hits === 1;
+}
+
 /** A good password: the failures since the last one, which the login reports, then forgets. */
 export async function clearFailures(
   db: Kysely<Schema>,

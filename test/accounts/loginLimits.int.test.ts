@@ -125,3 +125,52 @@ describe('login limits: a spray of usernames from one address is held back', () 
     expect((await attempt(operatorLogin.username, operatorLogin.password)).statusCode).toBe(303);
   });
 });
+
+describe('login limits: the owner of a held-back account can unlock it from the mailed link', () => {
+  const clock = movableClock();
+  beforeAll(async () => {
+    currentApp = await startTestApp({ now: clock.now });
+    await createOperator(currentApp);
+  });
+  afterAll(async () => currentApp?.close());
+
+  const unlockMails = () =>
+    currentApp!.test.database.db
+      .selectFrom('mail_outbox')
+      .select(['subject', 'text_body'])
+      .where('to_address', '=', 'olga@gestore.example')
+      .where('subject', 'like', '%accesso trattenuto%')
+      .execute();
+
+  it('mails one link an hour; it lets the owner in at once, and works only as sent and in time', async () => {
+    for (let failure = 0; failure < 5; failure++) await attempt(operatorLogin.username);
+    expect((await attempt(operatorLogin.username, operatorLogin.password)).statusCode).toBe(429);
+    clock.advance(61);
+    expect((await attempt(operatorLogin.username)).statusCode).toBe(422);
+    expect((await attempt(operatorLogin.username)).statusCode).toBe(429);
+    await settle(currentApp!);
+    const mails = await unlockMails();
+    expect(mails).toHaveLength(1);
+    const link = /http:\/\/portale\.test(\/accesso\/sblocco\?\S+)/.exec(mails[0]!.text_body)?.[1];
+    expect(link).toBeDefined();
+    const fields = Object.fromEntries(new URL(`http://x${link!}`).searchParams);
+
+    const owner = new TestClient(currentApp!.app);
+    expect((await owner.get(`${link!}x`)).statusCode).toBe(410);
+    const page = await owner.get(link!);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Sblocca l’accesso</button>');
+    const forged = await owner.post('/accesso/sblocco', { ...fields, token: 'x'.repeat(43) });
+    expect(forged.statusCode).toBe(410);
+    expect((await attempt(operatorLogin.username, operatorLogin.password)).statusCode).toBe(429);
+
+    const unlocked = await owner.post('/accesso/sblocco', fields);
+    expect(unlocked.statusCode).toBe(303);
+    expect(unlocked.headers.location).toBe('/accesso?esito=sbloccato');
+    expect((await owner.get('/accesso?esito=sbloccato')).body).toContain('Accesso sbloccato');
+    expect((await owner.post('/accesso', operatorLogin)).statusCode).toBe(303);
+
+    clock.advance(3600);
+    expect((await owner.get(link!)).statusCode).toBe(410);
+  });
+});

@@ -130,6 +130,7 @@ describe('app shell', () => {
     expect(body.projections.map((p) => [p.name, p.state])).toEqual([
       ['stream_index', 'running'],
       ['accounts', 'running'],
+      ['refused_sign_ins', 'running'],
       ['contracts', 'running'],
       ['registration_contracts', 'running'],
       ['invited_company_contracts', 'running'],

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { signInStream } from '../../domain/accounts/signIns.js';
+import { refusalById } from '../../projections/accounts/refusedSignIns.js';
+import type { AccountsDeps } from '../deps.js';
+import { recordEvents } from '../platform/eventStore/commandHandler.js';
+import { parseBody, queryOf } from '../platform/http/command.js';
+import { seeOther } from '../platform/http/views.js';
+import { commandContext } from './auth.js';
+import { otpCodes } from './otpCodes.js';
+import { clearFailures } from './signInThrottle.js';
+
+const unlockQuery = z.object({
+  account: z.uuid(),
+  evento: z.uuid(),
+  token: z.string().regex(/^[\w-]{10,100}$/),
+});
+
+/** The link works for an hour after the attempt that held the account back. */
+const validForMs = 3_600_000;
+
+/**
+ * The link mailed to the owner of an account held back by failed logins: one button lets them
+ * try again at once. A GET only shows the button (mail scanners follow links); the POST clears
+ * the failures and is recorded in the account's sign-in stream.
+ */
+export function unlockRoutes(app: FastifyInstance, deps: AccountsDeps): void {
+  const codes = otpCodes(deps.cookieSecret);
+
+  /** The refusal the link names, if the link is genuine, its own and still fresh. */
+  async function refusalOf(link: z.output<typeof unlockQuery>) {
+    const refusal = await refusalById(deps.database.db, link.evento);
+    const fresh = refusal && deps.clock().getTime() - refusal.at.getTime() < validForMs;
+    const genuine = link.token === codes.token('unlock', link.evento);
+    return fresh && genuine && refusal.accountId === link.account ? refusal : null;
+  }
+
+  app.get('/accesso/sblocco', async (request, reply) => {
+    const link = queryOf(unlockQuery, request);
+    const refusal = await refusalOf(link);
+    return reply
+      .code(refusal ? 200 : 410)
+      .view('accounts/unlock', { title: 'Sblocca l’accesso', link, valid: refusal !== null });
+  });
+
+  app.post('/accesso/sblocco', async (request, reply) => {
+    const form = parseBody(unlockQuery, request);
+    if (!form.ok) return reply.callNotFound();
+    const refusal = await refusalOf(form.data);
+    if (!refusal) {
+      return reply
+        .code(410)
+        .view('accounts/unlock', { title: 'Sblocca l’accesso', link: form.data, valid: false });
+    }
+    const now = deps.clock();
+    await clearFailures(deps.database.db, refusal.username, now);
+    await recordEvents(
+      deps.eventStore,
+      signInStream.id(form.data.account),
+      [
+        {
+          type: 'SignInUnlocked',
+          data: { username: refusal.username, throttledEventId: form.data.evento },
+        },
+      ],
+      commandContext(request, now),
+    );
+    return seeOther(request, reply, '/accesso?esito=sbloccato');
+  });
+}
