@@ -1,17 +1,9 @@
-import { sql, type KyselyPlugin } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Database } from '../../../src/platform/db/database.js';
-import { MailSender, type MailSenderOptions } from '../../../src/platform/mail/mailSender.js';
-import {
-  smtpTransport,
-  type MailTransport,
-  type TransportMessage,
-} from '../../../src/platform/mail/mailTransport.js';
+import type { KyselyPlugin } from 'kysely';
+import { describe, expect, it, vi } from 'vitest';
+import type { MailTransport, TransportMessage } from '../../../src/platform/mail/mailTransport.js';
 import { enqueueMail, messageIdFor, type OutgoingMail } from '../../../src/platform/mail/outbox.js';
-import { startSmtpServer, type SmtpTestServer } from '../../support/smtpTestServer.js';
-import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
-
-const from = 'Dichiara <noreply@dichiara.test>';
+import { backends } from '../../support/testDatabase.js';
+import { from, mailSenderHarness } from './mailSenderHarness.js';
 
 const otp = (key = 'evt-otp-1:mail'): OutgoingMail => ({
   key,
@@ -38,46 +30,12 @@ function gated(next: MailTransport) {
 }
 
 describe.each(backends())('%s: mail sender lease', (backend) => {
-  let test: TestDatabase;
-  let smtp: SmtpTestServer;
-  let now: Date;
-  const senders: MailSender[] = [];
-  const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-
-  const smtpOut = (): MailTransport => smtpTransport(`smtp://127.0.0.1:${smtp.port}`);
-  const sender = (
-    options: MailSenderOptions = {},
-    transport: MailTransport = smtpOut(),
-    database: Database = test.database,
-  ) => {
-    const created = new MailSender(
-      { database, transport, from, logger },
-      { baseDelayMs: 1_000, clock: () => now, ...options },
-    );
-    senders.push(created);
-    return created;
-  };
-  const advance = (ms: number) => (now = new Date(now.getTime() + ms));
-  const rows = () => test.database.db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
-  const received = () => smtp.received.map((mail) => mail.messageId);
-
-  beforeAll(async () => {
-    test = await openTestDatabase(backend);
-  });
-  afterAll(async () => test.drop());
-  beforeEach(async () => {
-    await sql`truncate mail_outbox restart identity cascade`.execute(test.database.db);
-    smtp = await startSmtpServer();
-    now = new Date('2025-03-01T09:00:00Z');
-    vi.clearAllMocks();
-  });
-  afterEach(async () => {
-    await Promise.all(senders.splice(0).map((created) => created.stop()));
-    await smtp.close();
-  });
+  const { database, db, smtp, smtpOut, now, advance, sender, rows, logger } =
+    mailSenderHarness(backend);
+  const received = () => smtp().received.map((mail) => mail.messageId);
 
   it('delivers, exactly once and within a minute, an OTP mail claimed by a sender that died', async () => {
-    await enqueueMail(test.database.db, otp(), now);
+    await enqueueMail(db(), otp(), now());
     // The first sender dies as SMTP starts: from then on it reaches neither the database (no
     // heartbeat, no release, no mark) nor the SMTP server.
     let dead = false;
@@ -88,7 +46,7 @@ describe.each(backends())('%s: mail sender lease', (backend) => {
       },
       transformResult: (args) => Promise.resolve(args.result),
     };
-    const dying = { ...test.database, db: test.database.db.withPlugin(cutOff) };
+    const dying = { ...database(), db: db().withPlugin(cutOff) };
     let endOfProcess: ((error: Error) => void) | null = null;
     const neverDone: MailTransport = {
       send: () =>
@@ -97,7 +55,7 @@ describe.each(backends())('%s: mail sender lease', (backend) => {
           endOfProcess = reject;
         }),
     };
-    const claimedAt = now;
+    const claimedAt = now();
     const deadPass = sender({ heartbeatMs: 10 }, neverDone, dying).deliverDue();
     await vi.waitFor(() => expect(dead).toBe(true));
     expect(await rows()).toMatchObject([{ status: 'pending', attempts: 1 }]);
@@ -107,12 +65,12 @@ describe.each(backends())('%s: mail sender lease', (backend) => {
     expect(await survivor.deliverDue()).toBe(0); // its lease still runs
     advance(1);
     expect(await survivor.deliverDue()).toBe(1);
-    expect(now.getTime() - claimedAt.getTime()).toBeLessThanOrEqual(60_000);
+    expect(now().getTime() - claimedAt.getTime()).toBeLessThanOrEqual(60_000);
 
     advance(60 * 60_000);
     expect(await survivor.deliverDue()).toBe(0);
     expect(received()).toEqual([messageIdFor(otp().key, from)]);
-    expect(smtp.received[0]!.text).toContain('482913');
+    expect(smtp().received[0]!.text).toContain('482913');
     const sentAt = new Date(claimedAt.getTime() + 30_000);
     expect(await rows()).toMatchObject([{ status: 'sent', attempts: 2, sent_at: sentAt }]);
     endOfProcess!(new Error('killed'));
@@ -120,14 +78,14 @@ describe.each(backends())('%s: mail sender lease', (backend) => {
   });
 
   it('a live sender whose SMTP send outlasts the lease keeps its claim by the heartbeat', async () => {
-    await enqueueMail(test.database.db, otp(), now);
+    await enqueueMail(db(), otp(), now());
     const slow = gated(smtpOut());
     const pass = sender({ leaseMs: 30_000, heartbeatMs: 20 }, slow.transport).deliverDue();
     await vi.waitFor(() => expect(slow.waiting()).toBe(1));
 
     advance(45_000); // the send has taken longer than the lease
     await vi.waitFor(async () =>
-      expect((await rows())[0]!.next_attempt_at).toEqual(new Date(now.getTime() + 30_000)),
+      expect((await rows())[0]!.next_attempt_at).toEqual(new Date(now().getTime() + 30_000)),
     );
     expect(await sender().deliverDue()).toBe(0);
 
@@ -140,7 +98,7 @@ describe.each(backends())('%s: mail sender lease', (backend) => {
   });
 
   it('a sender that lost its claim sends nothing more of its batch and records what it sent', async () => {
-    for (const key of ['a', 'b']) await enqueueMail(test.database.db, otp(key), now);
+    for (const key of ['a', 'b']) await enqueueMail(db(), otp(key), now());
     // A heartbeat that never comes in time: the sender is stalled, e.g. cut off from the database.
     const slow = gated(smtpOut());
     const pass = sender({ heartbeatMs: 60 * 60_000 }, slow.transport).deliverDue();
