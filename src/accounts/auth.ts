@@ -91,3 +91,11 @@ export function commandContext(
     now,
   };
 }
+
+/** Each role's first page: the reserved area, the audit section, the operators' queue. */
+export const homeOf = (role: string): string =>
+  role === 'declarant'
+    ? '/area-riservata'
+    : role === 'auditor'
+      ? '/revisione'
+      : '/operatori/registrazioni';

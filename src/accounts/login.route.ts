@@ -6,7 +6,7 @@ import { recordEvents } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, queryOf } from '../platform/http/command.js';
 import { nestFields, parseForm, safeRedirect, type FieldErrors } from '../platform/http/forms.js';
 import { flash, isHtmx, seeOther } from '../platform/http/views.js';
-import { commandContext } from './auth.js';
+import { commandContext, homeOf } from './auth.js';
 import { loginSchema } from './login.schema.js';
 import {
   clearFailures,
@@ -49,14 +49,6 @@ const statusMessages: Record<Exclude<AccountRow['status'], 'active'>, string> = 
   rejected:
     'La registrazione è stata respinta dagli operatori: controlla la e-mail ricevuta per il motivo.',
 };
-
-/** Each role's first page: the reserved area, the audit section, the operators' queue. */
-export const homeOf = (role: string): string =>
-  role === 'declarant'
-    ? '/area-riservata'
-    : role === 'auditor'
-      ? '/revisione'
-      : '/operatori/registrazioni';
 
 export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;

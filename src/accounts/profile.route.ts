@@ -9,7 +9,7 @@ import { handleCommand, readState } from '../platform/eventStore/commandHandler.
 import { noticeOf, parseBody, queryOf, submitForm } from '../platform/http/command.js';
 import { nestFields, type FieldErrors } from '../platform/http/forms.js';
 import { hitRateLimit } from '../platform/http/rateLimit.js';
-import { commandContext, requireRole } from './auth.js';
+import { commandContext, homeOf, requireRole } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 import { profileSchema } from './profile.schema.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -120,6 +120,7 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     return reply.view('accounts/profile', {
       title: 'Modifica profilo',
       me: account,
+      home: homeOf(account.role),
       pendingEmail: state.pendingEmail,
       values: { fullName: account.fullName, phone: account.phone, ...values },
       errors,
