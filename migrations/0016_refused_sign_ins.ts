@@ -10,9 +10,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       account_id text,
       client_ip text,
       outcome text not null,
-      retry_after_seconds integer
+      retry_after_seconds integer,
+      attempts integer not null default 1,
+      unlocked_at timestamptz
     )`.execute(db);
   await sql`create index refused_sign_ins_at_idx on refused_sign_ins (at desc)`.execute(db);
+  await sql`create index refused_sign_ins_username_idx on refused_sign_ins (lower(username), at desc)`.execute(
+    db,
+  );
+  await sql`create index refused_sign_ins_ip_idx on refused_sign_ins (client_ip, at desc)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

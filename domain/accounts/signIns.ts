@@ -18,6 +18,8 @@ export type SignInEvent =
         /** 'account': too many failures for the username; 'address': a spray from the address. */
         readonly scope: 'account' | 'address';
         readonly retryAfterSeconds: number;
+        /** Refused so far in this minute (recorded at the 1st, 10th, 100th …). */
+        readonly attemptsThisMinute?: number;
         /** The account's owner was mailed a link to try again at once (once an hour at most). */
         readonly unlockMailed?: boolean;
       }
@@ -33,3 +35,6 @@ export const signInStream = streamCodec<[accountId: string], SignInEvent>(
 );
 
 export const unknownAccount = 'unknown';
+
+/** How long the unlock link mailed to the owner of a held-back account works. */
+export const unlockLinkHours: number = 1;

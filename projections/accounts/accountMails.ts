@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { accountStream } from '../../domain/accounts/accountDecider.js';
-import { signInStream } from '../../domain/accounts/signIns.js';
+import { signInStream, unlockLinkHours } from '../../domain/accounts/signIns.js';
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
@@ -26,7 +26,10 @@ export function accountMailsProjection(deps: {
   return {
     name: 'account_mails',
     async apply(trx, events) {
-      const unlocks = events.filter(signInStream.holds);
+      const unlocks = events.filter(
+        (event) =>
+          signInStream.holds(event) && event.type === 'SignInThrottled' && event.data.unlockMailed,
+      );
       const mine = events.filter(accountStream.holds);
       if (mine.length === 0 && unlocks.length === 0) return;
       const recipients = await loadRecipients(trx, [...mine, ...unlocks]);
@@ -54,11 +57,12 @@ export function accountMailsProjection(deps: {
         const mail = { key: `${recorded.metadata.eventId}:mail`, to: to.email, ...content };
         await enqueueMail(trx, mail, deps.now());
       }
-      for (const recorded of unlocks) {
-        if (recorded.type !== 'SignInThrottled' || !recorded.data.unlockMailed) continue;
+      for (const recorded of unlocks.filter(signInStream.holds)) {
+        if (recorded.type !== 'SignInThrottled') continue;
         const accountId = signInStream.parse(recorded.streamId)!;
         const known = recipients.get(accountId);
-        if (!known || isStale(recorded, deps.now())) continue;
+        // A link that would arrive dead is not sent (a lagging or rebuilt reactor).
+        if (!known || isStale(recorded, deps.now(), unlockLinkHours * 3_600_000)) continue;
         const eventId = recorded.metadata.eventId;
         const link =
           `${deps.publicUrl()}/accesso/sblocco?account=${accountId}&evento=${eventId}` +
@@ -105,8 +109,8 @@ function addresseeOf(event: AccountEvent, recipient: Recipient): Recipient {
   }
 }
 
-const isStale = (event: RecordedEvent, now: Date) =>
-  now.getTime() - Date.parse(event.metadata.recordedAt) > staleAfterMs;
+const isStale = (event: RecordedEvent, now: Date, afterMs = staleAfterMs) =>
+  now.getTime() - Date.parse(event.metadata.recordedAt) > afterMs;
 
 async function loadRecipients(
   trx: Transaction<Schema>,

@@ -1,4 +1,6 @@
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
+import { unlockLinkHours } from '../../domain/accounts/signIns.js';
+import { italianDuration } from '../../domain/shared/italianDuration.js';
 import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
 
 export interface Recipient {
@@ -88,11 +90,10 @@ export function unlockMessage(
   retryAfterSeconds: number,
   unlockLink: string,
 ): MailContent {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return mailContent('accesso trattenuto dopo tentativi non riusciti', [
+  return mailContent('accesso temporaneamente bloccato dopo tentativi non riusciti', [
     `Gentile ${recipient.fullName},`,
-    `ci sono stati diversi tentativi di accesso non riusciti con il tuo nome utente: per proteggere l'account, il portale attende ${minutes === 1 ? 'un minuto' : `${minutes} minuti`} prima di accettarne altri.`,
-    `Se eri tu, puoi riprovare subito aprendo questo link entro un'ora:\n\n${unlockLink}`,
+    `ci sono stati diversi tentativi di accesso non riusciti con il tuo nome utente: per proteggere l'account, il portale attende ${italianDuration(retryAfterSeconds)} prima di accettarne altri.`,
+    `Se eri tu, puoi riprovare subito da questo browser aprendo il link entro ${unlockLinkHours === 1 ? "un'ora" : `${unlockLinkHours} ore`}:\n\n${unlockLink}`,
     'Se non eri tu, nessuno è entrato: la password resta valida. Se temi che qualcuno la conosca, cambiala dal profilo.',
   ]);
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
 import type { RefusedSignInsTable, Schema } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
@@ -24,6 +24,7 @@ function refusalRow(event: RecordedEvent): Insertable<RefusedSignInsTable>[] {
           ...common,
           outcome: `throttled-${event.data.scope}`,
           retry_after_seconds: event.data.retryAfterSeconds,
+          attempts: event.data.attemptsThisMinute ?? 1,
         },
       ];
     default:
@@ -36,12 +37,22 @@ export const refusedSignInsProjection: Projection = {
   name: 'refused_sign_ins',
   async apply(trx, events) {
     const rows = events.flatMap(refusalRow);
-    if (rows.length === 0) return;
-    await trx
-      .insertInto('refused_sign_ins')
-      .values(rows)
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .execute();
+    if (rows.length > 0) {
+      await trx
+        .insertInto('refused_sign_ins')
+        .values(rows)
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .execute();
+    }
+    // An unlock link works once: the refusal it names is marked as used.
+    for (const event of events.filter(signInStream.holds)) {
+      if (event.type !== 'SignInUnlocked') continue;
+      await trx
+        .updateTable('refused_sign_ins')
+        .set({ unlocked_at: event.metadata.occurredAt })
+        .where('event_id', '=', event.data.throttledEventId)
+        .execute();
+    }
   },
   reset: async (trx) => {
     await trx.deleteFrom('refused_sign_ins').execute();
@@ -51,55 +62,57 @@ export const refusedSignInsProjection: Projection = {
 export interface RefusedSignIn {
   readonly at: Date;
   readonly username: string;
-  readonly known: boolean;
+  readonly accountId: string | null;
   readonly clientIp: string | null;
   readonly outcome: RefusedSignInsTable['outcome'];
   readonly retryAfterSeconds: number | null;
+  /** Refused in the same minute, as far as recorded. */
+  readonly attempts: number;
+  /** When the unlock link that names this refusal was used. */
+  readonly unlockedAt: Date | null;
 }
+
+const toRefusal = (row: Selectable<RefusedSignInsTable>): RefusedSignIn => ({
+  at: row.at,
+  username: row.username,
+  accountId: row.account_id,
+  clientIp: row.client_ip,
+  outcome: row.outcome,
+  retryAfterSeconds: row.retry_after_seconds,
+  attempts: row.attempts,
+  unlockedAt: row.unlocked_at,
+});
+
+/** How many refusals the operators' page lists at most. */
+export const refusalsShown = 200;
 
 /** The latest refusals, newest first; only those of one username or address when asked. */
 export async function latestRefusals(
   db: Kysely<Schema>,
   filter: { readonly username?: string; readonly clientIp?: string },
-  limit = 200,
 ): Promise<RefusedSignIn[]> {
-  let query = db.selectFrom('refused_sign_ins').selectAll().orderBy('at', 'desc').limit(limit);
+  let query = db
+    .selectFrom('refused_sign_ins')
+    .selectAll()
+    .orderBy('at', 'desc')
+    .limit(refusalsShown);
   if (filter.username) {
-    query = query.where((eb) =>
-      eb(eb.fn('lower', ['username']), '=', filter.username!.toLowerCase()),
-    );
+    const username = filter.username.toLowerCase();
+    query = query.where((eb) => eb(eb.fn('lower', ['username']), '=', username));
   }
   if (filter.clientIp) query = query.where('client_ip', '=', filter.clientIp);
-  const rows = await query.execute();
-  return rows.map((row) => ({
-    at: row.at,
-    username: row.username,
-    known: row.account_id !== null,
-    clientIp: row.client_ip,
-    outcome: row.outcome,
-    retryAfterSeconds: row.retry_after_seconds,
-  }));
+  return (await query.execute()).map(toRefusal);
 }
 
 /** One recorded refusal, for the unlock link that names it; null when there is none. */
 export async function refusalById(
   db: Kysely<Schema>,
   eventId: string,
-): Promise<(RefusedSignIn & { readonly accountId: string | null }) | null> {
+): Promise<RefusedSignIn | null> {
   const row = await db
     .selectFrom('refused_sign_ins')
     .selectAll()
     .where('event_id', '=', eventId)
     .executeTakeFirst();
-  return row
-    ? {
-        at: row.at,
-        username: row.username,
-        known: row.account_id !== null,
-        accountId: row.account_id,
-        clientIp: row.client_ip,
-        outcome: row.outcome,
-        retryAfterSeconds: row.retry_after_seconds,
-      }
-    : null;
+  return row ? toRefusal(row) : null;
 }

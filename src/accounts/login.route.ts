@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
+import { italianDuration } from '../../domain/shared/italianDuration.js';
 import { findAccountByUsername, type AccountRow } from '../../projections/accounts/accounts.js';
 import type { AccountsDeps } from '../deps.js';
 import { recordEvents } from '../platform/eventStore/commandHandler.js';
@@ -9,13 +10,12 @@ import { flash, isHtmx, seeOther } from '../platform/http/views.js';
 import { commandContext, homeOf } from './auth.js';
 import { loginSchema } from './login.schema.js';
 import {
-  clearFailures,
-  countFailure,
-  firstRefusalThisMinute,
+  beginAttempt,
   firstUnlockMailThisHour,
-  throttleOf,
+  refusalToRecord,
   type Throttle,
 } from './signInThrottle.js';
+import { unlockPassFor } from './unlockPass.js';
 import { verifyPassword } from './passwords.js';
 import { openSession, revokeSession, sessionCookie, sessionHours } from './sessions.js';
 
@@ -25,14 +25,10 @@ const outcomes = {
   sbloccato: 'Accesso sbloccato: puoi entrare subito con la tua password.',
 };
 
-/** «riprova tra 30 secondi», «riprova tra 2 minuti». */
-const retryIn = (seconds: number) =>
-  seconds < 60 ? `${seconds} secondi` : `${Math.ceil(seconds / 60)} minuti`;
-
 const throttledMessage = ({ scope, retryAfterSeconds }: Throttle) =>
-  scope === 'account'
-    ? `Troppi tentativi di accesso con questo nome utente: riprova tra ${retryIn(retryAfterSeconds)}.`
-    : `Troppi tentativi di accesso da questo indirizzo: riprova tra ${retryIn(retryAfterSeconds)}.`;
+  `Troppi tentativi di accesso ${
+    scope === 'account' ? 'con questo nome utente' : 'da questo indirizzo'
+  }: riprova tra ${italianDuration(retryAfterSeconds)}.`;
 
 /** Told at the first page after a good password, so the owner learns of a guessing attempt. */
 const failuresNotice = (failures: number) =>
@@ -53,6 +49,33 @@ const statusMessages: Record<Exclude<AccountRow['status'], 'active'>, string> = 
 export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
 
+  /** A held attempt is recorded as counted in its minute (the 1st, 10th, 100th …). */
+  async function recordThrottled(
+    request: FastifyRequest,
+    username: string,
+    account: AccountRow | null,
+    throttle: Throttle,
+    now: Date,
+  ): Promise<void> {
+    const attemptsThisMinute = await refusalToRecord(db, request.ip, username, throttle, now);
+    if (attemptsThisMinute === null) return;
+    const unlockMailed =
+      throttle.scope === 'account' &&
+      account?.status === 'active' &&
+      (await firstUnlockMailThisHour(db, account.accountId, now));
+    await recordEvents(
+      deps.eventStore,
+      signInStream.id(account?.accountId ?? unknownAccount),
+      [
+        {
+          type: 'SignInThrottled',
+          data: { username, ...throttle, attemptsThisMinute, unlockMailed },
+        },
+      ],
+      commandContext(request, now),
+    );
+  }
+
   app.get('/accesso', async (request, reply) => {
     if (request.account) return reply.redirect(homeOf(request.account.role), 303);
     const { dopo } = queryOf(loginQuery, request);
@@ -66,28 +89,16 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     const { username, password, dopo } = form.data;
     const now = deps.clock();
     const context = commandContext(request, now);
-    const throttle = await throttleOf(db, request.ip, username, now);
-    if (throttle) {
-      if (await firstRefusalThisMinute(db, request.ip, username, now)) {
-        const account = await findAccountByUsername(db, username);
-        const unlockMailed =
-          throttle.scope === 'account' &&
-          account?.status === 'active' &&
-          (await firstUnlockMailThisHour(db, account.accountId, now));
-        await recordEvents(
-          deps.eventStore,
-          signInStream.id(account?.accountId ?? unknownAccount),
-          [{ type: 'SignInThrottled', data: { username, ...throttle, unlockMailed } }],
-          context,
-        );
-      }
-      reply.header('Retry-After', throttle.retryAfterSeconds);
-      return renderLogin(request, reply, 429, values, {}, throttledMessage(throttle));
+    const account = await findAccountByUsername(db, username);
+    const passed = account !== null && unlockPassFor(request, now) === account.accountId;
+    const attempt = await beginAttempt(db, request.ip, username, now, passed);
+    if (attempt.throttle) {
+      await recordThrottled(request, username, account, attempt.throttle, now);
+      reply.header('Retry-After', attempt.throttle.retryAfterSeconds);
+      return renderLogin(request, reply, 429, values, {}, throttledMessage(attempt.throttle));
     }
 
-    const account = await findAccountByUsername(db, username);
     if (!(await verifyPassword(account?.passwordHash ?? null, password)) || !account) {
-      await countFailure(db, request.ip, username, now);
       await recordEvents(
         deps.eventStore,
         signInStream.id(account?.accountId ?? unknownAccount),
@@ -101,11 +112,11 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       );
       return renderLogin(request, reply, 422, values, {}, 'Nome utente o password non corretti.');
     }
+    const failuresBefore = await attempt.succeeded();
     if (account.status !== 'active') {
       return renderLogin(request, reply, 403, values, {}, statusMessages[account.status]);
     }
 
-    const failuresBefore = await clearFailures(db, username, now);
     if (request.sessionToken) await revokeSession(db, request.sessionToken, now);
     const token = await openSession(db, {
       accountId: account.accountId,

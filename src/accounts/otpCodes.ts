@@ -10,6 +10,8 @@ export interface OtpCodes {
   readonly matches: (challengeId: string, typed: string) => boolean;
   /** A token for links (e-mail change), derived the same way. */
   readonly token: (purpose: string, id: string) => string;
+  /** Whether a link's token is the one for this purpose and id, compared in constant time. */
+  readonly tokenMatches: (purpose: string, id: string, given: string) => boolean;
   /** The first-access password mailed to an invited company; it meets the password rule. */
   readonly firstAccessPassword: (accountId: string) => string;
 }
@@ -27,6 +29,11 @@ export function otpCodes(serverSecret: string): OtpCodes {
       return timingSafeEqual(expected, given);
     },
     token: (purpose, id) => mac(`${purpose}:${id}`).toString('base64url'),
+    tokenMatches(purpose, id, given) {
+      const expected = Buffer.from(mac(`${purpose}:${id}`).toString('base64url'));
+      const typed = Buffer.from(given);
+      return typed.length === expected.length && timingSafeEqual(expected, typed);
+    },
     firstAccessPassword: (accountId) =>
       `${mac(`first-access:${accountId}`).toString('base64url').slice(0, 12)}-A7`,
   };

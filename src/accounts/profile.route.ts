@@ -92,7 +92,7 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       {
         type: 'ConfirmEmailChange',
         requestId: richiesta,
-        tokenMatches: token === codes.token('email-change', richiesta),
+        tokenMatches: codes.tokenMatches('email-change', richiesta, token),
         now: at,
       },
       commandContext(request, at),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { latestRefusals } from '../../projections/accounts/refusedSignIns.js';
+import { latestRefusals, refusalsShown } from '../../projections/accounts/refusedSignIns.js';
 import type { AccountsDeps } from '../deps.js';
 import { queryOf } from '../platform/http/command.js';
 import { line } from '../platform/http/text.js';
@@ -15,8 +15,8 @@ const filtersQuery = z.object({
 const outcomeLabels = {
   'wrong-password': 'Password errata',
   'unknown-username': 'Nome utente inesistente',
-  'throttled-account': 'Trattenuto: troppi errori per il nome utente',
-  'throttled-address': 'Trattenuto: troppi nomi utente dall’indirizzo',
+  'throttled-account': 'Bloccato: troppi errori sul nome utente',
+  'throttled-address': 'Bloccato: troppi nomi utente dallo stesso indirizzo',
 } as const;
 
 /** «Accessi rifiutati»: the refused logins, with the address each came from (OWASP ASVS V7). */
@@ -33,6 +33,7 @@ export function refusedSignInRoutes(app: FastifyInstance, deps: AccountsDeps): v
       return reply.view('accounts/refusedSignIns', {
         title: 'Accessi rifiutati',
         refusals,
+        shown: refusalsShown,
         outcomeLabels,
         filters: { utente, indirizzo },
       });

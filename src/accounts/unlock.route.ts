@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { signInStream } from '../../domain/accounts/signIns.js';
+import { signInStream, unlockLinkHours } from '../../domain/accounts/signIns.js';
 import { refusalById } from '../../projections/accounts/refusedSignIns.js';
 import type { AccountsDeps } from '../deps.js';
 import { recordEvents } from '../platform/eventStore/commandHandler.js';
@@ -8,7 +8,7 @@ import { parseBody, queryOf } from '../platform/http/command.js';
 import { seeOther } from '../platform/http/views.js';
 import { commandContext } from './auth.js';
 import { otpCodes } from './otpCodes.js';
-import { clearFailures } from './signInThrottle.js';
+import { grantUnlockPass } from './unlockPass.js';
 
 const unlockQuery = z.object({
   account: z.uuid(),
@@ -16,23 +16,26 @@ const unlockQuery = z.object({
   token: z.string().regex(/^[\w-]{10,100}$/),
 });
 
-/** The link works for an hour after the attempt that held the account back. */
-const validForMs = 3_600_000;
+const validForMs = unlockLinkHours * 3_600_000;
 
 /**
- * The link mailed to the owner of an account held back by failed logins: one button lets them
- * try again at once. A GET only shows the button (mail scanners follow links); the POST clears
- * the failures and is recorded in the account's sign-in stream.
+ * The link mailed to the owner of an account held back by failed logins: one button lets their
+ * browser try again at once (unlockPass.ts). A GET only shows the button (mail scanners follow
+ * links); the POST gives the pass, is recorded in the account's sign-in stream, and works once.
  */
 export function unlockRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const codes = otpCodes(deps.cookieSecret);
 
-  /** The refusal the link names, if the link is genuine, its own and still fresh. */
+  /** The refusal the link names, if the link is genuine, its own, unused and still fresh. */
   async function refusalOf(link: z.output<typeof unlockQuery>) {
+    if (!codes.tokenMatches('unlock', link.evento, link.token)) return null;
     const refusal = await refusalById(deps.database.db, link.evento);
-    const fresh = refusal && deps.clock().getTime() - refusal.at.getTime() < validForMs;
-    const genuine = link.token === codes.token('unlock', link.evento);
-    return fresh && genuine && refusal.accountId === link.account ? refusal : null;
+    const usable =
+      refusal?.outcome === 'throttled-account' &&
+      refusal.accountId === link.account &&
+      refusal.unlockedAt === null &&
+      deps.clock().getTime() - refusal.at.getTime() < validForMs;
+    return usable ? refusal : null;
   }
 
   app.get('/accesso/sblocco', async (request, reply) => {
@@ -53,8 +56,7 @@ export function unlockRoutes(app: FastifyInstance, deps: AccountsDeps): void {
         .view('accounts/unlock', { title: 'Sblocca l’accesso', link: form.data, valid: false });
     }
     const now = deps.clock();
-    await clearFailures(deps.database.db, refusal.username, now);
-    await recordEvents(
+    const position = await recordEvents(
       deps.eventStore,
       signInStream.id(form.data.account),
       [
@@ -65,6 +67,11 @@ export function unlockRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       ],
       commandContext(request, now),
     );
+    // The refusal reads as used before the answer, so the link cannot be used twice.
+    await deps.projections.waitFor(position);
+    grantUnlockPass(reply, form.data.account, now, {
+      secure: deps.config.NODE_ENV === 'production',
+    });
     return seeOther(request, reply, '/accesso?esito=sbloccato');
   });
 }

@@ -38,6 +38,12 @@ describe('login limits: only failures count, and they slow an account down witho
     }
   });
 
+  it('lets no more than the free failures through when 30 wrong passwords arrive at once', async () => {
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => attempt('in.parallelo')));
+    expect(statuses.filter((response) => response.statusCode === 422)).toHaveLength(5);
+    expect(statuses.filter((response) => response.statusCode === 429)).toHaveLength(25);
+  });
+
   it('waits longer after each failure past the fourth, counted from the last one', () => {
     expect([1, 4, 5, 6, 7, 8].map(waitAfter)).toEqual([0, 0, 30, 60, 120, 240]);
     expect(waitAfter(40)).toBe(15 * 60);
@@ -66,9 +72,9 @@ describe('login limits: only failures count, and they slow an account down witho
     );
   });
 
-  it('records a throttled attempt once a minute, and every failure', async () => {
+  it('records every failure, and held attempts at the 1st and 10th of a minute', async () => {
     for (let failure = 0; failure < 5; failure++) await attempt('bersaglio.limiti');
-    for (let held = 0; held < 4; held++) {
+    for (let held = 0; held < 12; held++) {
       expect((await attempt('bersaglio.limiti')).statusCode).toBe(429);
     }
     const { events } = await currentApp!.store.readStream(signInStream.id(unknownAccount));
@@ -76,7 +82,10 @@ describe('login limits: only failures count, and they slow an account down witho
       (event) => (event.data as { username?: string }).username === 'bersaglio.limiti',
     );
     expect(mine.filter((event) => event.type === 'SignInFailed')).toHaveLength(5);
-    expect(mine.filter((event) => event.type === 'SignInThrottled')).toHaveLength(1);
+    const held = mine.filter((event) => event.type === 'SignInThrottled');
+    expect(
+      held.map((event) => (event.data as { attemptsThisMinute: number }).attemptsThisMinute),
+    ).toEqual([1, 10]);
     expect(mine.at(-1)!.metadata.clientIp).toBe('127.0.0.1');
   });
   it('lists the refused attempts with their address for operators, and for no one else', async () => {
@@ -86,12 +95,13 @@ describe('login limits: only failures count, and they slow an account down witho
     const page = await operator.get('/operatori/accessi?utente=Bersaglio.Limiti');
     expect(page.statusCode).toBe(200);
     const rows = page.body.split('<tr>').slice(2);
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(7);
     expect(rows.every((row) => row.includes('bersaglio.limiti') && row.includes('127.0.0.1'))).toBe(
       true,
     );
     expect(rows.filter((row) => row.includes('Nome utente inesistente'))).toHaveLength(5);
-    expect(rows.filter((row) => row.includes('Trattenuto: troppi errori'))).toHaveLength(1);
+    expect(rows.filter((row) => row.includes('Bloccato: troppi errori'))).toHaveLength(2);
+    expect(rows.filter((row) => row.includes('10 tentativi nel minuto'))).toHaveLength(1);
     const elsewhere = await operator.get('/operatori/accessi?indirizzo=10.0.0.1');
     expect(elsewhere.body).toContain('Nessun accesso rifiutato con questi filtri');
 
@@ -139,7 +149,7 @@ describe('login limits: the owner of a held-back account can unlock it from the 
       .selectFrom('mail_outbox')
       .select(['subject', 'text_body'])
       .where('to_address', '=', 'olga@gestore.example')
-      .where('subject', 'like', '%accesso trattenuto%')
+      .where('subject', 'like', '%temporaneamente bloccato%')
       .execute();
 
   it('mails one link an hour; it lets the owner in at once, and works only as sent and in time', async () => {
@@ -167,8 +177,15 @@ describe('login limits: the owner of a held-back account can unlock it from the 
     const unlocked = await owner.post('/accesso/sblocco', fields);
     expect(unlocked.statusCode).toBe(303);
     expect(unlocked.headers.location).toBe('/accesso?esito=sbloccato');
+    expect((await owner.post('/accesso/sblocco', fields)).statusCode).toBe(410);
     expect((await owner.get('/accesso?esito=sbloccato')).body).toContain('Accesso sbloccato');
-    expect((await owner.post('/accesso', operatorLogin)).statusCode).toBe(303);
+    // The pass is the owner's browser's: anyone else still waits.
+    expect((await attempt(operatorLogin.username, operatorLogin.password)).statusCode).toBe(429);
+    const login = await owner.post('/accesso', operatorLogin);
+    expect(login.statusCode).toBe(303);
+    expect((await owner.get(String(login.headers.location))).body).toContain(
+      'ci sono stati 6 tentativi non riusciti',
+    );
 
     clock.advance(3600);
     expect((await owner.get(link!)).statusCode).toBe(410);

@@ -104,6 +104,7 @@ export interface RateLimitsTable {
   window_started_at: ColumnType<Date, Date, Date>;
   hits: number;
   last_hit_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  previous_hit_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface RefusedSignInsTable {
@@ -114,6 +115,8 @@ export interface RefusedSignInsTable {
   client_ip: string | null;
   outcome: 'wrong-password' | 'unknown-username' | 'throttled-account' | 'throttled-address';
   retry_after_seconds: number | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  unlocked_at: ColumnType<Date | null, string | null | undefined, string>;
 }
 
 export interface UtilityRegistryTable {

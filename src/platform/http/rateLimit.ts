@@ -15,22 +15,59 @@ export async function hitRateLimit(
   key: string,
   rule: RateLimitRule,
   now: Date,
-): Promise<{ allowed: boolean; retryAfterSeconds: number; hits: number }> {
+): Promise<{
+  allowed: boolean;
+  retryAfterSeconds: number;
+  hits: number;
+  /** The hit before this one, in this window; null for the window's first. */
+  previousHitAt: Date | null;
+}> {
   const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
-  const { rows } = await sql<{ hits: number; window_started_at: Date }>`
+  // The update reads the row it has locked: concurrent hits each see the one before them.
+  const { rows } = await sql<{
+    hits: number;
+    window_started_at: Date;
+    previous_hit_at: Date | null;
+  }>`
     insert into rate_limits (key, window_started_at, hits, last_hit_at) values (${key}, ${now}, 1, ${now})
     on conflict (key) do update set
       hits = case when rate_limits.window_started_at <= ${windowStart} then 1 else rate_limits.hits + 1 end,
+      previous_hit_at = case when rate_limits.window_started_at <= ${windowStart} then null else rate_limits.last_hit_at end,
       window_started_at = case when rate_limits.window_started_at <= ${windowStart} then ${now} else rate_limits.window_started_at end,
       last_hit_at = ${now}
-    returning hits, window_started_at`.execute(db);
+    returning hits, window_started_at, previous_hit_at`.execute(db);
   const row = rows[0]!;
   const resetsAt = row.window_started_at.getTime() + rule.windowSeconds * 1000;
   return {
     allowed: row.hits <= rule.limit,
     retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now.getTime()) / 1000)),
     hits: row.hits,
+    previousHitAt: row.previous_hit_at,
   };
+}
+
+/** Takes back a hit that was counted ahead and turned out not to count. */
+export async function undoHit(
+  db: Kysely<Schema>,
+  key: string,
+  previousHitAt: Date | null,
+): Promise<void> {
+  await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ hits: eb('hits', '-', 1), last_hit_at: previousHitAt }))
+    .where('key', '=', key)
+    .where('hits', '>', 0)
+    .execute();
+}
+
+/** Forgets `key` and says how many hits it had. */
+export async function takeHits(db: Kysely<Schema>, key: string): Promise<number> {
+  const row = await db
+    .deleteFrom('rate_limits')
+    .where('key', '=', key)
+    .returning('hits')
+    .executeTakeFirst();
+  return row?.hits ?? 0;
 }
 
 /** The hits on `key` in its current window, and the last one's time, without counting one. */
@@ -49,9 +86,4 @@ export async function readRateLimit(
   if (!row) return { hits: 0, lastHitAt: null, resetsAt: null };
   const resetsAt = new Date(row.window_started_at.getTime() + windowSeconds * 1000);
   return { hits: row.hits, lastHitAt: row.last_hit_at, resetsAt };
-}
-
-/** A successful login clears the account's failures. */
-export async function clearRateLimit(db: Kysely<Schema>, key: string): Promise<void> {
-  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
 }
