@@ -108,8 +108,12 @@ export class MailSender {
         if (claim.holds(row.id) && (await this.deliver(claim, row))) delivered += 1;
       }
       return delivered;
+    } catch (error) {
+      // The database failed mid-pass: the rows not yet tried go back rather than wait out a lease.
+      await claim.release(this.clock()).catch(() => undefined);
+      throw error;
     } finally {
-      stopHeartbeat();
+      await stopHeartbeat();
     }
   }
 
@@ -166,14 +170,18 @@ export class MailSender {
     return claimed.length === 0 ? null : new Claim(this.deps.database.db, claimed, leaseUntil);
   }
 
-  /** Renews the claim every heartbeatMs until stopped; a failed renewal is retried at the next. */
-  private heartbeat(claim: Claim): () => void {
+  /**
+   * Renews the claim every heartbeatMs until stopped; a failed renewal is retried at the next.
+   * Stopping waits for a renewal under way, so none reaches a database being closed.
+   */
+  private heartbeat(claim: Claim): () => Promise<void> {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let renewing: Promise<void> = Promise.resolve();
     const schedule = () => {
       if (stopped) return;
       timer = setTimeout(() => {
-        claim
+        renewing = claim
           .renew(this.leaseUntil())
           .then(
             (lost) => this.logLost(lost),
@@ -183,9 +191,10 @@ export class MailSender {
       }, this.options.heartbeatMs);
     };
     schedule();
-    return () => {
+    return async () => {
       stopped = true;
       clearTimeout(timer);
+      await renewing;
     };
   }
 

@@ -39,7 +39,14 @@ export function createMailTransport(
 }
 
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // A stuck server is given up within a minute (nodemailer waits up to 2 min to connect and 10 min
+  // idle): the sender holds its batch while it waits, and OTP codes live 15 minutes.
+  const transporter = nodemailer.createTransport({
+    url,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
   return {
     async send(message) {
       await transporter.sendMail(mailOptions(message));
