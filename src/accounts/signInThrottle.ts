@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../platform/db/schema.js';
 import { hitRateLimit, readRateLimit, takeHits, undoHit } from '../platform/http/rateLimit.js';
@@ -21,9 +22,21 @@ const failureMemory = { limit: Number.MAX_SAFE_INTEGER, windowSeconds: 30 * 24 *
 /** Usernames that failed from one address within the window, before the address waits. */
 const spray = { limit: 20, windowSeconds: 15 * 60 };
 
+/**
+ * One client for the address limits: an IPv4 address, or the IPv6 /64 a subscriber is usually
+ * given (otherwise a sprayer would walk its own /64, one address per attempt).
+ */
+export function clientNetwork(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/64`).toString()}/64`;
+}
+
 const failuresKey = (username: string) => `login:failures:${username.toLowerCase()}`;
-const sprayKey = (ip: string) => `login:spray:${ip}`;
-const pairKey = (ip: string, username: string) => `login:pair:${ip}:${username.toLowerCase()}`;
+const sprayKey = (ip: string) => `login:spray:${clientNetwork(ip)}`;
+const pairKey = (ip: string, username: string) =>
+  `login:pair:${clientNetwork(ip)}:${username.toLowerCase()}`;
 
 /** How long a username waits after this many failures in a row. */
 export const waitAfter = (failures: number): number =>
@@ -106,8 +119,8 @@ export async function refusalToRecord(
 ): Promise<number | null> {
   const key =
     throttle.scope === 'address'
-      ? `login:refused:${ip}`
-      : `login:refused:${ip}:${username.toLowerCase()}`;
+      ? `login:refused:${clientNetwork(ip)}`
+      : `login:refused:${clientNetwork(ip)}:${username.toLowerCase()}`;
   const { hits } = await hitRateLimit(db, key, { limit: 1, windowSeconds: 60 }, now);
   return Number.isInteger(Math.log10(hits)) ? hits : null;
 }
