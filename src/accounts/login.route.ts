@@ -76,6 +76,43 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     );
   }
 
+  /** A good password: a new session, the sign-in recorded, and the failures before it told. */
+  async function openSignedInSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    account: AccountRow,
+    failuresBefore: number,
+    now: Date,
+  ): Promise<void> {
+    const context = commandContext(request, now);
+    if (request.sessionToken) await revokeSession(db, request.sessionToken, now);
+    const token = await openSession(db, {
+      accountId: account.accountId,
+      now,
+      clientIp: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+    });
+    await recordEvents(
+      deps.eventStore,
+      signInStream.id(account.accountId),
+      [{ type: 'SignedIn', data: { username: account.username, failuresBefore } }],
+      {
+        ...context,
+        actor: { id: account.accountId, role: account.role },
+      },
+    );
+    const secure = deps.config.NODE_ENV === 'production';
+    if (failuresBefore > 0) flash(reply, failuresNotice(failuresBefore), { secure });
+    reply.setCookie(sessionCookie, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure,
+      maxAge: sessionHours * 3600,
+    });
+  }
+
   app.get('/accesso', async (request, reply) => {
     if (request.account) return reply.redirect(homeOf(request.account.role), 303);
     const { dopo } = queryOf(loginQuery, request);
@@ -117,32 +154,7 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       return renderLogin(request, reply, 403, values, {}, statusMessages[account.status]);
     }
 
-    if (request.sessionToken) await revokeSession(db, request.sessionToken, now);
-    const token = await openSession(db, {
-      accountId: account.accountId,
-      now,
-      clientIp: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
-    });
-    await recordEvents(
-      deps.eventStore,
-      signInStream.id(account.accountId),
-      [{ type: 'SignedIn', data: { username: account.username, failuresBefore } }],
-      {
-        ...context,
-        actor: { id: account.accountId, role: account.role },
-      },
-    );
-    const secure = deps.config.NODE_ENV === 'production';
-    if (failuresBefore > 0) flash(reply, failuresNotice(failuresBefore), { secure });
-    reply.setCookie(sessionCookie, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      signed: true,
-      secure,
-      maxAge: sessionHours * 3600,
-    });
+    await openSignedInSession(request, reply, account, failuresBefore, now);
     const target = safeRedirect(dopo, homeOf(account.role));
     return seeOther(request, reply, target);
   });
