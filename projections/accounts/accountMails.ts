@@ -26,16 +26,16 @@ export function accountMailsProjection(deps: {
   return {
     name: 'account_mails',
     async apply(trx, events) {
-      const unlocks = events.filter(
-        (event) =>
-          signInStream.holds(event) && event.type === 'SignInThrottled' && event.data.unlockMailed,
+      const unlocks = events.flatMap((event) =>
+        signInStream.holds(event) && event.type === 'SignInThrottled' && event.data.unlockMailed
+          ? [event]
+          : [],
       );
       const mine = events.filter(accountStream.holds);
       if (mine.length === 0 && unlocks.length === 0) return;
       const recipients = await loadRecipients(trx, [...mine, ...unlocks]);
-      for (const recorded of mine) {
-        const accountId = accountStream.parse(recorded.streamId)!;
-        const event = recorded;
+      for (const event of mine) {
+        const accountId = accountStream.parse(event.streamId)!;
         const before = recipients.get(accountId);
         const after = nextRecipient(before, event);
         if (after && after !== before) {
@@ -43,7 +43,7 @@ export function accountMailsProjection(deps: {
           await saveRecipient(trx, accountId, after);
         }
         const known = before ?? after;
-        if (!known || isStale(recorded, deps.now())) continue;
+        if (!known || isStale(event, deps.now())) continue;
         const links = {
           login: `${deps.publicUrl()}/accesso`,
           confirmEmail: (requestId: string) =>
@@ -54,11 +54,10 @@ export function accountMailsProjection(deps: {
         const to = addresseeOf(event, known);
         const content = accountMessage(event, to, links, deps.code);
         if (!content) continue;
-        const mail = { key: `${recorded.metadata.eventId}:mail`, to: to.email, ...content };
+        const mail = { key: `${event.metadata.eventId}:mail`, to: to.email, ...content };
         await enqueueMail(trx, mail, deps.now());
       }
-      for (const recorded of unlocks.filter(signInStream.holds)) {
-        if (recorded.type !== 'SignInThrottled') continue;
+      for (const recorded of unlocks) {
         const accountId = signInStream.parse(recorded.streamId)!;
         const known = recipients.get(accountId);
         // A link that would arrive dead is not sent (a lagging or rebuilt reactor).

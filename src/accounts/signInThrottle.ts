@@ -71,20 +71,18 @@ export async function beginAttempt(
 ): Promise<Attempt> {
   const pair = await hitRateLimit(db, pairKey(ip, username), { ...spray, limit: 1 }, now);
   const newPair = pair.hits === 1;
-  const sprayed = newPair
-    ? await hitRateLimit(db, sprayKey(ip), spray, now)
-    : { ...(await readRateLimit(db, sprayKey(ip), spray.windowSeconds, now)), previousHitAt: null };
+  const sprayHit = newPair ? await hitRateLimit(db, sprayKey(ip), spray, now) : null;
+  const sprayed = sprayHit ?? (await readRateLimit(db, sprayKey(ip), spray.windowSeconds, now));
   const failures = await hitRateLimit(db, failuresKey(username), failureMemory, now);
-  const giveBack = async () => {
-    await undoHit(db, failuresKey(username), failures.previousHitAt);
-    if (newPair) {
-      await undoHit(db, sprayKey(ip), sprayed.previousHitAt);
-      await takeHits(db, pairKey(ip, username));
-    }
+  /** The address's count is this username's only while it is held or failing. */
+  const releaseAddress = async () => {
+    if (!sprayHit) return;
+    await undoHit(db, sprayKey(ip), sprayHit.previousHitAt);
+    await takeHits(db, pairKey(ip, username));
   };
 
-  const sprayBefore = newPair ? sprayed.hits - 1 : sprayed.hits;
-  const sprayEnds = now.getTime() + spray.windowSeconds * 1000;
+  const sprayBefore = sprayHit ? sprayHit.hits - 1 : sprayed.hits;
+  const sprayEnds = sprayed.resetsAt?.getTime() ?? now.getTime();
   const wait = passed ? 0 : waitAfter(failures.hits - 1);
   const waitEnds = (failures.previousHitAt?.getTime() ?? 0) + wait * 1000;
   const throttle: Throttle | null =
@@ -93,14 +91,14 @@ export async function beginAttempt(
       : wait > 0 && waitEnds > now.getTime()
         ? { scope: 'account', retryAfterSeconds: secondsUntil(waitEnds, now) }
         : null;
-  if (throttle) await giveBack();
+  if (throttle) {
+    await undoHit(db, failuresKey(username), failures.previousHitAt);
+    await releaseAddress();
+  }
   return {
     throttle,
     succeeded: async () => {
-      if (newPair) {
-        await undoHit(db, sprayKey(ip), sprayed.previousHitAt);
-        await takeHits(db, pairKey(ip, username));
-      }
+      await releaseAddress();
       return (await takeHits(db, failuresKey(username))) - 1;
     },
   };

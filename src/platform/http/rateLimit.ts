@@ -21,6 +21,7 @@ export async function hitRateLimit(
   hits: number;
   /** The hit before this one, in this window; null for the window's first. */
   previousHitAt: Date | null;
+  resetsAt: Date;
 }> {
   const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
   // The update reads the row it has locked: concurrent hits each see the one before them.
@@ -37,12 +38,13 @@ export async function hitRateLimit(
       last_hit_at = ${now}
     returning hits, window_started_at, previous_hit_at`.execute(db);
   const row = rows[0]!;
-  const resetsAt = row.window_started_at.getTime() + rule.windowSeconds * 1000;
+  const resetsAt = new Date(row.window_started_at.getTime() + rule.windowSeconds * 1000);
   return {
     allowed: row.hits <= rule.limit,
-    retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now.getTime()) / 1000)),
+    retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000)),
     hits: row.hits,
     previousHitAt: row.previous_hit_at,
+    resetsAt,
   };
 }
 
@@ -70,20 +72,20 @@ export async function takeHits(db: Kysely<Schema>, key: string): Promise<number>
   return row?.hits ?? 0;
 }
 
-/** The hits on `key` in its current window, and the last one's time, without counting one. */
+/** The hits on `key` in its current window, and when it ends, without counting one. */
 export async function readRateLimit(
   db: Kysely<Schema>,
   key: string,
   windowSeconds: number,
   now: Date,
-): Promise<{ hits: number; lastHitAt: Date | null; resetsAt: Date | null }> {
+): Promise<{ hits: number; resetsAt: Date | null }> {
   const row = await db
     .selectFrom('rate_limits')
-    .select(['hits', 'last_hit_at', 'window_started_at'])
+    .select(['hits', 'window_started_at'])
     .where('key', '=', key)
     .where('window_started_at', '>', new Date(now.getTime() - windowSeconds * 1000))
     .executeTakeFirst();
-  if (!row) return { hits: 0, lastHitAt: null, resetsAt: null };
+  if (!row) return { hits: 0, resetsAt: null };
   const resetsAt = new Date(row.window_started_at.getTime() + windowSeconds * 1000);
-  return { hits: row.hits, lastHitAt: row.last_hit_at, resetsAt };
+  return { hits: row.hits, resetsAt };
 }
