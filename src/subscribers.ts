@@ -19,6 +19,8 @@ import { contractsProjection } from '../projections/contracts/contracts.js';
 import { accountMailsProjection } from '../projections/accounts/accountMails.js';
 import { accountsProjection } from '../projections/accounts/accounts.js';
 import { refusedSignInsProjection } from '../projections/accounts/refusedSignIns.js';
+import { memberInvitationsProjection } from '../projections/accounts/memberInvitations.js';
+import { organisationFounding } from './accounts/organisationFounding.js';
 import { streamIndexProjection } from '../projections/audit/streamIndex.js';
 import { eventLogCopyFor } from './audit/eventLogCopy.js';
 
@@ -40,6 +42,8 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
   return [
     streamIndexProjection,
     accountsProjection,
+    memberInvitationsProjection,
+    organisationFounding({ store: deps.store, now: deps.now }),
     refusedSignInsProjection,
     contractsProjection,
     registrationContracts({ store: deps.store, logger: deps.logger }),

@@ -5,6 +5,7 @@ import type {
   OtpPurpose,
   Role,
 } from './accountEvents.js';
+import type { MemberRole } from './members.js';
 
 export type AccountStatus = 'none' | 'unverified' | 'awaiting-approval' | 'active' | 'rejected';
 
@@ -18,8 +19,29 @@ export interface OtpChallenge {
   readonly used: boolean;
 }
 
+export interface Member {
+  readonly personId: string;
+  readonly role: MemberRole;
+  readonly fullName: string;
+  readonly email: string;
+}
+
+export interface Invitation {
+  readonly inviteId: string;
+  readonly email: string;
+  readonly fullName: string;
+  readonly role: MemberRole;
+  readonly expiresAt: string;
+}
+
 export interface AccountState {
   readonly status: AccountStatus;
+  readonly accountId: string | null;
+  /** A declarant's organisation: its own id for the account that registered it. */
+  readonly organisationId: string | null;
+  /** The organisation's people and open invitations (on the registering account only). */
+  readonly members: readonly Member[];
+  readonly invitations: readonly Invitation[];
   readonly role: Role | null;
   readonly kind: DeclarantKind | null;
   readonly username: string | null;
@@ -41,6 +63,10 @@ export interface AccountState {
 
 export const initialAccountState = (): AccountState => ({
   status: 'none',
+  accountId: null,
+  organisationId: null,
+  members: [],
+  invitations: [],
   role: null,
   kind: null,
   username: null,
@@ -59,7 +85,9 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'ReferentRegistered':
       return {
         ...state,
+        accountId: event.data.accountId,
         status: 'unverified',
+        organisationId: event.data.accountId,
         role: 'declarant',
         kind: event.data.kind,
         username: event.data.username,
@@ -72,6 +100,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return {
         ...state,
         fullName: event.data.fullName,
+        accountId: event.data.accountId,
         status: 'active',
         role: event.data.role,
         username: event.data.username,
@@ -80,7 +109,9 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'CompanyInvited':
       return {
         ...state,
+        accountId: event.data.accountId,
         status: 'active',
+        organisationId: event.data.accountId,
         role: 'declarant',
         kind: 'ditta',
         username: event.data.username,
@@ -128,5 +159,47 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       };
     case 'EmailChanged':
       return { ...state, email: event.data.email, pendingEmail: null };
+    case 'MemberAccountCreated':
+      return {
+        ...state,
+        accountId: event.data.accountId,
+        status: 'active',
+        organisationId: event.data.organisationId,
+        role: 'declarant',
+        kind: event.data.kind,
+        username: event.data.username,
+        email: event.data.email,
+        fullName: event.data.fullName,
+      };
+    case 'MemberInvited': {
+      const { inviteId, email, fullName, role, expiresAt } = event.data;
+      const invitation = { inviteId, email, fullName, role, expiresAt };
+      return { ...state, invitations: [...state.invitations, invitation] };
+    }
+    case 'MemberInvitationWithdrawn':
+      return { ...state, invitations: withoutInvitation(state, event.data.inviteId) };
+    case 'MemberJoined': {
+      const { personId, role, fullName, email, inviteId } = event.data;
+      return {
+        ...state,
+        members: [...state.members, { personId, role, fullName, email }],
+        invitations: inviteId ? withoutInvitation(state, inviteId) : state.invitations,
+      };
+    }
+    case 'MemberRoleChanged':
+      return {
+        ...state,
+        members: state.members.map((member) =>
+          member.personId === event.data.personId ? { ...member, role: event.data.role } : member,
+        ),
+      };
+    case 'MemberRemoved':
+      return {
+        ...state,
+        members: state.members.filter((member) => member.personId !== event.data.personId),
+      };
   }
 }
+
+const withoutInvitation = (state: AccountState, inviteId: string) =>
+  state.invitations.filter((invitation) => invitation.inviteId !== inviteId);

@@ -15,6 +15,16 @@ import {
   type InviteCompany,
   type SetFirstPassword,
 } from './inviteCompany.js';
+import {
+  changeMemberRole,
+  createMemberAccount,
+  formOrganisation,
+  inviteMember,
+  joinOrganisation,
+  removeMember,
+  withdrawInvitation,
+  type MemberCommand,
+} from './manageMembers.js';
 import { registerReferent, type RegisterReferent } from './registerReferent.js';
 import {
   requestPasswordReset,
@@ -47,7 +57,8 @@ export type AccountCommand =
   | UpdateProfile
   | ConfirmEmailChange
   | InviteCompany
-  | SetFirstPassword;
+  | SetFirstPassword
+  | MemberCommand;
 
 export const accountStream = streamCodec<[accountId: string], AccountEvent>(
   'account-',
@@ -83,6 +94,20 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return inviteCompany(command, state);
       case 'SetFirstPassword':
         return setFirstPassword(command, state);
+      case 'InviteMember':
+        return inviteMember(command, state);
+      case 'WithdrawInvitation':
+        return withdrawInvitation(command, state);
+      case 'JoinOrganisation':
+        return joinOrganisation(command, state);
+      case 'ChangeMemberRole':
+        return changeMemberRole(command, state);
+      case 'RemoveMember':
+        return removeMember(command, state);
+      case 'FormOrganisation':
+        return formOrganisation(command, state);
+      case 'CreateMemberAccount':
+        return createMemberAccount(command, state);
     }
   },
 };

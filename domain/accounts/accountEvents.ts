@@ -1,3 +1,5 @@
+import type { MemberRole } from './members.js';
+
 /** What a referent declared for one company at registration (seed: "Anagrafica Ditta"). */
 export interface CompanyDeclaration {
   readonly name: string;
@@ -86,6 +88,52 @@ export type AccountEvent =
       type: 'EmailChangeRequested';
       data: { requestId: string; newEmail: string; expiresAt: string };
     }
-  | { type: 'EmailChanged'; data: { requestId: string; previousEmail: string; email: string } };
+  | { type: 'EmailChanged'; data: { requestId: string; previousEmail: string; email: string } }
+  /*
+   * The organisation's people, on the stream of the account that registered it (members.ts). Its
+   * founder joins as administrator when the registration is accepted; others by invitation.
+   */
+  | {
+      type: 'MemberInvited';
+      data: {
+        inviteId: string;
+        organisationName: string;
+        email: string;
+        fullName: string;
+        role: MemberRole;
+        expiresAt: string;
+      };
+    }
+  | { type: 'MemberInvitationWithdrawn'; data: { inviteId: string } }
+  | {
+      type: 'MemberJoined';
+      data: {
+        personId: string;
+        role: MemberRole;
+        fullName: string;
+        email: string;
+        /** Null for the founder, who joined by registering. */
+        inviteId: string | null;
+      };
+    }
+  | {
+      type: 'MemberRoleChanged';
+      data: { personId: string; role: MemberRole; previousRole: MemberRole };
+    }
+  | { type: 'MemberRemoved'; data: { personId: string; role: MemberRole; leaving: boolean } }
+  /** On the invited person's own stream: their login, for the organisation that invited them. */
+  | {
+      type: 'MemberAccountCreated';
+      data: {
+        accountId: string;
+        organisationId: string;
+        inviteId: string;
+        kind: DeclarantKind;
+        fullName: string;
+        email: string;
+        username: string;
+        passwordHash: string;
+      };
+    };
 
 export type AccountEventType = AccountEvent['type'];

@@ -1,6 +1,7 @@
 import type { AccountEvent } from './accountEvents.js';
 import type { AccountState } from './account.js';
 import { accountError } from './errors.js';
+import { founderJoins } from './manageMembers.js';
 
 export interface ApproveRegistration {
   readonly type: 'ApproveRegistration';
@@ -22,13 +23,16 @@ const mustAwaitApproval = (state: AccountState) => {
   }
 };
 
-/** An operator accepts a verified registration: the referent can then log in. */
+/** An operator accepts a verified registration: the referent logs in as its administrator. */
 export function approveRegistration(
   command: ApproveRegistration,
   state: AccountState,
 ): AccountEvent[] {
   mustAwaitApproval(state);
-  return [{ type: 'RegistrationApproved', data: { note: command.note?.trim() || null } }];
+  return [
+    { type: 'RegistrationApproved', data: { note: command.note?.trim() || null } },
+    founderJoins(state),
+  ];
 }
 
 /** An operator refuses a registration, saying why (the referent reads the reason by mail). */

@@ -20,7 +20,14 @@ export type AccountErrorCode =
   | 'WrongPassword'
   | 'NothingChanged'
   | 'EmailChangeNotFound'
-  | 'EmailChangeExpired';
+  | 'EmailChangeExpired'
+  | 'NotAMember'
+  | 'AlreadyAMember'
+  | 'AlreadyInvited'
+  | 'TooManyInvitations'
+  | 'NoInvitation'
+  | 'InvitationExpired'
+  | 'LastAdministrator';
 
 export const accountError = (
   code: AccountErrorCode,

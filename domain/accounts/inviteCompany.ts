@@ -24,6 +24,16 @@ export function inviteCompany(command: InviteCompany, state: AccountState): Acco
       type: 'CompanyInvited',
       data: { accountId, customerCode, companyName, pec, username, passwordHash },
     },
+    {
+      type: 'MemberJoined',
+      data: {
+        personId: accountId,
+        role: 'amministratore',
+        fullName: companyName,
+        email: pec,
+        inviteId: null,
+      },
+    },
   ];
 }
 

@@ -1,8 +1,9 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
 import { guardAnswerOffer } from './contractPermissions.js';
 
-export interface AcceptContract {
+export interface AcceptContract extends ByMember {
   readonly type: 'AcceptContract';
   readonly accountId: string;
 }

@@ -1,3 +1,4 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import { contractError, mustExist, reasonOf } from './contractErrors.js';
 import type { ContractEvent } from './contractEvents.js';
@@ -12,7 +13,7 @@ const numberTaken = (field?: string) =>
     field,
   );
 
-export interface RequestContractNumberChange {
+export interface RequestContractNumberChange extends ByMember {
   readonly type: 'RequestContractNumberChange';
   readonly accountId: string;
   readonly newContractNumber: string;

@@ -1,8 +1,9 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
 import { guardClaim } from './contractPermissions.js';
 
-export interface ClaimContract {
+export interface ClaimContract extends ByMember {
   readonly type: 'ClaimContract';
   readonly accountId: string;
 }

@@ -1,6 +1,8 @@
 import { streamCodec } from '../shared/streamCodec.js';
 import { decideDeclaration, type DeclarationCommand } from '../declarations/declarationCommands.js';
 import type { Decider } from '../shared/decider.js';
+import { mustHold } from '../accounts/members.js';
+import { powerFor } from './contractPermissions.js';
 import { acceptContract, type AcceptContract } from './acceptContract.js';
 import { claimContract, type ClaimContract } from './claimContract.js';
 import { declineContract, type DeclineContract } from './declineContract.js';
@@ -64,6 +66,8 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
   initialState: initialContractState,
   evolve: evolveContract,
   decide(command, state) {
+    // A declarant's person must hold the power the command needs, whatever the contract says.
+    if ('role' in command) mustHold(command.role, powerFor[command.type]);
     switch (command.type) {
       case 'DeclareContract':
         return declareContract(command, state);

@@ -1,3 +1,4 @@
+import { holds, type MemberPower, type MemberRole } from '../accounts/members.js';
 import { DomainError } from '../shared/domainError.js';
 import { mayRead, type ContractState } from './contract.js';
 import { contractError, mustExist } from './contractErrors.js';
@@ -163,6 +164,23 @@ export const mayReceiveOffer = (account: {
   readonly status: string;
 }): boolean => account.kind === 'studio' && account.status === 'active';
 
+/**
+ * The power each command a declarant gives needs: handing a contract over is the organisation's
+ * decision (its administrators'); preparing is the compilers' work; INVIA is the signatories'.
+ */
+export const powerFor = {
+  ClaimContract: 'manage',
+  ReleaseContract: 'manage',
+  OfferContract: 'manage',
+  WithdrawContractOffer: 'manage',
+  AcceptContract: 'manage',
+  DeclineContract: 'manage',
+  DeclareContract: 'prepare',
+  RequestContractNumberChange: 'prepare',
+  PrepareDeclaration: 'prepare',
+  SubmitDeclaration: 'sign',
+} as const satisfies Record<string, MemberPower>;
+
 /** What an account may do with a contract, as the pages show it. */
 export interface ContractActions {
   readonly claim: boolean;
@@ -175,13 +193,21 @@ export interface ContractActions {
   readonly readHistory: boolean;
 }
 
-export const contractActions = (state: ContractState, accountId: string): ContractActions => ({
-  claim: mayClaim(state, accountId),
-  release: mayRelease(state, accountId),
-  offer: mayOffer(state, accountId),
-  withdrawOffer: mayWithdrawOffer(state, accountId),
-  accept: mayAccept(state, accountId),
-  decline: mayDecline(state, accountId),
-  requestNumberChange: mayRequestNumberChange(state, accountId),
-  readHistory: mayRead(state, accountId),
-});
+/** For the organisation `accountId`, and a person in it with `role`. */
+export function contractActions(
+  state: ContractState,
+  accountId: string,
+  role: MemberRole,
+): ContractActions {
+  const manages = holds(role, 'manage');
+  return {
+    claim: manages && mayClaim(state, accountId),
+    release: manages && mayRelease(state, accountId),
+    offer: manages && mayOffer(state, accountId),
+    withdrawOffer: manages && mayWithdrawOffer(state, accountId),
+    accept: manages && mayAccept(state, accountId),
+    decline: manages && mayDecline(state, accountId),
+    requestNumberChange: holds(role, 'prepare') && mayRequestNumberChange(state, accountId),
+    readHistory: mayRead(state, accountId),
+  };
+}

@@ -1,3 +1,4 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import { contractError, reasonOf } from './contractErrors.js';
 import type { ContractEvent, Party, Plant } from './contractEvents.js';
@@ -5,7 +6,7 @@ import type { ContractEvent, Party, Plant } from './contractEvents.js';
 /** The note of validations that come with a registration: the approval mail already told. */
 export const validatedWithRegistration = 'Convalidato con la registrazione';
 
-export interface DeclareContract {
+export interface DeclareContract extends ByMember {
   readonly type: 'DeclareContract';
   readonly contractNumber: string;
   readonly customerCode: string;

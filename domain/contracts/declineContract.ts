@@ -1,8 +1,9 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
 import { guardAnswerOffer } from './contractPermissions.js';
 
-export interface DeclineContract {
+export interface DeclineContract extends ByMember {
   readonly type: 'DeclineContract';
   readonly accountId: string;
 }

@@ -1,8 +1,9 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
 import { guardOffer } from './contractPermissions.js';
 
-export interface OfferContract {
+export interface OfferContract extends ByMember {
   readonly type: 'OfferContract';
   readonly accountId: string;
   readonly toAccountId: string;

@@ -1,8 +1,9 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
 import { guardRelease } from './contractPermissions.js';
 
-export interface ReleaseContract {
+export interface ReleaseContract extends ByMember {
   readonly type: 'ReleaseContract';
   readonly accountId: string;
 }

@@ -1,8 +1,9 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
 import { guardWithdrawOffer } from './contractPermissions.js';
 
-export interface WithdrawContractOffer {
+export interface WithdrawContractOffer extends ByMember {
   readonly type: 'WithdrawContractOffer';
   readonly accountId: string;
 }

@@ -1,3 +1,4 @@
+import { mustHold, type ByMember } from '../accounts/members.js';
 import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { DeclarationFile, FileSlot } from './declarationEvents.js';
@@ -48,7 +49,7 @@ export interface DraftState {
 export const draftFilesOf = (state: DraftState, accountId: string): readonly DeclarationFile[] =>
   state.byAccount[accountId] ?? [];
 
-export interface UploadDeclarationFiles {
+export interface UploadDeclarationFiles extends ByMember {
   readonly type: 'UploadDeclarationFiles';
   readonly accountId: string;
   readonly contractNumber: string;
@@ -117,6 +118,7 @@ export function uploadDeclarationFiles(
   command: UploadDeclarationFiles,
   state: DraftState,
 ): DraftEvent[] {
+  mustHold(command.role, 'prepare');
   if (!command.mayFile) {
     throw declarationError(
       'NotManager',

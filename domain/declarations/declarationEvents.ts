@@ -27,7 +27,10 @@ export interface DeclarationFile {
 
 /** Who signs: a snapshot, so the copy of record never changes when a profile does. */
 export interface Signatory {
+  /** The organisation that files (the account that registered it). */
   readonly accountId: string;
+  /** The person who pressed INVIA; absent in filings made before people had roles. */
+  readonly personId?: string;
   readonly name: string;
   readonly username: string;
   readonly email: string;

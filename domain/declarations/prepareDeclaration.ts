@@ -1,3 +1,4 @@
+import type { ByMember } from '../accounts/members.js';
 import { mayFile, type ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import type { DeclarationContent } from './declarationEvents.js';
@@ -22,7 +23,7 @@ export function mustBeAbleToFile(state: ContractState, accountId: string, year: 
   }
 }
 
-export interface PrepareDeclaration {
+export interface PrepareDeclaration extends ByMember {
   readonly type: 'PrepareDeclaration';
   readonly accountId: string;
   /** Whether the year's campaign is open, as the route found it. */

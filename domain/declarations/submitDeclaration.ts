@@ -1,3 +1,4 @@
+import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import type { CopyOfRecord, Signatory } from './declarationEvents.js';
@@ -5,7 +6,7 @@ import { declarationError } from './declarationErrors.js';
 import { declarationOf } from './declarationState.js';
 import { mustBeAbleToFile } from './prepareDeclaration.js';
 
-export interface SubmitDeclaration {
+export interface SubmitDeclaration extends ByMember {
   readonly type: 'SubmitDeclaration';
   readonly signatory: Signatory;
   readonly year: number;

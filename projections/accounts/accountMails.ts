@@ -50,6 +50,9 @@ export function accountMailsProjection(deps: {
             `${deps.publicUrl()}/profilo/conferma-email?account=${accountId}&richiesta=${requestId}` +
             `&token=${deps.token('email-change', requestId)}`,
           firstAccessPassword: () => deps.firstAccessPassword(accountId),
+          invitation: (inviteId: string) =>
+            `${deps.publicUrl()}/accesso/invito?organizzazione=${accountId}&invito=${inviteId}` +
+            `&token=${deps.token('invite', inviteId)}`,
         };
         const to = addresseeOf(event, known);
         const content = accountMessage(event, to, links, deps.code);
@@ -85,6 +88,8 @@ function nextRecipient(current: Recipient | undefined, event: AccountEvent): Rec
       return { fullName: event.data.fullName, email: event.data.email };
     case 'CompanyInvited':
       return { fullName: event.data.companyName, email: event.data.pec };
+    case 'MemberAccountCreated':
+      return { fullName: event.data.fullName, email: event.data.email };
     case 'ReferentDetailsChanged':
       return current && { ...current, fullName: event.data.fullName };
     case 'EmailChanged':
@@ -103,6 +108,8 @@ function addresseeOf(event: AccountEvent, recipient: Recipient): Recipient {
       return { ...recipient, email: event.data.newEmail };
     case 'EmailChanged':
       return { ...recipient, email: event.data.previousEmail };
+    case 'MemberInvited':
+      return { fullName: event.data.fullName, email: event.data.email };
     default:
       return recipient;
   }

@@ -1,4 +1,6 @@
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
+import { invitationDays } from '../../domain/accounts/manageMembers.js';
+import { memberRoleDescriptions, memberRoleLabels } from '../../domain/accounts/members.js';
 import { unlockLinkHours } from '../../domain/accounts/signIns.js';
 import { italianDuration } from '../../domain/shared/italianDuration.js';
 import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
@@ -16,6 +18,7 @@ export function accountMessage(
     login: string;
     confirmEmail: (requestId: string) => string;
     firstAccessPassword: () => string;
+    invitation: (inviteId: string) => string;
   },
   code: (challengeId: string) => string,
 ): MailContent | null {
@@ -78,6 +81,13 @@ export function accountMessage(
         hello,
         'la password del tuo account è stata modificata dalla pagina del profilo.',
         'Se non sei stato tu, usa subito "Password dimenticata?" e contatta il gestore.',
+      ]);
+    case 'MemberInvited':
+      return mailContent(`invito a far parte di ${event.data.organisationName}`, [
+        `Gentile ${event.data.fullName},`,
+        `sei invitato a far parte di ${event.data.organisationName} sul portale delle denunce degli scarichi industriali, con il ruolo di ${memberRoleLabels[event.data.role].toLowerCase()} (${memberRoleDescriptions[event.data.role]}).`,
+        `Per accettare scegli il tuo nome utente e la tua password da questo link, entro ${invitationDays} giorni:\n\n${links.invitation(event.data.inviteId)}`,
+        'Se non ti aspettavi questo invito, ignora questo messaggio: senza il link nessun account viene creato.',
       ]);
     default:
       return null;

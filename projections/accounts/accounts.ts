@@ -1,6 +1,7 @@
 import { accountStream } from '../../domain/accounts/accountDecider.js';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountEvent, CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
+import type { MemberRole } from '../../domain/accounts/members.js';
 import type { AccountsTable, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
@@ -23,6 +24,10 @@ export interface AccountRow {
   readonly decidedBy: string | null;
   readonly rejectionReason: string | null;
   readonly mustChangePassword: boolean;
+  /** A declarant's organisation (its own id for the registering account), null for staff. */
+  readonly organisationId: string | null;
+  /** The role held in it now; null before approval and after leaving. */
+  readonly memberRole: MemberRole | null;
 }
 
 export function evolveAccountRow(
@@ -42,6 +47,8 @@ export function evolveAccountRow(
         decidedBy: null,
         rejectionReason: null,
         mustChangePassword: false,
+        organisationId: event.data.accountId,
+        memberRole: null,
       };
     case 'CompanyInvited':
       return {
@@ -71,6 +78,8 @@ export function evolveAccountRow(
         decidedBy: event.metadata.actor.id,
         rejectionReason: null,
         mustChangePassword: true,
+        organisationId: event.data.accountId,
+        memberRole: null,
       };
     case 'StaffAccountCreated':
       return {
@@ -85,7 +94,29 @@ export function evolveAccountRow(
         decidedBy: event.metadata.actor.id,
         rejectionReason: null,
         mustChangePassword: false,
+        organisationId: null,
+        memberRole: null,
       };
+    case 'MemberAccountCreated':
+      return {
+        ...event.data,
+        role: 'declarant',
+        status: 'active',
+        phone: null,
+        companies: [],
+        registeredAt: at,
+        verifiedAt: at,
+        decidedAt: at,
+        decidedBy: null,
+        rejectionReason: null,
+        mustChangePassword: false,
+        memberRole: null,
+      };
+    case 'MemberJoined':
+    case 'MemberRoleChanged':
+      return row && { ...row, memberRole: event.data.role };
+    case 'MemberRemoved':
+      return row && { ...row, memberRole: null };
     case 'EmailVerified':
       return row && { ...row, status: 'awaiting-approval', verifiedAt: at };
     case 'RegistrationApproved':
@@ -110,6 +141,8 @@ export function evolveAccountRow(
     case 'EmailChangeRequested':
     case 'EmailOtpIssued':
     case 'EmailOtpRejected':
+    case 'MemberInvited':
+    case 'MemberInvitationWithdrawn':
       return undefined;
   }
 }
@@ -117,7 +150,13 @@ export function evolveAccountRow(
 export const accountsProjection = rowProjection({
   name: 'accounts',
   follows: accountStream.holds,
-  keyOf: (event) => accountStream.parse(event.streamId),
+  // A change of membership is recorded on the organisation's stream and read on the person's row.
+  keyOf: (event) =>
+    event.type === 'MemberJoined' ||
+    event.type === 'MemberRoleChanged' ||
+    event.type === 'MemberRemoved'
+      ? event.data.personId
+      : accountStream.parse(event.streamId),
   evolve: evolveAccountRow,
   async load(trx, keys) {
     const rows = await trx
@@ -144,6 +183,7 @@ export const accountsProjection = rowProjection({
           decided_by: eb.ref('excluded.decided_by'),
           rejection_reason: eb.ref('excluded.rejection_reason'),
           must_change_password: eb.ref('excluded.must_change_password'),
+          member_role: eb.ref('excluded.member_role'),
         })),
       )
       .execute();
@@ -170,6 +210,8 @@ const toTableRow = (row: AccountRow) => ({
   decided_by: row.decidedBy,
   rejection_reason: row.rejectionReason,
   must_change_password: row.mustChangePassword,
+  organisation_id: row.organisationId,
+  member_role: row.memberRole,
 });
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -191,6 +233,8 @@ const fromTableRow = (row: Selectable<AccountsTable>): AccountRow => ({
   decidedBy: row.decided_by,
   rejectionReason: row.rejection_reason,
   mustChangePassword: row.must_change_password,
+  organisationId: row.organisation_id,
+  memberRole: row.member_role as MemberRole | null,
 });
 
 export async function findAccountByUsername(
@@ -224,6 +268,22 @@ export async function listAwaitingApproval(db: Kysely<Schema>): Promise<AccountR
     .selectAll()
     .where('status', '=', 'awaiting-approval')
     .orderBy('verified_at')
+    .execute();
+  return rows.map(fromTableRow);
+}
+
+/** The people of an organisation who hold a role in it, administrators first. */
+export async function listMembers(
+  db: Kysely<Schema>,
+  organisationId: string,
+): Promise<AccountRow[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('member_role', 'is not', null)
+    .orderBy(sql`member_role = 'amministratore'`, 'desc')
+    .orderBy('full_name')
     .execute();
   return rows.map(fromTableRow);
 }

@@ -196,6 +196,7 @@ export async function offerableConsultant(
   db: Kysely<Schema>,
   username: string,
 ): Promise<string | null> {
+  // Any person of the studio names it: the offer goes to the organisation.
   const account = username ? await findAccountByUsername(db, username) : null;
-  return account && mayReceiveOffer(account) ? account.accountId : null;
+  return account?.memberRole && mayReceiveOffer(account) ? account.organisationId : null;
 }

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../domain/accounts/accountEvents.js';
+import type { Acting } from '../../domain/accounts/members.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { findAccount, type AccountRow } from '../../projections/accounts/accounts.js';
 import type { Clock } from '../deps.js';
@@ -45,12 +46,52 @@ export const authPlugin = fp(
         return;
       }
       const account = accountId ? await findAccount(options.db, accountId) : null;
-      if (account?.status !== 'active') return;
+      if (!account || !maySignIn(account)) return;
       request.account = account;
       request.sessionToken = unsigned.value;
     });
   },
 );
+
+/** Active, and for a declarant still one of an organisation's people. */
+export const maySignIn = (account: AccountRow): boolean =>
+  account.status === 'active' && (account.role !== 'declarant' || account.memberRole !== null);
+
+/**
+ * The person of a declarant's session, acting for their organisation: the organisation owns the
+ * contracts and filings, the person's role says what they may do with them (members.ts).
+ */
+export function actingOf(request: FastifyRequest): Acting {
+  const account = request.account;
+  if (!account?.organisationId || !account.memberRole) {
+    throw new DomainError('Forbidden', 'forbidden', 'Questa pagina è riservata ai dichiaranti.');
+  }
+  return {
+    organisationId: account.organisationId,
+    personId: account.accountId,
+    role: account.memberRole,
+  };
+}
+
+/** The registering account of the person's organisation: its kind and declared companies. */
+export async function organisationOf(
+  db: Kysely<Schema>,
+  request: FastifyRequest,
+): Promise<AccountRow> {
+  const { organisationId } = actingOf(request);
+  const organisation =
+    organisationId === request.account!.accountId
+      ? request.account!
+      : await findAccount(db, organisationId);
+  if (!organisation) throw new Error(`Organisation ${organisationId} has no account row`);
+  return organisation;
+}
+
+/** Who acts, for the events: the person, their role, and the organisation they act for. */
+export const actorOf = (account: AccountRow) =>
+  account.organisationId
+    ? { id: account.accountId, role: account.role, organisationId: account.organisationId }
+    : { id: account.accountId, role: account.role };
 
 /** A preHandler: visitors go to the login page (and come back after), other roles get 403. */
 export function requireRole(...roles: Role[]) {
@@ -83,7 +124,7 @@ export function commandContext(
     commandId,
     correlationId: request.id,
     actor: account
-      ? { id: account.accountId, role: account.role }
+      ? actorOf(account)
       : identity
         ? { id: identityAccountId(identity.fiscalCode), role: digitalIdentityRole }
         : { id: 'anonymous', role: 'visitor' },

@@ -1,4 +1,4 @@
-import { line, secret } from '../platform/http/text.js';
+import { line, requiredLine, secret } from '../platform/http/text.js';
 import { isEmailAddress, isPecAddress } from '../../domain/shared/email.js';
 import { passwordProblems } from '../../domain/shared/password.js';
 
@@ -11,3 +11,9 @@ export const newPassword = secret(200).superRefine((value, ctx) => {
 export const ordinaryEmail = line(254)
   .refine(isEmailAddress, 'Indirizzo e-mail non valido.')
   .refine((value) => !isPecAddress(value), 'Indicare un indirizzo e-mail ordinario (non PEC).');
+
+/** A username: unique regardless of case (usernameClaim.ts), typed at every login. */
+export const username = requiredLine('Indicare il nome utente.', 40).regex(
+  /^[A-Za-z0-9._@-]{3,40}$/,
+  'Da 3 a 40 caratteri tra lettere, cifre e . _ - @',
+);

@@ -4,6 +4,8 @@ import { firstAccessRoutes } from './firstAccess.route.js';
 import { homeRoutes } from './home.route.js';
 import { invitationRoutes } from './invitations.route.js';
 import { loginRoutes } from './login.route.js';
+import { memberInvitationRoutes } from './memberInvitation.route.js';
+import { peopleRoutes } from './people.route.js';
 import { passwordResetRoutes } from './passwordReset.route.js';
 import { privacyRoutes } from './privacy.route.js';
 import { profileRoutes } from './profile.route.js';
@@ -15,8 +17,9 @@ import { verifyRoutes } from './verify.route.js';
 
 /**
  * Accounts: the way in (home page, login, registration with its e-mail check, first access,
- * password reset), the profile with its privacy notice, and the operators' side (registrations to approve, companies
- * invited from the registry, refused logins).
+ * password reset, joining an organisation by invitation), the profile with its privacy notice, the
+ * organisation's people, and the operators' side (registrations to approve, companies invited
+ * from the registry, refused logins).
  */
 export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Promise<void> {
   homeRoutes(app);
@@ -28,6 +31,8 @@ export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Pr
   passwordResetRoutes(app, deps);
   profileRoutes(app, deps);
   firstAccessRoutes(app, deps);
+  peopleRoutes(app, deps);
+  memberInvitationRoutes(app, deps);
   registrationReviewRoutes(app, deps);
   invitationRoutes(app, deps);
   refusedSignInRoutes(app, deps);

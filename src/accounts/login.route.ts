@@ -7,7 +7,7 @@ import { recordEvents } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, queryOf } from '../platform/http/command.js';
 import { nestFields, parseForm, safeRedirect, type FieldErrors } from '../platform/http/forms.js';
 import { flash, isHtmx, seeOther } from '../platform/http/views.js';
-import { commandContext, homeOf } from './auth.js';
+import { actorOf, commandContext, homeOf, maySignIn } from './auth.js';
 import { loginSchema } from './login.schema.js';
 import {
   beginAttempt,
@@ -23,6 +23,8 @@ const loginQuery = loginSchema.pick({ dopo: true });
 const outcomes = {
   password: 'Password aggiornata: accedi con la nuova password.',
   sbloccato: 'Accesso sbloccato: puoi entrare subito con la tua password.',
+  uscito: 'Hai lasciato l’organizzazione: il tuo account non dà più accesso ai suoi dati.',
+  benvenuto: 'Account creato: accedi con il nome utente e la password che hai scelto.',
 };
 
 const throttledMessage = ({ scope, retryAfterSeconds }: Throttle) =>
@@ -45,6 +47,9 @@ const statusMessages: Record<Exclude<AccountRow['status'], 'active'>, string> = 
   rejected:
     'La registrazione è stata respinta dagli operatori: controlla la e-mail ricevuta per il motivo.',
 };
+
+const noLongerAMember =
+  'Non fai più parte di un’organizzazione registrata sul portale: chiedi a un suo amministratore di invitarti di nuovo.';
 
 export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const { db } = deps.database;
@@ -98,7 +103,7 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       [{ type: 'SignedIn', data: { username: account.username, failuresBefore } }],
       {
         ...context,
-        actor: { id: account.accountId, role: account.role },
+        actor: actorOf(account),
       },
     );
     const secure = deps.config.NODE_ENV === 'production';
@@ -152,6 +157,9 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     const failuresBefore = await attempt.succeeded();
     if (account.status !== 'active') {
       return renderLogin(request, reply, 403, values, {}, statusMessages[account.status]);
+    }
+    if (!maySignIn(account)) {
+      return renderLogin(request, reply, 403, values, {}, noLongerAMember);
     }
 
     await openSignedInSession(request, reply, account, failuresBefore, now);

@@ -7,7 +7,7 @@ import {
   isValidTaxId,
   normalizeTaxId,
 } from '../../domain/shared/italianIdentifiers.js';
-import { newPassword, ordinaryEmail } from './fields.schema.js';
+import { newPassword, ordinaryEmail, username } from './fields.schema.js';
 import { findMunicipality, findProvince } from '../../domain/shared/territory.js';
 
 const optionalText = optionalLine();
@@ -70,10 +70,7 @@ export const registrationSchema = z.object({
   phone,
   email: requiredLine("Indicare l'indirizzo e-mail.", 254).pipe(ordinaryEmail),
   emailConfirm: line(254),
-  username: requiredLine('Indicare il nome utente.', 40).regex(
-    /^[A-Za-z0-9._@-]{3,40}$/,
-    'Da 3 a 40 caratteri tra lettere, cifre e . _ - @',
-  ),
+  username,
   password: newPassword,
   passwordConfirm: secret(),
   privacy: z.literal('on', {

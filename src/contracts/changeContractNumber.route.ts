@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mayRead, type ContractState } from '../../domain/contracts/contract.js';
 import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
@@ -37,13 +37,15 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
       schema: changeContractNumberSchema,
       run: async (form) => {
         const me = request.account!;
+        const acting = actingOf(request);
         const pair = {
           customerCode: state.customerCode ?? '',
           contractNumber: form.newContractNumber,
         };
         const command = {
           type: 'RequestContractNumberChange' as const,
-          accountId: me.accountId,
+          accountId: acting.organisationId,
+          role: acting.role,
           newContractNumber: form.newContractNumber,
           inRegistry: !(await pairsNotInRegistry(deps.database.db, [pair])).has(pairKey(pair)),
           newNumberFree: await contractNumberFree(deps.eventStore, form.newContractNumber),
@@ -96,7 +98,12 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
     const state = number
       ? (await readState(deps.eventStore, contractDecider, contractStream.id(number))).state
       : null;
-    if (!number || !state || state.status === 'none' || !mayRead(state, request.account!.accountId))
+    if (
+      !number ||
+      !state ||
+      state.status === 'none' ||
+      !mayRead(state, actingOf(request).organisationId)
+    )
       throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
     return { number, state };
   }

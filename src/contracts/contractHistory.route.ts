@@ -6,7 +6,7 @@ import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { fold } from '../../domain/shared/decider.js';
 import { accountNames } from '../../projections/accounts/accountQueries.js';
-import { requireRole } from '../accounts/auth.js';
+import { actingOf, requireRole } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
 import { validatedWithRegistration } from '../../domain/contracts/declareContract.js';
 
@@ -87,7 +87,7 @@ export function contractHistoryRoutes(app: FastifyInstance, deps: AreaDeps): voi
       const state = fold(contractDecider, domainEvents);
       // The company, its current manager, operators and auditors; a former manager reads only
       // the declarations it filed (on the declaration pages), not the contract's history.
-      if (events.length === 0 || (!staff && !mayRead(state, me.accountId))) {
+      if (events.length === 0 || (!staff && !mayRead(state, actingOf(request).organisationId))) {
         throw new DomainError('ContractUnknown', 'not-found', 'Contratto non trovato.');
       }
       // Who is named in each event: the actor, ids in the data, and the declarer (nested).

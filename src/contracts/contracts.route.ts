@@ -7,10 +7,11 @@ import {
 } from '../../domain/contracts/contractDecider.js';
 import { mayRead, type ContractState } from '../../domain/contracts/contract.js';
 import { contractActions } from '../../domain/contracts/contractPermissions.js';
+import { holds } from '../../domain/accounts/members.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { offerableConsultant } from '../../projections/contracts/contractQueries.js';
 import { contractsWithManagers, stateOf } from '../../projections/contracts/contracts.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { noFields, noticeOf, submitForm } from '../platform/http/command.js';
@@ -53,14 +54,15 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
     consultant?: string,
     notice?: string,
   ) {
-    const account = request.account!;
-    const contracts = await contractsWithManagers(deps.database.db, account.accountId);
+    const acting = actingOf(request);
+    const contracts = await contractsWithManagers(deps.database.db, acting.organisationId);
     return reply.view('contracts/list', {
       title: 'Contratti di scarico',
-      me: account,
+      me: request.account,
+      mayDeclare: holds(acting.role, 'prepare'),
       contracts: contracts.map((contract) => ({
         ...contract,
-        actions: contractActions(stateOf(contract), account.accountId),
+        actions: contractActions(stateOf(contract), acting.organisationId, acting.role),
       })),
       notice,
       errors,
@@ -102,7 +104,8 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
     });
   }
 
-  const me = (request: FastifyRequest) => request.account!.accountId;
+  const me = (request: FastifyRequest) => actingOf(request).organisationId;
+  const role = (request: FastifyRequest) => actingOf(request).role;
   const readable = (state: ContractState, request: FastifyRequest) => mayRead(state, me(request));
   const offered = (state: ContractState, request: FastifyRequest) =>
     state.offeredTo === me(request);
@@ -121,7 +124,7 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
         reply,
         await contractFor(request, visible),
         noFields,
-        async () => ({ type, accountId: me(request) }),
+        async () => ({ type, accountId: me(request), role: role(request) }),
         outcome,
       ),
     );
@@ -136,6 +139,7 @@ export function contractRoutes(app: FastifyInstance, deps: AreaDeps): void {
       async (form) => ({
         type: 'OfferContract',
         accountId: me(request),
+        role: role(request),
         toAccountId: await activeConsultant(form.consulente),
       }),
       'offerto',

@@ -11,7 +11,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import type { AccountRow } from '../../projections/accounts/accounts.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { actingOf, commandContext, organisationOf, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
@@ -42,11 +42,12 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
       schema: declareContractSchema,
       run: async (form) => {
         const me = request.account!;
-        const kind = kindOf(me);
+        const organisation = await organisationOf(db, request);
+        const kind = kindOf(organisation);
         // A Ditta's own customer codes are those an operator accepted (registration or invitation).
         const companyCustomerCodes =
-          kind === 'ditta' ? me.companies.map((c) => c.customerCode) : [];
-        refuseIfAny(await refusals(me, form, companyCustomerCodes));
+          kind === 'ditta' ? organisation.companies.map((c) => c.customerCode) : [];
+        refuseIfAny(await refusals(me, kind, form, companyCustomerCodes));
         const { contractNumber, ...plant } = form.contract;
         const command = {
           type: 'DeclareContract' as const,
@@ -54,7 +55,8 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
           customerCode: form.customerCode,
           companyName: form.companyName,
           plant,
-          declaredBy: { accountId: me.accountId, kind },
+          declaredBy: { accountId: organisation.accountId, kind },
+          role: actingOf(request).role,
           inRegistry: true,
           companyCustomerCodes,
         };
@@ -73,11 +75,11 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
   /** What the registry, the other declarants and the password say of the form. */
   async function refusals(
     me: AccountRow,
+    kind: DeclarantKind,
     form: DeclareContractForm,
     companyCustomerCodes: readonly string[],
   ): Promise<FieldErrors> {
     const pair = { customerCode: form.customerCode, contractNumber: form.contract.contractNumber };
-    const kind = kindOf(me);
     const errors: FieldErrors = {};
     if (kind === 'ditta' && !companyCustomerCodes.includes(form.customerCode))
       errors.customerCode = notOwnCustomerCode;
@@ -107,13 +109,13 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
     }
   }
 
-  function render(
+  async function render(
     request: FastifyRequest,
     reply: FastifyReply,
     values: Record<string, unknown>,
     errors: FieldErrors,
   ) {
-    const me = request.account!;
+    const me = await organisationOf(db, request);
     const companies = me.companies.map((company) => ({
       value: company.customerCode,
       label: `${company.name} (${company.customerCode})`,

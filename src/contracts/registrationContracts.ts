@@ -88,6 +88,8 @@ async function declareContractsOf(
             companyName: company.name,
             plant,
             declaredBy,
+            // Declared at registration by its registrant, the organisation's first administrator.
+            role: 'amministratore',
             inRegistry: true,
             companyCustomerCodes,
           },

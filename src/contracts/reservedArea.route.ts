@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { memberRoleLabels } from '../../domain/accounts/members.js';
 import { contractsWithManagers, type ContractView } from '../../projections/contracts/contracts.js';
-import { requireRole } from '../accounts/auth.js';
+import { actingOf, requireRole } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
 
 /** The account's contracts grouped by company, as "Ditte gestite" shows them. */
@@ -27,7 +28,13 @@ function byCompany(
 export function reservedAreaRoutes(app: FastifyInstance, deps: AreaDeps): void {
   app.get('/area-riservata', { preHandler: requireRole('declarant') }, async (request, reply) => {
     const me = request.account!;
-    const companies = byCompany(await contractsWithManagers(deps.database.db, me.accountId));
-    return reply.view('contracts/reservedArea', { title: 'Area riservata', me, companies });
+    const { organisationId, role } = actingOf(request);
+    const companies = byCompany(await contractsWithManagers(deps.database.db, organisationId));
+    return reply.view('contracts/reservedArea', {
+      title: 'Area riservata',
+      me,
+      roleLabel: memberRoleLabels[role],
+      companies,
+    });
   });
 }

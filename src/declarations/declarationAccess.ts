@@ -13,6 +13,8 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { readState } from '../platform/eventStore/commandHandler.js';
+import { mustHold } from '../../domain/accounts/members.js';
+import { actingOf } from '../accounts/auth.js';
 
 const declarationParams = z.object({
   anno: z.coerce.number().int().min(2000).max(2100),
@@ -82,10 +84,12 @@ export async function fileableDeclaration(
   request: FastifyRequest,
 ): Promise<DeclarationTarget> {
   const found = await target(deps, request);
-  const me = request.account!;
-  if (me.role !== 'declarant') throw notFound();
-  if (!knowsContract(found.state, found.year, me.accountId)) throw notFound();
-  mustBeAbleToFile(found.state, me.accountId, found.year);
+  if (request.account?.role !== 'declarant') throw notFound();
+  const { organisationId, role } = actingOf(request);
+  if (!knowsContract(found.state, found.year, organisationId)) throw notFound();
+  mustBeAbleToFile(found.state, organisationId, found.year);
+  // A reader (lettore) is told so at the first step, not after choosing the files.
+  mustHold(role, 'prepare');
   return found;
 }
 
@@ -95,18 +99,25 @@ export async function readableDeclaration(
   request: FastifyRequest,
 ): Promise<DeclarationTarget> {
   const found = await target(deps, request);
-  const me = request.account!;
-  if (me.role === 'declarant' && !mayReadDeclaration(found.state, found.year, me.accountId)) {
+  if (
+    request.account?.role === 'declarant' &&
+    !mayReadDeclaration(found.state, found.year, actingOf(request).organisationId)
+  ) {
     throw notFound();
   }
   return found;
 }
 
-/** Who signs a declaration, as the copy of record prints it. */
-export const signatoryOf = (account: NonNullable<FastifyRequest['account']>): Signatory => ({
-  accountId: account.accountId,
-  name: account.fullName,
-  username: account.username,
-  email: account.email,
-  kind: account.kind === 'studio' ? 'studio' : 'ditta',
-});
+/** Who signs a declaration, as the copy of record prints it: the person, for their organisation. */
+export function signatoryOf(request: FastifyRequest): Signatory {
+  const account = request.account!;
+  const { organisationId, personId } = actingOf(request);
+  return {
+    accountId: organisationId,
+    personId,
+    name: account.fullName,
+    username: account.username,
+    email: account.email,
+    kind: account.kind === 'studio' ? 'studio' : 'ditta',
+  };
+}

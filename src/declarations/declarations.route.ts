@@ -7,7 +7,7 @@ import {
   submittedDeclarations,
   type DeclarationRow,
 } from '../../projections/declarations/declarations.js';
-import { requireRole } from '../accounts/auth.js';
+import { actingOf, requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { queryOf } from '../platform/http/command.js';
 
@@ -57,7 +57,7 @@ export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps)
   const { db } = deps.database;
   // '' is the area's prefix itself, /dichiarazioni (see index.ts).
   app.get('', { preHandler: requireRole('declarant') }, async (request, reply) => {
-    const me = request.account!;
+    const me = { accountId: actingOf(request).organisationId };
     const campaigns = await allCampaigns(db);
     const { anno } = queryOf(yearQuery, request);
     const campaign = campaigns.find((c) => String(c.settings.year) === anno) ?? campaigns[0];

@@ -8,7 +8,7 @@ import {
 } from '../../domain/declarations/declarationDraft.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
-import { commandContext } from '../accounts/auth.js';
+import { actingOf, commandContext } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { storeDocument } from '../platform/documents/documentStore.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
@@ -59,8 +59,8 @@ export async function saveDraftFiles(
   refused: FieldErrors;
   opened: ReadonlyMap<string, OpenedUpload>;
 }> {
-  const me = request.account!;
-  const before = await draftFiles(deps, target, me.accountId);
+  const { organisationId, role } = actingOf(request);
+  const before = await draftFiles(deps, target, organisationId);
   const refused: FieldErrors = {};
   const checked = new Map<ChosenFile, OpenedUpload | null>();
   // One file at a time: each reading yields to the event loop, and memory holds one at most.
@@ -98,7 +98,8 @@ export async function saveDraftFiles(
     declarationDraftStream.id(target.contractNumber, target.year),
     {
       type: 'UploadDeclarationFiles',
-      accountId: me.accountId,
+      accountId: organisationId,
+      role,
       contractNumber: target.contractNumber,
       year: target.year,
       mayFile: true,
@@ -107,7 +108,7 @@ export async function saveDraftFiles(
     },
     commandContext(request, now),
   );
-  return { files: draftFilesOf(result.state, me.accountId), refused, opened };
+  return { files: draftFilesOf(result.state, organisationId), refused, opened };
 }
 
 async function stored(

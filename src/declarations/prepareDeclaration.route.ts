@@ -4,7 +4,7 @@ import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { maxAttachments } from '../../domain/declarations/declarationDraft.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import { contractHeading } from '../../projections/contracts/contractQueries.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { queryOf } from '../platform/http/command.js';
@@ -51,7 +51,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
     form: WizardForm = {},
   ) {
     const me = request.account!;
-    const prepared = preparedDraft(target, me.accountId, files);
+    const prepared = preparedDraft(target, actingOf(request).organisationId, files);
     const contract = await contractHeading(db, target.contractNumber);
     const errors = form.errors ?? {};
     const lastRow = lastAttachmentRow(files);
@@ -77,7 +77,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
 
   app.get('/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
-    const files = await draftFiles(deps, target, request.account!.accountId);
+    const files = await draftFiles(deps, target, actingOf(request).organisationId);
     const { righe } = queryOf(rowsQuery, request);
     return wizard(request, reply, target, files, { rows: attachmentRows(righe) });
   });
@@ -87,7 +87,9 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
     const target = await fileableDeclaration(deps, request);
     const { indice: index } = queryOf(rowQuery, request);
     if (!isHtmx(request)) return seeOther(request, reply, url(target, `?righe=${index}`));
-    const lastRow = lastAttachmentRow(await draftFiles(deps, target, request.account!.accountId));
+    const lastRow = lastAttachmentRow(
+      await draftFiles(deps, target, actingOf(request).organisationId),
+    );
     if (index > lastRow)
       return reply.view('declarations/_addAttachment', {
         base: url(target),
@@ -107,7 +109,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
 
   app.post('/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
-    const me = request.account!;
+    const acting = actingOf(request);
     const form = await readUploadForm(request.body);
     const { files, refused, opened } = await saveDraftFiles(deps, request, target, form);
     const adding = form.action === 'aggiungi-allegato';
@@ -156,7 +158,8 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
       target.streamId,
       {
         type: 'PrepareDeclaration',
-        accountId: me.accountId,
+        accountId: acting.organisationId,
+        role: acting.role,
         campaignOpen: true,
         content: { ...validation.content, notificationEmail: form.notificationEmail },
       },

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
 import { isLate } from '../../domain/declarations/submitDeclaration.js';
+import { holds } from '../../domain/accounts/members.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { commandIdField, submitForm } from '../platform/http/command.js';
@@ -42,10 +43,11 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
 
   app.get('/:anno/:contratto/validazione', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
-    const draft = await draftOf(target, request.account!.accountId);
+    const draft = await draftOf(target, actingOf(request).organisationId);
     if (!draft) return seeOther(request, reply, url(target));
     return reply.view('declarations/validation', {
       title: 'Validazione',
+      maySign: holds(actingOf(request).role, 'sign'),
       year: target.year,
       base: url(target),
       warnings: draft.warnings,
@@ -58,8 +60,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
 
   app.get('/:anno/:contratto/anteprima.pdf', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
-    const me = request.account!;
-    const draft = await draftOf(target, me.accountId);
+    const draft = await draftOf(target, actingOf(request).organisationId);
     if (!draft) return seeOther(request, reply, url(target));
     const { settings } = target.campaign;
     const body = await renderCopyOfRecordOffThread(
@@ -68,7 +69,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
         protocolNumber: null,
         receivedAt: null,
         utilityName: deps.config.UTILITY_NAME,
-        signatory: signatoryOf(me),
+        signatory: signatoryOf(request),
         deadline: settings.deadline,
         late: isLate(deps.clock(), settings.deadline),
         limits: effectiveLimits(settings.limits, draft.contractLimits ?? []),
@@ -78,7 +79,6 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
   });
 
   app.post('/:anno/:contratto/invia', declarants, async (request, reply) => {
-    const me = request.account!;
     let target: DeclarationTarget;
     try {
       target = await fileableDeclaration(deps, request);
@@ -90,7 +90,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
       throw error;
     }
     // Files changed after AVANTI (another tab, "Torna"): what would be sent is not what was checked.
-    const draft = await draftOf(target, me.accountId);
+    const draft = await draftOf(target, actingOf(request).organisationId);
     if (!draft) return seeOther(request, reply, url(target));
     return submitForm(request, reply, deps.projections, {
       schema: submitSchema,
@@ -101,6 +101,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
       invalid: (errors, values) =>
         reply.view('declarations/validation', {
           title: 'Validazione',
+          maySign: holds(actingOf(request).role, 'sign'),
           year: target.year,
           base: url(target),
           warnings: draft.warnings,
@@ -124,7 +125,8 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
       target.streamId,
       {
         type: 'SubmitDeclaration',
-        signatory: signatoryOf(request.account!),
+        signatory: signatoryOf(request),
+        role: actingOf(request).role,
         year: target.year,
         deadline: target.campaign.settings.deadline,
         warningsAcknowledged: form['conferma-segnalazioni'] === 'si',

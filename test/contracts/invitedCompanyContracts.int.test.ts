@@ -35,6 +35,7 @@ describe('invitedCompanyContracts: the invited company owns the contracts of its
       contractStream.id(contractNumber),
       {
         type: 'DeclareContract',
+        role: 'amministratore' as const,
         contractNumber,
         customerCode,
         companyName: `Ditta ${customerCode}`,

@@ -14,6 +14,7 @@ export interface Schema {
   projection_checkpoints: ProjectionCheckpointsTable;
   stream_index: StreamIndexTable;
   accounts: AccountsTable;
+  member_invitations: MemberInvitationsTable;
   mail_recipients: MailRecipientsTable;
   contracts: ContractsTable;
   contract_mail_managers: ContractMailManagersTable;
@@ -87,6 +88,22 @@ export interface AccountsTable {
   decided_by: string | null;
   rejection_reason: string | null;
   must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+  organisation_id: string | null;
+  member_role: string | null;
+}
+
+export interface MemberInvitationsTable {
+  invite_id: string;
+  organisation_id: string;
+  organisation_name: string;
+  email: string;
+  full_name: string;
+  role: string;
+  invited_by: string;
+  invited_at: ColumnType<Date, string, string>;
+  expires_at: ColumnType<Date, string, string>;
+  /** pending, accepted or withdrawn. */
+  status: string;
 }
 
 export interface SessionsTable {

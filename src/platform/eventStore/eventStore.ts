@@ -15,6 +15,8 @@ export type ExpectedVersion = 'any' | 'no-stream' | 'stream-exists' | number;
 export interface Actor {
   readonly id: string;
   readonly role: string;
+  /** For a declarant's person: the organisation they act for. */
+  readonly organisationId?: string;
 }
 
 export interface EventMetadata {

@@ -74,3 +74,15 @@ export const verified: AccountEvent = {
   data: { challengeId: 'ch-1', email: 'gianni.rossi@gmail.com' },
 };
 export const approved: AccountEvent = { type: 'RegistrationApproved', data: { note: null } };
+
+/** The registrant joins as the organisation's first administrator when it is approved. */
+export const founderJoined: AccountEvent = {
+  type: 'MemberJoined',
+  data: {
+    personId: 'acc-1',
+    role: 'amministratore',
+    fullName: 'Gianni Rossi',
+    email: 'gianni.rossi@gmail.com',
+    inviteId: null,
+  },
+};

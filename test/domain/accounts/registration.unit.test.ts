@@ -4,6 +4,7 @@ import { deciderSpec } from '../../support/deciderSpec.js';
 import {
   approved,
   company,
+  founderJoined,
   otpIssued,
   registered,
   registration,
@@ -78,11 +79,11 @@ describe('RegisterReferent', () => {
 });
 
 describe('ApproveRegistration and RejectRegistration', () => {
-  it('approves a verified registration', () => {
+  it('approves a verified registration, its registrant the first administrator', () => {
     spec
       .given([registered, otpIssued(), verified])
       .when({ type: 'ApproveRegistration', note: ' ' })
-      .then([approved]);
+      .then([approved, founderJoined]);
   });
 
   it('does not approve before the e-mail is confirmed', () => {

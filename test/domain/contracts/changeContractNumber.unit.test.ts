@@ -18,6 +18,7 @@ const declared = declaredBy(studio);
 const contract = [declared, validated, owned];
 const request = (overrides: Partial<RequestContractNumberChange> = {}) => ({
   type: 'RequestContractNumberChange' as const,
+  role: 'amministratore' as const,
   accountId: 'studio-1',
   newContractNumber: '3007654321',
   inRegistry: true,
@@ -93,7 +94,7 @@ describe('ValidateContractNumberChange and RejectContractNumberChange', () => {
     expect(mayFile(state, 'studio-1')).toBe(false);
     spec
       .given([...contract, requested, changed])
-      .when({ type: 'ClaimContract', accountId: 'ditta-1' })
+      .when({ type: 'ClaimContract', role: 'amministratore' as const, accountId: 'ditta-1' })
       .thenThrows('ContractRenumbered');
   });
 

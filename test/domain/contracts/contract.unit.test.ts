@@ -22,6 +22,7 @@ import {
 const spec = deciderSpec(contractDecider);
 const declare = (by: Party, overrides: Partial<DeclareContract> = {}): DeclareContract => ({
   type: 'DeclareContract',
+  role: 'amministratore' as const,
   contractNumber: '3001234567',
   customerCode: '1001234567',
   companyName: 'Test SRL',
@@ -237,28 +238,28 @@ describe('ClaimContract ("Gestisci contratto")', () => {
   it('lets the owner company take over from the consultant', () => {
     spec
       .given(byStudioOwnedByDitta)
-      .when({ type: 'ClaimContract', accountId: 'ditta-1' })
+      .when({ type: 'ClaimContract', role: 'amministratore' as const, accountId: 'ditta-1' })
       .then([claimed]);
   });
 
   it('is refused to anyone but the owner', () => {
     spec
       .given(byStudioOwnedByDitta)
-      .when({ type: 'ClaimContract', accountId: 'studio-2' })
+      .when({ type: 'ClaimContract', role: 'amministratore' as const, accountId: 'studio-2' })
       .thenThrows('NotOwner');
   });
 
   it('is refused to a Ditta whose ownership waits for the operator', () => {
     spec
       .given([declared(studio), validated, ownershipRequested])
-      .when({ type: 'ClaimContract', accountId: 'ditta-1' })
+      .when({ type: 'ClaimContract', role: 'amministratore' as const, accountId: 'ditta-1' })
       .thenThrows('NotOwner');
   });
 
   it('is refused when the company already manages it', () => {
     spec
       .given([...byStudioOwnedByDitta, claimed])
-      .when({ type: 'ClaimContract', accountId: 'ditta-1' })
+      .when({ type: 'ClaimContract', role: 'amministratore' as const, accountId: 'ditta-1' })
       .thenThrows('AlreadyManaging');
   });
 
@@ -288,7 +289,7 @@ describe('ReleaseContract', () => {
   it('lets the consultant give the contract back to the owner', () => {
     spec
       .given(byStudioOwnedByDitta)
-      .when({ type: 'ReleaseContract', accountId: 'studio-1' })
+      .when({ type: 'ReleaseContract', role: 'amministratore' as const, accountId: 'studio-1' })
       .then([
         { type: 'ContractReleased', data: { previousManagerId: 'studio-1', managerId: 'ditta-1' } },
       ]);
@@ -297,14 +298,14 @@ describe('ReleaseContract', () => {
   it('is refused to the owner', () => {
     spec
       .given(byStudioOwnedByDitta)
-      .when({ type: 'ReleaseContract', accountId: 'ditta-1' })
+      .when({ type: 'ReleaseContract', role: 'amministratore' as const, accountId: 'ditta-1' })
       .thenThrows('NotManager');
   });
 
   it('is refused to another consultant', () => {
     spec
       .given(byStudioOwnedByDitta)
-      .when({ type: 'ReleaseContract', accountId: 'studio-2' })
+      .when({ type: 'ReleaseContract', role: 'amministratore' as const, accountId: 'studio-2' })
       .thenThrows('NotManager');
   });
 });
@@ -313,15 +314,20 @@ describe('OfferContract, AcceptContract, DeclineContract, WithdrawContractOffer'
   it('hands the contract to a consultant only when that consultant accepts', () => {
     spec
       .given(ownedAndManaged)
-      .when({ type: 'OfferContract', accountId: 'ditta-1', toAccountId: 'studio-1' })
+      .when({
+        type: 'OfferContract',
+        role: 'amministratore' as const,
+        accountId: 'ditta-1',
+        toAccountId: 'studio-1',
+      })
       .then([offered]);
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'AcceptContract', accountId: 'studio-2' })
+      .when({ type: 'AcceptContract', role: 'amministratore' as const, accountId: 'studio-2' })
       .thenThrows('NoOffer');
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'AcceptContract', accountId: 'studio-1' })
+      .when({ type: 'AcceptContract', role: 'amministratore' as const, accountId: 'studio-1' })
       .then([
         {
           type: 'ContractDelegationAccepted',
@@ -333,29 +339,54 @@ describe('OfferContract, AcceptContract, DeclineContract, WithdrawContractOffer'
   it('refuses the offer to a non-owner, and to an owner that does not manage the contract', () => {
     spec
       .given([declared(studio), validated])
-      .when({ type: 'OfferContract', accountId: 'studio-1', toAccountId: 'studio-2' })
+      .when({
+        type: 'OfferContract',
+        role: 'amministratore' as const,
+        accountId: 'studio-1',
+        toAccountId: 'studio-2',
+      })
       .thenThrows('NotOwner');
     spec
       .given(byStudioOwnedByDitta)
-      .when({ type: 'OfferContract', accountId: 'ditta-1', toAccountId: 'studio-2' })
+      .when({
+        type: 'OfferContract',
+        role: 'amministratore' as const,
+        accountId: 'ditta-1',
+        toAccountId: 'studio-2',
+      })
       .thenThrows('NotOwner');
   });
 
   it('refuses an offer before the operator validated the contract', () => {
     spec
       .given([declared(ditta)])
-      .when({ type: 'OfferContract', accountId: 'ditta-1', toAccountId: 'studio-1' })
+      .when({
+        type: 'OfferContract',
+        role: 'amministratore' as const,
+        accountId: 'ditta-1',
+        toAccountId: 'studio-1',
+      })
       .thenThrows('ContractNotValidated');
   });
 
   it('keeps one offer at a time', () => {
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'OfferContract', accountId: 'ditta-1', toAccountId: 'studio-2' })
+      .when({
+        type: 'OfferContract',
+        role: 'amministratore' as const,
+        accountId: 'ditta-1',
+        toAccountId: 'studio-2',
+      })
       .thenThrows('OfferPending', 'consulente');
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'OfferContract', accountId: 'ditta-1', toAccountId: 'studio-1' })
+      .when({
+        type: 'OfferContract',
+        role: 'amministratore' as const,
+        accountId: 'ditta-1',
+        toAccountId: 'studio-1',
+      })
       .then([]);
   });
 
@@ -366,11 +397,11 @@ describe('OfferContract, AcceptContract, DeclineContract, WithdrawContractOffer'
     };
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'DeclineContract', accountId: 'studio-1' })
+      .when({ type: 'DeclineContract', role: 'amministratore' as const, accountId: 'studio-1' })
       .then([declined]);
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'DeclineContract', accountId: 'studio-2' })
+      .when({ type: 'DeclineContract', role: 'amministratore' as const, accountId: 'studio-2' })
       .thenThrows('NoOffer');
     const state = fold(contractDecider, [...ownedAndManaged, offered, declined]);
     expect(state.offeredTo).toBeNull();
@@ -380,26 +411,38 @@ describe('OfferContract, AcceptContract, DeclineContract, WithdrawContractOffer'
   it('lets the company withdraw its offer, which the consultant can then no longer accept', () => {
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'WithdrawContractOffer', accountId: 'ditta-1' })
+      .when({
+        type: 'WithdrawContractOffer',
+        role: 'amministratore' as const,
+        accountId: 'ditta-1',
+      })
       .then([withdrawn]);
     spec
       .given([...ownedAndManaged, offered, withdrawn])
-      .when({ type: 'AcceptContract', accountId: 'studio-1' })
+      .when({ type: 'AcceptContract', role: 'amministratore' as const, accountId: 'studio-1' })
       .thenThrows('NoOffer');
     spec
       .given(ownedAndManaged)
-      .when({ type: 'WithdrawContractOffer', accountId: 'ditta-1' })
+      .when({
+        type: 'WithdrawContractOffer',
+        role: 'amministratore' as const,
+        accountId: 'ditta-1',
+      })
       .thenThrows('NoOffer');
     spec
       .given([...ownedAndManaged, offered])
-      .when({ type: 'WithdrawContractOffer', accountId: 'studio-1' })
+      .when({
+        type: 'WithdrawContractOffer',
+        role: 'amministratore' as const,
+        accountId: 'studio-1',
+      })
       .thenThrows('NotOwner');
   });
 
   it('is refused on an unknown contract', () => {
     spec
       .given([])
-      .when({ type: 'ClaimContract', accountId: 'ditta-1' })
+      .when({ type: 'ClaimContract', role: 'amministratore' as const, accountId: 'ditta-1' })
       .thenThrows('ContractUnknown');
   });
 });

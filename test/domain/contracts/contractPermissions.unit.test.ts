@@ -64,7 +64,11 @@ const given = (events: readonly ContractEvent[]) => ({
 });
 
 describe('mayClaim agrees with ClaimContract', () => {
-  const claim = (accountId: string) => ({ type: 'ClaimContract' as const, accountId });
+  const claim = (accountId: string) => ({
+    type: 'ClaimContract' as const,
+    role: 'amministratore' as const,
+    accountId,
+  });
 
   it('allows the owner company a contract its consultant manages', () => {
     given(byStudioOwnedByDitta).when(claim('ditta-1'), mayClaim).allowed();
@@ -89,7 +93,11 @@ describe('mayClaim agrees with ClaimContract', () => {
 });
 
 describe('mayRelease agrees with ReleaseContract', () => {
-  const release = (accountId: string) => ({ type: 'ReleaseContract' as const, accountId });
+  const release = (accountId: string) => ({
+    type: 'ReleaseContract' as const,
+    role: 'amministratore' as const,
+    accountId,
+  });
 
   it('allows the consultant that manages the contract', () => {
     given(byStudioOwnedByDitta).when(release('studio-1'), mayRelease).allowed();
@@ -114,6 +122,7 @@ describe('mayRelease agrees with ReleaseContract', () => {
 describe('mayOffer agrees with OfferContract', () => {
   const offer = (accountId: string, toAccountId = 'studio-2') => ({
     type: 'OfferContract' as const,
+    role: 'amministratore' as const,
     accountId,
     toAccountId,
   });
@@ -147,7 +156,11 @@ describe('mayOffer agrees with OfferContract', () => {
 });
 
 describe('mayWithdrawOffer agrees with WithdrawContractOffer', () => {
-  const withdraw = (accountId: string) => ({ type: 'WithdrawContractOffer' as const, accountId });
+  const withdraw = (accountId: string) => ({
+    type: 'WithdrawContractOffer' as const,
+    role: 'amministratore' as const,
+    accountId,
+  });
 
   it('allows the company its pending offer', () => {
     given([...ownedAndManaged, offered])
@@ -170,8 +183,16 @@ describe('mayWithdrawOffer agrees with WithdrawContractOffer', () => {
 });
 
 describe('mayAccept and mayDecline agree with AcceptContract and DeclineContract', () => {
-  const accept = (accountId: string) => ({ type: 'AcceptContract' as const, accountId });
-  const decline = (accountId: string) => ({ type: 'DeclineContract' as const, accountId });
+  const accept = (accountId: string) => ({
+    type: 'AcceptContract' as const,
+    role: 'amministratore' as const,
+    accountId,
+  });
+  const decline = (accountId: string) => ({
+    type: 'DeclineContract' as const,
+    role: 'amministratore' as const,
+    accountId,
+  });
 
   it('allow the consultant the offer is for', () => {
     given([...ownedAndManaged, offered])
@@ -198,6 +219,7 @@ describe('mayAccept and mayDecline agree with AcceptContract and DeclineContract
 describe('mayRequestNumberChange agrees with RequestContractNumberChange', () => {
   const request = (accountId: string) => ({
     type: 'RequestContractNumberChange' as const,
+    role: 'amministratore' as const,
     accountId,
     newContractNumber: '3007654321',
     inRegistry: true,
@@ -259,12 +281,18 @@ describe('the page and the decider never disagree', () => {
         const command = { type, accountId } as HandOver;
         expect(may(state, accountId), `${type} by ${accountId}`).toBe(succeeds(command, state));
       }
-      const offer = { type: 'OfferContract' as const, accountId, toAccountId: 'studio-2' };
+      const offer = {
+        type: 'OfferContract' as const,
+        role: 'amministratore' as const,
+        accountId,
+        toAccountId: 'studio-2',
+      };
       expect(mayOffer(state, accountId), `OfferContract by ${accountId}`).toBe(
         succeeds(offer, state),
       );
       const request = {
         type: 'RequestContractNumberChange' as const,
+        role: 'amministratore' as const,
         accountId,
         newContractNumber: '3007654321',
         inRegistry: true,
@@ -280,7 +308,7 @@ describe('the page and the decider never disagree', () => {
 describe('contractActions', () => {
   it('lists what each account may do with a contract', () => {
     const state = fold(contractDecider, [...ownedAndManaged, offered]);
-    expect(contractActions(state, 'ditta-1')).toEqual({
+    expect(contractActions(state, 'ditta-1', 'amministratore')).toEqual({
       claim: false,
       release: false,
       offer: false,
@@ -290,7 +318,7 @@ describe('contractActions', () => {
       requestNumberChange: true,
       readHistory: true,
     });
-    expect(contractActions(state, 'studio-1')).toEqual({
+    expect(contractActions(state, 'studio-1', 'amministratore')).toEqual({
       claim: false,
       release: false,
       offer: false,
@@ -299,6 +327,25 @@ describe('contractActions', () => {
       decline: true,
       requestNumberChange: false,
       readHistory: false,
+    });
+  });
+
+  it('offers a person only what their role allows', () => {
+    const state = fold(contractDecider, [...ownedAndManaged, offered]);
+    const none = { claim: false, release: false, offer: false, withdrawOffer: false };
+    expect(contractActions(state, 'ditta-1', 'compilatore')).toEqual({
+      ...none,
+      accept: false,
+      decline: false,
+      requestNumberChange: true,
+      readHistory: true,
+    });
+    expect(contractActions(state, 'ditta-1', 'lettore')).toEqual({
+      ...none,
+      accept: false,
+      decline: false,
+      requestNumberChange: false,
+      readHistory: true,
     });
   });
 });

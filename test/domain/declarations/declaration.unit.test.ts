@@ -87,6 +87,7 @@ const prepared = (
 const receivedAt = new Date('2026-01-20T10:00:00Z');
 const submit = (signatory = studio, warningsAcknowledged = false) => ({
   type: 'SubmitDeclaration' as const,
+  role: 'amministratore' as const,
   signatory,
   year: 2025,
   deadline: '2026-01-31',
@@ -108,6 +109,7 @@ const submitted = (by = studio): ContractEvent => ({
 });
 const prepare = (accountId = 'studio-1', campaignOpen = true) => ({
   type: 'PrepareDeclaration' as const,
+  role: 'amministratore' as const,
   accountId,
   campaignOpen,
   content: content(),
@@ -127,6 +129,34 @@ describe('PrepareDeclaration', () => {
       .given([...history, prepared(), submitted()])
       .when(prepare())
       .thenThrows('AlreadyDeclared'));
+  it('refuses a reader (lettore): they change nothing', () =>
+    spec
+      .given(history)
+      .when({ ...prepare(), role: 'lettore' })
+      .thenThrows('RoleForbids'));
+  it('takes a compiler (compilatore) draft', () =>
+    spec
+      .given(history)
+      .when({ ...prepare(), role: 'compilatore' })
+      .then([prepared()]));
+});
+
+describe('Who may press INVIA', () => {
+  it('refuses a compiler (compilatore)', () =>
+    spec
+      .given([...history, prepared()])
+      .when({ ...submit(), role: 'compilatore' })
+      .thenThrows('RoleForbids'));
+  it('refuses a reader (lettore)', () =>
+    spec
+      .given([...history, prepared()])
+      .when({ ...submit(), role: 'lettore' })
+      .thenThrows('RoleForbids'));
+  it('files for a signatory (firmatario), what a compiler of the same organisation prepared', () =>
+    spec
+      .given([...history, prepared()])
+      .when({ ...submit(), role: 'firmatario' })
+      .then([submitted()]));
 });
 
 describe('SubmitDeclaration', () => {

@@ -35,6 +35,7 @@ const upload = (
   accountId = 'ditta-1',
 ): UploadDeclarationFiles => ({
   type: 'UploadDeclarationFiles',
+  role: 'amministratore' as const,
   ...where,
   accountId,
   mayFile: true,

@@ -130,6 +130,8 @@ describe('app shell', () => {
     expect(body.projections.map((p) => [p.name, p.state])).toEqual([
       ['stream_index', 'running'],
       ['accounts', 'running'],
+      ['member_invitations', 'running'],
+      ['organisation_founding', 'running'],
       ['refused_sign_ins', 'running'],
       ['contracts', 'running'],
       ['registration_contracts', 'running'],

@@ -1,0 +1,153 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
+import { memberRoleDescriptions, memberRoleLabels } from '../../domain/accounts/members.js';
+import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { passwordRuleText } from '../../domain/shared/password.js';
+import { findAccount, findAccountByUsername } from '../../projections/accounts/accounts.js';
+import {
+  findInvitation,
+  type InvitationRow,
+} from '../../projections/accounts/memberInvitations.js';
+import type { AccountsDeps } from '../deps.js';
+import type { GlobalPosition } from '../platform/eventStore/eventStore.js';
+import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import { FormRefused, queryOf, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
+import { secret } from '../platform/http/text.js';
+import { commandContext } from './auth.js';
+import { newPassword, username } from './fields.schema.js';
+import { otpCodes } from './otpCodes.js';
+import { hashPassword } from './passwords.js';
+
+const linkFields = {
+  organizzazione: z.uuid(),
+  invito: z.uuid(),
+  token: z.string().regex(/^[\w-]{10,100}$/),
+};
+const linkQuery = z.object(linkFields);
+const acceptSchema = z
+  .object({ ...linkFields, username, password: newPassword, passwordConfirm: secret() })
+  .refine((form) => form.password === form.passwordConfirm, {
+    path: ['passwordConfirm'],
+    message: 'Le due password non coincidono.',
+  });
+type Link = z.output<typeof linkQuery>;
+
+/**
+ * The link an invited person receives: they choose their own username and password, and join the
+ * organisation with the role they were invited to. The person's account id is the invitation's,
+ * so the link makes one account at most, and a second try after a failure completes the first.
+ */
+export function memberInvitationRoutes(app: FastifyInstance, deps: AccountsDeps): void {
+  const codes = otpCodes(deps.cookieSecret);
+  const { db } = deps.database;
+
+  /** The invitation the link names, if genuine, still pending and not expired. */
+  async function invitationOf(link: Link): Promise<InvitationRow | null> {
+    if (!codes.tokenMatches('invite', link.invito, link.token)) return null;
+    const invitation = await findInvitation(db, link.invito);
+    const usable =
+      invitation?.status === 'pending' &&
+      invitation.organisationId === link.organizzazione &&
+      Date.parse(invitation.expiresAt) > deps.clock().getTime();
+    return usable ? invitation : null;
+  }
+
+  function render(
+    reply: FastifyReply,
+    link: Link,
+    invitation: InvitationRow | null,
+    errors: FieldErrors = {},
+    values: Record<string, unknown> = {},
+  ) {
+    return reply.code(invitation ? reply.statusCode : 410).view('accounts/memberInvitation', {
+      title: 'Invito a far parte di un’organizzazione',
+      link,
+      invitation,
+      role: invitation && {
+        label: memberRoleLabels[invitation.role],
+        description: memberRoleDescriptions[invitation.role],
+      },
+      passwordRuleText,
+      errors,
+      values,
+    });
+  }
+
+  app.get('/accesso/invito', async (request, reply) => {
+    const link = queryOf(linkQuery, request);
+    return render(reply, link, await invitationOf(link));
+  });
+
+  app.post('/accesso/invito', async (request, reply) => {
+    const linkOnly = linkQuery.safeParse(request.body);
+    if (!linkOnly.success) return reply.callNotFound();
+    const invitation = await invitationOf(linkOnly.data);
+    if (!invitation) return render(reply, linkOnly.data, null);
+    return submitForm(request, reply, deps.projections, {
+      schema: acceptSchema,
+      run: async (form) => {
+        const context = commandContext(request, deps.clock());
+        const position = await join(invitation, form, context);
+        return { position, redirect: '/accesso?esito=benvenuto' };
+      },
+      invalid: (errors, values) => render(reply, linkOnly.data, invitation, errors, values),
+    });
+  });
+
+  async function join(
+    invitation: InvitationRow,
+    form: z.output<typeof acceptSchema>,
+    context: CommandContext,
+  ): Promise<GlobalPosition | null> {
+    const personId = invitation.inviteId;
+    const step = (name: string) => ({ ...context, commandId: `${context.commandId}:${name}` });
+    const existing = await findAccount(db, personId);
+    if (!existing) {
+      const owner = await findAccountByUsername(db, form.username);
+      if (owner && owner.accountId !== personId) {
+        throw new FormRefused({
+          username: 'Questo nome utente è già in uso: sceglierne un altro.',
+        });
+      }
+      await handleCommand(
+        deps.eventStore,
+        usernameDecider,
+        usernameStream.id(form.username),
+        { type: 'ClaimUsername', username: form.username, accountId: personId },
+        step('username'),
+      );
+      const organisation = await findAccount(db, invitation.organisationId);
+      await handleCommand(
+        deps.eventStore,
+        accountDecider,
+        accountStream.id(personId),
+        {
+          type: 'CreateMemberAccount',
+          accountId: personId,
+          organisationId: invitation.organisationId,
+          inviteId: invitation.inviteId,
+          kind: organisation?.kind === 'ditta' ? 'ditta' : 'studio',
+          fullName: invitation.fullName,
+          email: invitation.email,
+          username: form.username,
+          passwordHash: await hashPassword(form.password),
+        },
+        step('account'),
+      ).catch((error: unknown) => {
+        // Made by an earlier try that stopped before joining: this try joins.
+        if (!(error instanceof DomainError && error.code === 'AccountAlreadyExists')) throw error;
+      });
+    }
+    const joined = await handleCommand(
+      deps.eventStore,
+      accountDecider,
+      accountStream.id(invitation.organisationId),
+      { type: 'JoinOrganisation', inviteId: invitation.inviteId, personId, now: context.now },
+      step('join'),
+    );
+    return joined.position;
+  }
+}
