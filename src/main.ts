@@ -43,7 +43,7 @@ async function portIsFree(host: string, port: number): Promise<void> {
 function printDemoAccounts(accounts: readonly DemoAccount[], url: string, mailbox: boolean): void {
   console.log('Dati dimostrativi creati. Account (nome utente / password):');
   for (const account of accounts)
-    console.log(`  ${account.role.padEnd(9)} ${account.username.padEnd(12)} ${account.password}`);
+    console.log(`  ${account.role.padEnd(20)} ${account.username.padEnd(12)} ${account.password}`);
   const outbox = mailbox ? ` · posta in uscita: ${url}/dev/mailbox` : '';
   console.log(`Accesso: ${url}/accesso${outbox}\n`);
 }

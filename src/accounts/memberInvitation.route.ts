@@ -103,7 +103,13 @@ export function memberInvitationRoutes(app: FastifyInstance, deps: AccountsDeps)
     context: CommandContext,
   ): Promise<GlobalPosition | null> {
     const personId = invitation.inviteId;
-    const step = (name: string) => ({ ...context, commandId: `${context.commandId}:${name}` });
+    // From the first step the person acts: the log says who joined, for which organisation.
+    const actor = { id: personId, role: 'declarant', organisationId: invitation.organisationId };
+    const step = (name: string) => ({
+      ...context,
+      actor,
+      commandId: `${context.commandId}:${name}`,
+    });
     const existing = await findAccount(db, personId);
     if (!existing) {
       const owner = await findAccountByUsername(db, form.username);

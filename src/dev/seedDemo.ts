@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { CompanyDeclaration, DeclarantKind } from '../../domain/accounts/accountEvents.js';
+import type { MemberRole } from '../../domain/accounts/members.js';
 import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { createStaffAccount, systemContext, type StaffRole } from '../accounts/staffAccounts.js';
@@ -159,6 +160,15 @@ export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAc
       password: 'Studio-2026',
       companies: [company(euroOil, '01234567897'), company(lavanderie, '02345678904')],
       approve: true,
+      // A colleague who prepares the declarations; Gianni Rossi, the administrator, sends them.
+      people: [
+        {
+          username: 'anna.studio',
+          fullName: 'Anna Bianchi',
+          password: 'Compila-2026',
+          role: 'compilatore' as const,
+        },
+      ],
     },
     {
       kind: 'studio' as const,
@@ -169,7 +179,11 @@ export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAc
       approve: false,
     },
   ];
-  for (const declarant of declarants) await registerDeclarant(runtime, declarant, now);
+  for (const declarant of declarants) {
+    const organisationId = await registerDeclarant(runtime, declarant, now);
+    for (const person of declarant.people ?? [])
+      await addPerson(runtime, organisationId, declarant.kind, person, now);
+  }
   // The declaration of the current year is filed from January, by the end of that month.
   const year = now.getUTCFullYear();
   await openCampaign(runtime.eventStore, defaultCampaignSettings(year, `${year + 1}-01-31`), {
@@ -181,7 +195,10 @@ export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAc
     ...staff,
     ...declarants
       .filter((d) => d.approve)
-      .map((d) => ({ ...d, role: d.kind === 'ditta' ? 'ditta' : 'studio' })),
+      .flatMap((d) => [
+        { ...d, role: d.kind === 'ditta' ? 'ditta' : 'studio' },
+        ...(d.people ?? []).map((person) => ({ ...person, role: `${d.kind} (${person.role})` })),
+      ]),
   ];
 }
 
@@ -196,7 +213,7 @@ async function registerDeclarant(
     approve: boolean;
   },
   now: Date,
-): Promise<void> {
+): Promise<string> {
   const accountId = randomUUID();
   const streamId = accountStream.id(accountId);
   const run = async (command: Parameters<typeof accountDecider.decide>[0]) =>
@@ -228,4 +245,60 @@ async function registerDeclarant(
   });
   await run({ type: 'VerifyEmail', challengeId, codeMatches: true, now });
   if (input.approve) await run({ type: 'ApproveRegistration', note: 'Dati dimostrativi' });
+  return accountId;
+}
+
+/** A person of the organisation, invited by its registrant and already joined. */
+async function addPerson(
+  runtime: Runtime,
+  organisationId: string,
+  kind: DeclarantKind,
+  person: { username: string; fullName: string; password: string; role: MemberRole },
+  now: Date,
+): Promise<void> {
+  const context = () => ({ ...systemContext(now), commandId: randomUUID() });
+  const personId = randomUUID();
+  const email = `${person.username}@example.com`;
+  const organisation = accountStream.id(organisationId);
+  const founder = { organisationId, personId: organisationId, role: 'amministratore' as const };
+  const { username, fullName, role } = person;
+  await handleCommand(
+    runtime.eventStore,
+    accountDecider,
+    organisation,
+    { type: 'InviteMember', by: founder, inviteId: personId, email, fullName, role, now },
+    context(),
+  );
+  await handleCommand(
+    runtime.eventStore,
+    usernameDecider,
+    usernameStream.id(username),
+    { type: 'ClaimUsername', username, accountId: personId },
+    context(),
+  );
+  const passwordHash = await hashPassword(person.password);
+  await handleCommand(
+    runtime.eventStore,
+    accountDecider,
+    accountStream.id(personId),
+    {
+      type: 'CreateMemberAccount',
+      accountId: personId,
+      organisationId,
+      inviteId: personId,
+      kind,
+      fullName,
+      email,
+      username,
+      passwordHash,
+    },
+    context(),
+  );
+  await handleCommand(
+    runtime.eventStore,
+    accountDecider,
+    organisation,
+    { type: 'JoinOrganisation', inviteId: personId, personId, now },
+    context(),
+  );
 }
