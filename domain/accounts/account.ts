@@ -193,6 +193,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
           member.personId === event.data.personId ? { ...member, role: event.data.role } : member,
         ),
       };
+    case 'OrganisationContactChanged':
+      return state;
     case 'MemberRemoved':
       return {
         ...state,

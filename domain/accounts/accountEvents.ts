@@ -121,6 +121,11 @@ export type AccountEvent =
       data: { personId: string; role: MemberRole; previousRole: MemberRole };
     }
   | { type: 'MemberRemoved'; data: { personId: string; role: MemberRole; leaving: boolean } }
+  /** When its registrant leaves, the organisation's mail goes to an administrator who stays. */
+  | {
+      type: 'OrganisationContactChanged';
+      data: { personId: string; fullName: string; email: string };
+    }
   /** On the invited person's own stream: their login, for the organisation that invited them. */
   | {
       type: 'MemberAccountCreated';

@@ -197,7 +197,7 @@ export function changeMemberRole(command: ChangeMemberRole, state: AccountState)
   const member = mustFind(state, command.personId);
   if (member.role === command.role) return [];
   if (member.role === 'amministratore' && administrators(state.members).length === 1) {
-    throw accountError('LastAdministrator', 'conflict', lastAdministratorMessage, 'role');
+    throw accountError('LastAdministrator', 'conflict', lastAdministratorMessage);
   }
   return [
     {
@@ -218,9 +218,15 @@ export function removeMember(command: RemoveMember, state: AccountState): Accoun
   if (member.role === 'amministratore' && administrators(state.members).length === 1) {
     throw accountError('LastAdministrator', 'conflict', lastAdministratorMessage);
   }
-  return [
-    { type: 'MemberRemoved', data: { personId: member.personId, role: member.role, leaving } },
-  ];
+  const removed: AccountEvent = {
+    type: 'MemberRemoved',
+    data: { personId: member.personId, role: member.role, leaving },
+  };
+  if (member.personId !== state.organisationId) return [removed];
+  // The registrant's address was the organisation's: an administrator who stays takes it over.
+  const successor = administrators(state.members).find((m) => m.personId !== member.personId)!;
+  const { personId, fullName, email } = successor;
+  return [removed, { type: 'OrganisationContactChanged', data: { personId, fullName, email } }];
 }
 
 export function formOrganisation(_command: FormOrganisation, state: AccountState): AccountEvent[] {

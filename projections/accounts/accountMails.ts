@@ -89,6 +89,7 @@ function nextRecipient(current: Recipient | undefined, event: AccountEvent): Rec
     case 'CompanyInvited':
       return { fullName: event.data.companyName, email: event.data.pec };
     case 'MemberAccountCreated':
+    case 'OrganisationContactChanged':
       return { fullName: event.data.fullName, email: event.data.email };
     case 'ReferentDetailsChanged':
       return current && { ...current, fullName: event.data.fullName };

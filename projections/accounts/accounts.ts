@@ -143,6 +143,7 @@ export function evolveAccountRow(
     case 'EmailOtpRejected':
     case 'MemberInvited':
     case 'MemberInvitationWithdrawn':
+    case 'OrganisationContactChanged':
       return undefined;
   }
 }

@@ -434,7 +434,13 @@ describe('people of an organisation and their roles', () => {
     expect(login.statusCode).toBe(403);
     expect(login.body).toContain('Non fai più parte di un’organizzazione registrata sul portale');
 
-    // The organisation goes on with its new administrator, who keeps its contracts.
+    // The organisation goes on with its new administrator, who keeps its contracts and its mail.
+    const contact = await ctx.test.database.db
+      .selectFrom('mail_recipients')
+      .select('email')
+      .where('account_id', '=', neri.id)
+      .executeTakeFirstOrThrow();
+    expect(contact.email).toBe(franco.email);
     const page = (await successor.get(people)).body;
     expect(page).not.toContain(`<td>${neri.username}</td>`);
     expect(page).toContain('unico amministratore');
