@@ -1,16 +1,20 @@
 import { sql, type Kysely } from 'kysely';
 
 /*
- * People with roles in an organisation. The accounts view gains the organisation and the role, so
- * it is rebuilt from the log; the open invitations get their own view.
+ * People with roles in an organisation. The accounts view gains the organisation and the role;
+ * the open invitations get their own view.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table accounts add column organisation_id text, add column member_role text`.execute(
     db,
   );
   await sql`create index accounts_organisation_idx on accounts (organisation_id)`.execute(db);
-  await sql`delete from accounts`.execute(db);
-  await sql`delete from projection_checkpoints where name = 'accounts'`.execute(db);
+  // Filled here as the events will say (organisationFounding.ts makes each approved registrant
+  // its organisation's administrator): nobody is locked out while that catches up.
+  await sql`update accounts set organisation_id = account_id where role = 'declarant'`.execute(db);
+  await sql`update accounts set member_role = 'amministratore' where role = 'declarant' and status = 'active'`.execute(
+    db,
+  );
   await sql`
     create table member_invitations (
       invite_id text primary key,

@@ -1,7 +1,11 @@
+import { Migrator, sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations/index.js';
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
+import { openPglite } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { recordEvents } from '../../src/platform/eventStore/commandHandler.js';
 import { signedIn, settle, startTestApp, type TestApp } from '../support/testApp.js';
 
@@ -73,5 +77,43 @@ describe('accounts approved before roles become organisations', () => {
     await settle(ctx);
     const again = await ctx.store.readStream(`account-${older.accountId}`);
     expect(again.events.filter((event) => event.type === 'MemberJoined')).toHaveLength(1);
+  });
+});
+
+describe('migration 0017', () => {
+  it('gives the accounts already there their organisation and role, so nobody waits to log in', async () => {
+    const database = await openPglite('memory://');
+    try {
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => migrations },
+      });
+      await migrator.migrateTo('0016_refused_sign_ins');
+      for (const [id, role, status] of [
+        ['ditta', 'declarant', 'active'],
+        ['in-attesa', 'declarant', 'awaiting-approval'],
+        ['olga', 'operator', 'active'],
+      ]) {
+        await sql`
+          insert into accounts (account_id, username, role, status, full_name, email,
+            password_hash, companies, registered_at)
+          values (${id}, ${id}, ${role}, ${status}, 'Nome', 'a@b.it', 'x', '[]', now())`.execute(
+          database.db,
+        );
+      }
+      await migrateToLatest(database.db);
+      const rows = await database.db
+        .selectFrom('accounts')
+        .select(['account_id', 'organisation_id', 'member_role'])
+        .orderBy('account_id')
+        .execute();
+      expect(rows).toEqual([
+        { account_id: 'ditta', organisation_id: 'ditta', member_role: 'amministratore' },
+        { account_id: 'in-attesa', organisation_id: 'in-attesa', member_role: null },
+        { account_id: 'olga', organisation_id: null, member_role: null },
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 });
