@@ -28,6 +28,7 @@ export interface Member {
 
 export interface Invitation {
   readonly inviteId: string;
+  readonly invitedBy: string;
   readonly email: string;
   readonly fullName: string;
   readonly role: MemberRole;
@@ -172,8 +173,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         fullName: event.data.fullName,
       };
     case 'MemberInvited': {
-      const { inviteId, email, fullName, role, expiresAt } = event.data;
-      const invitation = { inviteId, email, fullName, role, expiresAt };
+      const { inviteId, invitedBy, email, fullName, role, expiresAt } = event.data;
+      const invitation = { inviteId, invitedBy, email, fullName, role, expiresAt };
       return { ...state, invitations: [...state.invitations, invitation] };
     }
     case 'MemberInvitationWithdrawn':

@@ -97,6 +97,8 @@ export type AccountEvent =
       type: 'MemberInvited';
       data: {
         inviteId: string;
+        /** The administrator who sent it: their invitations end with their power to manage. */
+        invitedBy: string;
         organisationName: string;
         email: string;
         fullName: string;

@@ -135,7 +135,15 @@ export function inviteMember(command: InviteMember, state: AccountState): Accoun
   return [
     {
       type: 'MemberInvited',
-      data: { inviteId, organisationName, email, fullName, role, expiresAt },
+      data: {
+        inviteId,
+        invitedBy: command.by.personId,
+        organisationName,
+        email,
+        fullName,
+        role,
+        expiresAt,
+      },
     },
   ];
 }
@@ -199,13 +207,21 @@ export function changeMemberRole(command: ChangeMemberRole, state: AccountState)
   if (member.role === 'amministratore' && administrators(state.members).length === 1) {
     throw accountError('LastAdministrator', 'conflict', lastAdministratorMessage);
   }
-  return [
-    {
-      type: 'MemberRoleChanged',
-      data: { personId: member.personId, role: command.role, previousRole: member.role },
-    },
-  ];
+  const changed: AccountEvent = {
+    type: 'MemberRoleChanged',
+    data: { personId: member.personId, role: command.role, previousRole: member.role },
+  };
+  return command.role === 'amministratore' ? [changed] : [changed, ...invitationsOf(state, member)];
 }
+
+/** The open invitations of someone who no longer manages the organisation are withdrawn. */
+const invitationsOf = (state: AccountState, member: Member): AccountEvent[] =>
+  state.invitations
+    .filter((invitation) => invitation.invitedBy === member.personId)
+    .map((invitation) => ({
+      type: 'MemberInvitationWithdrawn',
+      data: { inviteId: invitation.inviteId },
+    }));
 
 /** An administrator removes a person, or a person leaves; the last administrator stays. */
 export function removeMember(command: RemoveMember, state: AccountState): AccountEvent[] {
@@ -222,11 +238,16 @@ export function removeMember(command: RemoveMember, state: AccountState): Accoun
     type: 'MemberRemoved',
     data: { personId: member.personId, role: member.role, leaving },
   };
-  if (member.personId !== state.organisationId) return [removed];
+  const withdrawn = invitationsOf(state, member);
+  if (member.personId !== state.organisationId) return [removed, ...withdrawn];
   // The registrant's address was the organisation's: an administrator who stays takes it over.
   const successor = administrators(state.members).find((m) => m.personId !== member.personId)!;
   const { personId, fullName, email } = successor;
-  return [removed, { type: 'OrganisationContactChanged', data: { personId, fullName, email } }];
+  return [
+    removed,
+    ...withdrawn,
+    { type: 'OrganisationContactChanged', data: { personId, fullName, email } },
+  ];
 }
 
 export function formOrganisation(_command: FormOrganisation, state: AccountState): AccountEvent[] {

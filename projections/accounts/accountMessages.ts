@@ -85,7 +85,7 @@ export function accountMessage(
     case 'MemberInvited':
       return mailContent(`invito a far parte di ${event.data.organisationName}`, [
         `Gentile ${event.data.fullName},`,
-        `sei invitato a far parte di ${event.data.organisationName} sul portale delle denunce degli scarichi industriali, con il ruolo di ${memberRoleLabels[event.data.role].toLowerCase()} (${memberRoleDescriptions[event.data.role]}).`,
+        `hai ricevuto un invito a far parte di ${event.data.organisationName} sul portale delle denunce degli scarichi industriali, con il ruolo di ${memberRoleLabels[event.data.role].toLowerCase()} (${memberRoleDescriptions[event.data.role]}).`,
         `Per accettare scegli il tuo nome utente e la tua password da questo link, entro ${invitationDays} giorni:\n\n${links.invitation(event.data.inviteId)}`,
         'Se non ti aspettavi questo invito, ignora questo messaggio: senza il link nessun account viene creato.',
       ]);

@@ -29,7 +29,6 @@ export function evolveInvitationRow(
       return {
         ...event.data,
         organisationId: accountStream.parse(event.streamId)!,
-        invitedBy: event.metadata.actor.id,
         invitedAt: event.metadata.occurredAt,
         status: 'pending',
       };

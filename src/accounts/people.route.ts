@@ -19,7 +19,9 @@ import type { FieldErrors } from '../platform/http/forms.js';
 import { requiredLine } from '../platform/http/text.js';
 import { actingOf, commandContext, requireRole } from './auth.js';
 import { ordinaryEmail } from './fields.schema.js';
-import { revokeSession, sessionCookie } from './sessions.js';
+import { revokeAllSessions, sessionCookie } from './sessions.js';
+import { hitRateLimit } from '../platform/http/rateLimit.js';
+import { italianDuration } from '../../domain/shared/italianDuration.js';
 
 const role = z.enum(memberRoles, { error: 'Scegliere il ruolo.' });
 const inviteSchema = z.object({
@@ -37,6 +39,8 @@ const outcomes = {
   ruolo: 'Ruolo aggiornato: vale dalla prossima pagina che la persona apre.',
   rimosso: 'Persona rimossa: non può più accedere ai dati dell’organizzazione.',
 };
+const invitationsPerDay = 20;
+const invitationsPerAddressPerDay = 3;
 const roleOptions = memberRoles.map((value) => ({ value, label: memberRoleLabels[value] }));
 
 /**
@@ -72,12 +76,18 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     });
   }
 
-  /** A command on the organisation's stream, then back to the page with its outcome. */
+  /**
+   * A command on the organisation's stream, then back to the page with its outcome. The buttons
+   * of a person's row have no field of their own: what refuses them heads the page.
+   */
   function onOrganisation<S extends z.ZodType>(
     schema: S,
-    command: (form: z.output<S>, request: FastifyRequest) => AccountCommand,
-    outcome: keyof typeof outcomes,
-    afterwards?: (request: FastifyRequest, reply: FastifyReply) => Promise<string | null>,
+    command: (form: z.output<S>, request: FastifyRequest) => Promise<AccountCommand>,
+    options: {
+      outcome: keyof typeof outcomes;
+      rowForm?: boolean;
+      afterwards?: (request: FastifyRequest, reply: FastifyReply) => Promise<string | null>;
+    },
   ) {
     return async (request: FastifyRequest, reply: FastifyReply) =>
       submitForm(request, reply, deps.projections, {
@@ -87,7 +97,7 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
             deps.eventStore,
             accountDecider,
             accountStream.id(actingOf(request).organisationId),
-            command(form, request),
+            await command(form, request),
             commandContext(request, deps.clock()),
           ).catch((error: unknown) => {
             // A rule about the organisation as a whole (the last administrator) heads the page.
@@ -95,10 +105,40 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
               throw new FormRefused({ _form: error.message });
             throw error;
           });
-          const elsewhere = afterwards ? await afterwards(request, reply) : null;
-          return { position: result.position, redirect: elsewhere ?? `${base}?esito=${outcome}` };
+          const elsewhere = options.afterwards ? await options.afterwards(request, reply) : null;
+          const redirect = elsewhere ?? `${base}?esito=${options.outcome}`;
+          return { position: result.position, redirect };
         },
-        invalid: (errors, values) => page(request, reply, errors, values),
+        invalid: (errors, values) =>
+          options.rowForm
+            ? page(request, reply, { _form: Object.values(errors)[0] ?? '' })
+            : page(request, reply, errors, values),
+      });
+  }
+
+  /** Each invitation is a mail: an organisation sends a few a day, an address gets a few. */
+  async function mustNotFlood(organisationId: string, email: string): Promise<void> {
+    const now = deps.clock();
+    const day = 24 * 3600;
+    const fromOrganisation = await hitRateLimit(
+      db,
+      `invite:organisation:${organisationId}`,
+      { limit: invitationsPerDay, windowSeconds: day },
+      now,
+    );
+    const toAddress = await hitRateLimit(
+      db,
+      `invite:address:${email.trim().toLowerCase()}`,
+      { limit: invitationsPerAddressPerDay, windowSeconds: day },
+      now,
+    );
+    if (!fromOrganisation.allowed)
+      throw new FormRefused({
+        _form: `Oggi sono già stati inviati ${invitationsPerDay} inviti: riprova tra ${italianDuration(fromOrganisation.retryAfterSeconds)}.`,
+      });
+    if (!toAddress.allowed)
+      throw new FormRefused({
+        email: `Questo indirizzo ha già ricevuto ${invitationsPerAddressPerDay} inviti oggi: riprova tra ${italianDuration(toAddress.retryAfterSeconds)}.`,
       });
   }
 
@@ -109,14 +149,12 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     declarants,
     onOrganisation(
       inviteSchema,
-      (form, request) => ({
-        type: 'InviteMember',
-        by: actingOf(request),
-        inviteId: randomUUID(),
-        ...form,
-        now: deps.clock(),
-      }),
-      'invitato',
+      async (form, request) => {
+        const by = actingOf(request);
+        await mustNotFlood(by.organisationId, form.email);
+        return { type: 'InviteMember', by, inviteId: randomUUID(), ...form, now: deps.clock() };
+      },
+      { outcome: 'invitato' },
     ),
   );
 
@@ -125,12 +163,12 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     declarants,
     onOrganisation(
       noFields,
-      (_form, request) => ({
+      async (_form, request) => ({
         type: 'WithdrawInvitation',
         by: actingOf(request),
         inviteId: paramsOf(inviteParams, request).invito,
       }),
-      'ritirato',
+      { outcome: 'ritirato', rowForm: true },
     ),
   );
 
@@ -139,13 +177,13 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     declarants,
     onOrganisation(
       roleSchema,
-      (form, request) => ({
+      async (form, request) => ({
         type: 'ChangeMemberRole',
         by: actingOf(request),
         personId: paramsOf(personParams, request).persona,
         role: form.role,
       }),
-      'ruolo',
+      { outcome: 'ruolo', rowForm: true },
     ),
   );
 
@@ -154,18 +192,22 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     declarants,
     onOrganisation(
       noFields,
-      (_form, request) => ({
+      async (_form, request) => ({
         type: 'RemoveMember',
         by: actingOf(request),
         personId: paramsOf(personParams, request).persona,
       }),
-      'rimosso',
-      // Whoever leaves is logged out there and then.
-      async (request, reply) => {
-        if (paramsOf(personParams, request).persona !== request.account!.accountId) return null;
-        await revokeSession(db, request.sessionToken!, deps.clock());
-        reply.clearCookie(sessionCookie, { path: '/' });
-        return '/accesso?esito=uscito';
+      {
+        outcome: 'rimosso',
+        rowForm: true,
+        // The person's sessions end there and then; whoever leaves goes to the login page.
+        async afterwards(request, reply) {
+          const personId = paramsOf(personParams, request).persona;
+          await revokeAllSessions(db, personId, deps.clock());
+          if (personId !== request.account!.accountId) return null;
+          reply.clearCookie(sessionCookie, { path: '/' });
+          return '/accesso?esito=uscito';
+        },
       },
     ),
   );

@@ -213,7 +213,9 @@ describe('people of an organisation and their roles', () => {
 
     const page = await new TestClient(ctx.app).get(link);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('sei invitato a far parte di <strong>Euro Oil 1 SRL</strong>');
+    expect(page.body).toContain(
+      'hai ricevuto un invito a far parte di <strong>Euro Oil 1 SRL</strong>',
+    );
     expect(page.body).toContain('con il ruolo di <strong>compilatore</strong>');
     const accepted = await accept(link, carla);
     expect(accepted.statusCode, accepted.body).toBe(303);
@@ -277,6 +279,40 @@ describe('people of an organisation and their roles', () => {
     expect((await new TestClient(ctx.app).get(withdrawnLink)).statusCode).toBe(410);
     expect((await accept(withdrawnLink, wanda)).statusCode).toBe(410);
     expect(await account(wanda.username)).toBeUndefined();
+  });
+
+  it('ends the invitations of an administrator who is removed', async () => {
+    const founder = await signedIn(ctx, altro);
+    const ada = person(altro, 'ada.amministra', 'Ada Amministratrice', 'amministratore');
+    const { client, id } = await joined(founder, ada);
+    const link = await invite(client, person(altro, 'amico.ada', 'Amico di Ada', 'amministratore'));
+    await founder.get(people);
+    expect((await founder.post(`${people}/${id}/rimuovi`, {})).statusCode).toBe(303);
+    expect((await new TestClient(ctx.app).get(link)).statusCode).toBe(410);
+    expect(await invitationStatus(linkFields(link).invito!)).toBe('withdrawn');
+  });
+
+  it('sends an address at most 3 invitations a day, even when each is withdrawn', async () => {
+    const admin = await signedIn(ctx, altro);
+    const again = person(altro, 'sempre.lui', 'Sempre Lui', 'lettore');
+    for (let i = 0; i < 3; i++) {
+      const { invito } = linkFields(await invite(admin, again));
+      expect((await admin.post(`${people}/inviti/${invito}/ritira`, {})).statusCode).toBe(303);
+    }
+    const fourth = await admin.post(`${people}/invita`, {
+      fullName: again.fullName,
+      email: again.email,
+      role: again.role,
+    });
+    expect(fourth.statusCode).toBe(422);
+    expect(fourth.body).toContain('Questo indirizzo ha già ricevuto 3 inviti oggi');
+    await settle(ctx);
+    const mails = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', again.email)
+      .execute();
+    expect(mails).toHaveLength(3);
   });
 
   it('lets a compilatore prepare, but not invite, change roles or remove anyone (403)', async () => {

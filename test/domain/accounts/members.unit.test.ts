@@ -31,12 +31,18 @@ const invite = (role: MemberRole = 'compilatore', by = founder, email = 'anna@st
   role,
   now: t0,
 });
-const invited = (role: MemberRole = 'compilatore'): AccountEvent => ({
+const invited = (
+  role: MemberRole = 'compilatore',
+  inviteId = 'inv-1',
+  invitedBy = 'acc-1',
+  email = 'anna@studio.it',
+): AccountEvent => ({
   type: 'MemberInvited',
   data: {
-    inviteId: 'inv-1',
+    inviteId,
+    invitedBy,
     organisationName: 'Gianni Rossi',
-    email: 'anna@studio.it',
+    email,
     fullName: 'Anna Bianchi',
     role,
     expiresAt: minutesLater(7 * 24 * 60).toISOString(),
@@ -166,6 +172,10 @@ describe('The last administrator', () => {
           type: 'MemberRemoved',
           data: { personId: 'acc-1', role: 'amministratore', leaving: true },
         },
+        {
+          type: 'OrganisationContactChanged',
+          data: { personId: 'anna', fullName: 'Anna Bianchi', email: 'anna@studio.it' },
+        },
       ]));
 
   it('removes another person; a reader may only leave', () => {
@@ -186,6 +196,43 @@ describe('The last administrator', () => {
         { type: 'MemberRemoved', data: { personId: 'anna', role: 'lettore', leaving: true } },
       ]);
   });
+});
+
+describe('An administrator who stops managing', () => {
+  const annaAdmin: AccountEvent[] = [
+    ...organisation,
+    invited('amministratore'),
+    joined('amministratore'),
+    invited('amministratore', 'inv-2', 'anna', 'complice@altrove.it'),
+  ];
+  const withdrawn: AccountEvent = {
+    type: 'MemberInvitationWithdrawn',
+    data: { inviteId: 'inv-2' },
+  };
+
+  it('takes their open invitations along when removed', () =>
+    spec
+      .given(annaAdmin)
+      .when({ type: 'RemoveMember', by: founder, personId: 'anna' })
+      .then([
+        {
+          type: 'MemberRemoved',
+          data: { personId: 'anna', role: 'amministratore', leaving: false },
+        },
+        withdrawn,
+      ]));
+
+  it('takes them along when no longer an administrator', () =>
+    spec
+      .given(annaAdmin)
+      .when({ type: 'ChangeMemberRole', by: founder, personId: 'anna', role: 'lettore' })
+      .then([
+        {
+          type: 'MemberRoleChanged',
+          data: { personId: 'anna', role: 'lettore', previousRole: 'amministratore' },
+        },
+        withdrawn,
+      ]));
 });
 
 describe('FormOrganisation', () => {
