@@ -27,7 +27,8 @@ export type AccountErrorCode =
   | 'TooManyInvitations'
   | 'NoInvitation'
   | 'InvitationExpired'
-  | 'LastAdministrator';
+  | 'LastAdministrator'
+  | 'ContactNotYours';
 
 export const accountError = (
   code: AccountErrorCode,

@@ -161,6 +161,8 @@ export function withdrawInvitation(
 
 /** The invited person, with their new account, takes the role they were invited to. */
 export function joinOrganisation(command: JoinOrganisation, state: AccountState): AccountEvent[] {
+  // Joined already (a repeated try of the same link): nothing to add.
+  if (state.members.some((member) => member.personId === command.personId)) return [];
   const invitation = state.invitations.find((i) => i.inviteId === command.inviteId);
   if (!invitation || !isOrganisation(state)) {
     throw accountError(

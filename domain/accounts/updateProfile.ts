@@ -17,6 +17,22 @@ export interface UpdateProfile {
   readonly now: Date;
 }
 
+/**
+ * The registrant's name and addresses are also the organisation's contact (where its mail goes):
+ * once the registrant is no longer an administrator, only their password is theirs to change.
+ */
+function mustManageContact(state: AccountState): void {
+  if (state.organisationId === null || state.organisationId !== state.accountId) return;
+  const registrant = state.members.find((member) => member.personId === state.accountId);
+  if (registrant && registrant.role !== 'amministratore') {
+    throw accountError(
+      'ContactNotYours',
+      'forbidden',
+      'Nome, telefono ed e-mail di chi ha registrato l’organizzazione li cambia solo un amministratore: puoi cambiare la tua password.',
+    );
+  }
+}
+
 /** "Modifica profilo": one form, one command, an event for each thing that changed. */
 export function updateProfile(command: UpdateProfile, state: AccountState): AccountEvent[] {
   if (state.status !== 'active') {
@@ -31,6 +47,14 @@ export function updateProfile(command: UpdateProfile, state: AccountState): Acco
     );
   }
   const events: AccountEvent[] = [];
+  const newEmail = command.newEmail?.trim();
+  const newContact =
+    command.fullName !== state.fullName ||
+    command.phone !== state.phone ||
+    (newEmail !== undefined &&
+      newEmail !== '' &&
+      newEmail.toLowerCase() !== state.email?.toLowerCase());
+  if (newContact) mustManageContact(state);
   if (command.fullName !== state.fullName || command.phone !== state.phone) {
     events.push({
       type: 'ReferentDetailsChanged',
@@ -40,7 +64,6 @@ export function updateProfile(command: UpdateProfile, state: AccountState): Acco
   if (command.newPasswordHash) {
     events.push({ type: 'PasswordChanged', data: { passwordHash: command.newPasswordHash } });
   }
-  const newEmail = command.newEmail?.trim();
   if (newEmail && newEmail.toLowerCase() !== state.email?.toLowerCase()) {
     events.push({
       type: 'EmailChangeRequested',

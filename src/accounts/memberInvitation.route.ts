@@ -5,14 +5,18 @@ import { memberRoleDescriptions, memberRoleLabels } from '../../domain/accounts/
 import { usernameDecider, usernameStream } from '../../domain/accounts/usernameClaim.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
-import { findAccount, findAccountByUsername } from '../../projections/accounts/accounts.js';
+import { findAccountByUsername } from '../../projections/accounts/accounts.js';
 import {
   findInvitation,
   type InvitationRow,
 } from '../../projections/accounts/memberInvitations.js';
 import type { AccountsDeps } from '../deps.js';
 import type { GlobalPosition } from '../platform/eventStore/eventStore.js';
-import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
+import {
+  handleCommand,
+  readState,
+  type CommandContext,
+} from '../platform/eventStore/commandHandler.js';
 import { FormRefused, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { secret } from '../platform/http/text.js';
@@ -38,7 +42,8 @@ type Link = z.output<typeof linkQuery>;
 /**
  * The link an invited person receives: they choose their own username and password, and join the
  * organisation with the role they were invited to. The person's account id is the invitation's,
- * so the link makes one account at most, and a second try after a failure completes the first.
+ * so the link makes one account at most; a second try (a double click, or after a failure in
+ * between) completes the first with the login chosen then.
  */
 export function memberInvitationRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const codes = otpCodes(deps.cookieSecret);
@@ -105,13 +110,11 @@ export function memberInvitationRoutes(app: FastifyInstance, deps: AccountsDeps)
     const personId = invitation.inviteId;
     // From the first step the person acts: the log says who joined, for which organisation.
     const actor = { id: personId, role: 'declarant', organisationId: invitation.organisationId };
-    const step = (name: string) => ({
-      ...context,
-      actor,
-      commandId: `${context.commandId}:${name}`,
-    });
-    const existing = await findAccount(db, personId);
-    if (!existing) {
+    // Ids from the invitation: a retry or a second click repeats the same commands.
+    const step = (name: string) => ({ ...context, actor, commandId: `${personId}:${name}` });
+    const personStream = accountStream.id(personId);
+    let { state: account } = await readState(deps.eventStore, accountDecider, personStream);
+    if (account.status === 'none') {
       const owner = await findAccountByUsername(db, form.username);
       if (owner && owner.accountId !== personId) {
         throw new FormRefused({
@@ -123,28 +126,40 @@ export function memberInvitationRoutes(app: FastifyInstance, deps: AccountsDeps)
         usernameDecider,
         usernameStream.id(form.username),
         { type: 'ClaimUsername', username: form.username, accountId: personId },
-        step('username'),
+        step(`username:${form.username.toLowerCase()}`),
       );
-      const organisation = await findAccount(db, invitation.organisationId);
-      await handleCommand(
+      const { state: organisation } = await readState(
         deps.eventStore,
         accountDecider,
-        accountStream.id(personId),
+        accountStream.id(invitation.organisationId),
+      );
+      const created = await handleCommand(
+        deps.eventStore,
+        accountDecider,
+        personStream,
         {
           type: 'CreateMemberAccount',
           accountId: personId,
           organisationId: invitation.organisationId,
           inviteId: invitation.inviteId,
-          kind: organisation?.kind === 'ditta' ? 'ditta' : 'studio',
+          kind: organisation.kind ?? 'ditta',
           fullName: invitation.fullName,
           email: invitation.email,
           username: form.username,
           passwordHash: await hashPassword(form.password),
         },
         step('account'),
-      ).catch((error: unknown) => {
-        // Made by an earlier try that stopped before joining: this try joins.
+      ).catch(async (error: unknown) => {
+        // A try in parallel made it first: this one goes on with what that one made.
         if (!(error instanceof DomainError && error.code === 'AccountAlreadyExists')) throw error;
+        return readState(deps.eventStore, accountDecider, personStream);
+      });
+      account = created.state;
+    }
+    // An earlier try made the account and stopped before joining: it joins with that login.
+    if (account.username?.toLowerCase() !== form.username.trim().toLowerCase()) {
+      throw new FormRefused({
+        username: `L’account di questo invito è già stato creato con il nome utente «${account.username}»: scrivi quello e la password scelta allora.`,
       });
     }
     const joined = await handleCommand(

@@ -1,6 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { MemberRole } from '../../domain/accounts/members.js';
+import { hashPassword } from '../../src/accounts/passwords.js';
+import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
 import { campaignYear, openCampaign } from '../support/declarations.js';
@@ -279,6 +283,47 @@ describe('people of an organisation and their roles', () => {
     expect((await new TestClient(ctx.app).get(withdrawnLink)).statusCode).toBe(410);
     expect((await accept(withdrawnLink, wanda)).statusCode).toBe(410);
     expect(await account(wanda.username)).toBeUndefined();
+  });
+
+  it('completes a join that stopped after the account was made, with the login chosen then', async () => {
+    const admin = await signedIn(ctx, altro);
+    const ugo = person(altro, 'ugo.primo', 'Ugo Interrotto', 'compilatore');
+    const link = await invite(admin, ugo);
+    const { invito } = linkFields(link);
+    // The first try stopped between its two steps: the account exists, the join does not.
+    await handleCommand(
+      ctx.store,
+      accountDecider,
+      accountStream.id(invito!),
+      {
+        type: 'CreateMemberAccount',
+        accountId: invito!,
+        organisationId: altro.id,
+        inviteId: invito!,
+        kind: 'studio',
+        fullName: ugo.fullName,
+        email: ugo.email,
+        username: ugo.username,
+        passwordHash: await hashPassword(ugo.password),
+      },
+      {
+        commandId: randomUUID(),
+        correlationId: randomUUID(),
+        actor: { id: invito!, role: 'declarant', organisationId: altro.id },
+        clientIp: null,
+        now: new Date(),
+      },
+    );
+    await settle(ctx);
+    const otherName = await accept(link, { ...ugo, username: 'ugo.secondo' });
+    expect(otherName.statusCode).toBe(422);
+    expect(otherName.body).toContain('già stato creato con il nome utente «ugo.primo»');
+    expect(await roleOf(ugo.username)).toBeNull();
+
+    expect((await accept(link, ugo)).statusCode).toBe(303);
+    await settle(ctx);
+    expect(await roleOf(ugo.username)).toBe('compilatore');
+    await signedIn(ctx, ugo);
   });
 
   it('ends the invitations of an administrator who is removed', async () => {

@@ -116,11 +116,16 @@ describe('JoinOrganisation', () => {
       .when(join())
       .then([joined('firmatario')]));
 
-  it('works once', () =>
+  it('works once: the same person again adds nothing, anyone else is refused', () => {
     spec
       .given([...organisation, invited(), joined()])
       .when(join())
-      .thenThrows('NoInvitation'));
+      .then([]);
+    spec
+      .given([...organisation, invited(), joined()])
+      .when({ ...join(), personId: 'intruso' })
+      .thenThrows('NoInvitation');
+  });
 
   it('refuses a withdrawn invitation', () =>
     spec

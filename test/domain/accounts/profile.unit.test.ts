@@ -2,7 +2,14 @@ import { describe, it } from 'vitest';
 import { accountDecider } from '../../../domain/accounts/accountDecider.js';
 import type { UpdateProfile } from '../../../domain/accounts/updateProfile.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
-import { approved, minutesLater, otpIssued, registered, verified } from './fixtures.js';
+import {
+  approved,
+  founderJoined,
+  minutesLater,
+  otpIssued,
+  registered,
+  verified,
+} from './fixtures.js';
 
 const spec = deciderSpec(accountDecider);
 const active = [registered, otpIssued(), verified, approved];
@@ -55,6 +62,43 @@ describe('UpdateProfile', () => {
       .given(active)
       .when(update({ newEmail: 'rossi.gianni@example.com' }))
       .then([requested]);
+  });
+
+  it('leaves the organisation’s contact to its administrators once the registrant is not one', () => {
+    const demoted = [
+      ...active,
+      founderJoined,
+      {
+        type: 'MemberJoined' as const,
+        data: {
+          personId: 'anna',
+          role: 'amministratore' as const,
+          fullName: 'Anna Bianchi',
+          email: 'anna@studio.it',
+          inviteId: 'inv-1',
+        },
+      },
+      {
+        type: 'MemberRoleChanged' as const,
+        data: {
+          personId: 'acc-1',
+          role: 'lettore' as const,
+          previousRole: 'amministratore' as const,
+        },
+      },
+    ];
+    spec
+      .given(demoted)
+      .when(update({ newEmail: 'altro@example.com' }))
+      .thenThrows('ContactNotYours');
+    spec
+      .given(demoted)
+      .when(update({ phone: '051 999' }))
+      .thenThrows('ContactNotYours');
+    spec
+      .given(demoted)
+      .when(update({ newPasswordHash: '$new' }))
+      .then([{ type: 'PasswordChanged', data: { passwordHash: '$new' } }]);
   });
 
   it('says when nothing changed', () => {
