@@ -1,3 +1,4 @@
+import { mustHold } from '../../domain/accounts/members.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { mayRead, type ContractState } from '../../domain/contracts/contract.js';
@@ -28,6 +29,7 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
 
   app.get('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {
     const { number, state } = await readableContract(request);
+    mustHold(actingOf(request).role, 'prepare');
     return render(reply, number, state, {}, {});
   });
 

@@ -1,3 +1,4 @@
+import { mustHold } from '../../domain/accounts/members.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import {
@@ -33,9 +34,10 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
   const { db } = deps.database;
   const declarants = { preHandler: requireRole('declarant') };
 
-  app.get('/contratti/nuovo', declarants, async (request, reply) =>
-    render(request, reply, { contract: {} }, {}),
-  );
+  app.get('/contratti/nuovo', declarants, async (request, reply) => {
+    mustHold(actingOf(request).role, 'prepare');
+    return render(request, reply, { contract: {} }, {});
+  });
 
   app.post('/contratti/nuovo', declarants, async (request, reply) =>
     submitForm(request, reply, deps.projections, {

@@ -1,3 +1,4 @@
+import { holds } from '../../domain/accounts/members.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isLate } from '../../domain/declarations/submitDeclaration.js';
@@ -23,6 +24,7 @@ function choice(
   declaration: DeclarationRow | undefined,
   accountId: string,
   year: number,
+  mayPrepare: boolean,
 ): ContractChoice {
   const reason = declaration
     ? `Dichiarazione ${year} già inviata${declaration.protocolNumber ? ` (protocollo ${declaration.protocolNumber})` : ''}.`
@@ -30,7 +32,9 @@ function choice(
       ? `Gestito da ${contract.managerName ?? 'nessuno'}: la dichiarazione la carica chi gestisce il contratto.`
       : contract.status !== 'validated'
         ? 'Contratto non ancora convalidato dagli operatori.'
-        : null;
+        : !mayPrepare
+          ? 'Il tuo ruolo permette solo di consultare: la dichiarazione la carica un compilatore, un firmatario o un amministratore.'
+          : null;
   return { contract, disabledReason: reason };
 }
 
@@ -79,7 +83,13 @@ export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps)
           (contract.managerAccountId === me.accountId || contract.ownerAccountId === me.accountId),
       )
       .map((contract) =>
-        choice(contract, declared.get(contract.contractNumber), me.accountId, year),
+        choice(
+          contract,
+          declared.get(contract.contractNumber),
+          me.accountId,
+          year,
+          holds(actingOf(request).role, 'prepare'),
+        ),
       );
     return reply.view('declarations/index', {
       title: `Dichiarazioni ${year}`,

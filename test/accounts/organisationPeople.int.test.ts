@@ -440,8 +440,16 @@ describe('people of an organisation and their roles', () => {
       role: 'lettore',
     });
     expect(invited.statusCode).toBe(403);
-    // The number change collects its refusals in the form, the role's among them.
-    await client.get(`/contratti/${euroOil.contract}/cambio-numero`);
+    // The forms that would change something say so before anything is typed in.
+    for (const form of ['/contratti/nuovo', `/contratti/${euroOil.contract}/cambio-numero`]) {
+      const opened = await client.get(form);
+      expect(opened.statusCode).toBe(403);
+      expect(opened.body).toContain(readOnly);
+    }
+    expect((await client.get('/dichiarazioni')).body).toContain(
+      'Il tuo ruolo permette solo di consultare: la dichiarazione la carica',
+    );
+    // Posted all the same, the number change collects its refusals in the form, the role's too.
     const renumbered = await client.post(`/contratti/${euroOil.contract}/cambio-numero`, {
       newContractNumber: '3001234571',
       currentPassword: password,
