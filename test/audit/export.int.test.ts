@@ -183,6 +183,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
     const exported = await download('flusso=sample-export');
     const csv = exported.files['events.csv']!;
     expect(csv.startsWith('\uFEFFposizione;flusso;versione;tipo;')).toBe(true);
+    expect(csv).toContain(';autore;ruolo;organizzazione;ip;');
     expect(csv).toContain('"{""n"":1,""note"":""prima; \\""riga\\""\\nseconda""}"');
     expect(csv.trimEnd().split('\r\n')).toHaveLength(4);
     expect((await check(exported.dir)).code).toBe(0);
