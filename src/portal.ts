@@ -32,6 +32,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     { seedDemo },
     { usesLocalIdentityProvider },
     { servesLocalMailbox },
+    { startHousekeeping },
   ] = await Promise.all([
     import('./subscribers.js'),
     import('./app.js'),
@@ -41,6 +42,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     import('./dev/seedDemo.js'),
     import('./dev/index.js'),
     import('./dev/mailbox.route.js'),
+    import('./accounts/housekeeping.js'),
   ]);
   const clock = () => new Date();
   const secret = runtime.cookieSecret;
@@ -69,6 +71,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     logger,
   });
   await mailSender.start();
+  const housekeeping = startHousekeeping(runtime.database.db, clock, logger);
   const app = await buildApp({
     config,
     logger,
@@ -89,6 +92,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     servesMailbox: servesLocalMailbox(config),
     servesLocalIdentityProvider: usesLocalIdentityProvider(config),
     async stop() {
+      housekeeping.stop();
       await app.close(); // stops accepting, lets requests in flight finish
       await projections.stop(); // at a committed checkpoint
       await mailSender.stop(); // after the projections, which may still queue mail
