@@ -144,6 +144,22 @@ export function peopleRoutes(app: FastifyInstance, deps: AccountsDeps): void {
 
   app.get(base, declarants, async (request, reply) => page(request, reply));
 
+  /** Removing cannot be undone (a new invitation is needed): asked once more, without script. */
+  app.get(`${base}/:persona/rimuovi`, declarants, async (request, reply) => {
+    const acting = actingOf(request);
+    const personId = paramsOf(personParams, request).persona;
+    const self = personId === acting.personId;
+    const person = (await listMembers(db, acting.organisationId)).find(
+      (member) => member.accountId === personId,
+    );
+    if (!person || (!self && !holds(acting.role, 'manage'))) return reply.callNotFound();
+    return reply.view('accounts/removePerson', {
+      title: self ? 'Lascia l’organizzazione' : `Rimuovi ${person.fullName}`,
+      self,
+      person,
+    });
+  });
+
   app.post(
     `${base}/invita`,
     declarants,

@@ -467,6 +467,13 @@ describe('people of an organisation and their roles', () => {
     // A second administrator manages people too.
     expect((await client.get(people)).body).toContain('Invia invito');
 
+    // «Rimuovi» asks once more; another organisation's administrator finds nobody there.
+    const asked = await admin.get(`${people}/${id}/rimuovi`);
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Sì, rimuovi Anna Amministratrice');
+    expect(
+      (await signedIn(ctx, altro).then((c) => c.get(`${people}/${id}/rimuovi`))).statusCode,
+    ).toBe(404);
     const removed = await admin.post(`${people}/${id}/rimuovi`, {});
     expect(removed.statusCode).toBe(303);
     expect(removed.headers.location).toBe(`${people}?esito=rimosso`);
