@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * The Merkle tree of RFC 9162 §2.1 (Certificate Transparency v2) over the whole event log: leaf i
+ * is SHA-256(0x00 ‖ hash of the i-th event in commit order), a node SHA-256(0x01 ‖ left ‖ right).
+ * The tree's hashes are read through `RangeHashes`: the root of any leaf range that a proof
+ * needs is the root of perfect (aligned, power-of-two) subtrees, which a store keeps, so a proof
+ * costs O(log n) reads. The checks are the RFC's own algorithms (§2.1.3.2, §2.1.4.2) and need
+ * nothing but the proof, the sizes and the roots.
+ */
+
+export type Hash = Buffer;
+
+const sha256 = (...parts: readonly Buffer[]): Hash => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
+
+export const emptyRoot: Hash = sha256();
+export const leafHash = (entry: Buffer): Hash => sha256(Buffer.of(0), entry);
+export const nodeHash = (left: Hash, right: Hash): Hash => sha256(Buffer.of(1), left, right);
+
+/** The hash of the perfect subtree of 2^level leaves starting at leaf index × 2^level. */
+export type PerfectHash = (level: number, index: number) => Promise<Hash>;
+
+/** The largest power of two smaller than n (n > 1): where RFC 9162 splits a tree of n leaves. */
+export function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+const isPowerOfTwo = (n: number) => n > 0 && splitPoint(n + 1) === n;
+const lsb = (n: number) => n % 2 === 1;
+const half = (n: number) => Math.floor(n / 2);
+
+/** Reads any range's root from perfect subtrees, as MTH(D[start:end]) of the RFC computes it. */
+export function rangeHashes(perfect: PerfectHash) {
+  async function root(start: number, end: number): Promise<Hash> {
+    const size = end - start;
+    if (size === 0) return emptyRoot;
+    if (isPowerOfTwo(size)) return perfect(Math.log2(size), start / size);
+    const k = splitPoint(size);
+    return nodeHash(await root(start, start + k), await root(start + k, end));
+  }
+
+  /** PATH(m, D[start:end]): the siblings from leaf m up to the range's root. */
+  async function path(m: number, start: number, end: number): Promise<Hash[]> {
+    const size = end - start;
+    if (size <= 1) return [];
+    const k = splitPoint(size);
+    return m < k
+      ? [...(await path(m, start, start + k)), await root(start + k, end)]
+      : [...(await path(m - k, start + k, end)), await root(start, start + k)];
+  }
+
+  /** SUBPROOF(m, D[start:end], b) of RFC 6962 §2.1.2, which RFC 9162 keeps. */
+  async function subproof(m: number, start: number, end: number, whole: boolean): Promise<Hash[]> {
+    const size = end - start;
+    if (m === size) return whole ? [] : [await root(start, end)];
+    const k = splitPoint(size);
+    return m <= k
+      ? [...(await subproof(m, start, start + k, whole)), await root(start + k, end)]
+      : [...(await subproof(m - k, start + k, end, false)), await root(start, start + k)];
+  }
+
+  return {
+    root: (size: number) => root(0, size),
+    /** The inclusion proof of leaf `index` in the tree of `size` leaves. */
+    async inclusionProof(index: number, size: number): Promise<Hash[]> {
+      if (!Number.isSafeInteger(index) || index < 0 || index >= size)
+        throw new RangeError(`No leaf ${index} in a tree of ${size}`);
+      return path(index, 0, size);
+    },
+    /** The proof that the tree of `first` leaves is a prefix of the tree of `second`. */
+    async consistencyProof(first: number, second: number): Promise<Hash[]> {
+      if (!Number.isSafeInteger(first) || first < 0 || first > second)
+        throw new RangeError(`No consistency from ${first} to ${second}`);
+      return first === 0 || first === second ? [] : subproof(first, 0, second, true);
+    },
+  };
+}
+
+/** A tree held in memory, for checks and tests: every perfect subtree from its leaves. */
+export function memoryTree(leaves: readonly Hash[]) {
+  return rangeHashes(async (level, index) => {
+    const width = 2 ** level;
+    const start = index * width;
+    if (start + width > leaves.length) throw new RangeError(`No subtree ${level}/${index}`);
+    return subtreeOf(leaves.slice(start, start + width));
+  });
+}
+
+function subtreeOf(leaves: readonly Hash[]): Hash {
+  if (leaves.length === 1) return leaves[0]!;
+  const k = leaves.length / 2;
+  return nodeHash(subtreeOf(leaves.slice(0, k)), subtreeOf(leaves.slice(k)));
+}
+
+const is32 = (value: unknown): value is Hash => Buffer.isBuffer(value) && value.length === 32;
+
+/** RFC 9162 §2.1.3.2: whether `proof` puts the leaf at `index` in the tree of `size` with `root`. */
+export function verifyInclusion(
+  leaf: Hash,
+  index: number,
+  size: number,
+  proof: readonly Hash[],
+  root: Hash,
+): boolean {
+  if (!is32(leaf) || !is32(root) || !proof.every(is32)) return false;
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size)
+    return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (lsb(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      if (!lsb(fn))
+        while (!lsb(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 && r.equals(root);
+}
+
+/** RFC 9162 §2.1.4.2: whether `proof` shows the tree of `first` leaves is a prefix of `second`. */
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Hash,
+  secondRoot: Hash,
+  proof: readonly Hash[],
+): boolean {
+  if (!is32(firstRoot) || !is32(secondRoot) || !proof.every(is32)) return false;
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second)) return false;
+  if (first < 0 || first > second) return false;
+  if (first === 0) return proof.length === 0 && firstRoot.equals(emptyRoot);
+  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
+  if (proof.length === 0) return false;
+  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
+  let fn = first - 1;
+  let sn = second - 1;
+  while (lsb(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (lsb(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (!lsb(fn))
+        while (!lsb(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return fr.equals(firstRoot) && sr.equals(secondRoot) && sn === 0;
+}
