@@ -22,6 +22,7 @@ import { refusedSignInsProjection } from '../projections/accounts/refusedSignIns
 import { memberInvitationsProjection } from '../projections/accounts/memberInvitations.js';
 import { organisationFounding } from './accounts/organisationFounding.js';
 import { streamIndexProjection } from '../projections/audit/streamIndex.js';
+import { merkleTreeProjection } from '../projections/audit/merkleTree.js';
 import { eventLogCopyFor } from './audit/eventLogCopy.js';
 
 export interface ProjectionDeps {
@@ -41,6 +42,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
   const codes = otpCodes(deps.cookieSecret);
   return [
     streamIndexProjection,
+    merkleTreeProjection,
     accountsProjection,
     memberInvitationsProjection,
     organisationFounding({ store: deps.store, now: deps.now }),

@@ -15,6 +15,8 @@ export interface Schema {
   stream_index: StreamIndexTable;
   accounts: AccountsTable;
   member_invitations: MemberInvitationsTable;
+  merkle_nodes: MerkleNodesTable;
+  merkle_leaves: MerkleLeavesTable;
   mail_recipients: MailRecipientsTable;
   contracts: ContractsTable;
   contract_mail_managers: ContractMailManagersTable;
@@ -90,6 +92,18 @@ export interface AccountsTable {
   must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
   organisation_id: string | null;
   member_role: string | null;
+}
+
+export interface MerkleNodesTable {
+  level: number;
+  /** bigint in the database; a tree of more than 2^53 leaves is not expected. */
+  node_index: ColumnType<string, number, number>;
+  hash: Buffer;
+}
+
+export interface MerkleLeavesTable {
+  event_id: string;
+  leaf_index: ColumnType<string, number, number>;
 }
 
 export interface MemberInvitationsTable {

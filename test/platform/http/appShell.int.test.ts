@@ -129,6 +129,7 @@ describe('app shell', () => {
     expect(body).toMatchObject({ status: 'ready', database: 'ok' });
     expect(body.projections.map((p) => [p.name, p.state])).toEqual([
       ['stream_index', 'running'],
+      ['merkle_tree', 'running'],
       ['accounts', 'running'],
       ['member_invitations', 'running'],
       ['organisation_founding', 'running'],

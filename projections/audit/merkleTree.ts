@@ -1,0 +1,95 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Schema } from '../../src/platform/db/schema.js';
+import type { Projection } from '../../src/platform/subscriptions/projection.js';
+import {
+  appendLeaves,
+  frontierOf,
+  leafHash,
+  rangeHashes,
+  type Hash,
+  type TreeNode,
+} from '../../src/platform/transparency/merkle.js';
+
+type Reader = Kysely<Schema> | Transaction<Schema>;
+
+/** How many leaves the tree has: the events it has taken in, in commit order. */
+export async function treeSize(db: Reader): Promise<number> {
+  const row = await db
+    .selectFrom('merkle_nodes')
+    .select((eb) => eb.fn.max('node_index').as('last'))
+    .where('level', '=', 0)
+    .executeTakeFirst();
+  return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
+}
+
+async function nodesAt(
+  db: Reader,
+  wanted: readonly { level: number; index: number }[],
+): Promise<TreeNode[]> {
+  if (wanted.length === 0) return [];
+  const rows = await db
+    .selectFrom('merkle_nodes')
+    .select(['level', 'node_index', 'hash'])
+    .where((eb) =>
+      eb.or(
+        wanted.map(({ level, index }) =>
+          eb.and([eb('level', '=', level), eb('node_index', '=', String(index))]),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((row) => ({
+    level: row.level,
+    index: Number(row.node_index),
+    hash: Buffer.from(row.hash),
+  }));
+}
+
+/**
+ * The Merkle tree over every event, in the order the global read gives them (commit order), so
+ * leaf i is the i-th event of the log. Each batch reads the tree's frontier (one row per bit of
+ * its size) and writes its leaves and the nodes they complete, with the checkpoint.
+ */
+export const merkleTreeProjection: Projection = {
+  name: 'merkle_tree',
+  async apply(trx, events) {
+    if (events.length === 0) return;
+    const size = await treeSize(trx);
+    const frontier = await nodesAt(trx, frontierOf(size));
+    const leaves = events.map((event) => leafHash(Buffer.from(event.hash, 'hex')));
+    const nodes = appendLeaves(size, frontier, leaves);
+    await trx
+      .insertInto('merkle_nodes')
+      .values(nodes.map((node) => ({ level: node.level, node_index: node.index, hash: node.hash })))
+      .execute();
+    await trx
+      .insertInto('merkle_leaves')
+      .values(
+        events.map((event, i) => ({ event_id: event.metadata.eventId, leaf_index: size + i })),
+      )
+      .execute();
+  },
+  async reset(trx) {
+    await trx.deleteFrom('merkle_leaves').execute();
+    await trx.deleteFrom('merkle_nodes').execute();
+  },
+};
+
+/** Roots and proofs of the stored tree: each perfect subtree is one indexed row. */
+export function storedTree(db: Reader) {
+  return rangeHashes(async (level, index): Promise<Hash> => {
+    const [node] = await nodesAt(db, [{ level, index }]);
+    if (!node) throw new RangeError(`The tree has no subtree ${level}/${index} yet`);
+    return node.hash;
+  });
+}
+
+/** The leaf an event is, or null for an event the tree has not taken in (yet). */
+export async function leafOfEvent(db: Reader, eventId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('merkle_leaves')
+    .select('leaf_index')
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
+  return row ? Number(row.leaf_index) : null;
+}
