@@ -45,10 +45,10 @@ export async function eventsVerify(runtime: Runtime, out: (line: string) => void
   for (const broken of report.breaks) {
     out(`BROKEN: stream ${broken.streamId} version ${broken.version} is ${broken.problem}`);
   }
-  const altered = report.breaks.filter((broken) => broken.problem === 'altered').length;
+  const count = (problem: string) => report.breaks.filter((b) => b.problem === problem).length;
   out(
-    `${report.breaks.length} broken link(s) (${altered} altered, ` +
-      `${report.breaks.length - altered} missing) in ${report.events} events, ` +
+    `${report.breaks.length} broken link(s) (${count('altered')} altered, ` +
+      `${count('missing')} missing, ${count('added')} added) in ${report.events} events, ` +
       `${report.streams} streams`,
   );
   return 1;

@@ -401,7 +401,9 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
     expect(lines).toContain('BROKEN: stream sample-cli version 2 is altered');
     expect(lines).toContain('BROKEN: stream sample-cli-gap version 2 is missing');
     expect(lines).toContain('BROKEN: stream sample-cli-many version 25 is altered');
-    expect(stdout).toContain('27 broken link(s) (26 altered, 1 missing) in 29 events, 3 streams');
+    expect(stdout).toContain(
+      '27 broken link(s) (26 altered, 1 missing, 0 added) in 29 events, 3 streams',
+    );
   }
 
   async function expectRecorded(database: Database): Promise<void> {

@@ -2,7 +2,8 @@
 export interface ChainBreak {
   readonly streamId: string;
   readonly version: number;
-  readonly problem: 'altered' | 'missing';
+  /** added: an event the stream's recorded head does not account for (beyond it, or no head). */
+  readonly problem: 'altered' | 'missing' | 'added';
 }
 
 /** An event named by stream and version. */

@@ -176,7 +176,26 @@ async function headBreaks(database: Database, streamId?: string): Promise<ChainB
       breaks.push({ streamId: row.stream_id, version, problem: 'missing' });
     }
   }
-  return [...(await twiceHeldVersions(database, streamId)), ...breaks];
+  return [
+    ...(await twiceHeldVersions(database, streamId)),
+    ...breaks,
+    ...(await beyondHeads(database, streamId)),
+  ];
+}
+
+/**
+ * Events written straight into the table with their links recomputed hold as a chain; but the
+ * append records every stream's head in the same transaction, so an event past its stream's head,
+ * or in a stream with no head at all, was not appended by the store.
+ */
+async function beyondHeads(database: Database, streamId?: string): Promise<ChainBreak[]> {
+  const only = streamId === undefined ? sql`true` : sql`e.stream_id = ${streamId}`;
+  const { rows } = await sql<{ stream_id: string; version: number }>`
+    select e.stream_id, e.version from events e
+    left join streams s on s.stream_id = e.stream_id
+    where (s.stream_id is null or e.version > s.version) and ${only}
+    order by e.stream_id, e.version`.execute(database.db);
+  return rows.map((row) => ({ streamId: row.stream_id, version: row.version, problem: 'added' }));
 }
 
 async function twiceHeldVersions(database: Database, streamId?: string): Promise<ChainBreak[]> {

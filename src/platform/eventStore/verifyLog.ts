@@ -23,7 +23,7 @@ export interface VerifyOptions {
 /**
  * Re-computes every stream's hash chain over the whole log. A changed event breaks its own link;
  * a removed event leaves a gap in its stream's versions, or (at the end of a stream) a head with
- * no event. The store links where it keeps the events (store.chain); the doubts it sends back
+ * no event; an event written past its stream's recorded head is named as added. The store links where it keeps the events (store.chain); the doubts it sends back
  * are settled here.
  */
 export async function verifyLog(

@@ -117,6 +117,37 @@ describe('tampering with the log', () => {
     expect((await verifyStream(store, 'contract-3009999999')).breaks).toEqual([]);
   });
 
+  it('finds an event written past its stream’s head, or in a stream without one, links and all', async () => {
+    const { database, drop } = await openTestDatabase('pglite');
+    cleanups.push(drop);
+    const store = createPostgresEventStore(database);
+    await seed(store);
+
+    // The attacker inserts the next event with the link its content gives after the last one, so
+    // the chain holds; and a whole stream that the store never appended.
+    const [last] = (await store.readStream('contract-3001234567', { fromVersion: 3 })).events;
+    const insert = async (streamId: string, version: number, previousHash: string) => {
+      const forged = newEvent('ContractReleased', { by: 'chi-non-doveva' });
+      const metadata = { ...forged.metadata, recordedAt: new Date().toISOString() };
+      const link = chainHash(previousHash, eventDigest(forged.type, forged.data, metadata));
+      await sql`
+        insert into events (stream_id, version, event_id, type, data, metadata, hash)
+        values (${streamId}, ${version}, ${forged.metadata.eventId}, ${forged.type},
+                ${JSON.stringify(forged.data)}::json, ${JSON.stringify(metadata)}::json,
+                ${Buffer.from(link, 'hex')})`.execute(database.db);
+    };
+    await insert('contract-3001234567', 4, last!.hash);
+    await insert('contract-3005555555', 1, '00'.repeat(32));
+
+    const expected = [
+      { streamId: 'contract-3001234567', version: 4, problem: 'added' },
+      { streamId: 'contract-3005555555', version: 1, problem: 'added' },
+    ];
+    expect((await verifyLog(store)).breaks).toEqual(expected);
+    expect((await verifyStream(store, 'contract-3001234567')).breaks).toEqual([expected[0]]);
+    expect((await verifyStream(store, 'contract-3009999999')).breaks).toEqual([]);
+  });
+
   it('is reported by `npm run cli -- events:verify` on embedded PGlite', async () => {
     const dataDir = await migratedDataDir('verify');
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
