@@ -17,6 +17,7 @@ import * as rateLimitLastHit from './0015_rate_limit_last_hit.js';
 import * as refusedSignIns from './0016_refused_sign_ins.js';
 import * as organisationMembers from './0017_organisation_members.js';
 import * as merkleTree from './0018_merkle_tree.js';
+import * as treeHeads from './0019_tree_heads.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016_refused_sign_ins': refusedSignIns,
   '0017_organisation_members': organisationMembers,
   '0018_merkle_tree': merkleTree,
+  '0019_tree_heads': treeHeads,
 };

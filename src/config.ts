@@ -55,6 +55,11 @@ const configSchema = z
     KURRENTDB_URL: optional(z.string().regex(/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//)),
     /** Signs cookies; required in production, generated and kept in DATA_DIR otherwise. */
     COOKIE_SECRET: optional(z.string().min(32, 'almeno 32 caratteri')),
+    /**
+     * Ed25519 private key (PKCS#8 PEM; `\n` for newlines is accepted) that signs the log's tree
+     * heads. Kept outside the database; required in production, generated into DATA_DIR otherwise.
+     */
+    SEAL_PRIVATE_KEY: optional(z.string().min(1)),
     /** SMTP server for outgoing mail. Unset: mail lands in the local mailbox (/dev/mailbox). */
     SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, 'deve iniziare con smtp:// o smtps://')),
     /** Sender of every mail, as "Nome <indirizzo>". */
@@ -109,12 +114,10 @@ const configSchema = z
         message: 'obbligatorio in produzione (altrimenti la posta resta nella casella locale)',
       });
     }
-    if (config.NODE_ENV === 'production' && !config.COOKIE_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['COOKIE_SECRET'],
-        message: 'obbligatorio in produzione',
-      });
+    for (const name of ['COOKIE_SECRET', 'SEAL_PRIVATE_KEY'] as const) {
+      if (config.NODE_ENV === 'production' && !config[name]) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'obbligatorio in produzione' });
+      }
     }
     if (config.NODE_ENV === 'production' && !config.OIDC_ISSUER) {
       ctx.addIssue({

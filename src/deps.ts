@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { KeyObject } from 'node:crypto';
 import type { Config } from './config.js';
 import type { Database } from './platform/db/database.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   readonly eventStore: EventStore;
   readonly projections: ProjectionRunner;
   readonly cookieSecret: string;
+  /** The public half of the key that signs the log's tree heads, published at /trasparenza. */
+  readonly sealPublicKey: KeyObject;
 }
 
 /**
@@ -35,6 +38,9 @@ export type ObservatoryDeps = AreaDeps & Pick<AppDeps, 'config' | 'logger'>;
 
 /** The stand-ins read the settings that say whether they run, and the local mailbox's table. */
 export type DevDeps = Pick<AppDeps, 'config' | 'database' | 'logger'>;
+
+/** The auditors' section and the public transparency page, which publishes the key. */
+export type AuditDeps = AreaDeps & Pick<AppDeps, 'sealPublicKey'>;
 
 /** The health probes ask the database, the log and the read models. */
 export type HealthDeps = Pick<AppDeps, 'database' | 'eventStore' | 'projections'>;

@@ -33,6 +33,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     { usesLocalIdentityProvider },
     { servesLocalMailbox },
     { startHousekeeping },
+    { startTreeHeadSigning, headOrigin },
   ] = await Promise.all([
     import('./subscribers.js'),
     import('./app.js'),
@@ -43,6 +44,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     import('./dev/index.js'),
     import('./dev/mailbox.route.js'),
     import('./accounts/housekeeping.js'),
+    import('./audit/treeHeadSigning.js'),
   ]);
   const clock = () => new Date();
   const secret = runtime.cookieSecret;
@@ -72,6 +74,16 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
   });
   await mailSender.start();
   const housekeeping = startHousekeeping(runtime.database.db, clock, logger);
+  const headSigning = startTreeHeadSigning(
+    {
+      db: runtime.database.db,
+      store: runtime.eventStore,
+      seal: runtime.seal,
+      origin: headOrigin(config.UTILITY_NAME),
+      clock,
+    },
+    logger,
+  );
   const app = await buildApp({
     config,
     logger,
@@ -80,6 +92,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     eventStore: runtime.eventStore,
     projections,
     cookieSecret: secret,
+    sealPublicKey: runtime.seal.publicKey,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
@@ -93,6 +106,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     servesLocalIdentityProvider: usesLocalIdentityProvider(config),
     async stop() {
       housekeeping.stop();
+      headSigning.stop();
       await app.close(); // stops accepting, lets requests in flight finish
       await projections.stop(); // at a committed checkpoint
       await mailSender.stop(); // after the projections, which may still queue mail

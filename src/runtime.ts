@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -8,6 +8,7 @@ import { openPglite, openPostgres, type Database } from './platform/db/database.
 import { migrateToLatest } from './platform/db/migrate.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from './platform/eventStore/postgresEventStore.js';
+import { sealKeyFrom, type SealKey } from './platform/transparency/treeHead.js';
 
 /** The storage the configuration asks for, migrated and ready; `close` releases all of it. */
 export interface Runtime {
@@ -19,6 +20,8 @@ export interface Runtime {
   readonly usesKurrent: boolean;
   /** Signs cookies and derives the one-time codes. */
   readonly cookieSecret: string;
+  /** Signs the log's tree heads (src/platform/transparency/treeHead.ts). */
+  readonly seal: SealKey;
   /** Where people reach the portal, for links in mails (the configured port until it listens). */
   readonly publicUrl: string;
   close(): Promise<void>;
@@ -62,6 +65,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     storageLabel,
     usesKurrent: Boolean(config.KURRENTDB_URL),
     cookieSecret: cookieSecret(config),
+    seal: sealKey(config),
     publicUrl: config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`,
     async close() {
       await eventStore.close();
@@ -69,6 +73,19 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       unlock();
     },
   };
+}
+
+/** Production takes SEAL_PRIVATE_KEY; elsewhere a key is made once and kept in DATA_DIR. */
+function sealKey(config: Config): SealKey {
+  if (config.SEAL_PRIVATE_KEY) return sealKeyFrom(config.SEAL_PRIVATE_KEY.replaceAll('\\n', '\n'));
+  const dataDir = resolve(config.DATA_DIR);
+  const file = join(dataDir, 'seal-key.pem');
+  if (existsSync(file)) return sealKeyFrom(readFileSync(file, 'utf8'));
+  mkdirSync(dataDir, { recursive: true });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  writeFileSync(file, pem, { mode: 0o600 });
+  return sealKeyFrom(pem);
 }
 
 export const displayHost = (host: string): string => (host === '0.0.0.0' ? 'localhost' : host);

@@ -23,6 +23,7 @@ import { memberInvitationsProjection } from '../projections/accounts/memberInvit
 import { organisationFounding } from './accounts/organisationFounding.js';
 import { streamIndexProjection } from '../projections/audit/streamIndex.js';
 import { merkleTreeProjection } from '../projections/audit/merkleTree.js';
+import { treeHeadsProjection } from '../projections/audit/treeHeads.js';
 import { eventLogCopyFor } from './audit/eventLogCopy.js';
 
 export interface ProjectionDeps {
@@ -43,6 +44,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
   return [
     streamIndexProjection,
     merkleTreeProjection,
+    treeHeadsProjection,
     accountsProjection,
     memberInvitationsProjection,
     organisationFounding({ store: deps.store, now: deps.now }),

@@ -36,15 +36,21 @@ describe('configuration', () => {
     }
   });
 
-  it('requires a cookie secret and SMTP in production', () => {
+  it('requires a cookie secret, the seal key and SMTP in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/COOKIE_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) })).toThrow(
-      /SMTP_URL/,
-    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SEAL_PRIVATE_KEY/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        COOKIE_SECRET: 'x'.repeat(32),
+        SEAL_PRIVATE_KEY: 'pem',
+      }),
+    ).toThrow(/SMTP_URL/);
     expect(
       loadConfig({
         NODE_ENV: 'production',
         COOKIE_SECRET: 'x'.repeat(32),
+        SEAL_PRIVATE_KEY: 'pem',
         SMTP_URL: 'smtp://mail:25',
         ...oidc,
       }).NODE_ENV,
@@ -55,6 +61,7 @@ describe('configuration', () => {
     const production = {
       NODE_ENV: 'production',
       COOKIE_SECRET: 'x'.repeat(32),
+      SEAL_PRIVATE_KEY: 'pem',
       SMTP_URL: 'smtp://mail:25',
     };
     expect(() => loadConfig(production)).toThrow(/OIDC_ISSUER/);

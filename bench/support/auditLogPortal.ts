@@ -9,7 +9,7 @@ import type { Database } from '../../src/platform/db/database.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { TestClient } from '../../test/support/client.js';
-import { cookieSecret } from '../../test/support/testApp.js';
+import { cookieSecret, testSeal } from '../../test/support/testApp.js';
 
 export interface AuditPortal {
   readonly app: FastifyInstance;
@@ -64,6 +64,7 @@ export async function startAuditPortal(
     eventStore: store,
     projections,
     cookieSecret,
+    sealPublicKey: testSeal.publicKey,
   });
   const auditor = new TestClient(app);
   const login = await auditor.post('/accesso', auditorLogin);

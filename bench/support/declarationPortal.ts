@@ -6,7 +6,7 @@ import { openPglite, openPostgres, type Database } from '../../src/platform/db/d
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
-import { cookieSecret, type TestApp } from '../../test/support/testApp.js';
+import { type TestApp, cookieSecret, testSeal } from '../../test/support/testApp.js';
 import { adminQuery, type Backend } from './benchDatabase.js';
 
 /** Its own name, so it never meets the store bench's `dichiara_bench`. */
@@ -53,6 +53,7 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
     eventStore: store,
     projections,
     cookieSecret,
+    sealPublicKey: testSeal.publicKey,
   });
   return {
     backend,

@@ -32,7 +32,7 @@ import type {
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import type { TestClient } from '../support/client.js';
-import { cookieSecret, settle, signedIn, type TestApp } from '../support/testApp.js';
+import { type TestApp, cookieSecret, settle, signedIn, testSeal } from '../support/testApp.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { auditorLogin } from './verifySupport.js';
 
@@ -238,6 +238,7 @@ describe('the auditor pages on a store whose events are not in PostgreSQL', () =
       eventStore: elsewhere,
       projections,
       cookieSecret,
+      sealPublicKey: testSeal.publicKey,
     });
     ctx = {
       app,

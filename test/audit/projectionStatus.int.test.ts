@@ -15,13 +15,14 @@ import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRun
 import type { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
 import {
+  type TestApp,
   cookieSecret,
   createOperator,
   operatorLogin,
   settle,
   signedIn,
   startTestApp,
-  type TestApp,
+  testSeal,
 } from '../support/testApp.js';
 import { backends, openTestDatabase } from '../support/testDatabase.js';
 import { auditorLogin, auditPeople, mainOf, type AuditPeople } from './verifySupport.js';
@@ -229,6 +230,7 @@ describe.each(backends())('%s: two rebuilds asked at the same moment', (backend)
       eventStore: gatedStore,
       projections,
       cookieSecret,
+      sealPublicKey: testSeal.publicKey,
     });
     ctx = {
       app,

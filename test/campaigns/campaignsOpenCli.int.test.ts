@@ -1,3 +1,4 @@
+import { testSeal } from '../support/testApp.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,7 @@ describe('campaigns:open with the campaign’s configuration', () => {
       storageLabel: 'PGlite (test)',
       usesKurrent: false,
       cookieSecret: 'test',
+      seal: testSeal,
       publicUrl: 'http://portale.test',
       close: async () => {},
     };

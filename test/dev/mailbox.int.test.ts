@@ -7,7 +7,7 @@ import { MailSender } from '../../src/platform/mail/mailSender.js';
 import { createMailTransport } from '../../src/platform/mail/mailTransport.js';
 import { enqueueMail, messageIdFor } from '../../src/platform/mail/outbox.js';
 import { backends } from '../support/testDatabase.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { type TestApp, startTestApp, testSeal } from '../support/testApp.js';
 
 const logger = pino({ level: 'silent' });
 const from = 'Dichiara <noreply@dichiara.local>';
@@ -107,6 +107,7 @@ describe.each(backends())('%s: local mailbox (no SMTP_URL)', (backend) => {
       config: loadConfig({
         NODE_ENV: 'production',
         COOKIE_SECRET: 'p'.repeat(32),
+        SEAL_PRIVATE_KEY: 'pem',
         SMTP_URL: 'smtp://127.0.0.1:2525',
         OIDC_ISSUER: 'https://identita.example.it',
         OIDC_CLIENT_ID: 'dichiara',
@@ -118,6 +119,7 @@ describe.each(backends())('%s: local mailbox (no SMTP_URL)', (backend) => {
       eventStore: ctx.store,
       projections: ctx.projections,
       cookieSecret: 'p'.repeat(32),
+      sealPublicKey: testSeal.publicKey,
     });
     try {
       for (const url of ['/dev/mailbox', `/dev/mailbox/${id}`, `/dev/mailbox/${id}/raw`]) {

@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { sealKeyFrom, type SealKey } from '../../src/platform/transparency/treeHead.js';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -21,6 +23,11 @@ export interface TestApp {
 }
 
 export const cookieSecret = 'test-cookie-secret-that-is-long-enough-000';
+
+/** The key that signs tree heads in tests: made once per test file, never stored. */
+export const testSeal: SealKey = sealKeyFrom(
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+);
 
 /** The whole app on a fresh database, projections running, driven by inject(). */
 export async function startTestApp(
@@ -64,6 +71,7 @@ export async function startTestApp(
     eventStore: store,
     projections,
     cookieSecret,
+    sealPublicKey: testSeal.publicKey,
   });
   return {
     app,

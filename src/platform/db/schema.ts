@@ -17,6 +17,7 @@ export interface Schema {
   member_invitations: MemberInvitationsTable;
   merkle_nodes: MerkleNodesTable;
   merkle_leaves: MerkleLeavesTable;
+  tree_heads: TreeHeadsTable;
   mail_recipients: MailRecipientsTable;
   contracts: ContractsTable;
   contract_mail_managers: ContractMailManagersTable;
@@ -104,6 +105,16 @@ export interface MerkleNodesTable {
 export interface MerkleLeavesTable {
   event_id: string;
   leaf_index: ColumnType<string, number, number>;
+}
+
+export interface TreeHeadsTable {
+  version: number;
+  event_id: string;
+  origin: string;
+  size: ColumnType<string, number, number>;
+  root: Buffer;
+  signed_at: ColumnType<Date, string, string>;
+  signature: string;
 }
 
 export interface MemberInvitationsTable {

@@ -44,8 +44,13 @@ export function verifyHead(head: SignedTreeHead, publicKey: KeyObject): boolean 
   }
 }
 
+export interface SealKey {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
 /** The signing key from its PEM (PKCS#8), refused unless it is an Ed25519 private key. */
-export function sealKeyFrom(pem: string): { privateKey: KeyObject; publicKey: KeyObject } {
+export function sealKeyFrom(pem: string): SealKey {
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new Error(`SEAL_PRIVATE_KEY must be an Ed25519 key, not ${privateKey.asymmetricKeyType}`);

@@ -16,7 +16,7 @@ import {
   reachCallback,
 } from '../../support/identityLogin.js';
 import { backends } from '../../support/testDatabase.js';
-import { settle, startTestApp, type TestApp } from '../../support/testApp.js';
+import { type TestApp, settle, startTestApp, testSeal } from '../../support/testApp.js';
 
 describe.each(backends())('%s: SPID/CIE login through the local OpenID provider', (backend) => {
   let ctx: TestApp;
@@ -305,6 +305,7 @@ describe('with OIDC_ISSUER (production)', () => {
       config: loadConfig({
         NODE_ENV: 'production',
         COOKIE_SECRET: 'p'.repeat(32),
+        SEAL_PRIVATE_KEY: 'pem',
         SMTP_URL: 'smtp://127.0.0.1:2525',
         OIDC_ISSUER: 'https://identita.example.it',
         OIDC_CLIENT_ID: 'dichiara',
@@ -316,6 +317,7 @@ describe('with OIDC_ISSUER (production)', () => {
       eventStore: ctx.store,
       projections: ctx.projections,
       cookieSecret: 'p'.repeat(32),
+      sealPublicKey: testSeal.publicKey,
     });
     try {
       for (const url of [

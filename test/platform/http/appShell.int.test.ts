@@ -130,6 +130,7 @@ describe('app shell', () => {
     expect(body.projections.map((p) => [p.name, p.state])).toEqual([
       ['stream_index', 'running'],
       ['merkle_tree', 'running'],
+      ['tree_heads', 'running'],
       ['accounts', 'running'],
       ['member_invitations', 'running'],
       ['organisation_founding', 'running'],

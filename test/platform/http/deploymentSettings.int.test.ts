@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../support/testApp.js';
 const production = {
   NODE_ENV: 'production',
   COOKIE_SECRET: 'x'.repeat(32),
+  SEAL_PRIVATE_KEY: 'pem',
   SMTP_URL: 'smtp://127.0.0.1:2525',
   OIDC_ISSUER: 'https://identita.example.it/oidc',
   OIDC_CLIENT_ID: 'dichiara',

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
+import type { Schema } from '../../src/platform/db/schema.js';
+import type { Projection } from '../../src/platform/subscriptions/projection.js';
+import type { SignedTreeHead } from '../../src/platform/transparency/treeHead.js';
+
+export interface RecordedTreeHead extends SignedTreeHead {
+  /** The head's own event, a leaf of the next tree. */
+  readonly eventId: string;
+  /** How many heads were recorded up to this one (the heads stream's version). */
+  readonly version: number;
+}
+
+/** Every signed head, for the transparency page and the next signing. */
+export const treeHeadsProjection: Projection = {
+  name: 'tree_heads',
+  async apply(trx, events) {
+    const heads = events.filter(treeHeadsStream.holds);
+    if (heads.length === 0) return;
+    await trx
+      .insertInto('tree_heads')
+      .values(
+        heads.map((event) => ({
+          version: event.version,
+          event_id: event.metadata.eventId,
+          origin: event.data.origin,
+          size: event.data.size,
+          root: Buffer.from(event.data.root, 'hex'),
+          signed_at: event.data.signedAt,
+          signature: event.data.signature,
+        })),
+      )
+      .execute();
+  },
+  async reset(trx) {
+    await trx.deleteFrom('tree_heads').execute();
+  },
+};
+
+/** The newest head, or null before the first. */
+export async function latestTreeHead(db: Kysely<Schema>): Promise<RecordedTreeHead | null> {
+  const row = await db
+    .selectFrom('tree_heads')
+    .selectAll()
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row
+    ? {
+        eventId: row.event_id,
+        version: row.version,
+        origin: row.origin,
+        size: Number(row.size),
+        root: Buffer.from(row.root),
+        signedAt: row.signed_at.toISOString(),
+        signature: row.signature,
+      }
+    : null;
+}

@@ -1,0 +1,92 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
+import { leafOfEvent, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
+import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import type { Clock } from '../deps.js';
+import type { Schema } from '../platform/db/schema.js';
+import {
+  WrongExpectedVersionError,
+  type EventStore,
+  type GlobalPosition,
+} from '../platform/eventStore/eventStore.js';
+import { signHead, type SealKey, type SignedTreeHead } from '../platform/transparency/treeHead.js';
+
+/** A head at least every minute while the log grows. */
+export const headIntervalMs = 60_000;
+
+export interface HeadSigningDeps {
+  readonly db: Kysely<Schema>;
+  readonly store: EventStore;
+  readonly seal: SealKey;
+  readonly origin: string;
+  readonly clock: Clock;
+}
+
+/** The origin line of this portal's heads: the same in each one it signs. */
+export const headOrigin = (utilityName: string): string =>
+  `Dichiara – ${utilityName} – registro eventi`;
+
+/**
+ * Signs the tree as the view has it now and records the head in the log, unless nothing but the
+ * last head itself was added since. Several processes may try at once: the heads stream's
+ * expected version lets one through, the others find it already signed.
+ */
+export async function signTreeHead(
+  deps: HeadSigningDeps,
+): Promise<{ head: SignedTreeHead; position: GlobalPosition } | null> {
+  const size = await treeSize(deps.db);
+  const last = await latestTreeHead(deps.db);
+  if (size === 0) return null;
+  if (last) {
+    const leaf = await leafOfEvent(deps.db, last.eventId);
+    // The tree has not taken the last head in yet, or nothing came after it.
+    if (leaf === null || size <= leaf + 1) return null;
+  }
+  const root = await storedTree(deps.db).root(size);
+  const head = signHead(
+    { origin: deps.origin, size, root, signedAt: deps.clock().toISOString() },
+    deps.seal.privateKey,
+  );
+  const eventId = randomUUID();
+  try {
+    const { position } = await deps.store.appendToStream(
+      treeHeadsStream.id(),
+      [
+        {
+          type: 'TreeHeadSigned',
+          data: { ...head, root: root.toString('hex') },
+          metadata: {
+            eventId,
+            correlationId: eventId,
+            causationId: null,
+            actor: { id: 'system', role: 'system' },
+            clientIp: null,
+            occurredAt: head.signedAt,
+          },
+        },
+      ],
+      { expectedVersion: last ? last.version : 'no-stream' },
+    );
+    return { head, position };
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) return null;
+    throw error;
+  }
+}
+
+/** Signs at start and every minute; a failed signing is logged and tried at the next. */
+export function startTreeHeadSigning(
+  deps: HeadSigningDeps,
+  logger: Pick<FastifyBaseLogger, 'warn'>,
+): { stop(): void } {
+  const sign = () =>
+    signTreeHead(deps).catch((error: unknown) =>
+      logger.warn({ err: error }, 'Tree head not signed'),
+    );
+  void sign();
+  const timer = setInterval(() => void sign(), headIntervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
