@@ -1,3 +1,4 @@
+import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
 import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
 import { protocolRegisterStream } from '../../domain/declarations/protocolNumber.js';
 import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
@@ -163,6 +164,14 @@ export const streamKinds: readonly StreamKind[] = [
     prefix: operationsStream.id(),
     exact: true,
     label: 'Ricostruzioni delle proiezioni',
+    replayer: null,
+  },
+  // src/audit/treeHeadSigning.ts: the log's signed Merkle tree heads.
+  {
+    kind: 'transparency-heads',
+    prefix: treeHeadsStream.id(),
+    exact: true,
+    label: 'Teste firmate dell’albero del registro',
     replayer: null,
   },
 ];

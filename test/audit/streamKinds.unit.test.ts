@@ -1,3 +1,4 @@
+import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
 import { signInStream, unknownAccount } from '../../domain/accounts/signIns.js';
 import type { DomainEvent } from '../../domain/shared/decider.js';
 import type { StreamCodec } from '../../domain/shared/streamCodec.js';
@@ -43,6 +44,7 @@ const written: Record<string, string> = {
   'audit-verifications': verificationsStream.id(),
   'audit-exports': exportsStream.id(),
   'audit-operations': operationsStream.id(),
+  'transparency-heads': treeHeadsStream.id(),
 };
 
 const isStreamCodec = (
