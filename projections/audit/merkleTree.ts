@@ -93,3 +93,9 @@ export async function leafOfEvent(db: Reader, eventId: string): Promise<number |
     .executeTakeFirst();
   return row ? Number(row.leaf_index) : null;
 }
+
+/** The leaf hash stored for a leaf, or null past the tree's end. */
+export async function leafHashAt(db: Reader, index: number): Promise<Hash | null> {
+  const [node] = await nodesAt(db, [{ level: 0, index }]);
+  return node?.hash ?? null;
+}

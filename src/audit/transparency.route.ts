@@ -1,24 +1,42 @@
-import type { FastifyInstance } from 'fastify';
-import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { leafHashAt, leafOfEvent, storedTree } from '../../projections/audit/merkleTree.js';
+import { latestTreeHead, type RecordedTreeHead } from '../../projections/audit/treeHeads.js';
 import type { AuditDeps } from '../deps.js';
 import { headText } from '../platform/transparency/treeHead.js';
 
+const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const inclusionQuery = z.object({ evento: z.uuid(), dimensione: size.optional() });
+const consistencyQuery = z.object({ da: size, a: size });
+
+/** A head as the JSON answers carry it: what was signed, and the signature. */
+const headJson = (head: RecordedTreeHead) => ({
+  origine: head.origin,
+  dimensione: head.size,
+  radice: head.root.toString('hex'),
+  firmataIl: head.signedAt,
+  firma: head.signature,
+  testo: headText(head),
+});
+
+const refuse = (reply: FastifyReply, status: number, errore: string) =>
+  reply.code(status).send({ errore });
+
 /**
  * «Trasparenza», public: the newest signed head of the log's Merkle tree and the key that signs
- * the heads, so anyone holding a head (a receipt) can check it without trusting the portal.
+ * the heads, so anyone holding a head (a receipt) can check it without trusting the portal; and,
+ * as JSON, the proofs: that an event is in the signed tree, and that a smaller tree is a prefix of
+ * a larger one (RFC 9162).
  */
 export function transparencyRoutes(app: FastifyInstance, deps: AuditDeps): void {
+  const { db } = deps.database;
   const publicKeyPem = deps.sealPublicKey.export({ type: 'spki', format: 'pem' }).toString();
 
   app.get('/trasparenza', async (_request, reply) => {
-    const head = await latestTreeHead(deps.database.db);
+    const head = await latestTreeHead(db);
     return reply.view('audit/transparency', {
       title: 'Trasparenza del registro',
-      head: head && {
-        ...head,
-        root: head.root.toString('hex'),
-        text: headText(head),
-      },
+      head: head && { ...head, root: head.root.toString('hex'), text: headText(head) },
       publicKeyPem,
     });
   });
@@ -29,4 +47,50 @@ export function transparencyRoutes(app: FastifyInstance, deps: AuditDeps): void 
       .header('content-disposition', 'inline; filename="dichiara-chiave-pubblica.pem"')
       .send(publicKeyPem),
   );
+
+  app.get('/trasparenza/inclusione', async (request, reply) => {
+    const query = inclusionQuery.safeParse(request.query);
+    if (!query.success)
+      return refuse(reply, 400, 'Indicare evento (un id) e, se serve, dimensione.');
+    const head = await latestTreeHead(db);
+    const leaf = await leafOfEvent(db, query.data.evento);
+    const treeSize = query.data.dimensione ?? head?.size ?? 0;
+    if (!head || treeSize > head.size)
+      return refuse(reply, 404, 'Non c’è ancora una testa firmata di questa dimensione.');
+    if (leaf === null || leaf >= treeSize)
+      return refuse(
+        reply,
+        404,
+        'L’evento non è (ancora) in un albero firmato: riprovare tra un minuto.',
+      );
+    const proof = await storedTree(db).inclusionProof(leaf, treeSize);
+    return reply.send({
+      evento: query.data.evento,
+      foglia: leaf,
+      hashFoglia: (await leafHashAt(db, leaf))!.toString('hex'),
+      dimensione: treeSize,
+      prova: proof.map((hash) => hash.toString('hex')),
+      testa: headJson(head),
+    });
+  });
+
+  app.get('/trasparenza/coerenza', async (request, reply) => {
+    const query = consistencyQuery.safeParse(request.query);
+    if (!query.success || query.data.da > query.data.a)
+      return refuse(reply, 400, 'Indicare da e a, due dimensioni con da non maggiore di a.');
+    const head = await latestTreeHead(db);
+    if (!head || query.data.a > head.size)
+      return refuse(reply, 404, 'Non c’è ancora una testa firmata di questa dimensione.');
+    const tree = storedTree(db);
+    return reply.send({
+      da: query.data.da,
+      a: query.data.a,
+      radiceDa: (await tree.root(query.data.da)).toString('hex'),
+      radiceA: (await tree.root(query.data.a)).toString('hex'),
+      prova: (await tree.consistencyProof(query.data.da, query.data.a)).map((hash) =>
+        hash.toString('hex'),
+      ),
+      testa: headJson(head),
+    });
+  });
 }

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedTree } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import { headOrigin, signTreeHead } from '../../src/audit/treeHeadSigning.js';
-import { verifyConsistency } from '../../src/platform/transparency/merkle.js';
+import {
+  leafHash,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../src/platform/transparency/merkle.js';
 import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { TestClient } from '../support/client.js';
 import { newEvent, uniqueStream } from '../support/events.js';
@@ -69,5 +73,56 @@ describe('signed tree heads of the log', () => {
     const key = await visitor.get('/trasparenza/chiave');
     expect(key.statusCode).toBe(200);
     expect(key.body).toBe(testSeal.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  });
+
+  it('proves to anyone that an event is in the signed tree, and that the tree only grew', async () => {
+    const head = (await latestTreeHead(ctx.test.database.db))!;
+    const [, second] = await ctx.store.readAll({ limit: 2 });
+    const visitor = new TestClient(ctx.app);
+    const answer = await visitor.get(`/trasparenza/inclusione?evento=${second!.metadata.eventId}`);
+    expect(answer.statusCode).toBe(200);
+    const inclusion = JSON.parse(answer.body) as {
+      foglia: number;
+      hashFoglia: string;
+      dimensione: number;
+      prova: string[];
+      testa: { radice: string; firma: string };
+    };
+    expect(inclusion).toMatchObject({ foglia: 1, dimensione: head.size });
+    const leaf = leafHash(Buffer.from(second!.hash, 'hex'));
+    expect(inclusion.hashFoglia).toBe(leaf.toString('hex'));
+    const proof = inclusion.prova.map((hash) => Buffer.from(hash, 'hex'));
+    const root = Buffer.from(inclusion.testa.radice, 'hex');
+    expect(verifyInclusion(leaf, 1, head.size, proof, root)).toBe(true);
+
+    const grew = JSON.parse(
+      (await visitor.get(`/trasparenza/coerenza?da=5&a=${head.size}`)).body,
+    ) as { radiceDa: string; radiceA: string; prova: string[] };
+    expect(
+      verifyConsistency(
+        5,
+        head.size,
+        Buffer.from(grew.radiceDa, 'hex'),
+        Buffer.from(grew.radiceA, 'hex'),
+        grew.prova.map((hash) => Buffer.from(hash, 'hex')),
+      ),
+    ).toBe(true);
+    expect(grew.radiceA).toBe(head.root.toString('hex'));
+  });
+
+  it('answers a clear refusal for what it cannot prove', async () => {
+    const head = (await latestTreeHead(ctx.test.database.db))!;
+    const visitor = new TestClient(ctx.app);
+    for (const [url, status] of [
+      ['/trasparenza/inclusione?evento=non-un-id', 400],
+      [`/trasparenza/inclusione?evento=${crypto.randomUUID()}`, 404],
+      [`/trasparenza/coerenza?da=3&a=2`, 400],
+      [`/trasparenza/coerenza?da=1&a=${head.size + 1}`, 404],
+      ['/trasparenza/coerenza?da=-1&a=2', 400],
+    ] as const) {
+      const answer = await visitor.get(url);
+      expect(answer.statusCode, url).toBe(status);
+      expect((JSON.parse(answer.body) as { errore: string }).errore).toMatch(/\w/);
+    }
   });
 });
