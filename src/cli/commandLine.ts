@@ -25,6 +25,12 @@ const commands: Record<string, { usage: string; run: Command }> = {
     run: async (runtime, _args, _config, out) =>
       (await import('./eventsVerify.js')).eventsVerify(runtime, out),
   },
+  'log:check-head': {
+    usage:
+      'log:check-head FILE           check a kept signed tree head against the log as it is now',
+    run: async (runtime, args, _config, out) =>
+      (await import('./logCheckHead.js')).logCheckHead(runtime, args, out),
+  },
   'users:create': {
     usage:
       'users:create --role operator|auditor|admin --username U --name "N" --email E [--password P]',

@@ -128,6 +128,35 @@ export function appendLeaves(
   return nodes;
 }
 
+/**
+ * Roots of a log read from its start, keeping only the frontier in memory: `add` each leaf in
+ * order, `root()` is the root of the leaves added so far (RFC 9162: the largest perfect subtree
+ * on the left, the rest on the right).
+ */
+export function growingTree() {
+  let size = 0;
+  let frontier: TreeNode[] = [];
+  return {
+    get size() {
+      return size;
+    },
+    add(leaf: Hash): void {
+      const nodes = appendLeaves(size, frontier, [leaf]);
+      size += 1;
+      const waiting = new Map(frontier.map((node) => [node.level, node]));
+      for (const node of nodes) waiting.set(node.level, node);
+      frontier = frontierOf(size).map(({ level }) => waiting.get(level)!);
+    },
+    root(): Hash {
+      if (frontier.length === 0) return emptyRoot;
+      // frontierOf lists the lowest level first: fold from the right.
+      let root = frontier[0]!.hash;
+      for (const node of frontier.slice(1)) root = nodeHash(node.hash, root);
+      return root;
+    },
+  };
+}
+
 /** A tree held in memory, for checks and tests: every perfect subtree from its leaves. */
 export function memoryTree(leaves: readonly Hash[]) {
   return rangeHashes(async (level, index) => {

@@ -5,6 +5,7 @@ import {
   memoryTree,
   appendLeaves,
   frontierOf,
+  growingTree,
   rangeHashes,
   verifyConsistency,
   verifyInclusion,
@@ -156,5 +157,18 @@ describe('a tree grown leaf by leaf', () => {
       { level: 2, index: 8 },
       { level: 5, index: 0 },
     ]);
+  });
+});
+
+describe('a tree read from the start of the log', () => {
+  it('has the same root as the whole tree at every size', async () => {
+    const all = Array.from({ length: 33 }, (_, i) => leafHash(Buffer.from(`riga ${i}`)));
+    const growing = growingTree();
+    expect(growing.root().equals(emptyRoot)).toBe(true);
+    for (const [i, leaf] of all.entries()) {
+      growing.add(leaf);
+      expect(growing.size).toBe(i + 1);
+      expect(growing.root().equals(await memoryTree(all).root(i + 1)), `size ${i + 1}`).toBe(true);
+    }
   });
 });
