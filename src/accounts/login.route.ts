@@ -17,7 +17,7 @@ import {
 } from './signInThrottle.js';
 import { unlockPassFor } from './unlockPass.js';
 import { verifyPassword } from './passwords.js';
-import { openSession, revokeSession, sessionCookie, sessionHours } from './sessions.js';
+import { replaceSession, revokeSession, sessionCookie } from './sessions.js';
 
 const loginQuery = loginSchema.pick({ dopo: true });
 const outcomes = {
@@ -89,33 +89,15 @@ export function loginRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     failuresBefore: number,
     now: Date,
   ): Promise<void> {
-    const context = commandContext(request, now);
-    if (request.sessionToken) await revokeSession(db, request.sessionToken, now);
-    const token = await openSession(db, {
-      accountId: account.accountId,
-      now,
-      clientIp: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
-    });
     await recordEvents(
       deps.eventStore,
       signInStream.id(account.accountId),
       [{ type: 'SignedIn', data: { username: account.username, failuresBefore } }],
-      {
-        ...context,
-        actor: actorOf(account),
-      },
+      { ...commandContext(request, now), actor: actorOf(account) },
     );
     const secure = deps.config.NODE_ENV === 'production';
+    await replaceSession(db, request, reply, { accountId: account.accountId, now, secure });
     if (failuresBefore > 0) flash(reply, failuresNotice(failuresBefore), { secure });
-    reply.setCookie(sessionCookie, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      signed: true,
-      secure,
-      maxAge: sessionHours * 3600,
-    });
   }
 
   app.get('/accesso', async (request, reply) => {

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Schema } from '../platform/db/schema.js';
@@ -26,6 +27,33 @@ export async function openSession(
     })
     .execute();
   return token;
+}
+
+/**
+ * A login: the browser's session, if any, ends, and a new one starts in its signed cookie (a new
+ * token at every login, so a token known before it is worth nothing after).
+ */
+export async function replaceSession(
+  db: Kysely<Schema>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: { accountId: string; now: Date; secure: boolean },
+): Promise<void> {
+  if (request.sessionToken) await revokeSession(db, request.sessionToken, input.now);
+  const token = await openSession(db, {
+    accountId: input.accountId,
+    now: input.now,
+    clientIp: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+  });
+  reply.setCookie(sessionCookie, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+    secure: input.secure,
+    maxAge: sessionHours * 3600,
+  });
 }
 
 /** The account of a live session, or null for an unknown, expired or revoked one. */

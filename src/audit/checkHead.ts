@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 import { growingTree, leafHash } from '../platform/transparency/merkle.js';
-import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
+import { headText, verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 
 /** A head as /trasparenza gives it (alone, or inside a proof's answer as `testa`). */
 const headSchema = z.object({
@@ -25,8 +25,18 @@ export const headFileSchema = z
     };
   });
 
+/** The head in that same form, as /trasparenza answers it (with the text that was signed). */
+export const headJson = (head: SignedTreeHead) => ({
+  origine: head.origin,
+  dimensione: head.size,
+  radice: head.root.toString('hex'),
+  firmataIl: head.signedAt,
+  firma: head.signature,
+  testo: headText(head),
+});
+
 export type HeadCheck =
-  | { readonly outcome: 'ok'; readonly size: number; readonly events: number }
+  | { readonly outcome: 'ok'; readonly size: number }
   | { readonly outcome: 'bad-signature' }
   | { readonly outcome: 'truncated'; readonly size: number; readonly events: number }
   | { readonly outcome: 'rewritten'; readonly size: number };
@@ -43,20 +53,16 @@ export async function checkHead(
   batchSize = 5_000,
 ): Promise<HeadCheck> {
   if (!verifyHead(head, publicKey)) return { outcome: 'bad-signature' };
+  // Only the first `size` events are read: what came after the head does not change it.
   const tree = growingTree();
   let after: GlobalPosition | null = null;
-  let events = 0;
-  for (;;) {
-    const batch = await store.readAll({ after, limit: batchSize });
-    for (const event of batch) {
-      if (tree.size < head.size) tree.add(leafHash(Buffer.from(event.hash, 'hex')));
-      events += 1;
-    }
-    if (batch.length < batchSize) break;
+  while (tree.size < head.size) {
+    const batch = await store.readAll({ after, limit: Math.min(batchSize, head.size - tree.size) });
+    for (const event of batch) tree.add(leafHash(Buffer.from(event.hash, 'hex')));
+    if (batch.length === 0) return { outcome: 'truncated', size: head.size, events: tree.size };
     after = batch.at(-1)!.position;
   }
-  if (events < head.size) return { outcome: 'truncated', size: head.size, events };
   return tree.root().equals(head.root)
-    ? { outcome: 'ok', size: head.size, events }
+    ? { outcome: 'ok', size: head.size }
     : { outcome: 'rewritten', size: head.size };
 }

@@ -1,23 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { leafHashAt, leafOfEvent, storedTree } from '../../projections/audit/merkleTree.js';
-import { latestTreeHead, type RecordedTreeHead } from '../../projections/audit/treeHeads.js';
+import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import { headJson } from './checkHead.js';
 import type { AuditDeps } from '../deps.js';
 import { headText } from '../platform/transparency/treeHead.js';
 
 const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const inclusionQuery = z.object({ evento: z.uuid(), dimensione: size.optional() });
 const consistencyQuery = z.object({ da: size, a: size });
-
-/** A head as the JSON answers carry it: what was signed, and the signature. */
-const headJson = (head: RecordedTreeHead) => ({
-  origine: head.origin,
-  dimensione: head.size,
-  radice: head.root.toString('hex'),
-  firmataIl: head.signedAt,
-  firma: head.signature,
-  testo: headText(head),
-});
 
 const refuse = (reply: FastifyReply, status: number, errore: string) =>
   reply.code(status).send({ errore });

@@ -76,7 +76,10 @@ export async function signTreeHead(
   }
 }
 
-/** Signs at start and every minute; a failed signing is logged and tried at the next. */
+/**
+ * Signs every minute; a failed signing is logged and tried at the next. Not at start: the tree's
+ * view is still catching up then, and its head would be an old one.
+ */
 export function startTreeHeadSigning(
   deps: HeadSigningDeps,
   logger: Pick<FastifyBaseLogger, 'warn'>,
@@ -85,7 +88,6 @@ export function startTreeHeadSigning(
     signTreeHead(deps).catch((error: unknown) =>
       logger.warn({ err: error }, 'Tree head not signed'),
     );
-  void sign();
   const timer = setInterval(() => void sign(), headIntervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };

@@ -31,9 +31,7 @@ export async function logCheckHead(
   const result = await checkHead(runtime.eventStore, parsed.data, runtime.seal.publicKey);
   switch (result.outcome) {
     case 'ok':
-      out(
-        `OK: the log's first ${result.size} events are those the head signed (${result.events} now)`,
-      );
+      out(`OK: the log's first ${result.size} events are those the head signed`);
       return 0;
     case 'bad-signature':
       out('BROKEN: the head is not signed by this portal’s key, or was changed after signing');

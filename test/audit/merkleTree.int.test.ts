@@ -1,9 +1,9 @@
+import { memoryTree } from '../support/memoryTree.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafOfEvent, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import {
   leafHash,
-  memoryTree,
   verifyConsistency,
   verifyInclusion,
 } from '../../src/platform/transparency/merkle.js';

@@ -2,12 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { z } from 'zod';
-import {
-  openSession,
-  revokeSession,
-  sessionCookie,
-  sessionHours,
-} from '../../accounts/sessions.js';
+import { replaceSession, revokeSession, sessionCookie } from '../../accounts/sessions.js';
 import type { ObservatoryDeps } from '../../deps.js';
 import type { CommandContext } from '../../platform/eventStore/commandHandler.js';
 import { recordEvents } from '../../platform/eventStore/commandHandler.js';
@@ -130,20 +125,10 @@ export function oidcLoginRoutes(
       context,
     );
     await deps.projections.waitFor(position);
-    if (request.sessionToken) await revokeSession(db, request.sessionToken, now);
-    const token = await openSession(db, {
+    await replaceSession(db, request, reply, {
       accountId: identityAccountId(identity.fiscalCode),
       now,
-      clientIp: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
-    });
-    reply.setCookie(sessionCookie, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      signed: true,
       secure,
-      maxAge: sessionHours * 3600,
     });
     return reply.redirect(flow?.after ?? homePath, 303);
   });

@@ -157,22 +157,6 @@ export function growingTree() {
   };
 }
 
-/** A tree held in memory, for checks and tests: every perfect subtree from its leaves. */
-export function memoryTree(leaves: readonly Hash[]) {
-  return rangeHashes(async (level, index) => {
-    const width = 2 ** level;
-    const start = index * width;
-    if (start + width > leaves.length) throw new RangeError(`No subtree ${level}/${index}`);
-    return subtreeOf(leaves.slice(start, start + width));
-  });
-}
-
-function subtreeOf(leaves: readonly Hash[]): Hash {
-  if (leaves.length === 1) return leaves[0]!;
-  const k = leaves.length / 2;
-  return nodeHash(subtreeOf(leaves.slice(0, k)), subtreeOf(leaves.slice(k)));
-}
-
 const is32 = (value: unknown): value is Hash => Buffer.isBuffer(value) && value.length === 32;
 
 /** RFC 9162 §2.1.3.2: whether `proof` puts the leaf at `index` in the tree of `size` with `root`. */

@@ -1,8 +1,8 @@
+import { memoryTree } from '../../support/memoryTree.js';
 import { describe, expect, it } from 'vitest';
 import {
   emptyRoot,
   leafHash,
-  memoryTree,
   appendLeaves,
   frontierOf,
   growingTree,
