@@ -60,6 +60,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
       publicUrl: () => publicUrl,
       now: clock,
       utilityName: config.UTILITY_NAME,
+      seal: runtime.seal,
     }),
     logger,
   });

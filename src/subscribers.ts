@@ -25,6 +25,9 @@ import { streamIndexProjection } from '../projections/audit/streamIndex.js';
 import { merkleTreeProjection } from '../projections/audit/merkleTree.js';
 import { treeHeadsProjection } from '../projections/audit/treeHeads.js';
 import { eventLogCopyFor } from './audit/eventLogCopy.js';
+import { headOrigin } from './audit/treeHeadSigning.js';
+import { flowReceipts } from './observatory/flowReceipts.js';
+import type { SealKey } from './platform/transparency/treeHead.js';
 
 export interface ProjectionDeps {
   readonly db: Kysely<Schema>;
@@ -36,11 +39,20 @@ export interface ProjectionDeps {
   readonly now: () => Date;
   /** Printed on the copies of record the declaration process manager renders. */
   readonly utilityName: string;
+  /** Signs a head of the log's tree when a receipt needs one before the next minute's. */
+  readonly seal: SealKey;
 }
 
 /** Every read model, reactor and process manager; the runner and the rebuild CLI take them here. */
 export function createProjections(deps: ProjectionDeps): Subscriber[] {
   const codes = otpCodes(deps.cookieSecret);
+  const heads = {
+    db: deps.db,
+    store: deps.store,
+    seal: deps.seal,
+    origin: headOrigin(deps.utilityName),
+    clock: deps.now,
+  };
   return [
     streamIndexProjection,
     merkleTreeProjection,
@@ -62,12 +74,17 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     contractMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
     campaignsProjection,
     declarationsProjection,
-    declarationProtocols({ store: deps.store, db: deps.db, utilityName: deps.utilityName }),
+    declarationProtocols({
+      ...heads,
+      utilityName: deps.utilityName,
+      publicUrl: deps.publicUrl,
+    }),
     declarationMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
     digitalIdentitiesProjection,
     observatoryPeopleProjection,
     wasteFlowsProjection,
     observatoryMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    flowReceipts({ ...heads, publicUrl: deps.publicUrl }),
     // With KurrentDB, the auditor section's copy of the log (none with the PostgreSQL store).
     ...eventLogCopyFor(deps.store),
   ];

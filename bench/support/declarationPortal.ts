@@ -7,6 +7,8 @@ import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { type TestApp, cookieSecret, testSeal } from '../../test/support/testApp.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { sealKeyFrom } from '../../src/platform/transparency/treeHead.js';
 import { adminQuery, type Backend } from './benchDatabase.js';
 
 /** Its own name, so it never meets the store bench's `dichiara_bench`. */
@@ -41,6 +43,11 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
       publicUrl: () => 'http://portale.test',
       now: clock,
       utilityName: 'Servizio Idrico Integrato',
+      seal: sealKeyFrom(
+        generateKeyPairSync('ed25519')
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+      ),
     }),
     logger,
   });

@@ -18,3 +18,16 @@ export type TreeHeadEvent = {
 };
 
 export const treeHeadsStream = singleStream<TreeHeadEvent>('transparency-heads');
+
+/**
+ * The evidence a receipt carries that an event is in the log: a signed head covering it and the
+ * RFC 9162 inclusion proof of the event's leaf in that head's tree (hex hashes, leaf upwards).
+ */
+export interface InclusionReceipt {
+  readonly eventId: string;
+  readonly leaf: number;
+  /** SHA-256(0x00 ‖ the event's chain hash), hex. */
+  readonly leafHash: string;
+  readonly proof: readonly string[];
+  readonly head: TreeHeadEvent['data'];
+}

@@ -1,3 +1,4 @@
+import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { LimitOverride } from '../campaigns/contractLimits.js';
 import type {
   AnalysesFigures,
@@ -90,6 +91,8 @@ export type DeclarationEvent =
         year: number;
         protocolNumber: string;
         copyOfRecord: CopyOfRecord;
+        /** That DeclarationProtocolled is in a signed head (absent in events before the heads). */
+        receipt?: InclusionReceipt;
         notificationEmail: string;
       };
     }
@@ -99,6 +102,7 @@ export type DeclarationEvent =
         year: number;
         protocolNumber: string;
         copyOfRecord: CopyOfRecord;
+        receipt?: InclusionReceipt;
         to: string;
         requestedBy: string;
         /** ISO instant of the request; absent in events recorded before resends were limited. */

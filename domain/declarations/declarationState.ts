@@ -1,3 +1,4 @@
+import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { CopyOfRecord, DeclarationContent, DeclarationEvent } from './declarationEvents.js';
 
 /** One year's declaration of a contract, as the rules need it. */
@@ -8,6 +9,8 @@ export interface DeclarationState {
     readonly notificationEmail: string;
     readonly protocolNumber: string | null;
     readonly copyOfRecord: CopyOfRecord | null;
+    /** The copy's evidence that it is in the signed log, mailed again with each resend. */
+    readonly receipt: InclusionReceipt | null;
     /** When the copy was sent again, oldest first: the resend limit counts them. */
     readonly resentAt: readonly string[];
   } | null;
@@ -39,6 +42,7 @@ export function evolveDeclarations(
             notificationEmail: event.data.notificationEmail,
             protocolNumber: null,
             copyOfRecord: null,
+            receipt: null,
             resentAt: [],
           },
         },
@@ -54,6 +58,10 @@ export function evolveDeclarations(
                 ...current.submitted,
                 protocolNumber: event.data.protocolNumber,
                 copyOfRecord: event.data.copyOfRecord ?? current.submitted.copyOfRecord,
+                receipt:
+                  event.type === 'CopyOfRecordStored'
+                    ? (event.data.receipt ?? null)
+                    : current.submitted.receipt,
               },
             },
           }

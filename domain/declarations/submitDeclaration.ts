@@ -1,6 +1,7 @@
 import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
+import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { CopyOfRecord, Signatory } from './declarationEvents.js';
 import { declarationError } from './declarationErrors.js';
 import { declarationOf } from './declarationState.js';
@@ -105,6 +106,7 @@ export interface StoreCopyOfRecord {
   readonly type: 'StoreCopyOfRecord';
   readonly year: number;
   readonly copyOfRecord: CopyOfRecord;
+  readonly receipt: InclusionReceipt;
 }
 
 /** The copy of record, rendered with the protocol number, once: it is never made again. */
@@ -128,6 +130,7 @@ export function storeCopyOfRecord(
         year: command.year,
         protocolNumber: submitted.protocolNumber,
         copyOfRecord: command.copyOfRecord,
+        receipt: command.receipt,
         notificationEmail: submitted.notificationEmail,
       },
     },
@@ -183,6 +186,7 @@ export function resendCopyOfRecord(
         year: command.year,
         protocolNumber: submitted.protocolNumber,
         copyOfRecord: submitted.copyOfRecord,
+        ...(submitted.receipt ? { receipt: submitted.receipt } : {}),
         to: submitted.notificationEmail,
         requestedBy: command.accountId,
         requestedAt: command.requestedAt.toISOString(),

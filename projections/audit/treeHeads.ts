@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
-import type { Schema } from '../../src/platform/db/schema.js';
+import type { Schema, TreeHeadsTable } from '../../src/platform/db/schema.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
 import type { SignedTreeHead } from '../../src/platform/transparency/treeHead.js';
 
@@ -45,15 +45,30 @@ export async function latestTreeHead(db: Kysely<Schema>): Promise<RecordedTreeHe
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row
-    ? {
-        eventId: row.event_id,
-        version: row.version,
-        origin: row.origin,
-        size: Number(row.size),
-        root: Buffer.from(row.root),
-        signedAt: row.signed_at.toISOString(),
-        signature: row.signature,
-      }
-    : null;
+  return row ? fromRow(row) : null;
 }
+
+/** The first head whose tree holds this leaf, or null while none does. */
+export async function firstHeadCovering(
+  db: Kysely<Schema>,
+  leaf: number,
+): Promise<RecordedTreeHead | null> {
+  const row = await db
+    .selectFrom('tree_heads')
+    .selectAll()
+    .where('size', '>', String(leaf))
+    .orderBy('size')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? fromRow(row) : null;
+}
+
+const fromRow = (row: Selectable<TreeHeadsTable>): RecordedTreeHead => ({
+  eventId: row.event_id,
+  version: row.version,
+  origin: row.origin,
+  size: Number(row.size),
+  root: Buffer.from(row.root),
+  signedAt: row.signed_at.toISOString(),
+  signature: row.signature,
+});

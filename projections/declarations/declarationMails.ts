@@ -1,7 +1,9 @@
 import type { Transaction } from 'kysely';
 import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import type { InclusionReceipt } from '../../domain/audit/treeHeads.js';
 import type { CopyOfRecord } from '../../domain/declarations/declarationEvents.js';
+import { receiptFile } from '../../src/platform/transparency/publishedJson.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
@@ -18,12 +20,18 @@ export interface DeclarationMail extends MailContent {
   readonly to: string;
   readonly copyOfRecordSha256: string;
   readonly attachmentName: string;
+  /** The evidence that the submission is in the signed log, attached as JSON (older copies: none). */
+  readonly receipt: { readonly filename: string; readonly content: InclusionReceipt } | null;
 }
 
 /** The copy of record an event mails, and to whom. */
-function mailedCopy(
-  event: ContractEvent,
-): { year: number; protocolNumber: string; copyOfRecord: CopyOfRecord; to: string } | null {
+function mailedCopy(event: ContractEvent): {
+  year: number;
+  protocolNumber: string;
+  copyOfRecord: CopyOfRecord;
+  receipt?: InclusionReceipt;
+  to: string;
+} | null {
   switch (event.type) {
     case 'CopyOfRecordStored':
       return { ...event.data, to: event.data.notificationEmail };
@@ -52,7 +60,7 @@ export function declarationMail(
   if (!contractStream.holds(recorded)) return null;
   const mailed = mailedCopy(recorded);
   if (!mailed) return null;
-  const { year, protocolNumber, copyOfRecord, to } = mailed;
+  const { year, protocolNumber, copyOfRecord, receipt, to } = mailed;
   const contractNumber = contractStream.parse(recorded.streamId)!;
   const content = mailContent(
     `dichiarazione scarichi industriali ${year}, protocollo ${protocolNumber}`,
@@ -60,6 +68,11 @@ export function declarationMail(
       'Gentile utente,',
       `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} è stata ricevuta con il numero di protocollo ${protocolNumber}: citalo per qualsiasi comunicazione.`,
       'In allegato la copia stampabile della dichiarazione in formato PDF, conforme a quanto ricevuto.',
+      ...(receipt
+        ? [
+            `In allegato anche la ricevuta del registro degli eventi (file JSON): conservala. Con la chiave pubblica del portale chiunque può verificare che la dichiarazione è iscritta nel registro e che il registro non è stato riscritto: ${publicUrl}/trasparenza`,
+          ]
+        : []),
       `${publicUrl}/dichiarazioni/${year}/${contractNumber}/risultato`,
     ],
   );
@@ -69,6 +82,9 @@ export function declarationMail(
     to,
     copyOfRecordSha256: copyOfRecord.sha256,
     attachmentName: copyOfRecordFilename(protocolNumber),
+    receipt: receipt
+      ? { filename: `ricevuta-registro-${protocolNumber.replace('/', '-')}.json`, content: receipt }
+      : null,
   };
 }
 
@@ -105,6 +121,7 @@ export function declarationMailsProjection(deps: {
                 contentType: 'application/pdf',
                 content: pdf.content,
               },
+              ...(mail.receipt ? [receiptFile(mail.receipt.content, mail.receipt.filename)] : []),
             ],
           },
           deps.now(),

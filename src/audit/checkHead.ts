@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 import { growingTree, leafHash } from '../platform/transparency/merkle.js';
-import { headText, verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
+import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 
 /** A head as /trasparenza gives it (alone, or inside a proof's answer as `testa`). */
 const headSchema = z.object({
@@ -24,16 +24,6 @@ export const headFileSchema = z
       signature: head.firma,
     };
   });
-
-/** The head in that same form, as /trasparenza answers it (with the text that was signed). */
-export const headJson = (head: SignedTreeHead) => ({
-  origine: head.origin,
-  dimensione: head.size,
-  radice: head.root.toString('hex'),
-  firmataIl: head.signedAt,
-  firma: head.signature,
-  testo: headText(head),
-});
 
 export type HeadCheck =
   | { readonly outcome: 'ok'; readonly size: number }

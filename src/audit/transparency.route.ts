@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { leafHashAt, leafOfEvent, storedTree } from '../../projections/audit/merkleTree.js';
+import { storedTree } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
-import { headJson } from './checkHead.js';
+import { headJson, receiptJson } from '../platform/transparency/publishedJson.js';
+import { inclusionReceipt } from './inclusionReceipt.js';
 import type { AuditDeps } from '../deps.js';
 import { headText } from '../platform/transparency/treeHead.js';
 
@@ -44,25 +45,17 @@ export function transparencyRoutes(app: FastifyInstance, deps: AuditDeps): void 
     if (!query.success)
       return refuse(reply, 400, 'Indicare evento (un id) e, se serve, dimensione.');
     const head = await latestTreeHead(db);
-    const leaf = await leafOfEvent(db, query.data.evento);
     const treeSize = query.data.dimensione ?? head?.size ?? 0;
     if (!head || treeSize > head.size)
       return refuse(reply, 404, 'Non c’è ancora una testa firmata di questa dimensione.');
-    if (leaf === null || leaf >= treeSize)
+    const receipt = await inclusionReceipt(db, query.data.evento, { ...head, size: treeSize });
+    if (!receipt)
       return refuse(
         reply,
         404,
         'L’evento non è (ancora) in un albero firmato: riprovare tra un minuto.',
       );
-    const proof = await storedTree(db).inclusionProof(leaf, treeSize);
-    return reply.send({
-      evento: query.data.evento,
-      foglia: leaf,
-      hashFoglia: (await leafHashAt(db, leaf))!.toString('hex'),
-      dimensione: treeSize,
-      prova: proof.map((hash) => hash.toString('hex')),
-      testa: headJson(head),
-    });
+    return reply.send({ ...receiptJson(receipt), testa: headJson(head) });
   });
 
   app.get('/trasparenza/coerenza', async (request, reply) => {

@@ -28,6 +28,7 @@ export async function projectionsRebuild(
     publicUrl: () => runtime.publicUrl,
     now: () => new Date(),
     utilityName,
+    seal: runtime.seal,
   });
   const chosen = name ? allProjections.filter((p) => p.name === name) : allProjections;
   if (chosen.length === 0) {

@@ -22,11 +22,18 @@ import type { ProcessManager } from '../platform/subscriptions/projection.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
 import { renderCopyOfRecordOffThread } from './pdf/copyOfRecordThread.js';
 import { assignProtocolNumber } from './protocolRegister.js';
+import { awaitInclusionReceipt } from '../audit/inclusionReceipt.js';
+import type { HeadSigningDeps } from '../audit/treeHeadSigning.js';
 
 export interface SubmissionDeps {
   readonly store: EventStore;
   readonly db: Kysely<Schema>;
+}
+
+/** The copy of record also signs the log's tree when no head covers the submission yet. */
+export interface CopyOfRecordDeps extends SubmissionDeps, HeadSigningDeps {
   readonly utilityName: string;
+  readonly publicUrl: () => string;
 }
 
 type Submitted = Extract<ContractEvent, { type: 'DeclarationSubmitted' }>;
@@ -86,12 +93,16 @@ async function protocol(
 }
 
 /**
- * After DeclarationProtocolled: the copy of record rendered once, with the protocol number and
- * the time of receipt, stored as rendered, then CopyOfRecordStored (which mails the receipt).
- * Out of the request: INVIA answers with the number, the copy follows. Rendering is
- * deterministic, so a copy made again after a crash is the same bytes.
+ * After DeclarationProtocolled: the copy of record rendered once, with the protocol number, the
+ * time of receipt and the proof that DeclarationProtocolled is in a signed head of the log,
+ * stored as rendered, then CopyOfRecordStored (which mails the receipt). Out of the request:
+ * INVIA answers with the number, the copy follows. Rendering is deterministic and the head is the
+ * first covering the event, so a copy made again after a crash is the same bytes.
  */
-async function storeCopyOfRecord(deps: SubmissionDeps, protocolled: RecordedEvent): Promise<void> {
+async function storeCopyOfRecord(
+  deps: CopyOfRecordDeps,
+  protocolled: RecordedEvent,
+): Promise<void> {
   if (!contractStream.holds(protocolled) || protocolled.type !== 'DeclarationProtocolled') return;
   const { year } = protocolled.data;
   const { events } = await deps.store.readStream(protocolled.streamId);
@@ -105,6 +116,7 @@ async function storeCopyOfRecord(deps: SubmissionDeps, protocolled: RecordedEven
   if (!submission) return;
   const { data } = submission;
   const campaign = await campaignOf(deps.db, year);
+  const receipt = await awaitInclusionReceipt(deps, protocolled.metadata.eventId);
   const pdf = await renderCopyOfRecordOffThread(
     copyOfRecordInput(data, {
       mode: 'record',
@@ -115,6 +127,7 @@ async function storeCopyOfRecord(deps: SubmissionDeps, protocolled: RecordedEven
       deadline: data.deadline,
       late: data.late,
       limits: effectiveLimits(campaign?.settings.limits ?? [], data.contractLimits ?? []),
+      registry: { receipt, transparencyUrl: `${deps.publicUrl()}/trasparenza` },
     }),
   );
   const context = systemContext(protocolled, 'copy', new Date(data.receivedAt));
@@ -123,13 +136,18 @@ async function storeCopyOfRecord(deps: SubmissionDeps, protocolled: RecordedEven
     deps.store,
     contractDecider,
     protocolled.streamId,
-    { type: 'StoreCopyOfRecord', year, copyOfRecord: { sha256: stored.sha256, size: stored.size } },
+    {
+      type: 'StoreCopyOfRecord',
+      year,
+      copyOfRecord: { sha256: stored.sha256, size: stored.size },
+      receipt,
+    },
     context,
   );
 }
 
 /** Numbers the submissions and makes their copies of record, also after a crash. */
-export function declarationProtocols(deps: SubmissionDeps): ProcessManager {
+export function declarationProtocols(deps: CopyOfRecordDeps): ProcessManager {
   return {
     name: 'declaration_protocols',
     async handle(events) {

@@ -1,6 +1,7 @@
 import type { ParameterLimit } from '../../domain/campaigns/campaignSettings.js';
 import type { DeclarationContent, Signatory } from '../../domain/declarations/declarationEvents.js';
 import type { CopyOfRecordInput } from './pdf/copyOfRecord.js';
+import type { RegistryEntry } from './pdf/registrySection.js';
 
 const slotLabels: Record<DeclarationContent['files'][number]['slot'], string> = {
   dichiarazione: 'Dichiarazione (Excel)',
@@ -25,6 +26,7 @@ export function copyOfRecordInput(
     deadline: string;
     late: boolean;
     limits: readonly ParameterLimit[];
+    registry?: RegistryEntry;
   },
 ): CopyOfRecordInput {
   const { signatory, ...rest } = filing;

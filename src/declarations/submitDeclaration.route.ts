@@ -139,10 +139,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
     });
     const event = submitted.events.find((recorded) => recorded.type === 'DeclarationSubmitted');
     const protocolled = event
-      ? await protocolSubmission(
-          { store: deps.eventStore, db, utilityName: deps.config.UTILITY_NAME },
-          event,
-        )
+      ? await protocolSubmission({ store: deps.eventStore, db }, event)
       : null;
     return protocolled ?? result.position;
   }

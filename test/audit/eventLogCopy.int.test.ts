@@ -224,6 +224,7 @@ describe('the auditor pages on a store whose events are not in PostgreSQL', () =
       publicUrl: () => 'http://portale.test',
       now: () => new Date(),
       utilityName: 'Servizio Idrico Integrato',
+      seal: testSeal,
     };
     const projections = new ProjectionRunner(
       { db: test.database.db, store: elsewhere, projections: createProjections(deps), logger },

@@ -16,9 +16,14 @@ import {
   settle,
   signedIn,
   startTestApp,
+  testSeal,
   type TestApp,
 } from '../support/testApp.js';
 import { pdfText, squeezed } from './pdf/pdfText.js';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
+import { checkHead, headFileSchema } from '../../src/audit/checkHead.js';
+import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
+import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 
 /** The receipt of a submission as the declarant's mail server gets it: protocol number and PDF. */
 describe('the confirmation mail through a real SMTP server', () => {
@@ -94,7 +99,10 @@ describe('the confirmation mail through a real SMTP server', () => {
       'la dichiarazione degli scarichi industriali 2025 del contratto 3004441234 è stata ricevuta con il numero di protocollo 2025/000001',
     );
     expect(mail.html).toContain('2025/000001');
-    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments.map((a) => a.filename)).toEqual([
+      'dichiarazione-2025-000001.pdf',
+      'ricevuta-registro-2025-000001.json',
+    ]);
     const [attachment] = mail.attachments;
     expect(attachment!.filename).toBe('dichiarazione-2025-000001.pdf');
     expect(attachment!.contentType).toBe('application/pdf');
@@ -108,6 +116,40 @@ describe('the confirmation mail through a real SMTP server', () => {
     await settle(ctx);
     await expect.poll(() => receipts().length, { timeout: 15_000 }).toBe(2);
     expect(receipts()[1]!.attachments[0]!.content.equals(copy)).toBe(true);
+    expect(receipts()[1]!.attachments[1]!.content.equals(mail.attachments[1]!.content)).toBe(true);
     expect(receipts()[1]!.messageId).not.toBe(mail.messageId);
+  });
+
+  it('gives the declarant a receipt anyone can check with the public key alone', async () => {
+    const [mail] = receipts();
+    const json = mail!.attachments.find((a) => a.contentType === 'application/json')!;
+    const receipt = JSON.parse(json.content.toString('utf8')) as {
+      evento: string;
+      foglia: number;
+      hashFoglia: string;
+      dimensione: number;
+      prova: string[];
+    };
+    const head = headFileSchema.parse(JSON.parse(json.content.toString('utf8')));
+    expect(verifyHead(head, testSeal.publicKey)).toBe(true);
+    // The leaf is the DeclarationProtocolled event of the contract, as the log holds it.
+    const { events } = await ctx.store.readStream(contractStream.id('3004441234'));
+    const protocolled = events.find((event) => event.type === 'DeclarationProtocolled')!;
+    expect(receipt.evento).toBe(protocolled.metadata.eventId);
+    const leaf = leafHash(Buffer.from(protocolled.hash, 'hex'));
+    expect(receipt.hashFoglia).toBe(leaf.toString('hex'));
+    const proof = receipt.prova.map((hash) => Buffer.from(hash, 'hex'));
+    expect(verifyInclusion(leaf, receipt.foglia, head.size, proof, head.root)).toBe(true);
+    expect(
+      verifyInclusion(leafHash(Buffer.alloc(32)), receipt.foglia, head.size, proof, head.root),
+    ).toBe(false);
+    // The same evidence is printed in the copy of record, and the log still holds what it signed.
+    const printed = squeezed(await pdfText(mail!.attachments[0]!.content));
+    expect(printed).toContain('Iscrizione nel registro degli eventi');
+    expect(printed).toContain(receipt.evento);
+    expect(await checkHead(ctx.store, head, testSeal.publicKey)).toEqual({
+      outcome: 'ok',
+      size: head.size,
+    });
   });
 });

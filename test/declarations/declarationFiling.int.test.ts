@@ -434,7 +434,10 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
       .where('to_address', '=', 'ufficio@conceria.example')
       .executeTakeFirstOrThrow();
     expect(mail.subject).toContain('protocollo 2025/000001');
-    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments.map((a) => a.filename)).toEqual([
+      'dichiarazione-2025-000001.pdf',
+      'ricevuta-registro-2025-000001.json',
+    ]);
     expect(Buffer.from(mail.attachments[0]!.contentBase64, 'base64').equals(copy.rawPayload)).toBe(
       true,
     );

@@ -18,7 +18,10 @@ import {
   demoUnassociated,
 } from '../../src/dev/demoIdentities.js';
 import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
-import { settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { settle, startTestApp, testSeal, type TestApp } from '../support/testApp.js';
+import { headFileSchema } from '../../src/audit/checkHead.js';
+import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
+import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { backends } from '../support/testDatabase.js';
 import { fieldError, pageText, rowText } from './pageText.js';
 
@@ -218,6 +221,30 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
       (await officer.post('/osservatorio/comune/2026-10', { azione: 'invia', ...row(0, glass) }))
         .status,
     ).toBe(409);
+
+    // The receipt: to the municipality's address, with the proof the month is in the signed log.
+    await settle(ctx);
+    const receipt = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', 'ambiente@comune.bari.it')
+      .where('subject', 'like', '%ricevuti%')
+      .executeTakeFirstOrThrow();
+    expect(receipt.subject).toBe('Dichiara – flussi di ottobre 2026 ricevuti');
+    expect(receipt.text_body).toContain('versione 1, 2 righe');
+    const [file] = receipt.attachments;
+    expect(file!.filename).toBe('ricevuta-registro-072006-2026-10-v1.json');
+    const evidence = JSON.parse(Buffer.from(file!.contentBase64, 'base64').toString('utf8')) as {
+      evento: string;
+      foglia: number;
+      prova: string[];
+    };
+    expect(evidence.evento).toBe(events[0]!.metadata.eventId);
+    const head = headFileSchema.parse(evidence);
+    expect(verifyHead(head, testSeal.publicKey)).toBe(true);
+    const leaf = leafHash(Buffer.from(events[0]!.hash, 'hex'));
+    const proof = evidence.prova.map((hash) => Buffer.from(hash, 'hex'));
+    expect(verifyInclusion(leaf, evidence.foglia, head.size, proof, head.root)).toBe(true);
   });
 
   it('refuses an unlock older than 4 months with the seed’s rule', async () => {
@@ -258,6 +285,7 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
       .selectFrom('mail_outbox')
       .select(['to_address', 'subject'])
       .where('to_address', '=', 'ambiente@comune.bari.it')
+      .where('subject', 'like', '%sblocco%')
       .executeTakeFirstOrThrow();
     expect(mail.subject).toContain('sblocco di ottobre 2026 approvato');
 

@@ -57,6 +57,7 @@ export async function startTestApp(
           publicUrl: () => 'http://portale.test',
           now: clock,
           utilityName: 'Servizio Idrico Integrato',
+          seal: testSeal,
         }),
       logger,
     },

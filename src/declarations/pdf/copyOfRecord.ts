@@ -12,6 +12,7 @@ import { figuresSections } from './figuresSections.js';
 import { formatDate, formatRomeDateTime } from './italianFormat.js';
 import { facts } from './pdfBlocks.js';
 import { fixedDocumentDate, pageFooter, renderPdf } from './pdfRenderer.js';
+import { registrySection, type RegistryEntry } from './registrySection.js';
 import { filesSection, type SubmittedFile, warningsSection } from './submissionSections.js';
 
 export type { SubmittedFile } from './submissionSections.js';
@@ -41,6 +42,8 @@ export interface CopyOfRecordInput {
   readonly limits: readonly ParameterLimit[];
   readonly files: readonly SubmittedFile[];
   readonly warningsAcknowledged: readonly WorkbookIssue[];
+  /** Where the submission stands in the signed log; absent in a preview. */
+  readonly registry?: RegistryEntry;
 }
 
 export const previewBanner = 'ANTEPRIMA — non ancora inviata';
@@ -124,6 +127,7 @@ export async function renderCopyOfRecord(input: CopyOfRecordInput): Promise<Buff
         checklistSection(input.checklist),
         warningsSection(input.warningsAcknowledged),
         ...filesSection(input.files),
+        ...(record && input.registry ? registrySection(input.registry) : []),
       ],
       footer: pageFooter(footer),
       watermark: record

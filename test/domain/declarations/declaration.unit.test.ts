@@ -230,7 +230,20 @@ describe('ProtocolDeclaration, StoreCopyOfRecord and ResendCopyOfRecord', () => 
     protocolNumber: '2025/000007',
   };
   const copyOfRecord = { sha256: 'a'.repeat(64), size: 10 };
-  const store = { type: 'StoreCopyOfRecord' as const, year: 2025, copyOfRecord };
+  const receipt = {
+    eventId: 'protocollo-evento',
+    leaf: 3,
+    leafHash: 'a'.repeat(64),
+    proof: ['b'.repeat(64), 'c'.repeat(64)],
+    head: {
+      origin: 'Dichiara – prova – registro eventi',
+      size: 5,
+      root: 'd'.repeat(64),
+      signedAt: '2026-01-20T09:31:00.000Z',
+      signature: 'firma',
+    },
+  };
+  const store = { type: 'StoreCopyOfRecord' as const, year: 2025, copyOfRecord, receipt };
   const protocolled: ContractEvent = {
     type: 'DeclarationProtocolled',
     data: {
@@ -245,6 +258,7 @@ describe('ProtocolDeclaration, StoreCopyOfRecord and ResendCopyOfRecord', () => 
       year: 2025,
       protocolNumber: protocol.protocolNumber,
       copyOfRecord,
+      receipt,
       notificationEmail: 'ufficio@test.example',
     },
   };
@@ -297,6 +311,8 @@ describe('ProtocolDeclaration, StoreCopyOfRecord and ResendCopyOfRecord', () => 
       year: 2025,
       protocolNumber: '2025/000007',
       copyOfRecord,
+      // The evidence the first mail had goes with every copy sent again.
+      receipt,
       to: 'ufficio@test.example',
       requestedBy: 'ditta-1',
       requestedAt: at,
