@@ -18,7 +18,7 @@ import * as refusedSignIns from './0016_refused_sign_ins.js';
 import * as organisationMembers from './0017_organisation_members.js';
 import * as merkleTree from './0018_merkle_tree.js';
 import * as treeHeads from './0019_tree_heads.js';
-import * as treeHeadsSize from './0020_tree_heads_size.js';
+import * as transparencyLookups from './0020_transparency_lookups.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -41,5 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017_organisation_members': organisationMembers,
   '0018_merkle_tree': merkleTree,
   '0019_tree_heads': treeHeads,
-  '0020_tree_heads_size': treeHeadsSize,
+  '0020_transparency_lookups': transparencyLookups,
 };

@@ -84,12 +84,17 @@ export function storedTree(db: Reader) {
   });
 }
 
-/** The leaf an event is, or null for an event the tree has not taken in (yet). */
+/**
+ * The leaf an event is, or null for an event the tree has not taken in (yet). An id found twice
+ * (KurrentDB does not keep ids unique across streams) is its first leaf.
+ */
 export async function leafOfEvent(db: Reader, eventId: string): Promise<number | null> {
   const row = await db
     .selectFrom('merkle_leaves')
     .select('leaf_index')
     .where('event_id', '=', eventId)
+    .orderBy('leaf_index')
+    .limit(1)
     .executeTakeFirst();
   return row ? Number(row.leaf_index) : null;
 }

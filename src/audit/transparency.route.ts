@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { storedTree } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
-import { headJson, receiptJson } from '../platform/transparency/publishedJson.js';
-import { inclusionReceipt } from './inclusionReceipt.js';
+import { consistencyAnswer, inclusionAnswer, type ProofAnswer } from './logProofs.js';
 import type { AuditDeps } from '../deps.js';
 import { headText } from '../platform/transparency/treeHead.js';
 
@@ -13,6 +11,9 @@ const consistencyQuery = z.object({ da: size, a: size });
 
 const refuse = (reply: FastifyReply, status: number, errore: string) =>
   reply.code(status).send({ errore });
+
+const answer = (reply: FastifyReply, proof: ProofAnswer) =>
+  proof.ok ? reply.send(proof.json) : refuse(reply, proof.status, proof.errore);
 
 /**
  * «Trasparenza», public: the newest signed head of the log's Merkle tree and the key that signs
@@ -44,37 +45,13 @@ export function transparencyRoutes(app: FastifyInstance, deps: AuditDeps): void 
     const query = inclusionQuery.safeParse(request.query);
     if (!query.success)
       return refuse(reply, 400, 'Indicare evento (un id) e, se serve, dimensione.');
-    const head = await latestTreeHead(db);
-    const treeSize = query.data.dimensione ?? head?.size ?? 0;
-    if (!head || treeSize > head.size)
-      return refuse(reply, 404, 'Non c’è ancora una testa firmata di questa dimensione.');
-    const receipt = await inclusionReceipt(db, query.data.evento, { ...head, size: treeSize });
-    if (!receipt)
-      return refuse(
-        reply,
-        404,
-        'L’evento non è (ancora) in un albero firmato: riprovare tra un minuto.',
-      );
-    return reply.send({ ...receiptJson(receipt), testa: headJson(head) });
+    return answer(reply, await inclusionAnswer(db, query.data.evento, query.data.dimensione));
   });
 
   app.get('/trasparenza/coerenza', async (request, reply) => {
     const query = consistencyQuery.safeParse(request.query);
     if (!query.success || query.data.da > query.data.a)
       return refuse(reply, 400, 'Indicare da e a, due dimensioni con da non maggiore di a.');
-    const head = await latestTreeHead(db);
-    if (!head || query.data.a > head.size)
-      return refuse(reply, 404, 'Non c’è ancora una testa firmata di questa dimensione.');
-    const tree = storedTree(db);
-    return reply.send({
-      da: query.data.da,
-      a: query.data.a,
-      radiceDa: (await tree.root(query.data.da)).toString('hex'),
-      radiceA: (await tree.root(query.data.a)).toString('hex'),
-      prova: (await tree.consistencyProof(query.data.da, query.data.a)).map((hash) =>
-        hash.toString('hex'),
-      ),
-      testa: headJson(head),
-    });
+    return answer(reply, await consistencyAnswer(db, query.data.da, query.data.a));
   });
 }

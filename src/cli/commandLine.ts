@@ -31,6 +31,12 @@ const commands: Record<string, { usage: string; run: Command }> = {
     run: async (runtime, args, _config, out) =>
       (await import('./logCheckHead.js')).logCheckHead(runtime, args, out),
   },
+  'log:prove': {
+    usage:
+      'log:prove --evento ID [--dimensione N] | --da N --a M   an inclusion or a consistency proof (JSON)',
+    run: async (runtime, args, _config, out) =>
+      (await import('./logProve.js')).logProve(runtime, args, out),
+  },
   'users:create': {
     usage:
       'users:create --role operator|auditor|admin --username U --name "N" --email E [--password P]',
