@@ -34,9 +34,24 @@ import { chainHash, eventDigest, genesisHash } from './hashChain.js';
 const maxAppendAttempts = 10;
 /** Records per backwards page when looking for the head: only our events count. */
 const headPageSize = 100;
+/** Of a stream's latest events, how many an append searches for its batch (appendWithRetry). */
+const defaultRetryWindow = 256;
 
 type StoredMetadata = EventMetadata & { readonly hash: string };
 type PendingEvent = Pick<RecordedEvent, 'type' | 'data' | 'metadata'>;
+type StreamClient = Pick<KurrentClient, 'appendToStream' | 'readStream'>;
+
+/** The calls the store makes on KurrentDB (a test stands in for the stream calls). */
+export type KurrentClient = Pick<
+  KurrentDBClient,
+  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
+>;
+
+export interface KurrentStoreOptions {
+  readonly now?: () => Date;
+  /** A retried batch is found when its last event is among this many of its stream's latest. */
+  readonly retryWindow?: number;
+}
 
 /**
  * The event store on KurrentDB, with the semantics of the PostgreSQL adapter. KurrentDB keeps the
@@ -45,16 +60,28 @@ type PendingEvent = Pick<RecordedEvent, 'type' | 'data' | 'metadata'>;
  */
 export function createKurrentEventStore(
   connectionString: string,
-  options: { now?: () => Date } = {},
+  options: KurrentStoreOptions = {},
 ): EventStore {
-  const client = KurrentDBClient.connectionString(connectionString);
+  return kurrentEventStore(KurrentDBClient.connectionString(connectionString), options);
+}
+
+/** The same store over a client already made (the tests give one standing in for a server). */
+export function kurrentEventStore(
+  client: KurrentClient,
+  options: KurrentStoreOptions = {},
+): EventStore {
   const now = options.now ?? (() => new Date());
+  const retryWindow = options.retryWindow ?? defaultRetryWindow;
+  if (!Number.isInteger(retryWindow) || retryWindow < 1) {
+    throw new RangeError(`Invalid retry window: ${retryWindow}`);
+  }
 
   return {
     async appendToStream(streamId, events, { expectedVersion = 'any' } = {}) {
       if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
       assertValidExpectedVersion(expectedVersion);
-      return appendWithRetry(client, streamId, normalise(events, now()), expectedVersion);
+      const batch = normalise(events, now());
+      return appendWithRetry(client, streamId, batch, expectedVersion, retryWindow);
     },
 
     async readStream(streamId, { fromVersion = 1, toVersion } = {}) {
@@ -120,29 +147,58 @@ function normalise(events: readonly NewEvent[], recordedAt: Date): PendingEvent[
 }
 
 /**
- * Reads the stream, then appends expecting exactly the revision it read, so no other writer can
- * slip in between and fork the hash chain. A lost race means the chain moved on: read again.
+ * Reads the stream's end, then appends expecting exactly the revision it read, so no other writer
+ * can slip in between and fork the hash chain. A lost race means the chain moved on: read again.
  * The caller's expected version is checked against each read, so it is honoured as in PostgreSQL.
- * The whole stream is read, not only its last event, to find a retried batch by its event ids;
- * the streams here are short (one declaration, one month of flows).
+ *
+ * A retried batch (the same event ids) is answered with the first outcome, but the stream is not
+ * read whole to find it (the protocol register grows by one event a submission, the heads stream
+ * by one a minute). A batch is one KurrentDB write, so its events are consecutive; it is looked
+ * for in two places, which bound what is found:
+ * - the latest `retryWindow` events, and the batch's length less one before them, so that a
+ *   batch whose last event is among them is seen whole: a retry with any expectation (the
+ *   protocol register's, at the register's current length) is found while fewer than
+ *   `retryWindow` events were appended after the batch;
+ * - for an exact version (or no-stream), the versions right after it, where this call's batch
+ *   went if it went in: a retry at the same expected version is found however old. KurrentDB
+ *   itself promises no more: it compares event ids at the revisions after an older expected
+ *   one, and for `any` only against an in-memory cache of recent ids (8 MiB, lost on restart).
+ * Past those bounds the PostgreSQL adapter, which indexes every event id, still answers a retry
+ * with its first outcome; here the batch is appended again, with the same ids (or refused as a
+ * wrong expected version when the stream moved past the version given).
  */
 async function appendWithRetry(
-  client: KurrentDBClient,
+  client: StreamClient,
   streamId: string,
   batch: readonly PendingEvent[],
   expected: ExpectedVersion,
+  retryWindow: number,
 ): Promise<AppendResult> {
   for (let attempt = 1; ; attempt++) {
-    const history = await readRecords(client, streamId, {});
-    const earlier = earlierAppend(streamId, history, batch);
+    // Newest first: the head (its version and hash), then as far back as a retry is looked for.
+    const tail = await readRecords(client, streamId, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: retryWindow + batch.length - 1,
+    });
+    const head = tail[0];
+    const version = head?.version ?? 0;
+    const slot = retrySlot(expected, batch.length, version, tail.at(-1)?.version ?? 1);
+    const seen = slot
+      ? tail.concat(
+          await readRecords(client, streamId, {
+            fromRevision: BigInt(slot.fromVersion - 1),
+            maxCount: slot.toVersion - slot.fromVersion + 1,
+          }),
+        )
+      : tail;
+    const earlier = earlierAppend(streamId, seen, batch);
     if (earlier) return earlier;
-    const last = history.at(-1);
-    const version = last?.version ?? 0;
     if (!meetsExpectation(expected, version)) {
       throw new WrongExpectedVersionError(streamId, expected, version);
     }
     try {
-      return await appendAfter(client, streamId, batch, last);
+      return await appendAfter(client, streamId, batch, head);
     } catch (error) {
       if (!(error instanceof KurrentWrongExpectedVersionError)) throw error;
       if (attempt >= maxAppendAttempts) {
@@ -153,21 +209,41 @@ async function appendWithRetry(
 }
 
 /**
- * A retry of an append that already happened gets the first result again. KurrentDB does not
- * index event ids across streams, so an id used in another stream goes undetected here: only ids
- * already in this stream are found (the PostgreSQL adapter also refuses ids of other streams).
+ * The versions a batch of `size` events took if it was appended at exactly `expected` and the
+ * stream read back from its `version` down to `oldestRead` does not hold them yet; null when
+ * there is no such place (another expectation, or the stream not past it).
  */
-function earlierAppend(
+export function retrySlot(
+  expected: ExpectedVersion,
+  size: number,
+  version: number,
+  oldestRead: number,
+): { fromVersion: number; toVersion: number } | null {
+  const after = expected === 'no-stream' ? 0 : typeof expected === 'number' ? expected : null;
+  if (after === null || after >= version) return null;
+  const toVersion = Math.min(after + size, version, oldestRead - 1);
+  return toVersion > after ? { fromVersion: after + 1, toVersion } : null;
+}
+
+/**
+ * A retry of an append that already happened gets the first result again: every event id of the
+ * batch among the events seen, the answer being the latest of them. Some ids only: refused, as
+ * the PostgreSQL adapter refuses them. KurrentDB does not index event ids across streams, so an
+ * id used in another stream goes undetected here (the PostgreSQL adapter refuses those too).
+ */
+export function earlierAppend(
   streamId: string,
-  history: readonly RecordedEvent[],
-  batch: readonly PendingEvent[],
+  seen: readonly RecordedEvent[],
+  batch: readonly { readonly metadata: Pick<EventMetadata, 'eventId'> }[],
 ): AppendResult | null {
   const ids = batch.map((event) => event.metadata.eventId);
   const wanted = new Set(ids);
-  const found = history.filter((event) => wanted.has(event.metadata.eventId));
-  const last = found.at(-1);
-  if (!last) return null;
-  if (found.length !== wanted.size) throw new DuplicateEventIdError(streamId, ids);
+  const found = seen.filter((event) => wanted.has(event.metadata.eventId));
+  if (found.length === 0) return null;
+  if (new Set(found.map((event) => event.metadata.eventId)).size !== wanted.size) {
+    throw new DuplicateEventIdError(streamId, ids);
+  }
+  const last = found.reduce((latest, event) => (event.version > latest.version ? event : latest));
   return { nextExpectedVersion: last.version, position: last.position };
 }
 
@@ -188,7 +264,7 @@ const versionOf = (state: CurrentStreamState): number =>
   state === NO_STREAM ? 0 : Number(state) + 1;
 
 async function appendAfter(
-  client: KurrentDBClient,
+  client: StreamClient,
   streamId: string,
   batch: readonly PendingEvent[],
   last: RecordedEvent | undefined,
@@ -218,7 +294,7 @@ async function appendAfter(
 
 /** Our events of one stream, in the requested order; none for a stream that does not exist. */
 async function readRecords(
-  client: KurrentDBClient,
+  client: Pick<KurrentClient, 'readStream'>,
   streamId: string,
   options: KurrentReadStreamOptions,
 ): Promise<RecordedEvent[]> {
@@ -273,7 +349,7 @@ function storedMetadata(value: unknown): StoredMetadata | null {
  * other writers, so the cursor moves on with every record read, not only with the events kept.
  */
 async function* scanAll(
-  client: KurrentDBClient,
+  client: Pick<KurrentClient, 'readAll'>,
   direction: Direction,
   from: GlobalPosition | null,
   pageSize: number,
@@ -293,7 +369,7 @@ async function* scanAll(
 }
 
 async function readAllPage(
-  client: KurrentDBClient,
+  client: Pick<KurrentClient, 'readAll'>,
   direction: Direction,
   from: GlobalPosition | null,
   maxCount: number,
@@ -312,7 +388,7 @@ async function readAllPage(
  * listener. It resolves once the server confirms, so no append made afterwards goes unnoticed.
  */
 async function subscribeToAppends(
-  client: KurrentDBClient,
+  client: Pick<KurrentClient, 'subscribeToAll'>,
   listener: () => void,
 ): Promise<() => Promise<void>> {
   const subscription = client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });

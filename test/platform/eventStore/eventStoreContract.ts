@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
 } from '../../../src/platform/eventStore/eventStore.js';
 import { comparePositions } from '../../../src/platform/eventStore/globalPosition.js';
-import { verifyLog } from '../../../src/platform/eventStore/verifyLog.js';
+import { verifyLog, verifyStream } from '../../../src/platform/eventStore/verifyLog.js';
 import { newEvent, uniqueStream } from '../../support/events.js';
 
 export interface ContractSetup {
@@ -110,6 +110,52 @@ export function eventStoreContract(
       expect(again.nextExpectedVersion).toBe(first.nextExpectedVersion);
       expect(comparePositions(again.position, first.position)).toBe(0);
       expect((await store.readStream(stream)).version).toBe(2);
+    });
+
+    it('treats a retry at the same expected version as done however many events followed it', async () => {
+      const stream = uniqueStream();
+      const events = [newEvent('A'), newEvent('B')];
+      const first = await store.appendToStream(stream, events, { expectedVersion: 'no-stream' });
+      // More than an adapter may search from the stream's end (KurrentDB: its retry window).
+      const later = Array.from({ length: 300 }, (_, i) => newEvent('Later', { i }));
+      await store.appendToStream(stream, later, { expectedVersion: 2 });
+      const again = await store.appendToStream(stream, events, { expectedVersion: 'no-stream' });
+      expect(again.nextExpectedVersion).toBe(first.nextExpectedVersion);
+      expect(comparePositions(again.position, first.position)).toBe(0);
+      expect((await store.readStream(stream)).version).toBe(302);
+    });
+
+    it('treats a retry with any version as done when a few events followed it', async () => {
+      const stream = uniqueStream();
+      const events = [newEvent('A'), newEvent('B')];
+      const first = await store.appendToStream(stream, events);
+      await store.appendToStream(stream, [newEvent('C')]);
+      await store.appendToStream(stream, [newEvent('D')]);
+      const again = await store.appendToStream(stream, events);
+      expect(again.nextExpectedVersion).toBe(2);
+      expect(comparePositions(again.position, first.position)).toBe(0);
+      expect((await store.readStream(stream)).version).toBe(4);
+    });
+
+    it('refuses a batch that repeats some event ids of the stream and adds new ones', async () => {
+      const stream = uniqueStream();
+      const [a, b] = [newEvent('A'), newEvent('B')];
+      await store.appendToStream(stream, [a, b]);
+      const repeat = newEvent('B2', {}, b.metadata.eventId);
+      await expect(store.appendToStream(stream, [repeat, newEvent('C')])).rejects.toBeInstanceOf(
+        DuplicateEventIdError,
+      );
+      expect((await store.readStream(stream)).version).toBe(2);
+    });
+
+    it('chains an append to a long stream to its last event', async () => {
+      const stream = uniqueStream();
+      const many = Array.from({ length: 300 }, (_, i) => newEvent('Many', { i }));
+      await store.appendToStream(stream, many, { expectedVersion: 'no-stream' });
+      await store.appendToStream(stream, [newEvent('Next')], { expectedVersion: 300 });
+      await store.appendToStream(stream, [newEvent('Last')]);
+      const report = await verifyStream(store, stream);
+      expect(report).toMatchObject({ events: 302, breaks: [] });
     });
 
     it.skipIf(!options.eventIdsUniqueAcrossStreams)(
