@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { commandContext } from '../accounts/auth.js';
-import type { AreaDeps } from '../deps.js';
+import type { AuditDeps } from '../deps.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { queryOf } from '../platform/http/command.js';
 import { parseForm } from '../platform/http/forms.js';
@@ -24,11 +24,12 @@ import { actorLabel, timelineHref } from './timelineView.js';
 
 /**
  * /revisione/esporta: a stream or a search of the history (the same filters, the same query) as a
- * zip of JSON Lines, CSV and a manifest a third party checks offline. Downloading changes nothing
- * in the record but the EventsExported event saying who took which events out (or
- * EventsExportFailed): a GET form, as the search, and open to every reader of the section.
+ * zip of JSON Lines, CSV, the events' proofs in the signed Merkle tree and a manifest a third
+ * party checks offline. Downloading changes nothing in the record but the EventsExported event
+ * saying who took which events out (or EventsExportFailed): a GET form, as the search, and open
+ * to every reader of the section.
  */
-export function exportRoutes(app: FastifyInstance, deps: AreaDeps): void {
+export function exportRoutes(app: FastifyInstance, deps: AuditDeps): void {
   const { db } = deps.database;
   const log = auditLogOf(deps.eventStore);
   const readers = { preHandler: requireAuditReader };
@@ -71,7 +72,7 @@ export function exportRoutes(app: FastifyInstance, deps: AreaDeps): void {
     const context = commandContext(request, generatedAt, exportId);
     const resolved = await resolveFilters(db, form.data);
     const archive = exportArchive(
-      { db, store: deps.eventStore, log },
+      { db, store: deps.eventStore, log, sealPublicKey: deps.sealPublicKey },
       {
         exportId,
         filter: toHistorySearch(form.data, resolved).filter,

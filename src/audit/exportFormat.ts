@@ -1,6 +1,9 @@
 import type { EventMetadata, JsonObject, JsonValue } from '../platform/eventStore/eventStore.js';
 import { formatPosition } from '../platform/eventStore/globalPosition.js';
 import { eventDigest } from '../platform/eventStore/hashChain.js';
+import type { Hash } from '../platform/transparency/merkle.js';
+import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
+import { headJson } from '../platform/transparency/publishedJson.js';
 import { holdsSecret, redacted } from './redact.js';
 
 /** An event as the export reads it from the log, unredacted. */
@@ -128,3 +131,56 @@ function csvCell(value: Cell): string {
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+/**
+ * trasparenza.json: the signed tree head the export is proven against, the key that signed it,
+ * and for each event of events.jsonl (same order) its leaf in the log's Merkle tree (RFC 9162)
+ * with its inclusion proof. `prova` is null for an event the head does not cover yet: added after
+ * it was signed (`foglia` known) or not yet taken into the tree (`foglia` null). Written in
+ * pieces as the events are: the opening, one line per event, the closing.
+ */
+export const transparencyFormat = 'dichiara-trasparenza/1';
+
+export function transparencyOpening(
+  head: SignedTreeHead | null,
+  publicKeyPem: string | null,
+  wholeLog: boolean,
+): string {
+  const fields = JSON.stringify(
+    {
+      formato: transparencyFormat,
+      foglie:
+        'foglia i = SHA-256(0x00 ‖ byte dell’hash dell’i-esimo evento del registro, in ordine di commit); nodo = SHA-256(0x01 ‖ sinistro ‖ destro) (RFC 9162, §2.1)',
+      firma:
+        'Ed25519 (base64) su testa.testo: origine, dimensione, radice in base64 e data, una riga ciascuna',
+      senzaProva:
+        'prova null: evento non ancora coperto dalla testa (foglia indicata: aggiunto dopo la firma; foglia null: non ancora nell’albero)',
+      interoRegistro: wholeLog,
+      chiavePubblica: publicKeyPem,
+      testa: head && headJson(head),
+    },
+    null,
+    2,
+  );
+  // The object without its closing brace: the events follow as the last field.
+  return `${fields.slice(0, -2)},\n  "eventi": [\n`;
+}
+
+/** One event's entry; `first` for the first one, which no comma precedes. */
+export function transparencyLine(
+  event: ExportedEvent,
+  leaf: number | null,
+  proof: readonly Hash[] | null,
+  first: boolean,
+): string {
+  const entry = {
+    flusso: event.streamId,
+    versione: event.version,
+    evento: (event.metadata as Partial<EventMetadata>).eventId ?? null,
+    foglia: leaf,
+    prova: proof && proof.map((hash) => hash.toString('hex')),
+  };
+  return `${first ? '' : ',\n'}    ${JSON.stringify(entry)}`;
+}
+
+export const transparencyClosing = '\n  ]\n}\n';

@@ -69,7 +69,13 @@ function reseal(dir: string, lines: readonly Record<string, unknown>[]): void {
     bytes: Buffer.byteLength(jsonl),
   };
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const sums = ['events.jsonl', 'events.csv', 'manifest.json', 'verifyExport.mjs']
+  const sums = [
+    'events.jsonl',
+    'events.csv',
+    'trasparenza.json',
+    'manifest.json',
+    'verifyExport.mjs',
+  ]
     .map((name) => `${sha256(readFileSync(join(dir, name)))}  ${name}`)
     .join('\n');
   writeFileSync(join(dir, 'SHA256SUMS'), `${sums}\n`);
@@ -138,6 +144,7 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
       'events.csv',
       'events.jsonl',
       'manifest.json',
+      'trasparenza.json',
       'verifyExport.mjs',
     ]);
     expect(exported.files['verifyExport.mjs']).toBe(readFileSync(scriptPath, 'utf8'));
