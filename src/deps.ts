@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { KeyObject } from 'node:crypto';
+import type { HeadWitness } from './audit/headWitness.js';
 import type { Config } from './config.js';
 import type { Database } from './platform/db/database.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   readonly cookieSecret: string;
   /** The public half of the key that signs the log's tree heads, published at /trasparenza. */
   readonly sealPublicKey: KeyObject;
+  /** The largest head signed, kept outside the database, for the integrity check. */
+  readonly headWitness: HeadWitness;
 }
 
 /**
@@ -40,7 +43,7 @@ export type ObservatoryDeps = AreaDeps & Pick<AppDeps, 'config' | 'logger'>;
 export type DevDeps = Pick<AppDeps, 'config' | 'database' | 'logger'>;
 
 /** The auditors' section and the public transparency page, which publishes the key. */
-export type AuditDeps = AreaDeps & Pick<AppDeps, 'sealPublicKey'>;
+export type AuditDeps = AreaDeps & Pick<AppDeps, 'sealPublicKey' | 'headWitness'>;
 
 /** The health probes ask the database, the log and the read models. */
 export type HealthDeps = Pick<AppDeps, 'database' | 'eventStore' | 'projections'>;

@@ -61,6 +61,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
       now: clock,
       utilityName: config.UTILITY_NAME,
       seal: runtime.seal,
+      headWitness: runtime.headWitness,
     }),
     logger,
   });
@@ -82,6 +83,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
       seal: runtime.seal,
       origin: headOrigin(config.UTILITY_NAME),
       clock,
+      witness: runtime.headWitness,
     },
     logger,
   );
@@ -94,6 +96,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     projections,
     cookieSecret: secret,
     sealPublicKey: runtime.seal.publicKey,
+    headWitness: runtime.headWitness,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();

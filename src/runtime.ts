@@ -9,6 +9,7 @@ import { migrateToLatest } from './platform/db/migrate.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from './platform/eventStore/postgresEventStore.js';
 import { sealKeyFrom, type SealKey } from './platform/transparency/treeHead.js';
+import { fileWitness, type HeadWitness } from './audit/headWitness.js';
 
 /** The storage the configuration asks for, migrated and ready; `close` releases all of it. */
 export interface Runtime {
@@ -22,6 +23,8 @@ export interface Runtime {
   readonly cookieSecret: string;
   /** Signs the log's tree heads (src/platform/transparency/treeHead.ts). */
   readonly seal: SealKey;
+  /** The largest head signed here, kept beside the key, outside the database. */
+  readonly headWitness: HeadWitness;
   /** Where people reach the portal, for links in mails (the configured port until it listens). */
   readonly publicUrl: string;
   close(): Promise<void>;
@@ -66,6 +69,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     usesKurrent: Boolean(config.KURRENTDB_URL),
     cookieSecret: cookieSecret(config),
     seal: sealKey(config),
+    headWitness: fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json')),
     publicUrl: config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`,
     async close() {
       await eventStore.close();

@@ -28,6 +28,7 @@ import { eventLogCopyFor } from './audit/eventLogCopy.js';
 import { headOrigin } from './audit/treeHeadSigning.js';
 import { flowReceipts } from './observatory/flowReceipts.js';
 import type { SealKey } from './platform/transparency/treeHead.js';
+import type { HeadWitness } from './audit/headWitness.js';
 
 export interface ProjectionDeps {
   readonly db: Kysely<Schema>;
@@ -41,6 +42,7 @@ export interface ProjectionDeps {
   readonly utilityName: string;
   /** Signs a head of the log's tree when a receipt needs one before the next minute's. */
   readonly seal: SealKey;
+  readonly headWitness: HeadWitness;
 }
 
 /** Every read model, reactor and process manager; the runner and the rebuild CLI take them here. */
@@ -52,6 +54,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     seal: deps.seal,
     origin: headOrigin(deps.utilityName),
     clock: deps.now,
+    witness: deps.headWitness,
   };
   return [
     streamIndexProjection,

@@ -6,9 +6,7 @@ import { openPglite, openPostgres, type Database } from '../../src/platform/db/d
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
-import { type TestApp, cookieSecret, testSeal } from '../../test/support/testApp.js';
-import { generateKeyPairSync } from 'node:crypto';
-import { sealKeyFrom } from '../../src/platform/transparency/treeHead.js';
+import { type TestApp, cookieSecret, testSeal, testWitness } from '../../test/support/testApp.js';
 import { adminQuery, type Backend } from './benchDatabase.js';
 
 /** Its own name, so it never meets the store bench's `dichiara_bench`. */
@@ -32,6 +30,7 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
   const store = createPostgresEventStore(database);
   const offset = Date.parse('2026-01-20T09:30:00Z') - Date.now();
   const clock = () => new Date(Date.now() + offset);
+  const headWitness = testWitness();
   const projections = new ProjectionRunner({
     db: database.db,
     store,
@@ -43,11 +42,8 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
       publicUrl: () => 'http://portale.test',
       now: clock,
       utilityName: 'Servizio Idrico Integrato',
-      seal: sealKeyFrom(
-        generateKeyPairSync('ed25519')
-          .privateKey.export({ type: 'pkcs8', format: 'pem' })
-          .toString(),
-      ),
+      seal: testSeal,
+      headWitness,
     }),
     logger,
   });
@@ -61,10 +57,12 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
     projections,
     cookieSecret,
     sealPublicKey: testSeal.publicKey,
+    headWitness,
   });
   return {
     backend,
     app,
+    headWitness,
     store,
     projections,
     test: { database, url, drop },

@@ -1,8 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
-import { leafOfEvent, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
+import {
+  leafOfEvent,
+  merkleTreeProjection,
+  storedTree,
+  treeSize,
+} from '../../projections/audit/merkleTree.js';
+import { comparePositions } from '../platform/eventStore/globalPosition.js';
+import { loadCheckpoint } from '../platform/subscriptions/checkpoints.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Clock } from '../deps.js';
 import type { Schema } from '../platform/db/schema.js';
@@ -11,6 +19,7 @@ import {
   type EventStore,
   type GlobalPosition,
 } from '../platform/eventStore/eventStore.js';
+import type { HeadWitness } from './headWitness.js';
 import { signHead, type SealKey, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 
 /** A head at least every minute while the log grows. */
@@ -22,6 +31,8 @@ export interface HeadSigningDeps {
   readonly seal: SealKey;
   readonly origin: string;
   readonly clock: Clock;
+  /** Keeps each head signed outside the database too (none in some tests). */
+  readonly witness?: HeadWitness;
 }
 
 /** The origin line of this portal's heads: the same in each one it signs. */
@@ -30,12 +41,19 @@ export const headOrigin = (utilityName: string): string =>
 
 /**
  * Signs the tree as the view has it now and records the head in the log, unless nothing but the
- * last head itself was added since. Several processes may try at once: the heads stream's
- * expected version lets one through, the others find it already signed.
+ * last head itself was added since, or the view has not yet taken in every event committed when
+ * it was asked (so an event a head leaves out was committed after the head was signed, which the
+ * integrity check relies on to name backdated events). Several processes may try at once: the
+ * heads stream's expected version lets one through, the others find it already signed.
  */
 export async function signTreeHead(
   deps: HeadSigningDeps,
 ): Promise<{ head: SignedTreeHead; position: GlobalPosition } | null> {
+  // The view is usually a few milliseconds behind a busy log: a few tries, a moment apart.
+  for (let tries = 1; !(await caughtUp(deps)); tries++) {
+    if (tries === 10) return null;
+    await pause(200);
+  }
   const size = await treeSize(deps.db);
   const last = await latestTreeHead(deps.db);
   if (size === 0) return null;
@@ -69,11 +87,19 @@ export async function signTreeHead(
       ],
       { expectedVersion: last ? last.version : 'no-stream' },
     );
+    deps.witness?.keep(head);
     return { head, position };
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) return null;
     throw error;
   }
+}
+
+/** Whether the tree's view has taken in every event committed when this was asked. */
+async function caughtUp(deps: HeadSigningDeps): Promise<boolean> {
+  const logHead = await deps.store.headPosition();
+  const taken = await loadCheckpoint(deps.db, merkleTreeProjection.name);
+  return !logHead || comparePositions(taken, logHead) >= 0;
 }
 
 /**

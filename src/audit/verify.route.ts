@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { commandContext } from '../accounts/auth.js';
-import type { AreaDeps } from '../deps.js';
+import type { AuditDeps } from '../deps.js';
 import { paramsOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { requiredLine } from '../platform/http/text.js';
@@ -21,6 +21,7 @@ import {
   type Verification,
 } from './verifyIntegrity.js';
 import { BackgroundJobs, percent, type Job } from './verifyJobs.js';
+import type { HeadSource, TreeProblem } from './treeCheck.js';
 
 const streamForm = z.object({
   // Absent (a script's post) reads as empty, to get the same message.
@@ -37,8 +38,17 @@ const shownBreaks = 100;
  * followed by polling. Starting a verification reads the record and only adds the
  * IntegrityVerified event saying who checked what: auditors may do it, declarants may not.
  */
-export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): void {
+export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): void {
   const readers = { preHandler: requireAuditReader };
+  const verifying = {
+    store: deps.eventStore,
+    clock: deps.clock,
+    transparency: {
+      db: deps.database.db,
+      publicKey: deps.sealPublicKey,
+      witness: deps.headWitness,
+    },
+  };
   const jobs = new BackgroundJobs<Verification>({
     onError: (error, job) => {
       app.log.error({ err: error, job: job.id }, 'Integrity verification failed');
@@ -67,7 +77,7 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): voi
         actor: actorLabel(verification.actor, names),
         finishedAt: romeDisplay(verification.finishedAt.toISOString()),
         outcome: outcomeSentence(verification),
-        broken: verification.outcome !== 'verified' || verification.breakCount > 0,
+        broken: verification.outcome !== 'verified' || problemCount(verification) > 0,
       })),
       values,
       errors,
@@ -85,10 +95,11 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): voi
         const { version } = await deps.eventStore.readStream(flusso);
         if (version === 0) throw unknownStream();
         const verificationId = randomUUID();
-        const verification = await runVerification(
-          { store: deps.eventStore, clock: deps.clock },
-          { verificationId, scope: flusso, context: context(request) },
-        );
+        const verification = await runVerification(verifying, {
+          verificationId,
+          scope: flusso,
+          context: context(request),
+        });
         jobs.completed(verificationId, flusso, startedBy(request), verification, verification);
         // The verification is shown from the job: no read model to wait for.
         return { position: null, redirect: `/revisione/verifica/${verificationId}` };
@@ -103,16 +114,13 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AreaDeps): voi
     const { job } = jobs.start(
       { subject: 'log', startedBy: startedBy(request), total, now: deps.clock },
       ({ id, progress, signal }) =>
-        runVerification(
-          { store: deps.eventStore, clock: deps.clock },
-          {
-            verificationId: id,
-            scope: 'log',
-            context: context(request),
-            onProgress: progress,
-            signal,
-          },
-        ),
+        runVerification(verifying, {
+          verificationId: id,
+          scope: 'log',
+          context: context(request),
+          onProgress: progress,
+          signal,
+        }),
     );
     return seeOther(request, reply, `/revisione/verifica/${job.id}`);
   });
@@ -169,9 +177,42 @@ const unknownStream = () =>
 function outcomeSentence(verification: RecordedVerification): string {
   if (verification.outcome !== 'verified') return stoppedSentence(verification);
   const n = (value: number) => value.toLocaleString('it-IT');
-  if (verification.breakCount === 0) return `Integro (${n(verification.events)} eventi)`;
-  return verification.breakCount === 1 ? '1 anomalia' : `${n(verification.breakCount)} anomalie`;
+  const problems = problemCount(verification);
+  if (problems === 0) return `Integro (${n(verification.events)} eventi)`;
+  return problems === 1 ? '1 anomalia' : `${n(problems)} anomalie`;
 }
+
+/** Broken links and what the tree and the signed heads found, together. */
+const problemCount = (verification: Verification): number =>
+  verification.breakCount + (verification.tree?.problems.length ?? 0);
+
+const headSources: Record<HeadSource, string> = {
+  view: 'l’ultima testa firmata registrata',
+  log: 'l’ultima testa firmata nel registro stesso',
+  witness: 'la testa firmata conservata fuori dalla banca dati',
+};
+
+const n = (value: number) => value.toLocaleString('it-IT');
+
+/** What the tree check found, in a sentence for the auditor. */
+export function treeProblemSentence(problem: TreeProblem): string {
+  switch (problem.problem) {
+    case 'leaf':
+      return `Dalla posizione ${n(problem.leaf)} del registro (evento ${problem.eventId ?? 'assente'}) gli eventi non sono quelli che l’albero di Merkle aveva registrato: eventi alterati, inseriti o rimossi.`;
+    case 'backdated':
+      return `L’evento ${problem.eventId} (posizione ${n(problem.leaf)}) dice di essere stato registrato il ${romeDisplay(problem.recordedAt)}, ma nel registro viene dopo una testa firmata registrata il ${romeDisplay(problem.after)}: scritto dopo, con una data anteriore.`;
+    case 'shorter':
+      return `L’albero di Merkle registra ${n(problem.treeSize)} eventi, il registro ne contiene ${n(problem.events)}: eventi rimossi.`;
+    case 'unsigned':
+      return `${capitalised(headSources[problem.source])}${problem.size === null ? '' : ` (${n(problem.size)} eventi)`} non porta una firma valida del portale.`;
+    case 'truncated':
+      return `${capitalised(headSources[problem.source])} copre ${n(problem.size)} eventi, il registro ne contiene ${n(problem.events)}: registro troncato.`;
+    case 'rewritten':
+      return `I primi ${n(problem.size)} eventi del registro non sono quelli firmati: ${headSources[problem.source]} ha un’altra radice. Registro riscritto.`;
+  }
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function stoppedSentence(
   verification: Extract<RecordedVerification, { outcome: 'failed' | 'aborted' }>,
@@ -203,6 +244,11 @@ export function jobView(job: Job<Verification>) {
       events: result.events,
       streams: result.streams,
       breakCount: result.breakCount,
+      intact: problemCount(result) === 0,
+      tree: result.tree && {
+        signedSize: result.tree.signedSize,
+        problems: result.tree.problems.map(treeProblemSentence),
+      },
       head: result.head,
       breaks: result.breaks.slice(0, shownBreaks).map((b) => ({
         ...b,

@@ -5,6 +5,7 @@ import { recordEvents, type CommandContext } from '../platform/eventStore/comman
 import type { Actor, EventStore, RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { verifyLog, verifyStream, type ChainBreak } from '../platform/eventStore/verifyLog.js';
 import { findFromTail, readTail } from './auditStreams.js';
+import { checkTree, type TreeCheck, type TreeCheckDeps } from './treeCheck.js';
 
 /** Every integrity check, from the pages or the CLI, is itself a fact of the record. */
 export const verificationsStream = singleStream<IntegrityVerified | IntegrityVerificationFailed>(
@@ -35,6 +36,8 @@ export interface IntegrityVerified {
     readonly breakCount: number;
     /** One stream's head as checked (absent on the whole log, and on events before it). */
     readonly head?: ChainHead | null;
+    /** The whole log's Merkle tree and signed heads (absent on one stream, and on older events). */
+    readonly tree?: TreeCheck;
     readonly startedAt: string;
     readonly finishedAt: string;
   };
@@ -66,6 +69,7 @@ export interface Verification {
   readonly breaks: readonly ChainBreak[];
   readonly breakCount: number;
   readonly head: ChainHead | null;
+  readonly tree: TreeCheck | null;
   readonly startedAt: Date;
   readonly finishedAt: Date;
 }
@@ -83,7 +87,12 @@ export class VerificationNotRecordedError extends AggregateError {
  * (IntegrityVerified, or IntegrityVerificationFailed with the reason, then the error rethrown).
  */
 export async function runVerification(
-  deps: { store: EventStore; clock: () => Date },
+  deps: {
+    store: EventStore;
+    clock: () => Date;
+    /** For the whole log: the tree and the heads it is compared with. */
+    transparency: Omit<TreeCheckDeps, 'store'>;
+  },
   input: {
     verificationId: string;
     scope: VerificationScope;
@@ -100,13 +109,10 @@ export async function runVerification(
   };
   let verification: Verification;
   try {
-    const { report, head } =
+    const { report, head, tree } =
       input.scope === 'log'
-        ? {
-            report: await verifyLog(deps.store, { onProgress, signal: input.signal }),
-            head: null,
-          }
-        : await checkStream(deps.store, input.scope);
+        ? await checkLog(deps, { onProgress, signal: input.signal })
+        : { ...(await checkStream(deps.store, input.scope)), tree: null };
     verification = {
       verificationId: input.verificationId,
       scope: input.scope,
@@ -115,6 +121,7 @@ export async function runVerification(
       breaks: report.breaks,
       breakCount: report.breaks.length,
       head,
+      tree,
       startedAt,
       finishedAt: deps.clock(),
     };
@@ -151,6 +158,18 @@ export async function runVerification(
   return verification;
 }
 
+/** Every stream's chain, and the tree over the log against its signed heads, side by side. */
+async function checkLog(
+  deps: Parameters<typeof runVerification>[0],
+  options: { onProgress: (events: number) => void; signal?: AbortSignal },
+) {
+  const [report, tree] = await Promise.all([
+    verifyLog(deps.store, options),
+    checkTree({ ...deps.transparency, store: deps.store }, { signal: options.signal }),
+  ]);
+  return { report, head: null, tree };
+}
+
 /** One stream's chain, and its last stored link as the head a third party compares with. */
 async function checkStream(store: EventStore, streamId: string) {
   const report = await verifyStream(store, streamId);
@@ -176,6 +195,7 @@ function verifiedEvent(verification: Verification): IntegrityVerified {
       breaks: verification.breaks.slice(0, recordedBreaks),
       breakCount: verification.breakCount,
       ...(verification.scope === 'log' ? {} : { head: verification.head }),
+      ...(verification.tree ? { tree: verification.tree } : {}),
       startedAt: verification.startedAt.toISOString(),
       finishedAt: verification.finishedAt.toISOString(),
     },
@@ -219,6 +239,7 @@ function fromEvent(event: RecordedEvent): RecordedVerification | null {
       ...data,
       outcome: 'verified',
       head: data.head ?? null,
+      tree: data.tree ?? null,
       startedAt: new Date(data.startedAt),
       finishedAt: new Date(data.finishedAt),
       actor,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { systemContext } from '../accounts/staffAccounts.js';
+import type { HeadSource, TreeProblem } from '../audit/treeCheck.js';
 import { runVerification } from '../audit/verifyIntegrity.js';
 import type { Runtime } from '../runtime.js';
 import { progressReporter } from './progress.js';
@@ -21,7 +22,15 @@ export async function eventsVerify(runtime: Runtime, out: (line: string) => void
   let report;
   try {
     report = await runVerification(
-      { store: runtime.eventStore, clock: () => new Date() },
+      {
+        store: runtime.eventStore,
+        clock: () => new Date(),
+        transparency: {
+          db: runtime.database.db,
+          publicKey: runtime.seal.publicKey,
+          witness: runtime.headWitness,
+        },
+      },
       {
         verificationId: randomUUID(),
         scope: 'log',
@@ -38,20 +47,50 @@ export async function eventsVerify(runtime: Runtime, out: (line: string) => void
     process.off('SIGINT', interrupt);
   }
   progress.finish(report.events);
-  if (report.breaks.length === 0) {
-    out(`OK: ${report.events} events in ${report.streams} streams`);
+  const treeProblems = report.tree?.problems ?? [];
+  if (report.breaks.length === 0 && treeProblems.length === 0) {
+    const signed = report.tree?.signedSize ?? 0;
+    out(
+      `OK: ${report.events} events in ${report.streams} streams` +
+        (signed > 0 ? `; the tree matches the signed heads (up to ${signed} events)` : ''),
+    );
     return 0;
   }
   for (const broken of report.breaks) {
     out(`BROKEN: stream ${broken.streamId} version ${broken.version} is ${broken.problem}`);
   }
+  for (const problem of treeProblems) out(`BROKEN: ${treeProblemLine(problem)}`);
   const count = (problem: string) => report.breaks.filter((b) => b.problem === problem).length;
   out(
     `${report.breaks.length} broken link(s) (${count('altered')} altered, ` +
-      `${count('missing')} missing, ${count('added')} added) in ${report.events} events, ` +
-      `${report.streams} streams`,
+      `${count('missing')} missing, ${count('added')} added)` +
+      (treeProblems.length > 0 ? ` and ${treeProblems.length} tree problem(s)` : '') +
+      ` in ${report.events} events, ${report.streams} streams`,
   );
   return 1;
+}
+
+const headSources: Record<HeadSource, string> = {
+  view: 'the latest recorded head',
+  log: 'the latest head in the log itself',
+  witness: 'the head kept outside the database',
+};
+
+function treeProblemLine(problem: TreeProblem): string {
+  switch (problem.problem) {
+    case 'leaf':
+      return `from leaf ${problem.leaf} (event ${problem.eventId ?? 'none'}) the log is not what the Merkle tree took in: events altered, inserted or removed`;
+    case 'backdated':
+      return `event ${problem.eventId} (leaf ${problem.leaf}) says it was recorded at ${problem.recordedAt}, but comes after a head recorded at ${problem.after}: written later, dated earlier`;
+    case 'shorter':
+      return `the Merkle tree has ${problem.treeSize} leaves, the log ${problem.events} events: events removed`;
+    case 'unsigned':
+      return `${headSources[problem.source]}${problem.size === null ? '' : ` (${problem.size} events)`} is not signed by this portal's key`;
+    case 'truncated':
+      return `${headSources[problem.source]} signed ${problem.size} events, the log now has ${problem.events}: truncated`;
+    case 'rewritten':
+      return `the log's first ${problem.size} events are not those ${headSources[problem.source]} signed: rewritten`;
+  }
 }
 
 /** For the progress bar; null when the events are not in PostgreSQL (KurrentDB). */

@@ -29,6 +29,7 @@ export async function projectionsRebuild(
     now: () => new Date(),
     utilityName,
     seal: runtime.seal,
+    headWitness: runtime.headWitness,
   });
   const chosen = name ? allProjections.filter((p) => p.name === name) : allProjections;
   if (chosen.length === 0) {

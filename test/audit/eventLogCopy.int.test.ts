@@ -32,7 +32,14 @@ import type {
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import type { TestClient } from '../support/client.js';
-import { type TestApp, cookieSecret, settle, signedIn, testSeal } from '../support/testApp.js';
+import {
+  type TestApp,
+  cookieSecret,
+  settle,
+  signedIn,
+  testSeal,
+  testWitness,
+} from '../support/testApp.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { auditorLogin } from './verifySupport.js';
 
@@ -225,12 +232,14 @@ describe('the auditor pages on a store whose events are not in PostgreSQL', () =
       now: () => new Date(),
       utilityName: 'Servizio Idrico Integrato',
       seal: testSeal,
+      headWitness: testWitness(),
     };
     const projections = new ProjectionRunner(
       { db: test.database.db, store: elsewhere, projections: createProjections(deps), logger },
       { pollIntervalMs: 50 },
     );
     await projections.start();
+    const { headWitness } = deps;
     const app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test' }),
       logger,
@@ -240,9 +249,11 @@ describe('the auditor pages on a store whose events are not in PostgreSQL', () =
       projections,
       cookieSecret,
       sealPublicKey: testSeal.publicKey,
+      headWitness,
     });
     ctx = {
       app,
+      headWitness,
       store: elsewhere,
       projections,
       test,

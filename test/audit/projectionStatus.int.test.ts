@@ -23,6 +23,7 @@ import {
   signedIn,
   startTestApp,
   testSeal,
+  testWitness,
 } from '../support/testApp.js';
 import { backends, openTestDatabase } from '../support/testDatabase.js';
 import { auditorLogin, auditPeople, mainOf, type AuditPeople } from './verifySupport.js';
@@ -222,6 +223,7 @@ describe.each(backends())('%s: two rebuilds asked at the same moment', (backend)
       { pollIntervalMs: 50 },
     );
     await projections.start();
+    const headWitness = testWitness();
     const app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test' }),
       logger,
@@ -231,9 +233,11 @@ describe.each(backends())('%s: two rebuilds asked at the same moment', (backend)
       projections,
       cookieSecret,
       sealPublicKey: testSeal.publicKey,
+      headWitness,
     });
     ctx = {
       app,
+      headWitness,
       store,
       projections,
       test,

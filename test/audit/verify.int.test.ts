@@ -20,7 +20,7 @@ import { createPostgresEventStore } from '../../src/platform/eventStore/postgres
 import { runCli } from '../support/cli.js';
 import { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { startTestApp, testSeal, type TestApp } from '../support/testApp.js';
 import {
   backends,
   migratedDataDir,
@@ -73,6 +73,11 @@ async function pollUntilDone(client: TestClient, jobUrl: string): Promise<string
 
 describe.each(backends())('%s: integrity verification (/revisione/verifica)', (backend) => {
   let ctx: TestApp;
+  const transparency = () => ({
+    db: ctx.test.database.db,
+    publicKey: testSeal.publicKey,
+    witness: ctx.headWitness,
+  });
   let people: AuditPeople;
 
   beforeAll(async () => {
@@ -143,7 +148,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     const verificationId = randomUUID();
     await expect(
       runVerification(
-        { store: broken, clock: () => new Date() },
+        { store: broken, clock: () => new Date(), transparency: transparency() },
         { verificationId, scope: 'log', context: systemRun() },
       ),
     ).rejects.toThrow('Lettura del registro non riuscita');
@@ -173,7 +178,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     const verificationId = randomUUID();
     await expect(
       runVerification(
-        { store: ctx.store, clock: () => new Date() },
+        { store: ctx.store, clock: () => new Date(), transparency: transparency() },
         { verificationId, scope: 'log', context: systemRun(), signal: stopping.signal },
       ),
     ).rejects.toThrow();
@@ -190,7 +195,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
   it('lists the recent verifications from the tail of the record, not the whole stream', async () => {
     for (let run = 0; run < 12; run++) {
       await runVerification(
-        { store: ctx.store, clock: () => new Date() },
+        { store: ctx.store, clock: () => new Date(), transparency: transparency() },
         { verificationId: randomUUID(), scope: 'sample-clean', context: systemRun() },
       );
     }
@@ -287,7 +292,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     const verificationId = randomUUID();
     // Run outside the app's job list, as if by the process before a restart.
     await runVerification(
-      { store: ctx.store, clock: () => new Date() },
+      { store: ctx.store, clock: () => new Date(), transparency: transparency() },
       {
         verificationId,
         scope: 'sample-clean',

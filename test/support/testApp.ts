@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileWitness, type HeadWitness } from '../../src/audit/headWitness.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { sealKeyFrom, type SealKey } from '../../src/platform/transparency/treeHead.js';
 import { sql } from 'kysely';
@@ -19,6 +23,8 @@ export interface TestApp {
   readonly store: EventStore;
   readonly projections: ProjectionRunner;
   readonly test: TestDatabase;
+  /** The largest head the portal signed, kept outside its database. */
+  readonly headWitness: HeadWitness;
   close(): Promise<void>;
 }
 
@@ -28,6 +34,10 @@ export const cookieSecret = 'test-cookie-secret-that-is-long-enough-000';
 export const testSeal: SealKey = sealKeyFrom(
   generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
 );
+
+/** Where a test's portal keeps the largest head it signed: a file of its own. */
+export const testWitness = (): HeadWitness =>
+  fileWitness(join(mkdtempSync(join(tmpdir(), 'dichiara-testimone-')), 'testa-firmata.json'));
 
 /** The whole app on a fresh database, projections running, driven by inject(). */
 export async function startTestApp(
@@ -43,6 +53,7 @@ export async function startTestApp(
   const logger = pino({ level: 'silent' });
   const store = createPostgresEventStore(test.database);
   const clock = options.now ?? (() => new Date());
+  const headWitness = testWitness();
   const projections = new ProjectionRunner(
     {
       db: test.database.db,
@@ -58,6 +69,7 @@ export async function startTestApp(
           now: clock,
           utilityName: 'Servizio Idrico Integrato',
           seal: testSeal,
+          headWitness,
         }),
       logger,
     },
@@ -73,9 +85,11 @@ export async function startTestApp(
     projections,
     cookieSecret,
     sealPublicKey: testSeal.publicKey,
+    headWitness,
   });
   return {
     app,
+    headWitness,
     store,
     projections,
     test,

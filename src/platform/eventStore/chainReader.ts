@@ -1,3 +1,5 @@
+import type { GlobalPosition } from './eventStore.js';
+
 /** A broken link of a stream's hash chain: an event changed, or removed (a gap in versions). */
 export interface ChainBreak {
   readonly streamId: string;
@@ -49,6 +51,20 @@ export interface ChainReader {
    * matching last event: its last events removed, or its last event altered. All, or the one named.
    */
   headBreaks(streamId?: string): Promise<ChainBreak[]>;
+  /**
+   * The events' links in log order (the order readAll gives), without their content: what the
+   * Merkle tree over the log is made of.
+   */
+  links(after: GlobalPosition | null, limit: number): Promise<LogLink[]>;
+}
+
+/** An event's place in the log, its id and its link, as the tree over the log takes it. */
+export interface LogLink {
+  readonly position: GlobalPosition;
+  readonly eventId: string;
+  readonly hash: Buffer;
+  /** When the store recorded it (metadata.recordedAt). */
+  readonly recordedAt: string;
 }
 
 export interface ChainSnapshot {

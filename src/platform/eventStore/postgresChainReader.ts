@@ -3,6 +3,7 @@ import { hash } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { canonicalJsonText } from './canonicalJsonText.js';
 import type { ChainBreak, ChainReader, Doubt, EventKey, Linked } from './chainReader.js';
+import { startOfLog } from './globalPosition.js';
 import { digestInput } from './hashChain.js';
 
 /** Events per piece of the walk: a position range, linked by one statement. */
@@ -20,6 +21,28 @@ export function postgresChainReader(database: Database): ChainReader {
   const { db } = database;
   return {
     headBreaks: (streamId) => headBreaks(database, streamId),
+    async links(after, limit) {
+      const from = after ?? startOfLog;
+      const { rows } = await sql<{
+        tx_id: string;
+        position: string;
+        event_id: string;
+        hash: Buffer;
+        recorded_at: string;
+      }>`
+        select tx_id::text as tx_id, position::text as position, event_id::text as event_id, hash,
+               metadata->>'recordedAt' as recorded_at from events
+        where (tx_id, position) > (${from.commit.toString()}::xid8, ${from.prepare.toString()}::bigint)
+          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by events.tx_id, events.position
+        limit ${limit}`.execute(db);
+      return rows.map((row) => ({
+        position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+        eventId: row.event_id,
+        hash: Buffer.from(row.hash),
+        recordedAt: row.recorded_at,
+      }));
+    },
     async snapshot() {
       // The snapshot's text form ("xmin:xmax:running,…") is enough to ask, in later statements,
       // which transactions had committed at this moment: no transaction is held open meanwhile

@@ -16,7 +16,13 @@ import {
   reachCallback,
 } from '../../support/identityLogin.js';
 import { backends } from '../../support/testDatabase.js';
-import { type TestApp, settle, startTestApp, testSeal } from '../../support/testApp.js';
+import {
+  type TestApp,
+  settle,
+  startTestApp,
+  testSeal,
+  testWitness,
+} from '../../support/testApp.js';
 
 describe.each(backends())('%s: SPID/CIE login through the local OpenID provider', (backend) => {
   let ctx: TestApp;
@@ -318,6 +324,7 @@ describe('with OIDC_ISSUER (production)', () => {
       projections: ctx.projections,
       cookieSecret: 'p'.repeat(32),
       sealPublicKey: testSeal.publicKey,
+      headWitness: testWitness(),
     });
     try {
       for (const url of [

@@ -14,7 +14,7 @@ import { createPostgresEventStore } from '../../../src/platform/eventStore/postg
 import { verifyLog } from '../../../src/platform/eventStore/verifyLog.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
-import { cookieSecret, testSeal } from '../../support/testApp.js';
+import { cookieSecret, testSeal, testWitness } from '../../support/testApp.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const logger = pino({ level: 'silent' });
@@ -130,6 +130,7 @@ describe.each(backends())('%s: events holding text PostgreSQL cannot store', (ba
           now: () => new Date(),
           utilityName: 'Servizio Idrico Integrato',
           seal: testSeal,
+          headWitness: testWitness(),
         }),
         logger,
       },

@@ -1,0 +1,234 @@
+import type { Kysely } from 'kysely';
+import type { KeyObject } from 'node:crypto';
+import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
+import { treeSize } from '../../projections/audit/merkleTree.js';
+import {
+  latestTreeHead,
+  treeHeadsAfter,
+  type RecordedTreeHead,
+} from '../../projections/audit/treeHeads.js';
+import type { Schema } from '../platform/db/schema.js';
+import type { LogLink } from '../platform/eventStore/chainReader.js';
+import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
+import { growingTree, leafHash } from '../platform/transparency/merkle.js';
+import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
+import { readTail } from './auditStreams.js';
+import type { HeadWitness } from './headWitness.js';
+
+/** Where a signed head was found: the heads' view, the log's own last TreeHeadSigned, the witness. */
+export type HeadSource = 'view' | 'log' | 'witness';
+
+/** What the tree and the signed heads say the log lost or gained, beyond each stream's chain. */
+export type TreeProblem =
+  /** From this leaf on, the log's events are not those the tree took in: changed, put or taken. */
+  | { readonly problem: 'leaf'; readonly leaf: number; readonly eventId: string | null }
+  /**
+   * Recorded, it says, well before a head that came before it in the log: written into the
+   * log later than it claims (the first few such events are named).
+   */
+  | {
+      readonly problem: 'backdated';
+      readonly leaf: number;
+      readonly eventId: string;
+      readonly recordedAt: string;
+      readonly after: string;
+    }
+  /** The tree holds more leaves than the log has events: events were taken from it. */
+  | { readonly problem: 'shorter'; readonly treeSize: number; readonly events: number }
+  | { readonly problem: 'unsigned'; readonly source: HeadSource; readonly size: number | null }
+  | {
+      readonly problem: 'truncated';
+      readonly source: HeadSource;
+      readonly size: number;
+      readonly events: number;
+    }
+  | { readonly problem: 'rewritten'; readonly source: HeadSource; readonly size: number };
+
+export interface TreeCheck {
+  /** Events walked, in log order. */
+  readonly events: number;
+  readonly treeSize: number;
+  /** The largest signed head checked (0 without any). */
+  readonly signedSize: number;
+  readonly problems: readonly TreeProblem[];
+}
+
+export interface TreeCheckDeps {
+  readonly store: EventStore;
+  readonly db: Kysely<Schema>;
+  readonly publicKey: KeyObject;
+  readonly witness: HeadWitness | null;
+}
+
+const batchSize = 5_000;
+
+/**
+ * How much earlier than a head before it an event may say it was recorded: an append's time is
+ * taken before it reaches the database, where a busy moment may queue it. Heads are signed only
+ * once the tree holds every event committed, so an event after a head in the log was written
+ * after the head was — give or take this.
+ */
+export const recordingTolerance = 5 * 60_000;
+/** Backdated events named, at most (the first ones, in log order). */
+const namedBackdated = 20;
+
+/**
+ * Walks the log's links in order and rebuilds the Merkle tree from them: each leaf is compared
+ * with the stored tree (the first leaf that differs is named), and the root at each signed
+ * head's size with the root it signed — the newest head in the view, the newest one in the log
+ * itself, and the one kept outside the database. So a rewritten event (its chain recomputed), an
+ * event put in or taken out, a removed tail, and a log cut back with its heads are each named,
+ * even when every stream's chain holds.
+ */
+export async function checkTree(
+  deps: TreeCheckDeps,
+  options: { onProgress?: (events: number) => void; signal?: AbortSignal } = {},
+): Promise<TreeCheck> {
+  const problems: TreeProblem[] = [];
+  const stored = await treeSize(deps.db);
+  const heads = await signedHeads(deps, problems);
+  const pending = [...heads].sort((a, b) => a.head.size - b.head.size);
+  const tree = growingTree();
+  const compare = (at: number) => {
+    while (pending[0] && pending[0].head.size === at) {
+      const { head, source } = pending.shift()!;
+      if (!tree.root().equals(head.root))
+        problems.push({ problem: 'rewritten', source, size: head.size });
+    }
+  };
+  compare(0);
+  let differs = false;
+  let after: GlobalPosition | null = null;
+  const headEvents = recordedHeads(deps.db);
+  let nextHead = await headEvents.next();
+  /** The last head met in the walk and when it was recorded; its signature checked if need be. */
+  let floor: { head: RecordedTreeHead; at: number; recordedAt: string; signed?: boolean } | null =
+    null;
+  let backdated = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const links = await logLinks(deps.store, after, batchSize);
+    if (links.length === 0) break;
+    const first = tree.size;
+    const storedLeaves = differs
+      ? new Map<number, Buffer>()
+      : await leavesFrom(deps.db, first, links.length);
+    for (const [i, link] of links.entries()) {
+      const leaf = leafHash(link.hash);
+      const kept = storedLeaves.get(first + i);
+      if (!differs && first + i < stored && !kept?.equals(leaf)) {
+        differs = true;
+        problems.push({ problem: 'leaf', leaf: first + i, eventId: link.eventId });
+      }
+      const recordedAt = Date.parse(link.recordedAt);
+      if (
+        floor &&
+        recordedAt < floor.at - recordingTolerance &&
+        (floor.signed ??= verifyHead(floor.head, deps.publicKey)) &&
+        backdated++ < namedBackdated
+      ) {
+        problems.push({
+          problem: 'backdated',
+          leaf: first + i,
+          eventId: link.eventId,
+          recordedAt: link.recordedAt,
+          after: floor.recordedAt,
+        });
+      }
+      if (!nextHead.done && nextHead.value.eventId === link.eventId) {
+        floor = { head: nextHead.value, at: recordedAt, recordedAt: link.recordedAt };
+        nextHead = await headEvents.next();
+      }
+      tree.add(leaf);
+      compare(tree.size);
+    }
+    after = links.at(-1)!.position;
+    options.onProgress?.(tree.size);
+  }
+  if (stored > tree.size) {
+    problems.push({ problem: 'shorter', treeSize: stored, events: tree.size });
+  }
+  for (const { head, source } of pending) {
+    problems.push({ problem: 'truncated', source, size: head.size, events: tree.size });
+  }
+  return {
+    events: tree.size,
+    treeSize: stored,
+    signedSize: Math.max(0, ...heads.map(({ head }) => head.size)),
+    problems,
+  };
+}
+
+/** The heads to check against, each verified with the key; those not signed are problems. */
+async function signedHeads(
+  deps: TreeCheckDeps,
+  problems: TreeProblem[],
+): Promise<{ head: SignedTreeHead; source: HeadSource }[]> {
+  const { events } = await readTail(deps.store, treeHeadsStream.id(), 1);
+  const recorded = events.filter(treeHeadsStream.holds).at(-1);
+  const witness = deps.witness?.read() ?? null;
+  if (witness === 'unreadable')
+    problems.push({ problem: 'unsigned', source: 'witness', size: null });
+  const found: { head: SignedTreeHead | null; source: HeadSource }[] = [
+    { head: await latestTreeHead(deps.db), source: 'view' },
+    {
+      head: recorded ? { ...recorded.data, root: Buffer.from(recorded.data.root, 'hex') } : null,
+      source: 'log',
+    },
+    { head: witness === 'unreadable' ? null : witness, source: 'witness' },
+  ];
+  const heads: { head: SignedTreeHead; source: HeadSource }[] = [];
+  for (const { head, source } of found) {
+    if (!head) continue;
+    if (!verifyHead(head, deps.publicKey)) {
+      problems.push({ problem: 'unsigned', source, size: head.size });
+      continue;
+    }
+    // The same head found twice is checked once, under the first name it was found by.
+    if (heads.some((known) => known.head.signature === head.signature)) continue;
+    heads.push({ head, source });
+  }
+  return heads;
+}
+
+/** The heads the view recorded, in the order they are in the log (by version), page by page. */
+async function* recordedHeads(db: Kysely<Schema>): AsyncGenerator<RecordedTreeHead> {
+  for (let after = 0; ;) {
+    const page = await treeHeadsAfter(db, after, 1_000);
+    yield* page;
+    if (page.length < 1_000) return;
+    after = page.at(-1)!.version;
+  }
+}
+
+/** The log's links in order: the store's own light read where it has one, readAll elsewhere. */
+async function logLinks(
+  store: EventStore,
+  after: GlobalPosition | null,
+  limit: number,
+): Promise<LogLink[]> {
+  if (store.chain) return store.chain.links(after, limit);
+  const events = await store.readAll({ after, limit });
+  return events.map((event) => ({
+    position: event.position,
+    eventId: event.metadata.eventId,
+    hash: Buffer.from(event.hash, 'hex'),
+    recordedAt: event.metadata.recordedAt,
+  }));
+}
+
+/** The stored tree's leaves from `first`, by index. */
+async function leavesFrom(
+  db: Kysely<Schema>,
+  first: number,
+  count: number,
+): Promise<Map<number, Buffer>> {
+  const rows = await db
+    .selectFrom('merkle_nodes')
+    .select(['node_index', 'hash'])
+    .where('level', '=', 0)
+    .where('node_index', '>=', String(first))
+    .where('node_index', '<', String(first + count))
+    .execute();
+  return new Map(rows.map((row) => [Number(row.node_index), Buffer.from(row.hash)]));
+}
