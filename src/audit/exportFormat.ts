@@ -143,7 +143,7 @@ export const transparencyFormat = 'dichiara-trasparenza/1';
 
 export function transparencyOpening(
   head: SignedTreeHead | null,
-  publicKeyPem: string | null,
+  publicKeyPem: string,
   wholeLog: boolean,
 ): string {
   const fields = JSON.stringify(

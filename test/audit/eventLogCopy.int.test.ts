@@ -82,7 +82,7 @@ async function exportText(
   filter: HistoryFilter,
 ): Promise<{ jsonl: string; manifest: Record<string, unknown> }> {
   const stream = exportArchive(
-    deps,
+    { ...deps, sealPublicKey: testSeal.publicKey },
     {
       exportId: '00000000-0000-4000-8000-0000000c0b1e',
       filter,

@@ -14,7 +14,7 @@ import {
   type EventsExportFailed,
 } from '../../src/audit/exportRecord.js';
 import { newEvent, untilLogReadable } from '../support/events.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { startTestApp, testSeal, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
 
@@ -371,7 +371,12 @@ describe.each(backends())('%s: export (/revisione/esporta)', (backend) => {
     };
     const outcomes: string[] = [];
     const stream = exportArchive(
-      { db: ctx.test.database.db, store: failing, log: { table: 'events' } },
+      {
+        db: ctx.test.database.db,
+        store: failing,
+        log: { table: 'events' },
+        sealPublicKey: testSeal.publicKey,
+      },
       {
         exportId: '00000000-0000-4000-8000-00000000e001',
         filter: {},

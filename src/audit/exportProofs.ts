@@ -1,0 +1,215 @@
+import { sql, type Kysely } from 'kysely';
+import type { KeyObject } from 'node:crypto';
+import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import type { Schema } from '../platform/db/schema.js';
+import type { GlobalPosition } from '../platform/eventStore/eventStore.js';
+import { leafHash, rangeHashes, type Hash } from '../platform/transparency/merkle.js';
+import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
+import { eventsTable, type AuditLog } from './auditLog.js';
+import {
+  transparencyClosing,
+  transparencyFormat,
+  transparencyLine,
+  transparencyOpening,
+  type ExportedEvent,
+} from './exportFormat.js';
+import type { HistoryFilter } from './historySearch.js';
+
+/** An exported event with the leaves its id names in the tree (eventLeaves), usually one. */
+export interface EventWithLeaves extends ExportedEvent {
+  readonly leaves: readonly number[];
+}
+
+/**
+ * A column of the query that reads a page of events from the log (its table named `events`):
+ * the leaf indexes, as text, that the tree holds under each event's id. The tree knows an event
+ * by the id in its metadata, as its projection read it.
+ */
+export const eventLeaves = sql<string[]>`array(select leaves.leaf_index::text
+  from merkle_leaves leaves where leaves.event_id = events.metadata ->> 'eventId'
+  order by leaves.leaf_index)`;
+
+/**
+ * trasparenza.json, written in pieces as the export's events are (exportFormat.ts): the opening
+ * names the newest signed head, then each page of events gets its entries with their inclusion
+ * proofs, counted for the manifest.
+ */
+export interface ExportProofs {
+  readonly opening: string;
+  /** The entries of one page of events, in their order. */
+  entries(events: readonly EventWithLeaves[]): Promise<string>;
+  readonly closing: string;
+  /** What manifest.json says of trasparenza.json, besides its name. */
+  manifestEntry(): {
+    format: string;
+    head: { size: number; signedAt: string; root: string } | null;
+    proven: number;
+    notCovered: number;
+    check: string;
+  };
+}
+
+/** The proofs of an export up to `upTo` (null for an empty log) of the events `filter` selects. */
+export async function exportProofs(
+  deps: { readonly db: Kysely<Schema>; readonly log: AuditLog; readonly sealPublicKey: KeyObject },
+  upTo: GlobalPosition | null,
+  filter: HistoryFilter,
+): Promise<ExportProofs> {
+  const head = upTo ? await signedHead(deps, upTo) : null;
+  const publicKeyPem = deps.sealPublicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const counts = { proven: 0, notCovered: 0 };
+  return {
+    opening: transparencyOpening(head, publicKeyPem, wholeLog(filter)),
+    async entries(events) {
+      const leaves = await leavesOf(deps.db, events);
+      const inclusion = await inclusionProofs(deps.db, head, leaves);
+      let text = '';
+      events.forEach((event, i) => {
+        const leaf = leaves[i] ?? null;
+        const proof = leaf === null ? null : (inclusion.get(leaf) ?? null);
+        const first = counts.proven + counts.notCovered === 0;
+        text += transparencyLine(event, leaf, proof, first);
+        if (proof) counts.proven++;
+        else counts.notCovered++;
+      });
+      return text;
+    },
+    closing: transparencyClosing,
+    manifestEntry: () => ({
+      format: transparencyFormat,
+      head: head && { size: head.size, signedAt: head.signedAt, root: head.root.toString('hex') },
+      proven: counts.proven,
+      notCovered: counts.notCovered,
+      check:
+        'each proven event: its leaf SHA-256(0x00 ‖ hash) and inclusion proof against the signed head (RFC 9162), the head against the Ed25519 key',
+    }),
+  };
+}
+
+/**
+ * Whether the filter selects every event: the export is then the whole log up to its end, and
+ * the checker expects every leaf the head covers. Only the two settings that select nothing by
+ * themselves are let through: a filter added later counts as a filter.
+ */
+const wholeLog = (filter: HistoryFilter): boolean =>
+  Object.entries(filter).every(
+    ([key, value]) => value === undefined || key === 'streamPrefix' || key === 'timeField',
+  );
+
+/**
+ * Each event's leaf. KurrentDB may hold one id in two streams, so an id can name two leaves:
+ * then the one whose stored leaf hash is this event's (one query for all of them), else the
+ * first, whose proof the checker will then refuse.
+ */
+async function leavesOf(
+  db: Kysely<Schema>,
+  events: readonly { hash: string; leaves: readonly number[] }[],
+): Promise<(number | null)[]> {
+  const ambiguous = events.flatMap((event) => (event.leaves.length > 1 ? event.leaves : []));
+  const stored = await treeNodes(
+    db,
+    ambiguous.map((index) => ({ level: 0, index })),
+  );
+  return events.map(({ hash, leaves }) => {
+    if (leaves.length <= 1) return leaves[0] ?? null;
+    const own = leafHash(Buffer.from(hash, 'hex'));
+    return leaves.find((index) => stored.get(`0/${index}`)?.equals(own)) ?? leaves[0]!;
+  });
+}
+
+/** The tree view lacks a subtree the head covered: rebuilt shorter since, or tampered with. */
+class MissingSubtree extends Error {}
+
+/**
+ * The newest signed head, which the export's events are proven against. A copy of the log
+ * (KurrentDB) may lag behind the tree, which follows the store itself: the head is then the
+ * newest one within the copy's end, so that it covers no event the export cannot hold. The
+ * store's own table never lags: a head past its end is kept, and the checker names the gap.
+ */
+async function signedHead(
+  deps: { readonly db: Kysely<Schema>; readonly log: AuditLog },
+  upTo: GlobalPosition,
+): Promise<SignedTreeHead | null> {
+  const latest = await latestTreeHead(deps.db);
+  if (!latest || deps.log.table === 'events') return latest;
+  const { rows } = await sql<{ leaf: string | null }>`
+    select max(leaves.leaf_index)::text as leaf from ${eventsTable(deps.log)}
+    join merkle_leaves leaves on leaves.event_id = events.metadata ->> 'eventId'
+    where events.tx_id = ${upTo.commit.toString()}::xid8
+      and events.position = ${upTo.prepare.toString()}`.execute(deps.db);
+  const reach = rows[0]?.leaf ? Number(rows[0].leaf) + 1 : null;
+  if (reach === null || latest.size <= reach) return latest;
+  const within = await sql<{
+    size: string;
+    origin: string;
+    root: Buffer;
+    signed_at: Date;
+    signature: string;
+  }>`
+    select size::text as size, origin, root, signed_at, signature from tree_heads
+    where size <= ${reach} order by version desc limit 1`.execute(deps.db);
+  const row = within.rows[0];
+  return row
+    ? {
+        origin: row.origin,
+        size: Number(row.size),
+        root: Buffer.from(row.root),
+        signedAt: row.signed_at.toISOString(),
+        signature: row.signature,
+      }
+    : null;
+}
+
+/**
+ * The inclusion proofs of these leaves in the head's tree, by leaf; none for a leaf it does not
+ * cover. A proof's shape depends on the sizes alone, so a first pass with blank hashes names the
+ * stored subtrees all of them need, and one query reads them: O(k log n) nodes for k leaves,
+ * fewer where neighbouring leaves share them, in one round trip per page.
+ */
+async function inclusionProofs(
+  db: Kysely<Schema>,
+  head: SignedTreeHead | null,
+  leaves: readonly (number | null)[],
+): Promise<Map<number, Hash[]>> {
+  const proofs = new Map<number, Hash[]>();
+  if (!head) return proofs;
+  const covered = leaves.filter((leaf): leaf is number => leaf !== null && leaf < head.size);
+  const wanted = new Map<string, { level: number; index: number }>();
+  const blank = Buffer.alloc(32);
+  const plan = rangeHashes(async (level, index) => {
+    wanted.set(`${level}/${index}`, { level, index });
+    return blank;
+  });
+  for (const leaf of covered) await plan.inclusionProof(leaf, head.size);
+  const nodes = await treeNodes(db, [...wanted.values()]);
+  const tree = rangeHashes(async (level, index) => {
+    const hash = nodes.get(`${level}/${index}`);
+    if (!hash) throw new MissingSubtree(`No subtree ${level}/${index}`);
+    return hash;
+  });
+  for (const leaf of covered) {
+    try {
+      proofs.set(leaf, await tree.inclusionProof(leaf, head.size));
+    } catch (error) {
+      // The export still goes out, that leaf without a proof: the checker names an event the
+      // signed head covers but nothing proves, rather than the portal refusing the evidence.
+      if (!(error instanceof MissingSubtree)) throw error;
+    }
+  }
+  return proofs;
+}
+
+async function treeNodes(
+  db: Kysely<Schema>,
+  wanted: readonly { level: number; index: number }[],
+): Promise<Map<string, Hash>> {
+  if (wanted.length === 0) return new Map();
+  const { rows } = await sql<{ level: number; node_index: string; hash: Buffer }>`
+    select nodes.level, nodes.node_index::text as node_index, nodes.hash
+    from unnest(${wanted.map((node) => node.level)}::int[],
+      ${wanted.map((node) => String(node.index))}::bigint[]) as w(level, node_index)
+    join merkle_nodes nodes on nodes.level = w.level and nodes.node_index = w.node_index`.execute(
+    db,
+  );
+  return new Map(rows.map((row) => [`${row.level}/${row.node_index}`, Buffer.from(row.hash)]));
+}
