@@ -1,0 +1,227 @@
+import { sql, type RawBuilder } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkHead } from '../../src/audit/checkHead.js';
+import { headOrigin, signTreeHead } from '../../src/audit/treeHeadSigning.js';
+import { runVerification } from '../../src/audit/verifyIntegrity.js';
+import { chainHash, eventDigest } from '../../src/platform/eventStore/hashChain.js';
+import type { SignedTreeHead } from '../../src/platform/transparency/treeHead.js';
+import type { TestClient } from '../support/client.js';
+import { newEvent } from '../support/events.js';
+import { settle, startTestApp, testSeal, type TestApp } from '../support/testApp.js';
+import { backends } from '../support/testDatabase.js';
+import { auditPeople, mainOf } from './verifySupport.js';
+
+/**
+ * Someone with the database in hand — the append-only guard switched off, SQL, every hash
+ * recomputed — against the Merkle tree and its signed heads. Each attack passes the per-stream
+ * chains where the issue found them blind, and is named by events:verify's check (the same
+ * runVerification), by the auditor's page, and by a head a filer kept (log:check-head's check).
+ * The offline script's side is in exportProofs.int.test.ts.
+ */
+describe.each(backends())('%s: tampering against the signed tree', (backend) => {
+  let ctx: TestApp;
+  let auditor: TestClient;
+  afterEach(async () => ctx?.close());
+
+  const signNow = async (): Promise<SignedTreeHead> => {
+    await settle(ctx);
+    const signed = await signTreeHead({
+      db: ctx.test.database.db,
+      store: ctx.store,
+      seal: testSeal,
+      origin: headOrigin('Servizio Idrico Integrato'),
+      clock: () => new Date(),
+      witness: ctx.headWitness,
+    });
+    await settle(ctx);
+    return signed!.head;
+  };
+
+  /** A log with a head given out (a receipt mailed), and a little more after it. */
+  async function signedLog(): Promise<SignedTreeHead> {
+    ctx = await startTestApp({ backend });
+    auditor = (await auditPeople(ctx)).auditor;
+    await ctx.store.appendToStream('contract-3007770001', [
+      newEvent('ContractRegistered', { contract: '3007770001' }),
+      newEvent('ContractValidated', { by: 'operator-1' }),
+      newEvent('ContractClaimed', { by: 'company-1' }),
+    ]);
+    await ctx.store.appendToStream('contract-3007770002', [
+      newEvent('ContractRegistered', { contract: '3007770002' }),
+    ]);
+    const mailed = await signNow();
+    await ctx.store.appendToStream('contract-3007770002', [newEvent('ContractValidated')]);
+    await settle(ctx);
+    return mailed;
+  }
+
+  /** What someone with the database in hand does: the guard off, then SQL. */
+  async function tamper(...statements: RawBuilder<unknown>[]) {
+    const { db } = ctx.test.database;
+    await sql`alter table events disable trigger events_append_only`.execute(db);
+    for (const statement of statements) await statement.execute(db);
+    await sql`alter table events enable trigger events_append_only`.execute(db);
+  }
+
+  /** events:verify's check: the chain's breaks and the tree's problems. */
+  async function verify() {
+    const report = await runVerification(
+      {
+        store: ctx.store,
+        clock: () => new Date(),
+        transparency: {
+          db: ctx.test.database.db,
+          publicKey: testSeal.publicKey,
+          witness: ctx.headWitness,
+        },
+      },
+      {
+        verificationId: randomUUID(),
+        scope: 'log',
+        context: {
+          correlationId: randomUUID(),
+          actor: { id: 'system', role: 'system' },
+          clientIp: null,
+        },
+      },
+    );
+    return { breaks: report.breaks, tree: report.tree!.problems.map((p) => p.problem) };
+  }
+
+  /** The auditor's whole-log check, followed to its end as the page does. */
+  async function auditorVerdict(): Promise<string> {
+    const started = await auditor.post('/revisione/verifica/archivio', {});
+    expect(started.statusCode).toBe(303);
+    const page = started.headers.location!;
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const partial = await auditor.get(`${page}/avanzamento`, { 'hx-request': 'true' });
+      if (!partial.body.includes('hx-trigger')) return mainOf((await auditor.get(page)).body);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('The verification did not finish');
+  }
+
+  it('holds on an untouched log', async () => {
+    const mailed = await signedLog();
+    expect(await verify()).toEqual({ breaks: [], tree: [] });
+    const page = await auditorVerdict();
+    expect(page).toContain('Catena integra.');
+    expect(page).toContain('corrisponde a quello registrato e alle teste firmate');
+    expect(await checkHead(ctx.store, mailed, testSeal.publicKey)).toMatchObject({ outcome: 'ok' });
+  });
+
+  it('names an event rewritten with its link and the stream’s head recomputed', async () => {
+    const mailed = await signedLog();
+    const { events } = await ctx.store.readStream('contract-3007770001');
+    const [, second, third] = events;
+    const data = { by: 'company-2' };
+    const link = chainHash(second!.hash, eventDigest(third!.type, data, third!.metadata));
+    await tamper(
+      sql`update events set data = ${JSON.stringify(data)}::json, hash = ${Buffer.from(link, 'hex')}
+          where stream_id = 'contract-3007770001' and version = 3`,
+      sql`update streams set last_hash = ${Buffer.from(link, 'hex')}
+          where stream_id = 'contract-3007770001'`,
+    );
+    const found = await verify();
+    expect(found.breaks).toEqual([]); // the chains hold: this is what they could not see
+    // The same head is in the view, in the log and in the witness: named once.
+    expect(found.tree).toEqual(['leaf', 'rewritten']);
+    const page = await auditorVerdict();
+    expect(page).toContain('Registro firmato non corrispondente.');
+    expect(page).toContain('gli eventi non sono quelli che l’albero di Merkle aveva registrato');
+    expect(page).toContain('Registro riscritto.');
+    expect(page).not.toContain('Catena integra');
+    expect(await checkHead(ctx.store, mailed, testSeal.publicKey)).toMatchObject({
+      outcome: 'rewritten',
+    });
+  });
+
+  it('names a removed last event whose stream’s head was rewritten to match', async () => {
+    const mailed = await signedLog();
+    const { events } = await ctx.store.readStream('contract-3007770001');
+    await tamper(
+      sql`delete from events where stream_id = 'contract-3007770001' and version = 3`,
+      sql`update streams set version = 2, last_hash = ${Buffer.from(events[1]!.hash, 'hex')}
+          where stream_id = 'contract-3007770001'`,
+    );
+    const found = await verify();
+    expect(found.breaks).toEqual([]);
+    expect(found.tree).toContain('leaf');
+    expect(found.tree).toContain('shorter');
+    expect(found.tree).toContain('rewritten');
+    const page = await auditorVerdict();
+    expect(page).toContain('eventi alterati, inseriti o rimossi');
+    expect(page).toContain('Registro riscritto.');
+    expect((await checkHead(ctx.store, mailed, testSeal.publicKey)).outcome).toBe('rewritten');
+  });
+
+  it('names an event written past its stream’s head, and one forged with an earlier date', async () => {
+    await signedLog();
+    const [last] = (await ctx.store.readStream('contract-3007770001', { fromVersion: 3 })).events;
+    const forge = async (version: number, previousHash: string, recordedAt: Date) => {
+      const forged = newEvent('ContractReleased', { by: 'chi-non-doveva' });
+      const metadata = { ...forged.metadata, recordedAt: recordedAt.toISOString() };
+      const link = chainHash(previousHash, eventDigest(forged.type, forged.data, metadata));
+      await tamper(
+        sql`insert into events (stream_id, version, event_id, type, data, metadata, hash)
+            values ('contract-3007770001', ${version}, ${forged.metadata.eventId}, ${forged.type},
+                    ${JSON.stringify(forged.data)}::json, ${JSON.stringify(metadata)}::json,
+                    ${Buffer.from(link, 'hex')})`,
+      );
+      return link;
+    };
+    // Past the stream's recorded head: the chain check names it.
+    const link = await forge(4, last!.hash, new Date());
+    expect((await verify()).breaks).toEqual([
+      { streamId: 'contract-3007770001', version: 4, problem: 'added' },
+    ]);
+    // The next one moves the head as well, and says it was recorded an hour ago: after a head
+    // in the log, it cannot be that old.
+    await forge(5, link, new Date(Date.now() - 3_600_000));
+    await tamper(
+      sql`update streams set version = 5, last_hash = (select hash from events
+          where stream_id = 'contract-3007770001' and version = 5)
+          where stream_id = 'contract-3007770001'`,
+    );
+    await settle(ctx);
+    const found = await verify();
+    expect(found.breaks).toEqual([]);
+    expect(found.tree).toEqual(['backdated']);
+    expect(await auditorVerdict()).toContain('scritto dopo, con una data anteriore');
+  });
+
+  it('names a log cut back to before a mailed head, its heads and tree with it', async () => {
+    const mailed = await signedLog();
+    const { rows } = await sql<{ position: string }>`
+      select position::text as position from events
+      where stream_id = 'contract-3007770001' and version = 1`.execute(ctx.test.database.db);
+    const cut = rows[0]!.position;
+    await ctx.projections.stop();
+    await tamper(
+      sql`delete from events where position >= ${cut}`,
+      // Every stream's recorded head put back to what is left, so the chains hold.
+      sql`delete from streams s where not exists
+          (select 1 from events e where e.stream_id = s.stream_id)`,
+      sql`update streams s set version = l.version, last_hash = l.hash
+          from (select distinct on (stream_id) stream_id, version, hash from events
+                order by stream_id, version desc) l
+          where l.stream_id = s.stream_id and l.version <> s.version`,
+      sql`delete from merkle_nodes`,
+      sql`delete from merkle_leaves`,
+      sql`delete from tree_heads`,
+    );
+    const found = await verify();
+    expect(found.breaks).toEqual([]);
+    // Only the head kept outside the database remembers.
+    expect(found.tree).toEqual(['truncated']);
+    expect(await auditorVerdict()).toContain(
+      `La testa firmata conservata fuori dalla banca dati copre ${mailed.size} eventi`,
+    );
+    expect(await checkHead(ctx.store, mailed, testSeal.publicKey)).toMatchObject({
+      outcome: 'truncated',
+      size: mailed.size,
+    });
+    expect(ctx.headWitness.read()).toMatchObject({ size: mailed.size });
+  });
+});
