@@ -31,6 +31,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const genesis = '0'.repeat(64);
 const hexHash = /^[0-9a-f]{64}$/;
@@ -235,20 +236,28 @@ function usageError(text) {
 }
 
 function parseArguments(args) {
-  const options = { folder: null, key: null, receipts: [], consistency: [] };
-  for (let at = 0; at < args.length; at++) {
-    const arg = args[at];
-    if (arg === '--chiave' || arg === '--ricevuta' || arg === '--coerenza') {
-      const file = args[++at];
-      if (file === undefined || file.startsWith('--')) usageError(`${arg}: manca il file`);
-      if (arg === '--chiave' && options.key) usageError('--chiave: indicare una sola chiave');
-      if (arg === '--chiave') options.key = file;
-      else (arg === '--ricevuta' ? options.receipts : options.consistency).push(file);
-    } else if (arg.startsWith('--')) usageError(`opzione sconosciuta ${arg}`);
-    else if (options.folder === null) options.folder = arg;
-    else usageError(`argomento in più «${arg}»`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        chiave: { type: 'string' },
+        ricevuta: { type: 'string', multiple: true },
+        coerenza: { type: 'string', multiple: true },
+      },
+    });
+  } catch (error) {
+    return usageError(error.message);
   }
-  return { ...options, folder: options.folder ?? '.' };
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) usageError(`argomento in più «${positionals[1]}»`);
+  return {
+    folder: positionals[0] ?? '.',
+    key: values.chiave ?? null,
+    receipts: values.ricevuta ?? [],
+    consistency: values.coerenza ?? [],
+  };
 }
 
 /** A file named on the command line (relative to where the script runs), as text. */

@@ -48,22 +48,6 @@ export async function latestTreeHead(db: Kysely<Schema>): Promise<RecordedTreeHe
   return row ? fromRow(row) : null;
 }
 
-/** The heads after the `version`-th, oldest first. */
-export async function treeHeadsAfter(
-  db: Kysely<Schema>,
-  version: number,
-  limit: number,
-): Promise<RecordedTreeHead[]> {
-  const rows = await db
-    .selectFrom('tree_heads')
-    .selectAll()
-    .where('version', '>', version)
-    .orderBy('version')
-    .limit(limit)
-    .execute();
-  return rows.map(fromRow);
-}
-
 /** The first head whose tree holds this leaf, or null while none does. */
 export async function firstHeadCovering(
   db: Kysely<Schema>,

@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import { setTimeout as pause } from 'node:timers/promises';
 import type { InclusionReceipt } from '../../domain/audit/treeHeads.js';
-import { leafHashAt, leafOfEvent, storedTree } from '../../projections/audit/merkleTree.js';
+import {
+  leafHashAt,
+  leafOfEvent,
+  storedTree,
+  treeSize,
+} from '../../projections/audit/merkleTree.js';
 import { firstHeadCovering } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
@@ -14,7 +19,8 @@ export async function inclusionReceipt(
   head: SignedTreeHead,
 ): Promise<InclusionReceipt | null> {
   const leaf = await leafOfEvent(db, eventId);
-  if (leaf === null || leaf >= head.size) return null;
+  // During a rebuild the view may not hold the head's tree yet.
+  if (leaf === null || leaf >= head.size || head.size > (await treeSize(db))) return null;
   const proof = await storedTree(db).inclusionProof(leaf, head.size);
   return {
     eventId,
@@ -25,8 +31,11 @@ export async function inclusionReceipt(
   };
 }
 
-/** How long a receipt waits for the tree to take its event in before the caller retries. */
-const receiptWaitMs = 90_000;
+/**
+ * How long a receipt waits for the tree to take its event in, and for a head: long enough for a
+ * rebuild of the tree or a burst of writes, after which the process manager tries again.
+ */
+const receiptWaitMs = 10 * 60_000;
 
 /**
  * The receipt of a just-recorded event, for the mail that confirms it: once the tree has taken
@@ -42,10 +51,11 @@ export async function awaitInclusionReceipt(
   while (Date.now() < deadline) {
     const leaf = await leafOfEvent(deps.db, eventId);
     if (leaf !== null) {
-      const head =
-        (await firstHeadCovering(deps.db, leaf)) ?? (await signTreeHead(deps))?.head ?? null;
+      // Always the first covering head as the view has it: the same one after a crash.
+      const head = await firstHeadCovering(deps.db, leaf);
       const receipt = head && (await inclusionReceipt(deps.db, eventId, head));
       if (receipt) return receipt;
+      if (!head) await signTreeHead(deps);
     }
     await pause(100);
   }

@@ -2,11 +2,7 @@ import type { Kysely } from 'kysely';
 import type { KeyObject } from 'node:crypto';
 import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
 import { treeSize } from '../../projections/audit/merkleTree.js';
-import {
-  latestTreeHead,
-  treeHeadsAfter,
-  type RecordedTreeHead,
-} from '../../projections/audit/treeHeads.js';
+import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { LogLink } from '../platform/eventStore/chainReader.js';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
@@ -22,10 +18,7 @@ export type HeadSource = 'view' | 'log' | 'witness';
 export type TreeProblem =
   /** From this leaf on, the log's events are not those the tree took in: changed, put or taken. */
   | { readonly problem: 'leaf'; readonly leaf: number; readonly eventId: string | null }
-  /**
-   * Recorded, it says, well before a head that came before it in the log: written into the
-   * log later than it claims (the first few such events are named).
-   */
+  /** Dated, it says, well before a signed head that leaves it out: written later than it claims. */
   | {
       readonly problem: 'backdated';
       readonly leaf: number;
@@ -63,10 +56,10 @@ export interface TreeCheckDeps {
 const batchSize = 5_000;
 
 /**
- * How much earlier than a head before it an event may say it was recorded: an append's time is
- * taken before it reaches the database, where a busy moment may queue it. Heads are signed only
- * once the tree holds every event committed, so an event after a head in the log was written
- * after the head was — give or take this.
+ * How much earlier than a signed head that leaves it out an event may say it was recorded. Heads
+ * are signed only once the tree holds every event already committed, so an event a head leaves
+ * out was written after the head was signed — give or take this: an append's time is taken
+ * before it reaches the database, where a busy moment may queue it, and clocks differ a little.
  */
 export const recordingTolerance = 5 * 60_000;
 /** Backdated events named, at most (the first ones, in log order). */
@@ -99,11 +92,10 @@ export async function checkTree(
   compare(0);
   let differs = false;
   let after: GlobalPosition | null = null;
-  const headEvents = recordedHeads(deps.db);
-  let nextHead = await headEvents.next();
-  /** The last head met in the walk and when it was recorded; its signature checked if need be. */
-  let floor: { head: RecordedTreeHead; at: number; recordedAt: string; signed?: boolean } | null =
-    null;
+  const logged = loggedHeads(deps.store);
+  let nextHead = await logged.next();
+  /** The largest head not covering the leaf at hand; its signature checked when it accuses. */
+  let floor: { head: SignedTreeHead; at: number; signed?: boolean } | null = null;
   let backdated = 0;
   for (;;) {
     options.signal?.throwIfAborted();
@@ -120,10 +112,13 @@ export async function checkTree(
         differs = true;
         problems.push({ problem: 'leaf', leaf: first + i, eventId: link.eventId });
       }
-      const recordedAt = Date.parse(link.recordedAt);
+      while (!nextHead.done && nextHead.value.size <= first + i) {
+        floor = { head: nextHead.value, at: Date.parse(nextHead.value.signedAt) };
+        nextHead = await logged.next();
+      }
       if (
         floor &&
-        recordedAt < floor.at - recordingTolerance &&
+        Date.parse(link.recordedAt) < floor.at - recordingTolerance &&
         (floor.signed ??= verifyHead(floor.head, deps.publicKey)) &&
         backdated++ < namedBackdated
       ) {
@@ -132,12 +127,8 @@ export async function checkTree(
           leaf: first + i,
           eventId: link.eventId,
           recordedAt: link.recordedAt,
-          after: floor.recordedAt,
+          after: floor.head.signedAt,
         });
-      }
-      if (!nextHead.done && nextHead.value.eventId === link.eventId) {
-        floor = { head: nextHead.value, at: recordedAt, recordedAt: link.recordedAt };
-        nextHead = await headEvents.next();
       }
       tree.add(leaf);
       compare(tree.size);
@@ -191,13 +182,17 @@ async function signedHeads(
   return heads;
 }
 
-/** The heads the view recorded, in the order they are in the log (by version), page by page. */
-async function* recordedHeads(db: Kysely<Schema>): AsyncGenerator<RecordedTreeHead> {
-  for (let after = 0; ;) {
-    const page = await treeHeadsAfter(db, after, 1_000);
-    yield* page;
-    if (page.length < 1_000) return;
-    after = page.at(-1)!.version;
+/** Every head the log holds, oldest (smallest) first, read from its stream a page at a time. */
+async function* loggedHeads(store: EventStore): AsyncGenerator<SignedTreeHead> {
+  const page = 1_000;
+  for (let from = 1; ; from += page) {
+    const { version, events } = await store.readStream(treeHeadsStream.id(), {
+      fromVersion: from,
+      toVersion: from + page - 1,
+    });
+    for (const event of events.filter(treeHeadsStream.holds))
+      yield { ...event.data, root: Buffer.from(event.data.root, 'hex') };
+    if (from + page > version) return;
   }
 }
 

@@ -49,18 +49,14 @@ export const headOrigin = (utilityName: string): string =>
 export async function signTreeHead(
   deps: HeadSigningDeps,
 ): Promise<{ head: SignedTreeHead; position: GlobalPosition } | null> {
-  // The view is usually a few milliseconds behind a busy log: a few tries, a moment apart.
-  for (let tries = 1; !(await caughtUp(deps)); tries++) {
-    if (tries === 10) return null;
-    await pause(200);
-  }
+  if (!(await caughtUp(deps))) return null;
   const size = await treeSize(deps.db);
   const last = await latestTreeHead(deps.db);
   if (size === 0) return null;
   if (last) {
     const leaf = await leafOfEvent(deps.db, last.eventId);
-    // The tree has not taken the last head in yet, or nothing came after it.
-    if (leaf === null || size <= leaf + 1) return null;
+    // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
+    if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }
   const root = await storedTree(deps.db).root(size);
   const head = signHead(
@@ -95,11 +91,20 @@ export async function signTreeHead(
   }
 }
 
-/** Whether the tree's view has taken in every event committed when this was asked. */
+/**
+ * Whether the tree's view takes in, within a few seconds, every event committed when this was
+ * asked: it is usually milliseconds behind a busy log, so the log's head is read once and the
+ * view waited for (not the moving end of a log that keeps growing).
+ */
 async function caughtUp(deps: HeadSigningDeps): Promise<boolean> {
   const logHead = await deps.store.headPosition();
-  const taken = await loadCheckpoint(deps.db, merkleTreeProjection.name);
-  return !logHead || comparePositions(taken, logHead) >= 0;
+  if (!logHead) return true;
+  for (let tries = 0; tries < 50; tries++) {
+    const taken = await loadCheckpoint(deps.db, merkleTreeProjection.name);
+    if (comparePositions(taken, logHead) >= 0) return true;
+    await pause(200);
+  }
+  return false;
 }
 
 /**

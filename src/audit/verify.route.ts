@@ -200,7 +200,7 @@ export function treeProblemSentence(problem: TreeProblem): string {
     case 'leaf':
       return `Dalla posizione ${n(problem.leaf)} del registro (evento ${problem.eventId ?? 'assente'}) gli eventi non sono quelli che l’albero di Merkle aveva registrato: eventi alterati, inseriti o rimossi.`;
     case 'backdated':
-      return `L’evento ${problem.eventId} (posizione ${n(problem.leaf)}) dice di essere stato registrato il ${romeDisplay(problem.recordedAt)}, ma nel registro viene dopo una testa firmata registrata il ${romeDisplay(problem.after)}: scritto dopo, con una data anteriore.`;
+      return `L’evento ${problem.eventId} (posizione ${n(problem.leaf)}) dice di essere stato registrato il ${romeDisplay(problem.recordedAt)}, ma la testa firmata il ${romeDisplay(problem.after)}, che copre ogni evento già scritto, non lo contiene: scritto dopo, con una data anteriore.`;
     case 'shorter':
       return `L’albero di Merkle registra ${n(problem.treeSize)} eventi, il registro ne contiene ${n(problem.events)}: eventi rimossi.`;
     case 'unsigned':

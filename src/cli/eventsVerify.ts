@@ -81,7 +81,7 @@ function treeProblemLine(problem: TreeProblem): string {
     case 'leaf':
       return `from leaf ${problem.leaf} (event ${problem.eventId ?? 'none'}) the log is not what the Merkle tree took in: events altered, inserted or removed`;
     case 'backdated':
-      return `event ${problem.eventId} (leaf ${problem.leaf}) says it was recorded at ${problem.recordedAt}, but comes after a head recorded at ${problem.after}: written later, dated earlier`;
+      return `event ${problem.eventId} (leaf ${problem.leaf}) says it was recorded at ${problem.recordedAt}, but the head signed at ${problem.after}, which holds every event written by then, leaves it out: written later, dated earlier`;
     case 'shorter':
       return `the Merkle tree has ${problem.treeSize} leaves, the log ${problem.events} events: events removed`;
     case 'unsigned':

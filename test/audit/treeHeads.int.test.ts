@@ -62,6 +62,25 @@ describe('signed tree heads of the log', () => {
     expect((await latestTreeHead(ctx.test.database.db))!.version).toBe(before + 1);
   });
 
+  it('signs again when an event came in between reading the tree and recording the head', async () => {
+    await grow(1);
+    // Another writer commits while the head is on its way: the head leaves that event out.
+    const racing = {
+      ...ctx.store,
+      async appendToStream(...args: Parameters<typeof ctx.store.appendToStream>) {
+        await ctx.store.appendToStream(uniqueStream('concorrente'), [newEvent('InMezzo')]);
+        return ctx.store.appendToStream(...args);
+      },
+    };
+    const raced = await signTreeHead({ ...deps(), store: racing });
+    await settle(ctx);
+    const next = await signTreeHead(deps());
+    // Its event is past the raced head, before the head's own: the next head takes both in.
+    expect(next?.head.size).toBe(raced!.head.size + 2);
+    await settle(ctx);
+    expect(await signTreeHead(deps())).toBeNull();
+  });
+
   it('shows the newest head and publishes the key, to anyone', async () => {
     const head = (await latestTreeHead(ctx.test.database.db))!;
     const visitor = new TestClient(ctx.app);
