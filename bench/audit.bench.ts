@@ -2,12 +2,14 @@
  * Audit benchmark: on a generated log of 1,000,000 events of the real domain mix (a fresh
  * `dichiara_bench_audit` database, dropped afterwards unless --keep), the time to verify the whole
  * log against the baselines (count(*), readAll), and the auditor pages over ~200 random streams:
- * timeline, state as of a version or a time, history search by type. Run with
- * `npm run bench:audit`; DATABASE_URL names the server (default: local, user postgres).
+ * timeline, state as of a version or a time, history search by type; and the transparency log's
+ * Merkle tree: a rebuild of the merkle_tree projection over the whole log, then inclusion and
+ * consistency proofs from its tables. Run with `npm run bench:audit`; DATABASE_URL names the
+ * server (default: local, user postgres).
  *   --reuse       measure the kept database (from --keep or bench/support/generateAuditLog.ts)
  *   --generate    only generate the log, and keep it
  *   --events N, --seed N, --writers N   the generation (defaults: 1,000,000, 2026, 8)
- *   --only log|pages   one half of the measures (e.g. under node --cpu-prof); no JSON written
+ *   --only log|pages|tree   one part of the measures (e.g. under node --cpu-prof); no JSON written
  * Prints a table and writes bench/results/audit.json.
  */
 import os from 'node:os';
@@ -26,6 +28,8 @@ import {
 import { auditRoutesRespond, measurePages } from './support/auditLogHttp.js';
 import { startAuditPortal } from './support/auditLogPortal.js';
 import { auditChecks, formatAuditTable, type AuditFigures } from './support/auditLogReport.js';
+import { logTree, measureProofs, rebuildTree, type RebuildPass } from './support/auditLogTree.js';
+import type { TreeFigures } from './support/auditLogTreeReport.js';
 import {
   longestStreams,
   sampleStreams,
@@ -54,6 +58,9 @@ const plan = {
   streams: 200,
   searchRounds: 3,
   hashingSample: 100_000,
+  /** Rebuilds of merkle_tree, then proofs of each kind (after untimed warm-up ones). */
+  treeRebuilds: 2,
+  proofs: { runs: 1_000, warmup: 50 },
   timeLimitMs: 4 * 3_600_000,
 };
 
@@ -74,6 +81,10 @@ async function main(): Promise<void> {
   const watchdog = setTimeout(() => void abort(values.keep || values.reuse), plan.timeLimitMs);
   watchdog.unref();
   const started = Date.now();
+  const parts = ['log', 'pages', 'tree'] as const;
+  if (values.only && !parts.some((part) => part === values.only))
+    throw new Error(`--only takes one of: ${parts.join(', ')}`);
+  const measures = (part: (typeof parts)[number]) => !values.only || values.only === part;
   const options = {
     events: Number(values.events),
     seed: Number(values.seed),
@@ -90,18 +101,18 @@ async function main(): Promise<void> {
     const shape = { ...(await describeLog(database)), ...(await describeMix(database)) };
     log(`log: ${shape.events} events in ${shape.streams} streams, ${shape.databaseMb} MB`);
     const none = { count: [], readAll: [], verify: [] };
-    const passes = values.only === 'pages' ? none : await wholeLogPasses(database, store);
-    const hashing =
-      values.only === 'pages' ? null : await hashingCost(database, plan.hashingSample);
-    const streams =
-      values.only === 'log'
-        ? { figures: { http: null, queries: null }, accountsRebuildSeconds: null }
-        : await streamMeasures(database, store, options.seed);
+    const passes = measures('log') ? await wholeLogPasses(database, store) : none;
+    const hashing = measures('log') ? await hashingCost(database, plan.hashingSample) : null;
+    const tree = measures('tree') ? await treeMeasures(database, store, options.seed) : null;
+    const streams = measures('pages')
+      ? await streamMeasures(database, store, options.seed)
+      : { figures: { http: null, queries: null }, accountsRebuildSeconds: null };
     const figures: AuditFigures = {
       events: shape.events,
       generation,
       ...passes,
       ...streams.figures,
+      tree,
     };
     console.log(`\n${formatAuditTable(figures)}\n`);
     if (values.only) return;
@@ -142,6 +153,38 @@ async function wholeLogPasses(database: Database, store: EventStore) {
     show('verifyLog', verify.at(-1)!);
   }
   return { count, readAll, verify };
+}
+
+/**
+ * The log's own root first (from the events table, for the rebuilds to be checked against), then
+ * `plan.treeRebuilds` rebuilds of merkle_tree, then the proofs from the tree the last one left.
+ */
+async function treeMeasures(
+  database: Database,
+  store: EventStore,
+  seed: number,
+): Promise<TreeFigures> {
+  const expected = await logTree(database);
+  const rebuilds: RebuildPass[] = [];
+  for (let pass = 0; pass < plan.treeRebuilds; pass++) {
+    const p = await rebuildTree(database, store, expected);
+    rebuilds.push(p);
+    log(
+      `merkle_tree rebuild: ${p.events} events in ${p.seconds.toFixed(2)} s, ` +
+        `${Math.round(p.eventsPerSecond)} events/s (apply ${p.applySeconds.toFixed(2)} s); ` +
+        `${p.leaves} leaves, root ${p.rootMatches ? 'is' : 'is NOT'} the log's`,
+    );
+  }
+  const proofs = await measureProofs(database, { seed, ...plan.proofs });
+  for (const [kind, t] of [
+    ['inclusion', proofs.inclusion],
+    ['consistency', proofs.consistency],
+  ] as const)
+    log(
+      `${kind} proofs: p50 ${t.p50Ms.toFixed(2)} ms, p99 ${t.p99Ms.toFixed(2)} ms, ` +
+        `max ${t.maxMs.toFixed(2)} ms, ${t.failures} failed`,
+    );
+  return { logSize: expected.size, rebuilds, proofs };
 }
 
 /** The auditor pages through HTTP when they respond, and the queries under them in any case. */

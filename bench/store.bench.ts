@@ -1,5 +1,6 @@
 /**
- * Event store benchmark: appends (ours vs a raw INSERT vs Emmett) and projection catch-up, on
+ * Event store benchmark: appends (ours vs a raw INSERT vs Emmett, and ours again while the
+ * merkle_tree projection is kept up to date beside the writers) and projection catch-up, on
  * PostgreSQL (a dedicated `dichiara_bench` database, dropped afterwards) and on PGlite in memory.
  * Run with `npm run bench:store`; DATABASE_URL names the server (default: local, user postgres).
  * Prints a table and writes bench/results/store.json.
@@ -26,11 +27,19 @@ import {
 } from './support/report.js';
 import { createRawTable, ourAppend, openEmmett, rawAppend } from './support/targets.js';
 import {
+  checkStoredTree,
+  maintainedTree,
+  type MaintainedTree,
+  type TreeLag,
+} from './support/treeMaintained.js';
+import { treeRoundsLines } from './support/treeReport.js';
+import {
   runWriters,
   summarise,
   type AppendFigures,
   type AppendOne,
   type RunSample,
+  type WorkloadOptions,
 } from './support/writers.js';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -86,8 +95,8 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
     log(`${backend} catch-up: (seeding took ${seedSeconds.toFixed(1)} s, not timed)`);
     return figures;
   });
-  const appends = await withBenchDatabase(backend, compareAppends);
-  return { backend, appends, catchUp };
+  const { appends, treeCheck } = await withBenchDatabase(backend, compareAppends);
+  return { backend, appends, catchUp, treeCheck };
 }
 
 /** Each phase gets a fresh database, so the catch-up log holds exactly its own events. */
@@ -104,11 +113,14 @@ async function withBenchDatabase<T>(
 }
 
 interface System {
-  readonly name: 'ours' | 'raw' | 'emmett';
+  /** `tree`: our store again, with the merkle_tree projection maintained beside the writers. */
+  readonly name: 'ours' | 'raw' | 'emmett' | 'tree';
   readonly append: AppendOne;
+  /** Started before each of its runs (and warm-up), finished right after the writers. */
+  readonly beside?: MaintainedTree;
 }
 
-async function compareAppends(bench: BenchDatabase): Promise<AppendComparison[]> {
+async function compareAppends(bench: BenchDatabase) {
   const store = createPostgresEventStore(bench.database);
   await createRawTable(bench.database.db);
   const emmett = bench.url ? await openEmmett(bench.url, plan.poolSize) : null;
@@ -116,22 +128,43 @@ async function compareAppends(bench: BenchDatabase): Promise<AppendComparison[]>
     { name: 'ours', append: ourAppend(store) },
     { name: 'raw', append: rawAppend(bench.database.db) },
     ...(emmett ? [{ name: 'emmett', append: emmett.append } as const] : []),
+    { name: 'tree', append: ourAppend(store), beside: maintainedTree(bench.database.db, store) },
   ];
   try {
-    const rows: AppendComparison[] = [];
+    const appends: AppendComparison[] = [];
     for (const writers of plan.writerCounts) {
-      const figures = await measureRounds(bench, systems, writers);
-      rows.push({
+      const { figures, lags } = await measureRounds(bench, systems, writers);
+      const row = {
         writers,
         ours: figures.get('ours')!,
         raw: figures.get('raw')!,
         emmett: figures.get('emmett') ?? null,
-      });
+        tree: { append: figures.get('tree')!, lags },
+      };
+      treeRoundsLines(`${bench.backend} ${writers}w`, row.ours, row.tree).forEach(log);
+      appends.push(row);
     }
-    return rows;
+    const treeCheck = await checkStoredTree(bench.database.db, store);
+    log(
+      `${bench.backend} merkle_tree: ${treeCheck.leaves} leaves, root matches the log's: ${treeCheck.rootMatches}`,
+    );
+    return { appends, treeCheck };
   } finally {
     await emmett?.close();
   }
+}
+
+/** One run of a system, with what runs beside it started before and finished after. */
+async function runSystem(
+  system: System,
+  options: WorkloadOptions,
+  settle: () => Promise<void>,
+): Promise<{ sample: RunSample; lag: TreeLag | null }> {
+  await system.beside?.start();
+  await settle();
+  const sample = await runWriters(system.append, options);
+  const lag = (await system.beside?.finish()) ?? null;
+  return { sample, lag };
 }
 
 /**
@@ -142,25 +175,24 @@ async function measureRounds(
   bench: BenchDatabase,
   systems: readonly System[],
   writers: 1 | 16,
-): Promise<Map<string, AppendFigures>> {
+): Promise<{ figures: Map<string, AppendFigures>; lags: TreeLag[] }> {
   const { eventsPerStream, rounds } = plan;
   const appends = Math.ceil(plan.appends[bench.backend][writers] / rounds);
   const warmup = plan.warmupAppends[bench.backend];
   const samples = new Map(systems.map((system) => [system.name, [] as RunSample[]]));
-  for (const { name, append } of systems) {
-    await runWriters(append, {
-      writers,
-      appends: warmup,
-      tag: `${name}warm${writers}`,
-      eventsPerStream,
-    });
+  const lags: TreeLag[] = [];
+  for (const system of systems) {
+    const tag = `${system.name}warm${writers}`;
+    await runSystem(system, { writers, appends: warmup, tag, eventsPerStream }, async () => {});
   }
   for (let round = 0; round < rounds; round++) {
     for (let turn = 0; turn < systems.length; turn++) {
-      const { name, append } = systems[(turn + round) % systems.length]!;
-      await bench.settle();
-      const tag = `${name}${writers}r${round}`;
-      samples.get(name)!.push(await runWriters(append, { writers, appends, tag, eventsPerStream }));
+      const system = systems[(turn + round) % systems.length]!;
+      const tag = `${system.name}${writers}r${round}`;
+      const options = { writers, appends, tag, eventsPerStream };
+      const { sample, lag } = await runSystem(system, options, () => bench.settle());
+      samples.get(system.name)!.push(sample);
+      if (lag) lags.push(lag);
     }
   }
   const figures = new Map([...samples].map(([name, runs]) => [name, summarise(writers, runs)]));
@@ -171,7 +203,7 @@ async function measureRounds(
         `(rounds ${rounds}), p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms`,
     );
   }
-  return figures;
+  return { figures, lags };
 }
 
 function describeWorkload() {
@@ -187,6 +219,11 @@ function describeWorkload() {
     emmett:
       '@event-driven-io/emmett-postgresql getPostgreSQLEventStore on its own pg.Pool of the ' +
       'same size: BEGIN; select emt_append_to_stream(...); COMMIT',
+    tree:
+      'ours, while a ProjectionRunner with merkleTreeProjection runs in this process on the same ' +
+      'pool and store (woken by each append, as in the portal); before each run it is started and ' +
+      'caught up (untimed); after the writers, the events it lacks are counted and its catch-up ' +
+      'timed, then it is stopped',
     roundsMethod:
       'per writer count, a warm-up per system, then `rounds` rounds in which the systems take ' +
       'turns (rotating order), each run after a CHECKPOINT; figures pool all rounds',

@@ -1,4 +1,5 @@
 import type { TimedRequests } from './auditLogStreams.js';
+import { treeChecks, treeRows, type TreeFigures } from './auditLogTreeReport.js';
 import type { Pass, VerifyPass } from './auditLogVerify.js';
 import type { TargetCheck } from './report.js';
 
@@ -34,6 +35,8 @@ export interface AuditFigures {
     readonly timeline: TimedRequests;
     readonly stateAsOfVersion: TimedRequests;
   } | null;
+  /** The merkle_tree projection: a rebuild over the whole log, then proofs from its tables. */
+  readonly tree: TreeFigures | null;
 }
 
 /** Throughput over all passes together: total events over total time. */
@@ -70,6 +73,7 @@ export function auditChecks(figures: AuditFigures): TargetCheck[] {
     latency('state as of a version, HTTP, p99 ms (at most)', figures.http.stateAsOfVersion);
     latency('state as of a time, HTTP, p99 ms (at most)', figures.http.stateAsOfTime);
   }
+  if (figures.tree) checks.push(...treeChecks(figures.tree));
   return checks;
 }
 
@@ -142,11 +146,13 @@ export function formatAuditTable(figures: AuditFigures): string {
         'timeline / state',
         '',
       ]);
-  } else rows.push(['HTTP measures', '-', '', '', '', 'missing: no auditor routes', '']);
+  } else if (figures.queries)
+    rows.push(['HTTP measures', '-', '', '', '', 'missing: no auditor routes', '']);
   if (figures.queries) {
     timed('loadTimeline only (no HTML)', figures.queries.timeline);
     timed('readStream + fold only (no HTML)', figures.queries.stateAsOfVersion);
   }
+  if (figures.tree) rows.push(...treeRows(figures.tree, verdict));
   const header = ['measurement', 'runs', 'events/s', 'p50 ms', 'p99 ms', 'ratio / note', 'target'];
   const widths = header.map((_, i) =>
     Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)),

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Backend } from './benchDatabase.js';
 import type { CatchUpFigures } from './catchUp.js';
+import type { TreeCheck } from './treeMaintained.js';
+import { lagSummary, treeRatioCheck, type TreeMaintained } from './treeReport.js';
 import type { AppendFigures } from './writers.js';
 
 export interface AppendComparison {
@@ -11,12 +13,15 @@ export interface AppendComparison {
   readonly raw: AppendFigures;
   /** null where Emmett cannot run (PGlite). */
   readonly emmett: AppendFigures | null;
+  readonly tree: TreeMaintained;
 }
 
 export interface BackendResult {
   readonly backend: Backend;
   readonly appends: readonly AppendComparison[];
   readonly catchUp: CatchUpFigures;
+  /** The stored tree after all the runs, against the root grown from the log itself. */
+  readonly treeCheck: TreeCheck;
 }
 
 export interface TargetCheck {
@@ -28,7 +33,13 @@ export interface TargetCheck {
   readonly note?: string;
 }
 
-export const targets = { rawRatio: 0.7, emmettRatio: 1.0, catchUpEventsPerSecond: 50_000 };
+export const targets = {
+  rawRatio: 0.7,
+  emmettRatio: 1.0,
+  /** Appends with the tree maintained, against ours without it: at most 10% fewer. */
+  treeRatio: 0.9,
+  catchUpEventsPerSecond: 50_000,
+};
 
 /** Target checks for one comparison row, keyed by the row they are printed beside. */
 function checksFor(result: BackendResult, row: AppendComparison) {
@@ -37,14 +48,19 @@ function checksFor(result: BackendResult, row: AppendComparison) {
     onTarget ? { name, actual, threshold, pass: actual >= threshold } : null;
   const rawRatio = row.ours.eventsPerSecond / row.raw.eventsPerSecond;
   const emmettRatio = row.emmett ? row.ours.eventsPerSecond / row.emmett.eventsPerSecond : null;
+  const treeRatio = row.tree.append.eventsPerSecond / row.ours.eventsPerSecond;
   return {
     rawRatio,
     emmettRatio,
+    treeRatio,
     raw: check('ours/raw INSERT, 16 writers, PostgreSQL', rawRatio, targets.rawRatio),
     emmett:
       emmettRatio === null
         ? null
         : check('ours/Emmett, 16 writers, PostgreSQL', emmettRatio, targets.emmettRatio),
+    tree: onTarget
+      ? treeRatioCheck(treeRatio, targets.treeRatio, result.treeCheck, result.appends)
+      : null,
   };
 }
 
@@ -70,8 +86,8 @@ export function catchUpCheck(result: BackendResult): TargetCheck {
 export function allChecks(results: readonly BackendResult[]): TargetCheck[] {
   const appendChecks = results.flatMap((result) =>
     result.appends.flatMap((row) => {
-      const { raw, emmett } = checksFor(result, row);
-      return [raw, emmett].filter((check): check is TargetCheck => check !== null);
+      const { raw, emmett, tree } = checksFor(result, row);
+      return [raw, emmett, tree].filter((check): check is TargetCheck => check !== null);
     }),
   );
   return [...appendChecks, ...results.map(catchUpCheck)];
@@ -85,7 +101,7 @@ const verdict = (check: TargetCheck | null, label: string) =>
 const writersLabel = (writers: number) => `${writers} writer${writers > 1 ? 's' : ''}`;
 
 function appendRows(result: BackendResult, row: AppendComparison): string[][] {
-  const { rawRatio, emmettRatio, raw, emmett } = checksFor(result, row);
+  const { rawRatio, emmettRatio, treeRatio, raw, emmett, tree } = checksFor(result, row);
   const line = (name: string, f: AppendFigures, ratio: string, target: string) => [
     result.backend,
     `${name}, ${writersLabel(row.writers)}`,
@@ -117,6 +133,19 @@ function appendRows(result: BackendResult, row: AppendComparison): string[][] {
           ...Array<string>(5).fill('n/a'),
           '',
         ],
+    line(
+      'append ours, merkle_tree maintained',
+      row.tree.append,
+      `tree/ours ${treeRatio.toFixed(2)}x`,
+      verdict(tree, '>= 0.90x'),
+    ),
+    [
+      result.backend,
+      `merkle_tree at the writers' end, ${writersLabel(row.writers)}`,
+      ...Array<string>(4).fill('-'),
+      lagSummary(row.tree.lags),
+      '',
+    ],
   ];
 }
 
