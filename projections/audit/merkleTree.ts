@@ -75,14 +75,46 @@ export const merkleTreeProjection: Projection = {
   },
 };
 
-/** Roots and proofs of the stored tree: each perfect subtree is one indexed row. */
+type RangeHashes = ReturnType<typeof rangeHashes>;
+
+/**
+ * Roots and proofs of the stored tree: each perfect subtree is one indexed row. Which subtrees
+ * an answer needs depends on the sizes only, not on the hashes, so a first pass notes them and
+ * one query reads them all (one round trip, not one per level).
+ */
 export function storedTree(db: Reader) {
-  return rangeHashes(async (level, index): Promise<Hash> => {
-    const [node] = await nodesAt(db, [{ level, index }]);
-    if (!node) throw new RangeError(`The tree has no subtree ${level}/${index} yet`);
-    return node.hash;
-  });
+  async function answer<T>(compute: (tree: RangeHashes) => Promise<T>): Promise<T> {
+    const wanted = new Map<string, { level: number; index: number }>();
+    await compute(
+      rangeHashes(async (level, index) => {
+        wanted.set(`${level}/${index}`, { level, index });
+        return placeholder;
+      }),
+    );
+    const found = new Map(
+      (await nodesAt(db, [...wanted.values()])).map((node) => [
+        `${node.level}/${node.index}`,
+        node.hash,
+      ]),
+    );
+    return compute(
+      rangeHashes(async (level, index) => {
+        const hash = found.get(`${level}/${index}`);
+        if (!hash) throw new RangeError(`The tree has no subtree ${level}/${index} yet`);
+        return hash;
+      }),
+    );
+  }
+  return {
+    root: (size: number) => answer((tree) => tree.root(size)),
+    inclusionProof: (leaf: number, size: number) =>
+      answer((tree) => tree.inclusionProof(leaf, size)),
+    consistencyProof: (from: number, to: number) =>
+      answer((tree) => tree.consistencyProof(from, to)),
+  };
 }
+
+const placeholder: Hash = Buffer.alloc(32);
 
 /**
  * The leaf an event is, or null for an event the tree has not taken in (yet). An id found twice

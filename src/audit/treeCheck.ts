@@ -17,7 +17,7 @@ export type HeadSource = 'view' | 'log' | 'witness';
 /** What the tree and the signed heads say the log lost or gained, beyond each stream's chain. */
 export type TreeProblem =
   /** From this leaf on, the log's events are not those the tree took in: changed, put or taken. */
-  | { readonly problem: 'leaf'; readonly leaf: number; readonly eventId: string | null }
+  | { readonly problem: 'leaf'; readonly leaf: number; readonly eventId: string }
   /** Dated, it says, well before a signed head that leaves it out: written later than it claims. */
   | {
       readonly problem: 'backdated';

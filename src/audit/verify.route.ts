@@ -176,7 +176,6 @@ const unknownStream = () =>
 /** The "Esito" of a recorded verification, in one short sentence. */
 function outcomeSentence(verification: RecordedVerification): string {
   if (verification.outcome !== 'verified') return stoppedSentence(verification);
-  const n = (value: number) => value.toLocaleString('it-IT');
   const problems = problemCount(verification);
   if (problems === 0) return `Integro (${n(verification.events)} eventi)`;
   return problems === 1 ? '1 anomalia' : `${n(problems)} anomalie`;
@@ -198,7 +197,7 @@ const n = (value: number) => value.toLocaleString('it-IT');
 export function treeProblemSentence(problem: TreeProblem): string {
   switch (problem.problem) {
     case 'leaf':
-      return `Dalla posizione ${n(problem.leaf)} del registro (evento ${problem.eventId ?? 'assente'}) gli eventi non sono quelli che l’albero di Merkle aveva registrato: eventi alterati, inseriti o rimossi.`;
+      return `Dalla posizione ${n(problem.leaf)} del registro (evento ${problem.eventId}) gli eventi non sono quelli che l’albero di Merkle aveva registrato: eventi alterati, inseriti o rimossi.`;
     case 'backdated':
       return `L’evento ${problem.eventId} (posizione ${n(problem.leaf)}) dice di essere stato registrato il ${romeDisplay(problem.recordedAt)}, ma la testa firmata il ${romeDisplay(problem.after)}, che copre ogni evento già scritto, non lo contiene: scritto dopo, con una data anteriore.`;
     case 'shorter':

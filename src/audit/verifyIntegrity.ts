@@ -163,9 +163,17 @@ async function checkLog(
   deps: Parameters<typeof runVerification>[0],
   options: { onProgress: (events: number) => void; signal?: AbortSignal },
 ) {
+  // Either failing stops the other: the check is recorded as failed once, not left running.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const stopOnFailure = <T>(work: Promise<T>) =>
+    work.catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    });
   const [report, tree] = await Promise.all([
-    verifyLog(deps.store, options),
-    checkTree({ ...deps.transparency, store: deps.store }, { signal: options.signal }),
+    stopOnFailure(verifyLog(deps.store, { ...options, signal })),
+    stopOnFailure(checkTree({ ...deps.transparency, store: deps.store }, { signal })),
   ]);
   return { report, head: null, tree };
 }

@@ -79,7 +79,7 @@ const headSources: Record<HeadSource, string> = {
 function treeProblemLine(problem: TreeProblem): string {
   switch (problem.problem) {
     case 'leaf':
-      return `from leaf ${problem.leaf} (event ${problem.eventId ?? 'none'}) the log is not what the Merkle tree took in: events altered, inserted or removed`;
+      return `from leaf ${problem.leaf} (event ${problem.eventId}) the log is not what the Merkle tree took in: events altered, inserted or removed`;
     case 'backdated':
       return `event ${problem.eventId} (leaf ${problem.leaf}) says it was recorded at ${problem.recordedAt}, but the head signed at ${problem.after}, which holds every event written by then, leaves it out: written later, dated earlier`;
     case 'shorter':

@@ -1,4 +1,9 @@
 import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
+import {
+  municipalityStream,
+  officerDecider,
+} from '../../domain/observatory/municipalityOfficer.js';
+import { readState } from '../platform/eventStore/commandHandler.js';
 import { monthLabel } from '../../domain/observatory/months.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { awaitInclusionReceipt } from '../audit/inclusionReceipt.js';
@@ -33,12 +38,13 @@ export function flowReceipts(deps: FlowReceiptDeps): ProcessManager {
         if (!flowStream.holds(event) || event.type !== 'MonthlyFlowSubmitted') continue;
         const { data } = event;
         if (deps.clock().getTime() - Date.parse(data.submittedAt) > receiptWindowMs) continue;
-        const officer = await deps.db
-          .selectFrom('observatory_mail_officers')
-          .select('email')
-          .where('istat_code', '=', data.istatCode)
-          .executeTakeFirst();
-        if (!officer) continue;
+        // From the municipality's own stream, not a read model this loop may be ahead of.
+        const { state: officer } = await readState(
+          deps.store,
+          officerDecider,
+          municipalityStream.id(data.istatCode),
+        );
+        if (!officer.email) continue;
         const receipt = await awaitInclusionReceipt(deps, event.metadata.eventId);
         const month = monthLabel(data.month);
         const name = municipalityByIstat(data.istatCode)?.name ?? `ISTAT ${data.istatCode}`;
