@@ -14,6 +14,10 @@ import type { Projection } from '../../src/platform/subscriptions/projection.js'
 export const copyOfRecordFilename = (protocolNumber: string): string =>
   `dichiarazione-${protocolNumber.replace('/', '-')}.pdf`;
 
+/** The receipt of the signed log, as a file: beside the PDF, named the same way. */
+export const logReceiptFilename = (protocolNumber: string): string =>
+  `ricevuta-registro-${protocolNumber.replace('/', '-')}.json`;
+
 /** A receipt to send: what the mail says, and the copy of record to attach by its hash. */
 export interface DeclarationMail extends MailContent {
   readonly key: string;
@@ -82,9 +86,7 @@ export function declarationMail(
     to,
     copyOfRecordSha256: copyOfRecord.sha256,
     attachmentName: copyOfRecordFilename(protocolNumber),
-    receipt: receipt
-      ? { filename: `ricevuta-registro-${protocolNumber.replace('/', '-')}.json`, content: receipt }
-      : null,
+    receipt: receipt ? { filename: logReceiptFilename(protocolNumber), content: receipt } : null,
   };
 }
 

@@ -4,11 +4,15 @@ import type { Role } from '../../domain/accounts/accountEvents.js';
 import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { copyOfRecordFilename } from '../../projections/declarations/declarationMails.js';
+import {
+  copyOfRecordFilename,
+  logReceiptFilename,
+} from '../../projections/declarations/declarationMails.js';
 import { declarationRow } from '../../projections/declarations/declarations.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { readDocument } from '../platform/documents/documentStore.js';
+import { receiptFile } from '../platform/transparency/publishedJson.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { paramsOf, queryOf } from '../platform/http/command.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
@@ -59,6 +63,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       base: url(target),
       protocolNumber: submitted.protocolNumber,
       copyReady: submitted.copyOfRecord !== null,
+      hasLogReceipt: submitted.receipt !== null,
       notificationEmail: submitted.notificationEmail,
       mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
       files: row?.status === 'submitted' ? row.files : [],
@@ -83,8 +88,27 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     return reply.view('declarations/_resultCopy', {
       base: url(target),
       copyReady: submitted.copyOfRecord !== null,
+      hasLogReceipt: submitted.receipt !== null,
       mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
     });
+  });
+
+  /** The evidence that the submission is in the signed log, as the protocol mail attached it. */
+  app.get('/:anno/:contratto/ricevuta-registro.json', readers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    if (!submitted?.protocolNumber || !submitted.receipt)
+      throw new DomainError(
+        'DeclarationUnknown',
+        'not-found',
+        'La ricevuta del registro non è ancora disponibile.',
+      );
+    const file = receiptFile(submitted.receipt, logReceiptFilename(submitted.protocolNumber));
+    return reply
+      .type(`${file.contentType}; charset=utf-8`)
+      .header('Content-Disposition', contentDisposition('attachment', file.filename))
+      .header('Cache-Control', 'no-store')
+      .send(file.content);
   });
 
   app.get('/:anno/:contratto/copia.pdf', readers, async (request, reply) => {

@@ -20,6 +20,7 @@ import {
   type TestApp,
 } from '../support/testApp.js';
 import { pdfText, squeezed } from './pdf/pdfText.js';
+import { TestClient } from '../support/client.js';
 import { contractStream } from '../../domain/contracts/contractDecider.js';
 import { checkHead, headFileSchema } from '../../src/audit/checkHead.js';
 import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
@@ -151,5 +152,17 @@ describe('the confirmation mail through a real SMTP server', () => {
       outcome: 'ok',
       size: head.size,
     });
+
+    // The result page offers the same file to download, to those who may read the declaration.
+    const client = await signedIn(ctx, ditta);
+    expect((await client.get(`${base}/risultato`)).body).toContain(
+      'Scarica la ricevuta del registro degli eventi (JSON)',
+    );
+    const download = await client.get(`${base}/ricevuta-registro.json`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toContain('ricevuta-registro-2025-000001.json');
+    expect(download.rawPayload.equals(json.content)).toBe(true);
+    const stranger = new TestClient(ctx.app);
+    expect((await stranger.get(`${base}/ricevuta-registro.json`)).statusCode).not.toBe(200);
   });
 });
