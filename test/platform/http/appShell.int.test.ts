@@ -148,6 +148,7 @@ describe('app shell', () => {
       ['observatory_people', 'running'],
       ['waste_flows', 'running'],
       ['observatory_mails', 'running'],
+      ['flow_receipts', 'running'],
     ]);
   });
 });
