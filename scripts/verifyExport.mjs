@@ -18,12 +18,17 @@
  * 5. trasparenza.json: the signed tree head's Ed25519 signature, with the key in the export or
  *    the one given with `--chiave FILE.pem` (from /trasparenza/chiave: it must be the export's),
  *    and each event's RFC 9162 inclusion proof, its leaf SHA-256(0x00 ‖ hash) recomputed, against
- *    the head's root; an export of the whole log must hold every leaf the head covers;
+ *    the head's root; an event without a proof must say it was recorded after the head was
+ *    signed (5 minutes' tolerance: the portal signs a head only once its tree holds every event
+ *    already written); an export of the whole log must hold every leaf the head covers;
  * 6. each `--ricevuta FILE` (a receipt kept from a protocol mail, /trasparenza/inclusione's JSON):
- *    its head's signature, its inclusion proof, its event's leaf hash if the event is exported,
- *    and that the log the export was made from still holds what the receipt's head signed — a
- *    smaller head is a truncated log; the first leaves, if all exported, must give the receipt's
- *    root; otherwise `--coerenza FILE` (/trasparenza/coerenza?da=S&a=N) proves it.
+ *    its head's signature (without `--chiave`, one the export's key did not sign puts the export
+ *    in doubt as much as the receipt), its inclusion proof, its event's leaf hash if the event is
+ *    exported, and that the log the export was made from still holds what the receipt's head
+ *    signed — a smaller head signed later is a truncated log, one signed earlier an export older
+ *    than the receipt, which cannot confirm it; the first leaves, if all exported, must give the
+ *    receipt's root; otherwise `--coerenza FILE` (/trasparenza/coerenza?da=S&a=N) proves it.
+ *    Sizes and proofs from the files never drive a loop: what is counted is what the files hold.
  * Exit code 0 when everything holds (warnings say what could not be checked offline); 1 with
  * each problem named (stream and version, receipt, sizes) otherwise; 2 for wrong arguments.
  */
@@ -35,6 +40,15 @@ import { parseArgs } from 'node:util';
 
 const genesis = '0'.repeat(64);
 const hexHash = /^[0-9a-f]{64}$/;
+
+/**
+ * The portal signs a head only once its tree holds every event already written, so an event a
+ * head leaves out was written after it — give or take this, as src/audit/treeCheck.ts allows
+ * (`recordingTolerance`): an append's time is taken before it reaches the database.
+ */
+const recordingTolerance = 5 * 60_000;
+/** No proof in a tree of fewer than 2^53 leaves has more hashes: a longer one is invalid. */
+const maxProofHashes = 64;
 
 /**
  * The portal redacts exactly these fields (src/audit/redact.ts, line for line): a key naming a
@@ -169,11 +183,22 @@ export function rootOf(leaves, start = 0, end = leaves.length) {
   return nodeHash(rootOf(leaves, start, start + k), rootOf(leaves, start + k, end));
 }
 
-/** A proof's hex hashes; anything else becomes an empty hash, which no check accepts. */
+/**
+ * A proof's hex hashes, anything else in it becoming an empty hash, which no check accepts; null
+ * when it is not a list, or is longer than any proof.
+ */
 const hashesOf = (list) =>
-  list.map((hash) =>
-    typeof hash === 'string' && hexHash.test(hash) ? Buffer.from(hash, 'hex') : Buffer.alloc(0),
-  );
+  Array.isArray(list) && list.length <= maxProofHashes
+    ? list.map((hash) =>
+        typeof hash === 'string' && hexHash.test(hash) ? Buffer.from(hash, 'hex') : Buffer.alloc(0),
+      )
+    : null;
+
+/** Whether a proof as a file gives it puts `leaf` at `index` in the tree the head signed. */
+const included = (leaf, index, proof, head) => {
+  const hashes = hashesOf(proof);
+  return hashes !== null && verifyInclusion(leaf, index, head.size, hashes, head.root);
+};
 
 /**
  * A signed tree head as the portal gives it ({ origine, dimensione, radice, firmataIl, firma }),
@@ -529,6 +554,8 @@ const evidence = {
   key: null,
   /** `--chiave FILE` when given (the export's key must be that one), else the export's own. */
   keySource: null,
+  /** Whether the key is the export's own, no `--chiave` given: it vouches for nothing else. */
+  keyFromExport: false,
   /** Whether trasparenza.json was there to compare a receipt with. */
   present: false,
   head: null,
@@ -536,6 +563,8 @@ const evidence = {
   wholeLog: false,
   proven: 0,
   notCovered: 0,
+  /** Events without a proof though recorded before the signed head (checkUnproven). */
+  earlyUnproven: 0,
   /** Leaf index → leaf hash, recomputed from the event's hash, for each event naming its leaf. */
   leaves: new Map(),
   /**
@@ -579,6 +608,7 @@ function checkTransparency(options) {
   if (!given && own) {
     evidence.key = own;
     evidence.keySource = "contenuta nell'esportazione";
+    evidence.keyFromExport = true;
   }
   evidence.present = true;
   evidence.wholeLog = file.interoRegistro === true;
@@ -596,7 +626,8 @@ function checkTransparency(options) {
       `manifest.json: ${declared.proven} eventi con prova e ${declared.notCovered} senza ` +
         `dichiarati, ${withProof} e ${entries.length - withProof} in trasparenza.json`,
     );
-  if (evidence.wholeLog && evidence.head) checkWholeLog();
+  // Only a signed head's size is worth comparing with the events: another one could say anything.
+  if (evidence.wholeLog && evidence.headValid) checkWholeLog();
 }
 
 function checkExportHead(value) {
@@ -659,9 +690,8 @@ function checkProofs(entries) {
     if (entry.prova === null) {
       evidence.notCovered++;
       unproven ??= where;
-      if (head && leafIndex !== null && leafIndex < head.size) {
-        problem(`${where}: la foglia ${leafIndex} è coperta dalla testa firmata ma manca la prova`);
-      }
+      // An unsigned head proves nothing either way: its own problem is named already.
+      if (evidence.headValid) checkUnproven(event, leafIndex, where);
       return;
     }
     if (!head || leafIndex === null || !Array.isArray(entry.prova)) {
@@ -673,7 +703,8 @@ function checkProofs(entries) {
     if (leafIndex <= lastLeaf)
       problem(`${where}: foglia ${leafIndex} non successiva alla precedente`);
     lastLeaf = Math.max(lastLeaf, leafIndex);
-    if (leaf && verifyInclusion(leaf, leafIndex, head.size, hashesOf(entry.prova), head.root)) {
+    if (!evidence.headValid) return;
+    if (leaf && included(leaf, leafIndex, entry.prova, head)) {
       evidence.proven++;
     } else {
       problem(
@@ -682,33 +713,69 @@ function checkProofs(entries) {
       );
     }
   });
+  if (evidence.earlyUnproven > namedEarlyUnproven) {
+    problem(
+      `altri ${evidence.earlyUnproven - namedEarlyUnproven} eventi registrati prima della testa ` +
+        'firmata senza prova di inclusione',
+    );
+  }
 }
 
-/** A list of leaf ranges, "3, 7–9", cut short after a few. */
-function rangesText(indexes) {
-  const ranges = [];
-  for (const index of indexes) {
-    const last = ranges.at(-1);
-    if (last && last[1] === index - 1) last[1] = index;
-    else ranges.push([index, index]);
+/** Events recorded before the head yet without a proof named one by one, at most. */
+const namedEarlyUnproven = 20;
+
+/**
+ * An event without a proof is one the signed head does not cover: its leaf, if named, is past
+ * the head's size, and it was written after the head was signed (recordingTolerance). Its
+ * `recordedAt` is covered by its chain hash, so the export cannot move it.
+ */
+function checkUnproven(event, leafIndex, where) {
+  const head = evidence.head;
+  if (leafIndex !== null && leafIndex < head.size) {
+    problem(`${where}: la foglia ${leafIndex} è coperta dalla testa firmata ma manca la prova`);
+    return;
   }
+  const recordedAt = event.metadata?.recordedAt;
+  if (Date.parse(recordedAt) >= Date.parse(head.signedAt) - recordingTolerance) return;
+  if (++evidence.earlyUnproven > namedEarlyUnproven) return;
+  problem(
+    typeof recordedAt === 'string'
+      ? `${where}: registrato il ${recordedAt}, prima della testa firmata il ${head.signedAt} ` +
+          'che dovrebbe quindi contenerlo, ma senza prova di inclusione'
+      : `${where}: senza data di registrazione (metadata.recordedAt) né prova di inclusione ` +
+          `nella testa firmata il ${head.signedAt}`,
+  );
+}
+
+/** Leaf ranges, "3, 7–9", cut short after a few. */
+function rangesText(ranges) {
   const shown = ranges.slice(0, 5).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`));
   return ranges.length > 5 ? `${shown.join(', ')}…` : shown.join(', ');
 }
 
-/** An export of the whole log holds every event its head signed: a leaf missing was deleted. */
+/** The exported leaf indexes below `size`, in order: never more than the export holds. */
+const leavesBelow = (size) =>
+  [...evidence.leaves.keys()].filter((index) => index < size).sort((a, b) => a - b);
+
+/**
+ * An export of the whole log holds every event its head signed: a leaf missing was deleted. The
+ * missing ones are the gaps between the leaves held, never counted up to a size from the file.
+ */
 function checkWholeLog() {
-  const missing = [];
-  for (let index = 0; index < evidence.head.size; index++) {
-    if (!evidence.leaves.has(index)) missing.push(index);
+  const { size } = evidence.head;
+  const held = leavesBelow(size);
+  if (held.length === size) return;
+  const gaps = [];
+  let next = 0;
+  for (const index of [...held, size]) {
+    if (index > next) gaps.push([next, index - 1]);
+    next = index + 1;
   }
-  if (missing.length > 0) {
-    problem(
-      `esportazione dell'intero registro senza ${missing.length} dei ${evidence.head.size} eventi ` +
-        `che la testa firmata copre (foglie ${rangesText(missing)}): eventi cancellati dal registro`,
-      'registro',
-    );
-  }
+  problem(
+    `esportazione dell'intero registro senza ${size - held.length} dei ${size} eventi ` +
+      `che la testa firmata copre (foglie ${rangesText(gaps)}): eventi cancellati dal registro`,
+    'registro',
+  );
 }
 
 // 6. Receipts: each one's head and proof, and whether the log still holds what its head signed.
@@ -724,10 +791,19 @@ function checkReceipt(file, consistencyFiles) {
     problem(`${name}: nessuna chiave per verificarla (indicarla con --chiave)`, 'prove');
     return;
   }
-  if (
-    (head.shownText !== undefined && head.shownText !== head.text) ||
-    !headSigned(head, evidence.key)
-  ) {
+  const altered = head.shownText !== undefined && head.shownText !== head.text;
+  if (!altered && evidence.keyFromExport && !headSigned(head, evidence.key)) {
+    // The export's key vouches for the export alone: which of the two is genuine, only the
+    // portal's published key tells.
+    problem(
+      `${name}: la chiave contenuta nell'esportazione non ha firmato la testa della ricevuta ` +
+        `(${head.size} eventi): la ricevuta o l'esportazione non è autentica. Ripetere con ` +
+        '--chiave e la chiave pubblicata dal portale (/trasparenza/chiave).',
+      'chiave',
+    );
+    return;
+  }
+  if (altered || !headSigned(head, evidence.key)) {
     problem(
       `${name}: la firma della testa (${head.size} eventi) non è valida per la chiave ` +
         `${evidence.keySource}: ricevuta contraffatta o alterata`,
@@ -746,7 +822,7 @@ function checkReceipt(file, consistencyFiles) {
   const complete =
     Number.isSafeInteger(foglia) && typeof hashFoglia === 'string' && Array.isArray(prova);
   const leaf = complete && hexHash.test(hashFoglia) ? Buffer.from(hashFoglia, 'hex') : null;
-  if (!leaf || !verifyInclusion(leaf, foglia, head.size, hashesOf(prova), head.root)) {
+  if (!leaf || !included(leaf, foglia, prova, head)) {
     problem(
       `${name}: la prova di inclusione non lega la foglia ${foglia} alla testa firmata`,
       'prove',
@@ -791,33 +867,23 @@ function stillHeld(name, head, consistencyFiles) {
     warnings.push(`${name}: non confrontabile con l'esportazione, che non ha trasparenza.json`);
     return '';
   }
-  if (now && head.origin !== now.origin) {
-    problem(`${name}: è del registro «${head.origin}», l'esportazione di «${now.origin}»`, 'prove');
-    return null;
-  }
   if (now && !evidence.headValid) {
     warnings.push(`${name}: non confrontabile con la testa dell'esportazione, che non è valida`);
     return '';
   }
-  const size = now?.size ?? 0;
-  if (size < head.size) {
-    problem(
-      `${name}: la testa della ricevuta firma ${head.size} eventi, quella dell'esportazione ` +
-        `solo ${size}: il registro è stato troncato`,
-      'registro',
-    );
+  if (now && head.origin !== now.origin) {
+    problem(`${name}: è del registro «${head.origin}», l'esportazione di «${now.origin}»`, 'prove');
     return null;
   }
-  if (head.size === size) return sameRoot(name, head, now.root, 'stessa testa');
-  const first = [];
-  for (let index = 0; index < head.size && evidence.leaves.has(index); index++) {
-    first.push(evidence.leaves.get(index));
-  }
-  if (first.length === head.size) return sameRoot(name, head, rootOf(first), 'radice ricalcolata');
+  if (!now || now.size < head.size) return smallerExport(name, head, now);
+  if (head.size === now.size) return sameRoot(name, head, now.root, 'stessa testa');
+  const first = firstLeaves(head.size);
+  if (first) return sameRoot(name, head, rootOf(first), 'radice ricalcolata');
   if (evidence.wholeLog) {
     problem(
-      `${name}: l'esportazione dell'intero registro non ha ${head.size - first.length} dei primi ` +
-        `${head.size} eventi che la ricevuta firma: registro troncato o eventi cancellati`,
+      `${name}: l'esportazione dell'intero registro non ha ` +
+        `${head.size - leavesBelow(head.size).length} dei primi ${head.size} eventi che la ` +
+        'ricevuta firma: registro troncato o eventi cancellati',
       'registro',
     );
     return null;
@@ -827,11 +893,51 @@ function stillHeld(name, head, consistencyFiles) {
     warnings.push(
       `${name}: coerenza non verificabile offline, l'esportazione non contiene tutti i primi ` +
         `${head.size} eventi del registro. Scaricare dal portale ` +
-        `/trasparenza/coerenza?da=${head.size}&a=${size} e ripetere con --coerenza FILE.`,
+        `/trasparenza/coerenza?da=${head.size}&a=${now.size} e ripetere con --coerenza FILE.`,
     );
     return '';
   }
   return consistent(name, head, proof) ? 'prova di coerenza' : null;
+}
+
+/**
+ * An export whose head signs fewer events than the receipt's: the log was truncated if that head
+ * was signed after the receipt's; if before, the export is older than the receipt, and cannot
+ * tell either way.
+ */
+function smallerExport(name, head, now) {
+  if (now && Date.parse(now.signedAt) > Date.parse(head.signedAt)) {
+    problem(
+      `${name}: la testa della ricevuta firma ${head.size} eventi, quella dell'esportazione, ` +
+        `firmata dopo, solo ${now.size}: il registro è stato troncato`,
+      'registro',
+    );
+    return null;
+  }
+  warnings.push(
+    `${name}: l'esportazione è anteriore alla ricevuta e non può confermarla (` +
+      (now
+        ? `la sua testa firma ${now.size} eventi il ${now.signedAt}`
+        : 'non ha una testa firmata') +
+      `, quella della ricevuta ${head.size} il ${head.signedAt}). Scaricare una nuova ` +
+      'esportazione e ripetere la verifica.',
+  );
+  return '';
+}
+
+/**
+ * The leaves 0 to count − 1 if the export holds each one, else null: never more steps than the
+ * export has leaves.
+ */
+function firstLeaves(count) {
+  if (count > evidence.leaves.size) return null;
+  const first = [];
+  for (let index = 0; index < count; index++) {
+    const leaf = evidence.leaves.get(index);
+    if (!leaf) return null;
+    first.push(leaf);
+  }
+  return first;
 }
 
 function sameRoot(name, head, root, how) {
@@ -864,10 +970,8 @@ function consistent(name, head, { file, json }) {
     );
     return false;
   }
-  if (
-    !Array.isArray(prova) ||
-    !verifyConsistency(head.size, now.size, head.root, now.root, hashesOf(prova))
-  ) {
+  const hashes = hashesOf(prova);
+  if (!hashes || !verifyConsistency(head.size, now.size, head.root, now.root, hashes)) {
     problem(
       `${name}: la prova di coerenza (${file}) non lega la testa della ricevuta (${head.size} ` +
         `eventi) a quella dell'esportazione (${now.size}): registro riscritto`,
@@ -925,6 +1029,7 @@ function report() {
     about.has('esportazione') && "l'esportazione non è integra",
     about.has('registro') && 'il registro non contiene più ciò che il portale ha firmato',
     about.has('prove') && 'una ricevuta o una prova indicata non è valida',
+    about.has('chiave') && "una ricevuta non è firmata con la chiave dell'esportazione",
   ].filter(Boolean);
   console.log(`${problems.length} problemi trovati: ${verdicts.join('; ')}.`);
   process.exit(1);

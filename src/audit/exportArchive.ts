@@ -13,9 +13,9 @@ import type {
 } from '../platform/eventStore/eventStore.js';
 import { comparePositions, formatPosition } from '../platform/eventStore/globalPosition.js';
 import { genesisHash } from '../platform/eventStore/hashChain.js';
-import { chainHeads, eventsTable, logHead, type AuditLog } from './auditLog.js';
+import { chainHeads, eventsTable, type AuditLog } from './auditLog.js';
 import { csvHeader, exportLine, type ExportedEvent } from './exportFormat.js';
-import { eventLeaves, exportProofs, type EventWithLeaves } from './exportProofs.js';
+import { eventLeaves, exportEnd, exportProofs, type EventWithLeaves } from './exportProofs.js';
 import type { EventsExported, EventsExportFailed } from './exportRecord.js';
 import { searchHistory, type HistoryCursor, type HistoryFilter } from './historySearch.js';
 import { redacted } from './redact.js';
@@ -155,8 +155,8 @@ async function writeArchive(
   zip.add(transparency.entry);
   csv.push(`\uFEFF${csvHeader}`, 0);
 
-  const upTo = await logHead(deps);
-  const proofs = await exportProofs(deps, upTo, request.filter);
+  const { upTo, head } = await exportEnd(deps);
+  const proofs = exportProofs(deps, head, request.filter);
   transparency.push(proofs.opening, 0);
   const streams = new Map<string, StreamSpan>();
   let redactedEvents = 0;

@@ -2,10 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { KeyObject } from 'node:crypto';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
-import type { GlobalPosition } from '../platform/eventStore/eventStore.js';
+import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 import { leafHash, rangeHashes, type Hash } from '../platform/transparency/merkle.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
-import { eventsTable, type AuditLog } from './auditLog.js';
+import { eventsTable, logHead, type AuditLog } from './auditLog.js';
 import {
   transparencyClosing,
   transparencyFormat,
@@ -49,13 +49,28 @@ export interface ExportProofs {
   };
 }
 
-/** The proofs of an export up to `upTo` (null for an empty log) of the events `filter` selects. */
-export async function exportProofs(
-  deps: { readonly db: Kysely<Schema>; readonly log: AuditLog; readonly sealPublicKey: KeyObject },
-  upTo: GlobalPosition | null,
+/**
+ * Where an export ends and the head it is proven against. The head is read first: one signed
+ * after the log's end was read would cover events past `upTo`, which the export stops short of
+ * and the checker of a whole log would take for deleted ones. A head read first covers only
+ * events already committed, all of them within the end read after it.
+ */
+export async function exportEnd(deps: {
+  readonly db: Kysely<Schema>;
+  readonly store: EventStore;
+  readonly log: AuditLog;
+}): Promise<{ upTo: GlobalPosition | null; head: SignedTreeHead | null }> {
+  const latest = await latestTreeHead(deps.db);
+  const upTo = await logHead(deps);
+  return { upTo, head: upTo && latest ? await headWithin(deps, latest, upTo) : null };
+}
+
+/** The proofs of an export ending where `exportEnd` says, of the events `filter` selects. */
+export function exportProofs(
+  deps: { readonly db: Kysely<Schema>; readonly sealPublicKey: KeyObject },
+  head: SignedTreeHead | null,
   filter: HistoryFilter,
-): Promise<ExportProofs> {
-  const head = upTo ? await signedHead(deps, upTo) : null;
+): ExportProofs {
   const publicKeyPem = deps.sealPublicKey.export({ type: 'spki', format: 'pem' }).toString();
   const counts = { proven: 0, notCovered: 0 };
   return {
@@ -121,17 +136,18 @@ async function leavesOf(
 class MissingSubtree extends Error {}
 
 /**
- * The newest signed head, which the export's events are proven against. A copy of the log
- * (KurrentDB) may lag behind the tree, which follows the store itself: the head is then the
- * newest one within the copy's end, so that it covers no event the export cannot hold. The
- * store's own table never lags: a head past its end is kept, and the checker names the gap.
+ * The head the export's events are proven against: the newest one, read before the log's end. A
+ * copy of the log (KurrentDB) may lag behind the tree, which follows the store itself: the head
+ * is then the newest one within the copy's end, so that it covers no event the export cannot
+ * hold. The store's own table never lags: a head past its end is kept, and the checker names the
+ * gap.
  */
-async function signedHead(
+async function headWithin(
   deps: { readonly db: Kysely<Schema>; readonly log: AuditLog },
+  latest: SignedTreeHead,
   upTo: GlobalPosition,
 ): Promise<SignedTreeHead | null> {
-  const latest = await latestTreeHead(deps.db);
-  if (!latest || deps.log.table === 'events') return latest;
+  if (deps.log.table === 'events') return latest;
   const { rows } = await sql<{ leaf: string | null }>`
     select max(leaves.leaf_index)::text as leaf from ${eventsTable(deps.log)}
     join merkle_leaves leaves on leaves.event_id = events.metadata ->> 'eventId'

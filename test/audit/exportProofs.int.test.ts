@@ -1,15 +1,17 @@
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import { exportArchive } from '../../src/audit/exportArchive.js';
 import { headJson } from '../../src/platform/transparency/publishedJson.js';
 import { headOrigin, signTreeHead } from '../../src/audit/treeHeadSigning.js';
 import { chainHash, eventDigest } from '../../src/platform/eventStore/hashChain.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { signHead } from '../../src/platform/transparency/treeHead.js';
 import { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
@@ -19,7 +21,7 @@ import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
 interface Proofs {
   readonly interoRegistro: boolean;
   readonly chiavePubblica: string | null;
-  readonly testa: { dimensione: number; radice: string } | null;
+  readonly testa: { dimensione: number; radice: string; origine: string; firmataIl: string } | null;
   readonly eventi: {
     flusso: string;
     versione: number;
@@ -36,13 +38,56 @@ interface Receipt {
   readonly testa: Record<string, unknown>;
 }
 
-/** Runs the checker as the third party would, never throwing: the exit code is part of it. */
+/**
+ * Runs the checker as the third party would, never throwing: the exit code is part of it, -1
+ * when it had to be stopped after 30 seconds.
+ */
 function run(args: readonly string[]) {
   return new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, args, (error, stdout) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+    execFile(process.execPath, args, { timeout: 30_000 }, (error, stdout) =>
+      resolve({ code: error ? (error.killed ? -1 : Number(error.code ?? 1)) : 0, stdout }),
     );
   });
+}
+
+const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+
+/**
+ * What a forger does after editing trasparenza.json: its SHA-256 and size, and the counts of
+ * proven events, in the manifest, then every line of SHA256SUMS, so the files agree again.
+ */
+function reseal(
+  dir: string,
+  proofs: { readonly eventi: readonly { prova: unknown }[]; readonly [field: string]: unknown },
+): void {
+  const text = JSON.stringify(proofs);
+  writeFileSync(join(dir, 'trasparenza.json'), text);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    files: Record<string, { sha256: string; bytes: number }>;
+    transparency: { proven: number; notCovered: number };
+  };
+  manifest.files['trasparenza.json'] = {
+    ...manifest.files['trasparenza.json']!,
+    sha256: sha256(text),
+    bytes: Buffer.byteLength(text),
+  };
+  const proven = proofs.eventi.filter((entry) => entry.prova !== null).length;
+  manifest.transparency = {
+    ...manifest.transparency,
+    proven,
+    notCovered: proofs.eventi.length - proven,
+  };
+  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const sums = [
+    'events.jsonl',
+    'events.csv',
+    'trasparenza.json',
+    'manifest.json',
+    'verifyExport.mjs',
+  ]
+    .map((name) => `${sha256(readFileSync(join(dir, name)))}  ${name}`)
+    .join('\n');
+  writeFileSync(join(dir, 'SHA256SUMS'), `${sums}\n`);
 }
 
 /**
@@ -78,15 +123,25 @@ function exportBench() {
     return signed!.head;
   };
 
+  /** An export's zip extracted into a folder of its own, with its trasparenza.json read. */
+  const extract = (zip: Uint8Array) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dichiara-export-'));
+    dirs.push(dir);
+    const entries = unzipSync(zip);
+    for (const [name, content] of Object.entries(entries)) writeFileSync(join(dir, name), content);
+    const proofs = JSON.parse(Buffer.from(entries['trasparenza.json']!).toString()) as Proofs;
+    const lines = Buffer.from(entries['events.jsonl']!)
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { metadata: { recordedAt: string } });
+    return { dir, proofs, lines };
+  };
+
   const download = async (query: string) => {
     const response = await bench.people.auditor.get(`/revisione/esporta/eventi.zip?${query}`);
     expect(response.statusCode).toBe(200);
-    const dir = mkdtempSync(join(tmpdir(), 'dichiara-export-'));
-    dirs.push(dir);
-    const entries = unzipSync(new Uint8Array(response.rawPayload));
-    for (const [name, content] of Object.entries(entries)) writeFileSync(join(dir, name), content);
-    const proofs = JSON.parse(Buffer.from(entries['trasparenza.json']!).toString()) as Proofs;
-    return { dir, proofs };
+    return extract(new Uint8Array(response.rawPayload));
   };
 
   /** A public answer of /trasparenza, kept as a file (the JSON ones read back). */
@@ -107,7 +162,7 @@ function exportBench() {
   const check = (dir: string, ...args: string[]) =>
     run([join(dir, 'verifyExport.mjs'), dir, ...args]);
 
-  return { bench, start, stop, signHeadNow, download, keep, keepFile, check };
+  return { bench, start, stop, signHeadNow, extract, download, keep, keepFile, check };
 }
 
 describe('export: the events proven in the signed tree of the log', () => {
@@ -221,14 +276,22 @@ describe('export: the events proven in the signed tree of the log', () => {
       'ricevuta-falsa.json',
       JSON.stringify({ ...kept, testa: headJson(forgedHead) }),
     );
-    const result = await check(dir, '--ricevuta', forged);
+    const result = await check(dir, '--chiave', keyFile, '--ricevuta', forged);
     expect(result.stdout).toContain(
       `ERRORE: ricevuta ${forged}: la firma della testa (${kept.dimensione} eventi) non è valida ` +
-        "per la chiave contenuta nell'esportazione: ricevuta contraffatta o alterata",
+        `per la chiave --chiave ${keyFile}: ricevuta contraffatta o alterata`,
     );
     expect(result.stdout).toContain('una ricevuta o una prova indicata non è valida');
     expect(result.stdout).not.toContain("l'esportazione non è integra");
     expect(result.code).toBe(1);
+
+    // With no key but the export's own, the export could as well be the forgery.
+    const unkeyed = await check(dir, '--ricevuta', forged);
+    expect(unkeyed.stdout).toContain(
+      `ERRORE: ricevuta ${forged}: la chiave contenuta nell'esportazione non ha firmato la testa ` +
+        `della ricevuta (${kept.dimensione} eventi): la ricevuta o l'esportazione non è autentica.`,
+    );
+    expect(unkeyed.code).toBe(1);
   });
 
   it('says a partial export cannot show offline that the log grew from a receipt, and a consistency proof can', async () => {
@@ -367,7 +430,7 @@ describe('export: a receipt kept before the log was cut short', () => {
     const result = await check(dir, '--ricevuta', receipt.file);
     expect(result.stdout).toContain(
       `ERRORE: ricevuta ${receipt.file}: la testa della ricevuta firma ${signed.size} eventi, ` +
-        `quella dell'esportazione solo ${after.size}: il registro è stato troncato`,
+        `quella dell'esportazione, firmata dopo, solo ${after.size}: il registro è stato troncato`,
     );
     // The export itself holds: what it lacks is only what the receipt proves was there.
     expect(result.stdout.match(/ERRORE/g)).toHaveLength(1);
@@ -414,5 +477,187 @@ describe('export: a receipt kept before the log was cut short', () => {
     );
     expect(result.stdout).toMatch(/versione 1: la foglia 0 è coperta dalla testa firmata ma manca/);
     expect(result.code).toBe(1);
+  });
+});
+
+describe('export: what trasparenza.json and a receipt cannot pass off', () => {
+  const { bench, start, stop, signHeadNow, extract, download, keep, check } = exportBench();
+  const ids = { held: randomUUID(), later: randomUUID() };
+  let keyFile: string;
+
+  /** The log's own store, its clock `minutes` behind the one that signs the heads. */
+  const storeBehind = (minutes: number) =>
+    createPostgresEventStore(bench.ctx.test.database, {
+      now: () => new Date(Date.now() - minutes * 60_000),
+    });
+
+  beforeAll(async () => {
+    await start();
+    // Recorded well before the head signed next: that head must hold them.
+    await storeBehind(10).appendToStream('sample-held', [
+      newEvent('SampleRecorded', { n: 1 }),
+      newEvent('SampleChecked', { n: 2 }, ids.held),
+    ]);
+    await signHeadNow();
+    keyFile = (await keep('/trasparenza/chiave', 'dichiara-chiave-pubblica.pem')).file;
+  });
+  afterAll(stop);
+
+  /** trasparenza.json with its head signed by someone else, who put their own key in it. */
+  const resigned = (proofs: Proofs, size = proofs.testa!.dimensione) => {
+    const forger = generateKeyPairSync('ed25519');
+    const { origine, radice, firmataIl } = proofs.testa!;
+    const head = { origin: origine, size, root: Buffer.from(radice, 'hex'), signedAt: firmataIl };
+    return {
+      ...proofs,
+      testa: headJson(signHead(head, forger.privateKey)),
+      chiavePubblica: forger.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+  };
+
+  it('names an event without a proof that says it was recorded before the signed head', async () => {
+    const head = (await latestTreeHead(bench.ctx.test.database.db))!;
+    const receipt = await keep(`/trasparenza/inclusione?evento=${ids.held}`, 'ricevuta.json');
+    const { dir, proofs, lines } = await download('flusso=sample-held');
+    expect(proofs.interoRegistro).toBe(false);
+    expect((await check(dir, '--chiave', keyFile, '--ricevuta', receipt.file)).code).toBe(0);
+    // The forger's export: none of its events in the tree, so no proof to fail.
+    reseal(dir, {
+      ...proofs,
+      eventi: proofs.eventi.map((entry) => ({ ...entry, foglia: null, prova: null })),
+    });
+    const result = await check(dir, '--chiave', keyFile, '--ricevuta', receipt.file);
+    for (const [i, line] of lines.entries())
+      expect(result.stdout).toContain(
+        `ERRORE: flusso sample-held versione ${i + 1}: registrato il ${line.metadata.recordedAt}, ` +
+          `prima della testa firmata il ${head.signedAt} che dovrebbe quindi contenerlo, ma ` +
+          'senza prova di inclusione',
+      );
+    expect(result.code).toBe(1);
+  });
+
+  it('proves a whole-log export against a head no newer than its end, one being signed as it starts', async () => {
+    const { ctx, people } = bench;
+    // The log's end is read, then one more event is written and a head signed over it.
+    const racing = {
+      ...ctx.store,
+      headPosition: async () => {
+        const end = await ctx.store.headPosition();
+        await ctx.store.appendToStream('sample-racing', [newEvent('SampleRecorded')]);
+        await signHeadNow();
+        return end;
+      },
+    };
+    const zip = exportArchive(
+      {
+        db: ctx.test.database.db,
+        store: racing,
+        log: { table: 'events' },
+        sealPublicKey: testSeal.publicKey,
+      },
+      {
+        exportId: randomUUID(),
+        filter: {},
+        form: {},
+        generatedBy: { accountId: people.auditorId, name: 'Renato Revisore', role: 'auditor' },
+        generatedAt: new Date(),
+      },
+      { exported: () => Promise.resolve(), failed: () => Promise.resolve() },
+    );
+    const { dir, proofs } = extract(Buffer.concat((await zip.toArray()) as Buffer[]));
+    expect(proofs.interoRegistro).toBe(true);
+    const result = await check(dir, '--chiave', keyFile);
+    expect(result.stdout).not.toContain('eventi cancellati');
+    expect(result.code).toBe(0);
+    // The head signed as the export started is not the one it is proven against.
+    expect(proofs.testa!.dimensione).toBeLessThan(
+      (await latestTreeHead(ctx.test.database.db))!.size,
+    );
+  });
+
+  it('says an export older than a receipt cannot confirm it, not that the log was truncated', async () => {
+    const older = await download('flusso=sample-held');
+    await bench.ctx.store.appendToStream('sample-later', [
+      newEvent('SampleRecorded', {}, ids.later),
+    ]);
+    const head = await signHeadNow();
+    const receipt = await keep(`/trasparenza/inclusione?evento=${ids.later}`, 'nuova.json');
+    expect((receipt.json as Receipt).dimensione).toBe(head.size);
+    const testa = older.proofs.testa!;
+    expect(testa.dimensione).toBeLessThan(head.size);
+
+    const result = await check(older.dir, '--chiave', keyFile, '--ricevuta', receipt.file);
+    expect(result.stdout).toContain(
+      `ATTENZIONE: ricevuta ${receipt.file}: l'esportazione è anteriore alla ricevuta e non può ` +
+        `confermarla (la sua testa firma ${testa.dimensione} eventi il ${testa.firmataIl}, quella ` +
+        `della ricevuta ${head.size} il ${head.signedAt}). Scaricare una nuova esportazione e ` +
+        'ripetere la verifica.',
+    );
+    expect(result.stdout).not.toContain('ERRORE');
+    expect(result.code).toBe(0);
+  });
+
+  it('checks a head claiming the largest size in the time its events take, signed or not', async () => {
+    const { dir, proofs } = await download('');
+    const largest = Number.MAX_SAFE_INTEGER;
+    const held = proofs.eventi.filter((entry) => entry.foglia !== null).length;
+
+    // The size changed, the signature left as it was (the signed text, no longer it, left out).
+    reseal(dir, { ...proofs, testa: { ...proofs.testa, dimensione: largest, testo: undefined } });
+    const unsigned = await check(dir);
+    expect(unsigned.stdout).toContain(
+      `ERRORE: trasparenza.json: la firma della testa (${largest} eventi) non è valida`,
+    );
+    expect(unsigned.code).toBe(1);
+
+    // Signed again by whoever made it, with their own key in the export.
+    reseal(dir, resigned(proofs, largest));
+    const forged = await check(dir);
+    expect(forged.stdout).toContain(
+      `ERRORE: esportazione dell'intero registro senza ${largest - held} dei ${largest} eventi ` +
+        `che la testa firmata copre (foglie ${held}–${largest - 1}): eventi cancellati dal registro`,
+    );
+    expect(forged.code).toBe(1);
+  });
+
+  it("puts a receipt the export's own key did not sign down to either, and asks for the portal's key", async () => {
+    const receipt = await keep(`/trasparenza/inclusione?evento=${ids.held}`, 'vera.json');
+    const size = (receipt.json as Receipt).dimensione;
+    const { dir, proofs } = await download('flusso=sample-held');
+    reseal(dir, resigned(proofs));
+
+    const alone = await check(dir, '--ricevuta', receipt.file);
+    expect(alone.stdout).toContain(
+      `ERRORE: ricevuta ${receipt.file}: la chiave contenuta nell'esportazione non ha firmato ` +
+        `la testa della ricevuta (${size} eventi): la ricevuta o l'esportazione non è autentica. ` +
+        'Ripetere con --chiave e la chiave pubblicata dal portale (/trasparenza/chiave).',
+    );
+    expect(alone.stdout).not.toContain('contraffatta');
+    expect(alone.stdout).toContain(
+      "1 problemi trovati: una ricevuta non è firmata con la chiave dell'esportazione.",
+    );
+    expect(alone.code).toBe(1);
+
+    // With the portal's key, the export is the one named, and the receipt holds.
+    const keyed = await check(dir, '--chiave', keyFile, '--ricevuta', receipt.file);
+    expect(keyed.stdout).toContain(
+      "ERRORE: trasparenza.json: la chiave pubblica dell'esportazione",
+    );
+    expect(keyed.stdout).toContain(`OK: ricevuta ${receipt.file}: evento ${ids.held}`);
+    expect(keyed.stdout).not.toContain('ricevuta contraffatta');
+    expect(keyed.code).toBe(1);
+  });
+
+  it('lets an event a head leaves out say it was recorded up to 5 minutes before it', async () => {
+    await bench.ctx.store.appendToStream('sample-skewed', [newEvent('SampleRecorded')]);
+    const head = await signHeadNow();
+    // Written after the head, by a process whose clock is 4 minutes behind.
+    await storeBehind(4).appendToStream('sample-skewed', [newEvent('SampleChecked')]);
+    const { dir, proofs, lines } = await download('flusso=sample-skewed');
+    expect(proofs.eventi.map((entry) => entry.prova === null)).toEqual([false, true]);
+    expect(Date.parse(lines[1]!.metadata.recordedAt)).toBeLessThan(Date.parse(head.signedAt));
+    const result = await check(dir, '--chiave', keyFile);
+    expect(result.stdout).not.toContain('ERRORE');
+    expect(result.code).toBe(0);
   });
 });
