@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { GlobalPosition } from '../eventStore/eventStore.js';
 import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
@@ -24,12 +24,18 @@ export async function loadCheckpoint(db: Kysely<Schema>, name: string): Promise<
 /**
  * Compare-and-set, first half: locks the checkpoints of `names` (in name order, so two processes
  * never wait on each other crosswise) and fails unless each is still at `expected`.
+ *
+ * The transaction's commit does not wait for the disk: what it writes is derived from the log,
+ * and a crash loses the checkpoint with the rows it moved with, so the events are applied again
+ * (a mail queued in the lost moment is queued again under the same key and Message-ID). Appends
+ * to the log keep their synchronous commit.
  */
 export async function lockCheckpoints(
   trx: Kysely<Schema>,
   names: readonly string[],
   expected: GlobalPosition,
 ): Promise<void> {
+  await sql`set local synchronous_commit = off`.execute(trx);
   const rows = await trx
     .selectFrom('projection_checkpoints')
     .select(['name', 'commit_position', 'prepare_position'])
