@@ -1,7 +1,6 @@
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { newEvent, untilLogReadable } from '../support/events.js';
 import { startTestApp, testSeal, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
+import { sha256, writeSums } from './exportSupport.js';
 
 const scriptPath = new URL('../../scripts/verifyExport.mjs', import.meta.url);
 
@@ -51,8 +51,6 @@ function run(command: string, args: readonly string[], cwd?: string) {
 
 const hasSha256sum = async () => (await run('sha256sum', ['--version'])).code === 0;
 
-const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
-
 /**
  * What a forger would do after editing events.jsonl: recompute its SHA-256 and size in the
  * manifest, then every line of SHA256SUMS, so the files agree with each other again.
@@ -69,16 +67,7 @@ function reseal(dir: string, lines: readonly Record<string, unknown>[]): void {
     bytes: Buffer.byteLength(jsonl),
   };
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const sums = [
-    'events.jsonl',
-    'events.csv',
-    'trasparenza.json',
-    'manifest.json',
-    'verifyExport.mjs',
-  ]
-    .map((name) => `${sha256(readFileSync(join(dir, name)))}  ${name}`)
-    .join('\n');
-  writeFileSync(join(dir, 'SHA256SUMS'), `${sums}\n`);
+  writeSums(dir);
 }
 
 /** The digest the chain covers, as the portal computes it (src/platform/eventStore/hashChain.ts). */

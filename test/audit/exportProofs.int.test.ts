@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
 import { settle, startTestApp, testSeal, type TestApp } from '../support/testApp.js';
 import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
+import { sha256, writeSums } from './exportSupport.js';
 
 interface Proofs {
   readonly interoRegistro: boolean;
@@ -50,8 +51,6 @@ function run(args: readonly string[]) {
   });
 }
 
-const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
-
 /**
  * What a forger does after editing trasparenza.json: its SHA-256 and size, and the counts of
  * proven events, in the manifest, then every line of SHA256SUMS, so the files agree again.
@@ -78,16 +77,7 @@ function reseal(
     notCovered: proofs.eventi.length - proven,
   };
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const sums = [
-    'events.jsonl',
-    'events.csv',
-    'trasparenza.json',
-    'manifest.json',
-    'verifyExport.mjs',
-  ]
-    .map((name) => `${sha256(readFileSync(join(dir, name)))}  ${name}`)
-    .join('\n');
-  writeFileSync(join(dir, 'SHA256SUMS'), `${sums}\n`);
+  writeSums(dir);
 }
 
 /**
