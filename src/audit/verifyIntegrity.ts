@@ -159,9 +159,9 @@ export async function runVerification(
 }
 
 /** Every stream's chain, and the tree over the log against its signed heads, side by side. */
-async function checkLog(
-  deps: Parameters<typeof runVerification>[0],
-  options: { onProgress: (events: number) => void; signal?: AbortSignal },
+export async function checkLog(
+  deps: Pick<Parameters<typeof runVerification>[0], 'store' | 'transparency'>,
+  options: { onProgress?: (events: number) => void; signal?: AbortSignal } = {},
 ) {
   // Either failing stops the other: the check is recorded as failed once, not left running.
   const stop = new AbortController();
