@@ -156,9 +156,9 @@ function normalise(events: readonly NewEvent[], recordedAt: Date): PendingEvent[
  * by one a minute). A batch is one KurrentDB write, so its events are consecutive; it is looked
  * for in two places, which bound what is found:
  * - the latest `retryWindow` events, and the batch's length less one before them, so that a
- *   batch whose last event is among them is seen whole: a retry with any expectation (the
- *   protocol register's, at the register's current length) is found while fewer than
- *   `retryWindow` events were appended after the batch;
+ *   batch whose last event is among them is seen whole (and one the edge cuts through is read
+ *   on to its start): a retry with any expectation (the protocol register's, at the register's
+ *   current length) is found while fewer than `retryWindow` events were appended after it;
  * - for an exact version (or no-stream), the versions right after it, where this call's batch
  *   went if it went in: a retry at the same expected version is found however old. KurrentDB
  *   itself promises no more: it compares event ids at the revisions after an older expected
@@ -181,6 +181,17 @@ async function appendWithRetry(
       fromRevision: END,
       maxCount: retryWindow + batch.length - 1,
     });
+    // A batch cut by the edge of what was read is read whole, not refused as half a repeat.
+    const oldest = tail.at(-1);
+    if (oldest && oldest.version > 1 && batch.some(sameId(oldest))) {
+      tail.push(
+        ...(await readRecords(client, streamId, {
+          direction: BACKWARDS,
+          fromRevision: BigInt(oldest.version - 2),
+          maxCount: batch.length - 1,
+        })),
+      );
+    }
     const head = tail[0];
     const version = head?.version ?? 0;
     const slot = retrySlot(expected, batch.length, version, tail.at(-1)?.version ?? 1);
@@ -207,6 +218,11 @@ async function appendWithRetry(
     }
   }
 }
+
+const sameId =
+  (event: RecordedEvent) =>
+  (pending: { readonly metadata: Pick<EventMetadata, 'eventId'> }): boolean =>
+    pending.metadata.eventId === event.metadata.eventId;
 
 /**
  * The versions a batch of `size` events took if it was appended at exactly `expected` and the

@@ -319,6 +319,19 @@ function retryWindowCases(open: () => EventStore): void {
     expect((await store.readStream(stream)).version).toBe(6);
   });
 
+  it('reads a retried batch whole when the edge of the window cuts through it', async () => {
+    const store = open();
+    const stream = uniqueStream();
+    const batch = [newEvent('A'), newEvent('B'), newEvent('C')];
+    const first = await store.appendToStream(stream, batch);
+    for (const type of ['D', 'E', 'F', 'G']) await store.appendToStream(stream, [newEvent(type)]);
+    // Six read (G back to B): A is one before them; half a batch is not a repeat of some ids.
+    const again = await store.appendToStream(stream, batch);
+    expect(again.nextExpectedVersion).toBe(3);
+    expect(comparePositions(again.position, first.position)).toBe(0);
+    expect((await store.readStream(stream)).version).toBe(7);
+  });
+
   it('appends a retry with any version again once more than 4 events followed it', async () => {
     const store = open();
     const stream = uniqueStream();
