@@ -52,19 +52,23 @@ export interface ChainReader {
    */
   headBreaks(streamId?: string): Promise<ChainBreak[]>;
   /**
-   * The events' links in log order (the order readAll gives), without their content: what the
-   * Merkle tree over the log is made of.
+   * The next events' links in log order (the order readAll gives), packed, without their
+   * content: what the Merkle tree over the log is made of. null past the end of the log.
    */
-  links(after: GlobalPosition | null, limit: number): Promise<LogLink[]>;
+  links(after: GlobalPosition | null, limit: number): Promise<LinkBatch | null>;
 }
 
-/** An event's place in the log, its id and its link, as the tree over the log takes it. */
-export interface LogLink {
-  readonly position: GlobalPosition;
-  readonly eventId: string;
-  readonly hash: Buffer;
-  /** When the store recorded it (metadata.recordedAt). */
-  readonly recordedAt: string;
+/** Some events' links, in log order, as the tree over the log takes them. */
+export interface LinkBatch {
+  readonly count: number;
+  /** The events' chain hashes, 32 bytes each, one after the other. */
+  readonly hashes: Buffer;
+  /** Each event's metadata.recordedAt, in milliseconds since the epoch. */
+  readonly recordedAt: readonly number[];
+  /** The last event's place: where the next batch starts. */
+  readonly last: GlobalPosition;
+  /** The id of the batch's i-th event, asked for when one is to be named. */
+  eventId(i: number): Promise<string>;
 }
 
 export interface ChainSnapshot {

@@ -2,7 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import { hash } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { canonicalJsonText } from './canonicalJsonText.js';
-import type { ChainBreak, ChainReader, Doubt, EventKey, Linked } from './chainReader.js';
+import type { ChainBreak, ChainReader, Doubt, EventKey, LinkBatch, Linked } from './chainReader.js';
+import type { GlobalPosition } from './eventStore.js';
 import { startOfLog } from './globalPosition.js';
 import { digestInput } from './hashChain.js';
 
@@ -21,28 +22,7 @@ export function postgresChainReader(database: Database): ChainReader {
   const { db } = database;
   return {
     headBreaks: (streamId) => headBreaks(database, streamId),
-    async links(after, limit) {
-      const from = after ?? startOfLog;
-      const { rows } = await sql<{
-        tx_id: string;
-        position: string;
-        event_id: string;
-        hash: Buffer;
-        recorded_at: string;
-      }>`
-        select tx_id::text as tx_id, position::text as position, event_id::text as event_id, hash,
-               metadata->>'recordedAt' as recorded_at from events
-        where (tx_id, position) > (${from.commit.toString()}::xid8, ${from.prepare.toString()}::bigint)
-          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by events.tx_id, events.position
-        limit ${limit}`.execute(db);
-      return rows.map((row) => ({
-        position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
-        eventId: row.event_id,
-        hash: Buffer.from(row.hash),
-        recordedAt: row.recorded_at,
-      }));
-    },
+    links: (after, limit) => linkBatch(database, after ?? startOfLog, limit),
     async snapshot() {
       // The snapshot's text form ("xmin:xmax:running,…") is enough to ask, in later statements,
       // which transactions had committed at this moment: no transaction is held open meanwhile
@@ -58,6 +38,53 @@ export function postgresChainReader(database: Database): ChainReader {
           linkPieces(database, visible, BigInt(last ?? 0), progress, signal),
         canonicalDigests: (events) => canonicalDigests(database, events),
       };
+    },
+  };
+}
+
+/**
+ * One statement sends a batch packed: the hashes as one bytea, the recording times as one text,
+ * the last position; a row per event would cost the driver more than the tree costs to build.
+ */
+async function linkBatch(
+  database: Database,
+  after: GlobalPosition,
+  limit: number,
+): Promise<LinkBatch | null> {
+  const from = sql`(${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)`;
+  const { rows } = await sql<{
+    count: string;
+    hashes: Buffer | null;
+    recorded: string | null;
+    tx_id: string | null;
+    position: string | null;
+  }>`
+    with batch as (
+      select tx_id, position, hash,
+             coalesce(replace(metadata->>'recordedAt', ',', ''), '') as recorded_at from events
+      where (tx_id, position) > ${from}
+        and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      order by tx_id, position
+      limit ${limit})
+    -- b.tx_id, not tx_id: an ORDER BY name is the text output column before the table's.
+    select count(*)::text as count,
+           string_agg(hash, ''::bytea order by tx_id, position) as hashes,
+           string_agg(recorded_at, ',' order by tx_id, position) as recorded,
+           (select b.tx_id::text from batch b order by b.tx_id desc, b.position desc limit 1) as tx_id,
+           (select b.position::text from batch b order by b.tx_id desc, b.position desc limit 1) as position
+    from batch`.execute(database.db);
+  const row = rows[0]!;
+  if (!row.hashes || !row.recorded || !row.tx_id || !row.position) return null;
+  return {
+    count: Number(row.count),
+    hashes: row.hashes,
+    recordedAt: row.recorded.split(',').map(Date.parse),
+    last: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+    async eventId(i) {
+      const { rows } = await sql<{ event_id: string }>`
+        select event_id::text as event_id from events where (tx_id, position) > ${from}
+        order by tx_id, position offset ${i} limit 1`.execute(database.db);
+      return rows[0]!.event_id;
     },
   };
 }

@@ -15,9 +15,12 @@ export type Hash = Buffer;
 const sha256 = (...parts: readonly Buffer[]): Hash =>
   hash('sha256', Buffer.concat(parts), 'buffer');
 
+const leafPrefix = Buffer.of(0);
+const nodePrefix = Buffer.of(1);
+
 export const emptyRoot: Hash = sha256();
-export const leafHash = (entry: Buffer): Hash => sha256(Buffer.of(0), entry);
-export const nodeHash = (left: Hash, right: Hash): Hash => sha256(Buffer.of(1), left, right);
+export const leafHash = (entry: Buffer): Hash => sha256(leafPrefix, entry);
+export const nodeHash = (left: Hash, right: Hash): Hash => sha256(nodePrefix, left, right);
 
 /** The hash of the perfect subtree of 2^level leaves starting at leaf index × 2^level. */
 export type PerfectHash = (level: number, index: number) => Promise<Hash>;
@@ -133,24 +136,30 @@ export function appendLeaves(
  */
 export function growingTree() {
   let size = 0;
-  let frontier: TreeNode[] = [];
+  /** The frontier by level: the root of the perfect subtree waiting at each set bit of size. */
+  const waiting: (Hash | undefined)[] = [];
   return {
     get size() {
       return size;
     },
     add(leaf: Hash): void {
-      const nodes = appendLeaves(size, frontier, [leaf]);
+      // Like a binary counter's carry: each full pair below merges into one node above.
+      let node = leaf;
+      let level = 0;
+      for (; waiting[level] !== undefined; level++) {
+        node = nodeHash(waiting[level]!, node);
+        waiting[level] = undefined;
+      }
+      waiting[level] = node;
       size += 1;
-      const waiting = new Map(frontier.map((node) => [node.level, node]));
-      for (const node of nodes) waiting.set(node.level, node);
-      frontier = frontierOf(size).map(({ level }) => waiting.get(level)!);
     },
     root(): Hash {
-      if (frontier.length === 0) return emptyRoot;
-      // frontierOf lists the lowest level first: fold from the right.
-      let root = frontier[0]!.hash;
-      for (const node of frontier.slice(1)) root = nodeHash(node.hash, root);
-      return root;
+      // From the lowest waiting subtree up, each larger one on the left.
+      let root: Hash | undefined;
+      for (const hash of waiting) {
+        if (hash !== undefined) root = root === undefined ? hash : nodeHash(hash, root);
+      }
+      return root ?? emptyRoot;
     },
   };
 }

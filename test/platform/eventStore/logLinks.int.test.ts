@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventStore, GlobalPosition } from '../../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import { newEvent, uniqueStream } from '../../support/events.js';
+import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+/**
+ * The light read the tree check walks the log with: page by page, the same events in the same
+ * order as readAll, whatever order the writers' transactions took their ids and positions in.
+ */
+describe.each(backends())('%s: the log’s links, packed', (backend) => {
+  let test: TestDatabase;
+  let store: EventStore;
+  beforeAll(async () => {
+    test = await openTestDatabase(backend);
+    store = createPostgresEventStore(test.database);
+    // A fresh PGlite's transaction ids are in the hundreds: the appends below cross 1,000, where
+    // ids compared as text would sort '999' after '1000'.
+    const txid = async () =>
+      Number(
+        (
+          await sql<{ id: string }>`select pg_current_xact_id()::text as id`.execute(
+            test.database.db,
+          )
+        ).rows[0]!.id,
+      );
+    for (let id = await txid(); id < 980; id = await txid());
+    // Eight writers at once: on a server, transaction ids and positions interleave.
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const stream = uniqueStream('conta');
+        for (let i = 0; i < 12; i++)
+          await store.appendToStream(stream, [newEvent('Contato', { i })]);
+      }),
+    );
+  });
+  afterAll(async () => test?.drop());
+
+  it('gives every event once, in readAll’s order, with its time and id', async () => {
+    for (const limit of [1_000, 7]) {
+      const counted: number[] = [];
+      let after: GlobalPosition | null = null;
+      for (let batch; (batch = await store.chain!.links(after, limit)); after = batch.last)
+        counted.push(batch.count);
+      expect(counted.reduce((a, b) => a + b, 0)).toBe(96);
+    }
+    const all = await store.readAll({ limit: 1_000 });
+    const hashes: string[] = [];
+    const times: number[] = [];
+    const ids: string[] = [];
+    let after: GlobalPosition | null = null;
+    for (let batch; (batch = await store.chain!.links(after, 7)); after = batch.last) {
+      for (let i = 0; i < batch.count; i++) {
+        hashes.push(batch.hashes.subarray(i * 32, i * 32 + 32).toString('hex'));
+        times.push(batch.recordedAt[i]!);
+        ids.push(await batch.eventId(i));
+      }
+    }
+    expect(hashes).toEqual(all.map((event) => event.hash));
+    expect(times).toEqual(all.map((event) => Date.parse(event.metadata.recordedAt)));
+    expect(ids).toEqual(all.map((event) => event.metadata.eventId));
+  });
+});
