@@ -1,9 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
 import {
   appendLeaves,
-  frontierOf,
   leafHash,
   rangeHashes,
   type Hash,
@@ -46,23 +45,55 @@ async function nodesAt(
 }
 
 /**
+ * The tree's size and its frontier (the perfect subtree waiting at each set bit of the size), in
+ * one statement: a batch of the projection costs one read and one write.
+ */
+async function sizeAndFrontier(trx: Reader): Promise<{ size: number; frontier: TreeNode[] }> {
+  const { rows } = await sql<{
+    size: string;
+    level: number | null;
+    node_index: string | null;
+    hash: Buffer | null;
+  }>`
+    with tree as (
+      select coalesce(max(node_index) + 1, 0) as size from merkle_nodes where level = 0)
+    select tree.size::text as size, waiting.level, waiting.node_index::text as node_index,
+           waiting.hash
+    from tree left join lateral (
+      select m.level, m.node_index, m.hash
+      from generate_series(0, 62) as bit
+      join merkle_nodes m on m.level = bit and m.node_index = (tree.size >> bit) - 1
+      where (tree.size >> bit) & 1 = 1) waiting on true`.execute(trx);
+  return {
+    size: Number(rows[0]!.size),
+    frontier: rows.flatMap((row) =>
+      row.hash === null
+        ? []
+        : [{ level: row.level!, index: Number(row.node_index), hash: Buffer.from(row.hash) }],
+    ),
+  };
+}
+
+/**
  * The Merkle tree over every event, in the order the global read gives them (commit order), so
- * leaf i is the i-th event of the log. Each batch reads the tree's frontier (one row per bit of
- * its size) and writes its leaves and the nodes they complete, with the checkpoint.
+ * leaf i is the i-th event of the log. Each batch reads the tree's size and frontier (one row
+ * per bit of its size) and writes its leaves and the nodes they complete, with the checkpoint.
  */
 export const merkleTreeProjection: Projection = {
   name: 'merkle_tree',
   async apply(trx, events) {
     if (events.length === 0) return;
-    const size = await treeSize(trx);
-    const frontier = await nodesAt(trx, frontierOf(size));
+    const { size, frontier } = await sizeAndFrontier(trx);
     const leaves = events.map((event) => leafHash(Buffer.from(event.hash, 'hex')));
     const nodes = appendLeaves(size, frontier, leaves);
     await trx
-      .insertInto('merkle_nodes')
-      .values(nodes.map((node) => ({ level: node.level, node_index: node.index, hash: node.hash })))
-      .execute();
-    await trx
+      .with('nodes', (db) =>
+        db
+          .insertInto('merkle_nodes')
+          .values(
+            nodes.map((node) => ({ level: node.level, node_index: node.index, hash: node.hash })),
+          ),
+      )
       .insertInto('merkle_leaves')
       .values(
         events.map((event, i) => ({ event_id: event.metadata.eventId, leaf_index: size + i })),
