@@ -43,6 +43,11 @@ export interface TreeCheck {
   readonly treeSize: number;
   /** The largest signed head checked (0 without any). */
   readonly signedSize: number;
+  /**
+   * Heads were signed, but none is kept outside the database where this check runs (another
+   * DATA_DIR, or the file removed): a log cut back with its heads would go unseen here.
+   */
+  readonly witnessMissing: boolean;
   readonly problems: readonly TreeProblem[];
 }
 
@@ -146,6 +151,7 @@ export async function checkTree(
     events: tree.size,
     treeSize: stored,
     signedSize: Math.max(0, ...heads.map(({ head }) => head.size)),
+    witnessMissing: heads.length > 0 && deps.witness !== null && deps.witness.read() === null,
     problems,
   };
 }

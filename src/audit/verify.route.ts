@@ -246,6 +246,7 @@ export function jobView(job: Job<Verification>) {
       intact: problemCount(result) === 0,
       tree: result.tree && {
         signedSize: result.tree.signedSize,
+        witnessMissing: result.tree.witnessMissing ?? false,
         problems: result.tree.problems.map(treeProblemSentence),
       },
       head: result.head,

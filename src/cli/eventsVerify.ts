@@ -47,6 +47,11 @@ export async function eventsVerify(runtime: Runtime, out: (line: string) => void
     process.off('SIGINT', interrupt);
   }
   progress.finish(report.events);
+  if (report.tree?.witnessMissing)
+    out(
+      'NOTE: no signed head is kept outside the database in this DATA_DIR (testa-firmata.json): ' +
+        'a log cut back with its heads would go unseen; run where the portal keeps its data',
+    );
   const treeProblems = report.tree?.problems ?? [];
   if (report.breaks.length === 0 && treeProblems.length === 0) {
     const signed = report.tree?.signedSize ?? 0;

@@ -1,7 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkHead } from '../../src/audit/checkHead.js';
+import { fileWitness } from '../../src/audit/headWitness.js';
+import { checkTree } from '../../src/audit/treeCheck.js';
 import { headOrigin, signTreeHead } from '../../src/audit/treeHeadSigning.js';
 import { runVerification } from '../../src/audit/verifyIntegrity.js';
 import { chainHash, eventDigest } from '../../src/platform/eventStore/hashChain.js';
@@ -24,6 +28,11 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
   let auditor: TestClient;
   afterEach(async () => ctx?.close());
 
+  const deps = () => ({
+    store: ctx.store,
+    db: ctx.test.database.db,
+    publicKey: testSeal.publicKey,
+  });
   const signNow = async (): Promise<SignedTreeHead> => {
     await settle(ctx);
     const signed = await signTreeHead({
@@ -109,6 +118,17 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
     expect(page).toContain('Catena integra.');
     expect(page).toContain('corrisponde a quello registrato e alle teste firmate');
     expect(await checkHead(ctx.store, mailed, testSeal.publicKey)).toMatchObject({ outcome: 'ok' });
+    // Checked where no head is kept outside the database: said, not failed.
+    const elsewhere = await checkTree({
+      store: ctx.store,
+      db: ctx.test.database.db,
+      publicKey: testSeal.publicKey,
+      witness: fileWitness(join(tmpdir(), `altrove-${randomUUID()}`, 'testa-firmata.json')),
+    });
+    expect(elsewhere).toMatchObject({ witnessMissing: true, problems: [] });
+    expect(await checkTree({ ...deps(), witness: ctx.headWitness })).toMatchObject({
+      witnessMissing: false,
+    });
   });
 
   it('names an event rewritten with its link and the stream’s head recomputed', async () => {
