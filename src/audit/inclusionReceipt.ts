@@ -46,9 +46,11 @@ const receiptWaitMs = 10 * 60_000;
 export async function awaitInclusionReceipt(
   deps: HeadSigningDeps,
   eventId: string,
+  stopping: AbortSignal,
 ): Promise<InclusionReceipt> {
   const deadline = Date.now() + receiptWaitMs;
   while (Date.now() < deadline) {
+    stopping.throwIfAborted();
     const leaf = await leafOfEvent(deps.db, eventId);
     if (leaf !== null) {
       // Always the first covering head as the view has it: the same one after a crash.
@@ -57,7 +59,7 @@ export async function awaitInclusionReceipt(
       if (receipt) return receipt;
       if (!head) await signTreeHead(deps);
     }
-    await pause(100);
+    await pause(100, undefined, { signal: stopping });
   }
   throw new Error(`Event ${eventId} is not in a signed tree after ${receiptWaitMs / 1000} s`);
 }

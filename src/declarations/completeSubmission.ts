@@ -102,6 +102,7 @@ async function protocol(
 async function storeCopyOfRecord(
   deps: CopyOfRecordDeps,
   protocolled: RecordedEvent,
+  stopping: AbortSignal,
 ): Promise<void> {
   if (!contractStream.holds(protocolled) || protocolled.type !== 'DeclarationProtocolled') return;
   const { year } = protocolled.data;
@@ -116,7 +117,7 @@ async function storeCopyOfRecord(
   if (!submission) return;
   const { data } = submission;
   const campaign = await campaignOf(deps.db, year);
-  const receipt = await awaitInclusionReceipt(deps, protocolled.metadata.eventId);
+  const receipt = await awaitInclusionReceipt(deps, protocolled.metadata.eventId, stopping);
   const pdf = await renderCopyOfRecordOffThread(
     copyOfRecordInput(data, {
       mode: 'record',
@@ -150,11 +151,11 @@ async function storeCopyOfRecord(
 export function declarationProtocols(deps: CopyOfRecordDeps): ProcessManager {
   return {
     name: 'declaration_protocols',
-    async handle(events) {
+    async handle(events, stopping) {
       for (const event of events) {
         if (!contractStream.holds(event)) continue;
         if (event.type === 'DeclarationSubmitted') await protocolSubmission(deps, event);
-        if (event.type === 'DeclarationProtocolled') await storeCopyOfRecord(deps, event);
+        if (event.type === 'DeclarationProtocolled') await storeCopyOfRecord(deps, event, stopping);
       }
     },
   };

@@ -33,7 +33,7 @@ const receiptWindowMs = 7 * 24 * 3_600_000;
 export function flowReceipts(deps: FlowReceiptDeps): ProcessManager {
   return {
     name: 'flow_receipts',
-    async handle(events) {
+    async handle(events, stopping) {
       for (const event of events) {
         if (!flowStream.holds(event) || event.type !== 'MonthlyFlowSubmitted') continue;
         const { data } = event;
@@ -45,7 +45,7 @@ export function flowReceipts(deps: FlowReceiptDeps): ProcessManager {
           municipalityStream.id(data.istatCode),
         );
         if (!officer.email) continue;
-        const receipt = await awaitInclusionReceipt(deps, event.metadata.eventId);
+        const receipt = await awaitInclusionReceipt(deps, event.metadata.eventId, stopping);
         const month = monthLabel(data.month);
         const name = municipalityByIstat(data.istatCode)?.name ?? `ISTAT ${data.istatCode}`;
         const content = mailContent(`flussi di ${month} ricevuti`, [

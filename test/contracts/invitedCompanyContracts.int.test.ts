@@ -70,6 +70,8 @@ describe('invitedCompanyContracts: the invited company owns the contracts of its
   };
   /** Every event so far, in log order, as the runner would hand them over. */
   const log = async (): Promise<RecordedEvent[]> => ctx.store.readAll({ limit: 10_000 });
+  /** The runner is not stopping while these are handled. */
+  const running = new AbortController().signal;
   const owner = async (contractNumber: string) => {
     const { events } = await ctx.store.readStream(contractStream.id(contractNumber));
     return events.filter((event) => event.type === 'ContractOwnerLinked');
@@ -88,12 +90,12 @@ describe('invitedCompanyContracts: the invited company owns the contracts of its
     });
     await declare('3001000001', '1001000000', { accountId: 'studio-1', kind: 'studio' });
     const invited = await invite('1001000000');
-    await manager.handle(await log());
+    await manager.handle(await log(), running);
     const linked = await owner('3001000001');
     expect(linked.map((event) => event.data)).toEqual([{ ownerAccountId: invited }]);
     expect(linked[0]?.metadata.actor).toEqual({ id: 'olga', role: 'operator' });
     // A replay of the same events adds nothing.
-    await manager.handle(await log());
+    await manager.handle(await log(), running);
     expect(await owner('3001000001')).toHaveLength(1);
   });
 
@@ -103,10 +105,10 @@ describe('invitedCompanyContracts: the invited company owns the contracts of its
       store: ctx.store,
       logger: { warn },
     });
-    await manager.handle(await log());
+    await manager.handle(await log(), running);
     const after = (await log()).length;
     await declare('3001000002', '1001000000', { accountId: 'studio-1', kind: 'studio' });
-    await manager.handle((await log()).slice(after));
+    await manager.handle((await log()).slice(after), running);
     expect(await owner('3001000002')).toHaveLength(1);
   });
 
@@ -121,7 +123,7 @@ describe('invitedCompanyContracts: the invited company owns the contracts of its
     await declare('3003000001', '1003000000', { accountId: 'studio-2', kind: 'studio' });
     const third = await invite('1003000000');
     warn.mockClear();
-    await expect(manager.handle(await log())).resolves.toBeUndefined();
+    await expect(manager.handle(await log(), running)).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalledWith(
       expect.objectContaining({ contractNumber: '3002000001', code: 'OwnerExists' }),
       expect.stringContaining('già collegato'),

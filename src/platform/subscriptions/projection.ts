@@ -25,7 +25,8 @@ export interface Projection {
  */
 export interface ProcessManager {
   readonly name: string;
-  handle(events: readonly RecordedEvent[]): Promise<void>;
+  /** `stopping` is aborted when the runner stops: a handler that waits must give up then. */
+  handle(events: readonly RecordedEvent[], stopping: AbortSignal): Promise<void>;
 }
 
 export type Subscriber = Projection | ProcessManager;

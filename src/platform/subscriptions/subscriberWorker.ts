@@ -58,6 +58,8 @@ export class SubscriberWorker extends Wakeable {
   private running = false;
   private loop: Promise<void> | null = null;
   private waiters = new Set<() => void>();
+  /** Aborted by stop(): a process manager waiting in its handler gives up. */
+  private stopping = new AbortController();
 
   constructor(
     readonly subscriber: Subscriber,
@@ -86,6 +88,7 @@ export class SubscriberWorker extends Wakeable {
 
   /** Its own loop again, from the checkpoint it holds (after leaving the shared read). */
   runAlone(): void {
+    this.stopping = new AbortController();
     this.running = true;
     this.failure = null;
     this.state = 'running';
@@ -100,6 +103,7 @@ export class SubscriberWorker extends Wakeable {
   /** Stops its own loop, if any, after the batch in progress. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.wake();
     await this.loop;
     this.loop = null;
@@ -224,7 +228,8 @@ export class SubscriberWorker extends Wakeable {
   private async apply(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch.at(-1)!;
     const given = new LogBatch(batch).for(this.subscriber);
-    if (isProcessManager(this.subscriber)) await this.subscriber.handle(given);
+    if (isProcessManager(this.subscriber))
+      await this.subscriber.handle(given, this.stopping.signal);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockCheckpoints(trx, [this.name], this.checkpoint);
       if (!isProcessManager(this.subscriber)) await this.subscriber.apply(trx, given);
