@@ -150,6 +150,7 @@ export class SubscriberWorker extends Wakeable {
   /** Empties the read model and replays the whole log into it, alone; then runs alone. */
   async rebuild(onProgress?: (events: number) => void): Promise<number> {
     await this.stop();
+    this.stopping = new AbortController();
     await this.deps.db.transaction().execute(async (trx) => {
       if (!isProcessManager(this.subscriber)) await this.subscriber.reset(trx);
       await saveCheckpoints(trx, [this.name], startOfLog);

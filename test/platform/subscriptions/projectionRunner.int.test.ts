@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Schema } from '../../../src/platform/db/schema.js';
 import type { EventStore } from '../../../src/platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
-import type { Projection } from '../../../src/platform/subscriptions/projection.js';
+import type { ProcessManager, Projection } from '../../../src/platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
@@ -32,7 +32,7 @@ describe.each(backends())('%s: projection runner', (backend) => {
   let test: TestDatabase;
   let store: EventStore;
   const runners: ProjectionRunner[] = [];
-  const runner = (projection: Projection, batchSize = 20) => {
+  const runner = (projection: Projection | ProcessManager, batchSize = 20) => {
     const created = new ProjectionRunner(
       { db: test.database.db, store, projections: [projection], logger },
       { batchSize, pollIntervalMs: 50 },
@@ -58,6 +58,27 @@ describe.each(backends())('%s: projection runner', (backend) => {
   afterEach(async () => {
     for (const created of runners.splice(0)) await created.stop();
     await test.drop();
+  });
+
+  it('tells a process manager when it stops, and lets one be replayed after', async () => {
+    const signals: AbortSignal[] = [];
+    const handled: string[] = [];
+    const manager = runner({
+      name: 'test_manager',
+      async handle(events, stopping) {
+        signals.push(stopping);
+        stopping.throwIfAborted();
+        handled.push(...events.map((event) => event.type));
+      },
+    });
+    await manager.start();
+    const { position } = await store.appendToStream('pm-1', [newEvent('A'), newEvent('B')]);
+    expect(await manager.waitFor(position, 5_000)).toBe(true);
+    await manager.stop();
+    expect(signals.at(-1)?.aborted).toBe(true);
+    // A replay from the start runs again, with a signal the earlier stop does not abort.
+    expect(await manager.rebuild('test_manager')).toBe(2);
+    expect(handled).toEqual(['A', 'B', 'A', 'B']);
   });
 
   it('applies new events and lets a caller wait for its own write', async () => {
