@@ -21,27 +21,20 @@ export async function treeSize(db: Reader): Promise<number> {
   return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
 }
 
-async function nodesAt(
+/** The stored subtrees asked for, by `level/index`; those not stored are absent. */
+export async function nodesAt(
   db: Reader,
   wanted: readonly { level: number; index: number }[],
-): Promise<TreeNode[]> {
-  if (wanted.length === 0) return [];
-  const rows = await db
-    .selectFrom('merkle_nodes')
-    .select(['level', 'node_index', 'hash'])
-    .where((eb) =>
-      eb.or(
-        wanted.map(({ level, index }) =>
-          eb.and([eb('level', '=', level), eb('node_index', '=', String(index))]),
-        ),
-      ),
-    )
-    .execute();
-  return rows.map((row) => ({
-    level: row.level,
-    index: Number(row.node_index),
-    hash: Buffer.from(row.hash),
-  }));
+): Promise<Map<string, Hash>> {
+  if (wanted.length === 0) return new Map();
+  const { rows } = await sql<{ level: number; node_index: string; hash: Buffer }>`
+    select nodes.level, nodes.node_index::text as node_index, nodes.hash
+    from unnest(${wanted.map((node) => node.level)}::int[],
+      ${wanted.map((node) => String(node.index))}::bigint[]) as w(level, node_index)
+    join merkle_nodes nodes on nodes.level = w.level and nodes.node_index = w.node_index`.execute(
+    db,
+  );
+  return new Map(rows.map((row) => [`${row.level}/${row.node_index}`, Buffer.from(row.hash)]));
 }
 
 /**
@@ -108,40 +101,46 @@ export const merkleTreeProjection: Projection = {
 
 type RangeHashes = ReturnType<typeof rangeHashes>;
 
+/** The view lacks a subtree an answer needs: not taken in yet, rebuilt shorter, or tampered. */
+export class MissingSubtreeError extends RangeError {
+  override readonly name = 'MissingSubtreeError';
+}
+
 /**
- * Roots and proofs of the stored tree: each perfect subtree is one indexed row. Which subtrees
- * an answer needs depends on the sizes only, not on the hashes, so a first pass notes them and
- * one query reads them all (one round trip, not one per level).
+ * Answers from the stored tree, where each perfect subtree is one indexed row. Which subtrees
+ * the answers need depends on the sizes only, not on the hashes, so `compute` runs once with
+ * blank hashes to name them, one query reads them all, and it runs again on them: one round
+ * trip for a proof, or for a page of proofs, not one per level.
  */
+export async function withStoredTree<T>(
+  db: Reader,
+  compute: (tree: RangeHashes) => Promise<T>,
+): Promise<T> {
+  const wanted = new Map<string, { level: number; index: number }>();
+  await compute(
+    rangeHashes(async (level, index) => {
+      wanted.set(`${level}/${index}`, { level, index });
+      return placeholder;
+    }),
+  );
+  const found = await nodesAt(db, [...wanted.values()]);
+  return compute(
+    rangeHashes(async (level, index) => {
+      const hash = found.get(`${level}/${index}`);
+      if (!hash) throw new MissingSubtreeError(`The tree has no subtree ${level}/${index}`);
+      return hash;
+    }),
+  );
+}
+
+/** Roots and proofs of the stored tree, each in one read. */
 export function storedTree(db: Reader) {
-  async function answer<T>(compute: (tree: RangeHashes) => Promise<T>): Promise<T> {
-    const wanted = new Map<string, { level: number; index: number }>();
-    await compute(
-      rangeHashes(async (level, index) => {
-        wanted.set(`${level}/${index}`, { level, index });
-        return placeholder;
-      }),
-    );
-    const found = new Map(
-      (await nodesAt(db, [...wanted.values()])).map((node) => [
-        `${node.level}/${node.index}`,
-        node.hash,
-      ]),
-    );
-    return compute(
-      rangeHashes(async (level, index) => {
-        const hash = found.get(`${level}/${index}`);
-        if (!hash) throw new RangeError(`The tree has no subtree ${level}/${index} yet`);
-        return hash;
-      }),
-    );
-  }
   return {
-    root: (size: number) => answer((tree) => tree.root(size)),
+    root: (size: number) => withStoredTree(db, (tree) => tree.root(size)),
     inclusionProof: (leaf: number, size: number) =>
-      answer((tree) => tree.inclusionProof(leaf, size)),
+      withStoredTree(db, (tree) => tree.inclusionProof(leaf, size)),
     consistencyProof: (from: number, to: number) =>
-      answer((tree) => tree.consistencyProof(from, to)),
+      withStoredTree(db, (tree) => tree.consistencyProof(from, to)),
   };
 }
 
@@ -164,6 +163,5 @@ export async function leafOfEvent(db: Reader, eventId: string): Promise<number |
 
 /** The leaf hash stored for a leaf, or null past the tree's end. */
 export async function leafHashAt(db: Reader, index: number): Promise<Hash | null> {
-  const [node] = await nodesAt(db, [{ level: 0, index }]);
-  return node?.hash ?? null;
+  return (await nodesAt(db, [{ level: 0, index }])).get(`0/${index}`) ?? null;
 }

@@ -48,6 +48,21 @@ export async function latestTreeHead(db: Kysely<Schema>): Promise<RecordedTreeHe
   return row ? fromRow(row) : null;
 }
 
+/** The newest head of at most `size` leaves, or null if none is that small. */
+export async function latestTreeHeadWithin(
+  db: Kysely<Schema>,
+  size: number,
+): Promise<RecordedTreeHead | null> {
+  const row = await db
+    .selectFrom('tree_heads')
+    .selectAll()
+    .where('size', '<=', String(size))
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? fromRow(row) : null;
+}
+
 /** The first head whose tree holds this leaf, or null while none does. */
 export async function firstHeadCovering(
   db: Kysely<Schema>,

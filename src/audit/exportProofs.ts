@@ -1,9 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { KeyObject } from 'node:crypto';
-import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import {
+  MissingSubtreeError,
+  nodesAt,
+  withStoredTree,
+} from '../../projections/audit/merkleTree.js';
+import { latestTreeHead, latestTreeHeadWithin } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
-import { leafHash, rangeHashes, type Hash } from '../platform/transparency/merkle.js';
+import { leafHash, type Hash } from '../platform/transparency/merkle.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { eventsTable, logHead, type AuditLog } from './auditLog.js';
 import {
@@ -121,7 +126,7 @@ async function leavesOf(
   events: readonly { hash: string; leaves: readonly number[] }[],
 ): Promise<(number | null)[]> {
   const ambiguous = events.flatMap((event) => (event.leaves.length > 1 ? event.leaves : []));
-  const stored = await treeNodes(
+  const stored = await nodesAt(
     db,
     ambiguous.map((index) => ({ level: 0, index })),
   );
@@ -131,9 +136,6 @@ async function leavesOf(
     return leaves.find((index) => stored.get(`0/${index}`)?.equals(own)) ?? leaves[0]!;
   });
 }
-
-/** The tree view lacks a subtree the head covered: rebuilt shorter since, or tampered with. */
-class MissingSubtree extends Error {}
 
 /**
  * The head the export's events are proven against: the newest one, read before the log's end. A
@@ -155,77 +157,32 @@ async function headWithin(
       and events.position = ${upTo.prepare.toString()}`.execute(deps.db);
   const reach = rows[0]?.leaf ? Number(rows[0].leaf) + 1 : null;
   if (reach === null || latest.size <= reach) return latest;
-  const within = await sql<{
-    size: string;
-    origin: string;
-    root: Buffer;
-    signed_at: Date;
-    signature: string;
-  }>`
-    select size::text as size, origin, root, signed_at, signature from tree_heads
-    where size <= ${reach} order by version desc limit 1`.execute(deps.db);
-  const row = within.rows[0];
-  return row
-    ? {
-        origin: row.origin,
-        size: Number(row.size),
-        root: Buffer.from(row.root),
-        signedAt: row.signed_at.toISOString(),
-        signature: row.signature,
-      }
-    : null;
+  return latestTreeHeadWithin(deps.db, reach);
 }
 
 /**
  * The inclusion proofs of these leaves in the head's tree, by leaf; none for a leaf it does not
- * cover. A proof's shape depends on the sizes alone, so a first pass with blank hashes names the
- * stored subtrees all of them need, and one query reads them: O(k log n) nodes for k leaves,
- * fewer where neighbouring leaves share them, in one round trip per page.
+ * cover. All of a page's proofs read their stored subtrees in one query (withStoredTree): O(k log
+ * n) nodes for k leaves, fewer where neighbouring leaves share them.
  */
 async function inclusionProofs(
   db: Kysely<Schema>,
   head: SignedTreeHead | null,
   leaves: readonly (number | null)[],
 ): Promise<Map<number, Hash[]>> {
-  const proofs = new Map<number, Hash[]>();
-  if (!head) return proofs;
+  if (!head) return new Map();
   const covered = leaves.filter((leaf): leaf is number => leaf !== null && leaf < head.size);
-  const wanted = new Map<string, { level: number; index: number }>();
-  const blank = Buffer.alloc(32);
-  const plan = rangeHashes(async (level, index) => {
-    wanted.set(`${level}/${index}`, { level, index });
-    return blank;
-  });
-  for (const leaf of covered) await plan.inclusionProof(leaf, head.size);
-  const nodes = await treeNodes(db, [...wanted.values()]);
-  const tree = rangeHashes(async (level, index) => {
-    const hash = nodes.get(`${level}/${index}`);
-    if (!hash) throw new MissingSubtree(`No subtree ${level}/${index}`);
-    return hash;
-  });
-  for (const leaf of covered) {
-    try {
-      proofs.set(leaf, await tree.inclusionProof(leaf, head.size));
-    } catch (error) {
-      // The export still goes out, that leaf without a proof: the checker names an event the
-      // signed head covers but nothing proves, rather than the portal refusing the evidence.
-      if (!(error instanceof MissingSubtree)) throw error;
+  return withStoredTree(db, async (tree) => {
+    const proofs = new Map<number, Hash[]>();
+    for (const leaf of covered) {
+      try {
+        proofs.set(leaf, await tree.inclusionProof(leaf, head.size));
+      } catch (error) {
+        // The export still goes out, that leaf without a proof: the checker names an event the
+        // signed head covers but nothing proves, rather than the portal refusing the evidence.
+        if (!(error instanceof MissingSubtreeError)) throw error;
+      }
     }
-  }
-  return proofs;
-}
-
-async function treeNodes(
-  db: Kysely<Schema>,
-  wanted: readonly { level: number; index: number }[],
-): Promise<Map<string, Hash>> {
-  if (wanted.length === 0) return new Map();
-  const { rows } = await sql<{ level: number; node_index: string; hash: Buffer }>`
-    select nodes.level, nodes.node_index::text as node_index, nodes.hash
-    from unnest(${wanted.map((node) => node.level)}::int[],
-      ${wanted.map((node) => String(node.index))}::bigint[]) as w(level, node_index)
-    join merkle_nodes nodes on nodes.level = w.level and nodes.node_index = w.node_index`.execute(
-    db,
-  );
-  return new Map(rows.map((row) => [`${row.level}/${row.node_index}`, Buffer.from(row.hash)]));
+    return proofs;
+  });
 }

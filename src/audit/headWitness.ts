@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { headJson } from '../platform/transparency/publishedJson.js';
+import { headFileSchema, headJson } from '../platform/transparency/publishedJson.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
-import { headFileSchema } from './checkHead.js';
 
 /**
  * The largest head this installation signed, kept outside the database: someone who rewrites

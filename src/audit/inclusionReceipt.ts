@@ -12,23 +12,32 @@ import type { Schema } from '../platform/db/schema.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { signTreeHead, type HeadSigningDeps } from './treeHeadSigning.js';
 
+/** Where an event is in the tree of `size` leaves, and the proof; null if it is not in it (yet). */
+export async function inclusionAt(
+  db: Kysely<Schema>,
+  eventId: string,
+  size: number,
+): Promise<Omit<InclusionReceipt, 'head'> | null> {
+  const leaf = await leafOfEvent(db, eventId);
+  // During a rebuild the view may not hold a tree of that size yet.
+  if (leaf === null || leaf >= size || size > (await treeSize(db))) return null;
+  const proof = await storedTree(db).inclusionProof(leaf, size);
+  return {
+    eventId,
+    leaf,
+    leafHash: (await leafHashAt(db, leaf))!.toString('hex'),
+    proof: proof.map((hash) => hash.toString('hex')),
+  };
+}
+
 /** That an event is in the tree a head signed, or null if that tree does not hold it (yet). */
 export async function inclusionReceipt(
   db: Kysely<Schema>,
   eventId: string,
   head: SignedTreeHead,
 ): Promise<InclusionReceipt | null> {
-  const leaf = await leafOfEvent(db, eventId);
-  // During a rebuild the view may not hold the head's tree yet.
-  if (leaf === null || leaf >= head.size || head.size > (await treeSize(db))) return null;
-  const proof = await storedTree(db).inclusionProof(leaf, head.size);
-  return {
-    eventId,
-    leaf,
-    leafHash: (await leafHashAt(db, leaf))!.toString('hex'),
-    proof: proof.map((hash) => hash.toString('hex')),
-    head: { ...head, root: head.root.toString('hex') },
-  };
+  const inclusion = await inclusionAt(db, eventId, head.size);
+  return inclusion && { ...inclusion, head: { ...head, root: head.root.toString('hex') } };
 }
 
 /**

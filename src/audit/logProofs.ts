@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { storedTree } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
-import { headJson, receiptJson } from '../platform/transparency/publishedJson.js';
-import { inclusionReceipt } from './inclusionReceipt.js';
+import { headJson, inclusionJson } from '../platform/transparency/publishedJson.js';
+import { inclusionAt } from './inclusionReceipt.js';
 
 /** A proof as JSON, or why there is none (the status a page answers with, and the message). */
 export type ProofAnswer =
@@ -28,14 +28,14 @@ export async function inclusionAnswer(
   const head = await latestTreeHead(db);
   const treeSize = size ?? head?.size ?? 0;
   if (!head || treeSize > head.size) return noHead;
-  const receipt = await inclusionReceipt(db, eventId, { ...head, size: treeSize });
-  if (!receipt)
+  const inclusion = await inclusionAt(db, eventId, treeSize);
+  if (!inclusion)
     return {
       ok: false,
       status: 404,
       errore: 'L’evento non è (ancora) in un albero firmato: riprovare tra un minuto.',
     };
-  return { ok: true, json: { ...receiptJson(receipt), testa: headJson(head) } };
+  return { ok: true, json: inclusionJson(inclusion, treeSize, head) };
 }
 
 /**

@@ -4,11 +4,11 @@ import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
 import { treeSize } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
-import type { LinkBatch } from '../platform/eventStore/chainReader.js';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
-import { growingTree, leafHash } from '../platform/transparency/merkle.js';
+import { growingTree } from '../platform/transparency/merkle.js';
 import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { readTail } from './auditStreams.js';
+import { leafAt, logLinks } from './logLinks.js';
 import type { HeadWitness } from './headWitness.js';
 
 /** Where a signed head was found: the heads' view, the log's own last TreeHeadSigned, the witness. */
@@ -84,7 +84,8 @@ export async function checkTree(
 ): Promise<TreeCheck> {
   const problems: TreeProblem[] = [];
   const stored = await treeSize(deps.db);
-  const heads = await signedHeads(deps, problems);
+  const witness = deps.witness?.read() ?? null;
+  const heads = await signedHeads(deps, witness, problems);
   const pending = [...heads].sort((a, b) => a.head.size - b.head.size);
   const tree = growingTree();
   const compare = (at: number) => {
@@ -111,7 +112,7 @@ export async function checkTree(
       ? null
       : await storedLeaves(deps.db, first, Math.min(batch.count, stored - first));
     for (let i = 0; i < batch.count; i++) {
-      const leaf = leafHash(batch.hashes.subarray(i * 32, i * 32 + 32));
+      const leaf = leafAt(batch, i);
       if (!differs && first + i < stored && !kept?.subarray(i * 32, i * 32 + 32).equals(leaf)) {
         differs = true;
         problems.push({ problem: 'leaf', leaf: first + i, eventId: await batch.eventId(i) });
@@ -151,7 +152,7 @@ export async function checkTree(
     events: tree.size,
     treeSize: stored,
     signedSize: Math.max(0, ...heads.map(({ head }) => head.size)),
-    witnessMissing: heads.length > 0 && deps.witness !== null && deps.witness.read() === null,
+    witnessMissing: heads.length > 0 && deps.witness !== null && witness === null,
     problems,
   };
 }
@@ -159,11 +160,11 @@ export async function checkTree(
 /** The heads to check against, each verified with the key; those not signed are problems. */
 async function signedHeads(
   deps: TreeCheckDeps,
+  witness: ReturnType<HeadWitness['read']>,
   problems: TreeProblem[],
 ): Promise<{ head: SignedTreeHead; source: HeadSource }[]> {
   const { events } = await readTail(deps.store, treeHeadsStream.id(), 1);
   const recorded = events.filter(treeHeadsStream.holds).at(-1);
-  const witness = deps.witness?.read() ?? null;
   if (witness === 'unreadable')
     problems.push({ problem: 'unsigned', source: 'witness', size: null });
   const found: { head: SignedTreeHead | null; source: HeadSource }[] = [
@@ -200,24 +201,6 @@ async function* loggedHeads(store: EventStore): AsyncGenerator<SignedTreeHead> {
       yield { ...event.data, root: Buffer.from(event.data.root, 'hex') };
     if (from + page > version) return;
   }
-}
-
-/** The log's links in order: the store's own light read where it has one, readAll elsewhere. */
-async function logLinks(
-  store: EventStore,
-  after: GlobalPosition | null,
-  limit: number,
-): Promise<LinkBatch | null> {
-  if (store.chain) return store.chain.links(after, limit);
-  const events = await store.readAll({ after, limit });
-  if (events.length === 0) return null;
-  return {
-    count: events.length,
-    hashes: Buffer.concat(events.map((event) => Buffer.from(event.hash, 'hex'))),
-    recordedAt: events.map((event) => Date.parse(event.metadata.recordedAt)),
-    last: events.at(-1)!.position,
-    eventId: async (i) => events[i]!.metadata.eventId,
-  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { checkHead, headFileSchema } from '../audit/checkHead.js';
+import { checkHead } from '../audit/checkHead.js';
+import { headFileSchema } from '../platform/transparency/publishedJson.js';
 import type { Runtime } from '../runtime.js';
 
 /**

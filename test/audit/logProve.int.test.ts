@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headFileSchema } from '../../src/audit/checkHead.js';
+import { headFileSchema } from '../../src/platform/transparency/publishedJson.js';
 import { headOrigin, signTreeHead } from '../../src/audit/treeHeadSigning.js';
 import { openPglite, type Database } from '../../src/platform/db/database.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';

@@ -22,7 +22,8 @@ import {
 import { pdfText, squeezed } from './pdf/pdfText.js';
 import { TestClient } from '../support/client.js';
 import { contractStream } from '../../domain/contracts/contractDecider.js';
-import { checkHead, headFileSchema } from '../../src/audit/checkHead.js';
+import { checkHead } from '../../src/audit/checkHead.js';
+import { headFileSchema } from '../../src/platform/transparency/publishedJson.js';
 import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
 import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 

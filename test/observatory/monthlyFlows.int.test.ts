@@ -19,7 +19,7 @@ import {
 } from '../../src/dev/demoIdentities.js';
 import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
 import { settle, startTestApp, testSeal, type TestApp } from '../support/testApp.js';
-import { headFileSchema } from '../../src/audit/checkHead.js';
+import { headFileSchema } from '../../src/platform/transparency/publishedJson.js';
 import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
 import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { backends } from '../support/testDatabase.js';
