@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { headFileSchema } from '../../src/platform/transparency/publishedJson.js
 import { headOrigin, signTreeHead } from '../../src/audit/treeHeadSigning.js';
 import { openPglite, type Database } from '../../src/platform/db/database.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { chainHash, eventDigest } from '../../src/platform/eventStore/hashChain.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import {
   leafHash,
@@ -109,5 +111,34 @@ describe('log:prove', () => {
       expect(refused.stdout).toContain('Usage: log:prove');
       expect(refused.code).toBe(2);
     }
+  });
+
+  it('lets events:verify name, from the command line, a rewrite the chains cannot see', async () => {
+    const intact = await cli('events:verify');
+    expect(intact.stdout).toContain('the tree matches the signed heads (up to 9 events)');
+    // The heads here were signed without the portal, so none is kept beside the data: said.
+    expect(intact.stdout).toContain('NOTE: no signed head is kept outside the database');
+    expect(intact.code).toBe(0);
+
+    // The last event rewritten, its link and its stream's head recomputed: the chains hold.
+    await withStore(async (store, database) => {
+      const [seventh, last] = (await store.readStream('conta-1', { fromVersion: 7 })).events;
+      const rewritten = chainHash(
+        seventh!.hash,
+        eventDigest(last!.type, { n: 80 }, last!.metadata),
+      );
+      await sql`alter table events disable trigger events_append_only`.execute(database.db);
+      await sql`update events set data = ${JSON.stringify({ n: 80 })}::json,
+                       hash = ${Buffer.from(rewritten, 'hex')}
+                where stream_id = 'conta-1' and version = 8`.execute(database.db);
+      await sql`update streams set last_hash = ${Buffer.from(rewritten, 'hex')}
+                where stream_id = 'conta-1'`.execute(database.db);
+      await sql`alter table events enable trigger events_append_only`.execute(database.db);
+    });
+    const broken = await cli('events:verify');
+    expect(broken.stdout).toMatch(/BROKEN: from leaf 8 \(event [0-9a-f-]{36}\) the log is not/);
+    expect(broken.stdout).toContain("the log's first 9 events are not those");
+    expect(broken.stdout).toContain('0 broken link(s)');
+    expect(broken.code).toBe(1);
   });
 });
