@@ -19,6 +19,7 @@ import * as organisationMembers from './0017_organisation_members.js';
 import * as merkleTree from './0018_merkle_tree.js';
 import * as treeHeads from './0019_tree_heads.js';
 import * as transparencyLookups from './0020_transparency_lookups.js';
+import * as merkleTiles from './0021_merkle_tiles.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018_merkle_tree': merkleTree,
   '0019_tree_heads': treeHeads,
   '0020_transparency_lookups': transparencyLookups,
+  '0021_merkle_tiles': merkleTiles,
 };

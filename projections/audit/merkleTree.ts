@@ -1,103 +1,118 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Schema } from '../../src/platform/db/schema.js';
-import type { Projection } from '../../src/platform/subscriptions/projection.js';
+import type { GlobalPosition } from '../../src/platform/eventStore/eventStore.js';
+import { packPositions, positionBytes } from '../../src/platform/eventStore/globalPosition.js';
+import type { LinkProjection } from '../../src/platform/subscriptions/projection.js';
+import { rangeHashes, type Hash } from '../../src/platform/transparency/merkle.js';
 import {
-  appendLeaves,
-  leafHash,
-  rangeHashes,
-  type Hash,
-  type TreeNode,
-} from '../../src/platform/transparency/merkle.js';
+  appendToTiles,
+  hashBytes,
+  leafHashes,
+  perfectRoot,
+  subtreePlace,
+  tileWidth,
+  widthOf,
+} from '../../src/platform/transparency/merkleTiles.js';
 
 type Reader = Kysely<Schema> | Transaction<Schema>;
 
+/** The tree's size from its last leaf tile, as SQL: one index probe. */
+const sizeOfTree = sql<string>`coalesce((select tile_index * ${tileWidth} + length(hashes) / ${hashBytes}
+  from merkle_tiles where level = 0 order by tile_index desc limit 1), 0)`;
+
 /** How many leaves the tree has: the events it has taken in, in commit order. */
 export async function treeSize(db: Reader): Promise<number> {
-  const row = await db
-    .selectFrom('merkle_nodes')
-    .select((eb) => eb.fn.max('node_index').as('last'))
-    .where('level', '=', 0)
-    .executeTakeFirst();
-  return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1;
-}
-
-/** The stored subtrees asked for, by `level/index`; those not stored are absent. */
-export async function nodesAt(
-  db: Reader,
-  wanted: readonly { level: number; index: number }[],
-): Promise<Map<string, Hash>> {
-  if (wanted.length === 0) return new Map();
-  const { rows } = await sql<{ level: number; node_index: string; hash: Buffer }>`
-    select nodes.level, nodes.node_index::text as node_index, nodes.hash
-    from unnest(${wanted.map((node) => node.level)}::int[],
-      ${wanted.map((node) => String(node.index))}::bigint[]) as w(level, node_index)
-    join merkle_nodes nodes on nodes.level = w.level and nodes.node_index = w.node_index`.execute(
-    db,
-  );
-  return new Map(rows.map((row) => [`${row.level}/${row.node_index}`, Buffer.from(row.hash)]));
+  const { rows } = await sql<{ size: string }>`select ${sizeOfTree}::text as size`.execute(db);
+  return Number(rows[0]!.size);
 }
 
 /**
- * The tree's size and its frontier (the perfect subtree waiting at each set bit of the size), in
- * one statement: a batch of the projection costs one read and one write.
+ * The tree's size and its open tiles (the last, partial one of each level), in one statement: a
+ * batch of the projection costs one read and one write.
  */
-async function sizeAndFrontier(trx: Reader): Promise<{ size: number; frontier: TreeNode[] }> {
+async function sizeAndOpenTiles(trx: Reader): Promise<{
+  size: number;
+  hashes: Map<number, Buffer>;
+  positions: Buffer;
+}> {
   const { rows } = await sql<{
     size: string;
     level: number | null;
-    node_index: string | null;
-    hash: Buffer | null;
+    hashes: Buffer | null;
+    positions: Buffer | null;
   }>`
-    with tree as (
-      select coalesce(max(node_index) + 1, 0) as size from merkle_nodes where level = 0)
-    select tree.size::text as size, waiting.level, waiting.node_index::text as node_index,
-           waiting.hash
+    with tree as (select ${sizeOfTree} as size)
+    select tree.size::text as size, open.level, open.hashes, open.positions
     from tree left join lateral (
-      select m.level, m.node_index, m.hash
-      from generate_series(0, 62) as bit
-      join merkle_nodes m on m.level = bit and m.node_index = (tree.size >> bit) - 1
-      where (tree.size >> bit) & 1 = 1) waiting on true`.execute(trx);
+      select m.level, m.hashes, m.positions from generate_series(0, 7) as l
+      join merkle_tiles m on m.level = l and m.tile_index = (tree.size >> (8 * l)) >> 8
+      where (tree.size >> (8 * l)) & 255 > 0) open on true`.execute(trx);
+  const open = rows.filter((row) => row.hashes !== null);
   return {
     size: Number(rows[0]!.size),
-    frontier: rows.flatMap((row) =>
-      row.hash === null
-        ? []
-        : [{ level: row.level!, index: Number(row.node_index), hash: Buffer.from(row.hash) }],
-    ),
+    hashes: new Map(open.map((row) => [row.level!, Buffer.from(row.hashes!)])),
+    positions: Buffer.from(open.find((row) => row.level === 0)?.positions ?? Buffer.alloc(0)),
   };
 }
 
 /**
  * The Merkle tree over every event, in the order the global read gives them (commit order), so
- * leaf i is the i-th event of the log. Each batch reads the tree's size and frontier (one row
- * per bit of its size) and writes its leaves and the nodes they complete, with the checkpoint.
+ * leaf i is the i-th event of the log. It reads the log's links alone. Each batch reads the
+ * tree's size and open tiles, and writes the tiles it fills or extends, with the checkpoint.
  */
-export const merkleTreeProjection: Projection = {
+export const merkleTreeProjection: LinkProjection = {
   name: 'merkle_tree',
-  async apply(trx, events) {
-    if (events.length === 0) return;
-    const { size, frontier } = await sizeAndFrontier(trx);
-    const leaves = events.map((event) => leafHash(Buffer.from(event.hash, 'hex')));
-    const nodes = appendLeaves(size, frontier, leaves);
+  async applyLinks(trx, links) {
+    const open = await sizeAndOpenTiles(trx);
+    const tiles = appendToTiles(open.size, open.hashes, leafHashes(links.hashes));
+    const places = Buffer.concat([open.positions, links.positions]);
+    const firstLeafTile = Math.floor(open.size / tileWidth);
     await trx
-      .with('nodes', (db) =>
-        db
-          .insertInto('merkle_nodes')
-          .values(
-            nodes.map((node) => ({ level: node.level, node_index: node.index, hash: node.hash })),
-          ),
-      )
-      .insertInto('merkle_leaves')
+      .insertInto('merkle_tiles')
       .values(
-        events.map((event, i) => ({ event_id: event.metadata.eventId, leaf_index: size + i })),
+        tiles.map((tile) => {
+          if (tile.level > 0)
+            return { level: tile.level, tile_index: tile.index, hashes: tile.hashes };
+          const at = (tile.index - firstLeafTile) * tileWidth * positionBytes;
+          const positions = places.subarray(at, at + widthOf(tile.hashes) * positionBytes);
+          return {
+            level: 0,
+            tile_index: tile.index,
+            hashes: tile.hashes,
+            positions,
+            first_tx: positions.readBigUInt64BE(0).toString(),
+            first_position: positions.readBigUInt64BE(8).toString(),
+          };
+        }),
+      )
+      .onConflict((conflict) =>
+        conflict.columns(['level', 'tile_index']).doUpdateSet((eb) => ({
+          hashes: eb.ref('excluded.hashes'),
+          positions: eb.ref('excluded.positions'),
+        })),
       )
       .execute();
   },
   async reset(trx) {
-    await trx.deleteFrom('merkle_leaves').execute();
-    await trx.deleteFrom('merkle_nodes').execute();
+    await trx.deleteFrom('merkle_tiles').execute();
   },
 };
+
+/** The stored tiles asked for, by `level/index`, packed; those not stored are absent. */
+async function tilesAt(
+  db: Reader,
+  wanted: readonly { level: number; index: number }[],
+): Promise<Map<string, Buffer>> {
+  if (wanted.length === 0) return new Map();
+  const { rows } = await sql<{ level: number; tile_index: string; hashes: Buffer }>`
+    select tiles.level, tiles.tile_index::text as tile_index, tiles.hashes
+    from unnest(${wanted.map((tile) => tile.level)}::int[],
+      ${wanted.map((tile) => String(tile.index))}::bigint[]) as w(level, tile_index)
+    join merkle_tiles tiles on tiles.level = w.level and tiles.tile_index = w.tile_index`.execute(
+    db,
+  );
+  return new Map(rows.map((row) => [`${row.level}/${row.tile_index}`, Buffer.from(row.hashes)]));
+}
 
 type RangeHashes = ReturnType<typeof rangeHashes>;
 
@@ -107,10 +122,10 @@ export class MissingSubtreeError extends RangeError {
 }
 
 /**
- * Answers from the stored tree, where each perfect subtree is one indexed row. Which subtrees
- * the answers need depends on the sizes only, not on the hashes, so `compute` runs once with
- * blank hashes to name them, one query reads them all, and it runs again on them: one round
- * trip for a proof, or for a page of proofs, not one per level.
+ * Answers from the stored tree. Which subtrees the answers need depends on the sizes only, not on
+ * the hashes, so `compute` runs once with blank hashes to name them, one query reads the tiles
+ * that hold them, and it runs again on them: one round trip for a proof, or for a page of
+ * proofs, not one per level. A subtree is the root of a run of its tile's hashes, computed once.
  */
 export async function withStoredTree<T>(
   db: Reader,
@@ -119,16 +134,25 @@ export async function withStoredTree<T>(
   const wanted = new Map<string, { level: number; index: number }>();
   await compute(
     rangeHashes(async (level, index) => {
-      wanted.set(`${level}/${index}`, { level, index });
+      const { tileLevel, tileIndex } = subtreePlace(level, index);
+      wanted.set(`${tileLevel}/${tileIndex}`, { level: tileLevel, index: tileIndex });
       return placeholder;
     }),
   );
-  const found = await nodesAt(db, [...wanted.values()]);
+  const tiles = await tilesAt(db, [...wanted.values()]);
+  const computed = new Map<string, Hash>();
   return compute(
     rangeHashes(async (level, index) => {
-      const hash = found.get(`${level}/${index}`);
-      if (!hash) throw new MissingSubtreeError(`The tree has no subtree ${level}/${index}`);
-      return hash;
+      const key = `${level}/${index}`;
+      const known = computed.get(key);
+      if (known) return known;
+      const { tileLevel, tileIndex, from, width } = subtreePlace(level, index);
+      const hashes = tiles.get(`${tileLevel}/${tileIndex}`);
+      if (!hashes || widthOf(hashes) < from + width)
+        throw new MissingSubtreeError(`The tree has no subtree ${level}/${index}`);
+      const root = perfectRoot(hashes.subarray(from * hashBytes, (from + width) * hashBytes));
+      computed.set(key, root);
+      return root;
     }),
   );
 }
@@ -144,24 +168,88 @@ export function storedTree(db: Reader) {
   };
 }
 
-const placeholder: Hash = Buffer.alloc(32);
+const placeholder: Hash = Buffer.alloc(hashBytes);
 
 /**
- * The leaf an event is, or null for an event the tree has not taken in (yet). An id found twice
- * (KurrentDB does not keep ids unique across streams) is its first leaf.
+ * The stored tree's `count` leaf hashes from leaf `first`, packed; null when they are not all
+ * there, one after the other.
  */
-export async function leafOfEvent(db: Reader, eventId: string): Promise<number | null> {
-  const row = await db
-    .selectFrom('merkle_leaves')
-    .select('leaf_index')
-    .where('event_id', '=', eventId)
-    .orderBy('leaf_index')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? Number(row.leaf_index) : null;
+export async function storedLeaves(
+  db: Reader,
+  first: number,
+  count: number,
+): Promise<Buffer | null> {
+  if (count <= 0) return Buffer.alloc(0);
+  const from = Math.floor(first / tileWidth);
+  const to = Math.floor((first + count - 1) / tileWidth);
+  const rows = await db
+    .selectFrom('merkle_tiles')
+    .select(['tile_index', 'hashes'])
+    .where('level', '=', 0)
+    .where('tile_index', '>=', String(from))
+    .where('tile_index', '<=', String(to))
+    .orderBy('tile_index')
+    .execute();
+  // Every tile of the range, each full but the last: the leaves are one run from tile `from`.
+  const whole = rows.every(
+    (row, i) =>
+      Number(row.tile_index) === from + i &&
+      (i === rows.length - 1 || widthOf(row.hashes) === tileWidth),
+  );
+  if (!whole || rows.length !== to - from + 1) return null;
+  const run = Buffer.concat(rows.map((row) => row.hashes));
+  const at = (first - from * tileWidth) * hashBytes;
+  return run.length >= at + count * hashBytes ? run.subarray(at, at + count * hashBytes) : null;
 }
 
 /** The leaf hash stored for a leaf, or null past the tree's end. */
-export async function leafHashAt(db: Reader, index: number): Promise<Hash | null> {
-  return (await nodesAt(db, [{ level: 0, index }])).get(`0/${index}`) ?? null;
+export const leafHashAt = (db: Reader, index: number): Promise<Hash | null> =>
+  storedLeaves(db, index, 1);
+
+/**
+ * The leaf each of these places in the log is, or null for a place the tree has not taken in (or
+ * never held): the leaf tile it falls in, found by its first place, then the place among the
+ * tile's own (kept sorted, as the log is), in one query for them all.
+ */
+export async function leavesAt(
+  db: Reader,
+  positions: readonly GlobalPosition[],
+): Promise<(number | null)[]> {
+  if (positions.length === 0) return [];
+  const { rows } = await sql<{ tile_index: string; positions: Buffer }>`
+    select distinct tiles.tile_index::text as tile_index, tiles.positions
+    from unnest(${positions.map((p) => p.commit.toString())}::text[],
+      ${positions.map((p) => p.prepare.toString())}::bigint[]) as p(tx_id, position)
+    join lateral (
+      select t.tile_index, t.positions from merkle_tiles t
+      where t.level = 0 and (t.first_tx, t.first_position) <= (p.tx_id::xid8, p.position)
+      order by t.first_tx desc, t.first_position desc limit 1) tiles on true`.execute(db);
+  const tiles = rows
+    .map((row) => ({ index: Number(row.tile_index), places: Buffer.from(row.positions) }))
+    .sort((a, b) => a.index - b.index);
+  const packed = packPositions(positions);
+  return positions.map((_, i) => {
+    const place = packed.subarray(i * positionBytes, (i + 1) * positionBytes);
+    const atOrBefore = (places: Buffer, j: number) =>
+      places.compare(place, 0, positionBytes, j * positionBytes, (j + 1) * positionBytes) <= 0;
+    const tile = lastWhere(tiles.length, (t) => atOrBefore(tiles[t]!.places, 0));
+    if (tile === null) return null;
+    const { index, places } = tiles[tile]!;
+    const found = lastWhere(places.length / positionBytes, (j) => atOrBefore(places, j));
+    if (found === null) return null;
+    const at = found * positionBytes;
+    return places.subarray(at, at + positionBytes).equals(place) ? index * tileWidth + found : null;
+  });
+}
+
+/** The last of `count` entries for which `holds` (true up to some entry, false after), or null. */
+function lastWhere(count: number, holds: (i: number) => boolean): number | null {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (holds(middle)) low = middle + 1;
+    else high = middle;
+  }
+  return low === 0 ? null : low - 1;
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { leavesAt } from '../../projections/audit/merkleTree.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 
@@ -75,6 +76,30 @@ export async function eventPlace(
     where event_id = ${eventId}::uuid limit 1`.execute(db);
   const row = rows[0];
   return row ? { streamId: row.stream_id, version: row.version } : null;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The leaf an event is in the Merkle tree over the log, found by its place in the log; null for
+ * an id the log lacks or an event the tree has not taken in (yet). An id found twice (KurrentDB
+ * does not keep ids unique across streams) is the first one's leaf.
+ */
+export async function leafOfEvent(
+  db: Kysely<Schema>,
+  log: AuditLog,
+  eventId: string,
+): Promise<number | null> {
+  if (!uuid.test(eventId)) return null;
+  // ORDER BY names the table's columns: the output columns are text ('10' < '9').
+  const { rows } = await sql<{ tx_id: string; position: string }>`
+    select events.tx_id::text as tx_id, events.position::text as position
+    from ${eventsTable(log)} where event_id = ${eventId}::uuid
+    order by events.tx_id, events.position limit 1`.execute(db);
+  const row = rows[0];
+  if (!row) return null;
+  const [leaf] = await leavesAt(db, [{ commit: BigInt(row.tx_id), prepare: BigInt(row.position) }]);
+  return leaf ?? null;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 import { growingTree } from '../platform/transparency/merkle.js';
 import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
-import { leafAt, logLinks } from './logLinks.js';
+import { leafAt, logLinks } from '../platform/eventStore/logLinks.js';
 
 export type HeadCheck =
   | { readonly outcome: 'ok'; readonly size: number }

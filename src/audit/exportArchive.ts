@@ -15,7 +15,7 @@ import { comparePositions, formatPosition } from '../platform/eventStore/globalP
 import { genesisHash } from '../platform/eventStore/hashChain.js';
 import { chainHeads, eventsTable, type AuditLog } from './auditLog.js';
 import { csvHeader, exportLine, type ExportedEvent } from './exportFormat.js';
-import { eventLeaves, exportEnd, exportProofs, type EventWithLeaves } from './exportProofs.js';
+import { exportEnd, exportProofs } from './exportProofs.js';
 import type { EventsExported, EventsExportFailed } from './exportRecord.js';
 import { searchHistory, type HistoryCursor, type HistoryFilter } from './historySearch.js';
 import { redacted } from './redact.js';
@@ -292,7 +292,7 @@ const sha256 = (content: string | Buffer): string =>
 async function loadEvents(
   deps: ExportDeps,
   positions: readonly GlobalPosition[],
-): Promise<EventWithLeaves[]> {
+): Promise<ExportedEvent[]> {
   if (positions.length === 0) return [];
   // ORDER BY names the table's columns: the output columns are text ('10' < '9').
   const { rows } = await sql<{
@@ -304,10 +304,9 @@ async function loadEvents(
     data: JsonObject;
     metadata: EventMetadata;
     hash: Buffer;
-    leaves: string[];
   }>`
     select events.tx_id::text as tx_id, events.position::text as position, stream_id, version,
-      type, data, metadata, hash, ${eventLeaves} as leaves
+      type, data, metadata, hash
     from unnest(${positions.map((p) => p.commit.toString())}::text[],
       ${positions.map((p) => p.prepare.toString())}::bigint[]) as p(tx_id, position)
     join ${eventsTable(deps.log)}
@@ -321,7 +320,6 @@ async function loadEvents(
     data: row.data,
     metadata: row.metadata,
     hash: row.hash.toString('hex'),
-    leaves: row.leaves.map(Number),
   }));
 }
 

@@ -1,16 +1,16 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { KeyObject } from 'node:crypto';
 import {
+  leavesAt,
   MissingSubtreeError,
-  nodesAt,
   withStoredTree,
 } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead, latestTreeHeadWithin } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
-import { leafHash, type Hash } from '../platform/transparency/merkle.js';
+import type { Hash } from '../platform/transparency/merkle.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
-import { eventsTable, logHead, type AuditLog } from './auditLog.js';
+import { logHead, type AuditLog } from './auditLog.js';
 import {
   transparencyClosing,
   transparencyFormat,
@@ -20,20 +20,6 @@ import {
 } from './exportFormat.js';
 import type { HistoryFilter } from './historySearch.js';
 
-/** An exported event with the leaves its id names in the tree (eventLeaves), usually one. */
-export interface EventWithLeaves extends ExportedEvent {
-  readonly leaves: readonly number[];
-}
-
-/**
- * A column of the query that reads a page of events from the log (its table named `events`):
- * the leaf indexes, as text, that the tree holds under each event's id. The tree knows an event
- * by the id in its metadata, as its projection read it.
- */
-export const eventLeaves = sql<string[]>`array(select leaves.leaf_index::text
-  from merkle_leaves leaves where leaves.event_id = events.metadata ->> 'eventId'
-  order by leaves.leaf_index)`;
-
 /**
  * trasparenza.json, written in pieces as the export's events are (exportFormat.ts): the opening
  * names the newest signed head, then each page of events gets its entries with their inclusion
@@ -42,7 +28,7 @@ export const eventLeaves = sql<string[]>`array(select leaves.leaf_index::text
 export interface ExportProofs {
   readonly opening: string;
   /** The entries of one page of events, in their order. */
-  entries(events: readonly EventWithLeaves[]): Promise<string>;
+  entries(events: readonly ExportedEvent[]): Promise<string>;
   readonly closing: string;
   /** What manifest.json says of trasparenza.json, besides its name. */
   manifestEntry(): {
@@ -81,7 +67,10 @@ export function exportProofs(
   return {
     opening: transparencyOpening(head, publicKeyPem, wholeLog(filter)),
     async entries(events) {
-      const leaves = await leavesOf(deps.db, events);
+      const leaves = await leavesAt(
+        deps.db,
+        events.map((event) => event.position),
+      );
       const inclusion = await inclusionProofs(deps.db, head, leaves);
       let text = '';
       events.forEach((event, i) => {
@@ -117,27 +106,6 @@ const wholeLog = (filter: HistoryFilter): boolean =>
   );
 
 /**
- * Each event's leaf. KurrentDB may hold one id in two streams, so an id can name two leaves:
- * then the one whose stored leaf hash is this event's (one query for all of them), else the
- * first, whose proof the checker will then refuse.
- */
-async function leavesOf(
-  db: Kysely<Schema>,
-  events: readonly { hash: string; leaves: readonly number[] }[],
-): Promise<(number | null)[]> {
-  const ambiguous = events.flatMap((event) => (event.leaves.length > 1 ? event.leaves : []));
-  const stored = await nodesAt(
-    db,
-    ambiguous.map((index) => ({ level: 0, index })),
-  );
-  return events.map(({ hash, leaves }) => {
-    if (leaves.length <= 1) return leaves[0] ?? null;
-    const own = leafHash(Buffer.from(hash, 'hex'));
-    return leaves.find((index) => stored.get(`0/${index}`)?.equals(own)) ?? leaves[0]!;
-  });
-}
-
-/**
  * The head the export's events are proven against: the newest one, read before the log's end. A
  * copy of the log (KurrentDB) may lag behind the tree, which follows the store itself: the head
  * is then the newest one within the copy's end, so that it covers no event the export cannot
@@ -150,12 +118,8 @@ async function headWithin(
   upTo: GlobalPosition,
 ): Promise<SignedTreeHead | null> {
   if (deps.log.table === 'events') return latest;
-  const { rows } = await sql<{ leaf: string | null }>`
-    select max(leaves.leaf_index)::text as leaf from ${eventsTable(deps.log)}
-    join merkle_leaves leaves on leaves.event_id = events.metadata ->> 'eventId'
-    where events.tx_id = ${upTo.commit.toString()}::xid8
-      and events.position = ${upTo.prepare.toString()}`.execute(deps.db);
-  const reach = rows[0]?.leaf ? Number(rows[0].leaf) + 1 : null;
+  const [leaf] = await leavesAt(deps.db, [upTo]);
+  const reach = leaf === null || leaf === undefined ? null : leaf + 1;
   if (reach === null || latest.size <= reach) return latest;
   return latestTreeHeadWithin(deps.db, reach);
 }

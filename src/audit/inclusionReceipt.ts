@@ -1,24 +1,21 @@
 import type { Kysely } from 'kysely';
 import { setTimeout as pause } from 'node:timers/promises';
 import type { InclusionReceipt } from '../../domain/audit/treeHeads.js';
-import {
-  leafHashAt,
-  leafOfEvent,
-  storedTree,
-  treeSize,
-} from '../../projections/audit/merkleTree.js';
+import { leafHashAt, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
 import { firstHeadCovering } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
+import { auditLogOf, leafOfEvent, type AuditLog } from './auditLog.js';
 import { signTreeHead, type HeadSigningDeps } from './treeHeadSigning.js';
 
 /** Where an event is in the tree of `size` leaves, and the proof; null if it is not in it (yet). */
 export async function inclusionAt(
   db: Kysely<Schema>,
+  log: AuditLog,
   eventId: string,
   size: number,
 ): Promise<Omit<InclusionReceipt, 'head'> | null> {
-  const leaf = await leafOfEvent(db, eventId);
+  const leaf = await leafOfEvent(db, log, eventId);
   // During a rebuild the view may not hold a tree of that size yet.
   if (leaf === null || leaf >= size || size > (await treeSize(db))) return null;
   const proof = await storedTree(db).inclusionProof(leaf, size);
@@ -33,10 +30,11 @@ export async function inclusionAt(
 /** That an event is in the tree a head signed, or null if that tree does not hold it (yet). */
 export async function inclusionReceipt(
   db: Kysely<Schema>,
+  log: AuditLog,
   eventId: string,
   head: SignedTreeHead,
 ): Promise<InclusionReceipt | null> {
-  const inclusion = await inclusionAt(db, eventId, head.size);
+  const inclusion = await inclusionAt(db, log, eventId, head.size);
   return inclusion && { ...inclusion, head: { ...head, root: head.root.toString('hex') } };
 }
 
@@ -58,13 +56,14 @@ export async function awaitInclusionReceipt(
   stopping: AbortSignal,
 ): Promise<InclusionReceipt> {
   const deadline = Date.now() + receiptWaitMs;
+  const log = auditLogOf(deps.store);
   while (Date.now() < deadline) {
     stopping.throwIfAborted();
-    const leaf = await leafOfEvent(deps.db, eventId);
+    const leaf = await leafOfEvent(deps.db, log, eventId);
     if (leaf !== null) {
       // Always the first covering head as the view has it: the same one after a crash.
       const head = await firstHeadCovering(deps.db, leaf);
-      const receipt = head && (await inclusionReceipt(deps.db, eventId, head));
+      const receipt = head && (await inclusionReceipt(deps.db, log, eventId, head));
       if (receipt) return receipt;
       if (!head) await signTreeHead(deps);
     }

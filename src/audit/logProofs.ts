@@ -3,6 +3,7 @@ import { storedTree } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import { headJson, inclusionJson } from '../platform/transparency/publishedJson.js';
+import type { AuditLog } from './auditLog.js';
 import { inclusionAt } from './inclusionReceipt.js';
 
 /** A proof as JSON, or why there is none (the status a page answers with, and the message). */
@@ -22,13 +23,14 @@ const noHead: ProofAnswer = {
  */
 export async function inclusionAnswer(
   db: Kysely<Schema>,
+  log: AuditLog,
   eventId: string,
   size?: number,
 ): Promise<ProofAnswer> {
   const head = await latestTreeHead(db);
   const treeSize = size ?? head?.size ?? 0;
   if (!head || treeSize > head.size) return noHead;
-  const inclusion = await inclusionAt(db, eventId, treeSize);
+  const inclusion = await inclusionAt(db, log, eventId, treeSize);
   if (!inclusion)
     return {
       ok: false,

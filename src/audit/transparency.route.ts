@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import { auditLogOf } from './auditLog.js';
 import { consistencyAnswer, inclusionAnswer, type ProofAnswer } from './logProofs.js';
 import type { AuditDeps } from '../deps.js';
 import { headText } from '../platform/transparency/treeHead.js';
@@ -23,6 +24,7 @@ const answer = (reply: FastifyReply, proof: ProofAnswer) =>
  */
 export function transparencyRoutes(app: FastifyInstance, deps: AuditDeps): void {
   const { db } = deps.database;
+  const log = auditLogOf(deps.eventStore);
   const publicKeyPem = deps.sealPublicKey.export({ type: 'spki', format: 'pem' }).toString();
 
   app.get('/trasparenza', async (_request, reply) => {
@@ -45,7 +47,7 @@ export function transparencyRoutes(app: FastifyInstance, deps: AuditDeps): void 
     const query = inclusionQuery.safeParse(request.query);
     if (!query.success)
       return refuse(reply, 400, 'Indicare evento (un id) e, se serve, dimensione.');
-    return answer(reply, await inclusionAnswer(db, query.data.evento, query.data.dimensione));
+    return answer(reply, await inclusionAnswer(db, log, query.data.evento, query.data.dimensione));
   });
 
   app.get('/trasparenza/coerenza', async (request, reply) => {

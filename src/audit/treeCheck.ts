@@ -1,14 +1,14 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { KeyObject } from 'node:crypto';
 import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
-import { treeSize } from '../../projections/audit/merkleTree.js';
+import { storedLeaves, treeSize } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
 import { growingTree } from '../platform/transparency/merkle.js';
 import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { readTail } from './auditStreams.js';
-import { leafAt, logLinks } from './logLinks.js';
+import { datedLogLinks, leafAt } from '../platform/eventStore/logLinks.js';
 import type { HeadWitness } from './headWitness.js';
 
 /** Where a signed head was found: the heads' view, the log's own last TreeHeadSigned, the witness. */
@@ -105,7 +105,7 @@ export async function checkTree(
   let backdated = 0;
   for (;;) {
     options.signal?.throwIfAborted();
-    const batch = await logLinks(deps.store, after, batchSize);
+    const batch = await datedLogLinks(deps.store, after, batchSize);
     if (!batch) break;
     const first = tree.size;
     const kept = differs
@@ -201,23 +201,4 @@ async function* loggedHeads(store: EventStore): AsyncGenerator<SignedTreeHead> {
       yield { ...event.data, root: Buffer.from(event.data.root, 'hex') };
     if (from + page > version) return;
   }
-}
-
-/**
- * The stored tree's `count` leaves from `first`, packed 32 bytes each; null when they are not
- * all there, one after the other (then the first leaf compared already differs).
- */
-async function storedLeaves(
-  db: Kysely<Schema>,
-  first: number,
-  count: number,
-): Promise<Buffer | null> {
-  if (count <= 0) return Buffer.alloc(0);
-  const { rows } = await sql<{ hashes: Buffer | null; n: string; low: string | null }>`
-    select string_agg(hash, ''::bytea order by node_index) as hashes, count(*)::text as n,
-           min(node_index)::text as low
-    from merkle_nodes
-    where level = 0 and node_index >= ${first} and node_index < ${first + count}`.execute(db);
-  const row = rows[0]!;
-  return Number(row.n) === count && Number(row.low) === first ? row.hashes : null;
 }

@@ -3,12 +3,7 @@ import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
-import {
-  leafOfEvent,
-  merkleTreeProjection,
-  storedTree,
-  treeSize,
-} from '../../projections/audit/merkleTree.js';
+import { merkleTreeProjection, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
 import { comparePositions } from '../platform/eventStore/globalPosition.js';
 import { loadCheckpoint } from '../platform/subscriptions/checkpoints.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
@@ -19,6 +14,7 @@ import {
   type EventStore,
   type GlobalPosition,
 } from '../platform/eventStore/eventStore.js';
+import { auditLogOf, leafOfEvent } from './auditLog.js';
 import type { HeadWitness } from './headWitness.js';
 import { signHead, type SealKey, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 
@@ -54,7 +50,7 @@ export async function signTreeHead(
   const last = await latestTreeHead(deps.db);
   if (size === 0) return null;
   if (last) {
-    const leaf = await leafOfEvent(deps.db, last.eventId);
+    const leaf = await leafOfEvent(deps.db, auditLogOf(deps.store), last.eventId);
     // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
     if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }

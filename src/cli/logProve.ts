@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { auditLogOf } from '../audit/auditLog.js';
 import { consistencyAnswer, inclusionAnswer } from '../audit/logProofs.js';
 import type { Runtime } from '../runtime.js';
 
@@ -48,7 +49,7 @@ export async function logProve(
   const args = parsed.data;
   const proof =
     'evento' in args
-      ? await inclusionAnswer(db, args.evento, args.dimensione)
+      ? await inclusionAnswer(db, auditLogOf(runtime.eventStore), args.evento, args.dimensione)
       : await consistencyAnswer(db, args.da, args.a);
   out(proof.ok ? JSON.stringify(proof.json, null, 2) : proof.errore);
   return proof.ok ? 0 : 1;

@@ -417,8 +417,7 @@ describe.each(backends())('%s: export: a receipt kept before the log was cut sho
               from (select distinct on (stream_id) stream_id, version, hash from events
                     order by stream_id, version desc) as last
               where last.stream_id = s.stream_id`.execute(db);
-    await sql`delete from merkle_leaves`.execute(db);
-    await sql`delete from merkle_nodes`.execute(db);
+    await sql`delete from merkle_tiles`.execute(db);
     await sql`delete from tree_heads`.execute(db);
     await ctx.projections.rebuild('merkle_tree');
     await ctx.projections.rebuild('tree_heads');

@@ -1,6 +1,7 @@
 import { memoryTree } from '../support/memoryTree.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leafOfEvent, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
+import { storedTree, treeSize } from '../../projections/audit/merkleTree.js';
+import { auditLogOf, leafOfEvent } from '../../src/audit/auditLog.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import {
   leafHash,
@@ -30,11 +31,17 @@ describe('the Merkle tree over the log', () => {
 
   it('takes in every event in commit order, and proves each one and every earlier tree', async () => {
     const streams = [uniqueStream('albero'), uniqueStream('albero'), uniqueStream('albero')];
-    // Appends in parallel, so batches and commits interleave as in a busy portal.
+    // Appends in parallel, so batches and commits interleave as in a busy portal; past 512
+    // events, so the leaves fill tiles and the tiles' roots start the level above.
     await Promise.all(
       streams.map(async (stream, s) => {
         for (let i = 0; i < 12; i++)
           await ctx.store.appendToStream(stream, [newEvent('Piantato', { s, i })]);
+        for (let i = 0; i < 9; i++)
+          await ctx.store.appendToStream(
+            stream,
+            Array.from({ length: 20 }, (_, j) => newEvent('Cresciuto', { s, i, j })),
+          );
       }),
     );
     await settle(ctx);
@@ -48,11 +55,13 @@ describe('the Merkle tree over the log', () => {
     expect(root.equals(await memoryTree(leaves).root(size))).toBe(true);
 
     for (const [index, event] of log.entries()) {
-      expect(await leafOfEvent(ctx.test.database.db, event.metadata.eventId)).toBe(index);
+      expect(
+        await leafOfEvent(ctx.test.database.db, auditLogOf(ctx.store), event.metadata.eventId),
+      ).toBe(index);
       const proof = await tree.inclusionProof(index, size);
       expect(verifyInclusion(leaves[index]!, index, size, proof, root)).toBe(true);
     }
-    for (const first of [1, 5, size - 1]) {
+    for (const first of [1, 5, 255, 256, 257, 511, 512, size - 1]) {
       const proof = await tree.consistencyProof(first, size);
       expect(verifyConsistency(first, size, await tree.root(first), root, proof)).toBe(true);
     }

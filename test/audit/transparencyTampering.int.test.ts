@@ -227,8 +227,7 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
           from (select distinct on (stream_id) stream_id, version, hash from events
                 order by stream_id, version desc) l
           where l.stream_id = s.stream_id and l.version <> s.version`,
-      sql`delete from merkle_nodes`,
-      sql`delete from merkle_leaves`,
+      sql`delete from merkle_tiles`,
       sql`delete from tree_heads`,
     );
     const found = await verify();

@@ -120,7 +120,7 @@ export async function settle(ctx: TestApp): Promise<void> {
     await ctx.projections.waitFor(
       last ? { commit: BigInt(last.tx_id), prepare: BigInt(last.position) } : null,
       5_000,
-      { processManagers: true },
+      { background: true },
     );
   }
 }

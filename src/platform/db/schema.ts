@@ -15,8 +15,7 @@ export interface Schema {
   stream_index: StreamIndexTable;
   accounts: AccountsTable;
   member_invitations: MemberInvitationsTable;
-  merkle_nodes: MerkleNodesTable;
-  merkle_leaves: MerkleLeavesTable;
+  merkle_tiles: MerkleTilesTable;
   tree_heads: TreeHeadsTable;
   mail_recipients: MailRecipientsTable;
   contracts: ContractsTable;
@@ -95,16 +94,15 @@ export interface AccountsTable {
   member_role: string | null;
 }
 
-export interface MerkleNodesTable {
+export interface MerkleTilesTable {
   level: number;
   /** bigint in the database; a tree of more than 2^53 leaves is not expected. */
-  node_index: ColumnType<string, number, number>;
-  hash: Buffer;
-}
-
-export interface MerkleLeavesTable {
-  event_id: string;
-  leaf_index: ColumnType<string, number, number>;
+  tile_index: ColumnType<string, number, number>;
+  hashes: Buffer;
+  /** Level 0 only: the leaves' places in the log, and the first one (xid8, bigint). */
+  positions: Buffer | null;
+  first_tx: string | null;
+  first_position: ColumnType<string | null, string | null, string | null>;
 }
 
 export interface TreeHeadsTable {

@@ -53,9 +53,12 @@ export interface ChainReader {
   headBreaks(streamId?: string): Promise<ChainBreak[]>;
   /**
    * The next events' links in log order (the order readAll gives), packed, without their
-   * content: what the Merkle tree over the log is made of. null past the end of the log.
+   * content, with their places: what the Merkle tree over the log is made of. null past the end
+   * of the log.
    */
-  links(after: GlobalPosition | null, limit: number): Promise<LinkBatch | null>;
+  links(after: GlobalPosition | null, limit: number): Promise<PlacedLinks | null>;
+  /** The same links with their recording times instead: what the tree check dates them by. */
+  datedLinks(after: GlobalPosition | null, limit: number): Promise<DatedLinks | null>;
 }
 
 /** Some events' links, in log order, as the tree over the log takes them. */
@@ -63,12 +66,20 @@ export interface LinkBatch {
   readonly count: number;
   /** The events' chain hashes, 32 bytes each, one after the other. */
   readonly hashes: Buffer;
-  /** Each event's metadata.recordedAt, in milliseconds since the epoch. */
-  readonly recordedAt: readonly number[];
   /** The last event's place: where the next batch starts. */
   readonly last: GlobalPosition;
   /** The id of the batch's i-th event, asked for when one is to be named. */
   eventId(i: number): Promise<string>;
+}
+
+/** Links with the events' places in the log, 16 bytes each (globalPosition.ts: packPositions). */
+export interface PlacedLinks extends LinkBatch {
+  readonly positions: Buffer;
+}
+
+/** Links with each event's metadata.recordedAt, in milliseconds since the epoch. */
+export interface DatedLinks extends LinkBatch {
+  readonly recordedAt: readonly number[];
 }
 
 export interface ChainSnapshot {

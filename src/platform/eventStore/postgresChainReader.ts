@@ -2,7 +2,16 @@ import { sql, type RawBuilder } from 'kysely';
 import { hash } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { canonicalJsonText } from './canonicalJsonText.js';
-import type { ChainBreak, ChainReader, Doubt, EventKey, LinkBatch, Linked } from './chainReader.js';
+import type {
+  ChainBreak,
+  ChainReader,
+  DatedLinks,
+  Doubt,
+  EventKey,
+  LinkBatch,
+  Linked,
+  PlacedLinks,
+} from './chainReader.js';
 import type { GlobalPosition } from './eventStore.js';
 import { startOfLog } from './globalPosition.js';
 import { digestInput } from './hashChain.js';
@@ -22,7 +31,8 @@ export function postgresChainReader(database: Database): ChainReader {
   const { db } = database;
   return {
     headBreaks: (streamId) => headBreaks(database, streamId),
-    links: (after, limit) => linkBatch(database, after ?? startOfLog, limit),
+    links: (after, limit) => placedLinks(database, after ?? startOfLog, limit),
+    datedLinks: (after, limit) => datedLinks(database, after ?? startOfLog, limit),
     async snapshot() {
       // The snapshot's text form ("xmin:xmax:running,…") is enough to ask, in later statements,
       // which transactions had committed at this moment: no transaction is held open meanwhile
@@ -43,25 +53,32 @@ export function postgresChainReader(database: Database): ChainReader {
 }
 
 /**
- * One statement sends a batch packed: the hashes as one bytea, the recording times as one text,
- * the last position; a row per event would cost the driver more than the tree costs to build.
+ * One statement sends a batch packed: the hashes as one bytea, then the places as one bytea or
+ * the recording times as one text (reading those opens each event's metadata, which costs more
+ * than the rest), the last position; a row per event would cost the driver more than the tree
+ * costs to build.
  */
 async function linkBatch(
   database: Database,
   after: GlobalPosition,
   limit: number,
-): Promise<LinkBatch | null> {
+  extra: 'places' | 'dates',
+): Promise<{ links: LinkBatch; packed: string | Buffer } | null> {
   const from = sql`(${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)`;
   const { rows } = await sql<{
     count: string;
     hashes: Buffer | null;
-    recorded: string | null;
+    packed: string | Buffer | null;
     tx_id: string | null;
     position: string | null;
   }>`
     with batch as (
-      select tx_id, position, hash,
-             coalesce(replace(metadata->>'recordedAt', ',', ''), '') as recorded_at from events
+      select tx_id, position, hash${
+        extra === 'dates'
+          ? sql`, coalesce(replace(metadata->>'recordedAt', ',', ''), '') as recorded_at`
+          : sql``
+      }
+      from events
       where (tx_id, position) > ${from}
         and tx_id < pg_snapshot_xmin(pg_current_snapshot())
       order by tx_id, position
@@ -69,24 +86,49 @@ async function linkBatch(
     -- b.tx_id, not tx_id: an ORDER BY name is the text output column before the table's.
     select count(*)::text as count,
            string_agg(hash, ''::bytea order by tx_id, position) as hashes,
-           string_agg(recorded_at, ',' order by tx_id, position) as recorded,
+           ${
+             extra === 'dates'
+               ? sql`string_agg(recorded_at, ',' order by tx_id, position)`
+               : sql`string_agg(xid8send(tx_id) || int8send(position), ''::bytea
+                       order by tx_id, position)`
+           } as packed,
            (select b.tx_id::text from batch b order by b.tx_id desc, b.position desc limit 1) as tx_id,
            (select b.position::text from batch b order by b.tx_id desc, b.position desc limit 1) as position
     from batch`.execute(database.db);
   const row = rows[0]!;
-  if (!row.hashes || !row.recorded || !row.tx_id || !row.position) return null;
+  if (!row.hashes || row.packed === null || !row.tx_id || !row.position) return null;
   return {
-    count: Number(row.count),
-    hashes: row.hashes,
-    recordedAt: row.recorded.split(',').map(Date.parse),
-    last: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
-    async eventId(i) {
-      const { rows } = await sql<{ event_id: string }>`
-        select event_id::text as event_id from events where (tx_id, position) > ${from}
-        order by tx_id, position offset ${i} limit 1`.execute(database.db);
-      return rows[0]!.event_id;
+    packed: row.packed,
+    links: {
+      count: Number(row.count),
+      hashes: row.hashes,
+      last: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+      async eventId(i) {
+        const { rows } = await sql<{ event_id: string }>`
+          select event_id::text as event_id from events where (tx_id, position) > ${from}
+          order by tx_id, position offset ${i} limit 1`.execute(database.db);
+        return rows[0]!.event_id;
+      },
     },
   };
+}
+
+async function placedLinks(
+  database: Database,
+  after: GlobalPosition,
+  limit: number,
+): Promise<PlacedLinks | null> {
+  const batch = await linkBatch(database, after, limit, 'places');
+  return batch && { ...batch.links, positions: batch.packed as Buffer };
+}
+
+async function datedLinks(
+  database: Database,
+  after: GlobalPosition,
+  limit: number,
+): Promise<DatedLinks | null> {
+  const batch = await linkBatch(database, after, limit, 'dates');
+  return batch && { ...batch.links, recordedAt: String(batch.packed).split(',').map(Date.parse) };
 }
 
 interface PieceRow {

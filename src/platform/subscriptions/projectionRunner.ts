@@ -58,7 +58,7 @@ export class ProjectionRunner {
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((worker) => worker.loadCheckpoint()));
     const atCheckpoint = new Map<string, SubscriberWorker[]>();
-    for (const worker of workers.filter((each) => !each.isProcessManager)) {
+    for (const worker of workers.filter((each) => each.sharesRead)) {
       const key = formatPosition(worker.checkpoint);
       atCheckpoint.set(key, [...(atCheckpoint.get(key) ?? []), worker]);
     }
@@ -83,20 +83,21 @@ export class ProjectionRunner {
 
   /**
    * Read-your-writes: resolves true once every read model has applied the event at `position`,
-   * false on timeout or when one has failed (the page then shows what it has). Process managers
-   * are not waited for: what they do is further events, not what the page reads (a copy of record
-   * being rendered must not hold up INVIA); `processManagers` waits for them too (tests settling).
+   * false on timeout or when one has failed (the page then shows what it has). What works in the
+   * background is not waited for: a process manager, whose work is further events (a copy of
+   * record being rendered must not hold up INVIA), and a link projection, the tree no page reads
+   * right after a write; `background` waits for them too (tests settling).
    */
   async waitFor(
     position: GlobalPosition | null,
     timeoutMs = 5_000,
-    options: { processManagers?: boolean } = {},
+    options: { background?: boolean } = {},
   ): Promise<boolean> {
     if (!position) return true;
     const deadline = Date.now() + timeoutMs;
     this.shared.wake();
     for (const worker of this.workers.values()) {
-      if (worker.isProcessManager && !options.processManagers) continue;
+      if (!worker.sharesRead && !options.background) continue;
       if (!(await worker.reached(position, deadline - Date.now()))) return false;
     }
     return true;

@@ -59,7 +59,7 @@ export class SharedRead extends Wakeable {
 
   /** Asked by a read model whose own loop reached the end of the log: taken over if running. */
   offer(worker: SubscriberWorker): boolean {
-    if (!this.running || worker.isProcessManager) return false;
+    if (!this.running || !worker.sharesRead) return false;
     this.joining.push(worker);
     this.wake();
     return true;
@@ -127,8 +127,11 @@ export class SharedRead extends Wakeable {
     const given = new LogBatch(batch);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockCheckpoints(trx, names, head);
-      for (const { subscriber } of members)
-        await (subscriber as Projection).apply(trx, given.for(subscriber));
+      // Only plain read models join it (SubscriberWorker.sharesRead).
+      for (const { subscriber } of members) {
+        const projection = subscriber as Projection;
+        await projection.apply(trx, given.for(projection));
+      }
       await saveCheckpoints(trx, names, last);
     });
     this.head = last;

@@ -1,7 +1,7 @@
 /// <reference lib="es2024.string" />
 // isWellFormed and toWellFormed: Node 20 has them, the project's ES2023 lib does not declare them.
 import type { RecordedEvent } from '../eventStore/eventStore.js';
-import { isProcessManager, type Subscriber } from './projection.js';
+import { isProcessManager, type ProcessManager, type Projection } from './projection.js';
 
 /**
  * Text PostgreSQL can store, for values that came from the log. A text column cannot hold U+0000
@@ -74,7 +74,7 @@ export class LogBatch {
 
   constructor(readonly events: readonly RecordedEvent[]) {}
 
-  for(subscriber: Subscriber): readonly RecordedEvent[] {
+  for(subscriber: Projection | ProcessManager): readonly RecordedEvent[] {
     if (!isProcessManager(subscriber) && subscriber.verbatim) return this.events;
     return (this.storable ??= this.events.map(storableEvent));
   }

@@ -83,52 +83,6 @@ export function rangeHashes(perfect: PerfectHash) {
   };
 }
 
-/** A stored hash: the perfect subtree of 2^level leaves at `index`. */
-export interface TreeNode {
-  readonly level: number;
-  readonly index: number;
-  readonly hash: Hash;
-}
-
-/**
- * Where the next leaf's subtrees hang: for a tree of `size` leaves, the perfect subtrees that
- * still wait for a right sibling (one per bit set in `size`).
- */
-export function frontierOf(size: number): { level: number; index: number }[] {
-  const nodes: { level: number; index: number }[] = [];
-  for (let level = 0, width = 1; width <= size; level++, width *= 2)
-    if (lsb(Math.floor(size / width))) nodes.push({ level, index: Math.floor(size / width) - 1 });
-  return nodes;
-}
-
-/** Appends leaves to a tree known by its size and frontier: the new nodes to store, every level. */
-export function appendLeaves(
-  size: number,
-  frontier: readonly TreeNode[],
-  leaves: readonly Hash[],
-): TreeNode[] {
-  const waiting = new Map(frontier.map((node) => [node.level, node.hash]));
-  const nodes: TreeNode[] = [];
-  let index = size;
-  for (const leaf of leaves) {
-    let node: TreeNode = { level: 0, index: index++, hash: leaf };
-    nodes.push(node);
-    while (lsb(node.index)) {
-      const left = waiting.get(node.level);
-      if (!left) throw new Error(`Tree frontier lacks level ${node.level}`);
-      waiting.delete(node.level);
-      node = {
-        level: node.level + 1,
-        index: half(node.index),
-        hash: nodeHash(left, node.hash),
-      };
-      nodes.push(node);
-    }
-    waiting.set(node.level, node.hash);
-  }
-  return nodes;
-}
-
 /**
  * Roots of a log read from its start, keeping only the frontier in memory: `add` each leaf in
  * order, `root()` is the root of the leaves added so far (RFC 9162: the largest perfect subtree

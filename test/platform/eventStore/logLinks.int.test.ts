@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, GlobalPosition } from '../../../src/platform/eventStore/eventStore.js';
+import { positionIn } from '../../../src/platform/eventStore/globalPosition.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { newEvent, uniqueStream } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
@@ -37,7 +38,7 @@ describe.each(backends())('%s: the log’s links, packed', (backend) => {
   });
   afterAll(async () => test?.drop());
 
-  it('gives every event once, in readAll’s order, with its time and id', async () => {
+  it('gives every event once, in readAll’s order, with its place, time and id', async () => {
     for (const limit of [1_000, 7]) {
       const counted: number[] = [];
       let after: GlobalPosition | null = null;
@@ -47,18 +48,23 @@ describe.each(backends())('%s: the log’s links, packed', (backend) => {
     }
     const all = await store.readAll({ limit: 1_000 });
     const hashes: string[] = [];
-    const times: number[] = [];
+    const places: GlobalPosition[] = [];
     const ids: string[] = [];
     let after: GlobalPosition | null = null;
     for (let batch; (batch = await store.chain!.links(after, 7)); after = batch.last) {
       for (let i = 0; i < batch.count; i++) {
         hashes.push(batch.hashes.subarray(i * 32, i * 32 + 32).toString('hex'));
-        times.push(batch.recordedAt[i]!);
+        places.push(positionIn(batch.positions, i));
         ids.push(await batch.eventId(i));
       }
     }
     expect(hashes).toEqual(all.map((event) => event.hash));
-    expect(times).toEqual(all.map((event) => Date.parse(event.metadata.recordedAt)));
+    expect(places).toEqual(all.map((event) => event.position));
     expect(ids).toEqual(all.map((event) => event.metadata.eventId));
+    const times: number[] = [];
+    after = null;
+    for (let batch; (batch = await store.chain!.datedLinks(after, 7)); after = batch.last)
+      times.push(...batch.recordedAt);
+    expect(times).toEqual(all.map((event) => Date.parse(event.metadata.recordedAt)));
   });
 });

@@ -73,7 +73,7 @@ describe.each(backends())('%s: projection runner', (backend) => {
     });
     await manager.start();
     const { position } = await store.appendToStream('pm-1', [newEvent('A'), newEvent('B')]);
-    expect(await manager.waitFor(position, 5_000)).toBe(true);
+    expect(await manager.waitFor(position, 5_000, { background: true })).toBe(true);
     await manager.stop();
     expect(signals.at(-1)?.aborted).toBe(true);
     // A replay from the start runs again, with a signal the earlier stop does not abort.

@@ -106,7 +106,7 @@ async function settle(
     const head = await store.headPosition();
     if (head && seen && comparePositions(head, seen) === 0) return head;
     seen = head;
-    await runner.waitFor(head, 10_000, { processManagers: true });
+    await runner.waitFor(head, 10_000, { background: true });
   }
 }
 

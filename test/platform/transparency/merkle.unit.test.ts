@@ -3,10 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   emptyRoot,
   leafHash,
-  appendLeaves,
-  frontierOf,
   growingTree,
-  rangeHashes,
   verifyConsistency,
   verifyInclusion,
   type Hash,
@@ -113,33 +110,6 @@ describe('the Merkle tree of RFC 9162', () => {
     expect(verifyConsistency(0, 8, root, root, [])).toBe(false);
     await expect(memoryTree(leaves).inclusionProof(8, 8)).rejects.toThrow(RangeError);
     await expect(memoryTree(leaves).consistencyProof(5, 3)).rejects.toThrow(RangeError);
-  });
-});
-
-describe('a tree grown leaf by leaf', () => {
-  it('stores the nodes whose perfect subtrees give every root, whatever the batches', async () => {
-    const all = Array.from({ length: 37 }, (_, i) => leafHash(Buffer.from(`foglia ${i}`)));
-    const stored = new Map<string, Hash>();
-    let size = 0;
-    for (const batch of [1, 2, 5, 8, 3, 13, 5]) {
-      const frontier = frontierOf(size).map(({ level, index }) => ({
-        level,
-        index,
-        hash: stored.get(`${level}/${index}`)!,
-      }));
-      for (const node of appendLeaves(size, frontier, all.slice(size, size + batch)))
-        stored.set(`${node.level}/${node.index}`, node.hash);
-      size += batch;
-    }
-    expect(size).toBe(all.length);
-    const grown = rangeHashes(async (level, index) => stored.get(`${level}/${index}`)!);
-    for (const at of [1, 2, 3, 16, 17, 31, 32, 37])
-      expect((await grown.root(at)).equals(await memoryTree(all).root(at))).toBe(true);
-    expect(frontierOf(37)).toEqual([
-      { level: 0, index: 36 },
-      { level: 2, index: 8 },
-      { level: 5, index: 0 },
-    ]);
   });
 });
 
