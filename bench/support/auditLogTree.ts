@@ -8,7 +8,7 @@ import {
 } from '../../projections/audit/merkleTree.js';
 import type { Database } from '../../src/platform/db/database.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
-import type { LinkProjection } from '../../src/platform/subscriptions/projection.js';
+import type { LeafProjection } from '../../src/platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import {
   growingTree,
@@ -29,7 +29,7 @@ export interface LogTree {
 
 /** One rebuild of merkle_tree, as `projections:rebuild merkle_tree` runs it. */
 export interface RebuildPass extends Pass {
-  /** Inside merkleTreeProjection.applyLinks: open tiles read, hashing, upsert. The rest is the runner's. */
+  /** Inside merkleTreeProjection.applyLeaves: open tiles read, hashing, upsert. The rest is the runner's. */
   readonly applySeconds: number;
   /** The tree afterwards: its size and whether its root is the log's. */
   readonly leaves: number;
@@ -73,11 +73,11 @@ export async function rebuildTree(
   expected: LogTree,
 ): Promise<RebuildPass> {
   let applyMs = 0;
-  const clocked: LinkProjection = {
+  const clocked: LeafProjection = {
     ...merkleTreeProjection,
-    async applyLinks(trx, links) {
+    async applyLeaves(trx, leaves) {
       const started = performance.now();
-      await merkleTreeProjection.applyLinks(trx, links);
+      await merkleTreeProjection.applyLeaves(trx, leaves);
       applyMs += performance.now() - started;
     },
   };

@@ -2,12 +2,11 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { GlobalPosition } from '../../src/platform/eventStore/eventStore.js';
 import { packPositions, positionBytes } from '../../src/platform/eventStore/globalPosition.js';
-import type { LinkProjection } from '../../src/platform/subscriptions/projection.js';
+import type { LeafProjection } from '../../src/platform/subscriptions/projection.js';
 import { rangeHashes, type Hash } from '../../src/platform/transparency/merkle.js';
 import {
   appendToTiles,
   hashBytes,
-  leafHashes,
   perfectRoot,
   subtreePlace,
   tileWidth,
@@ -57,15 +56,15 @@ async function sizeAndOpenTiles(trx: Reader): Promise<{
 
 /**
  * The Merkle tree over every event, in the order the global read gives them (commit order), so
- * leaf i is the i-th event of the log. It reads the log's links alone. Each batch reads the
+ * leaf i is the i-th event of the log. It reads the log's leaves alone. Each batch reads the
  * tree's size and open tiles, and writes the tiles it fills or extends, with the checkpoint.
  */
-export const merkleTreeProjection: LinkProjection = {
+export const merkleTreeProjection: LeafProjection = {
   name: 'merkle_tree',
-  async applyLinks(trx, links) {
+  async applyLeaves(trx, leaves) {
     const open = await sizeAndOpenTiles(trx);
-    const tiles = appendToTiles(open.size, open.hashes, leafHashes(links.hashes));
-    const places = Buffer.concat([open.positions, links.positions]);
+    const tiles = appendToTiles(open.size, open.hashes, leaves.leaves);
+    const places = Buffer.concat([open.positions, leaves.positions]);
     const firstLeafTile = Math.floor(open.size / tileWidth);
     await trx
       .insertInto('merkle_tiles')

@@ -53,15 +53,16 @@ export interface ChainReader {
   headBreaks(streamId?: string): Promise<ChainBreak[]>;
   /**
    * The next events' links in log order (the order readAll gives), packed, without their
-   * content, with their places: what the Merkle tree over the log is made of. null past the end
-   * of the log.
+   * content: what the Merkle tree over the log is checked against. null past the end of the log.
    */
-  links(after: GlobalPosition | null, limit: number): Promise<PlacedLinks | null>;
-  /** The same links with their recording times instead: what the tree check dates them by. */
+  links(after: GlobalPosition | null, limit: number): Promise<LinkBatch | null>;
+  /** The same links with their recording times: what the tree check dates them by. */
   datedLinks(after: GlobalPosition | null, limit: number): Promise<DatedLinks | null>;
+  /** The next events as the tree over the log takes them in: leaf hashes and places. */
+  leaves(after: GlobalPosition | null, limit: number): Promise<LogLeaves | null>;
 }
 
-/** Some events' links, in log order, as the tree over the log takes them. */
+/** Some events' links, in log order. */
 export interface LinkBatch {
   readonly count: number;
   /** The events' chain hashes, 32 bytes each, one after the other. */
@@ -72,14 +73,21 @@ export interface LinkBatch {
   eventId(i: number): Promise<string>;
 }
 
-/** Links with the events' places in the log, 16 bytes each (globalPosition.ts: packPositions). */
-export interface PlacedLinks extends LinkBatch {
-  readonly positions: Buffer;
-}
-
 /** Links with each event's metadata.recordedAt, in milliseconds since the epoch. */
 export interface DatedLinks extends LinkBatch {
   readonly recordedAt: readonly number[];
+}
+
+/**
+ * Some events as the Merkle tree over the log takes them in: their RFC 9162 leaf hashes (of their
+ * chain hashes), computed where the events are, and their places in the log, 16 bytes each
+ * (globalPosition.ts: packPositions). The checks hash the leaves themselves, from `links`.
+ */
+export interface LogLeaves {
+  readonly count: number;
+  readonly leaves: Buffer;
+  readonly positions: Buffer;
+  readonly last: GlobalPosition;
 }
 
 export interface ChainSnapshot {

@@ -1,20 +1,13 @@
+import { leafHashes } from '../transparency/merkleTiles.js';
 import { leafHash, type Hash } from '../transparency/merkle.js';
-import type { DatedLinks, LinkBatch, PlacedLinks } from './chainReader.js';
+import type { DatedLinks, LinkBatch, LogLeaves } from './chainReader.js';
 import type { EventStore, GlobalPosition } from './eventStore.js';
 import { packPositions } from './globalPosition.js';
 
-/**
- * The log's links in order, with their places: the store's own light read where it has one,
- * readAll elsewhere.
+/*
+ * The log read light, without the events' content: the store's own packed reads where it has
+ * them (store.chain), readAll elsewhere (KurrentDB).
  */
-export async function logLinks(
-  store: EventStore,
-  after: GlobalPosition | null,
-  limit: number,
-): Promise<PlacedLinks | null> {
-  if (store.chain) return store.chain.links(after, limit);
-  return readLinks(store, after, limit);
-}
 
 /** The log's links in order, with their recording times. */
 export async function datedLogLinks(
@@ -23,23 +16,40 @@ export async function datedLogLinks(
   limit: number,
 ): Promise<DatedLinks | null> {
   if (store.chain) return store.chain.datedLinks(after, limit);
-  return readLinks(store, after, limit);
-}
-
-async function readLinks(
-  store: EventStore,
-  after: GlobalPosition | null,
-  limit: number,
-): Promise<(PlacedLinks & DatedLinks) | null> {
   const events = await store.readAll({ after, limit });
   if (events.length === 0) return null;
   return {
     count: events.length,
     hashes: Buffer.concat(events.map((event) => Buffer.from(event.hash, 'hex'))),
-    positions: packPositions(events.map((event) => event.position)),
     recordedAt: events.map((event) => Date.parse(event.metadata.recordedAt)),
     last: events.at(-1)!.position,
     eventId: async (i) => events[i]!.metadata.eventId,
+  };
+}
+
+/** The log's links in order, as a signed head is checked against them. */
+export async function logLinks(
+  store: EventStore,
+  after: GlobalPosition | null,
+  limit: number,
+): Promise<LinkBatch | null> {
+  return store.chain ? store.chain.links(after, limit) : datedLogLinks(store, after, limit);
+}
+
+/** The log's events as the Merkle tree takes them in: leaf hashes and places. */
+export async function logLeaves(
+  store: EventStore,
+  after: GlobalPosition | null,
+  limit: number,
+): Promise<LogLeaves | null> {
+  if (store.chain) return store.chain.leaves(after, limit);
+  const events = await store.readAll({ after, limit });
+  if (events.length === 0) return null;
+  return {
+    count: events.length,
+    leaves: leafHashes(Buffer.concat(events.map((event) => Buffer.from(event.hash, 'hex')))),
+    positions: packPositions(events.map((event) => event.position)),
+    last: events.at(-1)!.position,
   };
 }
 

@@ -10,7 +10,7 @@ import type {
   EventKey,
   LinkBatch,
   Linked,
-  PlacedLinks,
+  LogLeaves,
 } from './chainReader.js';
 import type { GlobalPosition } from './eventStore.js';
 import { startOfLog } from './globalPosition.js';
@@ -31,8 +31,9 @@ export function postgresChainReader(database: Database): ChainReader {
   const { db } = database;
   return {
     headBreaks: (streamId) => headBreaks(database, streamId),
-    links: (after, limit) => placedLinks(database, after ?? startOfLog, limit),
-    datedLinks: (after, limit) => datedLinks(database, after ?? startOfLog, limit),
+    links: (after, limit) => links(database, after, limit),
+    datedLinks: (after, limit) => datedLinks(database, after, limit),
+    leaves: (after, limit) => logLeaves(database, after, limit),
     async snapshot() {
       // The snapshot's text form ("xmin:xmax:running,…") is enough to ask, in later statements,
       // which transactions had committed at this moment: no transaction is held open meanwhile
@@ -52,83 +53,120 @@ export function postgresChainReader(database: Database): ChainReader {
   };
 }
 
+const hashColumn = sql`hash`;
+
 /**
- * One statement sends a batch packed: the hashes as one bytea, then the places as one bytea or
- * the recording times as one text (reading those opens each event's metadata, which costs more
- * than the rest), the last position; a row per event would cost the driver more than the tree
- * costs to build.
+ * What a light read of the log can send back per event, each packed into one value, and the
+ * column it needs beside tx_id and position (the same one read once).
  */
-async function linkBatch(
+const packable = {
+  hashes: { column: hashColumn, agg: sql`string_agg(hash, ''::bytea order by tx_id, position)` },
+  leaves: {
+    column: hashColumn,
+    agg: sql`string_agg(sha256(decode('00', 'hex') || hash), ''::bytea order by tx_id, position)`,
+  },
+  positions: {
+    column: null,
+    agg: sql`string_agg(xid8send(tx_id) || int8send(position), ''::bytea order by tx_id, position)`,
+  },
+  // Opens each event's metadata, which costs more than the rest: asked for only by the check.
+  recorded: {
+    column: sql`coalesce(replace(metadata->>'recordedAt', ',', ''), '') as recorded`,
+    agg: sql`string_agg(recorded, ',' order by tx_id, position)`,
+  },
+} as const;
+
+type Packable = keyof typeof packable;
+
+/**
+ * The next events after `after`, in log order, in one statement: each wanted column packed into
+ * one value (a bytea of hashes, a text of times), and the last position. A row per event would
+ * cost the driver more than the tree costs to build.
+ */
+async function packedBatch(
   database: Database,
-  after: GlobalPosition,
+  after: GlobalPosition | null,
   limit: number,
-  extra: 'places' | 'dates',
-): Promise<{ links: LinkBatch; packed: string | Buffer } | null> {
-  const from = sql`(${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)`;
-  const { rows } = await sql<{
-    count: string;
-    hashes: Buffer | null;
-    packed: string | Buffer | null;
-    tx_id: string | null;
-    position: string | null;
-  }>`
+  wanted: readonly Packable[],
+): Promise<{
+  count: number;
+  last: GlobalPosition;
+  packed: Partial<Record<Packable, Buffer | string>>;
+  eventId(i: number): Promise<string>;
+} | null> {
+  const start = after ?? startOfLog;
+  const from = sql`(${start.commit.toString()}::xid8, ${start.prepare.toString()}::bigint)`;
+  const columns = [...new Set(wanted.flatMap((name) => packable[name].column ?? []))];
+  const { rows } = await sql<
+    { count: string; tx_id: string | null; position: string | null } & Partial<
+      Record<Packable, Buffer | string>
+    >
+  >`
     with batch as (
-      select tx_id, position, hash${
-        extra === 'dates'
-          ? sql`, coalesce(replace(metadata->>'recordedAt', ',', ''), '') as recorded_at`
-          : sql``
-      }
-      from events
+      select ${sql.join([sql`tx_id`, sql`position`, ...columns])} from events
       where (tx_id, position) > ${from}
         and tx_id < pg_snapshot_xmin(pg_current_snapshot())
       order by tx_id, position
       limit ${limit})
     -- b.tx_id, not tx_id: an ORDER BY name is the text output column before the table's.
     select count(*)::text as count,
-           string_agg(hash, ''::bytea order by tx_id, position) as hashes,
-           ${
-             extra === 'dates'
-               ? sql`string_agg(recorded_at, ',' order by tx_id, position)`
-               : sql`string_agg(xid8send(tx_id) || int8send(position), ''::bytea
-                       order by tx_id, position)`
-           } as packed,
+           ${sql.join(wanted.map((name) => sql`${packable[name].agg} as ${sql.ref(name)}`))},
            (select b.tx_id::text from batch b order by b.tx_id desc, b.position desc limit 1) as tx_id,
            (select b.position::text from batch b order by b.tx_id desc, b.position desc limit 1) as position
     from batch`.execute(database.db);
   const row = rows[0]!;
-  if (!row.hashes || row.packed === null || !row.tx_id || !row.position) return null;
+  if (!row.tx_id || !row.position) return null;
   return {
-    packed: row.packed,
-    links: {
-      count: Number(row.count),
-      hashes: row.hashes,
-      last: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
-      async eventId(i) {
-        const { rows } = await sql<{ event_id: string }>`
-          select event_id::text as event_id from events where (tx_id, position) > ${from}
-          order by tx_id, position offset ${i} limit 1`.execute(database.db);
-        return rows[0]!.event_id;
-      },
+    count: Number(row.count),
+    last: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+    packed: row,
+    async eventId(i) {
+      const { rows } = await sql<{ event_id: string }>`
+        select event_id::text as event_id from events where (tx_id, position) > ${from}
+        order by tx_id, position offset ${i} limit 1`.execute(database.db);
+      return rows[0]!.event_id;
     },
   };
 }
 
-async function placedLinks(
+async function links(
   database: Database,
-  after: GlobalPosition,
+  after: GlobalPosition | null,
   limit: number,
-): Promise<PlacedLinks | null> {
-  const batch = await linkBatch(database, after, limit, 'places');
-  return batch && { ...batch.links, positions: batch.packed as Buffer };
+): Promise<LinkBatch | null> {
+  const batch = await packedBatch(database, after, limit, ['hashes']);
+  return batch && { ...batch, hashes: batch.packed.hashes as Buffer };
 }
 
 async function datedLinks(
   database: Database,
-  after: GlobalPosition,
+  after: GlobalPosition | null,
   limit: number,
 ): Promise<DatedLinks | null> {
-  const batch = await linkBatch(database, after, limit, 'dates');
-  return batch && { ...batch.links, recordedAt: String(batch.packed).split(',').map(Date.parse) };
+  const batch = await packedBatch(database, after, limit, ['hashes', 'recorded']);
+  return (
+    batch && {
+      ...batch,
+      hashes: batch.packed.hashes as Buffer,
+      recordedAt: String(batch.packed.recorded).split(',').map(Date.parse),
+    }
+  );
+}
+
+async function logLeaves(
+  database: Database,
+  after: GlobalPosition | null,
+  limit: number,
+): Promise<LogLeaves | null> {
+  const batch = await packedBatch(database, after, limit, ['leaves', 'positions']);
+  return (
+    batch && {
+      count: batch.count,
+      last: batch.last,
+      leaves: batch.packed.leaves as Buffer,
+      positions: batch.packed.positions as Buffer,
+    }
+  );
 }
 
 interface PieceRow {

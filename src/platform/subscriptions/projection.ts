@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import type { PlacedLinks } from '../eventStore/chainReader.js';
+import type { LogLeaves } from '../eventStore/chainReader.js';
 import type { RecordedEvent } from '../eventStore/eventStore.js';
 
 /**
@@ -31,22 +31,22 @@ export interface ProcessManager {
 }
 
 /**
- * A read model of the log's links alone, each event's place and chain hash in log order: the
+ * A read model of the log's leaves alone, each event's leaf hash and place in log order: the
  * Merkle tree over the log. Fed in a loop of its own by the store's light read (logLinks.ts), it
  * never decodes an event, so following a busy log or rebuilding over millions costs it little.
- * Like a projection's, `applyLinks` runs in the transaction that moves its checkpoint.
+ * Like a projection's, `applyLeaves` runs in the transaction that moves its checkpoint.
  */
-export interface LinkProjection {
+export interface LeafProjection {
   readonly name: string;
-  applyLinks(trx: Transaction<Schema>, links: PlacedLinks): Promise<void>;
+  applyLeaves(trx: Transaction<Schema>, leaves: LogLeaves): Promise<void>;
   /** Empties the read model before a rebuild from the start of the log. */
   reset(trx: Transaction<Schema>): Promise<void>;
 }
 
-export type Subscriber = Projection | ProcessManager | LinkProjection;
+export type Subscriber = Projection | ProcessManager | LeafProjection;
 
 export const isProcessManager = (subscriber: Subscriber): subscriber is ProcessManager =>
   'handle' in subscriber;
 
-export const isLinkProjection = (subscriber: Subscriber): subscriber is LinkProjection =>
-  'applyLinks' in subscriber;
+export const isLeafProjection = (subscriber: Subscriber): subscriber is LeafProjection =>
+  'applyLeaves' in subscriber;

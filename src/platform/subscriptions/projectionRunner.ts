@@ -85,7 +85,7 @@ export class ProjectionRunner {
    * Read-your-writes: resolves true once every read model has applied the event at `position`,
    * false on timeout or when one has failed (the page then shows what it has). What works in the
    * background is not waited for: a process manager, whose work is further events (a copy of
-   * record being rendered must not hold up INVIA), and a link projection, the tree no page reads
+   * record being rendered must not hold up INVIA), and a leaf projection, the tree no page reads
    * right after a write; `background` waits for them too (tests settling).
    */
   async waitFor(

@@ -2,17 +2,17 @@ import type { FastifyBaseLogger } from 'fastify';
 import { setTimeout as gather } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import type { PlacedLinks } from '../eventStore/chainReader.js';
+import type { LogLeaves } from '../eventStore/chainReader.js';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
 import { comparePositions, formatPosition, startOfLog } from '../eventStore/globalPosition.js';
-import { logLinks } from '../eventStore/logLinks.js';
+import { logLeaves } from '../eventStore/logLinks.js';
 import {
   CheckpointMovedError,
   loadCheckpoint,
   lockCheckpoints,
   saveCheckpoints,
 } from './checkpoints.js';
-import { isLinkProjection, isProcessManager, type Subscriber } from './projection.js';
+import { isLeafProjection, isProcessManager, type Subscriber } from './projection.js';
 import { LogBatch } from './storableText.js';
 import { Wakeable } from './wakeable.js';
 
@@ -48,19 +48,19 @@ export interface WorkerDeps {
 }
 
 /**
- * How long a link projection gathers the log after taking in the end of it: the tree is read by
+ * How long a leaf projection gathers the log after taking in the end of it: the tree is read by
  * receipts and heads that wait for it anyway, and one batch every 100 ms costs the writers of a
  * busy log far less than a batch, a tile rewritten and a transaction per append.
  */
-const linkGatherMs = 100;
+const leafGatherMs = 100;
 
-/** What one read gave a subscriber: its events, or their links alone for a link projection. */
+/** What one read gave a subscriber: its events, or their leaves alone for a leaf projection. */
 interface Batch {
   readonly count: number;
   /** Where the next read starts: the last event's position, or the checkpoint when empty. */
   readonly last: GlobalPosition;
   readonly events?: readonly RecordedEvent[];
-  readonly links?: PlacedLinks;
+  readonly leaves?: LogLeaves;
 }
 
 /**
@@ -99,7 +99,7 @@ export class SubscriberWorker extends Wakeable {
 
   /** A read model of the events themselves: one the shared read can feed. */
   get sharesRead(): boolean {
-    return !isProcessManager(this.subscriber) && !isLinkProjection(this.subscriber);
+    return !isProcessManager(this.subscriber) && !isLeafProjection(this.subscriber);
   }
 
   get isFailed(): boolean {
@@ -219,8 +219,8 @@ export class SubscriberWorker extends Wakeable {
       try {
         await this.apply(batch);
         attempts = 0;
-        if (batch.count < size && isLinkProjection(this.subscriber))
-          await gather(linkGatherMs, undefined, { signal: this.stopping.signal }).catch(
+        if (batch.count < size && isLeafProjection(this.subscriber))
+          await gather(leafGatherMs, undefined, { signal: this.stopping.signal }).catch(
             () => undefined,
           );
       } catch (error) {
@@ -252,11 +252,13 @@ export class SubscriberWorker extends Wakeable {
     }
   }
 
-  /** The next events after `after`, or their links alone for a link projection. */
+  /** The next events after `after`, or their leaves alone for a leaf projection. */
   private async fetch(after: GlobalPosition, limit: number): Promise<Batch> {
-    if (isLinkProjection(this.subscriber)) {
-      const links = await logLinks(this.deps.store, after, limit);
-      return links ? { count: links.count, last: links.last, links } : { count: 0, last: after };
+    if (isLeafProjection(this.subscriber)) {
+      const leaves = await logLeaves(this.deps.store, after, limit);
+      return leaves
+        ? { count: leaves.count, last: leaves.last, leaves }
+        : { count: 0, last: after };
     }
     const events = await this.deps.store.readAll({ after, limit });
     return { count: events.length, last: events.at(-1)?.position ?? after, events };
@@ -266,13 +268,13 @@ export class SubscriberWorker extends Wakeable {
   private async apply(batch: Batch): Promise<void> {
     const { subscriber } = this;
     const given =
-      batch.events && !isLinkProjection(subscriber)
+      batch.events && !isLeafProjection(subscriber)
         ? new LogBatch(batch.events).for(subscriber)
         : [];
     if (isProcessManager(subscriber)) await subscriber.handle(given, this.stopping.signal);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockCheckpoints(trx, [this.name], this.checkpoint);
-      if (isLinkProjection(subscriber)) await subscriber.applyLinks(trx, batch.links!);
+      if (isLeafProjection(subscriber)) await subscriber.applyLeaves(trx, batch.leaves!);
       else if (!isProcessManager(subscriber)) await subscriber.apply(trx, given);
       await saveCheckpoints(trx, [this.name], batch.last);
     });
@@ -280,7 +282,7 @@ export class SubscriberWorker extends Wakeable {
   }
 
   /**
-   * Stops at the batch's one event, named: read again when the batch held its links alone (if
+   * Stops at the batch's one event, named: read again when the batch held its leaves alone (if
    * that read fails too, the log is out of reach, and the loop goes on trying instead).
    */
   private async fail(error: unknown, batch: Batch): Promise<void> {

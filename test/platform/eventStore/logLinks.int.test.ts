@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, GlobalPosition } from '../../../src/platform/eventStore/eventStore.js';
 import { positionIn } from '../../../src/platform/eventStore/globalPosition.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import { leafHash } from '../../../src/platform/transparency/merkle.js';
 import { newEvent, uniqueStream } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
@@ -38,7 +39,7 @@ describe.each(backends())('%s: the log’s links, packed', (backend) => {
   });
   afterAll(async () => test?.drop());
 
-  it('gives every event once, in readAll’s order, with its place, time and id', async () => {
+  it('gives every event once, in readAll’s order, with its time, id, leaf and place', async () => {
     for (const limit of [1_000, 7]) {
       const counted: number[] = [];
       let after: GlobalPosition | null = null;
@@ -48,23 +49,34 @@ describe.each(backends())('%s: the log’s links, packed', (backend) => {
     }
     const all = await store.readAll({ limit: 1_000 });
     const hashes: string[] = [];
-    const places: GlobalPosition[] = [];
     const ids: string[] = [];
     let after: GlobalPosition | null = null;
     for (let batch; (batch = await store.chain!.links(after, 7)); after = batch.last) {
       for (let i = 0; i < batch.count; i++) {
         hashes.push(batch.hashes.subarray(i * 32, i * 32 + 32).toString('hex'));
-        places.push(positionIn(batch.positions, i));
         ids.push(await batch.eventId(i));
       }
     }
     expect(hashes).toEqual(all.map((event) => event.hash));
-    expect(places).toEqual(all.map((event) => event.position));
     expect(ids).toEqual(all.map((event) => event.metadata.eventId));
     const times: number[] = [];
     after = null;
     for (let batch; (batch = await store.chain!.datedLinks(after, 7)); after = batch.last)
       times.push(...batch.recordedAt);
     expect(times).toEqual(all.map((event) => Date.parse(event.metadata.recordedAt)));
+    const leaves: string[] = [];
+    const places: GlobalPosition[] = [];
+    after = null;
+    for (let batch; (batch = await store.chain!.leaves(after, 7)); after = batch.last) {
+      for (let i = 0; i < batch.count; i++) {
+        leaves.push(batch.leaves.subarray(i * 32, i * 32 + 32).toString('hex'));
+        places.push(positionIn(batch.positions, i));
+      }
+    }
+    // Hashed by the database as RFC 9162 leaves: what Node computes from the chain hashes.
+    expect(leaves).toEqual(
+      all.map((event) => leafHash(Buffer.from(event.hash, 'hex')).toString('hex')),
+    );
+    expect(places).toEqual(all.map((event) => event.position));
   });
 });
