@@ -20,6 +20,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check ((level = 0) = (positions is not null and first_tx is not null
                             and first_position is not null))
     )`.execute(db);
+  // Hashes do not compress: stored out of line as they are, without trying.
+  await sql`
+    alter table merkle_tiles alter column hashes set storage external,
+      alter column positions set storage external`.execute(db);
   await sql`
     create index merkle_tiles_first on merkle_tiles (first_tx, first_position)
     where level = 0`.execute(db);

@@ -78,7 +78,8 @@ export async function eventPlace(
   return row ? { streamId: row.stream_id, version: row.version } : null;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An event id as the log keeps them: a uuid column refuses anything else. */
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The leaf an event is in the Merkle tree over the log, found by its place in the log; null for
@@ -90,7 +91,7 @@ export async function leafOfEvent(
   log: AuditLog,
   eventId: string,
 ): Promise<number | null> {
-  if (!uuid.test(eventId)) return null;
+  if (!uuidPattern.test(eventId)) return null;
   // ORDER BY names the table's columns: the output columns are text ('10' < '9').
   const { rows } = await sql<{ tx_id: string; position: string }>`
     select events.tx_id::text as tx_id, events.position::text as position

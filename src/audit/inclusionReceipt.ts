@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { setTimeout as pause } from 'node:timers/promises';
 import type { InclusionReceipt } from '../../domain/audit/treeHeads.js';
-import { leafHashAt, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
+import { leafHashAt, leavesAt, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
 import { firstHeadCovering } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
-import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
-import { auditLogOf, leafOfEvent, type AuditLog } from './auditLog.js';
+import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { leafOfEvent, type AuditLog } from './auditLog.js';
 import { signTreeHead, type HeadSigningDeps } from './treeHeadSigning.js';
 
 /** Where an event is in the tree of `size` leaves, and the proof; null if it is not in it (yet). */
@@ -15,7 +15,15 @@ export async function inclusionAt(
   eventId: string,
   size: number,
 ): Promise<Omit<InclusionReceipt, 'head'> | null> {
-  const leaf = await leafOfEvent(db, log, eventId);
+  return inclusionOfLeaf(db, eventId, await leafOfEvent(db, log, eventId), size);
+}
+
+async function inclusionOfLeaf(
+  db: Kysely<Schema>,
+  eventId: string,
+  leaf: number | null,
+  size: number,
+): Promise<Omit<InclusionReceipt, 'head'> | null> {
   // During a rebuild the view may not hold a tree of that size yet.
   if (leaf === null || leaf >= size || size > (await treeSize(db))) return null;
   const proof = await storedTree(db).inclusionProof(leaf, size);
@@ -25,17 +33,6 @@ export async function inclusionAt(
     leafHash: (await leafHashAt(db, leaf))!.toString('hex'),
     proof: proof.map((hash) => hash.toString('hex')),
   };
-}
-
-/** That an event is in the tree a head signed, or null if that tree does not hold it (yet). */
-export async function inclusionReceipt(
-  db: Kysely<Schema>,
-  log: AuditLog,
-  eventId: string,
-  head: SignedTreeHead,
-): Promise<InclusionReceipt | null> {
-  const inclusion = await inclusionAt(db, log, eventId, head.size);
-  return inclusion && { ...inclusion, head: { ...head, root: head.root.toString('hex') } };
 }
 
 /**
@@ -52,19 +49,21 @@ const receiptWaitMs = 10 * 60_000;
  */
 export async function awaitInclusionReceipt(
   deps: HeadSigningDeps,
-  eventId: string,
+  event: RecordedEvent,
   stopping: AbortSignal,
 ): Promise<InclusionReceipt> {
   const deadline = Date.now() + receiptWaitMs;
-  const log = auditLogOf(deps.store);
+  const { eventId } = event.metadata;
   while (Date.now() < deadline) {
     stopping.throwIfAborted();
-    const leaf = await leafOfEvent(deps.db, log, eventId);
-    if (leaf !== null) {
+    // Found by its place in the log, as the tree took it in: no copy of the log is needed.
+    const [leaf] = await leavesAt(deps.db, [event.position]);
+    if (leaf !== null && leaf !== undefined) {
       // Always the first covering head as the view has it: the same one after a crash.
       const head = await firstHeadCovering(deps.db, leaf);
-      const receipt = head && (await inclusionReceipt(deps.db, log, eventId, head));
-      if (receipt) return receipt;
+      const inclusion = head && (await inclusionOfLeaf(deps.db, eventId, leaf, head.size));
+      if (head && inclusion)
+        return { ...inclusion, head: { ...head, root: head.root.toString('hex') } };
       if (!head) await signTreeHead(deps);
     }
     await pause(100, undefined, { signal: stopping });

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../platform/db/schema.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
-import { auditLogOf, chainHeads, eventsTable } from './auditLog.js';
+import { auditLogOf, chainHeads, eventsTable, uuidPattern } from './auditLog.js';
 import { actorNames } from './historySearch.js';
 import { chainStatuses, type TimelineEntry } from './timelineChain.js';
 
@@ -34,8 +34,6 @@ export interface Timeline {
   /** The page's actors that are accounts, by id: "Full Name (username)". */
   readonly actorNames: ReadonlyMap<string, string>;
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How many events of the same request a timeline lists before pointing to the search. */
 export const sameRequestShown = 10;

@@ -117,7 +117,7 @@ async function storeCopyOfRecord(
   if (!submission) return;
   const { data } = submission;
   const campaign = await campaignOf(deps.db, year);
-  const receipt = await awaitInclusionReceipt(deps, protocolled.metadata.eventId, stopping);
+  const receipt = await awaitInclusionReceipt(deps, protocolled, stopping);
   const pdf = await renderCopyOfRecordOffThread(
     copyOfRecordInput(data, {
       mode: 'record',

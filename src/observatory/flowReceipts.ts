@@ -45,7 +45,7 @@ export function flowReceipts(deps: FlowReceiptDeps): ProcessManager {
           municipalityStream.id(data.istatCode),
         );
         if (!officer.email) continue;
-        const receipt = await awaitInclusionReceipt(deps, event.metadata.eventId, stopping);
+        const receipt = await awaitInclusionReceipt(deps, event, stopping);
         const month = monthLabel(data.month);
         const name = municipalityByIstat(data.istatCode)?.name ?? `ISTAT ${data.istatCode}`;
         const content = mailContent(`flussi di ${month} ricevuti`, [

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { memoryTree } from '../support/memoryTree.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedTree, treeSize } from '../../projections/audit/merkleTree.js';
@@ -61,6 +62,9 @@ describe('the Merkle tree over the log', () => {
       const proof = await tree.inclusionProof(index, size);
       expect(verifyInclusion(leaves[index]!, index, size, proof, root)).toBe(true);
     }
+    const auditLog = auditLogOf(ctx.store);
+    expect(await leafOfEvent(ctx.test.database.db, auditLog, randomUUID())).toBeNull();
+    expect(await leafOfEvent(ctx.test.database.db, auditLog, 'non-un-id')).toBeNull();
     for (const first of [1, 5, 255, 256, 257, 511, 512, size - 1]) {
       const proof = await tree.consistencyProof(first, size);
       expect(verifyConsistency(first, size, await tree.root(first), root, proof)).toBe(true);

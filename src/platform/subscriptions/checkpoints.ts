@@ -21,6 +21,20 @@ export async function loadCheckpoint(db: Kysely<Schema>, name: string): Promise<
   return { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) };
 }
 
+/** Locks the checkpoints of `names`, in name order, whatever they are at. */
+export async function lockCheckpointRows(
+  trx: Kysely<Schema>,
+  names: readonly string[],
+): Promise<void> {
+  await trx
+    .selectFrom('projection_checkpoints')
+    .select('name')
+    .where('name', 'in', names)
+    .orderBy('name')
+    .forUpdate()
+    .execute();
+}
+
 /**
  * Compare-and-set, first half: locks the checkpoints of `names` (in name order, so two processes
  * never wait on each other crosswise) and fails unless each is still at `expected`.

@@ -9,6 +9,7 @@ import { logLeaves } from '../eventStore/logLinks.js';
 import {
   CheckpointMovedError,
   loadCheckpoint,
+  lockCheckpointRows,
   lockCheckpoints,
   saveCheckpoints,
 } from './checkpoints.js';
@@ -67,7 +68,7 @@ interface Batch {
  * One subscriber's checkpoint and state. It is fed either by the runner's shared read (while it is
  * in step with the other read models) or by its own catch-up loop: at start, after a failed
  * batch, during a rebuild, and always for a process manager, whose commands must not hold up the
- * read models. `onCaughtUp` is asked, when its own loop reaches the end of the log, whether the
+ * read models, and for a leaf projection, which reads the log's leaves rather than its events. `onCaughtUp` is asked, when its own loop reaches the end of the log, whether the
  * shared read takes it over; if so the loop ends.
  */
 export class SubscriberWorker extends Wakeable {
@@ -91,10 +92,6 @@ export class SubscriberWorker extends Wakeable {
 
   get name(): string {
     return this.subscriber.name;
-  }
-
-  get isProcessManager(): boolean {
-    return isProcessManager(this.subscriber);
   }
 
   /** A read model of the events themselves: one the shared read can feed. */
@@ -176,6 +173,8 @@ export class SubscriberWorker extends Wakeable {
     await this.stop();
     this.stopping = new AbortController();
     await this.deps.db.transaction().execute(async (trx) => {
+      // Another process applying a batch now commits first: its rows are then seen and emptied.
+      await lockCheckpointRows(trx, [this.name]);
       if (!isProcessManager(this.subscriber)) await this.subscriber.reset(trx);
       await saveCheckpoints(trx, [this.name], startOfLog);
     });
@@ -204,6 +203,8 @@ export class SubscriberWorker extends Wakeable {
     let isolateUntil: GlobalPosition | null = null;
     let attempts = 0;
     while (this.running) {
+      /** Set after taking in the log's end: a leaf projection then gathers before reading on. */
+      let gathering = false;
       const size =
         isolateUntil && comparePositions(this.checkpoint, isolateUntil) < 0 ? 1 : batchSize;
       const batch = await this.read(size);
@@ -219,10 +220,7 @@ export class SubscriberWorker extends Wakeable {
       try {
         await this.apply(batch);
         attempts = 0;
-        if (batch.count < size && isLeafProjection(this.subscriber))
-          await gather(leafGatherMs, undefined, { signal: this.stopping.signal }).catch(
-            () => undefined,
-          );
+        gathering = batch.count < size && isLeafProjection(this.subscriber);
       } catch (error) {
         if (error instanceof CheckpointMovedError) {
           await this.loadCheckpoint();
@@ -236,6 +234,10 @@ export class SubscriberWorker extends Wakeable {
       }
       if (isolateUntil && comparePositions(this.checkpoint, isolateUntil) >= 0) isolateUntil = null;
       this.notifyWaiters();
+      if (gathering)
+        await gather(leafGatherMs, undefined, { signal: this.stopping.signal }).catch(
+          () => undefined,
+        );
     }
     this.loop = null;
   }
@@ -289,7 +291,10 @@ export class SubscriberWorker extends Wakeable {
     const [event] =
       batch.events ??
       (await this.deps.store.readAll({ after: this.checkpoint, limit: 1 }).catch(() => []));
-    if (!event) return;
+    if (!event) {
+      await pause(1_000);
+      return;
+    }
     this.failure = {
       message: error instanceof Error ? error.message : String(error),
       streamId: event.streamId,

@@ -23,10 +23,6 @@ export interface Tile {
 /** How many hashes a packed run holds. */
 export const widthOf = (hashes: Buffer): number => hashes.length / hashBytes;
 
-/** The i-th hash of a packed run. */
-export const hashAt = (hashes: Buffer, i: number): Hash =>
-  hashes.subarray(i * hashBytes, (i + 1) * hashBytes);
-
 /** RFC 9162 leaf hashes of packed entries (the events' chain hashes), packed. */
 export function leafHashes(entries: Buffer): Buffer {
   const out = Buffer.allocUnsafe(entries.length);

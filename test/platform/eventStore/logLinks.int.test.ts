@@ -4,7 +4,7 @@ import type { EventStore, GlobalPosition } from '../../../src/platform/eventStor
 import { positionIn } from '../../../src/platform/eventStore/globalPosition.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { leafHash } from '../../../src/platform/transparency/merkle.js';
-import { newEvent, uniqueStream } from '../../support/events.js';
+import { newEvent, uniqueStream, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 /**
@@ -36,6 +36,8 @@ describe.each(backends())('%s: the log’s links, packed', (backend) => {
           await store.appendToStream(stream, [newEvent('Contato', { i })]);
       }),
     );
+    // A transaction open elsewhere on a shared server holds the log's readable end back.
+    await untilLogReadable(test.database.db, store);
   });
   afterAll(async () => test?.drop());
 
