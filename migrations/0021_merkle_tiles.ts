@@ -5,7 +5,9 @@ import { sql, type Kysely } from 'kysely';
  * and a row per event: a tile of level L holds up to 256 hashes of tree level 8L, packed. A tile
  * of level 0 also holds its leaves' places in the log (16 bytes each), its first one as columns
  * to find it by: an event's leaf is found from its place, with no row per event. The tree is
- * built again from the log: its checkpoint goes back to the start.
+ * built again from the log: its checkpoint goes back to the start. A signed head keeps its own
+ * event's place too, so the next signing finds that event's leaf the same way: tree_heads is
+ * built again as well.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -30,9 +32,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`drop table merkle_leaves`.execute(db);
   await sql`drop table merkle_nodes`.execute(db);
   await sql`delete from projection_checkpoints where name = 'merkle_tree'`.execute(db);
+  await sql`delete from tree_heads`.execute(db);
+  await sql`delete from projection_checkpoints where name = 'tree_heads'`.execute(db);
+  await sql`
+    alter table tree_heads add column commit_position bigint not null,
+      add column prepare_position bigint not null`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table tree_heads drop column commit_position, drop column prepare_position`.execute(
+    db,
+  );
   await sql`drop table merkle_tiles`.execute(db);
   await sql`
     create table merkle_nodes (

@@ -9,6 +9,7 @@ import {
   hashBytes,
   perfectRoot,
   subtreePlace,
+  tileHeight,
   tileWidth,
   widthOf,
 } from '../../src/platform/transparency/merkleTiles.js';
@@ -26,8 +27,8 @@ export async function treeSize(db: Reader): Promise<number> {
 }
 
 /**
- * The tree's size and its open tiles (the last, partial one of each level), in one statement: a
- * batch of the projection costs one read and one write.
+ * The tree's size and its open tiles (the last, partial one of each level, as openTiles names
+ * them), in one statement: a batch of the projection costs one read and one write.
  */
 async function sizeAndOpenTiles(trx: Reader): Promise<{
   size: number;
@@ -43,9 +44,12 @@ async function sizeAndOpenTiles(trx: Reader): Promise<{
     with tree as (select ${sizeOfTree} as size)
     select tree.size::text as size, open.level, open.hashes, open.positions
     from tree left join lateral (
-      select m.level, m.hashes, m.positions from generate_series(0, 7) as l
-      join merkle_tiles m on m.level = l and m.tile_index = (tree.size >> (8 * l)) >> 8
-      where (tree.size >> (8 * l)) & 255 > 0) open on true`.execute(trx);
+      select m.level, m.hashes, m.positions
+      from generate_series(0, ${sql.lit(64 / tileHeight - 1)}) as l
+      join merkle_tiles m on m.level = l
+        and m.tile_index = (tree.size >> (${sql.lit(tileHeight)} * l)) >> ${sql.lit(tileHeight)}
+      where (tree.size >> (${sql.lit(tileHeight)} * l)) & ${sql.lit(tileWidth - 1)} > 0
+    ) open on true`.execute(trx);
   const open = rows.filter((row) => row.hashes !== null);
   return {
     size: Number(rows[0]!.size),

@@ -1,12 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
 import type { Schema, TreeHeadsTable } from '../../src/platform/db/schema.js';
+import type { GlobalPosition } from '../../src/platform/eventStore/eventStore.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
 import type { SignedTreeHead } from '../../src/platform/transparency/treeHead.js';
 
 export interface RecordedTreeHead extends SignedTreeHead {
-  /** The head's own event, a leaf of the next tree. */
+  /** The head's own event, a leaf of the next tree, and its place in the log. */
   readonly eventId: string;
+  readonly position: GlobalPosition;
   /** How many heads were recorded up to this one (the heads stream's version). */
   readonly version: number;
 }
@@ -28,6 +30,8 @@ export const treeHeadsProjection: Projection = {
           root: Buffer.from(event.data.root, 'hex'),
           signed_at: event.data.signedAt,
           signature: event.data.signature,
+          commit_position: event.position.commit.toString(),
+          prepare_position: event.position.prepare.toString(),
         })),
       )
       .execute();
@@ -80,6 +84,7 @@ export async function firstHeadCovering(
 
 const fromRow = (row: Selectable<TreeHeadsTable>): RecordedTreeHead => ({
   eventId: row.event_id,
+  position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
   version: row.version,
   origin: row.origin,
   size: Number(row.size),

@@ -99,8 +99,10 @@ export async function leafOfEvent(
     order by events.tx_id, events.position limit 1`.execute(db);
   const row = rows[0];
   if (!row) return null;
-  const [leaf] = await leavesAt(db, [{ commit: BigInt(row.tx_id), prepare: BigInt(row.position) }]);
-  return leaf ?? null;
+  const [leaf = null] = await leavesAt(db, [
+    { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
+  ]);
+  return leaf;
 }
 
 /**

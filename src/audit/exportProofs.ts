@@ -118,8 +118,8 @@ async function headWithin(
   upTo: GlobalPosition,
 ): Promise<SignedTreeHead | null> {
   if (deps.log.table === 'events') return latest;
-  const [leaf] = await leavesAt(deps.db, [upTo]);
-  const reach = leaf === null || leaf === undefined ? null : leaf + 1;
+  const [leaf = null] = await leavesAt(deps.db, [upTo]);
+  const reach = leaf === null ? null : leaf + 1;
   if (reach === null || latest.size <= reach) return latest;
   return latestTreeHeadWithin(deps.db, reach);
 }

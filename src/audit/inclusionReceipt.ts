@@ -6,7 +6,7 @@ import { firstHeadCovering } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { leafOfEvent, type AuditLog } from './auditLog.js';
-import { signTreeHead, type HeadSigningDeps } from './treeHeadSigning.js';
+import { headData, signTreeHead, type HeadSigningDeps } from './treeHeadSigning.js';
 
 /** Where an event is in the tree of `size` leaves, and the proof; null if it is not in it (yet). */
 export async function inclusionAt(
@@ -57,13 +57,12 @@ export async function awaitInclusionReceipt(
   while (Date.now() < deadline) {
     stopping.throwIfAborted();
     // Found by its place in the log, as the tree took it in: no copy of the log is needed.
-    const [leaf] = await leavesAt(deps.db, [event.position]);
-    if (leaf !== null && leaf !== undefined) {
+    const [leaf = null] = await leavesAt(deps.db, [event.position]);
+    if (leaf !== null) {
       // Always the first covering head as the view has it: the same one after a crash.
       const head = await firstHeadCovering(deps.db, leaf);
       const inclusion = head && (await inclusionOfLeaf(deps.db, eventId, leaf, head.size));
-      if (head && inclusion)
-        return { ...inclusion, head: { ...head, root: head.root.toString('hex') } };
+      if (head && inclusion) return { ...inclusion, head: headData(head) };
       if (!head) await signTreeHead(deps);
     }
     await pause(100, undefined, { signal: stopping });

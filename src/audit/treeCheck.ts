@@ -5,10 +5,10 @@ import { storedLeaves, treeSize } from '../../projections/audit/merkleTree.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Schema } from '../platform/db/schema.js';
 import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
+import { datedLogLinks, leafAt } from '../platform/eventStore/logLinks.js';
 import { growingTree } from '../platform/transparency/merkle.js';
 import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { readTail } from './auditStreams.js';
-import { datedLogLinks, leafAt } from '../platform/eventStore/logLinks.js';
 import type { HeadWitness } from './headWitness.js';
 
 /** Where a signed head was found: the heads' view, the log's own last TreeHeadSigned, the witness. */

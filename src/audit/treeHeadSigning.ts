@@ -2,8 +2,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
-import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
-import { merkleTreeProjection, storedTree, treeSize } from '../../projections/audit/merkleTree.js';
+import { treeHeadsStream, type TreeHeadEvent } from '../../domain/audit/treeHeads.js';
+import {
+  leavesAt,
+  merkleTreeProjection,
+  storedTree,
+  treeSize,
+} from '../../projections/audit/merkleTree.js';
 import { comparePositions } from '../platform/eventStore/globalPosition.js';
 import { loadCheckpoint } from '../platform/subscriptions/checkpoints.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
@@ -14,7 +19,6 @@ import {
   type EventStore,
   type GlobalPosition,
 } from '../platform/eventStore/eventStore.js';
-import { auditLogOf, leafOfEvent } from './auditLog.js';
 import type { HeadWitness } from './headWitness.js';
 import { signHead, type SealKey, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 
@@ -30,6 +34,15 @@ export interface HeadSigningDeps {
   /** Keeps each head signed outside the database too (none in some tests). */
   readonly witness?: HeadWitness;
 }
+
+/** A head as its TreeHeadSigned event and the receipts record it: its signed fields alone. */
+export const headData = (head: SignedTreeHead): TreeHeadEvent['data'] => ({
+  origin: head.origin,
+  size: head.size,
+  root: head.root.toString('hex'),
+  signedAt: head.signedAt,
+  signature: head.signature,
+});
 
 /** The origin line of this portal's heads: the same in each one it signs. */
 export const headOrigin = (utilityName: string): string =>
@@ -50,7 +63,7 @@ export async function signTreeHead(
   const last = await latestTreeHead(deps.db);
   if (size === 0) return null;
   if (last) {
-    const leaf = await leafOfEvent(deps.db, auditLogOf(deps.store), last.eventId);
+    const [leaf = null] = await leavesAt(deps.db, [last.position]);
     // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
     if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }
@@ -66,7 +79,7 @@ export async function signTreeHead(
       [
         {
           type: 'TreeHeadSigned',
-          data: { ...head, root: root.toString('hex') },
+          data: headData(head),
           metadata: {
             eventId,
             correlationId: eventId,

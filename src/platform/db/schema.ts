@@ -113,6 +113,9 @@ export interface TreeHeadsTable {
   root: Buffer;
   signed_at: ColumnType<Date, string, string>;
   signature: string;
+  /** The head's own event's place in the log (bigint in the database). */
+  commit_position: string;
+  prepare_position: string;
 }
 
 export interface MemberInvitationsTable {
