@@ -1,8 +1,12 @@
+import { createPublicKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyInclusion } from '../../src/platform/transparency/merkle.js';
+import { headFileSchema } from '../../src/platform/transparency/publishedJson.js';
+import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { inYear, smallPdf, UploadFolder } from '../support/declarationFiles.js';
 import { useJourney } from '../support/journey.js';
 import { pdfText, squeezed } from './pdf/pdfText.js';
@@ -252,6 +256,45 @@ describe('a company files its annual declaration and gets the protocolled copy',
       'foto-contatori.pdf',
     ])
       expect(copyText).toContain(name);
+    // The receipt of the signed log beside it, checked as a filer would: with the key that
+    // /trasparenza, linked from the page, publishes.
+    const logReceipt = await download(
+      page,
+      page.getByRole('link', { name: 'Scarica la ricevuta del registro degli eventi (JSON)' }),
+    );
+    expect(logReceipt.filename).toBe(`ricevuta-registro-${year}-000001.json`);
+    const receipt = JSON.parse(logReceipt.content.toString('utf8')) as {
+      foglia: number;
+      hashFoglia: string;
+      dimensione: number;
+      prova: string[];
+    };
+    const signedHead = headFileSchema.parse(JSON.parse(logReceipt.content.toString('utf8')));
+    const keyTab = await declarant.context.newPage();
+    await keyTab.goto(
+      url(
+        (await page
+          .getByRole('link', { name: 'chiave pubblica del portale' })
+          .getAttribute('href'))!,
+      ),
+    );
+    await keyTab.getByRole('heading', { level: 1, name: 'Trasparenza del registro' }).waitFor();
+    await shoot(keyTab, 'trasparenza');
+    const publicKey = createPublicKey(
+      (await keyTab.getByLabel('Chiave pubblica in formato PEM').textContent())!,
+    );
+    expect(verifyHead(signedHead, publicKey)).toBe(true);
+    expect(
+      verifyInclusion(
+        Buffer.from(receipt.hashFoglia, 'hex'),
+        receipt.foglia,
+        receipt.dimensione,
+        receipt.prova.map((hash) => Buffer.from(hash, 'hex')),
+        signedHead.root,
+      ),
+    ).toBe(true);
+    await keyTab.close();
+
     const sent = page.locator('.submitted-files');
     expect(await text(sent)).toContain(
       "Documento d'identità Legale Rappresentante: carta-identita.pdf",
