@@ -20,6 +20,7 @@ import * as merkleTree from './0018_merkle_tree.js';
 import * as treeHeads from './0019_tree_heads.js';
 import * as transparencyLookups from './0020_transparency_lookups.js';
 import * as merkleTiles from './0021_merkle_tiles.js';
+import * as tileInnerLevels from './0022_tile_inner_levels.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019_tree_heads': treeHeads,
   '0020_transparency_lookups': transparencyLookups,
   '0021_merkle_tiles': merkleTiles,
+  '0022_tile_inner_levels': tileInnerLevels,
 };

@@ -7,11 +7,11 @@ import { rangeHashes, type Hash } from '../../src/platform/transparency/merkle.j
 import {
   appendToTiles,
   hashBytes,
-  perfectRoot,
   subtreePlace,
   tileHeight,
   tileWidth,
   widthOf,
+  type SubtreePlace,
 } from '../../src/platform/transparency/merkleTiles.js';
 
 type Reader = Kysely<Schema> | Transaction<Schema>;
@@ -74,14 +74,14 @@ export const merkleTreeProjection: LeafProjection = {
       .insertInto('merkle_tiles')
       .values(
         tiles.map((tile) => {
-          if (tile.level > 0)
-            return { level: tile.level, tile_index: tile.index, hashes: tile.hashes };
+          const hashes = { hashes: tile.hashes, inner_hashes: tile.inner };
+          if (tile.level > 0) return { level: tile.level, tile_index: tile.index, ...hashes };
           const at = (tile.index - firstLeafTile) * tileWidth * positionBytes;
           const positions = places.subarray(at, at + widthOf(tile.hashes) * positionBytes);
           return {
             level: 0,
             tile_index: tile.index,
-            hashes: tile.hashes,
+            ...hashes,
             positions,
             first_tx: positions.readBigUInt64BE(0).toString(),
             first_position: positions.readBigUInt64BE(8).toString(),
@@ -91,6 +91,7 @@ export const merkleTreeProjection: LeafProjection = {
       .onConflict((conflict) =>
         conflict.columns(['level', 'tile_index']).doUpdateSet((eb) => ({
           hashes: eb.ref('excluded.hashes'),
+          inner_hashes: eb.ref('excluded.inner_hashes'),
           positions: eb.ref('excluded.positions'),
         })),
       )
@@ -101,20 +102,27 @@ export const merkleTreeProjection: LeafProjection = {
   },
 };
 
-/** The stored tiles asked for, by `level/index`, packed; those not stored are absent. */
-async function tilesAt(
+/**
+ * The stored hashes of these perfect subtrees, by `level/index`; those the tree lacks are absent.
+ * Each is a 32-byte slice of its tile, read alone: the tiles are stored uncompressed, so
+ * PostgreSQL reads only the chunk that holds it.
+ */
+async function subtreeHashes(
   db: Reader,
-  wanted: readonly { level: number; index: number }[],
-): Promise<Map<string, Buffer>> {
-  if (wanted.length === 0) return new Map();
-  const { rows } = await sql<{ level: number; tile_index: string; hashes: Buffer }>`
-    select tiles.level, tiles.tile_index::text as tile_index, tiles.hashes
-    from unnest(${wanted.map((tile) => tile.level)}::int[],
-      ${wanted.map((tile) => String(tile.index))}::bigint[]) as w(level, tile_index)
-    join merkle_tiles tiles on tiles.level = w.level and tiles.tile_index = w.tile_index`.execute(
-    db,
-  );
-  return new Map(rows.map((row) => [`${row.level}/${row.tile_index}`, Buffer.from(row.hashes)]));
+  wanted: ReadonlyMap<string, SubtreePlace>,
+): Promise<Map<string, Hash>> {
+  if (wanted.size === 0) return new Map();
+  const places = [...wanted.values()];
+  const { rows } = await sql<{ key: string; hash: Buffer }>`
+    select w.key, substring(case when w.above then t.inner_hashes else t.hashes end
+      from w.at * ${hashBytes} + 1 for ${hashBytes}) as hash
+    from unnest(${[...wanted.keys()]}::text[], ${places.map((p) => p.tileLevel)}::int[],
+      ${places.map((p) => String(p.tileIndex))}::bigint[],
+      ${places.map((p) => p.column === 'inner')}::bool[], ${places.map((p) => p.at)}::int[],
+      ${places.map((p) => p.needs)}::int[]) as w(key, level, tile_index, above, at, needs)
+    join merkle_tiles t on t.level = w.level and t.tile_index = w.tile_index
+    where length(t.hashes) >= w.needs * ${hashBytes}`.execute(db);
+  return new Map(rows.map((row) => [row.key, Buffer.from(row.hash)]));
 }
 
 type RangeHashes = ReturnType<typeof rangeHashes>;
@@ -126,36 +134,26 @@ export class MissingSubtreeError extends RangeError {
 
 /**
  * Answers from the stored tree. Which subtrees the answers need depends on the sizes only, not on
- * the hashes, so `compute` runs once with blank hashes to name them, one query reads the tiles
- * that hold them, and it runs again on them: one round trip for a proof, or for a page of
- * proofs, not one per level. A subtree is the root of a run of its tile's hashes, computed once.
+ * the hashes, so `compute` runs once with blank hashes to name them, one query reads them, and it
+ * runs again on them: one round trip for a proof, or for a page of proofs, not one per level.
  */
 export async function withStoredTree<T>(
   db: Reader,
   compute: (tree: RangeHashes) => Promise<T>,
 ): Promise<T> {
-  const wanted = new Map<string, { level: number; index: number }>();
+  const wanted = new Map<string, SubtreePlace>();
   await compute(
     rangeHashes(async (level, index) => {
-      const { tileLevel, tileIndex } = subtreePlace(level, index);
-      wanted.set(`${tileLevel}/${tileIndex}`, { level: tileLevel, index: tileIndex });
+      wanted.set(`${level}/${index}`, subtreePlace(level, index));
       return placeholder;
     }),
   );
-  const tiles = await tilesAt(db, [...wanted.values()]);
-  const computed = new Map<string, Hash>();
+  const hashes = await subtreeHashes(db, wanted);
   return compute(
     rangeHashes(async (level, index) => {
-      const key = `${level}/${index}`;
-      const known = computed.get(key);
-      if (known) return known;
-      const { tileLevel, tileIndex, from, width } = subtreePlace(level, index);
-      const hashes = tiles.get(`${tileLevel}/${tileIndex}`);
-      if (!hashes || widthOf(hashes) < from + width)
-        throw new MissingSubtreeError(`The tree has no subtree ${level}/${index}`);
-      const root = perfectRoot(hashes.subarray(from * hashBytes, (from + width) * hashBytes));
-      computed.set(key, root);
-      return root;
+      const hash = hashes.get(`${level}/${index}`);
+      if (!hash) throw new MissingSubtreeError(`The tree has no subtree ${level}/${index}`);
+      return hash;
     }),
   );
 }

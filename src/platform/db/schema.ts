@@ -99,6 +99,8 @@ export interface MerkleTilesTable {
   /** bigint in the database; a tree of more than 2^53 leaves is not expected. */
   tile_index: ColumnType<string, number, number>;
   hashes: Buffer;
+  /** The seven levels above `hashes` inside the tile (merkleTiles.ts, innerLevels). */
+  inner_hashes: Buffer;
   /** Level 0 only: the leaves' places in the log, and the first one (xid8, bigint). */
   positions: Buffer | null;
   first_tx: string | null;

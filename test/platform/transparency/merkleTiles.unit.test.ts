@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { growingTree, leafHash, rangeHashes } from '../../../src/platform/transparency/merkle.js';
 import {
   appendToTiles,
-  hashBytes,
+  hashIn,
   leafHashes,
   openTiles,
-  perfectRoot,
   subtreePlace,
   tileWidth,
-  widthOf,
+  type Tile,
 } from '../../../src/platform/transparency/merkleTiles.js';
 import { memoryTree } from '../../support/memoryTree.js';
 
@@ -16,7 +15,7 @@ const entry = (i: number) => Buffer.from(`${String(i).padStart(8, '0')}`.repeat(
 
 /** Tiles kept as the projection keeps them: by `level/index`, an open one rewritten whole. */
 function tiledTree() {
-  const tiles = new Map<string, Buffer>();
+  const tiles = new Map<string, Tile>();
   let size = 0;
   return {
     get size() {
@@ -24,18 +23,22 @@ function tiledTree() {
     },
     append(entries: readonly Buffer[]) {
       const open = new Map(
-        openTiles(size).map((tile) => [tile.level, tiles.get(`${tile.level}/${tile.index}`)!]),
+        openTiles(size).map((tile) => [
+          tile.level,
+          tiles.get(`${tile.level}/${tile.index}`)!.hashes,
+        ]),
       );
       for (const tile of appendToTiles(size, open, leafHashes(Buffer.concat(entries))))
-        tiles.set(`${tile.level}/${tile.index}`, Buffer.from(tile.hashes));
+        tiles.set(`${tile.level}/${tile.index}`, tile);
       size += entries.length;
     },
     /** Read as withStoredTree reads the stored tiles. */
     read: rangeHashes(async (level, index) => {
-      const { tileLevel, tileIndex, from, width } = subtreePlace(level, index);
-      const hashes = tiles.get(`${tileLevel}/${tileIndex}`);
-      if (!hashes || widthOf(hashes) < from + width) throw new RangeError(`no ${level}/${index}`);
-      return perfectRoot(hashes.subarray(from * hashBytes, (from + width) * hashBytes));
+      const place = subtreePlace(level, index);
+      const tile = tiles.get(`${place.tileLevel}/${place.tileIndex}`);
+      const hash = tile && hashIn(tile, place);
+      if (!hash) throw new RangeError(`no ${level}/${index}`);
+      return hash;
     }),
   };
 }
