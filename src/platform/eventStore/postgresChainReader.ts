@@ -13,7 +13,7 @@ import type {
   LogLeaves,
 } from './chainReader.js';
 import type { GlobalPosition } from './eventStore.js';
-import { startOfLog } from './globalPosition.js';
+import { packPositions, positionBytes, positionIn, startOfLog } from './globalPosition.js';
 import { digestInput } from './hashChain.js';
 
 /** Events per piece of the walk: a position range, linked by one statement. */
@@ -53,74 +53,70 @@ export function postgresChainReader(database: Database): ChainReader {
   };
 }
 
-const hashColumn = sql`hash`;
-
-/**
- * What a light read of the log can send back per event, each packed into one value, and the
- * column it needs beside tx_id and position (the same one read once).
- */
+/** What a light read of the log sends back per event, beside its place: its link, or its leaf. */
 const packable = {
-  hashes: { column: hashColumn, agg: sql`string_agg(hash, ''::bytea order by tx_id, position)` },
-  leaves: {
-    column: hashColumn,
-    agg: sql`string_agg(sha256(decode('00', 'hex') || hash), ''::bytea order by tx_id, position)`,
-  },
-  positions: {
-    column: null,
-    agg: sql`string_agg(xid8send(tx_id) || int8send(position), ''::bytea order by tx_id, position)`,
-  },
-  // Opens each event's metadata, which costs more than the rest: asked for only by the check.
-  recorded: {
-    column: sql`coalesce(replace(metadata->>'recordedAt', ',', ''), '') as recorded`,
-    agg: sql`string_agg(recorded, ',' order by tx_id, position)`,
-  },
+  hashes: sql`hash`,
+  leaves: sql`sha256(decode('00', 'hex') || hash)`,
 } as const;
 
-type Packable = keyof typeof packable;
+const hashBytes = 32;
+const recordBytes = hashBytes + positionBytes;
 
 /**
- * The next events after `after`, in log order, in one statement: each wanted column packed into
- * one value (a bytea of hashes, a text of times), and the last position. A row per event would
- * cost the driver more than the tree costs to build.
+ * The next events after `after`, in log order, in one statement: per event its link or leaf and
+ * its place, packed into one bytea (and, when asked, the recording times as one text). A row per
+ * event would cost the driver more than the tree costs to build.
+ *
+ * The aggregates take the rows as the subquery sorts them, with no ORDER BY of their own (one
+ * sort a batch, not one per aggregate): PostgreSQL's documentation says this usually works, so
+ * the places read back are checked to follow one another, and a batch out of order is refused.
  */
 async function packedBatch(
   database: Database,
   after: GlobalPosition | null,
   limit: number,
-  wanted: readonly Packable[],
+  value: keyof typeof packable,
+  options: { recorded?: boolean } = {},
 ): Promise<{
   count: number;
   last: GlobalPosition;
-  packed: Partial<Record<Packable, Buffer | string>>;
-  eventId(i: number): Promise<string>;
+  values: Buffer;
+  positions: Buffer;
+  recorded: string | null;
+  eventId: (i: number) => Promise<string>;
 } | null> {
   const start = after ?? startOfLog;
   const from = sql`(${start.commit.toString()}::xid8, ${start.prepare.toString()}::bigint)`;
-  const columns = [...new Set(wanted.flatMap((name) => packable[name].column ?? []))];
-  const { rows } = await sql<
-    { count: string; tx_id: string | null; position: string | null } & Partial<
-      Record<Packable, Buffer | string>
-    >
-  >`
-    with batch as (
-      select ${sql.join([sql`tx_id`, sql`position`, ...columns])} from events
-      where (tx_id, position) > ${from}
-        and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-      order by tx_id, position
-      limit ${limit})
-    -- b.tx_id, not tx_id: an ORDER BY name is the text output column before the table's.
-    select count(*)::text as count,
-           ${sql.join(wanted.map((name) => sql`${packable[name].agg} as ${sql.ref(name)}`))},
-           (select b.tx_id::text from batch b order by b.tx_id desc, b.position desc limit 1) as tx_id,
-           (select b.position::text from batch b order by b.tx_id desc, b.position desc limit 1) as position
-    from batch`.execute(database.db);
-  const row = rows[0]!;
-  if (!row.tx_id || !row.position) return null;
+  // Opens each event's metadata, which costs more than the rest: asked for only by the check.
+  const recorded = options.recorded
+    ? sql`coalesce(replace(metadata->>'recordedAt', ',', ''), '')`
+    : sql`null::text`;
+  const { rows } = await sql<{ packed: Buffer | null; recorded: string | null }>`
+    select string_agg(${packable[value]} || xid8send(tx_id) || int8send(position), ''::bytea)
+             as packed,
+           ${options.recorded ? sql`string_agg(recorded, ',')` : sql`null`} as recorded
+    from (select tx_id, position, hash, ${recorded} as recorded from events
+          where (tx_id, position) > ${from}
+            and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          order by tx_id, position
+          limit ${limit}) batch`.execute(database.db);
+  const { packed } = rows[0]!;
+  if (!packed) return null;
+  const count = packed.length / recordBytes;
+  const values = Buffer.allocUnsafe(count * hashBytes);
+  const positions = Buffer.allocUnsafe(count * positionBytes);
+  for (let i = 0; i < count; i++) {
+    packed.copy(values, i * hashBytes, i * recordBytes, i * recordBytes + hashBytes);
+    packed.copy(positions, i * positionBytes, i * recordBytes + hashBytes, (i + 1) * recordBytes);
+  }
+  mustFollow(packPositions([start]), positions);
   return {
-    count: Number(row.count),
-    last: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
-    packed: row,
-    async eventId(i) {
+    count,
+    last: positionIn(positions, count - 1),
+    values,
+    positions,
+    recorded: rows[0]!.recorded,
+    eventId: async (i) => {
       const { rows } = await sql<{ event_id: string }>`
         select event_id::text as event_id from events where (tx_id, position) > ${from}
         order by tx_id, position offset ${i} limit 1`.execute(database.db);
@@ -129,13 +125,33 @@ async function packedBatch(
   };
 }
 
+/** Refuses packed places that do not each come after the one before, from `start` on. */
+function mustFollow(start: Buffer, positions: Buffer): void {
+  let previous = start;
+  for (let at = 0; at < positions.length; at += positionBytes) {
+    const place = positions.subarray(at, at + positionBytes);
+    if (place.compare(previous) <= 0)
+      throw new Error('The log was read out of order: the batch is refused');
+    previous = place;
+  }
+}
+
+type PackedBatch = NonNullable<Awaited<ReturnType<typeof packedBatch>>>;
+
+const linksOf = (batch: PackedBatch): LinkBatch => ({
+  count: batch.count,
+  last: batch.last,
+  eventId: batch.eventId,
+  hashes: batch.values,
+});
+
 async function links(
   database: Database,
   after: GlobalPosition | null,
   limit: number,
 ): Promise<LinkBatch | null> {
-  const batch = await packedBatch(database, after, limit, ['hashes']);
-  return batch && { ...batch, hashes: batch.packed.hashes as Buffer };
+  const batch = await packedBatch(database, after, limit, 'hashes');
+  return batch && linksOf(batch);
 }
 
 async function datedLinks(
@@ -143,12 +159,11 @@ async function datedLinks(
   after: GlobalPosition | null,
   limit: number,
 ): Promise<DatedLinks | null> {
-  const batch = await packedBatch(database, after, limit, ['hashes', 'recorded']);
+  const batch = await packedBatch(database, after, limit, 'hashes', { recorded: true });
   return (
     batch && {
-      ...batch,
-      hashes: batch.packed.hashes as Buffer,
-      recordedAt: String(batch.packed.recorded).split(',').map(Date.parse),
+      ...linksOf(batch),
+      recordedAt: String(batch.recorded).split(',').map(Date.parse),
     }
   );
 }
@@ -158,13 +173,13 @@ async function logLeaves(
   after: GlobalPosition | null,
   limit: number,
 ): Promise<LogLeaves | null> {
-  const batch = await packedBatch(database, after, limit, ['leaves', 'positions']);
+  const batch = await packedBatch(database, after, limit, 'leaves');
   return (
     batch && {
       count: batch.count,
       last: batch.last,
-      leaves: batch.packed.leaves as Buffer,
-      positions: batch.packed.positions as Buffer,
+      leaves: batch.values,
+      positions: batch.positions,
     }
   );
 }
