@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, GlobalPosition } from '../../../src/platform/eventStore/eventStore.js';
 import { positionIn } from '../../../src/platform/eventStore/globalPosition.js';
+import { logLeaves } from '../../../src/platform/eventStore/logLinks.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { leafHash } from '../../../src/platform/transparency/merkle.js';
 import { newEvent, uniqueStream, untilLogReadable } from '../../support/events.js';
@@ -76,6 +77,63 @@ describe.each(backends())('%s: the log’s links, packed', (backend) => {
       }
     }
     // Hashed by the database as RFC 9162 leaves: what Node computes from the chain hashes.
+    expect(leaves).toEqual(
+      all.map((event) => leafHash(Buffer.from(event.hash, 'hex')).toString('hex')),
+    );
+    expect(places).toEqual(all.map((event) => event.position));
+  });
+
+  it('gives the same leaves through readAll as through the packed read, where a store has none', async () => {
+    // A store without the packed read, as KurrentDB is: logLeaves falls back on readAll.
+    const readAllCalls: (number | undefined)[] = [];
+    const withoutChain: EventStore = {
+      ...store,
+      chain: undefined,
+      readAll(options) {
+        readAllCalls.push(options.limit);
+        return store.readAll(options);
+      },
+    };
+    const all = await store.readAll({ limit: 1_000 });
+    const at = (i: number) => all[i]!.position;
+    const shown = (leaves: Awaited<ReturnType<typeof logLeaves>>) =>
+      leaves && {
+        count: leaves.count,
+        leaves: leaves.leaves.toString('hex'),
+        positions: leaves.positions.toString('hex'),
+        last: leaves.last,
+      };
+    const ranges: [GlobalPosition | null, number][] = [
+      [null, 1_000],
+      [null, 7],
+      [at(40), 13],
+      [at(40), 1_000],
+      [at(94), 5],
+    ];
+    for (const [after, limit] of ranges) {
+      const viaReadAll = shown(await logLeaves(withoutChain, after, limit));
+      expect(viaReadAll).not.toBeNull();
+      expect(viaReadAll).toEqual(shown(await logLeaves(store, after, limit)));
+    }
+    expect(readAllCalls).toEqual(ranges.map(([, limit]) => limit));
+    // Past the end of the log, both say so the same way.
+    const end = at(95);
+    const beyond = { commit: end.commit + 1_000n, prepare: 0n };
+    for (const after of [end, beyond]) {
+      expect(await logLeaves(store, after, 10)).toBeNull();
+      expect(await logLeaves(withoutChain, after, 10)).toBeNull();
+    }
+    // Page by page from the start, the fallback walks the whole log once, in order.
+    const leaves: string[] = [];
+    const places: GlobalPosition[] = [];
+    let after: GlobalPosition | null = null;
+    for (let batch; (batch = await logLeaves(withoutChain, after, 7)); after = batch.last) {
+      for (let i = 0; i < batch.count; i++) {
+        leaves.push(batch.leaves.subarray(i * 32, i * 32 + 32).toString('hex'));
+        places.push(positionIn(batch.positions, i));
+      }
+      expect(batch.last).toEqual(places.at(-1));
+    }
     expect(leaves).toEqual(
       all.map((event) => leafHash(Buffer.from(event.hash, 'hex')).toString('hex')),
     );
