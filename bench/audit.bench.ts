@@ -176,9 +176,11 @@ async function treeMeasures(
         `${p.leaves} leaves, root ${p.rootMatches ? 'is' : 'is NOT'} the log's`,
     );
   }
-  // What autovacuum does soon after a bulk write, done now: the proofs are timed on the tree as
-  // the portal serves it, not on the rebuild's dead tiles and stale statistics.
+  // What autovacuum and the checkpointer do soon after a bulk write, done now: the proofs are
+  // timed on the tree as the portal serves it, not on the rebuild's dead tiles, stale statistics
+  // and dirty pages being written out.
   await sql`vacuum analyze merkle_tiles`.execute(database.db);
+  await sql`checkpoint`.execute(database.db);
   const proofs = await measureProofs(database, { seed, ...plan.proofs });
   for (const [kind, t] of [
     ['inclusion', proofs.inclusion],
