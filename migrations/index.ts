@@ -21,6 +21,7 @@ import * as treeHeads from './0019_tree_heads.js';
 import * as transparencyLookups from './0020_transparency_lookups.js';
 import * as merkleTiles from './0021_merkle_tiles.js';
 import * as tileInnerLevels from './0022_tile_inner_levels.js';
+import * as declarationReviews from './0023_declaration_reviews.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0020_transparency_lookups': transparencyLookups,
   '0021_merkle_tiles': merkleTiles,
   '0022_tile_inner_levels': tileInnerLevels,
+  '0023_declaration_reviews': declarationReviews,
 };

@@ -9,7 +9,12 @@ import { streamCodec } from '../shared/streamCodec.js';
 export type SignInEvent =
   | DomainEvent<
       'SignInFailed',
-      { readonly username: string; readonly reason: 'wrong-password' | 'unknown-username' }
+      {
+        readonly username: string;
+        readonly reason: 'wrong-password' | 'unknown-username';
+        /** A signed-in person's password asked again before a step that binds (INVIA). */
+        readonly reauthentication?: true;
+      }
     >
   | DomainEvent<
       'SignInThrottled',

@@ -101,7 +101,13 @@ export interface OpenRenumberedContract {
   /** The old contract's state at its ContractNumberChanged (its stream is closed from there). */
   readonly previous: Pick<
     ContractState,
-    'contractNumber' | 'customerCode' | 'companyName' | 'plant' | 'ownerAccountId' | 'managerId'
+    | 'contractNumber'
+    | 'customerCode'
+    | 'companyName'
+    | 'plant'
+    | 'ownerAccountId'
+    | 'managerId'
+    | 'declarations'
   >;
   readonly requestedBy: string;
 }
@@ -133,6 +139,12 @@ export function openRenumberedContract(
         ownerAccountId: previous.ownerAccountId,
         managerId: previous.managerId,
         requestedBy: command.requestedBy,
+        filedYears: Object.entries(previous.declarations)
+          .filter(([, declaration]) => declaration.submitted)
+          .map(([year, declaration]) => ({
+            year: Number(year),
+            protocolNumber: declaration.submitted!.protocolNumber,
+          })),
       },
     },
   ];

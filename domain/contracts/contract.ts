@@ -3,7 +3,7 @@ import {
   withoutDrafts,
   type DeclarationsByYear,
 } from '../declarations/declarationState.js';
-import type { ContractEvent, Plant } from './contractEvents.js';
+import type { ContractEvent, FiledYear, Plant } from './contractEvents.js';
 
 /** 'renumbered': an operator changed the number; the contract goes on in the new number's stream. */
 export type ContractStatus = 'none' | 'pending' | 'validated' | 'rejected' | 'renumbered';
@@ -32,6 +32,8 @@ export interface ContractState {
   readonly renumberedFrom: string | null;
   /** The annual declarations filed (or being prepared) for this contract, by year. */
   readonly declarations: DeclarationsByYear;
+  /** The years filed under the previous number, when the number changed: not filed again. */
+  readonly filedBeforeRenumbering: readonly FiledYear[];
 }
 
 export const initialContractState = (): ContractState => ({
@@ -49,6 +51,7 @@ export const initialContractState = (): ContractState => ({
   renumberedTo: null,
   renumberedFrom: null,
   declarations: {},
+  filedBeforeRenumbering: [],
 });
 
 const handOver = (state: ContractState, managerId: string | null): ContractState => ({
@@ -129,12 +132,14 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
         ownerAccountId: event.data.ownerAccountId,
         managerId: event.data.managerId,
         renumberedFrom: event.data.previousContractNumber,
+        filedBeforeRenumbering: event.data.filedYears ?? [],
       };
     case 'DeclarationPrepared':
     case 'DeclarationSubmitted':
     case 'DeclarationProtocolled':
     case 'CopyOfRecordStored':
     case 'CopyOfRecordResent':
+    case 'DeclarationReviewed':
       return { ...state, declarations: evolveDeclarations(state.declarations, event) };
   }
 }

@@ -10,6 +10,13 @@ export interface Plant {
 }
 
 /** An account acting on a contract: a Ditta (the company itself) or a Studio/Consulente. */
+/** A year's declaration filed under a contract's previous number, carried to the new one. */
+export interface FiledYear {
+  readonly year: number;
+  /** Null if the number was not given yet when the contract was renumbered. */
+  readonly protocolNumber: string | null;
+}
+
 export interface Party {
   readonly accountId: string;
   readonly kind: DeclarantKind;
@@ -69,5 +76,7 @@ export type ContractEvent =
         ownerAccountId: string | null;
         managerId: string | null;
         requestedBy: string;
+        /** The years filed under the previous number (absent in events recorded before). */
+        filedYears?: readonly FiledYear[];
       };
     };

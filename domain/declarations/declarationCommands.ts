@@ -1,6 +1,7 @@
 import type { ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import { prepareDeclaration, type PrepareDeclaration } from './prepareDeclaration.js';
+import { reviewDeclaration, type ReviewDeclaration } from './reviewDeclaration.js';
 import {
   protocolDeclaration,
   resendCopyOfRecord,
@@ -14,7 +15,7 @@ import {
 
 /**
  * What can be done to a year's declaration: save the draft, send it (INVIA), number it, keep its
- * copy of record, mail the copy again. Each is decided on the state of the contract it belongs
+ * copy of record, mail the copy again, record the utility's outcome. Each is decided on the state of the contract it belongs
  * to and appended to the contract's stream, so a declaration is filed only by whoever manages
  * the contract at that moment (domain/contracts/README.md).
  */
@@ -23,7 +24,8 @@ export type DeclarationCommand =
   | SubmitDeclaration
   | ProtocolDeclaration
   | StoreCopyOfRecord
-  | ResendCopyOfRecord;
+  | ResendCopyOfRecord
+  | ReviewDeclaration;
 
 export function decideDeclaration(
   command: DeclarationCommand,
@@ -40,5 +42,7 @@ export function decideDeclaration(
       return storeCopyOfRecord(command, state);
     case 'ResendCopyOfRecord':
       return resendCopyOfRecord(command, state);
+    case 'ReviewDeclaration':
+      return reviewDeclaration(command, state);
   }
 }

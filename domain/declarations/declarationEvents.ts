@@ -1,5 +1,7 @@
 import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { LimitOverride } from '../campaigns/contractLimits.js';
+import type { Certification } from './certification.js';
+import type { Review } from './reviewDeclaration.js';
 import type {
   AnalysesFigures,
   ChecklistAnswer,
@@ -71,6 +73,8 @@ export type DeclarationEvent =
         late: boolean;
         /** The warnings the declarant confirmed having read (all of them, or none if none). */
         warningsAcknowledged: boolean;
+        /** The self-declaration made at INVIA; absent in submissions made before it was asked. */
+        certification?: Certification;
       };
     }
   | {
@@ -82,6 +86,16 @@ export type DeclarationEvent =
         copyOfRecord?: CopyOfRecord;
         /** Where the receipt with the copy of record goes. */
         notificationEmail: string;
+      };
+    }
+  | {
+      /** The utility's outcome, told to the declarant and, when a consultant filed, the company. */
+      type: 'DeclarationReviewed';
+      data: Review & {
+        year: number;
+        protocolNumber: string;
+        /** The addresses mailed. */
+        notified: readonly string[];
       };
     }
   | {

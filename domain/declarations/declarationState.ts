@@ -1,4 +1,6 @@
 import type { InclusionReceipt } from '../audit/treeHeads.js';
+import type { Certification } from './certification.js';
+import type { Review } from './reviewDeclaration.js';
 import type { CopyOfRecord, DeclarationContent, DeclarationEvent } from './declarationEvents.js';
 
 /** One year's declaration of a contract, as the rules need it. */
@@ -7,12 +9,16 @@ export interface DeclarationState {
   readonly submitted: {
     readonly submittedBy: string;
     readonly notificationEmail: string;
+    /** The self-declaration made at INVIA, null for submissions made before it was asked. */
+    readonly certification: Certification | null;
     readonly protocolNumber: string | null;
     readonly copyOfRecord: CopyOfRecord | null;
     /** The copy's evidence that it is in the signed log, mailed again with each resend. */
     readonly receipt: InclusionReceipt | null;
     /** When the copy was sent again, oldest first: the resend limit counts them. */
     readonly resentAt: readonly string[];
+    /** The utility's latest outcome, null until an operator records one. */
+    readonly review: Review | null;
   } | null;
 }
 
@@ -40,10 +46,12 @@ export function evolveDeclarations(
           submitted: {
             submittedBy: event.data.signatory.accountId,
             notificationEmail: event.data.notificationEmail,
+            certification: event.data.certification ?? null,
             protocolNumber: null,
             copyOfRecord: null,
             receipt: null,
             resentAt: [],
+            review: null,
           },
         },
       };
@@ -66,6 +74,21 @@ export function evolveDeclarations(
             },
           }
         : declarations;
+    case 'DeclarationReviewed': {
+      const { outcome, note, dueBy, reviewedBy, reviewedAt } = event.data;
+      return current.submitted
+        ? {
+            ...declarations,
+            [year]: {
+              ...current,
+              submitted: {
+                ...current.submitted,
+                review: { outcome, note, dueBy, reviewedBy, reviewedAt },
+              },
+            },
+          }
+        : declarations;
+    }
     case 'CopyOfRecordResent': {
       const { requestedAt } = event.data;
       return current.submitted && requestedAt

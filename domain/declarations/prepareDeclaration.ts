@@ -21,6 +21,15 @@ export function mustBeAbleToFile(state: ContractState, accountId: string, year: 
       `La dichiarazione ${year} di questo contratto è già stata inviata.`,
     );
   }
+  const earlier = state.filedBeforeRenumbering.find((filed) => filed.year === year);
+  if (earlier) {
+    const protocol = earlier.protocolNumber ? ` (protocollo ${earlier.protocolNumber})` : '';
+    throw declarationError(
+      'AlreadyDeclared',
+      'conflict',
+      `La dichiarazione ${year} è già stata inviata con il numero di contratto precedente ${state.renumberedFrom}${protocol}.`,
+    );
+  }
 }
 
 export interface PrepareDeclaration extends ByMember {

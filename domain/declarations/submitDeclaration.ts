@@ -3,6 +3,7 @@ import type { ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { CopyOfRecord, Signatory } from './declarationEvents.js';
+import { certify } from './certification.js';
 import { declarationError } from './declarationErrors.js';
 import { declarationOf } from './declarationState.js';
 import { mustBeAbleToFile } from './prepareDeclaration.js';
@@ -14,6 +15,10 @@ export interface SubmitDeclaration extends ByMember {
   /** ISO date of the campaign's deadline. */
   readonly deadline: string;
   readonly warningsAcknowledged: boolean;
+  /** The company's legal representative, named in the self-declaration. */
+  readonly legalRepresentative: string;
+  /** The sender made the self-declaration, having confirmed it with their password. */
+  readonly certified: boolean;
   readonly receivedAt: Date;
 }
 
@@ -28,7 +33,22 @@ const romeDate = new Intl.DateTimeFormat('en-CA', {
 export const isLate = (receivedAt: Date, deadline: string): boolean =>
   romeDate.format(receivedAt) > deadline;
 
-/** INVIA: the draft as validated is filed, knowingly (warnings confirmed), and marked if late. */
+/** The warnings of the draft must have been confirmed as read, when there are any. */
+export function mustAcknowledgeWarnings(warnings: readonly unknown[], acknowledged: boolean): void {
+  if (warnings.length > 0 && !acknowledged) {
+    throw declarationError(
+      'WarningsNotAcknowledged',
+      'validation',
+      'Conferma di aver letto le segnalazioni prima di inviare.',
+      'conferma-segnalazioni',
+    );
+  }
+}
+
+/**
+ * INVIA: the draft as validated is filed, knowingly (warnings confirmed), with the sender's
+ * self-declaration (certification.ts), and marked if late.
+ */
 export function submitDeclaration(
   command: SubmitDeclaration,
   state: ContractState,
@@ -43,14 +63,18 @@ export function submitDeclaration(
       'Non ci sono file validati da inviare: carica di nuovo la dichiarazione.',
     );
   }
-  if (draft.warnings.length > 0 && !command.warningsAcknowledged) {
-    throw declarationError(
-      'WarningsNotAcknowledged',
-      'validation',
-      'Conferma di aver letto le segnalazioni prima di inviare.',
-      'conferma-segnalazioni',
-    );
-  }
+  mustAcknowledgeWarnings(draft.warnings, command.warningsAcknowledged);
+  const certification = certify(
+    {
+      sender: signatory.name,
+      // The contract's company, not the name typed in the workbook.
+      companyName: state.companyName ?? draft.figures.companyName,
+      legalRepresentative: command.legalRepresentative,
+      onBehalf: signatory.kind === 'studio',
+    },
+    command.certified,
+    command.receivedAt,
+  );
   return [
     {
       type: 'DeclarationSubmitted',
@@ -69,6 +93,7 @@ export function submitDeclaration(
         deadline: command.deadline,
         late: isLate(command.receivedAt, command.deadline),
         warningsAcknowledged: draft.warnings.length > 0,
+        certification,
       },
     },
   ];

@@ -3,6 +3,11 @@ import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { InclusionReceipt } from '../../domain/audit/treeHeads.js';
 import type { CopyOfRecord } from '../../domain/declarations/declarationEvents.js';
+import {
+  reviewOutcomeLabels,
+  type ReviewOutcome,
+} from '../../domain/declarations/reviewDeclaration.js';
+import { formatDate } from '../../domain/shared/italianDate.js';
 import { receiptFile } from '../../src/platform/transparency/publishedJson.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
@@ -90,9 +95,44 @@ export function declarationMail(
   };
 }
 
+const reviewSentences: Record<ReviewOutcome, string> = {
+  accettata: 'è stata accettata',
+  'integrazione-richiesta': 'richiede un’integrazione',
+  respinta: 'è stata respinta',
+};
+
+/**
+ * The mails of an outcome recorded by the utility: one to each address it names (the
+ * declaration's notification address, and the company's own when a consultant filed).
+ */
+export function reviewMails(
+  recorded: RecordedEvent,
+  publicUrl: string,
+): (MailContent & { key: string; to: string })[] {
+  if (!contractStream.holds(recorded) || recorded.type !== 'DeclarationReviewed') return [];
+  const { year, protocolNumber, outcome, note, dueBy, notified } = recorded.data;
+  const contractNumber = contractStream.parse(recorded.streamId)!;
+  const content = mailContent(
+    `dichiarazione ${year}, protocollo ${protocolNumber}: ${reviewOutcomeLabels[outcome].toLowerCase()}`,
+    [
+      'Gentile utente,',
+      `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} (protocollo ${protocolNumber}) ${reviewSentences[outcome]}.`,
+      ...(note ? [`Nota del gestore: ${note}`] : []),
+      ...(dueBy ? [`L’integrazione va inviata entro il ${formatDate(dueBy)}.`] : []),
+      `${publicUrl}/dichiarazioni/${year}/${contractNumber}/risultato`,
+    ],
+  );
+  return notified.map((to, i) => ({
+    ...content,
+    key: `${recorded.metadata.eventId}:mail:${i}`,
+    to,
+  }));
+}
+
 /**
  * The receipt of a submission (and each copy asked for again): the protocol number and the copy
- * of record attached, to the notification address given with the declaration.
+ * of record attached, to the notification address given with the declaration. The utility's
+ * outcomes, without attachments.
  */
 export function declarationMailsProjection(deps: {
   publicUrl: () => string;
@@ -102,6 +142,8 @@ export function declarationMailsProjection(deps: {
     name: 'declaration_mails',
     async apply(trx, events) {
       for (const recorded of events) {
+        for (const mail of reviewMails(recorded, deps.publicUrl()))
+          await enqueueMail(trx, mail, deps.now());
         const mail = declarationMail(recorded, deps.publicUrl());
         if (!mail) continue;
         const pdf = await trx

@@ -3,6 +3,7 @@ import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
+import type { Review } from '../../domain/declarations/reviewDeclaration.js';
 import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
 import type { DeclarationsTable, Schema } from '../../src/platform/db/schema.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
@@ -27,6 +28,8 @@ export interface DeclarationRow {
   readonly files: readonly DeclarationFile[];
   readonly warnings: readonly WorkbookIssue[];
   readonly warningsAcknowledged: boolean;
+  /** The utility's latest outcome, null until one is recorded. */
+  readonly review: Review | null;
 }
 
 export function evolveDeclarationRow(
@@ -60,7 +63,12 @@ export function evolveDeclarationRow(
         files: data.files,
         warnings: data.warnings,
         warningsAcknowledged: submitted?.warningsAcknowledged ?? false,
+        review: null,
       };
+    }
+    case 'DeclarationReviewed': {
+      const { outcome, note, dueBy, reviewedBy, reviewedAt } = event.data;
+      return row && { ...row, review: { outcome, note, dueBy, reviewedBy, reviewedAt } };
     }
     case 'DeclarationProtocolled':
     case 'CopyOfRecordStored':
@@ -84,6 +92,7 @@ const rowEvents = new Set([
   'DeclarationSubmitted',
   'DeclarationProtocolled',
   'CopyOfRecordStored',
+  'DeclarationReviewed',
 ]);
 
 export const declarationsProjection = rowProjection<DeclarationRow, Recorded<ContractEvent>>({
@@ -151,6 +160,7 @@ const toTableRow = (row: DeclarationRow) => ({
   files: JSON.stringify(row.files),
   warnings: JSON.stringify(row.warnings),
   warnings_acknowledged: row.warningsAcknowledged,
+  review: row.review && JSON.stringify(row.review),
 });
 
 const fromTableRow = (row: Selectable<DeclarationsTable>): DeclarationRow => ({
@@ -172,6 +182,7 @@ const fromTableRow = (row: Selectable<DeclarationsTable>): DeclarationRow => ({
   files: row.files,
   warnings: row.warnings,
   warningsAcknowledged: row.warnings_acknowledged,
+  review: row.review,
 });
 
 export async function declarationRow(

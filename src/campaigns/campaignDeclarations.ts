@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CampaignSettings } from '../../domain/campaigns/campaignSettings.js';
+import { reviewOutcomeLabels } from '../../domain/declarations/reviewDeclaration.js';
 import {
   declarationsOfYear,
   type DeclarationRow,
@@ -17,7 +18,17 @@ export interface CampaignLine {
   readonly declaration: DeclarationRow | null;
 }
 
-const statuses = ['tutte', 'inviate', 'in-ritardo', 'mancanti', 'con-segnalazioni'] as const;
+const statuses = [
+  'tutte',
+  'inviate',
+  'in-ritardo',
+  'mancanti',
+  'con-segnalazioni',
+  'da-esaminare',
+  'accettate',
+  'integrazione-richiesta',
+  'respinte',
+] as const;
 type CampaignStatusFilter = (typeof statuses)[number];
 
 /** The campaign page's filters, from its query: anything unknown shows every line. */
@@ -39,7 +50,14 @@ const keep: Record<CampaignStatusFilter, (line: CampaignLine) => boolean> = {
   mancanti: (line) => line.declaration?.status !== 'submitted',
   'con-segnalazioni': (line) =>
     (line.declaration?.warnings.length ?? 0) > 0 && line.declaration?.status === 'submitted',
+  'da-esaminare': (line) => line.declaration?.status === 'submitted' && !line.declaration.review,
+  accettate: (line) => outcomeOf(line) === 'accettata',
+  'integrazione-richiesta': (line) => outcomeOf(line) === 'integrazione-richiesta',
+  respinte: (line) => outcomeOf(line) === 'respinta',
 };
+
+const outcomeOf = (line: CampaignLine) =>
+  line.declaration?.status === 'submitted' ? line.declaration.review?.outcome : undefined;
 
 /** Declared / expected, late and missing, filtered as the operator asked. */
 export async function campaignDeclarations(
@@ -83,6 +101,7 @@ export async function campaignDeclarations(
       submitted: submitted.length,
       late: lines.filter(keep['in-ritardo']).length,
       missing: lines.length - submitted.length,
+      toReview: lines.filter(keep['da-esaminare']).length,
     },
   };
 }
@@ -100,6 +119,10 @@ export function toCsv(lines: readonly CampaignLine[]): string {
     'volume_scaricato_m3',
     'segnalazioni',
     'inviata_da',
+    'esito',
+    'nota_esito',
+    'integrare_entro',
+    'esito_registrato_il',
   ];
   const rows = lines.map((line) => {
     const d = line.declaration?.status === 'submitted' ? line.declaration : null;
@@ -114,6 +137,10 @@ export function toCsv(lines: readonly CampaignLine[]): string {
       d ? d.dischargedVolume : null,
       d ? d.warnings.length : null,
       d?.signatoryName ?? null,
+      d ? (d.review ? reviewOutcomeLabels[d.review.outcome] : 'da esaminare') : null,
+      d?.review?.note || null,
+      d?.review?.dueBy ?? null,
+      d?.review?.reviewedAt ?? null,
     ];
   });
   return csvDocument(header, rows);

@@ -10,6 +10,7 @@ import { openCampaign } from './openCampaign.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { paramsOf, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
+import { reviewOutcomeLabels } from '../../domain/declarations/reviewDeclaration.js';
 import { campaignDeclarations, campaignFiltersQuery, toCsv } from './campaignDeclarations.js';
 import { campaignFormValues } from './campaignFormValues.js';
 import { campaignFormSchema } from './campaigns.schema.js';
@@ -55,6 +56,7 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
     const { campaign, rows, filters } = await loadCampaign(request);
     return reply.view('campaigns/campaign', {
       title: `Campagna ${campaign.settings.year}`,
+      reviewLabels: reviewOutcomeLabels,
       campaign: campaign.settings,
       ...rows,
       filters,

@@ -9,6 +9,8 @@ import { accountNames } from '../../projections/accounts/accountQueries.js';
 import { actingOf, requireRole } from '../accounts/auth.js';
 import type { AreaDeps } from '../deps.js';
 import { validatedWithRegistration } from '../../domain/contracts/declareContract.js';
+import { reviewOutcomeLabels } from '../../domain/declarations/reviewDeclaration.js';
+import { formatDate } from '../../domain/shared/italianDate.js';
 
 const numberParams = z.object({ numero: z.string().regex(/^\d{10}$/) });
 
@@ -64,6 +66,11 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Copia conforme della dichiarazione ${event.data.year} (protocollo ${event.data.protocolNumber}) conservata e inviata a ${event.data.notificationEmail}`;
     case 'CopyOfRecordResent':
       return `Copia della dichiarazione ${event.data.year} reinviata a ${event.data.to}`;
+    case 'DeclarationReviewed': {
+      const { year, protocolNumber, outcome, note, dueBy, reviewedBy } = event.data;
+      const due = dueBy ? ` (entro il ${formatDate(dueBy)})` : '';
+      return `Dichiarazione ${year} (protocollo ${protocolNumber}): esito «${reviewOutcomeLabels[outcome]}»${due} registrato da ${reviewedBy.name}${note ? `: ${note}` : ''}`;
+    }
   }
 }
 

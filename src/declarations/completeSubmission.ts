@@ -128,6 +128,7 @@ async function storeCopyOfRecord(
       deadline: data.deadline,
       late: data.late,
       limits: effectiveLimits(campaign?.settings.limits ?? [], data.contractLimits ?? []),
+      certification: data.certification ?? null,
       registry: { receipt, transparencyUrl: `${deps.publicUrl()}/trasparenza` },
     }),
   );

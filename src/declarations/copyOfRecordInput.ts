@@ -1,4 +1,5 @@
 import type { ParameterLimit } from '../../domain/campaigns/campaignSettings.js';
+import type { Certification } from '../../domain/declarations/certification.js';
 import type { DeclarationContent, Signatory } from '../../domain/declarations/declarationEvents.js';
 import type { CopyOfRecordInput } from './pdf/copyOfRecord.js';
 import type { RegistryEntry } from './pdf/registrySection.js';
@@ -26,12 +27,14 @@ export function copyOfRecordInput(
     deadline: string;
     late: boolean;
     limits: readonly ParameterLimit[];
+    certification?: Certification | null;
     registry?: RegistryEntry;
   },
 ): CopyOfRecordInput {
-  const { signatory, ...rest } = filing;
+  const { signatory, certification, ...rest } = filing;
   return {
     ...rest,
+    certification: certification ?? null,
     declarant: signatory,
     notificationEmail: content.notificationEmail,
     figures: content.figures,

@@ -14,7 +14,15 @@ import type { DeclarationsDeps } from '../deps.js';
 import { readDocument } from '../platform/documents/documentStore.js';
 import { receiptFile } from '../platform/transparency/publishedJson.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
-import { paramsOf, queryOf } from '../platform/http/command.js';
+import { commandIdField, paramsOf, queryOf, submitForm } from '../platform/http/command.js';
+import type { FieldErrors } from '../platform/http/forms.js';
+import { paragraph } from '../platform/http/text.js';
+import { findAccount } from '../../projections/accounts/accounts.js';
+import {
+  reviewOutcomeLabels,
+  reviewOutcomes,
+} from '../../domain/declarations/reviewDeclaration.js';
+import { randomUUID } from 'node:crypto';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { seeOther } from '../platform/http/views.js';
 import { slotLabel } from './copyOfRecordInput.js';
@@ -22,7 +30,21 @@ import { readableDeclaration, type DeclarationTarget } from './declarationAccess
 
 /** The declarant who may read it, and the utility's staff on the company's behalf; not auditors. */
 const resenderRoles: readonly Role[] = ['declarant', 'operator', 'admin'];
-const resultQuery = z.object({ esito: z.enum(['reinviata']).optional().catch(undefined) });
+const resultQuery = z.object({
+  esito: z.enum(['reinviata', 'esame-registrato']).optional().catch(undefined),
+});
+
+/** The operator's outcome: the domain says which outcome needs a note and a date. */
+const reviewSchema = z.object({
+  commandId: commandIdField,
+  esito: z.enum(reviewOutcomes, { error: 'Scegli l’esito dell’esame.' }),
+  nota: paragraph(2000).default(''),
+  entro: z
+    .union([z.literal(''), z.iso.date({ error: 'Indica una data valida.' })])
+    .optional()
+    .transform((value) => value || null),
+});
+type ReviewForm = { values: Record<string, unknown>; errors: FieldErrors };
 const fileParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 const url = (target: DeclarationTarget, step = '') =>
@@ -45,19 +67,22 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   const { db } = deps.database;
   const readers = { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') };
   const resenders = { preHandler: requireRole(...resenderRoles) };
+  const reviewers = { preHandler: requireRole('operator') };
 
   /** "Risultato caricamento"; the re-send is offered to those who may ask for it. */
   async function resultPage(
     request: FastifyRequest,
     reply: FastifyReply,
     target: DeclarationTarget,
-    outcome: { resent?: boolean; refused?: string } = {},
+    outcome: { resent?: boolean; refused?: string; reviewed?: boolean; review?: ReviewForm } = {},
   ) {
     const submitted = declarationOf(target.state.declarations, target.year).submitted;
     if (!submitted)
       throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
     const row = await declarationRow(db, target.contractNumber, target.year);
-    return reply.code(outcome.refused ? 429 : 200).view('declarations/result', {
+    // A refused resend is a 429; a refused outcome keeps the 422 the form gave it.
+    if (outcome.refused) reply.code(429);
+    return reply.view('declarations/result', {
       title: 'Risultato del caricamento documentazione',
       year: target.year,
       base: url(target),
@@ -70,12 +95,65 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       slotLabel,
       resent: outcome.resent ?? false,
       refused: outcome.refused ?? null,
+      review: submitted.review,
+      reviewLabels: reviewOutcomeLabels,
+      reviewed: outcome.reviewed ?? false,
+      // One outcome at a time: an accepted or rejected declaration keeps its outcome.
+      mayReview:
+        request.account!.role === 'operator' &&
+        submitted.protocolNumber !== null &&
+        !['accettata', 'respinta'].includes(submitted.review?.outcome ?? ''),
+      reviewForm: {
+        commandId: randomUUID(),
+        values: {},
+        errors: {},
+        ...outcome.review,
+      },
     });
   }
 
   app.get('/:anno/:contratto/risultato', readers, async (request, reply) => {
+    const { esito } = queryOf(resultQuery, request);
     return resultPage(request, reply, await readableDeclaration(deps, request), {
-      resent: queryOf(resultQuery, request).esito === 'reinviata',
+      resent: esito === 'reinviata',
+      reviewed: esito === 'esame-registrato',
+    });
+  });
+
+  /** The operator's outcome, mailed to the declarant (and the company when a consultant filed). */
+  app.post('/:anno/:contratto/esito', reviewers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    return submitForm(request, reply, deps.projections, {
+      schema: reviewSchema,
+      run: async (form) => {
+        const now = deps.clock();
+        const submitted = declarationOf(target.state.declarations, target.year).submitted;
+        const owner = target.state.ownerAccountId;
+        const company =
+          owner && owner !== submitted?.submittedBy ? await findAccount(db, owner) : null;
+        const result = await handleCommand(
+          deps.eventStore,
+          contractDecider,
+          target.streamId,
+          {
+            type: 'ReviewDeclaration',
+            year: target.year,
+            outcome: form.esito,
+            note: form.nota,
+            dueBy: form.entro,
+            reviewer: { accountId: request.account!.accountId, name: request.account!.fullName },
+            companyEmail: company?.email ?? null,
+            reviewedAt: now,
+          },
+          commandContext(request, now, form.commandId),
+        );
+        return {
+          position: result.position,
+          redirect: url(target, '/risultato?esito=esame-registrato'),
+        };
+      },
+      invalid: (errors, values) =>
+        resultPage(request, reply, target, { review: { values, errors } }),
     });
   });
 

@@ -1,3 +1,4 @@
+import { reviewOutcomeLabels } from '../../domain/declarations/reviewDeclaration.js';
 import { holds } from '../../domain/accounts/members.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -26,15 +27,21 @@ function choice(
   year: number,
   mayPrepare: boolean,
 ): ContractChoice {
+  const under =
+    declaration && declaration.contractNumber !== contract.contractNumber
+      ? ` con il numero di contratto precedente ${declaration.contractNumber}`
+      : '';
   const reason = declaration
-    ? `Dichiarazione ${year} già inviata${declaration.protocolNumber ? ` (protocollo ${declaration.protocolNumber})` : ''}.`
+    ? `Dichiarazione ${year} già inviata${under}${declaration.protocolNumber ? ` (protocollo ${declaration.protocolNumber})` : ''}.`
     : contract.managerAccountId !== accountId
       ? `Gestito da ${contract.managerName ?? 'nessuno'}: la dichiarazione la carica chi gestisce il contratto.`
-      : contract.status !== 'validated'
-        ? 'Contratto non ancora convalidato dagli operatori.'
-        : !mayPrepare
-          ? 'Il tuo ruolo permette solo di consultare: la dichiarazione la carica un compilatore, un firmatario o un amministratore.'
-          : null;
+      : contract.status === 'rejected'
+        ? `Contratto respinto dagli operatori: ${contract.rejectionReason ?? 'motivo non indicato'}.`
+        : contract.status !== 'validated'
+          ? 'Contratto non ancora convalidato dagli operatori.'
+          : !mayPrepare
+            ? 'Il tuo ruolo permette solo di consultare: la dichiarazione la carica un compilatore, un firmatario o un amministratore.'
+            : null;
   return { contract, disabledReason: reason };
 }
 
@@ -85,7 +92,9 @@ export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps)
       .map((contract) =>
         choice(
           contract,
-          declared.get(contract.contractNumber),
+          // A year filed before the number changed stays filed under the new one.
+          declared.get(contract.contractNumber) ??
+            (contract.renumberedFrom ? declared.get(contract.renumberedFrom) : undefined),
           me.accountId,
           year,
           holds(actingOf(request).role, 'prepare'),
@@ -93,6 +102,7 @@ export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps)
       );
     return reply.view('declarations/index', {
       title: `Dichiarazioni ${year}`,
+      reviewLabels: reviewOutcomeLabels,
       campaign: campaign.settings,
       years: campaigns.map((c) => ({
         year: c.settings.year,

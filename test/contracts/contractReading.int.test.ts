@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+  certifiedSending,
+} from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
 import {
   campaignYear,
@@ -79,7 +84,9 @@ describe('reading a contract and its declarations after a takeover', () => {
     );
     expect(uploaded.statusCode, uploaded.body).toBe(303);
     const commandId = commandIdOf((await consultant.get(`${base}/validazione`)).body);
-    expect((await consultant.post(`${base}/invia`, { commandId })).statusCode).toBe(303);
+    expect(
+      (await consultant.post(`${base}/invia`, { commandId, ...certifiedSending() })).statusCode,
+    ).toBe(303);
     await settle(ctx);
     company.set('tintoria', await invitedCompany());
   });

@@ -117,6 +117,9 @@ describe('a contract added after registration waits for an operator', () => {
     const mail = await newestMail();
     expect(mail.subject).toBe('Dichiara – contratto 3001234571 non convalidato');
     expect(mail.text_body).toContain('Stabilimento cessato nel 2025');
+    // The declarant reads «respinto» with the reason, not «not validated yet».
+    const contracts = await client.get('/contratti');
+    expect(contracts.body).toContain('Respinto dagli operatori: Stabilimento cessato nel 2025');
   });
 
   it("keeps operators' pages closed to declarants", async () => {

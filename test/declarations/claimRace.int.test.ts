@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  certifiedSending,
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+} from '../support/accounts.js';
 import {
   campaignYear,
   commandIdOf,
@@ -63,6 +68,7 @@ describe.each(backends())('%s: a claim racing the consultant’s submission', (b
         const [submit, claim] = await Promise.all([
           consultant.post(`/dichiarazioni/${campaignYear}/${contract}/invia`, {
             commandId: commandIds.get(contract)!,
+            ...certifiedSending(),
           }),
           company.post(`/contratti/${contract}/gestisci`, {}),
         ]);

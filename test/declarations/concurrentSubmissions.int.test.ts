@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+  certifiedSending,
+} from '../support/accounts.js';
 import type { TestClient } from '../support/client.js';
 import {
   campaignYear,
@@ -72,7 +77,10 @@ describe.skipIf(!postgresUrl())('postgres: concurrent submissions through the ro
     const presses = drafts.flatMap((draft, i) => (i % 3 === 0 ? [draft, draft] : [draft]));
     const responses = await Promise.all(
       presses.map(({ client, contract, commandId }) =>
-        client.post(`/dichiarazioni/${campaignYear}/${contract}/invia`, { commandId }),
+        client.post(`/dichiarazioni/${campaignYear}/${contract}/invia`, {
+          commandId,
+          ...certifiedSending(),
+        }),
       ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(presses.map(() => 303));

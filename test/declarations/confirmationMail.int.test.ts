@@ -2,7 +2,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailSender } from '../../src/platform/mail/mailSender.js';
 import { smtpTransport } from '../../src/platform/mail/mailTransport.js';
-import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+  certifiedSending,
+} from '../support/accounts.js';
 import {
   campaignYear,
   commandIdOf,
@@ -87,7 +92,9 @@ describe('the confirmation mail through a real SMTP server', () => {
     );
     expect(uploaded.statusCode, uploaded.body).toBe(303);
     const commandId = commandIdOf((await client.get(`${base}/validazione`)).body);
-    expect((await client.post(`${base}/invia`, { commandId })).statusCode).toBe(303);
+    expect(
+      (await client.post(`${base}/invia`, { commandId, ...certifiedSending() })).statusCode,
+    ).toBe(303);
     await settle(ctx);
     const copy = (await client.get(`${base}/copia.pdf`)).rawPayload;
 

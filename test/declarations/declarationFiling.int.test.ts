@@ -4,7 +4,12 @@ import { checklistEdits, fill } from './workbooks/support/workbookFixtures.js';
 import { declarationCases as declarationContentCases } from './workbooks/support/badContentCases.js';
 import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
-import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+  certifiedSending,
+} from '../support/accounts.js';
 import {
   campaignYear,
   commandIdOf,
@@ -360,7 +365,10 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(added.body).toContain('fino a 20 allegati in tutto');
     const stale = await client.get(`${base}/validazione`);
     expect([stale.statusCode, stale.headers.location]).toEqual([303, base]);
-    const staleSend = await client.post(`${base}/invia`, { commandId: 'stale-command-id' });
+    const staleSend = await client.post(`${base}/invia`, {
+      commandId: 'stale-command-id',
+      ...certifiedSending(),
+    });
     expect([staleSend.statusCode, staleSend.headers.location]).toEqual([303, base]);
     expect(await types('contract-3007771234')).not.toContain('DeclarationSubmitted');
     const avanti = await client.postMultipart(
@@ -376,7 +384,10 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
       'COD: 320 mg/l supera il limite fissato per il contratto di 300 mg/l (campione del 15/10/2025).',
     );
     expect(warned.body).toContain('(Analisi chimiche (Excel), foglio Analisi, cella F2)');
-    const unconfirmed = await client.post(`${base}/invia`, { commandId: commandIdOf(warned.body) });
+    const unconfirmed = await client.post(`${base}/invia`, {
+      commandId: commandIdOf(warned.body),
+      ...certifiedSending(),
+    });
     expect(unconfirmed.statusCode).toBe(422);
     expect(unconfirmed.body).toContain('Conferma di aver letto le segnalazioni prima di inviare.');
     expect(unconfirmed.body).toMatch(/id="conferma-segnalazioni"[^>]*aria-invalid="true"/);
@@ -385,15 +396,21 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(previewWithLimit).toMatch(/COD\s+mg\/l\s+320\s+max 300 mg\/l\s+OLTRE IL LIMITE/);
 
     const commandId = commandIdOf(unconfirmed.body);
-    const confirmed = { commandId, 'conferma-segnalazioni': 'si' };
+    const confirmed = { commandId, 'conferma-segnalazioni': 'si', ...certifiedSending() };
     const [first, second] = await Promise.all([
       client.post(`${base}/invia`, confirmed),
       client.post(`${base}/invia`, confirmed),
     ]);
     expect([first.statusCode, second.statusCode]).toEqual([303, 303]);
-    const again = await client.post(`${base}/invia`, { commandId: 'another-command-id' });
+    const again = await client.post(`${base}/invia`, {
+      commandId: 'another-command-id',
+      ...certifiedSending(),
+    });
     expect(again.headers.location).toBe(`${base}/risultato`);
-    const withQuery = await client.post(`${base}/invia?x=1`, { commandId: 'one-more-command-id' });
+    const withQuery = await client.post(`${base}/invia?x=1`, {
+      commandId: 'one-more-command-id',
+      ...certifiedSending(),
+    });
     expect(withQuery.headers.location).toBe(`${base}/risultato`);
     const { events } = await ctx.store.readStream('contract-3007771234');
     expect(events.filter((event) => event.type === 'DeclarationSubmitted')).toHaveLength(1);

@@ -49,9 +49,22 @@ describe('a company files its annual declaration and gets the protocolled copy',
   }
 
   /** bootstrap-italia draws the box on the label; a person clicks the box, not the input. */
-  async function tickVisionato(page: Page) {
-    await page.locator('label[for="visionato"]').click({ position: { x: 8, y: 12 } });
-    expect(await page.getByLabel(/^Dichiaro di aver visionato/).isChecked()).toBe(true);
+  async function tick(page: Page, label: RegExp) {
+    const box = page.getByLabel(label);
+    await page.locator(`label[for="${await box.getAttribute('id')}"]`).click({
+      position: { x: 8, y: 12 },
+    });
+    expect(await box.isChecked()).toBe(true);
+  }
+  const tickVisionato = (page: Page) => tick(page, /^Dichiaro di aver visionato/);
+
+  /** The message a field is described by, as a screen reader reads it beside the field. */
+  async function errorBeside(field: Locator) {
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ');
+    const errorId = ids.find((id) => id.endsWith('-error'));
+    expect(errorId, 'an error among the descriptions').toBeDefined();
+    return text(field.page().locator(`[id="${errorId}"]`));
   }
 
   it('selects the contract, fixes a wrong workbook, previews, sends, and finds it filed', async () => {
@@ -226,7 +239,34 @@ describe('a company files its annual declaration and gets the protocolled copy',
     expect(previewPdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
     expect(await pdfText(previewPdf)).toContain('ANTEPRIMA');
 
-    // 6. INVIA: the protocol number, the copy of record and the mail with it.
+    // 6. INVIA asks for the self-declaration (DPR 445/2000) and the password again: a wrong one
+    // is told beside the field, and nothing is sent.
+    const legalRepresentative = page.getByLabel(
+      /^Legale rappresentante della ditta \(nome e cognome\)/,
+    );
+    const password = page.getByLabel(/^Password del tuo account/);
+    const certify = /^Rendo la dichiarazione sostitutiva qui sopra/;
+    expect(await text(page.locator('#testo-dichiarazione'))).toContain(
+      'Il/La sottoscritto/a Daniela Ditta, per la ditta Test SRL',
+    );
+    await legalRepresentative.fill('Teresa Test');
+    await tick(page, certify);
+    await password.fill('Sbagliata-2026');
+    await shoot(page, 'dichiarazione-sostitutiva');
+    await page.getByRole('button', { name: 'INVIA' }).click();
+    await page.waitForURL(url(`${base}/invia`));
+    await page.getByRole('heading', { level: 1, name: 'Validazione' }).waitFor();
+    expect(await errorBeside(password)).toBe('La password non è corretta.');
+    expect(await legalRepresentative.inputValue()).toBe('Teresa Test');
+    expect(await page.getByLabel(certify).isChecked()).toBe(true);
+    expect(await password.inputValue()).toBe('');
+    await shoot(page, 'dichiarazione-password-errata');
+    expect(await text(page.locator('#testo-dichiarazione'))).toContain(
+      'il cui legale rappresentante è Teresa Test',
+    );
+    await password.fill(ditta.password);
+
+    // 7. INVIA: the protocol number, the copy of record and the mail with it.
     await page.getByRole('button', { name: 'INVIA' }).click();
     await page.waitForURL(url(`${base}/risultato`));
     await page.getByRole('heading', { level: 1, name: 'Risultato caricamento' }).waitFor();
@@ -249,6 +289,14 @@ describe('a company files its annual declaration and gets the protocolled copy',
     expect(copyText).toContain(contract);
     expect(copyText).not.toContain('ANTEPRIMA');
     expect(copyText).toContain('Check-list dei fattori di rischio');
+    // The self-declaration as made, with who made it and for whom.
+    expect(copyText).toContain('Dichiarazione sostitutiva (artt. 46 e 47 del D.P.R. 445/2000)');
+    expect(copyText).toContain('Resa da Daniela Ditta');
+    expect(copyText).toContain('In qualità di incaricato della ditta');
+    expect(copyText).toContain('Legale rappresentante Teresa Test');
+    expect(copyText).toMatch(
+      /Confermata con la password \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} \(ora italiana\)/,
+    );
     for (const name of [
       'carta-identita.pdf',
       'checklist.xlsx',
@@ -311,7 +359,7 @@ describe('a company files its annual declaration and gets the protocolled copy',
       `${copy.filename} (application/pdf`,
     );
 
-    // 7. Back on step 1 the contract is greyed out with its reason, reachable from the keyboard.
+    // 8. Back on step 1 the contract is greyed out with its reason, reachable from the keyboard.
     await page.bringToFront();
     await page.getByRole('link', { name: 'TORNA ALLA SCHERMATA PRINCIPALE' }).click();
     await page.waitForURL(url(`/dichiarazioni?anno=${year}`));
@@ -348,7 +396,7 @@ describe('a company files its annual declaration and gets the protocolled copy',
     await page.keyboard.press('Enter');
     expect(pathOf(page)).toBe('/dichiarazioni');
 
-    // 8. The operator sees it filed in the campaign.
+    // 9. The operator sees it filed in the campaign.
     await op.bringToFront();
     await op.getByRole('link', { name: `Dichiarazioni ${year}` }).click();
     await op.getByRole('heading', { level: 1, name: `Dichiarazioni ${year}` }).waitFor();

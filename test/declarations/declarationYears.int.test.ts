@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+  certifiedSending,
+} from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
 import { commandIdOf, filledTemplate, openCampaign } from '../support/declarations.js';
 import {
@@ -38,7 +43,9 @@ describe('declarations of more than one year', () => {
     );
     expect(uploaded.statusCode, uploaded.body).toBe(303);
     const commandId = commandIdOf((await client.get(`${base(year)}/validazione`)).body);
-    expect((await client.post(`${base(year)}/invia`, { commandId })).statusCode).toBe(303);
+    expect(
+      (await client.post(`${base(year)}/invia`, { commandId, ...certifiedSending() })).statusCode,
+    ).toBe(303);
     await settle(ctx);
   }
 

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+  certifiedSending,
+} from '../support/accounts.js';
 import {
   campaignYear,
   commandIdOf,
@@ -59,7 +64,9 @@ describe('downloading a filed attachment whose name is not Latin-1', () => {
     );
     expect(uploaded.statusCode, uploaded.body).toBe(303);
     const commandId = commandIdOf((await client.get(`${base}/validazione`)).body);
-    expect((await client.post(`${base}/invia`, { commandId })).statusCode).toBe(303);
+    expect(
+      (await client.post(`${base}/invia`, { commandId, ...certifiedSending() })).statusCode,
+    ).toBe(303);
     await settle(ctx);
 
     const sha256 = createHash('sha256').update(attachment).digest('hex');

@@ -108,3 +108,10 @@ export async function registerAndApprove(
   await settle(ctx);
   return accountId;
 }
+
+/** What INVIA asks besides the command id: the self-declaration and the sender's password. */
+export const certifiedSending = (password = 'Segreta-2026') => ({
+  'legale-rappresentante': 'Mario Rossi',
+  'dichiarazione-sostitutiva': 'si',
+  password,
+});

@@ -4,7 +4,8 @@ import type {
   AnalysesFigures,
   AnalysisResult,
 } from '../../../domain/declarations/declarationFigures.js';
-import { formatDate, formatNumber } from './italianFormat.js';
+import { formatDate } from '../../../domain/shared/italianDate.js';
+import { formatNumber } from './italianFormat.js';
 import { right, titledTable } from './pdfBlocks.js';
 
 export type LimitOutcome = 'within' | 'above' | 'no-limit' | 'other-unit';

@@ -1,5 +1,6 @@
 import type { Content } from 'pdfmake/interfaces.js';
 import type { ParameterLimit } from '../../../domain/campaigns/campaignSettings.js';
+import type { Certification } from '../../../domain/declarations/certification.js';
 import type {
   AnalysesFigures,
   ChecklistAnswer,
@@ -9,7 +10,8 @@ import type {
 import { analysesSection } from './analysesSection.js';
 import { checklistSection } from './checklistSection.js';
 import { figuresSections } from './figuresSections.js';
-import { formatDate, formatRomeDateTime } from './italianFormat.js';
+import { formatDate } from '../../../domain/shared/italianDate.js';
+import { formatRomeDateTime } from './italianFormat.js';
 import { facts } from './pdfBlocks.js';
 import { fixedDocumentDate, pageFooter, renderPdf } from './pdfRenderer.js';
 import { registrySection, type RegistryEntry } from './registrySection.js';
@@ -42,6 +44,8 @@ export interface CopyOfRecordInput {
   readonly limits: readonly ParameterLimit[];
   readonly files: readonly SubmittedFile[];
   readonly warningsAcknowledged: readonly WorkbookIssue[];
+  /** The self-declaration made at INVIA; null in a preview and in filings made before it. */
+  readonly certification: Certification | null;
   /** Where the submission stands in the signed log; absent in a preview. */
   readonly registry?: RegistryEntry;
 }
@@ -49,7 +53,7 @@ export interface CopyOfRecordInput {
 export const previewBanner = 'ANTEPRIMA — non ancora inviata';
 
 const declarantKinds: Record<CopyOfRecordInput['declarant']['kind'], string> = {
-  ditta: 'la ditta stessa',
+  ditta: 'referente della ditta',
   studio: 'studio di consulenza per conto della ditta',
 };
 
@@ -99,6 +103,26 @@ function parties(input: CopyOfRecordInput): Content[] {
   ];
 }
 
+/** The self-declaration as certified, word for word, with who made it and when. */
+function certificationSection(certification: Certification): Content[] {
+  return [
+    facts('Dichiarazione sostitutiva (artt. 46 e 47 del D.P.R. 445/2000)', [
+      ['Resa da', { text: certification.certifiedBy, bold: true }],
+      [
+        'In qualità di',
+        certification.onBehalf ? 'consulente, per conto della ditta' : 'incaricato della ditta',
+      ],
+      ['Legale rappresentante', certification.legalRepresentative],
+      [
+        'Confermata con la password',
+        `${formatRomeDateTime(certification.confirmedAt)} (ora italiana)`,
+      ],
+      ['Testo', { text: certification.text, italics: true }],
+      ['Versione del testo', certification.version],
+    ]),
+  ];
+}
+
 /**
  * The copy of record of a declaration: everything declared, the warnings accepted and the files
  * with their hashes. Rendered once at receipt and stored; the same input gives the same bytes, so
@@ -122,6 +146,7 @@ export async function renderCopyOfRecord(input: CopyOfRecordInput): Promise<Buff
         },
         ...receipt(input),
         ...parties(input),
+        ...(record && input.certification ? certificationSection(input.certification) : []),
         ...figuresSections(input.figures),
         ...analysesSection(input.analyses, input.limits),
         checklistSection(input.checklist),

@@ -38,14 +38,6 @@ export const formatPercent = (share: number): string => percentFormat.format(sha
 export const formatVolume = (cubicMetres: number): string => `${formatNumber(cubicMetres)} m³`;
 export const formatBytes = (bytes: number): string => `${formatInteger(bytes)} byte`;
 
-/** ISO date (YYYY-MM-DD) as dd/mm/yyyy, without going through a time zone. */
-export function formatDate(isoDate: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
-  if (!match) throw new Error(`Not an ISO date: ${isoDate}`);
-  const [, year, month, day] = match;
-  return `${day}/${month}/${year}`;
-}
-
 /** An instant as dd/mm/yyyy hh:mm:ss in Italian time (Europe/Rome, summer time included). */
 export function formatRomeDateTime(instant: string | Date): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;

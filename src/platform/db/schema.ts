@@ -1,6 +1,7 @@
 import type { CampaignSettings } from '../../../domain/campaigns/campaignSettings.js';
 import type { WorkbookIssue } from '../../../domain/declarations/declarationFigures.js';
 import type { DeclarationFile } from '../../../domain/declarations/declarationEvents.js';
+import type { Review } from '../../../domain/declarations/reviewDeclaration.js';
 import type { FlowRow } from '../../../domain/observatory/flowEvents.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CompanyDeclaration } from '../../../domain/accounts/accountEvents.js';
@@ -295,6 +296,8 @@ export interface DeclarationsTable {
   files: JSONColumnType<DeclarationFile[]>;
   warnings: JSONColumnType<WorkbookIssue[]>;
   warnings_acknowledged: boolean;
+  /** The utility's latest outcome (domain/declarations/reviewDeclaration.ts), null before one. */
+  review: ColumnType<Review | null, string | null, string | null>;
 }
 
 export interface ObservatoryOfficersTable {

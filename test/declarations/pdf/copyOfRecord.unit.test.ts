@@ -50,6 +50,18 @@ describe('copy of record', () => {
     expect(flat).toContain('Via dell’Industria 12, 47122 Forlì (FC)');
   });
 
+  it('carries the self-declaration word for word, who made it, for whom and when', () => {
+    expect(flat).toContain('Dichiarazione sostitutiva (artt. 46 e 47 del D.P.R. 445/2000)');
+    expect(flat).toContain('Resa da Niccolò Bellò');
+    expect(flat).toContain('In qualità di consulente, per conto della ditta');
+    expect(flat).toContain('Legale rappresentante Maria Teresa Ferri');
+    expect(flat).toContain('Confermata con la password 15/01/2026 10:23:45 (ora italiana)');
+    // Wrapped over several lines in the PDF: compared with every run of blanks as one space.
+    const oneLine = (value: string) => value.replace(/\s+/g, ' ');
+    expect(oneLine(flat)).toContain(oneLine(record.certification!.text));
+    expect(flat).toContain(`Versione del testo ${record.certification!.version}`);
+  });
+
   it('shows every declared volume in Italian format', () => {
     const volumes = [
       '12.480,5 m³',

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { sewerLimits } from '../../../domain/campaigns/defaultCampaignSettings.js';
 import type { AnalysisResult } from '../../../domain/declarations/declarationFigures.js';
+import {
+  certificationText,
+  certificationVersion,
+} from '../../../domain/declarations/certification.js';
 import type { CopyOfRecordInput } from '../../../src/declarations/pdf/copyOfRecord.js';
 import { checklistQuestions } from '../../../src/declarations/workbooks/checklistLayout.js';
 
@@ -185,6 +189,19 @@ export const typicalCopyOfRecord: CopyOfRecordInput = {
     file('Check-list fattori di rischio', 'checklist-2025.xlsx', 30_117),
     file('Allegato', 'foto-contatori.zip', 6_551_203, 'Foto delle letture di inizio e fine anno'),
   ],
+  certification: {
+    version: certificationVersion,
+    text: certificationText({
+      sender: 'Niccolò Bellò',
+      companyName: 'Tintoria Città di Forlì S.p.A.',
+      legalRepresentative: 'Maria Teresa Ferri',
+      onBehalf: true,
+    }),
+    legalRepresentative: 'Maria Teresa Ferri',
+    certifiedBy: 'Niccolò Bellò',
+    onBehalf: true,
+    confirmedAt: '2026-01-15T09:23:45.000Z',
+  },
   warningsAcknowledged: [
     {
       severity: 'warning',

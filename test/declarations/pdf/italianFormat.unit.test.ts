@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatDate } from '../../../domain/shared/italianDate.js';
 import {
   formatBytes,
-  formatDate,
   formatEuro,
   formatRomeDateTime,
   formatVolume,

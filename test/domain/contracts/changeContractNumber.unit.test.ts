@@ -152,6 +152,7 @@ describe('OpenRenumberedContract', () => {
       ownerAccountId: 'ditta-1',
       managerId: 'studio-1',
       requestedBy: 'studio-1',
+      filedYears: [],
     },
   };
 
@@ -160,6 +161,40 @@ describe('OpenRenumberedContract', () => {
     const state = fold(contractDecider, [renumbered]);
     expect(mayFile(state, 'studio-1')).toBe(true);
     expect(state.renumberedFrom).toBe('3001234567');
+  });
+
+  it('carries the years filed under the old number: they cannot be filed again', () => {
+    const filed = fold(contractDecider, [
+      ...contract,
+      {
+        type: 'DeclarationSubmitted',
+        data: { year: 2025, notificationEmail: 'n@x.it', signatory: { accountId: 'studio-1' } },
+      } as unknown as ContractEvent,
+      {
+        type: 'DeclarationProtocolled',
+        data: { year: 2025, protocolNumber: '2025/000009', notificationEmail: 'n@x.it' },
+      },
+      requested,
+      changed,
+    ]);
+    const [event] = contractDecider.decide({ ...open, previous: filed }, fold(contractDecider, []));
+    expect(event).toMatchObject({
+      data: { filedYears: [{ year: 2025, protocolNumber: '2025/000009' }] },
+    });
+    expect(() =>
+      contractDecider.decide(
+        {
+          type: 'PrepareDeclaration',
+          role: 'amministratore',
+          accountId: 'studio-1',
+          campaignOpen: true,
+          content: { year: 2025 } as never,
+        },
+        fold(contractDecider, [event!]),
+      ),
+    ).toThrow(
+      'La dichiarazione 2025 è già stata inviata con il numero di contratto precedente 3001234567 (protocollo 2025/000009).',
+    );
   });
 
   it('is idempotent, and refuses a number another contract has', () => {

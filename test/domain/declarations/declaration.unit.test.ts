@@ -11,6 +11,11 @@ import type { DeclarationFigures } from '../../../domain/declarations/declaratio
 import { defaultCampaignSettings } from '../../../domain/campaigns/defaultCampaignSettings.js';
 import { formatProtocolNumber } from '../../../domain/declarations/protocolNumber.js';
 import { isLate } from '../../../domain/declarations/submitDeclaration.js';
+import type { ReviewDeclaration } from '../../../domain/declarations/reviewDeclaration.js';
+import {
+  certificationText,
+  certificationVersion,
+} from '../../../domain/declarations/certification.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
 
@@ -92,6 +97,8 @@ const submit = (signatory = studio, warningsAcknowledged = false) => ({
   year: 2025,
   deadline: '2026-01-31',
   warningsAcknowledged,
+  legalRepresentative: 'Mario Rossi',
+  certified: true,
   receivedAt,
 });
 const submitted = (by = studio): ContractEvent => ({
@@ -105,6 +112,19 @@ const submitted = (by = studio): ContractEvent => ({
     deadline: '2026-01-31',
     late: false,
     warningsAcknowledged: false,
+    certification: {
+      version: certificationVersion,
+      text: certificationText({
+        sender: by.name,
+        companyName: 'Test SRL',
+        legalRepresentative: 'Mario Rossi',
+        onBehalf: by.kind === 'studio',
+      }),
+      legalRepresentative: 'Mario Rossi',
+      certifiedBy: by.name,
+      onBehalf: by.kind === 'studio',
+      confirmedAt: receivedAt.toISOString(),
+    },
   },
 });
 const prepare = (accountId = 'studio-1', campaignOpen = true) => ({
@@ -207,6 +227,57 @@ describe('SubmitDeclaration', () => {
       .given([...history, prepared(), submitted()])
       .when(submit())
       .thenThrows('AlreadyDeclared'));
+  it('needs the self-declaration made, beside its checkbox', () =>
+    spec
+      .given([...history, prepared()])
+      .when({ ...submit(), certified: false })
+      .thenThrows('CertificationIncomplete', 'dichiarazione-sostitutiva'));
+  it('needs the legal representative named, beside the field', () =>
+    spec
+      .given([...history, prepared()])
+      .when({ ...submit(), legalRepresentative: '  ' })
+      .thenThrows('CertificationIncomplete', 'legale-rappresentante'));
+});
+
+describe('the self-declaration (DPR 445/2000)', () => {
+  const text = (onBehalf: boolean) =>
+    certificationText({
+      sender: 'Anna Bianchi',
+      companyName: 'Test SRL',
+      legalRepresentative: 'Mario Rossi',
+      onBehalf,
+    });
+  it('names the sender, the company, its legal representative and the articles', () => {
+    expect(text(false)).toContain('Il/La sottoscritto/a Anna Bianchi, per la ditta Test SRL');
+    expect(text(false)).toContain('il cui legale rappresentante è Mario Rossi');
+    expect(text(false)).toMatch(/art\. 76 del D\.P\.R\. 28 dicembre 2000, n\. 445/);
+    expect(text(false)).toContain('artt. 46 e 47');
+  });
+  it('says that a consultant sends on the company’s behalf', () => {
+    expect(text(true)).toContain('in qualità di consulente');
+    expect(text(true)).toContain('per conto della ditta Test SRL');
+    expect(text(false)).not.toContain('consulente');
+  });
+  it('is recorded whole with its version, who and when, for the company’s own filing', () => {
+    const [event] = contractDecider.decide(
+      submit(ditta),
+      fold(contractDecider, [
+        ...history,
+        { type: 'ContractClaimed', data: { previousManagerId: 'studio-1', managerId: 'ditta-1' } },
+        prepared('ditta-1'),
+      ]),
+    );
+    expect(event).toMatchObject({
+      data: {
+        certification: {
+          version: certificationVersion,
+          certifiedBy: 'Ditta',
+          onBehalf: false,
+          confirmedAt: receivedAt.toISOString(),
+        },
+      },
+    });
+  });
 });
 
 describe('lateness', () => {
@@ -408,4 +479,113 @@ describe('OpenCampaign', () => {
 describe('protocol numbers', () => {
   it('print the year and six digits', () =>
     expect(formatProtocolNumber(2026, 123)).toBe('2026/000123'));
+});
+
+describe('ReviewDeclaration', () => {
+  const protocolled: ContractEvent = {
+    type: 'DeclarationProtocolled',
+    data: { year: 2025, protocolNumber: '2025/000007', notificationEmail: 'ufficio@test.example' },
+  };
+  const filed = [...history, prepared(), submitted(), protocolled];
+  const reviewedAt = new Date('2026-02-10T09:00:00Z');
+  const review = (
+    outcome: ReviewDeclaration['outcome'],
+    overrides: Partial<ReviewDeclaration> = {},
+  ): ReviewDeclaration => ({
+    type: 'ReviewDeclaration',
+    year: 2025,
+    outcome,
+    note: '',
+    dueBy: null,
+    reviewer: { accountId: 'operatore-1', name: 'Olga Operatrice' },
+    companyEmail: 'ditta@x.it',
+    reviewedAt,
+    ...overrides,
+  });
+  const reviewed = (
+    outcome: ReviewDeclaration['outcome'],
+    note = '',
+    dueBy: string | null = null,
+  ) =>
+    ({
+      type: 'DeclarationReviewed',
+      data: {
+        year: 2025,
+        protocolNumber: '2025/000007',
+        outcome,
+        note,
+        dueBy,
+        reviewedBy: { accountId: 'operatore-1', name: 'Olga Operatrice' },
+        reviewedAt: reviewedAt.toISOString(),
+        notified: ['ufficio@test.example', 'ditta@x.it'],
+      },
+    }) satisfies ContractEvent;
+
+  it('records an acceptance, told to the declarant and to the company a consultant filed for', () =>
+    spec
+      .given(filed)
+      .when(review('accettata'))
+      .then([reviewed('accettata')]));
+  it('asks for an integration with what is missing and by when', () =>
+    spec
+      .given(filed)
+      .when(
+        review('integrazione-richiesta', {
+          note: ' Manca il rapporto di prova ',
+          dueBy: '2026-03-01',
+        }),
+      )
+      .then([reviewed('integrazione-richiesta', 'Manca il rapporto di prova', '2026-03-01')]));
+  it('needs the note for an integration and a rejection, beside the field', () => {
+    spec.given(filed).when(review('respinta')).thenThrows('ReviewIncomplete', 'nota');
+    spec
+      .given(filed)
+      .when(review('integrazione-richiesta', { dueBy: '2026-03-01' }))
+      .thenThrows('ReviewIncomplete', 'nota');
+  });
+  it('needs a date after today for an integration', () => {
+    const incomplete = { note: 'Manca il rapporto di prova' };
+    spec
+      .given(filed)
+      .when(review('integrazione-richiesta', incomplete))
+      .thenThrows('ReviewIncomplete', 'entro');
+    spec
+      .given(filed)
+      .when(review('integrazione-richiesta', { ...incomplete, dueBy: '2026-02-10' }))
+      .thenThrows('ReviewIncomplete', 'entro');
+  });
+  it('keeps an accepted or rejected outcome: one outcome at a time', () => {
+    spec
+      .given([...filed, reviewed('accettata')])
+      .when(review('respinta', { note: 'x' }))
+      .thenThrows('AlreadyReviewed');
+    spec
+      .given([...filed, reviewed('respinta', 'x')])
+      .when(review('accettata'))
+      .thenThrows('AlreadyReviewed');
+  });
+  it('decides after an integration was asked for', () =>
+    spec
+      .given([...filed, reviewed('integrazione-richiesta', 'Manca', '2026-03-01')])
+      .when(review('accettata'))
+      .then([reviewed('accettata')]));
+  it('needs a protocolled declaration', () =>
+    spec
+      .given([...history, prepared(), submitted()])
+      .when(review('accettata'))
+      .thenThrows('NotSubmitted'));
+  it('mails the company once when it filed itself', () => {
+    const [event] = contractDecider.decide(
+      review('accettata', { companyEmail: null }),
+      fold(contractDecider, filed),
+    );
+    expect(event).toMatchObject({ data: { notified: ['ufficio@test.example'] } });
+  });
+  it('mails one mailbox once, whatever the case of its address', () => {
+    const [event] = contractDecider.decide(
+      review('accettata', { companyEmail: 'Ufficio@Test.example' }),
+      fold(contractDecider, filed),
+    );
+    expect(event).toMatchObject({ data: { notified: ['ufficio@test.example'] } });
+  });
 });

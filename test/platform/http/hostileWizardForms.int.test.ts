@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textProblem } from '../../../src/platform/http/text.js';
-import { registerAndApprove, registrationFields, seedRegistry } from '../../support/accounts.js';
+import {
+  registerAndApprove,
+  registrationFields,
+  seedRegistry,
+  certifiedSending,
+} from '../../support/accounts.js';
 import type { TestClient } from '../../support/client.js';
 import {
   campaignYear,
@@ -218,7 +223,9 @@ describe('hostile text in the declaration wizard', () => {
     const validation = (await client.get(`${base}/validazione`)).body;
     expectNoRawMarkup(validation, 'the validation page');
     const commandId = commandIdOf(validation);
-    expect((await client.post(`${base}/invia`, { commandId })).statusCode).toBe(303);
+    expect(
+      (await client.post(`${base}/invia`, { commandId, ...certifiedSending() })).statusCode,
+    ).toBe(303);
     await settle(ctx);
     const result = await client.get(`${base}/risultato`);
     expect(result.statusCode).toBe(200);

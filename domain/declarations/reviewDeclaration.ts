@@ -1,0 +1,121 @@
+import type { ContractState } from '../contracts/contract.js';
+import type { ContractEvent } from '../contracts/contractEvents.js';
+import { declarationError } from './declarationErrors.js';
+import { declarationOf } from './declarationState.js';
+
+/*
+ * The utility's review of a filed declaration: one outcome with a note, recorded by an operator.
+ * «Integrazione richiesta» says what is missing and by when, and leaves the review open; an
+ * accepted or rejected declaration keeps its outcome.
+ */
+
+export const reviewOutcomes = ['accettata', 'integrazione-richiesta', 'respinta'] as const;
+export type ReviewOutcome = (typeof reviewOutcomes)[number];
+
+export const reviewOutcomeLabels: Record<ReviewOutcome, string> = {
+  accettata: 'Accettata',
+  'integrazione-richiesta': 'Integrazione richiesta',
+  respinta: 'Respinta',
+};
+
+/** An outcome as recorded and shown. */
+export interface Review {
+  readonly outcome: ReviewOutcome;
+  readonly note: string;
+  /** ISO date by which the integration is due; null for the other outcomes. */
+  readonly dueBy: string | null;
+  readonly reviewedBy: { readonly accountId: string; readonly name: string };
+  readonly reviewedAt: string;
+}
+
+export interface ReviewDeclaration {
+  readonly type: 'ReviewDeclaration';
+  readonly year: number;
+  readonly outcome: ReviewOutcome;
+  readonly note: string;
+  readonly dueBy: string | null;
+  readonly reviewer: Review['reviewedBy'];
+  /** The company's own address, when someone else (a consultant) filed for it. */
+  readonly companyEmail: string | null;
+  readonly reviewedAt: Date;
+}
+
+const romeDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+function mustBeExplained(command: ReviewDeclaration): void {
+  if (command.outcome !== 'accettata' && command.note.trim() === '') {
+    throw declarationError(
+      'ReviewIncomplete',
+      'validation',
+      command.outcome === 'respinta'
+        ? 'Indica il motivo per cui la dichiarazione è respinta.'
+        : 'Indica che cosa deve essere integrato.',
+      'nota',
+    );
+  }
+  if (command.outcome !== 'integrazione-richiesta') return;
+  if (!command.dueBy) {
+    throw declarationError(
+      'ReviewIncomplete',
+      'validation',
+      'Indica la data entro cui integrare.',
+      'entro',
+    );
+  }
+  if (command.dueBy <= romeDate.format(command.reviewedAt)) {
+    throw declarationError(
+      'ReviewIncomplete',
+      'validation',
+      'La data entro cui integrare deve essere successiva a oggi.',
+      'entro',
+    );
+  }
+}
+
+/** One outcome at a time, on a protocolled declaration: the declarant and the company are told. */
+export function reviewDeclaration(
+  command: ReviewDeclaration,
+  state: ContractState,
+): ContractEvent[] {
+  const submitted = declarationOf(state.declarations, command.year).submitted;
+  if (!submitted?.protocolNumber) {
+    throw declarationError(
+      'NotSubmitted',
+      'conflict',
+      'La dichiarazione non è ancora protocollata.',
+    );
+  }
+  const current = submitted.review?.outcome;
+  if (current === 'accettata' || current === 'respinta') {
+    throw declarationError(
+      'AlreadyReviewed',
+      'conflict',
+      `La dichiarazione ha già l’esito «${reviewOutcomeLabels[current]}».`,
+    );
+  }
+  mustBeExplained(command);
+  const notified = [submitted.notificationEmail];
+  const sameMailbox = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  if (command.companyEmail && !sameMailbox(command.companyEmail, submitted.notificationEmail))
+    notified.push(command.companyEmail);
+  return [
+    {
+      type: 'DeclarationReviewed',
+      data: {
+        year: command.year,
+        protocolNumber: submitted.protocolNumber,
+        outcome: command.outcome,
+        note: command.note.trim(),
+        dueBy: command.outcome === 'integrazione-richiesta' ? command.dueBy : null,
+        reviewedBy: command.reviewer,
+        reviewedAt: command.reviewedAt.toISOString(),
+        notified,
+      },
+    },
+  ];
+}

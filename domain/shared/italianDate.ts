@@ -1,0 +1,7 @@
+/** ISO date (YYYY-MM-DD) as dd/mm/yyyy, without going through a time zone. */
+export function formatDate(isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
+  if (!match) throw new Error(`Not an ISO date: ${isoDate}`);
+  const [, year, month, day] = match;
+  return `${day}/${month}/${year}`;
+}

@@ -1,0 +1,55 @@
+import type { FastifyRequest } from 'fastify';
+import { signInStream } from '../../domain/accounts/signIns.js';
+import { italianDuration } from '../../domain/shared/italianDuration.js';
+import type { Database } from '../platform/db/database.js';
+import { recordEvents } from '../platform/eventStore/commandHandler.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
+import { hitRateLimit, takeHits, undoHit } from '../platform/http/rateLimit.js';
+import { commandContext } from './auth.js';
+import { verifyPassword } from './passwords.js';
+
+/**
+ * Wrong passwords a signed-in person may type before a step that binds them, in a quarter of an
+ * hour. Counted apart from the login's failures, which anyone who knows the username can cause:
+ * guessing at the login never stops the owner from sending.
+ */
+const reauthentication = { limit: 5, windowSeconds: 15 * 60 };
+const failuresKey = (accountId: string) => `reauthentication:failures:${accountId}`;
+
+/**
+ * The signed-in person's password asked again before a step that binds them (INVIA): a session
+ * left open is not enough to certify. A wrong password is recorded as a failed sign-in. Returns
+ * the message to show beside the field, or null when the password is right.
+ */
+export async function passwordRefusal(
+  deps: { database: Database; eventStore: EventStore },
+  request: FastifyRequest,
+  password: string,
+  now: Date,
+): Promise<string | null> {
+  const { db } = deps.database;
+  const account = request.account!;
+  const key = failuresKey(account.accountId);
+  // Counted before the check, so tries sent in parallel cannot all pass the limit together.
+  const hit = await hitRateLimit(db, key, reauthentication, now);
+  if (!hit.allowed) {
+    await undoHit(db, key, hit.previousHitAt);
+    return `Troppe password errate: riprova tra ${italianDuration(hit.retryAfterSeconds)}.`;
+  }
+  if (await verifyPassword(account.passwordHash, password)) {
+    await takeHits(db, key);
+    return null;
+  }
+  await recordEvents(
+    deps.eventStore,
+    signInStream.id(account.accountId),
+    [
+      {
+        type: 'SignInFailed',
+        data: { username: account.username, reason: 'wrong-password', reauthentication: true },
+      },
+    ],
+    commandContext(request, now),
+  );
+  return 'La password non è corretta.';
+}
