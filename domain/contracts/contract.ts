@@ -140,6 +140,8 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
     case 'CopyOfRecordStored':
     case 'CopyOfRecordResent':
     case 'DeclarationReviewed':
+    case 'DeclarationCorrectionStarted':
+    case 'DeclarationReopened':
       return { ...state, declarations: evolveDeclarations(state.declarations, event) };
   }
 }

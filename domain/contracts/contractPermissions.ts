@@ -179,6 +179,8 @@ export const powerFor = {
   RequestContractNumberChange: 'prepare',
   PrepareDeclaration: 'prepare',
   SubmitDeclaration: 'sign',
+  // A correction is prepared like the first version, and sent again by a signatory.
+  StartCorrection: 'prepare',
 } as const satisfies Record<string, MemberPower>;
 
 /** What an account may do with a contract, as the pages show it. */

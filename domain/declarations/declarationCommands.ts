@@ -3,6 +3,12 @@ import type { ContractEvent } from '../contracts/contractEvents.js';
 import { prepareDeclaration, type PrepareDeclaration } from './prepareDeclaration.js';
 import { reviewDeclaration, type ReviewDeclaration } from './reviewDeclaration.js';
 import {
+  reopenDeclaration,
+  startCorrection,
+  type ReopenDeclaration,
+  type StartCorrection,
+} from './correctDeclaration.js';
+import {
   protocolDeclaration,
   resendCopyOfRecord,
   storeCopyOfRecord,
@@ -25,7 +31,9 @@ export type DeclarationCommand =
   | ProtocolDeclaration
   | StoreCopyOfRecord
   | ResendCopyOfRecord
-  | ReviewDeclaration;
+  | ReviewDeclaration
+  | StartCorrection
+  | ReopenDeclaration;
 
 export function decideDeclaration(
   command: DeclarationCommand,
@@ -44,5 +52,9 @@ export function decideDeclaration(
       return resendCopyOfRecord(command, state);
     case 'ReviewDeclaration':
       return reviewDeclaration(command, state);
+    case 'StartCorrection':
+      return startCorrection(command, state);
+    case 'ReopenDeclaration':
+      return reopenDeclaration(command, state);
   }
 }

@@ -2,6 +2,7 @@ import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { LimitOverride } from '../campaigns/contractLimits.js';
 import type { Certification } from './certification.js';
 import type { Review } from './reviewDeclaration.js';
+import type { Correction } from './correctDeclaration.js';
 import type {
   AnalysesFigures,
   ChecklistAnswer,
@@ -75,6 +76,8 @@ export type DeclarationEvent =
         warningsAcknowledged: boolean;
         /** The self-declaration made at INVIA; absent in submissions made before it was asked. */
         certification?: Certification;
+        /** A correction: the protocol number this version replaces, and why. */
+        corrects?: Correction;
       };
     }
   | {
@@ -86,6 +89,21 @@ export type DeclarationEvent =
         copyOfRecord?: CopyOfRecord;
         /** Where the receipt with the copy of record goes. */
         notificationEmail: string;
+      };
+    }
+  | {
+      /** The declarant opens a filed year to a new version (rettifica), with a reason. */
+      type: 'DeclarationCorrectionStarted';
+      data: { year: number; replaces: string; reason: string; startedBy: string };
+    }
+  | {
+      /** The utility takes back an acceptance so that the declarant may correct. */
+      type: 'DeclarationReopened';
+      data: {
+        year: number;
+        protocolNumber: string;
+        reason: string;
+        reopenedBy: { accountId: string; name: string };
       };
     }
   | {

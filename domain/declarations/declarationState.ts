@@ -1,6 +1,7 @@
 import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { Certification } from './certification.js';
 import type { Review } from './reviewDeclaration.js';
+import type { Correction } from './correctDeclaration.js';
 import type { CopyOfRecord, DeclarationContent, DeclarationEvent } from './declarationEvents.js';
 
 /** One year's declaration of a contract, as the rules need it. */
@@ -20,11 +21,15 @@ export interface DeclarationState {
     /** The utility's latest outcome, null until an operator records one. */
     readonly review: Review | null;
   } | null;
+  /** A correction started on the filed version: the next INVIA files a new one. */
+  readonly correction: Correction | null;
+  /** The protocol numbers of the versions corrections replaced, oldest first. */
+  readonly replaced: readonly string[];
 }
 
 export type DeclarationsByYear = Readonly<Record<string, DeclarationState>>;
 
-const empty: DeclarationState = { draft: null, submitted: null };
+const empty: DeclarationState = { draft: null, submitted: null, correction: null, replaced: [] };
 
 export const declarationOf = (declarations: DeclarationsByYear, year: number): DeclarationState =>
   declarations[String(year)] ?? empty;
@@ -42,6 +47,10 @@ export function evolveDeclarations(
       return {
         ...declarations,
         [year]: {
+          correction: null,
+          replaced: current.submitted?.protocolNumber
+            ? [...current.replaced, current.submitted.protocolNumber]
+            : current.replaced,
           draft: null,
           submitted: {
             submittedBy: event.data.signatory.accountId,
@@ -72,6 +81,21 @@ export function evolveDeclarations(
                     : current.submitted.receipt,
               },
             },
+          }
+        : declarations;
+    case 'DeclarationCorrectionStarted':
+      return {
+        ...declarations,
+        [year]: {
+          ...current,
+          correction: { replaces: event.data.replaces, reason: event.data.reason },
+        },
+      };
+    case 'DeclarationReopened':
+      return current.submitted
+        ? {
+            ...declarations,
+            [year]: { ...current, submitted: { ...current.submitted, review: null } },
           }
         : declarations;
     case 'DeclarationReviewed': {

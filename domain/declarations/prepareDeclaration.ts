@@ -14,7 +14,8 @@ export function mustBeAbleToFile(state: ContractState, accountId: string, year: 
       'Non gestisci più le dichiarazioni di questo contratto, oppure il contratto non è ancora stato convalidato dagli operatori.',
     );
   }
-  if (declarationOf(state.declarations, year).submitted) {
+  const declaration = declarationOf(state.declarations, year);
+  if (declaration.submitted && !declaration.correction) {
     throw declarationError(
       'AlreadyDeclared',
       'conflict',

@@ -64,6 +64,7 @@ export function submitDeclaration(
     );
   }
   mustAcknowledgeWarnings(draft.warnings, command.warningsAcknowledged);
+  const { correction } = declarationOf(state.declarations, year);
   const certification = certify(
     {
       sender: signatory.name,
@@ -94,6 +95,7 @@ export function submitDeclaration(
         late: isLate(command.receivedAt, command.deadline),
         warningsAcknowledged: draft.warnings.length > 0,
         certification,
+        ...(correction ? { corrects: correction } : {}),
       },
     },
   ];

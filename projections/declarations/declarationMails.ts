@@ -118,7 +118,11 @@ export function reviewMails(
       'Gentile utente,',
       `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} (protocollo ${protocolNumber}) ${reviewSentences[outcome]}.`,
       ...(note ? [`Nota del gestore: ${note}`] : []),
-      ...(dueBy ? [`L’integrazione va inviata entro il ${formatDate(dueBy)}.`] : []),
+      ...(dueBy
+        ? [
+            `L’integrazione va inviata entro il ${formatDate(dueBy)} come rettifica: dalla pagina della dichiarazione, con «Avvia la rettifica».`,
+          ]
+        : []),
       `${publicUrl}/dichiarazioni/${year}/${contractNumber}/risultato`,
     ],
   );

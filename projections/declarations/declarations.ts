@@ -41,6 +41,8 @@ export function evolveDeclarationRow(
   switch (event.type) {
     case 'DeclarationPrepared':
     case 'DeclarationSubmitted': {
+      // A correction's draft leaves the filed version in force until its INVIA.
+      if (event.type === 'DeclarationPrepared' && row?.status === 'submitted') return row;
       const { data } = event;
       const submitted = event.type === 'DeclarationSubmitted' ? event.data : null;
       const preparedBy = event.type === 'DeclarationPrepared' ? event.data.preparedBy : null;
@@ -70,6 +72,8 @@ export function evolveDeclarationRow(
       const { outcome, note, dueBy, reviewedBy, reviewedAt } = event.data;
       return row && { ...row, review: { outcome, note, dueBy, reviewedBy, reviewedAt } };
     }
+    case 'DeclarationReopened':
+      return row && { ...row, review: null };
     case 'DeclarationProtocolled':
     case 'CopyOfRecordStored':
       return (
@@ -93,6 +97,7 @@ const rowEvents = new Set([
   'DeclarationProtocolled',
   'CopyOfRecordStored',
   'DeclarationReviewed',
+  'DeclarationReopened',
 ]);
 
 export const declarationsProjection = rowProjection<DeclarationRow, Recorded<ContractEvent>>({

@@ -4,17 +4,24 @@ import { italianDuration } from '../../domain/shared/italianDuration.js';
 import type { Database } from '../platform/db/database.js';
 import { recordEvents } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
-import { hitRateLimit, takeHits, undoHit } from '../platform/http/rateLimit.js';
+import { hitRateLimit, readRateLimit, takeHits } from '../platform/http/rateLimit.js';
 import { commandContext } from './auth.js';
 import { verifyPassword } from './passwords.js';
 
 /**
  * Wrong passwords a signed-in person may type before a step that binds them, in a quarter of an
  * hour. Counted apart from the login's failures, which anyone who knows the username can cause:
- * guessing at the login never stops the owner from sending.
+ * guessing at the login never stops the owner from sending. Only failures count, so a consultant
+ * may send many declarations at once; tries are capped per minute, so guesses sent in parallel,
+ * before any failure is counted, stay few.
  */
-const reauthentication = { limit: 5, windowSeconds: 15 * 60 };
+const failures = { limit: 5, windowSeconds: 15 * 60 };
+const tries = { limit: 60, windowSeconds: 60 };
 const failuresKey = (accountId: string) => `reauthentication:failures:${accountId}`;
+const triesKey = (accountId: string) => `reauthentication:tries:${accountId}`;
+
+const heldBack = (seconds: number) =>
+  `Troppe password errate: riprova tra ${italianDuration(seconds)}.`;
 
 /**
  * The signed-in person's password asked again before a step that binds them (INVIA): a session
@@ -30,16 +37,16 @@ export async function passwordRefusal(
   const { db } = deps.database;
   const account = request.account!;
   const key = failuresKey(account.accountId);
-  // Counted before the check, so tries sent in parallel cannot all pass the limit together.
-  const hit = await hitRateLimit(db, key, reauthentication, now);
-  if (!hit.allowed) {
-    await undoHit(db, key, hit.previousHitAt);
-    return `Troppe password errate: riprova tra ${italianDuration(hit.retryAfterSeconds)}.`;
-  }
+  const tried = await hitRateLimit(db, triesKey(account.accountId), tries, now);
+  if (!tried.allowed) return heldBack(tried.retryAfterSeconds);
+  const failed = await readRateLimit(db, key, failures.windowSeconds, now);
+  if (failed.hits >= failures.limit && failed.resetsAt)
+    return heldBack(Math.ceil((failed.resetsAt.getTime() - now.getTime()) / 1000));
   if (await verifyPassword(account.passwordHash, password)) {
     await takeHits(db, key);
     return null;
   }
+  await hitRateLimit(db, key, failures, now);
   await recordEvents(
     deps.eventStore,
     signInStream.id(account.accountId),

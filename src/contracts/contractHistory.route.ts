@@ -58,14 +58,23 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Contratto con il nuovo numero, prima ${event.data.previousContractNumber}, per ${event.data.companyName} (codice cliente ${event.data.customerCode})`;
     case 'DeclarationPrepared':
       return `Dichiarazione ${event.data.year}: file caricati e validati da ${name(event.data.preparedBy)}`;
-    case 'DeclarationSubmitted':
-      return `Dichiarazione ${event.data.year} inviata da ${event.data.signatory.name}${event.data.late ? ' (oltre il termine)' : ''}`;
+    case 'DeclarationSubmitted': {
+      const { year, signatory, late, corrects } = event.data;
+      const what = corrects
+        ? `Rettifica della dichiarazione ${year} (sostituisce il protocollo ${corrects.replaces})`
+        : `Dichiarazione ${year}`;
+      return `${what} inviata da ${signatory.name}${late ? ' (oltre il termine)' : ''}`;
+    }
     case 'DeclarationProtocolled':
       return `Dichiarazione ${event.data.year} protocollata con il numero ${event.data.protocolNumber}`;
     case 'CopyOfRecordStored':
       return `Copia conforme della dichiarazione ${event.data.year} (protocollo ${event.data.protocolNumber}) conservata e inviata a ${event.data.notificationEmail}`;
     case 'CopyOfRecordResent':
       return `Copia della dichiarazione ${event.data.year} reinviata a ${event.data.to}`;
+    case 'DeclarationCorrectionStarted':
+      return `Dichiarazione ${event.data.year}: rettifica del protocollo ${event.data.replaces} avviata da ${name(event.data.startedBy)}: ${event.data.reason}`;
+    case 'DeclarationReopened':
+      return `Dichiarazione ${event.data.year} (protocollo ${event.data.protocolNumber}) riaperta da ${event.data.reopenedBy.name}: ${event.data.reason}`;
     case 'DeclarationReviewed': {
       const { year, protocolNumber, outcome, note, dueBy, reviewedBy } = event.data;
       const due = dueBy ? ` (entro il ${formatDate(dueBy)})` : '';

@@ -129,6 +129,7 @@ async function storeCopyOfRecord(
       late: data.late,
       limits: effectiveLimits(campaign?.settings.limits ?? [], data.contractLimits ?? []),
       certification: data.certification ?? null,
+      corrects: data.corrects ?? null,
       registry: { receipt, transparencyUrl: `${deps.publicUrl()}/trasparenza` },
     }),
   );

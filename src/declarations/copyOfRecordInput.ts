@@ -1,5 +1,6 @@
 import type { ParameterLimit } from '../../domain/campaigns/campaignSettings.js';
 import type { Certification } from '../../domain/declarations/certification.js';
+import type { Correction } from '../../domain/declarations/correctDeclaration.js';
 import type { DeclarationContent, Signatory } from '../../domain/declarations/declarationEvents.js';
 import type { CopyOfRecordInput } from './pdf/copyOfRecord.js';
 import type { RegistryEntry } from './pdf/registrySection.js';
@@ -28,13 +29,15 @@ export function copyOfRecordInput(
     late: boolean;
     limits: readonly ParameterLimit[];
     certification?: Certification | null;
+    corrects?: Correction | null;
     registry?: RegistryEntry;
   },
 ): CopyOfRecordInput {
-  const { signatory, certification, ...rest } = filing;
+  const { signatory, certification, corrects, ...rest } = filing;
   return {
     ...rest,
     certification: certification ?? null,
+    corrects: corrects ?? null,
     declarant: signatory,
     notificationEmail: content.notificationEmail,
     figures: content.figures,

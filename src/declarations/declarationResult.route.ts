@@ -9,7 +9,11 @@ import {
   logReceiptFilename,
 } from '../../projections/declarations/declarationMails.js';
 import { declarationRow } from '../../projections/declarations/declarations.js';
-import { commandContext, requireRole } from '../accounts/auth.js';
+import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
+import { mayFile } from '../../domain/contracts/contract.js';
+import { holds } from '../../domain/accounts/members.js';
+import { declarationVersions } from './declarationVersions.js';
+import { prefillCorrection } from './draftFiles.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { readDocument } from '../platform/documents/documentStore.js';
 import { receiptFile } from '../platform/transparency/publishedJson.js';
@@ -31,8 +35,18 @@ import { readableDeclaration, type DeclarationTarget } from './declarationAccess
 /** The declarant who may read it, and the utility's staff on the company's behalf; not auditors. */
 const resenderRoles: readonly Role[] = ['declarant', 'operator', 'admin'];
 const resultQuery = z.object({
-  esito: z.enum(['reinviata', 'esame-registrato']).optional().catch(undefined),
+  esito: z.enum(['reinviata', 'esame-registrato', 'riaperta']).optional().catch(undefined),
 });
+const copyQuery = z.object({
+  protocollo: z
+    .string()
+    .regex(/^\d{4}-\d{6}$/)
+    .optional()
+    .catch(undefined),
+});
+
+/** A correction's or a reopening's reason: the domain says it may not be empty. */
+const reasonSchema = z.object({ commandId: commandIdField, motivo: paragraph(1000).default('') });
 
 /** The operator's outcome: the domain says which outcome needs a note and a date. */
 const reviewSchema = z.object({
@@ -44,7 +58,7 @@ const reviewSchema = z.object({
     .optional()
     .transform((value) => value || null),
 });
-type ReviewForm = { values: Record<string, unknown>; errors: FieldErrors };
+type PostedForm = { values: Record<string, unknown>; errors: FieldErrors };
 const fileParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 const url = (target: DeclarationTarget, step = '') =>
@@ -68,15 +82,25 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   const readers = { preHandler: requireRole('declarant', 'operator', 'auditor', 'admin') };
   const resenders = { preHandler: requireRole(...resenderRoles) };
   const reviewers = { preHandler: requireRole('operator') };
+  const correctors = { preHandler: requireRole('declarant') };
 
   /** "Risultato caricamento"; the re-send is offered to those who may ask for it. */
   async function resultPage(
     request: FastifyRequest,
     reply: FastifyReply,
     target: DeclarationTarget,
-    outcome: { resent?: boolean; refused?: string; reviewed?: boolean; review?: ReviewForm } = {},
+    outcome: {
+      resent?: boolean;
+      refused?: string;
+      reviewed?: boolean;
+      reopened?: boolean;
+      review?: PostedForm;
+      correction?: PostedForm;
+      reopening?: PostedForm;
+    } = {},
   ) {
-    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    const declaration = declarationOf(target.state.declarations, target.year);
+    const { submitted } = declaration;
     if (!submitted)
       throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
     const row = await declarationRow(db, target.contractNumber, target.year);
@@ -109,6 +133,21 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
         errors: {},
         ...outcome.review,
       },
+      versions: declarationVersions(
+        (await deps.eventStore.readStream(target.streamId)).events,
+        target.year,
+      ),
+      correction: declaration.correction,
+      accepted: submitted.review?.outcome === 'accettata',
+      reopened: outcome.reopened ?? false,
+      mayCorrect:
+        request.account!.role === 'declarant' &&
+        mayFile(target.state, actingOf(request).organisationId) &&
+        holds(actingOf(request).role, 'prepare') &&
+        submitted.protocolNumber !== null,
+      mayReopen: request.account!.role === 'operator' && submitted.review?.outcome === 'accettata',
+      correctionForm: { commandId: randomUUID(), values: {}, errors: {}, ...outcome.correction },
+      reopenForm: { commandId: randomUUID(), values: {}, errors: {}, ...outcome.reopening },
     });
   }
 
@@ -117,6 +156,63 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     return resultPage(request, reply, await readableDeclaration(deps, request), {
       resent: esito === 'reinviata',
       reviewed: esito === 'esame-registrato',
+      reopened: esito === 'riaperta',
+    });
+  });
+
+  /** «Rettifica»: the filed year opens to a new version, the wizard starts from the filed files. */
+  app.post('/:anno/:contratto/rettifica', correctors, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    return submitForm(request, reply, deps.projections, {
+      schema: reasonSchema,
+      run: async (form) => {
+        const now = deps.clock();
+        const acting = actingOf(request);
+        const result = await handleCommand(
+          deps.eventStore,
+          contractDecider,
+          target.streamId,
+          {
+            type: 'StartCorrection',
+            role: acting.role,
+            accountId: acting.organisationId,
+            year: target.year,
+            reason: form.motivo,
+          },
+          commandContext(request, now, form.commandId),
+        );
+        // Only when this started it: a page left open must not undo the files uploaded since.
+        if (result.events.length > 0) await prefillCorrection(deps, request, target);
+        return { position: result.position, redirect: url(target) };
+      },
+      invalid: (errors, values) =>
+        resultPage(request, reply, target, { correction: { values, errors } }),
+    });
+  });
+
+  /** The utility takes back an acceptance, with a reason, so that the declarant may correct. */
+  app.post('/:anno/:contratto/riapri', reviewers, async (request, reply) => {
+    const target = await readableDeclaration(deps, request);
+    return submitForm(request, reply, deps.projections, {
+      schema: reasonSchema,
+      run: async (form) => {
+        const now = deps.clock();
+        const result = await handleCommand(
+          deps.eventStore,
+          contractDecider,
+          target.streamId,
+          {
+            type: 'ReopenDeclaration',
+            year: target.year,
+            reason: form.motivo,
+            operator: { accountId: request.account!.accountId, name: request.account!.fullName },
+          },
+          commandContext(request, now, form.commandId),
+        );
+        return { position: result.position, redirect: url(target, '/risultato?esito=riaperta') };
+      },
+      invalid: (errors, values) =>
+        resultPage(request, reply, target, { reopening: { values, errors } }),
     });
   });
 
@@ -191,17 +287,25 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
 
   app.get('/:anno/:contratto/copia.pdf', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
-    const submitted = declarationOf(target.state.declarations, target.year).submitted;
-    const stored = submitted?.copyOfRecord
-      ? await readDocument(db, submitted.copyOfRecord.sha256)
+    // The version in force, or an earlier one by its protocol number (2025-000001).
+    const asked = queryOf(copyQuery, request).protocollo?.replace('-', '/');
+    const versions = declarationVersions(
+      (await deps.eventStore.readStream(target.streamId)).events,
+      target.year,
+    );
+    const version = asked
+      ? versions.find((each) => each.protocolNumber === asked)
+      : versions.at(-1);
+    const stored = version?.copyOfRecord
+      ? await readDocument(db, version.copyOfRecord.sha256)
       : undefined;
-    if (!submitted?.protocolNumber || !stored)
+    if (!version?.protocolNumber || !stored)
       throw new DomainError(
         'DeclarationUnknown',
         'not-found',
         'La copia della dichiarazione non è ancora disponibile.',
       );
-    return pdf(reply, copyOfRecordFilename(submitted.protocolNumber), stored.content, 'attachment');
+    return pdf(reply, copyOfRecordFilename(version.protocolNumber), stored.content, 'attachment');
   });
 
   /** Auditors only read: a re-send appends an event and mails the PDF. */

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
 import {
   declarationDraftDecider,
   declarationDraftStream,
@@ -59,7 +60,7 @@ export async function saveDraftFiles(
   refused: FieldErrors;
   opened: ReadonlyMap<string, OpenedUpload>;
 }> {
-  const { organisationId, role } = actingOf(request);
+  const { organisationId } = actingOf(request);
   const before = await draftFiles(deps, target, organisationId);
   const refused: FieldErrors = {};
   const checked = new Map<ChosenFile, OpenedUpload | null>();
@@ -92,6 +93,19 @@ export async function saveDraftFiles(
       return workbook && add[i] ? [[add[i].sha256, workbook] as const] : [];
     }),
   );
+  const state = await changeDraft(deps, request, target, { remove: form.remove, add }, now);
+  return { files: draftFilesOf(state, organisationId), refused, opened };
+}
+
+/** Files into the sender's draft and out of it, in one command (the route checked mayFile). */
+async function changeDraft(
+  deps: Pick<DeclarationsDeps, 'eventStore'>,
+  request: FastifyRequest,
+  target: DeclarationTarget,
+  change: { remove: readonly string[]; add: readonly DeclarationFile[] },
+  now: Date,
+) {
+  const { organisationId, role } = actingOf(request);
   const result = await handleCommand(
     deps.eventStore,
     declarationDraftDecider,
@@ -103,12 +117,11 @@ export async function saveDraftFiles(
       contractNumber: target.contractNumber,
       year: target.year,
       mayFile: true,
-      remove: form.remove,
-      add,
+      ...change,
     },
     commandContext(request, now),
   );
-  return { files: draftFilesOf(result.state, organisationId), refused, opened };
+  return result.state;
 }
 
 async function stored(
@@ -131,4 +144,31 @@ async function stored(
     sha256: document.sha256,
     description: chosen.description,
   };
+}
+
+/**
+ * A correction starts from what was filed: the filed version's files go back into the sender's
+ * draft (stored already, by their SHA-256), and the draft's other files leave it. Running it
+ * again changes nothing.
+ */
+export async function prefillCorrection(
+  deps: Pick<DeclarationsDeps, 'eventStore' | 'clock'>,
+  request: FastifyRequest,
+  target: DeclarationTarget,
+): Promise<void> {
+  const { events } = await deps.eventStore.readStream(target.streamId);
+  const filed = events
+    .filter(contractStream.holds)
+    .findLast((event) => event.type === 'DeclarationSubmitted' && event.data.year === target.year);
+  if (filed?.type !== 'DeclarationSubmitted') return;
+  const current = await draftFiles(deps, target, actingOf(request).organisationId);
+  const kept = new Set(filed.data.files.map((file) => file.sha256));
+  // A slot the filed version fills is replaced by the upload; the others are taken out.
+  const filledSlots = new Set(filed.data.files.map((file) => file.slot));
+  const remove = current
+    .filter(
+      (file) => !kept.has(file.sha256) && (file.slot === 'allegato' || !filledSlots.has(file.slot)),
+    )
+    .map((file) => (file.slot === 'allegato' ? file.sha256 : file.slot));
+  await changeDraft(deps, request, target, { remove, add: filed.data.files }, deps.clock());
 }

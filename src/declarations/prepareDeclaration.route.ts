@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { maxAttachments } from '../../domain/declarations/declarationDraft.js';
+import { declarationOf } from '../../domain/declarations/declarationState.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import { contractHeading } from '../../projections/contracts/contractQueries.js';
 import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
@@ -59,6 +60,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
       title: `Dichiarazione ${target.year} · contratto ${target.contractNumber}`,
       year: target.year,
       contractNumber: target.contractNumber,
+      correction: declarationOf(target.state.declarations, target.year).correction,
       contract,
       base: url(target),
       draftFiles: files,

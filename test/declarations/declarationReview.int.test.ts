@@ -3,17 +3,13 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlCharactersMessage } from '../../src/platform/http/text.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
-import {
-  certifiedSending,
-  registerAndApprove,
-  registrationFields,
-  seedRegistry,
-} from '../support/accounts.js';
+import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
 import {
   campaignYear,
   commandIdOf,
-  filledTemplate,
+  fileDeclaration,
+  inviteCompanyByPec,
   openCampaign,
 } from '../support/declarations.js';
 import {
@@ -98,55 +94,6 @@ describe.each(backends())('%s: the utility reviews a filed declaration', (backen
   };
   const reviewSection = (page: string) => sectionText(page, 'Esito dell’esame del gestore');
 
-  /** Upload, validation and INVIA as the declarant goes through them. */
-  async function fileDeclaration(client: TestClient, base: string, notice: string) {
-    await client.get(base);
-    const uploaded = await client.postMultipart(
-      base,
-      { visionato: 'si', 'email-notifica': notice },
-      {
-        dichiarazione: {
-          filename: 'dichiarazione.xlsx',
-          content: await filledTemplate(client, base, 'dichiarazione'),
-        },
-      },
-    );
-    expect(uploaded.statusCode, uploaded.body).toBe(303);
-    const commandId = commandIdOf((await client.get(`${base}/validazione`)).body);
-    const sent = await client.post(`${base}/invia`, { commandId, ...certifiedSending() });
-    expect(sent.statusCode, sent.body).toBe(303);
-    await settle(ctx);
-  }
-
-  /** The operator invites the company by PEC; it logs in and sets its own password. */
-  async function inviteCompany(): Promise<void> {
-    const operator = await signedIn(ctx, operatorLogin);
-    await operator.get('/operatori/inviti');
-    const invited = await operator.post('/operatori/inviti', {
-      customerCode: '2002220000',
-      pec: companyPec,
-    });
-    expect(invited.statusCode).toBe(303);
-    await settle(ctx);
-    const mail = await ctx.test.database.db
-      .selectFrom('mail_outbox')
-      .select('text_body')
-      .where('to_address', '=', companyPec)
-      .executeTakeFirstOrThrow();
-    const company = new TestClient(ctx.app);
-    await company.post('/accesso', {
-      username: invitedCompanyLogin.username,
-      password: /Password: (\S+)/.exec(mail.text_body)![1]!,
-    });
-    await company.get('/primo-accesso');
-    const changed = await company.post('/primo-accesso', {
-      password: invitedCompanyLogin.password,
-      passwordConfirm: invitedCompanyLogin.password,
-    });
-    expect(changed.statusCode).toBe(303);
-    await settle(ctx);
-  }
-
   beforeAll(async () => {
     // 23:30 UTC on 20 January is already the 21st in Rome: "today" for the due date is the 21st.
     ctx = await startTestApp({ backend, now: () => new Date('2026-01-20T23:30:00Z') });
@@ -175,9 +122,13 @@ describe.each(backends())('%s: the utility reviews a filed declaration', (backen
       ]),
     );
     await openCampaign(ctx);
-    await fileDeclaration(await signedIn(ctx, studio), consultedBase, studioNotice);
-    await fileDeclaration(await signedIn(ctx, ditta), selfBase, selfNotice);
-    await inviteCompany();
+    await fileDeclaration(ctx, await signedIn(ctx, studio), consultedBase, studioNotice);
+    await fileDeclaration(ctx, await signedIn(ctx, ditta), selfBase, selfNotice);
+    await inviteCompanyByPec(ctx, {
+      customerCode: '2002220000',
+      pec: companyPec,
+      ...invitedCompanyLogin,
+    });
   });
   afterAll(async () => ctx.close());
 

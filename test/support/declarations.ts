@@ -5,7 +5,9 @@ import {
   merge,
   type Edits,
 } from '../declarations/workbooks/support/workbookFixtures.js';
-import type { TestClient } from './client.js';
+import { expect } from 'vitest';
+import { certifiedSending } from './accounts.js';
+import { TestClient } from './client.js';
 import { settle, signedIn, operatorLogin, type TestApp } from './testApp.js';
 
 /** The campaign the declaration tests file in: the 2025 declaration, due 31 January 2026. */
@@ -48,3 +50,70 @@ export const labReport = {
 /** The commandId of the "Validazione" page's INVIA form. */
 export const commandIdOf = (page: string): string =>
   /name="commandId" value="([^"]+)"/.exec(page)?.[1] ?? '';
+
+/** «Validazione» and INVIA with the self-declaration, as the declarant goes through them. */
+export async function sendDeclaration(ctx: TestApp, client: TestClient, base: string) {
+  const validation = await client.get(`${base}/validazione`);
+  expect(validation.statusCode, validation.body).toBe(200);
+  const sent = await client.post(`${base}/invia`, {
+    commandId: commandIdOf(validation.body),
+    ...certifiedSending(),
+  });
+  expect(sent.statusCode, sent.body).toBe(303);
+  await settle(ctx);
+  return sent;
+}
+
+/** Upload of the filled declaration workbook, AVANTI, then INVIA. */
+export async function fileDeclaration(
+  ctx: TestApp,
+  client: TestClient,
+  base: string,
+  notice: string,
+): Promise<void> {
+  await client.get(base);
+  const uploaded = await client.postMultipart(
+    base,
+    { visionato: 'si', 'email-notifica': notice },
+    {
+      dichiarazione: {
+        filename: 'dichiarazione.xlsx',
+        content: await filledTemplate(client, base, 'dichiarazione'),
+      },
+    },
+  );
+  expect(uploaded.statusCode, uploaded.body).toBe(303);
+  await sendDeclaration(ctx, client, base);
+}
+
+/** The operator invites a company by PEC; it logs in and sets its own password. */
+export async function inviteCompanyByPec(
+  ctx: TestApp,
+  invited: { customerCode: string; pec: string; username: string; password: string },
+): Promise<void> {
+  const operator = await signedIn(ctx, operatorLogin);
+  await operator.get('/operatori/inviti');
+  const response = await operator.post('/operatori/inviti', {
+    customerCode: invited.customerCode,
+    pec: invited.pec,
+  });
+  expect(response.statusCode).toBe(303);
+  await settle(ctx);
+  const mail = await ctx.test.database.db
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', invited.pec)
+    .executeTakeFirstOrThrow();
+  const company = new TestClient(ctx.app);
+  await company.post('/accesso', {
+    username: invited.username,
+    password: /Password: (\S+)/.exec(mail.text_body)![1]!,
+  });
+  await company.get('/primo-accesso');
+  const changed = await company.post('/primo-accesso', {
+    password: invited.password,
+    passwordConfirm: invited.password,
+  });
+  expect(changed.statusCode).toBe(303);
+  await settle(ctx);
+}

@@ -1,6 +1,7 @@
 import type { Content } from 'pdfmake/interfaces.js';
 import type { ParameterLimit } from '../../../domain/campaigns/campaignSettings.js';
 import type { Certification } from '../../../domain/declarations/certification.js';
+import type { Correction } from '../../../domain/declarations/correctDeclaration.js';
 import type {
   AnalysesFigures,
   ChecklistAnswer,
@@ -46,6 +47,8 @@ export interface CopyOfRecordInput {
   readonly warningsAcknowledged: readonly WorkbookIssue[];
   /** The self-declaration made at INVIA; null in a preview and in filings made before it. */
   readonly certification: Certification | null;
+  /** A correction: the protocol number it replaces and why; null for a first version. */
+  readonly corrects: Correction | null;
   /** Where the submission stands in the signed log; absent in a preview. */
   readonly registry?: RegistryEntry;
 }
@@ -80,6 +83,18 @@ function receipt(input: CopyOfRecordInput): Content[] {
       ],
       ['Ricevuta da', input.utilityName],
       ['Termine di presentazione', timing],
+      ...(input.corrects
+        ? ([
+            [
+              'Rettifica',
+              {
+                text: `Sostituisce la dichiarazione protocollo ${input.corrects.replaces}`,
+                bold: true,
+              },
+            ],
+            ['Motivo della rettifica', input.corrects.reason],
+          ] as const)
+        : []),
     ]),
   ];
 }

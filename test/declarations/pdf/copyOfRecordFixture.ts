@@ -189,6 +189,7 @@ export const typicalCopyOfRecord: CopyOfRecordInput = {
     file('Check-list fattori di rischio', 'checklist-2025.xlsx', 30_117),
     file('Allegato', 'foto-contatori.zip', 6_551_203, 'Foto delle letture di inizio e fine anno'),
   ],
+  corrects: null,
   certification: {
     version: certificationVersion,
     text: certificationText({

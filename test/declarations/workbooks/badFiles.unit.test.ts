@@ -56,7 +56,9 @@ describe('refused uploads', () => {
     for (const [c, bytes] of inputs) {
       const started = performance.now();
       await upload(c, bytes);
-      expect(performance.now() - started, c.name).toBeLessThan(2000);
+      // A guard against hanging, not a speed figure (bench:workbooks measures that): loose
+      // enough for a CI machine whose two cores are busy with the other test files.
+      expect(performance.now() - started, c.name).toBeLessThan(5000);
     }
   }, 60_000);
 

@@ -589,3 +589,108 @@ describe('ReviewDeclaration', () => {
     expect(event).toMatchObject({ data: { notified: ['ufficio@test.example'] } });
   });
 });
+
+describe('StartCorrection and ReopenDeclaration', () => {
+  const protocolled: ContractEvent = {
+    type: 'DeclarationProtocolled',
+    data: { year: 2025, protocolNumber: '2025/000007', notificationEmail: 'ufficio@test.example' },
+  };
+  const filed = [...history, prepared(), submitted(), protocolled];
+  const correct = (reason = 'Volume del pozzo sbagliato') => ({
+    type: 'StartCorrection' as const,
+    role: 'amministratore' as const,
+    accountId: 'studio-1',
+    year: 2025,
+    reason,
+  });
+  const started: ContractEvent = {
+    type: 'DeclarationCorrectionStarted',
+    data: {
+      year: 2025,
+      replaces: '2025/000007',
+      reason: 'Volume del pozzo sbagliato',
+      startedBy: 'studio-1',
+    },
+  };
+  const accepted: ContractEvent = {
+    type: 'DeclarationReviewed',
+    data: {
+      year: 2025,
+      protocolNumber: '2025/000007',
+      outcome: 'accettata',
+      note: '',
+      dueBy: null,
+      reviewedBy: { accountId: 'operatore-1', name: 'Olga Operatrice' },
+      reviewedAt: receivedAt.toISOString(),
+      notified: ['ufficio@test.example'],
+    },
+  };
+  const reopen = (reason = 'Errore nel volume segnalato dalla ditta') => ({
+    type: 'ReopenDeclaration' as const,
+    year: 2025,
+    reason,
+    operator: { accountId: 'operatore-1', name: 'Olga Operatrice' },
+  });
+
+  it('opens the filed year with a reason, once', () => {
+    spec.given(filed).when(correct()).then([started]);
+    spec
+      .given([...filed, started])
+      .when(correct())
+      .then([]);
+  });
+  it('needs a reason beside the field, a protocolled filing and the manager', () => {
+    spec.given(filed).when(correct('  ')).thenThrows('ReasonMissing', 'motivo');
+    spec
+      .given([...history, prepared(), submitted()])
+      .when(correct())
+      .thenThrows('NotSubmitted');
+    spec
+      .given(filed)
+      .when({ ...correct(), accountId: 'ditta-1' })
+      .thenThrows('NotManager');
+  });
+  it('files a new version naming the one it replaces, late after the deadline', () => {
+    const state = fold(contractDecider, [...filed, started, prepared()]);
+    const late = new Date('2026-02-10T09:00:00Z');
+    const [event] = contractDecider.decide({ ...submit(), receivedAt: late }, state);
+    expect(event).toMatchObject({
+      type: 'DeclarationSubmitted',
+      data: {
+        late: true,
+        corrects: { replaces: '2025/000007', reason: 'Volume del pozzo sbagliato' },
+      },
+    });
+    const after = fold(contractDecider, [...filed, started, prepared(), event!]);
+    expect(after.declarations['2025']).toMatchObject({
+      correction: null,
+      replaced: ['2025/000007'],
+      submitted: { protocolNumber: null, review: null },
+    });
+  });
+  it('refuses a new draft of a filed year without a correction', () =>
+    spec.given(filed).when(prepare()).thenThrows('AlreadyDeclared'));
+  it('needs the operator to reopen an accepted declaration first, with a reason', () => {
+    spec
+      .given([...filed, accepted])
+      .when(correct())
+      .thenThrows('AcceptedDeclaration');
+    spec
+      .given([...filed, accepted])
+      .when(reopen(' '))
+      .thenThrows('ReasonMissing', 'motivo');
+    spec.given(filed).when(reopen()).thenThrows('NotAccepted');
+    const [reopened] = contractDecider.decide(
+      reopen(),
+      fold(contractDecider, [...filed, accepted]),
+    );
+    expect(reopened).toMatchObject({
+      type: 'DeclarationReopened',
+      data: { protocolNumber: '2025/000007', reason: 'Errore nel volume segnalato dalla ditta' },
+    });
+    spec
+      .given([...filed, accepted, reopened!])
+      .when(correct())
+      .then([started]);
+  });
+});
