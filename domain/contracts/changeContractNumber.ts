@@ -108,6 +108,7 @@ export interface OpenRenumberedContract {
     | 'ownerAccountId'
     | 'managerId'
     | 'declarations'
+    | 'filedBeforeRenumbering'
   >;
   readonly requestedBy: string;
 }
@@ -139,12 +140,15 @@ export function openRenumberedContract(
         ownerAccountId: previous.ownerAccountId,
         managerId: previous.managerId,
         requestedBy: command.requestedBy,
-        filedYears: Object.entries(previous.declarations)
-          .filter(([, declaration]) => declaration.submitted)
-          .map(([year, declaration]) => ({
-            year: Number(year),
-            protocolNumber: declaration.submitted!.protocolNumber,
-          })),
+        filedYears: [
+          ...previous.filedBeforeRenumbering,
+          ...Object.entries(previous.declarations)
+            .filter(([, declaration]) => declaration.submitted)
+            .map(([year, declaration]) => ({
+              year: Number(year),
+              protocolNumber: declaration.submitted!.protocolNumber,
+            })),
+        ],
       },
     },
   ];

@@ -3,6 +3,7 @@ import { mayFile, type ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import { declarationError } from './declarationErrors.js';
 import { declarationOf } from './declarationState.js';
+import { mustBeTheVersionSeen } from './reviewDeclaration.js';
 
 /*
  * A correction (rettifica) of a filed year: the declarant gives a reason, files again through the
@@ -27,6 +28,8 @@ export interface StartCorrection extends ByMember {
 export interface ReopenDeclaration {
   readonly type: 'ReopenDeclaration';
   readonly year: number;
+  /** The version the operator saw: a newer one is not reopened by mistake. */
+  readonly protocolNumber: string;
   readonly reason: string;
   readonly operator: { readonly accountId: string; readonly name: string };
 }
@@ -50,6 +53,13 @@ export function startCorrection(command: StartCorrection, state: ContractState):
       'NotSubmitted',
       'conflict',
       'La dichiarazione non è ancora protocollata.',
+    );
+  }
+  if (!submitted.copyOfRecord) {
+    throw declarationError(
+      'NotSubmitted',
+      'conflict',
+      'La copia della dichiarazione è in preparazione: riprova tra qualche istante.',
     );
   }
   if (command.reason.trim() === '') throw reasonNeeded('Indica il motivo della rettifica.');
@@ -80,6 +90,7 @@ export function reopenDeclaration(
   state: ContractState,
 ): ContractEvent[] {
   const submitted = declarationOf(state.declarations, command.year).submitted;
+  mustBeTheVersionSeen(submitted?.protocolNumber ?? null, command.protocolNumber);
   if (submitted?.review?.outcome !== 'accettata' || !submitted.protocolNumber) {
     throw declarationError(
       'NotAccepted',

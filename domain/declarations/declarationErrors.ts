@@ -16,6 +16,7 @@ export type DeclarationErrorCode =
   | 'ReasonMissing'
   | 'AcceptedDeclaration'
   | 'NotAccepted'
+  | 'VersionChanged'
   | 'NotSubmitted'
   | 'ResendLimitReached'
   | 'TooManyAttachments'

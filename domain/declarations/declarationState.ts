@@ -131,11 +131,11 @@ export function evolveDeclarations(
   }
 }
 
-/** A hand-over voids the drafts: the new manager starts from its own files. */
+/** A hand-over voids the drafts and any correction: the new manager starts from its own files. */
 export const withoutDrafts = (declarations: DeclarationsByYear): DeclarationsByYear =>
   Object.fromEntries(
     Object.entries(declarations).map(([year, declaration]) => [
       year,
-      { ...declaration, draft: null },
+      { ...declaration, draft: null, correction: null },
     ]),
   );

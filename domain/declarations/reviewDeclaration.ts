@@ -31,6 +31,8 @@ export interface Review {
 export interface ReviewDeclaration {
   readonly type: 'ReviewDeclaration';
   readonly year: number;
+  /** The version the operator examined: an outcome never lands on a newer one. */
+  readonly protocolNumber: string;
   readonly outcome: ReviewOutcome;
   readonly note: string;
   readonly dueBy: string | null;
@@ -77,6 +79,17 @@ function mustBeExplained(command: ReviewDeclaration): void {
   }
 }
 
+/** The operator decides on the version it saw; a correction filed since makes it ask again. */
+export function mustBeTheVersionSeen(current: string | null, seen: string): void {
+  if (current !== null && current !== seen) {
+    throw declarationError(
+      'VersionChanged',
+      'conflict',
+      `Nel frattempo è stata inviata una nuova versione della dichiarazione (protocollo ${current}): ricarica la pagina.`,
+    );
+  }
+}
+
 /** One outcome at a time, on a protocolled declaration: the declarant and the company are told. */
 export function reviewDeclaration(
   command: ReviewDeclaration,
@@ -90,6 +103,7 @@ export function reviewDeclaration(
       'La dichiarazione non è ancora protocollata.',
     );
   }
+  mustBeTheVersionSeen(submitted.protocolNumber, command.protocolNumber);
   const current = submitted.review?.outcome;
   if (current === 'accettata' || current === 'respinta') {
     throw declarationError(

@@ -64,7 +64,14 @@ export function submitDeclaration(
     );
   }
   mustAcknowledgeWarnings(draft.warnings, command.warningsAcknowledged);
-  const { correction } = declarationOf(state.declarations, year);
+  const { correction, submitted } = declarationOf(state.declarations, year);
+  if (correction && submitted?.review?.outcome === 'accettata') {
+    throw declarationError(
+      'AcceptedDeclaration',
+      'conflict',
+      'La dichiarazione è stata accettata mentre la rettificavi: per inviarla chiedi al gestore di riaprirla.',
+    );
+  }
   const certification = certify(
     {
       sender: signatory.name,
@@ -132,6 +139,8 @@ export function protocolDeclaration(
 export interface StoreCopyOfRecord {
   readonly type: 'StoreCopyOfRecord';
   readonly year: number;
+  /** The version the copy was rendered for: a later version never takes it. */
+  readonly protocolNumber: string;
   readonly copyOfRecord: CopyOfRecord;
   readonly receipt: InclusionReceipt;
 }
@@ -149,7 +158,7 @@ export function storeCopyOfRecord(
       'La dichiarazione non è ancora protocollata.',
     );
   }
-  if (submitted.copyOfRecord) return [];
+  if (submitted.copyOfRecord || submitted.protocolNumber !== command.protocolNumber) return [];
   return [
     {
       type: 'CopyOfRecordStored',

@@ -142,6 +142,7 @@ async function storeCopyOfRecord(
     {
       type: 'StoreCopyOfRecord',
       year,
+      protocolNumber: submitted.protocolNumber,
       copyOfRecord: { sha256: stored.sha256, size: stored.size },
       receipt,
     },

@@ -45,13 +45,25 @@ const copyQuery = z.object({
     .catch(undefined),
 });
 
+/** The version the operator's page showed (a hidden field): a newer one is not decided on. */
+const seenVersion = z
+  .string()
+  .regex(/^\d{4}\/\d{6}$/)
+  .optional()
+  .catch(undefined);
+
 /** A correction's or a reopening's reason: the domain says it may not be empty. */
-const reasonSchema = z.object({ commandId: commandIdField, motivo: paragraph(1000).default('') });
+const reasonSchema = z.object({
+  commandId: commandIdField,
+  motivo: paragraph(1000).default(''),
+  protocollo: seenVersion,
+});
 
 /** The operator's outcome: the domain says which outcome needs a note and a date. */
 const reviewSchema = z.object({
   commandId: commandIdField,
   esito: z.enum(reviewOutcomes, { error: 'Scegli l’esito dell’esame.' }),
+  protocollo: seenVersion,
   nota: paragraph(2000).default(''),
   entro: z
     .union([z.literal(''), z.iso.date({ error: 'Indica una data valida.' })])
@@ -60,6 +72,10 @@ const reviewSchema = z.object({
 });
 type PostedForm = { values: Record<string, unknown>; errors: FieldErrors };
 const fileParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** The protocol number of the version in force, '' before one is given. */
+const filedNumber = (target: DeclarationTarget): string =>
+  declarationOf(target.state.declarations, target.year).submitted?.protocolNumber ?? '';
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
@@ -181,8 +197,10 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
           },
           commandContext(request, now, form.commandId),
         );
-        // Only when this started it: a page left open must not undo the files uploaded since.
-        if (result.events.length > 0) await prefillCorrection(deps, request, target);
+        // Only when this started it: a page left open, or sent again, must not undo the files
+        // uploaded since.
+        const wasOpen = declarationOf(target.state.declarations, target.year).correction;
+        if (!wasOpen && result.events.length > 0) await prefillCorrection(deps, request, target);
         return { position: result.position, redirect: url(target) };
       },
       invalid: (errors, values) =>
@@ -204,6 +222,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
           {
             type: 'ReopenDeclaration',
             year: target.year,
+            protocolNumber: form.protocollo ?? filedNumber(target),
             reason: form.motivo,
             operator: { accountId: request.account!.accountId, name: request.account!.fullName },
           },
@@ -234,6 +253,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
           {
             type: 'ReviewDeclaration',
             year: target.year,
+            protocolNumber: form.protocollo ?? filedNumber(target),
             outcome: form.esito,
             note: form.nota,
             dueBy: form.entro,

@@ -66,8 +66,10 @@ export function declarationVersions(
         protocolNumber,
         copyOfRecord: copyOfRecord ?? last.copyOfRecord,
       };
-    } else if (last && event.type === 'CopyOfRecordStored') {
-      versions[versions.length - 1] = { ...last, copyOfRecord: event.data.copyOfRecord };
+    } else if (event.type === 'CopyOfRecordStored') {
+      // Each copy to the version it was rendered for, by its protocol number.
+      const at = versions.findIndex((each) => each.protocolNumber === event.data.protocolNumber);
+      if (at >= 0) versions[at] = { ...versions[at]!, copyOfRecord: event.data.copyOfRecord };
     }
   }
   return versions.map(({ figures: _figures, ...version }) => version);

@@ -206,6 +206,17 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
       /Già caricato: <strong>dichiarazione-rettificata\.xlsx<\/strong>/,
     );
     await sendDeclaration(ctx, client, base);
+    // An outcome from a page that still showed the first version is not put on the second.
+    const staleOutcome = await operator.post(`${base}/esito`, {
+      commandId: randomUUID(),
+      esito: 'accettata',
+      protocollo: corrected.protocol,
+    });
+    expect(staleOutcome.statusCode).toBe(409);
+    expect(pageText(staleOutcome.body)).toContain(
+      'Nel frattempo è stata inviata una nuova versione',
+    );
+    expect(await typesOf(corrected.contract)).not.toContain('DeclarationReviewed');
 
     const submissions = (await contractEvents(corrected.contract)).filter(
       (each) => each.type === 'DeclarationSubmitted',

@@ -314,7 +314,13 @@ describe('ProtocolDeclaration, StoreCopyOfRecord and ResendCopyOfRecord', () => 
       signature: 'firma',
     },
   };
-  const store = { type: 'StoreCopyOfRecord' as const, year: 2025, copyOfRecord, receipt };
+  const store = {
+    type: 'StoreCopyOfRecord' as const,
+    year: 2025,
+    protocolNumber: protocol.protocolNumber,
+    copyOfRecord,
+    receipt,
+  };
   const protocolled: ContractEvent = {
     type: 'DeclarationProtocolled',
     data: {
@@ -494,6 +500,7 @@ describe('ReviewDeclaration', () => {
   ): ReviewDeclaration => ({
     type: 'ReviewDeclaration',
     year: 2025,
+    protocolNumber: '2025/000007',
     outcome,
     note: '',
     dueBy: null,
@@ -593,7 +600,12 @@ describe('ReviewDeclaration', () => {
 describe('StartCorrection and ReopenDeclaration', () => {
   const protocolled: ContractEvent = {
     type: 'DeclarationProtocolled',
-    data: { year: 2025, protocolNumber: '2025/000007', notificationEmail: 'ufficio@test.example' },
+    data: {
+      year: 2025,
+      protocolNumber: '2025/000007',
+      notificationEmail: 'ufficio@test.example',
+      copyOfRecord: { sha256: 'a'.repeat(64), size: 10 },
+    },
   };
   const filed = [...history, prepared(), submitted(), protocolled];
   const correct = (reason = 'Volume del pozzo sbagliato') => ({
@@ -628,6 +640,7 @@ describe('StartCorrection and ReopenDeclaration', () => {
   const reopen = (reason = 'Errore nel volume segnalato dalla ditta') => ({
     type: 'ReopenDeclaration' as const,
     year: 2025,
+    protocolNumber: '2025/000007',
     reason,
     operator: { accountId: 'operatore-1', name: 'Olga Operatrice' },
   });
@@ -667,6 +680,90 @@ describe('StartCorrection and ReopenDeclaration', () => {
       replaced: ['2025/000007'],
       submitted: { protocolNumber: null, review: null },
     });
+  });
+  it('waits for the filed version’s copy of record before a correction', () =>
+    spec
+      .given([
+        ...history,
+        prepared(),
+        submitted(),
+        { ...protocolled, data: { ...protocolled.data, copyOfRecord: undefined } },
+      ] as ContractEvent[])
+      .when(correct())
+      .thenThrows('NotSubmitted'));
+  it('never gives a copy rendered for one version to the next', () =>
+    spec
+      .given([
+        ...history,
+        prepared(),
+        submitted(),
+        { ...protocolled, data: { ...protocolled.data, copyOfRecord: undefined } },
+        started,
+        prepared(),
+        submitted(),
+        {
+          ...protocolled,
+          data: {
+            year: 2025,
+            protocolNumber: '2025/000008',
+            notificationEmail: 'ufficio@test.example',
+          },
+        },
+      ] as ContractEvent[])
+      .when({
+        type: 'StoreCopyOfRecord',
+        year: 2025,
+        protocolNumber: '2025/000007',
+        copyOfRecord: { sha256: 'b'.repeat(64), size: 10 },
+        receipt: {} as never,
+      })
+      .then([]));
+  it('decides only on the version the operator saw', () => {
+    const newer = [
+      ...filed,
+      started,
+      prepared(),
+      submitted(),
+      {
+        ...protocolled,
+        data: {
+          year: 2025,
+          protocolNumber: '2025/000008',
+          notificationEmail: 'ufficio@test.example',
+        },
+      },
+    ] as ContractEvent[];
+    spec
+      .given(newer)
+      .when({ ...reopen(), protocolNumber: '2025/000007' })
+      .thenThrows('VersionChanged');
+    spec
+      .given(newer)
+      .when({
+        type: 'ReviewDeclaration',
+        year: 2025,
+        protocolNumber: '2025/000007',
+        outcome: 'accettata',
+        note: '',
+        dueBy: null,
+        reviewer: { accountId: 'operatore-1', name: 'Olga Operatrice' },
+        companyEmail: null,
+        reviewedAt: receivedAt,
+      })
+      .thenThrows('VersionChanged');
+  });
+  it('refuses to send a correction of a version accepted meanwhile', () =>
+    spec
+      .given([...filed, started, accepted, prepared()])
+      .when(submit())
+      .thenThrows('AcceptedDeclaration'));
+  it('closes a correction on a hand-over: the new manager starts its own', () => {
+    const state = fold(contractDecider, [
+      ...filed,
+      started,
+      { type: 'ContractClaimed', data: { previousManagerId: 'studio-1', managerId: 'ditta-1' } },
+    ]);
+    expect(state.declarations['2025']?.correction).toBeNull();
   });
   it('refuses a new draft of a filed year without a correction', () =>
     spec.given(filed).when(prepare()).thenThrows('AlreadyDeclared'));
