@@ -126,6 +126,8 @@ export type DeclarationEvent =
         /** That DeclarationProtocolled is in a signed head (absent in events before the heads). */
         receipt?: InclusionReceipt;
         notificationEmail: string;
+        /** A correction: the number it replaces and why, said again in the receipt mail. */
+        corrects?: Correction;
       };
     }
   | {

@@ -12,6 +12,8 @@ export interface DeclarationState {
     readonly notificationEmail: string;
     /** The self-declaration made at INVIA, null for submissions made before it was asked. */
     readonly certification: Certification | null;
+    /** What this version corrects, null for a first version. */
+    readonly corrects: Correction | null;
     readonly protocolNumber: string | null;
     readonly copyOfRecord: CopyOfRecord | null;
     /** The copy's evidence that it is in the signed log, mailed again with each resend. */
@@ -56,6 +58,7 @@ export function evolveDeclarations(
             submittedBy: event.data.signatory.accountId,
             notificationEmail: event.data.notificationEmail,
             certification: event.data.certification ?? null,
+            corrects: event.data.corrects ?? null,
             protocolNumber: null,
             copyOfRecord: null,
             receipt: null,

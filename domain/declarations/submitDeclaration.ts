@@ -168,6 +168,7 @@ export function storeCopyOfRecord(
         copyOfRecord: command.copyOfRecord,
         receipt: command.receipt,
         notificationEmail: submitted.notificationEmail,
+        ...(submitted.corrects ? { corrects: submitted.corrects } : {}),
       },
     },
   ];

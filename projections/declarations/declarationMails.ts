@@ -3,6 +3,7 @@ import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { InclusionReceipt } from '../../domain/audit/treeHeads.js';
 import type { CopyOfRecord } from '../../domain/declarations/declarationEvents.js';
+import type { Correction } from '../../domain/declarations/correctDeclaration.js';
 import {
   reviewOutcomeLabels,
   type ReviewOutcome,
@@ -40,6 +41,7 @@ function mailedCopy(event: ContractEvent): {
   copyOfRecord: CopyOfRecord;
   receipt?: InclusionReceipt;
   to: string;
+  corrects?: Correction;
 } | null {
   switch (event.type) {
     case 'CopyOfRecordStored':
@@ -69,13 +71,18 @@ export function declarationMail(
   if (!contractStream.holds(recorded)) return null;
   const mailed = mailedCopy(recorded);
   if (!mailed) return null;
-  const { year, protocolNumber, copyOfRecord, receipt, to } = mailed;
+  const { year, protocolNumber, copyOfRecord, receipt, to, corrects } = mailed;
   const contractNumber = contractStream.parse(recorded.streamId)!;
   const content = mailContent(
     `dichiarazione scarichi industriali ${year}, protocollo ${protocolNumber}`,
     [
       'Gentile utente,',
       `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} è stata ricevuta con il numero di protocollo ${protocolNumber}: citalo per qualsiasi comunicazione.`,
+      ...(corrects
+        ? [
+            `È una rettifica: sostituisce la dichiarazione protocollo ${corrects.replaces} (motivo: «${corrects.reason}»).`,
+          ]
+        : []),
       'In allegato la copia stampabile della dichiarazione in formato PDF, conforme a quanto ricevuto.',
       ...(receipt
         ? [

@@ -765,6 +765,32 @@ describe('StartCorrection and ReopenDeclaration', () => {
     ]);
     expect(state.declarations['2025']?.correction).toBeNull();
   });
+  it('carries what a correction replaces into its stored copy, for the receipt mail', () => {
+    const numbered: ContractEvent = {
+      type: 'DeclarationProtocolled',
+      data: {
+        year: 2025,
+        protocolNumber: '2025/000008',
+        notificationEmail: 'ufficio@test.example',
+      },
+    };
+    const state = fold(contractDecider, [...filed, started, prepared()]);
+    const [second] = contractDecider.decide(submit(), state);
+    const [copy] = contractDecider.decide(
+      {
+        type: 'StoreCopyOfRecord',
+        year: 2025,
+        protocolNumber: '2025/000008',
+        copyOfRecord: { sha256: 'b'.repeat(64), size: 10 },
+        receipt: {} as never,
+      },
+      fold(contractDecider, [...filed, started, prepared(), second!, numbered]),
+    );
+    expect(copy).toMatchObject({
+      type: 'CopyOfRecordStored',
+      data: { corrects: { replaces: '2025/000007', reason: 'Volume del pozzo sbagliato' } },
+    });
+  });
   it('refuses a new draft of a filed year without a correction', () =>
     spec.given(filed).when(prepare()).thenThrows('AlreadyDeclared'));
   it('needs the operator to reopen an accepted declaration first, with a reason', () => {

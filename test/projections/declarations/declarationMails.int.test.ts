@@ -57,6 +57,19 @@ describe('declaration mails: what each event sends', () => {
     });
   });
 
+  it('says in the receipt of a correction which number it replaces, and why', () => {
+    const corrects = { replaces: '2025/000007', reason: 'Volume del pozzo sbagliato' };
+    const stored = recorded('contract-3001234567', 'CopyOfRecordStored', {
+      ...protocolled(),
+      corrects,
+    });
+    expect(declarationMail(stored, 'x')!.text).toContain(
+      'È una rettifica: sostituisce la dichiarazione protocollo 2025/000007 (motivo: «Volume del pozzo sbagliato»).',
+    );
+    const first = recorded('contract-3001234567', 'CopyOfRecordStored', protocolled());
+    expect(declarationMail(first, 'x')!.text).not.toContain('rettifica');
+  });
+
   it('mails a copy asked for again, each request its own mail', () => {
     const first = declarationMail(
       recorded('contract-3001234567', 'CopyOfRecordResent', resent()),
