@@ -2,7 +2,7 @@ import type { ByMember } from '../accounts/members.js';
 import { mayFile, type ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import { declarationError } from './declarationErrors.js';
-import { declarationOf } from './declarationState.js';
+import { declarationOf, protocolledOf } from './declarationState.js';
 import { mustBeTheVersionSeen } from './reviewDeclaration.js';
 
 /*
@@ -39,8 +39,6 @@ const reasonNeeded = (message: string) =>
 
 /** Opens the filed year to a new version, once: starting it again changes nothing. */
 export function startCorrection(command: StartCorrection, state: ContractState): ContractEvent[] {
-  const declaration = declarationOf(state.declarations, command.year);
-  const { submitted } = declaration;
   if (!mayFile(state, command.accountId)) {
     throw declarationError(
       'NotManager',
@@ -48,13 +46,7 @@ export function startCorrection(command: StartCorrection, state: ContractState):
       'Solo chi gestisce il contratto può rettificarne la dichiarazione.',
     );
   }
-  if (!submitted?.protocolNumber) {
-    throw declarationError(
-      'NotSubmitted',
-      'conflict',
-      'La dichiarazione non è ancora protocollata.',
-    );
-  }
+  const submitted = protocolledOf(state.declarations, command.year);
   if (!submitted.copyOfRecord) {
     throw declarationError(
       'NotSubmitted',
@@ -63,7 +55,7 @@ export function startCorrection(command: StartCorrection, state: ContractState):
     );
   }
   if (command.reason.trim() === '') throw reasonNeeded('Indica il motivo della rettifica.');
-  if (declaration.correction) return [];
+  if (declarationOf(state.declarations, command.year).correction) return [];
   if (submitted.review?.outcome === 'accettata') {
     throw declarationError(
       'AcceptedDeclaration',

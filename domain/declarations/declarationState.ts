@@ -1,3 +1,4 @@
+import { declarationError } from './declarationErrors.js';
 import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { Certification } from './certification.js';
 import type { Review } from './reviewDeclaration.js';
@@ -36,12 +37,37 @@ const empty: DeclarationState = { draft: null, submitted: null, correction: null
 export const declarationOf = (declarations: DeclarationsByYear, year: number): DeclarationState =>
   declarations[String(year)] ?? empty;
 
+/** The year's filed version once it has its protocol number; refused before. */
+export function protocolledOf(declarations: DeclarationsByYear, year: number) {
+  const { submitted } = declarationOf(declarations, year);
+  if (!submitted?.protocolNumber) {
+    throw declarationError(
+      'NotSubmitted',
+      'conflict',
+      'La dichiarazione non è ancora protocollata.',
+    );
+  }
+  return { ...submitted, protocolNumber: submitted.protocolNumber };
+}
+
 export function evolveDeclarations(
   declarations: DeclarationsByYear,
   event: DeclarationEvent,
 ): DeclarationsByYear {
   const year = String(event.data.year);
   const current = declarations[year] ?? empty;
+  type Submitted = NonNullable<DeclarationState['submitted']>;
+  /** The filed version with some of its facts changed; nothing before a submission. */
+  const withSubmitted = (change: (submitted: Submitted) => Partial<Submitted>) =>
+    current.submitted
+      ? {
+          ...declarations,
+          [year]: {
+            ...current,
+            submitted: { ...current.submitted, ...change(current.submitted) },
+          },
+        }
+      : declarations;
   switch (event.type) {
     case 'DeclarationPrepared':
       return { ...declarations, [year]: { ...current, draft: event.data } };
@@ -69,23 +95,12 @@ export function evolveDeclarations(
       };
     case 'DeclarationProtocolled':
     case 'CopyOfRecordStored':
-      return current.submitted
-        ? {
-            ...declarations,
-            [year]: {
-              ...current,
-              submitted: {
-                ...current.submitted,
-                protocolNumber: event.data.protocolNumber,
-                copyOfRecord: event.data.copyOfRecord ?? current.submitted.copyOfRecord,
-                receipt:
-                  event.type === 'CopyOfRecordStored'
-                    ? (event.data.receipt ?? null)
-                    : current.submitted.receipt,
-              },
-            },
-          }
-        : declarations;
+      return withSubmitted((submitted) => ({
+        protocolNumber: event.data.protocolNumber,
+        copyOfRecord: event.data.copyOfRecord ?? submitted.copyOfRecord,
+        receipt:
+          event.type === 'CopyOfRecordStored' ? (event.data.receipt ?? null) : submitted.receipt,
+      }));
     case 'DeclarationCorrectionStarted':
       return {
         ...declarations,
@@ -95,40 +110,16 @@ export function evolveDeclarations(
         },
       };
     case 'DeclarationReopened':
-      return current.submitted
-        ? {
-            ...declarations,
-            [year]: { ...current, submitted: { ...current.submitted, review: null } },
-          }
-        : declarations;
+      return withSubmitted(() => ({ review: null }));
     case 'DeclarationReviewed': {
       const { outcome, note, dueBy, reviewedBy, reviewedAt } = event.data;
-      return current.submitted
-        ? {
-            ...declarations,
-            [year]: {
-              ...current,
-              submitted: {
-                ...current.submitted,
-                review: { outcome, note, dueBy, reviewedBy, reviewedAt },
-              },
-            },
-          }
-        : declarations;
+      return withSubmitted(() => ({ review: { outcome, note, dueBy, reviewedBy, reviewedAt } }));
     }
     case 'CopyOfRecordResent': {
       const { requestedAt } = event.data;
-      return current.submitted && requestedAt
-        ? {
-            ...declarations,
-            [year]: {
-              ...current,
-              submitted: {
-                ...current.submitted,
-                resentAt: [...current.submitted.resentAt, requestedAt],
-              },
-            },
-          }
+      // Resends recorded before they were limited carry no time: nothing to count.
+      return requestedAt
+        ? withSubmitted((submitted) => ({ resentAt: [...submitted.resentAt, requestedAt] }))
         : declarations;
     }
   }

@@ -1,7 +1,8 @@
+import { romeDay } from '../shared/italianDate.js';
 import type { ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import { declarationError } from './declarationErrors.js';
-import { declarationOf } from './declarationState.js';
+import { protocolledOf } from './declarationState.js';
 
 /*
  * The utility's review of a filed declaration: one outcome with a note, recorded by an operator.
@@ -42,13 +43,6 @@ export interface ReviewDeclaration {
   readonly reviewedAt: Date;
 }
 
-const romeDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Rome',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 function mustBeExplained(command: ReviewDeclaration): void {
   if (command.outcome !== 'accettata' && command.note.trim() === '') {
     throw declarationError(
@@ -69,7 +63,7 @@ function mustBeExplained(command: ReviewDeclaration): void {
       'entro',
     );
   }
-  if (command.dueBy <= romeDate.format(command.reviewedAt)) {
+  if (command.dueBy <= romeDay(command.reviewedAt)) {
     throw declarationError(
       'ReviewIncomplete',
       'validation',
@@ -95,14 +89,7 @@ export function reviewDeclaration(
   command: ReviewDeclaration,
   state: ContractState,
 ): ContractEvent[] {
-  const submitted = declarationOf(state.declarations, command.year).submitted;
-  if (!submitted?.protocolNumber) {
-    throw declarationError(
-      'NotSubmitted',
-      'conflict',
-      'La dichiarazione non è ancora protocollata.',
-    );
-  }
+  const submitted = protocolledOf(state.declarations, command.year);
   mustBeTheVersionSeen(submitted.protocolNumber, command.protocolNumber);
   const current = submitted.review?.outcome;
   if (current === 'accettata' || current === 'respinta') {

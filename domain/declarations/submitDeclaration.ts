@@ -1,3 +1,4 @@
+import { romeDay } from '../shared/italianDate.js';
 import type { ByMember } from '../accounts/members.js';
 import type { ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
@@ -5,7 +6,7 @@ import type { InclusionReceipt } from '../audit/treeHeads.js';
 import type { CopyOfRecord, Signatory } from './declarationEvents.js';
 import { certify } from './certification.js';
 import { declarationError } from './declarationErrors.js';
-import { declarationOf } from './declarationState.js';
+import { declarationOf, protocolledOf } from './declarationState.js';
 import { mustBeAbleToFile } from './prepareDeclaration.js';
 
 export interface SubmitDeclaration extends ByMember {
@@ -22,16 +23,9 @@ export interface SubmitDeclaration extends ByMember {
   readonly receivedAt: Date;
 }
 
-const romeDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Rome',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 /** Late when received after the deadline day, in the utility's time zone. */
 export const isLate = (receivedAt: Date, deadline: string): boolean =>
-  romeDate.format(receivedAt) > deadline;
+  romeDay(receivedAt) > deadline;
 
 /** The warnings of the draft must have been confirmed as read, when there are any. */
 export function mustAcknowledgeWarnings(warnings: readonly unknown[], acknowledged: boolean): void {
@@ -150,14 +144,7 @@ export function storeCopyOfRecord(
   command: StoreCopyOfRecord,
   state: ContractState,
 ): ContractEvent[] {
-  const submitted = declarationOf(state.declarations, command.year).submitted;
-  if (!submitted?.protocolNumber) {
-    throw declarationError(
-      'NotSubmitted',
-      'conflict',
-      'La dichiarazione non è ancora protocollata.',
-    );
-  }
+  const submitted = protocolledOf(state.declarations, command.year);
   if (submitted.copyOfRecord || submitted.protocolNumber !== command.protocolNumber) return [];
   return [
     {

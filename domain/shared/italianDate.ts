@@ -5,3 +5,13 @@ export function formatDate(isoDate: string): string {
   const [, year, month, day] = match;
   return `${day}/${month}/${year}`;
 }
+
+const romeDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The day an instant falls on in Italy, as an ISO date (YYYY-MM-DD). */
+export const romeDay = (at: Date): string => romeDate.format(at);

@@ -13,6 +13,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { readState } from '../platform/eventStore/commandHandler.js';
+import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { mustHold } from '../../domain/accounts/members.js';
 import { actingOf } from '../accounts/auth.js';
 
@@ -27,6 +28,8 @@ export interface DeclarationTarget {
   readonly streamId: string;
   readonly state: ContractState;
   readonly version: number;
+  /** The contract's stream as read for `state`: the versions and files are found in it. */
+  readonly events: readonly RecordedEvent[];
   readonly campaign: CampaignRow;
   /** The utility's own limits for this contract (discharge-limits-<number>), none by default. */
   readonly contractLimits: readonly LimitOverride[];
@@ -52,7 +55,7 @@ async function target(deps: DeclarationsDeps, request: FastifyRequest): Promise<
   const streamId = contractStream.id(contractNumber);
   // Reads the stream: who may file is a rule decided on it, and no read model keeps declarations
   // per contract nor a contract's own limits.
-  const { state, version } = await readState(deps.eventStore, contractDecider, streamId);
+  const { state, version, events } = await readState(deps.eventStore, contractDecider, streamId);
   if (state.status === 'none') throw notFound();
   const limits = await readState(
     deps.eventStore,
@@ -65,6 +68,7 @@ async function target(deps: DeclarationsDeps, request: FastifyRequest): Promise<
     streamId,
     state,
     version,
+    events,
     campaign,
     contractLimits: limits.state.limits,
   };

@@ -149,10 +149,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
         errors: {},
         ...outcome.review,
       },
-      versions: declarationVersions(
-        (await deps.eventStore.readStream(target.streamId)).events,
-        target.year,
-      ),
+      versions: declarationVersions(target.events, target.year),
       correction: declaration.correction,
       accepted: submitted.review?.outcome === 'accettata',
       reopened: outcome.reopened ?? false,
@@ -309,10 +306,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     const target = await readableDeclaration(deps, request);
     // The version in force, or an earlier one by its protocol number (2025-000001).
     const asked = queryOf(copyQuery, request).protocollo?.replace('-', '/');
-    const versions = declarationVersions(
-      (await deps.eventStore.readStream(target.streamId)).events,
-      target.year,
-    );
+    const versions = declarationVersions(target.events, target.year);
     const version = asked
       ? versions.find((each) => each.protocolNumber === asked)
       : versions.at(-1);
@@ -357,8 +351,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   app.get('/:anno/:contratto/file/:sha256', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
     const { sha256 } = paramsOf(fileParams, request);
-    const { events } = await deps.eventStore.readStream(target.streamId);
-    const submission = events
+    const submission = target.events
       .filter(contractStream.holds)
       .find((event) => event.type === 'DeclarationSubmitted' && event.data.year === target.year);
     const file =

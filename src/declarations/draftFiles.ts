@@ -156,8 +156,7 @@ export async function prefillCorrection(
   request: FastifyRequest,
   target: DeclarationTarget,
 ): Promise<void> {
-  const { events } = await deps.eventStore.readStream(target.streamId);
-  const filed = events
+  const filed = target.events
     .filter(contractStream.holds)
     .findLast((event) => event.type === 'DeclarationSubmitted' && event.data.year === target.year);
   if (filed?.type !== 'DeclarationSubmitted') return;

@@ -7,6 +7,7 @@ import {
   type GlobalPosition,
   type JsonObject,
   type NewEvent,
+  type RecordedEvent,
 } from './eventStore.js';
 
 /** Who asks, when and from where; `commandId` makes a retried command idempotent. */
@@ -81,7 +82,7 @@ export async function readState<State, Event extends DomainEvent>(
   store: EventStore,
   decider: Pick<Decider<State, never, Event>, 'evolve' | 'initialState'>,
   streamId: string,
-): Promise<{ state: State; version: number }> {
+): Promise<{ state: State; version: number; events: readonly RecordedEvent[] }> {
   const { version, events } = await store.readStream(streamId);
   return {
     state: fold(
@@ -89,6 +90,7 @@ export async function readState<State, Event extends DomainEvent>(
       events.map((event) => ({ type: event.type, data: event.data }) as Event),
     ),
     version,
+    events,
   };
 }
 
