@@ -22,6 +22,7 @@ import * as transparencyLookups from './0020_transparency_lookups.js';
 import * as merkleTiles from './0021_merkle_tiles.js';
 import * as tileInnerLevels from './0022_tile_inner_levels.js';
 import * as declarationReviews from './0023_declaration_reviews.js';
+import * as declarationVersions from './0024_declaration_versions.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0021_merkle_tiles': merkleTiles,
   '0022_tile_inner_levels': tileInnerLevels,
   '0023_declaration_reviews': declarationReviews,
+  '0024_declaration_versions': declarationVersions,
 };

@@ -157,11 +157,21 @@ export const mayFile = (state: ContractState, accountId: string): boolean =>
 export const mayRead = (state: ContractState, accountId: string): boolean =>
   state.managerId === accountId || state.ownerAccountId === accountId;
 
-/** A year's declaration: the company and the current manager read it; anyone else only if it filed it. */
+/**
+ * A year's declaration: the company and the current manager read it whole; anyone else only if it
+ * filed a version of it, and then only the versions it filed (mayReadVersion).
+ */
 export const mayReadDeclaration = (
   state: ContractState,
   year: number,
   accountId: string,
 ): boolean =>
   mayRead(state, accountId) ||
-  state.declarations[String(year)]?.submitted?.submittedBy === accountId;
+  (state.declarations[String(year)]?.filedBy.includes(accountId) ?? false);
+
+/** A version of a year's declaration the account may read: all of them, or those it filed. */
+export const mayReadVersion = (
+  state: ContractState,
+  accountId: string,
+  version: { readonly submittedBy: string },
+): boolean => mayRead(state, accountId) || version.submittedBy === accountId;

@@ -3,7 +3,7 @@ import { mayFile, type ContractState } from '../contracts/contract.js';
 import type { ContractEvent } from '../contracts/contractEvents.js';
 import { declarationError } from './declarationErrors.js';
 import { declarationOf, protocolledOf } from './declarationState.js';
-import { mustBeTheVersionSeen } from './reviewDeclaration.js';
+import { mustBeTheVersionSeen, whoIsTold } from './reviewDeclaration.js';
 
 /*
  * A correction (rettifica) of a filed year: the declarant gives a reason, files again through the
@@ -32,6 +32,8 @@ export interface ReopenDeclaration {
   readonly protocolNumber: string;
   readonly reason: string;
   readonly operator: { readonly accountId: string; readonly name: string };
+  /** The company's own address, when someone else (a consultant) filed for it. */
+  readonly companyEmail: string | null;
 }
 
 const reasonNeeded = (message: string) =>
@@ -76,7 +78,7 @@ export function startCorrection(command: StartCorrection, state: ContractState):
   ];
 }
 
-/** The utility takes back its acceptance, with a reason, so that the declarant may correct. */
+/** The utility takes back its acceptance, with a reason, and tells whom an outcome tells. */
 export function reopenDeclaration(
   command: ReopenDeclaration,
   state: ContractState,
@@ -99,6 +101,7 @@ export function reopenDeclaration(
         protocolNumber: submitted.protocolNumber,
         reason: command.reason.trim(),
         reopenedBy: command.operator,
+        notified: whoIsTold(submitted.notificationEmail, command.companyEmail),
       },
     },
   ];

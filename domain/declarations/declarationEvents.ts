@@ -104,6 +104,8 @@ export type DeclarationEvent =
         protocolNumber: string;
         reason: string;
         reopenedBy: { accountId: string; name: string };
+        /** The addresses mailed; absent in reopenings recorded before they were mailed. */
+        notified?: readonly string[];
       };
     }
   | {

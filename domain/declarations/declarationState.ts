@@ -28,11 +28,19 @@ export interface DeclarationState {
   readonly correction: Correction | null;
   /** The protocol numbers of the versions corrections replaced, oldest first. */
   readonly replaced: readonly string[];
+  /** Every organisation that filed a version: each keeps reading what it filed. */
+  readonly filedBy: readonly string[];
 }
 
 export type DeclarationsByYear = Readonly<Record<string, DeclarationState>>;
 
-const empty: DeclarationState = { draft: null, submitted: null, correction: null, replaced: [] };
+const empty: DeclarationState = {
+  draft: null,
+  submitted: null,
+  correction: null,
+  replaced: [],
+  filedBy: [],
+};
 
 export const declarationOf = (declarations: DeclarationsByYear, year: number): DeclarationState =>
   declarations[String(year)] ?? empty;
@@ -80,6 +88,9 @@ export function evolveDeclarations(
             ? [...current.replaced, current.submitted.protocolNumber]
             : current.replaced,
           draft: null,
+          filedBy: current.filedBy.includes(event.data.signatory.accountId)
+            ? current.filedBy
+            : [...current.filedBy, event.data.signatory.accountId],
           submitted: {
             submittedBy: event.data.signatory.accountId,
             notificationEmail: event.data.notificationEmail,

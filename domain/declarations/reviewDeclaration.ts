@@ -84,6 +84,14 @@ export function mustBeTheVersionSeen(current: string | null, seen: string): void
   }
 }
 
+/** The declaration's notification address, and the company's own when it is another mailbox. */
+export function whoIsTold(notificationEmail: string, companyEmail: string | null): string[] {
+  const sameMailbox = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  return companyEmail && !sameMailbox(companyEmail, notificationEmail)
+    ? [notificationEmail, companyEmail]
+    : [notificationEmail];
+}
+
 /** One outcome at a time, on a protocolled declaration: the declarant and the company are told. */
 export function reviewDeclaration(
   command: ReviewDeclaration,
@@ -100,10 +108,7 @@ export function reviewDeclaration(
     );
   }
   mustBeExplained(command);
-  const notified = [submitted.notificationEmail];
-  const sameMailbox = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  if (command.companyEmail && !sameMailbox(command.companyEmail, submitted.notificationEmail))
-    notified.push(command.companyEmail);
+  const notified = whoIsTold(submitted.notificationEmail, command.companyEmail);
   return [
     {
       type: 'DeclarationReviewed',

@@ -11,7 +11,7 @@ import {
 import { formatDate } from '../../domain/shared/italianDate.js';
 import { receiptFile } from '../../src/platform/transparency/publishedJson.js';
 import type { Schema } from '../../src/platform/db/schema.js';
-import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import type { Recorded, RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
 import { enqueueMail } from '../../src/platform/mail/outbox.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
@@ -109,35 +109,65 @@ const reviewSentences: Record<ReviewOutcome, string> = {
 };
 
 /**
- * The mails of an outcome recorded by the utility: one to each address it names (the
- * declaration's notification address, and the company's own when a consultant filed).
+ * The mails of an outcome recorded by the utility, or of an acceptance it took back: one to each
+ * address it names (the declaration's notification address, and the company's own when a
+ * consultant filed).
  */
 export function reviewMails(
   recorded: RecordedEvent,
   publicUrl: string,
 ): (MailContent & { key: string; to: string })[] {
-  if (!contractStream.holds(recorded) || recorded.type !== 'DeclarationReviewed') return [];
-  const { year, protocolNumber, outcome, note, dueBy, notified } = recorded.data;
+  if (!contractStream.holds(recorded)) return [];
+  const told = toldOf(recorded);
+  if (!told) return [];
+  const { year, protocolNumber } = recorded.data as { year: number; protocolNumber: string };
   const contractNumber = contractStream.parse(recorded.streamId)!;
   const content = mailContent(
-    `dichiarazione ${year}, protocollo ${protocolNumber}: ${reviewOutcomeLabels[outcome].toLowerCase()}`,
+    `dichiarazione ${year}, protocollo ${protocolNumber}: ${told.subject}`,
     [
       'Gentile utente,',
-      `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} (protocollo ${protocolNumber}) ${reviewSentences[outcome]}.`,
-      ...(note ? [`Nota del gestore: ${note}`] : []),
-      ...(dueBy
-        ? [
-            `L’integrazione va inviata entro il ${formatDate(dueBy)} come rettifica: dalla pagina della dichiarazione, con «Avvia la rettifica».`,
-          ]
-        : []),
+      `la dichiarazione degli scarichi industriali ${year} del contratto ${contractNumber} (protocollo ${protocolNumber}) ${told.sentence}.`,
+      ...told.lines,
       `${publicUrl}/dichiarazioni/${year}/${contractNumber}/risultato`,
     ],
   );
-  return notified.map((to, i) => ({
+  return told.notified.map((to, i) => ({
     ...content,
     key: `${recorded.metadata.eventId}:mail:${i}`,
     to,
   }));
+}
+
+/** What an outcome or a reopening tells, and to whom; null for any other event. */
+function toldOf(recorded: Recorded<ContractEvent>) {
+  if (recorded.type === 'DeclarationReviewed') {
+    const { outcome, note, dueBy, notified } = recorded.data;
+    return {
+      subject: reviewOutcomeLabels[outcome].toLowerCase(),
+      sentence: reviewSentences[outcome],
+      lines: [
+        ...(note ? [`Nota del gestore: ${note}`] : []),
+        ...(dueBy
+          ? [
+              `L’integrazione va inviata entro il ${formatDate(dueBy)} come rettifica: chi gestisce il contratto la avvia dalla pagina della dichiarazione, con «Avvia la rettifica».`,
+            ]
+          : []),
+      ],
+      notified,
+    };
+  }
+  if (recorded.type === 'DeclarationReopened' && recorded.data.notified) {
+    return {
+      subject: 'riaperta',
+      sentence: 'è stata riaperta dal gestore: la sua accettazione è revocata',
+      lines: [
+        `Motivo della riapertura: ${recorded.data.reason}`,
+        'Chi gestisce il contratto può ora rettificarla dalla pagina della dichiarazione, con «Avvia la rettifica».',
+      ],
+      notified: recorded.data.notified,
+    };
+  }
+  return null;
 }
 
 /**

@@ -1,9 +1,15 @@
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
 import { contractStream } from '../../domain/contracts/contractDecider.js';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import type { Review } from '../../domain/declarations/reviewDeclaration.js';
+import {
+  currentReview,
+  evolveVersions,
+  type DeclarationVersion,
+  type EventPlace,
+} from '../../domain/declarations/declarationVersions.js';
 import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
 import type { DeclarationsTable, Schema } from '../../src/platform/db/schema.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
@@ -28,11 +34,39 @@ export interface DeclarationRow {
   readonly files: readonly DeclarationFile[];
   readonly warnings: readonly WorkbookIssue[];
   readonly warningsAcknowledged: boolean;
-  /** The utility's latest outcome, null until one is recorded. */
+  /** The utility's current outcome of the version in force, null until one is recorded. */
   readonly review: Review | null;
+  /** Every filed version, oldest first: the latest is in force. */
+  readonly versions: readonly DeclarationVersion[];
+  /** The organisations that filed a version: each reads the versions it filed. */
+  readonly filedBy: readonly string[];
 }
 
 export function evolveDeclarationRow(
+  row: DeclarationRow | undefined,
+  contractNumber: string,
+  event: ContractEvent,
+  place: EventPlace,
+): DeclarationRow | undefined {
+  const filed = withVersions(row, contractNumber, event, place);
+  return filed && { ...filed, review: currentReview(filed.versions.at(-1)) };
+}
+
+/** The row with its versions after the event; the version in force gives the row's figures. */
+function withVersions(
+  row: DeclarationRow | undefined,
+  contractNumber: string,
+  event: ContractEvent,
+  place: EventPlace,
+): DeclarationRow | undefined {
+  const versions = evolveVersions(row?.versions ?? [], event, place);
+  const filed = evolveFigures(row, contractNumber, event, place.at);
+  if (!filed) return filed;
+  const filers = versions.map((version) => version.submittedBy);
+  return { ...filed, versions, filedBy: [...new Set(filers)] };
+}
+
+function evolveFigures(
   row: DeclarationRow | undefined,
   contractNumber: string,
   event: ContractEvent,
@@ -66,14 +100,10 @@ export function evolveDeclarationRow(
         warnings: data.warnings,
         warningsAcknowledged: submitted?.warningsAcknowledged ?? false,
         review: null,
+        versions: row?.versions ?? [],
+        filedBy: row?.filedBy ?? [],
       };
     }
-    case 'DeclarationReviewed': {
-      const { outcome, note, dueBy, reviewedBy, reviewedAt } = event.data;
-      return row && { ...row, review: { outcome, note, dueBy, reviewedBy, reviewedAt } };
-    }
-    case 'DeclarationReopened':
-      return row && { ...row, review: null };
     case 'DeclarationProtocolled':
     case 'CopyOfRecordStored':
       return (
@@ -110,12 +140,10 @@ export const declarationsProjection = rowProjection<DeclarationRow, Recorded<Con
       : null;
   },
   evolve: (row, event) =>
-    evolveDeclarationRow(
-      row,
-      contractStream.parse(event.streamId)!,
-      event,
-      event.metadata.occurredAt,
-    ),
+    evolveDeclarationRow(row, contractStream.parse(event.streamId)!, event, {
+      at: event.metadata.occurredAt,
+      version: event.version,
+    }),
   async load(trx, keys) {
     const pairs = keys.map((key) => key.split(':') as [string, string]);
     const rows = await trx
@@ -166,6 +194,8 @@ const toTableRow = (row: DeclarationRow) => ({
   warnings: JSON.stringify(row.warnings),
   warnings_acknowledged: row.warningsAcknowledged,
   review: row.review && JSON.stringify(row.review),
+  versions: JSON.stringify(row.versions),
+  filed_by: [...row.filedBy],
 });
 
 const fromTableRow = (row: Selectable<DeclarationsTable>): DeclarationRow => ({
@@ -188,6 +218,8 @@ const fromTableRow = (row: Selectable<DeclarationsTable>): DeclarationRow => ({
   warnings: row.warnings,
   warningsAcknowledged: row.warnings_acknowledged,
   review: row.review,
+  versions: row.versions,
+  filedBy: row.filed_by,
 });
 
 export async function declarationRow(
@@ -217,7 +249,7 @@ export async function declarationsOfYear(
   return rows.map(fromTableRow);
 }
 
-/** Every year's submitted declarations of these contracts, and those `filedBy` filed: newest first. */
+/** Every year's submitted declarations of these contracts, and those `filedBy` filed a version of. */
 export async function submittedDeclarations(
   db: Kysely<Schema>,
   contractNumbers: readonly string[],
@@ -229,7 +261,7 @@ export async function submittedDeclarations(
     .where('status', '=', 'submitted')
     .where((eb) =>
       eb.or([
-        eb('submitted_by', '=', filedBy),
+        sql<boolean>`filed_by @> array[${filedBy}]::text[]`,
         ...(contractNumbers.length > 0 ? [eb('contract_number', 'in', contractNumbers)] : []),
       ]),
     )

@@ -8,7 +8,9 @@ import { requireAuditReader } from './auditAccess.js';
 import { lastValue } from './historySearch.schema.js';
 import { streamKindOf, streamTitle } from './streamKinds.js';
 import { loadTimeline } from './timeline.js';
-import { searchHref, timelineView } from './timelineView.js';
+import { declarationVersionsOf } from './declarationVersions.js';
+import { reviewOutcomeLabels } from '../../domain/declarations/reviewDeclaration.js';
+import { searchHref, timelineHref, timelineView } from './timelineView.js';
 
 export const streamParams = z.object({ streamId: z.string().min(1).max(300) });
 
@@ -32,6 +34,9 @@ export function timelineRoutes(app: FastifyInstance, deps: AreaDeps): void {
     if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
     const { streamId } = timeline;
     return reply.view('audit/timeline', {
+      declarations: await declarationVersionsOf(deps.eventStore, streamId),
+      reviewLabels: reviewOutcomeLabels,
+      timelineHref,
       dataHtml: eventDataHtml,
       title: `Cronologia · ${streamTitle(streamId)}`,
       streamId,

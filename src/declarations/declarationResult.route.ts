@@ -1,18 +1,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../domain/accounts/accountEvents.js';
-import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
+import { contractDecider } from '../../domain/contracts/contractDecider.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import {
   copyOfRecordFilename,
   logReceiptFilename,
 } from '../../projections/declarations/declarationMails.js';
-import { declarationRow } from '../../projections/declarations/declarations.js';
 import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
 import { mayFile } from '../../domain/contracts/contract.js';
 import { holds } from '../../domain/accounts/members.js';
-import { declarationVersions } from './declarationVersions.js';
+import { readableVersions } from './declarationVersions.js';
+import {
+  currentReview,
+  versionRows,
+  type DeclarationVersion,
+} from '../../domain/declarations/declarationVersions.js';
 import { prefillCorrection } from './draftFiles.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { readDocument } from '../platform/documents/documentStore.js';
@@ -100,6 +104,14 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   const reviewers = { preHandler: requireRole('operator') };
   const correctors = { preHandler: requireRole('declarant') };
 
+  /** The company's own address when someone else (a consultant) filed the version in force. */
+  async function companyEmailOf(target: DeclarationTarget): Promise<string | null> {
+    const submitted = declarationOf(target.state.declarations, target.year).submitted;
+    const owner = target.state.ownerAccountId;
+    if (!owner || owner === submitted?.submittedBy) return null;
+    return (await findAccount(db, owner))?.email ?? null;
+  }
+
   /** "Risultato caricamento"; the re-send is offered to those who may ask for it. */
   async function resultPage(
     request: FastifyRequest,
@@ -116,49 +128,51 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     } = {},
   ) {
     const declaration = declarationOf(target.state.declarations, target.year);
-    const { submitted } = declaration;
-    if (!submitted)
-      throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
-    const row = await declarationRow(db, target.contractNumber, target.year);
+    const { versions, shown, superseded } = readableVersions(request, target);
+    if (!shown) throw notFound('Dichiarazione non trovata.');
+    const review = currentReview(shown);
+    const role = request.account!.role;
     // A refused resend is a 429; a refused outcome keeps the 422 the form gave it.
     if (outcome.refused) reply.code(429);
     return reply.view('declarations/result', {
       title: 'Risultato del caricamento documentazione',
       year: target.year,
       base: url(target),
-      protocolNumber: submitted.protocolNumber,
-      copyReady: submitted.copyOfRecord !== null,
-      hasLogReceipt: submitted.receipt !== null,
-      notificationEmail: submitted.notificationEmail,
-      mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
-      files: row?.status === 'submitted' ? row.files : [],
+      ...copyLinks(request, shown, superseded),
+      protocolNumber: shown.protocolNumber,
+      notificationEmail: shown.notificationEmail,
+      superseded,
+      files: shown.files,
       slotLabel,
       resent: outcome.resent ?? false,
       refused: outcome.refused ?? null,
-      review: submitted.review,
+      review,
+      // The outcomes before the current one: an integration asked, an acceptance taken back.
+      earlierSteps: review ? shown.steps.slice(0, -1) : shown.steps,
       reviewLabels: reviewOutcomeLabels,
       reviewed: outcome.reviewed ?? false,
       // One outcome at a time: an accepted or rejected declaration keeps its outcome.
       mayReview:
-        request.account!.role === 'operator' &&
-        submitted.protocolNumber !== null &&
-        !['accettata', 'respinta'].includes(submitted.review?.outcome ?? ''),
+        role === 'operator' &&
+        shown.protocolNumber !== null &&
+        !['accettata', 'respinta'].includes(review?.outcome ?? ''),
       reviewForm: {
         commandId: randomUUID(),
         values: {},
         errors: {},
         ...outcome.review,
       },
-      versions: declarationVersions(target.events, target.year),
+      versions: versionRows(versions),
       correction: declaration.correction,
-      accepted: submitted.review?.outcome === 'accettata',
+      accepted: review?.outcome === 'accettata',
       reopened: outcome.reopened ?? false,
       mayCorrect:
-        request.account!.role === 'declarant' &&
+        role === 'declarant' &&
+        !superseded &&
         mayFile(target.state, actingOf(request).organisationId) &&
         holds(actingOf(request).role, 'prepare') &&
-        submitted.protocolNumber !== null,
-      mayReopen: request.account!.role === 'operator' && submitted.review?.outcome === 'accettata',
+        shown.protocolNumber !== null,
+      mayReopen: role === 'operator' && review?.outcome === 'accettata',
       correctionForm: { commandId: randomUUID(), values: {}, errors: {}, ...outcome.correction },
       reopenForm: { commandId: randomUUID(), values: {}, errors: {}, ...outcome.reopening },
     });
@@ -222,6 +236,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
             protocolNumber: form.protocollo ?? filedNumber(target),
             reason: form.motivo,
             operator: { accountId: request.account!.accountId, name: request.account!.fullName },
+            companyEmail: await companyEmailOf(target),
           },
           commandContext(request, now, form.commandId),
         );
@@ -239,10 +254,6 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       schema: reviewSchema,
       run: async (form) => {
         const now = deps.clock();
-        const submitted = declarationOf(target.state.declarations, target.year).submitted;
-        const owner = target.state.ownerAccountId;
-        const company =
-          owner && owner !== submitted?.submittedBy ? await findAccount(db, owner) : null;
         const result = await handleCommand(
           deps.eventStore,
           contractDecider,
@@ -255,7 +266,7 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
             note: form.nota,
             dueBy: form.entro,
             reviewer: { accountId: request.account!.accountId, name: request.account!.fullName },
-            companyEmail: company?.email ?? null,
+            companyEmail: await companyEmailOf(target),
             reviewedAt: now,
           },
           commandContext(request, now, form.commandId),
@@ -273,28 +284,27 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   /** The copy's links, asked for again by the page while the copy is being made. */
   app.get('/:anno/:contratto/risultato/copia', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
-    const submitted = declarationOf(target.state.declarations, target.year).submitted;
-    if (!submitted?.protocolNumber)
-      throw new DomainError('DeclarationUnknown', 'not-found', 'Dichiarazione non trovata.');
+    const { versions, shown, superseded } = readableVersions(request, target);
+    if (!shown?.protocolNumber) throw notFound('Dichiarazione non trovata.');
     return reply.view('declarations/_resultCopy', {
       base: url(target),
-      copyReady: submitted.copyOfRecord !== null,
-      hasLogReceipt: submitted.receipt !== null,
-      mayResend: (resenderRoles as readonly string[]).includes(request.account!.role),
+      ...copyLinks(request, shown, superseded),
+      // Once the copy is there, the versions table takes the new row's number and PDF link.
+      versions: versionRows(versions),
+      reviewLabels: reviewOutcomeLabels,
+      year: target.year,
+      superseded,
+      oob: true,
     });
   });
 
   /** The evidence that the submission is in the signed log, as the protocol mail attached it. */
   app.get('/:anno/:contratto/ricevuta-registro.json', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
-    const submitted = declarationOf(target.state.declarations, target.year).submitted;
-    if (!submitted?.protocolNumber || !submitted.receipt)
-      throw new DomainError(
-        'DeclarationUnknown',
-        'not-found',
-        'La ricevuta del registro non è ancora disponibile.',
-      );
-    const file = receiptFile(submitted.receipt, logReceiptFilename(submitted.protocolNumber));
+    const { shown } = readableVersions(request, target);
+    if (!shown?.protocolNumber || !shown.receipt)
+      throw notFound('La ricevuta del registro non è ancora disponibile.');
+    const file = receiptFile(shown.receipt, logReceiptFilename(shown.protocolNumber));
     return reply
       .type(`${file.contentType}; charset=utf-8`)
       .header('Content-Disposition', contentDisposition('attachment', file.filename))
@@ -304,27 +314,27 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
 
   app.get('/:anno/:contratto/copia.pdf', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
-    // The version in force, or an earlier one by its protocol number (2025-000001).
+    // The latest version the caller reads, or an earlier one by its number (2025-000001).
     const asked = queryOf(copyQuery, request).protocollo?.replace('-', '/');
-    const versions = declarationVersions(target.events, target.year);
-    const version = asked
-      ? versions.find((each) => each.protocolNumber === asked)
-      : versions.at(-1);
+    const { versions, shown } = readableVersions(request, target);
+    const version = asked ? versions.find((each) => each.protocolNumber === asked) : shown;
     const stored = version?.copyOfRecord
       ? await readDocument(db, version.copyOfRecord.sha256)
       : undefined;
     if (!version?.protocolNumber || !stored)
-      throw new DomainError(
-        'DeclarationUnknown',
-        'not-found',
-        'La copia della dichiarazione non è ancora disponibile.',
-      );
+      throw notFound('La copia della dichiarazione non è ancora disponibile.');
     return pdf(reply, copyOfRecordFilename(version.protocolNumber), stored.content, 'attachment');
   });
 
-  /** Auditors only read: a re-send appends an event and mails the PDF. */
+  /** Auditors only read: a re-send appends an event and mails the PDF of the version in force. */
   app.post('/:anno/:contratto/reinvia', resenders, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
+    if (readableVersions(request, target).superseded)
+      throw new DomainError(
+        'VersionSuperseded',
+        'forbidden',
+        'La versione in vigore è stata inviata da chi gestisce ora il contratto: la copia può chiederla solo chi la legge.',
+      );
     const now = deps.clock();
     try {
       const result = await handleCommand(
@@ -347,20 +357,15 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
     }
   });
 
-  /** A file of a submitted declaration, by its hash: only if it belongs to that declaration. */
+  /** A file of a version the caller reads, by its hash: only if that version sent it. */
   app.get('/:anno/:contratto/file/:sha256', readers, async (request, reply) => {
     const target = await readableDeclaration(deps, request);
     const { sha256 } = paramsOf(fileParams, request);
-    const submission = target.events
-      .filter(contractStream.holds)
-      .find((event) => event.type === 'DeclarationSubmitted' && event.data.year === target.year);
-    const file =
-      submission?.type === 'DeclarationSubmitted'
-        ? submission.data.files.find((f) => f.sha256 === sha256)
-        : undefined;
+    const file = readableVersions(request, target)
+      .versions.flatMap((version) => version.files)
+      .findLast((each) => each.sha256 === sha256);
     const stored = file ? await readDocument(db, file.sha256) : undefined;
-    if (!file || !stored)
-      throw new DomainError('DeclarationUnknown', 'not-found', 'File non trovato.');
+    if (!file || !stored) throw notFound('File non trovato.');
     return reply
       .type(stored.contentType)
       .header('Content-Disposition', contentDisposition('attachment', file.filename))
@@ -369,3 +374,15 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       .send(stored.content);
   });
 }
+
+const notFound = (message: string) => new DomainError('DeclarationUnknown', 'not-found', message);
+
+/**
+ * The copy's links on the result page: ready or not, the log receipt, and the re-send, which
+ * mails the version in force (not for a former manager whose version was replaced).
+ */
+const copyLinks = (request: FastifyRequest, shown: DeclarationVersion, superseded: boolean) => ({
+  copyReady: shown.copyOfRecord !== null,
+  hasLogReceipt: shown.receipt !== null,
+  mayResend: !superseded && (resenderRoles as readonly string[]).includes(request.account!.role),
+});

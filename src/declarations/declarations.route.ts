@@ -12,6 +12,7 @@ import {
 import { actingOf, requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { queryOf } from '../platform/http/command.js';
+import { currentReview, versionRows } from '../../domain/declarations/declarationVersions.js';
 
 export interface ContractChoice {
   readonly contract: ContractView;
@@ -54,10 +55,34 @@ const yearQuery = z.object({
     .catch(undefined),
 });
 
-const readable = (row: DeclarationRow, contract: ContractView | undefined, accountId: string) =>
-  row.submittedBy === accountId ||
-  contract?.managerAccountId === accountId ||
-  contract?.ownerAccountId === accountId;
+/**
+ * A filed year as the declarant may read it: whole for the contract's company and manager; for
+ * whoever managed it before, the last version it filed (none if it filed none).
+ */
+function asReadBy(
+  row: DeclarationRow,
+  contract: ContractView | undefined,
+  accountId: string,
+): FiledRow | undefined {
+  if (contract?.managerAccountId === accountId || contract?.ownerAccountId === accountId)
+    return { ...row, superseded: false };
+  const own = row.versions.filter((version) => version.submittedBy === accountId);
+  const last = own.at(-1);
+  if (!last) return undefined;
+  return {
+    ...row,
+    versions: own,
+    protocolNumber: last.protocolNumber,
+    submittedAt: last.receivedAt,
+    signatoryName: last.signatoryName,
+    late: last.late,
+    review: currentReview(last),
+    superseded: last !== row.versions.at(-1),
+  };
+}
+
+/** A filed year on the list; `superseded` when a later manager's version is in force. */
+type FiledRow = DeclarationRow & { readonly superseded: boolean };
 
 /**
  * "Dichiarazioni degli Scarichi Industriali": every open campaign's year can be chosen (a late
@@ -76,8 +101,8 @@ export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps)
     const { year, deadline } = campaign.settings;
     const contracts = await contractsWithManagers(db, me.accountId);
     const byNumber = new Map(contracts.map((contract) => [contract.contractNumber, contract]));
-    const filed = (await submittedDeclarations(db, [...byNumber.keys()], me.accountId)).filter(
-      (row) => readable(row, byNumber.get(row.contractNumber), me.accountId),
+    const filed = (await submittedDeclarations(db, [...byNumber.keys()], me.accountId)).flatMap(
+      (row) => asReadBy(row, byNumber.get(row.contractNumber), me.accountId) ?? [],
     );
     const declared = new Map(
       filed.filter((row) => row.year === year).map((row) => [row.contractNumber, row]),
@@ -110,6 +135,7 @@ export function declarationsRoutes(app: FastifyInstance, deps: DeclarationsDeps)
       })),
       late: isLate(deps.clock(), deadline),
       choices,
+      versionRows,
       filed: filed.filter((row) => row.year === year),
       otherYears: filed.filter((row) => row.year !== year),
     });

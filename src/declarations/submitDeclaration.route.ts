@@ -79,9 +79,17 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
     };
   };
 
-  /** The text again as the legal representative is typed (htmx), so what is ticked is exact. */
+  /**
+   * The text again as the legal representative is typed (htmx), so what is ticked is exact. Once
+   * the year can no longer be filed (INVIA pressed before a late refresh), nothing to change: 204,
+   * which htmx does not swap; INVIA itself says why.
+   */
   app.get('/:anno/:contratto/dichiarazione-sostitutiva', declarants, async (request, reply) => {
-    const target = await fileableDeclaration(deps, request);
+    const target = await fileableDeclaration(deps, request).catch((error: unknown) => {
+      if (error instanceof DomainError && error.kind === 'conflict') return null;
+      throw error;
+    });
+    if (!target) return reply.code(204).send();
     const draft = await draftOf(target, actingOf(request).organisationId);
     if (!draft) return seeOther(request, reply, url(target));
     const typed = queryOf(wordingQuery, request)['legale-rappresentante'];

@@ -367,6 +367,13 @@ describe.each(backends())('%s: the self-declaration made at INVIA', (backend) =>
     expect(printed).toContain(`Versione del testo ${certificationVersion}`);
     expect(flat).toContain('il cui legale rappresentante è Giulia Santerno');
     expect(flat).toContain(companies.conceria.name);
+
+    // A refresh of the text that arrives after INVIA (typed just before) changes nothing: 204.
+    const late = await client.get(
+      `${base(contract)}/dichiarazione-sostitutiva?legale-rappresentante=Giulia`,
+    );
+    expect(late.statusCode).toBe(204);
+    expect(late.body).toBe('');
   });
 
   it('files a consultant’s declaration as made on behalf of the company', async () => {

@@ -1,10 +1,16 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inYear, smallPdf, UploadFolder } from '../support/declarationFiles.js';
 import { useJourney } from '../support/journey.js';
 import { pdfText, squeezed } from './pdf/pdfText.js';
-import { analysesEdits, declarationEdits, fill } from './workbooks/support/workbookFixtures.js';
+import {
+  analysesEdits,
+  declarationEdits,
+  fill,
+  merge,
+} from './workbooks/support/workbookFixtures.js';
 
 // The demo Ditta and operator (seedDemo.ts): the Ditta manages Test SRL's contract 3001234567.
 const ditta = { username: 'ditta.demo', password: 'Ditta-2026' };
@@ -12,16 +18,11 @@ const operatore = { username: 'operatore', password: 'Operatore-2026' };
 const contract = '3001234567';
 const reason = 'Manca la planimetria dello stabilimento tra gli allegati.';
 const note = 'Allegare la planimetria dello stabilimento con i punti di scarico.';
+/** The hex SHA-256 a copy of record prints beside each file sent. */
+const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
 describe('a company corrects its filed declaration after the operator asks for more', () => {
-  const {
-    current: journeyOf,
-    url,
-    person,
-    shoot,
-    logIn,
-    reloadUntil,
-  } = useJourney('correction-journey');
+  const { current: journeyOf, url, person, shoot, logIn } = useJourney('correction-journey');
   const uploads = new UploadFolder();
   afterAll(() => uploads.remove());
   const text = async (locator: Locator) =>
@@ -117,29 +118,26 @@ describe('a company corrects its filed declaration after the operator asks for m
       page,
       page.getByRole('link', { name: 'Modello Excel delle analisi chimiche' }),
     );
+    // The bytes sent, kept to check the hashes each copy of record prints.
+    const sent = {
+      declaration: await fill(declarationTemplate.content, declarationEdits),
+      identity: smallPdf('Carta di identità'),
+      analyses: await fill(analysesTemplate.content, inYear(analysesEdits, year)),
+      labReport: smallPdf('Rapporto di prova'),
+    };
     await tick(page, /^Dichiaro di aver visionato/);
     await page
       .getByLabel(/^Dichiarazione( \*)?$/)
-      .setInputFiles(
-        uploads.write(
-          'dichiarazione.xlsx',
-          await fill(declarationTemplate.content, declarationEdits),
-        ),
-      );
+      .setInputFiles(uploads.write('dichiarazione.xlsx', sent.declaration));
     await page
       .getByLabel("Documento d'identità Legale Rappresentante")
-      .setInputFiles(uploads.write('carta-identita.pdf', smallPdf('Carta di identità')));
+      .setInputFiles(uploads.write('carta-identita.pdf', sent.identity));
     await page
       .getByLabel('Analisi chimiche (Excel)')
-      .setInputFiles(
-        uploads.write(
-          'analisi.xlsx',
-          await fill(analysesTemplate.content, inYear(analysesEdits, year)),
-        ),
-      );
+      .setInputFiles(uploads.write('analisi.xlsx', sent.analyses));
     await page
       .getByLabel('Rapporti di prova laboratorio')
-      .setInputFiles(uploads.write('rapporto-di-prova.pdf', smallPdf('Rapporto di prova')));
+      .setInputFiles(uploads.write('rapporto-di-prova.pdf', sent.labReport));
     await page.getByRole('button', { name: 'AVANTI' }).click();
     await page.waitForURL(url(`${base}/validazione`));
     const protocolA = await certifyAndSend(page);
@@ -172,14 +170,28 @@ describe('a company corrects its filed declaration after the operator asks for m
     expect(await text(banner)).toContain(
       `Rettifica della dichiarazione protocollo ${protocolA} — motivo: «${reason}»`,
     );
-    // The wizard starts from the filed files: the company adds only what was missing.
+    // The wizard starts from the filed files: the company adds what was missing and sends the
+    // declaration again with a note about it, the figures unchanged.
     expect(await text(back.locator('#dichiarazione-kept'))).toContain(
       'Già caricato: dichiarazione.xlsx',
     );
+    const resent = {
+      declaration: await fill(
+        declarationTemplate.content,
+        merge(declarationEdits, {
+          Dichiarazione: { B12: 'Planimetria dello stabilimento allegata con la rettifica.' },
+        }),
+      ),
+      plan: smallPdf('Planimetria'),
+    };
+    expect(sha256(resent.declaration)).not.toBe(sha256(sent.declaration));
     await tick(back, /^Dichiaro di aver visionato/);
     await back
+      .getByLabel(/^Dichiarazione( \*)?$/)
+      .setInputFiles(uploads.write('dichiarazione-rettificata.xlsx', resent.declaration));
+    await back
       .getByLabel('Allegato 1', { exact: true })
-      .setInputFiles(uploads.write('planimetria.pdf', smallPdf('Planimetria')));
+      .setInputFiles(uploads.write('planimetria.pdf', resent.plan));
     await back.getByLabel('Descrizione 1', { exact: true }).fill('Planimetria dello stabilimento');
     await shoot(back, 'ditta-rettifica-procedura');
     await back.getByRole('button', { name: 'AVANTI' }).click();
@@ -192,13 +204,12 @@ describe('a company corrects its filed declaration after the operator asks for m
     expect(protocolB).toMatch(/^\d{4}\/\d{6}$/);
     expect(protocolB).not.toBe(protocolA);
 
-    // 4. Two versions, the last in force, each with its own copy of record. The table is drawn
-    // with the page (only the copy's link above it follows by htmx): the new copy's link shows
-    // after a reload.
+    // 4. Two versions, the last in force, each with its own copy of record. The table follows
+    // the copy by htmx: the new copy's link shows without a reload.
     const versions = back.getByRole('table', { name: /^Versioni della dichiarazione/ });
     const pdfLink = (protocol: string) =>
       versions.getByRole('link', { name: `PDF del protocollo ${protocol}` });
-    await reloadUntil(back, async () => (await pdfLink(protocolB).count()) === 1);
+    await pdfLink(protocolB).waitFor();
     const rows = versions.locator('tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await text(rows.nth(0))).toContain(protocolA);
@@ -206,6 +217,9 @@ describe('a company corrects its filed declaration after the operator asks for m
     expect(await text(rows.nth(1))).toContain(protocolB);
     expect(await text(rows.nth(1))).toContain('in vigore');
     expect(await text(rows.nth(1))).toContain(reason);
+    // Each version keeps its outcome: the first the integration it was asked for.
+    expect(await text(rows.nth(0))).toContain('Integrazione richiesta');
+    expect(await text(rows.nth(1))).toContain('Da esaminare');
     await shoot(back, 'ditta-versioni');
     const pdfOf = (protocol: string) => download(back, pdfLink(protocol));
     const oldCopy = await pdfOf(protocolA);
@@ -223,6 +237,15 @@ describe('a company corrects its filed declaration after the operator asks for m
     expect(newText).toContain('Dichiarazione sostitutiva (artt. 46 e 47 del D.P.R. 445/2000)');
     expect(newText).toContain('Legale rappresentante Teresa Test');
     expect(newText).toContain('planimetria.pdf');
+    // Each copy lists the files its own version sent, each with its full SHA-256: the correction
+    // keeps the files it did not replace.
+    const kept = [sent.identity, sent.analyses, sent.labReport].map(sha256);
+    for (const hash of [sha256(sent.declaration), ...kept]) expect(oldText).toContain(hash);
+    expect(oldText).not.toContain(sha256(resent.declaration));
+    expect(oldText).not.toContain(sha256(resent.plan));
+    for (const hash of [sha256(resent.declaration), sha256(resent.plan), ...kept])
+      expect(newText).toContain(hash);
+    expect(newText).not.toContain(sha256(sent.declaration));
 
     // 5. The operator accepts the new version; the company may no longer correct it alone.
     await op.bringToFront();
@@ -236,6 +259,16 @@ describe('a company corrects its filed declaration after the operator asks for m
     );
     expect(await back.getByRole('button', { name: 'Avvia la rettifica' }).count()).toBe(0);
     await shoot(back, 'ditta-accettata');
+
+    // The list of the year's declarations names the version in force and folds the corrections.
+    await back.goto(url(`/dichiarazioni?anno=${year}`));
+    const listed = back.getByRole('table', { name: `Dichiarazioni ${year} inviate` });
+    await listed.getByText('Versione 2: vedi le rettifiche').click();
+    expect(await text(listed.locator('details.declaration-versions'))).toContain(
+      `${protocolB} del`,
+    );
+    expect(await text(listed.locator('details.declaration-versions'))).toContain(reason);
+    await shoot(back, 'ditta-elenco-versioni');
 
     await returning.context.close();
     await operator.context.close();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import type { TestClient } from '../support/client.js';
 import {
@@ -35,6 +36,7 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
   const studio = { username: 'studio.verdi', password: 'Segreta-2026' };
   const invitedCompanyLogin = { username: 'ditta.2002220000', password: 'Tintoria-Savena_2026' };
   const companyPec = 'tintoria@pec.example';
+  const auditorLogin = { username: 'aldo', password: 'Revisore-2026' };
   const baseOf = (contract: string) => `/dichiarazioni/${campaignYear}/${contract}`;
   // Filed in this order, so numbered 000001, 000002, 000003.
   const corrected = { contract: '3004441234', protocol: `${campaignYear}/000001` };
@@ -56,6 +58,80 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
     )?.[0];
     return form ? { commandId: commandIdOf(form) } : null;
   };
+
+  /** The protocol numbers the contract's versions were given, oldest first. */
+  const protocolsOf = async (contract: string) =>
+    (await contractEvents(contract))
+      .filter((each) => each.type === 'DeclarationProtocolled')
+      .map((each) => each.data.protocolNumber as string);
+  /** The mails whose subject contains `subjectPart`, by recipient. */
+  const mails = async (subjectPart: string) =>
+    (
+      await ctx.test.database.db
+        .selectFrom('mail_outbox')
+        .select(['to_address', 'subject', 'text_body'])
+        .where('subject', 'like', `%${subjectPart}%`)
+        .orderBy('to_address')
+        .execute()
+    ).map((mail) => ({ ...mail, text: mail.text_body.replace(/\s+/g, ' ') }));
+  /** The text of the folded list of versions (<details>) whose summary is `summary`. */
+  const foldedText = (page: string, summary: string) => {
+    const folded = [...page.matchAll(/<details[^>]*>([\s\S]*?)<\/details>/g)].find((match) =>
+      pageText(match[1]!).startsWith(summary),
+    );
+    if (!folded) throw new Error(`No <details> «${summary}» on the page`);
+    return pageText(folded[1]!);
+  };
+  /** The operator records an outcome with the «Registra l’esito» form the result page hands out. */
+  async function recordOutcome(base: string, fields: Record<string, string>) {
+    const operator = await signedIn(ctx, operatorLogin);
+    const form = formFor((await operator.get(`${base}/risultato`)).body, 'esito');
+    expect(form, 'a «Registra l’esito» form on the result page').not.toBeNull();
+    const recorded = await operator.post(`${base}/esito`, {
+      commandId: form!.commandId,
+      ...fields,
+    });
+    expect(recorded.statusCode, recorded.body).toBe(303);
+    await settle(ctx);
+  }
+
+  /**
+   * A contract of its own that a consultant files for; then the company, invited by PEC, takes it
+   * back with «Gestisci contratto». Its own numbers leave the other tests' contracts alone.
+   */
+  async function handOver(given: {
+    customerCode: string;
+    contract: string;
+    companyName: string;
+    consultant: { username: string; fullName: string; email: string };
+    company: { username: string; password: string; pec: string };
+  }) {
+    const { contract, customerCode } = given;
+    const base = baseOf(contract);
+    const former = { username: given.consultant.username, password: 'Segreta-2026' };
+    await seedRegistry(ctx.test.database.db, [[customerCode, contract, given.companyName]]);
+    await registerAndApprove(
+      ctx,
+      'studio',
+      registrationFields({ ...given.consultant, password: former.password }, [
+        { customerCode, contracts: [contract] },
+      ]),
+    );
+    const consultant = await signedIn(ctx, former);
+    await fileDeclaration(ctx, consultant, base, given.consultant.email);
+    const companyLogin = { username: given.company.username, password: given.company.password };
+    await inviteCompanyByPec(ctx, { customerCode, pec: given.company.pec, ...companyLogin });
+
+    const company = await signedIn(ctx, companyLogin);
+    await company.get('/contratti');
+    const claimed = await company.post(`/contratti/${contract}/gestisci`, {});
+    expect(claimed.statusCode, claimed.body).toBe(303);
+    await settle(ctx);
+    const types = await typesOf(contract);
+    expect(types).toContain('DeclarationProtocolled');
+    expect(types.at(-1)).toBe('ContractClaimed');
+    return { contract, base, consultant, company };
+  }
 
   /** AVANTI with a declaration workbook that declares `volume` m³ discharged (and 500 m³ more drawn). */
   async function uploadWithVolume(client: TestClient, base: string, volume: number) {
@@ -79,6 +155,16 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
   beforeAll(async () => {
     ctx = await startTestApp({ backend, now: () => new Date('2026-01-20T09:30:00Z') });
     await createOperator(ctx);
+    await createStaffAccount(
+      ctx.store,
+      {
+        role: 'auditor',
+        ...auditorLogin,
+        fullName: 'Aldo Revisore',
+        email: 'aldo@gestore.example',
+      },
+      systemContext(new Date()),
+    );
     await seedRegistry(ctx.test.database.db, [
       ['4441234567', corrected.contract, 'Lavanderia Sole SRL'],
       ['6665432100', accepted.contract, 'Tintoria Luna SRL'],
@@ -244,7 +330,11 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
     expect(latest).toContain(reason);
     expect(latest).toContain('Volume scaricato: da 4.000 m³ a 4.200 m³');
     expect(latest).toContain('Volume prelevato: da 5.000 m³ a 5.200 m³');
+    expect(latest).toContain('Da esaminare');
+    // Replaced before the utility examined it: no outcome of its own.
     expect(rowText(result.body, oldProtocol)).not.toContain('in vigore');
+    expect(rowText(result.body, oldProtocol)).toContain('sostituita');
+    expect(rowText(result.body, oldProtocol)).not.toContain('Da esaminare');
 
     const copy = async (query: string) => {
       const response = await client.get(`${base}/copia.pdf${query}`);
@@ -274,6 +364,83 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
     expect(rowText(listed.body, corrected.contract)).toContain(newProtocol);
     // The correction is over: the page offers a new one.
     expect(formFor(result.body, 'rettifica')).not.toBeNull();
+  });
+
+  it("lists a corrected year in the declarant's list as its version, with each correction's reason and the figures it changed", async () => {
+    const [oldProtocol, newProtocol] = (await protocolsOf(corrected.contract)) as [string, string];
+    const client = await signedIn(ctx, sole);
+    const list = await client.get(`/dichiarazioni?anno=${campaignYear}`);
+    const row = rowText(list.body, corrected.contract);
+    expect(row).toMatch(new RegExp(`^${newProtocol} Versione 2: vedi le rettifiche`));
+    expect(row).not.toContain('sostituita da una rettifica');
+    const folded = foldedText(list.body, 'Versione 2: vedi le rettifiche');
+    expect(folded).toContain(`${oldProtocol} del 20/01/2026`);
+    expect(folded).toContain(
+      `${newProtocol} del 20/01/2026 — rettifica: Volume scaricato letto dal contatore sbagliato.`,
+    );
+    expect(folded).toContain('Volume scaricato: da 4.000 m³ a 4.200 m³');
+    expect(folded).toContain('Volume prelevato: da 5.000 m³ a 5.200 m³');
+    // A year filed once has nothing to fold.
+    const other = await signedIn(ctx, luna);
+    expect((await other.get(`/dichiarazioni?anno=${campaignYear}`)).body).not.toContain('<details');
+  });
+
+  it("sends the versions table out of band with the copy's links, so the correction's row gets its PDF without a reload", async () => {
+    const [oldProtocol, newProtocol] = (await protocolsOf(corrected.contract)) as [string, string];
+    const base = baseOf(corrected.contract);
+    const client = await signedIn(ctx, sole);
+    const response = await client.get(`${base}/risultato/copia`, { 'HX-Request': 'true' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('<html');
+    expect(response.headers.vary).toContain('HX-Request');
+    expect(response.body).toContain('id="copia-dichiarazione"');
+    const versions = /<section id="versioni"[^>]*>[\s\S]*?<\/section>/.exec(response.body)?.[0];
+    expect(versions, 'a versions section in the fragment').toBeDefined();
+    expect(/^<section[^>]*>/.exec(versions!)![0]).toContain('hx-swap-oob="true"');
+    expect(versions).toContain(oldProtocol);
+    expect(versions).toContain(newProtocol);
+    expect(versions).toContain(`${base}/copia.pdf?protocollo=${newProtocol.replace('/', '-')}`);
+    // The page itself swaps nothing out of band.
+    const page = await client.get(`${base}/risultato`);
+    expect(page.body).toContain('<section id="versioni"');
+    expect(page.body).not.toContain('hx-swap-oob');
+  });
+
+  it("shows the auditor a contract's declaration versions on its timeline, each linked to the event that filed it", async () => {
+    const [oldProtocol, newProtocol] = (await protocolsOf(corrected.contract)) as [string, string];
+    const streamId = `contract-${corrected.contract}`;
+    const filings = (await contractEvents(corrected.contract))
+      .filter((each) => each.type === 'DeclarationSubmitted')
+      .map((each) => each.version);
+    expect(filings).toHaveLength(2);
+    const auditor = await signedIn(ctx, auditorLogin);
+    const timeline = await auditor.get(`/revisione/stream/${streamId}`);
+    expect(timeline.statusCode).toBe(200);
+    const section = sectionText(timeline.body, 'Versioni delle dichiarazioni');
+    expect(section).toContain(`Dichiarazione ${campaignYear}`);
+    expect(rowText(timeline.body, oldProtocol)).toMatch(/^Versione 1 della dichiarazione 2025/);
+    const latest = rowText(timeline.body, newProtocol);
+    expect(latest).toMatch(/^Versione 2 della dichiarazione 2025 ?: evento \d+ in vigore/);
+    expect(latest).toContain(
+      `sostituisce ${oldProtocol} — Volume scaricato letto dal contatore sbagliato.`,
+    );
+    expect(latest).toContain('Volume scaricato: da 4.000 m³ a 4.200 m³');
+    expect(latest).toContain('da esaminare');
+    for (const [i, version] of filings.entries()) {
+      expect(timeline.body).toContain(
+        `href="/revisione/stream/${streamId}#v${version}">Versione ${i + 1}`,
+      );
+      // The link leads to the filing on the same page.
+      const entry = new RegExp(`<li id="v${version}"[\\s\\S]*?<h2[^>]*>([\\s\\S]*?)</h2>`).exec(
+        timeline.body,
+      );
+      expect(pageText(entry![1]!)).toMatch(
+        new RegExp(`^Versione ${version} · DeclarationSubmitted`),
+      );
+    }
+    // Any other stream has no declarations to show.
+    const other = await auditor.get(`/revisione/stream/campaign-${campaignYear}`);
+    expect(other.body).not.toContain('Versioni delle dichiarazioni');
   });
 
   it('refuses to correct an accepted declaration until the operator reopens it, with a reason', async () => {
@@ -335,6 +502,12 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
       }),
     ]);
     await settle(ctx);
+    // The company filed it itself: one mail, to the address it gave with the declaration.
+    const mailed = await mails(`protocollo ${accepted.protocol}: riaperta`);
+    expect(mailed.map((mail) => mail.to_address)).toEqual(['ambiente@example.test']);
+    expect(mailed[0]!.text).toContain(
+      'Motivo della riapertura: Il dichiarante segnala un errore di lettura.',
+    );
 
     const reopenedPage = await client.get(`${base}/risultato`);
     expect(pageText(reopenedPage.body)).not.toContain('è stata accettata: per rettificarla');
@@ -382,5 +555,208 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
     // The consultant who manages it may.
     const consultant = await signedIn(ctx, studio);
     expect(formFor((await consultant.get(`${base}/risultato`)).body, 'rettifica')).not.toBeNull();
+  });
+
+  it('asks the consultant for an integration, sent as a correction; accepting and then reopening it mails both addresses the reason and lists both steps under that version', async () => {
+    const base = baseOf(consulted.contract);
+    await recordOutcome(base, {
+      esito: 'integrazione-richiesta',
+      protocollo: consulted.protocol,
+      nota: 'Manca la lettura del contatore di dicembre.',
+      entro: '2026-02-05',
+    });
+    const consultant = await signedIn(ctx, studio);
+    const started = await startCorrection(consultant, base, 'Integrazione: lettura di dicembre.');
+    expect(started.statusCode, started.body).toBe(303);
+    const avanti = await uploadWithVolume(consultant, base, 4100);
+    expect(avanti.statusCode, pageText(avanti.body)).toBe(303);
+    await sendDeclaration(ctx, consultant, base);
+    const [, integrated] = (await protocolsOf(consulted.contract)) as [string, string];
+
+    // The first version keeps the outcome that asked for the correction.
+    const corrected = await consultant.get(`${base}/risultato`);
+    const first = rowText(corrected.body, consulted.protocol);
+    expect(first).toMatch(/^1 /);
+    expect(first).toContain('Integrazione richiesta');
+    expect(first).not.toContain('sostituita');
+    const second = rowText(corrected.body, integrated);
+    expect(second).toMatch(/^2 in vigore/);
+    expect(second).toContain('Da esaminare');
+    // The new version has no outcome of its own yet: nothing earlier to list.
+    expect(corrected.body).not.toContain('Esiti precedenti di questa versione');
+
+    await recordOutcome(base, { esito: 'accettata', protocollo: integrated });
+    const operator = await signedIn(ctx, operatorLogin);
+    const reopenForm = formFor((await operator.get(`${base}/risultato`)).body, 'riapri');
+    expect(reopenForm).not.toBeNull();
+    const reason = 'La ditta segnala un volume prelevato da pozzo non dichiarato.';
+    const reopened = await operator.post(`${base}/riapri`, {
+      commandId: reopenForm!.commandId,
+      motivo: reason,
+      protocollo: integrated,
+    });
+    expect(reopened.statusCode, reopened.body).toBe(303);
+    await settle(ctx);
+
+    const reopening = (await contractEvents(consulted.contract)).filter(
+      (each) => each.type === 'DeclarationReopened',
+    );
+    expect(reopening.map((each) => each.data.notified)).toEqual([
+      ['ambiente@example.test', companyPec],
+    ]);
+    const sent = await mails(`protocollo ${integrated}: riaperta`);
+    expect(sent.map((mail) => mail.to_address)).toEqual(['ambiente@example.test', companyPec]);
+    for (const mail of sent) {
+      expect(mail.subject, mail.to_address).toMatch(/: riaperta$/);
+      expect(mail.text, mail.to_address).toContain(`Motivo della riapertura: ${reason}`);
+      expect(mail.text, mail.to_address).toContain(`${base}/risultato`);
+    }
+    expect(await mails(`protocollo ${consulted.protocol}: riaperta`)).toHaveLength(0);
+
+    const page = await consultant.get(`${base}/risultato`);
+    expect(sectionText(page.body, 'Esito dell’esame del gestore')).toContain(
+      'in attesa di esame da parte del gestore',
+    );
+    const steps = sectionText(page.body, 'Esiti precedenti di questa versione');
+    expect(steps).toMatch(
+      /^Accettata registrato da Olga Operatrice il .+ Riaperta da Olga Operatrice il .+ — motivo: /,
+    );
+    expect(steps).toContain(`motivo: ${reason}`);
+    // The integration was asked of the first version, not of this one.
+    expect(steps).not.toContain('Integrazione richiesta');
+    expect(rowText(page.body, consulted.protocol)).toContain('Integrazione richiesta');
+  });
+
+  it('refuses a correction to the consultant who filed once the company has taken the contract back, recording nothing', async () => {
+    const { contract, base, consultant, company } = await handOver({
+      customerCode: '7007770000',
+      contract: '3007770001',
+      companyName: 'Tintoria Reno SRL',
+      consultant: { username: 'studio.neri', fullName: 'Nora Neri', email: 'neri@example.test' },
+      company: {
+        username: 'ditta.7007770000',
+        password: 'Tintoria-Reno_2026',
+        pec: 'reno@pec.example',
+      },
+    });
+    const recorded = (await contractEvents(contract)).length;
+    const drafted = await draftTypes(contract);
+    const refused = await consultant.post(`${base}/rettifica`, {
+      commandId: randomUUID(),
+      motivo: 'Volume scaricato da correggere.',
+    });
+    // It still reads the year it filed, so it is told why: no longer the manager.
+    expect(refused.statusCode).toBe(403);
+    expect(pageText(refused.body)).toContain(
+      'Solo chi gestisce il contratto può rettificarne la dichiarazione.',
+    );
+    await settle(ctx);
+    expect((await contractEvents(contract)).length).toBe(recorded);
+    expect(await typesOf(contract)).not.toContain('DeclarationCorrectionStarted');
+    expect(await draftTypes(contract)).toEqual(drafted);
+
+    // The company, its manager now, is offered the correction the consultant was refused.
+    expect(formFor((await company.get(`${base}/risultato`)).body, 'rettifica')).not.toBeNull();
+  });
+
+  it('once the company has corrected the year it took back, the consultant who filed reads only its own version: page, copy, files, re-send and list', async () => {
+    const { contract, base, consultant, company } = await handOver({
+      customerCode: '8008880000',
+      contract: '3008880001',
+      companyName: 'Lavanderia Po SRL',
+      consultant: {
+        username: 'studio.bruni',
+        fullName: 'Bruno Bruni',
+        email: 'bruni@example.test',
+      },
+      // INVIA is confirmed with the password sendDeclaration types.
+      company: {
+        username: 'ditta.8008880000',
+        password: 'Segreta-2026',
+        pec: 'po@pec.example',
+      },
+    });
+    const reason = 'La ditta rilegge il contatore dello scarico.';
+    const started = await startCorrection(company, base, reason);
+    expect(started.statusCode, started.body).toBe(303);
+    const avanti = await uploadWithVolume(company, base, 4300);
+    expect(avanti.statusCode, pageText(avanti.body)).toBe(303);
+    await sendDeclaration(ctx, company, base);
+
+    const protocols = await protocolsOf(contract);
+    expect(protocols, 'both versions protocolled').toHaveLength(2);
+    const [own, correction] = protocols as [string, string];
+    const [ownFiles, correctionFiles] = (await contractEvents(contract))
+      .filter((each) => each.type === 'DeclarationSubmitted')
+      .map((each) =>
+        (each.data.files as { sha256: string; filename: string }[]).map((f) => f.sha256),
+      );
+    const ownWorkbook = ownFiles![0]!;
+    const correctionOnly = correctionFiles!.filter((sha) => !ownFiles!.includes(sha));
+    expect(correctionOnly).toHaveLength(1);
+    const [sentByCompany] = correctionOnly as [string];
+
+    // The consultant: its own version, told that a later one it cannot see is in force.
+    const page = await consultant.get(`${base}/risultato`);
+    expect(page.statusCode).toBe(200);
+    expect(pageText(page.body)).toContain(`Numero di protocollo: ${own} .`);
+    expect(pageText(page.body)).toContain(
+      'Questa è l’ultima versione che hai inviato. Chi gestisce ora il contratto ha inviato in seguito una rettifica, che non è visibile a te.',
+    );
+    expect(page.body).not.toContain(correction);
+    expect(page.body).not.toContain(reason);
+    // Replaced before anyone examined it: no outcome will come for this version.
+    expect(sectionText(page.body, 'Esito dell’esame del gestore')).toContain(
+      'Questa versione è stata sostituita da una rettifica prima dell’esame',
+    );
+    expect(pageText(page.body)).not.toContain('in attesa di esame');
+    expect(formFor(page.body, 'reinvia')).toBeNull();
+    const refreshed = await consultant.get(`${base}/risultato/copia`, { 'HX-Request': 'true' });
+    expect(refreshed.statusCode).toBe(200);
+    expect(refreshed.body).not.toContain(correction);
+
+    const copy = await consultant.get(`${base}/copia.pdf`);
+    expect(copy.statusCode).toBe(200);
+    expect(copy.headers['content-disposition']).toContain(
+      `dichiarazione-${own.replace('/', '-')}.pdf`,
+    );
+    const copyText = squeezed(await pdfText(copy.rawPayload));
+    expect(copyText).toContain(own);
+    expect(copyText).not.toContain(correction);
+    const asked = await consultant.get(
+      `${base}/copia.pdf?protocollo=${correction.replace('/', '-')}`,
+    );
+    expect(asked.statusCode).toBe(404);
+    expect((await consultant.get(`${base}/file/${sentByCompany}`)).statusCode).toBe(404);
+    const workbook = await consultant.get(`${base}/file/${ownWorkbook}`);
+    expect(workbook.statusCode).toBe(200);
+    expect(workbook.headers['content-disposition']).toContain('dichiarazione.xlsx');
+
+    const recorded = (await contractEvents(contract)).length;
+    const resent = await consultant.post(`${base}/reinvia`, {});
+    expect(resent.statusCode).toBe(403);
+    expect(pageText(resent.body)).toContain('la copia può chiederla solo chi la legge');
+    await settle(ctx);
+    expect((await contractEvents(contract)).length).toBe(recorded);
+
+    const list = await consultant.get(`/dichiarazioni?anno=${campaignYear}`);
+    const listed = rowText(list.body, contract);
+    expect(listed).toContain(own);
+    expect(listed).toContain('sostituita da una rettifica di chi gestisce ora il contratto');
+    expect(listed).not.toContain(correction);
+    expect(listed).not.toContain('Da esaminare');
+
+    // The company, which manages the contract now: both versions, and the files of each.
+    const companyPage = await company.get(`${base}/risultato`);
+    expect(pageText(companyPage.body)).not.toContain('non è visibile a te');
+    expect(sectionText(companyPage.body, 'Versioni della dichiarazione')).toContain(own);
+    const inForce = rowText(companyPage.body, correction);
+    expect(inForce).toContain('in vigore');
+    expect(inForce).toContain(reason);
+    expect(rowText(companyPage.body, own)).not.toContain('in vigore');
+    const companyFile = await company.get(`${base}/file/${sentByCompany}`);
+    expect(companyFile.statusCode).toBe(200);
+    expect(companyFile.headers['content-disposition']).toContain('dichiarazione-rettificata.xlsx');
+    expect((await company.get(`${base}/file/${ownWorkbook}`)).statusCode).toBe(200);
   });
 });

@@ -2,6 +2,7 @@ import type { CampaignSettings } from '../../../domain/campaigns/campaignSetting
 import type { WorkbookIssue } from '../../../domain/declarations/declarationFigures.js';
 import type { DeclarationFile } from '../../../domain/declarations/declarationEvents.js';
 import type { Review } from '../../../domain/declarations/reviewDeclaration.js';
+import type { DeclarationVersion } from '../../../domain/declarations/declarationVersions.js';
 import type { FlowRow } from '../../../domain/observatory/flowEvents.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CompanyDeclaration } from '../../../domain/accounts/accountEvents.js';
@@ -298,6 +299,10 @@ export interface DeclarationsTable {
   warnings_acknowledged: boolean;
   /** The utility's latest outcome (domain/declarations/reviewDeclaration.ts), null before one. */
   review: ColumnType<Review | null, string | null, string | null>;
+  /** Every filed version (domain/declarations/declarationVersions.ts), oldest first. */
+  versions: ColumnType<DeclarationVersion[], string | undefined, string>;
+  /** The organisations that filed a version. */
+  filed_by: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ObservatoryOfficersTable {

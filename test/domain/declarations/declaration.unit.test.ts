@@ -643,6 +643,7 @@ describe('StartCorrection and ReopenDeclaration', () => {
     protocolNumber: '2025/000007',
     reason,
     operator: { accountId: 'operatore-1', name: 'Olga Operatrice' },
+    companyEmail: 'sede@ditta.example' as string | null,
   });
 
   it('opens the filed year with a reason, once', () => {
@@ -809,7 +810,12 @@ describe('StartCorrection and ReopenDeclaration', () => {
     );
     expect(reopened).toMatchObject({
       type: 'DeclarationReopened',
-      data: { protocolNumber: '2025/000007', reason: 'Errore nel volume segnalato dalla ditta' },
+      data: {
+        protocolNumber: '2025/000007',
+        reason: 'Errore nel volume segnalato dalla ditta',
+        // Whom an outcome tells: the notification address, and the company's other mailbox.
+        notified: ['ufficio@test.example', 'sede@ditta.example'],
+      },
     });
     spec
       .given([...filed, accepted, reopened!])

@@ -88,6 +88,21 @@ const stored: ContractEvent = {
     notificationEmail: 'altro@ditta.example',
   },
 };
+/** A correction filed by someone else (a consultant taking over) replacing 2025/000007. */
+const corrected: ContractEvent = {
+  type: 'DeclarationSubmitted',
+  data: {
+    ...submitted.data,
+    signatory: {
+      accountId: 'studio-9',
+      name: 'Sara Studio',
+      username: 'sara',
+      email: 'sara@studio.example',
+      kind: 'studio',
+    },
+    corrects: { replaces: '2025/000007', reason: 'Volume da rettificare.' },
+  },
+};
 const resent: ContractEvent = {
   type: 'CopyOfRecordResent',
   data: {
@@ -102,7 +117,10 @@ const resent: ContractEvent = {
 const evolve = (events: ContractEvent[]) =>
   events.reduce(
     (row, event, i) =>
-      evolveDeclarationRow(row, '3001234567', event, `2026-01-2${i}T08:00:00.000Z`),
+      evolveDeclarationRow(row, '3001234567', event, {
+        at: `2026-01-2${i}T08:00:00.000Z`,
+        version: i + 1,
+      }),
     undefined as ReturnType<typeof evolveDeclarationRow>,
   );
 
@@ -151,6 +169,24 @@ describe('declarations: pure row evolution', () => {
     });
   });
 
+  it('keeps every version and whoever filed one; the row shows the version in force', () => {
+    const row = evolve([prepared, submitted, protocolled, corrected, numbered]);
+    expect(row?.versions.map((version) => version.protocolNumber)).toEqual([
+      '2025/000007',
+      '2025/000008',
+    ]);
+    expect(row?.versions[1]?.corrects).toEqual({
+      replaces: '2025/000007',
+      reason: 'Volume da rettificare.',
+    });
+    expect(row?.filedBy).toEqual(['ditta-1', 'studio-9']);
+    expect(row).toMatchObject({
+      protocolNumber: '2025/000008',
+      submittedBy: 'studio-9',
+      signatoryName: 'Sara Studio',
+    });
+  });
+
   it('has no row to number without a submission', () =>
     expect(evolve([protocolled])).toBeUndefined());
 });
@@ -172,6 +208,8 @@ describe.each(backends())('%s: declarations in SQL', (backend) => {
     await append('contract-3001234567', [prepared, submitted, protocolled, resent]);
     await append('contract-3001234568', [{ ...prepared, data: { ...prepared.data, year: 2026 } }]);
     await append('contract-3001234569', [prepared, submitted, numbered, stored]);
+    // Filed by ditta-1, corrected by a consultant since: ditta-1 still finds the year it filed.
+    await append('contract-3001234570', [prepared, submitted, protocolled, corrected]);
     // Not a declaration stream: the draft's own files and the contract's limits are elsewhere.
     await store.appendToStream('declaration-draft-3001234567-2025', [
       newEvent('DeclarationFileUploaded', { contractNumber: '3001234567', year: 2025 }),
@@ -206,7 +244,11 @@ describe.each(backends())('%s: declarations in SQL', (backend) => {
       (await submittedDeclarations(test.database.db, ['3001234568'], 'ditta-1')).map(
         (row) => row.contractNumber,
       ),
-    ).toEqual(['3001234567', '3001234569']);
+    ).toEqual(['3001234567', '3001234569', '3001234570']);
+    const byConsultant = await submittedDeclarations(test.database.db, [], 'studio-9');
+    expect(byConsultant.map((row) => [row.contractNumber, row.versions.length])).toEqual([
+      ['3001234570', 2],
+    ]);
     await runner.rebuild('declarations');
     expect(await declarationRow(test.database.db, '3001234567', 2025)).toEqual(once);
     expect(await declarationRow(test.database.db, '3001234568', 2026)).toEqual(draft);
@@ -215,6 +257,6 @@ describe.each(backends())('%s: declarations in SQL', (backend) => {
       .selectFrom('declarations')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(3);
+    expect(Number(count.n)).toBe(4);
   });
 });

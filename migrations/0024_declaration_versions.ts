@@ -1,0 +1,22 @@
+import { sql, type Kysely } from 'kysely';
+
+/*
+ * A declaration's versions (domain/declarations/declarationVersions.ts): the first filing and each
+ * correction, with its number, copy, figures and outcomes, and the organisations that filed one
+ * (each keeps reading what it filed). Filled again from the log: the declarations view replays.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table declarations
+    add column versions jsonb not null default '[]',
+    add column filed_by text[] not null default '{}'`.execute(db);
+  await sql`create index declarations_filed_by_idx on declarations using gin (filed_by)`.execute(
+    db,
+  );
+  await sql`delete from declarations`.execute(db);
+  await sql`delete from projection_checkpoints where name = 'declarations'`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index declarations_filed_by_idx`.execute(db);
+  await sql`alter table declarations drop column versions, drop column filed_by`.execute(db);
+}
