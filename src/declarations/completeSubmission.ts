@@ -128,6 +128,7 @@ async function storeCopyOfRecord(
       deadline: data.deadline,
       late: data.late,
       limits: effectiveLimits(campaign?.settings.limits ?? [], data.contractLimits ?? []),
+      tariff: campaign?.settings.tariff ?? null,
       certification: data.certification ?? null,
       corrects: data.corrects ?? null,
       registry: { receipt, transparencyUrl: `${deps.publicUrl()}/trasparenza` },

@@ -1,4 +1,5 @@
-import type { ParameterLimit } from '../../domain/campaigns/campaignSettings.js';
+import type { ParameterLimit, TariffSettings } from '../../domain/campaigns/campaignSettings.js';
+import { tariffEstimateView } from './tariffEstimateView.js';
 import type { Certification } from '../../domain/declarations/certification.js';
 import type { Correction } from '../../domain/declarations/correctDeclaration.js';
 import type { DeclarationContent, Signatory } from '../../domain/declarations/declarationEvents.js';
@@ -28,14 +29,19 @@ export function copyOfRecordInput(
     deadline: string;
     late: boolean;
     limits: readonly ParameterLimit[];
+    /** The campaign's tariff, for the estimate; null when the campaign is not found. */
+    tariff: TariffSettings | null;
     certification?: Certification | null;
     corrects?: Correction | null;
     registry?: RegistryEntry;
   },
 ): CopyOfRecordInput {
-  const { signatory, certification, corrects, ...rest } = filing;
+  const { signatory, certification, corrects, tariff, ...rest } = filing;
   return {
     ...rest,
+    tariffEstimate:
+      tariff &&
+      tariffEstimateView(tariff, filing.limits, content.figures.dischargedVolume, content.analyses),
     certification: certification ?? null,
     corrects: corrects ?? null,
     declarant: signatory,

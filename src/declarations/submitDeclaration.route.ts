@@ -21,6 +21,7 @@ import type { ContractState } from '../../domain/contracts/contract.js';
 import { seeOther } from '../platform/http/views.js';
 import { protocolSubmission } from './completeSubmission.js';
 import { copyOfRecordInput } from './copyOfRecordInput.js';
+import { estimateCaveat, tariffEstimateView } from './tariffEstimateView.js';
 import { pdf } from './declarationResult.route.js';
 import {
   declarationUrl,
@@ -107,8 +108,16 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
     const typed = form.values['legale-rappresentante'];
     const legalRepresentative =
       typeof typed === 'string' ? typed : lastLegalRepresentative(target.state);
+    const { settings } = target.campaign;
     return reply.view('declarations/validation', {
       title: 'Validazione',
+      tariffEstimate: tariffEstimateView(
+        settings.tariff,
+        effectiveLimits(settings.limits, draft.contractLimits ?? []),
+        draft.figures.dischargedVolume,
+        draft.analyses,
+      ),
+      estimateCaveat,
       maySign: holds(actingOf(request).role, 'sign'),
       year: target.year,
       base: url(target),
@@ -151,6 +160,7 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
         deadline: settings.deadline,
         late: isLate(deps.clock(), settings.deadline),
         limits: effectiveLimits(settings.limits, draft.contractLimits ?? []),
+        tariff: settings.tariff,
       }),
     );
     return pdf(reply, `anteprima-dichiarazione-${target.year}-${target.contractNumber}.pdf`, body);

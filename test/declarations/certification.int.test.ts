@@ -21,6 +21,7 @@ import {
 } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { pdfText, squeezed } from './pdf/pdfText.js';
+import { sectionText } from '../observatory/pageText.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const unescaped = (html: string) =>
@@ -185,6 +186,15 @@ describe.each(backends())('%s: the self-declaration made at INVIA', (backend) =>
     expect(text).toContain('artt. 46 e 47');
     expect(text).not.toContain('per conto della ditta');
     expect(page).toContain(`versione ${certificationVersion}`);
+
+    // The estimate from the declared 4,000 m³ (4,000 × 0.211803 = 847.212 €), no analyses sent.
+    const estimate = sectionText(page, 'Stima della tariffa (stima non vincolante)');
+    expect(estimate).toContain('Quota variabile QV calcolata dai dati dichiarati');
+    expect(estimate).toContain('V × Tf = 4.000 m³ × 0,211803 €/m³ 847,21 €');
+    expect(estimate).toContain(
+      'Mancano le analisi dell’anno per COD, Solidi sospesi totali (SST), Azoto totale (N), Fosforo totale (P)',
+    );
+    expect(estimate).toContain('Non comprende la quota fissa QF');
   });
 
   it('tells a consultant that the declaration is made on behalf of the company', async () => {

@@ -226,6 +226,14 @@ describe('a company files its annual declaration and gets the protocolled copy',
       'Il file Excel con i dati della dichiarazione è valido',
     );
     expect(await page.getByText('Nessun errore rilevato').count()).toBe(1);
+    // The yearly charge estimated from the declared volume, not binding, its terms by formula.
+    const estimate = page.getByRole('region', {
+      name: 'Stima della tariffa (stima non vincolante)',
+    });
+    expect(await text(estimate.locator('.tariff-total'))).toMatch(/^[\d.]+,\d{2} €$/);
+    expect(await text(estimate)).toContain('V × Tf = ');
+    await estimate.getByText('Inquinanti del fattore di qualità').click();
+    expect(await estimate.getByRole('row', { name: /^COD/ }).count()).toBe(1);
     await shoot(page, 'dichiarazione-validazione');
 
     // 5. The preview is a PDF marked as such.

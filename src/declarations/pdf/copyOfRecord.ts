@@ -1,3 +1,5 @@
+import { tariffEstimateSection } from './tariffEstimateSection.js';
+import type { TariffEstimateView } from '../tariffEstimateView.js';
 import type { Content } from 'pdfmake/interfaces.js';
 import type { ParameterLimit } from '../../../domain/campaigns/campaignSettings.js';
 import type { Certification } from '../../../domain/declarations/certification.js';
@@ -51,6 +53,8 @@ export interface CopyOfRecordInput {
   readonly corrects: Correction | null;
   /** Where the submission stands in the signed log; absent in a preview. */
   readonly registry?: RegistryEntry;
+  /** The yearly charge estimated from the declared figures; null without the campaign's tariff. */
+  readonly tariffEstimate: TariffEstimateView | null;
 }
 
 export const previewBanner = 'ANTEPRIMA — non ancora inviata';
@@ -164,6 +168,7 @@ export async function renderCopyOfRecord(input: CopyOfRecordInput): Promise<Buff
         ...(record && input.certification ? certificationSection(input.certification) : []),
         ...figuresSections(input.figures),
         ...analysesSection(input.analyses, input.limits),
+        ...(input.tariffEstimate ? tariffEstimateSection(input.tariffEstimate) : []),
         checklistSection(input.checklist),
         warningsSection(input.warningsAcknowledged),
         ...filesSection(input.files),

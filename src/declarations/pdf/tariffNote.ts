@@ -5,6 +5,7 @@ import type {
 } from '../../../domain/campaigns/campaignSettings.js';
 import { formatEuro, formatNumber, formatPercent, formatRate } from './italianFormat.js';
 import { facts, right, section, titledTable } from './pdfBlocks.js';
+import { pollutantName } from '../tariffEstimateView.js';
 import { fixedDocumentDate, pageFooter, renderPdf } from './pdfRenderer.js';
 
 /** The worked example: a typical plant, its first pollutant at twice the reference, the rest at it. */
@@ -13,14 +14,6 @@ const example = {
   authorisedVolume: 12_000,
   authorisedCod: 500,
   authorisedSst: 200,
-};
-
-const pollutantLabels = (settings: CampaignSettings) =>
-  new Map(settings.limits.map((limit) => [limit.parameter, limit.label]));
-
-const pollutantName = (labels: ReadonlyMap<string, string>, parameter: string) => {
-  const label = labels.get(parameter);
-  return label && label !== parameter ? `${label} (${parameter})` : parameter;
 };
 
 const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
@@ -39,7 +32,6 @@ function workedExample(settings: CampaignSettings): Content[] {
   const capacityLoad =
     share(settings, 'COD') * example.authorisedCod + share(settings, 'SST') * example.authorisedSst;
   const qc = tdCap * capacityLoad * example.authorisedVolume;
-  const labels = pollutantLabels(settings);
   return [
     titledTable({
       title: 'Esempio di calcolo',
@@ -47,7 +39,7 @@ function workedExample(settings: CampaignSettings): Content[] {
       widths: ['*', 'auto', 'auto', 'auto'],
       columns: ['Inquinante', 'Concentrazione misurata', 'Riferimento', 'Quota × rapporto'],
       rows: pollutants.map((p, i): TableCell[] => [
-        { text: pollutantName(labels, p.parameter) },
+        { text: pollutantName(settings.limits, p.parameter) },
         right(`${formatNumber(concentration(p, i))} mg/l`),
         right(`${formatNumber(p.referenceConcentration)} mg/l`),
         right(formatRate(round6(ratio(p, i)))),
@@ -96,7 +88,6 @@ function formula(settings: CampaignSettings): Content[] {
 
 function campaignFigures(settings: CampaignSettings): Content[] {
   const { tf, td, tdCap, pollutants } = settings.tariff;
-  const labels = pollutantLabels(settings);
   return [
     facts(`Valori della campagna ${settings.year}`, [
       ['Tf, tariffa di fognatura', `${formatRate(tf)} €/m³`],
@@ -107,7 +98,7 @@ function campaignFigures(settings: CampaignSettings): Content[] {
       widths: ['*', 'auto', 'auto'],
       columns: ['Inquinante', 'Quota di Td', 'Concentrazione di riferimento'],
       rows: pollutants.map((p): TableCell[] => [
-        { text: pollutantName(labels, p.parameter) },
+        { text: pollutantName(settings.limits, p.parameter) },
         right(formatPercent(p.share)),
         right(`${formatNumber(p.referenceConcentration)} mg/l`),
       ]),

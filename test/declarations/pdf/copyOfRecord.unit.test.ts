@@ -4,6 +4,8 @@ import {
   renderCopyOfRecord,
 } from '../../../src/declarations/pdf/copyOfRecord.js';
 import { typicalCopyOfRecord as record } from './copyOfRecordFixture.js';
+import { sewerLimits, standardTariff } from '../../../domain/campaigns/defaultCampaignSettings.js';
+import { tariffEstimateView } from '../../../src/declarations/tariffEstimateView.js';
 import { pdfInfo, pdfText, squeezed } from './pdfText.js';
 
 const preview: CopyOfRecordInput = {
@@ -110,6 +112,34 @@ describe('copy of record', () => {
     );
     const answers = flat.slice(flat.indexOf('Check-list dei fattori di rischio'));
     expect(answers.match(/ (Sì|No) (—|Disoleatore)/g)).toHaveLength(12);
+  });
+
+  it('estimates the tariff from the declared volume, not binding, naming the missing analyses', () => {
+    expect(flat).toContain('Stima della tariffa (stima non vincolante)');
+    // 15,574.75 m³ × 0.211803 €/m³ = 3,298.7813 €.
+    expect(flat).toContain('V × Tf = 15.574,75 m³ × 0,211803 €/m³ 3.298,78 €');
+    expect(flat).toContain('0,52 × 620 / 160 = 2,015');
+    expect(flat).toContain(
+      'Mancano le analisi dell’anno per Azoto totale (N): la stima comprende solo la parte di volume di QV.',
+    );
+    expect(flat).toContain('Totale stimato QV 3.298,78 €');
+  });
+
+  it('adds the quality part once every pollutant is analysed', async () => {
+    const nitrogen = { ...record.analyses!.results[0]!, parameter: 'N', unit: 'mg/l', value: 20 };
+    const results = [...record.analyses!.results, nitrogen];
+    const whole = squeezed(
+      await pdfText(
+        await renderCopyOfRecord({
+          ...record,
+          tariffEstimate: tariffEstimateView(standardTariff, sewerLimits, 15_574.75, { results }),
+        }),
+      ),
+    );
+    // Factor 2.015 + 0.2975 + 0.3 + 0.155 = 2.7675; 15,574.75 × 0.097548 × 2.7675 = 4,204.6232.
+    expect(whole).toContain('15.574,75 m³ × 0,097548 €/m³ × 2,7675 4.204,62 €');
+    expect(whole).toContain('Totale stimato QV 7.503,40 €');
+    expect(whole).not.toContain('Mancano le analisi');
   });
 
   it('lists the warnings the declarant acknowledged', () => {

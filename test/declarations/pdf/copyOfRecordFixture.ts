@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sewerLimits } from '../../../domain/campaigns/defaultCampaignSettings.js';
+import { sewerLimits, standardTariff } from '../../../domain/campaigns/defaultCampaignSettings.js';
+import { tariffEstimateView } from '../../../src/declarations/tariffEstimateView.js';
 import type { AnalysisResult } from '../../../domain/declarations/declarationFigures.js';
 import {
   certificationText,
@@ -181,6 +182,8 @@ export const typicalCopyOfRecord: CopyOfRecordInput = {
     notes: index === 2 ? 'Disoleatore e sedimentatore prima del pozzetto di campionamento.' : '',
   })),
   limits: sewerLimits,
+  // No nitrogen among the analyses: the quality part waits for it.
+  tariffEstimate: tariffEstimateView(standardTariff, sewerLimits, 15_574.75, { results }),
   files: [
     file('Dichiarazione', 'dichiarazione-2025.xlsx', 48_213),
     file('Documento d’identità', 'carta-identita-legale-rappresentante.pdf', 812_442),
