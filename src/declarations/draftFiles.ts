@@ -54,7 +54,7 @@ export async function saveDraftFiles(
   deps: Pick<DeclarationsDeps, 'eventStore' | 'database' | 'clock'>,
   request: FastifyRequest,
   target: DeclarationTarget,
-  form: UploadForm,
+  form: Pick<UploadForm, 'chosen' | 'remove'>,
 ): Promise<{
   files: readonly DeclarationFile[];
   refused: FieldErrors;

@@ -4,12 +4,14 @@ import { withUploads } from '../platform/http/uploads.js';
 import { resultRoutes } from './declarationResult.route.js';
 import { declarationsRoutes } from './declarations.route.js';
 import { instructionsRoutes } from './instructions.route.js';
+import { onlineDeclarationRoutes } from './onlineDeclaration.route.js';
 import { prepareDeclarationRoutes } from './prepareDeclaration.route.js';
 import { submitDeclarationRoutes } from './submitDeclaration.route.js';
 import { templateRoutes } from './templates.route.js';
 
 /**
- * Declarations: the declarant's years, the workbook templates, the wizard that takes the files
+ * Declarations: the declarant's years, the workbook templates, the online form of the workbook,
+ * the wizard that takes the files
  * (the only upload routes besides the registry's), INVIA with its protocol number, and the
  * result with the copy of record.
  */
@@ -23,6 +25,7 @@ export async function declarationsArea(
     async (area) => {
       declarationsRoutes(area, deps);
       templateRoutes(area, deps);
+      onlineDeclarationRoutes(area, deps);
       await withUploads(area, (uploads) => prepareDeclarationRoutes(uploads, deps));
       submitDeclarationRoutes(area, deps);
       resultRoutes(area, deps);

@@ -18,7 +18,10 @@ import { draftFiles, preparedDraft, saveDraftFiles } from './draftFiles.js';
 import { attachmentRows, draftProblems, maxAttachmentRows, readUploadForm } from './uploadForm.js';
 import { validateDraft } from './validateDraft.js';
 
-const rowsQuery = z.object({ righe: z.string().max(4).optional().catch(undefined) });
+const wizardQuery = z.object({
+  righe: z.string().max(4).optional().catch(undefined),
+  online: z.literal('salvata').optional().catch(undefined),
+});
 const rowQuery = z.object({ indice: z.coerce.number().int().min(1).max(maxAttachmentRows) });
 
 const url = (target: DeclarationTarget, step = '') =>
@@ -37,6 +40,8 @@ interface WizardForm {
   readonly visionato?: boolean;
   readonly rows?: number;
   readonly descriptions?: Readonly<Record<string, string>>;
+  /** Back from «Compila online», its workbook saved in the draft. */
+  readonly savedOnline?: boolean;
 }
 
 /** Steps 2 to 6 of the wizard, and AVANTI: keep the files, validate the draft, "Validazione". */
@@ -70,6 +75,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
       rows: Math.min(form.rows ?? 1, lastRow),
       lastRow,
       descriptions: form.descriptions ?? {},
+      savedOnline: form.savedOnline ?? false,
       maxAttachments,
       maxAttachmentRows,
       maxUploadMegabytes: maxUploadBytes / 1024 / 1024,
@@ -80,8 +86,11 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
   app.get('/:anno/:contratto', declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const files = await draftFiles(deps, target, actingOf(request).organisationId);
-    const { righe } = queryOf(rowsQuery, request);
-    return wizard(request, reply, target, files, { rows: attachmentRows(righe) });
+    const { righe, online } = queryOf(wizardQuery, request);
+    return wizard(request, reply, target, files, {
+      rows: attachmentRows(righe),
+      savedOnline: online === 'salvata',
+    });
   });
 
   /** htmx "Aggiungi allegato": the next empty row, and the button that asks for the one after. */

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { zipSync } from 'fflate';
 import { z } from 'zod';
-import { effectiveLimits } from '../../domain/campaigns/contractLimits.js';
-import { contractHeading } from '../../projections/contracts/contractQueries.js';
 import { requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { paramsOf } from '../platform/http/command.js';
@@ -10,6 +8,7 @@ import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
 import { renderPrivacyNote } from './pdf/privacyNote.js';
 import { renderTariffNote } from './pdf/tariffNote.js';
+import { templateContextOf } from './templateContextOf.js';
 import {
   analysesTemplate,
   checklistTemplate,
@@ -73,27 +72,12 @@ export function templateRoutes(app: FastifyInstance, deps: DeclarationsDeps): vo
   const { db } = deps.database;
   const utilityName = deps.config.UTILITY_NAME;
 
-  async function contextOf(target: DeclarationTarget): Promise<TemplateContext> {
-    const contract = await contractHeading(db, target.contractNumber);
-    const { plant } = contract;
-    return {
-      year: target.year,
-      templateVersion: target.campaign.settings.templateVersion,
-      contractNumber: target.contractNumber,
-      customerCode: contract.customer_code,
-      companyName: contract.company_name,
-      plantAddress: `${plant.street} ${plant.civic}, ${plant.cap} ${plant.municipality} (${plant.province})`,
-      // The contract's own limits, where the utility set them, in the analyses template's list.
-      limits: effectiveLimits(target.campaign.settings.limits, target.contractLimits),
-    };
-  }
-
   app.get(
     '/:anno/:contratto/modelli/:modello',
     { preHandler: requireRole('declarant') },
     async (request, reply) => {
       const target = await fileableDeclaration(deps, request);
-      const context = await contextOf(target);
+      const context = await templateContextOf(db, target);
       const { modello } = paramsOf(templateParams, request);
       if (modello === 'tutti') {
         const files = await Promise.all(

@@ -10,15 +10,25 @@ import {
   readAnalysesUpload,
   readChecklistUpload,
   readDeclarationUpload,
-  type ExpectedWorkbook,
   type UploadSource,
+  type WorkbookKind,
 } from './workbooks/index.js';
+import { expectedWorkbook } from './templateContextOf.js';
 
 export interface DraftValidation {
   /** Errors and warnings of every workbook in the draft. */
   readonly issues: readonly WorkbookIssue[];
   /** What DeclarationPrepared keeps, or null while an error remains. */
   readonly content: Omit<DeclarationContent, 'notificationEmail'> | null;
+}
+
+/** Last year's declared volume, filed: a figure far from it is a warning. */
+export async function previousVolume(
+  db: Kysely<Schema>,
+  target: DeclarationTarget,
+): Promise<number | null> {
+  const previous = await declarationRow(db, target.contractNumber, target.year - 1);
+  return previous?.status === 'submitted' ? previous.dischargedVolume : null;
 }
 
 /**
@@ -32,13 +42,7 @@ export async function validateDraft(
   opened: ReadonlyMap<string, UploadSource> = new Map(),
 ): Promise<DraftValidation> {
   const { settings } = target.campaign;
-  const expected = (kind: ExpectedWorkbook['kind']): ExpectedWorkbook => ({
-    kind,
-    year: target.year,
-    templateVersion: settings.templateVersion,
-    contractNumber: target.contractNumber,
-    customerCode: target.state.customerCode ?? '',
-  });
+  const expected = (kind: WorkbookKind) => expectedWorkbook(target, kind);
   const bytes = async (slot: FileSlot): Promise<UploadSource | null> => {
     const file = files.find((f) => f.slot === slot);
     if (!file) return null;
@@ -46,12 +50,11 @@ export async function validateDraft(
   };
   const declarationBytes = await bytes('dichiarazione');
   if (!declarationBytes) return { issues: [], content: null };
-  const previous = await declarationRow(db, target.contractNumber, target.year - 1);
   const declaration = await readDeclarationUpload(
     declarationBytes,
     expected('dichiarazione'),
     settings,
-    previous?.status === 'submitted' ? previous.dischargedVolume : null,
+    await previousVolume(db, target),
   );
   const analysesBytes = await bytes('analisi');
   const analyses = analysesBytes

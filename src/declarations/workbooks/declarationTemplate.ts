@@ -12,6 +12,7 @@ import {
 } from './declarationLayout.js';
 import { NO, YES } from './cellReader.js';
 import type { TemplateContext } from './templateContext.js';
+import { writeTexts, type CellTexts } from './declarationCells.js';
 import {
   finish,
   inputCell,
@@ -113,8 +114,14 @@ function meterValidation(column: Column) {
   return null;
 }
 
-/** The declaration template of one contract and year, prefilled with what the utility knows. */
-export async function declarationTemplate(ctx: TemplateContext): Promise<Buffer> {
+/**
+ * The declaration template of one contract and year, prefilled with what the utility knows, and
+ * with what the declarant typed online (`values`) in the yellow cells.
+ */
+export async function declarationTemplate(
+  ctx: TemplateContext,
+  values: CellTexts = new Map(),
+): Promise<Buffer> {
   const workbook = await newWorkbook('dichiarazione', ctx);
   await instructionsSheet(
     workbook,
@@ -137,5 +144,6 @@ export async function declarationTemplate(ctx: TemplateContext): Promise<Buffer>
         ? numberRule(0, 1e9, 'Scrivi un volume in m³, zero o positivo.')
         : null,
   );
+  writeTexts(workbook, values);
   return finish(workbook, 'dichiarazione', ctx);
 }

@@ -39,6 +39,7 @@ export { readChecklist, type ChecklistAnswer } from './readChecklist.js';
 export {
   readAnalysesUpload,
   readChecklistUpload,
+  readDeclarationCells,
   readDeclarationUpload,
   type UploadReading,
 } from './readUploads.js';

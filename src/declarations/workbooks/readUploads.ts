@@ -12,8 +12,12 @@ import { locateAnalysisFigure, locateDeclarationFigure } from './figureLocation.
 import { hasErrors } from './issues.js';
 import { readAnalysesWorkbook } from './readAnalysesWorkbook.js';
 import { readChecklist } from './readChecklist.js';
-import { readDeclarationWorkbook } from './readDeclarationWorkbook.js';
-import type { UploadSource } from './inspectUpload.js';
+import {
+  readDeclarationSheets,
+  readDeclarationWorkbook,
+  type DeclarationReading,
+} from './readDeclarationWorkbook.js';
+import type { InspectedWorkbook, UploadSource } from './inspectUpload.js';
 import type { ExpectedWorkbook } from './templateContext.js';
 
 /** What an upload gives: the figures (null as soon as there is one error) and every issue. */
@@ -37,7 +41,27 @@ export async function readDeclarationUpload(
   settings: CampaignSettings,
   previousDischargedVolume: number | null,
 ): Promise<UploadReading<DeclarationFigures>> {
-  const reading = await readDeclarationWorkbook(upload, expected);
+  return checkedDeclaration(
+    await readDeclarationWorkbook(upload, expected),
+    settings,
+    previousDischargedVolume,
+  );
+}
+
+/** The cells of a declaration typed online, read and checked as an upload's. */
+export const readDeclarationCells = (
+  workbook: InspectedWorkbook,
+  expected: ExpectedWorkbook,
+  settings: CampaignSettings,
+  previousDischargedVolume: number | null,
+): UploadReading<DeclarationFigures> =>
+  checkedDeclaration(readDeclarationSheets(workbook, expected), settings, previousDischargedVolume);
+
+function checkedDeclaration(
+  reading: DeclarationReading,
+  settings: CampaignSettings,
+  previousDischargedVolume: number | null,
+): UploadReading<DeclarationFigures> {
   if (!reading.figures) return { figures: null, issues: reading.issues };
   const locate = locateDeclarationFigure(reading.rows);
   const checks = checkDeclaration(reading.figures, settings, previousDischargedVolume, locate);
