@@ -3,7 +3,10 @@ import { sql, type Kysely } from 'kysely';
 /*
  * A declaration's versions (domain/declarations/declarationVersions.ts): the first filing and each
  * correction, with its number, copy, figures and outcomes, and the organisations that filed one
- * (each keeps reading what it filed). Filled again from the log: the declarations view replays.
+ * (each keeps reading what it filed). Filled again from the log: the declarations view replays
+ * from the start over its rows, which stay readable meanwhile (a replay overwrites each row with
+ * the same final state). Stop every process of the earlier version before migrating: one still
+ * running would replay without versions.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table declarations
@@ -12,7 +15,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index declarations_filed_by_idx on declarations using gin (filed_by)`.execute(
     db,
   );
-  await sql`delete from declarations`.execute(db);
   await sql`delete from projection_checkpoints where name = 'declarations'`.execute(db);
 }
 

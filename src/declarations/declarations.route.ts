@@ -69,13 +69,20 @@ function asReadBy(
   const own = row.versions.filter((version) => version.submittedBy === accountId);
   const last = own.at(-1);
   if (!last) return undefined;
+  // Built from its own version alone: nothing of a later manager's version reaches the page.
   return {
     ...row,
     versions: own,
     protocolNumber: last.protocolNumber,
+    submittedBy: last.submittedBy,
     submittedAt: last.receivedAt,
     signatoryName: last.signatoryName,
+    notificationEmail: last.notificationEmail,
     late: last.late,
+    files: last.files,
+    copyOfRecordSha256: last.copyOfRecord?.sha256 ?? null,
+    dischargedVolume: last.figures.dischargedVolume,
+    warnings: [],
     review: currentReview(last),
     superseded: last !== row.versions.at(-1),
   };

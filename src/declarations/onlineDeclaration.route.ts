@@ -60,7 +60,7 @@ export function onlineDeclarationRoutes(app: FastifyInstance, deps: Declarations
       textWorkbook(texts, context),
       expectedWorkbook(target, 'dichiarazione'),
       target.campaign.settings,
-      await previousVolume(db, target),
+      previousVolume(target),
     ).issues;
   }
 

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DeclarationContent, FileSlot } from '../../domain/declarations/declarationEvents.js';
 import type { DeclarationFile } from '../../domain/declarations/declarationEvents.js';
 import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
-import { declarationRow } from '../../projections/declarations/declarations.js';
+import { contractStream } from '../../domain/contracts/contractDecider.js';
+import { versionsOfYear } from '../../domain/declarations/declarationVersions.js';
 import type { Schema } from '../platform/db/schema.js';
 import { readDocument } from '../platform/documents/documentStore.js';
 import type { DeclarationTarget } from './declarationAccess.js';
@@ -22,14 +23,13 @@ export interface DraftValidation {
   readonly content: Omit<DeclarationContent, 'notificationEmail'> | null;
 }
 
-/** Last year's declared volume, filed: a figure far from it is a warning. */
-export async function previousVolume(
-  db: Kysely<Schema>,
-  target: DeclarationTarget,
-): Promise<number | null> {
-  const previous = await declarationRow(db, target.contractNumber, target.year - 1);
-  return previous?.status === 'submitted' ? previous.dischargedVolume : null;
-}
+/**
+ * Last year's declared volume, in force: a figure far from it is a warning. From the contract's
+ * stream, as the rules read it, not from a view that may be catching up.
+ */
+export const previousVolume = (target: DeclarationTarget): number | null =>
+  versionsOfYear(target.events.filter(contractStream.holds), target.year - 1).at(-1)?.figures
+    .dischargedVolume ?? null;
 
 /**
  * AVANTI: the draft's workbooks read and checked together, from the documents store; those this
@@ -54,7 +54,7 @@ export async function validateDraft(
     declarationBytes,
     expected('dichiarazione'),
     settings,
-    await previousVolume(db, target),
+    previousVolume(target),
   );
   const analysesBytes = await bytes('analisi');
   const analyses = analysesBytes
