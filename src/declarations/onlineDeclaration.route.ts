@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
 import { actingOf, requireRole } from '../accounts/auth.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { readDocument } from '../platform/documents/documentStore.js';
@@ -7,86 +8,126 @@ import { nestFields, type FieldErrors } from '../platform/http/forms.js';
 import { isHtmx, seeOther } from '../platform/http/views.js';
 import { fileableDeclaration, type DeclarationTarget } from './declarationAccess.js';
 import { draftFiles, saveDraftFiles } from './draftFiles.js';
-import {
-  addedTable,
-  fieldOf,
-  issuesByField,
-  onlineView,
-  readOnlineForm,
-  type OnlineForm,
-} from './onlineForm.js';
+import { issuesByField, onlineView, readOnlineForm, type OnlineForm } from './onlineForm.js';
 import { expectedWorkbook, templateContextOf } from './templateContextOf.js';
 import { previousVolume } from './validateDraft.js';
 import {
+  analysesForm,
+  declarationForm,
+  textWorkbook,
+  workbookTexts,
+  type CellForm,
+  type CellTexts,
+} from './workbooks/cellForms.js';
+import {
+  analysesTemplate,
   declarationTemplate,
   openUpload,
+  readAnalysesCells,
   readDeclarationCells,
   type TemplateContext,
 } from './workbooks/index.js';
-import { textWorkbook, workbookTexts, type CellTexts } from './workbooks/declarationCells.js';
 
 const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A workbook the wizard takes that can be typed online instead. */
+interface OnlinePage {
+  readonly form: CellForm;
+  /** Under the declaration's address. */
+  readonly path: string;
+  readonly heading: string;
+  readonly filename: (target: DeclarationTarget) => string;
+  readonly render: (ctx: TemplateContext, texts: CellTexts) => Promise<Buffer>;
+  /** What the reader and the rules say of the texts, as of an upload. */
+  readonly check: (
+    target: DeclarationTarget,
+    ctx: TemplateContext,
+    texts: CellTexts,
+  ) => readonly WorkbookIssue[];
+}
+
+const pages: readonly OnlinePage[] = [
+  {
+    form: declarationForm,
+    path: '/online',
+    heading: 'la dichiarazione',
+    filename: (t) => `dichiarazione-${t.year}-${t.contractNumber}.xlsx`,
+    render: declarationTemplate,
+    check: (target, ctx, texts) =>
+      readDeclarationCells(
+        textWorkbook(declarationForm, texts, ctx),
+        expectedWorkbook(target, 'dichiarazione'),
+        target.campaign.settings,
+        previousVolume(target),
+      ).issues,
+  },
+  {
+    form: analysesForm,
+    path: '/online/analisi',
+    heading: 'le analisi chimiche',
+    filename: (t) => `analisi-chimiche-${t.year}-${t.contractNumber}.xlsx`,
+    render: analysesTemplate,
+    check: (target, ctx, texts) =>
+      readAnalysesCells(
+        textWorkbook(analysesForm, texts, ctx),
+        target.campaign.settings,
+        target.contractLimits,
+      ).issues,
+  },
+];
 
 const url = (target: DeclarationTarget, step = '') =>
   `/dichiarazioni/${target.year}/${target.contractNumber}${step}`;
 
-const filename = (target: DeclarationTarget) =>
-  `dichiarazione-${target.year}-${target.contractNumber}.xlsx`;
-
 /**
- * «Compila online» (step 3 without Excel): the declaration workbook's cells as a form. Saving
- * writes them into the prefilled template and keeps it in the draft as the «Dichiarazione» file,
- * so AVANTI, the copy of record and «Scarica come Excel» meet one workbook whichever way it came.
+ * «Compila online» (steps 3 and 4 without Excel): a workbook's cells as a form. Saving writes them
+ * into the prefilled template and keeps it in the draft as that step's file, so AVANTI, the copy
+ * of record and «Scarica come Excel» meet one workbook whichever way it came.
  */
 export function onlineDeclarationRoutes(app: FastifyInstance, deps: DeclarationsDeps): void {
+  for (const online of pages) onlinePageRoutes(app, deps, online);
+}
+
+function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: OnlinePage) {
   const { db } = deps.database;
+  const { form } = online;
   const declarants = { preHandler: requireRole('declarant') };
 
   /** The cells of the draft's workbook, typed online or uploaded; none before either. */
   async function draftTexts(request: FastifyRequest, target: DeclarationTarget) {
     const files = await draftFiles(deps, target, actingOf(request).organisationId);
-    const file = files.find((each) => each.slot === 'dichiarazione');
+    const file = files.find((each) => each.slot === form.kind);
     const stored = file ? await readDocument(db, file.sha256) : undefined;
     if (!stored) return { texts: new Map() as CellTexts, unreadable: false };
-    const opened = await openUpload(stored.content, 'dichiarazione');
+    const opened = await openUpload(stored.content, form.kind);
     return opened.workbook
-      ? { texts: workbookTexts(opened.workbook), unreadable: false }
+      ? { texts: workbookTexts(form, opened.workbook), unreadable: false }
       : { texts: new Map() as CellTexts, unreadable: true };
-  }
-
-  /** What the workbook reader and the declaration's rules say of the texts, as of an upload. */
-  async function check(target: DeclarationTarget, context: TemplateContext, texts: CellTexts) {
-    return readDeclarationCells(
-      textWorkbook(texts, context),
-      expectedWorkbook(target, 'dichiarazione'),
-      target.campaign.settings,
-      previousVolume(target),
-    ).issues;
   }
 
   function page(
     reply: FastifyReply,
     target: DeclarationTarget,
-    context: TemplateContext,
-    form: {
+    ctx: TemplateContext,
+    state: {
       texts: CellTexts;
       rows?: OnlineForm['rows'];
       refused?: FieldErrors;
-      issues?: Awaited<ReturnType<typeof check>>;
+      issues?: readonly WorkbookIssue[];
       saved?: boolean;
       unreadable?: boolean;
     },
   ) {
-    const issues = form.issues ?? [];
-    const view = onlineView(form.texts, { refused: form.refused ?? {}, issues }, form.rows ?? {});
+    const issues = state.issues ?? [];
+    const refused = state.refused ?? {};
+    const view = onlineView(form, ctx, state.texts, { refused, issues }, state.rows ?? {});
     const general = issuesByField(issues).general;
     // Each field in error, linked from the summary; a name the page never drew, said once.
-    const fields = [...view.summary, ...view.tables.flatMap((table) => table.rows.flat())];
-    const wrong = fields.filter((field) => field.error);
-    const drawn = new Set(fields.map((field) => field.name));
+    const wrong = view.fields.filter((field) => field.error);
+    const drawn = new Set(view.fields.map((field) => field.name));
     const stray = [
       ...new Set(
-        Object.entries(form.refused ?? {})
+        Object.entries(refused)
           .filter(([name]) => !drawn.has(name))
           .map(([, message]) => message),
       ),
@@ -94,86 +135,77 @@ export function onlineDeclarationRoutes(app: FastifyInstance, deps: Declarations
     const errors =
       wrong.length + stray.length + general.filter((issue) => issue.severity === 'error').length;
     return reply.code(errors > 0 ? 422 : 200).view('declarations/online', {
-      title: `Compila online · dichiarazione ${target.year} · contratto ${target.contractNumber}`,
+      title: `Compila online ${online.heading} · ${target.year} · contratto ${target.contractNumber}`,
+      heading: online.heading,
       year: target.year,
       contractNumber: target.contractNumber,
       base: url(target),
-      context,
+      action: url(target, online.path),
+      context: ctx,
       form: view,
       general,
       wrong,
       stray,
       errors,
-      saved: form.saved ?? false,
-      unreadable: form.unreadable ?? false,
+      saved: state.saved ?? false,
+      unreadable: state.unreadable ?? false,
     });
   }
 
-  app.get('/:anno/:contratto/online', declarants, async (request, reply) => {
+  app.get(`/:anno/:contratto${online.path}`, declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
     const { texts, unreadable } = await draftTexts(request, target);
     return page(reply, target, await templateContextOf(db, target), { texts, unreadable });
   });
 
-  app.post('/:anno/:contratto/online', declarants, async (request, reply) => {
+  app.post(`/:anno/:contratto${online.path}`, declarants, async (request, reply) => {
     const target = await fileableDeclaration(deps, request);
-    const context = await templateContextOf(db, target);
-    const form = readOnlineForm(nestFields(request.body));
-    const refused = form.errors;
+    const ctx = await templateContextOf(db, target);
+    const posted = readOnlineForm(form, nestFields(request.body));
+    const { texts, rows, errors: refused } = posted;
+    const refusedAny = Object.keys(refused).length > 0;
 
-    // One field checked as it changes (htmx): the field again, with its message. Without
+    // One field checked as it changes (htmx): that field again, with its message. Without
     // JavaScript, the whole page is checked and nothing is saved.
-    if (form.action === 'verifica' && !isHtmx(request)) {
-      const issues =
-        Object.keys(refused).length > 0 ? [] : await check(target, context, form.texts);
-      return page(reply, target, context, { texts: form.texts, rows: form.rows, refused, issues });
-    }
-    if (form.action === 'verifica') {
-      const issues =
-        Object.keys(refused).length > 0 ? [] : await check(target, context, form.texts);
-      const view = onlineView(form.texts, { refused, issues }, form.rows);
-      const field = form.field ? fieldOf(view, form.field) : undefined;
+    if (posted.action === 'verifica') {
+      const issues = refusedAny ? [] : online.check(target, ctx, texts);
+      if (!isHtmx(request)) return page(reply, target, ctx, { texts, rows, refused, issues });
+      const view = onlineView(form, ctx, texts, { refused, issues }, rows);
+      const field = view.fields.find((each) => each.name === posted.field);
       if (!field) return reply.code(204).send();
-      return reply.view('declarations/_onlineField', { field, base: url(target) });
+      return reply.view('declarations/_onlineField', { field, action: url(target, online.path) });
     }
-    const adding = addedTable(form.action);
-    if (adding) {
-      const rows = { ...form.rows, [adding]: (form.rows[adding] ?? 1) + 1 };
-      return page(reply, target, context, { texts: form.texts, rows, refused });
+    if (posted.action === 'aggiungi' && posted.table) {
+      const more = { ...rows, [posted.table]: (rows[posted.table] ?? 1) + 1 };
+      return page(reply, target, ctx, { texts, rows: more, refused });
     }
     // A refused field (control characters, too long) keeps the page and saves nothing.
-    if (Object.keys(refused).length > 0)
-      return page(reply, target, context, { texts: form.texts, rows: form.rows, refused });
+    if (refusedAny) return page(reply, target, ctx, { texts, rows, refused });
 
-    const workbook = await declarationTemplate(context, form.texts);
+    const workbook = await online.render(ctx, texts);
     const { refused: notKept } = await saveDraftFiles(deps, request, target, {
       remove: [],
       chosen: [
         {
-          field: 'dichiarazione',
-          slot: 'dichiarazione',
-          upload: { filename: filename(target), contentType: xlsx, content: workbook },
+          field: form.kind,
+          slot: form.kind,
+          upload: { filename: online.filename(target), contentType: xlsx, content: workbook },
           description: null,
         },
       ],
     });
     if (Object.keys(notKept).length > 0)
-      return page(reply, target, context, { texts: form.texts, rows: form.rows, refused: notKept });
-    if (form.action === 'excel') {
+      return page(reply, target, ctx, { texts, rows, refused: notKept });
+    if (posted.action === 'excel') {
       return reply
         .type(xlsx)
-        .header('Content-Disposition', contentDisposition('attachment', filename(target)))
+        .header('Content-Disposition', contentDisposition('attachment', online.filename(target)))
         .header('Cache-Control', 'no-store')
         .send(workbook);
     }
-    const issues = await check(target, context, form.texts);
+    const issues = online.check(target, ctx, texts);
     if (issues.some((issue) => issue.severity === 'error'))
-      return page(reply, target, context, {
-        texts: form.texts,
-        rows: form.rows,
-        issues,
-        saved: true,
-      });
+      return page(reply, target, ctx, { texts, rows, issues, saved: true });
     return seeOther(request, reply, `${url(target)}?online=salvata`);
   });
 }

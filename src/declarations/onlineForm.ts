@@ -3,83 +3,96 @@ import type { WorkbookIssue } from '../../domain/declarations/declarationFigures
 import { parseForm, type FieldErrors } from '../platform/http/forms.js';
 import { line, paragraph } from '../platform/http/text.js';
 import {
-  declarationTables,
   filledRows,
   maxOnlineRows,
   rowInputs,
-  summaryInputs,
+  type CellForm,
   type CellInput,
   type CellTable,
   type CellTexts,
-} from './workbooks/declarationCells.js';
+} from './workbooks/cellForms.js';
+import { analysesSheets } from './workbooks/analysesLayout.js';
 import { declarationSheets, FIRST_DATA_ROW } from './workbooks/declarationLayout.js';
+import type { TemplateContext } from './workbooks/index.js';
 
 /*
- * «Compila online»: the declaration workbook's input cells as a form. Each input is named by its
- * sheet's key and its cell (fonti[C2]); what is typed is the cell's text, read by the workbook
- * reader, so the form gives the upload's messages for the same figures.
+ * «Compila online»: a workbook's input cells as a form. Each input is named by its sheet's key
+ * and its cell (fonti[C2]); what is typed is the cell's text, read by the workbook reader, so the
+ * form gives the upload's messages for the same figures.
  */
 
 /** The form's name for each sheet. */
-const sheetKeys = {
-  dichiarazione: declarationSheets.summary,
-  fonti: declarationSheets.sources,
-  contatori: declarationSheets.dischargeMeters,
-  detrazioni: declarationSheets.deductions,
-} as const;
-type SheetKey = keyof typeof sheetKeys;
-const keyOfSheet = new Map<string, string>(
-  Object.entries(sheetKeys).map(([key, sheet]) => [sheet, key]),
-);
+const sheetKeys: Readonly<Record<string, string>> = {
+  [declarationSheets.summary]: 'dichiarazione',
+  [declarationSheets.sources]: 'fonti',
+  [declarationSheets.dischargeMeters]: 'contatori',
+  [declarationSheets.deductions]: 'detrazioni',
+  [analysesSheets.results]: 'analisi',
+};
+const keyOf = (sheet: string): string => sheetKeys[sheet] ?? sheet;
 
 export const nameOf = (input: { sheet: string; cell: string }): string =>
-  `${keyOfSheet.get(input.sheet)}[${input.cell}]`;
+  `${keyOf(input.sheet)}[${input.cell}]`;
 const idOf = (input: { sheet: string; cell: string }): string =>
-  `${keyOfSheet.get(input.sheet)}-${input.cell}`;
+  `${keyOf(input.sheet)}-${input.cell}`;
 
+const unknownField = 'Il modulo contiene un campo non valido.';
 const lastRow = FIRST_DATA_ROW + maxOnlineRows - 1;
-const tableCell = (table: CellTable) =>
-  new RegExp(`^[${table.columns.map((c) => c.letter).join('')}](\\d{1,3})$`);
-const tableSchema = (table: CellTable) =>
-  z
+
+const tableSchema = (table: CellTable) => {
+  const cell = new RegExp(`^[${table.columns.map((c) => c.letter).join('')}](\\d{1,3})$`);
+  return z
     .record(
       z.string().refine((ref) => {
-        const row = Number(tableCell(table).exec(ref)?.[1]);
+        const row = Number(cell.exec(ref)?.[1]);
         return row >= FIRST_DATA_ROW && row <= lastRow;
-      }, 'Il modulo contiene un campo non valido.'),
+      }, unknownField),
       line(200),
     )
     .default({});
+};
 
-const addActions = ['aggiungi-fonti', 'aggiungi-contatori', 'aggiungi-detrazioni'] as const;
-
-/** What the form asks for: save, download, check one field, or add a row. */
-const controlSchema = z.object({
-  azione: z.enum(['salva', 'excel', 'verifica', ...addActions]).catch('salva'),
-  campo: z.string().max(40).optional().catch(undefined),
-  ...Object.fromEntries(
-    Object.keys(sheetKeys).map((key) => [
-      `righe-${key}`,
-      z.coerce.number().int().min(1).max(maxOnlineRows).catch(1),
-    ]),
-  ),
-});
-
-/** Every cell of the form; anything else in the body is a field we never drew. */
-const cellsSchema = z.object({
-  dichiarazione: z
+const singlesSchema = (inputs: readonly CellInput[]) =>
+  z
     .strictObject(
-      { B10: line(40).optional(), B11: line(40).optional(), B12: paragraph(1000).optional() },
-      { error: 'Il modulo contiene un campo non valido.' },
+      Object.fromEntries(
+        inputs.map((input) => [
+          input.cell,
+          (input.input === 'paragraph' ? paragraph(1000) : line(40)).optional(),
+        ]),
+      ),
+      { error: unknownField },
     )
-    .default({}),
-  ...Object.fromEntries(
-    declarationTables.map((table) => [keyOfSheet.get(table.sheet)!, tableSchema(table)]),
-  ),
+    .default({});
+
+/** Every cell of the form, by sheet key; anything else in the body is a field we never drew. */
+const cellsSchema = (form: CellForm) =>
+  z.object(
+    Object.fromEntries(
+      form.sheets.map((sheet) => {
+        const table = form.tables.find((each) => each.sheet === sheet);
+        const singles = form.singles.filter((input) => input.sheet === sheet);
+        return [keyOf(sheet), table ? tableSchema(table) : singlesSchema(singles)];
+      }),
+    ),
+  );
+
+/** What the form asks for: save, download, check one field, or add a row (aggiungi-fonti). */
+const controlSchema = z.object({
+  azione: z
+    .string()
+    .regex(/^(salva|excel|verifica|aggiungi-[a-z]{1,20})$/)
+    .catch('salva'),
+  campo: z.string().max(40).optional().catch(undefined),
+  righe: z
+    .record(z.string().max(40), z.coerce.number().int().min(1).max(maxOnlineRows).catch(1))
+    .catch({}),
 });
 
 export interface OnlineForm {
-  readonly action: z.output<typeof controlSchema>['azione'];
+  readonly action: 'salva' | 'excel' | 'verifica' | 'aggiungi';
+  /** The table «+ Aggiungi riga» adds to, by sheet. */
+  readonly table: string | null;
   /** The field an htmx check asks about. */
   readonly field: string | null;
   readonly texts: CellTexts;
@@ -87,39 +100,6 @@ export interface OnlineForm {
   readonly rows: Readonly<Record<string, number>>;
   /** Fields refused before any reading: too long, control characters, unknown names. */
   readonly errors: FieldErrors;
-}
-
-/** The posted form (nested by nestFields): the cells' texts, and an error beside each refused. */
-export function readOnlineForm(body: Record<string, unknown>): OnlineForm {
-  const control = controlSchema.parse(body) as z.output<typeof controlSchema> &
-    Record<string, number>;
-  const cells = parseForm(cellsSchema, body);
-  const values = (key: SheetKey): Record<string, unknown> =>
-    cells.ok
-      ? ((cells.data as Record<SheetKey, Record<string, unknown>>)[key] ?? {})
-      : safeCells(body[key]);
-  const texts = new Map(
-    (Object.keys(sheetKeys) as SheetKey[]).map((key) => [
-      sheetKeys[key],
-      new Map(
-        Object.entries(values(key)).filter(
-          (entry): entry is [string, string] => typeof entry[1] === 'string',
-        ),
-      ),
-    ]),
-  );
-  return {
-    action: control.azione,
-    field: control.campo ?? null,
-    texts,
-    rows: Object.fromEntries(
-      (Object.keys(sheetKeys) as SheetKey[]).map((key) => [
-        sheetKeys[key],
-        control[`righe-${key}`] ?? 1,
-      ]),
-    ),
-    errors: cells.ok ? {} : cells.errors,
-  };
 }
 
 /** A refused form keeps what it can show again: strings only, of a sane size. */
@@ -133,9 +113,35 @@ function safeCells(value: unknown): Record<string, string> {
   );
 }
 
-/** The table a «+ Aggiungi riga» button names. */
-export const addedTable = (action: OnlineForm['action']): string | null =>
-  action.startsWith('aggiungi-') ? sheetKeys[action.slice(9) as SheetKey] : null;
+/** The posted form (nested by nestFields): the cells' texts, and an error beside each refused. */
+export function readOnlineForm(form: CellForm, body: Record<string, unknown>): OnlineForm {
+  const control = controlSchema.parse(body);
+  const cells = parseForm(cellsSchema(form), body);
+  const values = (sheet: string): Record<string, unknown> =>
+    cells.ok
+      ? ((cells.data as Record<string, Record<string, unknown>>)[keyOf(sheet)] ?? {})
+      : safeCells(body[keyOf(sheet)]);
+  const [action, added] = control.azione.split('-') as [OnlineForm['action'], string | undefined];
+  return {
+    action,
+    table: form.tables.find((table) => keyOf(table.sheet) === added)?.sheet ?? null,
+    field: control.campo ?? null,
+    texts: new Map(
+      form.sheets.map((sheet) => [
+        sheet,
+        new Map(
+          Object.entries(values(sheet)).filter(
+            (entry): entry is [string, string] => typeof entry[1] === 'string',
+          ),
+        ),
+      ]),
+    ),
+    rows: Object.fromEntries(
+      form.tables.map((table) => [table.sheet, control.righe[keyOf(table.sheet)] ?? 1]),
+    ),
+    errors: cells.ok ? {} : cells.errors,
+  };
+}
 
 /** Each issue of a cell beside its field, by the field's name; the others for the summary. */
 export function issuesByField(issues: readonly WorkbookIssue[]): {
@@ -145,8 +151,8 @@ export function issuesByField(issues: readonly WorkbookIssue[]): {
   const byField: Record<string, WorkbookIssue> = {};
   const general: WorkbookIssue[] = [];
   for (const issue of issues) {
-    const named = issue.sheet && issue.cell && keyOfSheet.has(issue.sheet);
-    if (named) byField[nameOf({ sheet: issue.sheet, cell: issue.cell })] ??= issue;
+    if (issue.sheet && issue.cell && issue.sheet in sheetKeys)
+      byField[nameOf({ sheet: issue.sheet, cell: issue.cell })] ??= issue;
     else general.push(issue);
   }
   return { byField, general };
@@ -164,17 +170,21 @@ export interface FieldView extends CellInput {
 }
 
 export interface OnlineView {
-  readonly summary: readonly FieldView[];
+  readonly singles: readonly FieldView[];
   readonly tables: readonly {
     readonly key: string;
     readonly title: string;
     readonly headers: readonly string[];
     readonly rows: readonly (readonly FieldView[])[];
   }[];
+  /** Every field, in page order. */
+  readonly fields: readonly FieldView[];
 }
 
 /** The form's fields with the texts typed and the messages for each. */
 export function onlineView(
+  form: CellForm,
+  ctx: TemplateContext,
   texts: CellTexts,
   messages: { refused: FieldErrors; issues: readonly WorkbookIssue[] },
   rows: Readonly<Record<string, number>>,
@@ -193,26 +203,19 @@ export function onlineView(
       row,
     };
   };
-  return {
-    summary: summaryInputs.map((input) => field(input)),
-    tables: declarationTables.map((table) => {
-      // Every row up to the last one typed, and at least as many as the page showed.
-      const typed = (filledRows(texts, table).at(-1) ?? FIRST_DATA_ROW - 1) - FIRST_DATA_ROW + 1;
-      const shown = Math.min(maxOnlineRows, Math.max(typed, rows[table.sheet] ?? 1));
-      return {
-        key: keyOfSheet.get(table.sheet)!,
-        title: table.sheet,
-        headers: table.columns.map((column) => column.header),
-        rows: Array.from({ length: shown }, (_, i) =>
-          rowInputs(table, FIRST_DATA_ROW + i).map((input) => field(input, i + 1)),
-        ),
-      };
-    }),
-  };
+  const singles = form.singles.map((input) => field(input));
+  const tables = form.tables.map((table) => {
+    // Every row up to the last one typed, and at least as many as the page showed.
+    const typed = (filledRows(texts, table).at(-1) ?? FIRST_DATA_ROW - 1) - FIRST_DATA_ROW + 1;
+    const shown = Math.min(maxOnlineRows, Math.max(typed, rows[table.sheet] ?? 1));
+    return {
+      key: keyOf(table.sheet),
+      title: table.sheet,
+      headers: table.columns.map((column) => column.header),
+      rows: Array.from({ length: shown }, (_, i) =>
+        rowInputs(table, FIRST_DATA_ROW + i, ctx).map((input) => field(input, i + 1)),
+      ),
+    };
+  });
+  return { singles, tables, fields: [...singles, ...tables.flatMap((table) => table.rows.flat())] };
 }
-
-/** The one field an htmx check redraws, by its name. */
-export const fieldOf = (view: OnlineView, name: string): FieldView | undefined =>
-  [...view.summary, ...view.tables.flatMap((table) => table.rows.flat())].find(
-    (field) => field.name === name,
-  );

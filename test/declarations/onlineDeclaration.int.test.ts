@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import type { TestClient } from '../support/client.js';
-import { filledTemplate, openCampaign } from '../support/declarations.js';
+import { filledTemplate, labReport, openCampaign } from '../support/declarations.js';
 import {
   createOperator,
   operatorLogin,
@@ -12,10 +12,16 @@ import {
 } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { fieldError, pageText, sectionText } from '../observatory/pageText.js';
-import { declarationEdits, merge, type Edits } from './workbooks/support/workbookFixtures.js';
+import {
+  analysesEdits,
+  declarationEdits,
+  merge,
+  type Edits,
+} from './workbooks/support/workbookFixtures.js';
 
 /** The form's name of each sheet, as «Compila online» names its inputs (fonti[C2]). */
 const formSheets: Record<string, string> = {
+  Analisi: 'analisi',
   Dichiarazione: 'dichiarazione',
   'Fonti di approvvigionamento': 'fonti',
   'Contatori scarico': 'contatori',
@@ -28,7 +34,16 @@ const typedOnline = (edits: Edits): Record<string, string> =>
     Object.entries(edits).flatMap(([sheet, cells]) =>
       Object.entries(cells).map(([ref, value]) => [
         `${formSheets[sheet]}[${ref}]`,
-        typeof value === 'number' ? String(value).replace('.', ',') : (value as string),
+        value instanceof Date
+          ? value.toLocaleDateString('it-IT', {
+              timeZone: 'UTC',
+              day: '2-digit',
+              month: '2-digit',
+              year: 'numeric',
+            })
+          : typeof value === 'number'
+            ? String(value).replace('.', ',')
+            : (value as string),
       ]),
     ),
   );
@@ -235,7 +250,7 @@ describe.each(backends())('%s: the declaration typed online', (backend) => {
   it('adds a row without JavaScript, keeping what was typed', async () => {
     const page = await client.post(`${base(online)}/online`, {
       ...typedOnline(declarationEdits),
-      'righe-contatori': '1',
+      'righe[contatori]': '1',
       azione: 'aggiungi-contatori',
     });
     expect(page.statusCode).toBe(200);
@@ -265,6 +280,64 @@ describe.each(backends())('%s: the declaration typed online', (backend) => {
     expect(pageText(unknown.body)).toContain('Il modulo contiene un campo non valido.');
     await settle(ctx);
     expect(await draftEvents(online)).toBe(before);
+  });
+
+  it('files the same analyses typed online as uploaded, with the lab report beside them', async () => {
+    const step4 = { 'rapporto-di-prova': labReport };
+    const byUpload = await client.postMultipart(
+      base(byExcel),
+      { visionato: 'si', 'email-notifica': 'ambiente@cartotecnica.example' },
+      {
+        ...step4,
+        analisi: {
+          filename: 'analisi.xlsx',
+          content: await filledTemplate(client, base(byExcel), 'analisi'),
+        },
+      },
+    );
+    expect(byUpload.statusCode, byUpload.body).toBe(303);
+
+    const form = await client.get(`${base(online)}/online/analisi`);
+    expect(form.statusCode).toBe(200);
+    expect(pageText(form.body)).toContain('Compila online le analisi chimiche 2025');
+    expect(form.body).toMatch(/<select id="analisi-D2"[\s\S]*?<option>COD \(mg\/l\)<\/option>/);
+    await client.post(`${base(online)}/online`, {
+      azione: 'salva',
+      ...typedOnline(declarationEdits),
+    });
+    const saved = await client.post(`${base(online)}/online/analisi`, {
+      azione: 'salva',
+      ...typedOnline({ Analisi: analysesEdits.Analisi! }),
+    });
+    expect(saved.statusCode, saved.body).toBe(303);
+    const typed = await client.postMultipart(
+      base(online),
+      { visionato: 'si', 'email-notifica': 'ambiente@cartotecnica.example' },
+      step4,
+    );
+    expect(typed.statusCode, typed.body).toBe(303);
+    await settle(ctx);
+    const analyses = async (contract: string) =>
+      ((await prepared(contract))?.data as { analyses: unknown }).analyses;
+    expect(await analyses(online)).toEqual(await analyses(byExcel));
+    // Four results, their dates typed as dd/mm/yyyy and read back as the workbook's dates.
+    const { results } = (await analyses(online)) as {
+      results: { sampledOn: string; value: number }[];
+    };
+    expect(results.map((result) => [result.sampledOn, result.value])).toEqual([
+      ['2025-10-15', 320],
+      ['2025-10-15', 120],
+      ['2025-10-15', 7.2],
+      ['2025-10-15', 18.5],
+    ]);
+
+    // A date outside the year: the reader's message beside the cell, as for an upload.
+    const wrongDate = await client.post(`${base(online)}/online/analisi`, {
+      azione: 'verifica',
+      ...typedOnline({ Analisi: { ...analysesEdits.Analisi!, A2: '31/02/2025' } }),
+    });
+    expect(wrongDate.statusCode).toBe(422);
+    expect(fieldError(wrongDate.body, 'Data del prelievo – Analisi, riga 1')).toBeTruthy();
   });
 
   it('is only for whoever may file the contract', async () => {

@@ -1,5 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { TemplateContext } from './templateContext.js';
+import { writeTexts, type CellTexts } from './cellForms.js';
 import {
   analysesSheets as sheets,
   parameterChoice,
@@ -50,8 +51,14 @@ async function parametersSheet(workbook: Workbook, ctx: TemplateContext): Promis
   await protectWithoutPassword(sheet);
 }
 
-/** The analyses template: results on one sheet, parameters and limits of the campaign on another. */
-export async function analysesTemplate(ctx: TemplateContext): Promise<Buffer> {
+/**
+ * The analyses template: results on one sheet, parameters and limits of the campaign on another;
+ * with the results typed online (`values`), if any.
+ */
+export async function analysesTemplate(
+  ctx: TemplateContext,
+  values: CellTexts = new Map(),
+): Promise<Buffer> {
   const workbook = await newWorkbook('analisi', ctx);
   await instructionsSheet(
     workbook,
@@ -84,5 +91,6 @@ export async function analysesTemplate(ctx: TemplateContext): Promise<Buffer> {
     }
   });
   await parametersSheet(workbook, ctx);
+  writeTexts(workbook, values);
   return finish(workbook, 'analisi', ctx);
 }

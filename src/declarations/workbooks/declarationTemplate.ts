@@ -12,7 +12,7 @@ import {
 } from './declarationLayout.js';
 import { NO, YES } from './cellReader.js';
 import type { TemplateContext } from './templateContext.js';
-import { writeTexts, type CellTexts } from './declarationCells.js';
+import { writeTexts, type CellTexts } from './cellForms.js';
 import {
   finish,
   inputCell,

@@ -37,6 +37,7 @@ export {
 } from './inspectUpload.js';
 export { readChecklist, type ChecklistAnswer } from './readChecklist.js';
 export {
+  readAnalysesCells,
   readAnalysesUpload,
   readChecklistUpload,
   readDeclarationCells,

@@ -10,7 +10,11 @@ import type {
 } from '../../../domain/declarations/declarationFigures.js';
 import { locateAnalysisFigure, locateDeclarationFigure } from './figureLocation.js';
 import { hasErrors } from './issues.js';
-import { readAnalysesWorkbook } from './readAnalysesWorkbook.js';
+import {
+  readAnalysesSheets,
+  readAnalysesWorkbook,
+  type AnalysesReading,
+} from './readAnalysesWorkbook.js';
 import { readChecklist } from './readChecklist.js';
 import {
   readDeclarationSheets,
@@ -74,7 +78,26 @@ export async function readAnalysesUpload(
   settings: CampaignSettings,
   contractLimits: readonly LimitOverride[] = [],
 ): Promise<UploadReading<AnalysesFigures>> {
-  const reading = await readAnalysesWorkbook(upload, expected, settings.limits);
+  return checkedAnalyses(
+    await readAnalysesWorkbook(upload, expected, settings.limits),
+    settings,
+    contractLimits,
+  );
+}
+
+/** The cells of the analyses typed online, read and checked as an upload's. */
+export const readAnalysesCells = (
+  workbook: InspectedWorkbook,
+  settings: CampaignSettings,
+  contractLimits: readonly LimitOverride[],
+): UploadReading<AnalysesFigures> =>
+  checkedAnalyses(readAnalysesSheets(workbook, settings.limits), settings, contractLimits);
+
+function checkedAnalyses(
+  reading: AnalysesReading,
+  settings: CampaignSettings,
+  contractLimits: readonly LimitOverride[],
+): UploadReading<AnalysesFigures> {
   if (!reading.figures) return { figures: null, issues: reading.issues };
   const locate = locateAnalysisFigure(reading.rows);
   const checks = checkAnalyses(reading.figures, settings, locate, contractLimits);
