@@ -173,7 +173,18 @@ function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: 
       const view = onlineView(form, ctx, texts, { refused, issues }, rows);
       const field = view.fields.find((each) => each.name === posted.field);
       if (!field) return reply.code(204).send();
-      return reply.view('declarations/_onlineField', { field, action: url(target, online.path) });
+      // A rule across figures names another cell (the volume balance on «Volume scaricato», a
+      // reading on its row): those fields come too, out of band, so no message stays stale.
+      const related = view.fields.filter(
+        (each) =>
+          each !== field &&
+          (each.row === null || each.row === field.row || each.error || each.warning),
+      );
+      return reply.view('declarations/_onlineFields', {
+        field,
+        related,
+        action: url(target, online.path),
+      });
     }
     if (posted.action === 'aggiungi' && posted.table) {
       const more = { ...rows, [posted.table]: (rows[posted.table] ?? 1) + 1 };

@@ -228,6 +228,33 @@ describe.each(backends())('%s: the declaration typed online', (backend) => {
     expect(pageText(response.body)).toMatch(/366/);
   });
 
+  it('redraws out of band the fields a rule across figures names or clears', async () => {
+    const check = (edits: Edits) =>
+      client.post(
+        `${base(online)}/online`,
+        { ...typedOnline(edits), azione: 'verifica', campo: 'fonti[G2]' },
+        { 'HX-Request': 'true' },
+      );
+    /** The out-of-band copy of «Volume scaricato», as the answer carries it. */
+    const volumeField = (html: string) =>
+      /<div id="dichiarazione-B10-campo"[^>]*hx-swap-oob="true">[\s\S]*?<\/div>\s*<\/div>|<div id="dichiarazione-B10-campo"[^>]*hx-swap-oob="true">[\s\S]*?<\/div>/.exec(
+        html,
+      )?.[0] ?? '';
+    // 5,000 m³ declared against 5,000 − 1,000 withdrawn: the balance names «Volume scaricato».
+    const unbalanced = await check(merge(declarationEdits, { Dichiarazione: { B10: 5000 } }));
+    expect(unbalanced.body.trimStart()).toMatch(/^<div id="fonti-G2-campo"/);
+    expect(volumeField(unbalanced.body)).toContain('aria-invalid="true"');
+    // The sources fixed: the same field comes again, its message gone.
+    const balanced = await check(
+      merge(declarationEdits, {
+        Dichiarazione: { B10: 5000 },
+        'Fonti di approvvigionamento': { E2: 16500, G2: 4500 },
+      }),
+    );
+    expect(volumeField(balanced.body)).toContain('id="dichiarazione-B10"');
+    expect(volumeField(balanced.body)).not.toContain('aria-invalid');
+  });
+
   it('opens an uploaded workbook online and turns the form into the workbook again', async () => {
     const page = await client.get(`${base(byExcel)}/online`);
     expect(page.body).toMatch(/id="dichiarazione-B10"[^>]*value="4000"/);
