@@ -23,6 +23,7 @@ import * as merkleTiles from './0021_merkle_tiles.js';
 import * as tileInnerLevels from './0022_tile_inner_levels.js';
 import * as declarationReviews from './0023_declaration_reviews.js';
 import * as declarationVersions from './0024_declaration_versions.js';
+import * as profileChanges from './0025_profile_changes.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022_tile_inner_levels': tileInnerLevels,
   '0023_declaration_reviews': declarationReviews,
   '0024_declaration_versions': declarationVersions,
+  '0025_profile_changes': profileChanges,
 };

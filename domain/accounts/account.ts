@@ -1,6 +1,7 @@
 import type {
   AccountEvent,
   CompanyDeclaration,
+  CompanyDetails,
   DeclarantKind,
   OtpPurpose,
   Role,
@@ -35,6 +36,27 @@ export interface Invitation {
   readonly expiresAt: string;
 }
 
+export interface CompanyChange {
+  readonly customerCode: string;
+  readonly details: CompanyDetails;
+  readonly requestedBy: string;
+}
+
+/** The company an operator invited, as its account knows it before it completes its data. */
+export const invitedCompany = (data: {
+  readonly companyName: string;
+  readonly pec: string;
+  readonly customerCode: string;
+}): CompanyDeclaration => ({
+  name: data.companyName,
+  taxId: '',
+  phone: '',
+  email: null,
+  pec: data.pec,
+  customerCode: data.customerCode,
+  contracts: [],
+});
+
 export interface AccountState {
   readonly status: AccountStatus;
   readonly accountId: string | null;
@@ -48,6 +70,8 @@ export interface AccountState {
   readonly username: string | null;
   readonly email: string | null;
   readonly companies: readonly CompanyDeclaration[];
+  /** New company identities waiting for an operator, one per company at most. */
+  readonly companyChanges: readonly CompanyChange[];
   readonly otp: OtpChallenge | null;
   readonly fullName: string | null;
   readonly phone: string | null;
@@ -73,6 +97,7 @@ export const initialAccountState = (): AccountState => ({
   username: null,
   email: null,
   companies: [],
+  companyChanges: [],
   fullName: null,
   phone: null,
   pendingEmail: null,
@@ -118,6 +143,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         username: event.data.username,
         email: event.data.pec,
         fullName: event.data.companyName,
+        companies: [invitedCompany(event.data)],
         mustChangePassword: true,
       };
     case 'EmailOtpIssued':
@@ -196,6 +222,21 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       };
     case 'OrganisationContactChanged':
       return state;
+    case 'CompanyDetailsChangeRequested': {
+      const { customerCode, details, requestedBy } = event.data;
+      return {
+        ...state,
+        companyChanges: [...state.companyChanges, { customerCode, details, requestedBy }],
+      };
+    }
+    case 'CompanyDetailsChanged':
+      return {
+        ...state,
+        companies: withDetails(state.companies, event.data.customerCode, event.data.details),
+        companyChanges: withoutChange(state, event.data.customerCode),
+      };
+    case 'CompanyDetailsChangeRejected':
+      return { ...state, companyChanges: withoutChange(state, event.data.customerCode) };
     case 'MemberRemoved':
       return {
         ...state,
@@ -206,3 +247,16 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
 
 const withoutInvitation = (state: AccountState, inviteId: string) =>
   state.invitations.filter((invitation) => invitation.inviteId !== inviteId);
+
+const withoutChange = (state: AccountState, customerCode: string) =>
+  state.companyChanges.filter((change) => change.customerCode !== customerCode);
+
+/** The companies with one company's new identity: its customer code and contracts stay. */
+export const withDetails = (
+  companies: readonly CompanyDeclaration[],
+  customerCode: string,
+  details: CompanyDetails,
+): CompanyDeclaration[] =>
+  companies.map((company) =>
+    company.customerCode === customerCode ? { ...company, ...details } : company,
+  );

@@ -2,6 +2,14 @@ import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { AccountEvent } from './accountEvents.js';
 import { evolveAccount, initialAccountState, type AccountState } from './account.js';
+import {
+  rejectCompanyDetailsChange,
+  requestCompanyDetailsChange,
+  validateCompanyDetailsChange,
+  type RejectCompanyDetailsChange,
+  type RequestCompanyDetailsChange,
+  type ValidateCompanyDetailsChange,
+} from './changeCompanyDetails.js';
 import { createStaffAccount, type CreateStaffAccount } from './createStaffAccount.js';
 import {
   approveRegistration,
@@ -58,6 +66,9 @@ export type AccountCommand =
   | ConfirmEmailChange
   | InviteCompany
   | SetFirstPassword
+  | RequestCompanyDetailsChange
+  | ValidateCompanyDetailsChange
+  | RejectCompanyDetailsChange
   | MemberCommand;
 
 export const accountStream = streamCodec<[accountId: string], AccountEvent>(
@@ -108,6 +119,12 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return formOrganisation(command, state);
       case 'CreateMemberAccount':
         return createMemberAccount(command, state);
+      case 'RequestCompanyDetailsChange':
+        return requestCompanyDetailsChange(command, state);
+      case 'ValidateCompanyDetailsChange':
+        return validateCompanyDetailsChange(command, state);
+      case 'RejectCompanyDetailsChange':
+        return rejectCompanyDetailsChange(command, state);
     }
   },
 };

@@ -11,6 +11,9 @@ export interface CompanyDeclaration {
   readonly contracts: readonly ContractDeclaration[];
 }
 
+/** A company's identity as an operator validates it: what «Modifica profilo» may change. */
+export type CompanyDetails = Pick<CompanyDeclaration, 'name' | 'taxId' | 'phone' | 'email' | 'pec'>;
+
 /** One discharge contract of a company (seed: "Contratti"). */
 export interface ContractDeclaration {
   readonly contractNumber: string;
@@ -19,6 +22,14 @@ export interface ContractDeclaration {
   readonly cap: string;
   readonly province: string;
   readonly municipality: string;
+}
+
+/** A company's identity as it is and as asked, by whom: asked, then validated the same. */
+export interface CompanyDetailsChange {
+  customerCode: string;
+  previous: CompanyDetails;
+  details: CompanyDetails;
+  requestedBy: string;
 }
 
 export type DeclarantKind = 'ditta' | 'studio';
@@ -89,6 +100,13 @@ export type AccountEvent =
       data: { requestId: string; newEmail: string; expiresAt: string };
     }
   | { type: 'EmailChanged'; data: { requestId: string; previousEmail: string; email: string } }
+  /** «Modifica profilo»: a company's new identity, waiting for an operator; the old one is in force. */
+  | { type: 'CompanyDetailsChangeRequested'; data: CompanyDetailsChange }
+  | { type: 'CompanyDetailsChanged'; data: CompanyDetailsChange }
+  | {
+      type: 'CompanyDetailsChangeRejected';
+      data: { customerCode: string; details: CompanyDetails; requestedBy: string; reason: string };
+    }
   /*
    * The organisation's people, on the stream of the account that registered it (members.ts). Its
    * founder joins as administrator when the registration is accepted; others by invitation.

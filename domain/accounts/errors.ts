@@ -28,7 +28,10 @@ export type AccountErrorCode =
   | 'NoInvitation'
   | 'InvitationExpired'
   | 'LastAdministrator'
-  | 'ContactNotYours';
+  | 'ContactNotYours'
+  | 'CompanyUnknown'
+  | 'CompanyChangePending'
+  | 'NoCompanyChange';
 
 export const accountError = (
   code: AccountErrorCode,
@@ -36,3 +39,15 @@ export const accountError = (
   message: string,
   field?: string,
 ) => new DomainError<AccountErrorCode>(code, kind, message, field);
+
+/** «Modifica profilo»: every change needs the account's password, checked outside the decider. */
+export function mustConfirmPassword(currentPasswordOk: boolean): void {
+  if (!currentPasswordOk) {
+    throw accountError(
+      'WrongPassword',
+      'validation',
+      'La password attuale non è corretta.',
+      'currentPassword',
+    );
+  }
+}

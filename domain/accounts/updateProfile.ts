@@ -1,6 +1,6 @@
 import type { AccountEvent } from './accountEvents.js';
 import type { AccountState } from './account.js';
-import { accountError } from './errors.js';
+import { accountError, mustConfirmPassword } from './errors.js';
 
 export const emailChangeLifetimeHours = 24;
 
@@ -38,14 +38,7 @@ export function updateProfile(command: UpdateProfile, state: AccountState): Acco
   if (state.status !== 'active') {
     throw accountError('AccountNotActive', 'conflict', 'Questo account non è attivo.');
   }
-  if (!command.currentPasswordOk) {
-    throw accountError(
-      'WrongPassword',
-      'validation',
-      'La password attuale non è corretta.',
-      'currentPassword',
-    );
-  }
+  mustConfirmPassword(command.currentPasswordOk);
   const events: AccountEvent[] = [];
   const newEmail = command.newEmail?.trim();
   const newContact =

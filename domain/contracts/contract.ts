@@ -28,6 +28,8 @@ export interface ContractState {
     readonly newContractNumber: string;
     readonly requestedBy: string;
   } | null;
+  /** A new plant address asked for, waiting for an operator: `plant` stays in force until then. */
+  readonly plantChange: { readonly plant: Plant; readonly requestedBy: string } | null;
   readonly renumberedTo: string | null;
   readonly renumberedFrom: string | null;
   /** The annual declarations filed (or being prepared) for this contract, by year. */
@@ -48,6 +50,7 @@ export const initialContractState = (): ContractState => ({
   formerManagerIds: [],
   offeredTo: null,
   numberChange: null,
+  plantChange: null,
   renumberedTo: null,
   renumberedFrom: null,
   declarations: {},
@@ -112,11 +115,21 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
       return { ...state, numberChange: { ...event.data } };
     case 'ContractNumberChangeRejected':
       return { ...state, numberChange: null };
+    case 'PlantAddressChangeRequested':
+      return {
+        ...state,
+        plantChange: { plant: event.data.plant, requestedBy: event.data.requestedBy },
+      };
+    case 'PlantAddressChanged':
+      return { ...state, plant: event.data.plant, plantChange: null };
+    case 'PlantAddressChangeRejected':
+      return { ...state, plantChange: null };
     case 'ContractNumberChanged':
       return {
         ...state,
         status: 'renumbered',
         numberChange: null,
+        plantChange: null,
         offeredTo: null,
         renumberedTo: event.data.newContractNumber,
         declarations: withoutDrafts(state.declarations),

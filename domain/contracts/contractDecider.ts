@@ -19,6 +19,14 @@ import {
   type RequestContractNumberChange,
   type ValidateContractNumberChange,
 } from './changeContractNumber.js';
+import {
+  rejectPlantAddressChange,
+  requestPlantAddressChange,
+  validatePlantAddressChange,
+  type RejectPlantAddressChange,
+  type RequestPlantAddressChange,
+  type ValidatePlantAddressChange,
+} from './changePlantAddress.js';
 import { evolveContract, initialContractState, type ContractState } from './contract.js';
 import type { ContractEvent } from './contractEvents.js';
 import {
@@ -55,6 +63,9 @@ export type ContractCommand =
   | ValidateContractNumberChange
   | RejectContractNumberChange
   | OpenRenumberedContract
+  | RequestPlantAddressChange
+  | ValidatePlantAddressChange
+  | RejectPlantAddressChange
   | DeclarationCommand;
 
 export const contractStream = streamCodec<[contractNumber: string], ContractEvent>(
@@ -101,6 +112,12 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
         return rejectContractNumberChange(command, state);
       case 'OpenRenumberedContract':
         return openRenumberedContract(command, state);
+      case 'RequestPlantAddressChange':
+        return requestPlantAddressChange(command, state);
+      case 'ValidatePlantAddressChange':
+        return validatePlantAddressChange(command, state);
+      case 'RejectPlantAddressChange':
+        return rejectPlantAddressChange(command, state);
       default:
         // The year's declaration, decided on the contract's state (README.md here says why).
         return decideDeclaration(command, state);

@@ -21,7 +21,10 @@ export type ContractErrorCode =
   | 'NoNumberChange'
   | 'SameContractNumber'
   | 'ContractNumberTaken'
-  | 'ReasonRequired';
+  | 'ReasonRequired'
+  | 'PlantAddressChangePending'
+  | 'NoPlantAddressChange'
+  | 'SamePlantAddress';
 
 export const contractError = (
   code: ContractErrorCode,

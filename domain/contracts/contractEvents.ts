@@ -17,6 +17,13 @@ export interface FiledYear {
   readonly protocolNumber: string | null;
 }
 
+/** A plant's address as it is and as asked, by whom: asked, then validated the same. */
+export interface PlantAddressChange {
+  plant: Plant;
+  previousPlant: Plant;
+  requestedBy: string;
+}
+
 export interface Party {
   readonly accountId: string;
   readonly kind: DeclarantKind;
@@ -63,6 +70,13 @@ export type ContractEvent =
   | {
       type: 'ContractNumberChangeRejected';
       data: { newContractNumber: string; requestedBy: string; reason: string };
+    }
+  /** «Modifica profilo»: a new plant address, waiting for an operator; the old one is in force. */
+  | { type: 'PlantAddressChangeRequested'; data: PlantAddressChange }
+  | { type: 'PlantAddressChanged'; data: PlantAddressChange }
+  | {
+      type: 'PlantAddressChangeRejected';
+      data: { plant: Plant; requestedBy: string; reason: string };
     }
   /** First event of the stream of a changed number: the contract as it was under the old one. */
   | {

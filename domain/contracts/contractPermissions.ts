@@ -146,6 +146,7 @@ export function guardNumberChange(state: ContractState, accountId: string): void
       'Il numero si può cambiare solo a un contratto già convalidato.',
     );
   }
+  if (state.plantChange) throw plantChangePending();
   if (state.numberChange) {
     throw contractError(
       'NumberChangePending',
@@ -157,6 +158,45 @@ export function guardNumberChange(state: ContractState, accountId: string): void
 
 export const mayRequestNumberChange = (state: ContractState, accountId: string): boolean =>
   passes(() => guardNumberChange(state, accountId));
+
+const plantChangePending = (field?: string) =>
+  contractError(
+    'PlantAddressChangePending',
+    'conflict',
+    'È in attesa di convalida un nuovo indirizzo dello stabilimento: attendere la decisione degli operatori.',
+    field,
+  );
+
+/**
+ * A new plant address («Modifica profilo»): the owner or the manager of a validated contract, one
+ * request at a time, and not while its number is changing (the address goes with the number).
+ */
+export function guardPlantAddressChange(state: ContractState, accountId: string): void {
+  mustExist(state);
+  if (state.managerId !== accountId && state.ownerAccountId !== accountId) {
+    throw contractError('ContractUnknown', 'not-found', 'Contratto non trovato.');
+  }
+  if (state.status !== 'validated') {
+    throw contractError(
+      'ContractNotValidated',
+      'conflict',
+      'L’indirizzo si può cambiare dopo la convalida del contratto da parte degli operatori.',
+      'street',
+    );
+  }
+  if (state.plantChange) throw plantChangePending('street');
+  if (state.numberChange) {
+    throw contractError(
+      'NumberChangePending',
+      'conflict',
+      'È in attesa di convalida il cambio del numero di questo contratto: l’indirizzo si potrà cambiare dopo.',
+      'street',
+    );
+  }
+}
+
+export const mayRequestPlantAddressChange = (state: ContractState, accountId: string): boolean =>
+  passes(() => guardPlantAddressChange(state, accountId));
 
 /** Whom a company may offer a contract to: an active consultant (studio) account. */
 export const mayReceiveOffer = (account: {
@@ -177,6 +217,7 @@ export const powerFor = {
   DeclineContract: 'manage',
   DeclareContract: 'prepare',
   RequestContractNumberChange: 'prepare',
+  RequestPlantAddressChange: 'prepare',
   PrepareDeclaration: 'prepare',
   SubmitDeclaration: 'sign',
   // A correction is prepared like the first version, and sent again by a signatory.

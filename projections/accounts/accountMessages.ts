@@ -1,4 +1,5 @@
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
+import { companyLine } from '../../domain/accounts/changeCompanyDetails.js';
 import { invitationDays } from '../../domain/accounts/manageMembers.js';
 import { memberRoleDescriptions, memberRoleLabels } from '../../domain/accounts/members.js';
 import { unlockLinkHours } from '../../domain/accounts/signIns.js';
@@ -75,6 +76,20 @@ export function accountMessage(
         hello,
         `da ora le comunicazioni del portale verranno inviate a ${event.data.email} e non più a questo indirizzo.`,
         'Se non hai chiesto tu la modifica, contatta subito il gestore.',
+      ]);
+    case 'CompanyDetailsChanged':
+      return mailContent(`dati della ditta ${event.data.details.name} convalidati`, [
+        hello,
+        `gli operatori hanno convalidato i nuovi dati della ditta con codice cliente ${event.data.customerCode}: ${companyLine(event.data.details)}.`,
+        links.login,
+      ]);
+    case 'CompanyDetailsChangeRejected':
+      return mailContent(`dati della ditta ${event.data.details.name} non convalidati`, [
+        hello,
+        `gli operatori non hanno convalidato i nuovi dati della ditta con codice cliente ${event.data.customerCode} (${companyLine(event.data.details)}) per il seguente motivo:`,
+        event.data.reason,
+        'Restano in vigore i dati precedenti.',
+        links.login,
       ]);
     case 'PasswordChanged':
       return mailContent('password modificata', [

@@ -2,7 +2,8 @@ import { accountStream } from '../../domain/accounts/accountDecider.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountEvent, CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
 import type { MemberRole } from '../../domain/accounts/members.js';
-import type { AccountsTable, Schema } from '../../src/platform/db/schema.js';
+import { invitedCompany, withDetails } from '../../domain/accounts/account.js';
+import type { AccountsTable, CompanyChangeRow, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
@@ -18,6 +19,8 @@ export interface AccountRow {
   readonly email: string;
   readonly passwordHash: string;
   readonly companies: readonly CompanyDeclaration[];
+  /** New company identities waiting for an operator: `companies` stays in force until then. */
+  readonly companyChanges: readonly CompanyChangeRow[];
   readonly registeredAt: string;
   readonly verifiedAt: string | null;
   readonly decidedAt: string | null;
@@ -39,6 +42,7 @@ export function evolveAccountRow(
     case 'ReferentRegistered':
       return {
         ...event.data,
+        companyChanges: [],
         role: 'declarant',
         status: 'unverified',
         registeredAt: at,
@@ -61,17 +65,8 @@ export function evolveAccountRow(
         phone: null,
         email: event.data.pec,
         passwordHash: event.data.passwordHash,
-        companies: [
-          {
-            name: event.data.companyName,
-            taxId: '',
-            phone: '',
-            email: null,
-            pec: event.data.pec,
-            customerCode: event.data.customerCode,
-            contracts: [],
-          },
-        ],
+        companies: [invitedCompany(event.data)],
+        companyChanges: [],
         registeredAt: at,
         verifiedAt: at,
         decidedAt: at,
@@ -88,6 +83,7 @@ export function evolveAccountRow(
         phone: null,
         status: 'active',
         companies: [],
+        companyChanges: [],
         registeredAt: at,
         verifiedAt: at,
         decidedAt: at,
@@ -104,6 +100,7 @@ export function evolveAccountRow(
         status: 'active',
         phone: null,
         companies: [],
+        companyChanges: [],
         registeredAt: at,
         verifiedAt: at,
         decidedAt: at,
@@ -138,6 +135,23 @@ export function evolveAccountRow(
       return row && { ...row, fullName: event.data.fullName, phone: event.data.phone };
     case 'EmailChanged':
       return row && { ...row, email: event.data.email };
+    case 'CompanyDetailsChangeRequested':
+      return (
+        row && {
+          ...row,
+          companyChanges: [...row.companyChanges, { ...event.data, requestedAt: at }],
+        }
+      );
+    case 'CompanyDetailsChanged':
+      return (
+        row && {
+          ...row,
+          companies: withDetails(row.companies, event.data.customerCode, event.data.details),
+          companyChanges: withoutChange(row, event.data.customerCode),
+        }
+      );
+    case 'CompanyDetailsChangeRejected':
+      return row && { ...row, companyChanges: withoutChange(row, event.data.customerCode) };
     case 'EmailChangeRequested':
     case 'EmailOtpIssued':
     case 'EmailOtpRejected':
@@ -147,6 +161,9 @@ export function evolveAccountRow(
       return undefined;
   }
 }
+
+const withoutChange = (row: AccountRow, customerCode: string) =>
+  row.companyChanges.filter((change) => change.customerCode !== customerCode);
 
 export const accountsProjection = rowProjection({
   name: 'accounts',
@@ -185,6 +202,8 @@ export const accountsProjection = rowProjection({
           rejection_reason: eb.ref('excluded.rejection_reason'),
           must_change_password: eb.ref('excluded.must_change_password'),
           member_role: eb.ref('excluded.member_role'),
+          companies: eb.ref('excluded.companies'),
+          company_changes: eb.ref('excluded.company_changes'),
         })),
       )
       .execute();
@@ -205,6 +224,7 @@ const toTableRow = (row: AccountRow) => ({
   email: row.email,
   password_hash: row.passwordHash,
   companies: JSON.stringify(row.companies),
+  company_changes: JSON.stringify(row.companyChanges),
   registered_at: row.registeredAt,
   verified_at: row.verifiedAt,
   decided_at: row.decidedAt,
@@ -228,6 +248,7 @@ const fromTableRow = (row: Selectable<AccountsTable>): AccountRow => ({
   email: row.email,
   passwordHash: row.password_hash,
   companies: row.companies,
+  companyChanges: row.company_changes,
   registeredAt: row.registered_at.toISOString(),
   verifiedAt: iso(row.verified_at),
   decidedAt: iso(row.decided_at),
@@ -287,4 +308,19 @@ export async function listMembers(
     .orderBy('full_name')
     .execute();
   return rows.map(fromTableRow);
+}
+
+/** Company identities waiting for an operator, with whose they are, oldest first. */
+export async function pendingCompanyChanges(
+  db: Kysely<Schema>,
+): Promise<{ readonly account: AccountRow; readonly change: CompanyChangeRow }[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where(sql<boolean>`company_changes <> '[]'::jsonb`)
+    .execute();
+  return rows
+    .map(fromTableRow)
+    .flatMap((account) => account.companyChanges.map((change) => ({ account, change })))
+    .sort((a, b) => a.change.requestedAt.localeCompare(b.change.requestedAt));
 }

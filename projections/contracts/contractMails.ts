@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { plantAddress } from '../../domain/contracts/changePlantAddress.js';
 import { contractStream } from '../../domain/contracts/contractDecider.js';
 import { validatedWithRegistration } from '../../domain/contracts/declareContract.js';
 import type { Schema } from '../../src/platform/db/schema.js';
@@ -78,6 +79,8 @@ function addressee(event: ContractEvent, managerId: string | null): string | nul
       return event.data.toAccountId;
     case 'ContractNumberChanged':
     case 'ContractNumberChangeRejected':
+    case 'PlantAddressChanged':
+    case 'PlantAddressChangeRejected':
       return event.data.requestedBy;
     default:
       return null;
@@ -193,6 +196,26 @@ function message(
         event.data.reason,
         link,
       ]);
+    case 'PlantAddressChanged':
+      return mailContent(
+        `indirizzo dello stabilimento del contratto ${contractNumber} convalidato`,
+        [
+          hello,
+          `gli operatori hanno convalidato il nuovo indirizzo dello stabilimento del contratto di scarico ${contractNumber}: ${plantAddress(event.data.plant)}.`,
+          link,
+        ],
+      );
+    case 'PlantAddressChangeRejected':
+      return mailContent(
+        `indirizzo dello stabilimento del contratto ${contractNumber} non convalidato`,
+        [
+          hello,
+          `gli operatori non hanno convalidato il nuovo indirizzo dello stabilimento del contratto di scarico ${contractNumber} (${plantAddress(event.data.plant)}) per il seguente motivo:`,
+          event.data.reason,
+          'Resta in vigore l’indirizzo precedente.',
+          link,
+        ],
+      );
     default:
       return null;
   }

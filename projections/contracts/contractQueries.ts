@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { mayReceiveOffer } from '../../domain/contracts/contractPermissions.js';
 import type { ContractsTable, Schema } from '../../src/platform/db/schema.js';
 import { findAccountByUsername } from '../accounts/accounts.js';
+import type { Plant } from '../../domain/contracts/contractEvents.js';
 import { fromTableRow, type ContractRow } from './contractRow.js';
 
 /** The contracts an account manages, owns, is offered, asked to own, or managed before. */
@@ -64,11 +65,18 @@ export type QueueItem =
       readonly since: string;
       readonly newContractNumber: string;
       readonly requestedBy: string;
+    }
+  | {
+      readonly kind: 'plant';
+      readonly contract: ContractRow;
+      readonly since: string;
+      readonly plant: Plant;
+      readonly requestedBy: string;
     };
 
 /**
- * The operators' queue, oldest first: new contracts, Ditte asking to be a contract's owner, and
- * changed contract numbers.
+ * The operators' queue, oldest first: new contracts, Ditte asking to be a contract's owner,
+ * changed contract numbers and plant addresses.
  */
 export async function operatorQueue(db: Kysely<Schema>): Promise<QueueItem[]> {
   const rows = await db
@@ -79,6 +87,7 @@ export async function operatorQueue(db: Kysely<Schema>): Promise<QueueItem[]> {
         eb('status', '=', 'pending'),
         eb('owner_request', 'is not', null),
         eb('number_change', 'is not', null),
+        eb('plant_change', 'is not', null),
       ]),
     )
     .execute();
@@ -103,6 +112,16 @@ export async function operatorQueue(db: Kysely<Schema>): Promise<QueueItem[]> {
             contract,
             since: contract.numberChange.requestedAt,
             ...contract.numberChange,
+          },
+        ]
+      : []),
+    ...(contract.plantChange
+      ? [
+          {
+            kind: 'plant' as const,
+            contract,
+            since: contract.plantChange.requestedAt,
+            ...contract.plantChange,
           },
         ]
       : []),

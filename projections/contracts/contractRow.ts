@@ -5,6 +5,7 @@ import type {
   ContractNumberChange,
   ContractOwnerRequest,
   ContractsTable,
+  PlantChange,
 } from '../../src/platform/db/schema.js';
 
 /** A contract as the declarants' and the operators' pages show it. */
@@ -22,6 +23,8 @@ export interface ContractRow {
   readonly offeredTo: string | null;
   /** A new number asked for, waiting for an operator. */
   readonly numberChange: ContractNumberChange | null;
+  /** A new plant address asked for, waiting for an operator: `plant` is in force until then. */
+  readonly plantChange: PlantChange | null;
   readonly renumberedTo: string | null;
   readonly renumberedFrom: string | null;
   readonly declaredAt: string;
@@ -43,6 +46,7 @@ export const toTableRow = (row: ContractRow) => ({
   former_manager_ids: JSON.stringify(row.formerManagerIds),
   offered_to: row.offeredTo,
   number_change: row.numberChange ? JSON.stringify(row.numberChange) : null,
+  plant_change: row.plantChange ? JSON.stringify(row.plantChange) : null,
   renumbered_to: row.renumberedTo,
   renumbered_from: row.renumberedFrom,
   declared_at: row.declaredAt,
@@ -64,6 +68,7 @@ export const fromTableRow = (row: Selectable<ContractsTable>): ContractRow => ({
   formerManagerIds: row.former_manager_ids,
   offeredTo: row.offered_to,
   numberChange: row.number_change,
+  plantChange: row.plant_change,
   renumberedTo: row.renumbered_to,
   renumberedFrom: row.renumbered_from,
   declaredAt: row.declared_at.toISOString(),

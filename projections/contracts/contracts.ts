@@ -41,6 +41,9 @@ export const stateOf = (row: ContractRow | undefined): ContractState =>
               requestedBy: row.numberChange.requestedBy,
             }
           : null,
+        plantChange: row.plantChange
+          ? { plant: row.plantChange.plant, requestedBy: row.plantChange.requestedBy }
+          : null,
         renumberedTo: row.renumberedTo,
         renumberedFrom: row.renumberedFrom,
       }
@@ -55,6 +58,7 @@ function startRow(event: ContractEvent, at: string, by: string): ContractRow | u
     formerManagerIds: [],
     offeredTo: null,
     numberChange: null,
+    plantChange: null,
     renumberedTo: null,
     renumberedFrom: null,
     declaredAt: at,
@@ -99,6 +103,7 @@ export function evolveContractRow(
   return {
     ...base,
     status: after.status,
+    plant: after.plant ?? base.plant,
     ownerAccountId: after.ownerAccountId,
     ownerRequest: after.ownerRequest
       ? event.type === 'ContractOwnershipRequested'
@@ -112,6 +117,11 @@ export function evolveContractRow(
       ? event.type === 'ContractNumberChangeRequested'
         ? { ...after.numberChange, requestedAt: at }
         : base.numberChange
+      : null,
+    plantChange: after.plantChange
+      ? event.type === 'PlantAddressChangeRequested'
+        ? { ...after.plantChange, requestedAt: at }
+        : base.plantChange
       : null,
     renumberedTo: after.renumberedTo,
     renumberedFrom: after.renumberedFrom,

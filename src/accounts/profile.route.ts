@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 import type { Role } from '../../domain/accounts/accountEvents.js';
 import { passwordRuleText } from '../../domain/shared/password.js';
+import { plantAddress } from '../../domain/contracts/changePlantAddress.js';
+import { companyLine } from '../../domain/accounts/changeCompanyDetails.js';
+import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import type { AccountsDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, parseBody, queryOf, submitForm } from '../platform/http/command.js';
@@ -12,14 +15,29 @@ import { hitRateLimit } from '../platform/http/rateLimit.js';
 import { commandContext, homeOf, requireRole } from './auth.js';
 import { otpCodes } from './otpCodes.js';
 import { profileSchema } from './profile.schema.js';
+import { profileSteps, runSteps } from './profileChanges.js';
+import { profileCompanies } from './profileCompanies.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 const everyone: Role[] = ['declarant', 'operator', 'auditor', 'admin'];
+const confirmByLink = 'Per confermare il nuovo indirizzo apri il link che ti abbiamo inviato.';
+const awaitingOperators =
+  'I nuovi dati delle ditte e gli indirizzi degli stabilimenti valgono dopo la convalida degli operatori: riceverai una e-mail con l’esito.';
 const outcomes = {
   salvato: 'Modifiche salvate.',
-  email:
-    'Modifiche salvate. Per confermare il nuovo indirizzo apri il link che ti abbiamo inviato.',
+  email: `Modifiche salvate. ${confirmByLink}`,
+  'in-attesa': `Modifiche inviate. ${awaitingOperators}`,
+  'in-attesa-email': `Modifiche inviate. ${awaitingOperators} ${confirmByLink}`,
 };
+
+/** The notice after saving: what waits for a link, what waits for an operator. */
+function outcomeOf(recorded: ReadonlySet<string>): keyof typeof outcomes {
+  const email = recorded.has('EmailChangeRequested');
+  const operators =
+    recorded.has('CompanyDetailsChangeRequested') || recorded.has('PlantAddressChangeRequested');
+  return operators ? (email ? 'in-attesa-email' : 'in-attesa') : email ? 'email' : 'salvato';
+}
+const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
 const wrongPasswordLimit = { limit: 10, windowSeconds: 15 * 60 };
 const confirmQuery = z.object({
   account: z.uuid(),
@@ -47,27 +65,27 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       schema: profileSchema,
       run: async (form) => {
         const at = now();
-        const result = await handleCommand(
-          deps.eventStore,
-          accountDecider,
-          accountStream.id(account.accountId),
-          {
-            type: 'UpdateProfile',
-            currentPasswordOk: await verifyPassword(account.passwordHash, form.currentPassword),
-            fullName: form.fullName,
-            phone: form.phone,
-            newEmail: form.newEmail,
-            emailRequestId: randomUUID(),
-            newPasswordHash: form.newPassword ? await hashPassword(form.newPassword) : null,
-            now: at,
-          },
-          commandContext(request, at),
-        );
-        const emailPending = result.events.some((event) => event.type === 'EmailChangeRequested');
-        return {
-          position: result.position,
-          redirect: `/profilo?esito=${emailPending ? 'email' : 'salvato'}`,
+        const currentPasswordOk = await verifyPassword(account.passwordHash, form.currentPassword);
+        const updateProfile = {
+          type: 'UpdateProfile' as const,
+          currentPasswordOk,
+          fullName: form.fullName,
+          phone: form.phone,
+          newEmail: form.newEmail,
+          emailRequestId: randomUUID(),
+          newPasswordHash: form.newPassword ? await hashPassword(form.newPassword) : null,
+          now: at,
         };
+        const companies = await companiesOf(request);
+        const steps = profileSteps(deps.eventStore, request, form, companies, {
+          updateProfile,
+          currentPasswordOk,
+        });
+        return runSteps(
+          steps,
+          () => commandContext(request, at),
+          (recorded) => `/profilo?esito=${outcomeOf(recorded)}`,
+        );
       },
       invalid: (errors, values) => render(request, reply, values, errors),
     });
@@ -104,6 +122,10 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     });
   });
 
+  /** A declarant's companies and plants; staff have none. */
+  const companiesOf = (request: FastifyRequest) =>
+    request.account!.role === 'declarant' ? profileCompanies(deps, request) : Promise.resolve([]);
+
   async function render(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -122,6 +144,12 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       me: account,
       home: homeOf(account.role),
       pendingEmail: state.pendingEmail,
+      companies: await companiesOf(request),
+      isStudio: account.kind === 'studio',
+      provinceOptions,
+      municipalitiesOf,
+      plantAddress,
+      companyLine,
       values: { fullName: account.fullName, phone: account.phone, ...values },
       errors,
       notice: reply.statusCode === 200 ? noticeOf(request, outcomes) : undefined,

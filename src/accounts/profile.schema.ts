@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { line, optionalLine, requiredLine, secret } from '../platform/http/text.js';
 import { newPassword, ordinaryEmail } from './fields.schema.js';
+import { companyIdentitySchema, contractSchema } from './register.schema.js';
 
 const optional = optionalLine(254);
 
-/** "Modifica Profilo": the current password always; a new e-mail and a new password typed twice. */
+/**
+ * "Modifica Profilo": the current password always; a new e-mail and a new password typed twice;
+ * the identity of each company and the address of each plant the page offers to change.
+ */
 export const profileSchema = z
   .object({
     fullName: requiredLine('Indicare il nominativo.'),
@@ -19,6 +23,8 @@ export const profileSchema = z
     newPasswordConfirm: secret()
       .optional()
       .transform((value) => value || null),
+    companies: z.array(companyIdentitySchema).default([]),
+    contracts: z.array(contractSchema).default([]),
   })
   .superRefine((form, ctx) => {
     if ((form.newEmail ?? '').toLowerCase() !== (form.newEmailConfirm ?? '').toLowerCase()) {
@@ -36,3 +42,5 @@ export const profileSchema = z
       });
     }
   });
+
+export type ProfileForm = z.output<typeof profileSchema>;

@@ -52,7 +52,8 @@ export const contractSchema = z
     return { ...contract, province: province.code, municipality };
   });
 
-const companySchema = z.object({
+/** A company's identity (seed: "Anagrafica Ditta"), as registered and as «Modifica profilo» edits it. */
+export const companyIdentitySchema = z.object({
   name: requiredLine('Indicare la ragione sociale.'),
   taxId: requiredLine('Indicare la partita IVA o il codice fiscale.', 20)
     .transform(normalizeTaxId)
@@ -61,6 +62,9 @@ const companySchema = z.object({
   email: optionalEmail,
   pec: optionalEmail,
   customerCode: tenDigits('codice cliente'),
+});
+
+const companySchema = companyIdentitySchema.extend({
   contracts: z.array(contractSchema).min(1, 'Indicare almeno un contratto di scarico.'),
 });
 

@@ -8,6 +8,11 @@ import {
   type AccountRow,
 } from '../../projections/accounts/accounts.js';
 import { commandContext, requireRole } from './auth.js';
+import {
+  companyChangeOutcomes,
+  companyChangeReviewRoutes,
+  companyChangesView,
+} from './companyChangeReview.route.js';
 import type { AccountsDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { noticeOf, paramsOf, submitForm } from '../platform/http/command.js';
@@ -23,6 +28,7 @@ const rejectSchema = z.object({
 const outcomes: Record<string, string> = {
   approvata: 'Registrazione approvata: il referente riceverà una e-mail.',
   respinta: 'Registrazione respinta: il referente riceverà una e-mail con il motivo.',
+  ...companyChangeOutcomes,
 };
 
 /** The operators' queue of registrations awaiting approval, and the decision on each. */
@@ -30,13 +36,19 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
   const { db } = deps.database;
   const staffOnly = { preHandler: requireRole('operator', 'admin') };
 
-  app.get('/operatori/registrazioni', staffOnly, async (request, reply) => {
-    return reply.view('accounts/registrations', {
+  /** The queue: registrations, and company identities changed from «Modifica profilo». */
+  const queue = async (reply: FastifyReply, extra: object) =>
+    reply.view('accounts/registrations', {
       title: 'Registrazioni da approvare',
       pending: await listAwaitingApproval(db),
-      notice: noticeOf(request, outcomes),
+      ...(await companyChangesView(deps)),
+      ...extra,
     });
-  });
+
+  app.get('/operatori/registrazioni', staffOnly, async (request, reply) =>
+    queue(reply, { notice: noticeOf(request, outcomes) }),
+  );
+  companyChangeReviewRoutes(app, deps, queue);
 
   app.get('/operatori/registrazioni/:id', staffOnly, async (request, reply) =>
     page(reply, await loadPending(request), {}, {}),

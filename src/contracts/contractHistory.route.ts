@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { mayRead } from '../../domain/contracts/contract.js';
 import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
+import { plantAddress } from '../../domain/contracts/changePlantAddress.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { fold } from '../../domain/shared/decider.js';
 import { accountNames } from '../../projections/accounts/accountQueries.js';
@@ -54,6 +55,12 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Numero cambiato in ${event.data.newContractNumber} dagli operatori: il contratto prosegue con il nuovo numero`;
     case 'ContractNumberChangeRejected':
       return `Cambio del numero in ${event.data.newContractNumber} respinto dagli operatori: ${event.data.reason}`;
+    case 'PlantAddressChangeRequested':
+      return `${name(event.data.requestedBy)} chiede di cambiare l’indirizzo dello stabilimento da ${plantAddress(event.data.previousPlant)} a ${plantAddress(event.data.plant)}`;
+    case 'PlantAddressChanged':
+      return `Indirizzo dello stabilimento cambiato dagli operatori in ${plantAddress(event.data.plant)}`;
+    case 'PlantAddressChangeRejected':
+      return `Nuovo indirizzo ${plantAddress(event.data.plant)} respinto dagli operatori: ${event.data.reason}`;
     case 'ContractRenumbered':
       return `Contratto con il nuovo numero, prima ${event.data.previousContractNumber}, per ${event.data.companyName} (codice cliente ${event.data.customerCode})`;
     case 'DeclarationPrepared':

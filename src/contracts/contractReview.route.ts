@@ -5,6 +5,7 @@ import {
   contractStream,
   type ContractCommand,
 } from '../../domain/contracts/contractDecider.js';
+import { plantAddress } from '../../domain/contracts/changePlantAddress.js';
 import { accountContacts } from '../../projections/accounts/accountQueries.js';
 import { operatorQueue, type QueueItem } from '../../projections/contracts/contracts.js';
 import { commandContext, requireRole } from '../accounts/auth.js';
@@ -29,6 +30,10 @@ const outcomes: Record<string, string> = {
   'cambio-convalidato':
     'Cambio di numero convalidato: il contratto prosegue con il nuovo numero; il referente riceverà una e-mail.',
   'cambio-respinto': 'Cambio di numero respinto: il referente riceverà una e-mail con il motivo.',
+  'indirizzo-convalidato':
+    'Nuovo indirizzo dello stabilimento convalidato: il referente riceverà una e-mail.',
+  'indirizzo-respinto':
+    'Nuovo indirizzo dello stabilimento respinto: il referente riceverà una e-mail con il motivo.',
 };
 
 /** What an operator decides, per kind of request: the URL segment, the commands, the outcomes. */
@@ -51,6 +56,12 @@ const decisions = {
     rejected: 'cambio-respinto',
     rejection: 'RejectContractNumberChange',
   },
+  plant: {
+    path: '/indirizzo',
+    validated: 'indirizzo-convalidato',
+    rejected: 'indirizzo-respinto',
+    rejection: 'RejectPlantAddressChange',
+  },
 } as const;
 type Kind = keyof typeof decisions;
 
@@ -59,7 +70,8 @@ const itemKey = (kind: Kind, contractNumber: string) => `${kind}:${contractNumbe
 
 /**
  * The operators' queue: contracts declared after registration, Ditte asking to be a contract's
- * owner, changed contract numbers; each with what the registry says, validated or rejected.
+ * owner, changed contract numbers and plant addresses; each with what the registry says, validated
+ * or rejected.
  */
 export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const { db } = deps.database;
@@ -79,6 +91,7 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void
     return {
       title: 'Contratti da convalidare',
       items,
+      plantAddress,
       registry: await registryEntries(db, pairs),
       people: await requesters(items),
       errors: {},
@@ -89,7 +102,7 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void
   /** Who asked, with the customer codes an operator already accepted for them. */
   async function requesters(items: readonly QueueItem[]) {
     const ids = items.flatMap((item) =>
-      item.kind === 'owner' ? [item.accountId] : item.kind === 'number' ? [item.requestedBy] : [],
+      item.kind === 'owner' ? [item.accountId] : item.kind === 'contract' ? [] : [item.requestedBy],
     );
     const contacts = await accountContacts(db, [...new Set(ids)]);
     return Object.fromEntries(
@@ -142,6 +155,7 @@ export function contractReviewRoutes(app: FastifyInstance, deps: AreaDeps): void
   async function validation(kind: Kind, number: string): Promise<ContractCommand> {
     if (kind === 'contract') return { type: 'ValidateContract', note: null };
     if (kind === 'owner') return { type: 'ValidateContractOwner', note: null };
+    if (kind === 'plant') return { type: 'ValidatePlantAddressChange' };
     return { type: 'ValidateContractNumberChange', newNumberFree: await newNumberFree(number) };
   }
 

@@ -1,6 +1,6 @@
 import { mustHold } from '../../domain/accounts/members.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   contractDecider,
   contractStream,
@@ -16,11 +16,18 @@ import { actingOf, commandContext, organisationOf, requireRole } from '../accoun
 import { verifyPassword } from '../accounts/passwords.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
-import { FormRefused, refuseIfAny, submitForm } from '../platform/http/command.js';
+import { FormRefused, queryOf, refuseIfAny, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
 import { declareContractSchema } from './declareContract.schema.js';
 
+const companyQuery = z.object({
+  ditta: z
+    .string()
+    .regex(/^\d{10}$/)
+    .optional()
+    .catch(undefined),
+});
 const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
 const numberField = 'contract[contractNumber]';
 type DeclareContractForm = z.output<typeof declareContractSchema>;
@@ -36,7 +43,13 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
 
   app.get('/contratti/nuovo', declarants, async (request, reply) => {
     mustHold(actingOf(request).role, 'prepare');
-    return render(request, reply, { contract: {} }, {});
+    // «+ Aggiungi contratto» of a company on «Modifica profilo»: the company filled in.
+    const { ditta } = queryOf(companyQuery, request);
+    const company = (await organisationOf(db, request)).companies.find(
+      (c) => c.customerCode === ditta,
+    );
+    const values = company ? { customerCode: company.customerCode, companyName: company.name } : {};
+    return render(request, reply, { ...values, contract: {} }, {});
   });
 
   app.post('/contratti/nuovo', declarants, async (request, reply) =>

@@ -5,7 +5,7 @@ import type { Review } from '../../../domain/declarations/reviewDeclaration.js';
 import type { DeclarationVersion } from '../../../domain/declarations/declarationVersions.js';
 import type { FlowRow } from '../../../domain/observatory/flowEvents.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { CompanyDeclaration } from '../../../domain/accounts/accountEvents.js';
+import type { CompanyDeclaration, CompanyDetails } from '../../../domain/accounts/accountEvents.js';
 import type { Plant } from '../../../domain/contracts/contractEvents.js';
 import type { EventMetadata, JsonObject } from '../eventStore/eventStore.js';
 
@@ -94,6 +94,16 @@ export interface AccountsTable {
   must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
   organisation_id: string | null;
   member_role: string | null;
+  /** Company identities waiting for an operator (migration 0025). */
+  company_changes: JSONColumnType<CompanyChangeRow[], string | undefined, string>;
+}
+
+export interface CompanyChangeRow {
+  readonly customerCode: string;
+  readonly previous: CompanyDetails;
+  readonly details: CompanyDetails;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
 }
 
 export interface MerkleTilesTable {
@@ -233,6 +243,14 @@ export interface ContractsTable {
   number_change: JSONColumnType<ContractNumberChange | null, string | null, string | null>;
   renumbered_to: string | null;
   renumbered_from: string | null;
+  /** A plant address waiting for an operator (migration 0025). */
+  plant_change: JSONColumnType<PlantChange | null, string | null | undefined, string | null>;
+}
+
+export interface PlantChange {
+  readonly plant: Plant;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
 }
 
 export interface ContractOwnerRequest {

@@ -276,7 +276,7 @@ describe('ClaimContract ("Gestisci contratto")', () => {
     const filed = {
       ...fold(contractDecider, [...byStudioOwnedByDitta, claimed]),
       declarations: {
-        '2025': { draft: null, submitted: { submittedBy: 'studio-1' } },
+        '2025': { draft: null, submitted: { submittedBy: 'studio-1' }, filedBy: ['studio-1'] },
       },
     } as unknown as Parameters<typeof mayReadDeclaration>[0];
     expect(mayReadDeclaration(filed, 2025, 'studio-1')).toBe(true);
