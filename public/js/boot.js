@@ -3,7 +3,10 @@
 window.VIDEOJS_NO_DYNAMIC_STYLE = true;
 
 // An out-of-band swap never replaces the field being typed in: its value and caret stay (the
-// online form sends the fields a change affects along with the one that changed).
+// online form sends the fields a change affects along with the one that changed). A button, such
+// as «Aggiungi riga» sending its successor out of band, is replaced as usual.
 document.addEventListener('htmx:oobBeforeSwap', (event) => {
-  if (event.detail.target.contains(document.activeElement)) event.detail.shouldSwap = false;
+  const active = document.activeElement;
+  const typing = active && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
+  if (typing && event.detail.target.contains(active)) event.detail.shouldSwap = false;
 });
