@@ -14,7 +14,9 @@ import { previousVolume } from './validateDraft.js';
 import {
   analysesForm,
   declarationForm,
+  maxOnlineRows,
   textWorkbook,
+  tooLongForOnline,
   workbookTexts,
   type CellForm,
   type CellTexts,
@@ -98,11 +100,14 @@ function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: 
     const files = await draftFiles(deps, target, actingOf(request).organisationId);
     const file = files.find((each) => each.slot === form.kind);
     const stored = file ? await readDocument(db, file.sha256) : undefined;
-    if (!stored) return { texts: new Map() as CellTexts, unreadable: false };
+    if (!stored) return { texts: new Map() as CellTexts, unreadable: null };
     const opened = await openUpload(stored.content, form.kind);
-    return opened.workbook
-      ? { texts: workbookTexts(form, opened.workbook), unreadable: false }
-      : { texts: new Map() as CellTexts, unreadable: true };
+    const texts = opened.workbook ? workbookTexts(form, opened.workbook) : null;
+    // A workbook the form cannot show whole is not opened: saving would lose what it leaves out.
+    if (!texts) return { texts: new Map() as CellTexts, unreadable: 'illeggibile' as const };
+    if (tooLongForOnline(form, texts))
+      return { texts: new Map() as CellTexts, unreadable: 'troppe-righe' as const };
+    return { texts, unreadable: null };
   }
 
   function page(
@@ -115,7 +120,7 @@ function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: 
       refused?: FieldErrors;
       issues?: readonly WorkbookIssue[];
       saved?: boolean;
-      unreadable?: boolean;
+      unreadable?: 'illeggibile' | 'troppe-righe' | null;
     },
   ) {
     const issues = state.issues ?? [];
@@ -148,7 +153,8 @@ function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: 
       stray,
       errors,
       saved: state.saved ?? false,
-      unreadable: state.unreadable ?? false,
+      unreadable: state.unreadable ?? null,
+      maxRows: maxOnlineRows,
     });
   }
 
@@ -178,7 +184,11 @@ function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: 
       const related = view.fields.filter(
         (each) =>
           each !== field &&
-          (each.row === null || each.row === field.row || each.error || each.warning),
+          (each.row === null ||
+            each.row === field.row ||
+            each.error ||
+            each.warning ||
+            posted.flagged.has(each.id)),
       );
       return reply.view('declarations/_onlineFields', {
         field,
@@ -186,8 +196,9 @@ function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: 
         action: url(target, online.path),
       });
     }
-    if (posted.action === 'aggiungi' && posted.table) {
-      const more = { ...rows, [posted.table]: (rows[posted.table] ?? 1) + 1 };
+    // «+ Aggiungi riga» redraws the page with one more row; it never saves.
+    if (posted.action === 'aggiungi') {
+      const more = posted.table ? { ...rows, [posted.table]: (rows[posted.table] ?? 1) + 1 } : rows;
       return page(reply, target, ctx, { texts, rows: more, refused });
     }
     // A refused field (control characters, too long) keeps the page and saves nothing.

@@ -29,9 +29,10 @@ const sheetKeys: Readonly<Record<string, string>> = {
   [declarationSheets.deductions]: 'detrazioni',
   [analysesSheets.results]: 'analisi',
 };
-const keyOf = (sheet: string): string => sheetKeys[sheet] ?? sheet;
+const keyOf = (sheet: string): string =>
+  Object.hasOwn(sheetKeys, sheet) ? sheetKeys[sheet]! : sheet;
 
-export const nameOf = (input: { sheet: string; cell: string }): string =>
+const nameOf = (input: { sheet: string; cell: string }): string =>
   `${keyOf(input.sheet)}[${input.cell}]`;
 const idOf = (input: { sheet: string; cell: string }): string =>
   `${keyOf(input.sheet)}-${input.cell}`;
@@ -40,7 +41,8 @@ const unknownField = 'Il modulo contiene un campo non valido.';
 const lastRow = FIRST_DATA_ROW + maxOnlineRows - 1;
 
 const tableSchema = (table: CellTable) => {
-  const cell = new RegExp(`^[${table.columns.map((c) => c.letter).join('')}](\\d{1,3})$`);
+  // No leading zero: «G002» would be G2 in the workbook and another cell here.
+  const cell = new RegExp(`^[${table.columns.map((c) => c.letter).join('')}]([1-9]\\d{0,2})$`);
   return z
     .record(
       z.string().refine((ref) => {
@@ -84,6 +86,8 @@ const controlSchema = z.object({
     .regex(/^(salva|excel|verifica|aggiungi-[a-z]{1,20})$/)
     .catch('salva'),
   campo: z.string().max(40).optional().catch(undefined),
+  /** The fields the page shows a message beside, by id: a check redraws them all. */
+  segnalati: z.record(z.string().max(40), z.string().max(2)).catch({}),
   righe: z
     .record(z.string().max(40), z.coerce.number().int().min(1).max(maxOnlineRows).catch(1))
     .catch({}),
@@ -95,6 +99,8 @@ export interface OnlineForm {
   readonly table: string | null;
   /** The field an htmx check asks about. */
   readonly field: string | null;
+  /** The ids of the fields the page shows a message beside. */
+  readonly flagged: ReadonlySet<string>;
   readonly texts: CellTexts;
   /** Rows each table showed, by sheet, so that the empty ones added stay. */
   readonly rows: Readonly<Record<string, number>>;
@@ -108,7 +114,9 @@ function safeCells(value: unknown): Record<string, string> {
   return Object.fromEntries(
     Object.entries(value).filter(
       (entry): entry is [string, string] =>
-        /^[A-Z]\d{1,3}$/.test(entry[0]) && typeof entry[1] === 'string' && entry[1].length <= 1000,
+        /^[A-Z][1-9]\d{0,2}$/.test(entry[0]) &&
+        typeof entry[1] === 'string' &&
+        entry[1].length <= 1000,
     ),
   );
 }
@@ -126,6 +134,7 @@ export function readOnlineForm(form: CellForm, body: Record<string, unknown>): O
     action,
     table: form.tables.find((table) => keyOf(table.sheet) === added)?.sheet ?? null,
     field: control.campo ?? null,
+    flagged: new Set(Object.keys(control.segnalati)),
     texts: new Map(
       form.sheets.map((sheet) => [
         sheet,
@@ -151,7 +160,7 @@ export function issuesByField(issues: readonly WorkbookIssue[]): {
   const byField: Record<string, WorkbookIssue> = {};
   const general: WorkbookIssue[] = [];
   for (const issue of issues) {
-    if (issue.sheet && issue.cell && issue.sheet in sheetKeys)
+    if (issue.sheet && issue.cell && Object.hasOwn(sheetKeys, issue.sheet))
       byField[nameOf({ sheet: issue.sheet, cell: issue.cell })] ??= issue;
     else general.push(issue);
   }

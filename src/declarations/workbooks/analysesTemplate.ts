@@ -1,6 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { TemplateContext } from './templateContext.js';
-import { writeTexts, type CellTexts } from './cellForms.js';
+import { analysesForm, writeTexts, type CellTexts } from './cellForms.js';
 import {
   analysesSheets as sheets,
   parameterChoice,
@@ -91,6 +91,6 @@ export async function analysesTemplate(
     }
   });
   await parametersSheet(workbook, ctx);
-  writeTexts(workbook, values);
+  writeTexts(workbook, analysesForm, values);
   return finish(workbook, 'analisi', ctx);
 }

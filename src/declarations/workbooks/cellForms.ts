@@ -133,14 +133,16 @@ export const rowInputs = (table: CellTable, row: number, ctx: TemplateContext): 
     options: table.options(column, ctx),
   }));
 
-/** Rows a table of the online form may hold, as many as a person types by hand. */
-export const maxOnlineRows = 50;
+/** Rows a table of the online form may hold: as many as the longest template offers. */
+export const maxOnlineRows = 200;
 
 const rowOf = (ref: string) => Number(/\d+$/.exec(ref)?.[0] ?? 0);
 
 /** The rows of a table that hold a value, in order. */
 export function filledRows(texts: CellTexts, table: CellTable): number[] {
-  const rows = [...(texts.get(table.sheet)?.keys() ?? [])].map(rowOf);
+  const rows = [...(texts.get(table.sheet) ?? [])]
+    .filter(([, text]) => text.trim() !== '')
+    .map(([ref]) => rowOf(ref));
   return [...new Set(rows.filter((row) => row >= FIRST_DATA_ROW))].sort((a, b) => a - b);
 }
 
@@ -207,21 +209,37 @@ export function workbookTexts(form: CellForm, workbook: OpenedWorkbook): CellTex
   return texts;
 }
 
-/** Writes the texts into a template's cells: a number or a date typed as one is stored as such. */
-export function writeTexts(workbook: Workbook, texts: CellTexts): void {
+/**
+ * Writes the texts into a template's cells by what each input is: a number typed as one is stored
+ * as a number, a date as a date, anything else as the text typed (which the reader then names).
+ */
+export function writeTexts(workbook: Workbook, form: CellForm, texts: CellTexts): void {
+  const inputOf = (sheet: string, ref: string): CellInput['input'] | undefined => {
+    const single = form.singles.find((input) => input.sheet === sheet && input.cell === ref);
+    if (single) return single.input;
+    const letter = /^[A-Z]+/.exec(ref)?.[0];
+    const table = form.tables.find((each) => each.sheet === sheet);
+    return table?.columns.find((column) => column.letter === letter)?.input;
+  };
   for (const [name, cells] of texts) {
     const sheet = workbook.getWorksheet(name);
     if (!sheet) continue;
     for (const [ref, text] of cells) {
       if (text.trim() === '') continue;
-      const cell = sheet.getCell(ref);
-      const date = cell.numFmt?.includes('yy') ? parseDateText(text) : null;
-      const number = parseNumberText(text);
-      cell.value = date
+      const input = inputOf(name, ref);
+      const date = input === 'date' ? parseDateText(text) : null;
+      const number = input === 'number' ? parseNumberText(text) : null;
+      sheet.getCell(ref).value = date
         ? new Date(`${date}T00:00:00Z`)
-        : number.ok && cell.numFmt
+        : number?.ok
           ? number.value
           : text;
     }
   }
 }
+
+/** Whether an uploaded workbook holds more rows than the online form draws. */
+export const tooLongForOnline = (form: CellForm, texts: CellTexts): boolean =>
+  form.tables.some(
+    (table) => (filledRows(texts, table).at(-1) ?? 0) > FIRST_DATA_ROW + maxOnlineRows - 1,
+  );

@@ -12,7 +12,7 @@ import {
 } from './declarationLayout.js';
 import { NO, YES } from './cellReader.js';
 import type { TemplateContext } from './templateContext.js';
-import { writeTexts, type CellTexts } from './cellForms.js';
+import { declarationForm, writeTexts, type CellTexts } from './cellForms.js';
 import {
   finish,
   inputCell,
@@ -144,6 +144,6 @@ export async function declarationTemplate(
         ? numberRule(0, 1e9, 'Scrivi un volume in m³, zero o positivo.')
         : null,
   );
-  writeTexts(workbook, values);
+  writeTexts(workbook, declarationForm, values);
   return finish(workbook, 'dichiarazione', ctx);
 }
