@@ -4,6 +4,8 @@ import { newPassword, ordinaryEmail } from './fields.schema.js';
 import { companyIdentitySchema, contractSchema } from './register.schema.js';
 
 const optional = optionalLine(254);
+/** Companies and plants one profile page may show; a body with more is not ours. */
+const maxProfileRows = 200;
 
 /**
  * "Modifica Profilo": the current password always; a new e-mail and a new password typed twice;
@@ -23,10 +25,28 @@ export const profileSchema = z
     newPasswordConfirm: secret()
       .optional()
       .transform((value) => value || null),
-    companies: z.array(companyIdentitySchema).default([]),
-    contracts: z.array(contractSchema).default([]),
+    companies: z.array(companyIdentitySchema).max(maxProfileRows).default([]),
+    contracts: z.array(contractSchema).max(maxProfileRows).default([]),
   })
   .superRefine((form, ctx) => {
+    // One block per company and per contract: two would ask two changes of one stream at once.
+    const twice = (values: readonly string[], path: (index: number) => PropertyKey[]) =>
+      values.forEach((value, index) => {
+        if (values.indexOf(value) !== index)
+          ctx.addIssue({
+            code: 'custom',
+            path: path(index),
+            message: 'Il modulo contiene un campo non valido.',
+          });
+      });
+    twice(
+      form.companies.map((c) => c.customerCode),
+      (i) => ['companies', i, 'customerCode'],
+    );
+    twice(
+      form.contracts.map((c) => c.contractNumber),
+      (i) => ['contracts', i, 'contractNumber'],
+    );
     if ((form.newEmail ?? '').toLowerCase() !== (form.newEmailConfirm ?? '').toLowerCase()) {
       ctx.addIssue({
         code: 'custom',

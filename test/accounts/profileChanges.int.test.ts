@@ -119,6 +119,20 @@ describe('Modifica profilo: companies and plants', () => {
     expect(errorOf(wrongPassword.body, 'currentPassword')).toBe(
       'La password attuale non è corretta.',
     );
+    // The same plant twice, with two addresses: refused whole, not the first one recorded.
+    const twice = await client.post(
+      '/profilo',
+      form({
+        'contracts[0][street]': 'Via Nuova',
+        'contracts[1][contractNumber]': '3001234567',
+        'contracts[1][street]': 'Via Altra',
+        'contracts[1][civic]': '1',
+        'contracts[1][cap]': '40055',
+        'contracts[1][province]': 'BO',
+        'contracts[1][municipality]': 'Castenaso',
+      }),
+    );
+    expect(twice.statusCode).toBe(422);
     expect(await versions()).toEqual(before);
   });
 
@@ -147,7 +161,7 @@ describe('Modifica profilo: companies and plants', () => {
     const url = `/operatori/ditte/${unoId}/1001234567`;
     const noReason = await operator.post(`${url}/respingi`, { reason: '' });
     expect(noReason.statusCode).toBe(422);
-    expect(errorOf(noReason.body, 'motivo-ditta-1001234567')).toBe(
+    expect(errorOf(noReason.body, `motivo-ditta-${unoId}-1001234567`)).toBe(
       'Indicare il motivo del rifiuto (almeno 5 caratteri).',
     );
     const rejected = await operator.post(`${url}/respingi`, { reason: 'Visura non coerente' });
