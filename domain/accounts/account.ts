@@ -229,6 +229,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         companyChanges: [...state.companyChanges, { customerCode, details, requestedBy }],
       };
     }
+    case 'CompanyAdded':
+      return { ...state, companies: withCompany(state.companies, event.data) };
     case 'CompanyDetailsChanged':
       return {
         ...state,
@@ -252,6 +254,15 @@ const withoutChange = (state: AccountState, customerCode: string) =>
   state.companyChanges.filter((change) => change.customerCode !== customerCode);
 
 /** The companies with one company's new identity: its customer code and contracts stay. */
+/** The companies with one more; its contracts are on their own streams, as declared since. */
+export const withCompany = (
+  companies: readonly CompanyDeclaration[],
+  added: { readonly customerCode: string; readonly details: CompanyDetails },
+): CompanyDeclaration[] =>
+  companies.some((company) => company.customerCode === added.customerCode)
+    ? [...companies]
+    : [...companies, { ...added.details, customerCode: added.customerCode, contracts: [] }];
+
 export const withDetails = (
   companies: readonly CompanyDeclaration[],
   customerCode: string,

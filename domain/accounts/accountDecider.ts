@@ -1,3 +1,4 @@
+import { addCompany, type AddCompany } from './addCompany.js';
 import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { AccountEvent } from './accountEvents.js';
@@ -67,6 +68,7 @@ export type AccountCommand =
   | InviteCompany
   | SetFirstPassword
   | RequestCompanyDetailsChange
+  | AddCompany
   | ValidateCompanyDetailsChange
   | RejectCompanyDetailsChange
   | MemberCommand;
@@ -121,6 +123,8 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return createMemberAccount(command, state);
       case 'RequestCompanyDetailsChange':
         return requestCompanyDetailsChange(command, state);
+      case 'AddCompany':
+        return addCompany(command, state);
       case 'ValidateCompanyDetailsChange':
         return validateCompanyDetailsChange(command, state);
       case 'RejectCompanyDetailsChange':

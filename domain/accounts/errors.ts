@@ -2,6 +2,8 @@ import { DomainError, type DomainErrorKind } from '../shared/domainError.js';
 
 export type AccountErrorCode =
   | 'AccountAlreadyExists'
+  | 'NotStudio'
+  | 'CompanyKnown'
   | 'NotAwaitingVerification'
   | 'NotAwaitingApproval'
   | 'NoActiveCode'

@@ -2,7 +2,7 @@ import { accountStream } from '../../domain/accounts/accountDecider.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountEvent, CompanyDeclaration } from '../../domain/accounts/accountEvents.js';
 import type { MemberRole } from '../../domain/accounts/members.js';
-import { invitedCompany, withDetails } from '../../domain/accounts/account.js';
+import { invitedCompany, withCompany, withDetails } from '../../domain/accounts/account.js';
 import type { AccountsTable, CompanyChangeRow, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
@@ -142,6 +142,8 @@ export function evolveAccountRow(
           companyChanges: [...row.companyChanges, { ...event.data, requestedAt: at }],
         }
       );
+    case 'CompanyAdded':
+      return row && { ...row, companies: withCompany(row.companies, event.data) };
     case 'CompanyDetailsChanged':
       return (
         row && {

@@ -29,6 +29,8 @@ const outcomes: Record<string, string> = {
   'intestazione-richiesta':
     'Richiesta inviata agli operatori: dopo la convalida la ditta risulterà intestataria del contratto e potrà prenderne la gestione.',
   'gia-presente': 'Il contratto è già tra i tuoi: nessuna modifica.',
+  'ditta-aggiunta':
+    'Ditta aggiunta, con i suoi dati, tra quelle che gestisci; il suo primo contratto è inviato agli operatori: potrai caricarne la dichiarazione dopo la convalida.',
   offerto:
     'Affidamento inviato: il consulente è stato avvisato via e-mail; la gestione passa a lui quando accetta.',
   accettato:

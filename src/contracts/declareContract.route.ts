@@ -15,11 +15,12 @@ import { contractsManagedByOthers } from '../../projections/contracts/contracts.
 import { actingOf, commandContext, organisationOf, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import type { AreaDeps } from '../deps.js';
-import { handleCommand } from '../platform/eventStore/commandHandler.js';
+import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { FormRefused, queryOf, refuseIfAny, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { pairKey, pairsNotInRegistry } from '../registry/registry.js';
-import { declareContractSchema } from './declareContract.schema.js';
+import { addCompanySchema, declareContractSchema } from './declareContract.schema.js';
+import { accountDecider, accountStream } from '../../domain/accounts/accountDecider.js';
 
 const companyQuery = z.object({
   ditta: z
@@ -86,6 +87,101 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
       invalid: (errors, values) => render(request, reply, values, errors),
     }),
   );
+
+  /** «+ Aggiungi ditta» (a consultant): the company's identity and its first contract. */
+  app.get('/ditte/nuova', declarants, async (request, reply) => {
+    mustHold(actingOf(request).role, 'prepare');
+    await mustBeStudio(request);
+    return renderNewCompany(reply, { company: {}, contract: {} }, {});
+  });
+
+  app.post('/ditte/nuova', declarants, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: addCompanySchema,
+      run: async (form) => {
+        const organisation = await mustBeStudio(request);
+        const acting = actingOf(request);
+        const { customerCode, ...details } = form.company;
+        const { contractNumber, ...plant } = form.contract;
+        refuseIfAny(
+          await refusals(
+            request.account!,
+            'studio',
+            {
+              customerCode,
+              companyName: details.name,
+              contract: form.contract,
+              currentPassword: form.currentPassword,
+            },
+            [],
+          ),
+        );
+        const adding = {
+          type: 'AddCompany' as const,
+          customerCode,
+          details,
+          addedBy: acting.personId,
+          role: acting.role,
+          currentPasswordOk: true,
+        };
+        // The company is checked before the contract is declared: both are recorded, or neither.
+        const account = accountStream.id(organisation.accountId);
+        const { state } = await readState(deps.eventStore, accountDecider, account);
+        try {
+          accountDecider.decide(adding, state);
+        } catch (error) {
+          if (!(error instanceof DomainError) || !error.field) throw error;
+          throw new FormRefused({ [`company[${error.field}]`]: error.message });
+        }
+        await declare(request, {
+          type: 'DeclareContract',
+          contractNumber,
+          customerCode,
+          companyName: details.name,
+          plant,
+          declaredBy: { accountId: organisation.accountId, kind: 'studio' },
+          role: acting.role,
+          inRegistry: true,
+          companyCustomerCodes: [],
+        });
+        const added = await handleCommand(
+          deps.eventStore,
+          accountDecider,
+          account,
+          adding,
+          commandContext(request, deps.clock()),
+        );
+        return { position: added.position, redirect: '/contratti?esito=ditta-aggiunta' };
+      },
+      invalid: (errors, values) => renderNewCompany(reply, values, errors),
+    }),
+  );
+
+  /** Only an organisation that manages companies for others adds one (a Ditta is one). */
+  async function mustBeStudio(request: FastifyRequest) {
+    const organisation = await organisationOf(db, request);
+    if (organisation.kind !== 'studio')
+      throw new DomainError(
+        'NotStudio',
+        'forbidden',
+        'Solo uno studio tecnico, un consulente o un’associazione gestisce più ditte: una ditta aggiunge i propri contratti.',
+      );
+    return organisation;
+  }
+
+  function renderNewCompany(
+    reply: FastifyReply,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+  ) {
+    return reply.view('contracts/addCompany', {
+      title: 'Aggiungi ditta',
+      values,
+      errors,
+      provinceOptions,
+      municipalitiesOf,
+    });
+  }
 
   /** What the registry, the other declarants and the password say of the form. */
   async function refusals(
