@@ -2,6 +2,7 @@ import { otpCodes } from './accounts/otpCodes.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { invitedCompanyContracts } from './contracts/invitedCompanyContracts.js';
 import { registrationContracts } from './contracts/registrationContracts.js';
+import { companyRenames } from './contracts/companyRenames.js';
 import type { Kysely } from 'kysely';
 import type { Schema } from './platform/db/schema.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
@@ -66,6 +67,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     refusedSignInsProjection,
     contractsProjection,
     registrationContracts({ store: deps.store, logger: deps.logger }),
+    companyRenames({ db: deps.db, store: deps.store, logger: deps.logger }),
     invitedCompanyContracts({ db: deps.db, store: deps.store, logger: deps.logger }),
     accountMailsProjection({
       code: codes.code,

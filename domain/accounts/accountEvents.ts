@@ -101,7 +101,10 @@ export type AccountEvent =
     }
   | { type: 'EmailChanged'; data: { requestId: string; previousEmail: string; email: string } }
   /** «+ Aggiungi ditta»: a consultant takes on another company, with its identity (addCompany.ts). */
-  | { type: 'CompanyAdded'; data: { customerCode: string; details: CompanyDetails; addedBy: string } }
+  | {
+      type: 'CompanyAdded';
+      data: { customerCode: string; details: CompanyDetails; addedBy: string };
+    }
   /** «Modifica profilo»: a company's new identity, waiting for an operator; the old one is in force. */
   | { type: 'CompanyDetailsChangeRequested'; data: CompanyDetailsChange }
   | { type: 'CompanyDetailsChanged'; data: CompanyDetailsChange }

@@ -120,6 +120,8 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
         ...state,
         plantChange: { plant: event.data.plant, requestedBy: event.data.requestedBy },
       };
+    case 'ContractCompanyRenamed':
+      return { ...state, companyName: event.data.companyName };
     case 'PlantAddressChanged':
       return { ...state, plant: event.data.plant, plantChange: null };
     case 'PlantAddressChangeRejected':

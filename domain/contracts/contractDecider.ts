@@ -1,3 +1,4 @@
+import { renameContractCompany, type RenameContractCompany } from './renameContractCompany.js';
 import { streamCodec } from '../shared/streamCodec.js';
 import { decideDeclaration, type DeclarationCommand } from '../declarations/declarationCommands.js';
 import type { Decider } from '../shared/decider.js';
@@ -66,6 +67,7 @@ export type ContractCommand =
   | RequestPlantAddressChange
   | ValidatePlantAddressChange
   | RejectPlantAddressChange
+  | RenameContractCompany
   | DeclarationCommand;
 
 export const contractStream = streamCodec<[contractNumber: string], ContractEvent>(
@@ -118,6 +120,8 @@ export const contractDecider: Decider<ContractState, ContractCommand, ContractEv
         return validatePlantAddressChange(command, state);
       case 'RejectPlantAddressChange':
         return rejectPlantAddressChange(command, state);
+      case 'RenameContractCompany':
+        return renameContractCompany(command, state);
       default:
         // The year's declaration, decided on the contract's state (README.md here says why).
         return decideDeclaration(command, state);

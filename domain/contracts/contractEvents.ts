@@ -72,6 +72,8 @@ export type ContractEvent =
       data: { newContractNumber: string; requestedBy: string; reason: string };
     }
   /** «Modifica profilo»: a new plant address, waiting for an operator; the old one is in force. */
+  /** The company's new identity, validated on its account (renameContractCompany.ts). */
+  | { type: 'ContractCompanyRenamed'; data: { companyName: string; previousName: string } }
   | { type: 'PlantAddressChangeRequested'; data: PlantAddressChange }
   | { type: 'PlantAddressChanged'; data: PlantAddressChange }
   | {

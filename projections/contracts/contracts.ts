@@ -103,6 +103,7 @@ export function evolveContractRow(
   return {
     ...base,
     status: after.status,
+    companyName: after.companyName ?? base.companyName,
     plant: after.plant ?? base.plant,
     ownerAccountId: after.ownerAccountId,
     ownerRequest: after.ownerRequest

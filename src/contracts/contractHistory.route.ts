@@ -61,6 +61,8 @@ function describe(event: ContractEvent, names: Map<string, string>): string {
       return `Indirizzo dello stabilimento cambiato dagli operatori in ${plantAddress(event.data.plant)}`;
     case 'PlantAddressChangeRejected':
       return `Nuovo indirizzo ${plantAddress(event.data.plant)} respinto dagli operatori: ${event.data.reason}`;
+    case 'ContractCompanyRenamed':
+      return `Ragione sociale della ditta convalidata dagli operatori: da ${event.data.previousName} a ${event.data.companyName}`;
     case 'ContractRenumbered':
       return `Contratto con il nuovo numero, prima ${event.data.previousContractNumber}, per ${event.data.companyName} (codice cliente ${event.data.customerCode})`;
     case 'DeclarationPrepared':

@@ -195,6 +195,30 @@ describe('Modifica profilo: companies and plants', () => {
     );
   });
 
+  it('an approved Ragione sociale reaches the company’s contracts, as an event on each', async () => {
+    const client = await signedIn(ctx, uno);
+    await client.post('/profilo', form({ 'companies[0][name]': 'Euro Oil Tre SRL' }));
+    const operator = await signedIn(ctx, operatorLogin);
+    await operator.post(`/operatori/ditte/${unoId}/1001234567/convalida`, {});
+    await settle(ctx);
+    const contract = (await ctx.store.readStream('contract-3001234567')).events;
+    expect(contract.at(-1)).toMatchObject({
+      type: 'ContractCompanyRenamed',
+      data: { companyName: 'Euro Oil Tre SRL', previousName: 'Euro Oil 1 SRL' },
+    });
+    const row = await db()
+      .selectFrom('contracts')
+      .select('company_name')
+      .where('contract_number', '=', '3001234567')
+      .executeTakeFirstOrThrow();
+    expect(row.company_name).toBe('Euro Oil Tre SRL');
+    // A replay renames nothing twice.
+    await settle(ctx);
+    expect((await ctx.store.readStream('contract-3001234567')).events).toHaveLength(
+      contract.length,
+    );
+  });
+
   it('a new plant address waits for an operator; the old one is in force until validated', async () => {
     const client = await signedIn(ctx, uno);
     const saved = await client.post(
