@@ -253,7 +253,6 @@ const withoutInvitation = (state: AccountState, inviteId: string) =>
 const withoutChange = (state: AccountState, customerCode: string) =>
   state.companyChanges.filter((change) => change.customerCode !== customerCode);
 
-/** The companies with one company's new identity: its customer code and contracts stay. */
 /** The companies with one more; its contracts are on their own streams, as declared since. */
 export const withCompany = (
   companies: readonly CompanyDeclaration[],
@@ -263,6 +262,7 @@ export const withCompany = (
     ? [...companies]
     : [...companies, { ...added.details, customerCode: added.customerCode, contracts: [] }];
 
+/** The companies with one company's new identity: its customer code and contracts stay. */
 export const withDetails = (
   companies: readonly CompanyDeclaration[],
   customerCode: string,

@@ -33,6 +33,8 @@ export async function passwordRefusal(
   request: FastifyRequest,
   password: string,
   now: Date,
+  /** What a wrong password is told, in the words of the page that asks for it. */
+  wrong = 'La password non è corretta.',
 ): Promise<string | null> {
   const { db } = deps.database;
   const account = request.account!;
@@ -58,5 +60,5 @@ export async function passwordRefusal(
     ],
     commandContext(request, now),
   );
-  return 'La password non è corretta.';
+  return wrong;
 }

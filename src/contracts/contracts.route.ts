@@ -31,6 +31,8 @@ const outcomes: Record<string, string> = {
   'gia-presente': 'Il contratto è già tra i tuoi: nessuna modifica.',
   'ditta-aggiunta':
     'Ditta aggiunta, con i suoi dati, tra quelle che gestisci; il suo primo contratto è inviato agli operatori: potrai caricarne la dichiarazione dopo la convalida.',
+  'ditta-aggiunta-contratto-noto':
+    'Ditta aggiunta, con i suoi dati, tra quelle che gestisci; il contratto indicato era già tra i tuoi.',
   offerto:
     'Affidamento inviato: il consulente è stato avvisato via e-mail; la gestione passa a lui quando accetta.',
   accettato:

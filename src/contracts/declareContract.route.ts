@@ -13,7 +13,7 @@ import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import type { AccountRow } from '../../projections/accounts/accounts.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
 import { actingOf, commandContext, organisationOf, requireRole } from '../accounts/auth.js';
-import { verifyPassword } from '../accounts/passwords.js';
+import { passwordRefusal } from '../accounts/reauthentication.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { FormRefused, queryOf, refuseIfAny, submitForm } from '../platform/http/command.js';
@@ -57,13 +57,12 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
     submitForm(request, reply, deps.projections, {
       schema: declareContractSchema,
       run: async (form) => {
-        const me = request.account!;
         const organisation = await organisationOf(db, request);
         const kind = kindOf(organisation);
         // A Ditta's own customer codes are those an operator accepted (registration or invitation).
         const companyCustomerCodes =
           kind === 'ditta' ? organisation.companies.map((c) => c.customerCode) : [];
-        refuseIfAny(await refusals(me, kind, form, companyCustomerCodes));
+        refuseIfAny(await refusals(request, kind, form, companyCustomerCodes));
         const { contractNumber, ...plant } = form.contract;
         const command = {
           type: 'DeclareContract' as const,
@@ -99,13 +98,14 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
     submitForm(request, reply, deps.projections, {
       schema: addCompanySchema,
       run: async (form) => {
-        const organisation = await mustBeStudio(request);
         const acting = actingOf(request);
+        mustHold(acting.role, 'prepare');
+        const organisation = await mustBeStudio(request);
         const { customerCode, ...details } = form.company;
         const { contractNumber, ...plant } = form.contract;
         refuseIfAny(
           await refusals(
-            request.account!,
+            request,
             'studio',
             {
               customerCode,
@@ -124,16 +124,20 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
           role: acting.role,
           currentPasswordOk: true,
         };
-        // The company is checked before the contract is declared: both are recorded, or neither.
+        // The company is checked before the contract is declared; should the last step fail
+        // (a second submit that added it meanwhile), sending the form again completes the pair.
         const account = accountStream.id(organisation.accountId);
+        const companyRefused = (error: unknown) => {
+          if (!(error instanceof DomainError) || error.kind === 'not-found') throw error;
+          return new FormRefused({ [`company[${error.field ?? 'name'}]`]: error.message });
+        };
         const { state } = await readState(deps.eventStore, accountDecider, account);
         try {
           accountDecider.decide(adding, state);
         } catch (error) {
-          if (!(error instanceof DomainError) || !error.field) throw error;
-          throw new FormRefused({ [`company[${error.field}]`]: error.message });
+          throw companyRefused(error);
         }
-        await declare(request, {
+        const declared = await declare(request, {
           type: 'DeclareContract',
           contractNumber,
           customerCode,
@@ -150,8 +154,17 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
           account,
           adding,
           commandContext(request, deps.clock()),
-        );
-        return { position: added.position, redirect: '/contratti?esito=ditta-aggiunta' };
+        ).catch((error: unknown) => {
+          // Added by the same form a moment ago: the pair is complete.
+          if (error instanceof DomainError && error.code === 'CompanyKnown') return null;
+          throw companyRefused(error);
+        });
+        const outcome =
+          declared.events.length > 0 ? 'ditta-aggiunta' : 'ditta-aggiunta-contratto-noto';
+        return {
+          position: added?.position ?? declared.position,
+          redirect: `/contratti?esito=${outcome}`,
+        };
       },
       invalid: (errors, values) => renderNewCompany(reply, values, errors),
     }),
@@ -185,7 +198,7 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
 
   /** What the registry, the other declarants and the password say of the form. */
   async function refusals(
-    me: AccountRow,
+    request: FastifyRequest,
     kind: DeclarantKind,
     form: DeclareContractForm,
     companyCustomerCodes: readonly string[],
@@ -198,8 +211,15 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
       errors[numberField] = registryMismatch;
     else if ((await contractsManagedByOthers(db, kind, [pair])).size > 0)
       errors[numberField] = 'Questo contratto è già gestito da un altro utente.';
-    if (!(await verifyPassword(me.passwordHash, form.currentPassword)))
-      errors.currentPassword = 'La password attuale non è corretta.';
+    // Counted as a re-authentication: guesses from an open session are limited.
+    const wrong = await passwordRefusal(
+      deps,
+      request,
+      form.currentPassword,
+      deps.clock(),
+      'La password attuale non è corretta.',
+    );
+    if (wrong) errors.currentPassword = wrong;
     return errors;
   }
 

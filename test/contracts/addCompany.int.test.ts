@@ -44,6 +44,7 @@ describe.each(backends())('%s: a consultant adds a company', (backend) => {
     await createOperator(ctx);
     await seedRegistry(ctx.test.database.db, [
       ['1001112222', '3001112222', 'Tintoria Bianchi SRL'],
+      ['1001112222', '3001113333', 'Tintoria Bianchi SRL'],
       ['2002345678', '3002345678', 'Conceria Reno SRL'],
       ['4004445555', '3004445555', 'Tessitura Po SRL'],
     ]);
@@ -82,16 +83,27 @@ describe.each(backends())('%s: a consultant adds a company', (backend) => {
     );
     expect(wrong.statusCode).toBe(422);
     expect(fieldError(wrong.body, 'Partita IVA')).toMatch(/non valido/);
-    // Already managed: the registered company.
+    expect(fieldError(wrong.body, 'Password attuale')).toBeNull();
+    const wrongPassword = await client.post(
+      '/ditte/nuova',
+      newCompany({ currentPassword: 'Sbagliata-1' }),
+    );
+    expect(wrongPassword.statusCode).toBe(422);
+    expect(fieldError(wrongPassword.body, 'Password attuale')).toBe(
+      'La password attuale non è corretta.',
+    );
+    // Already managed (the registered company), with a contract not declared yet: the company is
+    // refused before the contract is declared, so neither is recorded.
     const known = await client.post(
       '/ditte/nuova',
       newCompany({
         'company[customerCode]': '1001112222',
-        'contract[contractNumber]': '3001112222',
+        'contract[contractNumber]': '3001113333',
       }),
     );
     expect(known.statusCode).toBe(422);
-    expect(pageText(known.body)).toMatch(/già/);
+    expect(fieldError(known.body, 'Codice cliente')).toContain('già tra quelle gestite');
+    expect(await streamLength('contract-3001113333')).toBe(0);
     await settle(ctx);
     expect(await streamLength(`account-${studioId}`)).toBe(before);
     expect(await streamLength('contract-3002345678')).toBe(0);
