@@ -137,6 +137,7 @@ describe('app shell', () => {
       ['refused_sign_ins', 'running'],
       ['contracts', 'running'],
       ['registration_contracts', 'running'],
+      ['company_renames', 'running'],
       ['invited_company_contracts', 'running'],
       ['account_mails', 'running'],
       ['contract_mails', 'running'],
