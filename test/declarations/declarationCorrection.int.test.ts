@@ -10,6 +10,7 @@ import {
   filledTemplate,
   inviteCompanyByPec,
   openCampaign,
+  outboxMails,
   sendDeclaration,
 } from '../support/declarations.js';
 import {
@@ -64,16 +65,7 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
     (await contractEvents(contract))
       .filter((each) => each.type === 'DeclarationProtocolled')
       .map((each) => each.data.protocolNumber as string);
-  /** The mails whose subject contains `subjectPart`, by recipient. */
-  const mails = async (subjectPart: string) =>
-    (
-      await ctx.test.database.db
-        .selectFrom('mail_outbox')
-        .select(['to_address', 'subject', 'text_body'])
-        .where('subject', 'like', `%${subjectPart}%`)
-        .orderBy('to_address')
-        .execute()
-    ).map((mail) => ({ ...mail, text: mail.text_body.replace(/\s+/g, ' ') }));
+  const mails = (subjectPart: string) => outboxMails(ctx, subjectPart);
   /** The text of the folded list of versions (<details>) whose summary is `summary`. */
   const foldedText = (page: string, summary: string) => {
     const folded = [...page.matchAll(/<details[^>]*>([\s\S]*?)<\/details>/g)].find((match) =>

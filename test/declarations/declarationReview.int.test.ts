@@ -11,6 +11,7 @@ import {
   fileDeclaration,
   inviteCompanyByPec,
   openCampaign,
+  outboxMails,
 } from '../support/declarations.js';
 import {
   createOperator,
@@ -51,15 +52,7 @@ describe.each(backends())('%s: the utility reviews a filed declaration', (backen
     );
   const streamLength = async (contract: string) =>
     (await ctx.store.readStream(`contract-${contract}`)).events.length;
-  const mails = async (subjectPart: string) =>
-    (
-      await ctx.test.database.db
-        .selectFrom('mail_outbox')
-        .select(['to_address', 'subject', 'text_body'])
-        .where('subject', 'like', `%${subjectPart}%`)
-        .orderBy('to_address')
-        .execute()
-    ).map((mail) => ({ ...mail, text: mail.text_body.replace(/\s+/g, ' ') }));
+  const mails = (subjectPart: string) => outboxMails(ctx, subjectPart);
   const mailCount = async () =>
     Number(
       (

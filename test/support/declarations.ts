@@ -117,3 +117,14 @@ export async function inviteCompanyByPec(
   expect(changed.statusCode).toBe(303);
   await settle(ctx);
 }
+
+/** The mails queued whose subject contains `subjectPart`, by recipient, their text on one line. */
+export const outboxMails = async (ctx: TestApp, subjectPart: string) =>
+  (
+    await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .select(['to_address', 'subject', 'text_body'])
+      .where('subject', 'like', `%${subjectPart}%`)
+      .orderBy('to_address')
+      .execute()
+  ).map((mail) => ({ ...mail, text: mail.text_body.replace(/\s+/g, ' ') }));
