@@ -31,9 +31,12 @@ function romeOffsetMinutes(at: Date): number {
 const localPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 export interface LocalInstant {
-  /** The first instant the typed value names, ISO UTC. */
+  /** The instant the typed value names, ISO UTC: a value without seconds names second :00. */
   readonly start: string;
-  /** The first instant after it: a typed minute (or second) covers all of itself. */
+  /**
+   * The first instant after its second: «fino al» takes in the second typed and nothing later.
+   * Browsers drop «:00» from a datetime-local value, so a minute alone is that minute's :00.
+   */
   readonly end: string;
 }
 
@@ -55,10 +58,9 @@ export function romeLocal(value: string): LocalInstant | null {
   // The offset at the wall time read as UTC is right except within hours of a change: re-check.
   let instant = wall - romeOffsetMinutes(new Date(wall)) * 60_000;
   instant = wall - romeOffsetMinutes(new Date(instant)) * 60_000;
-  const unit = match[6] === undefined ? 60_000 : 1_000;
   return {
     start: new Date(instant).toISOString(),
-    end: new Date(instant + unit).toISOString(),
+    end: new Date(instant + 1_000).toISOString(),
   };
 }
 

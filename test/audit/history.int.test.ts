@@ -217,7 +217,7 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
     });
 
     it('finds events by when they occurred, in Italian time, both ends included', async () => {
-      // 11:00 in Rome is 10:00 UTC in March: the minute typed is included whole.
+      // 11:00 in Rome is 10:00 UTC in March; «al» takes in the second it names (here 12:00:00).
       const rows = await search('dal=2026-03-02T11:00&al=2026-04-01T12:00&ordine=vecchi');
       expect(rows.map((r) => `${r.streamId}/${r.version}`)).toEqual([
         'audit-alpha-1/2',

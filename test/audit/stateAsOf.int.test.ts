@@ -13,6 +13,8 @@ import { backends } from '../support/testDatabase.js';
 
 const auditorLogin = { username: 'revisore', password: 'Revisore-2026' } as const;
 const streamId = 'contract-3001234567';
+/** A contract whose events occurred one second apart, for the boundaries of «fino al». */
+const secondsStream = 'contract-3009990000';
 
 const plant = {
   street: 'Via Pizzarotti',
@@ -100,6 +102,14 @@ describe.each(backends())('%s: state as of (/revisione/stream/:id/stato)', (back
       systemContext(new Date()),
     );
     await ctx.store.appendToStream(streamId, history.map(asNewEvent));
+    // One second apart: 10:52:00, :01 and :02 in Rome (UTC+1 in February).
+    await ctx.store.appendToStream(
+      secondsStream,
+      history
+        .slice(0, 3)
+        .map(([event], i): [ContractEvent, string] => [event, `2026-02-10T09:52:0${i}.000Z`])
+        .map(asNewEvent),
+    );
     await ctx.store.appendToStream('protocol-register-2026', [
       asNewEvent([{ type: 'ContractValidated', data: { note: null } }, '2026-01-01T00:00:00.000Z']),
     ]);
@@ -135,6 +145,19 @@ describe.each(backends())('%s: state as of (/revisione/stream/:id/stato)', (back
     const early = await auditor.get(`${url}?al=2026-01-01T00:00`);
     expect(section(early.body, 'stato-allora')).toContain('Stato iniziale');
     expect(section(early.body, 'stato-allora')).toMatch(field('status', 'none'));
+  });
+
+  it('takes in the second typed and nothing later; a minute alone is its second :00', async () => {
+    const at = (al: string) =>
+      auditor
+        .get(`/revisione/stream/${encodeURIComponent(secondsStream)}/stato?al=${al}`)
+        .then((page) => section(page.body, 'stato-allora'));
+    // The browser sends «10:52» for 10:52:00: the event of that second only, not the next ones.
+    expect(await at('2026-02-10T10:52')).toContain('Stato alla versione 1');
+    expect(await at('2026-02-10T10:52:00')).toContain('Stato alla versione 1');
+    expect(await at('2026-02-10T10:52:01')).toContain('Stato alla versione 2');
+    expect(await at('2026-02-10T10:52:02')).toContain('Stato alla versione 3');
+    expect(await at('2026-02-10T10:51:59')).toContain('Stato iniziale');
   });
 
   it('without a moment shows the state now, with no differences', async () => {
