@@ -65,6 +65,13 @@ describe('a municipality files a month, has it unlocked by the observatory and f
     const chart = page.getByRole('img', { name: `Raccolta differenziata per mese, ${due.year}` });
     expect(await chart.isVisible()).toBe(true);
     expect(await chart.evaluate((element) => element.tagName.toLowerCase())).toBe('svg');
+    // The two colours of the bars and the target line are named beside the chart.
+    const legend = page.getByRole('list', { name: 'Legenda del grafico' });
+    expect(await text(legend)).toBe(
+      "mese pari o sopra l'obiettivo mese sotto l'obiettivo obiettivo nazionale del 65%",
+    );
+    // Every column of the months' table is named, the links' one too.
+    expect(await page.getByRole('columnheader', { name: 'Azioni' }).count()).toBe(1);
     await shoot(page, 'comune-cruscotto');
 
     // 2. It opens the month, adds rows without leaving the page, and files with a mistake.
