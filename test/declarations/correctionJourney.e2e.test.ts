@@ -54,9 +54,11 @@ describe('a company corrects its filed declaration after the operator asks for m
       await name.fill('Teresa Test');
       await redrawn;
     }
-    expect(await text(page.locator('#testo-dichiarazione'))).toContain(
-      'il cui legale rappresentante è Teresa Test',
-    );
+    // The response arrives before htmx swaps it in: wait for the text itself.
+    await page
+      .locator('#testo-dichiarazione')
+      .filter({ hasText: 'il cui legale rappresentante è Teresa Test' })
+      .waitFor();
     await tick(page, /^Rendo la dichiarazione sostitutiva qui sopra/);
     await page.getByLabel(/^Password del tuo account/).fill(ditta.password);
     await page.getByRole('button', { name: 'INVIA' }).click();

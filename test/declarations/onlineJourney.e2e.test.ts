@@ -237,9 +237,11 @@ describe('a company types its declaration online, takes it to Excel and back, an
       .getByLabel(/^Legale rappresentante della ditta \(nome e cognome\)/)
       .fill('Teresa Test');
     await redrawn;
-    expect(await text(page.locator('#testo-dichiarazione'))).toContain(
-      'il cui legale rappresentante è Teresa Test',
-    );
+    // The response arrives before htmx swaps it in: wait for the text itself.
+    await page
+      .locator('#testo-dichiarazione')
+      .filter({ hasText: 'il cui legale rappresentante è Teresa Test' })
+      .waitFor();
     await tick(page, /^Rendo la dichiarazione sostitutiva qui sopra/);
     await page.getByLabel(/^Password del tuo account/).fill(ditta.password);
     await page.getByRole('button', { name: 'INVIA' }).click();
