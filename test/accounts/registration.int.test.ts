@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/client.js';
 import { otpFromMail, registrationFields, seedRegistry } from '../support/accounts.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { headingLevels } from '../observatory/pageText.js';
 
 describe('registration of a Studio, e-mail OTP and operator approval', () => {
   let ctx: TestApp;
@@ -49,6 +50,14 @@ describe('registration of a Studio, e-mail OTP and operator approval', () => {
     ]) {
       expect(page.body, label).toContain(label);
     }
+  });
+
+  it('has headings that never skip a level: companies, then their contracts', async () => {
+    const page = await new TestClient(ctx.app).get('/registrazione/studio');
+    const { levels, skips } = headingLevels(page.body);
+    expect(levels[0]).toBe(1);
+    expect(levels).toContain(4);
+    expect(skips).toEqual([]);
   });
 
   it('adds a company block without JavaScript (plain post) and with htmx (form fragment only)', async () => {

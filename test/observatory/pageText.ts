@@ -64,3 +64,10 @@ export function rowText(html: string, text: string): string {
   if (row === undefined) throw new Error(`No table row with "${text}" on the page`);
   return row;
 }
+
+/** The heading levels of a page's <main>, in order, and those that skip a level (h2 → h4). */
+export function headingLevels(html: string): { levels: number[]; skips: number[] } {
+  const main = /<main\b[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1] ?? html;
+  const levels = [...main.matchAll(/<h([1-6])\b/g)].map((match) => Number(match[1]));
+  return { levels, skips: levels.filter((level, i) => i > 0 && level > levels[i - 1]! + 1) };
+}
