@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../domain/accounts/accountEvents.js';
-import { contractDecider } from '../../domain/contracts/contractDecider.js';
+import { contractDecider, type ContractCommand } from '../../domain/contracts/contractDecider.js';
 import { declarationOf } from '../../domain/declarations/declarationState.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import {
@@ -104,6 +104,22 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
   const reviewers = { preHandler: requireRole('operator') };
   const correctors = { preHandler: requireRole('declarant') };
 
+  /** One decision on the declaration's contract stream, with who, when and from where. */
+  const onContract = (
+    request: FastifyRequest,
+    target: DeclarationTarget,
+    command: ContractCommand,
+    now: Date,
+    commandId?: string,
+  ) =>
+    handleCommand(
+      deps.eventStore,
+      contractDecider,
+      target.streamId,
+      command,
+      commandContext(request, now, commandId),
+    );
+
   /** The company's own address when someone else (a consultant) filed the version in force. */
   async function companyEmailOf(target: DeclarationTarget): Promise<string | null> {
     const submitted = declarationOf(target.state.declarations, target.year).submitted;
@@ -195,10 +211,9 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       run: async (form) => {
         const now = deps.clock();
         const acting = actingOf(request);
-        const result = await handleCommand(
-          deps.eventStore,
-          contractDecider,
-          target.streamId,
+        const result = await onContract(
+          request,
+          target,
           {
             type: 'StartCorrection',
             role: acting.role,
@@ -206,7 +221,8 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
             year: target.year,
             reason: form.motivo,
           },
-          commandContext(request, now, form.commandId),
+          now,
+          form.commandId,
         );
         // Only when this started it: a page left open, or sent again, must not undo the files
         // uploaded since.
@@ -226,19 +242,19 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       schema: reasonSchema,
       run: async (form) => {
         const now = deps.clock();
-        const result = await handleCommand(
-          deps.eventStore,
-          contractDecider,
-          target.streamId,
+        const result = await onContract(
+          request,
+          target,
           {
             type: 'ReopenDeclaration',
             year: target.year,
             protocolNumber: form.protocollo ?? filedNumber(target),
             reason: form.motivo,
-            operator: { accountId: request.account!.accountId, name: request.account!.fullName },
+            operator: staffOf(request),
             companyEmail: await companyEmailOf(target),
           },
-          commandContext(request, now, form.commandId),
+          now,
+          form.commandId,
         );
         return { position: result.position, redirect: url(target, '/risultato?esito=riaperta') };
       },
@@ -254,10 +270,9 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       schema: reviewSchema,
       run: async (form) => {
         const now = deps.clock();
-        const result = await handleCommand(
-          deps.eventStore,
-          contractDecider,
-          target.streamId,
+        const result = await onContract(
+          request,
+          target,
           {
             type: 'ReviewDeclaration',
             year: target.year,
@@ -265,11 +280,12 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
             outcome: form.esito,
             note: form.nota,
             dueBy: form.entro,
-            reviewer: { accountId: request.account!.accountId, name: request.account!.fullName },
+            reviewer: staffOf(request),
             companyEmail: await companyEmailOf(target),
             reviewedAt: now,
           },
-          commandContext(request, now, form.commandId),
+          now,
+          form.commandId,
         );
         return {
           position: result.position,
@@ -337,17 +353,16 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       );
     const now = deps.clock();
     try {
-      const result = await handleCommand(
-        deps.eventStore,
-        contractDecider,
-        target.streamId,
+      const result = await onContract(
+        request,
+        target,
         {
           type: 'ResendCopyOfRecord',
           accountId: request.account!.accountId,
           year: target.year,
           requestedAt: now,
         },
-        commandContext(request, now),
+        now,
       );
       await deps.projections.waitFor(result.position);
       return seeOther(request, reply, url(target, '/risultato?esito=reinviata'));
@@ -374,6 +389,12 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       .send(stored.content);
   });
 }
+
+/** The operator who decides, as the events name them. */
+const staffOf = (request: FastifyRequest) => ({
+  accountId: request.account!.accountId,
+  name: request.account!.fullName,
+});
 
 const notFound = (message: string) => new DomainError('DeclarationUnknown', 'not-found', message);
 

@@ -1,3 +1,4 @@
+import { certifyAndSend, shownText as text, tick } from '../support/declarationSteps.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
@@ -25,50 +26,15 @@ describe('a company corrects its filed declaration after the operator asks for m
   const { current: journeyOf, url, person, shoot, logIn } = useJourney('correction-journey');
   const uploads = new UploadFolder();
   afterAll(() => uploads.remove());
-  const text = async (locator: Locator) =>
-    ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
   async function download(page: Page, link: Locator) {
     const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
     return { filename: file.suggestedFilename(), content: await readFile(await file.path()) };
   }
 
-  /** bootstrap-italia draws the box on the label; a person clicks the box, not the input. */
-  async function tick(page: Page, label: RegExp | string) {
-    const box = page.getByLabel(label, { exact: typeof label === 'string' });
-    await page.locator(`label[for="${await box.getAttribute('id')}"]`).click({
-      position: { x: 8, y: 12 },
-    });
-    expect(await box.isChecked()).toBe(true);
-  }
-
   /** The self-declaration and the password at INVIA, as the company makes them. */
-  async function certifyAndSend(page: Page) {
-    // The text redraws as the name is typed (htmx, after a pause): read it before ticking. A
-    // correction starts with the name given last time.
-    const name = page.getByLabel(/^Legale rappresentante della ditta \(nome e cognome\)/);
-    if ((await name.inputValue()) !== 'Teresa Test') {
-      const redrawn = page.waitForResponse((response) =>
-        new URL(response.url()).pathname.endsWith('/dichiarazione-sostitutiva'),
-      );
-      await name.fill('Teresa Test');
-      await redrawn;
-    }
-    // The response arrives before htmx swaps it in: wait for the text itself.
-    await page
-      .locator('#testo-dichiarazione')
-      .filter({ hasText: 'il cui legale rappresentante è Teresa Test' })
-      .waitFor();
-    await tick(page, /^Rendo la dichiarazione sostitutiva qui sopra/);
-    await page.getByLabel(/^Password del tuo account/).fill(ditta.password);
-    await page.getByRole('button', { name: 'INVIA' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Risultato caricamento' }).waitFor();
-    const copyLink = page.getByRole('link', {
-      name: /^Scarica una copia stampabile della dichiarazione/,
-    });
-    await copyLink.waitFor();
-    return text(page.locator('.protocol-number'));
-  }
+  const send = (page: Page) =>
+    certifyAndSend(page, { legalRepresentative: 'Teresa Test', password: ditta.password });
 
   /** The operator's outcome, recorded from the campaign dashboard's «Esamina» link. */
   async function review(page: Page, year: number, outcome: string, shot?: string) {
@@ -142,7 +108,7 @@ describe('a company corrects its filed declaration after the operator asks for m
       .setInputFiles(uploads.write('rapporto-di-prova.pdf', sent.labReport));
     await page.getByRole('button', { name: 'AVANTI' }).click();
     await page.waitForURL(url(`${base}/validazione`));
-    const protocolA = await certifyAndSend(page);
+    const protocolA = await send(page);
     expect(protocolA).toBe(`${year}/000001`);
     await company.context.close();
 
@@ -202,7 +168,7 @@ describe('a company corrects its filed declaration after the operator asks for m
     expect(
       await back.getByLabel(/^Legale rappresentante della ditta \(nome e cognome\)/).inputValue(),
     ).toBe('Teresa Test');
-    const protocolB = await certifyAndSend(back);
+    const protocolB = await send(back);
     expect(protocolB).toMatch(/^\d{4}\/\d{6}$/);
     expect(protocolB).not.toBe(protocolA);
 

@@ -1,3 +1,4 @@
+import { shownText as text, tick } from '../support/declarationSteps.js';
 import { createPublicKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -38,8 +39,6 @@ describe('a company files its annual declaration and gets the protocolled copy',
   const uploads = new UploadFolder();
   afterAll(() => uploads.remove());
   const pathOf = (page: Page) => new URL(page.url()).pathname;
-  const text = async (locator: Locator) =>
-    ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
   /** Clicks a link that downloads, and reads what arrived. */
   async function download(page: Page, link: Locator) {
@@ -48,14 +47,6 @@ describe('a company files its annual declaration and gets the protocolled copy',
     return { filename: file.suggestedFilename(), content: await readFile(path) };
   }
 
-  /** bootstrap-italia draws the box on the label; a person clicks the box, not the input. */
-  async function tick(page: Page, label: RegExp) {
-    const box = page.getByLabel(label);
-    await page.locator(`label[for="${await box.getAttribute('id')}"]`).click({
-      position: { x: 8, y: 12 },
-    });
-    expect(await box.isChecked()).toBe(true);
-  }
   const tickVisionato = (page: Page) => tick(page, /^Dichiaro di aver visionato/);
 
   /** The message a field is described by, as a screen reader reads it beside the field. */

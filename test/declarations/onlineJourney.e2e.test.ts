@@ -1,3 +1,4 @@
+import { certifyAndSend, shownText as text, tick } from '../support/declarationSteps.js';
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Locator, Page, Response } from 'playwright-core';
@@ -45,17 +46,6 @@ describe('a company types its declaration online, takes it to Excel and back, an
   const { current: journeyOf, url, person, shoot, logIn } = useJourney('online-journey');
   const uploads = new UploadFolder();
   afterAll(() => uploads.remove());
-  const text = async (locator: Locator) =>
-    ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-  /** bootstrap-italia draws the box on the label; a person clicks the box, not the input. */
-  async function tick(page: Page, label: RegExp) {
-    const box = page.getByLabel(label);
-    await page.locator(`label[for="${await box.getAttribute('id')}"]`).click({
-      position: { x: 8, y: 12 },
-    });
-    expect(await box.isChecked()).toBe(true);
-  }
 
   /** A table's cell, labelled by its column, its table and its row. */
   const cell = (page: Page, column: string, table: string, row: number) =>
@@ -230,27 +220,12 @@ describe('a company types its declaration online, takes it to Excel and back, an
     await shoot(page, 'online-validazione');
 
     // 7. INVIA with the self-declaration and the password: the protocol number.
-    const redrawn = page.waitForResponse((response) =>
-      new URL(response.url()).pathname.endsWith('/dichiarazione-sostitutiva'),
-    );
-    await page
-      .getByLabel(/^Legale rappresentante della ditta \(nome e cognome\)/)
-      .fill('Teresa Test');
-    await redrawn;
-    // The response arrives before htmx swaps it in: wait for the text itself.
-    await page
-      .locator('#testo-dichiarazione')
-      .filter({ hasText: 'il cui legale rappresentante è Teresa Test' })
-      .waitFor();
-    await tick(page, /^Rendo la dichiarazione sostitutiva qui sopra/);
-    await page.getByLabel(/^Password del tuo account/).fill(ditta.password);
-    await page.getByRole('button', { name: 'INVIA' }).click();
-    await page.waitForURL(url(`${base}/risultato`));
-    await page.getByRole('heading', { level: 1, name: 'Risultato caricamento' }).waitFor();
-    expect(await text(page.locator('.protocol-number'))).toBe(`${year}/000001`);
-    await page
-      .getByRole('link', { name: /^Scarica una copia stampabile della dichiarazione/ })
-      .waitFor();
+    const protocol = await certifyAndSend(page, {
+      legalRepresentative: 'Teresa Test',
+      password: ditta.password,
+    });
+    expect(page.url()).toBe(url(`${base}/risultato`));
+    expect(protocol).toBe(`${year}/000001`);
     await shoot(page, 'online-risultato');
 
     await declarant.context.close();
