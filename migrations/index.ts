@@ -24,6 +24,7 @@ import * as tileInnerLevels from './0022_tile_inner_levels.js';
 import * as declarationReviews from './0023_declaration_reviews.js';
 import * as declarationVersions from './0024_declaration_versions.js';
 import * as profileChanges from './0025_profile_changes.js';
+import * as reminders from './0026_reminders.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0023_declaration_reviews': declarationReviews,
   '0024_declaration_versions': declarationVersions,
   '0025_profile_changes': profileChanges,
+  '0026_reminders': reminders,
 };

@@ -2,6 +2,7 @@ import formBody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { accountsArea } from './accounts/index.js';
+import { remindersArea } from './reminders/index.js';
 import { authPlugin } from './accounts/auth.js';
 import { auditArea } from './audit/index.js';
 import { campaignsArea } from './campaigns/index.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const portalUrl = portalUrlOf(app, deps.config);
   const localIdentity = localIdentityFor(deps, portalUrl);
   await app.register(accountsArea, deps);
+  await app.register(remindersArea, deps);
   await app.register(contractsArea, deps);
   await app.register(declarationsArea, deps);
   await app.register(campaignsArea, deps);

@@ -34,6 +34,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     { servesLocalMailbox },
     { startHousekeeping },
     { startTreeHeadSigning, headOrigin },
+    { startReminders },
   ] = await Promise.all([
     import('./subscribers.js'),
     import('./app.js'),
@@ -45,6 +46,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     import('./dev/mailbox.route.js'),
     import('./accounts/housekeeping.js'),
     import('./audit/treeHeadSigning.js'),
+    import('./reminders/runReminders.js'),
   ]);
   const clock = () => new Date();
   const secret = runtime.cookieSecret;
@@ -87,6 +89,10 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     },
     logger,
   );
+  const reminders = startReminders(
+    { db: runtime.database.db, store: runtime.eventStore, clock },
+    logger,
+  );
   const app = await buildApp({
     config,
     logger,
@@ -111,6 +117,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     async stop() {
       housekeeping.stop();
       headSigning.stop();
+      reminders.stop();
       await app.close(); // stops accepting, lets requests in flight finish
       await projections.stop(); // at a committed checkpoint
       await mailSender.stop(); // after the projections, which may still queue mail

@@ -28,6 +28,9 @@ import { treeHeadsProjection } from '../projections/audit/treeHeads.js';
 import { eventLogCopyFor } from './audit/eventLogCopy.js';
 import { headOrigin } from './audit/treeHeadSigning.js';
 import { flowReceipts } from './observatory/flowReceipts.js';
+import { remindersProjection } from '../projections/reminders/reminders.js';
+import { reminderMailsProjection } from '../projections/reminders/reminderMails.js';
+import { reminderLinks } from './reminders/reminderChoices.js';
 import type { SealKey } from './platform/transparency/treeHead.js';
 import type { HeadWitness } from './audit/headWitness.js';
 
@@ -49,6 +52,7 @@ export interface ProjectionDeps {
 /** Every read model, reactor and process manager; the runner and the rebuild CLI take them here. */
 export function createProjections(deps: ProjectionDeps): Subscriber[] {
   const codes = otpCodes(deps.cookieSecret);
+  const links = reminderLinks(deps.cookieSecret);
   const heads = {
     db: deps.db,
     store: deps.store,
@@ -90,6 +94,12 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     wasteFlowsProjection,
     observatoryMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
     flowReceipts({ ...heads, publicUrl: deps.publicUrl }),
+    remindersProjection,
+    reminderMailsProjection({
+      publicUrl: deps.publicUrl,
+      now: deps.now,
+      stopLink: (subject) => links.stopLink(deps.publicUrl(), subject),
+    }),
     // With KurrentDB, the auditor section's copy of the log (none with the PostgreSQL store).
     ...eventLogCopyFor(deps.store),
   ];

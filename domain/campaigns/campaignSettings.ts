@@ -42,4 +42,9 @@ export interface CampaignSettings {
   readonly volumeTolerance: number;
   /** A discharged volume this share away from last year's is a warning (0.5 = ±50%). */
   readonly yearOnYearTolerance: number;
+  /**
+   * Days before the deadline a reminder goes to each declarant still missing; absent in campaigns
+   * opened before reminders existed, which follow defaultReminderDays.
+   */
+  readonly reminderDays?: readonly number[];
 }

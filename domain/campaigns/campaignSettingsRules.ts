@@ -117,9 +117,30 @@ function rateProblems(settings: CampaignSettings): SettingsProblem[] {
     }));
 }
 
+/** At most this many reminders before a deadline, none more than this many days ahead. */
+export const maxReminders = 5;
+export const maxReminderDays = 180;
+
+export function reminderDaysProblems(days: readonly number[]): SettingsProblem[] {
+  const path = ['reminderDays'];
+  if (days.length > maxReminders)
+    return [{ path, message: `Indicare al massimo ${maxReminders} promemoria.` }];
+  if (days.some((d) => !(Number.isInteger(d) && d >= 1 && d <= maxReminderDays)))
+    return [
+      {
+        path,
+        message: `Ogni promemoria va da 1 a ${maxReminderDays} giorni prima della scadenza.`,
+      },
+    ];
+  if (new Set(days).size < days.length)
+    return [{ path, message: 'Lo stesso numero di giorni è indicato più di una volta.' }];
+  return [];
+}
+
 export function campaignSettingsProblems(settings: CampaignSettings): SettingsProblem[] {
   return [
     ...versionProblems(settings),
+    ...reminderDaysProblems(settings.reminderDays ?? []),
     ...toleranceProblems(settings),
     ...rateProblems(settings),
     ...pollutantProblems(settings.tariff.pollutants, settings.limits),

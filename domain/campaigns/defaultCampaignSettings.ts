@@ -1,3 +1,4 @@
+import { defaultReminderDays } from '../reminders/declarationReminders.js';
 import type { CampaignSettings, ParameterLimit, TariffSettings } from './campaignSettings.js';
 
 /**
@@ -84,5 +85,6 @@ export function defaultCampaignSettings(year: number, deadline: string): Campaig
     limits: sewerLimits,
     volumeTolerance: 0.05,
     yearOnYearTolerance: 0.5,
+    reminderDays: defaultReminderDays,
   };
 }

@@ -1,3 +1,5 @@
+import { daysBetween } from '../shared/italianDate.js';
+
 /** A reference month, 'YYYY-MM'. Months are counted in the Italian calendar (Europe/Rome). */
 export type YearMonth = string;
 
@@ -39,11 +41,9 @@ export const monthsBetween = (earlier: YearMonth, later: YearMonth): number =>
 /** The 15th of the following month (L.R. 8/2018 art. 8), the last day to file on time. */
 export const dueDate = (month: YearMonth): string => `${addMonths(month, 1)}-15`;
 
-const dayNumber = (isoDay: string): number => Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000;
-
 /** Days after the due date, in Italian calendar days; 0 when on time. */
 export const daysLate = (month: YearMonth, submittedAt: Date): number =>
-  Math.max(0, dayNumber(romeDay(submittedAt)) - dayNumber(dueDate(month)));
+  Math.max(0, daysBetween(dueDate(month), romeDay(submittedAt)));
 
 /** More than 30 days late: the municipality loses access to regional waste funding. */
 export const fundingThresholdDays = 30;

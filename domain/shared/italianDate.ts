@@ -15,3 +15,13 @@ const romeDate = new Intl.DateTimeFormat('en-CA', {
 
 /** The day an instant falls on in Italy, as an ISO date (YYYY-MM-DD). */
 export const romeDay = (at: Date): string => romeDate.format(at);
+
+const dayNumber = (isoDay: string): number => Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000;
+
+/** The calendar day `n` days after an ISO date (before it when `n` is negative). */
+export const addDays = (isoDay: string, n: number): string =>
+  new Date((dayNumber(isoDay) + n) * 86_400_000).toISOString().slice(0, 10);
+
+/** Calendar days from `earlier` to `later` (negative when `later` comes first). */
+export const daysBetween = (earlier: string, later: string): number =>
+  dayNumber(later) - dayNumber(earlier);

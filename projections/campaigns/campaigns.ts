@@ -1,5 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
-import { type CampaignEvent, campaignStream } from '../../domain/campaigns/campaign.js';
+import {
+  type CampaignEvent,
+  campaignStream,
+  evolveSettings,
+} from '../../domain/campaigns/campaign.js';
 import type { CampaignSettings } from '../../domain/campaigns/campaignSettings.js';
 import type { CampaignsTable, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded, RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
@@ -11,18 +15,19 @@ export interface CampaignRow {
   readonly openedBy: string;
 }
 
-/** A campaign's row: its settings as opened, when and by whom. */
+/** A campaign's row: its settings as opened (reminders as last set), when and by whom. */
 export function evolveCampaignRow(
   row: CampaignRow | undefined,
   event: RecordedEvent,
 ): CampaignRow | undefined {
-  return campaignStream.holds(event) && event.type === 'CampaignOpened'
-    ? {
-        settings: event.data.settings,
-        openedAt: event.metadata.occurredAt,
-        openedBy: event.data.openedBy,
-      }
-    : row;
+  if (!campaignStream.holds(event)) return row;
+  if (event.type === 'CampaignOpened')
+    return {
+      settings: event.data.settings,
+      openedAt: event.metadata.occurredAt,
+      openedBy: event.data.openedBy,
+    };
+  return row && { ...row, settings: evolveSettings(row.settings, event) ?? row.settings };
 }
 
 export const campaignsProjection = rowProjection<CampaignRow, Recorded<CampaignEvent>>({

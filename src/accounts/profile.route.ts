@@ -18,6 +18,8 @@ import { profileSchema } from './profile.schema.js';
 import { profileSteps, runSteps } from './profileChanges.js';
 import { profileCompanies } from './profileCompanies.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { accountSubject } from '../../domain/reminders/reminderEvents.js';
+import { remindersStopped } from '../../projections/reminders/reminders.js';
 
 const everyone: Role[] = ['declarant', 'operator', 'auditor', 'admin'];
 const confirmByLink = 'Per confermare il nuovo indirizzo apri il link che ti abbiamo inviato.';
@@ -28,6 +30,7 @@ const outcomes = {
   email: `Modifiche salvate. ${confirmByLink}`,
   'in-attesa': `Modifiche inviate. ${awaitingOperators}`,
   'in-attesa-email': `Modifiche inviate. ${awaitingOperators} ${confirmByLink}`,
+  promemoria: 'Scelta sui promemoria salvata.',
 };
 
 /** The notice after saving: what waits for a link, what waits for an operator. */
@@ -154,6 +157,9 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       errors,
       notice: reply.statusCode === 200 ? noticeOf(request, outcomes) : undefined,
       passwordRuleText,
+      reminders: account.organisationId
+        ? { stopped: await remindersStopped(db, accountSubject(account.organisationId)) }
+        : null,
     });
   }
 }

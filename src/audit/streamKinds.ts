@@ -28,6 +28,12 @@ import {
 } from '../../domain/observatory/officerPerson.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
 import { digitalIdentityStream } from '../../domain/observatory/digitalIdentityEvents.js';
+import {
+  reminderChoiceDecider,
+  reminderChoiceStream,
+  reminderDecider,
+  reminderStream,
+} from '../../domain/reminders/reminderEvents.js';
 import { registryStream } from '../registry/importRegistry.js';
 import { exportsStream } from './exportRecord.js';
 import { operationsStream } from './projectionStatus.js';
@@ -165,6 +171,19 @@ export const streamKinds: readonly StreamKind[] = [
     exact: true,
     label: 'Ricostruzioni delle proiezioni',
     replayer: null,
+  },
+  // src/reminders/runReminders.ts: one stream per reminder sent, and each subject's choice.
+  {
+    kind: 'reminder',
+    prefix: reminderStream.prefix,
+    label: 'Promemoria inviato',
+    replayer: replayer(reminderDecider),
+  },
+  {
+    kind: 'reminder-choice',
+    prefix: reminderChoiceStream.prefix,
+    label: 'Scelta sui promemoria',
+    replayer: replayer(reminderChoiceDecider),
   },
   // src/audit/treeHeadSigning.ts: the log's signed Merkle tree heads.
   {

@@ -1,5 +1,6 @@
 import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { italian } from './limitRows.js';
+import { reminderDaysLine } from './reminderDays.js';
 
 /** The form's values for the defaults an operator starts from (rates, Tabella 3, ARERA shares). */
 export function campaignFormValues(year: number) {
@@ -13,6 +14,7 @@ export function campaignFormValues(year: number) {
     tdCap: italian(defaults.tariff.tdCap),
     tolleranza: italian(defaults.volumeTolerance * 100),
     tolleranzaAnnua: italian(defaults.yearOnYearTolerance * 100),
+    promemoria: reminderDaysLine(defaults.reminderDays ?? []),
     inquinanti: [
       ...defaults.tariff.pollutants.map((p) => ({
         parametro: p.parameter,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sewerLimits } from '../../domain/campaigns/defaultCampaignSettings.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -6,7 +6,10 @@ import { allCampaigns, campaignOf } from '../../projections/campaigns/campaigns.
 import { commandContext } from '../accounts/auth.js';
 import { campaignEditors, campaignReaders, mayEditCampaigns } from './campaignAccess.js';
 import type { AreaDeps } from '../deps.js';
-import { openCampaign } from './openCampaign.js';
+import { changeCampaignReminders, openCampaign } from './openCampaign.js';
+import { reminderDaysLine, reminderDaysText } from './reminderDays.js';
+import { campaignReminders } from './campaignReminders.js';
+import { reminderDaysOf } from '../../domain/campaigns/campaign.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { paramsOf, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
@@ -16,6 +19,7 @@ import { campaignFormValues } from './campaignFormValues.js';
 import { campaignFormSchema } from './campaigns.schema.js';
 
 const yearParams = z.object({ anno: z.coerce.number().int().min(2000).max(2100) });
+const reminderDaysForm = z.object({ promemoria: reminderDaysText });
 
 /** The operators' campaigns: open the year's one, follow who declared, export. */
 export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
@@ -52,7 +56,12 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
     }),
   );
 
-  app.get('/:anno', campaignReaders, async (request, reply) => {
+  const campaignPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: { promemoria?: unknown } = {},
+    errors: FieldErrors = {},
+  ) => {
     const { campaign, rows, filters } = await loadCampaign(request);
     return reply.view('campaigns/campaign', {
       title: `Campagna ${campaign.settings.year}`,
@@ -60,6 +69,29 @@ export function campaignRoutes(app: FastifyInstance, deps: AreaDeps): void {
       campaign: campaign.settings,
       ...rows,
       filters,
+      reminders: await campaignReminders(db, campaign),
+      editable: mayEditCampaigns(request),
+      values: { promemoria: reminderDaysLine(reminderDaysOf(campaign.settings)), ...values },
+      errors,
+    });
+  };
+
+  app.get('/:anno', campaignReaders, (request, reply) => campaignPage(request, reply));
+
+  app.post('/:anno/promemoria', campaignEditors, async (request, reply) => {
+    const { anno } = paramsOf(yearParams, request);
+    return submitForm(request, reply, deps.projections, {
+      schema: reminderDaysForm,
+      run: async (form) => {
+        const result = await changeCampaignReminders(
+          deps.eventStore,
+          anno,
+          form.promemoria,
+          commandContext(request, deps.clock()),
+        );
+        return { position: result.position, redirect: `/operatori/campagne/${anno}#promemoria` };
+      },
+      invalid: (errors, values) => campaignPage(request, reply, values, errors),
     });
   });
 

@@ -16,6 +16,7 @@ import {
   toNumber,
   type LimitRow,
 } from './limitRows.js';
+import { reminderDaysText } from './reminderDays.js';
 
 const decimal = (label: string) =>
   z
@@ -40,6 +41,7 @@ const openCampaignSchema = z.object({
   tdCap: decimal('Td_cap'),
   tolleranza: decimal('Tolleranza sui volumi'),
   tolleranzaAnnua: decimal("Tolleranza rispetto all'anno precedente").optional(),
+  promemoria: reminderDaysText.optional(),
 });
 
 /** Where a problem of the settings shows in the form. */
@@ -47,6 +49,7 @@ const scalarFields: Record<string, string> = {
   templateVersion: 'versione',
   volumeTolerance: 'tolleranza',
   yearOnYearTolerance: 'tolleranzaAnnua',
+  reminderDays: 'promemoria',
   'tariff.tf': 'tf',
   'tariff.td': 'td',
   'tariff.tdCap': 'tdCap',
@@ -118,6 +121,7 @@ const typedCampaignForm = z.object({
   tdCap: cellText,
   tolleranza: cellText,
   tolleranzaAnnua: cellText,
+  promemoria: line(100).optional(),
   inquinanti: z.array(pollutantRow.optional()).optional(),
   limiti: z.array(limitRow.optional()).optional(),
 });
@@ -158,6 +162,7 @@ function readSettings(typed: TypedCampaignForm, errors: FieldErrors): CampaignSe
       form.tolleranzaAnnua === undefined
         ? defaults.yearOnYearTolerance
         : form.tolleranzaAnnua / 100,
+    reminderDays: form.promemoria ?? defaults.reminderDays,
   };
   placeProblems(
     settings,

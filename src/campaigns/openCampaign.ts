@@ -16,3 +16,18 @@ export const openCampaign = (
     { type: 'OpenCampaign', accountId: context.actor.id, settings },
     context,
   );
+
+/** ChangeCampaignReminders: the days before the deadline the declarants still missing hear. */
+export const changeCampaignReminders = (
+  store: EventStore,
+  year: number,
+  reminderDays: readonly number[],
+  context: CommandContext,
+) =>
+  handleCommand(
+    store,
+    campaignDecider,
+    campaignStream.id(year),
+    { type: 'ChangeCampaignReminders', accountId: context.actor.id, year, reminderDays },
+    context,
+  );

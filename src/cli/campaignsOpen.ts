@@ -8,6 +8,7 @@ import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignS
 import { DomainError } from '../../domain/shared/domainError.js';
 import { systemContext } from '../accounts/staffAccounts.js';
 import { openCampaign } from '../campaigns/openCampaign.js';
+import { reminderDaysText } from '../campaigns/reminderDays.js';
 import { limitsFileSchema, tariffFileSchema, withLimits } from '../campaigns/campaignFiles.js';
 import type { Runtime } from '../runtime.js';
 
@@ -15,8 +16,8 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export const campaignsOpenUsage =
   'Uso: campaigns:open --year <anno> --deadline <AAAA-MM-GG> [--template-version <anno.n>] ' +
-  '[--volume-tolerance <%>] [--year-on-year-tolerance <%>] [--tariff-file <tariffa.json>] ' +
-  '[--limits-file <limiti.json>]';
+  '[--volume-tolerance <%>] [--year-on-year-tolerance <%>] [--reminder-days <30,7>] ' +
+  '[--tariff-file <tariffa.json>] [--limits-file <limiti.json>]';
 
 const options = {
   year: { type: 'string' },
@@ -24,6 +25,7 @@ const options = {
   'template-version': { type: 'string' },
   'volume-tolerance': { type: 'string' },
   'year-on-year-tolerance': { type: 'string' },
+  'reminder-days': { type: 'string' },
   'tariff-file': { type: 'string' },
   'limits-file': { type: 'string' },
 } as const;
@@ -56,6 +58,14 @@ const percent = (text: string | undefined, name: string, problems: string[]) => 
   return undefined;
 };
 
+function reminderDays(text: string | undefined, problems: string[]) {
+  if (text === undefined) return undefined;
+  const parsed = reminderDaysText.safeParse(text);
+  if (parsed.success) return parsed.data;
+  problems.push(`--reminder-days: ${parsed.error.issues[0]?.message ?? ''}`);
+  return undefined;
+}
+
 function settingsFrom(values: Values, year: number, deadline: string, problems: string[]) {
   const defaults = defaultCampaignSettings(year, deadline);
   const tariff = values['tariff-file']
@@ -76,6 +86,7 @@ function settingsFrom(values: Values, year: number, deadline: string, problems: 
     yearOnYearTolerance:
       percent(values['year-on-year-tolerance'], 'year-on-year-tolerance', problems) ??
       defaults.yearOnYearTolerance,
+    reminderDays: reminderDays(values['reminder-days'], problems) ?? defaults.reminderDays,
   };
   for (const problem of campaignSettingsProblems(settings))
     problems.push(`${problem.path.join('.')}: ${problem.message}`);

@@ -55,9 +55,18 @@ const commands: Record<string, { usage: string; run: Command }> = {
   },
   'campaigns:open': {
     usage:
-      'campaigns:open --year Y --deadline YYYY-MM-DD [--template-version V] [--volume-tolerance %] [--year-on-year-tolerance %] [--tariff-file F.json] [--limits-file F.json]   open the yearly declaration campaign',
+      'campaigns:open --year Y --deadline YYYY-MM-DD [--template-version V] [--volume-tolerance %] [--year-on-year-tolerance %] [--reminder-days "30,7"] [--tariff-file F.json] [--limits-file F.json]   open the yearly declaration campaign',
     run: async (runtime, args, _config, out) =>
       (await import('./campaignsOpen.js')).campaignsOpen(runtime, args, out),
+  },
+  'reminders:run': {
+    usage: 'reminders:run [--dry-run]      record the deadline reminders due now (or list them)',
+    run: async (runtime, args, config, out) =>
+      (await import('./remindersRun.js')).remindersRun(runtime, args, {
+        logger,
+        out,
+        utilityName: config.UTILITY_NAME,
+      }),
   },
   'observatory:grant-admin': {
     usage:

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createProjections } from '../subscribers.js';
 import { ProjectionRunner } from '../platform/subscriptions/projectionRunner.js';
 import type { Runtime } from '../runtime.js';
+import { cliProjections } from './cliProjections.js';
 import { countEvents } from './eventsVerify.js';
 import { progressReporter } from './progress.js';
 
@@ -20,17 +20,7 @@ export async function projectionsRebuild(
   },
 ): Promise<number> {
   const [name] = args;
-  const allProjections = createProjections({
-    db: runtime.database.db,
-    store: runtime.eventStore,
-    logger: logger,
-    cookieSecret: runtime.cookieSecret,
-    publicUrl: () => runtime.publicUrl,
-    now: () => new Date(),
-    utilityName,
-    seal: runtime.seal,
-    headWitness: runtime.headWitness,
-  });
+  const allProjections = cliProjections(runtime, { logger, utilityName });
   const chosen = name ? allProjections.filter((p) => p.name === name) : allProjections;
   if (chosen.length === 0) {
     out(`Unknown projection "${name}". Known: ${allProjections.map((p) => p.name).join(', ')}`);

@@ -12,6 +12,7 @@ import type { FieldErrors } from '../platform/http/forms.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
 import { firstProvince, yearAndProvince } from './openData.route.js';
 import { regionalYear } from './regionalFigures.js';
+import { flowRemindersOverview } from '../reminders/upcomingFlowReminders.js';
 
 /** What the page says after a successful POST (…?esito=<key>). */
 const outcomes: Record<string, string> = {
@@ -64,6 +65,7 @@ export function adminPage(deps: ObservatoryDeps) {
         municipality: municipalityByIstat(row.istat_code),
       })),
       admins: adminRows.map((row) => ({ ...row, lastOne: adminRows.length === 1 })),
+      reminders: await flowRemindersOverview(db, now),
       me: request.identity?.fiscalCode,
       municipalities: municipalityChoices,
       stateLabels,

@@ -3,10 +3,22 @@ import { municipalityByIstat } from '../../domain/observatory/reference/municipa
 import { flowsOfYear, rate } from '../../projections/observatory/wasteFlows.js';
 import type { ObservatoryDeps } from '../deps.js';
 import { fundingLabel, stateBadges, stateLabels, yearSummary } from './monthStatus.js';
-import { officerIstat, requireObservatory } from './observatoryAccess.js';
+import { observatoryContext, officerIstat, requireObservatory } from './observatoryAccess.js';
+import { randomUUID } from 'node:crypto';
+import { municipalitySubject as subject } from '../../domain/reminders/reminderEvents.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { remindersStopped } from '../../projections/reminders/reminders.js';
+import { noticeOf, submitForm } from '../platform/http/command.js';
+import { chooseReminders } from '../reminders/reminderChoices.js';
+import { reminderChoiceForm } from '../reminders/reminders.route.js';
 import { yearAndProvince } from './openData.route.js';
 
-/** The officer's year: months filed, due and late, with the separate-collection rate. */
+const outcomes = { promemoria: 'Scelta sui promemoria salvata.' };
+
+/**
+ * The officer's year: months filed, due and late, with the separate-collection rate; and the
+ * choice of the optional reminders, which are the municipality's.
+ */
 export function officerDashboardRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   app.get(
     '/comune',
@@ -27,7 +39,36 @@ export function officerDashboardRoutes(app: FastifyInstance, deps: ObservatoryDe
         stateLabels,
         stateBadges,
         fundingLabel,
+        reminders: { stopped: await remindersStopped(deps.database.db, subject(istatCode)) },
+        notice: noticeOf(request, outcomes),
       });
     },
+  );
+
+  app.post(
+    '/comune/promemoria',
+    { preHandler: requireObservatory(deps, 'officer') },
+    (request, reply) =>
+      submitForm(request, reply, deps.projections, {
+        schema: reminderChoiceForm,
+        run: async (form) => {
+          const result = await chooseReminders(
+            deps.eventStore,
+            {
+              subject: subject(officerIstat(request)),
+              stop: form.promemoria === 'disattivati',
+              via: 'profile',
+            },
+            observatoryContext(request, deps.clock(), randomUUID()),
+          );
+          return {
+            position: result.position,
+            redirect: '/osservatorio/comune?esito=promemoria#promemoria',
+          };
+        },
+        invalid: (errors) => {
+          throw new DomainError('ValidationFailed', 'validation', Object.values(errors).join(' '));
+        },
+      }),
   );
 }

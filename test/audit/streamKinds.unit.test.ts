@@ -21,6 +21,7 @@ import { streamKindOf, streamTitle } from '../../src/audit/streamKinds.js';
 import { verificationsStream } from '../../src/audit/verifyIntegrity.js';
 import { digitalIdentityStream } from '../../domain/observatory/digitalIdentityEvents.js';
 import { registryStream } from '../../src/registry/importRegistry.js';
+import { reminderChoiceStream, reminderStream } from '../../domain/reminders/reminderEvents.js';
 
 const accountId = '8f3b6c1e-2d4a-4b5c-9e7f-0a1b2c3d4e5f';
 
@@ -45,6 +46,8 @@ const written: Record<string, string> = {
   'audit-exports': exportsStream.id(),
   'audit-operations': operationsStream.id(),
   'transparency-heads': treeHeadsStream.id(),
+  reminder: reminderStream.id('observatory:072006:2026-11:month-ended'),
+  'reminder-choice': reminderChoiceStream.id('municipality:072006'),
 };
 
 const isStreamCodec = (

@@ -7,6 +7,7 @@ import type { FlowRow } from '../../../domain/observatory/flowEvents.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CompanyDeclaration, CompanyDetails } from '../../../domain/accounts/accountEvents.js';
 import type { Plant } from '../../../domain/contracts/contractEvents.js';
+import type { ReminderAbout, ReminderRecipient } from '../../../domain/reminders/reminderEvents.js';
 import type { EventMetadata, JsonObject } from '../eventStore/eventStore.js';
 
 /** Tables as the application reads them. Migrations in migrations/ are the source of truth. */
@@ -32,6 +33,8 @@ export interface Schema {
   mailbox: MailboxTable;
   documents: DocumentsTable;
   campaigns: CampaignsTable;
+  reminders: RemindersTable;
+  reminder_choices: ReminderChoicesTable;
   declarations: DeclarationsTable;
   digital_identities: DigitalIdentitiesTable;
   observatory_officers: ObservatoryOfficersTable;
@@ -294,6 +297,28 @@ export interface CampaignsTable {
   settings: JSONColumnType<CampaignSettings>;
   opened_at: ColumnType<Date, string, string>;
   opened_by: string;
+}
+
+export interface RemindersTable {
+  key: string;
+  area: 'declarations' | 'observatory';
+  kind: string;
+  optional: boolean;
+  year: number | null;
+  contract_number: string | null;
+  istat_code: string | null;
+  month: string | null;
+  recipients: JSONColumnType<ReminderRecipient[]>;
+  about: JSONColumnType<ReminderAbout>;
+  sent_at: ColumnType<Date, string, string>;
+  event_id: string;
+}
+
+export interface ReminderChoicesTable {
+  subject: string;
+  stopped: boolean;
+  via: string;
+  changed_at: ColumnType<Date, string, string>;
 }
 
 export interface DeclarationsTable {

@@ -150,6 +150,8 @@ describe('app shell', () => {
       ['waste_flows', 'running'],
       ['observatory_mails', 'running'],
       ['flow_receipts', 'running'],
+      ['reminders', 'running'],
+      ['reminder_mails', 'running'],
     ]);
   });
 });
