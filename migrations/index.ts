@@ -25,6 +25,7 @@ import * as declarationReviews from './0023_declaration_reviews.js';
 import * as declarationVersions from './0024_declaration_versions.js';
 import * as profileChanges from './0025_profile_changes.js';
 import * as reminders from './0026_reminders.js';
+import * as mailUnsubscribe from './0027_mail_unsubscribe.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '0024_declaration_versions': declarationVersions,
   '0025_profile_changes': profileChanges,
   '0026_reminders': reminders,
+  '0027_mail_unsubscribe': mailUnsubscribe,
 };

@@ -90,7 +90,14 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     logger,
   );
   const reminders = startReminders(
-    { db: runtime.database.db, store: runtime.eventStore, clock },
+    {
+      db: runtime.database.db,
+      store: runtime.eventStore,
+      clock,
+      // Decided from read models at the log's head: at start they may still be catching up.
+      readModelsReady: async () =>
+        projections.waitFor(await runtime.eventStore.headPosition(), 120_000),
+    },
     logger,
   );
   const app = await buildApp({

@@ -114,6 +114,7 @@ export function reminderMailsProjection(deps: ReminderMailDeps): Projection {
               key: `${event.metadata.eventId}:mail:${index}`,
               to: recipient.email,
               ...reminderMail(event.data, recipient.subject, deps),
+              ...(event.data.optional ? { unsubscribeUrl: deps.stopLink(recipient.subject) } : {}),
             },
             deps.now(),
           );

@@ -48,6 +48,12 @@ export function reminderRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     return reply.view('reminders/choice', { title: 'Promemoria disattivati', stopped: true, link });
   });
 
+  // RFC 8058: the mail client's «unsubscribe» posts `List-Unsubscribe=One-Click` to the link.
+  app.post('/promemoria/disattiva', { config: { signedLink: true } }, async (request, reply) => {
+    await choose(request, request.query, true);
+    return reply.type('text/plain; charset=utf-8').send('Promemoria facoltativi disattivati.');
+  });
+
   app.post('/promemoria/riattiva', async (request, reply) => {
     const link = await choose(request, request.body, false);
     return reply.view('reminders/choice', { title: 'Promemoria riattivati', stopped: false, link });

@@ -25,6 +25,8 @@ export interface ReminderDeps {
   readonly db: Kysely<Schema>;
   readonly store: EventStore;
   readonly clock: Clock;
+  /** Resolves once the read models have applied the log as it is now (the portal's runner). */
+  readonly readModelsReady?: () => Promise<unknown>;
 }
 
 /** Every reminder due on `day` (an ISO date in Italy) and not yet recorded, from the read models. */
@@ -60,6 +62,7 @@ export async function runReminders(
   deps: ReminderDeps,
   options: { dryRun?: boolean } = {},
 ): Promise<Reminder[]> {
+  await deps.readModelsReady?.();
   const now = deps.clock();
   const due = await remindersDue(deps.db, romeDay(now));
   if (options.dryRun) return due;

@@ -16,6 +16,10 @@ import {
 import { demoObservatoryAdmin, demoOfficerBari } from '../../src/dev/demoIdentities.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import { runReminders } from '../../src/reminders/runReminders.js';
+import pino from 'pino';
+import { MailSender } from '../../src/platform/mail/mailSender.js';
+import { smtpTransport } from '../../src/platform/mail/mailTransport.js';
+import { startSmtpServer, type SmtpTestServer } from '../support/smtpTestServer.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
 import {
@@ -44,6 +48,8 @@ import { fieldError, pageText, sectionText } from '../observatory/pageText.js';
 describe.each(backends())('%s: deadline reminders', (backend) => {
   let ctx: TestApp;
   let baseUrl: string;
+  let smtp: SmtpTestServer;
+  let sender: MailSender;
   let now = new Date('2026-01-05T09:00:00Z');
   const studio = { username: 'studio.verdi', password: 'Segreta-2026' };
   const sole = { username: 'lavanderia.sole', password: 'Segreta-2026' };
@@ -89,6 +95,17 @@ describe.each(backends())('%s: deadline reminders', (backend) => {
   beforeAll(async () => {
     ctx = await startTestApp({ backend, now: () => now });
     baseUrl = await listenOnFreePort(ctx.app);
+    smtp = await startSmtpServer();
+    sender = new MailSender(
+      {
+        database: ctx.test.database,
+        transport: smtpTransport(`smtp://127.0.0.1:${smtp.port}`),
+        from: 'Dichiara <noreply@dichiara.test>',
+        logger: pino({ level: 'silent' }),
+      },
+      { pollIntervalMs: 50 },
+    );
+    await sender.start();
     await createOperator(ctx);
     await seedRegistry(ctx.test.database.db, [
       ['2002220000', consulted, 'Tintoria Savena SRL'],
@@ -147,7 +164,30 @@ describe.each(backends())('%s: deadline reminders', (backend) => {
     );
     await settle(ctx);
   });
-  afterAll(async () => ctx?.close());
+  afterAll(async () => {
+    await sender?.stop();
+    await smtp?.close();
+    await ctx?.close();
+  });
+
+  /** The List-Unsubscribe headers of the mail an SMTP server received with this subject part. */
+  const unsubscribeHeaders = async (to: string, subjectPart: string) => {
+    await expect
+      .poll(
+        () =>
+          smtp.received.some(
+            (m) => m.text?.includes(subjectPart) && m.headerLines.some((h) => h.line.includes(to)),
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const mail = smtp.received.find(
+      (m) => m.text?.includes(subjectPart) && m.headerLines.some((h) => h.line.includes(to)),
+    )!;
+    return mail.headerLines
+      .filter((h) => h.key.startsWith('list-unsubscribe'))
+      .map((h) => h.line.replace(/\s+/g, ' '));
+  };
 
   it('on the opening day writes to every contract still to file and to the municipality, once', async () => {
     expect(await at('2026-01-05T09:00:00Z')).toEqual([
@@ -185,7 +225,7 @@ describe.each(backends())('%s: deadline reminders', (backend) => {
     now = new Date('2026-01-24T07:00:00Z');
     const [first, second] = await Promise.all([runReminders(deps()), runReminders(deps())]);
     await settle(ctx);
-    expect([...first!, ...second!].map((r) => r.key).sort()).toEqual([
+    expect([...first, ...second].map((r) => r.key).sort()).toEqual([
       `declarations:${campaignYear}:${consulted}:before-7`,
       `declarations:${campaignYear}:3004441234:before-7`,
       `declarations:${campaignYear}:3005551234:before-7`,
@@ -250,6 +290,39 @@ describe.each(backends())('%s: deadline reminders', (backend) => {
       ['OptionalRemindersStopped', 'mail-link'],
       ['OptionalRemindersResumed', 'mail-link'],
     ]);
+  });
+
+  it('carries the link as List-Unsubscribe with one-click POST, which works with no cookie and no CSRF token', async () => {
+    expect(await unsubscribeHeaders('sole@lavanderia.example', 'è aperta la campagna')).toEqual([]);
+    const [post, header] = (
+      await unsubscribeHeaders('sole@lavanderia.example', 'mancano 7 giorni')
+    ).sort();
+    const [mail] = (await reminderMails('scade il 31/01/2026')).filter(
+      (m) => m.to === 'sole@lavanderia.example',
+    );
+    const link = stopLinkIn(mail!.text);
+    expect(header).toBe(`List-Unsubscribe: <http://portale.test${link}>`);
+    expect(post).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+
+    const subject = new URL(link, 'http://x').searchParams.get('soggetto')!;
+    const oneClick = (url: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
+    const events = await eventCount();
+    expect(
+      (await oneClick(link.replace(/t=[\w-]+/, 't=BBBBBBBBBBBBBBBBBBBBBBBB'))).statusCode,
+    ).toBe(404);
+    expect(await eventCount()).toBe(events);
+    const stopped = await oneClick(link);
+    expect(stopped.statusCode).toBe(200);
+    const { events: choices } = await ctx.store.readStream(reminderChoiceStream.id(subject));
+    expect(choices.map((e) => e.type)).toEqual(['OptionalRemindersStopped']);
+    // The exemption is this route's alone: any other form still needs its CSRF token.
+    expect((await oneClick(`/promemoria/riattiva?soggetto=${subject}`)).statusCode).toBe(403);
   });
 
   it('lets a declarant stop them from the profile, and refuses anything but the two choices', async () => {

@@ -210,6 +210,8 @@ export interface MailOutboxTable {
   created_at: Date;
   sent_at: Date | null;
   message_id: string | null;
+  /** The link that stops this kind of mail (migration 0027), null for most. */
+  unsubscribe_url: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MailboxTable {

@@ -6,9 +6,21 @@ import fp from 'fastify-plugin';
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route acts only on what a signed token in its own URL names, never on cookies (a mail
+     * client's one-click POST carries none): a cross-site request gains nothing from it, so no
+     * CSRF token is asked.
+     */
+    signedLink?: boolean;
+  }
+}
+
 /**
  * Security headers (strict CSP: no inline script or style), signed cookies, and CSRF checked on
- * every unsafe method: forms post the token as `_csrf`, htmx sends it as `x-csrf-token`.
+ * every unsafe method: forms post the token as `_csrf`, htmx sends it as `x-csrf-token` (a route
+ * authorised by a signed link alone is the exception, marked `signedLink`).
  */
 export const securityPlugin = fp(
   async (app: FastifyInstance, options: { cookieSecret: string; secureCookies: boolean }) => {
@@ -54,7 +66,8 @@ export const securityPlugin = fp(
       },
     });
     app.addHook('preHandler', (request, reply, done) => {
-      if (unsafeMethods.has(request.method)) app.csrfProtection(request, reply, done);
+      if (unsafeMethods.has(request.method) && request.routeOptions.config.signedLink !== true)
+        app.csrfProtection(request, reply, done);
       else done();
     });
     app.addHook('onSend', async (request, reply, payload) => {

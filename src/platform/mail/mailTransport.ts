@@ -14,6 +14,8 @@ export interface TransportMessage {
   messageId: string;
   /** The outbox row, for receivers that de-duplicate by it (the local mailbox). */
   outboxId?: string;
+  /** The one-click link that stops this kind of mail, if it can be stopped. */
+  unsubscribeUrl?: string;
 }
 
 export interface MailTransport {
@@ -28,6 +30,13 @@ const mailOptions = (message: TransportMessage) => ({
   html: message.html,
   attachments: message.attachments,
   messageId: message.messageId,
+  // List-Unsubscribe, and List-Unsubscribe-Post so that a mail client stops it in one click.
+  ...(message.unsubscribeUrl
+    ? {
+        list: { unsubscribe: message.unsubscribeUrl },
+        headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      }
+    : {}),
 });
 
 /** SMTP when SMTP_URL is set; otherwise the local mailbox, read at /dev/mailbox. */

@@ -11,6 +11,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   attachments?: { filename: string; contentType: string; content: Buffer }[];
+  /** For a mail its recipient may stop: the link, sent as List-Unsubscribe (RFC 2369, 8058). */
+  unsubscribeUrl?: string;
 }
 
 export const mailChannel = 'mail_outbox';
@@ -39,6 +41,7 @@ export async function enqueueMail(
       text_body: mail.text,
       html_body: mail.html,
       attachments: JSON.stringify(attachments),
+      unsubscribe_url: mail.unsubscribeUrl ?? null,
       next_attempt_at: now,
       created_at: now,
     })
@@ -69,5 +72,6 @@ export function outboxMessage(row: Selectable<MailOutboxTable>, from: string): T
     })),
     messageId: messageIdFor(row.key, from),
     outboxId: row.id,
+    ...(row.unsubscribe_url ? { unsubscribeUrl: row.unsubscribe_url } : {}),
   };
 }
