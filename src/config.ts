@@ -84,6 +84,11 @@ const configSchema = z
       blankAsUndefined,
       z.email('indirizzo e-mail non valido').default('supporto.pugliacon@regione.puglia.it'),
     ),
+    /** Where anyone reports a barrier to access (AgID's «meccanismo di feedback», /accessibilita). */
+    ACCESSIBILITY_EMAIL: z.preprocess(
+      blankAsUndefined,
+      z.email('indirizzo e-mail non valido').default('accessibilita@dichiara.local'),
+    ),
     /**
      * Domains accepted as institutional e-mail of a municipality, comma-separated; `*` = one label,
      * `{comune}` = the municipality's own name, `{provincia}` = its province (default: its own).

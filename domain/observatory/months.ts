@@ -56,6 +56,21 @@ export const mayRequestUnlock = (month: YearMonth, requestedAt: Date): boolean =
   return distance >= 1 && distance <= unlockWindowMonths;
 };
 
+/** The months an unlock may be asked for at an instant: the 4 before its month, oldest first. */
+export const unlockWindow = (requestedAt: Date): { from: YearMonth; to: YearMonth } => {
+  const current = monthOf(requestedAt);
+  return { from: addMonths(current, -unlockWindowMonths), to: addMonths(current, -1) };
+};
+
+/** The last day ('YYYY-MM-DD') on which an unlock of the month may be asked. */
+export const lastUnlockDay = (month: YearMonth): string => {
+  const last = addMonths(month, unlockWindowMonths);
+  const [year, m] = last.split('-').map(Number) as [number, number];
+  // Day 0 of the following month is the last day of this one.
+  const days = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return `${last}-${String(days).padStart(2, '0')}`;
+};
+
 const monthNames = [
   'gennaio',
   'febbraio',

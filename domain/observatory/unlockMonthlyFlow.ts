@@ -1,11 +1,32 @@
 import type { FlowEvent } from './flowEvents.js';
-import { mayRequestUnlock, monthLabel, type YearMonth } from './months.js';
+import {
+  mayRequestUnlock,
+  monthLabel,
+  monthOf,
+  monthsBetween,
+  unlockWindow,
+  unlockWindowMonths,
+  type YearMonth,
+} from './months.js';
 import type { MonthlyFlowState } from './monthlyFlow.js';
 import { observatoryError } from './observatoryErrors.js';
 
-/** The seed's sentence, shown when a month is too old to be unlocked. */
+/** The seed's sentence: the general rule, shown beside the request for an unlock. */
 export const unlockRule =
   'È consentito richiedere lo sblocco dei flussi solo per le n. 4 mensilità antecedenti la comunicazione di richiesta di modifica degli stessi.';
+
+/**
+ * Why this month cannot be unlocked at that instant, naming the month and the months that can;
+ * null when it can. The page says it before anyone asks, the decider when someone does.
+ */
+export function unlockRefusal(month: YearMonth, at: Date): string | null {
+  if (mayRequestUnlock(month, at)) return null;
+  const window = unlockWindow(at);
+  const rule = `lo sblocco si può chiedere solo per le ${unlockWindowMonths} mensilità precedenti la richiesta (da ${monthLabel(window.from)} a ${monthLabel(window.to)})`;
+  return monthsBetween(month, monthOf(at)) < 1
+    ? `Il mese di ${monthLabel(month)} non è ancora concluso: ${rule}.`
+    : `Il mese di ${monthLabel(month)} non può più essere sbloccato: ${rule}.`;
+}
 
 interface UnlockCommand {
   readonly istatCode: string;
@@ -60,14 +81,8 @@ export function requestFlowUnlock(
       'Il mese non è bloccato: puoi modificarlo senza chiedere lo sblocco.',
     );
   }
-  if (!mayRequestUnlock(command.month, command.now)) {
-    throw observatoryError(
-      'UnlockOutsideWindow',
-      'validation',
-      `Non è possibile chiedere lo sblocco di ${monthLabel(command.month)}. ${unlockRule}`,
-      'motivo',
-    );
-  }
+  const refusal = unlockRefusal(command.month, command.now);
+  if (refusal) throw observatoryError('UnlockOutsideWindow', 'validation', refusal, 'motivo');
   needsReason(command.reason, 'motivo');
   const { istatCode, month, officerId } = command;
   return [

@@ -219,3 +219,27 @@ export async function offerableConsultant(
   const account = username ? await findAccountByUsername(db, username) : null;
   return account?.memberRole && mayReceiveOffer(account) ? account.organisationId : null;
 }
+
+/** The company of each of these contracts, by number, and each customer code's company name. */
+export async function contractCompanies(
+  db: Kysely<Schema>,
+  contractNumbers: readonly string[],
+  customerCodes: readonly string[],
+): Promise<{ byContract: Map<string, string>; byCustomer: Map<string, string> }> {
+  if (contractNumbers.length === 0 && customerCodes.length === 0)
+    return { byContract: new Map(), byCustomer: new Map() };
+  const rows = await db
+    .selectFrom('contracts')
+    .select(['contract_number', 'customer_code', 'company_name'])
+    .where((eb) =>
+      eb.or([
+        ...(contractNumbers.length ? [eb('contract_number', 'in', contractNumbers)] : []),
+        ...(customerCodes.length ? [eb('customer_code', 'in', customerCodes)] : []),
+      ]),
+    )
+    .execute();
+  return {
+    byContract: new Map(rows.map((row) => [row.contract_number, row.company_name])),
+    byCustomer: new Map(rows.map((row) => [row.customer_code, row.company_name])),
+  };
+}

@@ -271,3 +271,38 @@ export async function submittedDeclarations(
     .execute();
   return rows.map(fromTableRow);
 }
+
+/** A protocol number's declaration: its contract, year and company (any version's number). */
+export async function declarationsByProtocol(
+  db: Kysely<Schema>,
+  protocolNumbers: readonly string[],
+): Promise<Map<string, { contractNumber: string; year: number; companyName: string }>> {
+  if (protocolNumbers.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('declarations')
+    .select(['contract_number', 'year', 'company_name', 'protocol_number'])
+    .select(
+      sql<string[]>`array(select v ->> 'protocolNumber' from jsonb_array_elements(versions) v)`.as(
+        'numbers',
+      ),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('protocol_number', 'in', protocolNumbers),
+        sql<boolean>`exists (select 1 from jsonb_array_elements(versions) v
+          where v ->> 'protocolNumber' = any(${[...protocolNumbers]}::text[]))`,
+      ]),
+    )
+    .execute();
+  const found = new Map<string, { contractNumber: string; year: number; companyName: string }>();
+  for (const row of rows) {
+    const declaration = {
+      contractNumber: row.contract_number,
+      year: row.year,
+      companyName: row.company_name,
+    };
+    for (const number of [row.protocol_number, ...row.numbers])
+      if (number) found.set(number, declaration);
+  }
+  return found;
+}

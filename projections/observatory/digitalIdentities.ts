@@ -104,3 +104,17 @@ export async function findDigitalIdentity(
     .executeTakeFirst();
   return row ? fromTableRow(row) : null;
 }
+
+/** The names of the people with these fiscal codes, as their digital identity gave them. */
+export async function identityNames(
+  db: Kysely<Schema>,
+  fiscalCodes: readonly string[],
+): Promise<Map<string, string>> {
+  if (fiscalCodes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('digital_identities')
+    .select(['fiscal_code', 'given_name', 'family_name'])
+    .where('fiscal_code', 'in', fiscalCodes)
+    .execute();
+  return new Map(rows.map((row) => [row.fiscal_code, `${row.given_name} ${row.family_name}`]));
+}

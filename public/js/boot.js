@@ -10,3 +10,25 @@ document.addEventListener('htmx:oobBeforeSwap', (event) => {
   const typing = active && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
   if (typing && event.detail.target.contains(active)) event.detail.shouldSwap = false;
 });
+
+// Typed passwords never come back from the server: a form swapped in place (a block added, a
+// failed submission) takes them from the inputs it replaces, unless one of the group is now in
+// error, when the group is typed anew. Unlike hx-preserve, which keeps the old inputs whole, the
+// new inputs keep their own state (aria-invalid, aria-describedby, the invalid style).
+let typedBeforeSwap = new Map();
+document.addEventListener('htmx:beforeSwap', (event) => {
+  typedBeforeSwap = new Map();
+  for (const input of event.detail.target?.querySelectorAll('input[data-keep-typed]') ?? [])
+    if (input.id) typedBeforeSwap.set(input.id, input.value);
+});
+document.addEventListener('htmx:afterSwap', () => {
+  const inputs = [...typedBeforeSwap.keys()]
+    .map((id) => document.getElementById(id))
+    .filter((input) => input && input.dataset.keepTyped);
+  for (const group of new Set(inputs.map((input) => input.dataset.keepTyped))) {
+    const members = inputs.filter((input) => input.dataset.keepTyped === group);
+    if (members.some((input) => input.getAttribute('aria-invalid') === 'true')) continue;
+    for (const input of members) if (!input.value) input.value = typedBeforeSwap.get(input.id);
+  }
+  typedBeforeSwap = new Map();
+});

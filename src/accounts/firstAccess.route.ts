@@ -7,15 +7,12 @@ import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { submitForm } from '../platform/http/command.js';
 import { secret } from '../platform/http/text.js';
 import { commandContext, requireRole } from './auth.js';
-import { newPassword } from './fields.schema.js';
+import { newPassword, samePasswordTwice } from './fields.schema.js';
 import { hashPassword } from './passwords.js';
 
 const firstAccessSchema = z
   .object({ password: newPassword, passwordConfirm: secret() })
-  .refine((form) => form.password === form.passwordConfirm, {
-    path: ['passwordConfirm'],
-    message: 'Le due password non coincidono.',
-  });
+  .refine(...samePasswordTwice);
 
 /** An invited company's first login: a new password before anything else. */
 export function firstAccessRoutes(app: FastifyInstance, deps: AccountsDeps): void {

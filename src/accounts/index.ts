@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountsDeps } from '../deps.js';
+import { accessibilityRoutes } from './accessibility.route.js';
 import { firstAccessRoutes } from './firstAccess.route.js';
 import { homeRoutes } from './home.route.js';
 import { invitationRoutes } from './invitations.route.js';
@@ -18,12 +19,13 @@ import { verifyRoutes } from './verify.route.js';
 /**
  * Accounts: the way in (home page, login, registration with its e-mail check, first access,
  * password reset, joining an organisation by invitation), the profile with its privacy notice, the
- * organisation's people, and the operators' side (registrations to approve, companies invited
- * from the registry, refused logins).
+ * accessibility statement every footer links to, the organisation's people, and the operators'
+ * side (registrations to approve, companies invited from the registry, refused logins).
  */
 export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Promise<void> {
   homeRoutes(app);
   privacyRoutes(app);
+  accessibilityRoutes(app, deps);
   loginRoutes(app, deps);
   unlockRoutes(app, deps);
   registerRoutes(app, deps);

@@ -21,7 +21,7 @@ import { FormRefused, queryOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { secret } from '../platform/http/text.js';
 import { commandContext } from './auth.js';
-import { newPassword, username } from './fields.schema.js';
+import { newPassword, samePasswordTwice, username } from './fields.schema.js';
 import { otpCodes } from './otpCodes.js';
 import { hashPassword } from './passwords.js';
 
@@ -33,10 +33,7 @@ const linkFields = {
 const linkQuery = z.object(linkFields);
 const acceptSchema = z
   .object({ ...linkFields, username, password: newPassword, passwordConfirm: secret() })
-  .refine((form) => form.password === form.passwordConfirm, {
-    path: ['passwordConfirm'],
-    message: 'Le due password non coincidono.',
-  });
+  .refine(...samePasswordTwice);
 type Link = z.output<typeof linkQuery>;
 
 /**

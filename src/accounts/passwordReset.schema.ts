@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { line, requiredLine, secret } from '../platform/http/text.js';
-import { newPassword } from './fields.schema.js';
+import { newPassword, samePasswordTwice } from './fields.schema.js';
 
 export const resetRequestSchema = z.object({
   username: requiredLine('Indicare il nome utente.', 100),
@@ -12,7 +12,4 @@ export const resetSchema = z
     password: newPassword,
     passwordConfirm: secret(),
   })
-  .refine((form) => form.password === form.passwordConfirm, {
-    path: ['passwordConfirm'],
-    message: 'Le due password non coincidono.',
-  });
+  .refine(...samePasswordTwice);

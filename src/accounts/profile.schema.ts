@@ -47,20 +47,29 @@ export const profileSchema = z
       form.contracts.map((c) => c.contractNumber),
       (i) => ['contracts', i, 'contractNumber'],
     );
-    if ((form.newEmail ?? '').toLowerCase() !== (form.newEmailConfirm ?? '').toLowerCase()) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['newEmailConfirm'],
-        message: 'I due indirizzi e-mail non coincidono.',
-      });
-    }
-    if (form.newPassword !== form.newPasswordConfirm) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['newPasswordConfirm'],
-        message: 'Le due password non coincidono.',
-      });
-    }
-  });
+  })
+  // The "type it twice" checks run beside every other mistake (`when`), on the values as typed.
+  .superRefine(
+    (form, ctx) => {
+      const typed = form as { [field: string]: unknown };
+      const text = (value: unknown) => (typeof value === 'string' ? value : '');
+      const email = (value: unknown) => text(value).trim().toLowerCase();
+      if (email(typed.newEmail) !== email(typed.newEmailConfirm)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['newEmailConfirm'],
+          message: 'I due indirizzi e-mail non coincidono.',
+        });
+      }
+      if (text(typed.newPassword) !== text(typed.newPasswordConfirm)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['newPasswordConfirm'],
+          message: 'Le due password non coincidono.',
+        });
+      }
+    },
+    { when: ({ value }) => typeof value === 'object' && value !== null },
+  );
 
 export type ProfileForm = z.output<typeof profileSchema>;

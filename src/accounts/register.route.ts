@@ -21,6 +21,8 @@ import { passwordRuleText } from '../../domain/shared/password.js';
 import {
   confirmationErrors,
   registrationSchema,
+  wellFormedPairs,
+  wellFormedUsername,
   type RegistrationForm,
 } from './register.schema.js';
 import { applyFormAction, shapeValues, type RegistrationValues } from './registrationForm.js';
@@ -53,8 +55,12 @@ export function registerRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       );
     }
     const form = parseForm(registrationSchema, values);
-    const errors: FieldErrors = { ...(form.ok ? {} : form.errors), ...confirmationErrors(values) };
-    if (form.ok) Object.assign(errors, await uniquenessErrors(kind, form.data));
+    // Every error at once: the pairs and the username are checked even beside other mistakes.
+    const errors: FieldErrors = {
+      ...(form.ok ? {} : form.errors),
+      ...confirmationErrors(values),
+      ...(await uniquenessErrors(kind, values)),
+    };
     if (!form.ok || Object.keys(errors).length > 0)
       return render(request, reply, 422, kind, values, errors);
 
@@ -80,20 +86,14 @@ export function registerRoutes(app: FastifyInstance, deps: AccountsDeps): void {
 
   async function uniquenessErrors(
     kind: DeclarantKind,
-    form: RegistrationForm,
+    values: RegistrationValues,
   ): Promise<FieldErrors> {
     const errors: FieldErrors = {};
-    if (await findAccountByUsername(db, form.username)) {
+    const name = wellFormedUsername(values.username);
+    if (name && (await findAccountByUsername(db, name))) {
       errors.username = 'Questo nome utente è già in uso: sceglierne un altro.';
     }
-    const pairs = form.companies.flatMap((company, i) =>
-      company.contracts.map((contract, j) => ({
-        i,
-        j,
-        customerCode: company.customerCode,
-        contractNumber: contract.contractNumber,
-      })),
-    );
+    const pairs = wellFormedPairs(values);
     const taken = await contractsManagedByOthers(db, kind, pairs);
     for (const pair of pairs) {
       if (taken.has(pair.contractNumber)) {

@@ -25,32 +25,43 @@ const optionalEmail = optionalText.refine(
   'Indirizzo e-mail non valido.',
 );
 
+const filled = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
 export const contractSchema = z
   .object({
     contractNumber: tenDigits('numero di contratto di scarico'),
     street: requiredLine("Indicare l'indirizzo dello stabilimento di scarico."),
     civic: requiredLine('Indicare il numero civico.', 20),
     cap: requiredLine('Indicare il CAP.', 10).refine(isCap, 'Il CAP è composto da 5 cifre.'),
-    province: requiredLine('Indicare la provincia.', 60),
+    province: requiredLine('Indicare la provincia.', 60).refine(
+      (province) => findProvince(province) !== undefined,
+      'Provincia non riconosciuta.',
+    ),
     municipality: requiredLine('Indicare il comune.', 100),
   })
-  .transform((contract, ctx) => {
-    const province = findProvince(contract.province);
-    if (!province) {
-      ctx.addIssue({ code: 'custom', path: ['province'], message: 'Provincia non riconosciuta.' });
-      return z.NEVER;
-    }
-    const municipality = findMunicipality(contract.municipality, province.code);
-    if (!municipality) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['municipality'],
-        message: `Il comune non appartiene alla provincia di ${province.name}.`,
-      });
-      return z.NEVER;
-    }
-    return { ...contract, province: province.code, municipality };
-  });
+  // Checked beside the block's other mistakes (`when`), so the form names them all at once.
+  .superRefine(
+    (contract, ctx) => {
+      const province = findProvince(contract.province);
+      if (province && !findMunicipality(contract.municipality, province.code))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['municipality'],
+          message: `Il comune non appartiene alla provincia di ${province.name}.`,
+        });
+    },
+    {
+      when: ({ value }) => {
+        const contract = value as { province?: unknown; municipality?: unknown };
+        return filled(contract.province) && filled(contract.municipality);
+      },
+    },
+  )
+  .transform((contract) => ({
+    ...contract,
+    province: findProvince(contract.province)!.code,
+    municipality: findMunicipality(contract.municipality, contract.province)!,
+  }));
 
 /** A company's identity (seed: "Anagrafica Ditta"), as registered and as «Modifica profilo» edits it. */
 export const companyIdentitySchema = z.object({
@@ -99,5 +110,42 @@ export function confirmationErrors(values: Record<string, unknown>): Record<stri
   }
   return errors;
 }
+
+/** A customer code/contract pair of the form, at its place in the blocks. */
+export interface FormPair {
+  readonly i: number;
+  readonly j: number;
+  readonly customerCode: string;
+  readonly contractNumber: string;
+}
+
+const customerCode = tenDigits('codice cliente');
+const contractNumber = tenDigits('numero di contratto di scarico');
+
+/**
+ * The well-formed pairs among the raw values: the registry and the other users are asked about
+ * them even while the rest of the form has mistakes, so that every error shows at once.
+ */
+export function wellFormedPairs(values: {
+  readonly companies: readonly {
+    readonly customerCode?: unknown;
+    readonly contracts: readonly { readonly contractNumber?: unknown }[];
+  }[];
+}): FormPair[] {
+  return values.companies.flatMap((company, i) => {
+    const code = customerCode.safeParse(company.customerCode);
+    if (!code.success) return [];
+    return company.contracts.flatMap((contract, j) => {
+      const number = contractNumber.safeParse(contract.contractNumber);
+      return number.success ? [{ i, j, customerCode: code.data, contractNumber: number.data }] : [];
+    });
+  });
+}
+
+/** The username as typed, when it is well formed (to ask whether it is taken). */
+export const wellFormedUsername = (value: unknown): string | null => {
+  const parsed = username.safeParse(value);
+  return parsed.success ? parsed.data : null;
+};
 
 export type RegistrationForm = z.infer<typeof registrationSchema>;

@@ -7,6 +7,7 @@ import { queryOf } from '../platform/http/command.js';
 import { parseForm } from '../platform/http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
 import { auditLogOf } from './auditLog.js';
+import { eventTypeLabel } from './eventTypeLabels.js';
 import { exportArchive } from './exportArchive.js';
 import { exportsStream, recentExports, recordExport, type ExportFilters } from './exportRecord.js';
 import { resolveFilters } from './history.route.js';
@@ -43,6 +44,7 @@ export function exportRoutes(app: FastifyInstance, deps: AuditDeps): void {
     return {
       title: 'Esporta gli eventi',
       types: await eventTypes(db, log),
+      typeLabel: eventTypeLabel,
       prefixes: streamKinds.map((kind) => ({ value: kind.prefix, label: kind.label })),
       values,
       errors,

@@ -8,6 +8,7 @@ import { paramsOf, queryOf } from '../platform/http/command.js';
 import { parseForm } from '../platform/http/forms.js';
 import { requireAuditReader } from './auditAccess.js';
 import { auditLogOf, eventPlace } from './auditLog.js';
+import { eventTypeLabel } from './eventTypeLabels.js';
 import { resolveActors, resolveReference } from './historyFilters.js';
 import { actorNames, eventTypes, searchHistory, type HistoryRow } from './historySearch.js';
 import {
@@ -36,6 +37,7 @@ function rowView(row: HistoryRow, names: ReadonlyMap<string, string>, form: Hist
     streamHref: timelineHref(row.streamId, row.version),
     version: row.version,
     type: row.type,
+    typeLabel: eventTypeLabel(row.type),
     typeHref: searchUrl({ ...form, tipo: row.type }),
     actor: actorLabel(metadata.actor, names),
     actorHref: searchHref({ attore: metadata.actor.id }),
@@ -84,6 +86,7 @@ export function historyRoutes(app: FastifyInstance, deps: AreaDeps): void {
     const common = {
       title: 'Cronologia degli eventi',
       types,
+      typeLabel: eventTypeLabel,
       prefixes: streamKinds.map((kind) => ({ value: kind.prefix, label: kind.label })),
     };
     if (!form.ok || !search || !page || !resolved) {

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/domainError.js';
 import type { AreaDeps } from '../deps.js';
-import { eventDataHtml } from './eventDataHtml.js';
+import type { Schema } from '../platform/db/schema.js';
 import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { lookUpNames } from './auditNames.js';
+import { eventDataHtml } from './eventDataHtml.js';
+import { eventTypeLabel } from './eventTypeLabels.js';
+import { pathView } from './statePaths.js';
+import { streamSubjectOf, subjectOf } from './streamSubject.js';
 import { paramsOf, queryOf } from '../platform/http/command.js';
 import { parseForm, type FieldErrors } from '../platform/http/forms.js';
 import { line } from '../platform/http/text.js';
@@ -14,7 +20,7 @@ import { redact } from './redact.js';
 import { diffStates, stateAsOf, type AsOf } from './stateAsOf.js';
 import { streamKindOf, streamTitle, type Replayer } from './streamKinds.js';
 import { chainStatuses } from './timelineChain.js';
-import { timelineHref } from './timelineView.js';
+import { stateHref, timelineHref } from './timelineView.js';
 import { streamParams } from './timeline.route.js';
 
 /** ?al=<datetime-local, Rome time> or ?versione=N; neither: the state now. */
@@ -53,7 +59,8 @@ function parseAsOf(query: z.output<typeof rawQuery>, lastVersion: number) {
 }
 
 /** The replay as the page shows it: redacted, with the broken links of the chain named. */
-function replayView(
+async function replayView(
+  db: Kysely<Schema>,
   replayer: Replayer,
   streamId: string,
   events: RecordedEvent[],
@@ -68,17 +75,27 @@ function replayView(
   );
   const result = stateAsOf(replayer, events, asOf);
   const at = events.find((event) => event.version === result.version);
+  const [state, current] = [redact(result.state), redact(result.currentState)];
+  const names = await lookUpNames(db, [state, current]);
   return {
     broken,
+    names,
     result: {
       version: result.version,
       occurredAt: at ? romeDisplay(at.metadata.occurredAt) : null,
       versionHref: at ? timelineHref(streamId, at.version) : null,
-      state: redact(result.state),
+      state,
+      raw: JSON.stringify(state, null, 2),
       currentVersion: result.currentVersion,
-      failure: result.failure,
+      failure: result.failure && {
+        ...result.failure,
+        typeLabel: eventTypeLabel(result.failure.type),
+      },
       // Compared after redaction, so a secret's change shows as nothing at all.
-      changes: diffStates(redact(result.state), redact(result.currentState)),
+      changes: diffStates(state, current).map((change) => ({
+        ...change,
+        ...pathView(change.path, names),
+      })),
     },
   };
 }
@@ -97,7 +114,12 @@ export function stateAsOfRoutes(app: FastifyInstance, deps: AreaDeps): void {
       title: `Stato · ${streamTitle(streamId)}`,
       streamId,
       kindLabel: label,
+      subject: subjectOf(
+        streamId,
+        await lookUpNames(deps.database.db, [streamSubjectOf(streamId)]),
+      ),
       timelineHref: timelineHref(streamId),
+      stateHref: stateHref(streamId),
       values,
       errors,
       lastVersion: last.version,
@@ -109,7 +131,7 @@ export function stateAsOfRoutes(app: FastifyInstance, deps: AreaDeps): void {
     const head = Math.max(read.version, last.version);
     return reply.view('audit/stateAsOf', {
       ...page,
-      ...replayView(replayer, streamId, read.events, asOf, head),
+      ...(await replayView(deps.database.db, replayer, streamId, read.events, asOf, head)),
     });
   });
 }

@@ -10,7 +10,9 @@ import { streamKindOf, streamTitle } from './streamKinds.js';
 import { loadTimeline } from './timeline.js';
 import { declarationVersionsOf } from './declarationVersions.js';
 import { reviewOutcomeLabels } from '../../domain/declarations/reviewDeclaration.js';
-import { searchHref, timelineHref, timelineView } from './timelineView.js';
+import { lookUpNames } from './auditNames.js';
+import { streamSubjectOf, subjectOf } from './streamSubject.js';
+import { searchHref, stateHref, timelineHref, timelineView } from './timelineView.js';
 
 export const streamParams = z.object({ streamId: z.string().min(1).max(300) });
 
@@ -33,6 +35,12 @@ export function timelineRoutes(app: FastifyInstance, deps: AreaDeps): void {
     );
     if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
     const { streamId } = timeline;
+    const view = timelineView(timeline);
+    // The ids in the page's events, and the stream's own subject, by their names.
+    const names = await lookUpNames(deps.database.db, [
+      ...view.entries.map((entry) => entry.event?.data),
+      streamSubjectOf(streamId),
+    ]);
     return reply.view('audit/timeline', {
       declarations: await declarationVersionsOf(deps.eventStore, streamId),
       reviewLabels: reviewOutcomeLabels,
@@ -42,13 +50,15 @@ export function timelineRoutes(app: FastifyInstance, deps: AreaDeps): void {
       streamId,
       kindLabel: streamKindOf(streamId).label,
       replayable: streamKindOf(streamId).replayer !== null,
-      stateHref: `/revisione/stream/${encodeURIComponent(streamId)}/stato`,
+      stateHref: stateHref(streamId),
+      names,
+      subject: subjectOf(streamId, names),
       searchHref: searchHref({ flusso: streamId }),
       version: timeline.version,
       from: timeline.from,
       to: timeline.to,
       headMatches: timeline.headMatches,
-      ...timelineView(timeline),
+      ...view,
     });
   });
 }

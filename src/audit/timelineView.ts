@@ -1,5 +1,6 @@
 import type { Actor, EventMetadata, RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { formatPosition } from '../platform/eventStore/globalPosition.js';
+import { eventTypeLabel } from './eventTypeLabels.js';
 import { romeDisplay } from './historyTime.js';
 import { redact } from './redact.js';
 import { sameRequestShown, timelinePageSize, type EventLink, type Timeline } from './timeline.js';
@@ -33,6 +34,10 @@ export function timelineHref(streamId: string, version?: number): string {
   return `${from > 1 ? `${base}?da=${from}` : base}#v${version}`;
 }
 
+/** The stream replayed to a moment («Stato a una data»). */
+export const stateHref = (streamId: string): string =>
+  `/revisione/stream/${encodeURIComponent(streamId)}/stato`;
+
 export const searchHref = (params: Record<string, string>): string =>
   `/revisione?${new URLSearchParams(params).toString()}`;
 
@@ -41,7 +46,7 @@ export const actorLabel = (actor: Actor, names: ReadonlyMap<string, string>): st
 
 const linkOf = (link: EventLink) => ({
   href: timelineHref(link.streamId, link.version),
-  label: `${link.type} · ${link.streamId} v${link.version}`,
+  label: `${eventTypeLabel(link.type)} · ${link.streamId} v${link.version}`,
 });
 
 /** Seconds between the business time and the store time, when they differ by one or more. */
@@ -63,6 +68,7 @@ function eventView(event: RecordedEvent, timeline: Timeline, names: ReadonlyMap<
   return {
     eventId: metadata.eventId,
     type: event.type,
+    typeLabel: eventTypeLabel(event.type),
     occurredAt: romeDisplay(metadata.occurredAt),
     recordedAt: romeDisplay(metadata.recordedAt),
     occurredIso: metadata.occurredAt,

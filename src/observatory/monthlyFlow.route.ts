@@ -9,14 +9,14 @@ import {
 import {
   addMonths,
   isYearMonth,
-  mayRequestUnlock,
+  lastUnlockDay,
   monthLabel,
   monthOf,
   monthsBetween,
   dueDate,
 } from '../../domain/observatory/months.js';
 import { isLocked } from '../../domain/observatory/monthlyFlow.js';
-import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
+import { unlockRefusal, unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { monthlyFlowOf } from '../../projections/observatory/wasteFlowQueries.js';
@@ -77,6 +77,7 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     // Reads the stream: each submitted version is kept only as an event of the month's history.
     const versions = await submittedVersions(deps.eventStore, istatCode, month);
     const values = form.values ?? formValues(state.rows);
+    const refusal = unlockRefusal(month, deps.clock());
     return reply.view('observatory/month', {
       title: `Flussi di ${monthLabel(month)}`,
       municipality: municipalityByIstat(istatCode),
@@ -86,7 +87,9 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
       state,
       locked: isLocked(state),
       ended: monthsBetween(month, monthOf(deps.clock())) >= 1,
-      unlockAllowed: mayRequestUnlock(month, deps.clock()),
+      unlockAllowed: refusal === null,
+      unlockRefusal: refusal,
+      lastUnlockDay: lastUnlockDay(month),
       unlockRule,
       versions,
       values: values.length > 0 ? [...values, {}] : [{}, {}, {}],

@@ -4,6 +4,7 @@ import { createStaffAccount, systemContext } from '../../src/accounts/staffAccou
 import { otpFromMail, registrationFields, seedRegistry } from '../support/accounts.js';
 import { TestClient } from '../support/client.js';
 import { settle as settleAll, startTestApp, type TestApp } from '../support/testApp.js';
+import { fieldError } from '../observatory/pageText.js';
 
 describe('login, operator approval, authorisation, logout, password reset', () => {
   let ctx: TestApp;
@@ -176,11 +177,24 @@ describe('login, operator approval, authorisation, logout, password reset', () =
     await settle();
     const code = await otpFromMail(ctx.test.database.db, 'uno@example.com');
     const weak = await client.post('/password-dimenticata/codice', {
-      code,
+      code: '12',
       password: 'corta',
-      passwordConfirm: 'corta',
+      passwordConfirm: 'Corta',
     });
     expect(weak.statusCode).toBe(422);
+    // Every mistake at once: the code, each rule the password breaks, the confirmation.
+    expect(fieldError(weak.body, 'Codice ricevuto via e-mail')).toBe(
+      'Il codice è composto da 6 cifre.',
+    );
+    expect(fieldError(weak.body, 'Nuova password')).toBe(
+      'La password deve contenere almeno 8 caratteri, almeno una cifra numerica, almeno una lettera maiuscola e almeno un carattere speciale tra @ - _ ! % $.',
+    );
+    expect(fieldError(weak.body, 'Conferma nuova password')).toBe(
+      'Le due password non coincidono.',
+    );
+    expect(weak.body).toMatch(
+      /class="alert alert-danger error-summary" role="alert" tabindex="-1" autofocus/,
+    );
     const done = await client.post('/password-dimenticata/codice', {
       code,
       password: 'Nuova-Password-1',

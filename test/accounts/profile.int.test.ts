@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/client.js';
+import { fieldError } from '../observatory/pageText.js';
 import {
   createOperator,
   operatorLogin,
@@ -100,6 +101,16 @@ describe('Modifica profilo', () => {
       form({ newPassword: 'Nuovissima-1', newPasswordConfirm: 'Diversa-1' }),
     );
     expect(mismatch.body).toContain('Le due password non coincidono.');
+    // Beside another mistake, not only once the rest of the form is right.
+    const both = await client.post(
+      '/profilo',
+      form({ phone: 'x', newPassword: 'Nuovissima-1', newPasswordConfirm: 'Diversa-1' }),
+    );
+    expect(both.statusCode).toBe(422);
+    expect(fieldError(both.body, 'Telefono')).toBe('Indicare un numero di telefono valido.');
+    expect(fieldError(both.body, 'Conferma nuova password')).toBe(
+      'Le due password non coincidono.',
+    );
     expect(
       (
         await client.post(

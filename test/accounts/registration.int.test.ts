@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/client.js';
 import { otpFromMail, registrationFields, seedRegistry } from '../support/accounts.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
-import { headingLevels } from '../observatory/pageText.js';
+import { fieldError, headingLevels } from '../observatory/pageText.js';
 
 describe('registration of a Studio, e-mail OTP and operator approval', () => {
   let ctx: TestApp;
@@ -106,6 +106,58 @@ describe('registration of a Studio, e-mail OTP and operator approval', () => {
     expect(response.body).toContain('value="Gianni Rossi"');
     expect(response.body).toMatch(/id="companies-0-name"[^>]*value="Euro Oil 1 SRL"/);
     expect(await eventCount()).toBe(before);
+  });
+
+  it('names every error at once, beside its field and in the summary that takes the focus', async () => {
+    const client = new TestClient(ctx.app);
+    await client.get('/registrazione/studio');
+    // A password breaking three rules, a CAP and a municipality wrong in the same contract, and
+    // a pair missing from the registry: once, the rules came one a time and the pair last.
+    const response = await client.post(
+      '/registrazione/studio',
+      registrationFields(
+        {
+          password: 'password',
+          'companies[0][contracts][0][cap]': '4005',
+          'companies[0][contracts][0][municipality]': 'Milano',
+        },
+        [{ customerCode: '1001234567', contracts: ['3007654321'] }],
+      ),
+      { 'hx-request': 'true' },
+    );
+    expect(response.statusCode).toBe(422);
+    const html = response.body;
+    const expected = {
+      password:
+        'La password deve contenere almeno una cifra numerica, almeno una lettera maiuscola e almeno un carattere speciale tra @ - _ ! % $.',
+      'companies-0-contracts-0-contractNumber':
+        'La coppia codice cliente e numero contratto non è ammessa.',
+      'companies-0-contracts-0-cap': 'Il CAP è composto da 5 cifre.',
+      'companies-0-contracts-0-municipality': 'Il comune non appartiene alla provincia di Bologna.',
+    };
+    expect(fieldError(html, 'Password')).toBe(expected.password);
+    expect(fieldError(html, 'n. Contratto di scarico')).toBe(
+      expected['companies-0-contracts-0-contractNumber'],
+    );
+    expect(fieldError(html, 'CAP stabilimento scarico')).toBe(
+      expected['companies-0-contracts-0-cap'],
+    );
+    expect(fieldError(html, 'Comune stabilimento scarico')).toBe(
+      expected['companies-0-contracts-0-municipality'],
+    );
+    expect(fieldError(html, 'Nominativo')).toBeNull();
+    // The password inputs are new ones, not kept by htmx from before (no hx-preserve).
+    expect(html).not.toContain('hx-preserve');
+    const summary =
+      /<div id="riepilogo-errori" class="alert alert-danger error-summary" role="alert" tabindex="-1" autofocus>([\s\S]*?)<\/div>/.exec(
+        html,
+      )?.[1] ?? '';
+    expect(summary).toContain('Ci sono 4 campi da correggere');
+    const links = [...summary.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map(([, id, text]) => [
+      id,
+      text,
+    ]);
+    expect(Object.fromEntries(links)).toEqual(expected);
   });
 
   it('refuses a municipality of another province', async () => {

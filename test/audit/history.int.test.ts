@@ -298,7 +298,8 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
         `/revisione?${new URLSearchParams({ riferimento: '2026/000042' })}`,
       );
       expect(resultRows(byProtocol.body)).toEqual([
-        { streamId: 'contract-3009999999', version: 1, type: 'DeclarationProtocolled' },
+        // The type in Italian; an unknown type (the samples above) keeps its own name.
+        { streamId: 'contract-3009999999', version: 1, type: 'Dichiarazione protocollata' },
       ]);
       expect(byProtocol.body).toContain('1 contratto, 1 dichiarazione protocollata');
       const unknown = await auditor.get('/revisione?riferimento=0000000000');
@@ -389,9 +390,10 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       const page = await auditor.get('/revisione/stream/audit-readable');
       expect(page.statusCode).toBe(200);
       const v1 = card(page.body, 1);
+      // A field the label table does not know keeps its own name; one it knows is in Italian.
       expect(v1).toContain('<code>company</code>');
-      expect(v1).toMatch(/<code>plant<\/code><\/dt><dd><dl class="event-data nested">/);
-      expect(v1).toContain('Castenaso');
+      expect(v1).toMatch(/<dt>Stabilimento<\/dt><dd><dl class="event-data nested">/);
+      expect(v1).toContain('<dt>Comune</dt><dd>Castenaso</dd>');
       expect(v1).toMatch(/<details>\s*<summary>JSON originale<\/summary>/);
       expect(v1).toContain('&quot;municipality&quot;: &quot;Castenaso&quot;');
       expect(v1).toContain('catena: integro');
@@ -529,7 +531,9 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       expect(portal.some((id) => id.startsWith('signin-'))).toBe(true);
       for (const id of portal) expect(streamKindOf(id).kind, id).not.toBe('other');
       const signins = await auditor.get(`/revisione/stream/signin-${auditorId}`);
-      expect(signins.body).toContain(`Accessi dell’account · <code>signin-${auditorId}</code>`);
+      expect(signins.body).toContain(
+        `Accessi dell’account · <strong>Renato Revisore (revisore)</strong> · <code>signin-${auditorId}</code>`,
+      );
     });
 
     it('never shows a password hash or another secret, raw JSON included', async () => {
@@ -554,8 +558,8 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       }
       const timeline = await auditor.get(`/revisione/stream/account-${declarantId}`);
       const registered = card(timeline.body, 1);
-      expect(registered).toContain('ReferentRegistered');
-      expect(registered).toMatch(/<code>passwordHash<\/code><\/dt>\s*<dd[^>]*>\s*\[redatto\]/);
+      expect(registered).toContain('Registrazione del referente');
+      expect(registered).toMatch(/<dt>Password \(impronta\)<\/dt>\s*<dd[^>]*>\s*\[redatto\]/);
       expect(registered).toContain('&quot;passwordHash&quot;: &quot;[redatto]&quot;');
       // The chain is checked on the stored event, not on what the page shows.
       expect(registered).toContain('catena: integro');

@@ -8,7 +8,11 @@ import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.
 import { officerDecider, type OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
 import { redact } from '../../src/audit/redact.js';
+import { noNames } from '../../src/audit/auditNames.js';
+import { eventTypeLabel } from '../../src/audit/eventTypeLabels.js';
+import { fieldLabel } from '../../src/audit/fieldLabels.js';
 import { diffStates } from '../../src/audit/stateAsOf.js';
+import { pathView } from '../../src/audit/statePaths.js';
 import type {
   JsonObject,
   NewEvent,
@@ -44,9 +48,10 @@ function section(body: string, id: string): string {
     .replace(/> </g, '><');
 }
 
-const changedPaths = (body: string): string[] =>
-  [...section(body, 'differenze').matchAll(/<th scope="row"[^>]*><code>([^<]*)<\/code>/g)].map(
-    (m) => m[1]!,
+/** The fields the diff table lists, in order, as a person reads them. */
+const changedFields = (body: string): string[] =>
+  [...section(body, 'differenze').matchAll(/<th scope="row"[^>]*>([^<]*)<\/th>/g)].map((m) =>
+    m[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
   );
 
 const html = (text: string) =>
@@ -57,12 +62,11 @@ const html = (text: string) =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 
-/** A top-level field as src/audit/eventDataHtml.ts renders a plain value. */
+/** A plain top-level value that the page shows as it is: a number, a yes/no, nothing. */
 function shown(value: unknown): string | null {
   if (value === null || value === undefined) return '<span class="text-muted">nessun valore</span>';
   if (typeof value === 'boolean') return value ? 'sì' : 'no';
-  if (value === '') return '<span class="text-muted">testo vuoto</span>';
-  if (typeof value === 'string' || typeof value === 'number') return html(String(value));
+  if (typeof value === 'number') return String(value);
   return null;
 }
 
@@ -78,8 +82,9 @@ const foldTo = (decider: Replayable, events: readonly RecordedEvent[], version: 
     );
 
 /**
- * At every version, the page shows the state replayed by hand (redacted), each plain top-level
- * field with its value, and exactly the differences with now that a comparison by hand finds.
+ * At every version, the page shows the state replayed by hand (redacted): every top-level field
+ * by its Italian name (none left with its code name), plain values as they are, and exactly the
+ * differences with now that a comparison by hand finds, by their Italian names.
  */
 async function expectReplayedAtEveryVersion(
   auditor: TestClient,
@@ -90,24 +95,31 @@ async function expectReplayedAtEveryVersion(
   const url = `/revisione/stream/${encodeURIComponent(streamId)}/stato`;
   const last = events.at(-1)!.version;
   const now = redact(foldTo(decider, events, last));
+  for (const event of events)
+    expect(eventTypeLabel(event.type), `${streamId}: ${event.type}`).not.toBe(event.type);
   for (let version = 0; version <= last; version++) {
     const page = await auditor.get(`${url}?versione=${version}`);
     expect(page.statusCode, `${streamId} v${version}`).toBe(200);
-    const then = section(page.body, 'stato-allora');
+    const then = section(page.body, 'stato-allora').split('<details')[0]!;
     expect(then).toContain(version === 0 ? 'Stato iniziale' : `Stato alla versione ${version}`);
+    expect(then, `${streamId} v${version}: a field without its Italian name`).not.toContain(
+      '<code>',
+    );
     const byHand = redact(foldTo(decider, events, version)) as Record<string, unknown>;
     for (const [key, value] of Object.entries(byHand)) {
+      const label = html(fieldLabel(key));
+      expect(fieldLabel(key), `${streamId}: ${key}`).not.toBe(key);
       const text = shown(value);
       if (text === null) {
-        expect(then, `${streamId} v${version} ${key}`).toContain(`<code>${key}</code>`);
+        expect(then, `${streamId} v${version} ${key}`).toContain(`<dt>${label}</dt>`);
         continue;
       }
       expect(then, `${streamId} v${version} ${key}`).toMatch(
-        new RegExp(`<code>${key}</code></dt><dd[^>]*> ?${escapeRegExp(text)} ?</dd>`),
+        new RegExp(`<dt>${escapeRegExp(label)}</dt><dd[^>]*> ?${escapeRegExp(text)} ?</dd>`),
       );
     }
-    expect(changedPaths(page.body), `${streamId} v${version}`).toEqual(
-      diffStates(byHand, now).map((change) => change.path),
+    expect(changedFields(page.body), `${streamId} v${version}`).toEqual(
+      diffStates(byHand, now).map((change) => pathView(change.path, noNames).label),
     );
   }
 }
@@ -257,7 +269,7 @@ describe.each(backends())('%s: state as of, for every kind of stream with a deci
     // A yes/no under a secret's name holds no secret: it stays readable.
     const now = await people.auditor.get(`/revisione/stream/${encodeURIComponent(streamId)}/stato`);
     expect(section(now.body, 'stato-allora')).toMatch(
-      /<code>mustChangePassword<\/code><\/dt><dd[^>]*> ?no ?<\/dd>/,
+      /<dt>Deve cambiare la password<\/dt><dd[^>]*> ?no ?<\/dd>/,
     );
   });
 
@@ -273,6 +285,28 @@ describe.each(backends())('%s: state as of, for every kind of stream with a deci
     }
   });
 
+  it('names every event and every field of these streams’ timelines in Italian', async () => {
+    for (const streamId of [
+      `account-${people.declarantId}`,
+      'campaign-2026',
+      'waste-flow-072006-2026-03',
+      'municipality-072006',
+    ]) {
+      const page = await people.auditor.get(`/revisione/stream/${encodeURIComponent(streamId)}`);
+      expect(page.statusCode, streamId).toBe(200);
+      for (const event of await eventsOf(streamId)) {
+        expect(page.body, `${streamId} v${event.version}`).toMatch(
+          new RegExp(
+            `<h2[^>]*>Versione ${event.version} · ${escapeRegExp(html(eventTypeLabel(event.type)))} `,
+          ),
+        );
+      }
+      // The readable data of each event, raw JSON aside: no field left with its code name.
+      const readable = page.body.replace(/<details>[\s\S]*?<\/details>/g, '');
+      expect(readable, streamId).not.toMatch(/<(dt|th scope="col")><code>/);
+    }
+  });
+
   it('replays a month by date and time: between the unlock and the second version', async () => {
     // 3 May 2026, 12:00 in Rome: after the unlock (08:00 UTC), before the second version.
     const page = await people.auditor.get(
@@ -281,11 +315,11 @@ describe.each(backends())('%s: state as of, for every kind of stream with a deci
     expect(section(page.body, 'stato-allora')).toContain('Stato alla versione 4');
     const events = await eventsOf('waste-flow-072006-2026-03');
     const then = redact(foldTo(monthlyFlowDecider as unknown as Replayable, events, 4));
-    expect(changedPaths(page.body)).toEqual(
+    expect(changedFields(page.body)).toEqual(
       diffStates(then, redact(foldTo(monthlyFlowDecider as unknown as Replayable, events, 5))).map(
-        (change) => change.path,
+        (change) => pathView(change.path, noNames).label,
       ),
     );
-    expect(changedPaths(page.body)).toContain('versions');
+    expect(changedFields(page.body)).toContain('Versioni');
   });
 });

@@ -427,7 +427,7 @@ describe.each(backends())('%s: correcting a filed declaration', (backend) => {
         timeline.body,
       );
       expect(pageText(entry![1]!)).toMatch(
-        new RegExp(`^Versione ${version} · DeclarationSubmitted`),
+        new RegExp(`^Versione ${version} · Dichiarazione inviata`),
       );
     }
     // Any other stream has no declarations to show.

@@ -134,7 +134,7 @@ describe('a company types its declaration online, takes it to Excel and back, an
     // reload, and the keyboard goes on to the next field.
     const volume = page.getByLabel(/^Volume scaricato in fognatura \(m³\)/);
     const days = page.getByLabel(/^Giorni di produzione/);
-    const notes = page.getByLabel(/^Note/);
+    const notes = page.getByRole('textbox', { name: /^Note/ });
     await type(volume, figures.discharged);
     // A mark on the page that a reload would wipe.
     await page.evaluate(() => (document.body.dataset.journey = 'same-page'));

@@ -23,7 +23,7 @@ import { headFileSchema } from '../../src/platform/transparency/publishedJson.js
 import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
 import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { backends } from '../support/testDatabase.js';
-import { fieldError, pageText, rowText } from './pageText.js';
+import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 
 const row = (index: number, values: Record<string, string>) =>
   Object.fromEntries(
@@ -247,24 +247,33 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
     expect(verifyInclusion(leaf, evidence.foglia, head.size, proof, head.root)).toBe(true);
   });
 
-  it('refuses an unlock older than 4 months with the seed’s rule', async () => {
+  it('says that this month is out of the unlock window, and refuses it with the same words', async () => {
     const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
+    // 20 November 2026: the window is July to October; June was filed and is out of it.
+    const outOfWindow =
+      'Il mese di giugno 2026 non può più essere sbloccato: lo sblocco si può chiedere solo per ' +
+      'le 4 mensilità precedenti la richiesta (da luglio 2026 a ottobre 2026).';
     const page = await officer.get('/osservatorio/comune/2026-06');
-    expect(page.body).toContain(unlockRule);
+    expect(sectionText(page.body, 'Richiesta di sblocco')).toBe(outOfWindow);
+    expect(page.body).not.toContain('Chiedi lo sblocco');
     const response = await officer.post('/osservatorio/comune/2026-06/sblocco', {
       motivo: 'Quantità del vetro da correggere',
     });
     expect(response.status).toBe(422);
-    expect(fieldError(response.body, 'Motivo della richiesta')).toBe(
-      `Non è possibile chiedere lo sblocco di giugno 2026. ${unlockRule}`,
-    );
+    expect(fieldError(response.body, 'Motivo della richiesta')).toBe(outOfWindow);
+    // Said once, next to what was typed.
+    expect(pageText(response.body).split('non può più essere sbloccato')).toHaveLength(2);
     expect(response.body).toContain('Quantità del vetro da correggere');
     expect(await eventsOf('2026-06')).toEqual(['MonthlyFlowSubmitted']);
   });
 
   it('lets the officer ask, the admin unlock, the officer be told and file version 2', async () => {
     const officer = await browserLoggedInAs(baseUrl, demoOfficerBari);
-    await officer.get('/osservatorio/comune/2026-10');
+    const month = await officer.get('/osservatorio/comune/2026-10');
+    // In the window: the seed's rule, and until when this month can be unlocked.
+    expect(sectionText(month.body, 'Richiesta di sblocco')).toContain(
+      `${unlockRule} Lo sblocco di ottobre 2026 si può chiedere fino al 28/02/2027.`,
+    );
     expect(
       (
         await officer.post('/osservatorio/comune/2026-10/sblocco', {

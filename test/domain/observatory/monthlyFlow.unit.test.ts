@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowRow } from '../../../domain/observatory/flowEvents.js';
-import { daysLate, dueDate, mayRequestUnlock } from '../../../domain/observatory/months.js';
+import {
+  daysLate,
+  dueDate,
+  lastUnlockDay,
+  mayRequestUnlock,
+} from '../../../domain/observatory/months.js';
 import {
   monthlyFlowDecider,
   type FlowCommand,
 } from '../../../domain/observatory/monthlyFlowDecider.js';
 import { maxRowTonnes } from '../../../domain/observatory/fileMonthlyFlow.js';
-import { unlockRule } from '../../../domain/observatory/unlockMonthlyFlow.js';
+import { unlockRefusal } from '../../../domain/observatory/unlockMonthlyFlow.js';
 import { fold } from '../../../domain/shared/decider.js';
 import { deciderSpec } from '../../support/deciderSpec.js';
 
@@ -170,7 +175,7 @@ describe('the 4-month unlock window', () => {
     expect(mayRequestUnlock('2026-10', at('2027-02-10T09:00:00Z'))).toBe(true);
     expect(mayRequestUnlock('2026-09', at('2027-02-10T09:00:00Z'))).toBe(false);
   });
-  it('refuses an older month with the seed’s rule', () => {
+  it('refuses an older month naming it and the months that can be unlocked', () => {
     let message = '';
     try {
       monthlyFlowDecider.decide(
@@ -187,7 +192,23 @@ describe('the 4-month unlock window', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain(unlockRule);
+    expect(message).toBe(unlockRefusal('2026-09', at('2027-02-10T09:00:00Z')));
+    expect(message).toBe(
+      'Il mese di settembre 2026 non può più essere sbloccato: lo sblocco si può chiedere solo ' +
+        'per le 4 mensilità precedenti la richiesta (da ottobre 2026 a gennaio 2027).',
+    );
+  });
+  it('says a month not ended yet is not ended, and nothing of a month in the window', () => {
+    expect(unlockRefusal('2027-02', at('2027-02-10T09:00:00Z'))).toBe(
+      'Il mese di febbraio 2027 non è ancora concluso: lo sblocco si può chiedere solo per le 4 ' +
+        'mensilità precedenti la richiesta (da ottobre 2026 a gennaio 2027).',
+    );
+    expect(unlockRefusal('2026-10', at('2027-02-10T09:00:00Z'))).toBeNull();
+  });
+  it('names the last day a month can be unlocked, across leap years', () => {
+    expect(lastUnlockDay('2026-09')).toBe('2027-01-31');
+    expect(lastUnlockDay('2027-10')).toBe('2028-02-29');
+    expect(lastUnlockDay('2026-10')).toBe('2027-02-28');
   });
 });
 

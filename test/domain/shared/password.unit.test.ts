@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblems, passwordRuleText } from '../../../domain/shared/password.js';
+import {
+  passwordProblems,
+  passwordProblemText,
+  passwordRuleText,
+} from '../../../domain/shared/password.js';
 
 const tooShort = 'La password deve contenere almeno 8 caratteri.';
 const noDigit = 'La password deve contenere almeno una cifra numerica.';
@@ -40,6 +44,17 @@ describe('password rule', () => {
   it('lists every unmet rule, in the order of the rule text', () => {
     expect(passwordProblems('abc')).toEqual([tooShort, noDigit, noUppercase, noSpecial]);
     expect(passwordProblems('')).toHaveLength(4);
+  });
+
+  it('names every unmet rule in one message, as a form shows it beside the field', () => {
+    expect(passwordProblemText('Segreta1!')).toBeNull();
+    expect(passwordProblemText('Segreta12')).toBe(noSpecial);
+    expect(passwordProblemText('password')).toBe(
+      'La password deve contenere almeno una cifra numerica, almeno una lettera maiuscola e almeno un carattere speciale tra @ - _ ! % $.',
+    );
+    expect(passwordProblemText('')).toBe(
+      'La password deve contenere almeno 8 caratteri, almeno una cifra numerica, almeno una lettera maiuscola e almeno un carattere speciale tra @ - _ ! % $.',
+    );
   });
 
   it('states the rule in one sentence', () => {
