@@ -1,8 +1,7 @@
 import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
-import type { CampaignSettings } from './campaignSettings.js';
+import { defaultReminderDays, type CampaignSettings } from './campaignSettings.js';
 import { campaignSettingsProblems, reminderDaysProblems } from './campaignSettingsRules.js';
-import { defaultReminderDays } from '../reminders/declarationReminders.js';
 import { declarationError } from '../declarations/declarationErrors.js';
 
 /** A yearly campaign: the year declared, its deadline, templates and figures. */

@@ -4,6 +4,9 @@
  * never constants of the code.
  */
 
+/** The reminders of a campaign opened without any: 30 and 7 days before the deadline. */
+export const defaultReminderDays: readonly number[] = [30, 7];
+
 /** A pollutant in the variable part of the tariff (ARERA TICSI): share of Td and reference mg/l. */
 export interface TariffPollutant {
   readonly parameter: string;

@@ -1,5 +1,9 @@
-import { defaultReminderDays } from '../reminders/declarationReminders.js';
-import type { CampaignSettings, ParameterLimit, TariffSettings } from './campaignSettings.js';
+import {
+  defaultReminderDays,
+  type CampaignSettings,
+  type ParameterLimit,
+  type TariffSettings,
+} from './campaignSettings.js';
 
 /**
  * Defaults an operator starts from when opening a campaign. Limits: D.Lgs. 152/2006, Allegato 5

@@ -1,9 +1,6 @@
 import { addDays, daysBetween } from '../shared/italianDate.js';
 import type { DeclarationReminderKind, Reminder, ReminderRecipient } from './reminderEvents.js';
 
-/** The offsets a campaign opened without any: 30 and 7 days before the deadline. */
-export const defaultReminderDays: readonly number[] = [30, 7];
-
 /** A reminder missed by an outage is still sent this many days late, not after. */
 export const catchUpDays = 7;
 
@@ -47,7 +44,10 @@ function milestones(campaign: CampaignForReminders): Milestone[] {
   const all: Milestone[] = [
     ...before.filter((m) => m.due > campaign.openedOn),
     // The opening comes first on its own day: a reminder due the same day adds nothing to it.
-    { kind: 'campaign-opened', due: campaign.openedOn, label: 'opened' },
+    // A campaign opened after its deadline has only its overdue notice to say.
+    ...(campaign.openedOn <= campaign.deadline
+      ? [{ kind: 'campaign-opened' as const, due: campaign.openedOn, label: 'opened' }]
+      : []),
     { kind: 'overdue', due: addDays(campaign.deadline, 1), label: 'overdue' },
   ];
   return all.sort((a, b) => a.due.localeCompare(b.due));
@@ -58,7 +58,9 @@ function milestoneOf(campaign: CampaignForReminders, today: string): Milestone |
   const due = milestones(campaign).filter((m) => m.due <= today);
   const latest = due.at(-1);
   if (!latest) return null;
-  if (latest.kind === 'overdue' && daysBetween(latest.due, today) > catchUpDays) return null;
+  // The opening and the overdue notice are news for a week; afterwards they would mislead.
+  if (latest.kind !== 'before-deadline' && daysBetween(latest.due, today) > catchUpDays)
+    return null;
   return latest;
 }
 

@@ -27,7 +27,9 @@ export function evolveCampaignRow(
       openedAt: event.metadata.occurredAt,
       openedBy: event.data.openedBy,
     };
-  return row && { ...row, settings: evolveSettings(row.settings, event) ?? row.settings };
+  if (event.type === 'CampaignRemindersChanged' && row)
+    return { ...row, settings: evolveSettings(row.settings, event) ?? row.settings };
+  return row;
 }
 
 export const campaignsProjection = rowProjection<CampaignRow, Recorded<CampaignEvent>>({

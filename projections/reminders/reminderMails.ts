@@ -19,6 +19,9 @@ export interface ReminderMailDeps {
 type DeclarationAbout = Extract<ReminderAbout, { area: 'declarations' }>;
 type FlowAbout = Extract<ReminderAbout, { area: 'observatory' }>;
 
+const daysLeftText = (days: number) =>
+  days === 0 ? 'scade oggi' : days === 1 ? 'manca 1 giorno' : `mancano ${days} giorni`;
+
 function declarationText(about: DeclarationAbout, link: string): [string, string[]] {
   const what = `la dichiarazione ${about.year} degli scarichi del contratto ${about.contractNumber} (${about.companyName})`;
   const deadline = formatDate(about.deadline);
@@ -37,7 +40,7 @@ function declarationText(about: DeclarationAbout, link: string): [string, string
         `promemoria: la dichiarazione ${about.year} del contratto ${about.contractNumber} scade il ${deadline}`,
         [
           `non risulta ancora inviata ${what}.`,
-          `La scadenza è il ${deadline}: ${about.daysLeft === 1 ? 'manca 1 giorno' : `mancano ${about.daysLeft} giorni`}.`,
+          `La scadenza è il ${deadline}: ${daysLeftText(about.daysLeft)}.`,
           `Compila e invia la dichiarazione da qui: ${link}`,
         ],
       ];

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ProjectionRunner } from '../platform/subscriptions/projectionRunner.js';
 import { cliProjections } from './cliProjections.js';
 import type { Reminder } from '../../domain/reminders/reminderEvents.js';
+import { reminderKindLabels } from '../reminders/reminderLabels.js';
 import { runReminders } from '../reminders/runReminders.js';
 import type { Runtime } from '../runtime.js';
 
@@ -22,7 +23,7 @@ const readModels = new Set([
 async function catchUp(
   runtime: Runtime,
   options: { logger: FastifyBaseLogger; utilityName: string },
-): Promise<void> {
+): Promise<boolean> {
   const runner = new ProjectionRunner({
     db: runtime.database.db,
     store: runtime.eventStore,
@@ -31,7 +32,7 @@ async function catchUp(
   });
   await runner.start();
   try {
-    await runner.waitFor(await runtime.eventStore.headPosition(), 300_000);
+    return await runner.waitFor(await runtime.eventStore.headPosition(), 300_000);
   } finally {
     await runner.stop();
   }
@@ -40,8 +41,8 @@ async function catchUp(
 const aboutLine = (reminder: Reminder): string => {
   const { about } = reminder;
   return about.area === 'declarations'
-    ? `dichiarazione ${about.year}, contratto ${about.contractNumber} (${about.companyName}), ${about.kind}`
-    : `flussi di ${about.month}, Comune di ${about.municipality}, ${about.kind}`;
+    ? `dichiarazione ${about.year}, contratto ${about.contractNumber} (${about.companyName}), ${reminderKindLabels[about.kind]}`
+    : `flussi di ${about.month}, Comune di ${about.municipality}, ${reminderKindLabels[about.kind]}`;
 };
 
 /**
@@ -65,7 +66,10 @@ export async function remindersRun(
     out(`${(error as Error).message}\n${remindersRunUsage}`);
     return 2;
   }
-  await catchUp(runtime, options);
+  if (!(await catchUp(runtime, options))) {
+    out('Le viste non hanno raggiunto il registro in tempo: nessun promemoria deciso, riprova.');
+    return 1;
+  }
   const reminders = await runReminders(
     { db: runtime.database.db, store: runtime.eventStore, clock: () => new Date() },
     { dryRun },

@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { remindersStopped } from '../../projections/reminders/reminders.js';
 import { noticeOf, submitForm } from '../platform/http/command.js';
 import { chooseReminders } from '../reminders/reminderChoices.js';
-import { reminderChoiceForm } from '../reminders/reminders.route.js';
+import { reminderChoiceForm } from '../reminders/reminders.schema.js';
 import { yearAndProvince } from './openData.route.js';
 
 const outcomes = { promemoria: 'Scelta sui promemoria salvata.' };

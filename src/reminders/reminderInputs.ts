@@ -35,8 +35,9 @@ export async function campaignsForReminders(
 
 /**
  * Every validated contract with a manager, as a year's reminders address it: the notification
- * address of its latest declaration (the manager's own address before any), and the company's
- * account where someone else manages the contract.
+ * address of the latest declaration its manager filed (the manager's own address before any),
+ * and the company's account where someone else manages the contract. Closed accounts get
+ * nothing; a year filed under the contract's former number counts as filed.
  */
 export async function contractsForReminders(
   db: Kysely<Schema>,
@@ -45,69 +46,97 @@ export async function contractsForReminders(
 ): Promise<ContractForReminders[]> {
   const contracts = await db
     .selectFrom('contracts')
-    .select(['contract_number', 'company_name', 'manager_account_id', 'owner_account_id'])
+    .select([
+      'contract_number',
+      'company_name',
+      'manager_account_id',
+      'owner_account_id',
+      'renumbered_from',
+    ])
     .where('status', '=', 'validated')
     .where('manager_account_id', 'is not', null)
     .orderBy('contract_number')
     .execute();
   if (contracts.length === 0) return [];
+  const declarations = await db
+    .selectFrom('declarations')
+    .select(['contract_number', 'year', 'status', 'notification_email', 'filed_by'])
+    .orderBy('year', 'desc')
+    .execute();
   const filed = new Set(
-    (
-      await db
-        .selectFrom('declarations')
-        .select('contract_number')
-        .where('year', '=', year)
-        .where('status', '=', 'submitted')
-        .execute()
-    ).map((row) => row.contract_number),
+    declarations
+      .filter((d) => d.year === year && d.status === 'submitted')
+      .map((d) => d.contract_number),
   );
-  const notification = new Map(
-    (
-      await db
-        .selectFrom('declarations')
-        .distinctOn('contract_number')
-        .select(['contract_number', 'notification_email'])
-        .orderBy('contract_number')
-        .orderBy('year', 'desc')
-        .execute()
-    ).map((row) => [row.contract_number, row.notification_email]),
-  );
-  const accountIds = [
-    ...new Set(contracts.flatMap((c) => [c.manager_account_id, c.owner_account_id])),
-  ].filter((id): id is string => id !== null);
-  const emails = new Map(
-    (
-      await db
-        .selectFrom('accounts')
-        .select(['account_id', 'email'])
-        .where('account_id', 'in', accountIds)
-        .execute()
-    ).map((row) => [row.account_id, row.email]),
-  );
+  const formerNumbers = await predecessors(db);
+  const accounts = await activeAccountEmails(db, contracts);
   const addressee = (email: string | undefined, accountId: string): Addressee[] => {
     const subject = accountSubject(accountId);
-    return email ? [{ email, subject, optionalStopped: stopped.has(subject) }] : [];
+    return email && accounts.has(accountId)
+      ? [{ email, subject, optionalStopped: stopped.has(subject) }]
+      : [];
   };
   return contracts.map((c) => {
     const manager = c.manager_account_id!;
-    const toManager = addressee(
-      notification.get(c.contract_number) ?? emails.get(manager),
-      manager,
-    );
+    // A notification address given by another manager (before a hand-over) is not this one's.
+    const notification = declarations.find(
+      (d) => d.contract_number === c.contract_number && d.filed_by.includes(manager),
+    )?.notification_email;
+    const toManager = addressee(notification ?? accounts.get(manager), manager);
     const owner = c.owner_account_id;
     const toCompany =
       owner && owner !== manager
-        ? addressee(emails.get(owner), owner).filter(
+        ? addressee(accounts.get(owner), owner).filter(
             (a) => !toManager.some((m) => m.email.toLowerCase() === a.email.toLowerCase()),
           )
         : [];
+    const numbers = [c.contract_number, ...formerNumbers(c.renumbered_from)];
     return {
       contractNumber: c.contract_number,
       companyName: c.company_name,
-      filed: filed.has(c.contract_number),
+      filed: numbers.some((n) => filed.has(n)),
       addressees: [...toManager, ...toCompany],
     };
   });
+}
+
+/** A renumbered contract's former numbers, newest first. */
+async function predecessors(db: Kysely<Schema>) {
+  const rows = await db
+    .selectFrom('contracts')
+    .select(['contract_number', 'renumbered_from'])
+    .where('renumbered_from', 'is not', null)
+    .execute();
+  const from = new Map(rows.map((row) => [row.contract_number, row.renumbered_from!]));
+  return (number: string | null): string[] => {
+    const chain: string[] = [];
+    while (number && !chain.includes(number)) {
+      chain.push(number);
+      number = from.get(number) ?? null;
+    }
+    return chain;
+  };
+}
+
+/**
+ * The address of each active account among the contracts' managers and owners: the
+ * organisation's contact as mails use it (it moves when the registrant leaves).
+ */
+async function activeAccountEmails(
+  db: Kysely<Schema>,
+  contracts: readonly { manager_account_id: string | null; owner_account_id: string | null }[],
+): Promise<Map<string, string>> {
+  const ids = [
+    ...new Set(contracts.flatMap((c) => [c.manager_account_id, c.owner_account_id])),
+  ].filter((id): id is string => id !== null);
+  const rows = await db
+    .selectFrom('accounts')
+    .leftJoin('mail_recipients', 'mail_recipients.account_id', 'accounts.account_id')
+    .select(['accounts.account_id', 'accounts.email', 'mail_recipients.email as contact'])
+    .where('accounts.account_id', 'in', ids)
+    .where('accounts.status', '=', 'active')
+    .execute();
+  return new Map(rows.map((row) => [row.account_id, row.contact ?? row.email]));
 }
 
 /** Every municipality with its user, and whether it has sent the month before `today`'s. */

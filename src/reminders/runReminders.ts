@@ -25,8 +25,8 @@ export interface ReminderDeps {
   readonly db: Kysely<Schema>;
   readonly store: EventStore;
   readonly clock: Clock;
-  /** Resolves once the read models have applied the log as it is now (the portal's runner). */
-  readonly readModelsReady?: () => Promise<unknown>;
+  /** True once the read models have applied the log as it is now; false if they could not. */
+  readonly readModelsReady?: () => Promise<boolean>;
 }
 
 /** Every reminder due on `day` (an ISO date in Italy) and not yet recorded, from the read models. */
@@ -62,7 +62,9 @@ export async function runReminders(
   deps: ReminderDeps,
   options: { dryRun?: boolean } = {},
 ): Promise<Reminder[]> {
-  await deps.readModelsReady?.();
+  // Views still catching up (a start, a rebuild) would show filed years as missing.
+  if ((await deps.readModelsReady?.()) === false)
+    throw new Error('The read models are behind the log: reminders wait for the next run');
   const now = deps.clock();
   const due = await remindersDue(deps.db, romeDay(now));
   if (options.dryRun) return due;

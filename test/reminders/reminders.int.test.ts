@@ -248,33 +248,41 @@ describe.each(backends())('%s: deadline reminders', (backend) => {
     expect(stopLinkIn(mails[0]!.text)).toMatch(/^\/promemoria\/disattiva\?soggetto=account/);
   });
 
-  it('stops the optional reminders from the mail’s link without a login, once, and offers them back', async () => {
+  it('stops the optional reminders from the mail’s link without a login: opening it asks, one click stops', async () => {
     const [mail] = await reminderMails('scade il 31/01/2026');
     const link = stopLinkIn(mail!.text);
-    const visitor = new TestClient(ctx.app);
-    const stopped = await visitor.get(link);
-    expect(stopped.statusCode).toBe(200);
-    expect(pageText(stopped.body)).toContain(
-      'Non riceverai più i promemoria facoltativi delle scadenze.',
-    );
     const subject = new URL(link, 'http://x').searchParams.get('soggetto')!;
     const choices = async () =>
       (await ctx.store.readStream(reminderChoiceStream.id(subject))).events.map((e) => [
         e.type,
         e.data.via,
       ]);
+    const visitor = new TestClient(ctx.app);
+    // A mail scanner opening the link, or the person, changes nothing yet.
+    const asked = await visitor.get(link);
+    expect(asked.statusCode).toBe(200);
+    expect(pageText(asked.body)).toContain('Disattivare i promemoria facoltativi?');
+    expect((await ctx.app.inject({ method: 'HEAD', url: link })).statusCode).toBe(200);
+    expect(await choices()).toEqual([]);
+
+    const stopped = await visitor.post(link, {});
+    expect(stopped.statusCode).toBe(200);
+    expect(pageText(stopped.body)).toContain(
+      'Non riceverai più i promemoria facoltativi delle scadenze.',
+    );
     expect(await choices()).toEqual([['OptionalRemindersStopped', 'mail-link']]);
-    // A second click, or a mail scanner opening the link, records nothing more.
-    expect((await visitor.get(link)).statusCode).toBe(200);
+    // A second click records nothing more.
+    expect((await visitor.post(link, {})).statusCode).toBe(200);
     expect(await choices()).toHaveLength(1);
 
     const events = await eventCount();
     const forged = link.replace(/t=[\w-]+/, 't=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
-    const refused = await visitor.get(forged);
+    const refused = await visitor.post(forged, {});
     expect(refused.statusCode).toBe(404);
     expect(pageText(refused.body)).toContain('Il link non è valido');
     const someoneElse = link.replace(/soggetto=[^&]+/, `soggetto=${accountSubject(randomUUID())}`);
     expect((await visitor.get(someoneElse)).statusCode).toBe(404);
+    expect((await visitor.post(someoneElse, {})).statusCode).toBe(404);
     // A control character never reaches the route: the URL guard refuses it first.
     expect((await visitor.get('/promemoria/disattiva?soggetto=%00&t=x')).statusCode).toBe(400);
     expect((await visitor.get('/promemoria/disattiva')).statusCode).toBe(404);

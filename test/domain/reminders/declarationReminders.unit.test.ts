@@ -169,4 +169,16 @@ describe('declaration reminders', () => {
     const [opened] = declarationRemindersDue('2025-12-02', campaign, alone, new Set());
     expect(opened?.about.kind).toBe('campaign-opened');
   });
+
+  it('sends the opening notice in its first week only, and never once the deadline passed', () => {
+    const long = { ...campaign, deadline: '2026-06-30', reminderDays: [7] };
+    expect(keysOn('2025-12-09', [contract('3000000001')], [], long)).toEqual([
+      'declarations:2025:3000000001:opened',
+    ]);
+    expect(keysOn('2025-12-10', [contract('3000000001')], [], long)).toEqual([]);
+    const afterDeadline = { ...campaign, openedOn: '2026-02-03' };
+    expect(keysOn('2026-02-03', [contract('3000000001')], [], afterDeadline)).toEqual([
+      'declarations:2025:3000000001:overdue',
+    ]);
+  });
 });
