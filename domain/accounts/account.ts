@@ -8,7 +8,8 @@ import type {
 } from './accountEvents.js';
 import type { MemberRole } from './members.js';
 
-export type AccountStatus = 'none' | 'unverified' | 'awaiting-approval' | 'active' | 'rejected';
+export type AccountStatus =
+  'none' | 'unverified' | 'awaiting-approval' | 'active' | 'rejected' | 'closed';
 
 export interface OtpChallenge {
   readonly challengeId: string;
@@ -166,6 +167,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'active' };
     case 'RegistrationRejected':
       return { ...state, status: 'rejected' };
+    case 'AccountClosed':
+      return { ...state, status: 'closed' };
     case 'ReferentDetailsChanged':
       return { ...state, fullName: event.data.fullName, phone: event.data.phone };
     case 'PasswordChanged':
@@ -221,6 +224,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         ),
       };
     case 'OrganisationContactChanged':
+    case 'PersonalDataExported':
       return state;
     case 'CompanyDetailsChangeRequested': {
       const { customerCode, details, requestedBy } = event.data;

@@ -1,4 +1,5 @@
 import { addCompany, type AddCompany } from './addCompany.js';
+import { closeAccount, type CloseAccount } from './closeAccount.js';
 import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { AccountEvent } from './accountEvents.js';
@@ -71,6 +72,7 @@ export type AccountCommand =
   | AddCompany
   | ValidateCompanyDetailsChange
   | RejectCompanyDetailsChange
+  | CloseAccount
   | MemberCommand;
 
 export const accountStream = streamCodec<[accountId: string], AccountEvent>(
@@ -129,6 +131,8 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return validateCompanyDetailsChange(command, state);
       case 'RejectCompanyDetailsChange':
         return rejectCompanyDetailsChange(command, state);
+      case 'CloseAccount':
+        return closeAccount(command, state);
     }
   },
 };

@@ -151,6 +151,13 @@ export type AccountEvent =
       type: 'OrganisationContactChanged';
       data: { personId: string; fullName: string; email: string };
     }
+  /** The account can no longer log in (closeAccount.ts); the log and the filings stay. */
+  | { type: 'AccountClosed'; data: { by: 'self' | 'admin'; reason: string | null } }
+  /**
+   * «Scarica i miei dati» (GDPR art. 15 and 20): the person downloaded what the portal holds about
+   * them. Recorded as it happens, with no decider: the log keeps who asked, when and from where.
+   */
+  | { type: 'PersonalDataExported'; data: { format: 'json' | 'pdf' } }
   /** On the invited person's own stream: their login, for the organisation that invited them. */
   | {
       type: 'MemberAccountCreated';

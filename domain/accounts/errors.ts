@@ -33,7 +33,9 @@ export type AccountErrorCode =
   | 'ContactNotYours'
   | 'CompanyUnknown'
   | 'CompanyChangePending'
-  | 'NoCompanyChange';
+  | 'NoCompanyChange'
+  | 'AccountClosed'
+  | 'OrganisationHasPeople';
 
 export const accountError = (
   code: AccountErrorCode,

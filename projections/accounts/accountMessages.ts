@@ -51,6 +51,18 @@ export function accountMessage(
         event.data.reason,
         'Puoi presentare una nuova domanda con i dati corretti.',
       ]);
+    case 'AccountClosed':
+      return mailContent('account chiuso', [
+        hello,
+        event.data.by === 'self'
+          ? 'come hai chiesto, il tuo account del portale degli scarichi industriali è stato chiuso: non può più accedere.'
+          : "il tuo account del portale degli scarichi industriali è stato chiuso dall'amministratore del portale per il seguente motivo:",
+        ...(event.data.reason ? [event.data.reason] : []),
+        'I contratti e le dichiarazioni restano alla ditta.',
+        ...(event.data.by === 'self'
+          ? ['Se non sei stato tu a chiederlo, contatta subito il gestore.']
+          : []),
+      ]);
     case 'PasswordReset':
       return mailContent('password modificata', [
         hello,

@@ -13,7 +13,7 @@ export interface AccountRow {
   readonly username: string;
   readonly role: string;
   readonly kind: string | null;
-  readonly status: 'unverified' | 'awaiting-approval' | 'active' | 'rejected';
+  readonly status: 'unverified' | 'awaiting-approval' | 'active' | 'rejected' | 'closed';
   readonly fullName: string;
   readonly phone: string | null;
   readonly email: string;
@@ -128,6 +128,8 @@ export function evolveAccountRow(
           rejectionReason: event.data.reason,
         }
       );
+    case 'AccountClosed':
+      return row && { ...row, status: 'closed' };
     case 'PasswordReset':
     case 'PasswordChanged':
       return row && { ...row, passwordHash: event.data.passwordHash, mustChangePassword: false };
@@ -160,6 +162,7 @@ export function evolveAccountRow(
     case 'MemberInvited':
     case 'MemberInvitationWithdrawn':
     case 'OrganisationContactChanged':
+    case 'PersonalDataExported':
       return undefined;
   }
 }

@@ -7,6 +7,7 @@ import { invitationRoutes } from './invitations.route.js';
 import { loginRoutes } from './login.route.js';
 import { memberInvitationRoutes } from './memberInvitation.route.js';
 import { peopleRoutes } from './people.route.js';
+import { personalDataRoutes } from './personalData.route.js';
 import { passwordResetRoutes } from './passwordReset.route.js';
 import { privacyRoutes } from './privacy.route.js';
 import { profileRoutes } from './profile.route.js';
@@ -32,6 +33,7 @@ export async function accountsArea(app: FastifyInstance, deps: AccountsDeps): Pr
   verifyRoutes(app, deps);
   passwordResetRoutes(app, deps);
   profileRoutes(app, deps);
+  personalDataRoutes(app, deps);
   firstAccessRoutes(app, deps);
   peopleRoutes(app, deps);
   memberInvitationRoutes(app, deps);

@@ -46,6 +46,7 @@ const statusMessages: Record<Exclude<AccountRow['status'], 'active'>, string> = 
     'La registrazione è in attesa di approvazione da parte degli operatori: riceverai una e-mail.',
   rejected:
     'La registrazione è stata respinta dagli operatori: controlla la e-mail ricevuta per il motivo.',
+  closed: 'Questo account è stato chiuso e non può più accedere al portale.',
 };
 
 const noLongerAMember =

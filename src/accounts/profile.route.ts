@@ -9,7 +9,10 @@ import { companyLine } from '../../domain/accounts/changeCompanyDetails.js';
 import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import type { AccountsDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
-import { noticeOf, parseBody, queryOf, submitForm } from '../platform/http/command.js';
+import { FormRefused, noticeOf, parseBody, queryOf, submitForm } from '../platform/http/command.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { closeAccountOf } from './accountClosure.js';
+import { sessionCookie } from './sessions.js';
 import { nestFields, type FieldErrors } from '../platform/http/forms.js';
 import { hitRateLimit } from '../platform/http/rateLimit.js';
 import { commandContext, homeOf, requireRole } from './auth.js';
@@ -42,6 +45,12 @@ function outcomeOf(recorded: ReadonlySet<string>): keyof typeof outcomes {
 }
 const provinceOptions = provinces().map((p) => ({ value: p.code, label: p.name }));
 const wrongPasswordLimit = { limit: 10, windowSeconds: 15 * 60 };
+const closeSchema = z.object({
+  passwordChiusura: z.string().max(200).min(1, 'Inserisci la password.'),
+  conferma: z.literal('si', {
+    error: 'Conferma di aver capito che l’account non potrà più accedere al portale.',
+  }),
+});
 const confirmQuery = z.object({
   account: z.uuid(),
   richiesta: z.uuid(),
@@ -94,6 +103,45 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
     });
   });
 
+  // Staff accounts are the portal administrators' to close (users:create and the like).
+  app.post('/profilo/chiudi', { preHandler: requireRole('declarant') }, async (request, reply) => {
+    const account = request.account!;
+    const limit = await hitRateLimit(db, `profile:${account.accountId}`, wrongPasswordLimit, now());
+    if (!limit.allowed)
+      return render(
+        request,
+        reply.code(429),
+        {},
+        {},
+        {
+          passwordChiusura: 'Troppi tentativi: riprova tra qualche minuto.',
+        },
+      );
+    return submitForm(request, reply, deps.projections, {
+      schema: closeSchema,
+      run: async (form) => {
+        const passwordOk = await verifyPassword(account.passwordHash, form.passwordChiusura);
+        const result = await closeAccountOf(deps, request, account.accountId, {
+          type: 'CloseAccount',
+          by: 'self',
+          passwordOk,
+        }).catch((error: unknown) => {
+          // The decider names the profile form's password; this form has its own.
+          if (error instanceof DomainError && error.field === 'currentPassword')
+            throw new FormRefused({ passwordChiusura: error.message });
+          throw error;
+        });
+        reply.clearCookie(sessionCookie, { path: '/' });
+        return { position: result.position, redirect: '/account-chiuso' };
+      },
+      invalid: (errors) => render(request, reply, {}, {}, errors),
+    });
+  });
+
+  app.get('/account-chiuso', async (_request, reply) =>
+    reply.view('accounts/accountClosed', { title: 'Account chiuso' }),
+  );
+
   app.get('/profilo/conferma-email', async (request, reply) => {
     return reply.view('accounts/confirmEmail', {
       title: 'Conferma indirizzo e-mail',
@@ -129,11 +177,13 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
   const companiesOf = (request: FastifyRequest) =>
     request.account!.role === 'declarant' ? profileCompanies(deps, request) : Promise.resolve([]);
 
+  /** The profile, its form's errors and (in their own summary) those of «Chiudi l'account». */
   async function render(
     request: FastifyRequest,
     reply: FastifyReply,
     values: Record<string, unknown>,
     errors: FieldErrors,
+    closeErrors: FieldErrors = {},
   ) {
     const account = request.account!;
     // Reads the stream: the address waiting for confirmation is in no read model.
@@ -155,6 +205,7 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
       companyLine,
       values: { fullName: account.fullName, phone: account.phone, ...values },
       errors,
+      closeErrors,
       notice: reply.statusCode === 200 ? noticeOf(request, outcomes) : undefined,
       passwordRuleText,
       reminders: account.organisationId

@@ -19,13 +19,25 @@ import { noticeOf, paramsOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { paragraph } from '../platform/http/text.js';
 import { registryEntries } from '../registry/registry.js';
+import { closeAccountOf } from './accountClosure.js';
 
 const idParams = z.object({ id: z.uuid() });
 const approveSchema = z.object({ note: paragraph(1000).optional() });
 const rejectSchema = z.object({
   reason: paragraph(1000).min(5, 'Indicare il motivo del rifiuto (almeno 5 caratteri).'),
 });
+const closeSchema = z.object({
+  motivo: paragraph(1000).min(10, 'Indicare il motivo della chiusura (almeno 10 caratteri).'),
+});
+const statusLabels: Record<string, string> = {
+  unverified: 'e-mail da confermare',
+  'awaiting-approval': 'in attesa di approvazione',
+  active: 'attivo',
+  rejected: 'respinta',
+  closed: 'account chiuso',
+};
 const outcomes: Record<string, string> = {
+  chiuso: 'Account chiuso: non può più accedere al portale.',
   approvata: 'Registrazione approvata: il referente riceverà una e-mail.',
   respinta: 'Registrazione respinta: il referente riceverà una e-mail con il motivo.',
   ...companyChangeOutcomes,
@@ -51,7 +63,31 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
   companyChangeReviewRoutes(app, deps, queue);
 
   app.get('/operatori/registrazioni/:id', staffOnly, async (request, reply) =>
-    page(reply, await loadPending(request), {}, {}),
+    page(request, reply, await loadPending(request), {}, {}),
+  );
+
+  // A portal administrator closes an account, with the reason (closeAccount.ts).
+  app.post(
+    '/operatori/registrazioni/:id/chiudi',
+    { preHandler: requireRole('admin') },
+    async (request, reply) => {
+      const account = await loadPending(request);
+      return submitForm(request, reply, deps.projections, {
+        schema: closeSchema,
+        run: async (form) => {
+          const result = await closeAccountOf(deps, request, account.accountId, {
+            type: 'CloseAccount',
+            by: 'admin',
+            reason: form.motivo,
+          });
+          return {
+            position: result.position,
+            redirect: `/operatori/registrazioni/${account.accountId}?esito=chiuso`,
+          };
+        },
+        invalid: (errors, values) => page(request, reply, account, errors, values),
+      });
+    },
   );
 
   /** Approving or rejecting: one command on the account, then back to the queue. */
@@ -81,12 +117,13 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
             redirect: `/operatori/registrazioni?esito=${outcome}`,
           };
         },
-        invalid: (errors, values) => page(reply, account, errors, values),
+        invalid: (errors, values) => page(request, reply, account, errors, values),
       });
     });
   }
 
   async function page(
+    request: FastifyRequest,
     reply: FastifyReply,
     account: AccountRow,
     errors: FieldErrors,
@@ -96,6 +133,9 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
       title: `Registrazione di ${account.fullName}`,
       registration: account,
       registry: await registryEntries(db, account.companies),
+      mayClose: request.account?.role === 'admin',
+      statusLabels,
+      notice: noticeOf(request, outcomes),
       errors,
       values,
     });
