@@ -32,3 +32,18 @@ document.addEventListener('htmx:afterSwap', () => {
   }
   typedBeforeSwap = new Map();
 });
+
+// A link of an error summary takes the focus to its field, not only the view: the person types
+// the correction at once (a fragment alone scrolls without focusing).
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('.error-summary a') : null;
+  const target = link && document.getElementById(link.hash.slice(1));
+  if (!target) return;
+  const field = target.matches('input, select, textarea, button')
+    ? target
+    : target.querySelector('input, select, textarea, button');
+  if (!field) return;
+  event.preventDefault();
+  field.focus();
+  field.scrollIntoView({ block: 'center' });
+});

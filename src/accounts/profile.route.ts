@@ -21,6 +21,7 @@ import { profileSchema } from './profile.schema.js';
 import { profileSteps, runSteps } from './profileChanges.js';
 import { profileCompanies } from './profileCompanies.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { withPasswordError } from './reauthentication.js';
 import { accountSubject } from '../../domain/reminders/reminderEvents.js';
 import { remindersStopped } from '../../projections/reminders/reminders.js';
 
@@ -99,7 +100,17 @@ export function profileRoutes(app: FastifyInstance, deps: AccountsDeps): void {
           (recorded) => `/profilo?esito=${outcomeOf(recorded)}`,
         );
       },
-      invalid: (errors, values) => render(request, reply, values, errors),
+      invalid: async (errors, values) =>
+        render(
+          request,
+          reply,
+          values,
+          await withPasswordError(errors, values, async (password) =>
+            (await verifyPassword(account.passwordHash, password))
+              ? null
+              : 'La password attuale non è corretta.',
+          ),
+        ),
     });
   });
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { signInStream } from '../../domain/accounts/signIns.js';
 import { italianDuration } from '../../domain/shared/italianDuration.js';
 import type { Database } from '../platform/db/database.js';
+import type { FieldErrors } from '../platform/http/forms.js';
 import { recordEvents } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
 import { hitRateLimit, readRateLimit, takeHits } from '../platform/http/rateLimit.js';
@@ -61,4 +62,21 @@ export async function passwordRefusal(
     commandContext(request, now),
   );
   return wrong;
+}
+
+/**
+ * A form refused for its other fields still says whether the password typed in it is right, so
+ * that every error shows at once. `check` is the route's own check of the password (recorded and
+ * limited as that route does); a password the schema already refused is not checked.
+ */
+export async function withPasswordError(
+  errors: FieldErrors,
+  values: Record<string, unknown>,
+  check: (password: string) => Promise<string | null>,
+  field = 'currentPassword',
+): Promise<FieldErrors> {
+  const typed = values[field];
+  if (errors[field] || typeof typed !== 'string' || typed === '') return errors;
+  const refusal = await check(typed);
+  return refusal ? { ...errors, [field]: refusal } : errors;
 }

@@ -6,6 +6,7 @@ import { contractDecider, contractStream } from '../../domain/contracts/contract
 import { DomainError } from '../../domain/shared/domainError.js';
 import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
 import { verifyPassword } from '../accounts/passwords.js';
+import { withPasswordError } from '../accounts/reauthentication.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
@@ -35,10 +36,14 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
 
   app.post('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {
     const { number, state } = await readableContract(request);
+    const me = request.account!;
+    const checkPassword = async (password: string) =>
+      (await verifyPassword(me.passwordHash, password))
+        ? null
+        : 'La password attuale non è corretta.';
     return submitForm(request, reply, deps.projections, {
       schema: changeContractNumberSchema,
       run: async (form) => {
-        const me = request.account!;
         const acting = actingOf(request);
         const pair = {
           customerCode: state.customerCode ?? '',
@@ -52,9 +57,8 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
           inRegistry: !(await pairsNotInRegistry(deps.database.db, [pair])).has(pairKey(pair)),
           newNumberFree: await contractNumberFree(deps.eventStore, form.newContractNumber),
         };
-        const errors: FieldErrors = (await verifyPassword(me.passwordHash, form.currentPassword))
-          ? {}
-          : { currentPassword: 'La password attuale non è corretta.' };
+        const wrong = await checkPassword(form.currentPassword);
+        const errors: FieldErrors = wrong ? { currentPassword: wrong } : {};
         // The rules and the password are both shown, each beside its field.
         try {
           contractDecider.decide(command, state);
@@ -72,7 +76,14 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
         );
         return { position: result.position, redirect: '/contratti?esito=cambio-richiesto' };
       },
-      invalid: (errors, values) => render(reply, number, state, values, errors),
+      invalid: async (errors, values) =>
+        render(
+          reply,
+          number,
+          state,
+          values,
+          await withPasswordError(errors, values, checkPassword),
+        ),
     });
   });
 

@@ -13,7 +13,7 @@ import { municipalitiesOf, provinces } from '../../domain/shared/territory.js';
 import type { AccountRow } from '../../projections/accounts/accounts.js';
 import { contractsManagedByOthers } from '../../projections/contracts/contracts.js';
 import { actingOf, commandContext, organisationOf, requireRole } from '../accounts/auth.js';
-import { passwordRefusal } from '../accounts/reauthentication.js';
+import { passwordRefusal, withPasswordError } from '../accounts/reauthentication.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import { FormRefused, queryOf, refuseIfAny, submitForm } from '../platform/http/command.js';
@@ -83,7 +83,13 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
             : 'dichiarato';
         return { position: result.position, redirect: `/contratti?esito=${outcome}` };
       },
-      invalid: (errors, values) => render(request, reply, values, errors),
+      invalid: async (errors, values) =>
+        render(
+          request,
+          reply,
+          values,
+          await withPasswordError(errors, values, checkPassword(request)),
+        ),
     }),
   );
 
@@ -166,7 +172,12 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
           redirect: `/contratti?esito=${outcome}`,
         };
       },
-      invalid: (errors, values) => renderNewCompany(reply, values, errors),
+      invalid: async (errors, values) =>
+        renderNewCompany(
+          reply,
+          values,
+          await withPasswordError(errors, values, checkPassword(request)),
+        ),
     }),
   );
 
@@ -196,6 +207,10 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
     });
   }
 
+  /** The password asked again, counted as a re-authentication (limited, recorded if wrong). */
+  const checkPassword = (request: FastifyRequest) => (password: string) =>
+    passwordRefusal(deps, request, password, deps.clock(), 'La password attuale non è corretta.');
+
   /** What the registry, the other declarants and the password say of the form. */
   async function refusals(
     request: FastifyRequest,
@@ -212,13 +227,7 @@ export function declareContractRoutes(app: FastifyInstance, deps: AreaDeps): voi
     else if ((await contractsManagedByOthers(db, kind, [pair])).size > 0)
       errors[numberField] = 'Questo contratto è già gestito da un altro utente.';
     // Counted as a re-authentication: guesses from an open session are limited.
-    const wrong = await passwordRefusal(
-      deps,
-      request,
-      form.currentPassword,
-      deps.clock(),
-      'La password attuale non è corretta.',
-    );
+    const wrong = await checkPassword(request)(form.currentPassword);
     if (wrong) errors.currentPassword = wrong;
     return errors;
   }

@@ -425,7 +425,8 @@ describe('every page state of the portal meets WCAG 2.1 A/AA', () => {
       operation: 'D8',
     });
     await page.getByRole('button', { name: 'Invia il mese' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Alcuni dati non sono corretti' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Nulla è stato salvato' }).waitFor();
+    await expectFocusOnSummary(page);
     await check(page, 'osservatorio, mese con errori');
     await row.getByLabel(/^Quantità/).fill('4230,5');
     await page.getByRole('button', { name: 'Invia il mese' }).click();

@@ -55,6 +55,14 @@ describe('Modifica profilo', () => {
       .where('username', '=', 'olga')
       .executeTakeFirstOrThrow();
     expect(row.full_name).toBe('Olga Operatrice');
+    // With another field wrong too, both are said at once.
+    const both = await client.post(
+      '/profilo',
+      form({ currentPassword: 'Sbagliata-1', phone: 'telefono' }),
+    );
+    expect(both.statusCode).toBe(422);
+    expect(fieldError(both.body, 'Password attuale')).toBe('La password attuale non è corretta.');
+    expect(fieldError(both.body, 'Telefono')).toBe('Indicare un numero di telefono valido.');
   });
 
   it('changes the e-mail only after the link mailed to the new address is followed', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldError } from '../observatory/pageText.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
   createOperator,
@@ -70,6 +71,14 @@ describe('a contract added after registration waits for an operator', () => {
     expect(unknownPair.body).toContain(
       'La coppia codice cliente e numero contratto non è ammessa.',
     );
+    // A wrong password and a wrong field are both reported, each beside its field, at once.
+    const both = await client.post(
+      '/contratti/nuovo',
+      form('3001234570', { currentPassword: 'Sbagliata-1', 'contract[cap]': '401' }),
+    );
+    expect(both.statusCode).toBe(422);
+    expect(fieldError(both.body, 'Password attuale')).toBe('La password attuale non è corretta.');
+    expect(fieldError(both.body, 'CAP')).toMatch(/CAP/);
     expect(await contract('3001234570')).toBeUndefined();
   });
 

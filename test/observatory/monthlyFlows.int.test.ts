@@ -261,8 +261,8 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
     });
     expect(response.status).toBe(422);
     expect(fieldError(response.body, 'Motivo della richiesta')).toBe(outOfWindow);
-    // Said once, next to what was typed.
-    expect(pageText(response.body).split('non può più essere sbloccato')).toHaveLength(2);
+    // Said in the error summary and once more next to what was typed, not a third time.
+    expect(pageText(response.body).split('non può più essere sbloccato')).toHaveLength(3);
     expect(response.body).toContain('Quantità del vetro da correggere');
     expect(await eventsOf('2026-06')).toEqual(['MonthlyFlowSubmitted']);
   });

@@ -106,7 +106,7 @@ describe('a municipality files a month, has it unlocked by the observatory and f
     await fillFlowRow(added, glass);
     await shoot(page, 'mese-compilato');
     await page.getByRole('button', { name: 'Invia il mese' }).click();
-    const summary = page.getByRole('alert').filter({ hasText: 'Alcuni dati non sono corretti' });
+    const summary = page.getByRole('alert').filter({ hasText: 'Nulla è stato salvato' });
     await summary.waitFor();
     expect(pathOf(page)).toBe(monthPath);
     const quantity = page
@@ -128,21 +128,17 @@ describe('a municipality files a month, has it unlocked by the observatory and f
     ).toBe(glass.tonnes);
     await shoot(page, 'mese-errore-quantita');
 
-    // 7. Keyboard: the summary is an alert; from the skip link, Tab reaches the first field
-    // right after the breadcrumb.
+    // 7. Keyboard: the summary is an alert and has the focus; its link takes the focus to the
+    // quantity to correct.
     expect(await summary.getAttribute('role')).toBe('alert');
+    expect(await summary.evaluate((element) => element === document.activeElement)).toBe(true);
     await page.keyboard.press('Tab');
-    const skipLink = page.getByRole('link', { name: 'Vai al contenuto principale' });
-    expect(await skipLink.evaluate((element) => element === document.activeElement)).toBe(true);
+    const link = summary.getByRole('link', { name: /Quantità in tonnellate/ });
+    expect(await link.evaluate((element) => element === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
-    const firstField = page
-      .getByRole('group', { name: 'Riga 1', exact: true })
-      .getByLabel('Codice EER');
-    const focused = () => firstField.evaluate((element) => element === document.activeElement);
-    let presses = 0;
-    for (; presses < 10 && !(await focused()); presses += 1) await page.keyboard.press('Tab');
-    expect(await focused(), 'the first field takes the Tab focus').toBe(true);
-    expect(presses).toBe(2);
+    await expect
+      .poll(() => quantity.evaluate((element) => element === document.activeElement))
+      .toBe(true);
     await shoot(page, 'mese-errore-focus-tastiera');
 
     // It corrects the quantity and files the month: late or not, it is now locked.
