@@ -52,6 +52,7 @@ describe.each(backends())('%s: closing an account', (backend) => {
     await seedRegistry(ctx.test.database.db, [
       ['4441234567', '3004441234', 'Lavanderia Sole SRL'],
       ['5551234567', '3005551234', 'Officina Luna SRL'],
+      ['6661234567', '3006661234', 'Tessitura Stella SRL'],
     ]);
     await registerAndApprove(
       ctx,
@@ -182,5 +183,80 @@ describe.each(backends())('%s: closing an account', (backend) => {
       ).statusCode,
     ).toBe(409);
     expect(await closures(id)).toHaveLength(1);
+  });
+
+  it('lets a person of an organisation close their login, leaving it; its registrant leaves instead', async () => {
+    const stella = { username: 'tessitura.stella', password: 'Segreta-2026' };
+    const anna = {
+      username: 'anna.stella',
+      password: 'Compilatrice-2026',
+      email: 'anna@stella.example',
+    };
+    await registerAndApprove(
+      ctx,
+      'ditta',
+      registrationFields({ ...stella, fullName: 'Stella Verdi', email: 'stella@stella.example' }, [
+        { customerCode: '6661234567', contracts: ['3006661234'] },
+      ]),
+    );
+    const founderId = await accountIdOf(stella.username);
+    const founder = await signedIn(ctx, stella);
+    await founder.get('/area-riservata/persone');
+    const invited = await founder.post('/area-riservata/persone/invita', {
+      fullName: 'Anna Stella',
+      email: anna.email,
+      role: 'compilatore',
+    });
+    expect(invited.statusCode, invited.body).toBe(303);
+    await settle(ctx);
+    const invitation = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .select('text_body')
+      .where('to_address', '=', anna.email)
+      .executeTakeFirstOrThrow();
+    const link = /http:\/\/portale\.test(\/accesso\/invito\?\S+)/.exec(invitation.text_body)![1]!;
+    const visitor = new TestClient(ctx.app);
+    await visitor.get(link);
+    const accepted = await visitor.post('/accesso/invito', {
+      ...Object.fromEntries(new URL(link, 'http://portale.test').searchParams),
+      username: anna.username,
+      password: anna.password,
+      passwordConfirm: anna.password,
+    });
+    expect(accepted.statusCode, accepted.body).toBe(303);
+    await settle(ctx);
+
+    // The registrant's account is the organisation's: with Anna in it, Stella is refused.
+    const refused = await founder.post('/profilo/chiudi', {
+      passwordChiusura: stella.password,
+      conferma: 'si',
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(pageText(refused.body)).toContain('La tua organizzazione ha altre persone');
+    expect(await closures(founderId)).toEqual([]);
+
+    const annaId = await accountIdOf(anna.username);
+    const person = await signedIn(ctx, anna);
+    const closed = await person.post('/profilo/chiudi', {
+      passwordChiusura: anna.password,
+      conferma: 'si',
+    });
+    expect(closed.statusCode).toBe(303);
+    await settle(ctx);
+    expect(await closures(annaId)).toHaveLength(1);
+    const { events } = await ctx.store.readStream(`account-${founderId}`);
+    expect(events.at(-1)).toMatchObject({
+      type: 'MemberRemoved',
+      data: { personId: annaId, leaving: true },
+    });
+    expect((await new TestClient(ctx.app).post('/accesso', anna)).statusCode).toBe(403);
+
+    // Alone again, the registrant may close.
+    const alone = await founder.post('/profilo/chiudi', {
+      passwordChiusura: stella.password,
+      conferma: 'si',
+    });
+    expect(alone.statusCode).toBe(303);
+    expect(await closures(founderId)).toHaveLength(1);
   });
 });
