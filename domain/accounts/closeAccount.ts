@@ -29,7 +29,7 @@ export function closeAccount(command: CloseAccount, state: AccountState): Accoun
     mustConfirmPassword(command.passwordOk);
     if (holdsOthers)
       throw accountError('OrganisationHasPeople', 'conflict', stillHasPeople.self, '_form');
-    return [{ type: 'AccountClosed', data: { by: 'self', reason: null } }];
+    return [{ type: 'AccountClosed', data: { by: 'self', reason: null } }, ...withdrawn(state)];
   }
   if (holdsOthers)
     throw accountError('OrganisationHasPeople', 'conflict', stillHasPeople.admin, '_form');
@@ -40,5 +40,15 @@ export function closeAccount(command: CloseAccount, state: AccountState): Accoun
       'Indicare il motivo della chiusura (almeno 10 caratteri).',
       'motivo',
     );
-  return [{ type: 'AccountClosed', data: { by: 'admin', reason: command.reason } }];
+  return [
+    { type: 'AccountClosed', data: { by: 'admin', reason: command.reason } },
+    ...withdrawn(state),
+  ];
 }
+
+/** A closed organisation invites nobody: its open invitations end with it. */
+const withdrawn = (state: AccountState): AccountEvent[] =>
+  state.invitations.map((invitation) => ({
+    type: 'MemberInvitationWithdrawn',
+    data: { inviteId: invitation.inviteId },
+  }));

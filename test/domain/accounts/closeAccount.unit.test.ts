@@ -54,6 +54,26 @@ describe('CloseAccount', () => {
     spec.given(organisation).when(byAdmin('  breve  ')).thenThrows('ReasonRequired', 'motivo');
   });
 
+  it('withdraws the open invitations of the organisation it closes', () =>
+    spec
+      .given([
+        ...organisation,
+        {
+          type: 'MemberInvited',
+          data: {
+            inviteId: 'inv-9',
+            invitedBy: 'acc-1',
+            organisationName: 'Gianni Rossi',
+            email: 'anna@studio.it',
+            fullName: 'Anna Bianchi',
+            role: 'compilatore',
+            expiresAt: '2099-01-01T00:00:00.000Z',
+          },
+        },
+      ])
+      .when(bySelf())
+      .then([closed, { type: 'MemberInvitationWithdrawn', data: { inviteId: 'inv-9' } }]));
+
   it('closes once, and never an account that does not exist', () => {
     spec
       .given([...organisation, closed])
