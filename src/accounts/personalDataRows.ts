@@ -95,8 +95,10 @@ export async function refusalsOf(db: Kysely<Schema>, accountId: string, limit: n
 }
 
 /**
- * Every address the account has had or asked for, from its own events: never one it only wrote
- * to (an organisation's invitations, a colleague who became its contact).
+ * Every address the account has proved it holds, from its own events: confirmed by a code or a
+ * link, or given by whoever created the login (an administrator, an invitation it accepted, the
+ * PEC its first password went to). Never an address only asked for or written to, whose mails
+ * would be someone else's.
  */
 export function addressesOf(account: AccountRow, own: readonly ExportedEvent[]): string[] {
   const addresses = new Set([account.email.toLowerCase()]);
@@ -104,12 +106,13 @@ export function addressesOf(account: AccountRow, own: readonly ExportedEvent[]):
     if (typeof value === 'string' && value) addresses.add(value.toLowerCase());
   };
   for (const { type, data } of own) {
-    if (['ReferentRegistered', 'StaffAccountCreated', 'MemberAccountCreated'].includes(type))
+    if (
+      ['EmailVerified', 'EmailChanged', 'StaffAccountCreated', 'MemberAccountCreated'].includes(
+        type,
+      )
+    )
       add(data.email);
     if (type === 'CompanyInvited') add(data.pec);
-    if (type === 'EmailOtpIssued') add(data.email);
-    if (type === 'EmailChangeRequested') add(data.newEmail);
-    if (type === 'EmailChanged') [data.email, data.previousEmail].forEach(add);
   }
   return [...addresses];
 }

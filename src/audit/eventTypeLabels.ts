@@ -75,6 +75,10 @@ export const eventTypeLabels: Readonly<Record<string, string>> = {
   CampaignOpened: 'Campagna delle dichiarazioni aperta',
   CampaignRemindersChanged: 'Promemoria della campagna cambiati',
   ContractLimitsSet: 'Limiti allo scarico del contratto impostati',
+  // Reminders (domain/reminders/)
+  ReminderSent: 'Promemoria inviato',
+  OptionalRemindersStopped: 'Promemoria facoltativi disattivati',
+  OptionalRemindersResumed: 'Promemoria facoltativi riattivati',
   // Registry (src/registry/importRegistry.ts)
   RegistryImported: 'Anagrafica clienti importata',
   // Observatory (domain/observatory/)

@@ -212,6 +212,17 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   volumeTolerance: 'Tolleranza sui volumi',
   yearOnYearTolerance: 'Tolleranza rispetto all’anno precedente',
   reminderDays: 'Promemoria (giorni prima della scadenza)',
+  // Reminders
+  key: 'Chiave del promemoria',
+  optional: 'Facoltativo',
+  recipients: 'Destinatari',
+  about: 'Oggetto',
+  area: 'Ambito',
+  daysLeft: 'Giorni alla scadenza',
+  subject: 'Soggetto',
+  via: 'Scelto da',
+  sent: 'Inviato',
+  stopped: 'Promemoria facoltativi disattivati',
   // Observatory
   istatCode: 'Comune',
   month: 'Mese',

@@ -33,6 +33,12 @@ export const valueLabels: Readonly<Record<string, Readonly<Record<string, string
     pozzo: 'pozzo',
     derivazione: 'derivazione',
     altro: 'altro',
+    'campaign-opened': 'apertura della campagna',
+    'before-deadline': 'prima della scadenza',
+    overdue: 'scadenza superata',
+    'month-ended': 'mese concluso (1° del mese)',
+    'month-due-soon': 'scadenza vicina (10 del mese)',
+    'month-late': 'in ritardo (16 del mese)',
   },
   role: {
     declarant: 'referente',
@@ -49,6 +55,8 @@ export const valueLabels: Readonly<Record<string, Readonly<Record<string, string
   reason: { 'wrong-password': 'password errata', 'unknown-username': 'nome utente sconosciuto' },
   timeField: { occurredAt: 'ora in cui è avvenuto', recordedAt: 'ora di registrazione' },
   by: { self: 'titolare dell’account', admin: 'amministratore' },
+  area: { declarations: 'dichiarazioni degli scarichi', observatory: 'Osservatorio Rifiuti' },
+  via: { 'mail-link': 'link nella e-mail', profile: 'profilo' },
 };
 
 /** What an id in a field names: the read models turn it into a name (auditNames.ts). */

@@ -5,8 +5,7 @@ import { mayRead, type ContractState } from '../../domain/contracts/contract.js'
 import { contractDecider, contractStream } from '../../domain/contracts/contractDecider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { actingOf, commandContext, requireRole } from '../accounts/auth.js';
-import { verifyPassword } from '../accounts/passwords.js';
-import { withPasswordError } from '../accounts/reauthentication.js';
+import { passwordRefusal, withPasswordError } from '../accounts/reauthentication.js';
 import type { AreaDeps } from '../deps.js';
 import { handleCommand, readState } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
@@ -36,11 +35,9 @@ export function changeContractNumberRoutes(app: FastifyInstance, deps: AreaDeps)
 
   app.post('/contratti/:numero/cambio-numero', declarants, async (request, reply) => {
     const { number, state } = await readableContract(request);
-    const me = request.account!;
-    const checkPassword = async (password: string) =>
-      (await verifyPassword(me.passwordHash, password))
-        ? null
-        : 'La password attuale non è corretta.';
+    // Counted as a re-authentication: guesses from an open session are limited and recorded.
+    const checkPassword = (password: string) =>
+      passwordRefusal(deps, request, password, deps.clock(), 'La password attuale non è corretta.');
     return submitForm(request, reply, deps.projections, {
       schema: changeContractNumberSchema,
       run: async (form) => {

@@ -6,6 +6,7 @@ import { campaignYear, fileDeclaration, openCampaign } from '../support/declarat
 import {
   createOperator,
   operatorLogin,
+  settle,
   signedIn,
   startTestApp,
   type TestApp,
@@ -139,6 +140,30 @@ describe.each(backends())('%s: «Scarica i miei dati»', (backend) => {
     expect(response.body).not.toContain(password_hash);
     for (const other of ['Marta Neri', 'marta@studio-neri.example', '3002345678'])
       expect(response.body).not.toContain(other);
+  });
+
+  it('lists no mail to an address only asked for, never confirmed: it may be someone else’s', async () => {
+    const client = await signedIn(ctx, operatorLogin);
+    // Olga asks to move to Gianni's address (her own password is all it takes), never confirms.
+    const asked = await client.post('/profilo', {
+      fullName: 'Olga Operatrice',
+      phone: '051 111 2222',
+      newEmail: 'gianni@euro-oil.example',
+      newEmailConfirm: 'gianni@euro-oil.example',
+      currentPassword: operatorLogin.password,
+    });
+    expect(asked.statusCode, asked.body).toBe(303);
+    await settle(ctx);
+    const { data } = await exportOf(client);
+    const to = new Set(data.mails.map((mail) => mail.to.toLowerCase()));
+    expect(to.has('gianni@euro-oil.example')).toBe(false);
+    // The link to confirm went there: a mail to that address, and still not Olga's to read.
+    const sent = await ctx.test.database.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', 'gianni@euro-oil.example')
+      .execute();
+    expect(sent.length).toBeGreaterThan(1);
   });
 
   it('gives a staff member what they did, without an organisation', async () => {

@@ -66,7 +66,10 @@ describe('a company files its annual declaration and gets the protocolled copy',
     const op = operator.page;
     await logIn(op, 'operatore', 'Operatore-2026');
     await op.getByRole('link', { name: 'Contratti da convalidare' }).click();
-    await op.getByRole('link', { name: 'Campagne', exact: true }).click();
+    await op
+      .getByRole('navigation', { name: 'Sezioni' })
+      .getByRole('link', { name: 'Campagne', exact: true })
+      .click();
     await op.getByRole('heading', { level: 1, name: 'Campagne delle dichiarazioni' }).waitFor();
     await shoot(op, 'operatore-campagne');
     const newest = op
