@@ -43,34 +43,34 @@ export interface ReviewDeclaration {
   readonly reviewedAt: Date;
 }
 
+/** Every problem of an outcome as given, each with its field: the page shows them all at once. */
+export function reviewProblems(
+  command: Pick<ReviewDeclaration, 'outcome' | 'note' | 'dueBy' | 'reviewedAt'>,
+): { field: 'nota' | 'entro'; message: string }[] {
+  const problems: { field: 'nota' | 'entro'; message: string }[] = [];
+  if (command.outcome !== 'accettata' && command.note.trim() === '')
+    problems.push({
+      field: 'nota',
+      message:
+        command.outcome === 'respinta'
+          ? 'Indica il motivo per cui la dichiarazione è respinta.'
+          : 'Indica che cosa deve essere integrato.',
+    });
+  if (command.outcome !== 'integrazione-richiesta') return problems;
+  if (!command.dueBy)
+    problems.push({ field: 'entro', message: 'Indica la data entro cui integrare.' });
+  else if (command.dueBy <= romeDay(command.reviewedAt))
+    problems.push({
+      field: 'entro',
+      message: 'La data entro cui integrare deve essere successiva a oggi.',
+    });
+  return problems;
+}
+
 function mustBeExplained(command: ReviewDeclaration): void {
-  if (command.outcome !== 'accettata' && command.note.trim() === '') {
-    throw declarationError(
-      'ReviewIncomplete',
-      'validation',
-      command.outcome === 'respinta'
-        ? 'Indica il motivo per cui la dichiarazione è respinta.'
-        : 'Indica che cosa deve essere integrato.',
-      'nota',
-    );
-  }
-  if (command.outcome !== 'integrazione-richiesta') return;
-  if (!command.dueBy) {
-    throw declarationError(
-      'ReviewIncomplete',
-      'validation',
-      'Indica la data entro cui integrare.',
-      'entro',
-    );
-  }
-  if (command.dueBy <= romeDay(command.reviewedAt)) {
-    throw declarationError(
-      'ReviewIncomplete',
-      'validation',
-      'La data entro cui integrare deve essere successiva a oggi.',
-      'entro',
-    );
-  }
+  const [problem] = reviewProblems(command);
+  if (problem)
+    throw declarationError('ReviewIncomplete', 'validation', problem.message, problem.field);
 }
 
 /** The operator decides on the version it saw; a correction filed since makes it ask again. */

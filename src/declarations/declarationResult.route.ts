@@ -22,13 +22,20 @@ import type { DeclarationsDeps } from '../deps.js';
 import { readDocument } from '../platform/documents/documentStore.js';
 import { receiptFile } from '../platform/transparency/publishedJson.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
-import { commandIdField, paramsOf, queryOf, submitForm } from '../platform/http/command.js';
+import {
+  commandIdField,
+  paramsOf,
+  queryOf,
+  refuseIfAny,
+  submitForm,
+} from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { paragraph } from '../platform/http/text.js';
 import { findAccount } from '../../projections/accounts/accounts.js';
 import {
   reviewOutcomeLabels,
   reviewOutcomes,
+  reviewProblems,
 } from '../../domain/declarations/reviewDeclaration.js';
 import { randomUUID } from 'node:crypto';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
@@ -270,6 +277,13 @@ export function resultRoutes(app: FastifyInstance, deps: DeclarationsDeps): void
       schema: reviewSchema,
       run: async (form) => {
         const now = deps.clock();
+        const problems = reviewProblems({
+          outcome: form.esito,
+          note: form.nota,
+          dueBy: form.entro,
+          reviewedAt: now,
+        });
+        refuseIfAny(Object.fromEntries(problems.map((p) => [p.field, p.message])));
         const result = await onContract(
           request,
           target,

@@ -356,6 +356,17 @@ describe.each(backends())('%s: the utility reviews a filed declaration', (backen
     expect(fieldError(undated.body, 'Nota per il dichiarante')).toBeNull();
     expect(undated.body).toContain('>Manca la planimetria.</textarea>');
 
+    // Neither the note nor the date: both said at once, in the focused summary too.
+    const neither = await post({ esito: 'integrazione-richiesta' });
+    expect(neither.statusCode).toBe(422);
+    expect(fieldError(neither.body, 'Nota per il dichiarante')).toBe(
+      'Indica che cosa deve essere integrato.',
+    );
+    expect(fieldError(neither.body, 'Integrazione entro il')).toBe(
+      'Indica la data entro cui integrare.',
+    );
+    expect(pageText(neither.body)).toContain('Ci sono 2 campi da correggere');
+
     // Today in Rome is the 21st (the clock says 23:30 UTC on the 20th).
     for (const today of ['2026-01-21', '2026-01-20']) {
       const due = await post({
