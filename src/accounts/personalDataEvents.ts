@@ -25,7 +25,14 @@ export interface ExportedEvent {
   readonly version: number;
   readonly type: string;
   readonly occurredAt: string;
+  /** Empty when the event is about someone or something else (see `dataLeftOut`). */
   readonly data: JsonObject;
+  /**
+   * True for an event whose content is not this person's data: something they did to another
+   * stream (a contract, another account), or, on an organisation's stream, another person's
+   * invitation, role or departure. What, where and when stay; the content is left out.
+   */
+  readonly dataLeftOut: boolean;
   readonly metadata: EventMetadata;
 }
 
@@ -70,7 +77,11 @@ export async function eventsAbout(
   ).execute(db);
   const capped = newest.rows.length > exportedEventsLimit;
   const rows = [...whole.rows, ...newest.rows.slice(0, exportedEventsLimit)].sort(inLogOrder);
-  return { events: rows.map((row) => exported(row, person.accountId)), capped };
+  const about = new Set([...own, signInStream.id(person.accountId)]);
+  return {
+    events: rows.map((row) => exported(row, person.accountId, about.has(row.stream_id))),
+    capped,
+  };
 }
 
 const select = (
@@ -95,21 +106,29 @@ const inLogOrder = (a: Row, b: Row): number => {
   return order < 0n ? -1 : order > 0n ? 1 : 0;
 };
 
+/** On an organisation's stream (its registrant's account), the events about its other people. */
+const aboutAnotherMember = (row: Row, accountId: string): boolean =>
+  row.type === 'MemberInvited' ||
+  row.type === 'MemberInvitationWithdrawn' ||
+  (typeof row.data.personId === 'string' && row.data.personId !== accountId);
+
 /**
  * Secrets are left out, not masked (password hashes, tokens: the audit section's rule); the
  * address another person acted from (an operator approving, a colleague inviting) is theirs, not
- * this person's (GDPR art. 15(4)), and is left out too.
+ * this person's (GDPR art. 15(4)), and is left out too, like the content of events about others.
  */
-function exported(row: Row, accountId: string): ExportedEvent {
+function exported(row: Row, accountId: string, ownStream: boolean): ExportedEvent {
   const actorId = row.metadata.actor.id;
   const someoneElse = actorId !== accountId && actorId !== 'anonymous';
   const metadata = withoutSecrets(row.metadata as unknown as JsonObject);
+  const dataLeftOut = !ownStream || aboutAnotherMember(row, accountId);
   return {
     streamId: row.stream_id,
     version: row.version,
     type: row.type,
     occurredAt: row.metadata.occurredAt,
-    data: withoutSecrets(row.data),
+    data: dataLeftOut ? {} : withoutSecrets(row.data),
+    dataLeftOut,
     metadata: {
       ...(metadata as unknown as EventMetadata),
       clientIp: someoneElse ? null : row.metadata.clientIp,

@@ -173,6 +173,13 @@ describe.each(backends())('%s: «Scarica i miei dati»', (backend) => {
     expect(data.contracts).toEqual([]);
     const approvals = data.events.filter((event) => event.type === 'RegistrationApproved');
     expect(approvals.map((event) => event.streamId)).toContain(`account-${gianniId}`);
+    // What Olga did to others' records is listed, but their content is theirs: left out.
+    for (const approval of approvals)
+      expect(approval).toMatchObject({ dataLeftOut: true, data: {} });
+    const created = data.events.filter((event) => event.type === 'StaffAccountCreated');
+    expect(created.every((event) => event.streamId === `account-${data.account.accountId}`)).toBe(
+      true,
+    );
   });
 
   it('gives a PDF to read, with the same sections in Italian', async () => {

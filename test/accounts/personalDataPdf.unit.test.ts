@@ -43,6 +43,7 @@ const staffData = (events: number): PersonalData => ({
     type: i === events - 1 ? 'RegistrationApproved' : 'SignedIn',
     occurredAt: at,
     data: {},
+    dataLeftOut: false,
     metadata: {
       eventId: `e-${i}`,
       correlationId: 'c',

@@ -24,32 +24,57 @@ export interface PdfJob {
 interface Pending {
   readonly resolve: (pdf: Buffer) => void;
   readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
 }
 
-let worker: Worker | null = null;
+/** A document not back in this time is given up, and the thread with it (it may be stuck). */
+const jobTimeoutMs = 60_000;
+
+/** The thread now in use, with the jobs it was given: a thread that ends fails its own only. */
+interface Thread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+let current: Thread | null = null;
 let idle: NodeJS.Timeout | null = null;
 let nextId = 0;
-const pending = new Map<number, Pending>();
 
-function thread(): Worker {
-  if (worker) return worker;
-  const started = new Worker(boot, { eval: true });
-  started.unref();
-  started.on('message', (message: { id: number; pdf?: Uint8Array; error?: string }) => {
-    const waiting = pending.get(message.id);
-    pending.delete(message.id);
+function thread(): Thread {
+  if (current) return current;
+  const worker = new Worker(boot, { eval: true });
+  worker.unref();
+  const started: Thread = { worker, pending: new Map() };
+  const retire = () => {
+    if (current === started) current = null;
+  };
+  const settle = (id: number) => {
+    const waiting = started.pending.get(id);
+    started.pending.delete(id);
+    if (waiting) clearTimeout(waiting.timer);
+    if (started.pending.size === 0 && current === started)
+      idle = setTimeout(() => {
+        retire();
+        void worker.terminate();
+      }, idleMs).unref();
+    return waiting;
+  };
+  worker.on('message', (message: { id: number; pdf?: Uint8Array; error?: string }) => {
+    const waiting = settle(message.id);
     if (message.pdf) waiting?.resolve(Buffer.from(message.pdf));
     else waiting?.reject(new Error(message.error ?? 'PDF not rendered'));
-    if (pending.size === 0) idle = setTimeout(() => void started.terminate(), idleMs).unref();
   });
   const fail = (error: Error) => {
-    worker = null;
-    for (const waiting of pending.values()) waiting.reject(error);
-    pending.clear();
+    retire();
+    for (const waiting of started.pending.values()) {
+      clearTimeout(waiting.timer);
+      waiting.reject(error);
+    }
+    started.pending.clear();
   };
-  started.on('error', fail);
-  started.on('exit', () => fail(new Error('The PDF thread ended')));
-  worker = started;
+  worker.on('error', fail);
+  worker.on('exit', () => fail(new Error('The PDF thread ended')));
+  current = started;
   return started;
 }
 
@@ -63,9 +88,22 @@ export function offThread<Input>(module: URL, renderer: string): (input: Input) 
     if (idle) clearTimeout(idle);
     idle = null;
     const id = nextId++;
+    const { worker, pending } = thread();
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      thread().postMessage({ id, module: module.href, renderer, input } satisfies PdfJob);
+      const timer = setTimeout(() => {
+        // The thread may be stuck on it: the next document starts a new one.
+        if (current?.worker === worker) current = null;
+        void worker.terminate();
+        reject(new Error(`PDF not rendered within ${jobTimeoutMs / 1000} s`));
+      }, jobTimeoutMs).unref();
+      pending.set(id, { resolve, reject, timer });
+      try {
+        worker.postMessage({ id, module: module.href, renderer, input } satisfies PdfJob);
+      } catch (error) {
+        clearTimeout(timer);
+        pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   };
 }
