@@ -23,13 +23,21 @@ import {
 import { romeDisplay } from './historyTime.js';
 import { streamKinds } from './streamKinds.js';
 import { actorLabel, roleLabels, searchHref, timelineHref } from './timelineView.js';
+import { lookUpNames, type AuditNames } from './auditNames.js';
+import { streamSubjectOf, subjectOf } from './streamSubject.js';
 
 const eventParams = z.object({ eventId: z.uuid() });
 
 /** One result row: when, which stream (linked to its timeline), what, who and from where. */
-function rowView(row: HistoryRow, names: ReadonlyMap<string, string>, form: HistorySearchForm) {
+function rowView(
+  row: HistoryRow,
+  names: ReadonlyMap<string, string>,
+  subjects: AuditNames,
+  form: HistorySearchForm,
+) {
   const { metadata } = row;
   return {
+    subject: subjectOf(row.streamId, subjects)?.label ?? null,
     recordedAt: romeDisplay(metadata.recordedAt),
     recordedIso: metadata.recordedAt,
     occurredAt: romeDisplay(metadata.occurredAt),
@@ -101,6 +109,11 @@ export function historyRoutes(app: FastifyInstance, deps: AreaDeps): void {
       db,
       page.rows.map((row) => row.metadata.actor.id),
     );
+    // Each row's stream by its subject's name (a contract, a company, a person): one lookup.
+    const subjects = await lookUpNames(
+      db,
+      page.rows.map((row) => streamSubjectOf(row.streamId)),
+    );
     return reply.view('audit/search', {
       ...common,
       values: form.data,
@@ -109,7 +122,7 @@ export function historyRoutes(app: FastifyInstance, deps: AreaDeps): void {
       filtered: Object.values(search.filter).some(
         (value) => value !== undefined && value !== false,
       ),
-      rows: page.rows.map((row) => rowView(row, names, form.data)),
+      rows: page.rows.map((row) => rowView(row, names, subjects, form.data)),
       orderedBy: page.orderedBy,
       nextHref: page.next ? searchUrl(form.data, { dopo: formatCursor(page.next) }) : null,
       previousHref: page.previous

@@ -190,10 +190,22 @@ export function submitDeclarationRoutes(app: FastifyInstance, deps: Declarations
         validationPage(request, reply, target, draft, {
           commandId: typeof values.commandId === 'string' ? values.commandId : randomUUID(),
           values,
-          errors,
+          // The warnings not confirmed are said with the rest (the password stays last).
+          errors: { ...warningsRefusal(draft.warnings, values), ...errors },
         }),
     });
   });
+
+  /** The refusal of warnings left unconfirmed, as a field error (none when confirmed or none). */
+  function warningsRefusal(warnings: readonly unknown[], values: Record<string, unknown>) {
+    try {
+      mustAcknowledgeWarnings(warnings, values['conferma-segnalazioni'] === 'si');
+      return {};
+    } catch (error) {
+      if (!(error instanceof DomainError) || !error.field) throw error;
+      return { [error.field]: error.message };
+    }
+  }
 
   /** Sends the declaration and gives it its number; the copy of record follows (declarationProtocols). */
   async function submit(

@@ -46,7 +46,7 @@ function event(
 function resultRows(body: string): { streamId: string; version: number; type: string }[] {
   const section = body.slice(body.indexOf('id="risultati"'));
   const row =
-    /<td class="text-break"><a href="[^"]*">([^<]+)<\/a><\/td>\s*<td>(\d+)<\/td>\s*<td><a [^>]*>([^<]+)<\/a>/g;
+    /<td class="text-break"><a href="[^"]*" title="([^"]+)">[^<]+<\/a><\/td>\s*<td>(\d+)<\/td>\s*<td><a [^>]*>([^<]+)<\/a>/g;
   return [...section.matchAll(row)].map((m) => ({
     streamId: m[1]!,
     version: Number(m[2]),
@@ -458,11 +458,20 @@ describe.each(backends())("%s: the auditors' history (/revisione)", (backend) =>
       expect(second.body).toContain(`id="v${2 * timelinePageSize}"`);
     });
 
+    it('names each result’s stream by its subject, with the id in the title', async () => {
+      const search = await auditor.get(
+        `/revisione?${new URLSearchParams({ flusso: 'contract-3001234567' })}`,
+      );
+      expect(search.body).toMatch(
+        /<a href="[^"]*" title="contract-3001234567">3001234567 · [^<]+<\/a>/,
+      );
+    });
+
     it('reaches streams whose ids need encoding in a URL', async () => {
       const odd = 'audit-odd/strano #1 %è?';
       await ctx.store.appendToStream(odd, [event('Odd', { n: 1 })]);
       const search = await auditor.get(`/revisione?${new URLSearchParams({ flusso: odd })}`);
-      const href = /<td class="text-break"><a href="([^"]+)">/.exec(search.body)?.[1];
+      const href = /<td class="text-break"><a href="([^"]+)"/.exec(search.body)?.[1];
       expect(href).toBe(`/revisione/stream/${encodeURIComponent(odd)}#v1`);
       const page = await auditor.get(href!.replace(/#.*/, ''));
       expect(page.statusCode).toBe(200);

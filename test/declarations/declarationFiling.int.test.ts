@@ -391,6 +391,17 @@ describe.each(backends())('%s: filing the annual declaration', (backend) => {
     expect(unconfirmed.statusCode).toBe(422);
     expect(unconfirmed.body).toContain('Conferma di aver letto le segnalazioni prima di inviare.');
     expect(unconfirmed.body).toMatch(/id="conferma-segnalazioni"[^>]*aria-invalid="true"/);
+    // Nor the box nor the legal representative: both said at once.
+    const neither = await client.post(`${base}/invia`, {
+      commandId: commandIdOf(warned.body),
+      ...certifiedSending(),
+      'legale-rappresentante': '',
+    });
+    expect(neither.statusCode).toBe(422);
+    expect(neither.body).toMatch(/id="conferma-segnalazioni"[^>]*aria-invalid="true"/);
+    expect(neither.body).toContain(
+      'Indica il nome e cognome del legale rappresentante della ditta.',
+    );
     expect(await types('contract-3007771234')).not.toContain('DeclarationSubmitted');
     const previewWithLimit = await pdfText((await client.get(`${base}/anteprima.pdf`)).rawPayload);
     expect(previewWithLimit).toMatch(/COD\s+mg\/l\s+320\s+max 300 mg\/l\s+OLTRE IL LIMITE/);
