@@ -92,15 +92,13 @@ function mustBeInstitutional(
   );
 }
 
+/** The rule on a reason (ending an association, changing the address): null when it is met. */
+export const reasonProblem = (reason: string): string | null =>
+  reason.trim().length < 10 ? 'Indicare il motivo (almeno 10 caratteri).' : null;
+
 const needsReason = (reason: string) => {
-  if (reason.trim().length < 10) {
-    throw observatoryError(
-      'ReasonRequired',
-      'validation',
-      'Indicare il motivo (almeno 10 caratteri).',
-      'motivo',
-    );
-  }
+  const problem = reasonProblem(reason);
+  if (problem) throw observatoryError('ReasonRequired', 'validation', problem, 'motivo');
 };
 
 const mustHaveOfficer = (state: OfficerState): string => {

@@ -8,7 +8,9 @@ import {
 } from '../../domain/observatory/municipalityOfficer.js';
 import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
-import { paramsOf, submitForm } from '../platform/http/command.js';
+import { FormRefused, paramsOf, submitForm } from '../platform/http/command.js';
+import { DomainError } from '../../domain/shared/domainError.js';
+import { reasonProblem } from '../../domain/observatory/municipalityOfficer.js';
 import {
   assignOfficerSchema,
   changeOfficerEmailSchema,
@@ -73,7 +75,11 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
             municipalityStream.id(istatCode),
             command(typed, { istatCode, adminId: adminOf(request) }),
             observatoryContext(request, deps.clock(), randomUUID()),
-          );
+          ).catch((error: unknown) => {
+            // The decider stops at its first rule: a reason too short is said with it.
+            if (!(error instanceof DomainError) || !error.field) throw error;
+            throw new FormRefused({ ...reasonRefusal(typed), [error.field]: error.message });
+          });
           return { position: result.position, redirect: done(outcome) };
         },
         invalid: (errors, values) => page(request, reply, onPage(ids, errors, values)),
@@ -93,4 +99,11 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
     reason: typed.motivo,
     institutionalDomains: deps.config.OBSERVATORY_EMAIL_DOMAINS,
   }));
+}
+
+/** The decider's rule on a reason, when the form has one. */
+function reasonRefusal(typed: unknown): Record<string, string> {
+  const reason = (typed as { motivo?: unknown }).motivo;
+  const problem = typeof reason === 'string' ? reasonProblem(reason) : null;
+  return problem ? { motivo: problem } : {};
 }

@@ -235,6 +235,11 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(fieldError(wrong.body, 'Nuova e-mail istituzionale (Bari)')).toBe(
       'Sono accettati solo indirizzi e-mail istituzionali del Comune di Bari (ad esempio nome@comune.bari.it).',
     );
+    // Another municipality's address and a reason too short: both said at once.
+    const both = await admin.post(change, { email: 'ambiente@comune.lecce.it', motivo: 'breve' });
+    expect(both.status).toBe(422);
+    expect(fieldError(both.body, 'Nuova e-mail istituzionale (Bari)')).toMatch(/Comune di Bari/);
+    expect(pageText(both.body)).toContain('Indicare il motivo (almeno 10 caratteri).');
     expect(
       (await admin.post(change, { email: 'rifiuti@comune.bari.it', motivo: reason })).status,
     ).toBe(303);
