@@ -35,12 +35,18 @@ export function timelineRoutes(app: FastifyInstance, deps: AreaDeps): void {
     );
     if (!timeline) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
     const { streamId } = timeline;
-    const view = timelineView(timeline);
-    // The ids in the page's events, and the stream's own subject, by their names.
+    // The ids in the page's events, its own subject and the streams it links to, by their names.
+    const links = [
+      ...timeline.causes.values(),
+      ...[...timeline.consequences.values()].flat(),
+      ...[...timeline.sameRequest.values()].flat(),
+    ];
     const names = await lookUpNames(deps.database.db, [
-      ...view.entries.map((entry) => entry.event?.data),
+      ...timeline.entries.map((entry) => entry.event?.data),
       streamSubjectOf(streamId),
+      ...links.map((link) => streamSubjectOf(link.streamId)),
     ]);
+    const view = timelineView(timeline, (id) => subjectOf(id, names)?.label ?? id);
     return reply.view('audit/timeline', {
       declarations: await declarationVersionsOf(deps.eventStore, streamId),
       reviewLabels: reviewOutcomeLabels,

@@ -44,9 +44,12 @@ export const searchHref = (params: Record<string, string>): string =>
 export const actorLabel = (actor: Actor, names: ReadonlyMap<string, string>): string =>
   names.get(actor.id) ?? (actor.id === 'system' ? 'sistema' : actor.id);
 
-const linkOf = (link: EventLink) => ({
+/** A stream by its subject's name (a contract with its company, a person), or its id. */
+export type StreamName = (streamId: string) => string;
+
+const linkOf = (streamName: StreamName) => (link: EventLink) => ({
   href: timelineHref(link.streamId, link.version),
-  label: `${eventTypeLabel(link.type)} · ${link.streamId} v${link.version}`,
+  label: `${eventTypeLabel(link.type)} · ${streamName(link.streamId)} v${link.version}`,
 });
 
 /** Seconds between the business time and the store time, when they differ by one or more. */
@@ -60,8 +63,14 @@ function recordingDelay(metadata: EventMetadata): string | null {
 }
 
 /** One event as the timeline shows it: secrets redacted, raw JSON included. */
-function eventView(event: RecordedEvent, timeline: Timeline, names: ReadonlyMap<string, string>) {
+function eventView(
+  event: RecordedEvent,
+  timeline: Timeline,
+  names: ReadonlyMap<string, string>,
+  streamName: StreamName,
+) {
   const { metadata } = event;
+  const link = linkOf(streamName);
   const cause = metadata.causationId ? timeline.causes.get(metadata.causationId) : undefined;
   const same = timeline.sameRequest.get(metadata.correlationId) ?? [];
   const data = redact(event.data);
@@ -83,9 +92,9 @@ function eventView(event: RecordedEvent, timeline: Timeline, names: ReadonlyMap<
     correlationId: metadata.correlationId,
     correlationHref: searchHref({ correlazione: metadata.correlationId }),
     causationId: metadata.causationId,
-    cause: cause ? linkOf(cause) : null,
-    consequences: (timeline.consequences.get(metadata.eventId) ?? []).map(linkOf),
-    sameRequest: same.slice(0, sameRequestShown).map(linkOf),
+    cause: cause ? link(cause) : null,
+    consequences: (timeline.consequences.get(metadata.eventId) ?? []).map(link),
+    sameRequest: same.slice(0, sameRequestShown).map(link),
     moreSameRequest: same.length > sameRequestShown,
     hash: event.hash,
     position: formatPosition(event.position),
@@ -101,7 +110,7 @@ function eventView(event: RecordedEvent, timeline: Timeline, names: ReadonlyMap<
 export type TimelineEventView = ReturnType<typeof eventView>;
 
 /** What views/audit/timeline.eta renders. */
-export function timelineView(timeline: Timeline) {
+export function timelineView(timeline: Timeline, streamName: StreamName = (id) => id) {
   const names = timeline.actorNames;
   const counts = { ok: 0, altered: 0, missing: 0, unverifiable: 0 };
   for (const entry of timeline.entries) counts[entry.status]++;
@@ -112,7 +121,7 @@ export function timelineView(timeline: Timeline) {
       version: entry.version,
       status: entry.status,
       statusLabel: chainLabels[entry.status],
-      event: entry.event ? eventView(entry.event, timeline, names) : null,
+      event: entry.event ? eventView(entry.event, timeline, names, streamName) : null,
     })),
     counts,
     previousHref: timeline.from > 1 ? page(Math.max(timeline.from - timelinePageSize, 1)) : null,
