@@ -77,19 +77,24 @@ function knownMunicipality(istatCode: string): Municipality {
   return municipality;
 }
 
+/** The rule on the officer's address: null when it is on the municipality's own domain. */
+export function institutionalEmailProblem(
+  email: string,
+  patterns: readonly string[],
+  municipality: Municipality,
+): string | null {
+  if (isInstitutionalEmail(email, patterns, municipality)) return null;
+  const example = exampleInstitutionalEmail(patterns, municipality);
+  return `Sono accettati solo indirizzi e-mail istituzionali del Comune di ${municipality.name}${example ? ` (ad esempio ${example})` : ` (${patterns.join(', ')})`}.`;
+}
+
 function mustBeInstitutional(
   email: string,
   patterns: readonly string[],
   municipality: Municipality,
 ): void {
-  if (isInstitutionalEmail(email, patterns, municipality)) return;
-  const example = exampleInstitutionalEmail(patterns, municipality);
-  throw observatoryError(
-    'EmailNotInstitutional',
-    'validation',
-    `Sono accettati solo indirizzi e-mail istituzionali del Comune di ${municipality.name}${example ? ` (ad esempio ${example})` : ` (${patterns.join(', ')})`}.`,
-    'email',
-  );
+  const problem = institutionalEmailProblem(email, patterns, municipality);
+  if (problem) throw observatoryError('EmailNotInstitutional', 'validation', problem, 'email');
 }
 
 /** The rule on a reason (ending an association, changing the address): null when it is met. */

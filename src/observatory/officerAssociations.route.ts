@@ -10,7 +10,11 @@ import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { FormRefused, paramsOf, submitForm } from '../platform/http/command.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { reasonProblem } from '../../domain/observatory/municipalityOfficer.js';
+import {
+  institutionalEmailProblem,
+  reasonProblem,
+} from '../../domain/observatory/municipalityOfficer.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import {
   assignOfficerSchema,
   changeOfficerEmailSchema,
@@ -50,9 +54,24 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
         ),
         redirect: done('associato'),
       }),
-      invalid: (errors, values) => page(request, reply, onPage(assignFields, errors, values)),
+      // The address's rule is said with the form's other errors, not on the next attempt.
+      invalid: (errors, values) =>
+        page(request, reply, onPage(assignFields, { ...emailRefusal(values), ...errors }, values)),
     }),
   );
+
+  /** The institutional-address rule on what was typed, when the municipality and address read. */
+  function emailRefusal(values: Record<string, unknown>): Record<string, string> {
+    const municipality =
+      typeof values.comune === 'string' ? municipalityByIstat(values.comune) : undefined;
+    if (!municipality || typeof values.email !== 'string' || !values.email.includes('@')) return {};
+    const problem = institutionalEmailProblem(
+      values.email.trim().toLowerCase(),
+      deps.config.OBSERVATORY_EMAIL_DOMAINS,
+      municipality,
+    );
+    return problem ? { email: problem } : {};
+  }
 
   /** A change to the association of one municipality, from its row of the users' table. */
   function onOfficer<S extends z.ZodType>(

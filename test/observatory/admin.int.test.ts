@@ -305,6 +305,17 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(
       sectionText((await admin.get('/osservatorio/admin')).body, 'Utenti dei comuni'),
     ).not.toContain(demoOfficerLecce.fiscalCode);
+    // A wrong fiscal code and another municipality's address: both said at once.
+    const both = await admin.post('/osservatorio/admin/associazioni', {
+      comune: '075035',
+      codiceFiscale: 'RSSMRA80A01A662B',
+      email: 'ambiente@comune.bari.it',
+    });
+    expect(both.status).toBe(422);
+    expect(pageText(both.body)).toContain('Codice fiscale non valido.');
+    expect(pageText(both.body)).toContain(
+      'Sono accettati solo indirizzi e-mail istituzionali del Comune di Lecce',
+    );
     // Free again, the person may serve another municipality.
     const lecce = await admin.post('/osservatorio/admin/associazioni', {
       comune: '075035',
