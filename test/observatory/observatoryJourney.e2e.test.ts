@@ -131,7 +131,9 @@ describe('a municipality files a month, has it unlocked by the observatory and f
     // 7. Keyboard: the summary is an alert and has the focus; its link takes the focus to the
     // quantity to correct.
     expect(await summary.getAttribute('role')).toBe('alert');
-    expect(await summary.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expect
+      .poll(() => summary.evaluate((element) => element === document.activeElement))
+      .toBe(true);
     await page.keyboard.press('Tab');
     const link = summary.getByRole('link', { name: /Quantità in tonnellate/ });
     expect(await link.evaluate((element) => element === document.activeElement)).toBe(true);

@@ -42,10 +42,13 @@ export function usePageStates(name: string) {
 export async function expectFocusOnSummary(page: Page): Promise<Locator> {
   const summary = page.locator('.error-summary');
   await summary.waitFor();
-  expect(
-    await summary.evaluate((element) => element === document.activeElement),
-    `focus on the error summary of ${pathOf(page)}`,
-  ).toBe(true);
+  // autofocus takes effect once the page has loaded, a moment after the summary is there.
+  await expect
+    .poll(() => summary.evaluate((element) => element === document.activeElement), {
+      message: `focus on the error summary of ${pathOf(page)}`,
+      timeout: 5_000,
+    })
+    .toBe(true);
   return summary;
 }
 
