@@ -28,27 +28,38 @@ export interface ContractForReminders {
   readonly addressees: readonly Addressee[];
 }
 
-interface Milestone {
+export interface Milestone {
   readonly kind: DeclarationReminderKind;
   readonly due: string;
+  /** Its part of the reminder's key. */
   readonly label: string;
+  /** For a reminder before the deadline, how many days before. */
+  readonly daysBefore: number | null;
 }
 
-/** Every moment a campaign writes to its declarants, in the order they fall. */
-function milestones(campaign: CampaignForReminders): Milestone[] {
+/** Every moment a campaign writes to its declarants, in the order they fall (its page's calendar). */
+export function milestones(campaign: CampaignForReminders): Milestone[] {
   const before = [...new Set(campaign.reminderDays)].map((days) => ({
     kind: 'before-deadline' as const,
     due: addDays(campaign.deadline, -days),
     label: `before-${days}`,
+    daysBefore: days,
   }));
   const all: Milestone[] = [
     ...before.filter((m) => m.due > campaign.openedOn),
     // The opening comes first on its own day: a reminder due the same day adds nothing to it.
     // A campaign opened after its deadline has only its overdue notice to say.
     ...(campaign.openedOn <= campaign.deadline
-      ? [{ kind: 'campaign-opened' as const, due: campaign.openedOn, label: 'opened' }]
+      ? [
+          {
+            kind: 'campaign-opened' as const,
+            due: campaign.openedOn,
+            label: 'opened',
+            daysBefore: null,
+          },
+        ]
       : []),
-    { kind: 'overdue', due: addDays(campaign.deadline, 1), label: 'overdue' },
+    { kind: 'overdue', due: addDays(campaign.deadline, 1), label: 'overdue', daysBefore: null },
   ];
   return all.sort((a, b) => a.due.localeCompare(b.due));
 }

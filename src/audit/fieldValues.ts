@@ -1,3 +1,4 @@
+import { reminderKindLabels } from '../reminders/reminderLabels.js';
 import { memberRoleLabels } from '../../domain/accounts/members.js';
 import { reviewOutcomeLabels } from '../../domain/declarations/reviewDeclaration.js';
 import { issueFileLabels } from '../declarations/fileLabels.js';
@@ -33,12 +34,7 @@ export const valueLabels: Readonly<Record<string, Readonly<Record<string, string
     pozzo: 'pozzo',
     derivazione: 'derivazione',
     altro: 'altro',
-    'campaign-opened': 'apertura della campagna',
-    'before-deadline': 'prima della scadenza',
-    overdue: 'scadenza superata',
-    'month-ended': 'mese concluso (1° del mese)',
-    'month-due-soon': 'scadenza vicina (10 del mese)',
-    'month-late': 'in ritardo (16 del mese)',
+    ...reminderKindLabels,
   },
   role: {
     declarant: 'referente',

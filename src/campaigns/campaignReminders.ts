@@ -1,10 +1,17 @@
 import type { Kysely } from 'kysely';
-import { reminderDaysOf } from '../../domain/campaigns/campaign.js';
-import { addDays, romeDay } from '../../domain/shared/italianDate.js';
+import { milestones, type Milestone } from '../../domain/reminders/declarationReminders.js';
 import type { CampaignRow } from '../../projections/campaigns/campaigns.js';
 import { sentReminders } from '../../projections/reminders/reminders.js';
 import type { Schema } from '../platform/db/schema.js';
+import { campaignForReminders } from '../reminders/reminderInputs.js';
 import { reminderKindLabels } from '../reminders/reminderLabels.js';
+
+const scheduleLabel = (step: Milestone): string =>
+  step.kind === 'before-deadline'
+    ? `${step.daysBefore} giorni prima della scadenza`
+    : step.kind === 'campaign-opened'
+      ? 'Apertura della campagna'
+      : 'Il giorno dopo la scadenza';
 
 /** How many reminders the campaign page lists; the rest are in the log. */
 const shown = 500;
@@ -15,19 +22,12 @@ const shown = 500;
  */
 export async function campaignReminders(db: Kysely<Schema>, campaign: CampaignRow) {
   const { settings } = campaign;
-  const openedOn = romeDay(new Date(campaign.openedAt));
-  const schedule = [
-    { day: openedOn, label: 'Apertura della campagna', optional: false },
-    // A day that fell before the opening is never sent (declarationReminders.ts).
-    ...reminderDaysOf(settings)
-      .map((days) => ({
-        day: addDays(settings.deadline, -days),
-        label: `${days} giorni prima della scadenza`,
-        optional: true,
-      }))
-      .filter((step) => step.day > openedOn),
-    { day: addDays(settings.deadline, 1), label: 'Il giorno dopo la scadenza', optional: false },
-  ].sort((a, b) => a.day.localeCompare(b.day));
+  // The same calendar the reminders are decided by (domain/reminders/declarationReminders.ts).
+  const schedule = milestones(campaignForReminders(campaign)).map((step) => ({
+    day: step.due,
+    label: scheduleLabel(step),
+    optional: step.kind === 'before-deadline',
+  }));
   const sent = await sentReminders(db, { area: 'declarations', year: settings.year }, shown);
   return {
     schedule,

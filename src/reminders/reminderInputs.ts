@@ -15,7 +15,7 @@ import {
   type ReminderSubject,
 } from '../../domain/reminders/reminderEvents.js';
 import { addDays, romeDay } from '../../domain/shared/italianDate.js';
-import { allCampaigns } from '../../projections/campaigns/campaigns.js';
+import { allCampaigns, type CampaignRow } from '../../projections/campaigns/campaigns.js';
 import type { Schema } from '../platform/db/schema.js';
 
 /** Campaigns that may still write to their declarants on `today`. */
@@ -25,13 +25,16 @@ export async function campaignsForReminders(
 ): Promise<CampaignForReminders[]> {
   return (await allCampaigns(db))
     .filter((c) => addDays(c.settings.deadline, 1 + catchUpDays) >= today)
-    .map((c) => ({
-      year: c.settings.year,
-      deadline: c.settings.deadline,
-      openedOn: romeDay(new Date(c.openedAt)),
-      reminderDays: reminderDaysOf(c.settings),
-    }));
+    .map(campaignForReminders);
 }
+
+/** A campaign as its reminders see it: its deadline, the day it opened, the days before. */
+export const campaignForReminders = (campaign: CampaignRow): CampaignForReminders => ({
+  year: campaign.settings.year,
+  deadline: campaign.settings.deadline,
+  openedOn: romeDay(new Date(campaign.openedAt)),
+  reminderDays: reminderDaysOf(campaign.settings),
+});
 
 /**
  * Every validated contract with a manager, as a year's reminders address it: the notification

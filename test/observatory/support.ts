@@ -10,7 +10,11 @@ import {
   type CommandContext,
 } from '../../src/platform/eventStore/commandHandler.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
-import { demoObservatoryAdmin } from '../../src/dev/demoIdentities.js';
+import { demoObservatoryAdmin, demoOfficerBari } from '../../src/dev/demoIdentities.js';
+import {
+  municipalityStream,
+  officerDecider,
+} from '../../domain/observatory/municipalityOfficer.js';
 import type { BrowserResponse, HttpBrowser } from '../support/identityLogin.js';
 
 /** A command context of the command line (no one logged in, no address). */
@@ -41,6 +45,23 @@ export const grantDemoAdmin = (store: EventStore, now: Date) =>
     observatoryAdminsDecider,
     observatoryAdminsStream.id(),
     { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
+    systemContext(now),
+  );
+
+/** The demo officer of Bari as the municipality's user, associated as the command line would. */
+export const assignDemoOfficerBari = (store: EventStore, now: Date) =>
+  handleCommand(
+    store,
+    officerDecider,
+    municipalityStream.id('072006'),
+    {
+      type: 'AssignOfficer',
+      istatCode: '072006',
+      fiscalCode: demoOfficerBari.fiscalCode,
+      email: 'ambiente@comune.bari.it',
+      adminId: 'cli',
+      institutionalDomains: ['comune.*.it'],
+    },
     systemContext(now),
   );
 

@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  municipalityStream,
-  officerDecider,
-} from '../../domain/observatory/municipalityOfficer.js';
-import {
-  observatoryAdminsDecider,
-  observatoryAdminsStream,
-} from '../../domain/observatory/observatoryAdmins.js';
-import {
   accountSubject,
   reminderChoiceStream,
   reminderStream,
 } from '../../domain/reminders/reminderEvents.js';
 import { demoObservatoryAdmin, demoOfficerBari } from '../../src/dev/demoIdentities.js';
-import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import { runReminders } from '../../src/reminders/runReminders.js';
 import pino from 'pino';
 import { MailSender } from '../../src/platform/mail/mailSender.js';
@@ -29,6 +20,7 @@ import {
   openCampaign,
 } from '../support/declarations.js';
 import { browserLoggedInAs, listenOnFreePort } from '../support/identityLogin.js';
+import { assignDemoOfficerBari, grantDemoAdmin } from '../observatory/support.js';
 import {
   createOperator,
   operatorLogin,
@@ -57,13 +49,6 @@ describe.each(backends())('%s: deadline reminders', (backend) => {
   const consulted = '3002220001';
   const companyPec = 'tintoria@pec.example';
   const deps = () => ({ db: ctx.test.database.db, store: ctx.store, clock: () => now });
-  const system = () => ({
-    commandId: randomUUID(),
-    correlationId: 'test',
-    actor: { id: 'cli', role: 'system' },
-    clientIp: null,
-    now,
-  });
   const eventCount = async () =>
     Number(
       (
@@ -141,27 +126,8 @@ describe.each(backends())('%s: deadline reminders', (backend) => {
     });
     // The 2025 campaign opens on 5 January 2026, due on the 31st: the 30-day reminder fell before.
     await openCampaign(ctx);
-    await handleCommand(
-      ctx.store,
-      observatoryAdminsDecider,
-      observatoryAdminsStream.id(),
-      { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
-      system(),
-    );
-    await handleCommand(
-      ctx.store,
-      officerDecider,
-      municipalityStream.id('072006'),
-      {
-        type: 'AssignOfficer',
-        istatCode: '072006',
-        fiscalCode: demoOfficerBari.fiscalCode,
-        email: 'ambiente@comune.bari.it',
-        adminId: 'cli',
-        institutionalDomains: ['comune.*.it'],
-      },
-      system(),
-    );
+    await grantDemoAdmin(ctx.store, now);
+    await assignDemoOfficerBari(ctx.store, now);
     await settle(ctx);
   });
   afterAll(async () => {

@@ -1,19 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignSettings.js';
-import {
-  municipalityStream,
-  officerDecider,
-} from '../../domain/observatory/municipalityOfficer.js';
 import { addDays, romeDay } from '../../domain/shared/italianDate.js';
 import { openCampaign } from '../../src/campaigns/openCampaign.js';
 import { reminderKindLabels } from '../../src/reminders/reminderLabels.js';
-import { demoOfficerBari } from '../../src/dev/demoIdentities.js';
-import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import { runCliProcess } from '../support/cli.js';
 import { createOperator, settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { postgresUrl } from '../support/testDatabase.js';
+import { assignDemoOfficerBari, systemContext } from '../observatory/support.js';
 
 /**
  * `npm run cli -- reminders:run` in two processes at once on one PostgreSQL, as two portal
@@ -27,13 +21,6 @@ describe.skipIf(!postgresUrl())(
   () => {
     let ctx: TestApp;
     const contracts = ['3006660001', '3006660002', '3006660003'];
-    const context = () => ({
-      commandId: randomUUID(),
-      correlationId: 'test',
-      actor: { id: 'cli', role: 'system' },
-      clientIp: null,
-      now: new Date(),
-    });
     const reminderEvents = async () =>
       (
         await ctx.test.database.db
@@ -68,21 +55,12 @@ describe.skipIf(!postgresUrl())(
       // A campaign due in a week, opened today: today is its opening day.
       const deadline = addDays(romeDay(new Date()), 7);
       const year = Number(deadline.slice(0, 4)) - 1;
-      await openCampaign(ctx.store, defaultCampaignSettings(year, deadline), context());
-      await handleCommand(
+      await openCampaign(
         ctx.store,
-        officerDecider,
-        municipalityStream.id('072006'),
-        {
-          type: 'AssignOfficer',
-          istatCode: '072006',
-          fiscalCode: demoOfficerBari.fiscalCode,
-          email: 'ambiente@comune.bari.it',
-          adminId: 'cli',
-          institutionalDomains: ['comune.*.it'],
-        },
-        context(),
+        defaultCampaignSettings(year, deadline),
+        systemContext(new Date(), 'cli'),
       );
+      await assignDemoOfficerBari(ctx.store, new Date());
       await settle(ctx);
     });
     afterAll(async () => ctx?.close());
