@@ -26,6 +26,7 @@ import * as declarationVersions from './0024_declaration_versions.js';
 import * as profileChanges from './0025_profile_changes.js';
 import * as reminders from './0026_reminders.js';
 import * as mailUnsubscribe from './0027_mail_unsubscribe.js';
+import * as personalDataKeys from './0028_personal_data_keys.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '0025_profile_changes': profileChanges,
   '0026_reminders': reminders,
   '0027_mail_unsubscribe': mailUnsubscribe,
+  '0028_personal_data_keys': personalDataKeys,
 };

@@ -60,6 +60,18 @@ const configSchema = z
      * heads. Kept outside the database; required in production, generated into DATA_DIR otherwise.
      */
     SEAL_PRIVATE_KEY: optional(z.string().min(1)),
+    /**
+     * 32 random bytes, base64, that wrap each person's data key (src/platform/personalData). Kept
+     * outside the database; required in production, generated into DATA_DIR otherwise.
+     */
+    PERSONAL_DATA_KEY: optional(
+      z
+        .string()
+        .refine(
+          (value) => Buffer.from(value, 'base64').length === 32,
+          '32 byte in base64 (openssl rand -base64 32)',
+        ),
+    ),
     /** SMTP server for outgoing mail. Unset: mail lands in the local mailbox (/dev/mailbox). */
     SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, 'deve iniziare con smtp:// o smtps://')),
     /** Sender of every mail, as "Nome <indirizzo>". */
@@ -119,7 +131,7 @@ const configSchema = z
         message: 'obbligatorio in produzione (altrimenti la posta resta nella casella locale)',
       });
     }
-    for (const name of ['COOKIE_SECRET', 'SEAL_PRIVATE_KEY'] as const) {
+    for (const name of ['COOKIE_SECRET', 'SEAL_PRIVATE_KEY', 'PERSONAL_DATA_KEY'] as const) {
       if (config.NODE_ENV === 'production' && !config[name]) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'obbligatorio in produzione' });
       }

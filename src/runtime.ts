@@ -9,6 +9,9 @@ import { migrateToLatest } from './platform/db/migrate.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from './platform/eventStore/postgresEventStore.js';
 import { sealKeyFrom, type SealKey } from './platform/transparency/treeHead.js';
+import { KeyVault } from './platform/personalData/keyVault.js';
+import { sealedEventStore } from './platform/personalData/sealedEventStore.js';
+import { personalDataRules } from './accounts/personalFields.js';
 import { fileWitness, type HeadWitness } from './audit/headWitness.js';
 
 /** The storage the configuration asks for, migrated and ready; `close` releases all of it. */
@@ -56,11 +59,16 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     throw error;
   }
   // The KurrentDB client (gRPC) is loaded only by a deployment that uses it.
-  const eventStore = config.KURRENTDB_URL
+  const plainStore = config.KURRENTDB_URL
     ? (await import('./platform/eventStore/kurrentEventStore.js')).createKurrentEventStore(
         config.KURRENTDB_URL,
       )
     : createPostgresEventStore(database);
+  const eventStore = sealedEventStore(
+    plainStore,
+    new KeyVault(database.db, personalDataKey(config)),
+    personalDataRules,
+  );
   if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
   return {
     database,
@@ -95,10 +103,17 @@ function sealKey(config: Config): SealKey {
 export const displayHost = (host: string): string => (host === '0.0.0.0' ? 'localhost' : host);
 
 /** Production takes COOKIE_SECRET; elsewhere a secret is made once and kept in DATA_DIR. */
-function cookieSecret(config: Config): string {
-  if (config.COOKIE_SECRET) return config.COOKIE_SECRET;
+const cookieSecret = (config: Config): string =>
+  config.COOKIE_SECRET ?? keptInDataDir(config, 'cookie-secret');
+
+/** Production takes PERSONAL_DATA_KEY; elsewhere the key is made once and kept in DATA_DIR. */
+const personalDataKey = (config: Config): Buffer =>
+  Buffer.from(config.PERSONAL_DATA_KEY ?? keptInDataDir(config, 'personal-data-key'), 'base64');
+
+/** A secret of 32 random bytes in DATA_DIR, made on the first start (base64url reads as base64). */
+function keptInDataDir(config: Config, name: string): string {
   const dataDir = resolve(config.DATA_DIR);
-  const file = join(dataDir, 'cookie-secret');
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');

@@ -36,14 +36,19 @@ describe('configuration', () => {
     }
   });
 
-  it('requires a cookie secret, the seal key and SMTP in production', () => {
+  it('requires a cookie secret, the seal key, the personal data key and SMTP in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/COOKIE_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SEAL_PRIVATE_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PERSONAL_DATA_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'test', PERSONAL_DATA_KEY: 'corta' })).toThrow(
+      /PERSONAL_DATA_KEY: 32 byte in base64/,
+    );
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',
         COOKIE_SECRET: 'x'.repeat(32),
         SEAL_PRIVATE_KEY: 'pem',
+        PERSONAL_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
       }),
     ).toThrow(/SMTP_URL/);
     expect(
@@ -51,6 +56,7 @@ describe('configuration', () => {
         NODE_ENV: 'production',
         COOKIE_SECRET: 'x'.repeat(32),
         SEAL_PRIVATE_KEY: 'pem',
+        PERSONAL_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
         SMTP_URL: 'smtp://mail:25',
         ...oidc,
       }).NODE_ENV,
@@ -62,6 +68,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       COOKIE_SECRET: 'x'.repeat(32),
       SEAL_PRIVATE_KEY: 'pem',
+      PERSONAL_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
       SMTP_URL: 'smtp://mail:25',
     };
     expect(() => loadConfig(production)).toThrow(/OIDC_ISSUER/);

@@ -85,6 +85,10 @@ export interface AccountState {
   } | null;
   /** When each code was issued and what for, for the resend throttle. */
   readonly otpIssued: readonly { readonly at: string; readonly purpose: OtpPurpose }[];
+  /** The invitation a member's own account was created from; null for every other account. */
+  readonly joinedBy: string | null;
+  /** The person's data keys are destroyed (erasePersonalData.ts). */
+  readonly erased: boolean;
 }
 
 export const initialAccountState = (): AccountState => ({
@@ -105,6 +109,8 @@ export const initialAccountState = (): AccountState => ({
   mustChangePassword: false,
   otp: null,
   otpIssued: [],
+  joinedBy: null,
+  erased: false,
 });
 
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
@@ -169,6 +175,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'rejected' };
     case 'AccountClosed':
       return { ...state, status: 'closed' };
+    case 'PersonalDataErased':
+      return { ...state, erased: true };
     case 'ReferentDetailsChanged':
       return { ...state, fullName: event.data.fullName, phone: event.data.phone };
     case 'PasswordChanged':
@@ -200,6 +208,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         username: event.data.username,
         email: event.data.email,
         fullName: event.data.fullName,
+        joinedBy: event.data.inviteId,
       };
     case 'MemberInvited': {
       const { inviteId, invitedBy, email, fullName, role, expiresAt } = event.data;

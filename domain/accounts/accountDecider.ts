@@ -1,5 +1,6 @@
 import { addCompany, type AddCompany } from './addCompany.js';
 import { closeAccount, type CloseAccount } from './closeAccount.js';
+import { erasePersonalData, type ErasePersonalData } from './erasePersonalData.js';
 import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import type { AccountEvent } from './accountEvents.js';
@@ -73,6 +74,7 @@ export type AccountCommand =
   | ValidateCompanyDetailsChange
   | RejectCompanyDetailsChange
   | CloseAccount
+  | ErasePersonalData
   | MemberCommand;
 
 export const accountStream = streamCodec<[accountId: string], AccountEvent>(
@@ -133,6 +135,8 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return rejectCompanyDetailsChange(command, state);
       case 'CloseAccount':
         return closeAccount(command, state);
+      case 'ErasePersonalData':
+        return erasePersonalData(command, state);
     }
   },
 };

@@ -158,6 +158,11 @@ export type AccountEvent =
    * them. Recorded as it happens, with no decider: the log keeps who asked, when and from where.
    */
   | { type: 'PersonalDataExported'; data: { format: 'json' | 'pdf' } }
+  /**
+   * The person's data keys destroyed (erasePersonalData.ts): `subjects` names them, the account
+   * and the invitation it came from; the fields sealed for them read «[dato cancellato]».
+   */
+  | { type: 'PersonalDataErased'; data: { reason: string; subjects: string[] } }
   /** On the invited person's own stream: their login, for the organisation that invited them. */
   | {
       type: 'MemberAccountCreated';

@@ -18,6 +18,8 @@ export type AccountErrorCode =
   | 'ContractNotInRegistry'
   | 'DuplicateContract'
   | 'ReasonRequired'
+  | 'AccountNotClosed'
+  | 'PersonalDataErased'
   | 'UsernameTaken'
   | 'WrongPassword'
   | 'NothingChanged'

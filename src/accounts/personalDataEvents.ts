@@ -61,7 +61,7 @@ type Row = {
  */
 export async function eventsAbout(
   db: Kysely<Schema>,
-  store: Pick<EventStore, 'chain'>,
+  store: Pick<EventStore, 'chain' | 'sealing'>,
   person: { readonly accountId: string; readonly username: string },
 ): Promise<PersonEvents> {
   const table = eventsTable(auditLogOf(store));
@@ -76,7 +76,11 @@ export async function eventsAbout(
     exportedEventsLimit + 1,
   ).execute(db);
   const capped = newest.rows.length > exportedEventsLimit;
-  const rows = [...whole.rows, ...newest.rows.slice(0, exportedEventsLimit)].sort(inLogOrder);
+  const stored = [...whole.rows, ...newest.rows.slice(0, exportedEventsLimit)].sort(inLogOrder);
+  // The person's own fields, opened: they are in the log sealed (src/platform/personalData).
+  const rows = store.sealing
+    ? await store.sealing.reveal(stored.map((row) => ({ ...row, streamId: row.stream_id })))
+    : stored;
   const about = new Set([...own, signInStream.id(person.accountId)]);
   return {
     events: rows.map((row) => exported(row, person.accountId, about.has(row.stream_id))),

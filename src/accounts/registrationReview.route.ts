@@ -20,6 +20,7 @@ import type { FieldErrors } from '../platform/http/forms.js';
 import { paragraph } from '../platform/http/text.js';
 import { registryEntries } from '../registry/registry.js';
 import { closeAccountOf } from './accountClosure.js';
+import { erasedText } from '../platform/personalData/sealedEventStore.js';
 
 const idParams = z.object({ id: z.uuid() });
 const approveSchema = z.object({ note: paragraph(1000).optional() });
@@ -28,6 +29,9 @@ const rejectSchema = z.object({
 });
 const closeSchema = z.object({
   motivo: paragraph(1000).min(10, 'Indicare il motivo della chiusura (almeno 10 caratteri).'),
+});
+const eraseSchema = z.object({
+  motivo: paragraph(1000).min(10, 'Indicare il motivo della cancellazione (almeno 10 caratteri).'),
 });
 const statusLabels: Record<string, string> = {
   unverified: 'e-mail da confermare',
@@ -38,6 +42,8 @@ const statusLabels: Record<string, string> = {
 };
 const outcomes: Record<string, string> = {
   chiuso: 'Account chiuso: non può più accedere al portale.',
+  cancellati:
+    'Dati personali cancellati: il registro resta integro e al loro posto si legge «[dato cancellato]».',
   approvata: 'Registrazione approvata: il referente riceverà una e-mail.',
   respinta: 'Registrazione respinta: il referente riceverà una e-mail con il motivo.',
   ...companyChangeOutcomes,
@@ -90,6 +96,32 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
     },
   );
 
+  // A portal administrator erases a closed account's person, with the reason (erasePersonalData.ts).
+  app.post(
+    '/operatori/registrazioni/:id/cancella-dati',
+    { preHandler: requireRole('admin') },
+    async (request, reply) => {
+      const account = await loadPending(request);
+      return submitForm(request, reply, deps.projections, {
+        schema: eraseSchema,
+        run: async (form) => {
+          const result = await handleCommand(
+            deps.eventStore,
+            accountDecider,
+            accountStream.id(account.accountId),
+            { type: 'ErasePersonalData', reason: form.motivo },
+            commandContext(request, deps.clock()),
+          );
+          return {
+            position: result.position,
+            redirect: `/operatori/registrazioni/${account.accountId}?esito=cancellati`,
+          };
+        },
+        invalid: (errors, values) => page(request, reply, account, errors, values),
+      });
+    },
+  );
+
   /** Approving or rejecting: one command on the account, then back to the queue. */
   const decisions = [
     ['approva', approveSchema, 'approvata'],
@@ -134,6 +166,7 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
       registration: account,
       registry: await registryEntries(db, account.companies),
       mayClose: request.account?.role === 'admin',
+      erased: account.fullName === erasedText,
       statusLabels,
       notice: noticeOf(request, outcomes),
       errors,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { EventStore } from '../platform/eventStore/eventStore.js';
+import { storedData, type EventStore } from '../platform/eventStore/eventStore.js';
 import type { Projection, Subscriber } from '../platform/subscriptions/projection.js';
 import { auditLogOf } from './auditLog.js';
 
@@ -20,7 +20,7 @@ export const eventLogCopyProjection: Projection = {
       (event) =>
         sql`(${event.position.commit.toString()}::xid8, ${event.position.prepare.toString()}::bigint,
           ${event.streamId}, ${event.version}, ${event.metadata.eventId}::uuid, ${event.type},
-          ${JSON.stringify(event.data)}::json, ${JSON.stringify(event.metadata)}::json,
+          ${JSON.stringify(storedData(event))}::json, ${JSON.stringify(event.metadata)}::json,
           ${Buffer.from(event.hash, 'hex')})`,
     );
     // Nine parameters an event: a batch of 5,000 (a rebuild's) stays under PostgreSQL's 65,535.

@@ -31,6 +31,7 @@ export const eventTypeLabels: Readonly<Record<string, string>> = {
   UsernameClaimed: 'Nome utente riservato',
   AccountClosed: 'Account chiuso',
   PersonalDataExported: 'Dati personali scaricati dal titolare',
+  PersonalDataErased: 'Dati personali cancellati (chiavi distrutte)',
   // Sign-ins (domain/accounts/signIns.ts)
   SignInFailed: 'Accesso non riuscito',
   SignInThrottled: 'Accesso trattenuto per troppi tentativi',

@@ -14,7 +14,7 @@ import type {
 import { comparePositions, formatPosition } from '../platform/eventStore/globalPosition.js';
 import { genesisHash } from '../platform/eventStore/hashChain.js';
 import { chainHeads, eventsTable, type AuditLog } from './auditLog.js';
-import { csvHeader, exportLine, type ExportedEvent } from './exportFormat.js';
+import { csvHeader, dataPath, exportLine, type ExportedEvent } from './exportFormat.js';
 import { exportEnd, exportProofs } from './exportProofs.js';
 import type { EventsExported, EventsExportFailed } from './exportRecord.js';
 import { searchHistory, type HistoryCursor, type HistoryFilter } from './historySearch.js';
@@ -241,6 +241,12 @@ async function writeArchive(
       proof:
         'a redacted event carries digest (the SHA-256 the chain covers) and the redacted paths; its link is checked from the digest',
     },
+    personalData: {
+      sealed:
+        'a person\'s name, phone and e-mail are stored sealed ("sealed:v1:<key id>:<AES-256-GCM box>", one key per person): data holds them as stored, and the chain covers that',
+      opened:
+        'personal: the same fields opened, by path; "[dato cancellato]" once the person\'s key was destroyed (erasure); not covered by the chain',
+    },
     streams: Object.fromEntries(streams),
     chainHeads: await chainHeads(deps.db, deps.log, [...streams.keys()]),
     transparency: { file: 'trasparenza.json', ...proofs.manifestEntry() },
@@ -312,7 +318,7 @@ async function loadEvents(
     join ${eventsTable(deps.log)}
       on events.tx_id = p.tx_id::xid8 and events.position = p.position
     order by events.tx_id, events.position`.execute(deps.db);
-  return rows.map((row) => ({
+  const events = rows.map((row) => ({
     streamId: row.stream_id,
     version: row.version,
     position: { commit: BigInt(row.tx_id), prepare: BigInt(row.position) },
@@ -320,6 +326,14 @@ async function loadEvents(
     data: row.data,
     metadata: row.metadata,
     hash: row.hash.toString('hex'),
+  }));
+  // Personal fields go out as stored (sealed, which the chain covers) and, beside them, opened.
+  if (!deps.store.sealing) return events;
+  return (await deps.store.sealing.reveal(events)).map(({ stored, opened, ...event }) => ({
+    ...event,
+    data: stored ?? event.data,
+    personal:
+      opened && Object.fromEntries(opened.map((field) => [dataPath(field.path), field.value])),
   }));
 }
 

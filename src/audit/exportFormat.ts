@@ -15,7 +15,19 @@ export interface ExportedEvent {
   readonly data: JsonObject;
   readonly metadata: EventMetadata;
   readonly hash: string;
+  /**
+   * The personal fields the log keeps sealed, opened by path ("data.fullName"), or «[dato
+   * cancellato]» once the person is erased: beside `data`, which stays as stored and verifiable.
+   */
+  readonly personal?: Readonly<Record<string, string>>;
 }
+
+/** A field's path in the export's syntax: data.signatory.name, data.recipients[0].email. */
+export const dataPath = (path: readonly (string | number)[]): string =>
+  path.reduce<string>(
+    (text, step) => (typeof step === 'number' ? `${text}[${step}]` : `${text}.${step}`),
+    'data',
+  );
 
 /** One line of events.jsonl, and what the CSV and the manifest need from it. */
 export interface ExportLine {
@@ -53,6 +65,7 @@ export function exportLine(
     hash: event.hash,
     ...(previousHash === undefined ? {} : { previousHash }),
     ...(digest === undefined ? {} : { digest, redacted: paths }),
+    ...(event.personal ? { personal: event.personal } : {}),
   });
   const csv = csvRow([
     position,
@@ -73,6 +86,7 @@ export function exportLine(
     previousHash ?? null,
     digest ?? null,
     paths.join(' '),
+    event.personal ? JSON.stringify(event.personal) : null,
   ]);
   return { json, csv, redacted: digest !== undefined };
 }
@@ -96,6 +110,7 @@ export const csvHeader = csvRow([
   'hash_precedente',
   'digest',
   'campi_oscurati',
+  'dati_personali',
 ]);
 
 /** A deep copy with secrets replaced as redact() does, noting each path ("data.passwordHash"). */

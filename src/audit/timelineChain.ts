@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { storedData, type RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { chainHash, eventDigest, genesisHash } from '../platform/eventStore/hashChain.js';
 
 /**
@@ -39,7 +39,7 @@ export function chainStatuses(
     const status =
       previous?.version !== version - 1
         ? 'unverifiable'
-        : chainHash(previous.hash, eventDigest(event.type, event.data, event.metadata)) ===
+        : chainHash(previous.hash, eventDigest(event.type, storedData(event), event.metadata)) ===
             event.hash
           ? 'ok'
           : 'altered';

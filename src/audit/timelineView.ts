@@ -1,4 +1,9 @@
-import type { Actor, EventMetadata, RecordedEvent } from '../platform/eventStore/eventStore.js';
+import {
+  storedData,
+  type Actor,
+  type EventMetadata,
+  type RecordedEvent,
+} from '../platform/eventStore/eventStore.js';
 import { formatPosition } from '../platform/eventStore/globalPosition.js';
 import { eventTypeLabel } from './eventTypeLabels.js';
 import { romeDisplay } from './historyTime.js';
@@ -99,8 +104,14 @@ function eventView(
     hash: event.hash,
     position: formatPosition(event.position),
     data,
+    // As stored: personal fields sealed (the chain covers them so), secrets redacted.
     raw: JSON.stringify(
-      { type: event.type, data, metadata: redact(metadata), hash: event.hash },
+      {
+        type: event.type,
+        data: redact(storedData(event)),
+        metadata: redact(metadata),
+        hash: event.hash,
+      },
       null,
       2,
     ),

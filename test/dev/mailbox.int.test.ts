@@ -108,6 +108,7 @@ describe.each(backends())('%s: local mailbox (no SMTP_URL)', (backend) => {
         NODE_ENV: 'production',
         COOKIE_SECRET: 'p'.repeat(32),
         SEAL_PRIVATE_KEY: 'pem',
+        PERSONAL_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
         SMTP_URL: 'smtp://127.0.0.1:2525',
         OIDC_ISSUER: 'https://identita.example.it',
         OIDC_CLIENT_ID: 'dichiara',

@@ -2,7 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileWitness, type HeadWitness } from '../../src/audit/headWitness.js';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { personalDataRules } from '../../src/accounts/personalFields.js';
+import { KeyVault } from '../../src/platform/personalData/keyVault.js';
+import { sealedEventStore } from '../../src/platform/personalData/sealedEventStore.js';
 import { sealKeyFrom, type SealKey } from '../../src/platform/transparency/treeHead.js';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
@@ -51,7 +54,12 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const test = await openTestDatabase(options.backend ?? 'pglite');
   const logger = pino({ level: 'silent' });
-  const store = createPostgresEventStore(test.database);
+  // Personal fields sealed as in the portal, under a master key of this test's own.
+  const store = sealedEventStore(
+    createPostgresEventStore(test.database),
+    new KeyVault(test.database.db, randomBytes(32)),
+    personalDataRules,
+  );
   const clock = options.now ?? (() => new Date());
   const headWitness = testWitness();
   const projections = new ProjectionRunner(

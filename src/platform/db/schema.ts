@@ -41,6 +41,7 @@ export interface Schema {
   observatory_admins: ObservatoryAdminsTable;
   waste_flows: WasteFlowsTable;
   observatory_mail_officers: ObservatoryMailOfficersTable;
+  personal_data_keys: PersonalDataKeysTable;
 }
 
 export interface EventsTable {
@@ -212,6 +213,15 @@ export interface MailOutboxTable {
   message_id: string | null;
   /** The link that stops this kind of mail (migration 0027), null for most. */
   unsubscribe_url: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A data subject's key, wrapped; null once erased (migration 0028). */
+export interface PersonalDataKeysTable {
+  key_id: string;
+  subject_id: string;
+  wrapped_key: Buffer | null;
+  created_at: Generated<Date>;
+  erased_at: Date | null;
 }
 
 export interface MailboxTable {

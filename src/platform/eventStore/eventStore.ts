@@ -4,6 +4,7 @@
  */
 import type { DomainEvent } from '../../../domain/shared/decider.js';
 import type { ChainReader } from './chainReader.js';
+import type { Sealing } from '../personalData/sealedEventStore.js';
 
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -55,7 +56,15 @@ export interface RecordedEvent {
   readonly metadata: EventMetadata;
   /** SHA-256 chain link, hex: covers the previous link and this event's type, data and metadata. */
   readonly hash: string;
+  /**
+   * The data as the log keeps them, when `data` shows them otherwise: personal fields opened by
+   * the sealing (src/platform/personalData). Whatever checks a hash reads this (storedData).
+   */
+  readonly stored?: JsonObject;
 }
+
+/** What the chain covers: the data as stored, whatever a reader was shown. */
+export const storedData = (event: RecordedEvent): JsonObject => event.stored ?? event.data;
 
 /** A stored event read back as its domain event (see domain/shared/streamCodec.ts). */
 export type Recorded<Event extends DomainEvent> = RecordedEvent & Event;
@@ -99,6 +108,8 @@ export interface EventStore {
   onAppended(listener: () => void): Promise<() => Promise<void>>;
   /** A faster read path for the integrity check (verifyLog); readAll serves when absent. */
   readonly chain?: ChainReader;
+  /** Opens personal fields read by other paths (SQL on the log); absent where none are sealed. */
+  readonly sealing?: Sealing;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { ChainBreak, ChainSnapshot, Doubt, EventKey, Linked } from './chainReader.js';
-import type { EventStore, RecordedEvent } from './eventStore.js';
+import { storedData, type EventStore, type RecordedEvent } from './eventStore.js';
 import { canonicalJson, digestInput } from './hashChain.js';
 
 export type { ChainBreak } from './chainReader.js';
@@ -121,7 +121,7 @@ const alreadyCanonical = async (keys: readonly EventKey[]): Promise<Buffer[]> =>
 const recordedDigest = (event: RecordedEvent): Buffer =>
   hash(
     'sha256',
-    digestInput(event.type, canonicalJson(event.data), canonicalJson(event.metadata)),
+    digestInput(event.type, canonicalJson(storedData(event)), canonicalJson(event.metadata)),
     'buffer',
   );
 

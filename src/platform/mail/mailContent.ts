@@ -4,7 +4,8 @@ export interface MailContent {
   readonly html: string;
 }
 
-const escapeHtml = (text: string) =>
+/** As the mails' HTML bodies escape text (the erasure finds a name there the same way). */
+export const escapeHtml = (text: string): string =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,

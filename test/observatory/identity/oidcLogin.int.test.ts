@@ -312,6 +312,7 @@ describe('with OIDC_ISSUER (production)', () => {
         NODE_ENV: 'production',
         COOKIE_SECRET: 'p'.repeat(32),
         SEAL_PRIVATE_KEY: 'pem',
+        PERSONAL_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
         SMTP_URL: 'smtp://127.0.0.1:2525',
         OIDC_ISSUER: 'https://identita.example.it',
         OIDC_CLIENT_ID: 'dichiara',

@@ -133,6 +133,7 @@ describe('app shell', () => {
       ['tree_heads', 'running'],
       ['accounts', 'running'],
       ['member_invitations', 'running'],
+      ['personal_data_erasure', 'running'],
       ['organisation_founding', 'running'],
       ['refused_sign_ins', 'running'],
       ['contracts', 'running'],

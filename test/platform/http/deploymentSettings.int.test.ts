@@ -5,6 +5,7 @@ const production = {
   NODE_ENV: 'production',
   COOKIE_SECRET: 'x'.repeat(32),
   SEAL_PRIVATE_KEY: 'pem',
+  PERSONAL_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
   SMTP_URL: 'smtp://127.0.0.1:2525',
   OIDC_ISSUER: 'https://identita.example.it/oidc',
   OIDC_CLIENT_ID: 'dichiara',

@@ -1,0 +1,23 @@
+import { sql, type Kysely } from 'kysely';
+
+/*
+ * One data key per data subject (a person), kept apart from the events that carry its ciphertext
+ * (src/platform/personalData). `wrapped_key` is the AES-256 key encrypted with the key held outside
+ * the database (PERSONAL_DATA_KEY); erasure sets it to null and keeps the row, so a late event for
+ * an erased person is written as erased rather than under a fresh key.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create table personal_data_keys (
+      key_id uuid primary key,
+      subject_id text not null unique,
+      wrapped_key bytea,
+      created_at timestamptz not null default now(),
+      erased_at timestamptz,
+      constraint personal_data_keys_erased check ((wrapped_key is null) = (erased_at is not null))
+    )`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop table personal_data_keys`.execute(db);
+}

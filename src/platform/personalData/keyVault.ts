@@ -1,0 +1,146 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
+
+/** A data subject's key as the sealing uses it: its id travels with every ciphertext. */
+export interface SubjectKey {
+  readonly keyId: string;
+  readonly key: Buffer;
+}
+
+const nonceBytes = 12;
+const tagBytes = 16;
+
+/** AES-256-GCM: nonce ‖ ciphertext ‖ tag, `context` bound as additional data. */
+export function encrypt(key: Buffer, plain: Buffer, context: string): Buffer {
+  const nonce = randomBytes(nonceBytes);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce).setAAD(Buffer.from(context));
+  return Buffer.concat([nonce, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** The plain bytes, or null when the box was not sealed by this key for this context. */
+export function decrypt(key: Buffer, box: Buffer, context: string): Buffer | null {
+  if (box.length < nonceBytes + tagBytes) return null;
+  const decipher = createDecipheriv('aes-256-gcm', key, box.subarray(0, nonceBytes))
+    .setAAD(Buffer.from(context))
+    .setAuthTag(box.subarray(box.length - tagBytes));
+  try {
+    return Buffer.concat([
+      decipher.update(box.subarray(nonceBytes, box.length - tagBytes)),
+      decipher.final(),
+    ]);
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers at most `limit` entries, forgetting the oldest first. */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override set(key: K, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    if (this.size > this.limit) this.delete(this.keys().next().value as K);
+    return this;
+  }
+}
+
+/**
+ * The data subjects' keys (migrations/0028), each wrapped with the master key that lives outside
+ * the database: a copy of the database alone reads no personal field. Keys are remembered in
+ * memory; an erasure forgets them here at once, and in other processes when their readers meet
+ * the erasure's event (sealedEventStore.ts).
+ */
+export class KeyVault {
+  private readonly bySubject = new BoundedMap<string, SubjectKey | null>(10_000);
+  private readonly byId = new BoundedMap<string, Buffer | null>(10_000);
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly masterKey: Buffer,
+  ) {
+    if (masterKey.length !== 32) throw new Error('The personal data master key must be 32 bytes');
+  }
+
+  /** The subject's key, made on first use; null once the subject is erased. */
+  async keyFor(subjectId: string): Promise<SubjectKey | null> {
+    const known = this.bySubject.get(subjectId);
+    if (known !== undefined) return known;
+    const keyId = randomUUID();
+    const wrapped = encrypt(this.masterKey, randomBytes(32), keyId);
+    await sql`
+      insert into personal_data_keys (key_id, subject_id, wrapped_key)
+      values (${keyId}::uuid, ${subjectId}, ${wrapped})
+      on conflict (subject_id) do nothing`.execute(this.db);
+    const row = await this.db
+      .selectFrom('personal_data_keys')
+      .select(['key_id', 'wrapped_key'])
+      .where('subject_id', '=', subjectId)
+      .executeTakeFirstOrThrow();
+    const key = this.unwrap(row.key_id, row.wrapped_key);
+    const subjectKey = key ? { keyId: row.key_id, key } : null;
+    this.bySubject.set(subjectId, subjectKey);
+    return subjectKey;
+  }
+
+  /** The keys by id; an erased or unknown id is absent. */
+  async keysById(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const keyId of new Set(keyIds)) {
+      const known = this.byId.get(keyId);
+      if (known) found.set(keyId, known);
+      else if (known === undefined) missing.push(keyId);
+    }
+    if (missing.length > 0) {
+      const rows = await this.db
+        .selectFrom('personal_data_keys')
+        .select(['key_id', 'wrapped_key'])
+        .where(sql<boolean>`key_id = any(${missing}::uuid[])`)
+        .execute();
+      for (const keyId of missing) {
+        const row = rows.find((candidate) => candidate.key_id === keyId);
+        const key = row ? this.unwrap(keyId, row.wrapped_key) : null;
+        // An id with no row may be a key another process is making now: not remembered.
+        if (row) this.byId.set(keyId, key);
+        if (key) found.set(keyId, key);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Destroys the subjects' keys, in the caller's transaction. A subject without a key yet gets an
+   * erased row, so that nothing is ever sealed for it again.
+   */
+  async erase(trx: Kysely<Schema>, subjectIds: readonly string[], at: Date): Promise<void> {
+    if (subjectIds.length === 0) return;
+    await sql`
+      insert into personal_data_keys (key_id, subject_id, wrapped_key, erased_at)
+      select gen_random_uuid(), s.id, null, ${at.toISOString()}::timestamptz
+      from unnest(${subjectIds}::text[]) as s(id)
+      on conflict (subject_id) do update set wrapped_key = null,
+        erased_at = coalesce(personal_data_keys.erased_at, excluded.erased_at)`.execute(trx);
+    this.forget(subjectIds);
+  }
+
+  /** Drops what is remembered of these subjects: the next use reads the table again. */
+  forget(subjectIds: readonly string[]): void {
+    for (const subjectId of subjectIds) {
+      const known = this.bySubject.get(subjectId);
+      if (known) this.byId.delete(known.keyId);
+      this.bySubject.delete(subjectId);
+    }
+    // A key remembered by id only (read, never written here) is found by its subject no more.
+    if (subjectIds.length > 0) this.byId.clear();
+  }
+
+  private unwrap(keyId: string, wrapped: Buffer | null): Buffer | null {
+    if (!wrapped) return null;
+    const key = decrypt(this.masterKey, Buffer.from(wrapped), keyId);
+    if (!key) throw new Error(`Personal data key ${keyId} does not open with the master key`);
+    return key;
+  }
+}

@@ -1,0 +1,174 @@
+import type {
+  EventStore,
+  JsonObject,
+  JsonValue,
+  NewEvent,
+  RecordedEvent,
+} from '../eventStore/eventStore.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import { decrypt, encrypt, type KeyVault } from './keyVault.js';
+
+/** What a page, an export or a copy shows for a field whose subject was erased. */
+export const erasedText = '[dato cancellato]';
+/** A sealed value that does not open (altered in the database): the chain check names it too. */
+export const unreadableText = '[dato illeggibile]';
+
+const sealedPrefix = 'sealed:v1:';
+
+export type FieldPath = readonly (string | number)[];
+
+/** One field of an event that holds a person's data, and whose data it is. */
+export interface PersonalField {
+  readonly subject: string;
+  readonly path: FieldPath;
+}
+
+/** An event as stored: enough to say where its personal fields are. */
+export interface StoredEventContent {
+  readonly streamId: string;
+  readonly type: string;
+  readonly data: JsonObject;
+}
+
+/** The domain's knowledge the sealing needs (src/accounts/personalFields.ts). */
+export interface PersonalDataRules {
+  /** Where an event holds personal data, and whose; none for most events. */
+  fields(event: StoredEventContent): readonly PersonalField[];
+  /** The subjects an event erases (their keys are destroyed); none for every other event. */
+  erased(event: StoredEventContent): readonly string[];
+}
+
+/** What an event opened shows beside its data: the stored data and each field opened. */
+export interface Opened {
+  readonly stored?: JsonObject;
+  readonly opened?: readonly { readonly path: FieldPath; readonly value: string }[];
+}
+
+/** Seals events before they are stored and opens them as they are read. */
+export interface Sealing {
+  /**
+   * The events with each personal field in clear, or «[dato cancellato]» once its subject is
+   * erased; an event that changed keeps what is stored in `stored`.
+   */
+  reveal<Event extends StoredEventContent & { readonly metadata: { readonly eventId: string } }>(
+    events: readonly Event[],
+  ): Promise<(Event & Opened)[]>;
+  /** Destroys the subjects' keys, in the caller's transaction (keyVault.ts). */
+  erase(trx: Kysely<Schema>, subjectIds: readonly string[], at: Date): Promise<void>;
+}
+
+const fieldContext = (eventId: string, path: FieldPath) => `${eventId}/${path.join('/')}`;
+
+function valueAt(data: JsonValue, path: FieldPath): JsonValue | undefined {
+  let value: JsonValue | undefined = data;
+  for (const step of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, JsonValue>)[step];
+  }
+  return value;
+}
+
+function setAt(data: JsonObject, path: FieldPath, value: string): void {
+  let parent = data as Record<string | number, JsonValue>;
+  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, JsonValue>;
+  parent[path.at(-1)!] = value;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A sealed value's key id and box; null for a value stored in clear (before sealing began), and
+ * a box that opens with no key for one malformed in the database.
+ */
+function unseal(value: JsonValue | undefined): { keyId: string; box: Buffer } | null {
+  if (typeof value !== 'string' || !value.startsWith(sealedPrefix)) return null;
+  const [keyId = '', box = ''] = value.slice(sealedPrefix.length).split(':');
+  return { keyId: uuid.test(keyId) ? keyId : '', box: Buffer.from(box, 'base64url') };
+}
+
+export function createSealing(vault: KeyVault, rules: PersonalDataRules): Sealing {
+  return {
+    erase: (trx, subjectIds, at) => vault.erase(trx, subjectIds, at),
+    async reveal(events) {
+      const found = events.map((event) => ({ event, fields: rules.fields(event) }));
+      const keyIds = found.flatMap(({ event, fields }) =>
+        fields.flatMap((field) => unseal(valueAt(event.data, field.path))?.keyId || []),
+      );
+      const keys = keyIds.length > 0 ? await vault.keysById(keyIds) : new Map<string, Buffer>();
+      return found.map(({ event, fields }) => {
+        let data: JsonObject | null = null;
+        const opened: { path: FieldPath; value: string }[] = [];
+        for (const { path } of fields) {
+          const sealed = unseal(valueAt(event.data, path));
+          if (!sealed) continue;
+          const key = keys.get(sealed.keyId);
+          const plain = key && decrypt(key, sealed.box, fieldContext(event.metadata.eventId, path));
+          const value = plain
+            ? plain.toString('utf8')
+            : sealed.keyId && !key
+              ? erasedText
+              : unreadableText;
+          data ??= structuredClone(event.data);
+          setAt(data, path, value);
+          opened.push({ path, value });
+        }
+        return data ? { ...event, data, stored: event.data, opened } : event;
+      });
+    },
+  };
+}
+
+/**
+ * The event store with personal data sealed per data subject (AES-256-GCM, a key per person in
+ * `personal_data_keys`): the chain, the tree and every verification see what is stored, so that
+ * destroying a key erases the person and breaks nothing. Reads open the fields again.
+ */
+export function sealedEventStore(
+  inner: EventStore,
+  vault: KeyVault,
+  rules: PersonalDataRules,
+): EventStore & { readonly sealing: Sealing } {
+  const sealing = createSealing(vault, rules);
+  const seal = async (streamId: string, event: NewEvent): Promise<NewEvent> => {
+    const fields = rules.fields({ streamId, type: event.type, data: event.data });
+    if (fields.length === 0) return event;
+    const data = structuredClone(event.data);
+    for (const { subject, path } of fields) {
+      const value = valueAt(data, path);
+      if (typeof value !== 'string') continue;
+      const key = await vault.keyFor(subject);
+      if (!key) {
+        setAt(data, path, erasedText);
+        continue;
+      }
+      const box = encrypt(key.key, Buffer.from(value), fieldContext(event.metadata.eventId, path));
+      setAt(data, path, `${sealedPrefix}${key.keyId}:${box.toString('base64url')}`);
+    }
+    return { ...event, data };
+  };
+  const open = async (events: RecordedEvent[]): Promise<RecordedEvent[]> => {
+    const opened = await sealing.reveal(events);
+    for (const event of opened) vault.forget(rules.erased(event));
+    return opened;
+  };
+  return {
+    sealing,
+    chain: inner.chain,
+    async appendToStream(streamId, events, options) {
+      const sealed: NewEvent[] = [];
+      for (const event of events) sealed.push(await seal(streamId, event));
+      return inner.appendToStream(streamId, sealed, options);
+    },
+    async readStream(streamId, options) {
+      const read = await inner.readStream(streamId, options);
+      return { ...read, events: await open(read.events) };
+    },
+    async readAll(options) {
+      return open(await inner.readAll(options));
+    },
+    headPosition: () => inner.headPosition(),
+    onAppended: (listener) => inner.onAppended(listener),
+    close: () => inner.close(),
+  };
+}
