@@ -77,7 +77,10 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     logger,
   });
   await mailSender.start();
-  const housekeeping = startHousekeeping(runtime.database.db, clock, logger);
+  const housekeeping = startHousekeeping(
+    { db: runtime.database.db, store: runtime.eventStore, clock },
+    logger,
+  );
   const headSigning = startTreeHeadSigning(
     {
       db: runtime.database.db,

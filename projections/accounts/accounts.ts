@@ -31,6 +31,10 @@ export interface AccountRow {
   readonly organisationId: string | null;
   /** The role held in it now; null before approval and after leaving. */
   readonly memberRole: MemberRole | null;
+  /** When it was closed; the retention of its person's data counts from then. */
+  readonly closedAt: string | null;
+  /** When its person's data keys were destroyed (erasePersonalData.ts). */
+  readonly erasedAt: string | null;
 }
 
 export function evolveAccountRow(
@@ -53,6 +57,8 @@ export function evolveAccountRow(
         mustChangePassword: false,
         organisationId: event.data.accountId,
         memberRole: null,
+        closedAt: null,
+        erasedAt: null,
       };
     case 'CompanyInvited':
       return {
@@ -75,6 +81,8 @@ export function evolveAccountRow(
         mustChangePassword: true,
         organisationId: event.data.accountId,
         memberRole: null,
+        closedAt: null,
+        erasedAt: null,
       };
     case 'StaffAccountCreated':
       return {
@@ -92,6 +100,8 @@ export function evolveAccountRow(
         mustChangePassword: false,
         organisationId: null,
         memberRole: null,
+        closedAt: null,
+        erasedAt: null,
       };
     case 'MemberAccountCreated':
       return {
@@ -108,6 +118,8 @@ export function evolveAccountRow(
         rejectionReason: null,
         mustChangePassword: false,
         memberRole: null,
+        closedAt: null,
+        erasedAt: null,
       };
     case 'MemberJoined':
     case 'MemberRoleChanged':
@@ -129,7 +141,10 @@ export function evolveAccountRow(
         }
       );
     case 'AccountClosed':
-      return row && { ...row, status: 'closed' };
+      return row && { ...row, status: 'closed', closedAt: at };
+    // The fields themselves are scrubbed by personalDataErasure.ts, which reads them first.
+    case 'PersonalDataErased':
+      return row && { ...row, erasedAt: at };
     case 'PasswordReset':
     case 'PasswordChanged':
       return row && { ...row, passwordHash: event.data.passwordHash, mustChangePassword: false };
@@ -209,6 +224,8 @@ export const accountsProjection = rowProjection({
           member_role: eb.ref('excluded.member_role'),
           companies: eb.ref('excluded.companies'),
           company_changes: eb.ref('excluded.company_changes'),
+          closed_at: eb.ref('excluded.closed_at'),
+          erased_at: eb.ref('excluded.erased_at'),
         })),
       )
       .execute();
@@ -238,6 +255,8 @@ const toTableRow = (row: AccountRow) => ({
   must_change_password: row.mustChangePassword,
   organisation_id: row.organisationId,
   member_role: row.memberRole,
+  closed_at: row.closedAt,
+  erased_at: row.erasedAt,
 });
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -262,6 +281,8 @@ const fromTableRow = (row: Selectable<AccountsTable>): AccountRow => ({
   mustChangePassword: row.must_change_password,
   organisationId: row.organisation_id,
   memberRole: row.member_role as MemberRole | null,
+  closedAt: iso(row.closed_at),
+  erasedAt: iso(row.erased_at),
 });
 
 export async function findAccountByUsername(

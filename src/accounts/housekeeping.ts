@@ -2,6 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../deps.js';
 import type { Schema } from '../platform/db/schema.js';
+import type { EventStore } from '../platform/eventStore/eventStore.js';
+import { erasePastRetention } from './personalDataRetention.js';
 
 /** Longer than the longest window a counter keeps (a username's failures: 30 days). */
 const idleCounterDays = 31;
@@ -41,20 +43,25 @@ export async function forgetStaleRows(
   };
 }
 
-/** Runs the sweep at start and every six hours; a failed sweep is logged and tried next time. */
+/**
+ * Runs the sweeps at start and every six hours: stale rows, and the persons whose retention is
+ * over (personalDataRetention.ts). A failed sweep is logged and tried next time.
+ */
 export function startHousekeeping(
-  db: Kysely<Schema>,
-  clock: Clock,
+  deps: { readonly db: Kysely<Schema>; readonly store: EventStore; readonly clock: Clock },
   logger: Pick<FastifyBaseLogger, 'info' | 'warn'>,
 ): { stop(): void } {
-  const sweep = () =>
-    forgetStaleRows(db, clock()).then(
-      (forgotten) => {
-        if (forgotten.counters + forgotten.sessions > 0)
-          logger.info(forgotten, 'Stale rows forgotten');
-      },
-      (error: unknown) => logger.warn({ err: error }, 'Housekeeping failed'),
-    );
+  const sweep = async () => {
+    try {
+      const forgotten = await forgetStaleRows(deps.db, deps.clock());
+      if (forgotten.counters + forgotten.sessions > 0)
+        logger.info(forgotten, 'Stale rows forgotten');
+      const erased = await erasePastRetention(deps, deps.clock());
+      if (erased > 0) logger.info({ erased }, 'Personal data past retention erased');
+    } catch (error) {
+      logger.warn({ err: error }, 'Housekeeping failed');
+    }
+  };
   void sweep();
   const timer = setInterval(() => void sweep(), everyMs);
   timer.unref();

@@ -20,7 +20,6 @@ import type { FieldErrors } from '../platform/http/forms.js';
 import { paragraph } from '../platform/http/text.js';
 import { registryEntries } from '../registry/registry.js';
 import { closeAccountOf } from './accountClosure.js';
-import { erasedText } from '../platform/personalData/sealedEventStore.js';
 
 const idParams = z.object({ id: z.uuid() });
 const approveSchema = z.object({ note: paragraph(1000).optional() });
@@ -166,7 +165,7 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
       registration: account,
       registry: await registryEntries(db, account.companies),
       mayClose: request.account?.role === 'admin',
-      erased: account.fullName === erasedText,
+      erased: account.erasedAt !== null,
       statusLabels,
       notice: noticeOf(request, outcomes),
       errors,

@@ -100,6 +100,9 @@ export interface AccountsTable {
   member_role: string | null;
   /** Company identities waiting for an operator (migration 0025). */
   company_changes: JSONColumnType<CompanyChangeRow[], string | undefined, string>;
+  /** When it was closed and when its person was erased (migration 0028). */
+  closed_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  erased_at: ColumnType<Date | null, string | null | undefined, string | null>;
 }
 
 export interface CompanyChangeRow {

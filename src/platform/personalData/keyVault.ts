@@ -111,6 +111,30 @@ export class KeyVault {
     return found;
   }
 
+  /** Which of these subjects are erased (their values stored in clear before sealing began). */
+  async erasedAmong(subjectIds: readonly string[]): Promise<Set<string>> {
+    const erased = new Set<string>();
+    const unknown: string[] = [];
+    for (const subjectId of new Set(subjectIds)) {
+      const known = this.bySubject.get(subjectId);
+      if (known === null) erased.add(subjectId);
+      else if (known === undefined) unknown.push(subjectId);
+    }
+    if (unknown.length > 0) {
+      const rows = await this.db
+        .selectFrom('personal_data_keys')
+        .select('subject_id')
+        .where('subject_id', 'in', unknown)
+        .where('wrapped_key', 'is', null)
+        .execute();
+      for (const { subject_id } of rows) {
+        this.bySubject.set(subject_id, null);
+        erased.add(subject_id);
+      }
+    }
+    return erased;
+  }
+
   /**
    * Destroys the subjects' keys, in the caller's transaction. A subject without a key yet gets an
    * erased row, so that nothing is ever sealed for it again.

@@ -91,22 +91,31 @@ export function createSealing(vault: KeyVault, rules: PersonalDataRules): Sealin
   return {
     erase: (trx, subjectIds, at) => vault.erase(trx, subjectIds, at),
     async reveal(events) {
-      const found = events.map((event) => ({ event, fields: rules.fields(event) }));
-      const keyIds = found.flatMap(({ event, fields }) =>
-        fields.flatMap((field) => unseal(valueAt(event.data, field.path))?.keyId || []),
-      );
-      const keys = keyIds.length > 0 ? await vault.keysById(keyIds) : new Map<string, Buffer>();
+      const found = events.map((event) => ({
+        event,
+        fields: rules.fields(event).flatMap(({ subject, path }) => {
+          const value = valueAt(event.data, path);
+          return typeof value === 'string' ? [{ subject, path, sealed: unseal(value) }] : [];
+        }),
+      }));
+      const all = found.flatMap(({ fields }) => fields);
+      const keyIds = all.flatMap(({ sealed }) => sealed?.keyId || []);
+      // Values stored in clear before sealing began are hidden too once their subject is erased.
+      const plainSubjects = all.flatMap(({ subject, sealed }) => (sealed ? [] : [subject]));
+      const [keys, erased] = await Promise.all([
+        keyIds.length > 0 ? vault.keysById(keyIds) : new Map<string, Buffer>(),
+        plainSubjects.length > 0 ? vault.erasedAmong(plainSubjects) : new Set<string>(),
+      ]);
       return found.map(({ event, fields }) => {
         let data: JsonObject | null = null;
         const opened: { path: FieldPath; value: string }[] = [];
-        for (const { path } of fields) {
-          const sealed = unseal(valueAt(event.data, path));
-          if (!sealed) continue;
-          const key = keys.get(sealed.keyId);
+        for (const { subject, path, sealed } of fields) {
+          if (!sealed && !erased.has(subject)) continue;
+          const key = sealed && keys.get(sealed.keyId);
           const plain = key && decrypt(key, sealed.box, fieldContext(event.metadata.eventId, path));
           const value = plain
             ? plain.toString('utf8')
-            : sealed.keyId && !key
+            : !sealed || (sealed.keyId && !key)
               ? erasedText
               : unreadableText;
           data ??= structuredClone(event.data);
