@@ -21,12 +21,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table accounts add column closed_at timestamptz, add column erased_at timestamptz`.execute(
     db,
   );
-  // Accounts closed before this migration: their closure is in the log (PostgreSQL store).
+  // Accounts closed before this migration: their closure is in the log (or its copy, KurrentDB).
   await sql`
     update accounts a set closed_at = (
-      select (e.metadata ->> 'occurredAt')::timestamptz from events e
-      where e.stream_id = 'account-' || a.account_id and e.type = 'AccountClosed'
-      order by e.version desc limit 1)
+      select max((e.metadata ->> 'occurredAt')::timestamptz) from (
+        select metadata from events
+        where stream_id = 'account-' || a.account_id and type = 'AccountClosed'
+        union all
+        select metadata from event_log_copy
+        where stream_id = 'account-' || a.account_id and type = 'AccountClosed') as e)
     where a.status = 'closed'`.execute(db);
 }
 

@@ -12,7 +12,8 @@
  *    spaces), its hash is SHA-256(previous hash ‖ digest) with 64 zeros before version 1. An
  *    export that starts mid-stream gives the previous hash of its first event (`previousHash`);
  *    an event whose secrets were redacted gives the digest the chain covers (`digest`), accepted
- *    only when exactly the fields the portal redacts hold "[redatto]";
+ *    only when exactly the fields the portal redacts hold "[redatto]", and the fields of an
+ *    erased person listed in `erased` hold "[dato cancellato]";
  * 3. the last exported event of each stream against the chain head in the manifest;
  * 4. events.csv against events.jsonl, row by row;
  * 5. trasparenza.json: the signed tree head's Ed25519 signature, with the key in the export or
@@ -56,6 +57,8 @@ const maxProofHashes = 64;
  */
 const secretName = /password|passwd|secret|token/i;
 const placeholder = '[redatto]';
+/** What an erased person's field stored in clear is shown as (`erased` lists them). */
+const erasedPlaceholder = '[dato cancellato]';
 const holdsSecret = (key, value) =>
   secretName.test(key) && !(value === null || typeof value === 'boolean');
 
@@ -444,10 +447,40 @@ function redactionProblems(event, where) {
   return errors;
 }
 
+/** The value at an export path ("data.signatory.name", "data.list[0]"), or undefined. */
+function valueAtPath(event, path) {
+  const steps = path.match(/[^.[\]]+/g) ?? [];
+  let value = event;
+  for (const step of steps) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = Array.isArray(value) ? value[Number(step)] : value[step];
+  }
+  return value;
+}
+
+/** Each path in `erased` is a data field holding the erasure's placeholder, and nothing else. */
+function erasureProblems(event, where) {
+  if (event.erased === undefined) return [];
+  if (!Array.isArray(event.erased) || event.erased.length === 0) {
+    return [`${where}: campi cancellati non validi`];
+  }
+  return event.erased.flatMap((path) =>
+    typeof path === 'string' &&
+    path.startsWith('data.') &&
+    valueAtPath(event, path) === erasedPlaceholder
+      ? []
+      : [`${where}: ${String(path)} cancellato senza il segnaposto «${erasedPlaceholder}»`],
+  );
+}
+
 /** From the content; for a redacted event, the digest it carries (the chain vouches for it). */
 function eventDigest(event, where) {
-  if (Array.isArray(event.redacted) && event.redacted.length > 0) {
-    const errors = redactionProblems(event, where);
+  const hidden =
+    (Array.isArray(event.redacted) && event.redacted.length > 0) || event.erased !== undefined;
+  if (hidden) {
+    const errors = Array.isArray(event.redacted)
+      ? [...redactionProblems(event, where), ...erasureProblems(event, where)]
+      : [`${where}: campi oscurati non validi`];
     errors.forEach((text) => problem(text));
     if (errors.length > 0) return null;
     if (typeof event.digest !== 'string' || !hexHash.test(event.digest)) {

@@ -21,7 +21,7 @@ import { accountMailsProjection } from '../projections/accounts/accountMails.js'
 import { accountsProjection } from '../projections/accounts/accounts.js';
 import { refusedSignInsProjection } from '../projections/accounts/refusedSignIns.js';
 import { memberInvitationsProjection } from '../projections/accounts/memberInvitations.js';
-import { personalDataErasure } from '../projections/accounts/personalDataErasure.js';
+import { personalDataErasure } from './accounts/personalDataErasure.js';
 import { organisationFounding } from './accounts/organisationFounding.js';
 import { streamIndexProjection } from '../projections/audit/streamIndex.js';
 import { merkleTreeProjection } from '../projections/audit/merkleTree.js';

@@ -142,7 +142,7 @@ export function evolveAccountRow(
       );
     case 'AccountClosed':
       return row && { ...row, status: 'closed', closedAt: at };
-    // The fields themselves are scrubbed by personalDataErasure.ts, which reads them first.
+    // The fields themselves are scrubbed by src/accounts/personalDataErasure.ts.
     case 'PersonalDataErased':
       return row && { ...row, erasedAt: at };
     case 'PasswordReset':

@@ -34,25 +34,30 @@ export async function retentionExpired(db: Kysely<Schema>, now: Date): Promise<s
 /**
  * Erases the person of every account past retention, as the system, with the reason. The command
  * id is the account's: a second process or a rerun finds it done (or the decider says erased).
+ * One account that fails does not hold up the others: the failures are thrown together after.
  */
 export async function erasePastRetention(
   deps: { readonly db: Kysely<Schema>; readonly store: EventStore },
   now: Date,
 ): Promise<number> {
   let erased = 0;
+  const failures: unknown[] = [];
   for (const accountId of await retentionExpired(deps.db, now)) {
-    const result = await handleCommand(
-      deps.store,
-      accountDecider,
-      accountStream.id(accountId),
-      { type: 'ErasePersonalData', reason: retentionReason },
-      { ...systemContext(now), commandId: `retention-erasure:${accountId}` },
-    ).catch((error: unknown) => {
+    try {
+      const result = await handleCommand(
+        deps.store,
+        accountDecider,
+        accountStream.id(accountId),
+        { type: 'ErasePersonalData', reason: retentionReason },
+        { ...systemContext(now), commandId: `retention-erasure:${accountId}` },
+      );
+      if (result.events.length > 0) erased++;
+    } catch (error) {
       // Erased meanwhile (by an administrator, or by another process's sweep).
-      if (error instanceof DomainError && error.code === 'PersonalDataErased') return null;
-      throw error;
-    });
-    if (result && result.events.length > 0) erased++;
+      if (!(error instanceof DomainError && error.code === 'PersonalDataErased'))
+        failures.push(error);
+    }
   }
+  if (failures.length > 0) throw new AggregateError(failures, 'Retention erasure failed');
   return erased;
 }

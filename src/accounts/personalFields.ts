@@ -24,8 +24,10 @@ const fieldsOf = (subject: string | null, ...paths: FieldPath[]): PersonalField[
 /**
  * Where the log holds a person's data (name, phone, e-mail) and whose it is: a referent, a
  * consultant, an organisation's member, a utility's staff, a municipality's officer. Company data
- * (name, tax id, PEC, the contract's notification address) is not a person's and stays in clear,
- * as do identifiers the log is keyed by (usernames, fiscal codes in stream ids).
+ * stays in clear: name, tax id, PEC, legal representative, and the addresses its filings and
+ * notices go to (a contract's notification address, the addresses a receipt, a review or a
+ * reminder was mailed to), even where a person chose their own; so do the identifiers the log is
+ * keyed by (usernames, fiscal codes in stream ids).
  */
 function personalFields({ streamId, type, data }: StoredEventContent): PersonalField[] {
   const account = accountStream.parse(streamId);
@@ -72,8 +74,12 @@ function personalFields({ streamId, type, data }: StoredEventContent): PersonalF
         : [];
       return fieldsOf(subject, ['signatory', 'name'], ['signatory', 'email'], ...certified);
     }
+    // The utility's staff who reopened or reviewed it.
     if (type === 'DeclarationReopened') {
       return fieldsOf(text(person('reopenedBy'), 'accountId'), ['reopenedBy', 'name']);
+    }
+    if (type === 'DeclarationReviewed') {
+      return fieldsOf(text(person('reviewedBy'), 'accountId'), ['reviewedBy', 'name']);
     }
     return [];
   }

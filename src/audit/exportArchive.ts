@@ -19,6 +19,7 @@ import { exportEnd, exportProofs } from './exportProofs.js';
 import type { EventsExported, EventsExportFailed } from './exportRecord.js';
 import { searchHistory, type HistoryCursor, type HistoryFilter } from './historySearch.js';
 import { redacted } from './redact.js';
+import { storedShown } from '../platform/personalData/sealedEventStore.js';
 
 export interface ExportDeps {
   readonly db: Kysely<Schema>;
@@ -246,6 +247,8 @@ async function writeArchive(
         'a person\'s name, phone and e-mail are stored sealed ("sealed:v1:<key id>:<AES-256-GCM box>", one key per person): data holds them as stored, and the chain covers that',
       opened:
         'personal: the same fields opened, by path; "[dato cancellato]" once the person\'s key was destroyed (erasure); not covered by the chain',
+      erased:
+        'a field stored in clear before sealing began, whose person was since erased, reads "[dato cancellato]" in data; the event lists it in erased and carries the digest the chain covers',
     },
     streams: Object.fromEntries(streams),
     chainHeads: await chainHeads(deps.db, deps.log, [...streams.keys()]),
@@ -329,12 +332,20 @@ async function loadEvents(
   }));
   // Personal fields go out as stored (sealed, which the chain covers) and, beside them, opened.
   if (!deps.store.sealing) return events;
-  return (await deps.store.sealing.reveal(events)).map(({ stored, opened, ...event }) => ({
-    ...event,
-    data: stored ?? event.data,
-    personal:
-      opened && Object.fromEntries(opened.map((field) => [dataPath(field.path), field.value])),
-  }));
+  return (await deps.store.sealing.reveal(events)).map((event) => {
+    const { stored, opened, ...rest } = event;
+    const hidden = opened?.filter((field) => !field.sealed) ?? [];
+    return {
+      ...rest,
+      data: stored ?? event.data,
+      personal:
+        opened && Object.fromEntries(opened.map((field) => [dataPath(field.path), field.value])),
+      erased:
+        hidden.length > 0
+          ? { data: storedShown(event), paths: hidden.map((field) => dataPath(field.path)) }
+          : undefined,
+    };
+  });
 }
 
 /**

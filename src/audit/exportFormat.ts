@@ -20,6 +20,11 @@ export interface ExportedEvent {
    * cancellato]» once the person is erased: beside `data`, which stays as stored and verifiable.
    */
   readonly personal?: Readonly<Record<string, string>>;
+  /**
+   * Fields stored in clear before sealing began whose person has since been erased: shown as
+   * «[dato cancellato]» (`data` the content with them so), the event carrying its digest.
+   */
+  readonly erased?: { readonly data: JsonObject; readonly paths: readonly string[] };
 }
 
 /** A field's path in the export's syntax: data.signatory.name, data.recipients[0].email. */
@@ -40,7 +45,8 @@ export interface ExportLine {
  * A secret (a password hash) never leaves the portal, so an event that holds one no longer
  * matches its hash once redacted. Such an event carries `digest`, the SHA-256 of its original
  * canonical content that the chain covers, and `redacted`, the paths replaced: the third party
- * checks the chain link from the digest, and every other event from its content.
+ * checks the chain link from the digest, and every other event from its content. A person's
+ * field stored in clear and since erased is replaced the same way, its paths in `erased`.
  * `previousHash` is given when the event before it in its stream is not in the export (a partial
  * stream or a search), so each link can be checked from where the export starts.
  */
@@ -50,11 +56,15 @@ export function exportLine(
   previousHash: string | null | undefined,
 ): ExportLine {
   const paths: string[] = [];
-  const data = redactWithPaths(event.data, 'data', paths) as JsonObject;
+  const data = redactWithPaths(event.erased?.data ?? event.data, 'data', paths) as JsonObject;
+  const erased = event.erased?.paths ?? [];
   // A tampered row may lack any field: the export shows what is stored, the checker judges it.
   const metadata = redactWithPaths(event.metadata, 'metadata', paths) as Partial<EventMetadata>;
   const position = formatPosition(event.position);
-  const digest = paths.length > 0 ? eventDigest(event.type, event.data, event.metadata) : undefined;
+  const digest =
+    paths.length > 0 || erased.length > 0
+      ? eventDigest(event.type, event.data, event.metadata)
+      : undefined;
   const json = JSON.stringify({
     streamId: event.streamId,
     version: event.version,
@@ -65,6 +75,7 @@ export function exportLine(
     hash: event.hash,
     ...(previousHash === undefined ? {} : { previousHash }),
     ...(digest === undefined ? {} : { digest, redacted: paths }),
+    ...(erased.length > 0 ? { erased } : {}),
     ...(event.personal ? { personal: event.personal } : {}),
   });
   const csv = csvRow([

@@ -1,9 +1,5 @@
-import {
-  storedData,
-  type Actor,
-  type EventMetadata,
-  type RecordedEvent,
-} from '../platform/eventStore/eventStore.js';
+import type { Actor, EventMetadata, RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { storedShown } from '../platform/personalData/sealedEventStore.js';
 import { formatPosition } from '../platform/eventStore/globalPosition.js';
 import { eventTypeLabel } from './eventTypeLabels.js';
 import { romeDisplay } from './historyTime.js';
@@ -104,11 +100,11 @@ function eventView(
     hash: event.hash,
     position: formatPosition(event.position),
     data,
-    // As stored: personal fields sealed (the chain covers them so), secrets redacted.
+    // As stored (personal fields sealed, as the chain covers them), secrets and erased hidden.
     raw: JSON.stringify(
       {
         type: event.type,
-        data: redact(storedData(event)),
+        data: redact(storedShown(event)),
         metadata: redact(metadata),
         hash: event.hash,
       },

@@ -17,9 +17,10 @@ import { errorBeside, expectFocusOnSummary, usePageStates } from '../support/pag
 const ditta = { username: 'ditta.demo', password: 'Ditta-2026' };
 const studio = { username: 'studio.demo', password: 'Studio-2026' };
 const operator = { username: 'operatore', password: 'Operatore-2026' };
+const admin = { username: 'admin', password: 'Admin-2026!' };
 const contract = '3001234567';
 /** The states this file checks, whatever the day it runs. */
-const statesCovered = 72;
+const statesCovered = 76;
 
 describe('every page state of the portal meets WCAG 2.1 A/AA', () => {
   const { url, person, logIn, openMail, check, expectCovered } = usePageStates('accessibility');
@@ -443,6 +444,36 @@ describe('every page state of the portal meets WCAG 2.1 A/AA', () => {
 
     await page.goto(url('/profilo'));
     await check(page, 'operatore, profilo');
+    await context.close();
+  });
+
+  it('the portal administrator closes a registration and erases its person', async () => {
+    const { context, page } = await person();
+    await logIn(page, admin.username, admin.password);
+    await page.goto(url('/operatori/registrazioni'));
+    await page.getByRole('link', { name: 'Esamina la registrazione di Sara Attesa' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Registrazione di Sara Attesa' }).waitFor();
+    await check(page, 'amministratore, registrazione da chiudere');
+    await page.getByRole('button', { name: "Chiudi l'account" }).click();
+    await expectFocusOnSummary(page);
+    expect(await errorBeside(page.getByLabel(/^Motivo della chiusura/))).not.toBe('');
+    await page.getByLabel(/^Motivo della chiusura/).fill('Domanda ritirata dalla persona via PEC');
+    await page.getByRole('button', { name: "Chiudi l'account" }).click();
+    await page.getByText('Account chiuso: non può più accedere al portale.').waitFor();
+    await check(page, 'amministratore, account chiuso');
+    await page.getByRole('button', { name: 'Cancella i dati personali' }).click();
+    await expectFocusOnSummary(page);
+    expect(await errorBeside(page.getByLabel(/^Motivo della cancellazione/))).not.toBe('');
+    await check(page, 'amministratore, cancellazione con errori');
+    await page
+      .getByLabel(/^Motivo della cancellazione/)
+      .fill('Richiesta della persona, nessun obbligo di conservazione');
+    await page.getByRole('button', { name: 'Cancella i dati personali' }).click();
+    await page.getByText('Dati personali cancellati').waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: 'Registrazione di [dato cancellato]' })
+      .waitFor();
+    await check(page, 'amministratore, dati personali cancellati');
     await context.close();
   });
 

@@ -1,8 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { verifyLog } from '../../src/platform/eventStore/verifyLog.js';
+import { newEvent } from '../support/events.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import { campaignYear, fileDeclaration, openCampaign } from '../support/declarations.js';
 import { fieldError, pageText } from '../observatory/pageText.js';
@@ -35,6 +41,7 @@ describe.each(backends())('%s: erasing a person from an immutable log', (backend
   const auditor = { username: 'aldo', password: 'Revisore-2026' };
   const contract = '3006661234';
   const erased = '[dato cancellato]';
+  const oldName = 'Ermenegilda Vecchionome';
 
   /** Every row of every table, as text, that holds `needle` (case-insensitive). */
   const tablesHolding = async (needle: string) => {
@@ -75,6 +82,13 @@ describe.each(backends())('%s: erasing a person from an immutable log', (backend
         { customerCode: '6661234567', contracts: [contract] },
       ]),
     );
+    // A name written before sealing began stays in clear in the log (the log is not rewritten).
+    await createPostgresEventStore(ctx.test.database).appendToStream(`account-${accountId}`, [
+      newEvent('ReferentDetailsChanged', { fullName: oldName, phone: '051 0000000' }),
+    ]);
+    await ctx.store.appendToStream(`account-${accountId}`, [
+      newEvent('ReferentDetailsChanged', { fullName: person.fullName, phone: person.phone }),
+    ]);
     await openCampaign(ctx);
     await fileDeclaration(
       ctx,
@@ -194,6 +208,30 @@ describe.each(backends())('%s: erasing a person from an immutable log', (backend
       'data.phone': erased,
       'data.email': erased,
     });
+    // The name stored in clear is shown erased too, and the export still checks offline.
+    expect(jsonl).not.toContain(oldName);
+    const plain = jsonl
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => Array.isArray(line.erased))!;
+    expect(plain).toMatchObject({
+      data: { fullName: erased, phone: erased },
+      erased: ['data.fullName', 'data.phone'],
+    });
+    expect(plain.digest).toMatch(/^[0-9a-f]{64}$/);
+    const dir = mkdtempSync(join(tmpdir(), 'dichiara-cancellazione-'));
+    try {
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      const checked = spawnSync(process.execPath, [join(dir, 'verifyExport.mjs'), dir], {
+        encoding: 'utf8',
+      });
+      expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const raw = await aldo.get(`/revisione/stream/account-${accountId}`);
+    expect(raw.body).not.toContain(oldName);
   });
 
   it('rebuilds every read model to the same, and leaves the name nowhere in the database', async () => {
@@ -206,8 +244,10 @@ describe.each(backends())('%s: erasing a person from an immutable log', (backend
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
     expect(account).toEqual({ full_name: erased, email: erased, username: login.username });
-    for (const needle of ['Quarantotti', 'Ermenegilda', person.email, '9876543']) {
+    for (const needle of ['Quarantotti', person.email, '9876543']) {
       expect({ needle, tables: await tablesHolding(needle) }).toEqual({ needle, tables: [] });
     }
+    // What was written in clear before sealing began stays there, and only there.
+    expect(await tablesHolding('Vecchionome')).toEqual(['events']);
   });
 });

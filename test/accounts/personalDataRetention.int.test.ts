@@ -1,4 +1,10 @@
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations/index.js';
+import { openPglite } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
+import { newEvent } from '../support/events.js';
 import { erasePastRetention, retentionReason } from '../../src/accounts/personalDataRetention.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import {
@@ -84,5 +90,44 @@ describe.each(backends())('%s: erasure when the retention is over', (backend) =>
       .executeTakeFirstOrThrow();
     expect(account).toMatchObject({ full_name: '[dato cancellato]', email: '[dato cancellato]' });
     expect(account.erased_at).not.toBeNull();
+  });
+});
+
+describe('migration 0028: accounts closed before it', () => {
+  it('learn when they were closed from the log, so that their retention can run out', async () => {
+    const database = await openPglite('memory://');
+    try {
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => migrations },
+      });
+      await migrator.migrateTo('0027_mail_unsubscribe');
+      for (const [id, status] of [
+        ['chiuso', 'closed'],
+        ['attivo', 'active'],
+      ] as const) {
+        await sql`
+          insert into accounts (account_id, username, role, status, full_name, email,
+            password_hash, registered_at)
+          values (${id}, ${id}, 'declarant', ${status}, 'Nome', 'a@b.example', 'h',
+            '2015-01-01T00:00:00Z')`.execute(database.db);
+      }
+      const closure = newEvent('AccountClosed', { by: 'self', reason: null });
+      await createPostgresEventStore(database).appendToStream('account-chiuso', [
+        { ...closure, metadata: { ...closure.metadata, occurredAt: '2016-05-04T10:00:00.000Z' } },
+      ]);
+      await migrateToLatest(database.db);
+      const rows = await database.db
+        .selectFrom('accounts')
+        .select(['account_id', 'closed_at'])
+        .orderBy('account_id')
+        .execute();
+      expect(rows).toEqual([
+        { account_id: 'attivo', closed_at: null },
+        { account_id: 'chiuso', closed_at: new Date('2016-05-04T10:00:00.000Z') },
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { DomainEvent } from '../../../domain/shared/decider.js';
 import type { ChainReader } from './chainReader.js';
-import type { Sealing } from '../personalData/sealedEventStore.js';
+import type { OpenedField, Sealing } from '../personalData/sealedEventStore.js';
 
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -61,6 +61,8 @@ export interface RecordedEvent {
    * the sealing (src/platform/personalData). Whatever checks a hash reads this (storedData).
    */
   readonly stored?: JsonObject;
+  /** The personal fields opened, where `stored` is given. */
+  readonly opened?: readonly OpenedField[];
 }
 
 /** What the chain covers: the data as stored, whatever a reader was shown. */

@@ -34,6 +34,9 @@ export function decrypt(key: Buffer, box: Buffer, context: string): Buffer | nul
   }
 }
 
+/** A key opens only as the key of its own subject: rows swapped in the table do not open. */
+const wrapContext = (keyId: string, subjectId: string) => `${keyId}/${subjectId}`;
+
 /** Remembers at most `limit` entries, forgetting the oldest first. */
 class BoundedMap<K, V> extends Map<K, V> {
   constructor(private readonly limit: number) {
@@ -56,6 +59,8 @@ class BoundedMap<K, V> extends Map<K, V> {
 export class KeyVault {
   private readonly bySubject = new BoundedMap<string, SubjectKey | null>(10_000);
   private readonly byId = new BoundedMap<string, Buffer | null>(10_000);
+  /** Subjects whose erasure was seen: their keys are read, never remembered. */
+  private readonly doomed = new BoundedMap<string, true>(10_000);
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -69,7 +74,7 @@ export class KeyVault {
     const known = this.bySubject.get(subjectId);
     if (known !== undefined) return known;
     const keyId = randomUUID();
-    const wrapped = encrypt(this.masterKey, randomBytes(32), keyId);
+    const wrapped = encrypt(this.masterKey, randomBytes(32), wrapContext(keyId, subjectId));
     await sql`
       insert into personal_data_keys (key_id, subject_id, wrapped_key)
       values (${keyId}::uuid, ${subjectId}, ${wrapped})
@@ -79,14 +84,17 @@ export class KeyVault {
       .select(['key_id', 'wrapped_key'])
       .where('subject_id', '=', subjectId)
       .executeTakeFirstOrThrow();
-    const key = this.unwrap(row.key_id, row.wrapped_key);
+    const key = this.unwrap(row.key_id, subjectId, row.wrapped_key);
     const subjectKey = key ? { keyId: row.key_id, key } : null;
-    this.bySubject.set(subjectId, subjectKey);
+    this.remember(subjectId, subjectKey);
     return subjectKey;
   }
 
-  /** The keys by id; an erased or unknown id is absent. */
-  async keysById(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
+  /**
+   * The keys by id; an erased or unknown id is absent. `db` is the caller's transaction when it
+   * holds the connection (PGlite has one).
+   */
+  async keysById(keyIds: readonly string[], db = this.db): Promise<Map<string, Buffer>> {
     const found = new Map<string, Buffer>();
     const missing: string[] = [];
     for (const keyId of new Set(keyIds)) {
@@ -95,24 +103,23 @@ export class KeyVault {
       else if (known === undefined) missing.push(keyId);
     }
     if (missing.length > 0) {
-      const rows = await this.db
+      const rows = await db
         .selectFrom('personal_data_keys')
-        .select(['key_id', 'wrapped_key'])
+        .select(['key_id', 'subject_id', 'wrapped_key'])
         .where(sql<boolean>`key_id = any(${missing}::uuid[])`)
         .execute();
-      for (const keyId of missing) {
-        const row = rows.find((candidate) => candidate.key_id === keyId);
-        const key = row ? this.unwrap(keyId, row.wrapped_key) : null;
-        // An id with no row may be a key another process is making now: not remembered.
-        if (row) this.byId.set(keyId, key);
-        if (key) found.set(keyId, key);
+      for (const row of rows) {
+        const key = this.unwrap(row.key_id, row.subject_id, row.wrapped_key);
+        // A key being erased is read each time, never remembered: its erasure may commit now.
+        if (!this.doomed.has(row.subject_id)) this.byId.set(row.key_id, key);
+        if (key) found.set(row.key_id, key);
       }
     }
     return found;
   }
 
   /** Which of these subjects are erased (their values stored in clear before sealing began). */
-  async erasedAmong(subjectIds: readonly string[]): Promise<Set<string>> {
+  async erasedAmong(subjectIds: readonly string[], db = this.db): Promise<Set<string>> {
     const erased = new Set<string>();
     const unknown: string[] = [];
     for (const subjectId of new Set(subjectIds)) {
@@ -121,14 +128,14 @@ export class KeyVault {
       else if (known === undefined) unknown.push(subjectId);
     }
     if (unknown.length > 0) {
-      const rows = await this.db
+      const rows = await db
         .selectFrom('personal_data_keys')
         .select('subject_id')
-        .where('subject_id', 'in', unknown)
+        .where(sql<boolean>`subject_id = any(${unknown}::text[])`)
         .where('wrapped_key', 'is', null)
         .execute();
       for (const { subject_id } of rows) {
-        this.bySubject.set(subject_id, null);
+        this.remember(subject_id, null);
         erased.add(subject_id);
       }
     }
@@ -150,20 +157,27 @@ export class KeyVault {
     this.forget(subjectIds);
   }
 
-  /** Drops what is remembered of these subjects: the next use reads the table again. */
+  /**
+   * Drops what is remembered of subjects being erased, and remembers nothing more of their keys
+   * but their erasure: a read racing the erasure's commit cannot bring a key back.
+   */
   forget(subjectIds: readonly string[]): void {
+    if (subjectIds.length === 0) return;
     for (const subjectId of subjectIds) {
-      const known = this.bySubject.get(subjectId);
-      if (known) this.byId.delete(known.keyId);
       this.bySubject.delete(subjectId);
+      this.doomed.set(subjectId, true);
     }
-    // A key remembered by id only (read, never written here) is found by its subject no more.
-    if (subjectIds.length > 0) this.byId.clear();
+    // Keys remembered by id: which subject each belonged to is not kept, so all go.
+    this.byId.clear();
   }
 
-  private unwrap(keyId: string, wrapped: Buffer | null): Buffer | null {
+  private remember(subjectId: string, key: SubjectKey | null): void {
+    if (key === null || !this.doomed.has(subjectId)) this.bySubject.set(subjectId, key);
+  }
+
+  private unwrap(keyId: string, subjectId: string, wrapped: Buffer | null): Buffer | null {
     if (!wrapped) return null;
-    const key = decrypt(this.masterKey, Buffer.from(wrapped), keyId);
+    const key = decrypt(this.masterKey, Buffer.from(wrapped), wrapContext(keyId, subjectId));
     if (!key) throw new Error(`Personal data key ${keyId} does not open with the master key`);
     return key;
   }

@@ -39,10 +39,19 @@ export interface PersonalDataRules {
   erased(event: StoredEventContent): readonly string[];
 }
 
+/** One personal field as a reader is shown it. */
+export interface OpenedField {
+  readonly subject: string;
+  readonly path: FieldPath;
+  readonly value: string;
+  /** False for a value stored in clear before sealing began (hidden once its subject is erased). */
+  readonly sealed: boolean;
+}
+
 /** What an event opened shows beside its data: the stored data and each field opened. */
 export interface Opened {
   readonly stored?: JsonObject;
-  readonly opened?: readonly { readonly path: FieldPath; readonly value: string }[];
+  readonly opened?: readonly OpenedField[];
 }
 
 /** Seals events before they are stored and opens them as they are read. */
@@ -53,6 +62,8 @@ export interface Sealing {
    */
   reveal<Event extends StoredEventContent & { readonly metadata: { readonly eventId: string } }>(
     events: readonly Event[],
+    /** The caller's transaction, when it holds the connection (PGlite has one). */
+    db?: Kysely<Schema>,
   ): Promise<(Event & Opened)[]>;
   /** Destroys the subjects' keys, in the caller's transaction (keyVault.ts). */
   erase(trx: Kysely<Schema>, subjectIds: readonly string[], at: Date): Promise<void>;
@@ -75,6 +86,18 @@ function setAt(data: JsonObject, path: FieldPath, value: string): void {
   parent[path.at(-1)!] = value;
 }
 
+/**
+ * The stored data as a reader may see it: sealed fields as stored (the chain covers them so), a
+ * field stored in clear before sealing began and since erased as «[dato cancellato]».
+ */
+export function storedShown(event: { readonly data: JsonObject } & Opened): JsonObject {
+  const hidden = event.opened?.filter((field) => !field.sealed) ?? [];
+  if (!event.stored || hidden.length === 0) return event.stored ?? event.data;
+  const shown = structuredClone(event.stored);
+  for (const field of hidden) setAt(shown, field.path, field.value);
+  return shown;
+}
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -90,7 +113,7 @@ function unseal(value: JsonValue | undefined): { keyId: string; box: Buffer } | 
 export function createSealing(vault: KeyVault, rules: PersonalDataRules): Sealing {
   return {
     erase: (trx, subjectIds, at) => vault.erase(trx, subjectIds, at),
-    async reveal(events) {
+    async reveal(events, db) {
       const found = events.map((event) => ({
         event,
         fields: rules.fields(event).flatMap(({ subject, path }) => {
@@ -103,12 +126,12 @@ export function createSealing(vault: KeyVault, rules: PersonalDataRules): Sealin
       // Values stored in clear before sealing began are hidden too once their subject is erased.
       const plainSubjects = all.flatMap(({ subject, sealed }) => (sealed ? [] : [subject]));
       const [keys, erased] = await Promise.all([
-        keyIds.length > 0 ? vault.keysById(keyIds) : new Map<string, Buffer>(),
-        plainSubjects.length > 0 ? vault.erasedAmong(plainSubjects) : new Set<string>(),
+        keyIds.length > 0 ? vault.keysById(keyIds, db) : new Map<string, Buffer>(),
+        plainSubjects.length > 0 ? vault.erasedAmong(plainSubjects, db) : new Set<string>(),
       ]);
       return found.map(({ event, fields }) => {
         let data: JsonObject | null = null;
-        const opened: { path: FieldPath; value: string }[] = [];
+        const opened: OpenedField[] = [];
         for (const { subject, path, sealed } of fields) {
           if (!sealed && !erased.has(subject)) continue;
           const key = sealed && keys.get(sealed.keyId);
@@ -120,7 +143,7 @@ export function createSealing(vault: KeyVault, rules: PersonalDataRules): Sealin
               : unreadableText;
           data ??= structuredClone(event.data);
           setAt(data, path, value);
-          opened.push({ path, value });
+          opened.push({ subject, path, value, sealed: sealed !== null });
         }
         return data ? { ...event, data, stored: event.data, opened } : event;
       });

@@ -124,9 +124,7 @@ describe('personal fields sealed per person in the log', () => {
     const first = storeOf();
     const second = storeOf();
     await first.appendToStream('person-7', [named('p7', 'Rita Levi-Montalcini')]);
-    expect((await second.readStream('person-7')).events[0]!.data.name).toBe(
-      'Rita Levi-Montalcini',
-    );
+    expect((await second.readStream('person-7')).events[0]!.data.name).toBe('Rita Levi-Montalcini');
     await first.sealing.erase(test.database.db, ['p7'], new Date());
     await first.appendToStream('erasures', [newEvent('Erased', { subjects: ['p7'] })]);
     await second.readAll({ limit: 10 });
