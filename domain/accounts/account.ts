@@ -87,6 +87,8 @@ export interface AccountState {
   readonly otpIssued: readonly { readonly at: string; readonly purpose: OtpPurpose }[];
   /** The invitation a member's own account was created from; null for every other account. */
   readonly joinedBy: string | null;
+  /** Invitations sent and never accepted: their invitees' data goes with the organisation's. */
+  readonly unansweredInvites: readonly string[];
   /** The person's data keys are destroyed (erasePersonalData.ts). */
   readonly erased: boolean;
 }
@@ -110,6 +112,7 @@ export const initialAccountState = (): AccountState => ({
   otp: null,
   otpIssued: [],
   joinedBy: null,
+  unansweredInvites: [],
   erased: false,
 });
 
@@ -213,7 +216,11 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'MemberInvited': {
       const { inviteId, invitedBy, email, fullName, role, expiresAt } = event.data;
       const invitation = { inviteId, invitedBy, email, fullName, role, expiresAt };
-      return { ...state, invitations: [...state.invitations, invitation] };
+      return {
+        ...state,
+        invitations: [...state.invitations, invitation],
+        unansweredInvites: [...state.unansweredInvites, inviteId],
+      };
     }
     case 'MemberInvitationWithdrawn':
       return { ...state, invitations: withoutInvitation(state, event.data.inviteId) };
@@ -223,6 +230,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         ...state,
         members: [...state.members, { personId, role, fullName, email }],
         invitations: inviteId ? withoutInvitation(state, inviteId) : state.invitations,
+        unansweredInvites: state.unansweredInvites.filter((id) => id !== inviteId),
       };
     }
     case 'MemberRoleChanged':

@@ -35,9 +35,8 @@ export function erasePersonalData(command: ErasePersonalData, state: AccountStat
       'Indicare il motivo della cancellazione (almeno 10 caratteri).',
       'motivo',
     );
-  const subjects = [
-    state.accountId,
-    ...(state.joinedBy ? [invitationSubject(state.joinedBy)] : []),
-  ];
+  // A member's invitation; an organisation's invitations that no one accepted.
+  const invitations = [...(state.joinedBy ? [state.joinedBy] : []), ...state.unansweredInvites];
+  const subjects = [state.accountId, ...invitations.map(invitationSubject)];
   return [{ type: 'PersonalDataErased', data: { reason: command.reason.trim(), subjects } }];
 }

@@ -72,6 +72,7 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   otp: 'Codice di verifica in corso',
   otpIssued: 'Codici di verifica inviati',
   joinedBy: 'Invito da cui è nato l’account',
+  unansweredInvites: 'Inviti mai accettati',
   erased: 'Dati personali cancellati',
   challengeId: 'Codice di verifica',
   purpose: 'Scopo',

@@ -11,6 +11,18 @@ const erase = (reason = 'Richiesta della persona via PEC') => ({
   type: 'ErasePersonalData' as const,
   reason,
 });
+const invited = (inviteId: string, fullName: string): AccountEvent => ({
+  type: 'MemberInvited',
+  data: {
+    inviteId,
+    invitedBy: 'acc-1',
+    organisationName: 'Studio',
+    email: `${inviteId}@studio.it`,
+    fullName,
+    role: 'compilatore',
+    expiresAt: '2026-12-31T00:00:00.000Z',
+  },
+});
 const accountId = (registered.data as { accountId: string }).accountId;
 
 describe('ErasePersonalData', () => {
@@ -48,6 +60,36 @@ describe('ErasePersonalData', () => {
         {
           type: 'PersonalDataErased',
           data: { reason: 'Richiesta della persona via PEC', subjects: ['anna', 'invite:inv-1'] },
+        },
+      ]));
+
+  it('erases with an organisation the invitees who never accepted, not those who joined', () =>
+    spec
+      .given([
+        ...organisation,
+        invited('inv-1', 'Bruno Verdi'),
+        invited('inv-2', 'Carla Neri'),
+        {
+          type: 'MemberJoined',
+          data: {
+            personId: 'carla',
+            role: 'compilatore',
+            fullName: 'Carla Neri',
+            email: 'carla@studio.it',
+            inviteId: 'inv-2',
+          },
+        },
+        { type: 'MemberRemoved', data: { personId: 'carla', role: 'compilatore', leaving: true } },
+        closed,
+      ])
+      .when(erase())
+      .then([
+        {
+          type: 'PersonalDataErased',
+          data: {
+            reason: 'Richiesta della persona via PEC',
+            subjects: [accountId, 'invite:inv-1'],
+          },
         },
       ]));
 
