@@ -15,6 +15,8 @@ export type DigitalIdentityEvent =
         email: string | null;
         /** The OpenID Connect issuer that vouched for the person (SPID/CIE or the local one). */
         issuer: string;
+        /** The SPID level reached (acr); absent in logins recorded before it was asked. */
+        level?: number;
       }
     >
   | DomainEvent<'DigitalIdentityLoggedOut', { fiscalCode: string }>;

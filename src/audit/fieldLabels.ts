@@ -99,6 +99,7 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   failuresBefore: 'Tentativi non riusciti prima',
   throttledEventId: 'Evento del blocco',
   issuer: 'Gestore dell’identità',
+  level: 'Livello SPID',
   // Companies and contracts
   customerCode: 'Ditta (codice cliente)',
   companyName: 'Ragione sociale',

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { paramsOf, parseBody } from '../platform/http/command.js';
 import { demoIdentities, findDemoIdentity, type DemoIdentity } from './demoIdentities.js';
+import { spidLevels, type SpidLevel } from '../observatory/identity/spidLevel.js';
 // Types only: oidc-provider is loaded when the local provider is first used, never in production.
 import type { LocalIdentityProvider } from './localIdentityProvider.js';
 
@@ -19,6 +20,11 @@ const choiceSchema = z.object({
     .string({ error: chooseOne })
     .transform((sub) => findDemoIdentity(sub))
     .pipe(z.custom<DemoIdentity>((identity) => identity !== undefined, chooseOne)),
+  // The level the login reaches; a lower one than the portal asks for shows its refusal.
+  livello: z
+    .enum(['1', '2', '3'], { error: 'Scegli il livello 1, 2 o 3.' })
+    .default('2')
+    .transform((level) => Number(level) as SpidLevel),
 });
 
 /**
@@ -67,7 +73,7 @@ export function localIdentityProviderRoutes(
       return reply.code(422).view('dev/chooseIdentity', {
         action: `${localProviderPath}/interaction/${details.uid}`,
         identities: demoIdentities,
-        message: form.errors.identita,
+        message: form.errors.identita ?? form.errors.livello,
       });
     }
     const identity = form.data.identita;
@@ -82,7 +88,10 @@ export function localIdentityProviderRoutes(
     const returnTo = await provider.interactionResult(
       request.raw,
       reply.raw,
-      { login: { accountId: identity.sub }, consent: { grantId } },
+      {
+        login: { accountId: identity.sub, acr: spidLevels[form.data.livello] },
+        consent: { grantId },
+      },
       { mergeWithLastSubmission: false },
     );
     return reply.redirect(returnTo, 303);

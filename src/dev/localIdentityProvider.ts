@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import Provider, { type Account, type Configuration, type ErrorOut } from 'oidc-provider';
 import { findDemoIdentity, type DemoIdentity } from './demoIdentities.js';
 import { localProviderPath } from './localIdentityProvider.route.js';
+import { spidLevels } from '../observatory/identity/spidLevel.js';
 
 export const localClientId = 'dichiara-osservatorio';
 
@@ -43,6 +44,8 @@ export async function createLocalIdentityProvider(input: {
       },
     ],
     pkce: { required: () => true },
+    // The levels SPID names: the person picks one on the picker page, as a real login would reach.
+    acrValues: Object.values(spidLevels),
     claims: {
       openid: ['sub'],
       profile: ['given_name', 'family_name', 'fiscal_number'],

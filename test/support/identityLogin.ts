@@ -121,13 +121,14 @@ export async function listenOnFreePort(app: FastifyInstance): Promise<string> {
 
 /**
  * Everything up to the provider's redirect back to the portal: the start of the login, the local
- * provider's picker, the choice of `sub`. Returns the callback URL (code, state, iss), not yet
- * visited.
+ * provider's picker, the choice of `sub` at a SPID level (2 unless told). Returns the callback URL
+ * (code, state, iss), not yet visited.
  */
 export async function reachCallback(
   browser: HttpBrowser,
   sub: string,
   startUrl = '/osservatorio/accesso',
+  level: '1' | '2' | '3' = '2',
 ): Promise<string> {
   const start = await browser.get(startUrl);
   if (start.status !== 303 || !start.location) throw hopError('start', start);
@@ -136,7 +137,7 @@ export async function reachCallback(
   const picker = await browser.get(toInteraction.location);
   if (picker.status !== 200) throw hopError('picker', picker);
   const interaction = new URL(picker.url).pathname;
-  const chosen = await browser.post(`${interaction}/accedi`, { identita: sub });
+  const chosen = await browser.post(`${interaction}/accedi`, { identita: sub, livello: level });
   if (chosen.status !== 303 || !chosen.location) throw hopError('choice', chosen);
   let hop = await browser.get(chosen.location);
   for (let hops = 0; hop.location && !isCallback(hop.location) && hops < 5; hops++) {

@@ -21,6 +21,7 @@ import { callbackPath, callbackRoute, setLoginFlow, takeLoginFlow } from './logi
 import type { OidcClient } from './oidcClient.js';
 import { loginRoute, observatoryPrefix } from './requestIdentity.js';
 import { LoginRefused, reachProvider, verifyCallback } from './verifyCallback.js';
+import { requiredSpidLevel, spidLevels } from './spidLevel.js';
 
 const callbackPerIp = { limit: 30, windowSeconds: 15 * 60 };
 const homePath = observatoryPrefix;
@@ -86,6 +87,8 @@ export function oidcLoginRoutes(
       nonce: flow.nonce,
       // SPID and CIE ask for the credentials at every login; so does the local provider.
       prompt: 'login',
+      // A second factor at least (verifyCallback.ts refuses a lower level).
+      acr_values: spidLevels[requiredSpidLevel],
     });
     setLoginFlow(reply, flow, secure);
     reply.header('Cache-Control', 'no-store');
@@ -100,7 +103,7 @@ export function oidcLoginRoutes(
       return refuse(reply, 429, 'Troppi tentativi di accesso: riprova tra qualche minuto.');
     }
     const flow = takeLoginFlow(request, reply);
-    let identity: IdentityClaims;
+    let identity: IdentityClaims & { readonly level: number };
     let issuer: string;
     try {
       const oidc = await reachProvider(deps.oidc);

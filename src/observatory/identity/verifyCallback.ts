@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { identityFromClaims, type IdentityClaims } from './identityClaims.js';
+import { requiredSpidLevel, spidLevelOf, type SpidLevel } from './spidLevel.js';
 import type { LoginFlow } from './loginFlowCookie.js';
 import type { OidcClient } from './oidcClient.js';
 
@@ -25,7 +26,7 @@ export async function verifyCallback(
   oidc: OidcClient,
   currentUrl: URL,
   flow: LoginFlow | null,
-): Promise<IdentityClaims> {
+): Promise<IdentityClaims & { readonly level: SpidLevel }> {
   if (!flow) {
     throw new LoginRefused(
       400,
@@ -52,6 +53,7 @@ export async function verifyCallback(
     });
     const claims = tokens.claims();
     if (!claims) throw new LoginRefused(403, 'no-id-token', `Risposta senza ID token. ${restart}`);
+    const level = mustMeetLevel(claims.acr);
     const fromIdToken = identityFromClaims(claims);
     if (!fromIdToken?.givenName || !fromIdToken.familyName) {
       userinfo = await client.fetchUserInfo(oidc.configuration, tokens.access_token, claims.sub);
@@ -64,10 +66,23 @@ export async function verifyCallback(
         'L’identità digitale usata non comunica un codice fiscale italiano valido: per l’Osservatorio serve lo SPID o la CIE di una persona con codice fiscale.',
       );
     }
-    return identity;
+    return { ...identity, level };
   } catch (error) {
     throw refusalOf(error);
   }
+}
+
+/** The level asked for (oidcLogin.route.ts), or a higher one: a provider may answer lower. */
+function mustMeetLevel(acr: unknown): SpidLevel {
+  const level = spidLevelOf(acr);
+  if (level !== null && level >= requiredSpidLevel) return level;
+  throw new LoginRefused(
+    403,
+    `acr-${level === null ? 'unknown' : `level-${level}`}`,
+    level === null
+      ? `Il servizio di identità digitale non ha indicato il livello di sicurezza dell’accesso: per l’Osservatorio serve SPID di livello ${requiredSpidLevel} o superiore, oppure la CIE. ${restart}`
+      : `L’accesso è avvenuto con SPID di livello ${level}: per l’Osservatorio serve il livello ${requiredSpidLevel} o superiore (con il codice temporaneo o la notifica sull’app del gestore di identità), oppure la CIE. ${restart}`,
+  );
 }
 
 function refusalOf(error: unknown): unknown {

@@ -61,6 +61,7 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
     expect(params.get('state')).toBeTruthy();
     expect(params.get('nonce')).toBeTruthy();
     expect(params.get('redirect_uri')).toBe(`${baseUrl}/osservatorio/callback`);
+    expect(params.get('acr_values')).toBe('https://www.spid.gov.it/SpidL2');
     const cookie = start.headers.getSetCookie().find((line) => line.startsWith('dichiara-oidc='));
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/Path=\/osservatorio\/callback/);
@@ -127,6 +128,7 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
       familyName: 'Rossi',
       email: 'mario.rossi@comune.bari.it',
       issuer: `${baseUrl}/spid-locale`,
+      level: 2,
     });
     expect(event?.metadata.clientIp).toBe('127.0.0.1');
     expect(event?.metadata.actor).toEqual({
@@ -152,6 +154,30 @@ describe.each(backends())('%s: SPID/CIE login through the local OpenID provider'
     );
     expect(callback.location).toBe(`${baseUrl}/prova/riservata`);
     expect((await browser.get('/prova/riservata')).body).toBe('riservata');
+  });
+
+  it('refuses a login at SPID level 1 with an Italian page, recording nothing', async () => {
+    const browser = new HttpBrowser(baseUrl);
+    const callback = await browser.get(
+      await reachCallback(browser, demoUnassociated.sub, undefined, '1'),
+    );
+    expect(callback.status).toBe(403);
+    expect(callback.body).toContain('L’accesso è avvenuto con SPID di livello 1');
+    expect(callback.body).toContain('serve il livello 2 o superiore');
+    expect(await sessionsOf(demoUnassociated.fiscalCode)).toEqual([]);
+    expect(await eventsOf(demoUnassociated.fiscalCode)).toEqual([]);
+    expect(await identityOf(browser)).toBeNull();
+  });
+
+  it('accepts a login at SPID level 3', async () => {
+    const browser = new HttpBrowser(baseUrl);
+    const callback = await browser.get(
+      await reachCallback(browser, demoOfficerLecce.sub, undefined, '3'),
+    );
+    expect(callback.status).toBe(303);
+    expect(await identityOf(browser)).toMatchObject({ fiscalCode: demoOfficerLecce.fiscalCode });
+    const logins = await eventsOf(demoOfficerLecce.fiscalCode);
+    expect(logins.at(-1)?.data).toMatchObject({ level: 3 });
   });
 
   it('refuses a callback whose state was tampered with', async () => {
