@@ -27,6 +27,7 @@ import * as profileChanges from './0025_profile_changes.js';
 import * as reminders from './0026_reminders.js';
 import * as mailUnsubscribe from './0027_mail_unsubscribe.js';
 import * as personalDataKeys from './0028_personal_data_keys.js';
+import * as publishedFlowRows from './0029_published_flow_rows.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0026_reminders': reminders,
   '0027_mail_unsubscribe': mailUnsubscribe,
   '0028_personal_data_keys': personalDataKeys,
+  '0029_published_flow_rows': publishedFlowRows,
 };

@@ -18,6 +18,8 @@ export interface WasteFlowRow {
   readonly status: FlowStatus;
   readonly versions: number;
   readonly rows: readonly FlowRow[];
+  /** The last submitted version's rows: what the open data publishes. */
+  readonly submittedRows: readonly FlowRow[];
   readonly firstSubmittedAt: string | null;
   readonly lastSubmittedAt: string | null;
   readonly daysLate: number | null;
@@ -43,6 +45,7 @@ export function evolveWasteFlowRow(
     status: 'empty',
     versions: 0,
     rows: [],
+    submittedRows: [],
     firstSubmittedAt: null,
     lastSubmittedAt: null,
     daysLate: null,
@@ -77,6 +80,7 @@ export function evolveWasteFlowRow(
       const figures = separateCollectionRate(event.data.rows);
       return {
         ...next,
+        submittedRows: event.data.rows,
         lastSubmittedAt: event.data.submittedAt,
         daysLate: base.daysLate ?? event.data.daysLate,
         affectsFunding: base.affectsFunding || event.data.affectsFunding,
@@ -137,6 +141,7 @@ const toTableRow = (row: WasteFlowRow) => ({
   status: row.status,
   versions: row.versions,
   rows: JSON.stringify(row.rows),
+  submitted_rows: JSON.stringify(row.submittedRows),
   first_submitted_at: row.firstSubmittedAt,
   last_submitted_at: row.lastSubmittedAt,
   days_late: row.daysLate,
@@ -154,6 +159,7 @@ const fromTableRow = (row: Selectable<WasteFlowsTable>): WasteFlowRow => ({
   status: row.status as FlowStatus,
   versions: row.versions,
   rows: row.rows,
+  submittedRows: row.submitted_rows,
   firstSubmittedAt: row.first_submitted_at?.toISOString() ?? null,
   lastSubmittedAt: row.last_submitted_at?.toISOString() ?? null,
   daysLate: row.days_late,

@@ -94,6 +94,18 @@ export const stateLabels: Record<MonthState, string> = {
   unlocked: 'Sbloccato: da reinviare',
 };
 
+/** A month's state as the CSV files write it: Italian codes, one word each. */
+export const stateCodes: Record<MonthState, string> = {
+  future: 'futuro',
+  current: 'in_corso',
+  due: 'da_inviare',
+  missing: 'mancante',
+  filed: 'inviato',
+  late: 'inviato_in_ritardo',
+  draft: 'bozza',
+  unlocked: 'sbloccato',
+};
+
 /** What the funding flag says, beside a month's state. */
 export const fundingLabel = 'oltre 30 giorni dalla scadenza: incide sui finanziamenti regionali';
 

@@ -2,16 +2,25 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { monthOf } from '../../domain/observatory/months.js';
 import type { ObservatoryDeps } from '../deps.js';
-import { queryOf } from '../platform/http/command.js';
+import { paramsOf, queryOf } from '../platform/http/command.js';
 import { contentDisposition } from '../platform/http/contentDisposition.js';
 import { stateBadges, stateLabels } from './monthStatus.js';
 import { flowsCsv, regionalYear } from './regionalFigures.js';
+import {
+  detailCsv,
+  detailJson,
+  detailLines,
+  detailSchema,
+  openDataLicence,
+} from './openDataDetail.js';
 
 const provinces = ['BA', 'BT', 'BR', 'FG', 'LE', 'TA'] as const;
 /** The filter's value for the whole region. */
 export const allProvinces = 'tutte';
 /** The province the pages listing municipalities show until another is chosen. */
 export const firstProvince = provinces[0];
+
+const detailParams = z.object({ formato: z.enum(['csv', 'json']) });
 
 // A filter the page does not know is ignored: the page shows its default instead.
 const filtersQuery = z.object({
@@ -53,7 +62,27 @@ export function openDataRoutes(app: FastifyInstance, deps: ObservatoryDeps): voi
       ...figures,
       stateLabels,
       stateBadges,
+      detailSchema,
+      licence: openDataLicence,
     });
+  });
+
+  // The detail by municipality, month and EER code, in CSV and JSON (schema on the page).
+  app.get('/dati-aperti/dettaglio.:formato', async (request, reply) => {
+    const { formato } = paramsOf(detailParams, request);
+    const now = deps.clock();
+    const { year, province } = yearAndProvince(request, now);
+    const lines = await detailLines(deps.database.db, year, province);
+    const name = `rifiuti-urbani-dettaglio-${year}${province ? `-${province}` : ''}.${formato}`;
+    reply.header('Content-Disposition', contentDisposition('attachment', name));
+    if (formato === 'csv') return reply.type('text/csv; charset=utf-8').send(detailCsv(lines));
+    return reply.type('application/json; charset=utf-8').send(
+      detailJson(lines, {
+        anno: year,
+        provincia: province ?? null,
+        generatoIl: now.toISOString(),
+      }),
+    );
   });
 
   app.get('/dati-aperti/flussi.csv', async (request, reply) => {

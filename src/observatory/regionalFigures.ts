@@ -7,7 +7,8 @@ import {
 import { flowsOfYear, rate, type WasteFlowRow } from '../../projections/observatory/wasteFlows.js';
 import type { Schema } from '../platform/db/schema.js';
 import { csvDocument } from '../platform/http/csv.js';
-import { affectsFunding, monthState, rateOf, type MonthState } from './monthStatus.js';
+import { affectsFunding, monthState, rateOf, stateCodes, type MonthState } from './monthStatus.js';
+import { provisional } from './openDataDetail.js';
 
 export interface MunicipalityMonth {
   readonly month: YearMonth;
@@ -113,6 +114,7 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
     'indifferenziata_t',
     'neutra_t',
     'rd_percentuale',
+    'stato_dato',
   ];
   const lines = rows.flatMap((row) =>
     row.months
@@ -127,7 +129,7 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
           row.municipality.name,
           row.municipality.province,
           m.month,
-          m.state,
+          stateCodes[m.state],
           flow?.versions ?? null,
           flow?.daysLate ?? null,
           m.funding ? 'sì' : 'no',
@@ -135,6 +137,7 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
           figure(flow?.unsortedKg),
           figure(flow?.neutralKg),
           rd === null ? null : (rd * 100).toFixed(1).replace('.', ','),
+          flow ? provisional : null,
         ];
       }),
   );

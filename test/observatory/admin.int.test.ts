@@ -143,12 +143,14 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="flussi-2026.csv"');
     const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe(
-      'codice_istat;comune;provincia;mese;stato;versione;giorni_ritardo;incide_finanziamenti;differenziata_t;indifferenziata_t;neutra_t;rd_percentuale',
+      'codice_istat;comune;provincia;mese;stato;versione;giorni_ritardo;incide_finanziamenti;differenziata_t;indifferenziata_t;neutra_t;rd_percentuale;stato_dato',
     );
-    expect(lines).toContain('072006;Bari;BA;2026-10;filed;1;0;no;300,000;0,000;0,000;100,0');
-    expect(lines).toContain('072006;Bari;BA;2026-08;missing;;;sì;;;;');
-    expect(lines).toContain('075035;Lecce;LE;2026-10;due;;;no;;;;');
-    expect(lines).toContain('075035;Lecce;LE;2026-09;missing;;;no;;;;');
+    expect(lines).toContain(
+      '072006;Bari;BA;2026-10;inviato;1;0;no;300,000;0,000;0,000;100,0;non validato',
+    );
+    expect(lines).toContain('072006;Bari;BA;2026-08;mancante;;;sì;;;;;');
+    expect(lines).toContain('075035;Lecce;LE;2026-10;da_inviare;;;no;;;;;');
+    expect(lines).toContain('075035;Lecce;LE;2026-09;mancante;;;no;;;;;');
   });
   const eventsOf = async (stream: string) =>
     (await ctx.store.readStream(stream)).events.map((event) => ({

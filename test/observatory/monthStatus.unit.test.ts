@@ -8,6 +8,7 @@ const filed = (month: string, daysLate: number): WasteFlowRow => ({
   status: 'submitted',
   versions: 1,
   rows: [],
+  submittedRows: [],
   firstSubmittedAt: '2026-10-01T08:00:00.000Z',
   lastSubmittedAt: '2026-10-01T08:00:00.000Z',
   daysLate,

@@ -362,6 +362,48 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
     expect(page.body).toContain('Dati non validati dalla Regione.');
     expect(page.body).toContain('Bari');
     const csv = await visitor.get('/osservatorio/dati-aperti/flussi.csv?anno=2026&provincia=BA');
-    expect(csv.body).toMatch(/^072006;Bari;BA;2026-10;late;2;5;/m);
+    expect(csv.body).toMatch(/^072006;Bari;BA;2026-10;inviato_in_ritardo;2;5;.*;non validato$/m);
+
+    // The detail: each row of the version in force, in CSV and JSON, with its schema and licence.
+    expect(pageText(page.body)).toContain('Schema dei dati');
+    expect(page.body).toContain('rel="license"');
+    const detail = await visitor.get(
+      '/osservatorio/dati-aperti/dettaglio.csv?anno=2026&provincia=BA',
+    );
+    expect(detail.status).toBe(200);
+    expect(detail.headers.get('content-disposition')).toBe(
+      'attachment; filename="rifiuti-urbani-dettaglio-2026-BA.csv"',
+    );
+    const lines = detail.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'codice_istat;comune;provincia;mese;versione;codice_eer;descrizione_eer;classe_rd;tonnellate;modalita_raccolta;trasportatore;impianto_destinazione;operazione;stato_dato',
+    );
+    const october = lines.filter((line) => line.startsWith('072006;Bari;BA;2026-10;'));
+    expect(october).toHaveLength(2);
+    expect(october[0]).toMatch(
+      /^072006;Bari;BA;2026-10;2;20 03 01;[^;]+;indifferenziata;1200,500;Porta a porta;Igiene Srl;TMB Bari;D8;non validato$/,
+    );
+    expect(october[1]).toContain(';15 01 07;');
+    expect(october[1]).toContain(';differenziata;150,000;Contenitori stradali;');
+    const json = await visitor.get(
+      '/osservatorio/dati-aperti/dettaglio.json?anno=2026&provincia=BA',
+    );
+    expect(json.headers.get('content-type')).toContain('application/json');
+    const document = JSON.parse(json.body) as {
+      licenza: { nome: string };
+      provincia: string;
+      campi: { nome: string }[];
+      righe: Record<string, unknown>[];
+    };
+    expect(document.licenza.nome).toContain('CC BY 4.0');
+    expect(document.provincia).toBe('BA');
+    expect(document.campi.map((field) => field.nome)).toEqual(lines[0]!.split(';'));
+    expect(document.righe).toContainEqual(
+      expect.objectContaining({ mese: '2026-10', codice_eer: '15 01 07', tonnellate: 150 }),
+    );
+    expect((await visitor.get('/osservatorio/dati-aperti/dettaglio.xml')).status).toBe(404);
   });
 });

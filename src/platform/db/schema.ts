@@ -381,6 +381,8 @@ export interface WasteFlowsTable {
   status: string;
   versions: number;
   rows: JSONColumnType<FlowRow[]>;
+  /** The last submitted version's rows (migration 0029); `rows` may be a draft after an unlock. */
+  submitted_rows: JSONColumnType<FlowRow[], string | undefined, string>;
   first_submitted_at: ColumnType<Date | null, string | null, string | null>;
   last_submitted_at: ColumnType<Date | null, string | null, string | null>;
   days_late: number | null;

@@ -104,6 +104,12 @@ describe('waste flows: pure row evolution', () => {
     });
   });
 
+  it('keeps the submitted rows apart from a draft saved after an unlock', () => {
+    const reopened = fold([submitted(1, [unsorted, glass]), requested, unlocked, draft]);
+    expect(reopened).toMatchObject({ rows: [glass], submittedRows: [unsorted, glass] });
+    expect(fold([draft])?.submittedRows).toEqual([]);
+  });
+
   it('sums a quantity accepted before the maximum to a finite figure', () => {
     const row = fold([submitted(1, [unbounded])]);
     expect(row?.separateKg).toBe(1e23);

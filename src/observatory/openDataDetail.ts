@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import { collectionMethodLabel } from '../../domain/observatory/reference/collectionMethods.js';
+import { eerCode, formatEer } from '../../domain/observatory/reference/eerCodes.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
+import { rdClassOf } from '../../domain/observatory/reference/separateCollection.js';
+import { flowsOfYear } from '../../projections/observatory/wasteFlows.js';
+import type { Schema } from '../platform/db/schema.js';
+import { csvDocument } from '../platform/http/csv.js';
+
+/** The licence of everything under /osservatorio/dati-aperti. */
+export const openDataLicence = {
+  nome: 'Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)',
+  url: 'https://creativecommons.org/licenses/by/4.0/deed.it',
+} as const;
+
+/** Until the Region validates a year, every figure is the municipalities' own (not validated). */
+export const provisional = 'non validato';
+
+const rdClassCodes = { separate: 'differenziata', unsorted: 'indifferenziata', neutral: 'neutra' };
+
+/** The detail's columns, in order, as the page documents them and the JSON repeats them. */
+export const detailSchema = [
+  { nome: 'codice_istat', tipo: 'testo', descrizione: 'Codice ISTAT del comune, sei cifre.' },
+  { nome: 'comune', tipo: 'testo', descrizione: 'Nome del comune.' },
+  { nome: 'provincia', tipo: 'testo', descrizione: 'Sigla della provincia.' },
+  { nome: 'mese', tipo: 'testo', descrizione: 'Mese dei conferimenti, AAAA-MM.' },
+  { nome: 'versione', tipo: 'intero', descrizione: 'Versione inviata pubblicata (1 la prima).' },
+  { nome: 'codice_eer', tipo: 'testo', descrizione: 'Codice EER del rifiuto, «20 03 01».' },
+  { nome: 'descrizione_eer', tipo: 'testo', descrizione: 'Descrizione ufficiale del codice EER.' },
+  {
+    nome: 'classe_rd',
+    tipo: 'testo',
+    descrizione:
+      'Come conta nella raccolta differenziata (DM 26 maggio 2016): differenziata, indifferenziata o neutra.',
+  },
+  {
+    nome: 'tonnellate',
+    tipo: 'decimale',
+    descrizione: 'Quantità in tonnellate, fino a tre decimali (virgola nel CSV).',
+  },
+  { nome: 'modalita_raccolta', tipo: 'testo', descrizione: 'Modalità di raccolta.' },
+  { nome: 'trasportatore', tipo: 'testo', descrizione: 'Trasportatore dichiarato dal comune.' },
+  { nome: 'impianto_destinazione', tipo: 'testo', descrizione: 'Impianto di destinazione.' },
+  {
+    nome: 'operazione',
+    tipo: 'testo',
+    descrizione: 'Operazione di recupero (R) o smaltimento (D).',
+  },
+  {
+    nome: 'stato_dato',
+    tipo: 'testo',
+    descrizione: `«${provisional}»: il dato è quello inserito dal comune, non ancora validato dalla Regione.`,
+  },
+] as const;
+
+type Column = (typeof detailSchema)[number]['nome'];
+type DetailLine = {
+  readonly [Name in Column]: Name extends 'versione' | 'tonnellate' ? number : string;
+};
+
+/**
+ * Every row of every month submitted in the year (of one province, or of the region), in the
+ * order municipality, month, row: the last submitted version of each, never a draft.
+ */
+export async function detailLines(
+  db: Kysely<Schema>,
+  year: number,
+  province?: string,
+): Promise<DetailLine[]> {
+  const flows = await flowsOfYear(db, year);
+  return flows.flatMap((flow) => {
+    const municipality = municipalityByIstat(flow.istatCode);
+    if (!municipality || flow.versions === 0) return [];
+    if (province && municipality.province !== province) return [];
+    return flow.submittedRows.map((row) => ({
+      codice_istat: municipality.istatCode,
+      comune: municipality.name,
+      provincia: municipality.province,
+      mese: flow.month,
+      versione: flow.versions,
+      codice_eer: formatEer(row.eerCode),
+      descrizione_eer: eerCode(row.eerCode)?.description ?? '',
+      classe_rd: rdClassCodes[rdClassOf(row)],
+      tonnellate: row.tonnes,
+      modalita_raccolta: collectionMethodLabel(row.collectionMethod) ?? row.collectionMethod,
+      trasportatore: row.transporter,
+      impianto_destinazione: row.destinationPlant,
+      operazione: row.operation,
+      stato_dato: provisional,
+    }));
+  });
+}
+
+export const detailCsv = (lines: readonly DetailLine[]): string =>
+  csvDocument(
+    detailSchema.map((column) => column.nome),
+    lines.map((line) =>
+      detailSchema.map(({ nome }) =>
+        nome === 'tonnellate' ? line.tonnellate.toFixed(3).replace('.', ',') : line[nome],
+      ),
+    ),
+  );
+
+/** The JSON document: what it is, its licence and schema, then the rows. */
+export const detailJson = (
+  lines: readonly DetailLine[],
+  about: { readonly anno: number; readonly provincia: string | null; readonly generatoIl: string },
+) => ({
+  titolo: 'Flussi mensili dei rifiuti urbani per comune e codice EER',
+  fonte: 'Osservatorio regionale dei rifiuti: dati inseriti dai comuni',
+  licenza: openDataLicence,
+  anno: about.anno,
+  provincia: about.provincia,
+  generato_il: about.generatoIl,
+  stato_dato: provisional,
+  campi: detailSchema,
+  righe: lines,
+});
