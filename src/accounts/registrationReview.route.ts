@@ -71,55 +71,49 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
     page(request, reply, await loadPending(request), {}, {}),
   );
 
-  // A portal administrator closes an account, with the reason (closeAccount.ts).
-  app.post(
-    '/operatori/registrazioni/:id/chiudi',
-    { preHandler: requireRole('admin') },
-    async (request, reply) => {
-      const account = await loadPending(request);
-      return submitForm(request, reply, deps.projections, {
-        schema: closeSchema,
-        run: async (form) => {
-          const result = await closeAccountOf(deps, request, account.accountId, {
-            type: 'CloseAccount',
-            by: 'admin',
-            reason: form.motivo,
-          });
-          return {
-            position: result.position,
-            redirect: `/operatori/registrazioni/${account.accountId}?esito=chiuso`,
-          };
-        },
-        invalid: (errors, values) => page(request, reply, account, errors, values),
-      });
+  /**
+   * What only a portal administrator does to an account, with the reason: close it
+   * (closeAccount.ts), then erase its person (erasePersonalData.ts). Back to its page after.
+   */
+  const adminActions = [
+    {
+      path: 'chiudi',
+      schema: closeSchema,
+      outcome: 'chiuso',
+      run: (request: FastifyRequest, accountId: string, reason: string) =>
+        closeAccountOf(deps, request, accountId, { type: 'CloseAccount', by: 'admin', reason }),
     },
-  );
-
-  // A portal administrator erases a closed account's person, with the reason (erasePersonalData.ts).
-  app.post(
-    '/operatori/registrazioni/:id/cancella-dati',
-    { preHandler: requireRole('admin') },
-    async (request, reply) => {
-      const account = await loadPending(request);
-      return submitForm(request, reply, deps.projections, {
-        schema: eraseSchema,
-        run: async (form) => {
-          const result = await handleCommand(
-            deps.eventStore,
-            accountDecider,
-            accountStream.id(account.accountId),
-            { type: 'ErasePersonalData', reason: form.motivo },
-            commandContext(request, deps.clock()),
-          );
-          return {
-            position: result.position,
-            redirect: `/operatori/registrazioni/${account.accountId}?esito=cancellati`,
-          };
-        },
-        invalid: (errors, values) => page(request, reply, account, errors, values),
-      });
+    {
+      path: 'cancella-dati',
+      schema: eraseSchema,
+      outcome: 'cancellati',
+      run: (request: FastifyRequest, accountId: string, reason: string) =>
+        handleCommand(
+          deps.eventStore,
+          accountDecider,
+          accountStream.id(accountId),
+          { type: 'ErasePersonalData', reason },
+          commandContext(request, deps.clock()),
+        ),
     },
-  );
+  ];
+  for (const action of adminActions) {
+    app.post(
+      `/operatori/registrazioni/:id/${action.path}`,
+      { preHandler: requireRole('admin') },
+      async (request, reply) => {
+        const account = await loadPending(request);
+        return submitForm(request, reply, deps.projections, {
+          schema: action.schema,
+          run: async (form) => ({
+            position: (await action.run(request, account.accountId, form.motivo)).position,
+            redirect: `/operatori/registrazioni/${account.accountId}?esito=${action.outcome}`,
+          }),
+          invalid: (errors, values) => page(request, reply, account, errors, values),
+        });
+      },
+    );
+  }
 
   /** Approving or rejecting: one command on the account, then back to the queue. */
   const decisions = [
