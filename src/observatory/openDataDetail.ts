@@ -25,7 +25,11 @@ export const detailSchema = [
   { nome: 'provincia', tipo: 'testo', descrizione: 'Sigla della provincia.' },
   { nome: 'mese', tipo: 'testo', descrizione: 'Mese dei conferimenti, AAAA-MM.' },
   { nome: 'versione', tipo: 'intero', descrizione: 'Versione inviata pubblicata (1 la prima).' },
-  { nome: 'codice_eer', tipo: 'testo', descrizione: 'Codice EER del rifiuto, «20 03 01».' },
+  {
+    nome: 'codice_eer',
+    tipo: 'testo',
+    descrizione: 'Codice EER del rifiuto, «20 03 01»; con l’asterisco se pericoloso («20 01 21*»).',
+  },
   { nome: 'descrizione_eer', tipo: 'testo', descrizione: 'Descrizione ufficiale del codice EER.' },
   {
     nome: 'classe_rd',
@@ -72,22 +76,26 @@ export async function detailLines(
     const municipality = municipalityByIstat(flow.istatCode);
     if (!municipality || flow.versions === 0) return [];
     if (province && municipality.province !== province) return [];
-    return flow.submittedRows.map((row) => ({
-      codice_istat: municipality.istatCode,
-      comune: municipality.name,
-      provincia: municipality.province,
-      mese: flow.month,
-      versione: flow.versions,
-      codice_eer: formatEer(row.eerCode),
-      descrizione_eer: eerCode(row.eerCode)?.description ?? '',
-      classe_rd: rdClassCodes[rdClassOf(row)],
-      tonnellate: row.tonnes,
-      modalita_raccolta: collectionMethodLabel(row.collectionMethod) ?? row.collectionMethod,
-      trasportatore: row.transporter,
-      impianto_destinazione: row.destinationPlant,
-      operazione: row.operation,
-      stato_dato: provisional,
-    }));
+    return flow.submittedRows.map((row) => {
+      // A code the reference list no longer holds is published as filed, without its class.
+      const entry = eerCode(row.eerCode);
+      return {
+        codice_istat: municipality.istatCode,
+        comune: municipality.name,
+        provincia: municipality.province,
+        mese: flow.month,
+        versione: flow.versions,
+        codice_eer: `${formatEer(row.eerCode)}${entry?.hazardous ? '*' : ''}`,
+        descrizione_eer: entry?.description ?? '',
+        classe_rd: entry ? rdClassCodes[rdClassOf(row)] : '',
+        tonnellate: row.tonnes,
+        modalita_raccolta: collectionMethodLabel(row.collectionMethod) ?? row.collectionMethod,
+        trasportatore: row.transporter,
+        impianto_destinazione: row.destinationPlant,
+        operazione: row.operation,
+        stato_dato: provisional,
+      };
+    });
   });
 }
 

@@ -71,7 +71,11 @@ function municipalityYear(
     municipality,
     months: own,
     rate: rate(filed),
-    tonnes: filed.reduce((sum, flow) => sum + flow.rows.reduce((t, row) => t + row.tonnes, 0), 0),
+    // The versions in force: a draft saved after an unlock counts once it is submitted.
+    tonnes: filed.reduce(
+      (sum, flow) => sum + flow.submittedRows.reduce((t, row) => t + row.tonnes, 0),
+      0,
+    ),
     funding: own.some((m) => m.funding),
   };
 }

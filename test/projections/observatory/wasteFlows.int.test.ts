@@ -1,3 +1,4 @@
+import { Migrator, sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowRow } from '../../../domain/observatory/flowEvents.js';
@@ -8,6 +9,9 @@ import {
   wasteFlowsProjection,
   type WasteFlowRow,
 } from '../../../projections/observatory/wasteFlows.js';
+import { migrations } from '../../../migrations/index.js';
+import { openPglite } from '../../../src/platform/db/database.js';
+import { migrateToLatest } from '../../../src/platform/db/migrate.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
@@ -168,5 +172,41 @@ describe.each(backends())('%s: waste flows in SQL', (backend) => {
     ]);
     await runner.rebuild('waste_flows');
     expect(await flowsOfYear(test.database.db, 2026)).toEqual(once);
+  });
+});
+
+describe('migration 0029: months submitted before it', () => {
+  it('take the rows of their last submitted version from the log, not the draft since', async () => {
+    const database = await openPglite('memory://');
+    try {
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => migrations },
+      });
+      await migrator.migrateTo('0028_personal_data_keys');
+      await sql`
+        insert into waste_flows (istat_code, month, status, versions, rows)
+        values ('072006', ${month}, 'draft', 2, ${JSON.stringify([glass])}::jsonb),
+          ('072006', '2026-10', 'draft', 0, ${JSON.stringify([glass])}::jsonb)`.execute(
+        database.db,
+      );
+      await createPostgresEventStore(database).appendToStream(`waste-flow-072006-${month}`, [
+        ...[submitted(1, [glass]), submitted(2, [unsorted, beach])].map((event) =>
+          newEvent(event.type, event.data as never),
+        ),
+      ]);
+      await migrateToLatest(database.db);
+      const rows = await database.db
+        .selectFrom('waste_flows')
+        .select(['month', 'submitted_rows'])
+        .orderBy('month')
+        .execute();
+      expect(rows).toEqual([
+        { month, submitted_rows: [unsorted, beach] },
+        { month: '2026-10', submitted_rows: [] },
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 });
