@@ -1,6 +1,6 @@
 import type { AccountState } from './account.js';
 import type { AccountEvent } from './accountEvents.js';
-import { accountError, mustConfirmPassword } from './errors.js';
+import { accountError, mustConfirmPassword, mustGiveReason } from './errors.js';
 
 /**
  * «Chiudi l'account»: by its person, who types the password again, or by a portal administrator,
@@ -33,13 +33,7 @@ export function closeAccount(command: CloseAccount, state: AccountState): Accoun
   }
   if (holdsOthers)
     throw accountError('OrganisationHasPeople', 'conflict', stillHasPeople.admin, '_form');
-  if (command.reason.trim().length < 10)
-    throw accountError(
-      'ReasonRequired',
-      'validation',
-      'Indicare il motivo della chiusura (almeno 10 caratteri).',
-      'motivo',
-    );
+  mustGiveReason(command.reason, 'chiusura');
   return [
     { type: 'AccountClosed', data: { by: 'admin', reason: command.reason } },
     ...withdrawn(state),

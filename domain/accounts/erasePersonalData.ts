@@ -1,6 +1,6 @@
 import type { AccountState } from './account.js';
 import type { AccountEvent } from './accountEvents.js';
-import { accountError } from './errors.js';
+import { accountError, mustGiveReason } from './errors.js';
 
 /**
  * Erasure (GDPR art. 17) of a closed account's person: their data keys are destroyed, so every
@@ -28,13 +28,7 @@ export function erasePersonalData(command: ErasePersonalData, state: AccountStat
       'Si possono cancellare i dati personali solo di un account chiuso: chiudilo prima.',
       '_form',
     );
-  if (command.reason.trim().length < 10)
-    throw accountError(
-      'ReasonRequired',
-      'validation',
-      'Indicare il motivo della cancellazione (almeno 10 caratteri).',
-      'motivo',
-    );
+  mustGiveReason(command.reason, 'cancellazione');
   // A member's invitation; an organisation's invitations that no one accepted.
   const invitations = [...(state.joinedBy ? [state.joinedBy] : []), ...state.unansweredInvites];
   const subjects = [state.accountId, ...invitations.map(invitationSubject)];

@@ -46,6 +46,18 @@ export const accountError = (
   field?: string,
 ) => new DomainError<AccountErrorCode>(code, kind, message, field);
 
+/** An administrator's decision on an account gives its reason, beside the field «motivo». */
+export function mustGiveReason(reason: string, of: 'chiusura' | 'cancellazione'): void {
+  if (reason.trim().length < 10) {
+    throw accountError(
+      'ReasonRequired',
+      'validation',
+      `Indicare il motivo della ${of} (almeno 10 caratteri).`,
+      'motivo',
+    );
+  }
+}
+
 /** «Modifica profilo»: every change needs the account's password, checked outside the decider. */
 export function mustConfirmPassword(currentPasswordOk: boolean): void {
   if (!currentPasswordOk) {

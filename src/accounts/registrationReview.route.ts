@@ -26,12 +26,11 @@ const approveSchema = z.object({ note: paragraph(1000).optional() });
 const rejectSchema = z.object({
   reason: paragraph(1000).min(5, 'Indicare il motivo del rifiuto (almeno 5 caratteri).'),
 });
-const closeSchema = z.object({
-  motivo: paragraph(1000).min(10, 'Indicare il motivo della chiusura (almeno 10 caratteri).'),
-});
-const eraseSchema = z.object({
-  motivo: paragraph(1000).min(10, 'Indicare il motivo della cancellazione (almeno 10 caratteri).'),
-});
+/** The reason of an administrator's decision, as the decider words its own check. */
+const reasonSchema = (of: 'chiusura' | 'cancellazione') =>
+  z.object({
+    motivo: paragraph(1000).min(10, `Indicare il motivo della ${of} (almeno 10 caratteri).`),
+  });
 const statusLabels: Record<string, string> = {
   unverified: 'e-mail da confermare',
   'awaiting-approval': 'in attesa di approvazione',
@@ -78,14 +77,14 @@ export function registrationReviewRoutes(app: FastifyInstance, deps: AccountsDep
   const adminActions = [
     {
       path: 'chiudi',
-      schema: closeSchema,
+      schema: reasonSchema('chiusura'),
       outcome: 'chiuso',
       run: (request: FastifyRequest, accountId: string, reason: string) =>
         closeAccountOf(deps, request, accountId, { type: 'CloseAccount', by: 'admin', reason }),
     },
     {
       path: 'cancella-dati',
-      schema: eraseSchema,
+      schema: reasonSchema('cancellazione'),
       outcome: 'cancellati',
       run: (request: FastifyRequest, accountId: string, reason: string) =>
         handleCommand(

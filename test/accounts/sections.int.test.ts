@@ -52,36 +52,22 @@ describe('the sections in the header', () => {
   });
   afterAll(async () => ctx.close());
 
+  /** The operator's and the portal administrator's header: the same sections. */
+  const utilitySections = [
+    'Registrazioni',
+    'Contratti',
+    'Inviti',
+    'Anagrafica',
+    'Campagne',
+    'Accessi rifiutati',
+    'Revisione',
+    'Profilo',
+  ];
+
   it.each([
     ['declarant', ditta, ['Area riservata', 'Contratti', 'Dichiarazioni', 'Persone', 'Profilo']],
-    [
-      'operator',
-      operatorLogin,
-      [
-        'Registrazioni',
-        'Contratti',
-        'Inviti',
-        'Anagrafica',
-        'Campagne',
-        'Accessi rifiutati',
-        'Revisione',
-        'Profilo',
-      ],
-    ],
-    [
-      'admin',
-      admin,
-      [
-        'Registrazioni',
-        'Contratti',
-        'Inviti',
-        'Anagrafica',
-        'Campagne',
-        'Accessi rifiutati',
-        'Revisione',
-        'Profilo',
-      ],
-    ],
+    ['operator', operatorLogin, utilitySections],
+    ['admin', admin, utilitySections],
     ['auditor', auditor, ['Revisione', 'Profilo']],
   ] as const)(
     'shows a %s the sections it may open, each opening, the current one marked',

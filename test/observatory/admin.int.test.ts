@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
+import { municipalityStream } from '../../domain/observatory/municipalityOfficer.js';
 import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
-import {
-  municipalityStream,
-  officerDecider,
-} from '../../domain/observatory/municipalityOfficer.js';
-import {
-  observatoryAdminsDecider,
-  observatoryAdminsStream,
-} from '../../domain/observatory/observatoryAdmins.js';
 import { pugliaMunicipalities } from '../../domain/observatory/reference/municipalities.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import {
@@ -19,6 +12,7 @@ import {
 import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
 import { settle, startTestApp, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
+import { assignDemoOfficerBari, grantDemoAdmin, systemContext } from './support.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 
 const glass: FlowRow = {
@@ -29,13 +23,6 @@ const glass: FlowRow = {
   destinationPlant: 'Piattaforma vetro',
   operation: 'R5',
 };
-const system = (now: Date) => ({
-  commandId: crypto.randomUUID(),
-  correlationId: 'test',
-  actor: { id: 'system', role: 'system' },
-  clientIp: null,
-  now,
-});
 
 describe.each(backends())('%s: the observatory admin', (backend) => {
   let ctx: TestApp;
@@ -47,27 +34,8 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
   beforeAll(async () => {
     ctx = await startTestApp({ backend, now: () => now });
     baseUrl = await listenOnFreePort(ctx.app);
-    await handleCommand(
-      ctx.store,
-      observatoryAdminsDecider,
-      observatoryAdminsStream.id(),
-      { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
-      system(now),
-    );
-    await handleCommand(
-      ctx.store,
-      officerDecider,
-      municipalityStream.id('072006'),
-      {
-        type: 'AssignOfficer',
-        istatCode: '072006',
-        fiscalCode: demoOfficerBari.fiscalCode,
-        email: 'ambiente@comune.bari.it',
-        adminId: 'cli',
-        institutionalDomains: ['comune.*.it'],
-      },
-      system(now),
-    );
+    await grantDemoAdmin(ctx.store, now);
+    await assignDemoOfficerBari(ctx.store, now);
     const filedAt = new Date('2026-11-05T09:00:00Z');
     await handleCommand(
       ctx.store,
@@ -81,7 +49,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
         rows: [glass],
         now: filedAt,
       },
-      system(filedAt),
+      systemContext(filedAt),
     );
     await settle(ctx);
     admin = await browserLoggedInAs(baseUrl, demoObservatoryAdmin);

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
-import {
-  municipalityStream,
-  officerDecider,
-} from '../../domain/observatory/municipalityOfficer.js';
-import {
-  observatoryAdminsDecider,
-  observatoryAdminsStream,
-} from '../../domain/observatory/observatoryAdmins.js';
 import { quantityTooLarge } from '../../domain/observatory/fileMonthlyFlow.js';
 import { unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
@@ -23,6 +15,7 @@ import { headFileSchema } from '../../src/platform/transparency/publishedJson.js
 import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
 import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { backends } from '../support/testDatabase.js';
+import { assignDemoOfficerBari, grantDemoAdmin, systemContext } from './support.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 
 const row = (index: number, values: Record<string, string>) =>
@@ -45,13 +38,6 @@ const glass = {
   impianto: 'Piattaforma vetro',
   operazione: 'R5',
 };
-const system = (now: Date, actor = 'system') => ({
-  commandId: crypto.randomUUID(),
-  correlationId: 'test',
-  actor: { id: actor, role: 'system' },
-  clientIp: null,
-  now,
-});
 
 describe.each(backends())('%s: monthly waste flows of a municipality', (backend) => {
   let ctx: TestApp;
@@ -61,27 +47,8 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
   beforeAll(async () => {
     ctx = await startTestApp({ backend, now: () => now });
     baseUrl = await listenOnFreePort(ctx.app);
-    await handleCommand(
-      ctx.store,
-      observatoryAdminsDecider,
-      observatoryAdminsStream.id(),
-      { type: 'GrantObservatoryAdmin', fiscalCode: demoObservatoryAdmin.fiscalCode, by: 'cli' },
-      system(now),
-    );
-    await handleCommand(
-      ctx.store,
-      officerDecider,
-      municipalityStream.id('072006'),
-      {
-        type: 'AssignOfficer',
-        istatCode: '072006',
-        fiscalCode: demoOfficerBari.fiscalCode,
-        email: 'ambiente@comune.bari.it',
-        adminId: 'cli',
-        institutionalDomains: ['comune.*.it'],
-      },
-      system(now),
-    );
+    await grantDemoAdmin(ctx.store, now);
+    await assignDemoOfficerBari(ctx.store, now);
     // June, filed in July: by November it is outside the 4-month unlock window.
     await handleCommand(
       ctx.store,
@@ -104,7 +71,7 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
         ],
         now: new Date('2026-07-10T09:00:00Z'),
       },
-      system(new Date('2026-07-10T09:00:00Z')),
+      systemContext(new Date('2026-07-10T09:00:00Z')),
     );
     await settle(ctx);
   });
