@@ -27,7 +27,10 @@ import * as profileChanges from './0025_profile_changes.js';
 import * as reminders from './0026_reminders.js';
 import * as mailUnsubscribe from './0027_mail_unsubscribe.js';
 import * as personalDataKeys from './0028_personal_data_keys.js';
+import * as municipalityMandates from './0030_municipality_mandates.js';
 import * as publishedFlowRows from './0029_published_flow_rows.js';
+import * as observatoryApiTokens from './0031_observatory_api_tokens.js';
+import * as observatoryYearValidations from './0032_observatory_year_validations.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -60,4 +63,7 @@ export const migrations: Record<string, Migration> = {
   '0027_mail_unsubscribe': mailUnsubscribe,
   '0028_personal_data_keys': personalDataKeys,
   '0029_published_flow_rows': publishedFlowRows,
+  '0030_municipality_mandates': municipalityMandates,
+  '0031_observatory_api_tokens': observatoryApiTokens,
+  '0032_observatory_year_validations': observatoryYearValidations,
 };

@@ -96,6 +96,19 @@ const configSchema = z
       blankAsUndefined,
       z.email('indirizzo e-mail non valido').default('supporto.pugliacon@regione.puglia.it'),
     ),
+    /**
+     * The video tutorial on enabling, logging in and authenticating (seed: «CLICCA SUL LINK PER
+     * VISUALIZZARE IL VIDEO-TUTORIAL…»), linked from the observatory's home and its manual.
+     * Unset: no sentence at all, rather than a dead link. https only: a page served over https
+     * does not link people to a plain-http address.
+     */
+    OBSERVATORY_VIDEO_URL: optional(
+      z.url({
+        protocol: /^https$/,
+        normalize: true,
+        error: 'indirizzo https:// del video-tutorial (es. https://www.example.it/video)',
+      }),
+    ),
     /** Where anyone reports a barrier to access (AgID's «meccanismo di feedback», /accessibilita). */
     ACCESSIBILITY_EMAIL: z.preprocess(
       blankAsUndefined,

@@ -16,6 +16,9 @@ import { digitalIdentitiesProjection } from '../projections/observatory/digitalI
 import { observatoryMailsProjection } from '../projections/observatory/observatoryMails.js';
 import { observatoryPeopleProjection } from '../projections/observatory/officers.js';
 import { wasteFlowsProjection } from '../projections/observatory/wasteFlows.js';
+import { apiTokensProjection } from '../projections/observatory/apiTokens.js';
+import { yearValidationsProjection } from '../projections/observatory/yearValidations.js';
+import { yearSendBacks } from './observatory/yearDecisions.js';
 import { contractsProjection } from '../projections/contracts/contracts.js';
 import { accountMailsProjection } from '../projections/accounts/accountMails.js';
 import { accountsProjection } from '../projections/accounts/accounts.js';
@@ -94,6 +97,9 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
     digitalIdentitiesProjection,
     observatoryPeopleProjection,
     wasteFlowsProjection,
+    apiTokensProjection,
+    yearValidationsProjection,
+    yearSendBacks({ store: deps.store, logger: deps.logger }),
     observatoryMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
     flowReceipts({ ...heads, publicUrl: deps.publicUrl }),
     remindersProjection,

@@ -79,6 +79,23 @@ describe('configuration', () => {
     expect(loadConfig({}).OIDC_ISSUER).toBeUndefined(); // elsewhere: the local provider
   });
 
+  it('takes the observatory’s video tutorial as an https address, and none when unset', () => {
+    expect(loadConfig({}).OBSERVATORY_VIDEO_URL).toBeUndefined();
+    expect(loadConfig({ OBSERVATORY_VIDEO_URL: '' }).OBSERVATORY_VIDEO_URL).toBeUndefined();
+    const video = 'https://www.youtube.com/watch?v=abc123&t=5';
+    expect(loadConfig({ OBSERVATORY_VIDEO_URL: video }).OBSERVATORY_VIDEO_URL).toBe(video);
+    // Not an address, plain http, or a script: refused, naming the variable.
+    for (const value of [
+      'video-tutorial',
+      'http://video.example.it/tutorial',
+      'javascript:alert(1)',
+    ]) {
+      expect(() => loadConfig({ OBSERVATORY_VIDEO_URL: value }), value).toThrow(
+        /OBSERVATORY_VIDEO_URL: indirizzo https:\/\/ del video-tutorial/,
+      );
+    }
+  });
+
   it('trusts no proxy by default, and the listed proxy addresses or networks when told', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '' }).TRUST_PROXY).toBe(false);

@@ -38,17 +38,26 @@ export const maxRowTonnes = 100_000;
 export const quantityTooLarge =
   'La quantità non può superare 100.000 tonnellate in una riga: controlla l’unità di misura (tonnellate, non chilogrammi).';
 
-/** The first row whose quantity is not a positive amount of at most maxRowTonnes, if any. */
-function quantityError(rows: readonly FlowRow[]): { index: number; message: string } | null {
-  for (const [index, row] of rows.entries()) {
-    if (!Number.isFinite(row.tonnes) || row.tonnes <= 0) {
-      return { index, message: 'La quantità deve essere maggiore di zero.' };
-    }
-    if (row.tonnes > maxRowTonnes) {
-      return { index, message: quantityTooLarge };
-    }
-  }
-  return null;
+/** A rule of the month's rows that one row breaks: `index` in the rows, `field` of the form. */
+export interface RowIssue {
+  readonly index: number;
+  readonly field: 'tonnellate' | 'eerCode';
+  readonly code: 'QuantityOutOfRange' | 'DuplicateRow';
+  readonly message: string;
+  /** For a repeated row: the index of the row it repeats. */
+  readonly repeats?: number;
+}
+
+/** Each row whose quantity is not a positive amount of at most maxRowTonnes. */
+function quantityIssues(rows: readonly FlowRow[]): RowIssue[] {
+  return rows.flatMap((row, index): RowIssue[] => {
+    const issue = (message: string): RowIssue[] => [
+      { index, field: 'tonnellate', code: 'QuantityOutOfRange', message },
+    ];
+    if (!Number.isFinite(row.tonnes) || row.tonnes <= 0)
+      return issue('La quantità deve essere maggiore di zero.');
+    return row.tonnes > maxRowTonnes ? issue(quantityTooLarge) : [];
+  });
 }
 
 const rowKey = (row: FlowRow) =>
@@ -60,16 +69,29 @@ const rowKey = (row: FlowRow) =>
     row.operation,
   ].join('|');
 
-/** Two rows alike in everything but the quantity should be one row. */
-export function duplicateRowIndex(rows: readonly FlowRow[]): number | null {
-  const seen = new Set<string>();
-  for (const [index, row] of rows.entries()) {
+/** Each row alike in everything but the quantity to an earlier one: they should be one row. */
+function duplicateIssues(rows: readonly FlowRow[]): RowIssue[] {
+  const seen = new Map<string, number>();
+  return rows.flatMap((row, index): RowIssue[] => {
     const key = rowKey(row);
-    if (seen.has(key)) return index;
-    seen.add(key);
-  }
-  return null;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return [];
+    }
+    const message = 'Questa riga ripete una riga precedente: somma le quantità in una sola riga.';
+    return [{ index, field: 'eerCode', code: 'DuplicateRow', message, repeats: first }];
+  });
 }
+
+/**
+ * Every row that breaks a rule of the month's rows: the quantities first, then the repeated rows.
+ * The decider refuses a command with the first; a file import shows them all.
+ */
+export const rowIssues = (rows: readonly FlowRow[]): RowIssue[] => [
+  ...quantityIssues(rows),
+  ...duplicateIssues(rows),
+];
 
 function mustBeEditable(command: FlowCommand, state: MonthlyFlowState): void {
   if (monthsBetween(command.month, monthOf(command.now)) < 0) {
@@ -87,22 +109,13 @@ function mustBeEditable(command: FlowCommand, state: MonthlyFlowState): void {
       `Il mese di ${monthLabel(command.month)} è già stato inviato ed è bloccato: per modificarlo chiedi lo sblocco.`,
     );
   }
-  const quantity = quantityError(command.rows);
-  if (quantity) {
+  const [issue] = rowIssues(command.rows);
+  if (issue) {
     throw observatoryError(
-      'QuantityOutOfRange',
+      issue.code,
       'validation',
-      quantity.message,
-      `righe[${quantity.index}][tonnellate]`,
-    );
-  }
-  const duplicate = duplicateRowIndex(command.rows);
-  if (duplicate !== null) {
-    throw observatoryError(
-      'DuplicateRow',
-      'validation',
-      'Questa riga ripete una riga precedente: somma le quantità in una sola riga.',
-      `righe[${duplicate}][eerCode]`,
+      issue.message,
+      `righe[${issue.index}][${issue.field}]`,
     );
   }
 }

@@ -45,4 +45,16 @@ export type FlowEvent =
   | {
       type: 'FlowUnlockRejected';
       data: { istatCode: string; month: YearMonth; decidedBy: string; reason: string };
+    }
+  | {
+      /** The Region sent the month's year back: editable again, whatever the 4-month window. */
+      type: 'MonthlyFlowReturned';
+      data: {
+        istatCode: string;
+        month: YearMonth;
+        remarks: string;
+        returnedBy: string;
+        /** The reason of the municipality's own unlock request this return answers, if one was pending. */
+        supersededUnlockRequest: string | null;
+      };
     };

@@ -41,6 +41,8 @@ export function evolveFlow(state: MonthlyFlowState, event: FlowEvent): MonthlyFl
       return { ...state, status: 'unlock-requested', unlockReason: event.data.reason };
     case 'MonthlyFlowUnlocked':
       return { ...state, status: 'unlocked' };
+    case 'MonthlyFlowReturned':
+      return { ...state, status: 'unlocked', unlockReason: null };
     case 'FlowUnlockRejected':
       return { ...state, status: 'submitted', unlockReason: null };
   }

@@ -9,6 +9,7 @@ import {
 import type { FlowEvent } from './flowEvents.js';
 import type { YearMonth } from './months.js';
 import { evolveFlow, initialFlowState, type MonthlyFlowState } from './monthlyFlow.js';
+import { returnMonthlyFlow, type ReturnMonthlyFlow } from './returnMonthlyFlow.js';
 import {
   rejectFlowUnlock,
   requestFlowUnlock,
@@ -19,7 +20,12 @@ import {
 } from './unlockMonthlyFlow.js';
 
 export type FlowCommand =
-  SaveFlowDraft | SubmitMonthlyFlow | RequestFlowUnlock | UnlockMonthlyFlow | RejectFlowUnlock;
+  | SaveFlowDraft
+  | SubmitMonthlyFlow
+  | RequestFlowUnlock
+  | UnlockMonthlyFlow
+  | RejectFlowUnlock
+  | ReturnMonthlyFlow;
 
 export const flowStream = streamCodec<[istatCode: string, month: YearMonth], FlowEvent>(
   'waste-flow-',
@@ -41,6 +47,8 @@ export const monthlyFlowDecider: Decider<MonthlyFlowState, FlowCommand, FlowEven
         return unlockMonthlyFlow(command, state);
       case 'RejectFlowUnlock':
         return rejectFlowUnlock(command, state);
+      case 'ReturnMonthlyFlow':
+        return returnMonthlyFlow(command, state);
     }
   },
 };

@@ -2,16 +2,32 @@ import { streamCodec } from '../shared/streamCodec.js';
 import type { Decider } from '../shared/decider.js';
 import { exampleInstitutionalEmail, isInstitutionalEmail } from './institutionalEmail.js';
 import { observatoryError } from './observatoryErrors.js';
+import {
+  decideMandate,
+  evolveMandates,
+  type Delegation,
+  type MandateCommand,
+  type MandateEvent,
+  type SecondUser,
+} from './municipalityMandates.js';
 import { municipalityByIstat, type Municipality } from './reference/municipalities.js';
 
 /**
- * One user per municipality: `municipality-<istat>` holds who files its months. That one person
- * serves one municipality only is kept by the person's own stream (officerPerson.ts).
+ * Who files a municipality's months, in `municipality-<istat>`: its one responsible user (a person
+ * may be the user of several municipalities), a second user only by the Region's authorisation,
+ * and the people of its waste collector its users delegate the filing to (municipalityMandates.ts).
  */
 export type OfficerEvent =
   | {
       type: 'OfficerAssigned';
-      data: { istatCode: string; fiscalCode: string; email: string; assignedBy: string };
+      /** `reason` is absent from associations recorded before it was asked. */
+      data: {
+        istatCode: string;
+        fiscalCode: string;
+        email: string;
+        assignedBy: string;
+        reason?: string;
+      };
     }
   | {
       type: 'OfficerAssignmentEnded';
@@ -27,11 +43,16 @@ export type OfficerEvent =
         changedBy: string;
         reason: string;
       };
-    };
+    }
+  | MandateEvent;
 
 export interface OfficerState {
   readonly fiscalCode: string | null;
   readonly email: string | null;
+  /** Second users by fiscal code, each until its authorisation's expiry. */
+  readonly secondUsers: Readonly<Record<string, SecondUser>>;
+  /** Live delegations by id. */
+  readonly delegations: Readonly<Record<string, Delegation>>;
 }
 
 interface OfficerCommandBase {
@@ -43,6 +64,7 @@ export interface AssignOfficer extends OfficerCommandBase {
   readonly type: 'AssignOfficer';
   readonly fiscalCode: string;
   readonly email: string;
+  readonly reason: string;
   /** Domain patterns of institutional addresses, from the configuration. */
   readonly institutionalDomains: readonly string[];
 }
@@ -60,16 +82,17 @@ export interface ChangeOfficerEmail extends OfficerCommandBase {
   readonly institutionalDomains: readonly string[];
 }
 
-export type OfficerCommand = AssignOfficer | EndOfficerAssignment | ChangeOfficerEmail;
+export type OfficerCommand =
+  AssignOfficer | EndOfficerAssignment | ChangeOfficerEmail | MandateCommand;
 
 export const municipalityStream = streamCodec<[istatCode: string], OfficerEvent>(
   'municipality-',
   (istatCode) => istatCode,
 );
 
-const normalEmail = (email: string) => email.trim().toLowerCase();
+export const normalEmail = (email: string) => email.trim().toLowerCase();
 
-function knownMunicipality(istatCode: string): Municipality {
+export function knownMunicipality(istatCode: string): Municipality {
   const municipality = municipalityByIstat(istatCode);
   if (!municipality) {
     throw observatoryError('MunicipalityUnknown', 'not-found', 'Comune non trovato.', 'comune');
@@ -88,7 +111,7 @@ export function institutionalEmailProblem(
   return `Sono accettati solo indirizzi e-mail istituzionali del Comune di ${municipality.name}${example ? ` (ad esempio ${example})` : ` (${patterns.join(', ')})`}.`;
 }
 
-function mustBeInstitutional(
+export function mustBeInstitutional(
   email: string,
   patterns: readonly string[],
   municipality: Municipality,
@@ -101,7 +124,7 @@ function mustBeInstitutional(
 export const reasonProblem = (reason: string): string | null =>
   reason.trim().length < 10 ? 'Indicare il motivo (almeno 10 caratteri).' : null;
 
-const needsReason = (reason: string) => {
+export const needsReason = (reason: string) => {
   const problem = reasonProblem(reason);
   if (problem) throw observatoryError('ReasonRequired', 'validation', problem, 'motivo');
 };
@@ -113,10 +136,14 @@ const mustHaveOfficer = (state: OfficerState): string => {
   return state.fiscalCode;
 };
 
-/** Associates a fiscal code; replacing the current officer ends the old association first. */
+/**
+ * Associates a fiscal code, whichever other municipalities it serves; replacing the current
+ * officer ends the old association first.
+ */
 export function assignOfficer(command: AssignOfficer, state: OfficerState): OfficerEvent[] {
   const { istatCode, fiscalCode, adminId } = command;
   mustBeInstitutional(command.email, command.institutionalDomains, knownMunicipality(istatCode));
+  needsReason(command.reason);
   if (state.fiscalCode === fiscalCode) {
     throw observatoryError(
       'AlreadyOfficer',
@@ -138,11 +165,32 @@ export function assignOfficer(command: AssignOfficer, state: OfficerState): Offi
         },
       ]
     : [];
+  // A second user who becomes the responsible one holds no authorisation any more.
+  const promoted: OfficerEvent[] = state.secondUsers[fiscalCode]
+    ? [
+        {
+          type: 'SecondUserAuthorisationEnded',
+          data: {
+            istatCode,
+            fiscalCode,
+            endedBy: adminId,
+            reason: 'Diventato utente responsabile del comune',
+          },
+        },
+      ]
+    : [];
   return [
     ...ended,
+    ...promoted,
     {
       type: 'OfficerAssigned',
-      data: { istatCode, fiscalCode, email: normalEmail(command.email), assignedBy: adminId },
+      data: {
+        istatCode,
+        fiscalCode,
+        email: normalEmail(command.email),
+        assignedBy: adminId,
+        reason: command.reason.trim(),
+      },
     },
   ];
 }
@@ -202,18 +250,22 @@ export function changeOfficerEmail(
 export function evolveOfficer(state: OfficerState, event: OfficerEvent): OfficerState {
   switch (event.type) {
     case 'OfficerAssigned':
-      return { fiscalCode: event.data.fiscalCode, email: event.data.email };
+      return { ...state, fiscalCode: event.data.fiscalCode, email: event.data.email };
     case 'OfficerAssignmentEnded':
-      return state.fiscalCode === event.data.fiscalCode ? { fiscalCode: null, email: null } : state;
+      return state.fiscalCode === event.data.fiscalCode
+        ? { ...state, fiscalCode: null, email: null }
+        : state;
     case 'OfficerEmailChanged':
       return state.fiscalCode === event.data.fiscalCode
         ? { ...state, email: event.data.email }
         : state;
+    default:
+      return evolveMandates(state, event);
   }
 }
 
 export const officerDecider: Decider<OfficerState, OfficerCommand, OfficerEvent> = {
-  initialState: () => ({ fiscalCode: null, email: null }),
+  initialState: () => ({ fiscalCode: null, email: null, secondUsers: {}, delegations: {} }),
   evolve: evolveOfficer,
   decide(command, state) {
     switch (command.type) {
@@ -223,6 +275,8 @@ export const officerDecider: Decider<OfficerState, OfficerCommand, OfficerEvent>
         return endOfficerAssignment(command, state);
       case 'ChangeOfficerEmail':
         return changeOfficerEmail(command, state);
+      default:
+        return decideMandate(command, state);
     }
   },
 };

@@ -19,7 +19,22 @@ export type ObservatoryErrorCode =
   | 'MunicipalityUnknown'
   | 'AlreadyAdmin'
   | 'NotAdmin'
-  | 'LastAdmin';
+  | 'LastAdmin'
+  | 'DocumentRequired'
+  | 'ExpiryOutOfRange'
+  | 'NoAuthorisation'
+  | 'AlreadyDelegated'
+  | 'CompanyRequired'
+  | 'PeriodOutOfRange'
+  | 'NoDelegation'
+  | 'YearNotClosed'
+  | 'YearAlreadyValidated'
+  | 'YearValidated'
+  | 'MonthsNotFiled'
+  | 'MonthNotFiled'
+  | 'MonthsRequired'
+  | 'UnlockPending'
+  | 'NothingToCertify';
 
 export const observatoryError = (
   code: ObservatoryErrorCode,

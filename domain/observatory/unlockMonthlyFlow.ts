@@ -28,19 +28,31 @@ export function unlockRefusal(month: YearMonth, at: Date): string | null {
     : `Il mese di ${monthLabel(month)} non può più essere sbloccato: ${rule}.`;
 }
 
+/**
+ * A validated year's months are not unlocked on request: the certified rate stands on them. The
+ * Region reopens them by sending the year back (ReturnMonthlyFlow).
+ */
+export const validatedYearRefusal = (month: YearMonth): string =>
+  `L’anno ${month.slice(0, 4)} è stato validato dalla Regione: i suoi mesi non si sbloccano più su richiesta. Per una correzione scrivi all’Osservatorio, che può rinviare l’anno con osservazioni.`;
+
 interface UnlockCommand {
   readonly istatCode: string;
   readonly month: YearMonth;
 }
 
-export interface RequestFlowUnlock extends UnlockCommand {
+/** Whether the Region has validated the month's year (its stream, read with the command). */
+interface OfValidatedYear {
+  readonly yearValidated: boolean;
+}
+
+export interface RequestFlowUnlock extends UnlockCommand, OfValidatedYear {
   readonly type: 'RequestFlowUnlock';
   readonly officerId: string;
   readonly reason: string;
   readonly now: Date;
 }
 
-export interface UnlockMonthlyFlow extends UnlockCommand {
+export interface UnlockMonthlyFlow extends UnlockCommand, OfValidatedYear {
   readonly type: 'UnlockMonthlyFlow';
   readonly adminId: string;
   readonly note: string | null;
@@ -83,6 +95,14 @@ export function requestFlowUnlock(
   }
   const refusal = unlockRefusal(command.month, command.now);
   if (refusal) throw observatoryError('UnlockOutsideWindow', 'validation', refusal, 'motivo');
+  if (command.yearValidated) {
+    throw observatoryError(
+      'YearValidated',
+      'validation',
+      validatedYearRefusal(command.month),
+      'motivo',
+    );
+  }
   needsReason(command.reason, 'motivo');
   const { istatCode, month, officerId } = command;
   return [
@@ -109,6 +129,14 @@ export function unlockMonthlyFlow(
   state: MonthlyFlowState,
 ): FlowEvent[] {
   mustBeRequested(state);
+  if (command.yearValidated) {
+    throw observatoryError(
+      'YearValidated',
+      'conflict',
+      `L’anno ${command.month.slice(0, 4)} del comune è validato dalla Regione: per riaprire ${monthLabel(command.month)} rinvia l’anno con osservazioni dalla validazione annuale (la validazione sarà ritirata).`,
+      'nota',
+    );
+  }
   const { istatCode, month, adminId, note } = command;
   return [{ type: 'MonthlyFlowUnlocked', data: { istatCode, month, decidedBy: adminId, note } }];
 }

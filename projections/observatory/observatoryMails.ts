@@ -2,15 +2,56 @@ import type { Transaction } from 'kysely';
 import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import { monthLabel } from '../../domain/observatory/months.js';
 import {
+  isMandateEvent,
+  type MandateEvent,
+} from '../../domain/observatory/municipalityMandates.js';
+import {
   municipalityStream,
   type OfficerEvent,
 } from '../../domain/observatory/municipalityOfficer.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
+import { ratePercent } from '../../domain/observatory/reference/separateCollection.js';
+import type { YearEvent } from '../../domain/observatory/yearEvents.js';
+import { monthList } from '../../domain/observatory/yearValidation.js';
+import { yearStream } from '../../domain/observatory/yearValidationDecider.js';
 import type { Schema } from '../../src/platform/db/schema.js';
-import { mailContent } from '../../src/platform/mail/mailContent.js';
+import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
 import { enqueueMail } from '../../src/platform/mail/outbox.js';
 import type { Projection } from '../../src/platform/subscriptions/projection.js';
 
-/** Tells the municipality's officer what an admin decided on an unlock request. */
+const percent = (rate: number) => `${ratePercent(rate)}%`;
+const tonnes = (kg: number) =>
+  (kg / 1000).toLocaleString('it-IT', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+
+/** What the Region decided on the municipality's year: the mail's subject and paragraphs. */
+function yearMail(event: YearEvent, publicUrl: string): MailContent {
+  const { istatCode, year } = event.data;
+  const name = municipalityByIstat(istatCode)?.name ?? `ISTAT ${istatCode}`;
+  if (event.type === 'YearValidated') {
+    const { data } = event;
+    return mailContent(`anno ${year} validato dalla Regione`, [
+      'Gentile referente,',
+      `la Regione ha validato i flussi dei rifiuti urbani del ${year} del Comune di ${name}. Raccolta differenziata certificata: ${percent(data.certifiedRate)} (differenziata ${tonnes(data.separateKg)} t, indifferenziata ${tonnes(data.unsortedKg)} t, escluse dal calcolo ${tonnes(data.neutralKg)} t).`,
+      'La percentuale certificata è pubblicata nei dati aperti accanto a quella provvisoria.',
+      `${publicUrl}/osservatorio/comune?anno=${year}`,
+    ]);
+  }
+  const { data } = event;
+  return mailContent(`anno ${year} rinviato dalla Regione con osservazioni`, [
+    'Gentile referente,',
+    `la Regione ha rinviato i flussi dei rifiuti urbani del ${year} del Comune di ${name} con le seguenti osservazioni:`,
+    data.remarks,
+    `Mesi da correggere e inviare di nuovo: ${monthList(data.months)}. Sono già sbloccati: ogni versione inviata resta consultabile.`,
+    ...(data.withdrawnCertification
+      ? [
+          `La validazione dell’anno (raccolta differenziata certificata ${percent(data.withdrawnCertification.certifiedRate)}) è ritirata finché la Regione non lo valida di nuovo.`,
+        ]
+      : []),
+    ...data.months.map((month) => `${publicUrl}/osservatorio/comune/${month}`),
+  ]);
+}
+
+/** Tells the municipality's officer what an admin decided on an unlock request or a year. */
 export function observatoryMailsProjection(deps: {
   publicUrl: () => string;
   now: () => Date;
@@ -20,17 +61,21 @@ export function observatoryMailsProjection(deps: {
     async apply(trx, events) {
       for (const recorded of events) {
         if (municipalityStream.holds(recorded)) {
-          await rememberOfficer(trx, recorded);
+          if (!isMandateEvent(recorded)) await rememberOfficer(trx, recorded);
+          continue;
+        }
+        if (yearStream.holds(recorded)) {
+          const officer = await officerOf(trx, recorded.data.istatCode);
+          if (!officer) continue;
+          const content = yearMail(recorded, deps.publicUrl());
+          const key = `${recorded.metadata.eventId}:mail`;
+          await enqueueMail(trx, { key, to: officer.email, ...content }, deps.now());
           continue;
         }
         if (!flowStream.holds(recorded)) continue;
         const event = recorded;
         if (event.type !== 'MonthlyFlowUnlocked' && event.type !== 'FlowUnlockRejected') continue;
-        const officer = await trx
-          .selectFrom('observatory_mail_officers')
-          .select('email')
-          .where('istat_code', '=', event.data.istatCode)
-          .executeTakeFirst();
+        const officer = await officerOf(trx, event.data.istatCode);
         if (!officer) continue;
         const month = monthLabel(event.data.month);
         const link = `${deps.publicUrl()}/osservatorio/comune/${event.data.month}`;
@@ -62,8 +107,18 @@ export function observatoryMailsProjection(deps: {
   };
 }
 
+const officerOf = (trx: Transaction<Schema>, istatCode: string) =>
+  trx
+    .selectFrom('observatory_mail_officers')
+    .select('email')
+    .where('istat_code', '=', istatCode)
+    .executeTakeFirst();
+
 /** The address unlock decisions go to: the municipality's user's, as it changes. */
-async function rememberOfficer(trx: Transaction<Schema>, event: OfficerEvent): Promise<void> {
+async function rememberOfficer(
+  trx: Transaction<Schema>,
+  event: Exclude<OfficerEvent, MandateEvent>,
+): Promise<void> {
   const istatCode = event.data.istatCode;
   if (event.type === 'OfficerAssignmentEnded') {
     await trx.deleteFrom('observatory_mail_officers').where('istat_code', '=', istatCode).execute();

@@ -1,6 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AdminEvent } from '../../domain/observatory/observatoryAdmins.js';
 import {
+  isMandateEvent,
+  type MandateEvent,
+} from '../../domain/observatory/municipalityMandates.js';
+import {
   municipalityStream,
   type OfficerEvent,
 } from '../../domain/observatory/municipalityOfficer.js';
@@ -35,6 +39,8 @@ export function evolveOfficerRow(
       return row?.fiscalCode === event.data.fiscalCode ? null : row;
     case 'OfficerEmailChanged':
       return row?.fiscalCode === event.data.fiscalCode ? { ...row, email: event.data.email } : row;
+    default:
+      return row;
   }
 }
 
@@ -74,7 +80,6 @@ async function applyOfficerEvent(trx: Transaction<Schema>, event: Recorded<Offic
     await trx.deleteFrom('observatory_officers').where('istat_code', '=', istatCode).execute();
     return;
   }
-  // No unique fiscal code here: a log where two assignments once raced still projects.
   const values = {
     istat_code: after.istatCode,
     fiscal_code: after.fiscalCode,
@@ -86,6 +91,78 @@ async function applyOfficerEvent(trx: Transaction<Schema>, event: Recorded<Offic
     .values(values)
     .onConflict((oc) => oc.column('istat_code').doUpdateSet(values))
     .execute();
+}
+
+/**
+ * A second user's row is keyed by the event that authorised it, so a later authorisation of the
+ * same person keeps the earlier one's record; a delegation's by its id.
+ */
+async function applyMandateEvent(trx: Transaction<Schema>, event: Recorded<MandateEvent>) {
+  const at = event.metadata.occurredAt;
+  switch (event.type) {
+    case 'SecondUserAuthorised': {
+      const { data } = event;
+      await trx
+        .insertInto('observatory_mandates')
+        .values({
+          mandate_id: event.metadata.eventId,
+          istat_code: data.istatCode,
+          fiscal_code: data.fiscalCode,
+          kind: 'autorizzato',
+          email: data.email,
+          granted_at: at,
+          granted_by: data.authorisedBy,
+          reason: data.reason,
+          document_reference: data.documentReference,
+          expires_on: data.expiresOn,
+        })
+        .onConflict((oc) => oc.column('mandate_id').doNothing())
+        .execute();
+      return;
+    }
+    case 'FilingDelegated': {
+      const { data } = event;
+      const values = {
+        mandate_id: data.delegationId,
+        istat_code: data.istatCode,
+        fiscal_code: data.fiscalCode,
+        kind: 'delegato' as const,
+        email: data.email,
+        granted_at: at,
+        granted_by: data.delegatedBy,
+        company: data.collector,
+        from_month: data.fromMonth,
+        to_month: data.toMonth,
+      };
+      await trx
+        .insertInto('observatory_mandates')
+        .values(values)
+        .onConflict((oc) => oc.column('mandate_id').doUpdateSet(values))
+        .execute();
+      return;
+    }
+    case 'SecondUserAuthorisationEnded':
+    case 'FilingDelegationRevoked': {
+      const ending = { ended_at: at, end_reason: event.data.reason };
+      if (event.type === 'FilingDelegationRevoked') {
+        await trx
+          .updateTable('observatory_mandates')
+          .set({ ...ending, ended_by: event.data.revokedBy })
+          .where('mandate_id', '=', event.data.delegationId)
+          .execute();
+        return;
+      }
+      await trx
+        .updateTable('observatory_mandates')
+        .set({ ...ending, ended_by: event.data.endedBy })
+        .where('istat_code', '=', event.data.istatCode)
+        .where('fiscal_code', '=', event.data.fiscalCode)
+        .where('kind', '=', 'autorizzato')
+        .where('ended_at', 'is', null)
+        .execute();
+      return;
+    }
+  }
 }
 
 async function applyAdminEvent(trx: Transaction<Schema>, event: Recorded<AdminEvent>) {
@@ -112,55 +189,115 @@ export const observatoryPeopleProjection: Projection = {
   name: 'observatory_people',
   async apply(trx, events) {
     for (const recorded of events) {
-      if (municipalityStream.holds(recorded)) await applyOfficerEvent(trx, recorded);
-      else if (observatoryAdminsStream.holds(recorded)) await applyAdminEvent(trx, recorded);
+      if (!municipalityStream.holds(recorded)) {
+        if (observatoryAdminsStream.holds(recorded)) await applyAdminEvent(trx, recorded);
+      } else if (isMandateEvent(recorded)) await applyMandateEvent(trx, recorded);
+      else await applyOfficerEvent(trx, recorded);
     }
   },
   async reset(trx: Transaction<Schema>) {
     await trx.deleteFrom('observatory_officers').execute();
+    await trx.deleteFrom('observatory_mandates').execute();
     await trx.deleteFrom('observatory_admins').execute();
   },
 };
 
-/** What a logged-in fiscal code may do in the observatory. */
-export type ObservatoryRole =
-  | { readonly kind: 'officer'; readonly istatCode: string; readonly email: string }
-  | { readonly kind: 'admin' }
-  | { readonly kind: 'none' };
+/** How a person files for a municipality: its user, a second user by authorisation, a delegate. */
+export type MandateKind = 'responsabile' | 'autorizzato' | 'delegato';
 
-export async function observatoryRole(
-  db: Kysely<Schema>,
-  fiscalCode: string,
-): Promise<ObservatoryRole> {
+const strength: Record<MandateKind, number> = { responsabile: 0, autorizzato: 1, delegato: 2 };
+
+/** A municipality a person may file for, and how; a delegate only for its months. */
+export interface Mandate {
+  readonly istatCode: string;
+  readonly email: string;
+  readonly mandate: MandateKind;
+  readonly fromMonth: string | null;
+  readonly toMonth: string | null;
+}
+
+/** What a logged-in fiscal code may do in the observatory. */
+export type ObservatoryRole = ({ readonly kind: 'officer' } & Mandate) | { readonly kind: 'admin' };
+
+export async function isObservatoryAdmin(db: Kysely<Schema>, fiscalCode: string) {
   const admin = await db
     .selectFrom('observatory_admins')
     .select('fiscal_code')
     .where('fiscal_code', '=', fiscalCode)
     .executeTakeFirst();
-  if (admin) return { kind: 'admin' };
-  // Two rows only in a log written before the per-person rule: the earliest association counts.
-  const officer = await db
+  return admin !== undefined;
+}
+
+/**
+ * Every municipality the person may file for today ('YYYY-MM-DD'), by ISTAT code: those it is the
+ * user of, those it holds an unexpired authorisation for, those whose filing it is delegated.
+ */
+export async function mandatesOf(
+  db: Kysely<Schema>,
+  fiscalCode: string,
+  today: string,
+): Promise<Mandate[]> {
+  const own = await db
     .selectFrom('observatory_officers')
     .select(['istat_code', 'email'])
     .where('fiscal_code', '=', fiscalCode)
-    .orderBy('assigned_at')
-    .orderBy('istat_code')
-    .executeTakeFirst();
-  return officer
-    ? { kind: 'officer', istatCode: officer.istat_code, email: officer.email }
-    : { kind: 'none' };
+    .execute();
+  const others = await db
+    .selectFrom('observatory_mandates')
+    .select(['istat_code', 'email', 'kind', 'from_month', 'to_month'])
+    .where('fiscal_code', '=', fiscalCode)
+    .where('ended_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]))
+    .execute();
+  const candidates: Mandate[] = [
+    ...own.map((row) => ({
+      istatCode: row.istat_code,
+      email: row.email,
+      mandate: 'responsabile' as const,
+      fromMonth: null,
+      toMonth: null,
+    })),
+    ...others.map((row) => ({
+      istatCode: row.istat_code,
+      email: row.email,
+      mandate: row.kind,
+      fromMonth: row.from_month,
+      toMonth: row.to_month,
+    })),
+  ];
+  // The strongest mandate counts where a person holds two for one municipality.
+  const byMunicipality = new Map<string, Mandate>();
+  for (const mandate of candidates.sort((a, b) => strength[a.mandate] - strength[b.mandate])) {
+    if (!byMunicipality.has(mandate.istatCode)) byMunicipality.set(mandate.istatCode, mandate);
+  }
+  return [...byMunicipality.values()].sort((a, b) => a.istatCode.localeCompare(b.istatCode));
 }
 
-/** Every municipality's user; `sharedFiscalCode` marks a person shown for more than one. */
-export async function officers(db: Kysely<Schema>) {
-  const rows = await db
-    .selectFrom('observatory_officers')
+/** The second users and delegates of a municipality, ended ones last. */
+export async function mandatesFor(db: Kysely<Schema>, istatCode: string) {
+  return db
+    .selectFrom('observatory_mandates')
     .selectAll()
+    .where('istat_code', '=', istatCode)
+    .orderBy((eb) => eb('ended_at', 'is not', null))
+    .orderBy('granted_at', 'desc')
+    .execute();
+}
+
+/** Every live second user, for the admin's page. */
+export async function secondUsers(db: Kysely<Schema>) {
+  return db
+    .selectFrom('observatory_mandates')
+    .selectAll()
+    .where('kind', '=', 'autorizzato')
+    .where('ended_at', 'is', null)
     .orderBy('istat_code')
     .execute();
-  const seen = new Map<string, number>();
-  for (const row of rows) seen.set(row.fiscal_code, (seen.get(row.fiscal_code) ?? 0) + 1);
-  return rows.map((row) => ({ ...row, sharedFiscalCode: (seen.get(row.fiscal_code) ?? 0) > 1 }));
+}
+
+/** Every municipality's user. */
+export async function officers(db: Kysely<Schema>) {
+  return db.selectFrom('observatory_officers').selectAll().orderBy('istat_code').execute();
 }
 
 export async function officerOf(db: Kysely<Schema>, istatCode: string) {
@@ -173,20 +310,4 @@ export async function officerOf(db: Kysely<Schema>, istatCode: string) {
 
 export async function admins(db: Kysely<Schema>) {
   return db.selectFrom('observatory_admins').selectAll().orderBy('granted_at').execute();
-}
-
-/** The ISTAT code of another municipality the read model has this fiscal code serving, if any. */
-export async function officerElsewhere(
-  db: Kysely<Schema>,
-  fiscalCode: string,
-  istatCode: string,
-): Promise<{ istatCode: string } | null> {
-  const row = await db
-    .selectFrom('observatory_officers')
-    .select('istat_code')
-    .where('fiscal_code', '=', fiscalCode)
-    .where('istat_code', '<>', istatCode)
-    .orderBy('assigned_at')
-    .executeTakeFirst();
-  return row ? { istatCode: row.istat_code } : null;
 }

@@ -22,6 +22,8 @@ export interface WasteFlowRow {
   readonly submittedRows: readonly FlowRow[];
   readonly firstSubmittedAt: string | null;
   readonly lastSubmittedAt: string | null;
+  /** Who submitted the last version, 'cf:<fiscal code>': the municipality's user or a delegate. */
+  readonly submittedBy: string | null;
   readonly daysLate: number | null;
   readonly affectsFunding: boolean;
   /** Figures of the last submitted version, in kilograms (exact sums). */
@@ -48,6 +50,7 @@ export function evolveWasteFlowRow(
     submittedRows: [],
     firstSubmittedAt: null,
     lastSubmittedAt: null,
+    submittedBy: null,
     daysLate: null,
     affectsFunding: false,
     separateKg: 0,
@@ -82,6 +85,7 @@ export function evolveWasteFlowRow(
         ...next,
         submittedRows: event.data.rows,
         lastSubmittedAt: event.data.submittedAt,
+        submittedBy: event.data.submittedBy,
         daysLate: base.daysLate ?? event.data.daysLate,
         affectsFunding: base.affectsFunding || event.data.affectsFunding,
         separateKg: kilograms(figures.separate),
@@ -94,6 +98,7 @@ export function evolveWasteFlowRow(
       return { ...next, unlockRequestedAt: at };
     case 'MonthlyFlowUnlocked':
     case 'FlowUnlockRejected':
+    case 'MonthlyFlowReturned':
       return { ...next, unlockRequestedAt: null };
     default:
       return next;
@@ -144,6 +149,7 @@ const toTableRow = (row: WasteFlowRow) => ({
   submitted_rows: JSON.stringify(row.submittedRows),
   first_submitted_at: row.firstSubmittedAt,
   last_submitted_at: row.lastSubmittedAt,
+  submitted_by: row.submittedBy,
   days_late: row.daysLate,
   affects_funding: row.affectsFunding,
   separate_kg: row.separateKg,
@@ -162,6 +168,7 @@ const fromTableRow = (row: Selectable<WasteFlowsTable>): WasteFlowRow => ({
   submittedRows: row.submitted_rows,
   firstSubmittedAt: row.first_submitted_at?.toISOString() ?? null,
   lastSubmittedAt: row.last_submitted_at?.toISOString() ?? null,
+  submittedBy: row.submitted_by,
   daysLate: row.days_late,
   affectsFunding: row.affects_funding,
   separateKg: Number(row.separate_kg),

@@ -91,6 +91,9 @@ function personalFields({ streamId, type, data }: StoredEventContent): PersonalF
   if (municipalityStream.parse(streamId) !== null) {
     if (type === 'OfficerAssigned') return fieldsOf(officer, ['email']);
     if (type === 'OfficerEmailChanged') return fieldsOf(officer, ['email'], ['previousEmail']);
+    if (type === 'SecondUserAuthorised' || type === 'FilingDelegated') {
+      return fieldsOf(officer, ['email']);
+    }
   }
   return [];
 }

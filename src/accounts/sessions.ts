@@ -93,3 +93,28 @@ export async function revokeAllSessions(
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** The municipality a digital identity's session acts for, when its person chose one. */
+export async function sessionMunicipality(
+  db: Kysely<Schema>,
+  token: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('acting_istat')
+    .where('token_hash', '=', digest(token))
+    .executeTakeFirst();
+  return row?.acting_istat ?? null;
+}
+
+export async function chooseSessionMunicipality(
+  db: Kysely<Schema>,
+  token: string,
+  istatCode: string,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ acting_istat: istatCode })
+    .where('token_hash', '=', digest(token))
+    .execute();
+}

@@ -23,9 +23,14 @@ import {
   observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
 import {
-  officerPersonDecider,
+  officerPersonHistory,
   officerPersonStream,
 } from '../../domain/observatory/officerPerson.js';
+import { apiTokensDecider, apiTokensStream } from '../../domain/observatory/apiTokens.js';
+import {
+  yearStream,
+  yearValidationDecider,
+} from '../../domain/observatory/yearValidationDecider.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
 import { digitalIdentityStream } from '../../domain/observatory/digitalIdentityEvents.js';
 import {
@@ -104,10 +109,16 @@ export const streamKinds: readonly StreamKind[] = [
     replayer: replayer(officerDecider),
   },
   {
+    kind: 'observatory-year',
+    prefix: yearStream.prefix,
+    label: 'Validazione annuale del comune (Osservatorio)',
+    replayer: replayer(yearValidationDecider),
+  },
+  {
     kind: 'observatory-person',
     prefix: officerPersonStream.prefix,
     label: 'Codice fiscale associato a un comune (Osservatorio)',
-    replayer: replayer(officerPersonDecider),
+    replayer: replayer(officerPersonHistory),
   },
   {
     kind: 'observatory-admins',
@@ -115,6 +126,12 @@ export const streamKinds: readonly StreamKind[] = [
     exact: true,
     label: "Amministratori dell'Osservatorio",
     replayer: replayer(observatoryAdminsDecider),
+  },
+  {
+    kind: 'observatory-api-tokens',
+    prefix: apiTokensStream.prefix,
+    label: 'Token API del comune (Osservatorio)',
+    replayer: replayer(apiTokensDecider),
   },
   {
     kind: 'username',

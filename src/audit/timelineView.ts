@@ -17,6 +17,8 @@ export const roleLabels: Readonly<Record<string, string>> = {
   visitor: 'visitatore',
   'digital-identity': 'identità digitale',
   'municipality-officer': 'utente del comune',
+  'municipality-second-user': 'secondo utente autorizzato del comune',
+  'collector-delegate': 'delegato del gestore della raccolta',
   'observatory-admin': "amministratore dell'Osservatorio",
 };
 

@@ -96,23 +96,25 @@ export async function observatoryAssign(
       istat: { type: 'string' },
       'fiscal-code': { type: 'string' },
       email: { type: 'string' },
+      reason: { type: 'string' },
     },
   });
   const municipality = municipalityByIstat(values.istat ?? '');
   const fiscalCode = (values['fiscal-code'] ?? '').toUpperCase();
-  if (!municipality || !isValidCodiceFiscale(fiscalCode) || !values.email) {
+  if (!municipality || !isValidCodiceFiscale(fiscalCode) || !values.email || !values.reason) {
     out(
-      'Uso: observatory:assign --istat <codice ISTAT di un comune pugliese> --fiscal-code <codice fiscale> --email <e-mail istituzionale>',
+      'Uso: observatory:assign --istat <codice ISTAT di un comune pugliese> --fiscal-code <codice fiscale> --email <e-mail istituzionale> --reason <motivo>',
     );
     return 2;
   }
   return refusedOrDone(out, async () => {
     await assignMunicipalityOfficer(
-      { store: runtime.eventStore, db: runtime.database.db },
+      runtime.eventStore,
       {
         istatCode: municipality.istatCode,
         fiscalCode,
         email: values.email!,
+        reason: values.reason!,
         adminId: 'system',
         institutionalDomains: config.OBSERVATORY_EMAIL_DOMAINS,
       },

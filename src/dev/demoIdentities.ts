@@ -59,10 +59,30 @@ export const demoWithoutFiscalCode = {
   description: 'Identità estera senza codice fiscale (l’accesso viene rifiutato)',
 } as const satisfies DemoIdentity;
 
+export const demoOfficerTwoMunicipalities = {
+  sub: 'anna-conti',
+  fiscalCode: 'CNTNNA82D45A225A',
+  givenName: 'Anna',
+  familyName: 'Conti',
+  email: 'anna.conti@comune.altamura.ba.it',
+  description: 'Utente dei Comuni di Altamura e Gravina in Puglia («Cambia comune»)',
+} as const satisfies DemoIdentity;
+
+export const demoCollectorDelegate = {
+  sub: 'paolo-ferri',
+  fiscalCode: 'FRRPLA78H12A662B',
+  givenName: 'Paolo',
+  familyName: 'Ferri',
+  email: 'paolo.ferri@igieneurbana.example',
+  description: 'Gestore della raccolta, delegato dal Comune di Bari',
+} as const satisfies DemoIdentity;
+
 /** Every identity the local provider offers, in the picker's order. */
 export const demoIdentities: readonly DemoIdentity[] = [
   demoOfficerBari,
   demoOfficerLecce,
+  demoOfficerTwoMunicipalities,
+  demoCollectorDelegate,
   demoObservatoryAdmin,
   demoUnassociated,
   demoWithoutFiscalCode,

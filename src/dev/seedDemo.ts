@@ -190,7 +190,7 @@ export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAc
     ...context,
     commandId: randomUUID(),
   });
-  await seedObservatory({ store: runtime.eventStore, db: runtime.database.db }, config, now);
+  await seedObservatory({ store: runtime.eventStore }, config, now);
   return [
     ...staff,
     ...declarants

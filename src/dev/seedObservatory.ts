@@ -1,17 +1,25 @@
-import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
-import { addMonths, monthOf, type YearMonth } from '../../domain/observatory/months.js';
+import { addMonths, monthOf, romeDay, type YearMonth } from '../../domain/observatory/months.js';
+import {
+  municipalityStream,
+  officerDecider,
+} from '../../domain/observatory/municipalityOfficer.js';
 import {
   observatoryAdminsDecider,
   observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
 import type { Config } from '../config.js';
-import type { Schema } from '../platform/db/schema.js';
 import { handleCommand, type CommandContext } from '../platform/eventStore/commandHandler.js';
 import type { EventStore } from '../platform/eventStore/eventStore.js';
-import { demoObservatoryAdmin, demoOfficerBari, demoOfficerLecce } from './demoIdentities.js';
+import {
+  demoCollectorDelegate,
+  demoObservatoryAdmin,
+  demoOfficerBari,
+  demoOfficerLecce,
+  demoOfficerTwoMunicipalities,
+} from './demoIdentities.js';
 import { assignMunicipalityOfficer } from '../observatory/officerAssignments.js';
 
 const row = (
@@ -50,10 +58,11 @@ const at = (month: YearMonth, day: number) =>
 /**
  * The observatory's demo: an admin, the officers of Bari and Lecce (the local SPID/CIE stand-in's
  * identities), and this year's months of both, filed through the same commands officers use.
- * Bari filed May late and has not filed last month yet.
+ * Bari filed May late and has not filed last month yet, and delegates this year's filing to a
+ * person of its collector; a third person is the user of Altamura and Gravina in Puglia.
  */
 export async function seedObservatory(
-  { store, db }: { store: EventStore; db: Kysely<Schema> },
+  { store }: { store: EventStore },
   config: Config,
   now: Date,
 ): Promise<void> {
@@ -77,13 +86,13 @@ export async function seedObservatory(
   ];
   const current = monthOf(now);
   for (const city of cities) {
-    // As an admin does: the person's claim, then the municipality's stream.
     await assignMunicipalityOfficer(
-      { store, db },
+      store,
       {
         istatCode: city.istatCode,
         fiscalCode: city.officer.fiscalCode,
         email: city.officer.email,
+        reason: 'Utente dimostrativo del comune',
         adminId: 'system',
         institutionalDomains: config.OBSERVATORY_EMAIL_DOMAINS,
       },
@@ -114,4 +123,37 @@ export async function seedObservatory(
       );
     }
   }
+  for (const istatCode of ['072004', '072023']) {
+    await assignMunicipalityOfficer(
+      store,
+      {
+        istatCode,
+        fiscalCode: demoOfficerTwoMunicipalities.fiscalCode,
+        email: `ambiente@comune.${istatCode === '072004' ? 'altamura' : 'gravinainpuglia'}.ba.it`,
+        reason: 'Utente dimostrativo incaricato da più comuni',
+        adminId: 'system',
+        institutionalDomains: config.OBSERVATORY_EMAIL_DOMAINS,
+      },
+      system(randomUUID(), now),
+    );
+  }
+  const year = monthOf(now).slice(0, 4);
+  await handleCommand(
+    store,
+    officerDecider,
+    municipalityStream.id('072006'),
+    {
+      type: 'DelegateFiling',
+      istatCode: '072006',
+      delegationId: randomUUID(),
+      byFiscalCode: demoOfficerBari.fiscalCode,
+      fiscalCode: demoCollectorDelegate.fiscalCode,
+      email: demoCollectorDelegate.email,
+      collector: 'Igiene Urbana Bari S.p.A.',
+      fromMonth: `${year}-01`,
+      toMonth: `${year}-12`,
+      today: romeDay(now),
+    },
+    system(randomUUID(), now, `cf:${demoOfficerBari.fiscalCode}`),
+  );
 }

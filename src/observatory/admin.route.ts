@@ -10,6 +10,7 @@ import { adminPage, onPage } from './adminPage.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';
 import { yearAndProvince } from './openData.route.js';
 import { flowsCsv, regionalYear } from './regionalFigures.js';
+import { isYearOfMonthValidated } from './yearDecisions.js';
 
 /** The observatory's admin: who filed, pending unlocks, associations, admins, export. */
 export function observatoryAdminRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
@@ -38,7 +39,12 @@ export function observatoryAdminRoutes(app: FastifyInstance, deps: ObservatoryDe
           const command =
             'motivo' in form
               ? { type: 'RejectFlowUnlock' as const, ...who, reason: form.motivo }
-              : { type: 'UnlockMonthlyFlow' as const, ...who, note: form.nota };
+              : {
+                  type: 'UnlockMonthlyFlow' as const,
+                  ...who,
+                  note: form.nota,
+                  yearValidated: await isYearOfMonthValidated(deps.eventStore, istatCode, month),
+                };
           const result = await handleCommand(
             deps.eventStore,
             monthlyFlowDecider,

@@ -7,12 +7,14 @@ import { monthParam } from './flowVersions.js';
 // The forms of the admin's page. Reasons and addresses are only cleaned here: how long a reason
 // must be and which addresses are institutional are the deciders' rules, with their messages.
 
-const fiscalCode = line(40)
+/** A person's codice fiscale, upper-cased. */
+export const fiscalCode = line(40)
   .toUpperCase()
   .refine(isValidCodiceFiscale, 'Codice fiscale non valido.')
   .prefault('');
 const isMunicipality = (istat: string) => municipalityByIstat(istat) !== undefined;
-const reason = paragraph(1000).default('');
+/** A reason: cleaned here, judged by the decider (reasonProblem). */
+export const reason = paragraph(1000).default('');
 
 /** A pending unlock of the URL: a municipality's month. */
 export const unlockParams = z.object({
@@ -34,7 +36,15 @@ export const assignOfficerSchema = z.object({
     .refine(isMunicipality, 'Scegliere il comune.'),
   codiceFiscale: fiscalCode,
   email: line(254).default(''),
+  motivo: reason,
 });
+/** A second user for one municipality, on the Region's authorisation (its rules: the decider's). */
+export const authoriseSecondUserSchema = assignOfficerSchema.extend({
+  documento: line(200).default(''),
+  scadenza: line(10).default(''),
+});
+/** The second user of the URL whose authorisation ends (404 for an unknown municipality). */
+export const secondUserParams = officerParams.extend({ codiceFiscale: fiscalCode });
 export const changeOfficerEmailSchema = z.object({ email: line(254).default(''), motivo: reason });
 export const endOfficerAssignmentSchema = z.object({ motivo: reason });
 

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { monthLabel } from '../../domain/observatory/months.js';
+import { monthLabel, romeDay } from '../../domain/observatory/months.js';
 import {
   municipalityByIstat,
   pugliaMunicipalities,
 } from '../../domain/observatory/reference/municipalities.js';
-import { admins, officers } from '../../projections/observatory/officers.js';
+import { admins, officers, secondUsers } from '../../projections/observatory/officers.js';
 import { pendingUnlocks } from '../../projections/observatory/wasteFlows.js';
 import type { ObservatoryDeps } from '../deps.js';
 import { noticeOf } from '../platform/http/command.js';
@@ -21,6 +21,8 @@ const outcomes: Record<string, string> = {
   associato: 'Utente associato al comune.',
   chiusa: 'Associazione chiusa: il comune non ha più un utente finché non ne associ uno nuovo.',
   email: 'Indirizzo e-mail dell’utente aggiornato.',
+  autorizzato: 'Secondo utente autorizzato: può accedere fino alla scadenza.',
+  autorizzazione: 'Autorizzazione del secondo utente chiusa.',
   amministratore: 'Amministratore aggiunto.',
   revocato: 'Ruolo di amministratore revocato.',
 };
@@ -51,6 +53,7 @@ export function adminPage(deps: ObservatoryDeps) {
     // One province's grid at a time (the whole region's grid is five times the size); the figures stay the region's.
     const filters = yearAndProvince(request, now, firstProvince);
     const adminRows = await admins(db);
+    const officerRows = await officers(db);
     return reply.view('observatory/admin', {
       title: 'Amministrazione Osservatorio Rifiuti',
       ...filters,
@@ -60,9 +63,18 @@ export function adminPage(deps: ObservatoryDeps) {
         municipality: municipalityByIstat(flow.istatCode),
         monthLabel: monthLabel(flow.month),
       })),
-      officers: (await officers(db)).map((row) => ({
+      officers: officerRows.map((row) => ({
         ...row,
         municipality: municipalityByIstat(row.istat_code),
+        // A person may be the user of several municipalities: the page says which.
+        alsoFor: officerRows
+          .filter((other) => other.fiscal_code === row.fiscal_code && other !== row)
+          .map((other) => municipalityByIstat(other.istat_code)?.name ?? other.istat_code),
+      })),
+      secondUsers: (await secondUsers(db)).map((row) => ({
+        ...row,
+        municipality: municipalityByIstat(row.istat_code),
+        expired: (row.expires_on ?? '') < romeDay(now),
       })),
       admins: adminRows.map((row) => ({ ...row, lastOne: adminRows.length === 1 })),
       reminders: await flowRemindersOverview(db, now),

@@ -77,9 +77,22 @@ export const typedRows = (righe: unknown): FlowFormValues[] =>
     (row): row is FlowFormValues => typeof row === 'object' && row !== null && !isBlank(row),
   );
 
+/** One row of the month by the form's rules: the form, a file import and the API share them. */
+export const flowRowSchema = rowSchema.transform(toFlowRow);
+
+/** Each field of a row with the label the form shows it by (and a file's header names it). */
+export const flowFieldLabels: Readonly<Record<keyof FlowFormValues, string>> = {
+  eerCode: 'Codice EER',
+  tonnellate: 'Quantità (t)',
+  modalita: 'Modalità di raccolta',
+  trasportatore: 'Trasportatore',
+  impianto: 'Impianto di destinazione',
+  operazione: 'Operazione (R/D)',
+};
+
 /** The month's form: its rows, and whether to file the month or keep a draft. */
 export const flowFormSchema = z.object({
-  righe: z.preprocess(typedRows, z.array(rowSchema.transform(toFlowRow))),
+  righe: z.preprocess(typedRows, z.array(flowRowSchema)),
   azione: z.literal('invia').optional().catch(undefined),
   commandId: commandIdField,
 });

@@ -16,7 +16,11 @@ import {
   dueDate,
 } from '../../domain/observatory/months.js';
 import { isLocked } from '../../domain/observatory/monthlyFlow.js';
-import { unlockRefusal, unlockRule } from '../../domain/observatory/unlockMonthlyFlow.js';
+import {
+  unlockRefusal,
+  unlockRule,
+  validatedYearRefusal,
+} from '../../domain/observatory/unlockMonthlyFlow.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { monthlyFlowOf } from '../../projections/observatory/wasteFlowQueries.js';
@@ -33,21 +37,46 @@ import {
   unlockRequestSchema,
   type FlowFormValues,
 } from './flowForm.js';
-import { submittedVersion, submittedVersions, versionNumber } from './flowVersions.js';
-import { observatoryContext, officerIstat, requireObservatory } from './observatoryAccess.js';
+import { monthRecord, submittedVersion, versionNumber } from './flowVersions.js';
+import {
+  observatoryContext,
+  officerIstat,
+  officerMandate,
+  requireMonthMandate,
+  requireMunicipalityUser,
+  requireObservatory,
+} from './observatoryAccess.js';
+import { isYearOfMonthValidated } from './yearDecisions.js';
 
 const outcomes: Record<string, string> = {
   bozza: 'Bozza salvata: puoi completarla e inviarla entro la scadenza.',
   inviato: 'Mese inviato con successo.',
   richiesta: 'Richiesta di sblocco inviata: riceverai una e-mail con la decisione.',
+  importato:
+    'File importato e salvato come bozza: controlla le righe qui sotto, poi premi «Invia il mese».',
 };
+
+/** What the month's page shows besides the month: a form's errors and values, a file refused. */
+export interface MonthPageForm {
+  readonly errors?: FieldErrors;
+  readonly values?: FlowFormValues[];
+  readonly reason?: string;
+  /** A file import refused (flowImport/): every problem found, by row and column. */
+  readonly fileErrors?: readonly string[];
+}
+
+/** The month's page and the month of its URL, for the routes of the month registered elsewhere. */
+export interface MonthPage {
+  page(request: FastifyRequest, reply: FastifyReply, form?: MonthPageForm): Promise<FastifyReply>;
+  monthParam(request: FastifyRequest): string;
+}
 
 const monthParams = z.object({ mese: z.string().refine((m) => isYearMonth(m) && m >= '2018-01') });
 const versionParams = monthParams.extend({ versione: versionNumber });
 const rowQuery = z.object({ indice: z.coerce.number().int().min(0).max(200) });
 
 /** The month's page: fill and file it, see its versions, ask for an unlock. */
-export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
+export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): MonthPage {
   const officers = { preHandler: requireObservatory(deps, 'officer') };
   /** Who files which month, and when: the part every command of the page shares. */
   const filing = (request: FastifyRequest, month: string) => ({
@@ -63,21 +92,22 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     if (!options.future && monthsBetween(mese, monthOf(deps.clock())) < 0) {
       throw new DomainError('MonthUnknown', 'not-found', 'Mese non trovato.');
     }
+    requireMonthMandate(request, mese);
     return mese;
   }
 
-  async function page(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    form: { errors?: FieldErrors; values?: FlowFormValues[]; reason?: string } = {},
-  ) {
+  async function page(request: FastifyRequest, reply: FastifyReply, form: MonthPageForm = {}) {
     const istatCode = officerIstat(request);
     const month = monthParam(request);
     const state = await monthlyFlowOf(deps.database.db, istatCode, month);
     // Reads the stream: each submitted version is kept only as an event of the month's history.
-    const versions = await submittedVersions(deps.eventStore, istatCode, month);
+    const { versions, regionReturn } = await monthRecord(deps.eventStore, istatCode, month);
     const values = form.values ?? formValues(state.rows);
-    const refusal = unlockRefusal(month, deps.clock());
+    const refusal =
+      unlockRefusal(month, deps.clock()) ??
+      ((await isYearOfMonthValidated(deps.eventStore, istatCode, month))
+        ? validatedYearRefusal(month)
+        : null);
     return reply.view('observatory/month', {
       title: `Flussi di ${monthLabel(month)}`,
       municipality: municipalityByIstat(istatCode),
@@ -88,14 +118,18 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
       locked: isLocked(state),
       ended: monthsBetween(month, monthOf(deps.clock())) >= 1,
       unlockAllowed: refusal === null,
+      // The collector's delegates fill and submit; an unlock is the municipality's to ask.
+      mayRequestUnlock: officerMandate(request).mandate !== 'delegato',
       unlockRefusal: refusal,
       lastUnlockDay: lastUnlockDay(month),
       unlockRule,
       versions,
+      regionReturn,
       values: values.length > 0 ? [...values, {}] : [{}, {}, {}],
       choices: flowChoices,
       errors: form.errors ?? {},
       reason: form.reason ?? '',
+      fileErrors: form.fileErrors ?? [],
       commandId: randomUUID(),
       notice: noticeOf(request, outcomes),
     });
@@ -150,10 +184,16 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     return submitForm(request, reply, deps.projections, {
       schema: unlockRequestSchema,
       run: async (form) => {
+        requireMunicipalityUser(request);
         const command = {
           type: 'RequestFlowUnlock' as const,
           ...filing(request, month),
           reason: form.motivo,
+          yearValidated: await isYearOfMonthValidated(
+            deps.eventStore,
+            officerIstat(request),
+            month,
+          ),
         };
         const position = await record(request, command, form.commandId);
         return { position, redirect: `/osservatorio/comune/${month}?esito=richiesta` };
@@ -195,4 +235,6 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
       choices: flowChoices,
     });
   });
+
+  return { page, monthParam };
 }

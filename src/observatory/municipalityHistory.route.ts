@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FlowEvent } from '../../domain/observatory/flowEvents.js';
 import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
+import { formatDate } from '../../domain/shared/italianDate.js';
 import { addMonths, monthLabel } from '../../domain/observatory/months.js';
 import {
   municipalityStream,
@@ -10,6 +11,10 @@ import {
   municipalityByIstat,
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
+import { ratePercent } from '../../domain/observatory/reference/separateCollection.js';
+import type { YearEvent } from '../../domain/observatory/yearEvents.js';
+import { monthList } from '../../domain/observatory/yearValidation.js';
+import { yearStream } from '../../domain/observatory/yearValidationDecider.js';
 import type { ObservatoryDeps } from '../deps.js';
 import type { Recorded, RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { paramsOf } from '../platform/http/command.js';
@@ -19,11 +24,15 @@ import { flowChoices } from './flowForm.js';
 import { yearAndProvince } from './openData.route.js';
 import { requireObservatory } from './observatoryAccess.js';
 
-/** The page shows the municipality's stream and its months' streams, nothing else. */
-const ofTheMunicipality = (event: RecordedEvent): event is Recorded<FlowEvent | OfficerEvent> =>
-  flowStream.holds(event) || municipalityStream.holds(event);
+/** The page shows the municipality's stream, its months' and its year's, nothing else. */
+const ofTheMunicipality = (
+  event: RecordedEvent,
+): event is Recorded<FlowEvent | OfficerEvent | YearEvent> =>
+  flowStream.holds(event) || municipalityStream.holds(event) || yearStream.holds(event);
 
-const describe = (event: FlowEvent | OfficerEvent): string => {
+const percent = (rate: number) => `${ratePercent(rate)}%`;
+
+const describe = (event: FlowEvent | OfficerEvent | YearEvent): string => {
   switch (event.type) {
     case 'FlowDraftSaved':
       return `Bozza salvata (${event.data.rows.length} righe)`;
@@ -35,12 +44,26 @@ const describe = (event: FlowEvent | OfficerEvent): string => {
       return `Sbloccato${event.data.note ? `: ${event.data.note}` : ''}`;
     case 'FlowUnlockRejected':
       return `Sblocco respinto: ${event.data.reason}`;
+    case 'MonthlyFlowReturned':
+      return `Rinviato dalla Regione con osservazioni: «${event.data.remarks}»`;
+    case 'YearValidated':
+      return `Anno validato: raccolta differenziata certificata ${percent(event.data.certifiedRate)}`;
+    case 'YearSentBack':
+      return `Anno rinviato con osservazioni (${monthList(event.data.months)}): «${event.data.remarks}»${event.data.withdrawnCertification ? `; ritirata la validazione (${percent(event.data.withdrawnCertification.certifiedRate)})` : ''}`;
     case 'OfficerAssigned':
-      return `Associato l'utente ${event.data.fiscalCode} (${event.data.email})`;
+      return `Associato l'utente ${event.data.fiscalCode} (${event.data.email})${event.data.reason ? `: ${event.data.reason}` : ''}`;
     case 'OfficerAssignmentEnded':
       return `Chiusa l'associazione di ${event.data.fiscalCode}: ${event.data.reason}`;
     case 'OfficerEmailChanged':
       return `E-mail di ${event.data.fiscalCode} cambiata da ${event.data.previousEmail} a ${event.data.email}: ${event.data.reason}`;
+    case 'SecondUserAuthorised':
+      return `Autorizzato il secondo utente ${event.data.fiscalCode} (${event.data.email}) fino al ${formatDate(event.data.expiresOn)}, documento ${event.data.documentReference}: ${event.data.reason}`;
+    case 'SecondUserAuthorisationEnded':
+      return `Chiusa l'autorizzazione di ${event.data.fiscalCode}: ${event.data.reason}`;
+    case 'FilingDelegated':
+      return `Delegata la compilazione a ${event.data.fiscalCode} (${event.data.collector}, ${event.data.email}) da ${monthLabel(event.data.fromMonth)} a ${monthLabel(event.data.toMonth)}`;
+    case 'FilingDelegationRevoked':
+      return `Revocata la delega di ${event.data.fiscalCode}: ${event.data.reason}`;
   }
 };
 
@@ -58,6 +81,10 @@ export function municipalityHistoryRoutes(app: FastifyInstance, deps: Observator
     const base = `/osservatorio/admin/comuni/${municipality.istatCode}`;
     const streams = [
       { title: 'Utenti del comune', streamId: municipalityStream.id(municipality.istatCode) },
+      {
+        title: `Validazione annuale ${year}`,
+        streamId: yearStream.id(municipality.istatCode, year),
+      },
       ...Array.from({ length: 12 }, (_, i) => addMonths(`${year}-01`, i)).map((month) => ({
         title: monthLabel(month),
         month,

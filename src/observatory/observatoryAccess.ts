@@ -1,6 +1,21 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { observatoryRole, type ObservatoryRole } from '../../projections/observatory/officers.js';
+import { monthLabel, romeDay, type YearMonth } from '../../domain/observatory/months.js';
+import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
+import {
+  isObservatoryAdmin,
+  mandatesOf,
+  type Mandate,
+  type MandateKind,
+  type ObservatoryRole,
+} from '../../projections/observatory/officers.js';
+import { filesFor } from '../../domain/observatory/municipalityMandates.js';
+import {
+  municipalityStream,
+  officerDecider,
+} from '../../domain/observatory/municipalityOfficer.js';
+import { sessionMunicipality } from '../accounts/sessions.js';
+import { readState } from '../platform/eventStore/commandHandler.js';
 import type { ObservatoryDeps } from '../deps.js';
 import type { CommandContext } from '../platform/eventStore/commandHandler.js';
 
@@ -11,17 +26,40 @@ declare module 'fastify' {
   }
 }
 
+/** Where a person with several municipalities picks the one it acts for. */
+export const choicePath = '/osservatorio/comuni';
+
+export const capacityLabels: Record<MandateKind, string> = {
+  responsabile: 'utente del comune',
+  autorizzato: 'secondo utente autorizzato',
+  delegato: 'delegato alla compilazione',
+};
+
+/** The header's line: the municipality acted for, in which capacity, and whether to switch. */
+const acting = (mandate: Mandate, count: number) => {
+  const municipality = municipalityByIstat(mandate.istatCode);
+  return {
+    name: municipality?.name ?? mandate.istatCode,
+    province: municipality?.province ?? '',
+    capacity: capacityLabels[mandate.mandate],
+    canSwitch: count > 1,
+  };
+};
+
 /**
  * A preHandler for the observatory's pages: a digital identity must be logged in, and its fiscal
  * code associated with a municipality (officer) or granted the admin role. The municipality comes
- * from that association, never from the URL.
+ * from those associations, never from the URL: the only one, or the one the person chose for this
+ * session among its several («Cambia comune»). A form carries the municipality it was shown for
+ * (`comune`), so a page left open before a switch in another window cannot file for the other one.
  */
 export function requireObservatory(deps: ObservatoryDeps, kind: 'officer' | 'admin') {
+  const { db } = deps.database;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const identity = request.identity;
     if (!identity) return reply.redirect('/osservatorio/accesso', 303);
-    const role = await observatoryRole(deps.database.db, identity.fiscalCode);
-    if (role.kind === 'none') return reply.redirect('/osservatorio', 303);
+    const role = await observatoryRole(deps, identity.fiscalCode);
+    if (role === null) return reply.redirect('/osservatorio', 303);
     if (role.kind !== kind) {
       throw new DomainError(
         'Forbidden',
@@ -29,9 +67,91 @@ export function requireObservatory(deps: ObservatoryDeps, kind: 'officer' | 'adm
         'Questa pagina è riservata ad altri profili dell’Osservatorio.',
       );
     }
-    request.observatoryRole = role;
+    if (role.kind === 'admin') {
+      request.observatoryRole = role;
+      return;
+    }
+    const chosen = request.sessionToken
+      ? await sessionMunicipality(db, request.sessionToken)
+      : null;
+    const mandate =
+      role.mandates.find((candidate) => candidate.istatCode === chosen) ??
+      (role.mandates.length === 1 ? role.mandates[0] : undefined);
+    if (!mandate) {
+      if (request.method === 'GET') {
+        return reply.redirect(`${choicePath}?dopo=${encodeURIComponent(request.url)}`, 303);
+      }
+      throw new DomainError('NoMunicipality', 'conflict', 'Scegli prima il comune per cui operi.');
+    }
+    if (!isSafe(request.method)) {
+      const shownFor = formField(request.body, 'comune');
+      // One who files for a single municipality cannot have switched; the others must say.
+      if (shownFor !== null || role.mandates.length > 1)
+        refuseSwitched(shownFor, mandate.istatCode);
+      // The read models may lag the municipality's stream: what changes data asks the stream
+      // whether the person still files for it (an ended authorisation, a revoked delegation).
+      const { state } = await readState(
+        deps.eventStore,
+        officerDecider,
+        municipalityStream.id(mandate.istatCode),
+      );
+      if (!filesFor(state, identity.fiscalCode, romeDay(deps.clock()))) {
+        throw new DomainError(
+          'MandateEnded',
+          'forbidden',
+          `Non sei più abilitato a operare per il Comune di ${municipalityName(mandate.istatCode)}.`,
+        );
+      }
+    }
+    request.observatoryRole = { kind: 'officer', ...mandate };
+    request.viewLocals = { acting: acting(mandate, role.mandates.length) };
   };
 }
+
+const isSafe = (method: string) => method === 'GET' || method === 'HEAD';
+const municipalityName = (istatCode: string) => municipalityByIstat(istatCode)?.name ?? istatCode;
+
+/**
+ * Every form of a municipality's pages carries the municipality it was shown for: one posted from
+ * a page left open before a switch in another window, or without it by a person who files for
+ * several, files nothing.
+ */
+function refuseSwitched(shownFor: string | null, actingFor: string): void {
+  if (shownFor === actingFor) return;
+  const known = shownFor !== null && municipalityByIstat(shownFor) !== undefined;
+  throw new DomainError(
+    'MunicipalitySwitched',
+    'conflict',
+    known
+      ? `Questa pagina era del Comune di ${municipalityName(shownFor)}, ma nel frattempo hai scelto il Comune di ${municipalityName(actingFor)}: ricarica la pagina e controlla il comune prima di inviare.`
+      : 'La pagina non dice per quale comune operi: ricaricala e riprova.',
+  );
+}
+
+/** A text field of a posted form, url-encoded (a string) or multipart (a part with its value). */
+function formField(body: unknown, name: string): string | null {
+  const field = (body as Record<string, unknown> | null | undefined)?.[name];
+  const value = (field as { value?: unknown } | null | undefined)?.value ?? field;
+  return typeof value === 'string' ? value : null;
+}
+
+/** What a fiscal code may be in the observatory: an admin, a filer for some municipalities, or null. */
+export async function observatoryRole(
+  deps: ObservatoryDeps,
+  fiscalCode: string,
+): Promise<{ kind: 'admin' } | { kind: 'officer'; mandates: Mandate[] } | null> {
+  const { db } = deps.database;
+  if (await isObservatoryAdmin(db, fiscalCode)) return { kind: 'admin' };
+  const mandates = await mandatesOf(db, fiscalCode, romeDay(deps.clock()));
+  return mandates.length > 0 ? { kind: 'officer', mandates } : null;
+}
+
+/** The role an event's actor is recorded with, by how the person files for the municipality. */
+const actorRoles: Record<MandateKind, string> = {
+  responsabile: 'municipality-officer',
+  autorizzato: 'municipality-second-user',
+  delegato: 'collector-delegate',
+};
 
 /** Who, when and from where, for the events an observatory request causes. */
 export function observatoryContext(
@@ -45,17 +165,49 @@ export function observatoryContext(
     correlationId: request.id,
     actor: {
       id: `cf:${request.identity!.fiscalCode}`,
-      role: role?.kind === 'admin' ? 'observatory-admin' : 'municipality-officer',
+      role:
+        role?.kind === 'admin' ? 'observatory-admin' : actorRoles[role?.mandate ?? 'responsabile'],
     },
     clientIp: request.ip,
     now,
   };
 }
 
-/** The officer's own municipality. */
-export const officerIstat = (request: FastifyRequest): string => {
+/** The municipality the person acts for on this request, and in which capacity. */
+export const officerMandate = (request: FastifyRequest): Mandate => {
   const role = request.observatoryRole;
   if (role?.kind !== 'officer')
     throw new DomainError('Forbidden', 'forbidden', 'Profilo non abilitato.');
-  return role.istatCode;
+  return role;
 };
+
+/** The municipality the person acts for: the one it chose, among those it may file for. */
+export const officerIstat = (request: FastifyRequest): string => officerMandate(request).istatCode;
+
+/**
+ * The municipality, for what only its own users may do (ask for an unlock, delegate, issue API
+ * tokens): the collector's delegates fill and submit months, nothing more.
+ */
+export function requireMunicipalityUser(request: FastifyRequest): string {
+  const mandate = officerMandate(request);
+  if (mandate.mandate === 'delegato') {
+    throw new DomainError(
+      'DelegateNotAllowed',
+      'forbidden',
+      'Operazione riservata agli utenti del comune: la delega consente solo di compilare e inviare i mesi.',
+    );
+  }
+  return mandate.istatCode;
+}
+
+/** A month the person may file: any for the municipality's users, its period for a delegate. */
+export function requireMonthMandate(request: FastifyRequest, month: YearMonth): void {
+  const mandate = officerMandate(request);
+  if (mandate.mandate !== 'delegato') return;
+  if (month >= (mandate.fromMonth ?? '') && month <= (mandate.toMonth ?? '')) return;
+  throw new DomainError(
+    'MonthNotDelegated',
+    'forbidden',
+    `La delega copre i mesi da ${monthLabel(mandate.fromMonth ?? '')} a ${monthLabel(mandate.toMonth ?? '')}: questo mese resta al comune.`,
+  );
+}

@@ -6,6 +6,7 @@ import {
   officerDecider,
   type OfficerCommand,
 } from '../../domain/observatory/municipalityOfficer.js';
+import { romeDay } from '../../domain/observatory/months.js';
 import type { ObservatoryDeps } from '../deps.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { FormRefused, paramsOf, submitForm } from '../platform/http/command.js';
@@ -17,6 +18,8 @@ import {
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import {
   assignOfficerSchema,
+  authoriseSecondUserSchema,
+  secondUserParams,
   changeOfficerEmailSchema,
   endOfficerAssignmentSchema,
   officerParams,
@@ -25,8 +28,14 @@ import { adminPage, onPage } from './adminPage.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';
 import { assignMunicipalityOfficer } from './officerAssignments.js';
 
-const assignFields = { comune: 'comune', codiceFiscale: 'codiceFiscale', email: 'email' };
-const done = (outcome: string) => `/osservatorio/admin?esito=${outcome}#associazioni`;
+const assignFields = {
+  comune: 'comune',
+  codiceFiscale: 'codiceFiscale',
+  email: 'email',
+  motivo: 'motivo-associa',
+};
+const done = (outcome: string, section = 'associazioni') =>
+  `/osservatorio/admin?esito=${outcome}#${section}`;
 
 /**
  * The municipalities' users: associate (replacing the current one), end an association with no
@@ -42,11 +51,12 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
       schema: assignOfficerSchema,
       run: async (form) => ({
         position: await assignMunicipalityOfficer(
-          { store: deps.eventStore, db: deps.database.db },
+          deps.eventStore,
           {
             istatCode: form.comune,
             fiscalCode: form.codiceFiscale,
             email: form.email,
+            reason: form.motivo,
             adminId: adminOf(request),
             institutionalDomains: deps.config.OBSERVATORY_EMAIL_DOMAINS,
           },
@@ -118,6 +128,75 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
     reason: typed.motivo,
     institutionalDomains: deps.config.OBSERVATORY_EMAIL_DOMAINS,
   }));
+  secondUserRoutes(app, deps, page);
+}
+
+/** Second users: each authorisation recorded from the Region's document, and its end. */
+function secondUserRoutes(
+  app: FastifyInstance,
+  deps: ObservatoryDeps,
+  page: ReturnType<typeof adminPage>,
+): void {
+  const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
+  const record = (request: FastifyRequest, istatCode: string, command: OfficerCommand) =>
+    handleCommand(
+      deps.eventStore,
+      officerDecider,
+      municipalityStream.id(istatCode),
+      command,
+      observatoryContext(request, deps.clock(), randomUUID()),
+    );
+  const authoriseIds = Object.fromEntries(
+    ['comune', 'codiceFiscale', 'email', 'documento', 'scadenza', 'motivo'].map((field) => [
+      field,
+      `autorizza-${field}`,
+    ]),
+  );
+
+  app.post('/admin/autorizzazioni', adminsOnly, async (request, reply) =>
+    submitForm(request, reply, deps.projections, {
+      schema: authoriseSecondUserSchema,
+      run: async (form) => {
+        const result = await record(request, form.comune, {
+          type: 'AuthoriseSecondUser',
+          istatCode: form.comune,
+          adminId: `cf:${request.identity!.fiscalCode}`,
+          fiscalCode: form.codiceFiscale,
+          email: form.email,
+          documentReference: form.documento,
+          reason: form.motivo,
+          expiresOn: form.scadenza,
+          today: romeDay(deps.clock()),
+          institutionalDomains: deps.config.OBSERVATORY_EMAIL_DOMAINS,
+        });
+        return { position: result.position, redirect: done('autorizzato', 'secondi-utenti') };
+      },
+      invalid: (errors, values) => page(request, reply, onPage(authoriseIds, errors, values)),
+    }),
+  );
+
+  app.post(
+    '/admin/autorizzazioni/:istat/:codiceFiscale/chiudi',
+    adminsOnly,
+    async (request, reply) => {
+      const { istat, codiceFiscale } = paramsOf(secondUserParams, request);
+      const ids = { motivo: `revoca-motivo-${istat}-${codiceFiscale}` };
+      return submitForm(request, reply, deps.projections, {
+        schema: endOfficerAssignmentSchema,
+        run: async (form) => {
+          const result = await record(request, istat, {
+            type: 'EndSecondUserAuthorisation',
+            istatCode: istat,
+            adminId: `cf:${request.identity!.fiscalCode}`,
+            fiscalCode: codiceFiscale,
+            reason: form.motivo,
+          });
+          return { position: result.position, redirect: done('autorizzazione', 'secondi-utenti') };
+        },
+        invalid: (errors, values) => page(request, reply, onPage(ids, errors, values)),
+      });
+    },
+  );
 }
 
 /** The decider's rule on a reason, when the form has one. */

@@ -1,9 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { flowsOfYear, rate } from '../../projections/observatory/wasteFlows.js';
+import { yearValidationOf } from '../../projections/observatory/yearValidations.js';
+import { monthList } from '../../domain/observatory/yearValidation.js';
 import type { ObservatoryDeps } from '../deps.js';
 import { fundingLabel, stateBadges, stateLabels, yearSummary } from './monthStatus.js';
-import { observatoryContext, officerIstat, requireObservatory } from './observatoryAccess.js';
+import {
+  observatoryContext,
+  officerMandate,
+  requireMunicipalityUser,
+  requireObservatory,
+} from './observatoryAccess.js';
 import { randomUUID } from 'node:crypto';
 import { municipalitySubject as subject } from '../../domain/reminders/reminderEvents.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -24,18 +31,29 @@ export function officerDashboardRoutes(app: FastifyInstance, deps: ObservatoryDe
     '/comune',
     { preHandler: requireObservatory(deps, 'officer') },
     async (request, reply) => {
-      const istatCode = officerIstat(request);
+      const mandate = officerMandate(request);
+      const istatCode = mandate.istatCode;
       const now = deps.clock();
       const { year, years } = yearAndProvince(request, now);
       const flows = await flowsOfYear(deps.database.db, year, istatCode);
       const months = yearSummary(year, flows, now);
+      const validation = await yearValidationOf(deps.database.db, istatCode, year);
       return reply.view('observatory/dashboard', {
         title: 'Flussi mensili dei rifiuti',
         municipality: municipalityByIstat(istatCode),
         year,
         years,
-        months,
+        // A delegate reaches the months of its period only, and not the municipality's settings.
+        months: months.map((month) => ({
+          ...month,
+          open:
+            mandate.mandate !== 'delegato' ||
+            (month.month >= (mandate.fromMonth ?? '') && month.month <= (mandate.toMonth ?? '')),
+        })),
+        delegate: mandate.mandate === 'delegato',
         yearRate: rate(flows.filter((flow) => flow.versions > 0)),
+        validation,
+        returnedMonths: validation ? monthList(validation.returnedMonths) : '',
         stateLabels,
         stateBadges,
         fundingLabel,
@@ -55,7 +73,7 @@ export function officerDashboardRoutes(app: FastifyInstance, deps: ObservatoryDe
           const result = await chooseReminders(
             deps.eventStore,
             {
-              subject: subject(officerIstat(request)),
+              subject: subject(requireMunicipalityUser(request)),
               stop: form.promemoria === 'disattivati',
               via: 'profile',
             },

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { collectionMethodLabel } from '../../domain/observatory/reference/collectionMethods.js';
 import { eerCode, formatEer } from '../../domain/observatory/reference/eerCodes.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
-import { rdClassOf } from '../../domain/observatory/reference/separateCollection.js';
+import { ratePercent, rdClassOf } from '../../domain/observatory/reference/separateCollection.js';
 import { flowsOfYear } from '../../projections/observatory/wasteFlows.js';
+import { yearValidations } from '../../projections/observatory/yearValidations.js';
 import type { Schema } from '../platform/db/schema.js';
 import { csvDocument } from '../platform/http/csv.js';
 
@@ -15,6 +16,16 @@ export const openDataLicence = {
 
 /** Until the Region validates a year, every figure is the municipalities' own (not validated). */
 export const provisional = 'non validato';
+/** A year the Region validated: its figures are the ones the certified rate was computed from. */
+export const certified = 'validato';
+
+/** A rate as a percentage with one decimal, comma as in the CSV files; null for none. */
+export const percentText = (rate: number | null): string | null =>
+  rate === null ? null : ratePercent(rate);
+
+/** The same for JSON: a number (72.4), or null. */
+const percentNumber = (rate: number | null): number | null =>
+  rate === null ? null : Math.round(rate * 1000) / 10;
 
 const rdClassCodes = { separate: 'differenziata', unsorted: 'indifferenziata', neutral: 'neutra' };
 
@@ -51,15 +62,25 @@ export const detailSchema = [
     descrizione: 'Operazione di recupero (R) o smaltimento (D).',
   },
   {
+    nome: 'percentuale_rd_certificata',
+    tipo: 'decimale',
+    descrizione:
+      'Raccolta differenziata dell’anno del comune certificata dalla Regione, in percentuale con un decimale (virgola nel CSV); vuota finché l’anno non è validato.',
+  },
+  {
     nome: 'stato_dato',
     tipo: 'testo',
-    descrizione: `«${provisional}»: il dato è quello inserito dal comune, non ancora validato dalla Regione.`,
+    descrizione: `«${certified}»: l’anno del comune è validato dalla Regione e la riga è tra quelle da cui è calcolata la percentuale certificata; «${provisional}»: il dato è quello inserito dal comune, non ancora validato dalla Regione.`,
   },
 ] as const;
 
 type Column = (typeof detailSchema)[number]['nome'];
 type DetailLine = {
-  readonly [Name in Column]: Name extends 'versione' | 'tonnellate' ? number : string;
+  readonly [Name in Column]: Name extends 'versione' | 'tonnellate'
+    ? number
+    : Name extends 'percentuale_rd_certificata'
+      ? number | null
+      : string;
 };
 
 /**
@@ -72,10 +93,13 @@ export async function detailLines(
   province?: string,
 ): Promise<DetailLine[]> {
   const flows = await flowsOfYear(db, year);
+  const validations = await yearValidations(db, year);
   return flows.flatMap((flow) => {
     const municipality = municipalityByIstat(flow.istatCode);
     if (!municipality || flow.versions === 0) return [];
     if (province && municipality.province !== province) return [];
+    const validation = validations.get(flow.istatCode);
+    const certifiedRate = validation?.status === 'validato' ? validation.certifiedRate : null;
     return flow.submittedRows.map((row) => {
       // A code the reference list no longer holds is published as filed, without its class.
       const entry = eerCode(row.eerCode);
@@ -93,7 +117,8 @@ export async function detailLines(
         trasportatore: row.transporter,
         impianto_destinazione: row.destinationPlant,
         operazione: row.operation,
-        stato_dato: provisional,
+        percentuale_rd_certificata: percentNumber(certifiedRate),
+        stato_dato: certifiedRate === null ? provisional : certified,
       };
     });
   });
@@ -104,7 +129,11 @@ export const detailCsv = (lines: readonly DetailLine[]): string =>
     detailSchema.map((column) => column.nome),
     lines.map((line) =>
       detailSchema.map(({ nome }) =>
-        nome === 'tonnellate' ? line.tonnellate.toFixed(3).replace('.', ',') : line[nome],
+        nome === 'tonnellate'
+          ? line.tonnellate.toFixed(3).replace('.', ',')
+          : nome === 'percentuale_rd_certificata'
+            ? (line.percentuale_rd_certificata?.toFixed(1).replace('.', ',') ?? null)
+            : line[nome],
       ),
     ),
   );
@@ -115,12 +144,21 @@ export const detailJson = (
   about: { readonly anno: number; readonly provincia: string | null; readonly generatoIl: string },
 ) => ({
   titolo: 'Flussi mensili dei rifiuti urbani per comune e codice EER',
-  fonte: 'Osservatorio regionale dei rifiuti: dati inseriti dai comuni',
+  fonte:
+    'Osservatorio regionale dei rifiuti: dati inseriti dai comuni, validati dalla Regione dove «stato_dato» è «validato»',
   licenza: openDataLicence,
   anno: about.anno,
   provincia: about.provincia,
   generato_il: about.generatoIl,
-  stato_dato: provisional,
+  // Row by row in «righe»; here the document's: one word when every row says the same.
+  stato_dato: documentState(lines),
   campi: detailSchema,
   righe: lines,
 });
+
+/** The document's state: «validato» or «non validato» when all its rows agree, else «in parte validato». */
+function documentState(lines: readonly DetailLine[]): string {
+  const states = new Set(lines.map((line) => line.stato_dato));
+  if (states.size === 1) return [...states][0]!;
+  return states.size === 0 ? provisional : `in parte ${certified}`;
+}

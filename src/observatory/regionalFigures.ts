@@ -5,10 +5,11 @@ import {
   type Municipality,
 } from '../../domain/observatory/reference/municipalities.js';
 import { flowsOfYear, rate, type WasteFlowRow } from '../../projections/observatory/wasteFlows.js';
+import { yearValidations } from '../../projections/observatory/yearValidations.js';
 import type { Schema } from '../platform/db/schema.js';
 import { csvDocument } from '../platform/http/csv.js';
 import { affectsFunding, monthState, rateOf, stateCodes, type MonthState } from './monthStatus.js';
-import { provisional } from './openDataDetail.js';
+import { certified, percentText, provisional } from './openDataDetail.js';
 
 export interface MunicipalityMonth {
   readonly month: YearMonth;
@@ -21,7 +22,10 @@ export interface MunicipalityMonth {
 export interface MunicipalityYear {
   readonly municipality: Municipality;
   readonly months: readonly MunicipalityMonth[];
+  /** The provisional rate: the months as filed now. */
   readonly rate: number | null;
+  /** The rate the Region certified for the year; null until it validates it. */
+  readonly certifiedRate: number | null;
   readonly tonnes: number;
   /** At least one month of the year affects the municipality's regional funding. */
   readonly funding: boolean;
@@ -58,6 +62,7 @@ function municipalityYear(
   municipality: Municipality,
   months: readonly YearMonth[],
   byKey: ReadonlyMap<string, WasteFlowRow>,
+  certifiedRate: number | null,
   now: Date,
 ): MunicipalityYear {
   const own = months.map((month) => {
@@ -71,6 +76,7 @@ function municipalityYear(
     municipality,
     months: own,
     rate: rate(filed),
+    certifiedRate,
     // The versions in force: a draft saved after an unlock counts once it is submitted.
     tonnes: filed.reduce(
       (sum, flow) => sum + flow.submittedRows.reduce((t, row) => t + row.tonnes, 0),
@@ -87,9 +93,16 @@ function municipalityYear(
  */
 export async function regionalYear(db: Kysely<Schema>, year: number, now: Date, province?: string) {
   const flows = await flowsOfYear(db, year);
+  const validations = await yearValidations(db, year);
   const byKey = new Map(flows.map((flow) => [`${flow.istatCode}:${flow.month}`, flow]));
   const months = Array.from({ length: 12 }, (_, i) => addMonths(`${year}-01`, i));
-  const region = pugliaMunicipalities.map((m) => municipalityYear(m, months, byKey, now));
+  const certifiedOf = (istatCode: string) => {
+    const validation = validations.get(istatCode);
+    return validation?.status === 'validato' ? validation.certifiedRate : null;
+  };
+  const region = pugliaMunicipalities.map((m) =>
+    municipalityYear(m, months, byKey, certifiedOf(m.istatCode), now),
+  );
   const rows = province ? region.filter((row) => row.municipality.province === province) : region;
   const filed = flows.filter((flow) => flow.versions > 0);
   const lastEnded = addMonths(monthOf(now), -1);
@@ -97,6 +110,9 @@ export async function regionalYear(db: Kysely<Schema>, year: number, now: Date, 
     months,
     rows,
     regionalRate: rate(filed),
+    /** Municipalities whose year the Region has validated. */
+    validatedCount: region.filter((row) => row.certifiedRate !== null).length,
+    municipalityCount: region.length,
     counts: countOf(region, lastEnded),
     shownCounts: countOf(rows, lastEnded),
     lastEnded: monthLabel(lastEnded),
@@ -118,6 +134,7 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
     'indifferenziata_t',
     'neutra_t',
     'rd_percentuale',
+    'rd_percentuale_anno_certificata',
     'stato_dato',
   ];
   const lines = rows.flatMap((row) =>
@@ -140,8 +157,10 @@ export function flowsCsv(rows: readonly MunicipalityYear[]): string {
           figure(flow?.separateKg),
           figure(flow?.unsortedKg),
           figure(flow?.neutralKg),
-          rd === null ? null : (rd * 100).toFixed(1).replace('.', ','),
-          flow ? provisional : null,
+          percentText(rd),
+          percentText(row.certifiedRate),
+          // A validated year's months are the ones certified: none is unlocked on request.
+          flow ? (row.certifiedRate === null ? provisional : certified) : null,
         ];
       }),
   );

@@ -2,7 +2,9 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   demoObservatoryAdmin,
+  demoCollectorDelegate,
   demoOfficerBari,
+  demoOfficerTwoMunicipalities,
   demoUnassociated,
   demoWithoutFiscalCode,
 } from '../../src/dev/demoIdentities.js';
@@ -35,7 +37,7 @@ const member = {
   password: 'Membro-2026',
 };
 /** The states this file checks, whatever the day it runs (the reminder's depend on it). */
-const statesCovered = 48;
+const statesCovered = 55;
 
 describe('every page state of the portal meets WCAG 2.1 A/AA: links, audit, observatory', () => {
   const { url, person, logIn, openMail, check, expectCovered } = usePageStates(
@@ -397,10 +399,53 @@ describe('every page state of the portal meets WCAG 2.1 A/AA: links, audit, obse
       .click();
     await page.waitForURL((u) => /\/versioni\/\d+$/.test(u.pathname));
     await check(page, 'osservatorio, amministrazione, versione di un mese');
+
+    await page.goto(url('/osservatorio/admin'));
+    await page.getByRole('link', { name: 'Validazione annuale', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/osservatorio/admin/validazione');
+    await check(page, 'osservatorio, validazione annuale');
     await context.close();
   });
 
   // Pages another change is reworking or adding: checked last.
+  it('the observatory’s people of several municipalities: the choice, delegations, a delegate', async () => {
+    const anna = await person();
+    await logInWithDigitalIdentity(
+      anna.page,
+      url,
+      demoOfficerTwoMunicipalities,
+      async () => undefined,
+    );
+    await anna.page.getByRole('heading', { level: 1, name: 'Scegli il comune' }).waitFor();
+    await check(anna.page, 'osservatorio, scelta del comune');
+    await anna.page.getByRole('button', { name: 'Opera per Gravina in Puglia' }).click();
+    await anna.page.waitForURL(url('/osservatorio/comune'));
+    await anna.page.getByRole('link', { name: 'Cambia comune' }).waitFor();
+    await check(anna.page, 'osservatorio, cruscotto di uno tra più comuni');
+    await anna.page.getByRole('link', { name: 'Deleghe al gestore della raccolta' }).click();
+    await anna.page
+      .getByRole('heading', { level: 1, name: 'Deleghe al gestore della raccolta' })
+      .waitFor();
+    await check(anna.page, 'osservatorio, deleghe');
+    await anna.page.getByRole('button', { name: 'Delega', exact: true }).click();
+    await expectFocusOnSummary(anna.page);
+    await check(anna.page, 'osservatorio, deleghe con errori');
+    await anna.context.close();
+
+    const paolo = await person();
+    await logInWithDigitalIdentity(paolo.page, url, demoCollectorDelegate, async () => undefined);
+    await paolo.page.getByText('come delegato alla compilazione').waitFor();
+    await check(paolo.page, 'osservatorio, cruscotto del delegato');
+    await paolo.context.close();
+
+    const admin = await person();
+    await logInWithDigitalIdentity(admin.page, url, demoObservatoryAdmin, async () => undefined);
+    await admin.page.getByRole('button', { name: 'Autorizza il secondo utente' }).click();
+    await expectFocusOnSummary(admin.page);
+    await check(admin.page, 'osservatorio, amministrazione, secondo utente con errori');
+    await admin.context.close();
+  });
+
   it('the auditor’s state at a date and its errors, the accessibility statement', async () => {
     const { context, page } = await person();
     await page.goto(url('/accessibilita'));

@@ -20,7 +20,7 @@ const operator = { username: 'operatore', password: 'Operatore-2026' };
 const admin = { username: 'admin', password: 'Admin-2026!' };
 const contract = '3001234567';
 /** The states this file checks, whatever the day it runs. */
-const statesCovered = 76;
+const statesCovered = 77;
 
 describe('every page state of the portal meets WCAG 2.1 A/AA', () => {
   const { url, person, logIn, openMail, check, expectCovered } = usePageStates('accessibility');
@@ -41,7 +41,7 @@ describe('every page state of the portal meets WCAG 2.1 A/AA', () => {
     await context.close();
   });
 
-  it('public pages: home, login, password reset, privacy, instructions, transparency, 404', async () => {
+  it('public pages: home, login, password reset, privacy, instructions, manual, transparency, 404', async () => {
     const { context, page } = await person();
     await page.goto(url('/'));
     await check(page, 'home');
@@ -81,6 +81,26 @@ describe('every page state of the portal meets WCAG 2.1 A/AA', () => {
     await check(page, 'privacy');
     await page.goto(url('/istruzioni'));
     await check(page, 'istruzioni');
+    // The municipalities' manual: its index leads to each section from the keyboard.
+    await page.goto(url('/osservatorio/manuale'));
+    await check(page, 'osservatorio, manuale per i comuni');
+    const index = page.getByRole('navigation', { name: 'Indice' });
+    await index.getByRole('link', { name: 'Chiedere uno sblocco' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/osservatorio\/manuale#sblocco$/);
+    const inView = (element: Element) => {
+      const box = element.getBoundingClientRect();
+      return box.top >= 0 && box.top < window.innerHeight;
+    };
+    await expect.poll(() => page.locator('h2#sblocco').evaluate(inView)).toBe(true);
+    // Tab goes on from the section, not from the top of the page: to its «Torna all'indice».
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(() => {
+        const link = document.activeElement;
+        return `${link?.textContent} ${link?.getAttribute('href')} ${link?.closest('p')?.previousElementSibling?.textContent?.slice(0, 20)}`;
+      }),
+    ).toBe("Torna all'indice #indice Lo sblocco lo chiede");
     await page.goto(url('/trasparenza'));
     await check(page, 'trasparenza');
     const missing = await page.goto(url('/pagina-che-non-esiste'));

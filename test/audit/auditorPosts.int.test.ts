@@ -109,11 +109,13 @@ describe('an auditor posting to every POST route', () => {
       expect(appended, `${route} appended ${appended} event(s)`).toBe(0);
       if (openToAnyone.has(route)) continue;
       // The observatory knows digital identities only: a staff session is sent to its login.
+      // Its API knows its tokens only: a session without one is a 401.
       const refused =
         [403, 404].includes(response.statusCode) ||
         (route.startsWith('/osservatorio/') &&
           response.statusCode === 303 &&
-          response.headers.location === '/osservatorio/accesso');
+          response.headers.location === '/osservatorio/accesso') ||
+        (route.startsWith('/api/osservatorio/') && response.statusCode === 401);
       expect(refused, `${route} answered ${response.statusCode}`).toBe(true);
     }
     expect(checked).toHaveLength(routes.length - signOuts.size);

@@ -5,7 +5,10 @@ import { campaignDecider, type CampaignEvent } from '../../domain/campaigns/camp
 import { defaultCampaignSettings } from '../../domain/campaigns/defaultCampaignSettings.js';
 import type { FlowEvent, FlowRow } from '../../domain/observatory/flowEvents.js';
 import { monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
+import { apiTokensDecider, type ApiTokenEvent } from '../../domain/observatory/apiTokens.js';
 import { officerDecider, type OfficerEvent } from '../../domain/observatory/municipalityOfficer.js';
+import type { YearEvent } from '../../domain/observatory/yearEvents.js';
+import { yearValidationDecider } from '../../domain/observatory/yearValidationDecider.js';
 import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
 import { redact } from '../../src/audit/redact.js';
 import { noNames } from '../../src/audit/auditNames.js';
@@ -244,6 +247,42 @@ describe.each(backends())('%s: state as of, for every kind of stream with a deci
       'municipality-072006',
       officers.map(([event, at]) => asNewEvent(event, at)),
     );
+    const year = { istatCode: '072006', year: 2025 };
+    const admin = 'cf:VRDGPP70C15F205N';
+    const years: [YearEvent, string][] = [
+      [
+        {
+          type: 'YearValidated',
+          data: {
+            ...year,
+            certifiedRate: 0.6,
+            separateKg: 7_200_000,
+            unsortedKg: 4_800_000,
+            neutralKg: 0,
+            months: [{ month: '2025-01', version: 1 }],
+            validatedBy: admin,
+          },
+        },
+        '2026-02-02T08:00:00.000Z',
+      ],
+      [
+        {
+          type: 'YearSentBack',
+          data: {
+            ...year,
+            months: ['2025-03'],
+            remarks: 'Manca la frazione organica',
+            sentBackBy: admin,
+            withdrawnCertification: { certifiedRate: 0.6, validatedBy: admin },
+          },
+        },
+        '2026-02-03T08:00:00.000Z',
+      ],
+    ];
+    await ctx.store.appendToStream(
+      'observatory-year-072006-2025',
+      years.map(([event, at]) => asNewEvent(event, at)),
+    );
     await settle(ctx);
   });
   afterAll(() => ctx.close());
@@ -273,11 +312,12 @@ describe.each(backends())('%s: state as of, for every kind of stream with a deci
     );
   });
 
-  it('replays a campaign, a municipality’s month and its user by their deciders', async () => {
+  it('replays a campaign, a municipality’s month, its user and its year by their deciders', async () => {
     for (const [streamId, decider] of [
       ['campaign-2026', campaignDecider],
       ['waste-flow-072006-2026-03', monthlyFlowDecider],
       ['municipality-072006', officerDecider],
+      ['observatory-year-072006-2025', yearValidationDecider],
     ] as const) {
       const events = await eventsOf(streamId);
       expect(events.length, streamId).toBeGreaterThan(0);
@@ -291,6 +331,7 @@ describe.each(backends())('%s: state as of, for every kind of stream with a deci
       'campaign-2026',
       'waste-flow-072006-2026-03',
       'municipality-072006',
+      'observatory-year-072006-2025',
     ]) {
       const page = await people.auditor.get(`/revisione/stream/${encodeURIComponent(streamId)}`);
       expect(page.statusCode, streamId).toBe(200);
@@ -305,6 +346,43 @@ describe.each(backends())('%s: state as of, for every kind of stream with a deci
       const readable = page.body.replace(/<details>[\s\S]*?<\/details>/g, '');
       expect(readable, streamId).not.toMatch(/<(dt|th scope="col")><code>/);
     }
+  });
+
+  it('replays a municipality’s API tokens, the hash of a secret never shown', async () => {
+    const streamId = 'observatory-api-tokens-072006';
+    const secretHash = 'f'.repeat(64);
+    const keyId = '00000000-0000-4000-8000-000000000001';
+    const tokens: [ApiTokenEvent, string][] = [
+      [
+        {
+          type: 'ApiTokenIssued',
+          data: { istatCode: '072006', keyId, name: 'Gestionale', secretHash, issuedBy: 'cf:X' },
+        },
+        '2026-05-01T08:00:00.000Z',
+      ],
+      [
+        {
+          type: 'ApiTokenRevoked',
+          data: { istatCode: '072006', keyId, name: 'Gestionale', revokedBy: 'cf:X' },
+        },
+        '2026-05-02T08:00:00.000Z',
+      ],
+    ];
+    await ctx.store.appendToStream(
+      streamId,
+      tokens.map(([event, at]) => asNewEvent(event, at)),
+    );
+    await settle(ctx);
+    const events = await eventsOf(streamId);
+    await expectReplayedAtEveryVersion(people.auditor, streamId, apiTokensDecider, events);
+    const timeline = await people.auditor.get(`/revisione/stream/${encodeURIComponent(streamId)}`);
+    expect(timeline.statusCode).toBe(200);
+    expect(timeline.body).toContain('Token API del comune creato');
+    expect(timeline.body).toContain(keyId);
+    expect(timeline.body).not.toContain(secretHash);
+    expect(timeline.body.replace(/<details>[\s\S]*?<\/details>/g, '')).not.toMatch(
+      /<(dt|th scope="col")><code>/,
+    );
   });
 
   it('replays a month by date and time: between the unlock and the second version', async () => {

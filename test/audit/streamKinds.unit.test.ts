@@ -15,6 +15,7 @@ import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import { municipalityStream } from '../../domain/observatory/municipalityOfficer.js';
 import { observatoryAdminsStream } from '../../domain/observatory/observatoryAdmins.js';
 import { officerPersonStream } from '../../domain/observatory/officerPerson.js';
+import { apiTokensStream } from '../../domain/observatory/apiTokens.js';
 import { exportsStream } from '../../src/audit/exportRecord.js';
 import { operationsStream } from '../../src/audit/projectionStatus.js';
 import { streamKindOf, streamTitle } from '../../src/audit/streamKinds.js';
@@ -38,6 +39,7 @@ const written: Record<string, string> = {
   municipality: municipalityStream.id('072006'),
   'observatory-person': officerPersonStream.id('RSSMRA80A01A662A'),
   'observatory-admins': observatoryAdminsStream.id(),
+  'observatory-api-tokens': apiTokensStream.id('072006'),
   registry: registryStream.id(),
   'digital-identity': digitalIdentityStream.id('RSSMRA80A01A662A'),
   signin: signInStream.id(accountId),

@@ -45,6 +45,8 @@ describe('campaigns:open and observatory commands', { timeout: 240_000 }, () => 
       'RSSMRA80A01A662A',
       '--email',
       'mario@gmail.com',
+      '--reason',
+      'Richiesta del comune di Bari',
     );
     expect(refused.stdout).toContain('Sono accettati solo indirizzi e-mail istituzionali');
     expect(refused.code).toBe(1);
@@ -56,6 +58,8 @@ describe('campaigns:open and observatory commands', { timeout: 240_000 }, () => 
       'RSSMRA80A01A662A',
       '--email',
       'ambiente@comune.bari.it',
+      '--reason',
+      'Richiesta del comune di Bari',
     );
     expect(assigned.stdout).toContain("RSSMRA80A01A662A è ora l'utente del Comune di Bari.");
     expect(
@@ -68,6 +72,8 @@ describe('campaigns:open and observatory commands', { timeout: 240_000 }, () => 
           'RSSMRA80A01A662A',
           '--email',
           'a@comune.bari.it',
+          '--reason',
+          'Richiesta del comune di Bari',
         )
       ).code,
     ).toBe(2);

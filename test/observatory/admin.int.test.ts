@@ -111,14 +111,14 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="flussi-2026.csv"');
     const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe(
-      'codice_istat;comune;provincia;mese;stato;versione;giorni_ritardo;incide_finanziamenti;differenziata_t;indifferenziata_t;neutra_t;rd_percentuale;stato_dato',
+      'codice_istat;comune;provincia;mese;stato;versione;giorni_ritardo;incide_finanziamenti;differenziata_t;indifferenziata_t;neutra_t;rd_percentuale;rd_percentuale_anno_certificata;stato_dato',
     );
     expect(lines).toContain(
-      '072006;Bari;BA;2026-10;inviato;1;0;no;300,000;0,000;0,000;100,0;non validato',
+      '072006;Bari;BA;2026-10;inviato;1;0;no;300,000;0,000;0,000;100,0;;non validato',
     );
-    expect(lines).toContain('072006;Bari;BA;2026-08;mancante;;;sì;;;;;');
-    expect(lines).toContain('075035;Lecce;LE;2026-10;da_inviare;;;no;;;;;');
-    expect(lines).toContain('075035;Lecce;LE;2026-09;mancante;;;no;;;;;');
+    expect(lines).toContain('072006;Bari;BA;2026-08;mancante;;;sì;;;;;;');
+    expect(lines).toContain('075035;Lecce;LE;2026-10;da_inviare;;;no;;;;;;');
+    expect(lines).toContain('075035;Lecce;LE;2026-09;mancante;;;no;;;;;;');
   });
   const eventsOf = async (stream: string) =>
     (await ctx.store.readStream(stream)).events.map((event) => ({
@@ -229,6 +229,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
       comune: '072006',
       codiceFiscale: demoOfficerLecce.fiscalCode,
       email: 'ambiente@comune.bari.it',
+      motivo: 'Nuova referente indicata dal comune',
     });
     expect(replaced.status).toBe(303);
     const events = await eventsOf(municipalityStream.id('072006'));
@@ -237,12 +238,14 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
         type: 'OfficerAssignmentEnded',
         data: { fiscalCode: demoOfficerBari.fiscalCode, reason: 'Sostituito da un nuovo utente' },
       },
-      { type: 'OfficerAssigned', data: { fiscalCode: demoOfficerLecce.fiscalCode } },
+      {
+        type: 'OfficerAssigned',
+        data: {
+          fiscalCode: demoOfficerLecce.fiscalCode,
+          reason: 'Nuova referente indicata dal comune',
+        },
+      },
     ]);
-    expect((await eventsOf(`observatory-person-${demoOfficerLecce.fiscalCode}`))[0]).toMatchObject({
-      type: 'OfficerPersonClaimed',
-      data: { istatCode: '072006' },
-    });
     const mario = await browserLoggedInAs(baseUrl, demoOfficerBari);
     expect((await mario.get('/osservatorio')).body).toContain('non è associata a un comune');
     const lucia = await browserLoggedInAs(baseUrl, demoOfficerLecce);
@@ -286,11 +289,21 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
     expect(pageText(both.body)).toContain(
       'Sono accettati solo indirizzi e-mail istituzionali del Comune di Lecce',
     );
-    // Free again, the person may serve another municipality.
+    // An association needs its reason.
+    const unexplained = await admin.post('/osservatorio/admin/associazioni', {
+      comune: '075035',
+      codiceFiscale: demoOfficerLecce.fiscalCode,
+      email: 'ambiente@comune.lecce.it',
+    });
+    expect(unexplained.status).toBe(422);
+    expect(fieldError(unexplained.body, 'Motivo dell’associazione')).toBe(
+      'Indicare il motivo (almeno 10 caratteri).',
+    );
     const lecce = await admin.post('/osservatorio/admin/associazioni', {
       comune: '075035',
       codiceFiscale: demoOfficerLecce.fiscalCode,
       email: 'ambiente@comune.lecce.it',
+      motivo: 'Richiesta del comune di Lecce',
     });
     expect(lecce.status).toBe(303);
   });

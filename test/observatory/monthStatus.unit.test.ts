@@ -18,6 +18,7 @@ const filed = (month: string, daysLate: number): WasteFlowRow => ({
   neutralKg: 0,
   unlockReason: null,
   unlockRequestedAt: null,
+  submittedBy: null,
 });
 const at = (iso: string) => new Date(iso);
 

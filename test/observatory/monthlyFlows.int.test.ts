@@ -312,6 +312,7 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
           comune: '075035',
           codiceFiscale: demoOfficerLecce.fiscalCode,
           email: 'ambiente@comune.lecce.it',
+          motivo: 'Richiesta del comune di Lecce',
         })
       ).status,
     ).toBe(303);
@@ -346,12 +347,12 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
       .trim()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'codice_istat;comune;provincia;mese;versione;codice_eer;descrizione_eer;classe_rd;tonnellate;modalita_raccolta;trasportatore;impianto_destinazione;operazione;stato_dato',
+      'codice_istat;comune;provincia;mese;versione;codice_eer;descrizione_eer;classe_rd;tonnellate;modalita_raccolta;trasportatore;impianto_destinazione;operazione;percentuale_rd_certificata;stato_dato',
     );
     const october = lines.filter((line) => line.startsWith('072006;Bari;BA;2026-10;'));
     expect(october).toHaveLength(2);
     expect(october[0]).toMatch(
-      /^072006;Bari;BA;2026-10;2;20 03 01;[^;]+;indifferenziata;1200,500;Porta a porta;Igiene Srl;TMB Bari;D8;non validato$/,
+      /^072006;Bari;BA;2026-10;2;20 03 01;[^;]+;indifferenziata;1200,500;Porta a porta;Igiene Srl;TMB Bari;D8;;non validato$/,
     );
     expect(october[1]).toContain(';15 01 07;');
     expect(october[1]).toContain(';differenziata;150,000;Contenitori stradali;');

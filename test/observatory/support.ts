@@ -59,6 +59,7 @@ export const assignDemoOfficerBari = (store: EventStore, now: Date) =>
       istatCode: '072006',
       fiscalCode: demoOfficerBari.fiscalCode,
       email: 'ambiente@comune.bari.it',
+      reason: 'Richiesta del comune, nota di prova',
       adminId: 'cli',
       institutionalDomains: ['comune.*.it'],
     },

@@ -51,3 +51,6 @@ export function separateCollectionRate(rows: readonly FlowQuantity[]): SeparateC
     rate: counted === 0 ? null : kilograms.separate / counted,
   };
 }
+
+/** A rate as Italian pages and files write it, one decimal and a comma: 0.6129 → '61,3'. */
+export const ratePercent = (rate: number): string => (rate * 100).toFixed(1).replace('.', ',');

@@ -16,6 +16,8 @@ export interface Sheet {
   readonly cells: ReadonlyMap<string, Cell>;
   /** Last row holding a value (0 for an empty sheet). */
   readonly lastRow: number;
+  /** A1 references of the cells written as formulas, valued or not (their values are cached). */
+  readonly formulas?: ReadonlySet<string>;
 }
 
 export interface SheetStyles {
@@ -58,12 +60,15 @@ function cellValue({ type, style, value: raw }: RawCell, at: SheetStyles): Cell 
 /** A sheet's cells by reference, once the shared strings and the date styles are known. */
 export function sheetOf(name: string, raw: readonly RawCell[], at: SheetStyles): Sheet {
   const cells = new Map<string, Cell>();
+  const formulas = new Set<string>();
   let lastRow = 0;
   for (const cell of raw) {
+    if (cell.formula) formulas.add(`${columnLetters(cell.column)}${cell.row}`);
+    if (cell.value.trim() === '') continue;
     const value = cellValue(cell, at);
     if (!value || (value.kind === 'text' && value.value === '')) continue;
     cells.set(`${columnLetters(cell.column)}${cell.row}`, value);
     lastRow = Math.max(lastRow, cell.row);
   }
-  return { name, cells, lastRow };
+  return { name, cells, lastRow, formulas };
 }

@@ -11,8 +11,10 @@ export interface RawCell {
   readonly type: string;
   /** `s`: the index of its cell style. */
   readonly style: number;
-  /** The text of `<v>`, or of `<is>` for an inline string. */
+  /** The text of `<v>`, or of `<is>` for an inline string ('' for a formula never calculated). */
   readonly value: string;
+  /** Written as a formula (`<f>`): `value` is its cached result, if any. */
+  readonly formula: boolean;
 }
 
 /** Cells holding a value, counted across every sheet of one workbook. */
@@ -24,6 +26,7 @@ interface OpenCell {
   readonly type: string;
   readonly style: number;
   value: string | null;
+  formula: boolean;
 }
 
 const columnIndex = (letters: string): number =>
@@ -65,7 +68,8 @@ export class WorksheetReader implements XmlHandler {
     if (name === 'row') return this.openRow(attributes.r);
     if (name === 'c' && this.inRow) return this.openCell(attributes);
     if (!this.cell) return;
-    if (name === 'v' && this.cell.type !== 'inlineStr') {
+    if (name === 'f') this.cell.formula = true;
+    else if (name === 'v' && this.cell.type !== 'inlineStr') {
       this.inValue = true;
       this.cell.value = '';
     } else if (name === 'is' && this.cell.type === 'inlineStr') this.inInline = true;
@@ -101,16 +105,24 @@ export class WorksheetReader implements XmlHandler {
   private openCell(attributes: Readonly<Record<string, string>>): void {
     const ref = /^([A-Z]{1,3})\d+$/.exec(attributes.r ?? '');
     this.column = ref ? columnIndex(ref[1] ?? '') : this.column + 1;
-    this.cell = { type: attributes.t ?? 'n', style: Number(attributes.s ?? 0), value: null };
+    this.cell = {
+      type: attributes.t ?? 'n',
+      style: Number(attributes.s ?? 0),
+      value: null,
+      formula: false,
+    };
   }
 
   private closeCell(): void {
     const cell = this.cell;
     this.cell = null;
-    if (cell?.value == null || cell.value.trim() === '') return;
+    if (!cell) return;
+    const valued = cell.value != null && cell.value.trim() !== '';
+    // A formula with no result yet holds no value, but a reader that refuses formulas sees it.
+    if (!valued && !cell.formula) return;
     if (++this.count.cells > this.limits.maxCells) refuse({ kind: 'limit', limit: 'cells' });
-    this.cells.push({ row: this.row, column: this.column, ...cell, value: cell.value });
-    this.rowValued = true;
+    this.cells.push({ row: this.row, column: this.column, ...cell, value: cell.value ?? '' });
+    if (valued) this.rowValued = true;
   }
 
   private closeRow(): void {

@@ -28,12 +28,14 @@ export async function sessionIdentity(
 
 /**
  * A preHandler for the observatory's pages: visitors go to the SPID/CIE login (and come back to
- * this page after). Which municipality or role the fiscal code has is for the page to check.
+ * the page they asked for after). Which municipality or role the fiscal code has is for the page to check.
  */
 export function requireIdentity() {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.identity) {
-      return reply.redirect(`${loginPath}?dopo=${encodeURIComponent(request.url)}`, 303);
+      // Back to a page after the login; a form posted without a session is not posted again.
+      const after = request.method === 'GET' ? `?dopo=${encodeURIComponent(request.url)}` : '';
+      return reply.redirect(`${loginPath}${after}`, 303);
     }
   };
 }

@@ -38,8 +38,12 @@ export interface Schema {
   declarations: DeclarationsTable;
   digital_identities: DigitalIdentitiesTable;
   observatory_officers: ObservatoryOfficersTable;
+  observatory_mandates: ObservatoryMandatesTable;
   observatory_admins: ObservatoryAdminsTable;
   waste_flows: WasteFlowsTable;
+  observatory_api_tokens: ObservatoryApiTokensTable;
+  observatory_api_token_uses: ObservatoryApiTokenUsesTable;
+  observatory_year_validations: ObservatoryYearValidationsTable;
   observatory_mail_officers: ObservatoryMailOfficersTable;
   personal_data_keys: PersonalDataKeysTable;
 }
@@ -161,6 +165,8 @@ export interface SessionsTable {
   revoked_at: ColumnType<Date | null, Date | null, Date | null>;
   client_ip: string | null;
   user_agent: string | null;
+  /** The municipality a digital identity acts for, when it may act for several (migration 0030). */
+  acting_istat: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RateLimitsTable {
@@ -363,6 +369,29 @@ export interface DeclarationsTable {
   filed_by: ColumnType<string[], string[] | undefined, string[]>;
 }
 
+/** A nullable column an insert may leave out. */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** Second users and delegates of a municipality, ended ones kept (migration 0030). */
+export interface ObservatoryMandatesTable {
+  mandate_id: string;
+  istat_code: string;
+  fiscal_code: string;
+  kind: 'autorizzato' | 'delegato';
+  email: string;
+  granted_at: ColumnType<Date, string, string>;
+  granted_by: string;
+  reason: ColumnType<string, string | undefined, string>;
+  document_reference: Optional<string>;
+  expires_on: Optional<string>;
+  company: Optional<string>;
+  from_month: Optional<string>;
+  to_month: Optional<string>;
+  ended_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  ended_by: Optional<string>;
+  end_reason: Optional<string>;
+}
+
 export interface ObservatoryOfficersTable {
   istat_code: string;
   fiscal_code: string;
@@ -392,6 +421,28 @@ export interface WasteFlowsTable {
   neutral_kg: ColumnType<string, number, number>;
   unlock_reason: string | null;
   unlock_requested_at: ColumnType<Date | null, string | null, string | null>;
+  /** Who submitted the last version, 'cf:<fiscal code>' (migration 0030). */
+  submitted_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The Region's validation of a municipality's year (migration 0032). */
+export interface ObservatoryYearValidationsTable {
+  istat_code: string;
+  year: number;
+  /** 'validato' or 'rinviato'. */
+  status: string;
+  certified_rate: number | null;
+  separate_kg: ColumnType<string | null, number | null, number | null>;
+  unsorted_kg: ColumnType<string | null, number | null, number | null>;
+  neutral_kg: ColumnType<string | null, number | null, number | null>;
+  certified_months: JSONColumnType<{ month: string; version: number }[]>;
+  validated_at: ColumnType<Date | null, string | null, string | null>;
+  validated_by: string | null;
+  remarks: string | null;
+  returned_months: JSONColumnType<string[]>;
+  sent_back_at: ColumnType<Date | null, string | null, string | null>;
+  sent_back_by: string | null;
+  withdrawn_rate: number | null;
 }
 
 export interface ObservatoryMailOfficersTable {
@@ -407,4 +458,24 @@ export interface DigitalIdentitiesTable {
   issuer: string;
   first_login_at: ColumnType<Date, string, string>;
   last_login_at: ColumnType<Date, string, string>;
+}
+
+/** The municipalities' API tokens, by the SHA-256 of their secret (migration 0031). */
+export interface ObservatoryApiTokensTable {
+  key_id: string;
+  istat_code: string;
+  name: string;
+  secret_hash: string;
+  issued_by: string;
+  issued_at: ColumnType<Date, string, string>;
+  issued_from: string | null;
+  revoked_at: ColumnType<Date | null, string | null | undefined, string | null>;
+  revoked_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** When each API token was last used, and from where: written by the API, not by the log. */
+export interface ObservatoryApiTokenUsesTable {
+  key_id: string;
+  last_used_at: ColumnType<Date, Date, Date>;
+  last_used_from: string | null;
 }

@@ -42,9 +42,11 @@ const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET'])
 // About as long as the database takes to restart or fail over.
 const retryAfterSeconds = 30;
 
-type HandledError = FastifyError | DomainError | DuplicateEventIdError | WrongExpectedVersionError;
+export type HandledError =
+  FastifyError | DomainError | DuplicateEventIdError | WrongExpectedVersionError;
 
-function describe(
+/** The status and the Italian sentence for an error: the pages' and the JSON API's alike. */
+export function describeError(
   error: HandledError,
   request: FastifyRequest,
 ): { status: number; message: string } {
@@ -134,7 +136,7 @@ export function renderRefusedUrl(
 /** One place turns every error into a status and an Italian page: 5xx never shows internals. */
 export function registerErrorPages(app: FastifyInstance): void {
   app.setErrorHandler((error: HandledError, request, reply) => {
-    const { status, message } = describe(error, request);
+    const { status, message } = describeError(error, request);
     if (status >= 500) request.log.error({ err: error }, 'Request failed');
     else
       request.log.info({ code: 'code' in error ? error.code : error.name, status }, error.message);

@@ -14,13 +14,20 @@ declare module 'fastify' {
      * CSRF token is asked.
      */
     signedLink?: boolean;
+    /**
+     * The route acts only for the holder of the token in its Authorization header (software, not
+     * a browser), never on cookies: a cross-site form cannot set that header, so no CSRF token is
+     * asked either.
+     */
+    bearerToken?: boolean;
   }
 }
 
 /**
  * Security headers (strict CSP: no inline script or style), signed cookies, and CSRF checked on
  * every unsafe method: forms post the token as `_csrf`, htmx sends it as `x-csrf-token` (a route
- * authorised by a signed link alone is the exception, marked `signedLink`).
+ * authorised by a signed link alone is the exception, marked `signedLink`, and so is one
+ * authorised by a bearer token alone, marked `bearerToken`).
  */
 export const securityPlugin = fp(
   async (app: FastifyInstance, options: { cookieSecret: string; secureCookies: boolean }) => {
@@ -66,7 +73,8 @@ export const securityPlugin = fp(
       },
     });
     app.addHook('preHandler', (request, reply, done) => {
-      if (unsafeMethods.has(request.method) && request.routeOptions.config.signedLink !== true)
+      const { signedLink, bearerToken } = request.routeOptions.config;
+      if (unsafeMethods.has(request.method) && signedLink !== true && bearerToken !== true)
         app.csrfProtection(request, reply, done);
       else done();
     });

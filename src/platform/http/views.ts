@@ -23,10 +23,18 @@ export const isHtmx = (request: FastifyRequest): boolean =>
   request.headers['hx-request'] === 'true' &&
   request.headers['hx-history-restore-request'] !== 'true';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What an area's preHandler adds to every page of the request, e.g. its header's facts. */
+    viewLocals: Readonly<Record<string, unknown>> | null;
+  }
+}
+
 /** eta templates, escaped by default (`<%= %>`); every template gets the CSRF token and the path. */
 export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boolean }) => {
   const eta = new Eta({ views: viewsDir, cache: options.cache, autoEscape: true, autoTrim: false });
 
+  app.decorateRequest('viewLocals', null);
   app.decorate('renderBarePage', (template: string, data: object) =>
     eta.render(template, { csrfToken: '', path: '/', ...data }),
   );
@@ -37,6 +45,7 @@ export const viewsPlugin = fp(async (app: FastifyInstance, options: { cache: boo
       account: this.request.account,
       identity: this.request.identity,
       path: this.request.url.split('?')[0],
+      ...this.request.viewLocals,
       ...data,
     });
     return this.type('text/html; charset=utf-8').send(html);

@@ -186,6 +186,7 @@ describe('the 4-month unlock window', () => {
           officerId: base.officerId,
           reason: 'Quantità del vetro errata',
           now: at('2027-02-10T09:00:00Z'),
+          yearValidated: false,
         },
         fold(monthlyFlowDecider, [submitted(1, '2026-10-10T09:00:00.000Z')]),
       );
@@ -220,6 +221,7 @@ describe('RequestFlowUnlock, UnlockMonthlyFlow, RejectFlowUnlock', () => {
     officerId: base.officerId,
     reason,
     now: at('2026-11-02T09:00:00Z'),
+    yearValidated: false,
   });
   it('asks with a reason for a submitted month', () =>
     spec
@@ -248,6 +250,7 @@ describe('RequestFlowUnlock, UnlockMonthlyFlow, RejectFlowUnlock', () => {
         month: '2026-09',
         adminId: 'cf:admin',
         note: null,
+        yearValidated: false,
       })
       .then([unlocked]);
     spec
@@ -268,6 +271,7 @@ describe('RequestFlowUnlock, UnlockMonthlyFlow, RejectFlowUnlock', () => {
         month: '2026-09',
         adminId: 'cf:admin',
         note: null,
+        yearValidated: false,
       })
       .thenThrows('NoUnlockRequest');
   });

@@ -23,12 +23,19 @@ const assign = (
   istatCode,
   fiscalCode,
   email,
+  reason: 'Richiesta del comune',
   adminId: 'cf:admin',
   institutionalDomains: domains,
 });
 const assigned = (fiscalCode: string, email = 'ambiente@comune.bari.it'): OfficerEvent => ({
   type: 'OfficerAssigned',
-  data: { istatCode: '072006', fiscalCode, email, assignedBy: 'cf:admin' },
+  data: {
+    istatCode: '072006',
+    fiscalCode,
+    email,
+    assignedBy: 'cf:admin',
+    reason: 'Richiesta del comune',
+  },
 });
 
 describe('one user per municipality', () => {
@@ -76,9 +83,15 @@ describe('one user per municipality', () => {
             fiscalCode: 'RSSMRA80A01A662X',
             email: 'ambiente@comune.altamura.ba.it',
             assignedBy: 'cf:admin',
+            reason: 'Richiesta del comune',
           },
         },
       ]));
+  it('needs a reason for the association', () =>
+    spec
+      .given([])
+      .when({ ...assign('RSSMRA80A01A662X'), reason: ' corto ' })
+      .thenThrows('ReasonRequired', 'motivo'));
   it('refuses the person already its user', () =>
     spec
       .given([assigned('RSSMRA80A01A662X')])

@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowStream, monthlyFlowDecider } from '../../../domain/observatory/monthlyFlowDecider.js';
-import {
-  municipalityStream,
-  officerDecider,
-} from '../../../domain/observatory/municipalityOfficer.js';
 import { handleCommand } from '../../../src/platform/eventStore/commandHandler.js';
 import {
   demoObservatoryAdmin,
@@ -11,6 +7,7 @@ import {
   demoOfficerLecce,
 } from '../../../src/dev/demoIdentities.js';
 import {
+  assignDemoOfficerBari,
   firstRowFields,
   fiscalCode,
   glassRow,
@@ -107,8 +104,9 @@ const forms: readonly ObservatoryForm[] = [
       comune: '075035',
       codiceFiscale: demoOfficerLecce.fiscalCode,
       email: 'ambiente@comune.lecce.it',
+      motivo: 'Richiesta del comune di Lecce',
     },
-    textFields: ['codiceFiscale', 'email'],
+    textFields: ['codiceFiscale', 'email', 'motivo'],
   },
   {
     name: 'change of an officer’s address',
@@ -173,20 +171,7 @@ describe('hostile text in the observatory’s forms', () => {
       { type: 'GrantObservatoryAdmin', fiscalCode: secondAdmin, by: 'cli' },
       systemContext(now),
     );
-    await handleCommand(
-      ctx.store,
-      officerDecider,
-      municipalityStream.id(bari),
-      {
-        type: 'AssignOfficer',
-        istatCode: bari,
-        fiscalCode: demoOfficerBari.fiscalCode,
-        email: 'ambiente@comune.bari.it',
-        adminId: 'cli',
-        institutionalDomains: ['comune.*.it'],
-      },
-      systemContext(now),
-    );
+    await assignDemoOfficerBari(ctx.store, now);
     for (const month of filedMonths) {
       const filedAt = new Date(`${month}-01T09:00:00Z`);
       filedAt.setUTCMonth(filedAt.getUTCMonth() + 1, 5);
@@ -285,7 +270,7 @@ describe('hostile text in the observatory’s forms', () => {
             page: '/osservatorio/admin',
             url: '/osservatorio/admin/associazioni',
           }),
-          { comune: '075035', codiceFiscale: text, email: text },
+          { comune: '075035', codiceFiscale: text, email: text, motivo: text },
           pageOf('admin'),
         );
         expect(assigned.status).toBe(422);

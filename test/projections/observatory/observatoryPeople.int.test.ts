@@ -7,7 +7,7 @@ import {
   evolveAdminRow,
   evolveOfficerRow,
   observatoryPeopleProjection,
-  observatoryRole,
+  mandatesOf,
   officers,
 } from '../../../projections/observatory/officers.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
@@ -17,6 +17,13 @@ import { backends, openTestDatabase, type TestDatabase } from '../../support/tes
 
 const mario = 'RSSMRA80A01A662A';
 const lucia = 'BNCLCU85M41E506C';
+const own = (istatCode: string, email: string) => ({
+  istatCode,
+  email,
+  mandate: 'responsabile',
+  fromMonth: null,
+  toMonth: null,
+});
 const assigned = (istatCode: string, fiscalCode: string, email: string): OfficerEvent => ({
   type: 'OfficerAssigned',
   data: { istatCode, fiscalCode, email, assignedBy: 'cf:admin' },
@@ -92,7 +99,7 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
     return { ...recorded, metadata: { ...recorded.metadata, occurredAt } };
   };
 
-  it('is the same after replaying twice, and survives a person two racing assignments gave two municipalities', async () => {
+  it('is the same after replaying twice, with a person of two municipalities, a second user and a delegate', async () => {
     const store = createPostgresEventStore(test.database);
     await store.appendToStream('observatory-admins', [
       event(granted(mario), '2026-01-01T08:00:00.000Z'),
@@ -103,7 +110,7 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
       event(assigned('072006', mario, 'ambiente@comune.bari.it'), '2026-02-01T08:00:00.000Z'),
       event(emailChanged('072006', mario, 'rifiuti@comune.bari.it'), '2026-02-02T08:00:00.000Z'),
     ]);
-    // A log written before the per-person rule: the same fiscal code in two municipalities.
+    // One person, the user of two municipalities.
     const person = 'VRDGPP70C15F205N';
     await store.appendToStream('municipality-075035', [
       event(assigned('075035', person, 'ambiente@comune.lecce.it'), '2026-03-01T08:00:00.000Z'),
@@ -114,6 +121,56 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
     await store.appendToStream('municipality-072004', [
       event(assigned('072004', lucia, 'ambiente@comune.altamura.it'), '2026-04-01T08:00:00.000Z'),
       event(ended('072004', lucia), '2026-04-02T08:00:00.000Z'),
+    ]);
+    // Lucia: a second user of Bari until the end of June, then a delegate of Lecce's collector.
+    const delegation = '4f1c2a7e-9d1b-4c55-8a43-2f5b0c6d7e81';
+    await store.appendToStream('municipality-072006', [
+      event(
+        {
+          type: 'SecondUserAuthorised',
+          data: {
+            istatCode: '072006',
+            fiscalCode: lucia,
+            email: 'lucia@comune.bari.it',
+            documentReference: 'Prot. 123/2026',
+            reason: 'Assenza prolungata della referente',
+            expiresOn: '2026-06-30',
+            authorisedBy: 'cf:admin',
+          },
+        },
+        '2026-04-03T08:00:00.000Z',
+      ),
+    ]);
+    await store.appendToStream('municipality-075035', [
+      event(
+        {
+          type: 'FilingDelegated',
+          data: {
+            istatCode: '075035',
+            delegationId: delegation,
+            fiscalCode: lucia,
+            email: 'lucia@gestore.example',
+            collector: 'Ecologia Salento',
+            fromMonth: '2026-01',
+            toMonth: '2026-12',
+            delegatedBy: `cf:${person}`,
+          },
+        },
+        '2026-04-04T08:00:00.000Z',
+      ),
+      event(
+        {
+          type: 'FilingDelegationRevoked',
+          data: {
+            istatCode: '075035',
+            delegationId: '0b6f9d3c-1111-4a2b-9c3d-5e6f7a8b9c0d',
+            fiscalCode: mario,
+            revokedBy: `cf:${person}`,
+            reason: 'Una revoca di una delega mai data non tocca le altre',
+          },
+        },
+        '2026-04-05T08:00:00.000Z',
+      ),
     ]);
     const runner = new ProjectionRunner(
       {
@@ -131,23 +188,46 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
         istat: row.istat_code,
         fiscalCode: row.fiscal_code,
         email: row.email,
-        shared: row.sharedFiscalCode,
       })),
       admins: (await admins(test.database.db)).map((row) => row.fiscal_code),
-      person: await observatoryRole(test.database.db, person),
-      mario: await observatoryRole(test.database.db, mario),
+      person: await mandatesOf(test.database.db, person, '2026-05-01'),
+      mario: await mandatesOf(test.database.db, mario, '2026-05-01'),
+      lucia: await mandatesOf(test.database.db, lucia, '2026-05-01'),
+      luciaInJuly: await mandatesOf(test.database.db, lucia, '2026-07-01'),
     });
     const once = await read();
     expect(once).toEqual({
       officers: [
-        { istat: '072006', fiscalCode: mario, email: 'rifiuti@comune.bari.it', shared: false },
-        { istat: '073027', fiscalCode: person, email: 'ambiente@comune.taranto.it', shared: true },
-        { istat: '075035', fiscalCode: person, email: 'ambiente@comune.lecce.it', shared: true },
+        { istat: '072006', fiscalCode: mario, email: 'rifiuti@comune.bari.it' },
+        { istat: '073027', fiscalCode: person, email: 'ambiente@comune.taranto.it' },
+        { istat: '075035', fiscalCode: person, email: 'ambiente@comune.lecce.it' },
       ],
       admins: [lucia],
-      // The earliest association counts.
-      person: { kind: 'officer', istatCode: '075035', email: 'ambiente@comune.lecce.it' },
-      mario: { kind: 'officer', istatCode: '072006', email: 'rifiuti@comune.bari.it' },
+      person: [
+        own('073027', 'ambiente@comune.taranto.it'),
+        own('075035', 'ambiente@comune.lecce.it'),
+      ],
+      mario: [own('072006', 'rifiuti@comune.bari.it')],
+      lucia: [
+        { ...own('072006', 'lucia@comune.bari.it'), mandate: 'autorizzato' },
+        {
+          istatCode: '075035',
+          email: 'lucia@gestore.example',
+          mandate: 'delegato',
+          fromMonth: '2026-01',
+          toMonth: '2026-12',
+        },
+      ],
+      // The authorisation has expired; the delegation runs until revoked.
+      luciaInJuly: [
+        {
+          istatCode: '075035',
+          email: 'lucia@gestore.example',
+          mandate: 'delegato',
+          fromMonth: '2026-01',
+          toMonth: '2026-12',
+        },
+      ],
     });
     await runner.rebuild('observatory_people');
     expect(await read()).toEqual(once);
