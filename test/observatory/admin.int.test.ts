@@ -9,10 +9,10 @@ import {
   demoOfficerBari,
   demoOfficerLecce,
 } from '../../src/dev/demoIdentities.js';
-import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
-import { settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { browserLoggedInAs, type HttpBrowser } from '../support/identityLogin.js';
+import { settle, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
-import { assignDemoOfficerBari, grantDemoAdmin, systemContext } from './support.js';
+import { startObservatoryApp, systemContext } from './support.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 
 const glass: FlowRow = {
@@ -32,10 +32,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
   const now = new Date('2026-11-10T10:00:00Z');
 
   beforeAll(async () => {
-    ctx = await startTestApp({ backend, now: () => now });
-    baseUrl = await listenOnFreePort(ctx.app);
-    await grantDemoAdmin(ctx.store, now);
-    await assignDemoOfficerBari(ctx.store, now);
+    ({ ctx, baseUrl } = await startObservatoryApp(backend, () => now));
     const filedAt = new Date('2026-11-05T09:00:00Z');
     await handleCommand(
       ctx.store,

@@ -8,12 +8,12 @@ import {
   demoOfficerLecce,
   demoUnassociated,
 } from '../../src/dev/demoIdentities.js';
-import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { browserLoggedInAs, type HttpBrowser } from '../support/identityLogin.js';
+import { type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { pageText, rowText } from './pageText.js';
 import { postFile } from './postFile.js';
-import { assignDemoOfficerBari, grantDemoAdmin, systemContext } from './support.js';
+import { startObservatoryApp, systemContext } from './support.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import {
   municipalityStream,
@@ -51,10 +51,7 @@ describe.each(backends())('%s: the flows API with a municipality’s token', (ba
   const now = new Date('2026-11-20T10:00:00Z');
 
   beforeAll(async () => {
-    ctx = await startTestApp({ backend, now: () => now });
-    baseUrl = await listenOnFreePort(ctx.app);
-    await grantDemoAdmin(ctx.store, now);
-    await assignDemoOfficerBari(ctx.store, now);
+    ({ ctx, baseUrl } = await startObservatoryApp(backend, () => now));
     await handleCommand(
       ctx.store,
       officerDecider,

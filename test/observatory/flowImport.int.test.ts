@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowStream } from '../../domain/observatory/monthlyFlowDecider.js';
 import { demoOfficerBari } from '../../src/dev/demoIdentities.js';
 import { readFlowFile } from '../../src/observatory/flowImport/flowFile.js';
-import { browserLoggedInAs, listenOnFreePort } from '../support/identityLogin.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { browserLoggedInAs } from '../support/identityLogin.js';
+import { type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { postFile } from './postFile.js';
 import { controlId, pageText } from './pageText.js';
-import { assignDemoOfficerBari, grantDemoAdmin } from './support.js';
+import { startObservatoryApp } from './support.js';
 
 const header =
   'Codice EER;Quantità (t);Modalità di raccolta;Trasportatore;Impianto di destinazione;Operazione (R/D)';
@@ -40,10 +40,7 @@ describe.each(backends())('%s: a month imported from a file', (backend) => {
   const now = new Date('2026-11-20T10:00:00Z');
 
   beforeAll(async () => {
-    ctx = await startTestApp({ backend, now: () => now });
-    baseUrl = await listenOnFreePort(ctx.app);
-    await grantDemoAdmin(ctx.store, now);
-    await assignDemoOfficerBari(ctx.store, now);
+    ({ ctx, baseUrl } = await startObservatoryApp(backend, () => now));
   });
   afterAll(async () => ctx?.close());
 

@@ -12,16 +12,15 @@ import {
   demoOfficerBari,
   demoOfficerLecce,
 } from '../../src/dev/demoIdentities.js';
-import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
-import { settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { browserLoggedInAs, type HttpBrowser } from '../support/identityLogin.js';
+import { settle, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { fieldError } from './pageText.js';
 import {
-  assignDemoOfficerBari,
   firstRowFields,
   glassRow,
-  grantDemoAdmin,
   postJson,
+  startObservatoryApp,
   systemContext,
 } from './support.js';
 
@@ -43,10 +42,9 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
   const history = '/osservatorio/admin/comuni/072006?anno=2026';
 
   beforeAll(async () => {
-    ctx = await startTestApp({ backend, now: () => now });
-    const baseUrl = await listenOnFreePort(ctx.app);
-    await grantDemoAdmin(ctx.store, now);
-    await assignDemoOfficerBari(ctx.store, now);
+    const started = await startObservatoryApp(backend, () => now);
+    ctx = started.ctx;
+    const { baseUrl } = started;
     const filedAt = new Date('2026-11-05T09:00:00Z');
     const rows = [
       {

@@ -8,12 +8,12 @@ import {
   demoOfficerLecce,
   demoUnassociated,
 } from '../../src/dev/demoIdentities.js';
-import { browserLoggedInAs, listenOnFreePort, type HttpBrowser } from '../support/identityLogin.js';
-import { settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { browserLoggedInAs, type HttpBrowser } from '../support/identityLogin.js';
+import { settle, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 import { postFile } from './postFile.js';
-import { assignDemoOfficerBari, grantDemoAdmin } from './support.js';
+import { startObservatoryApp } from './support.js';
 
 const bari = '072006';
 const altamura = '072004';
@@ -38,10 +38,7 @@ describe.each(backends())('%s: people who file for several municipalities', (bac
   let admin: HttpBrowser;
 
   beforeAll(async () => {
-    ctx = await startTestApp({ backend, now: () => now });
-    baseUrl = await listenOnFreePort(ctx.app);
-    await grantDemoAdmin(ctx.store, now);
-    await assignDemoOfficerBari(ctx.store, now);
+    ({ ctx, baseUrl } = await startObservatoryApp(backend, () => now));
     await settle(ctx);
     admin = await browserLoggedInAs(baseUrl, demoObservatoryAdmin);
     await admin.get('/osservatorio/admin');

@@ -9,13 +9,13 @@ import {
   demoOfficerLecce,
   demoUnassociated,
 } from '../../src/dev/demoIdentities.js';
-import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
-import { settle, startTestApp, testSeal, type TestApp } from '../support/testApp.js';
+import { browserLoggedInAs, HttpBrowser } from '../support/identityLogin.js';
+import { settle, testSeal, type TestApp } from '../support/testApp.js';
 import { headFileSchema } from '../../src/platform/transparency/publishedJson.js';
 import { leafHash, verifyInclusion } from '../../src/platform/transparency/merkle.js';
 import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { backends } from '../support/testDatabase.js';
-import { assignDemoOfficerBari, grantDemoAdmin, systemContext } from './support.js';
+import { startObservatoryApp, systemContext } from './support.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 
 const row = (index: number, values: Record<string, string>) =>
@@ -45,10 +45,7 @@ describe.each(backends())('%s: monthly waste flows of a municipality', (backend)
   const now = new Date('2026-11-20T10:00:00Z');
 
   beforeAll(async () => {
-    ctx = await startTestApp({ backend, now: () => now });
-    baseUrl = await listenOnFreePort(ctx.app);
-    await grantDemoAdmin(ctx.store, now);
-    await assignDemoOfficerBari(ctx.store, now);
+    ({ ctx, baseUrl } = await startObservatoryApp(backend, () => now));
     // June, filed in July: by November it is outside the 4-month unlock window.
     await handleCommand(
       ctx.store,

@@ -15,7 +15,13 @@ import {
   municipalityStream,
   officerDecider,
 } from '../../domain/observatory/municipalityOfficer.js';
-import type { BrowserResponse, HttpBrowser } from '../support/identityLogin.js';
+import {
+  listenOnFreePort,
+  type BrowserResponse,
+  type HttpBrowser,
+} from '../support/identityLogin.js';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+import type { Backend } from '../support/testDatabase.js';
 
 /** A command context of the command line (no one logged in, no address). */
 export const systemContext = (now: Date, actor = 'system'): CommandContext => ({
@@ -65,6 +71,18 @@ export const assignDemoOfficerBari = (store: EventStore, now: Date) =>
     },
     systemContext(now),
   );
+
+/** The portal on `backend` at the clock `now`, listening, with the demo admin and Bari's user. */
+export async function startObservatoryApp(
+  backend: Backend,
+  now: () => Date,
+): Promise<{ ctx: TestApp; baseUrl: string }> {
+  const ctx = await startTestApp({ backend, now });
+  const baseUrl = await listenOnFreePort(ctx.app);
+  await grantDemoAdmin(ctx.store, now());
+  await assignDemoOfficerBari(ctx.store, now());
+  return { ctx, baseUrl };
+}
 
 /**
  * Posts a form as JSON, with the browser's cookies and the CSRF token of `page`: a lone surrogate

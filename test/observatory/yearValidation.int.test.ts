@@ -7,11 +7,11 @@ import { yearStream } from '../../domain/observatory/yearValidationDecider.js';
 import { demoObservatoryAdmin, demoOfficerBari } from '../../src/dev/demoIdentities.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import { yearSendBacks } from '../../src/observatory/yearDecisions.js';
-import { browserLoggedInAs, HttpBrowser, listenOnFreePort } from '../support/identityLogin.js';
-import { settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { browserLoggedInAs, HttpBrowser } from '../support/identityLogin.js';
+import { settle, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
-import { assignDemoOfficerBari, grantDemoAdmin, systemContext } from './support.js';
+import { startObservatoryApp, systemContext } from './support.js';
 
 const row = (eerCode: string, tonnes: number, operation: string): FlowRow => ({
   eerCode,
@@ -75,10 +75,7 @@ describe.each(backends())('%s: the Region validates a municipality’s year', (b
   };
 
   beforeAll(async () => {
-    ctx = await startTestApp({ backend, now: () => now });
-    baseUrl = await listenOnFreePort(ctx.app);
-    await grantDemoAdmin(ctx.store, now);
-    await assignDemoOfficerBari(ctx.store, now);
+    ({ ctx, baseUrl } = await startObservatoryApp(backend, () => now));
     // Bari files January to November 2025; Altamura, in the same province, one month.
     for (let m = 1; m <= 11; m++) await file(bari, `2025-${String(m).padStart(2, '0')}`, month2025);
     await file('072004', '2025-01', month2025);
