@@ -81,8 +81,9 @@ export async function seedObservatory(
     system(randomUUID(), now),
   );
   const cities = [
-    { istatCode: '072006', officer: demoOfficerBari, scale: 1, skipLast: true },
-    { istatCode: '075035', officer: demoOfficerLecce, scale: 0.28, skipLast: false },
+    { istatCode: '072006', officer: demoOfficerBari, scale: 1, skipLast: true, from: 0 },
+    // Lecce filed last year too: its year is there for the Region to validate.
+    { istatCode: '075035', officer: demoOfficerLecce, scale: 0.28, skipLast: false, from: -1 },
   ];
   const current = monthOf(now);
   for (const city of cities) {
@@ -100,7 +101,7 @@ export async function seedObservatory(
     );
     const officerId = `cf:${city.officer.fiscalCode}`;
     for (
-      let month = `${current.slice(0, 4)}-01`, index = 0;
+      let month = `${Number(current.slice(0, 4)) + city.from}-01`, index = 0;
       month < current;
       month = addMonths(month, 1), index++
     ) {
