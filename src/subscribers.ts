@@ -93,7 +93,7 @@ export function createProjections(deps: ProjectionDeps): Subscriber[] {
       utilityName: deps.utilityName,
       publicUrl: deps.publicUrl,
     }),
-    declarationMailsProjection({ publicUrl: deps.publicUrl, now: deps.now }),
+    declarationMailsProjection({ publicUrl: deps.publicUrl, now: deps.now, logger: deps.logger }),
     digitalIdentitiesProjection,
     observatoryPeopleProjection,
     wasteFlowsProjection,

@@ -25,6 +25,7 @@ export function accountMailsProjection(deps: {
 }): Projection {
   return {
     name: 'account_mails',
+    reactor: true,
     async apply(trx, events) {
       const unlocks = events.flatMap((event) =>
         signInStream.holds(event) && event.type === 'SignInThrottled' && event.data.unlockMailed

@@ -18,6 +18,7 @@ export function contractMailsProjection(deps: {
 }): Projection {
   return {
     name: 'contract_mails',
+    reactor: true,
     async apply(trx, events) {
       for (const recorded of events) {
         if (!contractStream.holds(recorded)) continue;

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
 import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
@@ -178,9 +179,11 @@ function toldOf(recorded: Recorded<ContractEvent>) {
 export function declarationMailsProjection(deps: {
   publicUrl: () => string;
   now: () => Date;
+  logger: Pick<FastifyBaseLogger, 'warn'>;
 }): Projection {
   return {
     name: 'declaration_mails',
+    reactor: true,
     async apply(trx, events) {
       for (const recorded of events) {
         for (const mail of reviewMails(recorded, deps.publicUrl()))
@@ -191,7 +194,15 @@ export function declarationMailsProjection(deps: {
           .selectFrom('documents')
           .select('content')
           .where('sha256', '=', mail.copyOfRecordSha256)
-          .executeTakeFirstOrThrow();
+          .executeTakeFirst();
+        if (!pdf) {
+          // Not sent without its copy, nor sent later by itself: said, and the others go on.
+          deps.logger.warn(
+            { eventId: recorded.metadata.eventId, sha256: mail.copyOfRecordSha256 },
+            'Receipt not mailed: its copy of record is missing from the documents',
+          );
+          continue;
+        }
         await enqueueMail(
           trx,
           {

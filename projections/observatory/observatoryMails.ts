@@ -58,6 +58,7 @@ export function observatoryMailsProjection(deps: {
 }): Projection {
   return {
     name: 'observatory_mails',
+    reactor: true,
     async apply(trx, events) {
       for (const recorded of events) {
         if (municipalityStream.holds(recorded)) {

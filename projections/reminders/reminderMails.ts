@@ -107,6 +107,7 @@ export function reminderMail(reminder: Reminder, subject: string, deps: Reminder
 export function reminderMailsProjection(deps: ReminderMailDeps): Projection {
   return {
     name: 'reminder_mails',
+    reactor: true,
     async apply(trx, events) {
       for (const event of events) {
         if (!reminderStream.holds(event)) continue;

@@ -20,6 +20,7 @@ import type { Projection } from '../platform/subscriptions/projection.js';
  */
 export const personalDataErasure = (deps: { readonly store: EventStore }): Projection => ({
   name: 'personal_data_erasure',
+  reactor: true,
   async apply(trx, events) {
     for (const event of events) {
       const accountId = accountStream.parse(event.streamId);

@@ -68,8 +68,16 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
 
   app.post('/proiezioni/:name/ricostruisci', operators, async (request, reply) => {
     const { name } = paramsOf(nameParams, request);
-    if (!deps.projections.status().some((status) => status.name === name)) {
+    const found = deps.projections.status().find((status) => status.name === name);
+    if (!found) {
       throw new DomainError('ProjectionNotFound', 'not-found', 'Proiezione non trovata.');
+    }
+    if (found.kind === 'process-manager') {
+      throw new DomainError(
+        'NotRebuildable',
+        'conflict',
+        `${name} è un processo che dà comandi: non si ricostruisce, perché ridarebbe i comandi della storia; tiene il suo punto di lettura.`,
+      );
     }
     return submitForm(request, reply, deps.projections, {
       schema: rebuildForm,

@@ -1,3 +1,4 @@
+import type { SubscriberKind } from '../platform/subscriptions/projection.js';
 import { singleStream } from '../../domain/shared/streamCodec.js';
 import { sql } from 'kysely';
 import type { Database } from '../platform/db/database.js';
@@ -22,6 +23,7 @@ export interface ProjectionRebuildRequested {
 
 export interface ProjectionRow {
   readonly name: string;
+  readonly kind: SubscriberKind;
   readonly state: ProjectionState | 'rebuilding';
   readonly checkpoint: string;
   /** Events in the log after the checkpoint; null when the log is not in this database. */
@@ -47,6 +49,7 @@ export async function projectionStatuses(
   for (const status of deps.projections.status()) {
     rows.push({
       name: status.name,
+      kind: status.kind,
       state: status.name === rebuilding ? 'rebuilding' : status.state,
       checkpoint: formatPosition(status.checkpoint),
       lag: deps.eventStore.chain ? await eventsAfter(deps.database, status.checkpoint) : null,

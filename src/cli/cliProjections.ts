@@ -4,7 +4,10 @@ import type { Runtime } from '../runtime.js';
 
 /** Every subscriber as the portal runs it, over the storage the command line opened. */
 export const cliProjections = (
-  runtime: Runtime,
+  runtime: Pick<
+    Runtime,
+    'database' | 'eventStore' | 'cookieSecret' | 'publicUrl' | 'seal' | 'headWitness'
+  >,
   { logger, utilityName }: { logger: FastifyBaseLogger; utilityName: string },
 ) =>
   createProjections({

@@ -99,7 +99,9 @@ function treeProblemLine(problem: TreeProblem): string {
 }
 
 /** For the progress bar; null when the events are not in PostgreSQL (KurrentDB). */
-export async function countEvents(runtime: Runtime): Promise<number | null> {
+export async function countEvents(
+  runtime: Pick<Runtime, 'usesKurrent' | 'database'>,
+): Promise<number | null> {
   if (runtime.usesKurrent) return null;
   const { rows } = await sql<{ count: string }>`select count(*) as count from events`.execute(
     runtime.database.db,

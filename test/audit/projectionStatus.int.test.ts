@@ -97,6 +97,20 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
     expect(await rebuildRequests(ctx)).toHaveLength(0);
   });
 
+  it('never replays a process manager: no button, and a refusal that records nothing', async () => {
+    const page = await people.operator.get('/revisione/proiezioni');
+    expect(projectionRow(page.body, 'declaration_protocols')).toContain(
+      'Processo: non si ricostruisce',
+    );
+    expect(projectionRow(page.body, 'declaration_protocols')).not.toContain('Ricostruisci');
+    const response = await people.operator.post(
+      '/revisione/proiezioni/declaration_protocols/ricostruisci',
+      { motivo: 'Provo a rifare i protocolli' },
+    );
+    expect(response.statusCode).toBe(409);
+    expect(await rebuildRequests(ctx)).toHaveLength(0);
+  });
+
   it('rebuilds for an operator in the background, recording who asked and why', async () => {
     const page = await people.operator.get('/revisione/proiezioni');
     expect(projectionRow(page.body, 'stream_index')).toContain('Ricostruisci');

@@ -17,6 +17,11 @@ export interface Projection {
   apply(trx: Transaction<Schema>, events: readonly RecordedEvent[]): Promise<void>;
   /** Empties the read model before a rebuild from the start of the log. */
   reset(trx: Transaction<Schema>): Promise<void>;
+  /**
+   * Its effect lies outside the read models (mail sent, keys destroyed): a rebuild of every read
+   * model leaves it where it is; replayed on its own, its effects are keyed and happen once.
+   */
+  readonly reactor?: true;
 }
 
 /**
@@ -50,3 +55,16 @@ export const isProcessManager = (subscriber: Subscriber): subscriber is ProcessM
 
 export const isLeafProjection = (subscriber: Subscriber): subscriber is LeafProjection =>
   'applyLeaves' in subscriber;
+
+/**
+ * What a subscriber is to a rebuild: a read model is emptied and replayed with the others; a
+ * reactor only when named; a process manager never (its history's commands were given once).
+ */
+export type SubscriberKind = 'read-model' | 'reactor' | 'process-manager';
+
+export const subscriberKind = (subscriber: Subscriber): SubscriberKind =>
+  isProcessManager(subscriber)
+    ? 'process-manager'
+    : !isLeafProjection(subscriber) && subscriber.reactor
+      ? 'reactor'
+      : 'read-model';

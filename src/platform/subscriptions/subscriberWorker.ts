@@ -13,7 +13,13 @@ import {
   lockCheckpoints,
   saveCheckpoints,
 } from './checkpoints.js';
-import { isLeafProjection, isProcessManager, type Subscriber } from './projection.js';
+import {
+  isLeafProjection,
+  isProcessManager,
+  subscriberKind,
+  type Subscriber,
+  type SubscriberKind,
+} from './projection.js';
 import { LogBatch } from './storableText.js';
 import { Wakeable } from './wakeable.js';
 
@@ -31,6 +37,7 @@ export interface ProjectionFailure {
 
 export interface ProjectionStatus {
   readonly name: string;
+  readonly kind: SubscriberKind;
   readonly state: ProjectionState;
   readonly checkpoint: GlobalPosition;
   readonly failure: ProjectionFailure | null;
@@ -138,6 +145,7 @@ export class SubscriberWorker extends Wakeable {
   status(): ProjectionStatus {
     return {
       name: this.name,
+      kind: subscriberKind(this.subscriber),
       state: this.state,
       checkpoint: this.checkpoint,
       failure: this.failure,
@@ -170,12 +178,17 @@ export class SubscriberWorker extends Wakeable {
 
   /** Empties the read model and replays the whole log into it, alone; then runs alone. */
   async rebuild(onProgress?: (events: number) => void): Promise<number> {
+    const subscriber = this.subscriber;
+    if (isProcessManager(subscriber)) {
+      // Replaying history would give its commands again: it keeps its own checkpoint.
+      throw new Error(`${this.name} is a process manager: it is never rebuilt`);
+    }
     await this.stop();
     this.stopping = new AbortController();
     await this.deps.db.transaction().execute(async (trx) => {
       // Another process applying a batch now commits first: its rows are then seen and emptied.
       await lockCheckpointRows(trx, [this.name]);
-      if (!isProcessManager(this.subscriber)) await this.subscriber.reset(trx);
+      await subscriber.reset(trx);
       await saveCheckpoints(trx, [this.name], startOfLog);
     });
     this.checkpoint = startOfLog;

@@ -103,10 +103,15 @@ describe.each(backends())('%s: declaration mails in SQL', (backend) => {
   it('queues each receipt once with the PDF attached, also after replaying twice', async () => {
     const store = createPostgresEventStore(test.database);
     const { sha256 } = await storeDocument(test.database.db, pdf, 'application/pdf', new Date());
+    // A receipt whose copy of record is not in the documents: said, and the others go on.
+    const lost = newEvent('CopyOfRecordResent', resent('d'.repeat(64)));
     await store.appendToStream('contract-3001234567', [
       newEvent('DeclarationProtocolled', protocolled(sha256)),
+      lost,
       newEvent('CopyOfRecordResent', resent(sha256)),
     ]);
+    const warned: unknown[] = [];
+    const warn = (details: unknown) => void warned.push(details);
     const runner = new ProjectionRunner(
       {
         db: test.database.db,
@@ -115,6 +120,7 @@ describe.each(backends())('%s: declaration mails in SQL', (backend) => {
           declarationMailsProjection({
             publicUrl: () => 'https://portale.example',
             now: () => new Date('2026-02-03T10:00:00Z'),
+            logger: { warn },
           }),
         ],
         logger: pino({ level: 'silent' }),
@@ -142,6 +148,7 @@ describe.each(backends())('%s: declaration mails in SQL', (backend) => {
         },
       ]);
     }
+    expect(warned).toEqual([{ eventId: lost.metadata.eventId, sha256: 'd'.repeat(64) }]);
     await runner.rebuild('declaration_mails');
     expect(await outbox()).toEqual(once);
   });
