@@ -51,7 +51,24 @@ function yearMail(event: YearEvent, publicUrl: string): MailContent {
   ]);
 }
 
-/** Tells the municipality's officer what an admin decided on an unlock request or a year. */
+/** To the collector's person a municipality delegated its filing to: what, until when, how. */
+function delegationMail(
+  data: Extract<MandateEvent, { type: 'FilingDelegated' }>['data'],
+  publicUrl: string,
+): MailContent {
+  const name = municipalityByIstat(data.istatCode)?.name ?? `ISTAT ${data.istatCode}`;
+  return mailContent(`delega alla compilazione dei flussi del Comune di ${name}`, [
+    'Gentile referente,',
+    `il Comune di ${name} ti ha delegato, per ${data.collector}, la compilazione e l’invio dei flussi mensili dei rifiuti urbani da ${monthLabel(data.fromMonth)} a ${monthLabel(data.toMonth)}.`,
+    'Accedi con SPID (livello 2) o CIE intestati al tuo codice fiscale: potrai compilare, importare da file e inviare i mesi del periodo. Gli sblocchi dei mesi inviati restano del comune, che può revocare la delega in ogni momento.',
+    `${publicUrl}/osservatorio/accesso`,
+  ]);
+}
+
+/**
+ * Tells the municipality's officer what an admin decided on an unlock request or a year, and a
+ * collector's person the delegation it received.
+ */
 export function observatoryMailsProjection(deps: {
   publicUrl: () => string;
   now: () => Date;
@@ -63,6 +80,11 @@ export function observatoryMailsProjection(deps: {
       for (const recorded of events) {
         if (municipalityStream.holds(recorded)) {
           if (!isMandateEvent(recorded)) await rememberOfficer(trx, recorded);
+          else if (recorded.type === 'FilingDelegated') {
+            const key = `${recorded.metadata.eventId}:mail`;
+            const content = delegationMail(recorded.data, deps.publicUrl());
+            await enqueueMail(trx, { key, to: recorded.data.email, ...content }, deps.now());
+          }
           continue;
         }
         if (yearStream.holds(recorded)) {

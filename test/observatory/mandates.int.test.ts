@@ -13,6 +13,7 @@ import { settle, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
 import { postFile } from './postFile.js';
+import { outboxMails } from '../support/declarations.js';
 import { startObservatoryApp } from './support.js';
 
 const bari = '072006';
@@ -200,6 +201,13 @@ describe.each(backends())('%s: people who file for several municipalities', (bac
       al: '2026-11',
     });
     expect(delegated.status).toBe(303);
+    // The collector's person is told, on its own address, what it may do and where.
+    const [mail] = await outboxMails(ctx, 'delega alla compilazione dei flussi del Comune di Bari');
+    expect(mail).toMatchObject({ to_address: 'elena.neri@ecologia.example' });
+    expect(mail!.text_body).toContain(
+      'la compilazione e l’invio dei flussi mensili dei rifiuti urbani da ottobre 2026 a novembre 2026',
+    );
+    expect(mail!.text_body).toContain('/osservatorio/accesso');
 
     const elena = await browserLoggedInAs(baseUrl, demoUnassociated);
     expect((await elena.get('/osservatorio')).location).toMatch(/\/osservatorio\/comune$/);
