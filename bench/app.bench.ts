@@ -1,0 +1,170 @@
+/**
+ * The portal as people meet it (issue 22), on the embedded default: `npm start` as a process of
+ * its own on a fresh PGlite folder (first start, demo data included), then on the same folder
+ * again; its resident memory idle and after a burst of saves; and an officer's month draft saved
+ * through HTTP, with the server's CPU per save. Run with `npm run bench:app`. Prints each figure
+ * beside its goal (PASS/MISS) and writes bench/results/app.json.
+ *
+ * Not measured here yet (the issue's other rows): the rebuild of a 1,000,000-event log, the
+ * declaration wizard's step, and the PostgreSQL rows.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoOfficerBari } from '../src/dev/demoIdentities.js';
+import { browserLoggedInAs } from '../test/support/identityLogin.js';
+import { monthToFile } from '../test/support/observatoryJourney.js';
+import { timingOf, type Timing } from './support/timing.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const saves = { warmup: 20, runs: 200 };
+
+/** The goals of the issue's table, for the rows this run measures. */
+const goals = {
+  freshStartMs: 8_000,
+  existingStartMs: 3_000,
+  idleRssMb: 300,
+  peakRssMb: 450,
+  draftSaveP99Ms: 30,
+  draftSaveCpuMs: 5,
+};
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Resident memory and CPU time (user + system) of a process, from /proc. */
+function processFigures(pid: number): { rssMb: number; cpuMs: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  // Fields 14 and 15 of /proc/<pid>/stat, after the command's parenthesised name.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssMb: rssKb / 1024, cpuMs: (ticks * 1000) / 100 };
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly ms: number;
+}
+
+/** `npm start` without npm in between (so the pid is the portal's): ready once /healthz answers. */
+async function startPortal(dataDir: string): Promise<Started> {
+  const port = await freePort();
+  const began = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The portal exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return { child, url, ms: performance.now() - began };
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function stopPortal({ child }: Started): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** An officer's month draft saved again and again, as the form posts it (303 to the page). */
+async function draftSaves(portal: Started): Promise<{ timing: Timing; cpuMsPerSave: number }> {
+  const browser = await browserLoggedInAs(portal.url, demoOfficerBari);
+  const { month } = monthToFile(new Date());
+  const page = `/osservatorio/comune/${month}`;
+  await browser.get(page);
+  const save = async () => {
+    const answer = await browser.post(page, {
+      commandId: randomUUID(),
+      azione: 'bozza',
+      'righe[0][eerCode]': '200301',
+      'righe[0][tonnellate]': '812,4',
+      'righe[0][modalita]': 'porta-a-porta',
+      'righe[0][trasportatore]': 'Igiene Srl',
+      'righe[0][impianto]': 'TMB Bari',
+      'righe[0][operazione]': 'D8',
+    });
+    if (answer.status !== 303) throw new Error(`A draft save answered ${answer.status}`);
+  };
+  for (let i = 0; i < saves.warmup; i++) await save();
+  const pid = portal.child.pid!;
+  const cpuBefore = processFigures(pid).cpuMs;
+  const latencies: number[] = [];
+  for (let i = 0; i < saves.runs; i++) {
+    const start = performance.now();
+    await save();
+    latencies.push(performance.now() - start);
+  }
+  const cpuMsPerSave = (processFigures(pid).cpuMs - cpuBefore) / saves.runs;
+  return { timing: timingOf(latencies), cpuMsPerSave };
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dichiara-bench-app-'));
+try {
+  const fresh = await startPortal(dataDir);
+  await stopPortal(fresh);
+  const existing = await startPortal(dataDir);
+  // Idle: the start-up's catch-up and the first mails behind it.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const idle = processFigures(existing.child.pid!);
+  const draft = await draftSaves(existing);
+  const peak = processFigures(existing.child.pid!);
+  await stopPortal(existing);
+
+  const rows = [
+    ['npm start, fresh PGlite folder → /healthz, ms', fresh.ms, goals.freshStartMs],
+    ['npm start, existing PGlite folder → /healthz, ms', existing.ms, goals.existingStartMs],
+    ['server RSS idle (PGlite), MB', idle.rssMb, goals.idleRssMb],
+    [
+      `server RSS after ${saves.runs + saves.warmup} saves (PGlite), MB`,
+      peak.rssMb,
+      goals.peakRssMb,
+    ],
+    ['observatory draft saved (POST → 303), p99 ms', draft.timing.p99Ms, goals.draftSaveP99Ms],
+    ['server CPU per draft save, ms', draft.cpuMsPerSave, goals.draftSaveCpuMs],
+  ] as const;
+  const figures = rows.map(([name, actual, goal]) => ({
+    name,
+    actual: Math.round(actual * 10) / 10,
+    goal,
+    pass: actual <= goal,
+  }));
+  console.log(`bench:app — ${os.cpus().length} cores, Node ${process.version}, PGlite`);
+  for (const row of figures) {
+    console.log(
+      `${row.name.padEnd(52)} ${String(row.actual).padStart(9)}  goal ≤ ${String(row.goal).padEnd(6)} ${row.pass ? 'PASS' : 'MISS'}`,
+    );
+  }
+  console.log(
+    `draft save latency: p50 ${draft.timing.p50Ms.toFixed(1)} ms, mean ${draft.timing.meanMs.toFixed(1)} ms, max ${draft.timing.maxMs.toFixed(1)} ms over ${draft.timing.runs}`,
+  );
+  const results = path.join(root, 'bench', 'results');
+  await mkdir(results, { recursive: true });
+  await writeFile(
+    path.join(results, 'app.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), figures, draftSave: draft.timing }, null, 2)}\n`,
+  );
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
