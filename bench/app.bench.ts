@@ -8,7 +8,7 @@
  * Not measured here yet (the issue's other rows): the rebuild of a 1,000,000-event log, the
  * declaration wizard's step, and the PostgreSQL rows.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -44,16 +44,27 @@ const freePort = () =>
     });
   });
 
-/** Resident memory and CPU time (user + system) of a process, from /proc. */
-function processFigures(pid: number): { rssMb: number; cpuMs: number } {
+/** Clock ticks a second in /proc/<pid>/stat: 100 on Linux, asked once. */
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** Resident memory now and at its highest, and CPU time (user + system) of a process, from /proc. */
+function processFigures(pid: number): { rssMb: number; peakRssMb: number; cpuMs: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   // Fields 14 and 15 of /proc/<pid>/stat, after the command's parenthesised name.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rssMb: rssKb / 1024, cpuMs: (ticks * 1000) / 100 };
+  return {
+    rssMb: kb('VmRSS') / 1024,
+    peakRssMb: kb('VmHWM') / 1024,
+    cpuMs: (ticks * 1000) / ticksPerSecond,
+  };
 }
+
+/** Every portal this run started: killed at the end whatever happened. */
+const children: ChildProcess[] = [];
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 interface Started {
   readonly child: ChildProcess;
@@ -61,31 +72,47 @@ interface Started {
   readonly ms: number;
 }
 
-/** `npm start` without npm in between (so the pid is the portal's): ready once /healthz answers. */
+/**
+ * `npm start` without npm in between (so the pid is the portal's), on the embedded default
+ * whatever the caller's environment says: ready once /healthz answers, within a minute.
+ */
 async function startPortal(dataDir: string): Promise<Started> {
   const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['DATABASE_URL', 'KURRENTDB_URL', 'SMTP_URL', 'OIDC_ISSUER']) delete env[key];
   const began = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development' },
+    env: { ...env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  children.push(child);
+  const failed = new Promise<never>((_, reject) => child.once('error', reject));
+  failed.catch(() => undefined);
   const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The portal exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/healthz`).then(
-      (response) => response.ok,
-      () => false,
-    );
+  while (performance.now() - began < 60_000) {
+    if (exited(child)) throw new Error(`The portal stopped: ${child.exitCode ?? child.signalCode}`);
+    const ready = await Promise.race([
+      fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+        (response) => response.ok,
+        () => false,
+      ),
+      failed,
+    ]);
     if (ready) return { child, url, ms: performance.now() - began };
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+  throw new Error('The portal did not answer /healthz within a minute');
 }
 
+/** SIGTERM, as Ctrl-C would; SIGKILL if it has not stopped in 20 s. */
 async function stopPortal({ child }: Started): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (exited(child)) return;
+  const stopped = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
-  await exited;
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await stopped;
+  clearTimeout(timer);
 }
 
 /** An officer's month draft saved again and again, as the form posts it (303 to the page). */
@@ -137,8 +164,8 @@ try {
     ['npm start, existing PGlite folder → /healthz, ms', existing.ms, goals.existingStartMs],
     ['server RSS idle (PGlite), MB', idle.rssMb, goals.idleRssMb],
     [
-      `server RSS after ${saves.runs + saves.warmup} saves (PGlite), MB`,
-      peak.rssMb,
+      `server RSS at its highest, ${saves.runs + saves.warmup} saves on (PGlite), MB`,
+      peak.peakRssMb,
       goals.peakRssMb,
     ],
     ['observatory draft saved (POST → 303), p99 ms', draft.timing.p99Ms, goals.draftSaveP99Ms],
@@ -166,5 +193,6 @@ try {
     `${JSON.stringify({ at: new Date().toISOString(), figures, draftSave: draft.timing }, null, 2)}\n`,
   );
 } finally {
+  for (const child of children) if (!exited(child)) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -72,11 +72,11 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
     if (!found) {
       throw new DomainError('ProjectionNotFound', 'not-found', 'Proiezione non trovata.');
     }
-    if (found.kind === 'process-manager') {
+    if (found.kind !== 'read-model') {
       throw new DomainError(
         'NotRebuildable',
         'conflict',
-        `${name} è un processo che dà comandi: non si ricostruisce, perché ridarebbe i comandi della storia; tiene il suo punto di lettura.`,
+        `${name} non è una vista: non si ricostruisce, perché ridarebbe ${found.kind === 'reactor' ? 'le e-mail della storia' : 'i comandi della storia'}; tiene il suo punto di lettura.`,
       );
     }
     return submitForm(request, reply, deps.projections, {

@@ -1,13 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { subscriberKind } from '../platform/subscriptions/projection.js';
+import { subscriberKind, type SubscriberKind } from '../platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../platform/subscriptions/projectionRunner.js';
 import { cliProjections } from './cliProjections.js';
 import { countEvents } from './eventsVerify.js';
 import { progressReporter } from './progress.js';
 
+/** Why a subscriber that is no read model keeps its own checkpoint. */
+const whyNot: Record<SubscriberKind, string> = {
+  'read-model': '',
+  'process-manager': 'it gave its commands once; replayed, it would give them again',
+  reactor: 'its mail was sent once; replayed, it would send what was never sent before',
+};
+
 /**
- * projections:rebuild [name] — empties the read models (or the one named, a reactor too) and
- * replays the whole log into them. It writes no event: process managers are never replayed.
+ * projections:rebuild [name] — empties the read models (or the one named) and replays the whole
+ * log into them. It writes no event and sends no mail: reactors and process managers are never
+ * replayed, they keep their own checkpoints.
  */
 export async function projectionsRebuild(
   runtime: Parameters<typeof cliProjections>[0] & Parameters<typeof countEvents>[0],
@@ -24,20 +32,20 @@ export async function projectionsRebuild(
 ): Promise<number> {
   const [name] = args;
   const subscribers = cliProjections(runtime, { logger, utilityName });
-  const rebuildable = subscribers.filter((s) => subscriberKind(s) !== 'process-manager');
+  const readModels = subscribers.filter((s) => subscriberKind(s) === 'read-model');
   const named = subscribers.find((s) => s.name === name);
   if (name && !named) {
-    out(`Unknown projection "${name}". Known: ${rebuildable.map((p) => p.name).join(', ')}`);
+    out(`Unknown projection "${name}". Known: ${readModels.map((p) => p.name).join(', ')}`);
     return 2;
   }
-  if (named && subscriberKind(named) === 'process-manager') {
+  if (named && subscriberKind(named) !== 'read-model') {
     out(
-      `${name} is a process manager: it is never rebuilt (it gave its commands once and keeps its own checkpoint).`,
+      `${name} is a ${subscriberKind(named)}: it is never rebuilt (${whyNot[subscriberKind(named)]}).`,
     );
     return 2;
   }
   // All: the read models. Reactors (mail, erased keys) and process managers keep their place.
-  const chosen = named ? [named] : subscribers.filter((s) => subscriberKind(s) === 'read-model');
+  const chosen = named ? [named] : readModels;
   if (!named) {
     for (const skipped of subscribers.filter((s) => subscriberKind(s) !== 'read-model')) {
       out(`${skipped.name}: left as it is (${subscriberKind(skipped)})`);

@@ -18,8 +18,8 @@ export interface Projection {
   /** Empties the read model before a rebuild from the start of the log. */
   reset(trx: Transaction<Schema>): Promise<void>;
   /**
-   * Its effect lies outside the read models (mail sent, keys destroyed): a rebuild of every read
-   * model leaves it where it is; replayed on its own, its effects are keyed and happen once.
+   * Its effect lies outside the read models (mail sent, keys destroyed): the rebuilds people ask
+   * for (command line, auditors' page) leave it where it is, on its own checkpoint.
    */
   readonly reactor?: true;
 }
@@ -57,8 +57,8 @@ export const isLeafProjection = (subscriber: Subscriber): subscriber is LeafProj
   'applyLeaves' in subscriber;
 
 /**
- * What a subscriber is to a rebuild: a read model is emptied and replayed with the others; a
- * reactor only when named; a process manager never (its history's commands were given once).
+ * What a subscriber is to a rebuild: a read model is emptied and replayed; a reactor is not (its
+ * history's mail went once); a process manager never can be (its commands were given once).
  */
 export type SubscriberKind = 'read-model' | 'reactor' | 'process-manager';
 
