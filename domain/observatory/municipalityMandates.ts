@@ -53,6 +53,8 @@ export type MandateEvent =
         istatCode: string;
         delegationId: string;
         fiscalCode: string;
+        /** The delegate's address, told of the revocation. */
+        email: string;
         revokedBy: string;
         reason: string;
       };
@@ -65,6 +67,7 @@ export interface SecondUser {
 
 export interface Delegation {
   readonly fiscalCode: string;
+  readonly email: string;
   readonly fromMonth: YearMonth;
   readonly toMonth: YearMonth;
 }
@@ -200,6 +203,7 @@ export function authoriseSecondUser(
             istatCode,
             delegationId: delegated.id,
             fiscalCode,
+            email: delegated.email,
             revokedBy: command.adminId,
             reason: 'Autorizzato come secondo utente del comune',
           },
@@ -358,6 +362,7 @@ export function revokeFilingDelegation(
         istatCode: command.istatCode,
         delegationId: command.delegationId,
         fiscalCode: delegation.fiscalCode,
+        email: delegation.email,
         revokedBy: `cf:${command.byFiscalCode}`,
         reason: command.reason.trim(),
       },
@@ -395,8 +400,8 @@ export function evolveMandates(state: OfficerState, event: MandateEvent): Office
       return { ...state, secondUsers: without(state.secondUsers, event.data.fiscalCode) };
     }
     case 'FilingDelegated': {
-      const { delegationId, fiscalCode, fromMonth, toMonth } = event.data;
-      const delegation = { fiscalCode, fromMonth, toMonth };
+      const { delegationId, fiscalCode, email, fromMonth, toMonth } = event.data;
+      const delegation = { fiscalCode, email, fromMonth, toMonth };
       return { ...state, delegations: { ...state.delegations, [delegationId]: delegation } };
     }
     case 'FilingDelegationRevoked': {

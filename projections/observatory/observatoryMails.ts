@@ -51,12 +51,20 @@ function yearMail(event: YearEvent, publicUrl: string): MailContent {
   ]);
 }
 
-/** To the collector's person a municipality delegated its filing to: what, until when, how. */
+/** To the collector's person a municipality delegated its filing to: what, until when, how; or its end. */
 function delegationMail(
-  data: Extract<MandateEvent, { type: 'FilingDelegated' }>['data'],
+  event: Extract<MandateEvent, { type: 'FilingDelegated' | 'FilingDelegationRevoked' }>,
   publicUrl: string,
 ): MailContent {
-  const name = municipalityByIstat(data.istatCode)?.name ?? `ISTAT ${data.istatCode}`;
+  const name = municipalityByIstat(event.data.istatCode)?.name ?? `ISTAT ${event.data.istatCode}`;
+  if (event.type === 'FilingDelegationRevoked') {
+    return mailContent(`delega del Comune di ${name} revocata`, [
+      'Gentile referente,',
+      `il Comune di ${name} ha revocato la delega alla compilazione dei flussi mensili dei rifiuti urbani: da ora non puoi più compilare né inviare i suoi mesi. Quanto hai già inviato resta registrato a tuo nome.`,
+      `Motivo: ${event.data.reason}`,
+    ]);
+  }
+  const { data } = event;
   return mailContent(`delega alla compilazione dei flussi del Comune di ${name}`, [
     'Gentile referente,',
     `il Comune di ${name} ti ha delegato, per ${data.collector}, la compilazione e l’invio dei flussi mensili dei rifiuti urbani da ${monthLabel(data.fromMonth)} a ${monthLabel(data.toMonth)}.`,
@@ -80,9 +88,12 @@ export function observatoryMailsProjection(deps: {
       for (const recorded of events) {
         if (municipalityStream.holds(recorded)) {
           if (!isMandateEvent(recorded)) await rememberOfficer(trx, recorded);
-          else if (recorded.type === 'FilingDelegated') {
+          else if (
+            recorded.type === 'FilingDelegated' ||
+            recorded.type === 'FilingDelegationRevoked'
+          ) {
             const key = `${recorded.metadata.eventId}:mail`;
-            const content = delegationMail(recorded.data, deps.publicUrl());
+            const content = delegationMail(recorded, deps.publicUrl());
             await enqueueMail(trx, { key, to: recorded.data.email, ...content }, deps.now());
           }
           continue;

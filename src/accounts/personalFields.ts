@@ -91,7 +91,11 @@ function personalFields({ streamId, type, data }: StoredEventContent): PersonalF
   if (municipalityStream.parse(streamId) !== null) {
     if (type === 'OfficerAssigned') return fieldsOf(officer, ['email']);
     if (type === 'OfficerEmailChanged') return fieldsOf(officer, ['email'], ['previousEmail']);
-    if (type === 'SecondUserAuthorised' || type === 'FilingDelegated') {
+    if (
+      type === 'SecondUserAuthorised' ||
+      type === 'FilingDelegated' ||
+      type === 'FilingDelegationRevoked'
+    ) {
       return fieldsOf(officer, ['email']);
     }
   }

@@ -263,6 +263,9 @@ describe.each(backends())('%s: people who file for several municipalities', (bac
         revokedBy: `cf:${demoOfficerBari.fiscalCode}`,
       },
     });
+    const [told] = await outboxMails(ctx, 'delega del Comune di Bari revocata');
+    expect(told).toMatchObject({ to_address: 'elena.neri@ecologia.example' });
+    expect(told!.text).toContain('Motivo: Cambio del gestore della raccolta');
     expect((await elena.get('/osservatorio/comune/2026-11')).location).toMatch(/\/osservatorio$/);
     expect((await elena.post('/osservatorio/comune/2026-11', month(bari))).status).toBe(303);
     expect(await typesOf(flowStream.id(bari, '2026-11'))).toEqual(['FlowDraftSaved']);

@@ -187,6 +187,7 @@ describe('a second user, only by the Region’s authorisation', () => {
             istatCode: '072006',
             delegationId,
             fiscalCode: lucia,
+            email: 'gino@gestore.example',
             revokedBy: 'cf:admin',
             reason: 'Autorizzato come secondo utente del comune',
           },
@@ -281,6 +282,7 @@ describe('delegation to the collector’s people', () => {
         istatCode: '072006',
         delegationId,
         fiscalCode: gino,
+        email: 'gino@gestore.example',
         revokedBy: `cf:${mario}`,
         reason: 'Cambio del gestore della raccolta',
       },
@@ -302,7 +304,7 @@ describe('delegation to the collector’s people', () => {
       .then([{ ...delegated, data: { ...delegated.data, delegationId: 'again' } }]);
   });
   it('lets its person file the months of its period only', () => {
-    const period = { fiscalCode: gino, fromMonth: '2026-11', toMonth: '2027-10' };
+    const period = { fiscalCode: gino, email: '', fromMonth: '2026-11', toMonth: '2027-10' };
     expect(
       ['2026-10', '2026-11', '2027-10', '2027-11'].map((m) => delegationCovers(period, m)),
     ).toEqual([false, true, true, false]);

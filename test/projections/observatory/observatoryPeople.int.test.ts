@@ -165,6 +165,7 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
             istatCode: '075035',
             delegationId: '0b6f9d3c-1111-4a2b-9c3d-5e6f7a8b9c0d',
             fiscalCode: mario,
+            email: 'mario@gestore.example',
             revokedBy: `cf:${person}`,
             reason: 'Una revoca di una delega mai data non tocca le altre',
           },
