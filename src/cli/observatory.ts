@@ -11,7 +11,7 @@ import { isValidCodiceFiscale } from '../../domain/shared/italianIdentifiers.js'
 import { systemContext } from '../accounts/staffAccounts.js';
 import type { Config } from '../config.js';
 import { handleCommand } from '../platform/eventStore/commandHandler.js';
-import { assignMunicipalityOfficer } from '../observatory/officerAssignments.js';
+import { municipalityCommand } from '../observatory/municipalityCommand.js';
 import type { Runtime } from '../runtime.js';
 
 type Out = (line: string) => void;
@@ -108,9 +108,10 @@ export async function observatoryAssign(
     return 2;
   }
   return refusedOrDone(out, async () => {
-    await assignMunicipalityOfficer(
+    await municipalityCommand(
       runtime.eventStore,
       {
+        type: 'AssignOfficer',
         istatCode: municipality.istatCode,
         fiscalCode,
         email: values.email!,

@@ -3,10 +3,6 @@ import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { addMonths, monthOf, romeDay, type YearMonth } from '../../domain/observatory/months.js';
 import {
-  municipalityStream,
-  officerDecider,
-} from '../../domain/observatory/municipalityOfficer.js';
-import {
   observatoryAdminsDecider,
   observatoryAdminsStream,
 } from '../../domain/observatory/observatoryAdmins.js';
@@ -20,7 +16,7 @@ import {
   demoOfficerLecce,
   demoOfficerTwoMunicipalities,
 } from './demoIdentities.js';
-import { assignMunicipalityOfficer } from '../observatory/officerAssignments.js';
+import { municipalityCommand } from '../observatory/municipalityCommand.js';
 
 const row = (
   eerCode: string,
@@ -87,9 +83,10 @@ export async function seedObservatory(
   ];
   const current = monthOf(now);
   for (const city of cities) {
-    await assignMunicipalityOfficer(
+    await municipalityCommand(
       store,
       {
+        type: 'AssignOfficer',
         istatCode: city.istatCode,
         fiscalCode: city.officer.fiscalCode,
         email: city.officer.email,
@@ -125,9 +122,10 @@ export async function seedObservatory(
     }
   }
   for (const istatCode of ['072004', '072023']) {
-    await assignMunicipalityOfficer(
+    await municipalityCommand(
       store,
       {
+        type: 'AssignOfficer',
         istatCode,
         fiscalCode: demoOfficerTwoMunicipalities.fiscalCode,
         email: `ambiente@comune.${istatCode === '072004' ? 'altamura' : 'gravinainpuglia'}.ba.it`,
@@ -139,10 +137,8 @@ export async function seedObservatory(
     );
   }
   const year = monthOf(now).slice(0, 4);
-  await handleCommand(
+  await municipalityCommand(
     store,
-    officerDecider,
-    municipalityStream.id('072006'),
     {
       type: 'DelegateFiling',
       istatCode: '072006',

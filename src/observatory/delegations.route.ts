@@ -2,16 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isEmailAddress } from '../../domain/shared/email.js';
-import {
-  municipalityStream,
-  officerDecider,
-  type OfficerCommand,
-} from '../../domain/observatory/municipalityOfficer.js';
+import type { OfficerCommand } from '../../domain/observatory/municipalityOfficer.js';
 import { isYearMonth, monthLabel, monthOf, romeDay } from '../../domain/observatory/months.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { mandatesFor } from '../../projections/observatory/officers.js';
 import type { ObservatoryDeps } from '../deps.js';
-import { handleCommand } from '../platform/eventStore/commandHandler.js';
+import { municipalityCommand } from './municipalityCommand.js';
 import { noticeOf, paramsOf, submitForm } from '../platform/http/command.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { line } from '../platform/http/text.js';
@@ -93,11 +89,9 @@ export function delegationRoutes(app: FastifyInstance, deps: ObservatoryDeps): v
     });
   }
 
-  const record = (request: FastifyRequest, istatCode: string, command: OfficerCommand) =>
-    handleCommand(
+  const record = (request: FastifyRequest, command: OfficerCommand) =>
+    municipalityCommand(
       deps.eventStore,
-      officerDecider,
-      municipalityStream.id(istatCode),
       command,
       observatoryContext(request, deps.clock(), randomUUID()),
     );
@@ -109,7 +103,7 @@ export function delegationRoutes(app: FastifyInstance, deps: ObservatoryDeps): v
     return submitForm(request, reply, deps.projections, {
       schema: delegationForm,
       run: async (form) => {
-        const result = await record(request, istatCode, {
+        const result = await record(request, {
           type: 'DelegateFiling',
           istatCode,
           delegationId: randomUUID(),
@@ -133,7 +127,7 @@ export function delegationRoutes(app: FastifyInstance, deps: ObservatoryDeps): v
     return submitForm(request, reply, deps.projections, {
       schema: revokeForm,
       run: async (form) => {
-        const result = await record(request, istatCode, {
+        const result = await record(request, {
           type: 'RevokeFilingDelegation',
           istatCode,
           delegationId: delega,

@@ -1,14 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  municipalityStream,
-  officerDecider,
-  type OfficerCommand,
-} from '../../domain/observatory/municipalityOfficer.js';
+import type { OfficerCommand } from '../../domain/observatory/municipalityOfficer.js';
 import { romeDay } from '../../domain/observatory/months.js';
 import type { ObservatoryDeps } from '../deps.js';
-import { handleCommand } from '../platform/eventStore/commandHandler.js';
 import { FormRefused, paramsOf, submitForm } from '../platform/http/command.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import {
@@ -26,7 +21,7 @@ import {
 } from './adminForms.schema.js';
 import { adminPage, onPage } from './adminPage.js';
 import { observatoryContext, requireObservatory } from './observatoryAccess.js';
-import { assignMunicipalityOfficer } from './officerAssignments.js';
+import { municipalityCommand } from './municipalityCommand.js';
 
 const assignFields = {
   comune: 'comune',
@@ -50,18 +45,21 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
     submitForm(request, reply, deps.projections, {
       schema: assignOfficerSchema,
       run: async (form) => ({
-        position: await assignMunicipalityOfficer(
-          deps.eventStore,
-          {
-            istatCode: form.comune,
-            fiscalCode: form.codiceFiscale,
-            email: form.email,
-            reason: form.motivo,
-            adminId: adminOf(request),
-            institutionalDomains: deps.config.OBSERVATORY_EMAIL_DOMAINS,
-          },
-          observatoryContext(request, deps.clock(), randomUUID()),
-        ),
+        position: (
+          await municipalityCommand(
+            deps.eventStore,
+            {
+              type: 'AssignOfficer',
+              istatCode: form.comune,
+              fiscalCode: form.codiceFiscale,
+              email: form.email,
+              reason: form.motivo,
+              adminId: adminOf(request),
+              institutionalDomains: deps.config.OBSERVATORY_EMAIL_DOMAINS,
+            },
+            observatoryContext(request, deps.clock(), randomUUID()),
+          )
+        ).position,
         redirect: done('associato'),
       }),
       // The address's rule is said with the form's other errors, not on the next attempt.
@@ -98,10 +96,8 @@ export function officerAssociationRoutes(app: FastifyInstance, deps: Observatory
       return submitForm(request, reply, deps.projections, {
         schema,
         run: async (typed) => {
-          const result = await handleCommand(
+          const result = await municipalityCommand(
             deps.eventStore,
-            officerDecider,
-            municipalityStream.id(istatCode),
             command(typed, { istatCode, adminId: adminOf(request) }),
             observatoryContext(request, deps.clock(), randomUUID()),
           ).catch((error: unknown) => {
@@ -138,11 +134,9 @@ function secondUserRoutes(
   page: ReturnType<typeof adminPage>,
 ): void {
   const adminsOnly = { preHandler: requireObservatory(deps, 'admin') };
-  const record = (request: FastifyRequest, istatCode: string, command: OfficerCommand) =>
-    handleCommand(
+  const record = (request: FastifyRequest, command: OfficerCommand) =>
+    municipalityCommand(
       deps.eventStore,
-      officerDecider,
-      municipalityStream.id(istatCode),
       command,
       observatoryContext(request, deps.clock(), randomUUID()),
     );
@@ -157,7 +151,7 @@ function secondUserRoutes(
     submitForm(request, reply, deps.projections, {
       schema: authoriseSecondUserSchema,
       run: async (form) => {
-        const result = await record(request, form.comune, {
+        const result = await record(request, {
           type: 'AuthoriseSecondUser',
           istatCode: form.comune,
           adminId: `cf:${request.identity!.fiscalCode}`,
@@ -184,7 +178,7 @@ function secondUserRoutes(
       return submitForm(request, reply, deps.projections, {
         schema: endOfficerAssignmentSchema,
         run: async (form) => {
-          const result = await record(request, istat, {
+          const result = await record(request, {
             type: 'EndSecondUserAuthorisation',
             istatCode: istat,
             adminId: `cf:${request.identity!.fiscalCode}`,
