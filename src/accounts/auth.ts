@@ -24,6 +24,8 @@ declare module 'fastify' {
     /** The person of a SPID/CIE session (account id `cf:<fiscal code>`); null otherwise. */
     identity: RequestIdentity | null;
     sessionToken: string | null;
+    /** The municipality a SPID/CIE session chose to act for, read with the session; or null. */
+    sessionMunicipality: string | null;
   }
 }
 
@@ -33,15 +35,18 @@ export const authPlugin = fp(
     app.decorateRequest('account', null);
     app.decorateRequest('identity', null);
     app.decorateRequest('sessionToken', null);
+    app.decorateRequest('sessionMunicipality', null);
     app.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/assets/')) return;
       const cookie = request.cookies[sessionCookie];
       const unsigned = cookie ? request.unsignCookie(cookie) : null;
       if (!unsigned?.valid || !unsigned.value) return;
-      const accountId = await sessionAccount(options.db, unsigned.value, options.clock());
+      const session = await sessionAccount(options.db, unsigned.value, options.clock());
+      const accountId = session?.accountId ?? null;
       const fiscalCode = accountId ? fiscalCodeOfAccount(accountId) : null;
       if (fiscalCode) {
         request.identity = await sessionIdentity(options.db, fiscalCode);
+        request.sessionMunicipality = session!.actingIstat;
         request.sessionToken = unsigned.value;
         return;
       }

@@ -56,20 +56,23 @@ export async function replaceSession(
   });
 }
 
-/** The account of a live session, or null for an unknown, expired or revoked one. */
+/**
+ * The account of a live session, or null for an unknown, expired or revoked one; with the
+ * municipality a digital identity chose to act for in it, if any.
+ */
 export async function sessionAccount(
   db: Kysely<Schema>,
   token: string,
   now: Date,
-): Promise<string | null> {
+): Promise<{ accountId: string; actingIstat: string | null } | null> {
   const row = await db
     .selectFrom('sessions')
-    .select('account_id')
+    .select(['account_id', 'acting_istat'])
     .where('token_hash', '=', digest(token))
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return row?.account_id ?? null;
+  return row ? { accountId: row.account_id, actingIstat: row.acting_istat } : null;
 }
 
 export async function revokeSession(db: Kysely<Schema>, token: string, now: Date): Promise<void> {
@@ -94,19 +97,7 @@ export async function revokeAllSessions(
     .execute();
 }
 
-/** The municipality a digital identity's session acts for, when its person chose one. */
-export async function sessionMunicipality(
-  db: Kysely<Schema>,
-  token: string,
-): Promise<string | null> {
-  const row = await db
-    .selectFrom('sessions')
-    .select('acting_istat')
-    .where('token_hash', '=', digest(token))
-    .executeTakeFirst();
-  return row?.acting_istat ?? null;
-}
-
+/** What the session acts for from now on: one of its person's municipalities. */
 export async function chooseSessionMunicipality(
   db: Kysely<Schema>,
   token: string,

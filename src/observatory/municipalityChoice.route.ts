@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { monthLabel } from '../../domain/observatory/months.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import { DomainError } from '../../domain/shared/domainError.js';
-import { chooseSessionMunicipality, sessionMunicipality } from '../accounts/sessions.js';
+import { chooseSessionMunicipality } from '../accounts/sessions.js';
 import type { ObservatoryDeps } from '../deps.js';
 import { queryOf } from '../platform/http/command.js';
 import { redirectTarget, safeRedirect } from '../platform/http/forms.js';
@@ -38,9 +38,6 @@ export function municipalityChoiceRoutes(app: FastifyInstance, deps: Observatory
 
   app.get('/comuni', identified, async (request, reply) => {
     const mandates = await mandatesOfRequest(request);
-    const chosen = request.sessionToken
-      ? await sessionMunicipality(deps.database.db, request.sessionToken)
-      : null;
     return reply.view('observatory/municipalityChoice', {
       title: 'Scegli il comune',
       after: safeRedirect(queryOf(choiceQuery, request).dopo, dashboardPath),
@@ -52,7 +49,7 @@ export function municipalityChoiceRoutes(app: FastifyInstance, deps: Observatory
           mandate.fromMonth && mandate.toMonth
             ? `mesi da ${monthLabel(mandate.fromMonth)} a ${monthLabel(mandate.toMonth)}`
             : null,
-        current: mandate.istatCode === chosen,
+        current: mandate.istatCode === request.sessionMunicipality,
       })),
     });
   });

@@ -14,7 +14,6 @@ import {
   municipalityStream,
   officerDecider,
 } from '../../domain/observatory/municipalityOfficer.js';
-import { sessionMunicipality } from '../accounts/sessions.js';
 import { readState } from '../platform/eventStore/commandHandler.js';
 import type { ObservatoryDeps } from '../deps.js';
 import type { CommandContext } from '../platform/eventStore/commandHandler.js';
@@ -54,7 +53,6 @@ const acting = (mandate: Mandate, count: number) => {
  * (`comune`), so a page left open before a switch in another window cannot file for the other one.
  */
 export function requireObservatory(deps: ObservatoryDeps, kind: 'officer' | 'admin') {
-  const { db } = deps.database;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const identity = request.identity;
     if (!identity) return reply.redirect('/osservatorio/accesso', 303);
@@ -71,11 +69,8 @@ export function requireObservatory(deps: ObservatoryDeps, kind: 'officer' | 'adm
       request.observatoryRole = role;
       return;
     }
-    const chosen = request.sessionToken
-      ? await sessionMunicipality(db, request.sessionToken)
-      : null;
     const mandate =
-      role.mandates.find((candidate) => candidate.istatCode === chosen) ??
+      role.mandates.find((candidate) => candidate.istatCode === request.sessionMunicipality) ??
       (role.mandates.length === 1 ? role.mandates[0] : undefined);
     if (!mandate) {
       if (request.method === 'GET') {
