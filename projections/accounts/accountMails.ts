@@ -74,10 +74,7 @@ export function accountMailsProjection(deps: {
         await enqueueMail(trx, { key: `${eventId}:mail`, to: known.email, ...content }, deps.now());
       }
     },
-    async reset(trx) {
-      // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
-      await trx.deleteFrom('mail_recipients').execute();
-    },
+    tables: ['mail_recipients'],
   };
 }
 

@@ -5,6 +5,7 @@ import type { MemberRole } from '../../domain/accounts/members.js';
 import { invitedCompany, withCompany, withDetails } from '../../domain/accounts/account.js';
 import type { AccountsTable, CompanyChangeRow, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
+import { upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** An account as login, the reserved area and the operators' queue need it. */
@@ -204,35 +205,8 @@ export const accountsProjection = rowProjection({
       .execute();
     return new Map(rows.map((row) => [row.account_id, fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    const values = rows.map(toTableRow);
-    await trx
-      .insertInto('accounts')
-      .values(values)
-      .onConflict((oc) =>
-        oc.column('account_id').doUpdateSet((eb) => ({
-          status: eb.ref('excluded.status'),
-          full_name: eb.ref('excluded.full_name'),
-          phone: eb.ref('excluded.phone'),
-          email: eb.ref('excluded.email'),
-          password_hash: eb.ref('excluded.password_hash'),
-          verified_at: eb.ref('excluded.verified_at'),
-          decided_at: eb.ref('excluded.decided_at'),
-          decided_by: eb.ref('excluded.decided_by'),
-          rejection_reason: eb.ref('excluded.rejection_reason'),
-          must_change_password: eb.ref('excluded.must_change_password'),
-          member_role: eb.ref('excluded.member_role'),
-          companies: eb.ref('excluded.companies'),
-          company_changes: eb.ref('excluded.company_changes'),
-          closed_at: eb.ref('excluded.closed_at'),
-          erased_at: eb.ref('excluded.erased_at'),
-        })),
-      )
-      .execute();
-  },
-  async reset(trx) {
-    await trx.deleteFrom('accounts').execute();
-  },
+  save: (trx, rows) => upsertRows(trx, 'accounts', ['account_id'], rows.map(toTableRow)),
+  table: 'accounts',
 });
 
 const toTableRow = (row: AccountRow) => ({

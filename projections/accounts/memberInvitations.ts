@@ -81,9 +81,7 @@ export const memberInvitationsProjection = rowProjection({
       )
       .execute();
   },
-  async reset(trx) {
-    await trx.deleteFrom('member_invitations').execute();
-  },
+  table: 'member_invitations',
 });
 
 const fromTableRow = (row: Selectable<MemberInvitationsTable>): InvitationRow => ({

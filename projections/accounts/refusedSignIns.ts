@@ -54,9 +54,7 @@ export const refusedSignInsProjection: Projection = {
         .execute();
     }
   },
-  reset: async (trx) => {
-    await trx.deleteFrom('refused_sign_ins').execute();
-  },
+  tables: ['refused_sign_ins'],
 };
 
 export interface RefusedSignIn {

@@ -97,9 +97,7 @@ export const merkleTreeProjection: LeafProjection = {
       )
       .execute();
   },
-  async reset(trx) {
-    await trx.deleteFrom('merkle_tiles').execute();
-  },
+  tables: ['merkle_tiles'],
 };
 
 /**

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { StreamIndexTable } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { everyEvent, rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
+import { upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 
 /** One row per stream: what the auditors' stream list shows. */
 export interface StreamIndexRow {
@@ -43,22 +44,8 @@ export const streamIndexProjection = rowProjection({
       .execute();
     return new Map(rows.map((row) => [row.stream_id, fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    await trx
-      .insertInto('stream_index')
-      .values(rows.map(toTableRow))
-      .onConflict((oc) =>
-        oc.column('stream_id').doUpdateSet((eb) => ({
-          version: eb.ref('excluded.version'),
-          last_event_at: eb.ref('excluded.last_event_at'),
-          last_event_type: eb.ref('excluded.last_event_type'),
-        })),
-      )
-      .execute();
-  },
-  async reset(trx) {
-    await trx.deleteFrom('stream_index').execute();
-  },
+  save: (trx, rows) => upsertRows(trx, 'stream_index', ['stream_id'], rows.map(toTableRow)),
+  table: 'stream_index',
 });
 
 const toTableRow = (row: StreamIndexRow) => ({

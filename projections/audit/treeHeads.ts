@@ -36,9 +36,7 @@ export const treeHeadsProjection: Projection = {
       )
       .execute();
   },
-  async reset(trx) {
-    await trx.deleteFrom('tree_heads').execute();
-  },
+  tables: ['tree_heads'],
 };
 
 /** The newest head, or null before the first. */

@@ -62,9 +62,7 @@ export const campaignsProjection = rowProjection<CampaignRow, Recorded<CampaignE
         .execute();
     }
   },
-  async reset(trx) {
-    await trx.deleteFrom('campaigns').execute();
-  },
+  table: 'campaigns',
 });
 
 const fromTableRow = (row: Selectable<CampaignsTable>): CampaignRow => ({

@@ -52,10 +52,7 @@ export function contractMailsProjection(deps: {
           );
       }
     },
-    async reset(trx: Transaction<Schema>) {
-      // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
-      await trx.deleteFrom('contract_mail_managers').execute();
-    },
+    tables: ['contract_mail_managers'],
   };
 }
 

@@ -6,6 +6,7 @@ import {
 } from '../../domain/contracts/contract.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
+import { upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 import { fromTableRow, toTableRow, type ContractRow } from './contractRow.js';
 
@@ -145,17 +146,6 @@ export const contractsProjection = rowProjection({
       .execute();
     return new Map(rows.map((row) => [row.contract_number, fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    for (const row of rows) {
-      const values = toTableRow(row);
-      await trx
-        .insertInto('contracts')
-        .values(values)
-        .onConflict((oc) => oc.column('contract_number').doUpdateSet(values))
-        .execute();
-    }
-  },
-  async reset(trx) {
-    await trx.deleteFrom('contracts').execute();
-  },
+  save: (trx, rows) => upsertRows(trx, 'contracts', ['contract_number'], rows.map(toTableRow)),
+  table: 'contracts',
 });

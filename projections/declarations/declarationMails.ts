@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Transaction } from 'kysely';
 import { contractStream } from '../../domain/contracts/contractDecider.js';
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { InclusionReceipt } from '../../domain/audit/treeHeads.js';
@@ -11,7 +10,6 @@ import {
 } from '../../domain/declarations/reviewDeclaration.js';
 import { formatDate } from '../../domain/shared/italianDate.js';
 import { receiptFile } from '../../src/platform/transparency/publishedJson.js';
-import type { Schema } from '../../src/platform/db/schema.js';
 import type { Recorded, RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
 import { mailContent, type MailContent } from '../../src/platform/mail/mailContent.js';
 import { enqueueMail } from '../../src/platform/mail/outbox.js';
@@ -224,8 +222,6 @@ export function declarationMailsProjection(deps: {
         );
       }
     },
-    async reset(_trx: Transaction<Schema>) {
-      // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
-    },
+    tables: [],
   };
 }

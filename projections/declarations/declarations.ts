@@ -12,6 +12,7 @@ import {
 } from '../../domain/declarations/declarationVersions.js';
 import type { WorkbookIssue } from '../../domain/declarations/declarationFigures.js';
 import type { DeclarationsTable, Schema } from '../../src/platform/db/schema.js';
+import { keyPairsIn, upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** One contract's declaration of one year, as the declarants' and the operators' pages list it. */
@@ -145,33 +146,20 @@ export const declarationsProjection = rowProjection<DeclarationRow, Recorded<Con
       version: event.version,
     }),
   async load(trx, keys) {
-    const pairs = keys.map((key) => key.split(':') as [string, string]);
+    const pairs = keys.map(
+      (key) =>
+        [key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1))] as const,
+    );
     const rows = await trx
       .selectFrom('declarations')
       .selectAll()
-      .where((eb) =>
-        eb.or(
-          pairs.map(([contract, year]) =>
-            eb.and([eb('contract_number', '=', contract), eb('year', '=', Number(year))]),
-          ),
-        ),
-      )
+      .where(keyPairsIn(['contract_number', 'year'], ['text', 'int'], pairs))
       .execute();
     return new Map(rows.map((row) => [keyOf(row.contract_number, row.year), fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    for (const row of rows) {
-      const values = toTableRow(row);
-      await trx
-        .insertInto('declarations')
-        .values(values)
-        .onConflict((oc) => oc.columns(['contract_number', 'year']).doUpdateSet(values))
-        .execute();
-    }
-  },
-  async reset(trx) {
-    await trx.deleteFrom('declarations').execute();
-  },
+  save: (trx, rows) =>
+    upsertRows(trx, 'declarations', ['contract_number', 'year'], rows.map(toTableRow)),
+  table: 'declarations',
 });
 
 const toTableRow = (row: DeclarationRow) => ({

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { apiTokensStream, type ApiTokenEvent } from '../../domain/observatory/apiTokens.js';
 import type { ObservatoryApiTokensTable, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
+import { upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** One API token as its municipality's page lists it and the API finds it by its hash. */
@@ -84,20 +85,9 @@ export const apiTokensProjection = rowProjection<ApiTokenRow, Recorded<ApiTokenE
       .execute();
     return new Map(rows.map((row) => [row.key_id, fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    for (const row of rows) {
-      const values = toTableRow(row);
-      await trx
-        .insertInto('observatory_api_tokens')
-        .values(values)
-        .onConflict((oc) => oc.column('key_id').doUpdateSet(values))
-        .execute();
-    }
-  },
+  save: (trx, rows) => upsertRows(trx, 'observatory_api_tokens', ['key_id'], rows.map(toTableRow)),
   // The last uses stay: the API wrote them, and no event would bring them back.
-  async reset(trx) {
-    await trx.deleteFrom('observatory_api_tokens').execute();
-  },
+  table: 'observatory_api_tokens',
 });
 
 /** A municipality's tokens, the active ones first, with their last use. */

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DigitalIdentitiesTable, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded, RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
+import { upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 import {
   digitalIdentityStream,
@@ -53,24 +54,8 @@ export const digitalIdentitiesProjection = rowProjection<
       .execute();
     return new Map(rows.map((row) => [row.fiscal_code, fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    await trx
-      .insertInto('digital_identities')
-      .values(rows.map(toTableRow))
-      .onConflict((oc) =>
-        oc.column('fiscal_code').doUpdateSet((eb) => ({
-          given_name: eb.ref('excluded.given_name'),
-          family_name: eb.ref('excluded.family_name'),
-          email: eb.ref('excluded.email'),
-          issuer: eb.ref('excluded.issuer'),
-          last_login_at: eb.ref('excluded.last_login_at'),
-        })),
-      )
-      .execute();
-  },
-  async reset(trx) {
-    await trx.deleteFrom('digital_identities').execute();
-  },
+  save: (trx, rows) => upsertRows(trx, 'digital_identities', ['fiscal_code'], rows.map(toTableRow)),
+  table: 'digital_identities',
 });
 
 const toTableRow = (row: DigitalIdentityRow) => ({

@@ -134,10 +134,7 @@ export function observatoryMailsProjection(deps: {
         );
       }
     },
-    async reset(trx: Transaction<Schema>) {
-      // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
-      await trx.deleteFrom('observatory_mail_officers').execute();
-    },
+    tables: ['observatory_mail_officers'],
   };
 }
 

@@ -195,11 +195,7 @@ export const observatoryPeopleProjection: Projection = {
       else await applyOfficerEvent(trx, recorded);
     }
   },
-  async reset(trx: Transaction<Schema>) {
-    await trx.deleteFrom('observatory_officers').execute();
-    await trx.deleteFrom('observatory_mandates').execute();
-    await trx.deleteFrom('observatory_admins').execute();
-  },
+  tables: ['observatory_officers', 'observatory_mandates', 'observatory_admins'],
 };
 
 /** How a person files for a municipality: its user, a second user by authorisation, a delegate. */

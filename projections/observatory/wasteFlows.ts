@@ -9,6 +9,7 @@ import {
 } from '../../domain/observatory/monthlyFlow.js';
 import { separateCollectionRate } from '../../domain/observatory/reference/separateCollection.js';
 import type { Schema, WasteFlowsTable } from '../../src/platform/db/schema.js';
+import { keyPairsIn, upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** A municipality's month as the dashboards and the open data show it. */
@@ -115,29 +116,13 @@ export const wasteFlowsProjection = rowProjection<WasteFlowRow, Recorded<FlowEve
     const rows = await trx
       .selectFrom('waste_flows')
       .selectAll()
-      .where((eb) =>
-        eb.or(
-          pairs.map(([istat, month]) =>
-            eb.and([eb('istat_code', '=', istat), eb('month', '=', month)]),
-          ),
-        ),
-      )
+      .where(keyPairsIn(['istat_code', 'month'], ['text', 'text'], pairs))
       .execute();
     return new Map(rows.map((row) => [`${row.istat_code}-${row.month}`, fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    for (const row of rows) {
-      const values = toTableRow(row);
-      await trx
-        .insertInto('waste_flows')
-        .values(values)
-        .onConflict((oc) => oc.columns(['istat_code', 'month']).doUpdateSet(values))
-        .execute();
-    }
-  },
-  async reset(trx) {
-    await trx.deleteFrom('waste_flows').execute();
-  },
+  save: (trx, rows) =>
+    upsertRows(trx, 'waste_flows', ['istat_code', 'month'], rows.map(toTableRow)),
+  table: 'waste_flows',
 });
 
 const toTableRow = (row: WasteFlowRow) => ({

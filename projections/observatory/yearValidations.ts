@@ -4,6 +4,7 @@ import { yearStream } from '../../domain/observatory/yearValidationDecider.js';
 import type { YearMonth } from '../../domain/observatory/months.js';
 import type { ObservatoryYearValidationsTable, Schema } from '../../src/platform/db/schema.js';
 import type { Recorded } from '../../src/platform/eventStore/eventStore.js';
+import { keyPairsIn, upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 import { rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
 
 /** The status as the pages and the open data write it. */
@@ -96,29 +97,13 @@ export const yearValidationsProjection = rowProjection<YearValidationRow, Record
     const rows = await trx
       .selectFrom('observatory_year_validations')
       .selectAll()
-      .where((eb) =>
-        eb.or(
-          pairs.map(([istat, year]) =>
-            eb.and([eb('istat_code', '=', istat), eb('year', '=', year)]),
-          ),
-        ),
-      )
+      .where(keyPairsIn(['istat_code', 'year'], ['text', 'int'], pairs))
       .execute();
     return new Map(rows.map((row) => [`${row.istat_code}-${row.year}`, fromTableRow(row)]));
   },
-  async save(trx, rows) {
-    for (const row of rows) {
-      const values = toTableRow(row);
-      await trx
-        .insertInto('observatory_year_validations')
-        .values(values)
-        .onConflict((oc) => oc.columns(['istat_code', 'year']).doUpdateSet(values))
-        .execute();
-    }
-  },
-  async reset(trx) {
-    await trx.deleteFrom('observatory_year_validations').execute();
-  },
+  save: (trx, rows) =>
+    upsertRows(trx, 'observatory_year_validations', ['istat_code', 'year'], rows.map(toTableRow)),
+  table: 'observatory_year_validations',
 });
 
 const toTableRow = (row: YearValidationRow) => ({

@@ -126,6 +126,6 @@ export function reminderMailsProjection(deps: ReminderMailDeps): Projection {
       }
     },
     // Sent mail cannot be unsent; the outbox keys make the replay a no-op.
-    async reset() {},
+    tables: [],
   };
 }

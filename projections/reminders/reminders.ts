@@ -48,10 +48,7 @@ export const remindersProjection: Projection = {
       }
     }
   },
-  async reset(trx) {
-    await trx.deleteFrom('reminders').execute();
-    await trx.deleteFrom('reminder_choices').execute();
-  },
+  tables: ['reminders', 'reminder_choices'],
 };
 
 export interface SentReminder extends Reminder {

@@ -32,7 +32,7 @@ export const personalDataErasure = (deps: { readonly store: EventStore }): Proje
     }
   },
   // The keys are not a read model: a rebuild leaves destroyed keys destroyed.
-  async reset() {},
+  tables: [],
 });
 
 /**

@@ -30,9 +30,7 @@ export const eventLogCopyProjection: Projection = {
       values ${sql.join(rows)}
       on conflict do nothing`.execute(trx);
   },
-  async reset(trx) {
-    await sql`delete from event_log_copy`.execute(trx);
-  },
+  tables: ['event_log_copy'],
 };
 
 /** The copy's projection, when the store's events are elsewhere; none for the PostgreSQL store. */

@@ -16,7 +16,7 @@ import {
 } from './projectionStatus.js';
 import { startedBy } from './verify.route.js';
 import { countLogEvents } from './verifyIntegrity.js';
-import { BackgroundJobs, percent, type Job } from './verifyJobs.js';
+import { BackgroundJobs, pace, percent, type Job } from './verifyJobs.js';
 
 const rebuildForm = z.object({
   // Absent (a script's post) reads as empty, to get the same message.
@@ -142,6 +142,7 @@ function rebuildView(job: Job<Rebuild>) {
     processed: job.result?.events ?? job.processed,
     total: job.total,
     percent: percent(job),
+    ...pace(job),
     startedBy: job.startedBy,
     startedAt: job.startedAt,
     error: job.error,

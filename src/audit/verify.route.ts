@@ -20,7 +20,7 @@ import {
   type RecordedVerification,
   type Verification,
 } from './verifyIntegrity.js';
-import { BackgroundJobs, percent, type Job } from './verifyJobs.js';
+import { BackgroundJobs, pace, percent, type Job } from './verifyJobs.js';
 import type { HeadSource, TreeProblem } from './treeCheck.js';
 
 const streamForm = z.object({
@@ -233,6 +233,7 @@ export function jobView(job: Job<Verification>) {
     processed: job.state === 'done' && result ? result.events : job.processed,
     total: job.total,
     percent: percent(job),
+    ...pace(job),
     startedBy: job.startedBy,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,

@@ -13,6 +13,11 @@ export interface Job<Result> {
   /** Events handled so far, and how many there were when it started (null when unknown). */
   processed: number;
   total: number | null;
+  /**
+   * performance.now() when it started in this process (the pace counts real time, whatever the
+   * clock says); absent for a job read back from the log.
+   */
+  readonly began?: number;
   finishedAt: Date | null;
   result: Result | null;
   /** A sentence for the page when it failed; the details go to the log. */
@@ -103,6 +108,7 @@ export class BackgroundJobs<Result> {
       state: 'running',
       processed: 0,
       total: job.total,
+      began: performance.now(),
       finishedAt: null,
       result: null,
       error: null,
@@ -189,6 +195,24 @@ export interface JobClaim<Result> {
     work: (context: JobContext) => Promise<Result>,
   ): Job<Result>;
   release(): void;
+}
+
+/**
+ * How fast a running job goes, for the line under its bar: events a second so far, and the
+ * seconds left at that pace (null while unknown).
+ */
+export function pace(job: Pick<Job<unknown>, 'processed' | 'total' | 'state' | 'began'>): {
+  perSecond: number | null;
+  secondsLeft: number | null;
+} {
+  const seconds = job.began === undefined ? 0 : (performance.now() - job.began) / 1000;
+  if (job.state !== 'running' || job.processed === 0 || seconds <= 0)
+    return { perSecond: null, secondsLeft: null };
+  const perSecond = job.processed / seconds;
+  return {
+    perSecond: Math.round(perSecond),
+    secondsLeft: job.total === null ? null : Math.max(0, (job.total - job.processed) / perSecond),
+  };
 }
 
 /** Percent for the progress bar: 0–100, null while the total is unknown. */

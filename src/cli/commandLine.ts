@@ -87,7 +87,7 @@ const commands: Record<string, { usage: string; run: Command }> = {
       (await import('./observatory.js')).observatoryAssign(runtime, args, out, config),
   },
   'projections:rebuild': {
-    usage: 'projections:rebuild [name]    empty and replay one read model, or all',
+    usage: 'projections:rebuild [name]    rebuild one read model, or all, and swap them in',
     run: async (runtime, args, config, out) =>
       (await import('./projectionsRebuild.js')).projectionsRebuild(runtime, args, {
         logger,

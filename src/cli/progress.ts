@@ -11,7 +11,8 @@ export function progressReporter(label: string, total: number | null, stream = p
     if (!total) return `${label}: ${format(done)} eventi · ${speed}`;
     const share = Math.min(done / total, 1);
     const bar = '█'.repeat(Math.round(share * 30)).padEnd(30, '░');
-    return `${label} ${bar} ${Math.floor(share * 100)}% ${format(done)}/${format(total)} · ${speed}`;
+    const left = done > 0 && done < total ? ` · ${timeLeft((total - done) / rate(done))}` : '';
+    return `${label} ${bar} ${Math.floor(share * 100)}% ${format(done)}/${format(total)} · ${speed}${left}`;
   }
 
   return {
@@ -27,4 +28,11 @@ export function progressReporter(label: string, total: number | null, stream = p
       return { seconds: (performance.now() - started) / 1000, perSecond: rate(done) };
     },
   };
+}
+
+/** «ancora 2 min 5 s», «ancora 40 s». */
+function timeLeft(seconds: number): string {
+  const whole = Math.ceil(seconds);
+  const minutes = Math.floor(whole / 60);
+  return `ancora ${minutes > 0 ? `${minutes} min ` : ''}${whole % 60} s`;
 }

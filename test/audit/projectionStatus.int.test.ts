@@ -170,7 +170,7 @@ describe('a failed projection shows its last error', () => {
       const poison = events.find((event) => event.type === 'Poison');
       if (poison) throw new Error('Formato inatteso');
     },
-    async reset() {},
+    tables: [],
   };
 
   beforeAll(async () => {
@@ -207,7 +207,7 @@ describe('a failed projection shows its last error', () => {
 describe.each(backends())('%s: two rebuilds asked at the same moment', (backend) => {
   let ctx: TestApp;
   let operator: TestClient;
-  const idle: Projection = { name: 'idle', apply: async () => {}, reset: async () => {} };
+  const idle: Projection = { name: 'idle', apply: async () => {}, tables: [] };
   // The first request's record of its reason waits for the test: the second request arrives
   // while the first is between its check and its start, whatever the machine's speed.
   let holdNext = false;

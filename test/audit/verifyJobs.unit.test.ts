@@ -1,7 +1,7 @@
 import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BackgroundJobs, percent } from '../../src/audit/verifyJobs.js';
+import { BackgroundJobs, pace, percent } from '../../src/audit/verifyJobs.js';
 
 const now = () => new Date('2026-11-23T10:00:00.000Z');
 const job = (subject: string) => ({ subject, startedBy: 'Renato Revisore', total: 200, now });
@@ -79,6 +79,25 @@ describe('background jobs of the auditor section', () => {
   });
 });
 
+describe('the pace of a running job', () => {
+  it('gives the events a second so far and the seconds left at that pace', () => {
+    const running = { state: 'running' as const, processed: 1_000, total: 5_000 };
+    const { perSecond, secondsLeft } = pace({ ...running, began: performance.now() - 2_000 });
+    expect(perSecond).toBeGreaterThan(400);
+    expect(perSecond).toBeLessThanOrEqual(500);
+    expect(secondsLeft).toBeGreaterThanOrEqual(8);
+    expect(secondsLeft).toBeLessThan(10);
+    expect(pace({ ...running, total: null, began: performance.now() - 2_000 }).secondsLeft).toBe(
+      null,
+    );
+    expect(pace({ ...running, processed: 0, began: performance.now() })).toEqual({
+      perSecond: null,
+      secondsLeft: null,
+    });
+    expect(pace({ ...running, state: 'done', began: 0 }).perSecond).toBe(null);
+  });
+});
+
 describe('the progress partial', () => {
   const eta = new Eta({
     views: fileURLToPath(new URL('../../views', import.meta.url)),
@@ -96,8 +115,18 @@ describe('the progress partial', () => {
 
   it('asks to be polled every second while the job runs, with a progress bar', () => {
     const html = eta.render('audit/_verifyProgress', {
-      job: { ...base, state: 'running', processed: 15000, total: 40000, percent: 37, result: null },
+      job: {
+        ...base,
+        state: 'running',
+        processed: 15000,
+        total: 40000,
+        percent: 37,
+        perSecond: 21000,
+        secondsLeft: 130,
+        result: null,
+      },
     });
+    expect(html).toContain('21.000 eventi al secondo · mancano circa 3 minuti');
     expect(html).toContain('hx-get="/revisione/verifica/j1/avanzamento"');
     expect(html).toContain('hx-trigger="every 1s"');
     expect(html).toContain('15.000 eventi elaborati su 40.000 (37%)');

@@ -145,7 +145,8 @@ describe.each(backends())('%s: projections:rebuild of every read model', (backen
     expect(rebuilt.out).toContain('declaration_protocols: left as it is (process-manager)');
     expect(rebuilt.out).toContain('registration_contracts: left as it is (process-manager)');
     expect(rebuilt.out).toContain('declaration_mails: left as it is (reactor)');
-    expect(rebuilt.out).toMatch(/^declarations: \d+ events in /m);
+    expect(rebuilt.out).toMatch(/^Rebuilt together: .*\bdeclarations\b/m);
+    expect(rebuilt.out).toMatch(/^\d+ read models: \d+ events in /m);
     expect(await snapshot()).toEqual(before);
   });
 

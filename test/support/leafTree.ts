@@ -75,6 +75,6 @@ export function faultyTree(fails: (leaves: LogLeaves) => boolean): LeafProjectio
       await merkleTreeProjection.applyLeaves(trx, leaves);
       if (fails(leaves)) throw new Error('the tree cannot take this batch in');
     },
-    reset: (trx) => merkleTreeProjection.reset(trx),
+    tables: merkleTreeProjection.tables,
   };
 }

@@ -15,8 +15,8 @@ export interface Projection {
    */
   readonly verbatim?: boolean;
   apply(trx: Transaction<Schema>, events: readonly RecordedEvent[]): Promise<void>;
-  /** Empties the read model before a rebuild from the start of the log. */
-  reset(trx: Transaction<Schema>): Promise<void>;
+  /** The tables it alone writes: what a rebuild builds afresh beside them and swaps in. */
+  readonly tables: readonly string[];
   /**
    * Its effect lies outside the read models (mail sent, keys destroyed): the rebuilds people ask
    * for (command line, auditors' page) leave it where it is, on its own checkpoint.
@@ -44,8 +44,8 @@ export interface ProcessManager {
 export interface LeafProjection {
   readonly name: string;
   applyLeaves(trx: Transaction<Schema>, leaves: LogLeaves): Promise<void>;
-  /** Empties the read model before a rebuild from the start of the log. */
-  reset(trx: Transaction<Schema>): Promise<void>;
+  /** The tables it alone writes, as a projection's. */
+  readonly tables: readonly string[];
 }
 
 export type Subscriber = Projection | ProcessManager | LeafProjection;

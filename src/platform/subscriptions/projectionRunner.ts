@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
 import { formatPosition } from '../eventStore/globalPosition.js';
-import type { Subscriber } from './projection.js';
+import { isProcessManager, subscriberKind, type Subscriber } from './projection.js';
+import { rebuildReadModels } from './readModelRebuild.js';
 import { SharedRead } from './sharedRead.js';
 import {
   SubscriberWorker,
@@ -27,6 +28,7 @@ export class ProjectionRunner {
   private readonly workers: Map<string, SubscriberWorker>;
   private readonly shared: SharedRead;
   private readonly store: EventStore;
+  private readonly deps: { db: Kysely<Schema>; store: EventStore };
   private unsubscribe: (() => Promise<void>) | null = null;
   private started = false;
 
@@ -40,6 +42,7 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.store = deps.store;
+    this.deps = deps;
     this.shared = new SharedRead(deps, options);
     this.workers = new Map(
       deps.projections.map((subscriber) => [
@@ -103,14 +106,45 @@ export class ProjectionRunner {
     return true;
   }
 
-  /** Empties a read model and replays the whole log into it. */
+  /**
+   * Rebuilds a read model beside the live one and swaps it in (readModelRebuild.ts); a reactor is
+   * replayed in place instead (SubscriberWorker.replay). Returns the events replayed.
+   */
   async rebuild(name: string, onProgress?: (events: number) => void): Promise<number> {
-    const worker = this.workers.get(name);
-    if (!worker) throw new Error(`Unknown projection: ${name}`);
+    const worker = this.worker(name);
+    if (subscriberKind(worker.subscriber) === 'read-model')
+      return this.rebuildTogether([name], onProgress);
     await this.shared.release(worker);
-    const events = await worker.rebuild(onProgress);
+    const events = await worker.replay(onProgress);
     if (this.started) worker.runAlone();
     return events;
+  }
+
+  /** Rebuilds read models from one read of the log, and swaps them in together. */
+  async rebuildTogether(
+    names: readonly string[],
+    onProgress?: (events: number) => void,
+  ): Promise<number> {
+    const workers = names.map((name) => this.worker(name));
+    const readModels = workers.map(({ subscriber, name }) => {
+      if (subscriberKind(subscriber) !== 'read-model' || isProcessManager(subscriber))
+        throw new Error(`${name} is no read model: it is never rebuilt`);
+      return subscriber;
+    });
+    const events = await rebuildReadModels(this.deps, readModels, onProgress);
+    // Their checkpoints moved with the swap: each goes on from there, and joins the others.
+    for (const worker of workers) {
+      await this.shared.release(worker);
+      await worker.reload();
+      if (this.started) worker.runAlone();
+    }
+    return events;
+  }
+
+  private worker(name: string): SubscriberWorker {
+    const worker = this.workers.get(name);
+    if (!worker) throw new Error(`Unknown projection: ${name}`);
+    return worker;
   }
 
   private wakeAll(): void {

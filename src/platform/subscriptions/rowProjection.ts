@@ -13,7 +13,8 @@ export interface RowProjectionSpec<Row, Event extends RecordedEvent> {
   evolve(row: Row | undefined, event: Event): Row | undefined;
   load(trx: Transaction<Schema>, keys: readonly string[]): Promise<Map<string, Row>>;
   save(trx: Transaction<Schema>, rows: readonly Row[]): Promise<void>;
-  reset(trx: Transaction<Schema>): Promise<void>;
+  /** The table of its rows (Projection.tables). */
+  readonly table: keyof Schema;
 }
 
 /**
@@ -46,7 +47,7 @@ export function rowProjection<Row, Event extends RecordedEvent>(
           [...changed].map((key) => rows.get(key)!),
         );
     },
-    reset: (trx) => spec.reset(trx),
+    tables: [spec.table],
   };
 }
 

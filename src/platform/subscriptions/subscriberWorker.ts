@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { setTimeout as gather } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { LogLeaves } from '../eventStore/chainReader.js';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
@@ -176,8 +176,12 @@ export class SubscriberWorker extends Wakeable {
     });
   }
 
-  /** Empties the read model and replays the whole log into it, alone; then runs alone. */
-  async rebuild(onProgress?: (events: number) => void): Promise<number> {
+  /**
+   * Replays the whole log into a reactor, in place: its own tables emptied, its effects given again
+   * under the keys that make them once (a mail's outbox key). Read models are rebuilt beside the
+   * live ones instead (readModelRebuild.ts); a process manager never is.
+   */
+  async replay(onProgress?: (events: number) => void): Promise<number> {
     const subscriber = this.subscriber;
     if (isProcessManager(subscriber)) {
       // Replaying history would give its commands again: it keeps its own checkpoint.
@@ -188,18 +192,14 @@ export class SubscriberWorker extends Wakeable {
     await this.deps.db.transaction().execute(async (trx) => {
       // Another process applying a batch now commits first: its rows are then seen and emptied.
       await lockCheckpointRows(trx, [this.name]);
-      await subscriber.reset(trx);
+      for (const table of subscriber.tables) await sql`delete from ${sql.id(table)}`.execute(trx);
       await saveCheckpoints(trx, [this.name], startOfLog);
     });
     this.checkpoint = startOfLog;
     this.failure = null;
     let events = 0;
-    // Bigger batches, and the next one read while this one is applied: a rebuild is read-bound.
-    // Leaves are 48 bytes an event, so the tree takes 20,000 at a time, the others 5,000.
-    const limit = Math.max(
-      this.options.batchSize ?? 1_000,
-      isLeafProjection(this.subscriber) ? 20_000 : 5_000,
-    );
+    // Bigger batches, and the next one read while this one is applied: a replay is read-bound.
+    const limit = Math.max(this.options.batchSize ?? 1_000, 5_000);
     let next = this.fetch(this.checkpoint, limit);
     for (;;) {
       const batch = await next;
@@ -211,6 +211,12 @@ export class SubscriberWorker extends Wakeable {
       onProgress?.(events);
     }
     return events;
+  }
+
+  /** Stops, and takes its checkpoint again from the database (moved there by a rebuild). */
+  async reload(): Promise<void> {
+    await this.stop();
+    await this.loadCheckpoint();
   }
 
   private async run(): Promise<void> {

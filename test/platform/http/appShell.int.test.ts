@@ -168,7 +168,7 @@ describe('readiness with a failed projection', () => {
         {
           name: 'always_fails',
           apply: () => Promise.reject(new Error('broken read model')),
-          reset: () => Promise.resolve(),
+          tables: [],
         },
       ],
     });

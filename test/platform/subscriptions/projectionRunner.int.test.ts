@@ -1,7 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Schema } from '../../../src/platform/db/schema.js';
 import type { EventStore } from '../../../src/platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import type { ProcessManager, Projection } from '../../../src/platform/subscriptions/projection.js';
@@ -22,9 +21,7 @@ function countingProjection(options: { poisoned: boolean }): Projection {
                   on conflict (stream_id) do update set n = test_counts.n + 1`.execute(trx);
       }
     },
-    async reset(trx: Transaction<Schema>) {
-      await sql`delete from test_counts`.execute(trx);
-    },
+    tables: ['test_counts'],
   };
 }
 

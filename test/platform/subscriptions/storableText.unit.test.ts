@@ -92,7 +92,7 @@ describe('LogBatch', () => {
     name: 'p',
     ...(verbatim === undefined ? {} : { verbatim }),
     apply: () => Promise.resolve(),
-    reset: () => Promise.resolve(),
+    tables: [],
   });
   const processManager: ProcessManager = { name: 'pm', handle: () => Promise.resolve() };
   const events = [event({ fullName: 'Mario\u0000Rossi' }), event({ fullName: 'Anna' })];

@@ -1,0 +1,119 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Schema } from '../db/schema.js';
+
+/**
+ * Where a rebuild writes: a schema of its own, beside the live tables, which pages go on reading
+ * until the new ones are whole and are swapped in, in one transaction. One rebuild at a time: a
+ * second one started meanwhile drops the first one's tables, and that one then fails (nothing is
+ * swapped in).
+ */
+const shadow = 'read_model_rebuild';
+
+/** The live tables' schema: where the new tables go at the end. */
+export type LiveSchema = string & { readonly __liveSchema: unique symbol };
+
+/**
+ * Creates an empty copy of each table in the shadow schema: columns, defaults, constraints and
+ * indexes, the indexes under their live names, so the tables swapped in are the migrations' own.
+ */
+export async function createShadowTables(
+  db: Kysely<Schema>,
+  tables: readonly string[],
+): Promise<LiveSchema> {
+  return db.transaction().execute(async (trx) => {
+    const { live } = (await sql<{ live: LiveSchema }>`select current_schema() as live`.execute(trx))
+      .rows[0]!;
+    await sql`drop schema if exists ${sql.id(shadow)} cascade`.execute(trx);
+    await sql`create schema ${sql.id(shadow)}`.execute(trx);
+    for (const table of tables) {
+      await sql`create table ${sql.id(shadow, table)}
+        (like ${sql.id(live, table)} including all)`.execute(trx);
+      await nameIndexesAsLive(trx, live, table);
+    }
+    return live;
+  });
+}
+
+/**
+ * Points this transaction's unqualified table names at the shadow tables (the rest stay live).
+ * Its commit does not wait for the disk: a rebuild cut short is started again from the start.
+ */
+export async function writeToShadow(trx: Transaction<Schema>, live: LiveSchema): Promise<void> {
+  await sql`select set_config('search_path', ${`${shadow}, ${live}`}, true),
+    set_config('synchronous_commit', 'off', true)`.execute(trx);
+}
+
+/** Gives PostgreSQL's planner the new tables' statistics before pages read them. */
+export async function analyzeShadowTables(
+  db: Kysely<Schema>,
+  tables: readonly string[],
+): Promise<void> {
+  for (const table of tables) await sql`analyze ${sql.id(shadow, table)}`.execute(db);
+}
+
+/** Replaces each live table by its shadow copy, in the caller's transaction. */
+export async function swapInShadowTables(
+  trx: Transaction<Schema>,
+  live: LiveSchema,
+  tables: readonly string[],
+): Promise<void> {
+  for (const table of tables) {
+    await sql`drop table ${sql.id(live, table)}`.execute(trx);
+    await sql`alter table ${sql.id(shadow, table)} set schema ${sql.id(live)}`.execute(trx);
+  }
+  await sql`drop schema ${sql.id(shadow)}`.execute(trx);
+}
+
+/** After a rebuild that failed: its half-built tables go. */
+export async function dropShadowTables(db: Kysely<Schema>): Promise<void> {
+  await sql`drop schema if exists ${sql.id(shadow)} cascade`.execute(db);
+}
+
+/**
+ * Renames the copy's indexes (constraints' included) to the names the live table's indexes of the
+ * same definition have, through temporary names so that no two collide on the way.
+ */
+async function nameIndexesAsLive(
+  trx: Transaction<Schema>,
+  live: LiveSchema,
+  table: string,
+): Promise<void> {
+  const [liveIndexes, copies] = await Promise.all([
+    indexesOf(trx, live, table),
+    indexesOf(trx, shadow, table),
+  ]);
+  const renames = copies.flatMap((copy) => {
+    const match = liveIndexes.findIndex((index) => index.definition === copy.definition);
+    if (match < 0) return [];
+    const [original] = liveIndexes.splice(match, 1);
+    return original!.name === copy.name ? [] : [{ from: copy.name, to: original!.name }];
+  });
+  for (const [n, { from }] of renames.entries())
+    await sql`alter index ${sql.id(shadow, from)} rename to ${sql.id(`rebuild_index_${n}`)}`.execute(
+      trx,
+    );
+  for (const [n, { to }] of renames.entries())
+    await sql`alter index ${sql.id(shadow, `rebuild_index_${n}`)} rename to ${sql.id(to)}`.execute(
+      trx,
+    );
+}
+
+/** A table's indexes, each with its definition stripped of its own name and schema. */
+async function indexesOf(
+  trx: Transaction<Schema>,
+  schema: string,
+  table: string,
+): Promise<{ name: string; definition: string }[]> {
+  const { rows } = await sql<{ name: string; definition: string }>`
+    select index.relname as name, pg_get_indexdef(index.oid) as definition
+    from pg_index
+    join pg_class index on index.oid = pg_index.indexrelid
+    join pg_class tab on tab.oid = pg_index.indrelid
+    join pg_namespace on pg_namespace.oid = tab.relnamespace
+    where pg_namespace.nspname = ${schema} and tab.relname = ${table}
+    order by index.relname`.execute(trx);
+  return rows.map(({ name, definition }) => ({
+    name,
+    definition: definition.replace(/ INDEX \S+ ON \S+ /, ' INDEX ON '),
+  }));
+}

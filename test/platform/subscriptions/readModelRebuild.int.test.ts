@@ -1,0 +1,156 @@
+import { sql, type Transaction } from 'kysely';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Schema } from '../../../src/platform/db/schema.js';
+import type { EventStore } from '../../../src/platform/eventStore/eventStore.js';
+import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import type { Projection } from '../../../src/platform/subscriptions/projection.js';
+import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
+import { newEvent } from '../../support/events.js';
+import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+const logger = pino({ level: 'silent' });
+
+/** Whether this transaction writes to a rebuild's tables rather than the live ones. */
+const inRebuild = async (trx: Transaction<Schema>) =>
+  (
+    await sql<{ path: string }>`select current_setting('search_path') as path`.execute(trx)
+  ).rows[0]!.path.startsWith('read_model_rebuild');
+
+/** Counts events per stream; with `failRebuild`, a rebuild's batch throws, the live ones pass. */
+function countsProjection(control: { failRebuild: boolean }): Projection {
+  return {
+    name: 'test_counts',
+    async apply(trx, events) {
+      if (control.failRebuild && (await inRebuild(trx)))
+        throw new Error('the rebuild cannot digest this');
+      for (const event of events)
+        await sql`insert into test_counts (stream_id, n) values (${event.streamId}, 1)
+                  on conflict (stream_id) do update set n = test_counts.n + 1`.execute(trx);
+    },
+    tables: ['test_counts'],
+  };
+}
+
+describe.each(backends())('%s: a rebuild beside the live read model', (backend) => {
+  let test: TestDatabase;
+  let store: EventStore;
+  let runner: ProjectionRunner;
+  const control = { failRebuild: false };
+  /** While set, the rebuild's reads (5,000 at a time; the live ones take 20) wait for it. */
+  let hold: { reached: () => void; released: Promise<void> } | null = null;
+
+  const counts = async () =>
+    (
+      await sql<{
+        stream_id: string;
+        n: number;
+      }>`select stream_id, n from test_counts order by stream_id`.execute(test.database.db)
+    ).rows;
+  const shadowSchemas = async () =>
+    (
+      await sql<{ name: string }>`select nspname as name from pg_namespace
+        where nspname = 'read_model_rebuild'`.execute(test.database.db)
+    ).rows;
+  const append = async (stream: string, n: number) =>
+    (
+      await store.appendToStream(
+        stream,
+        Array.from({ length: n }, () => newEvent('X')),
+      )
+    ).position;
+
+  beforeEach(async () => {
+    test = await openTestDatabase(backend);
+    const events = createPostgresEventStore(test.database);
+    store = events;
+    // Held between the rebuild's batches: with PGlite's one connection, a hold inside a
+    // transaction would hold up the live runner too.
+    const gated: EventStore['readAll'] = async (options) => {
+      if (hold && options.limit === 5_000) {
+        hold.reached();
+        await hold.released;
+      }
+      return events.readAll(options);
+    };
+    const readerStore = new Proxy(events, {
+      get: (target, property) =>
+        property === 'readAll' ? gated : (Reflect.get(target, property) as unknown),
+    });
+    await sql`create table test_counts (
+      stream_id text primary key,
+      n integer not null constraint test_counts_n_positive check (n > 0))`.execute(
+      test.database.db,
+    );
+    await sql`create index test_counts_by_n on test_counts (n)`.execute(test.database.db);
+    control.failRebuild = false;
+    hold = null;
+    runner = new ProjectionRunner(
+      {
+        db: test.database.db,
+        store: readerStore,
+        projections: [countsProjection(control)],
+        logger,
+      },
+      { batchSize: 20, pollIntervalMs: 50 },
+    );
+    await runner.start();
+    await append('a-1', 10);
+    await append('b-1', 10);
+    expect(await runner.waitFor(await append('c-1', 10))).toBe(true);
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await test.drop();
+  });
+
+  it('serves and moves the live rows until the new ones are whole, then swaps them in', async () => {
+    let release!: () => void;
+    let reachedHold!: () => void;
+    const reached = new Promise<void>((resolve) => (reachedHold = resolve));
+    hold = { reached: reachedHold, released: new Promise((resolve) => (release = resolve)) };
+    const rebuilt = runner.rebuild('test_counts');
+    await reached;
+    // Mid-rebuild: the live table is whole, and still follows the log.
+    expect(await runner.waitFor(await append('a-1', 5))).toBe(true);
+    expect(await counts()).toEqual([
+      { stream_id: 'a-1', n: 15 },
+      { stream_id: 'b-1', n: 10 },
+      { stream_id: 'c-1', n: 10 },
+    ]);
+    hold = null;
+    release();
+    expect(await rebuilt).toBeGreaterThanOrEqual(30);
+    // After the swap the rebuilt table goes on from where the rebuild got, an event once.
+    expect(await runner.waitFor(await append('b-1', 1))).toBe(true);
+    expect(await counts()).toEqual([
+      { stream_id: 'a-1', n: 15 },
+      { stream_id: 'b-1', n: 11 },
+      { stream_id: 'c-1', n: 10 },
+    ]);
+    expect(await shadowSchemas()).toEqual([]);
+    // The table swapped in is the migrations' own: the same index and constraint names.
+    const { rows: indexes } = await sql<{ name: string }>`select indexname as name
+      from pg_indexes where tablename = 'test_counts' order by indexname`.execute(test.database.db);
+    expect(indexes.map((index) => index.name)).toEqual(['test_counts_by_n', 'test_counts_pkey']);
+    const { rows: checks } = await sql<{ name: string }>`select conname as name
+      from pg_constraint where conrelid = 'test_counts'::regclass and contype in ('c', 'p', 'u')
+      order by conname`.execute(test.database.db);
+    expect(checks.map((check) => check.name)).toEqual([
+      'test_counts_n_positive',
+      'test_counts_pkey',
+    ]);
+  });
+
+  it('changes nothing when it fails, and the live read model goes on', async () => {
+    control.failRebuild = true;
+    await expect(runner.rebuild('test_counts')).rejects.toThrow('cannot digest');
+    expect(await shadowSchemas()).toEqual([]);
+    expect(await runner.waitFor(await append('c-1', 2))).toBe(true);
+    expect(await counts()).toEqual([
+      { stream_id: 'a-1', n: 10 },
+      { stream_id: 'b-1', n: 10 },
+      { stream_id: 'c-1', n: 12 },
+    ]);
+  });
+});
