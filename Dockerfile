@@ -5,4 +5,5 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 EXPOSE 3000
-CMD ["npm", "start"]
+RUN npm run build
+CMD ["node", "dist/main.js"]

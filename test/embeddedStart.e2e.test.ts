@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startPortal, startPortalExpectingRefusal } from './support/portal.js';
+import { HttpBrowser } from './support/identityLogin.js';
+import { fromBuild, startPortal, startPortalExpectingRefusal } from './support/portal.js';
 
 describe('npm start on the embedded default (PGlite)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-start-'));
@@ -49,4 +51,34 @@ describe('npm start on the embedded default (PGlite)', () => {
     expect(refused.output).toContain('PORT');
     expect(refused.output).toContain('DATABASE_URL: deve iniziare con postgres://');
   });
+});
+
+describe('the build for production (npm run build, then node dist/main.js)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-built-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves pages and assets, and renders a PDF on its thread, with no TypeScript', async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore', timeout: 240_000 });
+    const portal = await startPortal({ DATA_DIR: dataDir }, fromBuild);
+    try {
+      const browser = new HttpBrowser(portal.url);
+      expect((await browser.get('/accesso')).body).toContain('Accedi');
+      const css = await fetch(`${portal.url}/assets/app/css/app.css`);
+      expect(css.status).toBe(200);
+      await browser.post('/accesso', { username: 'ditta.demo', password: 'Ditta-2026' });
+      const pdf = await fetch(`${portal.url}/profilo/i-miei-dati.pdf`, {
+        headers: { cookie: `dichiara-session=${browser.cookie('dichiara-session')}` },
+      });
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers.get('content-type')).toContain('application/pdf');
+      expect(
+        Buffer.from(await pdf.arrayBuffer())
+          .subarray(0, 5)
+          .toString(),
+      ).toBe('%PDF-');
+      expect(portal.output()).not.toMatch(/tsx|\.ts\b/);
+    } finally {
+      expect(await portal.stop()).toBe(0);
+    }
+  }, 300_000);
 });

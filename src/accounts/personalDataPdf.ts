@@ -1,7 +1,7 @@
 import { formatRomeDateTime } from '../declarations/pdf/italianFormat.js';
 import { facts } from '../declarations/pdf/pdfBlocks.js';
 import { pageFooter, renderPdf } from '../declarations/pdf/pdfRenderer.js';
-import { offThread } from '../declarations/pdf/pdfThread.js';
+import { moduleBeside, offThread } from '../declarations/pdf/pdfThread.js';
 import type { PersonalData } from './personalData.js';
 import type { ExportedEvent } from './personalDataEvents.js';
 import {
@@ -63,7 +63,7 @@ export async function renderPersonalDataPdf(data: PersonalDataPdfInput): Promise
  * without their data, which the PDF does not show, so the copy to the thread stays small.
  */
 const onThread = offThread<PersonalDataPdfInput>(
-  new URL('./personalDataPdf.ts', import.meta.url),
+  moduleBeside(import.meta.url, 'personalDataPdf'),
   'renderPersonalDataPdf',
 );
 

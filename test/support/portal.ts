@@ -11,9 +11,17 @@ export interface RunningPortal {
   stop(): Promise<number | null>;
 }
 
-/** Starts the portal as `npm start` does (src/main.ts), waiting for its "pronto" line. */
-export function startPortal(env: Record<string, string>): Promise<RunningPortal> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** `npm start`: the sources, through tsx. */
+export const fromSources = ['--import', 'tsx', 'src/main.ts'];
+/** The build's `node dist/main.js` (npm run build). */
+export const fromBuild = ['dist/main.js'];
+
+/** Starts the portal as `npm start` does (or `entry`), waiting for its "pronto" line. */
+export function startPortal(
+  env: Record<string, string>,
+  entry: readonly string[] = fromSources,
+): Promise<RunningPortal> {
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
   });

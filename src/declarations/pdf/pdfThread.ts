@@ -1,3 +1,5 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -9,9 +11,19 @@ import { Worker } from 'node:worker_threads';
  * bytes as rendering in the main thread.
  */
 const idleMs = 60_000;
-const entry = new URL('./pdfWorker.ts', import.meta.url).href;
-// TypeScript in the thread: the worker loads tsx's loader, then the renderer (as npm start does).
-const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+
+/**
+ * The module `name` beside `base` (an import.meta.url): `name.ts` in the sources, run by tsx,
+ * `name.js` in the build (npm run build), whose strings tsc leaves as they are.
+ */
+export const moduleBeside = (base: string, name: string): URL =>
+  new URL(`./${name}${extname(fileURLToPath(base))}`, base);
+
+const entry = moduleBeside(import.meta.url, 'pdfWorker');
+// From the sources, the thread loads tsx's loader first (as npm start does); the build is plain JS.
+const boot = entry.pathname.endsWith('.ts')
+  ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`
+  : `import(${JSON.stringify(entry.href)})`;
 
 /** What the thread is asked: which module's exported renderer, and its input (cloned). */
 export interface PdfJob {
@@ -79,7 +91,7 @@ function thread(): Thread {
 }
 
 /**
- * A renderer run on the thread: `module` (a file URL, e.g. `new URL('./x.ts', import.meta.url)`)
+ * A renderer run on the thread: `module` (a file URL, e.g. `moduleBeside(import.meta.url, 'x')`)
  * exports `renderer`, an async function from `Input` (plain data, as postMessage clones it) to
  * the PDF's bytes.
  */
