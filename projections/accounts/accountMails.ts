@@ -26,6 +26,8 @@ export function accountMailsProjection(deps: {
   return {
     name: 'account_mails',
     reactor: true,
+    follows: (event) =>
+      accountStream.holds(event) || (signInStream.holds(event) && event.type === 'SignInThrottled'),
     async apply(trx, events) {
       const unlocks = events.flatMap((event) =>
         signInStream.holds(event) && event.type === 'SignInThrottled' && event.data.unlockMailed

@@ -19,6 +19,7 @@ export function contractMailsProjection(deps: {
   return {
     name: 'contract_mails',
     reactor: true,
+    follows: contractStream.holds,
     async apply(trx, events) {
       for (const recorded of events) {
         if (!contractStream.holds(recorded)) continue;

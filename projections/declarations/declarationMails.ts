@@ -182,6 +182,7 @@ export function declarationMailsProjection(deps: {
   return {
     name: 'declaration_mails',
     reactor: true,
+    follows: contractStream.holds,
     async apply(trx, events) {
       for (const recorded of events) {
         for (const mail of reviewMails(recorded, deps.publicUrl()))

@@ -84,6 +84,11 @@ export function observatoryMailsProjection(deps: {
   return {
     name: 'observatory_mails',
     reactor: true,
+    follows: (event) =>
+      municipalityStream.holds(event) ||
+      yearStream.holds(event) ||
+      event.type === 'MonthlyFlowUnlocked' ||
+      event.type === 'FlowUnlockRejected',
     async apply(trx, events) {
       for (const recorded of events) {
         if (municipalityStream.holds(recorded)) {

@@ -108,6 +108,7 @@ export function reminderMailsProjection(deps: ReminderMailDeps): Projection {
   return {
     name: 'reminder_mails',
     reactor: true,
+    follows: reminderStream.holds,
     async apply(trx, events) {
       for (const event of events) {
         if (!reminderStream.holds(event)) continue;

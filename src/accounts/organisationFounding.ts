@@ -12,6 +12,9 @@ import type { ProcessManager } from '../platform/subscriptions/projection.js';
 export function organisationFounding(deps: { store: EventStore; now: () => Date }): ProcessManager {
   return {
     name: 'organisation_founding',
+    follows: (event) =>
+      (event.type === 'RegistrationApproved' || event.type === 'CompanyInvited') &&
+      accountStream.holds(event),
     async handle(events) {
       for (const event of events) {
         if (event.type !== 'RegistrationApproved' && event.type !== 'CompanyInvited') continue;

@@ -21,6 +21,7 @@ import type { Projection } from '../platform/subscriptions/projection.js';
 export const personalDataErasure = (deps: { readonly store: EventStore }): Projection => ({
   name: 'personal_data_erasure',
   reactor: true,
+  follows: (event) => event.type === 'PersonalDataErased' && accountStream.holds(event),
   async apply(trx, events) {
     for (const event of events) {
       const accountId = accountStream.parse(event.streamId);

@@ -22,6 +22,7 @@ export function companyRenames(deps: {
 }): ProcessManager {
   return {
     name: 'company_renames',
+    follows: (event) => event.type === 'CompanyDetailsChanged' && accountStream.holds(event),
     async handle(events) {
       for (const event of events) {
         if (event.type !== 'CompanyDetailsChanged' || !accountStream.holds(event)) continue;

@@ -25,6 +25,10 @@ interface Deps {
 export function invitedCompanyContracts(deps: Deps): ProcessManager {
   return {
     name: 'invited_company_contracts',
+    follows: (event) =>
+      event.type === 'CompanyInvited' ||
+      ((event.type === 'ContractDeclared' || event.type === 'ContractRenumbered') &&
+        contractStream.holds(event)),
     async handle(events) {
       for (const event of events) {
         if (event.type === 'CompanyInvited') await invited(deps, event);

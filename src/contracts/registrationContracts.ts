@@ -22,6 +22,9 @@ type Logger = Pick<FastifyBaseLogger, 'warn'>;
 export function registrationContracts(deps: { store: EventStore; logger: Logger }): ProcessManager {
   return {
     name: 'registration_contracts',
+    follows: (event) =>
+      (event.type === 'RegistrationApproved' && accountStream.holds(event)) ||
+      event.type === 'ContractNumberChanged',
     async handle(events) {
       for (const event of events) {
         if (event.type === 'RegistrationApproved' && accountStream.holds(event)) {

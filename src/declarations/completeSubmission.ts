@@ -155,6 +155,9 @@ async function storeCopyOfRecord(
 export function declarationProtocols(deps: CopyOfRecordDeps): ProcessManager {
   return {
     name: 'declaration_protocols',
+    follows: (event) =>
+      (event.type === 'DeclarationSubmitted' || event.type === 'DeclarationProtocolled') &&
+      contractStream.holds(event),
     async handle(events, stopping) {
       for (const event of events) {
         if (!contractStream.holds(event)) continue;

@@ -33,6 +33,7 @@ const receiptWindowMs = 7 * 24 * 3_600_000;
 export function flowReceipts(deps: FlowReceiptDeps): ProcessManager {
   return {
     name: 'flow_receipts',
+    follows: (event) => event.type === 'MonthlyFlowSubmitted' && flowStream.holds(event),
     async handle(events, stopping) {
       for (const event of events) {
         if (!flowStream.holds(event) || event.type !== 'MonthlyFlowSubmitted') continue;

@@ -138,6 +138,7 @@ export async function returnSentBackMonths(
 export function yearSendBacks(deps: { store: EventStore; logger: Logger }): ProcessManager {
   return {
     name: 'year_send_backs',
+    follows: (event) => event.type === 'YearSentBack' && yearStream.holds(event),
     async handle(events) {
       for (const event of events) {
         if (!yearStream.holds(event) || event.type !== 'YearSentBack') continue;

@@ -22,6 +22,8 @@ export interface Projection {
    * for (command line, auditors' page) leave it where it is, on its own checkpoint.
    */
   readonly reactor?: true;
+  /** The events it acts on, when it runs alone (a reactor): see ProcessManager.follows. */
+  follows?(event: RecordedEvent): boolean;
 }
 
 /**
@@ -33,6 +35,12 @@ export interface ProcessManager {
   readonly name: string;
   /** `stopping` is aborted when the runner stops: a handler that waits must give up then. */
   handle(events: readonly RecordedEvent[], stopping: AbortSignal): Promise<void>;
+  /**
+   * The events it acts on. A batch with none only moves its checkpoint in memory: no handler
+   * called, no transaction; the checkpoint is saved with its next batch that holds one, or when
+   * it stops. After a crash it reads that stretch again, finding nothing in it again.
+   */
+  follows?(event: RecordedEvent): boolean;
 }
 
 /**

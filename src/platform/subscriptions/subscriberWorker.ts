@@ -17,6 +17,8 @@ import {
   isLeafProjection,
   isProcessManager,
   subscriberKind,
+  type ProcessManager,
+  type Projection,
   type Subscriber,
   type SubscriberKind,
 } from './projection.js';
@@ -79,7 +81,10 @@ interface Batch {
  * shared read takes it over; if so the loop ends.
  */
 export class SubscriberWorker extends Wakeable {
+  /** Where it has read to. */
   checkpoint: GlobalPosition = startOfLog;
+  /** Where its stored checkpoint is: behind `checkpoint` after batches with nothing it follows. */
+  private saved: GlobalPosition = startOfLog;
   private state: ProjectionState = 'stopped';
   private failure: ProjectionFailure | null = null;
   private running = false;
@@ -111,7 +116,7 @@ export class SubscriberWorker extends Wakeable {
   }
 
   async loadCheckpoint(): Promise<void> {
-    this.checkpoint = await loadCheckpoint(this.deps.db, this.name);
+    this.checkpoint = this.saved = await loadCheckpoint(this.deps.db, this.name);
   }
 
   /** Its own loop again, from the checkpoint it holds (after leaving the shared read). */
@@ -128,13 +133,14 @@ export class SubscriberWorker extends Wakeable {
     this.state = 'running';
   }
 
-  /** Stops its own loop, if any, after the batch in progress. */
+  /** Stops its own loop, if any, after the batch in progress, its checkpoint saved. */
   async stop(): Promise<void> {
     this.running = false;
     this.stopping.abort();
     this.wake();
     await this.loop;
     this.loop = null;
+    await this.saveSkipped();
     if (this.state !== 'failed') this.state = 'stopped';
   }
 
@@ -195,7 +201,7 @@ export class SubscriberWorker extends Wakeable {
       for (const table of subscriber.tables) await sql`delete from ${sql.id(table)}`.execute(trx);
       await saveCheckpoints(trx, [this.name], startOfLog);
     });
-    this.checkpoint = startOfLog;
+    this.checkpoint = this.saved = startOfLog;
     this.failure = null;
     let events = 0;
     // Bigger batches, and the next one read while this one is applied: a replay is read-bound.
@@ -289,21 +295,45 @@ export class SubscriberWorker extends Wakeable {
     return { count: events.length, last: events.at(-1)?.position ?? after, events };
   }
 
-  /** Applies one batch and moves the checkpoint in the same transaction. */
+  /**
+   * Applies one batch and moves the checkpoint in the same transaction; a batch with nothing the
+   * subscriber follows moves it in memory only (ProcessManager.follows).
+   */
   private async apply(batch: Batch): Promise<void> {
     const { subscriber } = this;
     const given =
       batch.events && !isLeafProjection(subscriber)
-        ? new LogBatch(batch.events).for(subscriber)
+        ? new LogBatch(batch.events).for(subscriber).filter((event) => followed(subscriber, event))
         : [];
+    if (!isLeafProjection(subscriber) && subscriber.follows && given.length === 0) {
+      this.checkpoint = batch.last;
+      return;
+    }
     if (isProcessManager(subscriber)) await subscriber.handle(given, this.stopping.signal);
     await this.deps.db.transaction().execute(async (trx) => {
-      await lockCheckpoints(trx, [this.name], this.checkpoint);
+      await lockCheckpoints(trx, [this.name], this.saved);
       if (isLeafProjection(subscriber)) await subscriber.applyLeaves(trx, batch.leaves!);
       else if (!isProcessManager(subscriber)) await subscriber.apply(trx, given);
       await saveCheckpoints(trx, [this.name], batch.last);
     });
-    this.checkpoint = batch.last;
+    this.checkpoint = this.saved = batch.last;
+  }
+
+  /** Saves a checkpoint moved in memory only, unless another process moved it meanwhile. */
+  private async saveSkipped(): Promise<void> {
+    if (comparePositions(this.checkpoint, this.saved) === 0) return;
+    const moved = this.checkpoint;
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await lockCheckpoints(trx, [this.name], this.saved);
+        await saveCheckpoints(trx, [this.name], moved);
+      });
+      this.saved = moved;
+    } catch (error) {
+      // Either way it reads that stretch again after a restart, finding nothing in it again.
+      if (!(error instanceof CheckpointMovedError))
+        this.deps.logger.warn({ err: error, projection: this.name }, 'Checkpoint not saved');
+    }
   }
 
   /**
@@ -347,6 +377,10 @@ export class SubscriberWorker extends Wakeable {
     return this.running;
   }
 }
+
+/** Whether `subscriber` acts on `event`: all of them unless it says which (`follows`). */
+const followed = (subscriber: Projection | ProcessManager, event: RecordedEvent): boolean =>
+  subscriber.follows?.(event) ?? true;
 
 export const pause = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));

@@ -84,6 +84,36 @@ describe.each(backends())('%s: projection runner', (backend) => {
     await manager.stop();
   });
 
+  it('gives a process manager only what it follows, saving its checkpoint with it or at stop', async () => {
+    const handled: string[] = [];
+    const saved = async () =>
+      (
+        await test.database.db
+          .selectFrom('projection_checkpoints')
+          .select('commit_position')
+          .where('name', '=', 'test_follower')
+          .executeTakeFirst()
+      )?.commit_position;
+    const manager = runner({
+      name: 'test_follower',
+      follows: (event) => event.type === 'Wanted',
+      async handle(events) {
+        handled.push(...events.map((event) => `${event.type}@${event.streamId}`));
+      },
+    });
+    await manager.start();
+    const first = await store.appendToStream('f-1', [newEvent('Other'), newEvent('Wanted')]);
+    expect(await manager.waitFor(first.position, 5_000, { background: true })).toBe(true);
+    const atFirst = await saved();
+    // Only events it does not follow: read, not handled, and no checkpoint written for them.
+    const other = await store.appendToStream('f-2', [newEvent('Other'), newEvent('Other')]);
+    expect(await manager.waitFor(other.position, 5_000, { background: true })).toBe(true);
+    expect(await saved()).toBe(atFirst);
+    await manager.stop();
+    expect(BigInt((await saved())!)).toBe(other.position.commit);
+    expect(handled).toEqual(['Wanted@f-1']);
+  });
+
   it('applies new events and lets a caller wait for its own write', async () => {
     const live = runner(countingProjection({ poisoned: false }));
     await live.start();
