@@ -34,6 +34,7 @@ export const personalDataErasure = (deps: { readonly store: EventStore }): Proje
   },
   // The keys are not a read model: a rebuild leaves destroyed keys destroyed.
   tables: [],
+  writesInto: ['accounts', 'member_invitations', 'declarations', 'reminders', 'mail_recipients'],
 });
 
 /**

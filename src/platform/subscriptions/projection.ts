@@ -24,6 +24,12 @@ export interface Projection {
   readonly reactor?: true;
   /** The events it acts on, when it runs alone (a reactor): see ProcessManager.follows. */
   follows?(event: RecordedEvent): boolean;
+  /**
+   * Other read models' tables it changes (the erasure of personal data scrubs them). A rebuild of
+   * one of them, begun before an event it follows was appended, read what that event changes
+   * unchanged: it is not swapped in (readModelRebuild.ts).
+   */
+  readonly writesInto?: readonly string[];
 }
 
 /**

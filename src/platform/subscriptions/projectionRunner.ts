@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
 import { formatPosition } from '../eventStore/globalPosition.js';
-import { isProcessManager, subscriberKind, type Subscriber } from './projection.js';
+import {
+  isLeafProjection,
+  isProcessManager,
+  subscriberKind,
+  type Subscriber,
+} from './projection.js';
 import { rebuildReadModels } from './readModelRebuild.js';
 import { SharedRead } from './sharedRead.js';
 import {
@@ -131,7 +136,15 @@ export class ProjectionRunner {
         throw new Error(`${name} is no read model: it is never rebuilt`);
       return subscriber;
     });
-    const events = await rebuildReadModels(this.deps, readModels, onProgress);
+    const tables = new Set(readModels.flatMap((readModel) => readModel.tables));
+    const writers = [...this.workers.values()].flatMap(({ subscriber }) =>
+      !isProcessManager(subscriber) &&
+      !isLeafProjection(subscriber) &&
+      subscriber.writesInto?.some((table) => tables.has(table))
+        ? [subscriber]
+        : [],
+    );
+    const events = await rebuildReadModels(this.deps, readModels, { onProgress, writers });
     // Their checkpoints moved with the swap: each goes on from there, and joins the others.
     for (const worker of workers) {
       await this.shared.release(worker);

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import type { EventStore, GlobalPosition } from '../eventStore/eventStore.js';
-import { startOfLog } from '../eventStore/globalPosition.js';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
+import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
 import { logLeaves } from '../eventStore/logLinks.js';
 import { lockCheckpointRows, saveCheckpoints } from './checkpoints.js';
 import { isLeafProjection, type LeafProjection, type Projection } from './projection.js';
@@ -14,6 +14,9 @@ import {
   type LiveSchema,
 } from './shadowTables.js';
 import { LogBatch } from './storableText.js';
+
+/** A rebuild not swapped in: a reactor changed what it had read (Projection.writesInto). */
+export class RebuildOvertakenError extends Error {}
 
 /** One read of the log, ready to apply to the rebuild's tables. */
 interface Read {
@@ -31,6 +34,12 @@ type Shadow = (work: (trx: Transaction<Schema>) => Promise<void>) => Promise<voi
  * the costliest first: PostgreSQL then writes one read model's rows while Node folds another's.
  */
 const lanes = 3;
+
+/** Where a feed's replay got, and how many events it took in. */
+interface Reached {
+  readonly position: GlobalPosition;
+  readonly events: number;
+}
 
 /** What a rebuild reads, for which subscribers. */
 interface Feed {
@@ -51,12 +60,30 @@ interface Feed {
 export async function rebuildReadModels(
   deps: { readonly db: Kysely<Schema>; readonly store: EventStore },
   subscribers: readonly (Projection | LeafProjection)[],
-  onProgress?: (events: number) => void,
+  options: {
+    readonly onProgress?: (events: number) => void;
+    /** Reactors that write into these tables (Projection.writesInto). */
+    readonly writers?: readonly Projection[];
+  } = {},
 ): Promise<number> {
   const { db, store } = deps;
+  const { onProgress, writers = [] } = options;
   const projections = subscribers.filter((each): each is Projection => !isLeafProjection(each));
+  // An event one of them follows, appended once the rebuild has begun, changes rows the rebuild
+  // may have read before: then the new tables are not swapped in. (One appended between the last
+  // read and the swap, a few milliseconds, is not seen.)
+  const began = (await store.headPosition()) ?? startOfLog;
+  const overtaken = { by: null as RecordedEvent | null };
+  const watch = (events: readonly RecordedEvent[]) => {
+    overtaken.by ??=
+      events.find(
+        (event) =>
+          comparePositions(event.position, began) > 0 &&
+          writers.some((writer) => writer.follows?.(event) ?? true),
+      ) ?? null;
+  };
   const feeds = [
-    ...(projections.length > 0 ? [eventsFeed(store, projections)] : []),
+    ...(projections.length > 0 ? [eventsFeed(store, projections, watch)] : []),
     ...subscribers.filter(isLeafProjection).map((leaf) => leavesFeed(store, leaf)),
   ];
   const tables = subscribers.flatMap((subscriber) => subscriber.tables);
@@ -64,14 +91,27 @@ export async function rebuildReadModels(
   try {
     // The slowest feed says how far the rebuild is.
     const counts = feeds.map(() => 0);
-    const reached = await Promise.all(
+    // A feed that fails stops the others at their next batch, before the tables are dropped.
+    const failed = new AbortController();
+    const outcomes = await Promise.allSettled(
       feeds.map((feed, n) =>
-        replay(db, live, feed, (events) => {
+        replay(db, feed, failed.signal, (events) => {
           counts[n] = events;
           onProgress?.(Math.min(...counts));
+        }).catch((error: unknown) => {
+          failed.abort(error);
+          throw error;
         }),
       ),
     );
+    if (failed.signal.aborted) throw failed.signal.reason;
+    if (overtaken.by)
+      throw new RebuildOvertakenError(
+        `${overtaken.by.type} di ${overtaken.by.streamId}, registrato durante la ricostruzione, ` +
+          'cambia righe che la ricostruzione aveva già letto: le nuove tabelle non sono state ' +
+          'sostituite. Ripetere la ricostruzione.',
+      );
+    const reached = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Reached>).value);
     await analyzeShadowTables(db, tables);
     await db.transaction().execute(async (trx) => {
       await lockCheckpointRows(
@@ -84,6 +124,7 @@ export async function rebuildReadModels(
     });
     return reached[0]?.events ?? 0;
   } catch (error) {
+    // Left behind if the database is out of reach too: the next rebuild drops it first.
     await dropShadowTables(db).catch(() => undefined);
     throw error;
   }
@@ -92,21 +133,22 @@ export async function rebuildReadModels(
 /** Every batch of `feed` into the shadow tables, each in a transaction; where it got, and how many. */
 async function replay(
   db: Kysely<Schema>,
-  live: LiveSchema,
   feed: Feed,
+  failed: AbortSignal,
   onProgress: (events: number) => void,
-): Promise<{ position: GlobalPosition; events: number }> {
+): Promise<Reached> {
   let position = startOfLog;
   let events = 0;
   let next = feed.read(position);
   for (;;) {
     const batch = await next;
+    failed.throwIfAborted();
     if (batch.count === 0) return { position, events };
     next = feed.read(batch.last);
     next.catch(() => undefined); // awaited on the next turn; marked handled if apply throws first
     await batch.apply((work) =>
       db.transaction().execute(async (trx) => {
-        await writeToShadow(trx, live);
+        await writeToShadow(trx);
         await work(trx);
       }),
     );
@@ -117,13 +159,18 @@ async function replay(
 }
 
 /** The events, 5,000 at a time, each batch given to every projection. */
-function eventsFeed(store: EventStore, projections: readonly Projection[]): Feed {
+function eventsFeed(
+  store: EventStore,
+  projections: readonly Projection[],
+  watch: (events: readonly RecordedEvent[]) => void,
+): Feed {
   /** What each projection's last batch took, in ms: the order the lanes take them in. */
   const cost = new Map(projections.map((projection) => [projection, 0]));
   return {
     names: projections.map((projection) => projection.name),
     async read(after) {
       const events = await store.readAll({ after, limit: 5_000 });
+      watch(events);
       const batch = new LogBatch(events);
       return {
         count: events.length,

@@ -5,7 +5,7 @@ import type { Schema } from '../db/schema.js';
  * Where a rebuild writes: a schema of its own, beside the live tables, which pages go on reading
  * until the new ones are whole and are swapped in, in one transaction. One rebuild at a time: a
  * second one started meanwhile drops the first one's tables, and that one then fails (nothing is
- * swapped in).
+ * swapped in; writeToShadow).
  */
 const shadow = 'read_model_rebuild';
 
@@ -35,11 +35,13 @@ export async function createShadowTables(
 }
 
 /**
- * Points this transaction's unqualified table names at the shadow tables (the rest stay live).
- * Its commit does not wait for the disk: a rebuild cut short is started again from the start.
+ * Points this transaction's unqualified table names at the shadow tables, and only there: once
+ * the shadow schema is gone (dropped by a failed or a second rebuild) a write fails, rather than
+ * landing in a live table. Its commit does not wait for the disk: a rebuild cut short is started
+ * again from the start.
  */
-export async function writeToShadow(trx: Transaction<Schema>, live: LiveSchema): Promise<void> {
-  await sql`select set_config('search_path', ${`${shadow}, ${live}`}, true),
+export async function writeToShadow(trx: Transaction<Schema>): Promise<void> {
+  await sql`select set_config('search_path', ${shadow}, true),
     set_config('synchronous_commit', 'off', true)`.execute(trx);
 }
 

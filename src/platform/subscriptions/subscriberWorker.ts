@@ -135,12 +135,16 @@ export class SubscriberWorker extends Wakeable {
 
   /** Stops its own loop, if any, after the batch in progress, its checkpoint saved. */
   async stop(): Promise<void> {
+    await this.halt();
+    await this.saveSkipped();
+  }
+
+  private async halt(): Promise<void> {
     this.running = false;
     this.stopping.abort();
     this.wake();
     await this.loop;
     this.loop = null;
-    await this.saveSkipped();
     if (this.state !== 'failed') this.state = 'stopped';
   }
 
@@ -160,7 +164,7 @@ export class SubscriberWorker extends Wakeable {
 
   /** Moved by the shared read, which applied a batch for it. */
   advancedTo(position: GlobalPosition): void {
-    this.checkpoint = position;
+    this.checkpoint = this.saved = position;
     this.notifyWaiters();
   }
 
@@ -219,9 +223,12 @@ export class SubscriberWorker extends Wakeable {
     return events;
   }
 
-  /** Stops, and takes its checkpoint again from the database (moved there by a rebuild). */
+  /**
+   * Stops, and takes its checkpoint again from the database, where a rebuild moved it: what it
+   * held in memory is not saved over it.
+   */
   async reload(): Promise<void> {
-    await this.stop();
+    await this.halt();
     await this.loadCheckpoint();
   }
 
@@ -239,7 +246,10 @@ export class SubscriberWorker extends Wakeable {
       const batch = await this.read(size);
       if (!batch) continue;
       if (batch.count === 0) {
-        if (!isolateUntil && this.onCaughtUp(this)) {
+        // The shared read moves stored checkpoints: it takes one saved where it has read to.
+        if (this.sharesRead) await this.saveSkipped();
+        const saved = comparePositions(this.saved, this.checkpoint) === 0;
+        if (!isolateUntil && saved && this.onCaughtUp(this)) {
           this.running = false;
           break;
         }

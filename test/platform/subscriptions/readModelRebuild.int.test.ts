@@ -32,6 +32,16 @@ function countsProjection(control: { failRebuild: boolean }): Projection {
   };
 }
 
+/** A reactor that changes test_counts rows on Erase (as the erasure of personal data does). */
+const eraser: Projection = {
+  name: 'test_eraser',
+  reactor: true,
+  follows: (event) => event.type === 'Erase',
+  writesInto: ['test_counts'],
+  apply: async () => undefined,
+  tables: [],
+};
+
 describe.each(backends())('%s: a rebuild beside the live read model', (backend) => {
   let test: TestDatabase;
   let store: EventStore;
@@ -89,7 +99,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
       {
         db: test.database.db,
         store: readerStore,
-        projections: [countsProjection(control)],
+        projections: [countsProjection(control), eraser],
         logger,
       },
       { batchSize: 20, pollIntervalMs: 50 },
@@ -151,6 +161,27 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
       { stream_id: 'a-1', n: 10 },
       { stream_id: 'b-1', n: 10 },
       { stream_id: 'c-1', n: 12 },
+    ]);
+  });
+
+  it('is not swapped in when a reactor changed, meanwhile, rows it had read', async () => {
+    let release!: () => void;
+    let reachedHold!: () => void;
+    const reached = new Promise<void>((resolve) => (reachedHold = resolve));
+    hold = { reached: reachedHold, released: new Promise((resolve) => (release = resolve)) };
+    const rebuilt = runner.rebuild('test_counts');
+    rebuilt.catch(() => undefined);
+    await reached;
+    await store.appendToStream('a-1', [newEvent('Erase')]);
+    hold = null;
+    release();
+    await expect(rebuilt).rejects.toThrow('Erase di a-1, registrato durante la ricostruzione');
+    expect(await shadowSchemas()).toEqual([]);
+    expect(await runner.waitFor(await append('c-1', 1))).toBe(true);
+    expect(await counts()).toEqual([
+      { stream_id: 'a-1', n: 11 },
+      { stream_id: 'b-1', n: 10 },
+      { stream_id: 'c-1', n: 11 },
     ]);
   });
 });
