@@ -11,7 +11,6 @@ import {
   dropShadowTables,
   swapInShadowTables,
   writeToShadow,
-  type LiveSchema,
 } from './shadowTables.js';
 import { LogBatch } from './storableText.js';
 
