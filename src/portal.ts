@@ -51,22 +51,27 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
   const clock = () => new Date();
   const secret = runtime.cookieSecret;
   let publicUrl = runtime.publicUrl;
-  const projections = new ProjectionRunner({
-    db: runtime.database.db,
-    store: runtime.eventStore,
-    projections: createProjections({
+  const projections = new ProjectionRunner(
+    {
       db: runtime.database.db,
       store: runtime.eventStore,
-      logger: logger,
-      cookieSecret: secret,
-      publicUrl: () => publicUrl,
-      now: clock,
-      utilityName: config.UTILITY_NAME,
-      seal: runtime.seal,
-      headWitness: runtime.headWitness,
-    }),
-    logger,
-  });
+      projections: createProjections({
+        db: runtime.database.db,
+        store: runtime.eventStore,
+        logger: logger,
+        cookieSecret: secret,
+        publicUrl: () => publicUrl,
+        now: clock,
+        utilityName: config.UTILITY_NAME,
+        seal: runtime.seal,
+        headWitness: runtime.headWitness,
+      }),
+      logger,
+    },
+    // PGlite has one process and one connection: every append's notification arrives and no
+    // commit is held back, so the poll is only a safety net there.
+    { pollIntervalMs: runtime.database.kind === 'pglite' ? 5_000 : 500 },
+  );
   // The embedded default starts with demo data; a PostgreSQL deployment starts empty.
   const demoAccounts = config.DATABASE_URL ? null : await seedDemo(runtime, config);
   await projections.start();

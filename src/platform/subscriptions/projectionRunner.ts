@@ -8,6 +8,7 @@ import {
   subscriberKind,
   type Subscriber,
 } from './projection.js';
+import { LogTail } from './logTail.js';
 import { rebuildReadModels } from './readModelRebuild.js';
 import { SharedRead } from './sharedRead.js';
 import {
@@ -48,11 +49,12 @@ export class ProjectionRunner {
   ) {
     this.store = deps.store;
     this.deps = deps;
-    this.shared = new SharedRead(deps, options);
+    const fed = { ...deps, tail: new LogTail(deps.store) };
+    this.shared = new SharedRead(fed, options);
     this.workers = new Map(
       deps.projections.map((subscriber) => [
         subscriber.name,
-        new SubscriberWorker(subscriber, deps, options, (worker) => this.shared.offer(worker)),
+        new SubscriberWorker(subscriber, fed, options, (worker) => this.shared.offer(worker)),
       ]),
     );
   }

@@ -87,10 +87,10 @@ export class SharedRead extends Wakeable {
         await this.sleep();
         continue;
       }
-      let batch: RecordedEvent[];
+      let batch: readonly RecordedEvent[];
       try {
         this.clearWake();
-        batch = await this.deps.store.readAll({ after: this.head, limit });
+        batch = await this.deps.tail.read(this.head, limit);
       } catch (error) {
         this.deps.logger.warn({ err: error }, 'Reading the log failed');
         await pause(1_000);
@@ -102,6 +102,8 @@ export class SharedRead extends Wakeable {
       }
       try {
         await this.applyTogether(this.head, batch);
+        // The log's end taken in: the next read waits for an append or the poll.
+        if (batch.length < limit) await this.sleep();
       } catch (error) {
         this.disband(error);
       }
@@ -120,7 +122,10 @@ export class SharedRead extends Wakeable {
     }
   }
 
-  private async applyTogether(head: GlobalPosition, batch: RecordedEvent[]): Promise<void> {
+  private async applyTogether(
+    head: GlobalPosition,
+    batch: readonly RecordedEvent[],
+  ): Promise<void> {
     const members = [...this.members];
     const names = members.map((worker) => worker.name);
     const last = batch.at(-1)!.position;

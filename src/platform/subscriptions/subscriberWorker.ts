@@ -22,6 +22,7 @@ import {
   type Subscriber,
   type SubscriberKind,
 } from './projection.js';
+import type { LogTail } from './logTail.js';
 import { LogBatch } from './storableText.js';
 import { Wakeable } from './wakeable.js';
 
@@ -55,6 +56,8 @@ export interface WorkerDeps {
   readonly db: Kysely<Schema>;
   readonly store: EventStore;
   readonly logger: Logger;
+  /** The log as the runner's subscribers read it, one read for all of them at one place. */
+  readonly tail: LogTail;
 }
 
 /**
@@ -239,8 +242,12 @@ export class SubscriberWorker extends Wakeable {
     let isolateUntil: GlobalPosition | null = null;
     let attempts = 0;
     while (this.running) {
-      /** Set after taking in the log's end: a leaf projection then gathers before reading on. */
-      let gathering = false;
+      /**
+       * Set after taking in the log's end (a batch shorter than asked): a leaf projection then
+       * gathers before reading on, the others sleep until woken by an append or the poll, rather
+       * than read the end again at once.
+       */
+      let tookTheEnd = false;
       const size =
         isolateUntil && comparePositions(this.checkpoint, isolateUntil) < 0 ? 1 : batchSize;
       const batch = await this.read(size);
@@ -259,7 +266,7 @@ export class SubscriberWorker extends Wakeable {
       try {
         await this.apply(batch);
         attempts = 0;
-        gathering = batch.count < size && isLeafProjection(this.subscriber);
+        tookTheEnd = batch.count < size;
       } catch (error) {
         if (error instanceof CheckpointMovedError) {
           await this.loadCheckpoint();
@@ -273,10 +280,11 @@ export class SubscriberWorker extends Wakeable {
       }
       if (isolateUntil && comparePositions(this.checkpoint, isolateUntil) >= 0) isolateUntil = null;
       this.notifyWaiters();
-      if (gathering)
+      if (tookTheEnd && isLeafProjection(this.subscriber))
         await gather(leafGatherMs, undefined, { signal: this.stopping.signal }).catch(
           () => undefined,
         );
+      else if (tookTheEnd && !isolateUntil) await this.sleep();
     }
     this.loop = null;
   }
@@ -301,7 +309,7 @@ export class SubscriberWorker extends Wakeable {
         ? { count: leaves.count, last: leaves.last, leaves }
         : { count: 0, last: after };
     }
-    const events = await this.deps.store.readAll({ after, limit });
+    const events = await this.deps.tail.read(after, limit);
     return { count: events.length, last: events.at(-1)?.position ?? after, events };
   }
 

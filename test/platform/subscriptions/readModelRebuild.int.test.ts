@@ -107,7 +107,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
     await runner.start();
     await append('a-1', 10);
     await append('b-1', 10);
-    expect(await runner.waitFor(await append('c-1', 10))).toBe(true);
+    expect(await runner.waitFor(await append('c-1', 10), 20_000)).toBe(true);
   });
   afterEach(async () => {
     await runner.stop();
@@ -122,7 +122,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
     const rebuilt = runner.rebuild('test_counts');
     await reached;
     // Mid-rebuild: the live table is whole, and still follows the log.
-    expect(await runner.waitFor(await append('a-1', 5))).toBe(true);
+    expect(await runner.waitFor(await append('a-1', 5), 20_000)).toBe(true);
     expect(await counts()).toEqual([
       { stream_id: 'a-1', n: 15 },
       { stream_id: 'b-1', n: 10 },
@@ -132,7 +132,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
     release();
     expect(await rebuilt).toBeGreaterThanOrEqual(30);
     // After the swap the rebuilt table goes on from where the rebuild got, an event once.
-    expect(await runner.waitFor(await append('b-1', 1))).toBe(true);
+    expect(await runner.waitFor(await append('b-1', 1), 20_000)).toBe(true);
     expect(await counts()).toEqual([
       { stream_id: 'a-1', n: 15 },
       { stream_id: 'b-1', n: 11 },
@@ -156,7 +156,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
     control.failRebuild = true;
     await expect(runner.rebuild('test_counts')).rejects.toThrow('cannot digest');
     expect(await shadowSchemas()).toEqual([]);
-    expect(await runner.waitFor(await append('c-1', 2))).toBe(true);
+    expect(await runner.waitFor(await append('c-1', 2), 20_000)).toBe(true);
     expect(await counts()).toEqual([
       { stream_id: 'a-1', n: 10 },
       { stream_id: 'b-1', n: 10 },
@@ -177,7 +177,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
     release();
     await expect(rebuilt).rejects.toThrow('Erase di a-1, registrato durante la ricostruzione');
     expect(await shadowSchemas()).toEqual([]);
-    expect(await runner.waitFor(await append('c-1', 1))).toBe(true);
+    expect(await runner.waitFor(await append('c-1', 1), 20_000)).toBe(true);
     expect(await counts()).toEqual([
       { stream_id: 'a-1', n: 11 },
       { stream_id: 'b-1', n: 10 },
