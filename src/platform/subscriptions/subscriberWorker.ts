@@ -79,9 +79,11 @@ interface Batch {
 /**
  * One subscriber's checkpoint and state. It is fed either by the runner's shared read (while it is
  * in step with the other read models) or by its own catch-up loop: at start, after a failed
- * batch, during a rebuild, and always for a process manager, whose commands must not hold up the
- * read models, and for a leaf projection, which reads the log's leaves rather than its events. `onCaughtUp` is asked, when its own loop reaches the end of the log, whether the
- * shared read takes it over; if so the loop ends.
+ * batch, after a rebuild or a reactor's replay, and always for a process manager, whose commands
+ * must not hold up the read models, and for a leaf projection, which reads the log's leaves
+ * rather than its events. Either way it reads through the runner's LogTail. `onCaughtUp` is
+ * asked, when its own loop reaches the end of the log, whether the shared read takes it over; if
+ * so the loop ends.
  */
 export class SubscriberWorker extends Wakeable {
   /** Where it has read to. */
