@@ -35,6 +35,7 @@ export class ProjectionRunner {
   private readonly shared: SharedRead;
   private readonly store: EventStore;
   private readonly deps: { db: Kysely<Schema>; store: EventStore };
+  private readonly tail: LogTail;
   private unsubscribe: (() => Promise<void>) | null = null;
   private started = false;
 
@@ -49,7 +50,8 @@ export class ProjectionRunner {
   ) {
     this.store = deps.store;
     this.deps = deps;
-    const fed = { ...deps, tail: new LogTail(deps.store) };
+    this.tail = new LogTail(deps.store);
+    const fed = { ...deps, tail: this.tail };
     this.shared = new SharedRead(fed, options);
     this.workers = new Map(
       deps.projections.map((subscriber) => [
@@ -105,6 +107,7 @@ export class ProjectionRunner {
   ): Promise<boolean> {
     if (!position) return true;
     const deadline = Date.now() + timeoutMs;
+    this.tail.forget();
     this.shared.wake();
     for (const worker of this.workers.values()) {
       if (!worker.sharesRead && !options.background) continue;
@@ -163,6 +166,7 @@ export class ProjectionRunner {
   }
 
   private wakeAll(): void {
+    this.tail.forget();
     this.shared.wake();
     for (const worker of this.workers.values()) worker.wake();
   }

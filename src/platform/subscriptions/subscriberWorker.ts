@@ -255,13 +255,7 @@ export class SubscriberWorker extends Wakeable {
       const batch = await this.read(size);
       if (!batch) continue;
       if (batch.count === 0) {
-        // The shared read moves stored checkpoints: it takes one saved where it has read to.
-        if (this.sharesRead) await this.saveSkipped();
-        const saved = comparePositions(this.saved, this.checkpoint) === 0;
-        if (!isolateUntil && saved && this.onCaughtUp(this)) {
-          this.running = false;
-          break;
-        }
+        if (!isolateUntil && (await this.joinedSharedRead())) break;
         await this.sleep();
         continue;
       }
@@ -282,13 +276,27 @@ export class SubscriberWorker extends Wakeable {
       }
       if (isolateUntil && comparePositions(this.checkpoint, isolateUntil) >= 0) isolateUntil = null;
       this.notifyWaiters();
-      if (tookTheEnd && isLeafProjection(this.subscriber))
+      if (!tookTheEnd || isolateUntil) continue;
+      if (isLeafProjection(this.subscriber))
         await gather(leafGatherMs, undefined, { signal: this.stopping.signal }).catch(
           () => undefined,
         );
-      else if (tookTheEnd && !isolateUntil) await this.sleep();
+      else if (await this.joinedSharedRead()) break;
+      else await this.sleep();
     }
     this.loop = null;
+  }
+
+  /**
+   * At the log's end, a read model is offered to the shared read, which then feeds it and ends
+   * its loop. The shared read moves stored checkpoints: it takes one saved where it has read to.
+   */
+  private async joinedSharedRead(): Promise<boolean> {
+    if (!this.sharesRead) return false;
+    await this.saveSkipped();
+    if (comparePositions(this.saved, this.checkpoint) !== 0 || !this.onCaughtUp(this)) return false;
+    this.running = false;
+    return true;
   }
 
   /** The next events after the checkpoint; null after a read error (logged, retried later). */

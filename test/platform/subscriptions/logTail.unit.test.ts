@@ -50,4 +50,28 @@ describe('the log as the subscribers read it', () => {
     expect(await tail.read(at(2), 10)).toHaveLength(2);
     expect(log.reads).toHaveLength(3);
   });
+
+  it('never gives a short batch from a stretch its read cut short, nor after an append', async () => {
+    const log = countingLog([1, 2, 3, 4].map(event));
+    const tail = new LogTail(log.store);
+    expect(await tail.read(startOfLog, 2)).toHaveLength(2);
+    // The stretch ends at its read's limit, not at the log's end: a short batch would be taken
+    // for the end, so the log is read.
+    expect((await tail.read(at(1), 10)).map((each) => each.streamId)).toEqual([
+      's-2',
+      's-3',
+      's-4',
+    ]);
+    expect(log.reads).toHaveLength(2);
+    // Read to the end, then an append heard: what was read before it is not given again.
+    tail.forget();
+    log.events.push(event(5));
+    expect((await tail.read(at(1), 10)).map((each) => each.streamId)).toEqual([
+      's-2',
+      's-3',
+      's-4',
+      's-5',
+    ]);
+    expect(log.reads).toHaveLength(3);
+  });
 });
