@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { EventStore, JsonObject, NewEvent } from '../../src/platform/eventStore/eventStore.js';
@@ -49,3 +49,15 @@ export async function untilLogReadable(db: Kysely<Schema>, store: EventStore): P
   }
   throw new Error('The last events did not become readable within 10 s');
 }
+
+/**
+ * The rows of `test_counts (stream_id, n)`, the events a test projection counted per stream: an
+ * event applied twice, or missed, shows as a wrong count.
+ */
+export const countsPerStream = async (db: Kysely<Schema>) =>
+  (
+    await sql<{
+      stream_id: string;
+      n: number;
+    }>`select stream_id, n from test_counts order by stream_id`.execute(db)
+  ).rows;

@@ -5,7 +5,7 @@ import type { EventStore } from '../../../src/platform/eventStore/eventStore.js'
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import type { ProcessManager, Projection } from '../../../src/platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
-import { newEvent, untilLogReadable } from '../../support/events.js';
+import { countsPerStream, newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const logger = pino({ level: 'silent' });
@@ -37,13 +37,7 @@ describe.each(backends())('%s: projection runner', (backend) => {
     runners.push(created);
     return created;
   };
-  const counts = async () =>
-    (
-      await sql<{
-        stream_id: string;
-        n: number;
-      }>`select stream_id, n from test_counts order by stream_id`.execute(test.database.db)
-    ).rows;
+  const counts = () => countsPerStream(test.database.db);
 
   beforeEach(async () => {
     test = await openTestDatabase(backend);

@@ -6,7 +6,7 @@ import type { EventStore } from '../../../src/platform/eventStore/eventStore.js'
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import type { Projection } from '../../../src/platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
-import { newEvent } from '../../support/events.js';
+import { countsPerStream, newEvent } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const logger = pino({ level: 'silent' });
@@ -50,13 +50,15 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
   /** While set, the rebuild's reads (5,000 at a time; the live ones take 20) wait for it. */
   let hold: { reached: () => void; released: Promise<void> } | null = null;
 
-  const counts = async () =>
-    (
-      await sql<{
-        stream_id: string;
-        n: number;
-      }>`select stream_id, n from test_counts order by stream_id`.execute(test.database.db)
-    ).rows;
+  const counts = () => countsPerStream(test.database.db);
+  /** Holds the rebuild's next read: `reached` once it is there, `release` lets it go. */
+  const holdRebuildReads = () => {
+    let release!: () => void;
+    let reachedHold!: () => void;
+    const reached = new Promise<void>((resolve) => (reachedHold = resolve));
+    hold = { reached: reachedHold, released: new Promise((resolve) => (release = resolve)) };
+    return { reached, release };
+  };
   const shadowSchemas = async () =>
     (
       await sql<{ name: string }>`select nspname as name from pg_namespace
@@ -115,10 +117,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
   });
 
   it('serves and moves the live rows until the new ones are whole, then swaps them in', async () => {
-    let release!: () => void;
-    let reachedHold!: () => void;
-    const reached = new Promise<void>((resolve) => (reachedHold = resolve));
-    hold = { reached: reachedHold, released: new Promise((resolve) => (release = resolve)) };
+    const { reached, release } = holdRebuildReads();
     const rebuilt = runner.rebuild('test_counts');
     await reached;
     // Mid-rebuild: the live table is whole, and still follows the log.
@@ -165,10 +164,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
   });
 
   it('is not swapped in when a reactor changed, meanwhile, rows it had read', async () => {
-    let release!: () => void;
-    let reachedHold!: () => void;
-    const reached = new Promise<void>((resolve) => (reachedHold = resolve));
-    hold = { reached: reachedHold, released: new Promise((resolve) => (release = resolve)) };
+    const { reached, release } = holdRebuildReads();
     const rebuilt = runner.rebuild('test_counts');
     rebuilt.catch(() => undefined);
     await reached;
