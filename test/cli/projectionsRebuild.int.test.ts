@@ -17,7 +17,12 @@ import {
   type TestApp,
 } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
-import { assignDemoOfficerBari, grantDemoAdmin, systemContext } from '../observatory/support.js';
+import {
+  assignDemoOfficerBari,
+  glassFlowRow,
+  grantDemoAdmin,
+  systemContext,
+} from '../observatory/support.js';
 
 /** Tables of read models whose rows a rebuild must give back as they were. */
 const readModels = [
@@ -71,16 +76,7 @@ describe.each(backends())('%s: projections:rebuild of every read model', (backen
         istatCode: '072006',
         month: '2025-12',
         officerId: `cf:${demoOfficerBari.fiscalCode}`,
-        rows: [
-          {
-            eerCode: '150107',
-            tonnes: 300,
-            collectionMethod: 'stradale',
-            transporter: 'Igiene Srl',
-            destinationPlant: 'Piattaforma vetro',
-            operation: 'R5',
-          },
-        ],
+        rows: [glassFlowRow],
         now,
       },
       systemContext(now),

@@ -117,6 +117,16 @@ export const glassRow = {
   operazione: 'R5',
 };
 
+/** The same row of glass as a command carries it. */
+export const glassFlowRow = {
+  eerCode: '150107',
+  tonnes: 300,
+  collectionMethod: 'stradale',
+  transporter: 'Igiene Srl',
+  destinationPlant: 'Piattaforma vetro',
+  operation: 'R5',
+} as const;
+
 /** One row of the monthly flow form, by the field names the page posts. */
 export const firstRowFields = (values: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(values).map(([key, value]) => [`righe[0][${key}]`, value]));

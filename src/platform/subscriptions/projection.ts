@@ -71,8 +71,9 @@ export const isLeafProjection = (subscriber: Subscriber): subscriber is LeafProj
   'applyLeaves' in subscriber;
 
 /**
- * What a subscriber is to a rebuild: a read model is emptied and replayed; a reactor is not (its
- * history's mail went once); a process manager never can be (its commands were given once).
+ * What a subscriber is to a rebuild: a read model is rebuilt beside the live one and swapped in;
+ * a reactor is not (its history's mail went once); a process manager never can be (its commands
+ * were given once).
  */
 export type SubscriberKind = 'read-model' | 'reactor' | 'process-manager';
 

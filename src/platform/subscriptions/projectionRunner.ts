@@ -33,7 +33,6 @@ export type {
 export class ProjectionRunner {
   private readonly workers: Map<string, SubscriberWorker>;
   private readonly shared: SharedRead;
-  private readonly store: EventStore;
   private readonly deps: { db: Kysely<Schema>; store: EventStore };
   private readonly tail: LogTail;
   private unsubscribe: (() => Promise<void>) | null = null;
@@ -48,7 +47,6 @@ export class ProjectionRunner {
     },
     options: RunnerOptions = {},
   ) {
-    this.store = deps.store;
     this.deps = deps;
     this.tail = new LogTail(deps.store);
     const fed = { ...deps, tail: this.tail };
@@ -66,7 +64,7 @@ export class ProjectionRunner {
    * (all of them, usually) starts on the shared read; the rest catch up alone and join it later.
    */
   async start(): Promise<void> {
-    this.unsubscribe = await this.store.onAppended(() => this.wakeAll());
+    this.unsubscribe = await this.deps.store.onAppended(() => this.wakeAll());
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((worker) => worker.loadCheckpoint()));
     const atCheckpoint = new Map<string, SubscriberWorker[]>();

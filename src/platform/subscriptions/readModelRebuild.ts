@@ -4,6 +4,7 @@ import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore/ev
 import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
 import { logLeaves } from '../eventStore/logLinks.js';
 import { lockCheckpointRows, saveCheckpoints } from './checkpoints.js';
+import { readAhead } from './readAhead.js';
 import { isLeafProjection, type LeafProjection, type Projection } from './projection.js';
 import {
   analyzeShadowTables,
@@ -138,13 +139,8 @@ async function replay(
 ): Promise<Reached> {
   let position = startOfLog;
   let events = 0;
-  let next = feed.read(position);
-  for (;;) {
-    const batch = await next;
+  for await (const batch of readAhead((after) => feed.read(after), startOfLog)) {
     failed.throwIfAborted();
-    if (batch.count === 0) return { position, events };
-    next = feed.read(batch.last);
-    next.catch(() => undefined); // awaited on the next turn; marked handled if apply throws first
     await batch.apply((work) =>
       db.transaction().execute(async (trx) => {
         await writeToShadow(trx);
@@ -155,6 +151,7 @@ async function replay(
     events += batch.count;
     onProgress(events);
   }
+  return { position, events };
 }
 
 /** The events, 5,000 at a time, each batch given to every projection. */

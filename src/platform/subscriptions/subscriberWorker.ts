@@ -23,6 +23,7 @@ import {
   type SubscriberKind,
 } from './projection.js';
 import type { LogTail } from './logTail.js';
+import { readAhead } from './readAhead.js';
 import { LogBatch } from './storableText.js';
 import { Wakeable } from './wakeable.js';
 
@@ -213,14 +214,9 @@ export class SubscriberWorker extends Wakeable {
     this.checkpoint = this.saved = startOfLog;
     this.failure = null;
     let events = 0;
-    // Bigger batches, and the next one read while this one is applied: a replay is read-bound.
+    // Bigger batches, the next one read while this one is applied.
     const limit = Math.max(this.options.batchSize ?? 1_000, 5_000);
-    let next = this.fetch(this.checkpoint, limit);
-    for (;;) {
-      const batch = await next;
-      if (batch.count === 0) break;
-      next = this.fetch(batch.last, limit);
-      next.catch(() => undefined); // awaited on the next turn; marked handled if apply throws first
+    for await (const batch of readAhead((after) => this.fetch(after, limit), startOfLog)) {
       await this.apply(batch);
       events += batch.count;
       onProgress?.(events);
