@@ -70,8 +70,8 @@ export async function rebuildReadModels(
   const { onProgress, writers = [] } = options;
   const projections = subscribers.filter((each): each is Projection => !isLeafProjection(each));
   // An event one of them follows, appended once the rebuild has begun, changes rows the rebuild
-  // may have read before: then the new tables are not swapped in. (One appended between the last
-  // read and the swap, a few milliseconds, is not seen.)
+  // may have read before: then the new tables are not swapped in. (One the rebuild's last read
+  // does not see, appended after it or held back behind an older transaction, is not seen.)
   const began = (await store.headPosition()) ?? startOfLog;
   const overtaken = { by: null as RecordedEvent | null };
   const watch = (events: readonly RecordedEvent[]) => {
