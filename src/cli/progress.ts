@@ -11,7 +11,9 @@ export function progressReporter(label: string, total: number | null, stream = p
     if (!total) return `${label}: ${format(done)} eventi · ${speed}`;
     const share = Math.min(done / total, 1);
     const bar = '█'.repeat(Math.round(share * 30)).padEnd(30, '░');
-    const left = done > 0 && done < total ? ` · ${timeLeft((total - done) / rate(done))}` : '';
+    // No pace yet (under one event a second so far, rounded to 0): no time left to tell.
+    const left =
+      done < total && rate(done) > 0 ? ` · ${timeLeft((total - done) / rate(done))}` : '';
     return `${label} ${bar} ${Math.floor(share * 100)}% ${format(done)}/${format(total)} · ${speed}${left}`;
   }
 
