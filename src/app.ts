@@ -40,7 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(formBody);
   // Templates are read once, but where a developer edits them (npm run dev).
-  await app.register(viewsPlugin, { cache: deps.config.NODE_ENV !== 'development' });
+  await app.register(viewsPlugin);
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });
   registerErrorPages(app);
   refuseHostileUrls(app);
