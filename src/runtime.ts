@@ -8,6 +8,7 @@ import { openPglite, openPostgres, type Database } from './platform/db/database.
 import { migrateToLatest } from './platform/db/migrate.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from './platform/eventStore/postgresEventStore.js';
+import { cachingEventStore } from './platform/eventStore/streamCache.js';
 import { sealKeyFrom, type SealKey } from './platform/transparency/treeHead.js';
 import { KeyVault } from './platform/personalData/keyVault.js';
 import { sealedEventStore } from './platform/personalData/sealedEventStore.js';
@@ -65,7 +66,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       )
     : createPostgresEventStore(database);
   const eventStore = sealedEventStore(
-    plainStore,
+    cachingEventStore(plainStore),
     new KeyVault(database.db, personalDataKey(config)),
     personalDataRules,
   );

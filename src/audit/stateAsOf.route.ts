@@ -104,7 +104,8 @@ async function replayView(
 export function stateAsOfRoutes(app: FastifyInstance, deps: AreaDeps): void {
   app.get('/stream/:streamId/stato', { preHandler: requireAuditReader }, async (request, reply) => {
     const { streamId } = paramsOf(streamParams, request);
-    const read = await deps.eventStore.readStream(streamId);
+    // As stored now: the page names the links of the chain that do not hold.
+    const read = await deps.eventStore.readStream(streamId, { remembered: false });
     const last = read.events.at(-1);
     if (!last) throw new DomainError('StreamUnknown', 'not-found', 'Flusso non trovato.');
     const { replayer, label } = streamKindOf(streamId);

@@ -16,6 +16,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
+import { cachingEventStore } from '../../src/platform/eventStore/streamCache.js';
 import type { Subscriber } from '../../src/platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { TestClient } from './client.js';
@@ -54,9 +55,10 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const test = await openTestDatabase(options.backend ?? 'pglite');
   const logger = pino({ level: 'silent' });
-  // Personal fields sealed as in the portal, under a master key of this test's own.
+  // Streams remembered and personal fields sealed as in the portal, under a master key of this
+  // test's own.
   const store = sealedEventStore(
-    createPostgresEventStore(test.database),
+    cachingEventStore(createPostgresEventStore(test.database)),
     new KeyVault(test.database.db, randomBytes(32)),
     personalDataRules,
   );

@@ -81,6 +81,11 @@ export interface ReadStreamOptions {
   readonly fromVersion?: number;
   /** Last version to return, inclusive. */
   readonly toVersion?: number;
+  /**
+   * False: from the store itself, never from a copy remembered in memory (streamCache.ts).
+   * Whatever checks the hash chain reads so, to see the rows as they are now.
+   */
+  readonly remembered?: false;
 }
 
 export interface ReadStreamResult {

@@ -162,18 +162,20 @@ export function createPostgresEventStore(
     },
 
     async readStream(streamId, { fromVersion = 1, toVersion } = {}) {
-      const head = await db
-        .selectFrom('streams')
-        .select('version')
-        .where('stream_id', '=', streamId)
-        .executeTakeFirst();
-      if (!head) return { version: 0, events: [] };
-      const upTo = toVersion ?? head.version;
-      const { rows } = await sql<EventRow>`
-        select ${columns} from events
-        where stream_id = ${streamId} and version between ${fromVersion} and ${upTo}
-        order by version`.execute(db);
-      return { version: head.version, events: rows.map(toRecordedEvent) };
+      // One statement, so the head and the events are of one snapshot: the head's row, joined
+      // to each event asked for, or alone (its event columns null) when none is.
+      const upTo = toVersion === undefined ? sql`` : sql`and e.version <= ${toVersion}`;
+      const { rows } = await sql<{ head: number } & (EventRow | { [K in keyof EventRow]: null })>`
+        select s.version as head, e.* from streams s
+        left join lateral (
+          select ${columns} from events e
+          where e.stream_id = s.stream_id and e.version >= ${fromVersion} ${upTo}
+          order by e.version) e on true
+        where s.stream_id = ${streamId}
+        order by e.version`.execute(db);
+      const version = rows[0]?.head ?? 0;
+      const events = rows.flatMap((row) => (row.position === null ? [] : [toRecordedEvent(row)]));
+      return { version, events };
     },
 
     async readAll({ after, limit }) {

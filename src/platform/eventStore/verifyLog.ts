@@ -44,7 +44,7 @@ export async function verifyLog(
 
 /** One stream's chain from its first event, and its recorded head (removed last events). */
 export async function verifyStream(store: EventStore, streamId: string): Promise<VerifyReport> {
-  const { version, events } = await store.readStream(streamId);
+  const { version, events } = await store.readStream(streamId, { remembered: false });
   const walk = new ChainWalk();
   for (const event of events) walk.check(event);
   const breaks = await settle(walk.doubts, { canonicalDigests: alreadyCanonical });

@@ -1,0 +1,93 @@
+import type { EventStore, JsonValue, RecordedEvent, ReadStreamResult } from './eventStore.js';
+
+export interface StreamCacheOptions {
+  /** Events remembered in all, the streams read longest ago forgotten first. */
+  readonly maxEvents?: number;
+  /** A stream longer than this is read whole each time, not remembered. */
+  readonly maxStreamEvents?: number;
+}
+
+interface Remembered {
+  readonly version: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+/**
+ * The store, remembering the streams it read whole: the next whole read of one asks the store
+ * only for the events after the version remembered, in one statement that finds none most
+ * times. A command or page on a stream that grows all year (a contract, a draft saved again and
+ * again, an account) then costs what its last events cost, not its whole history.
+ *
+ * Streams only grow, so what is remembered stays true in every process: each read still asks the
+ * store for the head. A read of a range, or with `remembered: false` (whatever checks the hash
+ * chain, and must see the rows as they are now), goes to the store as asked. It sits beneath the sealing (sealedEventStore.ts): it keeps events as
+ * stored, personal fields sealed, and every read opens them again, so an erasure holds at once.
+ * The events it hands out are frozen, shared by every reader.
+ */
+export function cachingEventStore(inner: EventStore, options: StreamCacheOptions = {}): EventStore {
+  const maxEvents = options.maxEvents ?? 10_000;
+  const maxStreamEvents = options.maxStreamEvents ?? 2_000;
+  // A Map iterates in insertion order: each read moves its stream to the end, so the first key
+  // is the stream read longest ago.
+  const remembered = new Map<string, Remembered>();
+  let held = 0;
+
+  const forget = (streamId: string) => {
+    const entry = remembered.get(streamId);
+    if (!entry) return;
+    held -= entry.events.length;
+    remembered.delete(streamId);
+  };
+
+  const remember = (streamId: string, read: ReadStreamResult) => {
+    // Two reads of one stream at once: the one that saw further stays.
+    if ((remembered.get(streamId)?.version ?? -1) > read.version) return;
+    forget(streamId);
+    // A stream that does not exist is not kept: a probe of unknown names would fill the map.
+    if (read.version === 0 || read.events.length > maxStreamEvents) return;
+    remembered.set(streamId, { version: read.version, events: read.events });
+    held += read.events.length;
+    for (const oldest of remembered.keys()) {
+      if (held <= maxEvents) break;
+      forget(oldest);
+    }
+  };
+
+  async function readWhole(streamId: string): Promise<ReadStreamResult> {
+    const known = remembered.get(streamId);
+    const after = known?.version ?? 0;
+    const read = await inner.readStream(streamId, { fromVersion: after + 1 });
+    if (known && read.version === after) {
+      remembered.delete(streamId);
+      remembered.set(streamId, known);
+      return { version: after, events: [...known.events] };
+    }
+    // A head behind what was remembered, or events that do not follow on from it: not the
+    // stream remembered (a database restored from a backup, say). Read it whole again.
+    if (known && (read.version < after || read.events[0]?.version !== after + 1)) {
+      forget(streamId);
+      return readWhole(streamId);
+    }
+    const events = [...(known?.events ?? []), ...read.events.map(frozen)];
+    remember(streamId, { version: read.version, events });
+    return { version: read.version, events: [...events] };
+  }
+
+  return {
+    appendToStream: (streamId, events, append) => inner.appendToStream(streamId, events, append),
+    readAll: (range) => inner.readAll(range),
+    headPosition: () => inner.headPosition(),
+    onAppended: (listener) => inner.onAppended(listener),
+    ...(inner.chain ? { chain: inner.chain } : {}),
+    close: () => inner.close(),
+    readStream: (streamId, range) =>
+      range === undefined ? readWhole(streamId) : inner.readStream(streamId, range),
+  };
+}
+
+/** The event and everything in it made read-only: one object shared by every later reader. */
+function frozen<T extends RecordedEvent | JsonValue>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) frozen(inner as JsonValue);
+  return Object.freeze(value);
+}
