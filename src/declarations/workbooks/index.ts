@@ -4,6 +4,7 @@
  * Templates (exceljs), prefilled with what the portal knows, each with a hidden «Metadati» sheet
  * (kind, template version, year, contract, customer code) that makes an upload recognisable:
  *   declarationTemplate(ctx) · analysesTemplate(ctx) · checklistTemplate(ctx) → Promise<Buffer>
+ * Workbooks are made and opened as many at once as there are cores (workbookWork.ts).
  *
  * Uploads: opened once (openWorkbook: magic bytes, then one streaming pass of fflate's Unzip and
  * saxes over the parts, with every figure of limits.ts checked on the way and the event loop given
@@ -24,9 +25,14 @@
  * Formulas count by their cached value; a cached error (#DIV/0!, #REF!) is an error of that cell.
  * Roll-over and tolerances: see domain/declarations/checkDeclaration.ts.
  */
-export { analysesTemplate } from './analysesTemplate.js';
-export { checklistTemplate } from './checklistTemplate.js';
-export { declarationTemplate } from './declarationTemplate.js';
+import { analysesTemplate as analyses } from './analysesTemplate.js';
+import { checklistTemplate as checklist } from './checklistTemplate.js';
+import { declarationTemplate as declaration } from './declarationTemplate.js';
+import { inTurn } from './workbookWork.js';
+
+export const declarationTemplate = inTurn(declaration);
+export const analysesTemplate = inTurn(analyses);
+export const checklistTemplate = inTurn(checklist);
 export {
   inspectUpload,
   openUpload,

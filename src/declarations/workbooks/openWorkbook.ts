@@ -7,6 +7,7 @@ import { SharedStringsReader } from './sharedStrings.js';
 import { sheetOf, type Sheet } from './sheetCells.js';
 import { WorksheetReader, type CellCount } from './worksheetReader.js';
 import { RelationshipsReader, StylesReader, WorkbookReader } from './xlsxParts.js';
+import { inTurn } from './workbookWork.js';
 import { xmlSink, type XmlHandler } from './xmlPart.js';
 import { streamZip, type PartSink } from './zipStream.js';
 
@@ -31,7 +32,9 @@ const STYLES = 'xl/styles.xml';
  * inflated, whatever order the zip has it in, and every limit is checked on the way. Never throws
  * on any input: the answer is the workbook, or why it is refused.
  */
-export async function openWorkbook(bytes: Uint8Array, limits: WorkbookLimits): Promise<Opening> {
+export const openWorkbook = inTurn(opened);
+
+async function opened(bytes: Uint8Array, limits: WorkbookLimits): Promise<Opening> {
   const pace = pacer();
   const parts = new WorkbookParts(limits, pace);
   try {

@@ -11,6 +11,7 @@ import {
   numberRule,
   titleCell,
 } from '../../declarations/workbooks/templateStyle.js';
+import { inTurn } from '../../declarations/workbooks/workbookWork.js';
 import { csvDocument } from '../../platform/http/csv.js';
 import { fileHeaders } from './flowFile.js';
 import { maxFileRows } from './flowFileCells.js';
@@ -72,7 +73,9 @@ function listsSheet(sheet: Worksheet): { eer: string; methods: string; operation
   return { eer: ranges[0]!, methods: ranges[1]!, operations: ranges[2]! };
 }
 
-export async function flowTemplateXlsx(rows: readonly FlowRow[]): Promise<Buffer> {
+export const flowTemplateXlsx = inTurn(flowTemplate);
+
+async function flowTemplate(rows: readonly FlowRow[]): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Dichiara';
