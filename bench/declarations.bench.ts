@@ -139,7 +139,7 @@ async function measureSubmissions() {
       people.map(async (person) => {
         const drafts = [];
         for (const contract of person.contracts)
-          drafts.push(await prepareDraft(person, `/dichiarazioni/${year}/${contract}`));
+          drafts.push(await prepareDraft(person, year, contract));
         return { client: person.client, drafts };
       }),
     );

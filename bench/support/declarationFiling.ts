@@ -4,6 +4,7 @@ import {
   type ProtocolNumberAssigned,
 } from '../../domain/declarations/protocolNumber.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
+import { certifiedSending } from '../../test/support/accounts.js';
 import type { TestClient } from '../../test/support/client.js';
 import { commandIdOf, filledTemplate, labReport } from '../../test/support/declarations.js';
 import {
@@ -22,9 +23,11 @@ const pdf = (name: string) => Buffer.from(`%PDF-1.4\n% ${name}\n`);
  */
 export async function prepareDraft(
   declarant: Declarant,
-  base: string,
+  year: number,
+  contract: string,
 ): Promise<{ base: string; commandId: string }> {
   const { client } = declarant;
+  const base = `/dichiarazioni/${year}/${contract}`;
   await client.get(base);
   const checklist = await client.get(`${base}/modelli/checklist`);
   const xlsx = async (filename: string, content: Promise<Buffer>) => ({
@@ -50,7 +53,7 @@ export async function prepareDraft(
       ),
       analisi: await xlsx(
         'analisi.xlsx',
-        filledTemplate(client, base, 'analisi', typicalAnalysesEdits),
+        filledTemplate(client, base, 'analisi', typicalAnalysesEdits(year)),
       ),
       'rapporto-di-prova': labReport,
       checklist: await xlsx('checklist.xlsx', fill(checklist.rawPayload, checklistEdits)),
@@ -59,12 +62,19 @@ export async function prepareDraft(
     },
   );
   if (uploaded.statusCode !== 303)
-    throw new Error(`Upload to ${base}: ${uploaded.statusCode}\n${uploaded.body.slice(0, 2000)}`);
+    throw new Error(`Upload to ${base}: ${uploaded.statusCode}\n${mainText(uploaded.body)}`);
   const validation = await client.get(`${base}/validazione`);
   const commandId = commandIdOf(validation.body);
   if (!commandId) throw new Error(`No INVIA form on ${base}/validazione`);
   return { base, commandId };
 }
+
+/** What a page says in its main part, tags left out: enough to tell why it refused. */
+const mainText = (html: string) =>
+  (/<main[\s\S]*<\/main>/.exec(html)?.[0] ?? html)
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .slice(0, 2_000);
 
 export interface SubmissionRun {
   readonly submissions: number;
@@ -75,7 +85,10 @@ export interface SubmissionRun {
   readonly failures: readonly string[];
 }
 
-/** Declarants side by side, each pressing INVIA on its drafts one after the other. */
+/**
+ * Declarants side by side, each pressing INVIA on its drafts one after the other (self-declaration
+ * made, password 'Segreta-2026').
+ */
 export async function submitConcurrently(
   queues: readonly { client: TestClient; drafts: readonly { base: string; commandId: string }[] }[],
 ): Promise<SubmissionRun> {
@@ -87,7 +100,7 @@ export async function submitConcurrently(
     queues.map(async ({ client, drafts }) => {
       for (const { base, commandId } of drafts) {
         const start = performance.now();
-        const response = await client.post(`${base}/invia`, { commandId });
+        const response = await client.post(`${base}/invia`, { commandId, ...certifiedSending() });
         const elapsed = performance.now() - start;
         if (response.statusCode === 303 && response.headers.location === `${base}/risultato`)
           latencies.push(elapsed);

@@ -45,21 +45,18 @@ export function typicalDeclarationEdits(customerCode: string): Edits {
   };
 }
 
-const sampledOn = new Date(Date.UTC(2025, 10, 12));
-
-/** Twenty results, each at 40% of its limit (pH 7.2). */
-export const typicalAnalysesEdits: Edits = {
+/** Twenty results of the year's samples, each at 40% of its limit (pH 7.2). */
+export const typicalAnalysesEdits = (year: number): Edits => ({
   Analisi: rows(
     2,
-    sewerLimits
-      .slice(0, 20)
-      .map((limit) => [
-        sampledOn,
-        'Laboratorio Analisi Ambientali S.r.l.',
-        'RP-2025/4471',
-        parameterChoice(limit),
-        limit.unit,
-        limit.min !== null ? 7.2 : Math.round((limit.max ?? 10) * 400) / 1000,
-      ]),
+    sewerLimits.slice(0, 20).map((limit) => [
+      // Early in the year: a bench of the current year's campaign is never ahead of today.
+      new Date(Date.UTC(year, 0, 2)),
+      'Laboratorio Analisi Ambientali S.r.l.',
+      'RP-2025/4471',
+      parameterChoice(limit),
+      limit.unit,
+      limit.min !== null ? 7.2 : Math.round((limit.max ?? 10) * 400) / 1000,
+    ]),
   ),
-};
+});

@@ -77,7 +77,8 @@ const registry: RegistryRow[] = [
   },
 ];
 
-const company = (
+/** A company as its referent declares it at registration, with contracts of the registry. */
+export const company = (
   row: RegistryRow,
   taxId: string,
   contracts: readonly RegistryRow[] = [row],
@@ -202,7 +203,8 @@ export async function seedDemo(runtime: Runtime, config: Config): Promise<DemoAc
   ];
 }
 
-async function registerDeclarant(
+/** A Ditta or Studio registered and verified, approved if asked, as its referent would. */
+export async function registerDeclarant(
   runtime: Runtime,
   input: {
     kind: DeclarantKind;

@@ -1,17 +1,71 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+
+/** A Set-Cookie line read as a browser reads it: the pair, and when and where it holds. */
+export function setCookieOf(line: string): {
+  name: string;
+  value: string;
+  path: string | undefined;
+  gone: boolean;
+} {
+  const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+  const equals = pair.indexOf('=');
+  const attribute = (key: string) =>
+    attributes.find((part) => part.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
+  const expires = attribute('expires');
+  return {
+    name: pair.slice(0, equals),
+    value: pair.slice(equals + 1),
+    path: attribute('path'),
+    gone: attribute('max-age') === '0' || Boolean(expires && Date.parse(expires) < Date.now()),
+  };
+}
+
+/** A request as app.inject takes it, sent over real HTTP, its answer as app.inject gives it. */
+async function overHttp(baseUrl: string, options: InjectOptions): Promise<LightMyRequestResponse> {
+  const response = await fetch(new URL(options.url as string, baseUrl), {
+    method: options.method as string,
+    headers: options.headers as Record<string, string>,
+    body:
+      typeof options.payload === 'string' || options.payload === undefined
+        ? options.payload
+        : new Uint8Array(options.payload as Buffer),
+    redirect: 'manual',
+  });
+  const rawPayload = Buffer.from(await response.arrayBuffer());
+  const body = rawPayload.toString('utf8');
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  return {
+    statusCode: response.status,
+    headers,
+    rawPayload,
+    body,
+    payload: body,
+    json: () => JSON.parse(body) as unknown,
+    cookies: response.headers.getSetCookie().map((line) => {
+      const { name, value, gone } = setCookieOf(line);
+      return { name, value, ...(gone ? { maxAge: 0 } : {}) };
+    }),
+  } as unknown as LightMyRequestResponse;
+}
 
 /**
- * A browser-like client over app.inject: keeps cookies, reads the CSRF token from the last page,
- * posts forms url-encoded as a browser does.
+ * A browser-like client over app.inject, or over HTTP to a portal of its own process (a base
+ * URL): keeps cookies, reads the CSRF token from the last page, posts forms url-encoded as a
+ * browser does.
  */
 export class TestClient {
   private readonly cookies = new Map<string, string>();
   private csrfToken = '';
 
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(private readonly app: FastifyInstance | string) {}
+
+  private inject(options: InjectOptions): Promise<LightMyRequestResponse> {
+    return typeof this.app === 'string' ? overHttp(this.app, options) : this.app.inject(options);
+  }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({
+    const response = await this.inject({
       method: 'GET',
       url,
       headers: { ...headers, cookie: this.cookieHeader() },
@@ -28,7 +82,7 @@ export class TestClient {
   ): Promise<LightMyRequestResponse> {
     if (!this.csrfToken) await this.get('/');
     const body = new URLSearchParams({ _csrf: this.csrfToken, ...fields }).toString();
-    const response = await this.app.inject({
+    const response = await this.inject({
       method: 'POST',
       url,
       payload: body,
@@ -69,7 +123,7 @@ export class TestClient {
       );
     }
     parts.push(Buffer.from(`--${boundary}--\r\n`));
-    const response = await this.app.inject({
+    const response = await this.inject({
       method: 'POST',
       url,
       payload: Buffer.concat(parts),

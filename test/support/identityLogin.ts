@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { setCookieOf } from './client.js';
 
 export interface BrowserResponse {
   readonly url: string;
@@ -87,20 +88,12 @@ export class HttpBrowser {
 
   private remember(url: URL, headers: Headers): void {
     for (const line of headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-      const equals = pair.indexOf('=');
-      const name = pair.slice(0, equals);
-      const value = pair.slice(equals + 1);
-      const attribute = (key: string) =>
-        attributes.find((part) => part.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
-      const expires = attribute('expires');
-      const gone =
-        attribute('max-age') === '0' || (expires && new Date(expires).getTime() < Date.now());
+      const { name, value, path, gone } = setCookieOf(line);
       if (gone) this.cookies.delete(name);
       else
         this.cookies.set(name, {
           value,
-          path: attribute('path') ?? (url.pathname.replace(/\/[^/]*$/, '') || '/'),
+          path: path ?? (url.pathname.replace(/\/[^/]*$/, '') || '/'),
         });
     }
   }

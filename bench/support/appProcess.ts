@@ -1,0 +1,135 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * The portal as a process of its own, as `npm start` runs it: started, measured from /proc,
+ * stopped as Ctrl-C would.
+ */
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `npm start` without npm in between (so the pid is the portal's), and the build's entry. */
+export const fromSources = ['--import', 'tsx', 'src/main.ts'] as const;
+export const fromBuild = ['dist/main.js'] as const;
+
+/** Where the portal keeps its data: a folder alone (PGlite), or a PostgreSQL database beside it. */
+export interface Storage {
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+}
+
+export interface Started {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly ms: number;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Clock ticks a second in /proc/<pid>/stat: 100 on Linux, asked once. */
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** Resident memory now and at its highest, and CPU time (user + system) of a process, from /proc. */
+export function processFigures(pid: number): { rssMb: number; peakRssMb: number; cpuMs: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  // Fields 14 and 15 of /proc/<pid>/stat, after the command's parenthesised name.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return {
+    rssMb: kb('VmRSS') / 1024,
+    peakRssMb: kb('VmHWM') / 1024,
+    cpuMs: (ticks * 1000) / ticksPerSecond,
+  };
+}
+
+/** The server's CPU spent on `work`, per operation it counts. */
+export async function cpuPerOperation(
+  portal: Started,
+  work: () => Promise<number>,
+): Promise<number> {
+  const before = processFigures(portal.child.pid!).cpuMs;
+  const operations = await work();
+  return (processFigures(portal.child.pid!).cpuMs - before) / operations;
+}
+
+/** Every portal started: killed at the end whatever happened. */
+const children: ChildProcess[] = [];
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+export function killPortals(): void {
+  for (const child of children) if (!exited(child)) child.kill('SIGKILL');
+}
+
+/** The portal's own settings for a storage, whatever the caller's environment says. */
+export function portalEnvironment(storage: Storage): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['DATABASE_URL', 'KURRENTDB_URL', 'SMTP_URL', 'OIDC_ISSUER']) delete env[key];
+  return {
+    ...env,
+    DATA_DIR: storage.dataDir,
+    ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+    NODE_ENV: 'development',
+  };
+}
+
+/** Started on its storage, ready once /healthz answers, within a minute (the first start seeds). */
+export async function startPortal(storage: Storage, entry: readonly string[]): Promise<Started> {
+  const port = await freePort();
+  const began = performance.now();
+  const child = spawn(process.execPath, entry, {
+    cwd: root,
+    env: { ...portalEnvironment(storage), PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const failed = new Promise<never>((_, reject) => child.once('error', reject));
+  failed.catch(() => undefined);
+  const url = `http://127.0.0.1:${port}`;
+  while (performance.now() - began < 60_000) {
+    if (exited(child)) throw new Error(`The portal stopped: ${child.exitCode ?? child.signalCode}`);
+    const ready = await Promise.race([
+      fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+        (response) => response.ok,
+        () => false,
+      ),
+      failed,
+    ]);
+    if (ready) return { child, url, ms: performance.now() - began };
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('The portal did not answer /healthz within a minute');
+}
+
+/** SIGTERM, as Ctrl-C would; SIGKILL if it has not stopped in 20 s. */
+export async function stopPortal({ child }: Started): Promise<void> {
+  if (exited(child)) return;
+  const stopped = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await stopped;
+  clearTimeout(timer);
+}
+
+/** A process of the CLI on a storage (`npm run cli -- …`), which must succeed. */
+export async function runCli(storage: Storage, args: readonly string[]): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: root,
+    env: portalEnvironment(storage),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`cli ${args.join(' ')} exited with ${String(code)}`);
+}
