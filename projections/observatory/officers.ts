@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AdminEvent } from '../../domain/observatory/observatoryAdmins.js';
 import {
   isMandateEvent,
@@ -215,58 +215,53 @@ export interface Mandate {
 /** What a logged-in fiscal code may do in the observatory. */
 export type ObservatoryRole = ({ readonly kind: 'officer' } & Mandate) | { readonly kind: 'admin' };
 
-export async function isObservatoryAdmin(db: Kysely<Schema>, fiscalCode: string) {
-  const admin = await db
-    .selectFrom('observatory_admins')
-    .select('fiscal_code')
-    .where('fiscal_code', '=', fiscalCode)
-    .executeTakeFirst();
-  return admin !== undefined;
-}
-
 /**
- * Every municipality the person may file for today ('YYYY-MM-DD'), by ISTAT code: those it is the
- * user of, those it holds an unexpired authorisation for, those whose filing it is delegated.
+ * Where a person stands in the observatory today ('YYYY-MM-DD'): whether it is an admin, and
+ * every municipality it may file for (those it is the user of, those it holds an unexpired
+ * authorisation for, those whose filing it is delegated). One statement: every page of the
+ * observatory asks it.
  */
-export async function mandatesOf(
+export async function observatoryStanding(
   db: Kysely<Schema>,
   fiscalCode: string,
   today: string,
-): Promise<Mandate[]> {
-  const own = await db
-    .selectFrom('observatory_officers')
-    .select(['istat_code', 'email'])
-    .where('fiscal_code', '=', fiscalCode)
-    .execute();
-  const others = await db
-    .selectFrom('observatory_mandates')
-    .select(['istat_code', 'email', 'kind', 'from_month', 'to_month'])
-    .where('fiscal_code', '=', fiscalCode)
-    .where('ended_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]))
-    .execute();
-  const candidates: Mandate[] = [
-    ...own.map((row) => ({
-      istatCode: row.istat_code,
-      email: row.email,
-      mandate: 'responsabile' as const,
-      fromMonth: null,
-      toMonth: null,
-    })),
-    ...others.map((row) => ({
+): Promise<{ admin: boolean; mandates: Mandate[] }> {
+  const { rows } = await sql<{
+    source: 'admin' | 'mandate';
+    istat_code: string;
+    email: string;
+    kind: MandateKind;
+    from_month: string | null;
+    to_month: string | null;
+  }>`
+    select 'admin' as source, null as istat_code, null as email, null as kind,
+           null as from_month, null as to_month
+      from observatory_admins where fiscal_code = ${fiscalCode}
+    union all
+    select 'mandate', istat_code, email, 'responsabile', null, null
+      from observatory_officers where fiscal_code = ${fiscalCode}
+    union all
+    select 'mandate', istat_code, email, kind, from_month, to_month
+      from observatory_mandates
+      where fiscal_code = ${fiscalCode} and ended_at is null
+        and (expires_on is null or expires_on >= ${today})`.execute(db);
+  // The strongest mandate counts where a person holds two for one municipality.
+  const byMunicipality = new Map<string, Mandate>();
+  const held = rows.filter((row) => row.source === 'mandate');
+  for (const row of held.sort((a, b) => strength[a.kind] - strength[b.kind])) {
+    if (byMunicipality.has(row.istat_code)) continue;
+    byMunicipality.set(row.istat_code, {
       istatCode: row.istat_code,
       email: row.email,
       mandate: row.kind,
       fromMonth: row.from_month,
       toMonth: row.to_month,
-    })),
-  ];
-  // The strongest mandate counts where a person holds two for one municipality.
-  const byMunicipality = new Map<string, Mandate>();
-  for (const mandate of candidates.sort((a, b) => strength[a.mandate] - strength[b.mandate])) {
-    if (!byMunicipality.has(mandate.istatCode)) byMunicipality.set(mandate.istatCode, mandate);
+    });
   }
-  return [...byMunicipality.values()].sort((a, b) => a.istatCode.localeCompare(b.istatCode));
+  return {
+    admin: held.length < rows.length,
+    mandates: [...byMunicipality.values()].sort((a, b) => a.istatCode.localeCompare(b.istatCode)),
+  };
 }
 
 /** The second users and delegates of a municipality, ended ones last. */

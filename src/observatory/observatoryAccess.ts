@@ -3,8 +3,7 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { monthLabel, romeDay, type YearMonth } from '../../domain/observatory/months.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import {
-  isObservatoryAdmin,
-  mandatesOf,
+  observatoryStanding,
   type Mandate,
   type MandateKind,
   type ObservatoryRole,
@@ -135,9 +134,12 @@ export async function observatoryRole(
   deps: ObservatoryDeps,
   fiscalCode: string,
 ): Promise<{ kind: 'admin' } | { kind: 'officer'; mandates: Mandate[] } | null> {
-  const { db } = deps.database;
-  if (await isObservatoryAdmin(db, fiscalCode)) return { kind: 'admin' };
-  const mandates = await mandatesOf(db, fiscalCode, romeDay(deps.clock()));
+  const { admin, mandates } = await observatoryStanding(
+    deps.database.db,
+    fiscalCode,
+    romeDay(deps.clock()),
+  );
+  if (admin) return { kind: 'admin' };
   return mandates.length > 0 ? { kind: 'officer', mandates } : null;
 }
 

@@ -7,7 +7,7 @@ import {
   evolveAdminRow,
   evolveOfficerRow,
   observatoryPeopleProjection,
-  mandatesOf,
+  observatoryStanding,
   officers,
 } from '../../../projections/observatory/officers.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
@@ -191,10 +191,15 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
         email: row.email,
       })),
       admins: (await admins(test.database.db)).map((row) => row.fiscal_code),
-      person: await mandatesOf(test.database.db, person, '2026-05-01'),
-      mario: await mandatesOf(test.database.db, mario, '2026-05-01'),
-      lucia: await mandatesOf(test.database.db, lucia, '2026-05-01'),
-      luciaInJuly: await mandatesOf(test.database.db, lucia, '2026-07-01'),
+      person: (await observatoryStanding(test.database.db, person, '2026-05-01')).mandates,
+      mario: (await observatoryStanding(test.database.db, mario, '2026-05-01')).mandates,
+      lucia: (await observatoryStanding(test.database.db, lucia, '2026-05-01')).mandates,
+      luciaInJuly: (await observatoryStanding(test.database.db, lucia, '2026-07-01')).mandates,
+      standingAdmins: await Promise.all(
+        [person, mario, lucia].map(
+          async (who) => (await observatoryStanding(test.database.db, who, '2026-05-01')).admin,
+        ),
+      ),
     });
     const once = await read();
     expect(once).toEqual({
@@ -204,6 +209,7 @@ describe.each(backends())('%s: observatory people in SQL', (backend) => {
         { istat: '075035', fiscalCode: person, email: 'ambiente@comune.lecce.it' },
       ],
       admins: [lucia],
+      standingAdmins: [false, false, true],
       person: [
         own('073027', 'ambiente@comune.taranto.it'),
         own('075035', 'ambiente@comune.lecce.it'),
