@@ -32,8 +32,8 @@ declare module 'fastify' {
 
 /**
  * eta templates, escaped by default (`<%= %>`); every template gets the CSRF token and the path.
- * Each is compiled once per process (compiling took half a page's CPU): `npm run dev` restarts
- * the portal when a template changes.
+ * Each is compiled once per process (compiling took a quarter of a page's CPU): `npm run dev`
+ * restarts the portal when a template changes.
  */
 export const viewsPlugin = fp(async (app: FastifyInstance) => {
   const eta = new Eta({ views: viewsDir, cache: true, autoEscape: true, autoTrim: false });
