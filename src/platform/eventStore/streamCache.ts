@@ -25,8 +25,10 @@ interface Remembered {
  * The events it hands out are frozen, shared by every reader.
  */
 export function cachingEventStore(inner: EventStore, options: StreamCacheOptions = {}): EventStore {
-  const maxEvents = options.maxEvents ?? 10_000;
-  const maxStreamEvents = options.maxStreamEvents ?? 2_000;
+  // Sized for memory: an event holds up to some tens of kilobytes (a declaration's figures), and
+  // what is read again within minutes is a few people's drafts, contracts and accounts.
+  const maxEvents = options.maxEvents ?? 2_000;
+  const maxStreamEvents = options.maxStreamEvents ?? 500;
   // A Map iterates in insertion order: each read moves its stream to the end, so the first key
   // is the stream read longest ago.
   const remembered = new Map<string, Remembered>();
