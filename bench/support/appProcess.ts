@@ -18,6 +18,8 @@ export const fromBuild = ['dist/main.js'] as const;
 export interface Storage {
   readonly dataDir: string;
   readonly databaseUrl: string | null;
+  /** The master key of personal data, where the database outlives DATA_DIR (base64, 32 bytes). */
+  readonly personalDataKey?: string;
 }
 
 export interface Started {
@@ -75,11 +77,19 @@ export function killPortals(): void {
 /** The portal's own settings for a storage, whatever the caller's environment says. */
 export function portalEnvironment(storage: Storage): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['DATABASE_URL', 'KURRENTDB_URL', 'SMTP_URL', 'OIDC_ISSUER']) delete env[key];
+  for (const key of [
+    'DATABASE_URL',
+    'KURRENTDB_URL',
+    'SMTP_URL',
+    'OIDC_ISSUER',
+    'PERSONAL_DATA_KEY',
+  ])
+    delete env[key];
   return {
     ...env,
     DATA_DIR: storage.dataDir,
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+    ...(storage.personalDataKey ? { PERSONAL_DATA_KEY: storage.personalDataKey } : {}),
     NODE_ENV: 'development',
   };
 }
