@@ -39,7 +39,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: production,
   });
   await app.register(formBody);
-  // Templates are read once, but where a developer edits them (npm run dev).
   await app.register(viewsPlugin);
   await registerAssets(app, { maxAgeSeconds: production ? 86_400 : 0 });
   registerErrorPages(app);

@@ -10,7 +10,9 @@ import type { EventStore } from '../platform/eventStore/eventStore.js';
  */
 export async function declarationVersionsOf(store: EventStore, streamId: string) {
   if (contractStream.parse(streamId) === null) return [];
-  const events = (await store.readStream(streamId)).events.filter(contractStream.holds);
+  // As stored now, beside the timeline's events that show an altered row as it is.
+  const { events: read } = await store.readStream(streamId, { remembered: false });
+  const events = read.filter(contractStream.holds);
   const years = new Set(
     events.flatMap((event) => (event.type === 'DeclarationSubmitted' ? [event.data.year] : [])),
   );

@@ -92,7 +92,7 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
     submitForm(request, reply, deps.projections, {
       schema: streamForm,
       run: async ({ flusso }) => {
-        const { version } = await deps.eventStore.readStream(flusso);
+        const { version } = await deps.eventStore.readStream(flusso, { toVersion: 0 });
         if (version === 0) throw unknownStream();
         const verificationId = randomUUID();
         const verification = await runVerification(verifying, {

@@ -14,15 +14,18 @@ interface Remembered {
 
 /**
  * The store, remembering the streams it read whole: the next whole read of one asks the store
- * only for the events after the version remembered, in one statement that finds none most
- * times. A command or page on a stream that grows all year (a contract, a draft saved again and
- * again, an account) then costs what its last events cost, not its whole history.
+ * only for the last event remembered and those after it, in one statement that finds no newer
+ * one most times. A command or page on a stream that grows all year (a contract, a draft saved
+ * again and again, an account) then costs what its last events cost, not its whole history.
  *
  * Streams only grow, so what is remembered stays true in every process: each read still asks the
- * store for the head. A read of a range, or with `remembered: false` (whatever checks the hash
- * chain, and must see the rows as they are now), goes to the store as asked. It sits beneath the sealing (sealedEventStore.ts): it keeps events as
- * stored, personal fields sealed, and every read opens them again, so an erasure holds at once.
- * The events it hands out are frozen, shared by every reader.
+ * store for the head, and the last event remembered must come back with the same hash (else the
+ * stream is read whole again). A read of a range, or with `remembered: false` (whatever checks
+ * the hash chain, and must see the rows as they are now), goes to the store as asked.
+ *
+ * It sits beneath the sealing (sealedEventStore.ts): it keeps events as stored, personal fields
+ * sealed, and every read opens them again, so an erasure holds at once. The events it hands out
+ * are frozen, shared by every reader.
  */
 export function cachingEventStore(inner: EventStore, options: StreamCacheOptions = {}): EventStore {
   // Sized for memory: an event holds up to some tens of kilobytes (a declaration's figures), and
@@ -57,20 +60,30 @@ export function cachingEventStore(inner: EventStore, options: StreamCacheOptions
 
   async function readWhole(streamId: string): Promise<ReadStreamResult> {
     const known = remembered.get(streamId);
-    const after = known?.version ?? 0;
-    const read = await inner.readStream(streamId, { fromVersion: after + 1 });
-    if (known && read.version === after) {
-      remembered.delete(streamId);
-      remembered.set(streamId, known);
-      return { version: after, events: [...known.events] };
+    if (!known) {
+      const read = await inner.readStream(streamId);
+      const events = read.events.map(frozen);
+      remember(streamId, { version: read.version, events });
+      return { version: read.version, events: [...events] };
     }
-    // A head behind what was remembered, or events that do not follow on from it: not the
-    // stream remembered (a database restored from a backup, say). Read it whole again.
-    if (known && (read.version < after || read.events[0]?.version !== after + 1)) {
+    // From the last event remembered on: its hash says the stream is still the one remembered.
+    const last = known.events.at(-1)!;
+    const read = await inner.readStream(streamId, { fromVersion: last.version });
+    const [same, ...newer] = read.events;
+    if (same?.version !== last.version || same.hash !== last.hash) {
+      // Not the stream remembered (a database restored from a backup, say): read it whole.
       forget(streamId);
       return readWhole(streamId);
     }
-    const events = [...(known?.events ?? []), ...read.events.map(frozen)];
+    if (newer.length === 0) {
+      // The most recently read goes last, unless a read meanwhile put another copy in its place.
+      if (remembered.get(streamId) === known) {
+        remembered.delete(streamId);
+        remembered.set(streamId, known);
+      }
+      return { version: known.version, events: [...known.events] };
+    }
+    const events = [...known.events, ...newer.map(frozen)];
     remember(streamId, { version: read.version, events });
     return { version: read.version, events: [...events] };
   }

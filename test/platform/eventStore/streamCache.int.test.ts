@@ -35,7 +35,7 @@ describe('a stream read again', () => {
     for (const test of opened.splice(0)) await test.drop();
   });
 
-  it('is asked of the store from the version after the one remembered', async () => {
+  it('is asked of the store from the last event remembered on', async () => {
     const store = await database();
     const { inner, fromVersions } = watched(store);
     const cached = cachingEventStore(inner);
@@ -54,7 +54,7 @@ describe('a stream read again', () => {
       [2, 'B'],
       [3, 'C'],
     ]);
-    expect(fromVersions()).toEqual([1, 3, 3]);
+    expect(fromVersions()).toEqual([undefined, 2, 2]);
   });
 
   it('hands out events no reader can change for the next', async () => {
@@ -101,14 +101,14 @@ describe('a stream read again', () => {
 
     const fromOf = (stream: string) =>
       reads.filter((read) => read.streamId === stream).map(({ range }) => range?.fromVersion);
-    expect(fromOf(first)).toEqual([1, 3, 3]);
-    expect(fromOf(second)).toEqual([1, 1]);
+    expect(fromOf(first)).toEqual([undefined, 2, 2]);
+    expect(fromOf(second)).toEqual([undefined, undefined]);
     // 4 events, over 3: read whole each time.
-    expect(fromOf(long)).toEqual([1, 1]);
+    expect(fromOf(long)).toEqual([undefined, undefined]);
   });
 
-  it('reads a stream whole again when the store is behind what was remembered', async () => {
-    const [before, restored] = [await database(), await database()];
+  it('reads a stream whole again when it is not the one remembered', async () => {
+    const [before, shorter, sameLength] = [await database(), await database(), await database()];
     let current = before;
     const inner: EventStore = {
       ...before,
@@ -119,13 +119,51 @@ describe('a stream read again', () => {
     const stream = uniqueStream();
     await cached.appendToStream(stream, [newEvent('A'), newEvent('B')]);
     await cached.readStream(stream);
-    // A database restored from an older backup, where the stream is shorter and went elsewhere.
-    current = restored;
+    // Databases restored from older backups: there the stream went elsewhere.
+    current = shorter;
     await cached.appendToStream(stream, [newEvent('X')]);
 
     expect((await cached.readStream(stream)).events.map((e) => e.type)).toEqual(['X']);
     await cached.appendToStream(stream, [newEvent('Y'), newEvent('Z')]);
     expect((await cached.readStream(stream)).events.map((e) => e.type)).toEqual(['X', 'Y', 'Z']);
+    // As long as the one remembered: the last event's hash tells them apart.
+    current = sameLength;
+    await cached.appendToStream(stream, [newEvent('P'), newEvent('Q'), newEvent('R')]);
+    expect((await cached.readStream(stream)).events.map((e) => e.type)).toEqual(['P', 'Q', 'R']);
+  });
+
+  it('does not put back a stream forgotten while it was being read', async () => {
+    const store = await database();
+    let hold: Promise<void> | null = null;
+    const { inner, reads } = watched({
+      ...store,
+      readStream: async (...args) => {
+        const wait = hold;
+        const read = await store.readStream(...args);
+        await wait;
+        return read;
+      },
+    });
+    const cached = cachingEventStore(inner, { maxEvents: 3 });
+    const [held, other] = [uniqueStream(), uniqueStream()];
+    await cached.appendToStream(held, [newEvent('A'), newEvent('B')]);
+    await cached.appendToStream(other, [newEvent('C'), newEvent('D')]);
+    await cached.readStream(held);
+
+    let release!: () => void;
+    hold = new Promise((resolve) => (release = resolve));
+    const slow = cached.readStream(held);
+    hold = null;
+    // Meanwhile another stream takes the room: `held` is forgotten.
+    await cached.readStream(other);
+    release();
+    expect((await slow).events.map((e) => e.type)).toEqual(['A', 'B']);
+    await cached.readStream(held);
+
+    const fromOf = (stream: string) =>
+      reads.filter((read) => read.streamId === stream).map(({ range }) => range?.fromVersion);
+    // Read whole again: the slow read did not bring it back behind the count's back.
+    expect(fromOf(held)).toEqual([undefined, 2, undefined]);
   });
 
   it('passes a slice, a head alone or a read as stored now to the store', async () => {
@@ -145,7 +183,7 @@ describe('a stream read again', () => {
     expect(reads.map(({ range }) => range)).toEqual([
       { toVersion: 0 },
       { fromVersion: 2, toVersion: 2 },
-      { fromVersion: 1 },
+      undefined,
       { remembered: false },
     ]);
   });
