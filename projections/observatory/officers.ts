@@ -234,8 +234,8 @@ export async function observatoryStanding(
     from_month: string | null;
     to_month: string | null;
   }>`
-    select 'admin' as source, null as istat_code, null as email, null as kind,
-           null as from_month, null as to_month
+    select 'admin'::text as source, null::text as istat_code, null::text as email,
+           null::text as kind, null::text as from_month, null::text as to_month
       from observatory_admins where fiscal_code = ${fiscalCode}
     union all
     select 'mandate', istat_code, email, 'responsabile', null, null
