@@ -33,8 +33,7 @@ import { sql } from 'kysely';
 import { demoOfficerBari } from '../src/dev/demoIdentities.js';
 import { openPostgres, type Database } from '../src/platform/db/database.js';
 import { subscriberKind } from '../src/platform/subscriptions/projection.js';
-import { createProjections } from '../src/subscribers.js';
-import { cookieSecret, testSeal, testWitness } from '../test/support/testApp.js';
+import { testProjections } from '../test/support/testApp.js';
 import { pino } from 'pino';
 import { createPostgresEventStore } from '../src/platform/eventStore/postgresEventStore.js';
 import { TestClient } from '../test/support/client.js';
@@ -354,17 +353,7 @@ async function reactorsAtHead(database: Database): Promise<void> {
   const store = createPostgresEventStore(database);
   const head = await store.headPosition();
   if (!head) return;
-  const names = createProjections({
-    db: database.db,
-    store,
-    logger: pino({ level: 'silent' }),
-    cookieSecret,
-    publicUrl: () => 'http://portale.test',
-    now: () => new Date(),
-    utilityName: 'Servizio Idrico Integrato',
-    seal: testSeal,
-    headWitness: testWitness(),
-  })
+  const names = testProjections({ db: database.db, store, logger: pino({ level: 'silent' }) })
     .filter((subscriber) => subscriberKind(subscriber) !== 'read-model')
     .map((subscriber) => subscriber.name);
   await database.db

@@ -1,12 +1,17 @@
 import pino from 'pino';
-import { createProjections } from '../../src/subscribers.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openPglite, openPostgres, type Database } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
-import { type TestApp, cookieSecret, testSeal, testWitness } from '../../test/support/testApp.js';
+import {
+  type TestApp,
+  cookieSecret,
+  testProjections,
+  testSeal,
+  testWitness,
+} from '../../test/support/testApp.js';
 import { adminQuery, type Backend } from './benchDatabase.js';
 
 /** Its own name, so it never meets the store bench's `dichiara_bench`. */
@@ -34,17 +39,7 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
   const projections = new ProjectionRunner({
     db: database.db,
     store,
-    projections: createProjections({
-      db: database.db,
-      store,
-      logger,
-      cookieSecret,
-      publicUrl: () => 'http://portale.test',
-      now: clock,
-      utilityName: 'Servizio Idrico Integrato',
-      seal: testSeal,
-      headWitness,
-    }),
+    projections: testProjections({ db: database.db, store, logger, now: clock, headWitness }),
     logger,
   });
   await projections.start();

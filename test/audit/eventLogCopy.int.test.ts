@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProjections } from '../../src/subscribers.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
 import {
@@ -37,6 +36,7 @@ import {
   cookieSecret,
   settle,
   signedIn,
+  testProjections,
   testSeal,
   testWitness,
 } from '../support/testApp.js';
@@ -223,23 +223,22 @@ describe('the auditor pages on a store whose events are not in PostgreSQL', () =
     const elsewhere: EventStore = { ...postgres, chain: undefined };
     expect(auditLogOf(elsewhere)).toBe(copiedLog);
     const logger = pino({ level: 'silent' });
-    const deps = {
-      db: test.database.db,
-      store: elsewhere,
-      logger,
-      cookieSecret,
-      publicUrl: () => 'http://portale.test',
-      now: () => new Date(),
-      utilityName: 'Servizio Idrico Integrato',
-      seal: testSeal,
-      headWitness: testWitness(),
-    };
+    const headWitness = testWitness();
     const projections = new ProjectionRunner(
-      { db: test.database.db, store: elsewhere, projections: createProjections(deps), logger },
+      {
+        db: test.database.db,
+        store: elsewhere,
+        projections: testProjections({
+          db: test.database.db,
+          store: elsewhere,
+          logger,
+          headWitness,
+        }),
+        logger,
+      },
       { pollIntervalMs: 50 },
     );
     await projections.start();
-    const { headWitness } = deps;
     const app = await buildApp({
       config: loadConfig({ NODE_ENV: 'test' }),
       logger,

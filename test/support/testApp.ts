@@ -10,7 +10,7 @@ import { sealKeyFrom, type SealKey } from '../../src/platform/transparency/treeH
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { createProjections } from '../../src/subscribers.js';
+import { createProjections, type ProjectionDeps } from '../../src/subscribers.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -43,6 +43,24 @@ export const testSeal: SealKey = sealKeyFrom(
 export const testWitness = (): HeadWitness =>
   fileWitness(join(mkdtempSync(join(tmpdir(), 'dichiara-testimone-')), 'testa-firmata.json'));
 
+/**
+ * The portal's subscribers as a test or a bench runs them: this file's cookie secret and seal, a
+ * witness of their own unless given, the real clock unless given.
+ */
+export const testProjections = (
+  deps: Pick<ProjectionDeps, 'db' | 'store' | 'logger'> &
+    Partial<Pick<ProjectionDeps, 'now' | 'headWitness'>>,
+): Subscriber[] =>
+  createProjections({
+    cookieSecret,
+    publicUrl: () => 'http://portale.test',
+    now: () => new Date(),
+    utilityName: 'Servizio Idrico Integrato',
+    seal: testSeal,
+    ...deps,
+    headWitness: deps.headWitness ?? testWitness(),
+  });
+
 /** The whole app on a fresh database, projections running, driven by inject(). */
 export async function startTestApp(
   options: {
@@ -70,17 +88,7 @@ export async function startTestApp(
       store,
       projections:
         options.projections ??
-        createProjections({
-          db: test.database.db,
-          store: store,
-          logger: logger,
-          cookieSecret,
-          publicUrl: () => 'http://portale.test',
-          now: clock,
-          utilityName: 'Servizio Idrico Integrato',
-          seal: testSeal,
-          headWitness,
-        }),
+        testProjections({ db: test.database.db, store, logger, now: clock, headWitness }),
       logger,
     },
     { pollIntervalMs: 50 },

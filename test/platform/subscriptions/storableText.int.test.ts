@@ -3,7 +3,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyDeclaration } from '../../../domain/accounts/accountEvents.js';
 import type { FlowRow } from '../../../domain/observatory/flowEvents.js';
-import { createProjections } from '../../../src/subscribers.js';
 import type {
   EventStore,
   GlobalPosition,
@@ -14,7 +13,7 @@ import { createPostgresEventStore } from '../../../src/platform/eventStore/postg
 import { verifyLog } from '../../../src/platform/eventStore/verifyLog.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
-import { cookieSecret, testSeal, testWitness } from '../../support/testApp.js';
+import { testProjections } from '../../support/testApp.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 const logger = pino({ level: 'silent' });
@@ -121,17 +120,7 @@ describe.each(backends())('%s: events holding text PostgreSQL cannot store', (ba
       {
         db: test.database.db,
         store: over,
-        projections: createProjections({
-          db: test.database.db,
-          store: over,
-          logger,
-          cookieSecret,
-          publicUrl: () => 'http://portale.test',
-          now: () => new Date(),
-          utilityName: 'Servizio Idrico Integrato',
-          seal: testSeal,
-          headWitness: testWitness(),
-        }),
+        projections: testProjections({ db: test.database.db, store: over, logger }),
         logger,
       },
       { pollIntervalMs: 50 },
