@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowRow } from '../../domain/observatory/flowEvents.js';
 import { municipalityStream } from '../../domain/observatory/municipalityOfficer.js';
 import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { pugliaMunicipalities } from '../../domain/observatory/reference/municipalities.js';
@@ -12,17 +11,8 @@ import {
 import { browserLoggedInAs, type HttpBrowser } from '../support/identityLogin.js';
 import { settle, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
-import { startObservatoryApp, systemContext } from './support.js';
+import { glassFlowRow, startObservatoryApp, systemContext } from './support.js';
 import { fieldError, pageText, rowText, sectionText } from './pageText.js';
-
-const glass: FlowRow = {
-  eerCode: '150107',
-  tonnes: 300,
-  collectionMethod: 'stradale',
-  transporter: 'Igiene Srl',
-  destinationPlant: 'Piattaforma vetro',
-  operation: 'R5',
-};
 
 describe.each(backends())('%s: the observatory admin', (backend) => {
   let ctx: TestApp;
@@ -43,7 +33,7 @@ describe.each(backends())('%s: the observatory admin', (backend) => {
         istatCode: '072006',
         month: '2026-10',
         officerId: `cf:${demoOfficerBari.fiscalCode}`,
-        rows: [glass],
+        rows: [glassFlowRow],
         now: filedAt,
       },
       systemContext(filedAt),

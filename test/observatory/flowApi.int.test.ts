@@ -13,7 +13,7 @@ import { type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { pageText, rowText } from './pageText.js';
 import { postFile } from './postFile.js';
-import { startObservatoryApp, systemContext } from './support.js';
+import { glassFlowRow, startObservatoryApp, systemContext } from './support.js';
 import { handleCommand } from '../../src/platform/eventStore/commandHandler.js';
 import {
   municipalityStream,
@@ -178,14 +178,7 @@ describe.each(backends())('%s: the flows API with a municipality’s token', (ba
         destinationPlant: 'TMB Bari',
         operation: 'D8',
       },
-      {
-        eerCode: '150107',
-        tonnes: 300,
-        collectionMethod: 'stradale',
-        transporter: 'Igiene Srl',
-        destinationPlant: 'Piattaforma vetro',
-        operation: 'R5',
-      },
+      glassFlowRow,
     ]);
 
     const filed = await call(path, { righe: [unsorted, glass], invia: true }, bariToken, {

@@ -18,6 +18,7 @@ import { backends } from '../support/testDatabase.js';
 import { fieldError } from './pageText.js';
 import {
   firstRowFields,
+  glassFlowRow,
   glassRow,
   postJson,
   startObservatoryApp,
@@ -46,16 +47,7 @@ describe.each(backends())('%s: hostile text in the observatory’s forms', (back
     ctx = started.ctx;
     const { baseUrl } = started;
     const filedAt = new Date('2026-11-05T09:00:00Z');
-    const rows = [
-      {
-        eerCode: '150107',
-        tonnes: 300,
-        collectionMethod: 'stradale',
-        transporter: 'Igiene Srl',
-        destinationPlant: 'Piattaforma vetro',
-        operation: 'R5',
-      },
-    ];
+    const rows = [glassFlowRow];
     const submit = { istatCode: '072006', month: '2026-10', officerId: 'cli', rows, now: filedAt };
     await handleCommand(
       ctx.store,

@@ -10,6 +10,7 @@ import {
   assignDemoOfficerBari,
   firstRowFields,
   fiscalCode,
+  glassFlowRow,
   glassRow,
   grantDemoAdmin,
   postJson,
@@ -175,16 +176,7 @@ describe('hostile text in the observatory’s forms', () => {
     for (const month of filedMonths) {
       const filedAt = new Date(`${month}-01T09:00:00Z`);
       filedAt.setUTCMonth(filedAt.getUTCMonth() + 1, 5);
-      const rows = [
-        {
-          eerCode: '150107',
-          tonnes: 300,
-          collectionMethod: 'stradale',
-          transporter: 'Igiene Srl',
-          destinationPlant: 'Piattaforma vetro',
-          operation: 'R5',
-        },
-      ];
+      const rows = [glassFlowRow];
       await handleCommand(
         ctx.store,
         monthlyFlowDecider,
