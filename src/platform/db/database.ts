@@ -10,7 +10,8 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Kysely<Schema>;
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** `onNotify` hears each notification's payload. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -31,7 +32,7 @@ export async function openPostgres(
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       client.on('notification', (message) => {
-        if (message.channel === channel) onNotify();
+        if (message.channel === channel) onNotify(message.payload ?? '');
       });
       client.on('error', () => {
         // Wake-ups are an optimisation: the projection runner also polls.
@@ -81,7 +82,7 @@ export function pgliteDatabase(pglite: PGlite, release: () => Promise<void>): Da
           client.release();
         }
       };
-      const unlisten = await exclusive(() => pglite.listen(channel, () => onNotify()));
+      const unlisten = await exclusive(() => pglite.listen(channel, (payload) => onNotify(payload)));
       return () => exclusive(unlisten);
     },
     async close() {

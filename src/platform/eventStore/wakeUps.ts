@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
 
 /** How often, at most, other processes are told of new events (NOTIFY). */
@@ -9,12 +10,13 @@ const notifyIntervalMs = 50;
  * the database. Other processes hear a NOTIFY, sent after the commit and outside it (NOTIFY holds
  * a server-wide lock through a commit), at most once per interval: one per append would cost a
  * transaction each, more than the append. A wake-up lost or late is covered by the readers'
- * polling.
+ * polling. The NOTIFY names its sender, whose readers were woken already and do not read again.
  */
 export function appendWakeUps(database: Database) {
   const local = new Set<() => void>();
+  const sender = randomUUID();
   const notifyOthers = throttled(
-    () => sql`select pg_notify('events', '')`.execute(database.db),
+    () => sql`select pg_notify('events', ${sender})`.execute(database.db),
     notifyIntervalMs,
   );
   return {
@@ -24,7 +26,9 @@ export function appendWakeUps(database: Database) {
     },
     async onAppended(listener: () => void): Promise<() => Promise<void>> {
       local.add(listener);
-      const unlisten = await database.listen('events', listener);
+      const unlisten = await database.listen('events', (from) => {
+        if (from !== sender) listener();
+      });
       return async () => {
         local.delete(listener);
         await unlisten();

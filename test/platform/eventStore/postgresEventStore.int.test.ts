@@ -132,3 +132,32 @@ describe.each(backends())('%s: appends that leave together (append_batch)', (bac
     }
   });
 });
+
+describe.each(backends())('%s: wake-ups after an append', (backend) => {
+  it('wakes another store on the database by NOTIFY, and its own readers once', async () => {
+    const { database, drop } = await openTestDatabase(backend);
+    try {
+      // Two stores on one database: two processes, as far as wake-ups go.
+      const [writer, other] = [
+        createPostgresEventStore(database),
+        createPostgresEventStore(database),
+      ];
+      const heard = { writer: 0, other: 0 };
+      const unsubscribe = await Promise.all([
+        writer.onAppended(() => heard.writer++),
+        other.onAppended(() => heard.other++),
+      ]);
+      try {
+        await writer.appendToStream('s-woken', [newEvent('A')]);
+        await expect.poll(() => heard.other, { timeout: 5_000 }).toBe(1);
+        // The NOTIFY came back to the writer too, after the other heard it: it was not heard again.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(heard).toEqual({ writer: 1, other: 1 });
+      } finally {
+        await Promise.all(unsubscribe.map((stop) => stop()));
+      }
+    } finally {
+      await drop();
+    }
+  });
+});
