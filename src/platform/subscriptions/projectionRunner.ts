@@ -105,12 +105,15 @@ export class ProjectionRunner {
   ): Promise<boolean> {
     if (!position) return true;
     const deadline = Date.now() + timeoutMs;
+    const awaited = [...this.workers.values()].filter(
+      (worker) => worker.sharesRead || options.background,
+    );
+    // Already there (the append's own wake-up is usually quicker than the command's answer).
+    if (awaited.every((worker) => worker.hasReached(position))) return true;
     this.tail.forget();
     this.shared.wake();
-    for (const worker of this.workers.values()) {
-      if (!worker.sharesRead && !options.background) continue;
+    for (const worker of awaited)
       if (!(await worker.reached(position, deadline - Date.now()))) return false;
-    }
     return true;
   }
 

@@ -174,8 +174,12 @@ export class SubscriberWorker extends Wakeable {
     this.notifyWaiters();
   }
 
+  hasReached(position: GlobalPosition): boolean {
+    return comparePositions(this.checkpoint, position) >= 0;
+  }
+
   async reached(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
-    const done = () => comparePositions(this.checkpoint, position) >= 0;
+    const done = () => this.hasReached(position);
     if (done()) return true;
     this.wake();
     return new Promise<boolean>((resolve) => {
