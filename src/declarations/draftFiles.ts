@@ -66,7 +66,9 @@ export async function saveDraftFiles(
   const checked = new Map<ChosenFile, OpenedUpload | null>();
   // One file at a time: each reading yields to the event loop, and memory holds one at most.
   for (const chosen of form.chosen) {
-    const { problem, opened } = await checkFile(chosen.slot, chosen.upload);
+    const { problem, opened } = chosen.rendered
+      ? { problem: null, opened: null }
+      : await checkFile(chosen.slot, chosen.upload);
     if (problem) refused[chosen.field] = problem;
     else checked.set(chosen, opened);
   }

@@ -19,6 +19,11 @@ export interface ChosenFile {
   readonly slot: FileSlot;
   readonly upload: UploadedFile;
   readonly description: string | null;
+  /**
+   * Written by the portal into its own template («Compila online»): the form's rules checked its
+   * cells, so it is not opened again as an upload would be.
+   */
+  readonly rendered?: true;
 }
 
 export interface UploadForm {
