@@ -82,7 +82,9 @@ export function pgliteDatabase(pglite: PGlite, release: () => Promise<void>): Da
           client.release();
         }
       };
-      const unlisten = await exclusive(() => pglite.listen(channel, (payload) => onNotify(payload)));
+      const unlisten = await exclusive(() =>
+        pglite.listen(channel, (payload) => onNotify(payload)),
+      );
       return () => exclusive(unlisten);
     },
     async close() {
