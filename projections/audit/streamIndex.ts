@@ -1,7 +1,5 @@
-import type { Selectable } from 'kysely';
-import type { StreamIndexTable } from '../../src/platform/db/schema.js';
 import type { RecordedEvent } from '../../src/platform/eventStore/eventStore.js';
-import { everyEvent, rowProjection } from '../../src/platform/subscriptions/rowProjection.js';
+import type { Projection } from '../../src/platform/subscriptions/projection.js';
 import { upsertRows } from '../../src/platform/subscriptions/readModelRows.js';
 
 /** One row per stream: what the auditors' stream list shows. */
@@ -31,22 +29,24 @@ export function evolveStreamIndex(
   };
 }
 
-export const streamIndexProjection = rowProjection({
+/**
+ * Needs no row read back: a batch's events are folded per stream in memory, and each stream's
+ * row is written once, its first event's time and category left as the table has them. (On the
+ * 1,000,000-event log of bench:app, reading the rows back was a fifth of this projection's cost.)
+ */
+export const streamIndexProjection: Projection = {
   name: 'stream_index',
-  follows: everyEvent,
-  keyOf: (event) => event.streamId,
-  evolve: evolveStreamIndex,
-  async load(trx, keys) {
-    const rows = await trx
-      .selectFrom('stream_index')
-      .selectAll()
-      .where('stream_id', 'in', keys)
-      .execute();
-    return new Map(rows.map((row) => [row.stream_id, fromTableRow(row)]));
+  async apply(trx, events) {
+    const rows = new Map<string, StreamIndexRow>();
+    for (const event of events)
+      rows.set(event.streamId, evolveStreamIndex(rows.get(event.streamId), event));
+    await upsertRows(trx, 'stream_index', ['stream_id'], [...rows.values()].map(toTableRow), [
+      'category',
+      'first_event_at',
+    ]);
   },
-  save: (trx, rows) => upsertRows(trx, 'stream_index', ['stream_id'], rows.map(toTableRow)),
-  table: 'stream_index',
-});
+  tables: ['stream_index'],
+};
 
 const toTableRow = (row: StreamIndexRow) => ({
   stream_id: row.streamId,
@@ -55,13 +55,4 @@ const toTableRow = (row: StreamIndexRow) => ({
   first_event_at: row.firstEventAt,
   last_event_at: row.lastEventAt,
   last_event_type: row.lastEventType,
-});
-
-const fromTableRow = (row: Selectable<StreamIndexTable>): StreamIndexRow => ({
-  streamId: row.stream_id,
-  category: row.category,
-  version: row.version,
-  firstEventAt: row.first_event_at.toISOString(),
-  lastEventAt: row.last_event_at.toISOString(),
-  lastEventType: row.last_event_type,
 });

@@ -7,19 +7,22 @@ const parametersPerStatement = 65_535;
 /**
  * Writes a read model's rows in as few statements as the parameters allow: each row inserted, or,
  * where its key is already there, every column it carries replaced by its value (a nullable
- * column it does not carry stays as it is). A rebuild's batch of thousands of rows costs a statement or two,
- * not one each. The rows must carry the same columns, and each key once.
+ * column it does not carry stays as it is, and so do the columns named in `kept`). A rebuild's
+ * batch of thousands of rows costs a statement or two, not one each. The rows must carry the same
+ * columns, and each key once.
  */
 export async function upsertRows<Table extends keyof Schema>(
   trx: Transaction<Schema>,
   table: Table,
   key: readonly (keyof Schema[Table] & string)[],
   rows: readonly Insertable<Schema[Table]>[],
+  kept: readonly (keyof Schema[Table] & string)[] = [],
 ): Promise<void> {
   const [first] = rows;
   if (!first) return;
   const columns = Object.keys(first);
-  const replaced = columns.filter((column) => !(key as readonly string[]).includes(column));
+  const unchanged = new Set<string>([...key, ...kept]);
+  const replaced = columns.filter((column) => !unchanged.has(column));
   const perStatement = Math.floor(parametersPerStatement / columns.length);
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement) as Record<string, unknown>[];

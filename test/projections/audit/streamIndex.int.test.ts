@@ -90,4 +90,37 @@ describe.each(backends())('%s: stream index in SQL', (backend) => {
     await runner.rebuild('stream_index');
     expect(await rows()).toEqual(once);
   });
+
+  it('keeps a stream’s first event time when its later events come in later batches', async () => {
+    const store = createPostgresEventStore(test.database);
+    await store.appendToStream('ledger-1', [newEvent('Opened')]);
+    await store.appendToStream('other-1', [newEvent('Noise'), newEvent('Noise')]);
+    await store.appendToStream('ledger-1', [newEvent('Moved'), newEvent('Closed')]);
+    // Two events a batch: the ledger's row is written in the first batch and again in the last.
+    const runner = new ProjectionRunner(
+      {
+        db: test.database.db,
+        store,
+        projections: [streamIndexProjection],
+        logger: pino({ level: 'silent' }),
+      },
+      { batchSize: 2 },
+    );
+    await runner.start();
+    try {
+      expect(await runner.waitFor(await store.headPosition())).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+    const row = await test.database.db
+      .selectFrom('stream_index')
+      .selectAll()
+      .where('stream_id', '=', 'ledger-1')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ version: 3, last_event_type: 'Closed', category: 'ledger' });
+    expect(row.first_event_at.toISOString()).toBe(
+      (await store.readStream('ledger-1')).events[0]!.metadata.recordedAt,
+    );
+    expect(row.last_event_at.getTime()).toBeGreaterThanOrEqual(row.first_event_at.getTime());
+  });
 });
