@@ -42,7 +42,8 @@ interface EventRow {
   type: string;
   data: JsonObject;
   metadata: EventMetadata;
-  hash: Buffer;
+  /** Hex, as PostgreSQL encodes it: cheaper than a Buffer made and turned to hex here. */
+  hash: string;
 }
 
 /** One appendToStream call as append_to_stream and append_batch take it. */
@@ -86,7 +87,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   type: row.type,
   data: row.data,
   metadata: row.metadata,
-  hash: row.hash.toString('hex'),
+  hash: row.hash,
 });
 
 /**
@@ -103,7 +104,7 @@ export function createPostgresEventStore(
   // Output columns are cast to text for bigint safety: ORDER BY must name the table's columns
   // (events.tx_id), or it would sort the text ('10' < '9').
   const columns = sql.raw(
-    'position::text as position, tx_id::text as tx_id, stream_id, version, type, data, metadata, hash',
+    "position::text as position, tx_id::text as tx_id, stream_id, version, type, data, metadata, encode(hash, 'hex') as hash",
   );
 
   const append = appendBatcher<Append, AppendRow>({
