@@ -77,34 +77,54 @@ export class SharedRead extends Wakeable {
     });
   }
 
+  /**
+   * Batch by batch to the log's end. Behind it (after an outage, a start on a long log), batches
+   * are as large as a rebuild's and the next one is read while this one is applied: catching up
+   * runs at the speed of the log, as a rebuild does (readModelRebuild.ts).
+   */
   private async run(): Promise<void> {
     const limit = this.options.batchSize ?? 1_000;
+    const catchingUp = this.options.batchSize ?? 5_000;
+    let ahead: { from: GlobalPosition; events: Promise<readonly RecordedEvent[]> } | null = null;
     while (this.running) {
       this.settleLeaving();
       this.admit();
       if (!this.head || this.members.length === 0) {
+        ahead = null;
         this.clearWake(); // an offer wakes it again
         await this.sleep();
         continue;
       }
+      const size = ahead ? catchingUp : limit;
       let batch: readonly RecordedEvent[];
       try {
         this.clearWake();
-        batch = await this.deps.tail.read(this.head, limit);
+        batch =
+          ahead && comparePositions(ahead.from, this.head) === 0
+            ? await ahead.events
+            : await this.deps.tail.read(this.head, size);
       } catch (error) {
+        ahead = null;
         this.deps.logger.warn({ err: error }, 'Reading the log failed');
         await pause(1_000);
         continue;
       }
+      ahead = null;
       if (batch.length === 0) {
         await this.sleep();
         continue;
       }
+      if (batch.length === size) {
+        const from = batch.at(-1)!.position;
+        ahead = { from, events: this.deps.tail.read(from, catchingUp) };
+        ahead.events.catch(() => undefined); // taken on the next turn, or dropped
+      }
       try {
         await this.applyTogether(this.head, batch);
         // The log's end taken in: the next read waits for an append or the poll.
-        if (batch.length < limit) await this.sleep();
+        if (!ahead) await this.sleep();
       } catch (error) {
+        ahead = null;
         this.disband(error);
       }
     }

@@ -116,6 +116,51 @@ describe.each(backends())('%s: projection runner', (backend) => {
     expect(await counts()).toEqual([{ stream_id: 'a-1', n: 2 }]);
   });
 
+  it('catches up a long log in large batches, reading the next one while applying this one', async () => {
+    for (let i = 0; i < 24; i++)
+      await store.appendToStream(
+        `long-${i}`,
+        Array.from({ length: 500 }, () => newEvent('X')),
+      );
+    await untilLogReadable(test.database.db, store);
+    const order: string[] = [];
+    const watched: EventStore = {
+      ...store,
+      readAll: (options) => {
+        order.push(`read ${options.limit}`);
+        return store.readAll(options);
+      },
+    };
+    const slow: Projection = {
+      name: 'test_counts',
+      async apply(_trx, events) {
+        order.push(`apply ${events.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      },
+      tables: ['test_counts'],
+    };
+    // The portal's batch sizes: none given.
+    const catchingUp = new ProjectionRunner(
+      { db: test.database.db, store: watched, projections: [slow], logger },
+      { pollIntervalMs: 50 },
+    );
+    runners.push(catchingUp);
+    await catchingUp.start();
+    expect(await catchingUp.waitFor(await store.headPosition(), 30_000)).toBe(true);
+    const applied = order.filter((step) => step.startsWith('apply'));
+    expect(applied.map((step) => Number(step.slice(6))).reduce((sum, n) => sum + n, 0)).toBe(
+      12_000,
+    );
+    // A full batch of 1,000: behind, so the next one, of 5,000, is asked before it is applied.
+    expect(order.slice(0, 5)).toEqual([
+      'read 1000',
+      'read 5000',
+      'apply 1000',
+      'read 5000',
+      'apply 5000',
+    ]);
+  });
+
   it('stops at a failing event, names it, and after a restart equals a clean rebuild', async () => {
     for (let i = 0; i < 5; i++)
       await store.appendToStream(
