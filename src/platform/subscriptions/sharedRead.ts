@@ -27,12 +27,17 @@ export class SharedRead extends Wakeable {
   private head: GlobalPosition | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
+  /** The next batch, asked while the last one is applied (run). */
+  private ahead: { from: GlobalPosition; events: Promise<readonly RecordedEvent[]> } | null = null;
+  /** The size of a batch read while behind the log. */
+  private readonly catchingUp: number;
 
   constructor(
     private readonly deps: WorkerDeps,
     private readonly options: RunnerOptions,
   ) {
     super(options.pollIntervalMs ?? 500);
+    this.catchingUp = options.batchSize ?? 5_000;
   }
 
   protected override get active(): boolean {
@@ -43,6 +48,7 @@ export class SharedRead extends Wakeable {
   start(inStep: readonly SubscriberWorker[]): void {
     this.members = [...inStep];
     this.head = inStep[0]?.checkpoint ?? null;
+    this.ahead = null;
     for (const worker of inStep) worker.joinShared();
     this.running = true;
     this.loop = this.run();
@@ -83,51 +89,54 @@ export class SharedRead extends Wakeable {
    * runs at the speed of the log, as a rebuild does (readModelRebuild.ts).
    */
   private async run(): Promise<void> {
-    const limit = this.options.batchSize ?? 1_000;
-    const catchingUp = this.options.batchSize ?? 5_000;
-    let ahead: { from: GlobalPosition; events: Promise<readonly RecordedEvent[]> } | null = null;
     while (this.running) {
       this.settleLeaving();
       this.admit();
       if (!this.head || this.members.length === 0) {
-        ahead = null;
+        this.ahead = null;
         this.clearWake(); // an offer wakes it again
         await this.sleep();
         continue;
       }
-      const size = ahead ? catchingUp : limit;
-      let batch: readonly RecordedEvent[];
+      let batch: Awaited<ReturnType<SharedRead['next']>>;
       try {
-        this.clearWake();
-        batch =
-          ahead && comparePositions(ahead.from, this.head) === 0
-            ? await ahead.events
-            : await this.deps.tail.read(this.head, size);
+        batch = await this.next(this.head);
       } catch (error) {
-        ahead = null;
         this.deps.logger.warn({ err: error }, 'Reading the log failed');
         await pause(1_000);
         continue;
       }
-      ahead = null;
-      if (batch.length === 0) {
-        await this.sleep();
-        continue;
-      }
-      if (batch.length === size) {
-        const from = batch.at(-1)!.position;
-        ahead = { from, events: this.deps.tail.read(from, catchingUp) };
-        ahead.events.catch(() => undefined); // taken on the next turn, or dropped
-      }
       try {
-        await this.applyTogether(this.head, batch);
+        if (batch.events.length > 0) await this.applyTogether(this.head, batch.events);
         // The log's end taken in: the next read waits for an append or the poll.
-        if (!ahead) await this.sleep();
+        if (batch.atTheEnd) await this.sleep();
       } catch (error) {
-        ahead = null;
+        this.ahead = null;
         this.disband(error);
       }
     }
+  }
+
+  /**
+   * The batch after `head`: the one read ahead, or read now. After a full batch the next one is
+   * asked at once. Only a read made now tells the log's end: one made ahead ran beside the last
+   * batch's transaction, and a read sees no append newer than a transaction still open (and the
+   * wake-ups heard meanwhile are kept for the read that comes after it).
+   */
+  private async next(
+    head: GlobalPosition,
+  ): Promise<{ events: readonly RecordedEvent[]; atTheEnd: boolean }> {
+    const ahead = this.ahead && comparePositions(this.ahead.from, head) === 0 ? this.ahead : null;
+    this.ahead = null;
+    const size = ahead ? this.catchingUp : (this.options.batchSize ?? 1_000);
+    if (!ahead) this.clearWake();
+    const events = await (ahead?.events ?? this.deps.tail.read(head, size));
+    if (events.length === size) {
+      const from = events.at(-1)!.position;
+      this.ahead = { from, events: this.deps.tail.read(from, this.catchingUp) };
+      this.ahead.events.catch(() => undefined); // taken on the next turn, or dropped
+    }
+    return { events, atTheEnd: !ahead && events.length < size };
   }
 
   private admit(): void {

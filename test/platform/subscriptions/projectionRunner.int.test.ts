@@ -161,6 +161,35 @@ describe.each(backends())('%s: projection runner', (backend) => {
     ]);
   });
 
+  it('reads the log again, rather than sleeping, when a batch read ahead came back short', async () => {
+    for (let i = 0; i < 6; i++)
+      await store.appendToStream(
+        `ahead-${i}`,
+        Array.from({ length: 500 }, () => newEvent('X')),
+      );
+    await untilLogReadable(test.database.db, store);
+    // The first read ahead sees nothing, as one running beside the batch's transaction may not
+    // see the newest appends: it must not be taken for the log's end.
+    let reads = 0;
+    const hiding: EventStore = {
+      ...store,
+      readAll: async (options) => (++reads === 2 ? [] : store.readAll(options)),
+    };
+    const quiet = new ProjectionRunner(
+      {
+        db: test.database.db,
+        store: hiding,
+        projections: [countingProjection({ poisoned: false })],
+        logger,
+      },
+      { pollIntervalMs: 60_000 },
+    );
+    runners.push(quiet);
+    await quiet.start();
+    expect(await quiet.waitFor(await store.headPosition(), 10_000)).toBe(true);
+    expect(reads).toBeGreaterThan(2);
+  });
+
   it('stops at a failing event, names it, and after a restart equals a clean rebuild', async () => {
     for (let i = 0; i < 5; i++)
       await store.appendToStream(
