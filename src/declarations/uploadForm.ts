@@ -20,8 +20,9 @@ export interface ChosenFile {
   readonly upload: UploadedFile;
   readonly description: string | null;
   /**
-   * Written by the portal into its own template («Compila online»): the form's rules checked its
-   * cells, so it is not opened again as an upload would be.
+   * Written by the portal into its own template («Compila online»), from a form of bounded rows
+   * and texts: it is not opened again to be checked as an upload (size, zip, metadata). Its cells
+   * go through the rules of the form. No upload sets it (readUploadForm).
    */
   readonly rendered?: true;
 }

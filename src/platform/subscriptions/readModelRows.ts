@@ -22,33 +22,44 @@ export async function upsertRows<Table extends keyof Schema>(
   if (!first) return;
   const columns = Object.keys(first);
   const unchanged = new Set<string>([...key, ...kept]);
-  const replaced = columns.filter((column) => !unchanged.has(column));
+  const statement = upsertStatement(
+    table,
+    columns,
+    key,
+    columns.filter((column) => !unchanged.has(column)),
+  );
   const perStatement = Math.floor(parametersPerStatement / columns.length);
-  // The statement's text made here rather than by kysely's sql template: for a rebuild's batch of
-  // thousands of rows the template built, froze and visited a node per value, a twentieth of the
-  // rebuild's CPU. Names are the schema's own; every value goes as a parameter.
-  const conflict = `on conflict (${key.map(quoted).join(', ')}) ${
+  for (let start = 0; start < rows.length; start += perStatement)
+    await trx.executeQuery(
+      statement(rows.slice(start, start + perStatement) as Record<string, unknown>[]),
+    );
+}
+
+/**
+ * The upsert of some rows, its text made here rather than by kysely's sql template: for a
+ * rebuild's batch of thousands of rows the template built, froze and visited a node per value, a
+ * twentieth of the rebuild's CPU. Names are the schema's own; every value goes as a parameter.
+ */
+function upsertStatement(
+  table: string,
+  columns: readonly string[],
+  key: readonly string[],
+  replaced: readonly string[],
+) {
+  const into = `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values `;
+  const conflict = ` on conflict (${key.map(quoted).join(', ')}) ${
     replaced.length === 0
       ? 'do nothing'
       : `do update set ${replaced.map((column) => `${quoted(column)} = excluded.${quoted(column)}`).join(', ')}`
   }`;
-  const into = `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values `;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement) as Record<string, unknown>[];
+  return (rows: readonly Record<string, unknown>[]) => {
     const parameters: unknown[] = [];
-    const tuples = chunk.map(
-      (row) =>
-        `(${columns
-          .map((column) => {
-            parameters.push(row[column]);
-            return `$${parameters.length}`;
-          })
-          .join(', ')})`,
-    );
-    await trx.executeQuery(
-      CompiledQuery.raw(`${into}${tuples.join(', ')} ${conflict}`, parameters),
-    );
-  }
+    const tuples = rows.map((row) => {
+      const places = columns.map((column) => `$${parameters.push(row[column])}`);
+      return `(${places.join(', ')})`;
+    });
+    return CompiledQuery.raw(`${into}${tuples.join(', ')}${conflict}`, parameters);
+  };
 }
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
