@@ -38,6 +38,15 @@ describe.each(backends())('%s: projection runner', (backend) => {
     return created;
   };
   const counts = () => countsPerStream(test.database.db);
+  /** `streams` streams of 500 events each, readable. */
+  const longLog = async (prefix: string, streams: number) => {
+    for (let i = 0; i < streams; i++)
+      await store.appendToStream(
+        `${prefix}-${i}`,
+        Array.from({ length: 500 }, () => newEvent('X')),
+      );
+    await untilLogReadable(test.database.db, store);
+  };
 
   beforeEach(async () => {
     test = await openTestDatabase(backend);
@@ -117,12 +126,7 @@ describe.each(backends())('%s: projection runner', (backend) => {
   });
 
   it('catches up a long log in large batches, reading the next one while applying this one', async () => {
-    for (let i = 0; i < 24; i++)
-      await store.appendToStream(
-        `long-${i}`,
-        Array.from({ length: 500 }, () => newEvent('X')),
-      );
-    await untilLogReadable(test.database.db, store);
+    await longLog('long', 24);
     const order: string[] = [];
     const watched: EventStore = {
       ...store,
@@ -162,12 +166,7 @@ describe.each(backends())('%s: projection runner', (backend) => {
   });
 
   it('reads the log again, rather than sleeping, when a batch read ahead came back short', async () => {
-    for (let i = 0; i < 6; i++)
-      await store.appendToStream(
-        `ahead-${i}`,
-        Array.from({ length: 500 }, () => newEvent('X')),
-      );
-    await untilLogReadable(test.database.db, store);
+    await longLog('ahead', 6);
     // The first read ahead sees nothing, as one running beside the batch's transaction may not
     // see the newest appends: it must not be taken for the log's end.
     let reads = 0;

@@ -5,7 +5,7 @@ import {
   evolveStreamIndex,
   streamIndexProjection,
 } from '../../../projections/audit/streamIndex.js';
-import type { RecordedEvent } from '../../../src/platform/eventStore/eventStore.js';
+import type { EventStore, RecordedEvent } from '../../../src/platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
@@ -58,13 +58,9 @@ describe.each(backends())('%s: stream index in SQL', (backend) => {
     test = await openTestDatabase(backend);
   });
   afterAll(async () => test.drop());
-
-  it('holds one row per stream, the same after replaying twice', async () => {
-    const store = createPostgresEventStore(test.database);
-    await store.appendToStream('contract-1', [newEvent('Registered'), newEvent('Validated')]);
-    await store.appendToStream('account-7', [newEvent('Registered')]);
-    await store.appendToStream('contract-1', [newEvent('Claimed')]);
-    const runner = new ProjectionRunner(
+  /** Two events a batch. */
+  const runnerOn = (store: EventStore) =>
+    new ProjectionRunner(
       {
         db: test.database.db,
         store,
@@ -73,6 +69,13 @@ describe.each(backends())('%s: stream index in SQL', (backend) => {
       },
       { batchSize: 2 },
     );
+
+  it('holds one row per stream, the same after replaying twice', async () => {
+    const store = createPostgresEventStore(test.database);
+    await store.appendToStream('contract-1', [newEvent('Registered'), newEvent('Validated')]);
+    await store.appendToStream('account-7', [newEvent('Registered')]);
+    await store.appendToStream('contract-1', [newEvent('Claimed')]);
+    const runner = runnerOn(store);
     const rows = () =>
       test.database.db
         .selectFrom('stream_index')
@@ -100,16 +103,8 @@ describe.each(backends())('%s: stream index in SQL', (backend) => {
     await store.appendToStream('ledger-1', [newEvent('Opened')]);
     await store.appendToStream('other-1', [newEvent('Noise'), newEvent('Noise')]);
     await store.appendToStream('ledger-1', [newEvent('Moved'), newEvent('Closed')]);
-    // Two events a batch: the ledger's row is written in the first batch and again in the last.
-    const runner = new ProjectionRunner(
-      {
-        db: test.database.db,
-        store,
-        projections: [streamIndexProjection],
-        logger: pino({ level: 'silent' }),
-      },
-      { batchSize: 2 },
-    );
+    // The ledger's row is written in the first batch and again in the last.
+    const runner = runnerOn(store);
     await runner.start();
     try {
       expect(await runner.waitFor(await store.headPosition())).toBe(true);
