@@ -17,7 +17,7 @@ import type { FieldErrors } from '../platform/http/forms.js';
 import { contentTypeOf } from './contentType.js';
 import type { DeclarationTarget } from './declarationAccess.js';
 import type { OpenedUpload } from './workbooks/index.js';
-import { checkFile, type ChosenFile, type UploadForm } from './uploadForm.js';
+import type { ChosenFile, UploadForm } from './uploadForm.js';
 
 /** The files this account keeps in the draft of the target's contract and year. */
 export async function draftFiles(
@@ -45,10 +45,9 @@ const roomFull = (names: readonly string[]) =>
   `Sono già stati caricati ${maxAttachments} allegati, il massimo: ${names.length === 1 ? 'non è stato aggiunto' : 'non sono stati aggiunti'} ${names.join(', ')}.`;
 
 /**
- * Keeps every chosen file that is acceptable as a file, and takes out the ticked ones, in one
- * command: DeclarationFileUploaded / DeclarationFileRemoved. A file refused (empty, too big, not
- * a PDF or a workbook where one is asked for) is stored nowhere and gets its message. The
- * workbooks kept come back opened, by SHA-256, so that AVANTI does not parse them again.
+ * Keeps every chosen file (each acceptable as a file: readUploadForm checked it), and takes out
+ * the ticked ones, in one command: DeclarationFileUploaded / DeclarationFileRemoved. The workbooks
+ * kept come back opened, by SHA-256, so that AVANTI does not parse them again.
  */
 export async function saveDraftFiles(
   deps: Pick<DeclarationsDeps, 'eventStore' | 'database' | 'clock'>,
@@ -63,22 +62,12 @@ export async function saveDraftFiles(
   const { organisationId } = actingOf(request);
   const before = await draftFiles(deps, target, organisationId);
   const refused: FieldErrors = {};
-  const checked = new Map<ChosenFile, OpenedUpload | null>();
-  // One file at a time: each reading yields to the event loop, and memory holds one at most.
-  for (const chosen of form.chosen) {
-    const { problem, opened } = chosen.rendered
-      ? { problem: null, opened: null }
-      : await checkFile(chosen.slot, chosen.upload);
-    if (problem) refused[chosen.field] = problem;
-    else checked.set(chosen, opened);
-  }
-  const acceptable = form.chosen.filter((chosen) => checked.has(chosen));
   const staying = before.filter((file) =>
     form.remove.every((key) => key !== (file.slot === 'allegato' ? file.sha256 : file.slot)),
   );
   let room = maxAttachments - staying.filter((file) => file.slot === 'allegato').length;
   const left: string[] = [];
-  const fitting = acceptable.filter((chosen) => {
+  const fitting = form.chosen.filter((chosen) => {
     if (chosen.slot !== 'allegato' || room-- > 0) return true;
     left.push(chosen.upload.filename);
     return false;
@@ -90,10 +79,9 @@ export async function saveDraftFiles(
   const now = deps.clock();
   const add = await Promise.all(fitting.map((chosen) => stored(deps, chosen, now)));
   const opened = new Map(
-    fitting.flatMap((chosen, i) => {
-      const workbook = checked.get(chosen);
-      return workbook && add[i] ? [[add[i].sha256, workbook] as const] : [];
-    }),
+    fitting.flatMap((chosen, i) =>
+      chosen.opened && add[i] ? [[add[i].sha256, chosen.opened] as const] : [],
+    ),
   );
   const state = await changeDraft(deps, request, target, { remove: form.remove, add }, now);
   return { files: draftFilesOf(state, organisationId), refused, opened };

@@ -213,7 +213,7 @@ function onlinePageRoutes(app: FastifyInstance, deps: DeclarationsDeps, online: 
           slot: form.kind,
           upload: { filename: online.filename(target), contentType: xlsx, content: workbook },
           description: null,
-          rendered: true,
+          opened: null,
         },
       ],
     });

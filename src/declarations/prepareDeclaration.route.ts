@@ -136,12 +136,7 @@ export function prepareDeclarationRoutes(app: FastifyInstance, deps: Declaration
         visionato: form.visionato,
         // Rows whose file went into the draft leave; "Aggiungi allegato" adds an empty one.
         rows: adding
-          ? Math.max(
-              1,
-              form.rows -
-                form.chosen.filter((c) => c.slot === 'allegato' && !refused[c.field]).length +
-                1,
-            )
+          ? Math.max(1, form.rows - form.chosen.filter((c) => c.slot === 'allegato').length + 1)
           : form.rows,
         // A description stays typed in its row while its file is not in the draft.
         descriptions: Object.fromEntries(

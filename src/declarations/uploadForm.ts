@@ -13,18 +13,18 @@ export interface UploadedFile {
   readonly content: Buffer;
 }
 
-/** A file chosen in the form, before anything checked it; `field` is where its error goes. */
+/**
+ * A file chosen in the form and acceptable as a file (checkFile, as the form is read), or one the
+ * portal wrote into its own template («Compila online», from a form of bounded rows and texts,
+ * whose cells go through the rules of that form). `field` is where its errors go.
+ */
 export interface ChosenFile {
   readonly field: string;
   readonly slot: FileSlot;
   readonly upload: UploadedFile;
   readonly description: string | null;
-  /**
-   * Written by the portal into its own template («Compila online»), from a form of bounded rows
-   * and texts: it is not opened again to be checked as an upload (size, zip, metadata). Its cells
-   * go through the rules of the form. No upload sets it (readUploadForm).
-   */
-  readonly rendered?: true;
+  /** The workbook the check opened, for AVANTI to read unparsed; null for any other file. */
+  readonly opened: OpenedUpload | null;
 }
 
 export interface UploadForm {
@@ -105,15 +105,25 @@ export const attachmentRows = (requested: unknown): number => {
   return Number.isInteger(rows) ? Math.min(Math.max(rows, 1), maxAttachmentRows) : 1;
 };
 
-/** Reads the wizard's form: steps 3 to 6, the notification e-mail and the "visionato" box. */
+/**
+ * Reads the wizard's form: steps 3 to 6, the notification e-mail and the "visionato" box. A file
+ * refused as a file (empty, too big, not a PDF or a workbook where one is asked for) is chosen
+ * for nothing and gets its message beside its field.
+ */
 export async function readUploadForm(parts: unknown): Promise<UploadForm> {
   // Multipart parts as @fastify/multipart attaches them: each one read through fileOf/readFields.
   const body = (parts && typeof parts === 'object' ? parts : {}) as Body;
   const { fields, errors } = readFields(body);
   const chosen: ChosenFile[] = [];
+  // One file at a time: each reading yields to the event loop.
+  const choose = async (file: Omit<ChosenFile, 'opened'>) => {
+    const { problem, opened } = await checkFile(file.slot, file.upload);
+    if (problem) errors[file.field] = problem;
+    else chosen.push({ ...file, opened });
+  };
   for (const slot of singleSlots) {
     const upload = await fileOf(body, slot);
-    if (upload) chosen.push({ field: slot, slot, upload, description: null });
+    if (upload) await choose({ field: slot, slot, upload, description: null });
   }
   const descriptions: Record<string, string> = {};
   for (let index = 1; index <= maxAttachmentRows; index++) {
@@ -124,7 +134,7 @@ export async function readUploadForm(parts: unknown): Promise<UploadForm> {
     if (description && !upload && !errors[name])
       errors[`allegato-${index}`] = 'Scegli il file a cui si riferisce la descrizione.';
     if (upload && !errors[name])
-      chosen.push({
+      await choose({
         field: `allegato-${index}`,
         slot: 'allegato',
         upload,
@@ -168,7 +178,7 @@ interface FileCheck {
  * Why a file cannot even be kept in the draft (empty, too big, not a PDF or image where one is
  * asked for, not a workbook that can be opened), or null. What its cells say is for AVANTI.
  */
-export async function checkFile(slot: FileSlot, upload: UploadedFile): Promise<FileCheck> {
+async function checkFile(slot: FileSlot, upload: UploadedFile): Promise<FileCheck> {
   const refused = (problem: string): FileCheck => ({ problem, opened: null });
   if (upload.content.length > maxFileSize)
     return refused('Il file supera la dimensione massima di 10 MB.');

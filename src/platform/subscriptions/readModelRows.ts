@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Insertable, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { Schema } from '../db/schema.js';
 
 /** PostgreSQL takes at most 65,535 parameters a statement. */
@@ -62,7 +63,7 @@ function upsertStatement(
   };
 }
 
-const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const quoted = pg.escapeIdentifier;
 
 /**
  * A condition for rows whose two-column key is among `pairs`: one semi-join on two array

@@ -50,6 +50,3 @@ export function rowProjection<Row, Event extends RecordedEvent>(
     tables: [spec.table],
   };
 }
-
-/** For a read model that follows every stream. */
-export const everyEvent = (_event: RecordedEvent): _event is RecordedEvent => true;

@@ -11,6 +11,12 @@ import {
 } from './subscriberWorker.js';
 import { Wakeable } from './wakeable.js';
 
+/** A batch of the shared read, and whether it took in the log's end. */
+interface Batch {
+  readonly events: readonly RecordedEvent[];
+  readonly atTheEnd: boolean;
+}
+
 /**
  * The read models that are in step, fed together: each batch of the log is read once and applied
  * to all of them in one transaction that moves all their checkpoints (compare-and-set, as a
@@ -98,7 +104,7 @@ export class SharedRead extends Wakeable {
         await this.sleep();
         continue;
       }
-      let batch: Awaited<ReturnType<SharedRead['next']>>;
+      let batch: Batch;
       try {
         batch = await this.next(this.head);
       } catch (error) {
@@ -123,9 +129,7 @@ export class SharedRead extends Wakeable {
    * batch's transaction, and a read sees no append newer than a transaction still open (and the
    * wake-ups heard meanwhile are kept for the read that comes after it).
    */
-  private async next(
-    head: GlobalPosition,
-  ): Promise<{ events: readonly RecordedEvent[]; atTheEnd: boolean }> {
+  private async next(head: GlobalPosition): Promise<Batch> {
     const ahead = this.ahead && comparePositions(this.ahead.from, head) === 0 ? this.ahead : null;
     this.ahead = null;
     const size = ahead ? this.catchingUp : (this.options.batchSize ?? 1_000);
