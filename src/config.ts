@@ -43,6 +43,8 @@ const configSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    /** Portal processes sharing the port (node:cluster); more than one needs PostgreSQL. */
+    WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     /** Address people use to reach the portal (links in mails); defaults to http://HOST:PORT. */
     PUBLIC_URL: optional(z.url()),
     TRUST_PROXY: trustProxy,
@@ -137,6 +139,14 @@ const configSchema = z
       .default('info'),
   })
   .superRefine((config, ctx) => {
+    if (config.WORKERS > 1 && !config.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message:
+          'con più di un processo serve PostgreSQL (DATABASE_URL): PGlite si apre da un processo solo',
+      });
+    }
     if (config.NODE_ENV === 'production' && !config.SMTP_URL) {
       ctx.addIssue({
         code: 'custom',

@@ -1,14 +1,23 @@
+import cluster from 'node:cluster';
 import { createServer } from 'node:net';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './platform/db/dataDirLock.js';
 import type { DemoAccount } from './dev/seedDemo.js';
+import type { WorkerReady } from './cluster.js';
 import { printDemoIdentities } from './dev/demoIdentities.js';
 
-/** `npm start`: the portal on the configured storage, until SIGTERM or Ctrl-C. */
+/**
+ * `npm start`: the portal on the configured storage, until SIGTERM or Ctrl-C; with WORKERS=n,
+ * n processes of it (src/cluster.ts), this file being each worker too.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
-  await portIsFree(config.HOST, config.PORT);
+  if (cluster.isPrimary) await portIsFree(config.HOST, config.PORT);
+  if (cluster.isPrimary && config.WORKERS > 1) {
+    const { runCluster } = await import('./cluster.js');
+    return runCluster(config);
+  }
   const logger = pino({ level: config.LOG_LEVEL });
   const { startPortal } = await import('./portal.js');
   const portal = await startPortal(config, logger);
@@ -25,6 +34,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', (signal) => void shutdown(signal));
   process.once('SIGINT', (signal) => void shutdown(signal));
 
+  if (cluster.isWorker) {
+    const ready: WorkerReady = { ready: { url: portal.url, storageLabel: portal.storageLabel } };
+    process.send?.(ready);
+    return;
+  }
   console.log(`\nDichiara è pronto: ${portal.url}\nArchivio: ${portal.storageLabel}\n`);
   if (portal.demoAccounts) printDemoAccounts(portal.demoAccounts, portal.url, portal.servesMailbox);
   if (portal.servesLocalIdentityProvider) printDemoIdentities(portal.url);

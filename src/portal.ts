@@ -16,6 +16,9 @@ export interface Portal {
   stop(): Promise<void>;
 }
 
+/** How often a process standing by tries to take the lead: a leader killed is replaced this soon. */
+const leaderRetryMs = 5_000;
+
 /**
  * Composition root: config → database → event store → projections → app → listen. src/main.ts
  * runs it for `npm start`; the browser journeys run it too.
@@ -35,6 +38,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     { startHousekeeping },
     { startTreeHeadSigning, headOrigin },
     { startReminders },
+    { Leadership },
   ] = await Promise.all([
     import('./subscribers.js'),
     import('./app.js'),
@@ -47,6 +51,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     import('./accounts/housekeeping.js'),
     import('./audit/treeHeadSigning.js'),
     import('./reminders/runReminders.js'),
+    import('./platform/subscriptions/leadership.js'),
   ]);
   const clock = () => new Date();
   const secret = runtime.cookieSecret;
@@ -74,40 +79,54 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
   );
   // The embedded default starts with demo data; a PostgreSQL deployment starts empty.
   const demoAccounts = config.DATABASE_URL ? null : await seedDemo(runtime, config);
-  await projections.start();
   const mailSender = new MailSender({
     database: runtime.database,
     transport: createMailTransport(config, runtime.database.db),
     from: config.MAIL_FROM,
     logger,
   });
+  // Of several processes on one PostgreSQL, one applies the projections and runs the timed jobs;
+  // every one sends mail (each message claimed by one) and serves pages.
+  const leadership = new Leadership(runtime.database, { retryMs: leaderRetryMs, logger });
+  let timedJobs: { stop(): void }[] = [];
+  const startTimedJobs = () => [
+    startHousekeeping({ db: runtime.database.db, store: runtime.eventStore, clock }, logger),
+    startTreeHeadSigning(
+      {
+        db: runtime.database.db,
+        store: runtime.eventStore,
+        seal: runtime.seal,
+        origin: headOrigin(config.UTILITY_NAME),
+        clock,
+        witness: runtime.headWitness,
+      },
+      logger,
+    ),
+    startReminders(
+      {
+        db: runtime.database.db,
+        store: runtime.eventStore,
+        clock,
+        // Decided from read models at the log's head: at start they may still be catching up.
+        readModelsReady: async () =>
+          projections.waitFor(await runtime.eventStore.headPosition(), 120_000),
+      },
+      logger,
+    ),
+  ];
+  await leadership.start({
+    lead: async () => {
+      await projections.lead();
+      timedJobs = startTimedJobs();
+    },
+    follow: async () => {
+      for (const job of timedJobs) job.stop();
+      timedJobs = [];
+      await projections.standBy();
+    },
+  });
+  if (!leadership.leading) await projections.standBy();
   await mailSender.start();
-  const housekeeping = startHousekeeping(
-    { db: runtime.database.db, store: runtime.eventStore, clock },
-    logger,
-  );
-  const headSigning = startTreeHeadSigning(
-    {
-      db: runtime.database.db,
-      store: runtime.eventStore,
-      seal: runtime.seal,
-      origin: headOrigin(config.UTILITY_NAME),
-      clock,
-      witness: runtime.headWitness,
-    },
-    logger,
-  );
-  const reminders = startReminders(
-    {
-      db: runtime.database.db,
-      store: runtime.eventStore,
-      clock,
-      // Decided from read models at the log's head: at start they may still be catching up.
-      readModelsReady: async () =>
-        projections.waitFor(await runtime.eventStore.headPosition(), 120_000),
-    },
-    logger,
-  );
   const app = await buildApp({
     config,
     logger,
@@ -130,11 +149,10 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     servesMailbox: servesLocalMailbox(config),
     servesLocalIdentityProvider: usesLocalIdentityProvider(config),
     async stop() {
-      housekeeping.stop();
-      headSigning.stop();
-      reminders.stop();
+      for (const job of timedJobs) job.stop();
       await app.close(); // stops accepting, lets requests in flight finish
       await projections.stop(); // at a committed checkpoint
+      await leadership.stop(); // another process takes the lead at once
       await mailSender.stop(); // after the projections, which may still queue mail
       await runtime.close();
     },

@@ -88,6 +88,16 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   };
 }
 
+/**
+ * Makes the secrets kept in DATA_DIR that the configuration does not give: run once before
+ * several processes start, so that they read the same ones rather than race to make them.
+ */
+export function prepareDataDir(config: Config): void {
+  cookieSecret(config);
+  sealKey(config);
+  personalDataKey(config);
+}
+
 /** Production takes SEAL_PRIVATE_KEY; elsewhere a key is made once and kept in DATA_DIR. */
 function sealKey(config: Config): SealKey {
   if (config.SEAL_PRIVATE_KEY) return sealKeyFrom(config.SEAL_PRIVATE_KEY.replaceAll('\\n', '\n'));

@@ -12,8 +12,23 @@ export interface Database {
   readonly db: Kysely<Schema>;
   /** `onNotify` hears each notification's payload. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Takes the lock `name` for this process if no other holds it (a session advisory lock on a
+   * connection of its own, let go when the connection ends, the process killed included); null
+   * when another process holds it.
+   */
+  tryLock(name: string): Promise<HeldLock | null>;
   close(): Promise<void>;
 }
+
+export interface HeldLock {
+  /** Settles when the lock is gone without release(): its connection was lost. */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
+/** How often a held lock's connection is asked whether it is still there. */
+const lockCheckMs = 5_000;
 
 export async function openPostgres(
   url: string,
@@ -40,6 +55,44 @@ export async function openPostgres(
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       return async () => {
         await client.end().catch(() => undefined);
+      };
+    },
+    async tryLock(name) {
+      const client = new pg.Client({ connectionString: url, keepAlive: true });
+      let lose = () => {};
+      const lost = new Promise<void>((resolve) => (lose = resolve));
+      client.on('error', () => lose());
+      client.on('end', () => lose());
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ taken: boolean }>(
+          'select pg_try_advisory_lock(hashtextextended($1, 0)) as taken',
+          [name],
+        );
+        if (!rows[0]?.taken) {
+          await client.end();
+          return null;
+        }
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      // A connection cut by the network tells nothing until it is used: it is asked now and then.
+      const check = setInterval(() => {
+        client.query('select 1').catch(() => lose());
+      }, lockCheckMs);
+      check.unref();
+      void lost.then(() => clearInterval(check));
+      let released = false;
+      return {
+        lost: lost.then(() => {
+          if (released) return new Promise<void>(() => {});
+        }),
+        async release() {
+          released = true;
+          clearInterval(check);
+          await client.end().catch(() => undefined);
+        },
       };
     },
     async close() {
@@ -87,6 +140,8 @@ export function pgliteDatabase(pglite: PGlite, release: () => Promise<void>): Da
       );
       return () => exclusive(unlisten);
     },
+    // One process holds the data directory (dataDirLock.ts): every lock is its own.
+    tryLock: async () => ({ lost: new Promise<void>(() => {}), release: async () => {} }),
     async close() {
       await db.destroy();
       await release();

@@ -72,6 +72,16 @@ export interface ProjectionCheckpointsTable {
   commit_position: ColumnType<string, string | bigint, string | bigint>;
   prepare_position: ColumnType<string, string | bigint, string | bigint>;
   updated_at: ColumnType<Date, Date | string, Date | string>;
+  /** Why it stopped, while it stays stopped (ProjectionFailure as JSON). */
+  failure: JSONColumnType<StoredFailure | null, string | null | undefined, string | null>;
+}
+
+export interface StoredFailure {
+  readonly message: string;
+  readonly streamId: string;
+  readonly version: number;
+  readonly eventType: string;
+  readonly at: string;
 }
 
 export interface StreamIndexTable {

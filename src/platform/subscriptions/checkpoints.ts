@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
+import type { Schema, StoredFailure } from '../db/schema.js';
 import type { GlobalPosition } from '../eventStore/eventStore.js';
 import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
 
@@ -93,7 +93,21 @@ export async function saveCheckpoints(
         commit_position: position.commit,
         prepare_position: position.prepare,
         updated_at: updatedAt,
+        failure: null,
       }),
     )
+    .execute();
+}
+
+/** Why a projection stopped, for the processes that show it without running it (standby.ts). */
+export async function recordFailure(
+  db: Kysely<Schema>,
+  name: string,
+  failure: StoredFailure,
+): Promise<void> {
+  await db
+    .updateTable('projection_checkpoints')
+    .set({ failure: JSON.stringify(failure) })
+    .where('name', '=', name)
     .execute();
 }

@@ -11,6 +11,7 @@ import {
 import { LogTail } from './logTail.js';
 import { rebuildReadModels } from './readModelRebuild.js';
 import { SharedRead } from './sharedRead.js';
+import { Standby } from './standby.js';
 import {
   SubscriberWorker,
   type Logger,
@@ -28,15 +29,18 @@ export type {
 /**
  * Runs every subscriber over the global log. The read models that are in step share one read and
  * one transaction per batch (SharedRead); a read model that is behind or failing, and each process
- * manager, runs its own catch-up loop (SubscriberWorker).
+ * manager, runs its own catch-up loop (SubscriberWorker). Of several processes on one database
+ * only the leader runs them (leadership.ts); the others stand by, reading its checkpoints
+ * (standby.ts).
  */
 export class ProjectionRunner {
   private readonly workers: Map<string, SubscriberWorker>;
   private readonly shared: SharedRead;
   private readonly deps: { db: Kysely<Schema>; store: EventStore };
+  private readonly standby: Standby;
+  private mode: 'leading' | 'standing-by' | 'stopped' = 'stopped';
   private readonly tail: LogTail;
   private unsubscribe: (() => Promise<void>) | null = null;
-  private started = false;
 
   constructor(
     deps: {
@@ -48,6 +52,11 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.deps = deps;
+    this.standby = new Standby(
+      deps.db,
+      deps.projections.map((subscriber) => subscriber.name),
+      options.pollIntervalMs ?? 500,
+    );
     this.tail = new LogTail(deps.store);
     const fed = { ...deps, tail: this.tail };
     this.shared = new SharedRead(fed, options);
@@ -59,11 +68,19 @@ export class ProjectionRunner {
     );
   }
 
+  /** One process alone: it applies every projection. */
+  async start(): Promise<void> {
+    await this.lead();
+  }
+
   /**
-   * Each subscriber from its stored checkpoint: the largest set of read models at one checkpoint
+   * This process applies the projections (it alone, or the leader of several: leadership.ts),
+   * each subscriber from its stored checkpoint: the largest set of read models at one checkpoint
    * (all of them, usually) starts on the shared read; the rest catch up alone and join it later.
    */
-  async start(): Promise<void> {
+  async lead(): Promise<void> {
+    await this.standby.stop();
+    this.mode = 'leading';
     this.unsubscribe = await this.deps.store.onAppended(() => this.wakeAll());
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((worker) => worker.loadCheckpoint()));
@@ -75,20 +92,45 @@ export class ProjectionRunner {
     const inStep = [...atCheckpoint.values()].sort((a, b) => b.length - a.length)[0] ?? [];
     this.shared.start(inStep);
     for (const worker of workers) if (!inStep.includes(worker)) worker.runAlone();
-    this.started = true;
+  }
+
+  /**
+   * Another process leads: this one stops applying (each projection at a committed checkpoint)
+   * and shows and awaits what the leader applies.
+   */
+  async standBy(): Promise<void> {
+    await this.stopApplying();
+    this.mode = 'standing-by';
+    await this.standby.start();
   }
 
   /** Finishes the batch in progress, so every projection stops at a committed checkpoint. */
   async stop(): Promise<void> {
+    await this.standby.stop();
+    await this.stopApplying();
+    this.mode = 'stopped';
+  }
+
+  private async stopApplying(): Promise<void> {
     await this.unsubscribe?.();
     this.unsubscribe = null;
     await this.shared.stop();
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
-    this.started = false;
   }
 
+  /** Each subscriber's state, as this process runs it or as the leading process left it. */
   status(): ProjectionStatus[] {
-    return [...this.workers.values()].map((worker) => worker.status());
+    return [...this.workers.values()].map((worker) => {
+      if (this.applying) return worker.status();
+      const { checkpoint, failure } = this.standby.seenOf(worker.name);
+      const { name, kind } = worker.status();
+      return { name, kind, state: failure ? 'failed' : 'running', checkpoint, failure };
+    });
+  }
+
+  /** Whether this process applies the projections, rather than standing by. */
+  private get applying(): boolean {
+    return this.mode !== 'standing-by';
   }
 
   /**
@@ -108,6 +150,10 @@ export class ProjectionRunner {
     const awaited = [...this.workers.values()].filter(
       (worker) => worker.sharesRead || options.background,
     );
+    if (!this.applying) {
+      const names = awaited.map((worker) => worker.name);
+      return this.standby.reached(names, position, timeoutMs);
+    }
     // Already there (the append's own wake-up is usually quicker than the command's answer).
     if (awaited.every((worker) => worker.hasReached(position))) return true;
     this.tail.forget();
@@ -127,7 +173,7 @@ export class ProjectionRunner {
       return this.rebuildTogether([name], onProgress);
     await this.shared.release(worker);
     const events = await worker.replay(onProgress);
-    if (this.started) worker.runAlone();
+    if (this.mode === 'leading') worker.runAlone();
     return events;
   }
 
@@ -155,7 +201,7 @@ export class ProjectionRunner {
     for (const worker of workers) {
       await this.shared.release(worker);
       await worker.reload();
-      if (this.started) worker.runAlone();
+      if (this.mode === 'leading') worker.runAlone();
     }
     return events;
   }

@@ -11,6 +11,7 @@ import {
   loadCheckpoint,
   lockCheckpointRows,
   lockCheckpoints,
+  recordFailure,
   saveCheckpoints,
 } from './checkpoints.js';
 import {
@@ -385,6 +386,10 @@ export class SubscriberWorker extends Wakeable {
     };
     this.state = 'failed';
     this.running = false;
+    await recordFailure(this.deps.db, this.name, {
+      ...this.failure,
+      at: this.failure.at.toISOString(),
+    }).catch(() => undefined); // the database may be why it failed: the log below says it anyway
     this.deps.logger.error(
       {
         err: error,

@@ -32,6 +32,7 @@ async function unreachableDatabase(): Promise<Database> {
     kind: 'postgres',
     db,
     listen: async () => async () => undefined,
+    tryLock: async () => null,
     close: () => db.destroy(),
   };
 }
