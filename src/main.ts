@@ -23,12 +23,14 @@ async function main(): Promise<void> {
   const portal = await startPortal(config, logger);
 
   let closing = false;
+  // A worker of several stops quietly: the primary speaks for all of them (src/cluster.ts).
+  const say = (line: string) => cluster.isPrimary && console.log(line);
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    console.log(`Arresto in corso (${signal})…`);
+    say(`Arresto in corso (${signal})…`);
     await portal.stop();
-    console.log('Arresto completato.');
+    say('Arresto completato.');
     process.exit(0);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
@@ -101,13 +101,9 @@ export function prepareDataDir(config: Config): void {
 /** Production takes SEAL_PRIVATE_KEY; elsewhere a key is made once and kept in DATA_DIR. */
 function sealKey(config: Config): SealKey {
   if (config.SEAL_PRIVATE_KEY) return sealKeyFrom(config.SEAL_PRIVATE_KEY.replaceAll('\\n', '\n'));
-  const dataDir = resolve(config.DATA_DIR);
-  const file = join(dataDir, 'seal-key.pem');
-  if (existsSync(file)) return sealKeyFrom(readFileSync(file, 'utf8'));
-  mkdirSync(dataDir, { recursive: true });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  writeFileSync(file, pem, { mode: 0o600 });
+  const pem = keptInDataDir(config, 'seal-key.pem', () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
   return sealKeyFrom(pem);
 }
 
@@ -121,15 +117,28 @@ const cookieSecret = (config: Config): string =>
 const personalDataKey = (config: Config): Buffer =>
   Buffer.from(config.PERSONAL_DATA_KEY ?? keptInDataDir(config, 'personal-data-key'), 'base64');
 
-/** A secret of 32 random bytes in DATA_DIR, made on the first start (base64url reads as base64). */
-function keptInDataDir(config: Config, name: string): string {
+/** 32 random bytes, base64url (which reads as base64). */
+const randomSecret = () => randomBytes(32).toString('base64url');
+
+/**
+ * A secret in DATA_DIR, made on the first start. Made whole beside it and linked into place, which
+ * fails if it is there already: of processes starting at once, all read the one that came first.
+ */
+function keptInDataDir(config: Config, name: string, make: () => string = randomSecret): string {
   const dataDir = resolve(config.DATA_DIR);
   const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  const draft = `${file}.${process.pid}.tmp`;
+  writeFileSync(draft, make(), { mode: 0o600 });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 /**
