@@ -32,6 +32,7 @@ import * as publishedFlowRows from './0029_published_flow_rows.js';
 import * as observatoryApiTokens from './0031_observatory_api_tokens.js';
 import * as observatoryYearValidations from './0032_observatory_year_validations.js';
 import * as checkpointFailures from './0033_checkpoint_failures.js';
+import * as localIdentityRecords from './0034_local_identity_records.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -68,4 +69,5 @@ export const migrations: Record<string, Migration> = {
   '0031_observatory_api_tokens': observatoryApiTokens,
   '0032_observatory_year_validations': observatoryYearValidations,
   '0033_checkpoint_failures': checkpointFailures,
+  '0034_local_identity_records': localIdentityRecords,
 };

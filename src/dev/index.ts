@@ -15,13 +15,14 @@ export type LocalIdentity = () => Promise<LocalIdentityProvider>;
 
 /** The local provider where the settings ask for it (see above), null where a real one is set. */
 export function localIdentityFor(
-  deps: Pick<DevDeps, 'config' | 'logger'>,
+  deps: Pick<DevDeps, 'config' | 'database' | 'logger'>,
   portalUrl: () => string,
 ): LocalIdentity | null {
   if (!usesLocalIdentityProvider(deps.config)) return null;
   let local: Promise<LocalIdentityProvider> | null = null;
   return () => {
     const input = {
+      db: deps.database.db,
       portalUrl: portalUrl(),
       redirectUri: `${portalUrl()}${callbackPath}`,
       logger: deps.logger,

@@ -1,10 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Provider, { type Account, type Configuration, type ErrorOut } from 'oidc-provider';
 import { findDemoIdentity, type DemoIdentity } from './demoIdentities.js';
 import { localProviderPath } from './localIdentityProvider.route.js';
 import { spidLevels } from '../observatory/identity/spidLevel.js';
+import type { Schema } from '../platform/db/schema.js';
+import type { JsonObject } from '../platform/eventStore/eventStore.js';
+import { databaseAdapter, sharedKeys } from './identityRecords.js';
 
 export const localClientId = 'dichiara-osservatorio';
 
@@ -15,22 +19,37 @@ export interface LocalIdentityProvider {
   readonly clientSecret: string;
 }
 
+/** What the stand-in signs and checks with, the same in every process (identityRecords.ts). */
+interface LocalKeys extends JsonObject {
+  signingKey: JsonObject;
+  cookieKey: string;
+  clientSecret: string;
+}
+
+async function makeKeys(): Promise<LocalKeys> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  return {
+    signingKey: { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' },
+    cookieKey: randomBytes(32).toString('base64url'),
+    clientSecret: randomBytes(32).toString('base64url'),
+  };
+}
+
 /**
  * A real OpenID Connect provider (oidc-provider) for the embedded default and the tests. One
  * client, the portal, which must use PKCE; the demo identities log in on our own picker page
- * (no devInteractions: their inline scripts and styles break our CSP). Signing key, cookie keys
- * and client secret are made per process: nothing the provider holds outlives it (its sessions,
- * codes and tokens live in memory; the portal's own sessions are in the database).
+ * (no devInteractions: their inline scripts and styles break our CSP). Its keys, sessions, codes
+ * and tokens are kept in the database (identityRecords.ts), so a login begun on one process of
+ * the portal ends on another.
  */
 export async function createLocalIdentityProvider(input: {
+  db: Kysely<Schema>;
   portalUrl: string;
   redirectUri: string;
   logger: FastifyBaseLogger;
 }): Promise<LocalIdentityProvider> {
   const issuer = `${input.portalUrl}${localProviderPath}`;
-  const clientSecret = randomBytes(32).toString('base64url');
-  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
-  const signingKey = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' };
+  const { signingKey, cookieKey, clientSecret } = await sharedKeys(input.db, makeKeys);
   const configuration: Configuration = {
     clients: [
       {
@@ -59,8 +78,9 @@ export async function createLocalIdentityProvider(input: {
       const identity = findDemoIdentity(sub);
       return identity && accountOf(identity);
     },
+    adapter: databaseAdapter(input.db),
     jwks: { keys: [signingKey] },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    cookies: { keys: [cookieKey] },
     // Seconds. Short: the portal keeps its own session; codes are exchanged at once.
     ttl: {
       AuthorizationCode: 60,

@@ -15,6 +15,7 @@ export interface Schema {
   events: EventsTable;
   streams: StreamsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
+  local_identity_records: LocalIdentityRecordsTable;
   stream_index: StreamIndexTable;
   accounts: AccountsTable;
   member_invitations: MemberInvitationsTable;
@@ -74,6 +75,16 @@ export interface ProjectionCheckpointsTable {
   updated_at: ColumnType<Date, Date | string, Date | string>;
   /** Why it stopped, while it stays stopped (ProjectionFailure as JSON). */
   failure: JSONColumnType<StoredFailure | null, string | null | undefined, string | null>;
+}
+
+/** The local SPID/CIE stand-in's models (oidc-provider's adapter), src/dev/identityRecords.ts. */
+export interface LocalIdentityRecordsTable {
+  model: string;
+  id: string;
+  payload: JSONColumnType<JsonObject, string, string>;
+  grant_id: string | null;
+  uid: string | null;
+  expires_at: Date | null;
 }
 
 export interface StoredFailure {
