@@ -97,6 +97,8 @@ export class SubscriberWorker extends Wakeable {
   private running = false;
   private loop: Promise<void> | null = null;
   private waiters = new Set<() => void>();
+  /** When saveSkippedAtRest last saved (Date.now()). */
+  private skippedSavedAt = 0;
   /** Aborted by stop(): a process manager waiting in its handler gives up. */
   private stopping = new AbortController();
 
@@ -257,6 +259,7 @@ export class SubscriberWorker extends Wakeable {
       if (!batch) continue;
       if (batch.count === 0) {
         if (!isolateUntil && (await this.joinedSharedRead())) break;
+        await this.saveSkippedAtRest();
         await this.sleep();
         continue;
       }
@@ -283,9 +286,22 @@ export class SubscriberWorker extends Wakeable {
           () => undefined,
         );
       else if (await this.joinedSharedRead()) break;
-      else await this.sleep();
+      else {
+        await this.saveSkippedAtRest();
+        await this.sleep();
+      }
     }
     this.loop = null;
+  }
+
+  /**
+   * At the log's end, what it skipped is saved now and then: a process that takes over after
+   * this one was killed goes on from there, not from the last event it followed.
+   */
+  private async saveSkippedAtRest(): Promise<void> {
+    if (Date.now() - this.skippedSavedAt < skippedSaveMs) return;
+    this.skippedSavedAt = Date.now();
+    await this.saveSkipped();
   }
 
   /**
@@ -414,6 +430,9 @@ export class SubscriberWorker extends Wakeable {
 /** Whether `subscriber` acts on `event`: all of them unless it says which (`follows`). */
 const followed = (subscriber: Projection | ProcessManager, event: RecordedEvent): boolean =>
   subscriber.follows?.(event) ?? true;
+
+/** How often a subscriber at rest saves the checkpoint it moved past events it skips. */
+const skippedSaveMs = 5_000;
 
 export const pause = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
