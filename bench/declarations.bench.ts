@@ -26,11 +26,8 @@ import {
 } from '../test/declarations/workbooks/support/workbookFixtures.js';
 import { describeServer } from './support/benchDatabase.js';
 import { setUpDeclarants } from './support/declarants.js';
-import {
-  checkProtocolNumbers,
-  prepareDraft,
-  submitConcurrently,
-} from './support/declarationFiling.js';
+import { checkProtocolNumbers } from '../test/support/protocolNumbers.js';
+import { prepareDraft, submitConcurrently } from './support/declarationFiling.js';
 import {
   dropPortalDatabase,
   startBenchPortal,

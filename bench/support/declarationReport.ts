@@ -1,5 +1,5 @@
 import type { Backend } from './benchDatabase.js';
-import type { ProtocolCheck } from './declarationFiling.js';
+import type { ProtocolCheck } from '../../test/support/protocolNumbers.js';
 import type { TargetCheck } from './report.js';
 import type { Timing } from './timing.js';
 
