@@ -33,6 +33,7 @@ import * as observatoryApiTokens from './0031_observatory_api_tokens.js';
 import * as observatoryYearValidations from './0032_observatory_year_validations.js';
 import * as checkpointFailures from './0033_checkpoint_failures.js';
 import * as localIdentityRecords from './0034_local_identity_records.js';
+import * as backgroundJobs from './0035_background_jobs.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   '0032_observatory_year_validations': observatoryYearValidations,
   '0033_checkpoint_failures': checkpointFailures,
   '0034_local_identity_records': localIdentityRecords,
+  '0035_background_jobs': backgroundJobs,
 };

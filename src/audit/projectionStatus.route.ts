@@ -16,6 +16,7 @@ import {
 } from './projectionStatus.js';
 import { startedBy } from './verify.route.js';
 import { countLogEvents } from './verifyIntegrity.js';
+import { JobLedger } from './jobLedger.js';
 import { BackgroundJobs, pace, percent, type Job } from './verifyJobs.js';
 
 const rebuildForm = z.object({
@@ -42,6 +43,11 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
       app.log.error({ err: error, projection: job.subject }, 'Projection rebuild failed');
       return `La ricostruzione di ${job.subject} si è interrotta: lo stato della proiezione dice dove.`;
     },
+    ledger: new JobLedger(
+      deps.database.db,
+      'ricostruzione',
+      'La ricostruzione si è interrotta: il processo del portale che la eseguiva si è fermato. Avviala di nuovo.',
+    ),
   });
   app.addHook('onClose', () => jobs.close());
 
@@ -50,8 +56,8 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
     form: { for?: string; values?: Record<string, unknown>; errors?: FieldErrors } = {},
   ) {
     const query = queryOf(pageQuery, request);
-    const shown = query.ricostruzione ? jobs.get(query.ricostruzione) : undefined;
-    const running = jobs.current();
+    const shown = query.ricostruzione ? await jobs.find(query.ricostruzione) : undefined;
+    const running = await jobs.current();
     const job = shown ?? running;
     return {
       title: 'Stato delle proiezioni',
@@ -93,17 +99,23 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
 
   /** Records who asked for the rebuild of `name` and why, then runs it in the background. */
   async function startRebuild(request: FastifyRequest, name: string, reason: string) {
-    // Claimed before anything is awaited: a second request at the same moment is refused here,
-    // and records nothing.
-    const claim = jobs.claim(name);
+    // Claimed before anything is recorded: a second request at the same moment, on this process
+    // or another, is refused here, and records nothing.
+    const rebuildId = randomUUID();
+    const claim = await jobs.claim({
+      id: rebuildId,
+      subject: name,
+      startedBy: startedBy(request),
+      now: deps.clock,
+    });
     if (!claim) {
+      const running = await jobs.current();
       throw new DomainError(
         'RebuildRunning',
         'conflict',
-        `È in corso la ricostruzione di ${jobs.busyWith() ?? name}: attendi che finisca.`,
+        `È in corso la ricostruzione di ${running?.subject ?? name}: attendi che finisca.`,
       );
     }
-    const rebuildId = randomUUID();
     let total: number | null;
     try {
       total = await countLogEvents(deps.eventStore, deps.database);
@@ -118,17 +130,16 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
         commandContext(request, deps.clock(), rebuildId),
       );
     } catch (error) {
-      claim.release();
+      await claim.release();
       throw error;
     }
-    return claim.start(
-      { id: rebuildId, startedBy: startedBy(request), total, now: deps.clock },
-      async ({ progress }) => ({ events: await deps.projections.rebuild(name, progress) }),
-    );
+    return claim.start(total, async ({ progress }) => ({
+      events: await deps.projections.rebuild(name, progress),
+    }));
   }
 
   app.get('/proiezioni/ricostruzioni/:id/avanzamento', readers, async (request, reply) => {
-    const job = jobs.get(paramsOf(jobParams, request).id);
+    const job = await jobs.find(paramsOf(jobParams, request).id);
     if (!job) throw new DomainError('RebuildNotFound', 'not-found', 'Ricostruzione non trovata.');
     return reply.view('audit/_verifyProgress', { job: rebuildView(job) });
   });

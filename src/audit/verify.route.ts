@@ -20,6 +20,7 @@ import {
   type RecordedVerification,
   type Verification,
 } from './verifyIntegrity.js';
+import { JobLedger } from './jobLedger.js';
 import { BackgroundJobs, pace, percent, type Job } from './verifyJobs.js';
 import type { HeadSource, TreeProblem } from './treeCheck.js';
 
@@ -54,6 +55,11 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       app.log.error({ err: error, job: job.id }, 'Integrity verification failed');
       return 'La verifica si è interrotta per un errore del servizio: avviala di nuovo.';
     },
+    ledger: new JobLedger(
+      deps.database.db,
+      'verifica',
+      'La verifica si è interrotta: il processo del portale che la eseguiva si è fermato. Avviala di nuovo.',
+    ),
   });
   app.addHook('onClose', () => jobs.close());
 
@@ -70,7 +76,7 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
     return {
       title: 'Verifica dell’integrità',
       job: job && jobView(job),
-      running: jobs.current(),
+      running: await jobs.current(),
       recent: recent.map((verification) => ({
         verificationId: verification.verificationId,
         scope: verification.scope,
@@ -110,17 +116,28 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
   );
 
   app.post('/verifica/archivio', readers, async (request, reply) => {
-    const total = await countLogEvents(deps.eventStore, deps.database);
-    const { job } = jobs.start(
-      { subject: 'log', startedBy: startedBy(request), total, now: deps.clock },
-      ({ id, progress, signal }) =>
-        runVerification(verifying, {
-          verificationId: id,
-          scope: 'log',
-          context: context(request),
-          onProgress: progress,
-          signal,
-        }),
+    const claim = await jobs.claim({
+      subject: 'log',
+      startedBy: startedBy(request),
+      now: deps.clock,
+    });
+    // One verification of the archive at a time: a second request follows the running one.
+    if (!claim) {
+      const running = await jobs.current();
+      return seeOther(request, reply, `/revisione/verifica${running ? `/${running.id}` : ''}`);
+    }
+    const total = await countLogEvents(deps.eventStore, deps.database).catch(async (error) => {
+      await claim.release();
+      throw error;
+    });
+    const job = claim.start(total, ({ id, progress, signal }) =>
+      runVerification(verifying, {
+        verificationId: id,
+        scope: 'log',
+        context: context(request),
+        onProgress: progress,
+        signal,
+      }),
     );
     return seeOther(request, reply, `/revisione/verifica/${job.id}`);
   });
@@ -135,13 +152,15 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
     return reply.view('audit/_verifyProgress', { job: jobView(job) });
   });
 
-  /** A job of this process, or one recorded before a restart (then finished by definition). */
+  /** A job running or kept in some process of the portal, or one recorded in the log. */
   async function findJob(request: FastifyRequest): Promise<Job<Verification>> {
     const { id } = paramsOf(jobParams, request);
-    const job = jobs.get(id);
-    if (job) return job;
+    const job = await jobs.find(id);
+    if (job && (job.result !== null || job.state === 'running')) return job;
+    // Finished on another process, or before a restart: its result is the one in the log.
     const recorded = await recordedVerification(deps.eventStore, id);
     if (!recorded) {
+      if (job) return job; // stopped with its process, before recording anything
       throw new DomainError('VerificationNotFound', 'not-found', 'Verifica non trovata.');
     }
     const names = await actorNames(deps.database.db, [recorded.actor.id]);

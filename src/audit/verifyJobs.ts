@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { heartbeatMs, type JobLedger } from './jobLedger.js';
 
 export type JobState = 'running' | 'done' | 'failed';
 
@@ -17,7 +18,7 @@ export interface Job<Result> {
    * performance.now() when it started in this process (the pace counts real time, whatever the
    * clock says); absent for a job read back from the log.
    */
-  readonly began?: number;
+  began?: number;
   finishedAt: Date | null;
   result: Result | null;
   /** A sentence for the page when it failed; the details go to the log. */
@@ -32,8 +33,11 @@ export interface JobContext {
 }
 
 /**
- * Background jobs in this process, one running at a time (a second request gets the running
- * one), the last few kept so that a page reloaded by job id still finds its result.
+ * The auditor section's long jobs, one of a kind at a time (a second request is sent to the
+ * running one). This process keeps the jobs it ran, the last few, so a page reloaded by job id
+ * finds its result; with a ledger (jobLedger.ts) the running job's progress is in the database
+ * too, for a page polled on another process of the portal, and the one-at-a-time holds across
+ * them all.
  */
 export class BackgroundJobs<Result> {
   private readonly jobs = new Map<string, Job<Result>>();
@@ -46,36 +50,57 @@ export class BackgroundJobs<Result> {
     private readonly options: {
       readonly keep?: number;
       readonly onError: (error: unknown, job: Job<Result>) => string;
+      readonly ledger?: JobLedger;
     },
   ) {}
 
-  get(id: string): Job<Result> | undefined {
-    return this.jobs.get(id);
+  /** A job by id: this process's, or one another process runs or ran. */
+  async find(id: string): Promise<Job<Result> | undefined> {
+    return this.jobs.get(id) ?? (await this.options.ledger?.find(id));
   }
 
-  current(): Job<Result> | null {
-    return this.running?.job ?? null;
+  /** The running job, in this process or another; null when none runs. */
+  async current(): Promise<Job<Result> | null> {
+    return this.running?.job ?? (await this.options.ledger?.running()) ?? null;
   }
 
-  /** The newest first. */
+  /** This process's, the newest first. */
   recent(): Job<Result>[] {
     return [...this.jobs.values()].reverse();
   }
 
-  /** What runs, or is about to: the subject of the running or claimed job. */
-  busyWith(): string | null {
-    return this.running?.job.subject ?? this.claimed;
-  }
-
   /**
-   * Takes the one slot for a job whose request must record something first (a rebuild's
-   * reason): synchronously, so that of two requests at once only one gets it, and the other is
-   * refused before it records anything. null when a job runs or is claimed. The claim is
-   * `start`ed, or `release`d if recording fails.
+   * Takes the one slot for a job, before its request records anything (a rebuild's reason):
+   * of two requests at once, in one process or two, only one gets it. null when a job runs or
+   * is claimed. The claim is `start`ed, or `release`d if recording fails.
    */
-  claim(subject: string): JobClaim<Result> | null {
-    if (this.busyWith() !== null) return null;
-    this.claimed = subject;
+  async claim(job: {
+    id?: string;
+    subject: string;
+    startedBy: string;
+    now: () => Date;
+  }): Promise<JobClaim<Result> | null> {
+    if (this.running || this.claimed !== null) return null;
+    // Taken synchronously: a second request of this process is refused before any await.
+    this.claimed = job.subject;
+    const started: Job<Result> = {
+      id: job.id ?? randomUUID(),
+      subject: job.subject,
+      startedBy: job.startedBy,
+      startedAt: job.now(),
+      state: 'running',
+      processed: 0,
+      total: null,
+      began: performance.now(),
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    const ledger = this.options.ledger;
+    if (ledger && !(await ledger.claim(started).catch(() => false))) {
+      this.claimed = null;
+      return null;
+    }
     let open = true;
     const close = () => {
       if (!open) throw new Error('This claim was already used');
@@ -83,37 +108,19 @@ export class BackgroundJobs<Result> {
       this.claimed = null;
     };
     return {
-      start: (job, work) => {
+      id: started.id,
+      start: (total, work) => {
         close();
-        return this.start({ ...job, subject }, work).job;
+        started.total = total;
+        started.began = performance.now();
+        return this.run(started, work, job.now);
       },
-      release: () => {
-        if (open) close();
+      release: async () => {
+        if (!open) return;
+        close();
+        await ledger?.release(started.id);
       },
     };
-  }
-
-  /** Starts `work` unless a job is running; either way returns the job to follow. */
-  start(
-    job: { id?: string; subject: string; startedBy: string; total: number | null; now: () => Date },
-    work: (context: JobContext) => Promise<Result>,
-  ): { job: Job<Result>; started: boolean } {
-    if (this.running) return { job: this.running.job, started: false };
-    const { now } = job;
-    const started: Job<Result> = {
-      id: job.id ?? randomUUID(),
-      subject: job.subject,
-      startedBy: job.startedBy,
-      startedAt: now(),
-      state: 'running',
-      processed: 0,
-      total: job.total,
-      began: performance.now(),
-      finishedAt: null,
-      result: null,
-      error: null,
-    };
-    return { job: this.run(started, work, now), started: true };
   }
 
   private run(
@@ -122,10 +129,23 @@ export class BackgroundJobs<Result> {
     now: () => Date,
   ): Job<Result> {
     this.remember(job);
+    const ledger = this.options.ledger;
+    const write = () =>
+      ledger?.progress(job, performance.now() - job.began!).catch(() => undefined);
+    void write();
+    // The heartbeat, and the progress at most this often.
+    const beat = setInterval(() => void write(), heartbeatMs);
+    beat.unref();
+    // Progress goes to the ledger at most every second, the last of each second included.
+    let due: ReturnType<typeof setTimeout> | null = null;
     const context = {
       id: job.id,
       progress: (processed: number) => {
         job.processed = processed;
+        due ??= setTimeout(() => {
+          due = null;
+          void write();
+        }, 1_000);
       },
       signal: this.abort.signal,
     };
@@ -141,8 +161,13 @@ export class BackgroundJobs<Result> {
           job.state = 'failed';
         },
       )
-      .finally(() => {
+      .then(async () => {
+        clearInterval(beat);
+        if (due) clearTimeout(due);
         job.finishedAt = now();
+        await ledger?.finish(job).catch(() => undefined);
+      })
+      .finally(() => {
         this.running = null;
       });
     this.running = { job, finished };
@@ -190,11 +215,10 @@ export class BackgroundJobs<Result> {
 }
 
 export interface JobClaim<Result> {
-  start(
-    job: { id?: string; startedBy: string; total: number | null; now: () => Date },
-    work: (context: JobContext) => Promise<Result>,
-  ): Job<Result>;
-  release(): void;
+  readonly id: string;
+  /** Runs `work` in the background; `total` is what the bar counts to (null while unknown). */
+  start(total: number | null, work: (context: JobContext) => Promise<Result>): Job<Result>;
+  release(): Promise<void>;
 }
 
 /**

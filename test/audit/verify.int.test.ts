@@ -10,6 +10,8 @@ import {
   type IntegrityVerificationFailed,
   type IntegrityVerified,
 } from '../../src/audit/verifyIntegrity.js';
+import { JobLedger } from '../../src/audit/jobLedger.js';
+import { BackgroundJobs } from '../../src/audit/verifyJobs.js';
 import { openPglite, type Database } from '../../src/platform/db/database.js';
 import type {
   EventStore,
@@ -51,6 +53,8 @@ async function failures(store: EventStore) {
   const { events } = await store.readStream(verificationsStream.id());
   return events.filter((event) => event.type === 'IntegrityVerificationFailed');
 }
+
+const now = () => new Date();
 
 const systemRun = () => ({
   correlationId: randomUUID(),
@@ -313,6 +317,46 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     expect(recent.indexOf(`/revisione/verifica/${verificationId}`)).toBeGreaterThan(0);
     expect(recent).toMatch(/sample-clean<\/a><\/td>\s*<td>sistema<\/td>/);
     expect(recent).toContain('Renato Revisore (revisore)');
+  });
+
+  it('follows a verification another process of the portal runs, and one it left behind', async () => {
+    // "Another process": jobs of its own over the same database.
+    const ledger = () => new JobLedger(ctx.test.database.db, 'verifica', 'Interrotta.');
+    const elsewhere = new BackgroundJobs<never>({ onError: () => 'errore', ledger: ledger() });
+    let finish = () => {};
+    const claim = (await elsewhere.claim({ subject: 'log', startedBy: 'Altro processo', now }))!;
+    const running = claim.start(1_000, async ({ progress }) => {
+      progress(250);
+      await new Promise<void>((resolve) => (finish = resolve));
+      throw new Error('fermata per la prova');
+    });
+    const jobUrl = `/revisione/verifica/${running.id}`;
+    await expect
+      .poll(async () => (await people.auditor.get(`${jobUrl}/avanzamento`)).body, {
+        timeout: 5_000,
+      })
+      .toContain('250 eventi elaborati su 1000 (25%)');
+    // Asked again here, the archive's verification is the one already running there.
+    const asked = await people.auditor.post('/revisione/verifica/archivio', {});
+    expect(asked.headers.location).toBe(jobUrl);
+    finish();
+    await elsewhere.close();
+    expect((await people.auditor.get(`${jobUrl}/avanzamento`)).body).toContain('errore');
+
+    // A process killed mid-job: its heartbeat stops, and the page says so.
+    const killed = { id: randomUUID(), subject: 'log', startedBy: 'Ucciso', startedAt: now() };
+    expect(await ledger().claim(killed)).toBe(true);
+    await sql`update background_jobs set heartbeat_at = now() - interval '2 minutes'
+              where id = ${killed.id}`.execute(ctx.test.database.db);
+    expect(
+      (await people.auditor.get(`/revisione/verifica/${killed.id}/avanzamento`)).body,
+    ).toContain(
+      'La verifica si è interrotta: il processo del portale che la eseguiva si è fermato.',
+    );
+    // Its slot is free again.
+    const again = await people.auditor.post('/revisione/verifica/archivio', {});
+    expect(again.headers.location).not.toBe(`/revisione/verifica/${killed.id}`);
+    await pollUntilDone(people.auditor, again.headers.location!);
   });
 
   it('answers the polling with the partial only', async () => {

@@ -1,10 +1,10 @@
 import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BackgroundJobs, pace, percent } from '../../src/audit/verifyJobs.js';
+import { BackgroundJobs, pace, percent, type JobClaim } from '../../src/audit/verifyJobs.js';
 
 const now = () => new Date('2026-11-23T10:00:00.000Z');
-const job = (subject: string) => ({ subject, startedBy: 'Renato Revisore', total: 200, now });
+const job = (subject: string) => ({ subject, startedBy: 'Renato Revisore', now });
 
 /** A job that waits for the test to finish it. */
 function controllable<T>() {
@@ -18,32 +18,37 @@ function controllable<T>() {
 }
 
 describe('background jobs of the auditor section', () => {
-  it('runs one job at a time: a second request follows the running one', async () => {
+  /** Claims the slot and starts `work` in it (the claim must be given). */
+  const start = async (
+    jobs: BackgroundJobs<string>,
+    subject: string,
+    work: Parameters<JobClaim<string>['start']>[1],
+  ) => (await jobs.claim(job(subject)))!.start(200, work);
+
+  it('runs one job at a time: a second claim is refused while it runs', async () => {
     const jobs = new BackgroundJobs<string>({ onError: () => 'errore' });
     const work = controllable<string>();
-    const first = jobs.start(job('log'), ({ progress }) => {
+    const first = await start(jobs, 'log', ({ progress }) => {
       progress(50);
       return work.done;
     });
-    const second = jobs.start(job('log'), () => Promise.resolve('mai'));
-    expect(first.started).toBe(true);
-    expect(second).toEqual({ job: first.job, started: false });
+    expect(await jobs.claim(job('log'))).toBeNull();
     await Promise.resolve();
-    expect(jobs.current()?.processed).toBe(50);
-    expect(percent(first.job)).toBe(25);
+    expect((await jobs.current())?.processed).toBe(50);
+    expect(percent(first)).toBe(25);
 
     work.finish('fatto');
     await jobs.close();
-    expect(jobs.current()).toBeNull();
-    expect(jobs.get(first.job.id)).toMatchObject({ state: 'done', result: 'fatto' });
-    expect(percent(first.job)).toBe(100);
-    expect(jobs.start(job('log'), () => Promise.resolve('ancora')).started).toBe(true);
+    expect(await jobs.current()).toBeNull();
+    expect(await jobs.find(first.id)).toMatchObject({ state: 'done', result: 'fatto' });
+    expect(percent(first)).toBe(100);
+    expect(await jobs.claim(job('log'))).not.toBeNull();
   });
 
   it('keeps the failure as a sentence for the page', async () => {
     const jobs = new BackgroundJobs<string>({ onError: (error) => `Interrotta: ${String(error)}` });
     const work = controllable<string>();
-    const { job: started } = jobs.start(job('accounts'), () => work.done);
+    const started = await start(jobs, 'accounts', () => work.done);
     work.fail(new Error('connessione persa'));
     await jobs.close();
     expect(started).toMatchObject({
@@ -56,8 +61,9 @@ describe('background jobs of the auditor section', () => {
   it('asks the running job to stop when the app closes', async () => {
     const jobs = new BackgroundJobs<string>({ onError: () => 'fermata' });
     // Like verifyLog, the job looks at the signal between batches.
-    const { job: started } = jobs.start(
-      job('log'),
+    const started = await start(
+      jobs,
+      'log',
       ({ signal }) =>
         new Promise<string>((_resolve, reject) => {
           const nextBatch = () =>
@@ -74,7 +80,7 @@ describe('background jobs of the auditor section', () => {
     const ids = [1, 2, 3, 4].map(
       (n) => jobs.completed(`id-${n}`, `s${n}`, 'x', n, { startedAt: now(), finishedAt: now() }).id,
     );
-    expect(jobs.get(ids[0]!)).toBeUndefined();
+    expect(await jobs.find(ids[0]!)).toBeUndefined();
     expect(jobs.recent().map((j) => j.id)).toEqual(['id-4', 'id-3', 'id-2']);
   });
 });
@@ -166,37 +172,33 @@ describe('the progress partial', () => {
 });
 
 describe('claiming the slot before a job starts', () => {
-  const now = () => new Date('2026-11-23T10:00:00Z');
-
-  it('gives the slot to one claim at a time, and names what holds it', async () => {
+  it('gives the slot to one claim at a time, taken before anything is awaited', async () => {
     const jobs = new BackgroundJobs<number>({ onError: () => 'errore' });
-    const first = jobs.claim('accounts');
+    const [first, second] = await Promise.all([
+      jobs.claim(job('accounts')),
+      jobs.claim(job('contracts')),
+    ]);
     expect(first).not.toBeNull();
-    expect(jobs.claim('contracts')).toBeNull();
-    expect(jobs.busyWith()).toBe('accounts');
+    expect(second).toBeNull();
 
     let finish = (_: number) => {};
     const done = new Promise<number>((resolve) => (finish = resolve));
-    const job = first!.start({ startedBy: 'Olga', total: null, now }, () => done);
-    expect(job.subject).toBe('accounts');
-    expect(jobs.current()).toBe(job);
-    expect(jobs.claim('contracts')).toBeNull();
-    expect(jobs.busyWith()).toBe('accounts');
+    const started = first!.start(null, () => done);
+    expect(started).toMatchObject({ id: first!.id, subject: 'accounts', total: null });
+    expect(await jobs.current()).toBe(started);
+    expect(await jobs.claim(job('contracts'))).toBeNull();
     finish(3);
     await jobs.close();
-    expect(job.state).toBe('done');
-    expect(jobs.claim('contracts')).not.toBeNull();
+    expect(started.state).toBe('done');
+    expect(await jobs.claim(job('contracts'))).not.toBeNull();
   });
 
-  it('frees the slot when the claim is released, and a claim is used once', () => {
+  it('frees the slot when the claim is released, and a claim is used once', async () => {
     const jobs = new BackgroundJobs<number>({ onError: () => 'errore' });
-    const claim = jobs.claim('accounts')!;
-    claim.release();
-    claim.release();
-    expect(jobs.busyWith()).toBeNull();
-    expect(() => claim.start({ startedBy: 'Olga', total: null, now }, async () => 1)).toThrow(
-      'This claim was already used',
-    );
-    expect(jobs.claim('contracts')).not.toBeNull();
+    const claim = (await jobs.claim(job('accounts')))!;
+    await claim.release();
+    await claim.release();
+    expect(() => claim.start(null, async () => 1)).toThrow('This claim was already used');
+    expect(await jobs.claim(job('contracts'))).not.toBeNull();
   });
 });

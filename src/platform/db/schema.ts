@@ -16,6 +16,7 @@ export interface Schema {
   streams: StreamsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   local_identity_records: LocalIdentityRecordsTable;
+  background_jobs: BackgroundJobsTable;
   stream_index: StreamIndexTable;
   accounts: AccountsTable;
   member_invitations: MemberInvitationsTable;
@@ -85,6 +86,22 @@ export interface LocalIdentityRecordsTable {
   grant_id: string | null;
   uid: string | null;
   expires_at: Date | null;
+}
+
+/** The auditor section's long jobs, shared by the portal's processes (src/audit/jobLedger.ts). */
+export interface BackgroundJobsTable {
+  id: string;
+  kind: string;
+  subject: string;
+  started_by: string;
+  started_at: Date;
+  state: 'running' | 'done' | 'failed';
+  processed: ColumnType<string, number | undefined, number>;
+  total: ColumnType<string | null, number | null, number | null>;
+  elapsed_ms: ColumnType<string, number | undefined, number>;
+  finished_at: Date | null;
+  error: string | null;
+  heartbeat_at: ColumnType<Date, Date, Date>;
 }
 
 export interface StoredFailure {
