@@ -26,13 +26,22 @@ import {
 } from '../test/declarations/workbooks/support/workbookFixtures.js';
 import { describeServer } from './support/benchDatabase.js';
 import { setUpDeclarants } from './support/declarants.js';
+import { TestClient } from '../test/support/client.js';
 import { checkProtocolNumbers } from '../test/support/protocolNumbers.js';
-import { prepareDraft, submitConcurrently } from './support/declarationFiling.js';
+import { createOperator } from '../test/support/testApp.js';
+import { copiesStored, prepareDraft, submitConcurrently } from './support/declarationFiling.js';
 import {
   dropPortalDatabase,
   startBenchPortal,
   type BenchPortal,
 } from './support/declarationPortal.js';
+import {
+  buildPortal,
+  formatProcesses,
+  measureProcesses,
+  processCounts,
+  processesPlan,
+} from './support/declarationProcesses.js';
 import { formatReport, verdicts, type Figures } from './support/declarationReport.js';
 import { typicalDeclarationEdits } from './support/declarationWorkbooks.js';
 import { machine, writeJson } from './support/report.js';
@@ -129,7 +138,12 @@ async function measureSubmissions() {
   try {
     let clock = Date.now();
     const lap = () => ((Date.now() - clock) / 1000).toFixed(0);
-    const people = await setUpDeclarants(portal, declarants, contractsPerDeclarant, year);
+    const site = {
+      db: portal.test.database.db,
+      client: () => new TestClient(portal.app),
+      createOperator: () => createOperator(portal),
+    };
+    const people = await setUpDeclarants(site, declarants, contractsPerDeclarant, year);
     log(`${portal.backend}: ${declarants} declarants registered and approved in ${lap()} s`);
     clock = Date.now();
     const queues = await Promise.all(
@@ -165,14 +179,14 @@ async function submitInPhases(
   const warmup = await submitConcurrently(
     queues.map((q) => ({ ...q, drafts: q.drafts.slice(0, warmupContracts) })),
   );
-  await copiesStored(portal, warmup.submissions);
+  await copiesStored(portal.test.database.db, warmup.submissions);
   const runStarted = performance.now();
   const run = await submitConcurrently(
     queues.map((q) => ({ ...q, drafts: q.drafts.slice(warmupContracts, timedEnd) })),
   );
   log(`submissions: ${run.submissions} in ${run.seconds.toFixed(1)} s`);
   // The copies of record follow the numbers (declarationProtocols): until the last one is stored.
-  await copiesStored(portal, warmup.submissions + run.submissions);
+  await copiesStored(portal.test.database.db, warmup.submissions + run.submissions);
   const copiesSeconds = (performance.now() - runStarted) / 1000;
   log(`copies of record of the run stored ${copiesSeconds.toFixed(1)} s after its start`);
   const solo = [];
@@ -195,21 +209,6 @@ async function submitInPhases(
     },
     oneAtATime: timingOf(solo.flatMap((phase) => phase.latencies)),
   };
-}
-
-/** Waits until `count` declarations have their copy of record stored (at most 5 minutes). */
-async function copiesStored(portal: BenchPortal, count: number): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    const row = await portal.test.database.db
-      .selectFrom('declarations')
-      .select((eb) => eb.fn.countAll<string>().as('stored'))
-      .where('copy_of_record_sha256', 'is not', null)
-      .executeTakeFirstOrThrow();
-    if (Number(row.stored) >= count) return;
-    if (Date.now() > deadline) throw new Error(`${row.stored} of ${count} copies stored in 5 min`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function describeWorkload() {
@@ -246,10 +245,40 @@ function describeWorkload() {
   };
 }
 
+/**
+ * `--processes 1,2,3`: the submissions through that many portal processes behind a balancer,
+ * one after the other in one run (bench/support/declarationProcesses.ts).
+ */
+async function compareProcesses(counts: readonly number[]): Promise<void> {
+  if (!serverUrl) {
+    console.log('--processes needs PostgreSQL (DATABASE_URL): PGlite opens from one process only.');
+    return;
+  }
+  buildPortal();
+  const runs = [];
+  for (const count of counts) runs.push(await measureProcesses(serverUrl, count, log));
+  console.log(`\n${formatProcesses(runs)}\n`);
+  const file = fileURLToPath(new URL('./results/declarations-processes.json', import.meta.url));
+  await writeJson(file, {
+    date: new Date().toISOString(),
+    machine: machine(),
+    postgres: await describeServer(serverUrl),
+    workload: {
+      ...processesPlan,
+      portal: 'node dist/main.js per process (npm run build first), NODE_ENV development',
+      balancer: 'round robin in the bench process (test/support/roundRobinProxy.ts)',
+      timed: 'POST …/invia of every declarant at once, its drafts one after the other',
+    },
+    runs,
+  });
+  console.log(`Results written to ${file}`);
+}
+
 async function abort(): Promise<void> {
   log(`Time limit of ${plan.timeLimitMs / 1000} s reached: dropping the bench database, exiting.`);
   if (serverUrl) await dropPortalDatabase(serverUrl).catch(() => undefined);
   process.exit(2);
 }
 
-await main();
+const counts = processCounts(process.argv.slice(2));
+await (counts ? compareProcesses(counts) : main());

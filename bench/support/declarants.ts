@@ -1,9 +1,22 @@
+import type { Kysely } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Schema } from '../../src/platform/db/schema.js';
 import { otpFromMail, registrationFields, seedRegistry } from '../../test/support/accounts.js';
-import { TestClient } from '../../test/support/client.js';
-import { openCampaign } from '../../test/support/declarations.js';
-import { createOperator, operatorLogin, signedIn } from '../../test/support/testApp.js';
-import type { BenchPortal } from './declarationPortal.js';
+import type { TestClient } from '../../test/support/client.js';
+import { postCampaign } from '../../test/support/declarations.js';
+import { logIn, operatorLogin } from '../../test/support/testApp.js';
+
+/**
+ * The portal as the declarants' setup reaches it: in this process (fastify inject) or as
+ * processes behind a balancer (HTTP); its database, read to wait and for the mailed codes.
+ */
+export interface Site {
+  readonly db: Kysely<Schema>;
+  /** A new browser on the portal. */
+  client(): TestClient;
+  /** Makes the operator "olga" (operatorLogin), as a test or the command line does. */
+  createOperator(): Promise<void>;
+}
 
 /** A Ditta account, signed in, with its customer code and validated contracts. */
 export interface Declarant {
@@ -37,13 +50,13 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
  * rate limit of 30 per address in 15 minutes.
  */
 async function registerAndApprove(
-  portal: BenchPortal,
+  site: Site,
   operator: TestClient,
   fields: Record<string, string>,
   contracts: readonly string[],
 ): Promise<void> {
-  const { db } = portal.test.database;
-  const person = new TestClient(portal.app);
+  const { db } = site;
+  const person = site.client();
   await person.get('/registrazione/ditta');
   const registered = await person.post('/registrazione/ditta', fields);
   if (registered.statusCode !== 303) throw new Error(`Registration: ${registered.statusCode}`);
@@ -75,13 +88,13 @@ async function registerAndApprove(
 
 /** Declarants with validated contracts, the year's campaign open, each declarant signed in. */
 export async function setUpDeclarants(
-  portal: BenchPortal,
+  site: Site,
   count: number,
   contractsPerDeclarant: number,
   year: number,
 ): Promise<Declarant[]> {
-  const { db } = portal.test.database;
-  await createOperator(portal);
+  const { db } = site;
+  await site.createOperator();
   const plans = Array.from({ length: count }, (_, i) => ({
     username: `ditta.${String(i + 1).padStart(2, '0')}`,
     customerCode: digits('77', i + 1),
@@ -106,7 +119,7 @@ export async function setUpDeclarants(
       .where('username', '=', operatorLogin.username)
       .executeTakeFirst(),
   );
-  const operator = await signedIn(portal, operatorLogin);
+  const operator = await logIn(site.client(), operatorLogin);
   for (const [i, plan] of plans.entries()) {
     const fields = registrationFields(
       {
@@ -117,15 +130,15 @@ export async function setUpDeclarants(
       },
       [{ customerCode: plan.customerCode, contracts: plan.contracts }],
     );
-    await registerAndApprove(portal, operator, fields, plan.contracts);
+    await registerAndApprove(site, operator, fields, plan.contracts);
   }
-  await openCampaign(portal, year);
+  await postCampaign(operator, year);
   await eventually(`campaign ${year}`, () =>
     db.selectFrom('campaigns').select('year').where('year', '=', year).executeTakeFirst(),
   );
   return Promise.all(
     plans.map(async (plan) => ({
-      client: await signedIn(portal, { username: plan.username, password }),
+      client: await logIn(site.client(), { username: plan.username, password }),
       customerCode: plan.customerCode,
       contracts: plan.contracts,
     })),

@@ -1,4 +1,6 @@
 import { certifiedSending } from '../../test/support/accounts.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../src/platform/db/schema.js';
 import type { TestClient } from '../../test/support/client.js';
 import { commandIdOf, filledTemplate, labReport } from '../../test/support/declarations.js';
 import {
@@ -106,4 +108,19 @@ export async function submitConcurrently(
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
   return { submissions: latencies.length, seconds, cpuMs, latencies, failures };
+}
+
+/** Waits until `count` declarations have their copy of record stored (at most 5 minutes). */
+export async function copiesStored(db: Kysely<Schema>, count: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const row = await db
+      .selectFrom('declarations')
+      .select((eb) => eb.fn.countAll<string>().as('stored'))
+      .where('copy_of_record_sha256', 'is not', null)
+      .executeTakeFirstOrThrow();
+    if (Number(row.stored) >= count) return;
+    if (Date.now() > deadline) throw new Error(`${row.stored} of ${count} copies stored in 5 min`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -14,7 +14,12 @@ import { settle, signedIn, operatorLogin, type TestApp } from './testApp.js';
 export const campaignYear = 2025;
 
 export async function openCampaign(ctx: TestApp, year = campaignYear): Promise<void> {
-  const operator = await signedIn(ctx, operatorLogin);
+  await postCampaign(await signedIn(ctx, operatorLogin), year);
+  await settle(ctx);
+}
+
+/** The year's campaign opened by an operator on «Campagne», due the next 31 January. */
+export async function postCampaign(operator: TestClient, year: number): Promise<void> {
   await operator.get('/operatori/campagne');
   const response = await operator.post('/operatori/campagne', {
     anno: String(year),
@@ -25,7 +30,6 @@ export async function openCampaign(ctx: TestApp, year = campaignYear): Promise<v
     tolleranza: '5',
   });
   if (response.statusCode !== 303) throw new Error(`Opening the campaign failed: ${response.body}`);
-  await settle(ctx);
 }
 
 /** A template as the portal hands it out, filled as a declarant would. */

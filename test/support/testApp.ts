@@ -161,11 +161,16 @@ export async function createOperator(ctx: TestApp): Promise<void> {
 }
 
 /** A client logged in with these credentials (the login must succeed). */
-export async function signedIn(
+export const signedIn = (
   ctx: TestApp,
   credentials: { username: string; password: string },
+): Promise<TestClient> => logIn(new TestClient(ctx.app), credentials);
+
+/** Logs `client` in with these credentials (the login must succeed). */
+export async function logIn(
+  client: TestClient,
+  credentials: { username: string; password: string },
 ): Promise<TestClient> {
-  const client = new TestClient(ctx.app);
   const response = await client.post('/accesso', credentials);
   if (response.statusCode !== 303)
     throw new Error(`Login of ${credentials.username} failed: ${response.statusCode}`);
