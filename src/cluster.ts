@@ -48,7 +48,9 @@ export async function runCluster(config: Config): Promise<void> {
         `Il processo ${worker.process.pid} si è fermato (${signal ?? `codice ${code}`}): ne avvio un altro.`,
       );
       const pause = Date.now() - bornAt < restartPauseMs ? restartPauseMs : 0;
-      setTimeout(fork, pause);
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, pause);
     });
     return worker;
   };
@@ -71,6 +73,6 @@ export async function runCluster(config: Config): Promise<void> {
       worker.process.kill(signal);
     }
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

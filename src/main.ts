@@ -33,8 +33,10 @@ async function main(): Promise<void> {
     say('Arresto completato.');
     process.exit(0);
   };
-  process.once('SIGTERM', (signal) => void shutdown(signal));
-  process.once('SIGINT', (signal) => void shutdown(signal));
+  // Not once: Ctrl-C reaches a worker twice (from the terminal and from the primary), and a
+  // second signal with no handler would kill it in the middle of stopping.
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
 
   if (cluster.isWorker) {
     const ready: WorkerReady = { ready: { url: portal.url, storageLabel: portal.storageLabel } };

@@ -125,7 +125,6 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
       await projections.standBy();
     },
   });
-  if (!leadership.leading) await projections.standBy();
   await mailSender.start();
   const app = await buildApp({
     config,
@@ -149,10 +148,13 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     servesMailbox: servesLocalMailbox(config),
     servesLocalIdentityProvider: usesLocalIdentityProvider(config),
     async stop() {
-      for (const job of timedJobs) job.stop();
       await app.close(); // stops accepting, lets requests in flight finish
-      await projections.stop(); // at a committed checkpoint
-      await leadership.stop(); // another process takes the lead at once
+      // The timed jobs stop, the projections at a committed checkpoint; then another process
+      // takes the lead.
+      await leadership.stop(async () => {
+        for (const job of timedJobs) job.stop();
+        await projections.stop();
+      });
       await mailSender.stop(); // after the projections, which may still queue mail
       await runtime.close();
     },

@@ -129,8 +129,9 @@ function keptInDataDir(config: Config, name: string, make: () => string = random
   const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const draft = `${file}.${process.pid}.tmp`;
-  writeFileSync(draft, make(), { mode: 0o600 });
+  // Named at random: processes of several containers sharing DATA_DIR may all be pid 1.
+  const draft = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  writeFileSync(draft, make(), { mode: 0o600, flag: 'wx' });
   try {
     linkSync(draft, file);
   } catch (error) {

@@ -97,9 +97,14 @@ export class BackgroundJobs<Result> {
       error: null,
     };
     const ledger = this.options.ledger;
-    if (ledger && !(await ledger.claim(started).catch(() => false))) {
+    try {
+      if (ledger && !(await ledger.claim(started))) {
+        this.claimed = null;
+        return null;
+      }
+    } catch (error) {
       this.claimed = null;
-      return null;
+      throw error; // the database's, not another job running
     }
     let open = true;
     const close = () => {

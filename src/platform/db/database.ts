@@ -58,13 +58,23 @@ export async function openPostgres(
       };
     },
     async tryLock(name) {
-      const client = new pg.Client({ connectionString: url, keepAlive: true });
+      // A leader's host gone (not merely its process) must let the lock go within seconds: the
+      // server probes the connection (tcp_keepalives_*), and so does this end.
+      const client = new pg.Client({
+        connectionString: url,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        query_timeout: lockCheckMs,
+      });
       let lose = () => {};
       const lost = new Promise<void>((resolve) => (lose = resolve));
       client.on('error', () => lose());
       client.on('end', () => lose());
       await client.connect();
       try {
+        await client.query(
+          'set tcp_keepalives_idle = 10; set tcp_keepalives_interval = 5; set tcp_keepalives_count = 3',
+        );
         const { rows } = await client.query<{ taken: boolean }>(
           'select pg_try_advisory_lock(hashtextextended($1, 0)) as taken',
           [name],

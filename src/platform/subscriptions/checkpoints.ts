@@ -105,9 +105,16 @@ export async function recordFailure(
   name: string,
   failure: StoredFailure,
 ): Promise<void> {
+  // Its row may not be there yet: a projection can fail before its first checkpoint.
   await db
-    .updateTable('projection_checkpoints')
-    .set({ failure: JSON.stringify(failure) })
-    .where('name', '=', name)
+    .insertInto('projection_checkpoints')
+    .values({
+      name,
+      commit_position: 0n,
+      prepare_position: 0n,
+      updated_at: new Date(),
+      failure: JSON.stringify(failure),
+    })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ failure: JSON.stringify(failure) }))
     .execute();
 }

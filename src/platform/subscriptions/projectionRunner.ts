@@ -79,8 +79,9 @@ export class ProjectionRunner {
    * (all of them, usually) starts on the shared read; the rest catch up alone and join it later.
    */
   async lead(): Promise<void> {
-    await this.standby.stop();
+    // Leading from here: a request arriving now waits on the workers, not on the standby.
     this.mode = 'leading';
+    await this.standby.stop();
     this.unsubscribe = await this.deps.store.onAppended(() => this.wakeAll());
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((worker) => worker.loadCheckpoint()));

@@ -66,6 +66,8 @@ export class SharedRead extends Wakeable {
     this.wake();
     await this.loop;
     this.loop = null;
+    // One that offered itself meanwhile is placed again when the projections start (lead).
+    this.joining = [];
     this.settleLeaving();
   }
 

@@ -3,6 +3,7 @@ import type { Schema } from '../db/schema.js';
 import type { GlobalPosition } from '../eventStore/eventStore.js';
 import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
 import type { ProjectionFailure } from './subscriberWorker.js';
+import { Waiters } from './waiters.js';
 import { Wakeable } from './wakeable.js';
 
 interface Seen {
@@ -20,7 +21,7 @@ const waitingPollMs = 5;
  */
 export class Standby extends Wakeable {
   private seen = new Map<string, Seen>();
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private running = false;
   private loop: Promise<void> | null = null;
 
@@ -38,11 +39,13 @@ export class Standby extends Wakeable {
 
   async start(): Promise<void> {
     if (this.running) return;
-    await this.read();
+    // The database may be why the lead was lost: the loop reads again until it answers.
+    await this.read().catch(() => undefined);
     this.running = true;
     this.loop = this.run();
   }
 
+  /** Stops reading; a request still waiting gets one last answer, then its timeout. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
@@ -55,42 +58,24 @@ export class Standby extends Wakeable {
   }
 
   /** Whether each of `names` has applied the event at `position`; false on timeout or failure. */
-  async reached(
-    names: readonly string[],
-    position: GlobalPosition,
-    timeoutMs: number,
-  ): Promise<boolean> {
-    const state = () => {
+  reached(names: readonly string[], position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    const answer = this.waiters.until(() => {
       const seen = names.map((name) => this.seenOf(name));
       if (seen.every((each) => comparePositions(each.checkpoint, position) >= 0)) return true;
       return seen.some((each) => each.failure !== null) ? false : null;
-    };
-    const now = state();
-    if (now !== null) return now;
-    return new Promise<boolean>((resolve) => {
-      const check = () => {
-        const result = state();
-        if (result !== null) finish(result);
-      };
-      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
-      const finish = (result: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(result);
-      };
-      this.waiters.add(check);
-      this.wake();
-    });
+    }, timeoutMs);
+    this.wake();
+    return answer;
   }
 
   private async run(): Promise<void> {
-    while (this.running || this.waiters.size > 0) {
+    while (this.running) {
       this.clearWake();
       if (this.waiters.size > 0) await new Promise((resolve) => setTimeout(resolve, waitingPollMs));
       else await this.sleep();
       // A database out of reach: the pages say so; the waiters time out.
       await this.read().catch(() => undefined);
-      for (const check of [...this.waiters]) check();
+      this.waiters.notify();
     }
   }
 

@@ -26,6 +26,7 @@ import {
 import type { LogTail } from './logTail.js';
 import { readAhead } from './readAhead.js';
 import { LogBatch } from './storableText.js';
+import { Waiters } from './waiters.js';
 import { Wakeable } from './wakeable.js';
 
 export type Logger = Pick<FastifyBaseLogger, 'warn' | 'error'>;
@@ -96,7 +97,7 @@ export class SubscriberWorker extends Wakeable {
   private failure: ProjectionFailure | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   /** When saveSkippedAtRest last saved (Date.now()). */
   private skippedSavedAt = 0;
   /** Aborted by stop(): a process manager waiting in its handler gives up. */
@@ -182,21 +183,12 @@ export class SubscriberWorker extends Wakeable {
   }
 
   async reached(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
-    const done = () => this.hasReached(position);
-    if (done()) return true;
+    if (this.hasReached(position)) return true;
     this.wake();
-    return new Promise<boolean>((resolve) => {
-      const check = () => {
-        if (done() || this.state === 'failed' || this.state === 'stopped') finish(done());
-      };
-      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
-      const finish = (result: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(result);
-      };
-      this.waiters.add(check);
-    });
+    return this.waiters.until(() => {
+      if (this.hasReached(position)) return true;
+      return this.state === 'failed' || this.state === 'stopped' ? false : null;
+    }, timeoutMs);
   }
 
   /**
@@ -419,7 +411,7 @@ export class SubscriberWorker extends Wakeable {
   }
 
   private notifyWaiters(): void {
-    for (const check of [...this.waiters]) check();
+    this.waiters.notify();
   }
 
   protected override get active(): boolean {

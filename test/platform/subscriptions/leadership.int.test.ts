@@ -57,7 +57,6 @@ describe.skipIf(!postgresUrl())(
       );
       const leadership = new Leadership(database, { retryMs: 200, logger });
       await leadership.start({ lead: () => runner.lead(), follow: () => runner.standBy() });
-      if (!leadership.leading) await runner.standBy();
       const started = { database, store, runner, leadership, applied };
       processes.push(started);
       return started;
@@ -77,8 +76,7 @@ describe.skipIf(!postgresUrl())(
     });
     afterAll(async () => {
       for (const each of processes) {
-        await each.runner.stop();
-        await each.leadership.stop();
+        await each.leadership.stop(() => each.runner.stop());
         await each.store.close();
         await each.database.close();
       }
@@ -108,7 +106,8 @@ describe.skipIf(!postgresUrl())(
       await admin.connect();
       await admin.query(
         `select pg_terminate_backend(pid) from pg_locks
-          where locktype = 'advisory' and granted and pid <> pg_backend_pid()`,
+          where locktype = 'advisory' and granted and pid <> pg_backend_pid()
+            and database = (select oid from pg_database where datname = current_database())`,
       );
       await admin.end();
       await expect.poll(() => second.leadership.leading, { timeout: 10_000 }).toBe(true);
@@ -120,8 +119,7 @@ describe.skipIf(!postgresUrl())(
       expect(second.applied).toHaveLength(1);
       expect(first.applied).toHaveLength(2);
       // The first stood by and tries again: it leads once the second lets go.
-      await second.runner.stop();
-      await second.leadership.stop();
+      await second.leadership.stop(() => second.runner.stop());
       await expect.poll(() => first.leadership.leading, { timeout: 10_000 }).toBe(true);
       const third = await first.store.appendToStream('s-3', [newEvent('D')]);
       expect(await first.runner.waitFor(third.position)).toBe(true);
