@@ -39,6 +39,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     { startTreeHeadSigning, headOrigin },
     { startReminders },
     { Leadership },
+    { checkpointsChannel },
   ] = await Promise.all([
     import('./subscribers.js'),
     import('./app.js'),
@@ -52,6 +53,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     import('./audit/treeHeadSigning.js'),
     import('./reminders/runReminders.js'),
     import('./platform/subscriptions/leadership.js'),
+    import('./platform/subscriptions/checkpoints.js'),
   ]);
   const clock = () => new Date();
   const secret = runtime.cookieSecret;
@@ -72,6 +74,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
         headWitness: runtime.headWitness,
       }),
       logger,
+      checkpointsMoved: (wake) => runtime.database.listen(checkpointsChannel, wake),
     },
     // PGlite has one process and one connection: every append's notification arrives and no
     // commit is held back, so the poll is only a safety net there.

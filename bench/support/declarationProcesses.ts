@@ -42,6 +42,8 @@ export interface ProcessesRun extends Timing {
   readonly serverCpuMsPerSubmission: number;
   /** Each process's resident memory at its highest, from its start to the end of the run. */
   readonly peakRssMb: readonly number[];
+  /** Which of them applied the projections and rendered the copies (-1: none said so). */
+  readonly leader: number;
   readonly protocols: ProtocolCheck;
   /** Each submitted contract has exactly one CopyOfRecordStored. */
   readonly copiesOnce: boolean;
@@ -118,6 +120,7 @@ export async function measureProcesses(
       0,
     );
     const peakRssMb = portals.map((portal) => processFigures(portal.child.pid!).peakRssMb);
+    const leads = await Promise.all(portals.map(applies));
     const failures = [...warmup.failures, ...run.failures];
     for (const failure of failures) log(`failed: ${failure}`);
     const contracts = people.flatMap((person) => person.contracts);
@@ -139,6 +142,7 @@ export async function measureProcesses(
       perSecond: run.submissions / run.seconds,
       serverCpuMsPerSubmission: cpuMs / run.submissions,
       peakRssMb,
+      leader: leads.indexOf(true),
       ...timingOf(run.latencies),
       protocols,
       copiesOnce:
@@ -151,6 +155,12 @@ export async function measureProcesses(
     await adminQuery(serverUrl, `drop database if exists ${databaseName} with (force)`);
     rmSync(storage.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Whether the portal says it applies the projections (/readyz). */
+async function applies(portal: Started): Promise<boolean> {
+  const response = await fetch(`${portal.url}/readyz`);
+  return ((await response.json()) as { applies?: boolean }).applies === true;
 }
 
 async function draftsOf(person: Declarant, year: number) {
@@ -176,7 +186,7 @@ export function processCounts(args: readonly string[]): number[] | null {
 export function formatProcesses(runs: readonly ProcessesRun[]): string {
   const first = runs[0]!;
   const lines = [
-    '| processes | submissions/s | vs first | p50 ms | p99 ms | failures | server CPU ms/submission | peak RSS per process (MB) | RSS ≤ 250 | numbers gapless | one copy each |',
+    '| processes | submissions/s | vs first | p50 ms | p99 ms | failures | server CPU ms/submission | peak RSS per process (MB, L = leads) | RSS ≤ 250 | numbers gapless | one copy each |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const run of runs) {
@@ -184,9 +194,13 @@ export function formatProcesses(runs: readonly ProcessesRun[]): string {
     lines.push(
       `| ${run.processes} | ${run.perSecond.toFixed(1)} | ${(run.perSecond / first.perSecond).toFixed(2)}× | ` +
         `${run.p50Ms.toFixed(0)} | ${run.p99Ms.toFixed(0)} | ${run.failures} | ` +
-        `${run.serverCpuMsPerSubmission.toFixed(0)} | ${run.peakRssMb.map((mb) => mb.toFixed(0)).join(' / ')} | ` +
+        `${run.serverCpuMsPerSubmission.toFixed(0)} | ${rssOf(run)} | ` +
         `${rssPass ? 'PASS' : 'MISS'} | ${run.protocols.pass ? 'yes' : 'NO'} | ${run.copiesOnce ? 'yes' : 'NO'} |`,
     );
   }
   return lines.join('\n');
 }
+
+/** Each process's peak, the leader's marked L. */
+const rssOf = (run: ProcessesRun): string =>
+  run.peakRssMb.map((mb, i) => `${mb.toFixed(0)}${i === run.leader ? ' L' : ''}`).join(' / ');

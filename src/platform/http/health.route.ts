@@ -28,8 +28,12 @@ export function healthRoutes(
         projection.state === 'failed' || (projection.behind && projection.state !== 'running'),
     );
     const ready = database === 'ok' && !stalled;
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'not-ready', database, projections });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'not-ready',
+      database,
+      // Of several processes, whether this one applies the projections (leadership.ts).
+      applies: deps.projections.applies,
+      projections,
+    });
   });
 }

@@ -3,6 +3,9 @@ import type { Schema, StoredFailure } from '../db/schema.js';
 import type { GlobalPosition } from '../eventStore/eventStore.js';
 import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
 
+/** Notified by each transaction that moves checkpoints, on commit. */
+export const checkpointsChannel = 'dichiara_checkpoints';
+
 /** Raised inside a transaction when another process moved a checkpoint since it was read. */
 export class CheckpointMovedError extends Error {}
 
@@ -55,6 +58,8 @@ export async function lockCheckpoints(
     // Set with the lock, not by a statement of its own: one round trip less per batch. (With no
     // row locked the commit is merely synchronous.)
     .select(sql<string>`set_config('synchronous_commit', 'off', true)`.as('synchronous_commit'))
+    // Processes standing by hear it when the batch commits (standby.ts); nothing if it does not.
+    .select(sql<string>`pg_notify(${checkpointsChannel}, '')`.as('told'))
     .where('name', 'in', names)
     .orderBy('name')
     .forUpdate()

@@ -48,6 +48,8 @@ export class ProjectionRunner {
       store: EventStore;
       projections: readonly Subscriber[];
       logger: Logger;
+      /** Hears checkpoints moved by another process (LISTEN checkpointsChannel). */
+      checkpointsMoved?: (wake: () => void) => Promise<() => Promise<void>>;
     },
     options: RunnerOptions = {},
   ) {
@@ -56,6 +58,7 @@ export class ProjectionRunner {
       deps.db,
       deps.projections.map((subscriber) => subscriber.name),
       options.pollIntervalMs ?? 500,
+      deps.checkpointsMoved,
     );
     this.tail = new LogTail(deps.store);
     const fed = { ...deps, tail: this.tail };
@@ -122,15 +125,15 @@ export class ProjectionRunner {
   /** Each subscriber's state, as this process runs it or as the leading process left it. */
   status(): ProjectionStatus[] {
     return [...this.workers.values()].map((worker) => {
-      if (this.applying) return worker.status();
+      if (this.applies) return worker.status();
       const { checkpoint, failure } = this.standby.seenOf(worker.name);
       const { name, kind } = worker.status();
       return { name, kind, state: failure ? 'failed' : 'running', checkpoint, failure };
     });
   }
 
-  /** Whether this process applies the projections, rather than standing by. */
-  private get applying(): boolean {
+  /** Whether this process applies the projections (it leads, or is alone), or stands by. */
+  get applies(): boolean {
     return this.mode !== 'standing-by';
   }
 
@@ -151,7 +154,7 @@ export class ProjectionRunner {
     const awaited = [...this.workers.values()].filter(
       (worker) => worker.sharesRead || options.background,
     );
-    if (!this.applying) {
+    if (!this.applies) {
       const names = awaited.map((worker) => worker.name);
       return this.standby.reached(names, position, timeoutMs);
     }

@@ -11,8 +11,11 @@ interface Seen {
   readonly failure: ProjectionFailure | null;
 }
 
-/** How often the checkpoints are read while a request waits on them. */
-const waitingPollMs = 5;
+/**
+ * How often the checkpoints are read while a request waits on them: told by the leader's
+ * notifications, else polled this often (as often again when there are none to hear).
+ */
+const waitingPollMs = { told: 50, untold: 5 };
 
 /**
  * The projections as a process that does not run them sees them (another process leads,
@@ -25,10 +28,14 @@ export class Standby extends Wakeable {
   private running = false;
   private loop: Promise<void> | null = null;
 
+  private unlisten: (() => Promise<void>) | null = null;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly names: readonly string[],
     pollIntervalMs: number,
+    /** Hears the leader's checkpoints move (LISTEN), where the database tells. */
+    private readonly checkpointsMoved?: (wake: () => void) => Promise<() => Promise<void>>,
   ) {
     super(pollIntervalMs);
   }
@@ -41,6 +48,7 @@ export class Standby extends Wakeable {
     if (this.running) return;
     // The database may be why the lead was lost: the loop reads again until it answers.
     await this.read().catch(() => undefined);
+    this.unlisten = (await this.checkpointsMoved?.(() => this.wake()).catch(() => null)) ?? null;
     this.running = true;
     this.loop = this.run();
   }
@@ -51,6 +59,8 @@ export class Standby extends Wakeable {
     this.wake();
     await this.loop;
     this.loop = null;
+    await this.unlisten?.();
+    this.unlisten = null;
   }
 
   seenOf(name: string): Seen {
@@ -71,8 +81,8 @@ export class Standby extends Wakeable {
   private async run(): Promise<void> {
     while (this.running) {
       this.clearWake();
-      if (this.waiters.size > 0) await new Promise((resolve) => setTimeout(resolve, waitingPollMs));
-      else await this.sleep();
+      if (this.waiters.size === 0) await this.sleep();
+      else await this.sleep(this.unlisten ? waitingPollMs.told : waitingPollMs.untold);
       // A database out of reach: the pages say so; the waiters time out.
       await this.read().catch(() => undefined);
       this.waiters.notify();

@@ -21,10 +21,11 @@ export abstract class Wakeable {
     this.pendingWake = false;
   }
 
-  protected sleep(): Promise<void> {
+  /** Until woken, or `ms` (the poll interval unless told) have passed. */
+  protected sleep(ms = this.pollIntervalMs): Promise<void> {
     if (this.pendingWake || !this.active) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.pollIntervalMs);
+      const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();

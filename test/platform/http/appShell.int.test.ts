@@ -126,7 +126,7 @@ describe('app shell', () => {
       database: string;
       projections: { name: string; state: string }[];
     }>();
-    expect(body).toMatchObject({ status: 'ready', database: 'ok' });
+    expect(body).toMatchObject({ status: 'ready', database: 'ok', applies: true });
     expect(body.projections.map((p) => [p.name, p.state])).toEqual([
       ['stream_index', 'running'],
       ['merkle_tree', 'running'],

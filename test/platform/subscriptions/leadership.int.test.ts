@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from '../../../src/platform/db/database.js';
 import type { EventStore } from '../../../src/platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
+import { checkpointsChannel } from '../../../src/platform/subscriptions/checkpoints.js';
 import { Leadership } from '../../../src/platform/subscriptions/leadership.js';
 import type { Projection } from '../../../src/platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
@@ -52,7 +53,13 @@ describe.skipIf(!postgresUrl())(
         },
       };
       const runner = new ProjectionRunner(
-        { db: database.db, store, projections: [projection], logger },
+        {
+          db: database.db,
+          store,
+          projections: [projection],
+          logger,
+          checkpointsMoved: (wake) => database.listen(checkpointsChannel, wake),
+        },
         { pollIntervalMs: 100 },
       );
       const leadership = new Leadership(database, { retryMs: 200, logger });
@@ -87,6 +94,7 @@ describe.skipIf(!postgresUrl())(
       const first = await startProcess();
       const second = await startProcess();
       expect([first.leadership.leading, second.leadership.leading]).toEqual([true, false]);
+      expect([first.runner.applies, second.runner.applies]).toEqual([true, false]);
 
       // Appended by the process standing by, awaited there: the leader applied it.
       const { position } = await second.store.appendToStream('s-1', [newEvent('A'), newEvent('B')]);
