@@ -20,14 +20,14 @@ const waitingPollMs = { told: 50, untold: 5 };
 /**
  * The projections as a process that does not run them sees them (another process leads,
  * leadership.ts): their checkpoints and failures read from the database, every `pollIntervalMs`
- * for the status pages, every few milliseconds while a request waits to read its own write.
+ * for the status pages, and as soon as the leader says they moved while a request waits to read
+ * its own write.
  */
 export class Standby extends Wakeable {
   private seen = new Map<string, Seen>();
   private readonly waiters = new Waiters();
   private running = false;
   private loop: Promise<void> | null = null;
-
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -80,9 +80,10 @@ export class Standby extends Wakeable {
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.clearWake();
       if (this.waiters.size === 0) await this.sleep();
       else await this.sleep(this.unlisten ? waitingPollMs.told : waitingPollMs.untold);
+      // Cleared before reading: a notification during the read means another read at once.
+      this.clearWake();
       // A database out of reach: the pages say so; the waiters time out.
       await this.read().catch(() => undefined);
       this.waiters.notify();
