@@ -33,9 +33,11 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
   ) =>
     new Promise<'refused' | 'done'>((resolve) => {
       const target = new URL(incoming.url ?? '/', upstream);
+      // The Host the client asked for goes on, as a balancer in front of a site keeps it: what
+      // the portal builds from it (the local provider's addresses) must be the balancer's.
       const sent = request(
         target,
-        { method: incoming.method, headers: { ...incoming.headers, host: target.host } },
+        { method: incoming.method, headers: incoming.headers },
         (response) => {
           answered.set(upstream, (answered.get(upstream) ?? 0) + 1);
           outgoing.writeHead(response.statusCode ?? 502, response.headers);
