@@ -129,3 +129,11 @@ export class JobLedger {
     };
   }
 }
+
+/** The portal's one slot for rebuilding read models: the auditors' page and the command line. */
+export const rebuildLedger = (db: Kysely<Schema>): JobLedger =>
+  new JobLedger(
+    db,
+    'ricostruzione',
+    'La ricostruzione si è interrotta: il processo che la eseguiva si è fermato. Avviala di nuovo.',
+  );

@@ -16,7 +16,7 @@ import {
 } from './projectionStatus.js';
 import { startedBy } from './verify.route.js';
 import { countLogEvents } from './verifyIntegrity.js';
-import { JobLedger } from './jobLedger.js';
+import { rebuildLedger } from './jobLedger.js';
 import { BackgroundJobs, pace, percent, type Job } from './verifyJobs.js';
 
 const rebuildForm = z.object({
@@ -43,11 +43,7 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
       app.log.error({ err: error, projection: job.subject }, 'Projection rebuild failed');
       return `La ricostruzione di ${job.subject} si è interrotta: lo stato della proiezione dice dove.`;
     },
-    ledger: new JobLedger(
-      deps.database.db,
-      'ricostruzione',
-      'La ricostruzione si è interrotta: il processo del portale che la eseguiva si è fermato. Avviala di nuovo.',
-    ),
+    ledger: rebuildLedger(deps.database.db),
   });
   app.addHook('onClose', () => jobs.close());
 

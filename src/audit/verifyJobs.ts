@@ -203,6 +203,11 @@ export class BackgroundJobs<Result> {
     return job;
   }
 
+  /** Waits for the running job, if any, to finish. */
+  async settled(): Promise<void> {
+    await this.running?.finished;
+  }
+
   /** On close: asks the running job to stop and waits for it. */
   async close(): Promise<void> {
     this.abort.abort();

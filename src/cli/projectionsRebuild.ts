@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { rebuildLedger } from '../audit/jobLedger.js';
+import { BackgroundJobs } from '../audit/verifyJobs.js';
 import { subscriberKind, type SubscriberKind } from '../platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../platform/subscriptions/projectionRunner.js';
 import { cliProjections } from './cliProjections.js';
@@ -58,16 +60,43 @@ export async function projectionsRebuild(
     projections: chosen,
     logger,
   });
-  const total = await countEvents(runtime);
-  // One read of the log feeds them all; the new tables replace the old ones together at the end.
   const label = named ? named.name : `${chosen.length} read models`;
+  // The one rebuild slot of the whole portal (src/audit/jobLedger.ts): the auditors' page shows
+  // this one's progress, and refuses another meanwhile, as this refuses theirs.
+  const jobs = new BackgroundJobs<number>({
+    onError: (error) => (error instanceof Error ? error.message : String(error)),
+    ledger: rebuildLedger(runtime.database.db),
+  });
+  const claim = await jobs.claim({ subject: label, startedBy: 'riga di comando', now: clock });
+  if (!claim) {
+    const running = await jobs.current();
+    out(
+      `A rebuild is running already (${running?.subject ?? '?'}, started by ${running?.startedBy ?? '?'}): wait for it to finish.`,
+    );
+    return 1;
+  }
+  const total = await countEvents(runtime).catch(async (error: unknown) => {
+    await claim.release();
+    throw error;
+  });
+  // One read of the log feeds them all; the new tables replace the old ones together at the end.
   if (!named) out(`Rebuilt together: ${chosen.map((projection) => projection.name).join(', ')}`);
   const progress = progressReporter(label, total);
-  const events = await runner.rebuildTogether(
-    chosen.map((projection) => projection.name),
-    (n) => progress.update(n),
+  const job = claim.start(total, ({ progress: shared }) =>
+    runner.rebuildTogether(
+      chosen.map((projection) => projection.name),
+      (n) => {
+        progress.update(n);
+        shared(n);
+      },
+    ),
   );
+  await jobs.settled();
+  if (job.state === 'failed') throw new Error(job.error ?? 'The rebuild failed');
+  const events = job.result!;
   const { seconds, perSecond } = progress.finish(events);
   out(`${label}: ${events} events in ${seconds.toFixed(2)} s (${perSecond} events/s)`);
   return 0;
 }
+
+const clock = () => new Date();

@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { rebuildLedger } from '../../src/audit/jobLedger.js';
 import { projectionsRebuild } from '../../src/cli/projectionsRebuild.js';
 import { flowStream, monthlyFlowDecider } from '../../domain/observatory/monthlyFlowDecider.js';
 import { demoOfficerBari } from '../../src/dev/demoIdentities.js';
@@ -157,5 +159,38 @@ describe.each(backends())('%s: projections:rebuild of every read model', (backen
     expect(reactor.code).toBe(2);
     expect(reactor.out).toContain('declaration_mails is a reactor: it is never rebuilt');
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('takes the portal’s one rebuild slot: shown to the auditors, refused while it is taken', async () => {
+    const rebuilt = await rebuild('contracts');
+    expect(rebuilt.code, rebuilt.out).toBe(0);
+    const ran = await ctx.test.database.db
+      .selectFrom('background_jobs')
+      .select(['subject', 'state', 'started_by'])
+      .where('kind', '=', 'ricostruzione')
+      .execute();
+    expect(ran).toContainEqual({
+      subject: 'contracts',
+      state: 'done',
+      started_by: 'riga di comando',
+    });
+
+    // An auditor's rebuild running in a portal process: the command line waits its turn.
+    const auditors = {
+      id: randomUUID(),
+      subject: 'accounts',
+      startedBy: 'Olga Operatrice (olga)',
+      startedAt: new Date(),
+    };
+    const ledger = rebuildLedger(ctx.test.database.db);
+    expect(await ledger.claim(auditors)).toBe(true);
+    const before = await snapshot();
+    const refused = await rebuild();
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain(
+      'A rebuild is running already (accounts, started by Olga Operatrice (olga))',
+    );
+    expect(await snapshot()).toEqual(before);
+    await ledger.release(auditors.id);
   });
 });
