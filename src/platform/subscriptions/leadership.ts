@@ -68,11 +68,14 @@ export class Leadership {
     this.timer = null;
     if (this.stopped) return;
     let held: HeldLock | null = null;
+    let leading = false;
     try {
       held = await this.database.tryLock(leaderLock);
       if (held && !this.stopped) {
-        this.held = held;
+        leading = true;
         await this.roles!.lead();
+        // Leading once `lead` is done: what it started is running.
+        this.held = held;
         void held.lost.then(() => this.change(() => this.lose(held!)));
         return;
       }
@@ -80,7 +83,7 @@ export class Leadership {
       // Another process leads: this one stands by from the start.
       if (first) await this.roles!.follow();
     } catch (error) {
-      if (held && this.held === held) {
+      if (leading) {
         // Taken, but `lead` failed half-way: what it started stops, and the lock goes back.
         this.held = null;
         await this.roles!.follow().catch(() => undefined);

@@ -82,9 +82,6 @@ export class ProjectionRunner {
    * (all of them, usually) starts on the shared read; the rest catch up alone and join it later.
    */
   async lead(): Promise<void> {
-    // Leading from here: a request arriving now waits on the workers, not on the standby.
-    this.mode = 'leading';
-    await this.standby.stop();
     this.unsubscribe = await this.deps.store.onAppended(() => this.wakeAll());
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((worker) => worker.loadCheckpoint()));
@@ -96,6 +93,9 @@ export class ProjectionRunner {
     const inStep = [...atCheckpoint.values()].sort((a, b) => b.length - a.length)[0] ?? [];
     this.shared.start(inStep);
     for (const worker of workers) if (!inStep.includes(worker)) worker.runAlone();
+    // Requests wait on the workers from here; until now the standby answered them.
+    this.mode = 'leading';
+    await this.standby.stop();
   }
 
   /**
