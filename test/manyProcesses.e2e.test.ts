@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +24,7 @@ import { startPortal, type RunningPortal } from './support/portal.js';
 import { checkProtocolNumbers } from './support/protocolNumbers.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './support/roundRobinProxy.js';
 import { startSmtpServer, type SmtpTestServer } from './support/smtpTestServer.js';
+import { eventually, freePort } from './support/waiting.js';
 import { openTestDatabase, postgresUrl, type TestDatabase } from './support/testDatabase.js';
 import { firstRowFields, glassRow } from './observatory/support.js';
 
@@ -41,15 +41,6 @@ interface Upstream {
   readonly url: string;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 const months = ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
 
 /** A step retried while the answer is a balancer's 502 (its process killed under it). */
@@ -60,15 +51,6 @@ async function through<T extends { statusCode?: number; status?: number }>(
     const response = await step();
     if ((response.statusCode ?? response.status) !== 502 || attempt >= 10) return response;
     await sleep(300);
-  }
-}
-
-/** Polls `probe` until it gives a value, for 10 s at most. */
-async function eventually<T>(probe: () => Promise<T | null>): Promise<T> {
-  for (const deadline = Date.now() + 10_000; ; await sleep(50)) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error('Still nothing after 10 s');
   }
 }
 
@@ -201,8 +183,10 @@ describe.skipIf(!postgresUrl())(
         );
         expect((await person.post('/registrazione/ditta', fields)).statusCode).toBe(303);
         // Queued by the mail reactor of the process that leads, once it applied the registration.
-        const code = await eventually(() =>
-          otpFromMail(test.database.db, declarant.email).catch(() => null),
+        const code = await eventually(
+          `the code mailed to ${declarant.email}`,
+          () => otpFromMail(test.database.db, declarant.email).catch(() => null),
+          10_000,
         );
         expect((await person.post('/registrazione/verifica', { code })).statusCode).toBe(303);
         const { account_id: id } = await test.database.db
@@ -211,10 +195,11 @@ describe.skipIf(!postgresUrl())(
           .where('username', '=', declarant.username)
           .executeTakeFirstOrThrow();
         // The operator's list, read on another process, once the leader applied the confirmation.
-        await eventually(async () =>
-          (await operator.get('/operatori/registrazioni')).body.includes(declarant.username)
-            ? true
-            : null,
+        await eventually(
+          `${declarant.username} on the operator's list`,
+          async () =>
+            (await operator.get('/operatori/registrazioni')).body.includes(declarant.username),
+          10_000,
         );
         expect(
           (await operator.post(`/operatori/registrazioni/${id}/approva`, { note: '' })).statusCode,

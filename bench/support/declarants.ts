@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Schema } from '../../src/platform/db/schema.js';
 import { otpFromMail, registrationFields, seedRegistry } from '../../test/support/accounts.js';
 import type { TestClient } from '../../test/support/client.js';
 import { postCampaign } from '../../test/support/declarations.js';
 import { logIn, operatorLogin } from '../../test/support/testApp.js';
+import { eventually } from '../../test/support/waiting.js';
 
 /**
  * The portal as the declarants' setup reaches it: in this process (fastify inject) or as
@@ -27,21 +27,6 @@ export interface Declarant {
 
 const password = 'Segreta-2026';
 const digits = (prefix: string, n: number) => `${prefix}${String(n).padStart(8, '0')}`;
-
-/**
- * Polls until `probe` gives a value. The test helpers' `settle` waits for the head of the log as
- * the store sees it, which stays behind while any transaction on the server is open (events
- * below the snapshot's xmin): on a server others use, a read model can lag the `settle`.
- */
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Still waiting after 60 s: ${what}`);
-    await sleep(50);
-  }
-}
 
 /**
  * As test/support/accounts.ts registerAndApprove does it (register through the pages, confirm
