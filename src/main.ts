@@ -1,11 +1,22 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:net';
+import v8 from 'node:v8';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './platform/db/dataDirLock.js';
 import type { DemoAccount } from './dev/seedDemo.js';
 import type { WorkerReady } from './cluster.js';
 import { printDemoIdentities } from './dev/demoIdentities.js';
+
+/**
+ * The heap kept near what it holds live. By default V8 lets a busy heap grow to several times
+ * its live data before it collects: under bench:declarations' 20 declarants a portal process
+ * peaked at 330–370 MB resident with under 50 MB live. Favouring size keeps it near 230 MB at
+ * the same submissions/s and CPU per submission, with no ceiling to crash into. V8 reads the
+ * flag as it decides each collection, so setting it here, before the portal loads, is in time;
+ * it holds for the whole process, the PDF thread included.
+ */
+v8.setFlagsFromString('--optimize-for-size');
 
 /**
  * `npm start`: the portal on the configured storage, until SIGTERM or Ctrl-C; with WORKERS=n,
