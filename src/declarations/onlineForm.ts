@@ -68,7 +68,7 @@ const singlesSchema = (inputs: readonly CellInput[]) =>
     .default({});
 
 /** Every cell of the form, by sheet key; anything else in the body is a field we never drew. */
-const cellsSchema = (form: CellForm) =>
+const cellsSchemaOf = (form: CellForm) =>
   z.object(
     Object.fromEntries(
       form.sheets.map((sheet) => {
@@ -78,6 +78,14 @@ const cellsSchema = (form: CellForm) =>
       }),
     ),
   );
+
+/** Built once per form: making the schema cost more than parsing a save with it. */
+const cellsSchemas = new WeakMap<CellForm, ReturnType<typeof cellsSchemaOf>>();
+const cellsSchema = (form: CellForm) => {
+  const made = cellsSchemas.get(form) ?? cellsSchemaOf(form);
+  cellsSchemas.set(form, made);
+  return made;
+};
 
 /** What the form asks for: save, download, check one field, or add a row (aggiungi-fonti). */
 const controlSchema = z.object({
