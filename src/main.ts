@@ -9,13 +9,14 @@ import type { WorkerReady } from './cluster.js';
 import { printDemoIdentities } from './dev/demoIdentities.js';
 
 /**
- * After each full collection the heap may grow to 1.5 times what survived it, not the up to 4
- * times V8 allows a busy heap by default: under 20 declarants' load a portal process held under
- * 50 MB live in a heap of 130–150 MB. Measured with bench:app on this 2-core machine: peak RSS
- * 390 → 326 MB (PostgreSQL) and 608 → 484 MB (PGlite), with CPU per save and per INVIA within
- * the run-to-run spread. `--optimize-for-size` went lower (242 and 398 MB) but slowed V8's own
- * code: a declaration step save took 107 ms of CPU instead of 27. No ceiling: a job that needs
- * more gets it. V8 reads the flag at each collection, so it is in time set here.
+ * After each full collection the heap may grow to 1.5 times what survived it, always; V8's own
+ * factor runs from 1.1 to 4, highest when the process is busy. Under 20 declarants' load a
+ * portal process held under 50 MB live in a heap of 130–150 MB. One bench:app run each, on this
+ * 2-core machine: peak RSS 390 → 326 MB (PostgreSQL) and 608 → 484 MB (PGlite), CPU per save
+ * unchanged (single runs vary more than that). `--optimize-for-size` went lower (242 and 398 MB)
+ * but slowed V8's own code: a declaration step save took 107 ms of CPU instead of 27. No
+ * ceiling: a job that needs more gets it. V8 reads the flag after each full collection, so it is
+ * in time set here.
  */
 v8.setFlagsFromString('--heap-growing-percent=50');
 
