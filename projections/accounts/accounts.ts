@@ -203,7 +203,7 @@ export const accountsProjection = rowProjection({
       .selectAll()
       .where('account_id', 'in', keys)
       .execute();
-    return new Map(rows.map((row) => [row.account_id, fromTableRow(row)]));
+    return new Map(rows.map((row) => [row.account_id, accountOfRow(row)]));
   },
   save: (trx, rows) => upsertRows(trx, 'accounts', ['account_id'], rows.map(toTableRow)),
   table: 'accounts',
@@ -235,7 +235,8 @@ const toTableRow = (row: AccountRow) => ({
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-const fromTableRow = (row: Selectable<AccountsTable>): AccountRow => ({
+/** An accounts table row as the pages read it. */
+export const accountOfRow = (row: Selectable<AccountsTable>): AccountRow => ({
   accountId: row.account_id,
   username: row.username,
   role: row.role,
@@ -268,7 +269,7 @@ export async function findAccountByUsername(
     .selectAll()
     .where((eb) => eb(eb.fn('lower', ['username']), '=', username.trim().toLowerCase()))
     .executeTakeFirst();
-  return row ? fromTableRow(row) : null;
+  return row ? accountOfRow(row) : null;
 }
 
 export async function findAccount(
@@ -280,7 +281,7 @@ export async function findAccount(
     .selectAll()
     .where('account_id', '=', accountId)
     .executeTakeFirst();
-  return row ? fromTableRow(row) : null;
+  return row ? accountOfRow(row) : null;
 }
 
 /** The operators' queue: verified registrations waiting for a decision, oldest first. */
@@ -291,7 +292,7 @@ export async function listAwaitingApproval(db: Kysely<Schema>): Promise<AccountR
     .where('status', '=', 'awaiting-approval')
     .orderBy('verified_at')
     .execute();
-  return rows.map(fromTableRow);
+  return rows.map(accountOfRow);
 }
 
 /** The people of an organisation who hold a role in it, administrators first. */
@@ -307,7 +308,7 @@ export async function listMembers(
     .orderBy(sql`member_role = 'amministratore'`, 'desc')
     .orderBy('full_name')
     .execute();
-  return rows.map(fromTableRow);
+  return rows.map(accountOfRow);
 }
 
 /** Company identities waiting for an operator, with whose they are, oldest first. */
@@ -320,7 +321,7 @@ export async function pendingCompanyChanges(
     .where(sql<boolean>`company_changes <> '[]'::jsonb`)
     .execute();
   return rows
-    .map(fromTableRow)
+    .map(accountOfRow)
     .flatMap((account) => account.companyChanges.map((change) => ({ account, change })))
     .sort((a, b) => a.change.requestedAt.localeCompare(b.change.requestedAt));
 }

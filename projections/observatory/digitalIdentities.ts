@@ -78,18 +78,6 @@ const fromTableRow = (row: Selectable<DigitalIdentitiesTable>): DigitalIdentityR
   lastLoginAt: row.last_login_at.toISOString(),
 });
 
-export async function findDigitalIdentity(
-  db: Kysely<Schema>,
-  fiscalCode: string,
-): Promise<DigitalIdentityRow | null> {
-  const row = await db
-    .selectFrom('digital_identities')
-    .selectAll()
-    .where('fiscal_code', '=', fiscalCode)
-    .executeTakeFirst();
-  return row ? fromTableRow(row) : null;
-}
-
 /** The names of the people with these fiscal codes, as their digital identity gave them. */
 export async function identityNames(
   db: Kysely<Schema>,

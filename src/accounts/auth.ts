@@ -11,11 +11,10 @@ import type { Schema } from '../platform/db/schema.js';
 import type { CommandContext } from '../platform/eventStore/commandHandler.js';
 import {
   digitalIdentityRole,
-  fiscalCodeOfAccount,
   identityAccountId,
 } from '../../domain/observatory/digitalIdentityEvents.js';
-import { sessionIdentity, type RequestIdentity } from '../observatory/identity/requestIdentity.js';
-import { sessionAccount, sessionCookie } from './sessions.js';
+import type { RequestIdentity } from '../observatory/identity/requestIdentity.js';
+import { sessionCookie, sessionHolder } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,16 +40,14 @@ export const authPlugin = fp(
       const cookie = request.cookies[sessionCookie];
       const unsigned = cookie ? request.unsignCookie(cookie) : null;
       if (!unsigned?.valid || !unsigned.value) return;
-      const session = await sessionAccount(options.db, unsigned.value, options.clock());
-      const accountId = session?.accountId ?? null;
-      const fiscalCode = accountId ? fiscalCodeOfAccount(accountId) : null;
-      if (fiscalCode) {
-        request.identity = await sessionIdentity(options.db, fiscalCode);
-        request.sessionMunicipality = session!.actingIstat;
+      const session = await sessionHolder(options.db, unsigned.value, options.clock());
+      if (session?.identity) {
+        request.identity = session.identity;
+        request.sessionMunicipality = session.actingIstat;
         request.sessionToken = unsigned.value;
         return;
       }
-      const account = accountId ? await findAccount(options.db, accountId) : null;
+      const account = session?.account ?? null;
       if (!account || !maySignIn(account)) return;
       request.account = account;
       request.sessionToken = unsigned.value;

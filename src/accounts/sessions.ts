@@ -1,7 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Schema } from '../platform/db/schema.js';
+import {
+  fiscalCodeOfAccount,
+  identityAccountId,
+} from '../../domain/observatory/digitalIdentityEvents.js';
+import { accountOfRow, type AccountRow } from '../../projections/accounts/accounts.js';
+import type { RequestIdentity } from '../observatory/identity/requestIdentity.js';
+import type { AccountsTable, Schema } from '../platform/db/schema.js';
 
 export const sessionCookie = 'dichiara-session';
 export const sessionHours = 8;
@@ -56,23 +62,64 @@ export async function replaceSession(
   });
 }
 
+/** Who holds a live session: an account of the password login, or a person's SPID/CIE identity. */
+export interface SessionHolder {
+  /** The account's row, for a password login still in the accounts read model. */
+  readonly account: AccountRow | null;
+  /** The person of a SPID/CIE session (account id `cf:<fiscal code>`). */
+  readonly identity: RequestIdentity | null;
+  /** The municipality a digital identity chose to act for in this session, if any. */
+  readonly actingIstat: string | null;
+}
+
+/** Where a SPID/CIE account id's fiscal code starts (`cf:` before it), for SQL's substr. */
+const fiscalCodeFrom = identityAccountId('').length + 1;
+
 /**
- * The account of a live session, or null for an unknown, expired or revoked one; with the
- * municipality a digital identity chose to act for in it, if any.
+ * The holder of a live session, or null for an unknown, expired or revoked one: session, account
+ * and identity in one statement, as every page asks it.
  */
-export async function sessionAccount(
+export async function sessionHolder(
   db: Kysely<Schema>,
   token: string,
   now: Date,
-): Promise<{ accountId: string; actingIstat: string | null } | null> {
+): Promise<SessionHolder | null> {
   const row = await db
     .selectFrom('sessions')
-    .select(['account_id', 'acting_istat'])
-    .where('token_hash', '=', digest(token))
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
+    .leftJoin('accounts', 'accounts.account_id', 'sessions.account_id')
+    .leftJoin('digital_identities', (join) =>
+      join.on(
+        'digital_identities.fiscal_code',
+        '=',
+        sql<string>`substr(${sql.ref('sessions.account_id')}, ${fiscalCodeFrom})`,
+      ),
+    )
+    .selectAll('accounts')
+    .select([
+      'sessions.account_id as session_account_id',
+      'sessions.acting_istat',
+      'digital_identities.given_name',
+      'digital_identities.family_name',
+    ])
+    .where('sessions.token_hash', '=', digest(token))
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
     .executeTakeFirst();
-  return row ? { accountId: row.account_id, actingIstat: row.acting_istat } : null;
+  if (!row) return null;
+  const { session_account_id, acting_istat, given_name, family_name, ...account } = row;
+  const fiscalCode = fiscalCodeOfAccount(session_account_id);
+  if (fiscalCode) {
+    // A login the identities' read model has not applied yet still counts, without names.
+    const identity = { fiscalCode, givenName: given_name ?? '', familyName: family_name ?? '' };
+    return { account: null, identity, actingIstat: acting_istat };
+  }
+  return {
+    // A left join's columns are all null when no account matched; the row is whole otherwise.
+    account:
+      account.account_id === null ? null : accountOfRow(account as Selectable<AccountsTable>),
+    identity: null,
+    actingIstat: acting_istat,
+  };
 }
 
 export async function revokeSession(db: Kysely<Schema>, token: string, now: Date): Promise<void> {

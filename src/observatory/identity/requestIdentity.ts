@@ -1,7 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import { findDigitalIdentity } from '../../../projections/observatory/digitalIdentities.js';
-import type { Schema } from '../../platform/db/schema.js';
 
 /** The person of a digital-identity session (SPID/CIE): what `request.identity` holds. */
 export interface RequestIdentity {
@@ -16,15 +13,6 @@ export const observatoryPrefix = '/osservatorio';
 /** The SPID/CIE login: its route within the prefix, and the address the pages link to. */
 export const loginRoute = '/accesso';
 export const loginPath = `${observatoryPrefix}${loginRoute}`;
-
-/** Names from the read model; a login the projection has not applied yet still counts. */
-export async function sessionIdentity(
-  db: Kysely<Schema>,
-  fiscalCode: string,
-): Promise<RequestIdentity> {
-  const row = await findDigitalIdentity(db, fiscalCode);
-  return { fiscalCode, givenName: row?.givenName ?? '', familyName: row?.familyName ?? '' };
-}
 
 /**
  * A preHandler for the observatory's pages: visitors go to the SPID/CIE login (and come back to

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   digitalIdentitiesProjection,
   evolveDigitalIdentityRow,
-  findDigitalIdentity,
 } from '../../../projections/observatory/digitalIdentities.js';
 import type { RecordedEvent } from '../../../src/platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
@@ -82,17 +81,23 @@ describe.each(backends())('%s: digital identities in SQL', (backend) => {
     );
     await untilLogReadable(test.database.db, store);
     await runner.rebuild('digital_identities');
-    const once = await findDigitalIdentity(test.database.db, 'RSSMRA80A01A662A');
+    const stored = () =>
+      test.database.db
+        .selectFrom('digital_identities')
+        .selectAll()
+        .where('fiscal_code', '=', 'RSSMRA80A01A662A')
+        .executeTakeFirst();
+    const once = await stored();
     expect(once).toEqual({
-      fiscalCode: 'RSSMRA80A01A662A',
-      givenName: 'Mario Luigi',
-      familyName: 'Rossi',
+      fiscal_code: 'RSSMRA80A01A662A',
+      given_name: 'Mario Luigi',
+      family_name: 'Rossi',
       email: 'mario.rossi@comune.bari.it',
       issuer: 'https://identita.example.it',
-      firstLoginAt: '2026-01-01T08:00:00.000Z',
-      lastLoginAt: '2026-02-01T08:00:00.000Z',
+      first_login_at: new Date('2026-01-01T08:00:00.000Z'),
+      last_login_at: new Date('2026-02-01T08:00:00.000Z'),
     });
     await runner.rebuild('digital_identities');
-    expect(await findDigitalIdentity(test.database.db, 'RSSMRA80A01A662A')).toEqual(once);
+    expect(await stored()).toEqual(once);
   });
 });
