@@ -26,7 +26,8 @@ export const digitalIdentityStream = streamCodec<[fiscalCode: string], DigitalId
   (fiscalCode) => fiscalCode,
 );
 
-const accountPrefix = 'cf:';
+/** What a SPID/CIE account id puts before the fiscal code. */
+export const accountPrefix = 'cf:';
 
 /** The session's account id (and the events' actor id) of a person logged in by fiscal code. */
 export const identityAccountId = (fiscalCode: string): string => `${accountPrefix}${fiscalCode}`;

@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  accountPrefix,
   fiscalCodeOfAccount,
-  identityAccountId,
 } from '../../domain/observatory/digitalIdentityEvents.js';
 import { accountOfRow, type AccountRow } from '../../projections/accounts/accounts.js';
 import type { RequestIdentity } from '../observatory/identity/requestIdentity.js';
@@ -72,8 +72,8 @@ export interface SessionHolder {
   readonly actingIstat: string | null;
 }
 
-/** Where a SPID/CIE account id's fiscal code starts (`cf:` before it), for SQL's substr. */
-const fiscalCodeFrom = identityAccountId('').length + 1;
+/** Where a SPID/CIE account id's fiscal code starts, for SQL's substr (1-based). */
+const fiscalCodeFrom = accountPrefix.length + 1;
 
 /**
  * The holder of a live session, or null for an unknown, expired or revoked one: session, account

@@ -82,9 +82,8 @@ const cellsSchemaOf = (form: CellForm) =>
 /** Built once per form: making the schema cost more than parsing a save with it. */
 const cellsSchemas = new WeakMap<CellForm, ReturnType<typeof cellsSchemaOf>>();
 const cellsSchema = (form: CellForm) => {
-  const made = cellsSchemas.get(form) ?? cellsSchemaOf(form);
-  cellsSchemas.set(form, made);
-  return made;
+  if (!cellsSchemas.has(form)) cellsSchemas.set(form, cellsSchemaOf(form));
+  return cellsSchemas.get(form)!;
 };
 
 /** What the form asks for: save, download, check one field, or add a row (aggiungi-fonti). */
