@@ -5,6 +5,7 @@
  * Run with `npm run bench:store`; DATABASE_URL names the server (default: local, user postgres).
  * Prints a table and writes bench/results/store.json.
  */
+import { testTagKey } from '../test/support/testApp.js';
 import { fileURLToPath } from 'node:url';
 import { createPostgresEventStore } from '../src/platform/eventStore/postgresEventStore.js';
 import {
@@ -121,7 +122,8 @@ interface System {
 }
 
 async function compareAppends(bench: BenchDatabase) {
-  const store = createPostgresEventStore(bench.database);
+  // Tagged, as the portal's store tags each event.
+  const store = createPostgresEventStore(bench.database, { tagKey: testTagKey });
   await createRawTable(bench.database.db);
   const emmett = bench.url ? await openEmmett(bench.url, plan.poolSize) : null;
   const systems: System[] = [

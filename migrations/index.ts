@@ -34,6 +34,7 @@ import * as observatoryYearValidations from './0032_observatory_year_validations
 import * as checkpointFailures from './0033_checkpoint_failures.js';
 import * as localIdentityRecords from './0034_local_identity_records.js';
 import * as backgroundJobs from './0035_background_jobs.js';
+import * as eventTags from './0036_event_tags.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   '0033_checkpoint_failures': checkpointFailures,
   '0034_local_identity_records': localIdentityRecords,
   '0035_background_jobs': backgroundJobs,
+  '0036_event_tags': eventTags,
 };

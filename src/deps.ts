@@ -19,6 +19,8 @@ export interface AppDeps {
   readonly cookieSecret: string;
   /** The public half of the key that signs the log's tree heads, published at /trasparenza. */
   readonly sealPublicKey: KeyObject;
+  /** The secret of the events' tags, derived from the signing key (eventTags.ts). */
+  readonly eventTagKey: KeyObject;
   /** The largest head signed, kept outside the database, for the integrity check. */
   readonly headWitness: HeadWitness;
 }
@@ -43,7 +45,7 @@ export type ObservatoryDeps = AreaDeps & Pick<AppDeps, 'config' | 'logger'>;
 export type DevDeps = Pick<AppDeps, 'config' | 'database' | 'logger'>;
 
 /** The auditors' section and the public transparency page, which publishes the key. */
-export type AuditDeps = AreaDeps & Pick<AppDeps, 'sealPublicKey' | 'headWitness'>;
+export type AuditDeps = AreaDeps & Pick<AppDeps, 'sealPublicKey' | 'eventTagKey' | 'headWitness'>;
 
 /** The health probes ask the database, the log and the read models. */
 export type HealthDeps = Pick<AppDeps, 'database' | 'eventStore' | 'projections'>;

@@ -138,6 +138,7 @@ export async function startPortal(config: Config, logger: FastifyBaseLogger): Pr
     projections,
     cookieSecret: secret,
     sealPublicKey: runtime.seal.publicKey,
+    eventTagKey: runtime.tagKey,
     headWitness: runtime.headWitness,
   });
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,7 @@ import type { EventStore } from './platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from './platform/eventStore/postgresEventStore.js';
 import { cachingEventStore } from './platform/eventStore/streamCache.js';
 import { sealKeyFrom, type SealKey } from './platform/transparency/treeHead.js';
+import { tagKeyFrom } from './platform/eventStore/eventTags.js';
 import { KeyVault } from './platform/personalData/keyVault.js';
 import { sealedEventStore } from './platform/personalData/sealedEventStore.js';
 import { personalDataRules } from './accounts/personalFields.js';
@@ -27,6 +28,8 @@ export interface Runtime {
   readonly cookieSecret: string;
   /** Signs the log's tree heads (src/platform/transparency/treeHead.ts). */
   readonly seal: SealKey;
+  /** The secret the store tags each event with, derived from the seal (eventTags.ts). */
+  readonly tagKey: KeyObject;
   /** The largest head signed here, kept beside the key, outside the database. */
   readonly headWitness: HeadWitness;
   /** Where people reach the portal, for links in mails (the configured port until it listens). */
@@ -59,12 +62,15 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     unlock();
     throw error;
   }
+  const seal = sealKey(config);
+  const tagKey = tagKeyFrom(seal);
   // The KurrentDB client (gRPC) is loaded only by a deployment that uses it.
   const plainStore = config.KURRENTDB_URL
     ? (await import('./platform/eventStore/kurrentEventStore.js')).createKurrentEventStore(
         config.KURRENTDB_URL,
+        { tagKey },
       )
-    : createPostgresEventStore(database);
+    : createPostgresEventStore(database, { tagKey });
   const eventStore = sealedEventStore(
     cachingEventStore(plainStore),
     new KeyVault(database.db, personalDataKey(config)),
@@ -77,7 +83,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     storageLabel,
     usesKurrent: Boolean(config.KURRENTDB_URL),
     cookieSecret: cookieSecret(config),
-    seal: sealKey(config),
+    seal,
+    tagKey,
     headWitness: fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json')),
     publicUrl: config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`,
     async close() {

@@ -1,4 +1,5 @@
 import { pugliaMunicipalities } from '../../domain/observatory/reference/municipalities.js';
+import { testTagKey } from '../../test/support/testApp.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import type { MonthAppend } from './auditLogTimeline.js';
@@ -134,7 +135,10 @@ function truncate(batch: MonthAppend[], budget: number): MonthAppend[] {
 function monthWriter(database: Database, writers: number) {
   const versions = new Map<string, number>();
   let now = 0;
-  const store = createPostgresEventStore(database, { now: () => new Date(now) });
+  const store = createPostgresEventStore(database, {
+    now: () => new Date(now),
+    tagKey: testTagKey,
+  });
   return {
     async write(batch: readonly MonthAppend[]): Promise<void> {
       let next = 0;

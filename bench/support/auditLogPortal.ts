@@ -9,7 +9,7 @@ import type { Database } from '../../src/platform/db/database.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { TestClient } from '../../test/support/client.js';
-import { cookieSecret, testSeal, testWitness } from '../../test/support/testApp.js';
+import { cookieSecret, testSeal, testTagKey, testWitness } from '../../test/support/testApp.js';
 
 export interface AuditPortal {
   readonly app: FastifyInstance;
@@ -65,6 +65,7 @@ export async function startAuditPortal(
     projections,
     cookieSecret,
     sealPublicKey: testSeal.publicKey,
+    eventTagKey: testTagKey,
     headWitness: testWitness(),
   });
   const auditor = new TestClient(app);

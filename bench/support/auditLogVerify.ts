@@ -4,7 +4,7 @@ import type { Database } from '../../src/platform/db/database.js';
 import { canonicalJsonText } from '../../src/platform/eventStore/canonicalJsonText.js';
 import type { EventStore, GlobalPosition } from '../../src/platform/eventStore/eventStore.js';
 import { checkLog } from '../../src/audit/verifyIntegrity.js';
-import { testSeal } from '../../test/support/testApp.js';
+import { testSeal, testTagKey } from '../../test/support/testApp.js';
 
 /** One pass over the whole log. */
 export interface Pass {
@@ -54,7 +54,12 @@ export async function verifyWholeLog(store: EventStore, database: Database): Pro
   const started = performance.now();
   const { report, tree } = await checkLog({
     store,
-    transparency: { db: database.db, publicKey: testSeal.publicKey, witness: null },
+    transparency: {
+      db: database.db,
+      publicKey: testSeal.publicKey,
+      tagKey: testTagKey,
+      witness: null,
+    },
   });
   const figures = pass(report.events, started);
   const used = process.cpuUsage(cpu);

@@ -10,6 +10,7 @@ import {
   cookieSecret,
   testProjections,
   testSeal,
+  testTagKey,
   testWitness,
 } from '../../test/support/testApp.js';
 import { adminQuery, type Backend } from './benchDatabase.js';
@@ -32,7 +33,7 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
   const backend: Backend = serverUrl ? 'postgres' : 'pglite';
   const { database, url, drop } = await openDatabase(serverUrl);
   const logger = pino({ level: 'silent' });
-  const store = createPostgresEventStore(database);
+  const store = createPostgresEventStore(database, { tagKey: testTagKey });
   const offset = Date.parse('2026-01-20T09:30:00Z') - Date.now();
   const clock = () => new Date(Date.now() + offset);
   const headWitness = testWitness();
@@ -52,6 +53,7 @@ export async function startBenchPortal(serverUrl: string | null): Promise<BenchP
     projections,
     cookieSecret,
     sealPublicKey: testSeal.publicKey,
+    eventTagKey: testTagKey,
     headWitness,
   });
   return {

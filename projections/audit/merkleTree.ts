@@ -1,7 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Schema } from '../../src/platform/db/schema.js';
 import type { GlobalPosition } from '../../src/platform/eventStore/eventStore.js';
-import { packPositions, positionBytes } from '../../src/platform/eventStore/globalPosition.js';
+import {
+  packPositions,
+  positionBytes,
+  positionIn,
+} from '../../src/platform/eventStore/globalPosition.js';
 import type { LeafProjection } from '../../src/platform/subscriptions/projection.js';
 import { rangeHashes, type Hash } from '../../src/platform/transparency/merkle.js';
 import {
@@ -204,6 +208,19 @@ export async function storedLeaves(
 /** The leaf hash stored for a leaf, or null past the tree's end. */
 export const leafHashAt = (db: Reader, index: number): Promise<Hash | null> =>
   storedLeaves(db, index, 1);
+
+/** The place in the log of leaf `index`, or null where the tree has no such leaf. */
+export async function placeOfLeaf(db: Reader, index: number): Promise<GlobalPosition | null> {
+  const tile = await db
+    .selectFrom('merkle_tiles')
+    .select('positions')
+    .where('level', '=', 0)
+    .where('tile_index', '=', String(Math.floor(index / tileWidth)))
+    .executeTakeFirst();
+  const at = index % tileWidth;
+  const places = tile?.positions;
+  return places && places.length >= (at + 1) * positionBytes ? positionIn(places, at) : null;
+}
 
 /**
  * The leaf each of these places in the log is, or null for a place the tree has not taken in (or

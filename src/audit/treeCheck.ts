@@ -10,6 +10,7 @@ import { growingTree } from '../platform/transparency/merkle.js';
 import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { readTail } from './auditStreams.js';
 import type { HeadWitness } from './headWitness.js';
+import { untaggedPast, type LeafStart, type UntaggedEvent } from './eventTagCheck.js';
 
 /** Where a signed head was found: the heads' view, the log's own last TreeHeadSigned, the witness. */
 export type HeadSource = 'view' | 'log' | 'witness';
@@ -35,7 +36,9 @@ export type TreeProblem =
       readonly size: number;
       readonly events: number;
     }
-  | { readonly problem: 'rewritten'; readonly source: HeadSource; readonly size: number };
+  | { readonly problem: 'rewritten'; readonly source: HeadSource; readonly size: number }
+  /** Past the latest signed head, without the portal's tag: not written by the portal. */
+  | ({ readonly problem: 'untagged' } & UntaggedEvent);
 
 export interface TreeCheck {
   /** Events walked, in log order. */
@@ -55,6 +58,8 @@ export interface TreeCheckDeps {
   readonly store: EventStore;
   readonly db: Kysely<Schema>;
   readonly publicKey: KeyObject;
+  /** The events' tags' secret (eventTags.ts): events past the latest head must carry a tag. */
+  readonly tagKey: KeyObject;
   readonly witness: HeadWitness | null;
 }
 
@@ -76,7 +81,8 @@ const namedBackdated = 20;
  * head's size with the root it signed — the newest head in the view, the newest one in the log
  * itself, and the one kept outside the database. So a rewritten event (its chain recomputed), an
  * event put in or taken out, a removed tail, and a log cut back with its heads are each named,
- * even when every stream's chain holds.
+ * even when every stream's chain holds. Past the largest head, where no signature speaks for the
+ * events yet, each must carry the portal's tag: one added at the end is named too.
  */
 export async function checkTree(
   deps: TreeCheckDeps,
@@ -86,6 +92,9 @@ export async function checkTree(
   const stored = await treeSize(deps.db);
   const witness = deps.witness?.read() ?? null;
   const heads = await signedHeads(deps, witness, problems);
+  const signedSize = Math.max(0, ...heads.map(({ head }) => head.size));
+  /** Where the events past the largest head begin, found on the way. */
+  let pastHeads: LeafStart | null = signedSize === 0 ? { leaf: 0, after: null, skip: 0 } : null;
   const pending = [...heads].sort((a, b) => a.head.size - b.head.size);
   const tree = growingTree();
   const compare = (at: number) => {
@@ -108,6 +117,8 @@ export async function checkTree(
     const batch = await datedLogLinks(deps.store, after, batchSize);
     if (!batch) break;
     const first = tree.size;
+    if (!pastHeads && signedSize >= first && signedSize < first + batch.count)
+      pastHeads = { leaf: signedSize, after, skip: signedSize - first };
     const kept = differs
       ? null
       : await storedLeaves(deps.db, first, Math.min(batch.count, stored - first));
@@ -142,6 +153,11 @@ export async function checkTree(
     after = batch.last;
     options.onProgress?.(tree.size);
   }
+  if (!pastHeads && signedSize === tree.size) pastHeads = { leaf: signedSize, after, skip: 0 };
+  if (pastHeads) {
+    const untagged = await untaggedPast(deps, pastHeads);
+    problems.push(...untagged.first.map((event) => ({ problem: 'untagged' as const, ...event })));
+  }
   if (stored > tree.size) {
     problems.push({ problem: 'shorter', treeSize: stored, events: tree.size });
   }
@@ -151,7 +167,7 @@ export async function checkTree(
   return {
     events: tree.size,
     treeSize: stored,
-    signedSize: Math.max(0, ...heads.map(({ head }) => head.size)),
+    signedSize,
     witnessMissing: heads.length > 0 && deps.witness !== null && witness === null,
     problems,
   };

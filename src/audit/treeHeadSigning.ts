@@ -20,7 +20,24 @@ import {
   type GlobalPosition,
 } from '../platform/eventStore/eventStore.js';
 import type { HeadWitness } from './headWitness.js';
+import { startOfLeaf, untaggedPast, type UntaggedEvent } from './eventTagCheck.js';
+import { tagKeyFrom } from '../platform/eventStore/eventTags.js';
 import { signHead, type SealKey, type SignedTreeHead } from '../platform/transparency/treeHead.js';
+
+/**
+ * Events the next head would cover that the portal did not write (no valid tag): someone added
+ * them with the database in hand. No head is signed over them; the integrity check names them.
+ */
+export class UntaggedEventsError extends Error {
+  constructor(
+    readonly count: number,
+    readonly first: readonly UntaggedEvent[],
+  ) {
+    const named = first.map((event) => `${event.streamId} v${event.version}`).join(', ');
+    super(`${count} event(s) past the last signed head carry no valid tag: ${named}`);
+    this.name = 'UntaggedEventsError';
+  }
+}
 
 /** A head at least every minute while the log grows. */
 export const headIntervalMs = 60_000;
@@ -53,7 +70,8 @@ export const headOrigin = (utilityName: string): string =>
  * last head itself was added since, or the view has not yet taken in every event committed when
  * it was asked (so an event a head leaves out was committed after the head was signed, which the
  * integrity check relies on to name backdated events). Several processes may try at once: the
- * heads stream's expected version lets one through, the others find it already signed.
+ * heads stream's expected version lets one through, the others find it already signed. Refused
+ * (UntaggedEventsError) when an event the head would cover does not carry the portal's tag.
  */
 export async function signTreeHead(
   deps: HeadSigningDeps,
@@ -67,6 +85,13 @@ export async function signTreeHead(
     // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
     if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }
+  const from = last?.size ?? 0;
+  const untagged = await untaggedPast(
+    { ...deps, tagKey: tagKeyFrom(deps.seal) },
+    await startOfLeaf(deps.db, from),
+    size - from,
+  );
+  if (untagged.count > 0) throw new UntaggedEventsError(untagged.count, untagged.first);
   const root = await storedTree(deps.db).root(size);
   const head = signHead(
     { origin: deps.origin, size, root, signedAt: deps.clock().toISOString() },
@@ -122,11 +147,16 @@ async function caughtUp(deps: HeadSigningDeps): Promise<boolean> {
  */
 export function startTreeHeadSigning(
   deps: HeadSigningDeps,
-  logger: Pick<FastifyBaseLogger, 'warn'>,
+  logger: Pick<FastifyBaseLogger, 'warn' | 'error'>,
 ): { stop(): void } {
   const sign = () =>
     signTreeHead(deps).catch((error: unknown) =>
-      logger.warn({ err: error }, 'Tree head not signed'),
+      error instanceof UntaggedEventsError
+        ? logger.error(
+            { err: error },
+            'Tree head not signed: the log holds events not written here',
+          )
+        : logger.warn({ err: error }, 'Tree head not signed'),
     );
   const timer = setInterval(() => void sign(), headIntervalMs);
   timer.unref();

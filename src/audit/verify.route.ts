@@ -47,6 +47,7 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
     transparency: {
       db: deps.database.db,
       publicKey: deps.sealPublicKey,
+      tagKey: deps.eventTagKey,
       witness: deps.headWitness,
     },
   };
@@ -227,6 +228,8 @@ export function treeProblemSentence(problem: TreeProblem): string {
       return `${capitalised(headSources[problem.source])} copre ${n(problem.size)} eventi, il registro ne contiene ${n(problem.events)}: registro troncato.`;
     case 'rewritten':
       return `I primi ${n(problem.size)} eventi del registro non sono quelli firmati: ${headSources[problem.source]} ha un’altra radice. Registro riscritto.`;
+    case 'untagged':
+      return `L’evento ${problem.eventId} (flusso ${problem.streamId}, versione ${n(problem.version)}, posizione ${n(problem.leaf)}) viene dopo l’ultima testa firmata e non porta il contrassegno del portale: aggiunto alla banca dati senza passare dal portale.`;
   }
 }
 

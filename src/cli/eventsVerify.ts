@@ -28,6 +28,7 @@ export async function eventsVerify(runtime: Runtime, out: (line: string) => void
         transparency: {
           db: runtime.database.db,
           publicKey: runtime.seal.publicKey,
+          tagKey: runtime.tagKey,
           witness: runtime.headWitness,
         },
       },
@@ -95,6 +96,8 @@ function treeProblemLine(problem: TreeProblem): string {
       return `${headSources[problem.source]} signed ${problem.size} events, the log now has ${problem.events}: truncated`;
     case 'rewritten':
       return `the log's first ${problem.size} events are not those ${headSources[problem.source]} signed: rewritten`;
+    case 'untagged':
+      return `event ${problem.eventId} (stream ${problem.streamId} version ${problem.version}, leaf ${problem.leaf}) comes after the latest signed head without the portal's tag: not written by the portal`;
   }
 }
 

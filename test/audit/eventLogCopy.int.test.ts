@@ -38,6 +38,7 @@ import {
   signedIn,
   testProjections,
   testSeal,
+  testTagKey,
   testWitness,
 } from '../support/testApp.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -248,6 +249,7 @@ describe('the auditor pages on a store whose events are not in PostgreSQL', () =
       projections,
       cookieSecret,
       sealPublicKey: testSeal.publicKey,
+      eventTagKey: testTagKey,
       headWitness,
     });
     ctx = {

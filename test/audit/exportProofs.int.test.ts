@@ -15,7 +15,7 @@ import { createPostgresEventStore } from '../../src/platform/eventStore/postgres
 import { signHead } from '../../src/platform/transparency/treeHead.js';
 import { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
-import { settle, startTestApp, testSeal, type TestApp } from '../support/testApp.js';
+import { settle, startTestApp, testSeal, testTagKey, type TestApp } from '../support/testApp.js';
 import { backends, type Backend } from '../support/testDatabase.js';
 import { auditPeople, tamper, type AuditPeople } from './verifySupport.js';
 import { sha256, writeSums } from './exportSupport.js';
@@ -491,6 +491,7 @@ describe.each(backends())(
     const storeBehind = (minutes: number) =>
       createPostgresEventStore(bench.ctx.test.database, {
         now: () => new Date(Date.now() - minutes * 60_000),
+        tagKey: testTagKey,
       });
 
     beforeAll(async () => {

@@ -17,7 +17,7 @@ import {
 import { verifyHead } from '../../src/platform/transparency/treeHead.js';
 import { runCli } from '../support/cli.js';
 import { newEvent } from '../support/events.js';
-import { testSeal } from '../support/testApp.js';
+import { testSeal, testTagKey } from '../support/testApp.js';
 import { migratedDataDir } from '../support/testDatabase.js';
 
 /** `log:prove`: the proofs of /trasparenza from the command line, checkable with the key alone. */
@@ -27,7 +27,7 @@ describe('log:prove', () => {
   async function withStore<T>(work: (store: EventStore, database: Database) => Promise<T>) {
     const database = await openPglite(join(dataDir, 'pglite'));
     try {
-      return await work(createPostgresEventStore(database), database);
+      return await work(createPostgresEventStore(database, { tagKey: testTagKey }), database);
     } finally {
       await database.close();
     }

@@ -23,6 +23,7 @@ import {
   signedIn,
   startTestApp,
   testSeal,
+  testTagKey,
   testWitness,
 } from '../support/testApp.js';
 import { backends, openTestDatabase } from '../support/testDatabase.js';
@@ -247,6 +248,7 @@ describe.each(backends())('%s: two rebuilds asked at the same moment', (backend)
       projections,
       cookieSecret,
       sealPublicKey: testSeal.publicKey,
+      eventTagKey: testTagKey,
       headWitness,
     });
     ctx = {

@@ -6,13 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkHead } from '../../src/audit/checkHead.js';
 import { fileWitness } from '../../src/audit/headWitness.js';
 import { checkTree } from '../../src/audit/treeCheck.js';
-import { headOrigin, signTreeHead } from '../../src/audit/treeHeadSigning.js';
+import { headOrigin, signTreeHead, UntaggedEventsError } from '../../src/audit/treeHeadSigning.js';
+import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
 import { runVerification } from '../../src/audit/verifyIntegrity.js';
 import { chainHash, eventDigest } from '../../src/platform/eventStore/hashChain.js';
 import type { SignedTreeHead } from '../../src/platform/transparency/treeHead.js';
 import type { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
-import { settle, startTestApp, testSeal, type TestApp } from '../support/testApp.js';
+import { settle, startTestApp, testSeal, testTagKey, type TestApp } from '../support/testApp.js';
 import { backends } from '../support/testDatabase.js';
 import { auditPeople, mainOf } from './verifySupport.js';
 
@@ -32,6 +33,7 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
     store: ctx.store,
     db: ctx.test.database.db,
     publicKey: testSeal.publicKey,
+    tagKey: testTagKey,
   });
   const signNow = async (): Promise<SignedTreeHead> => {
     await settle(ctx);
@@ -82,6 +84,7 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
         transparency: {
           db: ctx.test.database.db,
           publicKey: testSeal.publicKey,
+          tagKey: testTagKey,
           witness: ctx.headWitness,
         },
       },
@@ -123,6 +126,7 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
       store: ctx.store,
       db: ctx.test.database.db,
       publicKey: testSeal.publicKey,
+      tagKey: testTagKey,
       witness: fileWitness(join(tmpdir(), `altrove-${randomUUID()}`, 'testa-firmata.json')),
     });
     expect(elsewhere).toMatchObject({ witnessMissing: true, problems: [] });
@@ -176,39 +180,69 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
     expect((await checkHead(ctx.store, mailed, testSeal.publicKey)).outcome).toBe('rewritten');
   });
 
+  /** An event of contract-3007770001 put after its last, its link recomputed: no tag. */
+  async function forge(version: number, previousHash: string, recordedAt: Date) {
+    const forged = newEvent('ContractReleased', { by: 'chi-non-doveva' });
+    const metadata = { ...forged.metadata, recordedAt: recordedAt.toISOString() };
+    const link = chainHash(previousHash, eventDigest(forged.type, forged.data, metadata));
+    await tamper(
+      sql`insert into events (stream_id, version, event_id, type, data, metadata, hash)
+          values ('contract-3007770001', ${version}, ${forged.metadata.eventId}, ${forged.type},
+                  ${JSON.stringify(forged.data)}::json, ${JSON.stringify(metadata)}::json,
+                  ${Buffer.from(link, 'hex')})`,
+    );
+    return { link, eventId: forged.metadata.eventId };
+  }
+
+  /** The stream's recorded head moved onto its last event, as the store would have. */
+  const moveStreamHead = (version: number) =>
+    tamper(
+      sql`update streams set version = ${version}, last_hash = (select hash from events
+          where stream_id = 'contract-3007770001' and version = ${version})
+          where stream_id = 'contract-3007770001'`,
+    );
+
   it('names an event written past its stream’s head, and one forged with an earlier date', async () => {
     await signedLog();
     const [last] = (await ctx.store.readStream('contract-3007770001', { fromVersion: 3 })).events;
-    const forge = async (version: number, previousHash: string, recordedAt: Date) => {
-      const forged = newEvent('ContractReleased', { by: 'chi-non-doveva' });
-      const metadata = { ...forged.metadata, recordedAt: recordedAt.toISOString() };
-      const link = chainHash(previousHash, eventDigest(forged.type, forged.data, metadata));
-      await tamper(
-        sql`insert into events (stream_id, version, event_id, type, data, metadata, hash)
-            values ('contract-3007770001', ${version}, ${forged.metadata.eventId}, ${forged.type},
-                    ${JSON.stringify(forged.data)}::json, ${JSON.stringify(metadata)}::json,
-                    ${Buffer.from(link, 'hex')})`,
-      );
-      return link;
-    };
-    // Past the stream's recorded head: the chain check names it.
-    const link = await forge(4, last!.hash, new Date());
-    expect((await verify()).breaks).toEqual([
-      { streamId: 'contract-3007770001', version: 4, problem: 'added' },
-    ]);
+    // Past the stream's recorded head: the chain check names it (and not its tag again).
+    const { link } = await forge(4, last!.hash, new Date());
+    await settle(ctx);
+    expect(await verify()).toEqual({
+      breaks: [{ streamId: 'contract-3007770001', version: 4, problem: 'added' }],
+      tree: [],
+    });
     // The next one moves the head as well, and says it was recorded an hour ago: after a head
     // in the log, it cannot be that old.
     await forge(5, link, new Date(Date.now() - 3_600_000));
-    await tamper(
-      sql`update streams set version = 5, last_hash = (select hash from events
-          where stream_id = 'contract-3007770001' and version = 5)
-          where stream_id = 'contract-3007770001'`,
-    );
+    await moveStreamHead(5);
     await settle(ctx);
     const found = await verify();
     expect(found.breaks).toEqual([]);
-    expect(found.tree).toEqual(['backdated']);
+    expect(found.tree).toEqual(['backdated', 'untagged', 'untagged']);
     expect(await auditorVerdict()).toContain('scritto dopo, con una data anteriore');
+  });
+
+  it('names an event added at the log’s end, chain and head recomputed, and signs no head over it', async () => {
+    const mailed = await signedLog();
+    const [last] = (await ctx.store.readStream('contract-3007770001', { fromVersion: 3 })).events;
+    const { eventId } = await forge(4, last!.hash, new Date());
+    await moveStreamHead(4);
+    await settle(ctx);
+    // Every chain and the tree hold, and the head given out still matches: only the tag tells.
+    const found = await verify();
+    expect(found).toEqual({ breaks: [], tree: ['untagged'] });
+    expect(await checkHead(ctx.store, mailed, testSeal.publicKey)).toMatchObject({ outcome: 'ok' });
+    const page = await auditorVerdict();
+    expect(page).toContain(
+      `L’evento ${eventId} (flusso contract-3007770001, versione 4, posizione`,
+    );
+    expect(page).toContain('non porta il contrassegno del portale');
+    expect(page).not.toContain('Catena integra');
+    // The next head would take it in: it is refused, and no head is recorded.
+    const heads = await ctx.store.readStream(treeHeadsStream.id());
+    await expect(signNow()).rejects.toThrow(UntaggedEventsError);
+    expect((await ctx.store.readStream(treeHeadsStream.id())).version).toBe(heads.version);
   });
 
   it('names a log cut back to before a mailed head, its heads and tree with it', async () => {

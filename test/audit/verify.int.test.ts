@@ -22,7 +22,13 @@ import { createPostgresEventStore } from '../../src/platform/eventStore/postgres
 import { runCli } from '../support/cli.js';
 import { TestClient } from '../support/client.js';
 import { newEvent } from '../support/events.js';
-import { startTestApp, testSeal, type TestApp } from '../support/testApp.js';
+import {
+  startTestApp,
+  testSeal,
+  testSealEnv,
+  testTagKey,
+  type TestApp,
+} from '../support/testApp.js';
 import {
   backends,
   migratedDataDir,
@@ -80,6 +86,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
   const transparency = () => ({
     db: ctx.test.database.db,
     publicKey: testSeal.publicKey,
+    tagKey: testTagKey,
     witness: ctx.headWitness,
   });
   let people: AuditPeople;
@@ -413,7 +420,7 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
 
   /** One altered event, one deleted row, and 25 more altered: more than a screenful of breaks. */
   async function seed(database: Database): Promise<void> {
-    const store = createPostgresEventStore(database);
+    const store = createPostgresEventStore(database, { tagKey: testTagKey });
     await store.appendToStream('sample-cli', [
       newEvent('SampleRecorded', { by: 'operator-1' }),
       newEvent('SampleChecked', { by: 'operator-1' }),
@@ -478,7 +485,7 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
     await seed(database);
     await database.close();
 
-    const result = await runCli(['events:verify'], { DATA_DIR: dataDir });
+    const result = await runCli(['events:verify'], { DATA_DIR: dataDir, ...testSealEnv });
     expectAllListed(result.stdout);
     expect(result.code).toBe(1);
 
@@ -493,7 +500,7 @@ describe('events:verify records the check (actor: system)', { timeout: 240_000 }
       const { database, url, drop } = await openTestDatabase('postgres');
       cleanups.push(drop);
       await seed(database);
-      const result = await runCli(['events:verify'], { DATABASE_URL: url! });
+      const result = await runCli(['events:verify'], { DATABASE_URL: url!, ...testSealEnv });
       expectAllListed(result.stdout);
       expect(result.code).toBe(1);
       await expectRecorded(database);

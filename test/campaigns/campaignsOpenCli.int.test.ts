@@ -1,4 +1,4 @@
-import { testSeal, testWitness } from '../support/testApp.js';
+import { testSeal, testTagKey, testWitness } from '../support/testApp.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ describe('campaigns:open with the campaign’s configuration', () => {
       usesKurrent: false,
       cookieSecret: 'test',
       seal: testSeal,
+      tagKey: testTagKey,
       headWitness: testWitness(),
       publicUrl: 'http://portale.test',
       close: async () => {},

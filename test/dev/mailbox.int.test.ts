@@ -7,7 +7,13 @@ import { MailSender } from '../../src/platform/mail/mailSender.js';
 import { createMailTransport } from '../../src/platform/mail/mailTransport.js';
 import { enqueueMail, messageIdFor } from '../../src/platform/mail/outbox.js';
 import { backends } from '../support/testDatabase.js';
-import { type TestApp, startTestApp, testSeal, testWitness } from '../support/testApp.js';
+import {
+  type TestApp,
+  startTestApp,
+  testSeal,
+  testTagKey,
+  testWitness,
+} from '../support/testApp.js';
 
 const logger = pino({ level: 'silent' });
 const from = 'Dichiara <noreply@dichiara.local>';
@@ -121,6 +127,7 @@ describe.each(backends())('%s: local mailbox (no SMTP_URL)', (backend) => {
       projections: ctx.projections,
       cookieSecret: 'p'.repeat(32),
       sealPublicKey: testSeal.publicKey,
+      eventTagKey: testTagKey,
       headWitness: testWitness(),
     });
     try {

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileWitness, type HeadWitness } from '../../src/audit/headWitness.js';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, hash, randomBytes, type KeyObject } from 'node:crypto';
+import { tagKeyFrom } from '../../src/platform/eventStore/eventTags.js';
 import { personalDataRules } from '../../src/accounts/personalFields.js';
 import { KeyVault } from '../../src/platform/personalData/keyVault.js';
 import { sealedEventStore } from '../../src/platform/personalData/sealedEventStore.js';
@@ -34,10 +35,31 @@ export interface TestApp {
 
 export const cookieSecret = 'test-cookie-secret-that-is-long-enough-000';
 
-/** The key that signs tree heads in tests: made once per test file, never stored. */
+/**
+ * The key that signs tree heads (and, derived from it, tags events) in tests and benchmarks: the
+ * same in every process, so a bench's log generated once is checked by later runs. An Ed25519
+ * PKCS#8 key is a fixed prefix and a 32-byte seed; the seed is a hash of a fixed text.
+ */
 export const testSeal: SealKey = sealKeyFrom(
-  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  createPrivateKey({
+    key: Buffer.concat([
+      Buffer.from('302e020100300506032b657004220420', 'hex'),
+      hash('sha256', 'dichiara: chiave di prova', 'buffer'),
+    ]),
+    format: 'der',
+    type: 'pkcs8',
+  })
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString(),
 );
+
+/** testSeal as the configuration gives it to a CLI run (SEAL_PRIVATE_KEY). */
+export const testSealEnv = {
+  SEAL_PRIVATE_KEY: testSeal.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+};
+
+/** The secret of the events' tags that goes with testSeal, as the runtime derives it. */
+export const testTagKey: KeyObject = tagKeyFrom(testSeal);
 
 /** Where a test's portal keeps the largest head it signed: a file of its own. */
 export const testWitness = (): HeadWitness =>
@@ -76,7 +98,7 @@ export async function startTestApp(
   // Streams remembered and personal fields sealed as in the portal, under a master key of this
   // test's own.
   const store = sealedEventStore(
-    cachingEventStore(createPostgresEventStore(test.database)),
+    cachingEventStore(createPostgresEventStore(test.database, { tagKey: testTagKey })),
     new KeyVault(test.database.db, randomBytes(32)),
     personalDataRules,
   );
@@ -103,6 +125,7 @@ export async function startTestApp(
     projections,
     cookieSecret,
     sealPublicKey: testSeal.publicKey,
+    eventTagKey: testTagKey,
     headWitness,
   });
   return {

@@ -57,6 +57,11 @@ export interface RecordedEvent {
   /** SHA-256 chain link, hex: covers the previous link and this event's type, data and metadata. */
   readonly hash: string;
   /**
+   * The portal's tag (eventTags.ts), hex: what shows the portal wrote this event. Absent where
+   * the reader does not give it, null on an event written without one.
+   */
+  readonly tag?: string | null;
+  /**
    * The data as the log keeps them, when `data` shows them otherwise: personal fields opened by
    * the sealing (src/platform/personalData). Whatever checks a hash reads this (storedData).
    */

@@ -15,6 +15,7 @@ import {
   type RecordedEvent as KurrentRecordedEvent,
   type ReadStreamOptions as KurrentReadStreamOptions,
 } from '@kurrent/kurrentdb-client';
+import type { KeyObject } from 'node:crypto';
 import {
   DuplicateEventIdError,
   WrongExpectedVersionError,
@@ -29,6 +30,7 @@ import {
 } from './eventStore.js';
 import { comparePositions } from './globalPosition.js';
 import { chainHash, eventDigest, genesisHash } from './hashChain.js';
+import { eventTag } from './eventTags.js';
 
 /** Rounds of read-then-append a writer may lose to concurrent writers before giving up. */
 const maxAppendAttempts = 10;
@@ -37,7 +39,7 @@ const headPageSize = 100;
 /** Of a stream's latest events, how many an append searches for its batch (appendWithRetry). */
 const defaultRetryWindow = 256;
 
-type StoredMetadata = EventMetadata & { readonly hash: string };
+type StoredMetadata = EventMetadata & { readonly hash: string; readonly tag?: string };
 type PendingEvent = Pick<RecordedEvent, 'type' | 'data' | 'metadata'>;
 type StreamClient = Pick<KurrentClient, 'appendToStream' | 'readStream'>;
 
@@ -51,6 +53,8 @@ export interface KurrentStoreOptions {
   readonly now?: () => Date;
   /** A retried batch is found when its last event is among this many of its stream's latest. */
   readonly retryWindow?: number;
+  /** Tags each event appended (eventTags.ts), kept in its metadata beside the link. */
+  readonly tagKey?: KeyObject;
 }
 
 /**
@@ -81,7 +85,7 @@ export function kurrentEventStore(
       if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
       assertValidExpectedVersion(expectedVersion);
       const batch = normalise(events, now());
-      return appendWithRetry(client, streamId, batch, expectedVersion, retryWindow);
+      return appendWithRetry(client, streamId, batch, expectedVersion, retryWindow, options.tagKey);
     },
 
     async readStream(streamId, { fromVersion = 1, toVersion } = {}) {
@@ -173,6 +177,7 @@ async function appendWithRetry(
   batch: readonly PendingEvent[],
   expected: ExpectedVersion,
   retryWindow: number,
+  tagKey: KeyObject | undefined,
 ): Promise<AppendResult> {
   for (let attempt = 1; ; attempt++) {
     // Newest first: the head (its version and hash), then as far back as a retry is looked for.
@@ -209,7 +214,7 @@ async function appendWithRetry(
       throw new WrongExpectedVersionError(streamId, expected, version);
     }
     try {
-      return await appendAfter(client, streamId, batch, head);
+      return await appendAfter(client, streamId, batch, head, tagKey);
     } catch (error) {
       if (!(error instanceof KurrentWrongExpectedVersionError)) throw error;
       if (attempt >= maxAppendAttempts) {
@@ -284,15 +289,18 @@ async function appendAfter(
   streamId: string,
   batch: readonly PendingEvent[],
   last: RecordedEvent | undefined,
+  tagKey: KeyObject | undefined,
 ): Promise<AppendResult> {
   let previousHash = last?.hash ?? genesisHash;
   const records = batch.map(({ type, data, metadata }) => {
-    previousHash = chainHash(previousHash, eventDigest(type, data, metadata));
+    const digest = eventDigest(type, data, metadata);
+    previousHash = chainHash(previousHash, digest);
+    const tag = tagKey && eventTag(tagKey, streamId, digest);
     return jsonEvent({
       id: metadata.eventId,
       type,
       data,
-      metadata: { ...metadata, hash: previousHash },
+      metadata: { ...metadata, hash: previousHash, ...(tag && { tag }) },
     });
   });
   const { nextExpectedRevision } = await client.appendToStream(streamId, records, {
@@ -341,7 +349,7 @@ function decode(record: KurrentRecordedEvent | undefined): RecordedEvent | null 
   if (!record?.isJson || record.type.startsWith('$') || !record.position) return null;
   const stored = storedMetadata(record.metadata);
   if (!stored) return null;
-  const { hash, ...metadata } = stored;
+  const { hash, tag = null, ...metadata } = stored;
   return {
     streamId: record.streamId,
     version: Number(record.revision) + 1,
@@ -350,6 +358,7 @@ function decode(record: KurrentRecordedEvent | undefined): RecordedEvent | null 
     data: record.data as JsonObject,
     metadata,
     hash,
+    tag,
   };
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import {
   DuplicateEventIdError,
@@ -17,6 +17,7 @@ import { appendWakeUps } from './wakeUps.js';
 import { startOfLog } from './globalPosition.js';
 import { postgresChainReader } from './postgresChainReader.js';
 import { canonicalJson, digestInput } from './hashChain.js';
+import { eventTag } from './eventTags.js';
 
 const expectedVersionCode = (expected: ExpectedVersion): number => {
   switch (expected) {
@@ -44,6 +45,7 @@ interface EventRow {
   metadata: EventMetadata;
   /** Hex, as PostgreSQL encodes it: cheaper than a Buffer made and turned to hex here. */
   hash: string;
+  tag: string | null;
 }
 
 /** One appendToStream call as append_to_stream and append_batch take it. */
@@ -57,6 +59,8 @@ interface Append {
     data: string;
     metadata: string;
     digest: string;
+    /** eventTags.ts, when the store was given the key. */
+    tag?: string;
   }[];
 }
 
@@ -88,6 +92,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   data: row.data,
   metadata: row.metadata,
   hash: row.hash,
+  tag: row.tag,
 });
 
 /**
@@ -96,7 +101,12 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
  */
 export function createPostgresEventStore(
   database: Database,
-  options: { now?: () => Date; batching?: Batching } = {},
+  options: {
+    now?: () => Date;
+    batching?: Batching;
+    /** Tags each event appended (eventTags.ts); without it the events go untagged. */
+    tagKey?: KeyObject;
+  } = {},
 ): EventStore {
   const { db } = database;
   const now = options.now ?? (() => new Date());
@@ -104,7 +114,7 @@ export function createPostgresEventStore(
   // Output columns are cast to text for bigint safety: ORDER BY must name the table's columns
   // (events.tx_id), or it would sort the text ('10' < '9').
   const columns = sql.raw(
-    "position::text as position, tx_id::text as tx_id, stream_id, version, type, data, metadata, encode(hash, 'hex') as hash",
+    "position::text as position, tx_id::text as tx_id, stream_id, version, type, data, metadata, encode(hash, 'hex') as hash, encode(tag, 'hex') as tag",
   );
 
   const append = appendBatcher<Append, AppendRow>({
@@ -134,15 +144,11 @@ export function createPostgresEventStore(
         const metadata = canonicalJson(
           JSON.parse(JSON.stringify({ ...event.metadata, recordedAt })),
         );
-        return {
-          eventId: event.metadata.eventId,
-          type: event.type,
-          data,
-          metadata,
-          digest: createHash('sha256')
-            .update(digestInput(event.type, data, metadata))
-            .digest('hex'),
-        };
+        const digest = createHash('sha256')
+          .update(digestInput(event.type, data, metadata))
+          .digest('hex');
+        const tag = options.tagKey && eventTag(options.tagKey, streamId, digest);
+        return { eventId: event.metadata.eventId, type: event.type, data, metadata, digest, tag };
       });
       const expected = expectedVersionCode(expectedVersion);
       const row = await append({ streamId, expected, events: payload });

@@ -21,6 +21,7 @@ import {
   settle,
   startTestApp,
   testSeal,
+  testTagKey,
   testWitness,
 } from '../../support/testApp.js';
 
@@ -351,6 +352,7 @@ describe('with OIDC_ISSUER (production)', () => {
       projections: ctx.projections,
       cookieSecret: 'p'.repeat(32),
       sealPublicKey: testSeal.publicKey,
+      eventTagKey: testTagKey,
       headWitness: testWitness(),
     });
     try {

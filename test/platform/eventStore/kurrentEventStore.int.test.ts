@@ -13,6 +13,8 @@ import {
   type RecordedEvent as KurrentRecordedEvent,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
+import { hasValidTag } from '../../../src/platform/eventStore/eventTags.js';
+import { testTagKey } from '../../support/testApp.js';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   DuplicateEventIdError,
@@ -224,6 +226,21 @@ describe('KurrentDB adapter: appends over stand-in stream calls (no server neede
   });
 
   retryWindowCases(() => calls().store());
+
+  it('keeps the portal’s tag beside the link, and gives the metadata back without either', async () => {
+    const server = calls();
+    const store = server.store({ retryWindow: 4, tagKey: testTagKey });
+    const stream = uniqueStream();
+    await store.appendToStream(stream, [newEvent('Tagged', { n: 1 }), newEvent('Tagged')]);
+    const { events } = await store.readStream(stream);
+    expect(events.map((event) => hasValidTag(testTagKey, event))).toEqual([true, true]);
+    expect(events[0]!.metadata).not.toHaveProperty('tag');
+    expect(events[0]!.metadata).not.toHaveProperty('hash');
+    // Without the key, as before tags: none.
+    const untagged = server.store();
+    await untagged.appendToStream(stream, [newEvent('Untagged')]);
+    expect((await untagged.readStream(stream, { fromVersion: 3 })).events[0]!.tag).toBeNull();
+  });
 
   it('after losing a race, reads the end again and chains to the winner’s event', async () => {
     const server = calls();

@@ -8,6 +8,7 @@ import { chainHash, eventDigest } from '../../../src/platform/eventStore/hashCha
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { verifyLog, verifyStream } from '../../../src/platform/eventStore/verifyLog.js';
 import { runCli } from '../../support/cli.js';
+import { testSealEnv, testTagKey } from '../../support/testApp.js';
 import { newEvent } from '../../support/events.js';
 import { migratedDataDir, openTestDatabase, postgresUrl } from '../../support/testDatabase.js';
 
@@ -152,17 +153,17 @@ describe('tampering with the log', () => {
     const dataDir = await migratedDataDir('verify');
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const database = await openPglite(join(dataDir, 'pglite'));
-    await seed(createPostgresEventStore(database));
+    await seed(createPostgresEventStore(database, { tagKey: testTagKey }));
     await database.close();
 
-    const clean = await runCli(['events:verify'], { DATA_DIR: dataDir });
+    const clean = await runCli(['events:verify'], { DATA_DIR: dataDir, ...testSealEnv });
     expect(clean.stdout).toContain('OK: 4 events in 2 streams');
     expect(clean.code).toBe(0);
 
     const reopened = await openPglite(join(dataDir, 'pglite'));
     await tamper(reopened, alterSecondEvent);
     await reopened.close();
-    const broken = await runCli(['events:verify'], { DATA_DIR: dataDir });
+    const broken = await runCli(['events:verify'], { DATA_DIR: dataDir, ...testSealEnv });
     expect(broken.stdout).toContain('BROKEN: stream contract-3001234567 version 2 is altered');
     expect(broken.code).toBe(1);
   });
@@ -174,9 +175,9 @@ describe('tampering with the log', () => {
     async () => {
       const { database, url, drop } = await openTestDatabase('postgres');
       cleanups.push(drop);
-      await seed(createPostgresEventStore(database));
+      await seed(createPostgresEventStore(database, { tagKey: testTagKey }));
       await tamper(database, alterSecondEvent);
-      const result = await runCli(['events:verify'], { DATABASE_URL: url! });
+      const result = await runCli(['events:verify'], { DATABASE_URL: url!, ...testSealEnv });
       expect(result.stdout).toContain('BROKEN: stream contract-3001234567 version 2 is altered');
       expect(result.code).toBe(1);
     },

@@ -12,7 +12,7 @@ import type { Schema } from '../../../src/platform/db/schema.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { TestClient } from '../../support/client.js';
-import { cookieSecret, testSeal, testWitness } from '../../support/testApp.js';
+import { cookieSecret, testSeal, testTagKey, testWitness } from '../../support/testApp.js';
 
 /** A port nothing listens on: every connection is refused, as while PostgreSQL is down. */
 async function closedPort(): Promise<number> {
@@ -53,6 +53,7 @@ describe('pages while the database is unreachable', () => {
       projections: new ProjectionRunner({ db: database.db, store, projections: [], logger }),
       cookieSecret,
       sealPublicKey: testSeal.publicKey,
+      eventTagKey: testTagKey,
       headWitness: testWitness(),
     });
   });
