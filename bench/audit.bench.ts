@@ -29,7 +29,14 @@ import {
 import { auditRoutesRespond, measurePages } from './support/auditLogHttp.js';
 import { startAuditPortal } from './support/auditLogPortal.js';
 import { auditChecks, formatAuditTable, type AuditFigures } from './support/auditLogReport.js';
-import { logTree, measureProofs, rebuildTree, type RebuildPass } from './support/auditLogTree.js';
+import {
+  ensureSignedHead,
+  logTree,
+  measureProofs,
+  rebuildTree,
+  type RebuildPass,
+} from './support/auditLogTree.js';
+import { testTagKey } from '../test/support/testApp.js';
 import type { TreeFigures } from './support/auditLogTreeReport.js';
 import {
   longestStreams,
@@ -98,7 +105,9 @@ async function main(): Promise<void> {
   const database = await openAuditDatabase(serverUrl, { poolSize: 10 });
   const loadBefore = os.loadavg();
   try {
-    const store = createPostgresEventStore(database);
+    // Tagged, as the portal's store tags each event.
+    const store = createPostgresEventStore(database, { tagKey: testTagKey });
+    await ensureSignedHead(database, store);
     const shape = { ...(await describeLog(database)), ...(await describeMix(database)) };
     log(`log: ${shape.events} events in ${shape.streams} streams, ${shape.databaseMb} MB`);
     const none = { count: [], readAll: [], verify: [] };

@@ -46,7 +46,7 @@ export async function startOfLeaf(db: Kysely<Schema>, leaf: number): Promise<Lea
 export async function untaggedPast(
   deps: TagCheckDeps,
   start: LeafStart,
-  count = Infinity,
+  { count = Infinity, signal }: { count?: number; signal?: AbortSignal } = {},
 ): Promise<{ readonly count: number; readonly first: readonly UntaggedEvent[] }> {
   const untaggedUpTo = await tagsStartAfter(deps.db);
   const first: UntaggedEvent[] = [];
@@ -56,6 +56,7 @@ export async function untaggedPast(
   let leaf = start.leaf;
   const end = start.leaf + count;
   while (leaf < end) {
+    signal?.throwIfAborted();
     const events = await deps.store.readAll({ after, limit: page });
     if (events.length === 0) break;
     after = events.at(-1)!.position;

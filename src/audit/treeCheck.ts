@@ -155,7 +155,7 @@ export async function checkTree(
   }
   if (!pastHeads && signedSize === tree.size) pastHeads = { leaf: signedSize, after, skip: 0 };
   if (pastHeads) {
-    const untagged = await untaggedPast(deps, pastHeads);
+    const untagged = await untaggedPast(deps, pastHeads, { signal: options.signal });
     problems.push(...untagged.first.map((event) => ({ problem: 'untagged' as const, ...event })));
   }
   if (stored > tree.size) {

@@ -89,7 +89,7 @@ export async function signTreeHead(
   const untagged = await untaggedPast(
     { ...deps, tagKey: tagKeyFrom(deps.seal) },
     await startOfLeaf(deps.db, from),
-    size - from,
+    { count: size - from },
   );
   if (untagged.count > 0) throw new UntaggedEventsError(untagged.count, untagged.first);
   const root = await storedTree(deps.db).root(size);

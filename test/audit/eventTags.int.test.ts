@@ -83,7 +83,7 @@ describe.each(backends())('%s: the portal’s tag on each event', (backend) => {
     expect(
       (await untaggedPast(deps, { leaf: 2, after: second!.position, skip: 0 })).first,
     ).toMatchObject([{ leaf: 2, version: 3 }]);
-    expect(await untaggedPast(deps, { leaf: 1, after: null, skip: 1 }, 1)).toEqual({
+    expect(await untaggedPast(deps, { leaf: 1, after: null, skip: 1 }, { count: 1 })).toEqual({
       count: 0,
       first: [],
     });
