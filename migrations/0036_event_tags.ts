@@ -8,15 +8,12 @@ import { sql, type Kysely } from 'kysely';
  * log, its chain and the stream's head recomputed, is not signed in by the next head.
  *
  * append_batch is 0010's, storing each event's `tag` (hex, or none). Events already in the log
- * have none: the last of them is recorded in event_tags_start, and an untagged event up to it is
- * not named (the first head signed after this migration covers them).
+ * have none; those a head covers need none, and those after the last head signed before tags
+ * began are covered by the first head signed since (eventTags.ts, tagsBegan): no mark of where
+ * tags began is kept in the database, where it could be moved.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table events add column tag bytea`.execute(db);
-  await sql`create table event_tags_start (after_position bigint not null)`.execute(db);
-  await sql`
-    insert into event_tags_start (after_position)
-    select coalesce(max(position), 0) from events`.execute(db);
 
   await sql`
     create or replace function append_batch(p_appends jsonb)

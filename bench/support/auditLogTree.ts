@@ -113,13 +113,14 @@ export async function rebuildTree(
 export async function ensureSignedHead(database: Database, store: EventStore): Promise<void> {
   if ((await store.readStream(treeHeadsStream.id(), { toVersion: 1 })).version > 0) return;
   await rebuildTree(database, store, await logTree(database));
-  await signTreeHead({
+  const signed = await signTreeHead({
     db: database.db,
     store,
     seal: testSeal,
     origin: headOrigin('Banco di prova'),
     clock: () => new Date(),
   });
+  if (!signed) throw new Error('No head could be signed over the bench log');
 }
 
 /**

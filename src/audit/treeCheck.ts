@@ -10,7 +10,13 @@ import { growingTree } from '../platform/transparency/merkle.js';
 import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { readTail } from './auditStreams.js';
 import type { HeadWitness } from './headWitness.js';
-import { untaggedPast, type LeafStart, type UntaggedEvent } from './eventTagCheck.js';
+import {
+  namedAtMost,
+  untaggedMayFollow,
+  untaggedPast,
+  type FlaggedEvent,
+  type LeafStart,
+} from './eventTagCheck.js';
 
 /** Where a signed head was found: the heads' view, the log's own last TreeHeadSigned, the witness. */
 export type HeadSource = 'view' | 'log' | 'witness';
@@ -37,8 +43,8 @@ export type TreeProblem =
       readonly events: number;
     }
   | { readonly problem: 'rewritten'; readonly source: HeadSource; readonly size: number }
-  /** Past the latest signed head, without the portal's tag: not written by the portal. */
-  | ({ readonly problem: 'untagged' } & UntaggedEvent);
+  /** Past the latest signed head, not written by the portal: no valid tag, or a copy. */
+  | FlaggedEvent;
 
 export interface TreeCheck {
   /** Events walked, in log order. */
@@ -72,8 +78,6 @@ const batchSize = 20_000;
  * before it reaches the database, where a busy moment may queue it, and clocks differ a little.
  */
 export const recordingTolerance = 5 * 60_000;
-/** Backdated events named, at most (the first ones, in log order). */
-const namedBackdated = 20;
 
 /**
  * Walks the log's links in order and rebuilds the Merkle tree from them: each leaf is compared
@@ -92,7 +96,11 @@ export async function checkTree(
   const stored = await treeSize(deps.db);
   const witness = deps.witness?.read() ?? null;
   const heads = await signedHeads(deps, witness, problems);
-  const signedSize = Math.max(0, ...heads.map(({ head }) => head.size));
+  const largest = heads.reduce<SignedTreeHead | null>(
+    (found, { head }) => (found && found.size >= head.size ? found : head),
+    null,
+  );
+  const signedSize = largest?.size ?? 0;
   /** Where the events past the largest head begin, found on the way. */
   let pastHeads: LeafStart | null = signedSize === 0 ? { leaf: 0, after: null, skip: 0 } : null;
   const pending = [...heads].sort((a, b) => a.head.size - b.head.size);
@@ -137,7 +145,7 @@ export async function checkTree(
         floor &&
         recordedAt < floor.at - recordingTolerance &&
         (floor.signed ??= verifyHead(floor.head, deps.publicKey)) &&
-        backdated++ < namedBackdated
+        backdated++ < namedAtMost
       ) {
         problems.push({
           problem: 'backdated',
@@ -155,8 +163,11 @@ export async function checkTree(
   }
   if (!pastHeads && signedSize === tree.size) pastHeads = { leaf: signedSize, after, skip: 0 };
   if (pastHeads) {
-    const untagged = await untaggedPast(deps, pastHeads, { signal: options.signal });
-    problems.push(...untagged.first.map((event) => ({ problem: 'untagged' as const, ...event })));
+    const flagged = await untaggedPast(deps, pastHeads, {
+      signal: options.signal,
+      untaggedMayFollow: untaggedMayFollow(largest),
+    });
+    problems.push(...flagged.first);
   }
   if (stored > tree.size) {
     problems.push({ problem: 'shorter', treeSize: stored, events: tree.size });

@@ -6,6 +6,7 @@ import { treeHeadsStream, type TreeHeadEvent } from '../../domain/audit/treeHead
 import {
   leavesAt,
   merkleTreeProjection,
+  storedLeaves,
   storedTree,
   treeSize,
 } from '../../projections/audit/merkleTree.js';
@@ -20,22 +21,34 @@ import {
   type GlobalPosition,
 } from '../platform/eventStore/eventStore.js';
 import type { HeadWitness } from './headWitness.js';
-import { startOfLeaf, untaggedPast, type UntaggedEvent } from './eventTagCheck.js';
+import {
+  startOfLeaf,
+  untaggedMayFollow,
+  untaggedPast,
+  type FlaggedEvent,
+} from './eventTagCheck.js';
 import { tagKeyFrom } from '../platform/eventStore/eventTags.js';
-import { signHead, type SealKey, type SignedTreeHead } from '../platform/transparency/treeHead.js';
+import {
+  signHead,
+  verifyHead,
+  type SealKey,
+  type SignedTreeHead,
+} from '../platform/transparency/treeHead.js';
 
 /**
- * Events the next head would cover that the portal did not write (no valid tag): someone added
- * them with the database in hand. No head is signed over them; the integrity check names them.
+ * The log is not what this portal wrote, so no head is signed over it: events the next head would
+ * cover were not written by the portal (no valid tag, or a copy), or the tree and the heads kept
+ * in the database are not those it made. Someone had the database in hand; the integrity check
+ * names what it can.
  */
-export class UntaggedEventsError extends Error {
+export class UnsignableLogError extends Error {
   constructor(
-    readonly count: number,
-    readonly first: readonly UntaggedEvent[],
+    reason: string,
+    readonly first: readonly FlaggedEvent[] = [],
   ) {
     const named = first.map((event) => `${event.streamId} v${event.version}`).join(', ');
-    super(`${count} event(s) past the last signed head carry no valid tag: ${named}`);
-    this.name = 'UntaggedEventsError';
+    super(`${reason}${named ? `: ${named}` : ''}`);
+    this.name = 'UnsignableLogError';
   }
 }
 
@@ -71,7 +84,7 @@ export const headOrigin = (utilityName: string): string =>
  * it was asked (so an event a head leaves out was committed after the head was signed, which the
  * integrity check relies on to name backdated events). Several processes may try at once: the
  * heads stream's expected version lets one through, the others find it already signed. Refused
- * (UntaggedEventsError) when an event the head would cover does not carry the portal's tag.
+ * (UnsignableLogError) when an event the head would cover is not one the portal wrote.
  */
 export async function signTreeHead(
   deps: HeadSigningDeps,
@@ -85,14 +98,29 @@ export async function signTreeHead(
     // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
     if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }
+  const tree = storedTree(deps.db);
+  // The last head as the view keeps it, and the tree up to it, are the database's word: both
+  // must be what this portal signed before the events past them are taken as its own.
+  if (
+    last &&
+    !(verifyHead(last, deps.seal.publicKey) && (await tree.root(last.size)).equals(last.root))
+  )
+    throw new UnsignableLogError('The last head in the database is not the one this portal signed');
   const from = last?.size ?? 0;
-  const untagged = await untaggedPast(
+  const checked = await untaggedPast(
     { ...deps, tagKey: tagKeyFrom(deps.seal) },
     await startOfLeaf(deps.db, from),
-    { count: size - from },
+    { count: size - from, untaggedMayFollow: untaggedMayFollow(last) },
   );
-  if (untagged.count > 0) throw new UntaggedEventsError(untagged.count, untagged.first);
-  const root = await storedTree(deps.db).root(size);
+  if (checked.count > 0)
+    throw new UnsignableLogError(
+      `${checked.count} event(s) past the last signed head not written by this portal`,
+      checked.first,
+    );
+  // The events checked are the leaves signed: the tree's places cannot point the check elsewhere.
+  if (!checked.leaves.equals((await storedLeaves(deps.db, from, size - from)) ?? Buffer.alloc(0)))
+    throw new UnsignableLogError('The Merkle tree past the last head is not the log’s events');
+  const root = await tree.root(size);
   const head = signHead(
     { origin: deps.origin, size, root, signedAt: deps.clock().toISOString() },
     deps.seal.privateKey,
@@ -151,10 +179,10 @@ export function startTreeHeadSigning(
 ): { stop(): void } {
   const sign = () =>
     signTreeHead(deps).catch((error: unknown) =>
-      error instanceof UntaggedEventsError
+      error instanceof UnsignableLogError
         ? logger.error(
             { err: error },
-            'Tree head not signed: the log holds events not written here',
+            'Tree head not signed: the log is not what this portal wrote',
           )
         : logger.warn({ err: error }, 'Tree head not signed'),
     );

@@ -230,6 +230,8 @@ export function treeProblemSentence(problem: TreeProblem): string {
       return `I primi ${n(problem.size)} eventi del registro non sono quelli firmati: ${headSources[problem.source]} ha un’altra radice. Registro riscritto.`;
     case 'untagged':
       return `L’evento ${problem.eventId} (flusso ${problem.streamId}, versione ${n(problem.version)}, posizione ${n(problem.leaf)}) viene dopo l’ultima testa firmata e non porta il contrassegno del portale: aggiunto alla banca dati senza passare dal portale.`;
+    case 'repeated':
+      return `L’evento ${problem.eventId} (flusso ${problem.streamId}, versione ${n(problem.version)}, posizione ${n(problem.leaf)}) viene dopo l’ultima testa firmata ed è la copia di un evento già nel registro: aggiunto alla banca dati senza passare dal portale.`;
   }
 }
 

@@ -178,7 +178,7 @@ export async function checkLog(
   // An event altered or added in a stream loses its tag too: it is named once, by its chain.
   const broken = new Set(report.breaks.map((b) => `${b.streamId}\n${b.version}`));
   const problems = tree.problems.filter(
-    (p) => p.problem !== 'untagged' || !broken.has(`${p.streamId}\n${p.version}`),
+    (p) => !('streamId' in p) || !broken.has(`${p.streamId}\n${p.version}`),
   );
   return { report, head: null, tree: { ...tree, problems } };
 }

@@ -98,6 +98,8 @@ function treeProblemLine(problem: TreeProblem): string {
       return `the log's first ${problem.size} events are not those ${headSources[problem.source]} signed: rewritten`;
     case 'untagged':
       return `event ${problem.eventId} (stream ${problem.streamId} version ${problem.version}, leaf ${problem.leaf}) comes after the latest signed head without the portal's tag: not written by the portal`;
+    case 'repeated':
+      return `event ${problem.eventId} (stream ${problem.streamId} version ${problem.version}, leaf ${problem.leaf}) comes after the latest signed head and copies an event already in the log: not written by the portal`;
   }
 }
 

@@ -121,6 +121,7 @@ describe('log:check-head', () => {
           where stream_id = 'contract-3001234567'`,
     );
     const verified = await runCli(['events:verify'], { DATA_DIR: dataDir });
+    expect(verified.stdout.match(/without the portal's tag/g)).toHaveLength(1);
     expect(verified.stdout).toContain(
       "(stream contract-3001234567 version 3, leaf 2) comes after the latest signed head without the portal's tag",
     );

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { untaggedPast } from '../../src/audit/eventTagCheck.js';
-import { hasValidTag, tagKeyFrom } from '../../src/platform/eventStore/eventTags.js';
+import { untaggedMayFollow, untaggedPast } from '../../src/audit/eventTagCheck.js';
+import { hasValidTag, tagKeyFrom, tagsBegan } from '../../src/platform/eventStore/eventTags.js';
+import { leafHash } from '../../src/platform/transparency/merkle.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
-import { sealKeyFrom } from '../../src/platform/transparency/treeHead.js';
-import { newEvent } from '../support/events.js';
-import { testTagKey } from '../support/testApp.js';
+import { sealKeyFrom, signHead } from '../../src/platform/transparency/treeHead.js';
+import { newEvent, untilLogReadable } from '../support/events.js';
+import { testSeal, testTagKey } from '../support/testApp.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 /**
@@ -43,49 +44,80 @@ describe.each(backends())('%s: the portal’s tag on each event', (backend) => {
     const metadata = { ...first!.metadata, recordedAt: '2026-01-01T00:00:00.000Z' };
     expect(hasValidTag(testTagKey, { ...first!, metadata })).toBe(false);
     // The global read gives the same tags.
+    await untilLogReadable(test.database.db, store);
     const read = await store.readAll({ after: null, limit: 10 });
     expect(read.map((event) => event.tag)).toEqual(events.map((event) => event.tag));
   });
 
-  it('names the events without a valid tag, except those written before tags began', async () => {
+  it('names the events without a valid tag, or copied, unless written before tags began', async () => {
     test = await openTestDatabase(backend);
     const { db } = test.database;
     const deps = { store: createPostgresEventStore(test.database), db, tagKey: testTagKey };
     const tagged = createPostgresEventStore(test.database, { tagKey: testTagKey });
-    // Two events written as before migration 0036, then one by the portal.
+    // Two events written as before tags, then one by the portal.
     await deps.store.appendToStream('contract-3001110003', [
       newEvent('ContractRegistered'),
       newEvent('ContractValidated'),
     ]);
     await tagged.appendToStream('contract-3001110003', [newEvent('ContractClaimed')]);
+    await untilLogReadable(db, deps.store);
     const found = await untaggedPast(deps, fromStart);
     expect(found.count).toBe(2);
-    expect(found.first.map(({ leaf, version }) => ({ leaf, version }))).toEqual([
-      { leaf: 0, version: 1 },
-      { leaf: 1, version: 2 },
+    expect(found.first.map(({ problem, leaf, version }) => ({ problem, leaf, version }))).toEqual([
+      { problem: 'untagged', leaf: 0, version: 1 },
+      { problem: 'untagged', leaf: 1, version: 2 },
     ]);
-    // The same log as migration 0036 finds it on an installation that had those two.
-    await sql`delete from event_tags_start`.execute(db);
-    await sql`insert into event_tags_start (after_position)
-      select position from events where stream_id = 'contract-3001110003' and version = 2`.execute(
-      db,
-    );
-    expect(await untaggedPast(deps, fromStart)).toEqual({ count: 0, first: [] });
-    // The portal's own event with its tag taken off, and an old one given a wrong tag.
+    // After a head signed before tags began, an event may have none; one with a tag needs the
+    // right one.
+    const before = new Date(tagsBegan - 60_000).toISOString();
+    const since = new Date(tagsBegan + 60_000).toISOString();
+    const head = (signedAt: string) =>
+      signHead({ origin: 'prova', size: 0, root: Buffer.alloc(32), signedAt }, testSeal.privateKey);
+    expect(untaggedMayFollow(head(before))).toBe(true);
+    expect(untaggedMayFollow(head(since))).toBe(false);
+    expect(untaggedMayFollow(null)).toBe(false);
+    const legacy = await untaggedPast(deps, fromStart, { untaggedMayFollow: true });
+    expect(legacy.count).toBe(0);
     await sql`alter table events disable trigger events_append_only`.execute(db);
-    await sql`update events set tag = case version when 3 then null else ${Buffer.alloc(32)}::bytea end
-      where stream_id = 'contract-3001110003' and version in (1, 3)`.execute(db);
+    await sql`update events set tag = ${Buffer.alloc(32)}::bytea
+      where stream_id = 'contract-3001110003' and version = 1`.execute(db);
     await sql`alter table events enable trigger events_append_only`.execute(db);
-    const stripped = await untaggedPast(deps, fromStart);
-    expect(stripped.first.map(({ version }) => version)).toEqual([1, 3]);
-    // From a later leaf, as the signer and the check start past the latest head.
-    const [, second] = await deps.store.readAll({ after: null, limit: 2 });
     expect(
-      (await untaggedPast(deps, { leaf: 2, after: second!.position, skip: 0 })).first,
-    ).toMatchObject([{ leaf: 2, version: 3 }]);
-    expect(await untaggedPast(deps, { leaf: 1, after: null, skip: 1 }, { count: 1 })).toEqual({
-      count: 0,
-      first: [],
-    });
+      (await untaggedPast(deps, fromStart, { untaggedMayFollow: true })).first.map(
+        ({ version }) => version,
+      ),
+    ).toEqual([1]);
+    // From a later leaf, as the signer and the check start past the latest head; the leaves of
+    // the events read come back for the signer to compare with the tree's.
+    await untilLogReadable(db, deps.store);
+    const [, second, third] = await deps.store.readAll({ after: null, limit: 3 });
+    const past = await untaggedPast(deps, { leaf: 2, after: second!.position, skip: 0 });
+    expect(past).toMatchObject({ count: 0, first: [] });
+    expect(past.leaves).toEqual(leafHash(Buffer.from(third!.hash, 'hex')));
+    expect(await untaggedPast(deps, { leaf: 1, after: null, skip: 1 }, { count: 1 })).toMatchObject(
+      { count: 1, first: [{ leaf: 1, version: 2 }] },
+    );
+  });
+
+  it('names an event whose id is in the log twice: a tagged event copied', async () => {
+    test = await openTestDatabase(backend);
+    const { db } = test.database;
+    const store = createPostgresEventStore(test.database, { tagKey: testTagKey });
+    await store.appendToStream('contract-3001110004', [newEvent('ContractRegistered')]);
+    const [original] = (await store.readStream('contract-3001110004')).events;
+    await sql`alter table events drop constraint events_event_id_key`.execute(db);
+    await sql`insert into events (stream_id, version, event_id, type, data, metadata, hash, tag)
+      select stream_id, 2, event_id, type, data, metadata, hash, tag from events
+      where stream_id = 'contract-3001110004' and version = 1`.execute(db);
+    await untilLogReadable(db, store);
+    const found = await untaggedPast({ store, db, tagKey: testTagKey }, fromStart);
+    expect(found.first).toEqual([
+      expect.objectContaining({
+        problem: 'repeated',
+        leaf: 0,
+        eventId: original!.metadata.eventId,
+      }),
+      expect.objectContaining({ problem: 'repeated', leaf: 1, version: 2 }),
+    ]);
   });
 });

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkHead } from '../../src/audit/checkHead.js';
 import { fileWitness } from '../../src/audit/headWitness.js';
 import { checkTree } from '../../src/audit/treeCheck.js';
-import { headOrigin, signTreeHead, UntaggedEventsError } from '../../src/audit/treeHeadSigning.js';
+import { headOrigin, signTreeHead, UnsignableLogError } from '../../src/audit/treeHeadSigning.js';
+import { packPositions } from '../../src/platform/eventStore/globalPosition.js';
+import { storedTree } from '../../projections/audit/merkleTree.js';
 import { treeHeadsStream } from '../../domain/audit/treeHeads.js';
 import { runVerification } from '../../src/audit/verifyIntegrity.js';
 import { chainHash, eventDigest } from '../../src/platform/eventStore/hashChain.js';
@@ -241,8 +243,39 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
     expect(page).not.toContain('Catena integra');
     // The next head would take it in: it is refused, and no head is recorded.
     const heads = await ctx.store.readStream(treeHeadsStream.id());
-    await expect(signNow()).rejects.toThrow(UntaggedEventsError);
+    await expect(signNow()).rejects.toThrow(UnsignableLogError);
     expect((await ctx.store.readStream(treeHeadsStream.id())).version).toBe(heads.version);
+  });
+
+  it('signs no head when the last head or the tree’s places were changed to step past a forged event', async () => {
+    const mailed = await signedLog();
+    const [last] = (await ctx.store.readStream('contract-3007770001', { fromVersion: 3 })).events;
+    const { eventId } = await forge(4, last!.hash, new Date());
+    await moveStreamHead(4);
+    await settle(ctx);
+    const heads = (await ctx.store.readStream(treeHeadsStream.id())).version;
+    // The last head as the view keeps it, said to cover the forged event, its root the tree's
+    // at that size: not what was signed.
+    const { db } = ctx.test.database;
+    const root = await storedTree(db).root(mailed.size + 2);
+    await sql`update tree_heads set size = ${mailed.size + 2}, root = ${root}
+      where version = ${heads}`.execute(db);
+    await expect(signNow()).rejects.toThrow('is not the one this portal signed');
+    await sql`update tree_heads set size = ${mailed.size}, root = ${mailed.root}
+      where version = ${heads}`.execute(db);
+    // The place of the last leaf the head covers, pointed at the forged event: the check would
+    // begin after it, but the events it reads are not the tree's leaves.
+    const { rows } = await sql<{ tx_id: string; position: string }>`
+      select tx_id::text as tx_id, position::text as position from events
+      where event_id = ${eventId}`.execute(db);
+    const forged = packPositions([
+      { commit: BigInt(rows[0]!.tx_id), prepare: BigInt(rows[0]!.position) },
+    ]);
+    await sql`update merkle_tiles set positions =
+      overlay(positions placing ${forged} from ${(mailed.size - 1) * 16 + 1} for 16)
+      where level = 0 and tile_index = 0`.execute(db);
+    await expect(signNow()).rejects.toThrow('is not the log’s events');
+    expect((await ctx.store.readStream(treeHeadsStream.id())).version).toBe(heads);
   });
 
   it('names a log cut back to before a mailed head, its heads and tree with it', async () => {

@@ -13,7 +13,6 @@ import type { EventMetadata, JsonObject } from '../eventStore/eventStore.js';
 /** Tables as the application reads them. Migrations in migrations/ are the source of truth. */
 export interface Schema {
   events: EventsTable;
-  event_tags_start: EventTagsStartTable;
   streams: StreamsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   local_identity_records: LocalIdentityRecordsTable;
@@ -63,11 +62,6 @@ export interface EventsTable {
   hash: Buffer;
   /** The portal's HMAC of the stream and digest (eventTags.ts); null before migration 0036. */
   tag: Buffer | null;
-}
-
-/** One row: the log's last position when tags began; events up to it have none. */
-export interface EventTagsStartTable {
-  after_position: string;
 }
 
 /** Each stream's head: a second record of its length, so a removed last event shows as a gap. */

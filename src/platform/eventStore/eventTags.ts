@@ -18,12 +18,29 @@ import { eventDigest } from './hashChain.js';
  * log, its links recomputed, is named instead of signed in.
  */
 
-/** The tags' secret, derived from the signing key (HKDF-SHA256): one key to keep, not two. */
+/**
+ * When portals began to tag their events. A head signed before it was signed by one that did not:
+ * the events after such a head may carry no tag, until the first head signed since covers them.
+ */
+export const tagsBegan = Date.parse('2026-12-07T00:00:00.000Z');
+
+const tagKeys = new WeakMap<SealKey, KeyObject>();
+
+/**
+ * The tags' secret, derived (HKDF-SHA256) from the signing key's 32-byte seed, whatever encoding
+ * the key came in: one key to keep, not two.
+ */
 export function tagKeyFrom(seal: SealKey): KeyObject {
-  const secret = seal.privateKey.export({ format: 'der', type: 'pkcs8' });
-  return createSecretKey(
-    Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'dichiara: event tag', 32)),
-  );
+  let key = tagKeys.get(seal);
+  if (!key) {
+    const { d } = seal.privateKey.export({ format: 'jwk' });
+    const seed = Buffer.from(d!, 'base64url');
+    key = createSecretKey(
+      Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), 'dichiara: event tag', 32)),
+    );
+    tagKeys.set(seal, key);
+  }
+  return key;
 }
 
 /** The tag (hex) of an event of this stream with this digest (hex). */
