@@ -7,7 +7,12 @@ import {
   positionIn,
 } from '../../src/platform/eventStore/globalPosition.js';
 import type { LeafProjection } from '../../src/platform/subscriptions/projection.js';
-import { rangeHashes, type Hash } from '../../src/platform/transparency/merkle.js';
+import {
+  frontierOf,
+  rangeHashes,
+  type FrontierHash,
+  type Hash,
+} from '../../src/platform/transparency/merkle.js';
 import {
   appendToTiles,
   hashBytes,
@@ -158,6 +163,21 @@ export async function withStoredTree<T>(
       return hash;
     }),
   );
+}
+
+/** The stored hashes of the frontier of the first `size` leaves (frontierOf), in one read. */
+export async function storedFrontier(db: Reader, size: number): Promise<FrontierHash[]> {
+  const places = frontierOf(size);
+  const key = ({ level, index }: { level: number; index: number }) => `${level}/${index}`;
+  const hashes = await subtreeHashes(
+    db,
+    new Map(places.map((place) => [key(place), subtreePlace(place.level, place.index)])),
+  );
+  return places.map((place) => {
+    const hash = hashes.get(key(place));
+    if (!hash) throw new MissingSubtreeError(`The tree has no subtree ${key(place)}`);
+    return { level: place.level, hash };
+  });
 }
 
 /** Roots and proofs of the stored tree, each in one read. */

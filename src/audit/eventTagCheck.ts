@@ -2,7 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { KeyObject } from 'node:crypto';
 import { placeOfLeaf } from '../../projections/audit/merkleTree.js';
 import type { Schema } from '../platform/db/schema.js';
-import type { EventStore, GlobalPosition } from '../platform/eventStore/eventStore.js';
+import {
+  storedData,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+} from '../platform/eventStore/eventStore.js';
+import { chainHash, eventDigest, genesisHash } from '../platform/eventStore/hashChain.js';
 import { hasValidTag, tagsBegan } from '../platform/eventStore/eventTags.js';
 import { leafHash } from '../platform/transparency/merkle.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
@@ -44,33 +50,59 @@ export async function startOfLeaf(db: Kysely<Schema>, leaf: number): Promise<Lea
   return { leaf, after, skip: 0 };
 }
 
-/** Whether the events after this head may carry no tag: it was signed before tags began. */
-export const untaggedMayFollow = (head: SignedTreeHead | null): boolean =>
-  head !== null && Date.parse(head.signedAt) < tagsBegan;
+/**
+ * Whether the events after this head may carry no tag: it was signed before tags began, and so
+ * was the head kept outside the database (the database alone could put an old head back).
+ */
+export const untaggedMayFollow = (
+  head: SignedTreeHead | null,
+  witness: SignedTreeHead | null,
+): boolean =>
+  head !== null &&
+  witness !== null &&
+  Date.parse(head.signedAt) < tagsBegan &&
+  Date.parse(witness.signedAt) < tagsBegan;
 
 export interface TagCheck {
   /** Events flagged, and the first of them. */
   readonly count: number;
   readonly first: readonly FlaggedEvent[];
-  /** The events' leaf hashes, in order: the leaves the range holds, for the signer to compare. */
+  /** The events' leaf hashes, in order: the leaves the range holds, for the signer to grow. */
   readonly leaves: Buffer;
+  /** Events whose link is not their stream's previous link and their content (with `linkBefore`). */
+  readonly mislinked: number;
 }
+
+/**
+ * The link before `version` of a stream, for the first of its events a check reads: the genesis
+ * link before version 1, else one that is known good (the signer proves it in its last head);
+ * null when it cannot be.
+ */
+export type LinkBefore = (streamId: string, version: number) => Promise<string | null>;
 
 /**
  * The log's events from `start` on (`count` of them, or to the end) that the portal did not
  * write: with no valid tag (none is needed after a head signed before tags began, where
- * `untaggedMayFollow` says so), or whose id is in the log more than once. Repeated ids are looked
- * up in this database's events table: on KurrentDB, whose events are elsewhere, they are not.
+ * `untaggedMayFollow` says so), or a copy of an event earlier in the log. Copies are looked up in
+ * this database's events table: on KurrentDB, whose events are elsewhere, they are not. With
+ * `linkBefore`, each event's link is also recomputed from its stream's previous one.
  */
 export async function untaggedPast(
   deps: TagCheckDeps,
   start: LeafStart,
-  options: { count?: number; signal?: AbortSignal; untaggedMayFollow?: boolean } = {},
+  options: {
+    count?: number;
+    signal?: AbortSignal;
+    untaggedMayFollow?: boolean;
+    linkBefore?: LinkBefore;
+  } = {},
 ): Promise<TagCheck> {
-  const { count = Infinity, signal } = options;
+  const { count = Infinity, signal, linkBefore } = options;
   const first: FlaggedEvent[] = [];
   const leaves: Buffer[] = [];
+  const links = new Map<string, string | null>();
   let found = 0;
+  let mislinked = 0;
   let after = start.after;
   let skip = start.skip;
   let leaf = start.leaf;
@@ -82,32 +114,48 @@ export async function untaggedPast(
     after = read.at(-1)!.position;
     const events = read.slice(skip, skip + (end - leaf));
     skip = Math.max(0, skip - read.length);
-    const repeated = await repeatedIds(
-      deps.db,
-      events.map((event) => event.metadata.eventId),
-    );
+    const copies = await copiedEvents(deps.db, events);
     for (const event of events) {
-      const problem = repeated.has(event.metadata.eventId)
+      const digest = eventDigest(event.type, storedData(event), event.metadata);
+      const problem = copies.has(event.position.prepare.toString())
         ? 'repeated'
-        : (event.tag || !options.untaggedMayFollow) && !hasValidTag(deps.tagKey, event)
+        : (event.tag || !options.untaggedMayFollow) && !hasValidTag(deps.tagKey, event, digest)
           ? 'untagged'
           : null;
       if (problem && found++ < namedAtMost) {
         const { streamId, version } = event;
         first.push({ problem, leaf, eventId: event.metadata.eventId, streamId, version });
       }
+      if (linkBefore) {
+        const previous = links.has(event.streamId)
+          ? links.get(event.streamId)!
+          : event.version === 1
+            ? genesisHash
+            : await linkBefore(event.streamId, event.version);
+        if (previous === null || chainHash(previous, digest) !== event.hash) mislinked++;
+        links.set(event.streamId, event.hash);
+      }
       leaves.push(leafHash(Buffer.from(event.hash, 'hex')));
       leaf++;
     }
   }
-  return { count: found, first, leaves: Buffer.concat(leaves) };
+  return { count: found, first, leaves: Buffer.concat(leaves), mislinked };
 }
 
-/** Of these event ids, those the events table holds more than once. */
-async function repeatedIds(db: Kysely<Schema>, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await sql<{ id: string }>`
-    select event_id::text as id from events where event_id = any(${ids}::uuid[])
-    group by event_id having count(*) > 1`.execute(db);
-  return new Set(rows.map((row) => row.id));
+/**
+ * Of these events, by position, those that copy an earlier one: its event id already in the log
+ * before it, or an id column that is not the event's own (metadata) id.
+ */
+async function copiedEvents(
+  db: Kysely<Schema>,
+  events: readonly RecordedEvent[],
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const { rows } = await sql<{ position: string }>`
+    select e.position::text as position from events e
+    where e.position = any(${events.map((event) => event.position.prepare.toString())}::bigint[])
+      and (e.event_id::text is distinct from e.metadata->>'eventId'
+        or exists (select 1 from events o where o.event_id = e.event_id
+          and (o.tx_id, o.position) < (e.tx_id, e.position)))`.execute(db);
+  return new Set(rows.map((row) => row.position));
 }

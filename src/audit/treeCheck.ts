@@ -165,7 +165,10 @@ export async function checkTree(
   if (pastHeads) {
     const flagged = await untaggedPast(deps, pastHeads, {
       signal: options.signal,
-      untaggedMayFollow: untaggedMayFollow(largest),
+      untaggedMayFollow: untaggedMayFollow(
+        largest,
+        witness && witness !== 'unreadable' && verifyHead(witness, deps.publicKey) ? witness : null,
+      ),
     });
     problems.push(...flagged.first);
   }

@@ -6,10 +6,17 @@ import { treeHeadsStream, type TreeHeadEvent } from '../../domain/audit/treeHead
 import {
   leavesAt,
   merkleTreeProjection,
-  storedLeaves,
+  storedFrontier,
   storedTree,
   treeSize,
 } from '../../projections/audit/merkleTree.js';
+import {
+  growingTree,
+  leafHash,
+  verifyInclusion,
+  type Hash,
+} from '../platform/transparency/merkle.js';
+import { hashBytes } from '../platform/transparency/merkleTiles.js';
 import { comparePositions } from '../platform/eventStore/globalPosition.js';
 import { loadCheckpoint } from '../platform/subscriptions/checkpoints.js';
 import { latestTreeHead } from '../../projections/audit/treeHeads.js';
@@ -94,33 +101,12 @@ export async function signTreeHead(
   const last = await latestTreeHead(deps.db);
   if (size === 0) return null;
   if (last) {
+    if (size <= last.size) return null; // a tree being rebuilt
     const [leaf = null] = await leavesAt(deps.db, [last.position]);
     // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
     if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }
-  const tree = storedTree(deps.db);
-  // The last head as the view keeps it, and the tree up to it, are the database's word: both
-  // must be what this portal signed before the events past them are taken as its own.
-  if (
-    last &&
-    !(verifyHead(last, deps.seal.publicKey) && (await tree.root(last.size)).equals(last.root))
-  )
-    throw new UnsignableLogError('The last head in the database is not the one this portal signed');
-  const from = last?.size ?? 0;
-  const checked = await untaggedPast(
-    { ...deps, tagKey: tagKeyFrom(deps.seal) },
-    await startOfLeaf(deps.db, from),
-    { count: size - from, untaggedMayFollow: untaggedMayFollow(last) },
-  );
-  if (checked.count > 0)
-    throw new UnsignableLogError(
-      `${checked.count} event(s) past the last signed head not written by this portal`,
-      checked.first,
-    );
-  // The events checked are the leaves signed: the tree's places cannot point the check elsewhere.
-  if (!checked.leaves.equals((await storedLeaves(deps.db, from, size - from)) ?? Buffer.alloc(0)))
-    throw new UnsignableLogError('The Merkle tree past the last head is not the log’s events');
-  const root = await tree.root(size);
+  const root = await rootOverOwnEvents(deps, last, size);
   const head = signHead(
     { origin: deps.origin, size, root, signedAt: deps.clock().toISOString() },
     deps.seal.privateKey,
@@ -151,6 +137,83 @@ export async function signTreeHead(
     if (error instanceof WrongExpectedVersionError) return null;
     throw error;
   }
+}
+
+/**
+ * The root of the first `size` leaves, grown by this process from the last head it signed and the
+ * events past it, each checked as its own: nothing the database says is taken on its word. The
+ * last head in the view must be signed with this key, no older than the one kept outside the
+ * database, and the stored subtrees under it must give its root; the events past it must carry
+ * their tags, copy no earlier event, and link to their streams' previous links (proved in the
+ * last head where they lie under it); the stored tree must then have the root grown here.
+ */
+async function rootOverOwnEvents(
+  deps: HeadSigningDeps,
+  last: SignedTreeHead | null,
+  size: number,
+): Promise<Hash> {
+  const kept = deps.witness?.read() ?? null;
+  const witness =
+    kept && kept !== 'unreadable' && verifyHead(kept, deps.seal.publicKey) ? kept : null;
+  if (
+    witness &&
+    (!last ||
+      witness.size > last.size ||
+      (witness.size === last.size && !witness.root.equals(last.root)))
+  )
+    throw new UnsignableLogError(
+      'The last head in the database is older than the one kept outside it',
+    );
+  const grown = growingTree(last ? await storedFrontier(deps.db, last.size) : []);
+  if (last && !(verifyHead(last, deps.seal.publicKey) && grown.root().equals(last.root)))
+    throw new UnsignableLogError('The last head in the database is not the one this portal signed');
+  const tree = storedTree(deps.db);
+  const from = last?.size ?? 0;
+  const checked = await untaggedPast(
+    { ...deps, tagKey: tagKeyFrom(deps.seal) },
+    await startOfLeaf(deps.db, from),
+    {
+      count: size - from,
+      untaggedMayFollow: untaggedMayFollow(last, witness),
+      linkBefore: async (streamId, version) => {
+        if (!last) return null;
+        const [previous] = (
+          await deps.store.readStream(streamId, {
+            fromVersion: version - 1,
+            toVersion: version - 1,
+          })
+        ).events;
+        const [leaf = null] = previous ? await leavesAt(deps.db, [previous.position]) : [];
+        if (!previous || leaf === null || leaf >= last.size) return null;
+        const proof = await tree.inclusionProof(leaf, last.size);
+        const proved = verifyInclusion(
+          leafHash(Buffer.from(previous.hash, 'hex')),
+          leaf,
+          last.size,
+          proof,
+          last.root,
+        );
+        return proved ? previous.hash : null;
+      },
+    },
+  );
+  if (checked.count > 0)
+    throw new UnsignableLogError(
+      `${checked.count} event(s) past the last signed head not written by this portal`,
+      checked.first,
+    );
+  if (checked.mislinked > 0)
+    throw new UnsignableLogError(
+      `${checked.mislinked} event(s) past the last signed head are not linked to their streams`,
+    );
+  if (checked.leaves.length !== (size - from) * hashBytes)
+    throw new UnsignableLogError('The events past the last head are not the tree’s leaves');
+  for (let at = 0; at < checked.leaves.length; at += hashBytes)
+    grown.add(checked.leaves.subarray(at, at + hashBytes));
+  const root = grown.root();
+  if (!root.equals(await tree.root(size)))
+    throw new UnsignableLogError('The stored Merkle tree is not the log’s events');
+  return root;
 }
 
 /**

@@ -274,7 +274,46 @@ describe.each(backends())('%s: tampering against the signed tree', (backend) => 
     await sql`update merkle_tiles set positions =
       overlay(positions placing ${forged} from ${(mailed.size - 1) * 16 + 1} for 16)
       where level = 0 and tile_index = 0`.execute(db);
-    await expect(signNow()).rejects.toThrow('is not the log’s events');
+    await expect(signNow()).rejects.toThrow(UnsignableLogError);
+    expect((await ctx.store.readStream(treeHeadsStream.id())).version).toBe(heads);
+  });
+
+  it('signs no head over a link, a head or a subtree rewritten behind its check', async () => {
+    const first = await signedLog();
+    const second = await signNow();
+    const { db } = ctx.test.database;
+    const heads = (await ctx.store.readStream(treeHeadsStream.id())).version;
+    const headRow = (head: SignedTreeHead) =>
+      sql`update tree_heads set size = ${head.size}, root = ${head.root},
+        signed_at = ${head.signedAt}, signature = ${head.signature} where version = ${heads}`;
+    // An older head this portal did sign, put back in the view: the one kept outside is newer.
+    await tamper(headRow(first));
+    await ctx.store.appendToStream('contract-3007770002', [newEvent('ContractClaimed')]);
+    await expect(signNow()).rejects.toThrow('older than the one kept outside it');
+    await tamper(headRow(second));
+    // A genuine event's link set to a forged event's, to swap the content in once signed.
+    const [genuine] = (await ctx.store.readStream('contract-3007770002', { fromVersion: 3 }))
+      .events;
+    const [previous] = (await ctx.store.readStream('contract-3007770002', { fromVersion: 2 }))
+      .events;
+    const forged = newEvent('ContractReleased', { by: 'chi-non-doveva' });
+    const link = chainHash(
+      previous!.hash,
+      eventDigest(forged.type, forged.data, {
+        ...forged.metadata,
+        recordedAt: new Date().toISOString(),
+      }),
+    );
+    const set = (hash: string) =>
+      sql`update events set hash = ${Buffer.from(hash, 'hex')}
+        where stream_id = 'contract-3007770002' and version = 3`;
+    await tamper(set(link));
+    await expect(signNow()).rejects.toThrow('not linked to their streams');
+    await tamper(set(genuine!.hash));
+    // The stored subtrees above the leaves, rewritten: the root grown from the events differs.
+    await sql`update merkle_tiles set inner_hashes = decode(repeat('00', length(inner_hashes)), 'hex')
+      where level = 0 and tile_index = 0`.execute(db);
+    await expect(signNow()).rejects.toThrow(UnsignableLogError);
     expect((await ctx.store.readStream(treeHeadsStream.id())).version).toBe(heads);
   });
 

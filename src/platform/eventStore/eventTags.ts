@@ -52,13 +52,13 @@ export function eventTag(key: KeyObject, streamId: string, digest: string): stri
     .digest('hex');
 }
 
-/** Whether the event carries the tag this key gives its stream and content. */
-export function hasValidTag(key: KeyObject, event: RecordedEvent): boolean {
+/** Whether the event carries the tag this key gives its stream and content (its digest, if known). */
+export function hasValidTag(
+  key: KeyObject,
+  event: RecordedEvent,
+  digest = eventDigest(event.type, storedData(event), event.metadata),
+): boolean {
   if (!event.tag || !/^[0-9a-f]{64}$/.test(event.tag)) return false;
-  const expected = eventTag(
-    key,
-    event.streamId,
-    eventDigest(event.type, storedData(event), event.metadata),
-  );
+  const expected = eventTag(key, event.streamId, digest);
   return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(event.tag, 'hex'));
 }

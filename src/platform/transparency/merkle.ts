@@ -83,15 +83,43 @@ export function rangeHashes(perfect: PerfectHash) {
   };
 }
 
+/** A perfect subtree of 2^level leaves, as a frontier lists it. */
+export interface FrontierHash {
+  readonly level: number;
+  readonly hash: Hash;
+}
+
+/**
+ * The perfect subtrees that make up the first `size` leaves, largest (leftmost) first: one at
+ * each set bit of `size`, as `level/index` places for a store to read.
+ */
+export function frontierOf(size: number): { level: number; index: number }[] {
+  const places: { level: number; index: number }[] = [];
+  let start = 0;
+  for (let level = Math.floor(Math.log2(Math.max(size, 1))); level >= 0; level--) {
+    const width = 2 ** level;
+    if (size - start >= width) {
+      places.push({ level, index: start / width });
+      start += width;
+    }
+  }
+  return places;
+}
+
 /**
  * Roots of a log read from its start, keeping only the frontier in memory: `add` each leaf in
  * order, `root()` is the root of the leaves added so far (RFC 9162: the largest perfect subtree
- * on the left, the rest on the right).
+ * on the left, the rest on the right). It may start from the frontier of a tree already grown
+ * (frontierOf's subtrees, their hashes read from a store).
  */
-export function growingTree() {
+export function growingTree(from: readonly FrontierHash[] = []) {
   let size = 0;
   /** The frontier by level: the root of the perfect subtree waiting at each set bit of size. */
   const waiting: (Hash | undefined)[] = [];
+  for (const { level, hash } of from) {
+    waiting[level] = hash;
+    size += 2 ** level;
+  }
   return {
     get size() {
       return size;

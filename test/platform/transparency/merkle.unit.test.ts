@@ -2,6 +2,7 @@ import { memoryTree } from '../../support/memoryTree.js';
 import { describe, expect, it } from 'vitest';
 import {
   emptyRoot,
+  frontierOf,
   leafHash,
   growingTree,
   verifyConsistency,
@@ -122,6 +123,33 @@ describe('a tree read from the start of the log', () => {
       growing.add(leaf);
       expect(growing.size).toBe(i + 1);
       expect(growing.root().equals(await memoryTree(all).root(i + 1)), `size ${i + 1}`).toBe(true);
+    }
+  });
+
+  it('grows on from the frontier of a tree already grown, as the signer does', async () => {
+    const all = Array.from({ length: 40 }, (_, i) => leafHash(Buffer.from(`riga ${i}`)));
+    const whole = memoryTree(all);
+    expect(frontierOf(0)).toEqual([]);
+    expect(frontierOf(13)).toEqual([
+      { level: 3, index: 0 },
+      { level: 2, index: 2 },
+      { level: 0, index: 12 },
+    ]);
+    for (const start of [0, 1, 8, 13, 31, 32]) {
+      // The frontier's subtrees: the roots of their leaf ranges.
+      const frontier = await Promise.all(
+        frontierOf(start).map(async ({ level, index }) => ({
+          level,
+          hash: await memoryTree(all.slice(index * 2 ** level, (index + 1) * 2 ** level)).root(
+            2 ** level,
+          ),
+        })),
+      );
+      const growing = growingTree(frontier);
+      expect(growing.size).toBe(start);
+      expect(growing.root().equals(await whole.root(start)), `from ${start}`).toBe(true);
+      for (const leaf of all.slice(start)) growing.add(leaf);
+      expect(growing.root().equals(await whole.root(40)), `from ${start} to 40`).toBe(true);
     }
   });
 });
