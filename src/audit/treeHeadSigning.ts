@@ -28,6 +28,7 @@ import {
   type GlobalPosition,
 } from '../platform/eventStore/eventStore.js';
 import type { HeadWitness } from './headWitness.js';
+import { readTail } from './auditStreams.js';
 import {
   startOfLeaf,
   untaggedMayFollow,
@@ -106,7 +107,20 @@ export async function signTreeHead(
     // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
     if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }
-  const root = await rootOverOwnEvents(deps, last, size);
+  const kept = deps.witness?.read() ?? null;
+  const witness =
+    kept && kept !== 'unreadable' && verifyHead(kept, deps.seal.publicKey) ? kept : null;
+  if (witness && (!last || witness.size > last.size)) {
+    // Just signed here, and the view has not taken it in yet: try again later. Otherwise an
+    // older head was put back in the database.
+    const { events } = await readTail(deps.store, treeHeadsStream.id(), 1);
+    if (events.filter(treeHeadsStream.holds).at(-1)?.data.signature === witness.signature)
+      return null;
+    throw new UnsignableLogError(
+      'The last head in the database is older than the one kept outside it',
+    );
+  }
+  const root = await rootOverOwnEvents(deps, { last, witness }, size);
   const head = signHead(
     { origin: deps.origin, size, root, signedAt: deps.clock().toISOString() },
     deps.seal.privateKey,
@@ -142,28 +156,18 @@ export async function signTreeHead(
 /**
  * The root of the first `size` leaves, grown by this process from the last head it signed and the
  * events past it, each checked as its own: nothing the database says is taken on its word. The
- * last head in the view must be signed with this key, no older than the one kept outside the
- * database, and the stored subtrees under it must give its root; the events past it must carry
+ * last head in the view must be signed with this key, be the one kept outside the database if
+ * that has its size, and the stored subtrees under it must give its root; the events past it must carry
  * their tags, copy no earlier event, and link to their streams' previous links (proved in the
  * last head where they lie under it); the stored tree must then have the root grown here.
  */
 async function rootOverOwnEvents(
   deps: HeadSigningDeps,
-  last: SignedTreeHead | null,
+  { last, witness }: { last: SignedTreeHead | null; witness: SignedTreeHead | null },
   size: number,
 ): Promise<Hash> {
-  const kept = deps.witness?.read() ?? null;
-  const witness =
-    kept && kept !== 'unreadable' && verifyHead(kept, deps.seal.publicKey) ? kept : null;
-  if (
-    witness &&
-    (!last ||
-      witness.size > last.size ||
-      (witness.size === last.size && !witness.root.equals(last.root)))
-  )
-    throw new UnsignableLogError(
-      'The last head in the database is older than the one kept outside it',
-    );
+  if (last && witness?.size === last.size && !witness.root.equals(last.root))
+    throw new UnsignableLogError('The last head in the database is not the one kept outside it');
   const grown = growingTree(last ? await storedFrontier(deps.db, last.size) : []);
   if (last && !(verifyHead(last, deps.seal.publicKey) && grown.root().equals(last.root)))
     throw new UnsignableLogError('The last head in the database is not the one this portal signed');
