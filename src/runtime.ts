@@ -15,6 +15,7 @@ import { KeyVault } from './platform/personalData/keyVault.js';
 import { sealedEventStore } from './platform/personalData/sealedEventStore.js';
 import { personalDataRules } from './accounts/personalFields.js';
 import { fileWitness, type HeadWitness } from './audit/headWitness.js';
+import { treeSize } from '../projections/audit/merkleTree.js';
 
 /** The storage the configuration asks for, migrated and ready; `close` releases all of it. */
 export interface Runtime {
@@ -77,6 +78,22 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     personalDataRules,
   );
   if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
+  const headWitness = fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json'));
+  // The events already in the log the first time a portal that tags its events runs here may
+  // carry none: counted then, kept beside the head, outside the database. (On KurrentDB, the
+  // tree's size: its events are not in this database's table.)
+  await headWitness.keepUntaggedBelow(async () =>
+    config.KURRENTDB_URL
+      ? treeSize(database.db)
+      : Number(
+          (
+            await database.db
+              .selectFrom('events')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+  );
   return {
     database,
     eventStore,
@@ -85,7 +102,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     cookieSecret: cookieSecret(config),
     seal,
     tagKey,
-    headWitness: fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json')),
+    headWitness,
     publicUrl: config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`,
     async close() {
       await eventStore.close();

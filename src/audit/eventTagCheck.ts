@@ -9,9 +9,8 @@ import {
   type RecordedEvent,
 } from '../platform/eventStore/eventStore.js';
 import { chainHash, eventDigest, genesisHash } from '../platform/eventStore/hashChain.js';
-import { hasValidTag, tagsBegan } from '../platform/eventStore/eventTags.js';
+import { hasValidTag } from '../platform/eventStore/eventTags.js';
 import { leafHash } from '../platform/transparency/merkle.js';
-import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
 
 /**
  * An event past the latest signed head that the portal did not write: without its valid tag, or
@@ -50,19 +49,6 @@ export async function startOfLeaf(db: Kysely<Schema>, leaf: number): Promise<Lea
   return { leaf, after, skip: 0 };
 }
 
-/**
- * Whether the events after this head may carry no tag: it was signed before tags began, and so
- * was the head kept outside the database (the database alone could put an old head back).
- */
-export const untaggedMayFollow = (
-  head: SignedTreeHead | null,
-  witness: SignedTreeHead | null,
-): boolean =>
-  head !== null &&
-  witness !== null &&
-  Date.parse(head.signedAt) < tagsBegan &&
-  Date.parse(witness.signedAt) < tagsBegan;
-
 export interface TagCheck {
   /** Events flagged, and the first of them. */
   readonly count: number;
@@ -82,8 +68,9 @@ export type LinkBefore = (streamId: string, version: number) => Promise<string |
 
 /**
  * The log's events from `start` on (`count` of them, or to the end) that the portal did not
- * write: with no valid tag (none is needed after a head signed before tags began, where
- * `untaggedMayFollow` says so), or a copy of an event earlier in the log. Copies are looked up in
+ * write: with no valid tag (none is needed below `untaggedBelow`, the events the log held when
+ * the installation first ran a portal that tags: HeadWitness.untaggedBelow), or a copy of an
+ * event earlier in the log. Copies are looked up in
  * this database's events table: on KurrentDB, whose events are elsewhere, they are not. With
  * `linkBefore`, each event's link is also recomputed from its stream's previous one.
  */
@@ -93,7 +80,7 @@ export async function untaggedPast(
   options: {
     count?: number;
     signal?: AbortSignal;
-    untaggedMayFollow?: boolean;
+    untaggedBelow?: number;
     linkBefore?: LinkBefore;
   } = {},
 ): Promise<TagCheck> {
@@ -119,7 +106,8 @@ export async function untaggedPast(
       const digest = eventDigest(event.type, storedData(event), event.metadata);
       const problem = copies.has(event.position.prepare.toString())
         ? 'repeated'
-        : (event.tag || !options.untaggedMayFollow) && !hasValidTag(deps.tagKey, event, digest)
+        : (event.tag || leaf >= (options.untaggedBelow ?? 0)) &&
+            !hasValidTag(deps.tagKey, event, digest)
           ? 'untagged'
           : null;
       if (problem && found++ < namedAtMost) {

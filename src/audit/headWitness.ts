@@ -1,5 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { headFileSchema, headJson } from '../platform/transparency/publishedJson.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
 
@@ -12,10 +20,21 @@ export interface HeadWitness {
   keep(head: SignedTreeHead): void;
   /** null when none was kept yet; 'unreadable' when the file is not a head (any more). */
   read(): SignedTreeHead | 'unreadable' | null;
+  /**
+   * How many events the log held when this installation first ran a portal that tags its events
+   * (eventTags.ts): those may carry no tag. 0 when not recorded, or unreadable: every one must.
+   */
+  untaggedBelow(): number;
+  /** Records that count, on the first start that tags; a count already kept stays as it is. */
+  keepUntaggedBelow(events: () => Promise<number>): Promise<void>;
 }
 
-/** The witness as a file (DATA_DIR/testa-firmata.json), replaced whole by each larger head. */
+/**
+ * The witness as a file (DATA_DIR/testa-firmata.json), replaced whole by each larger head; beside
+ * it, contrassegni-da.json, written once, says where tags began.
+ */
 export function fileWitness(file: string): HeadWitness {
+  const tagsFile = join(dirname(file), 'contrassegni-da.json');
   const read = (): SignedTreeHead | 'unreadable' | null => {
     if (!existsSync(file)) return null;
     const parsed = headFileSchema.safeParse(safeJson(readFileSync(file, 'utf8')));
@@ -23,6 +42,32 @@ export function fileWitness(file: string): HeadWitness {
   };
   return {
     read,
+    untaggedBelow() {
+      if (!existsSync(tagsFile)) return 0;
+      const kept = safeJson(readFileSync(tagsFile, 'utf8')) as {
+        eventiSenzaContrassegno?: unknown;
+      };
+      const events = kept?.eventiSenzaContrassegno;
+      return Number.isSafeInteger(events) && (events as number) >= 0 ? (events as number) : 0;
+    },
+    async keepUntaggedBelow(events) {
+      if (existsSync(tagsFile)) return;
+      const count = await events();
+      mkdirSync(dirname(tagsFile), { recursive: true });
+      const next = `${tagsFile}.${process.pid}.tmp`;
+      writeFileSync(next, `${JSON.stringify({ eventiSenzaContrassegno: count })}\n`, {
+        mode: 0o644,
+      });
+      // Linked into place, which fails if it is there: of processes starting at once, the first
+      // one's count stays.
+      try {
+        linkSync(next, tagsFile);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        rmSync(next, { force: true });
+      }
+    },
     keep(head) {
       const kept = read();
       if (kept && kept !== 'unreadable' && kept.size >= head.size) return;

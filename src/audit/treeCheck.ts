@@ -10,13 +10,7 @@ import { growingTree } from '../platform/transparency/merkle.js';
 import { verifyHead, type SignedTreeHead } from '../platform/transparency/treeHead.js';
 import { readTail } from './auditStreams.js';
 import type { HeadWitness } from './headWitness.js';
-import {
-  namedAtMost,
-  untaggedMayFollow,
-  untaggedPast,
-  type FlaggedEvent,
-  type LeafStart,
-} from './eventTagCheck.js';
+import { namedAtMost, untaggedPast, type FlaggedEvent, type LeafStart } from './eventTagCheck.js';
 
 /** Where a signed head was found: the heads' view, the log's own last TreeHeadSigned, the witness. */
 export type HeadSource = 'view' | 'log' | 'witness';
@@ -165,10 +159,7 @@ export async function checkTree(
   if (pastHeads) {
     const flagged = await untaggedPast(deps, pastHeads, {
       signal: options.signal,
-      untaggedMayFollow: untaggedMayFollow(
-        largest,
-        witness && witness !== 'unreadable' && verifyHead(witness, deps.publicKey) ? witness : null,
-      ),
+      untaggedBelow: deps.witness?.untaggedBelow() ?? 0,
     });
     problems.push(...flagged.first);
   }

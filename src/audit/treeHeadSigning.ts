@@ -6,6 +6,7 @@ import { treeHeadsStream, type TreeHeadEvent } from '../../domain/audit/treeHead
 import {
   leavesAt,
   merkleTreeProjection,
+  MissingSubtreeError,
   storedFrontier,
   storedTree,
   treeSize,
@@ -28,13 +29,7 @@ import {
   type GlobalPosition,
 } from '../platform/eventStore/eventStore.js';
 import type { HeadWitness } from './headWitness.js';
-import { readTail } from './auditStreams.js';
-import {
-  startOfLeaf,
-  untaggedMayFollow,
-  untaggedPast,
-  type FlaggedEvent,
-} from './eventTagCheck.js';
+import { startOfLeaf, untaggedPast, type FlaggedEvent } from './eventTagCheck.js';
 import { tagKeyFrom } from '../platform/eventStore/eventTags.js';
 import {
   signHead,
@@ -59,6 +54,9 @@ export class UnsignableLogError extends Error {
     this.name = 'UnsignableLogError';
   }
 }
+
+/** The stored tree no longer holds what the check reads (a rebuild swapped in): not tampering. */
+class TreeMovedError extends Error {}
 
 /** A head at least every minute while the log grows. */
 export const headIntervalMs = 60_000;
@@ -111,16 +109,30 @@ export async function signTreeHead(
   const witness =
     kept && kept !== 'unreadable' && verifyHead(kept, deps.seal.publicKey) ? kept : null;
   if (witness && (!last || witness.size > last.size)) {
-    // Just signed here, and the view has not taken it in yet: try again later. Otherwise an
-    // older head was put back in the database.
-    const { events } = await readTail(deps.store, treeHeadsStream.id(), 1);
-    if (events.filter(treeHeadsStream.holds).at(-1)?.data.signature === witness.signature)
+    // Signed here and in the log after the view's last head, which has not taken it in yet: try
+    // again later. Otherwise an older head was put back in the database (or the database is not
+    // the one this DATA_DIR kept heads of).
+    const { events } = await deps.store.readStream(treeHeadsStream.id(), {
+      fromVersion: (last?.version ?? 0) + 1,
+    });
+    if (
+      events.some(
+        (event) => treeHeadsStream.holds(event) && event.data.signature === witness.signature,
+      )
+    )
       return null;
     throw new UnsignableLogError(
-      'The last head in the database is older than the one kept outside it',
+      'The last head in the database is older than the one kept outside it (DATA_DIR/testa-firmata.json): restored or rolled back',
     );
   }
-  const root = await rootOverOwnEvents(deps, { last, witness }, size);
+  let root: Hash;
+  try {
+    root = await rootOverOwnEvents(deps, { last, witness }, size);
+  } catch (error) {
+    // The tree's view moved under the check (a rebuild swapped in): try again later.
+    if (error instanceof TreeMovedError || error instanceof MissingSubtreeError) return null;
+    throw error;
+  }
   const head = signHead(
     { origin: deps.origin, size, root, signedAt: deps.clock().toISOString() },
     deps.seal.privateKey,
@@ -178,7 +190,7 @@ async function rootOverOwnEvents(
     await startOfLeaf(deps.db, from),
     {
       count: size - from,
-      untaggedMayFollow: untaggedMayFollow(last, witness),
+      untaggedBelow: deps.witness?.untaggedBelow() ?? 0,
       linkBefore: async (streamId, version) => {
         if (!last) return null;
         const [previous] = (
@@ -188,7 +200,8 @@ async function rootOverOwnEvents(
           })
         ).events;
         const [leaf = null] = previous ? await leavesAt(deps.db, [previous.position]) : [];
-        if (!previous || leaf === null || leaf >= last.size) return null;
+        if (!previous || leaf === null) throw new TreeMovedError();
+        if (leaf >= last.size) return null;
         const proof = await tree.inclusionProof(leaf, last.size);
         const proved = verifyInclusion(
           leafHash(Buffer.from(previous.hash, 'hex')),

@@ -18,12 +18,6 @@ import { eventDigest } from './hashChain.js';
  * log, its links recomputed, is named instead of signed in.
  */
 
-/**
- * When portals began to tag their events. A head signed before it was signed by one that did not:
- * the events after such a head may carry no tag, until the first head signed since covers them.
- */
-export const tagsBegan = Date.parse('2026-12-07T00:00:00.000Z');
-
 const tagKeys = new WeakMap<SealKey, KeyObject>();
 
 /**

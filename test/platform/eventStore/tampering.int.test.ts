@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPglite, type Database } from '../../../src/platform/db/database.js';
@@ -166,6 +166,33 @@ describe('tampering with the log', () => {
     const broken = await runCli(['events:verify'], { DATA_DIR: dataDir, ...testSealEnv });
     expect(broken.stdout).toContain('BROKEN: stream contract-3001234567 version 2 is altered');
     expect(broken.code).toBe(1);
+  });
+
+  it('takes the events of a log written before tags as such, once, and names one added after', async () => {
+    const dataDir = await migratedDataDir('upgrade');
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const database = await openPglite(join(dataDir, 'pglite'));
+    // Written by a portal that did not tag its events.
+    await seed(createPostgresEventStore(database));
+    await database.close();
+
+    const first = await runCli(['events:verify'], { DATA_DIR: dataDir, ...testSealEnv });
+    expect(first.stdout).toContain('OK: 4 events in 2 streams');
+    // Counted once, beside the head kept outside the database.
+    expect(JSON.parse(readFileSync(join(dataDir, 'contrassegni-da.json'), 'utf8'))).toEqual({
+      eventiSenzaContrassegno: 4,
+    });
+
+    const reopened = await openPglite(join(dataDir, 'pglite'));
+    await createPostgresEventStore(reopened).appendToStream('contract-3009999999', [
+      newEvent('ContractValidated', { by: 'chi-non-doveva' }),
+    ]);
+    await reopened.close();
+    const after = await runCli(['events:verify'], { DATA_DIR: dataDir, ...testSealEnv });
+    expect(after.stdout).toContain(
+      "(stream contract-3009999999 version 2, leaf 5) comes after the latest signed head without the portal's tag",
+    );
+    expect(after.code).toBe(1);
   });
 
   it.skipIf(!postgresUrl())(
