@@ -8,9 +8,8 @@ import { sql, type Kysely } from 'kysely';
  * log, its chain and the stream's head recomputed, is not signed in by the next head.
  *
  * append_batch is 0010's, storing each event's `tag` (hex, or none). Events already in the log
- * have none; those a head covers need none, and those after the last head signed before tags
- * began are covered by the first head signed since (eventTags.ts, tagsBegan): no mark of where
- * tags began is kept in the database, where it could be moved.
+ * have none: the portal counts them on its first start and keeps the count outside the database,
+ * beside the head it keeps there (src/audit/headWitness.ts), not here, where it could be moved.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table events add column tag bytea`.execute(db);
