@@ -1,9 +1,10 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { lockDataDir } from './platform/db/dataDirLock.js';
+import { writeOnce } from './platform/db/writeOnce.js';
 import { openPglite, openPostgres, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
@@ -151,18 +152,7 @@ const randomSecret = () => randomBytes(32).toString('base64url');
 function keptInDataDir(config: Config, name: string, make: () => string = randomSecret): string {
   const dataDir = resolve(config.DATA_DIR);
   const file = join(dataDir, name);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  // Named at random: processes of several containers sharing DATA_DIR may all be pid 1.
-  const draft = `${file}.${randomBytes(8).toString('hex')}.tmp`;
-  writeFileSync(draft, make(), { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(draft, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    rmSync(draft, { force: true });
-  }
+  if (!existsSync(file)) writeOnce(file, make(), 0o600);
   return readFileSync(file, 'utf8').trim();
 }
 

@@ -1,13 +1,6 @@
-import {
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeOnce } from '../platform/db/writeOnce.js';
 import { headFileSchema, headJson } from '../platform/transparency/publishedJson.js';
 import type { SignedTreeHead } from '../platform/transparency/treeHead.js';
 
@@ -53,20 +46,8 @@ export function fileWitness(file: string): HeadWitness {
     async keepUntaggedBelow(events) {
       if (existsSync(tagsFile)) return;
       const count = await events();
-      mkdirSync(dirname(tagsFile), { recursive: true });
-      const next = `${tagsFile}.${process.pid}.tmp`;
-      writeFileSync(next, `${JSON.stringify({ eventiSenzaContrassegno: count })}\n`, {
-        mode: 0o644,
-      });
-      // Linked into place, which fails if it is there: of processes starting at once, the first
-      // one's count stays.
-      try {
-        linkSync(next, tagsFile);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      } finally {
-        rmSync(next, { force: true });
-      }
+      // Of processes starting at once, the first one's count stays.
+      writeOnce(tagsFile, `${JSON.stringify({ eventiSenzaContrassegno: count })}\n`, 0o644);
     },
     keep(head) {
       const kept = read();

@@ -90,11 +90,7 @@ export async function checkTree(
   const stored = await treeSize(deps.db);
   const witness = deps.witness?.read() ?? null;
   const heads = await signedHeads(deps, witness, problems);
-  const largest = heads.reduce<SignedTreeHead | null>(
-    (found, { head }) => (found && found.size >= head.size ? found : head),
-    null,
-  );
-  const signedSize = largest?.size ?? 0;
+  const signedSize = Math.max(0, ...heads.map(({ head }) => head.size));
   /** Where the events past the largest head begin, found on the way. */
   let pastHeads: LeafStart | null = signedSize === 0 ? { leaf: 0, after: null, skip: 0 } : null;
   const pending = [...heads].sort((a, b) => a.head.size - b.head.size);

@@ -20,7 +20,7 @@ import {
 import { hashBytes } from '../platform/transparency/merkleTiles.js';
 import { comparePositions } from '../platform/eventStore/globalPosition.js';
 import { loadCheckpoint } from '../platform/subscriptions/checkpoints.js';
-import { latestTreeHead } from '../../projections/audit/treeHeads.js';
+import { latestTreeHead, type RecordedTreeHead } from '../../projections/audit/treeHeads.js';
 import type { Clock } from '../deps.js';
 import type { Schema } from '../platform/db/schema.js';
 import {
@@ -105,29 +105,10 @@ export async function signTreeHead(
     // The tree has not taken the last head in yet, or holds nothing but it beyond its size.
     if (leaf === null || (size === last.size + 1 && leaf === last.size)) return null;
   }
-  const kept = deps.witness?.read() ?? null;
-  const witness =
-    kept && kept !== 'unreadable' && verifyHead(kept, deps.seal.publicKey) ? kept : null;
-  if (witness && (!last || witness.size > last.size)) {
-    // Signed here and in the log after the view's last head, which has not taken it in yet: try
-    // again later. Otherwise an older head was put back in the database (or the database is not
-    // the one this DATA_DIR kept heads of).
-    const { events } = await deps.store.readStream(treeHeadsStream.id(), {
-      fromVersion: (last?.version ?? 0) + 1,
-    });
-    if (
-      events.some(
-        (event) => treeHeadsStream.holds(event) && event.data.signature === witness.signature,
-      )
-    )
-      return null;
-    throw new UnsignableLogError(
-      'The last head in the database is older than the one kept outside it (DATA_DIR/testa-firmata.json): restored or rolled back',
-    );
-  }
+  if (await viewBehindKeptHead(deps, last)) return null;
   let root: Hash;
   try {
-    root = await rootOverOwnEvents(deps, { last, witness }, size);
+    root = await rootOverOwnEvents(deps, last, size);
   } catch (error) {
     // The tree's view moved under the check (a rebuild swapped in): try again later.
     if (error instanceof TreeMovedError || error instanceof MissingSubtreeError) return null;
@@ -166,20 +147,45 @@ export async function signTreeHead(
 }
 
 /**
+ * Whether the view's last head is behind the head kept outside the database only because it has
+ * not taken in one signed here yet (it is in the log after the view's last): then try again
+ * later. A kept head the view does not lead to is named: an older head was put back in the
+ * database, or the database is not the one this DATA_DIR kept heads of.
+ */
+async function viewBehindKeptHead(
+  deps: HeadSigningDeps,
+  last: RecordedTreeHead | null,
+): Promise<boolean> {
+  const kept = deps.witness?.read() ?? null;
+  if (!kept || kept === 'unreadable' || !verifyHead(kept, deps.seal.publicKey)) return false;
+  if (last && kept.size === last.size && !kept.root.equals(last.root))
+    throw new UnsignableLogError('The last head in the database is not the one kept outside it');
+  if (last && kept.size <= last.size) return false;
+  const { events } = await deps.store.readStream(treeHeadsStream.id(), {
+    fromVersion: (last?.version ?? 0) + 1,
+  });
+  if (
+    events.some((event) => treeHeadsStream.holds(event) && event.data.signature === kept.signature)
+  )
+    return true;
+  throw new UnsignableLogError(
+    'The last head in the database is older than the one kept outside it (DATA_DIR/testa-firmata.json): restored or rolled back',
+  );
+}
+
+/**
  * The root of the first `size` leaves, grown by this process from the last head it signed and the
  * events past it, each checked as its own: nothing the database says is taken on its word. The
- * last head in the view must be signed with this key, be the one kept outside the database if
- * that has its size, and the stored subtrees under it must give its root; the events past it must carry
+ * last head in the view must be signed with this key and the stored subtrees under it must give
+ * its root; the events past it must carry
  * their tags, copy no earlier event, and link to their streams' previous links (proved in the
  * last head where they lie under it); the stored tree must then have the root grown here.
  */
 async function rootOverOwnEvents(
   deps: HeadSigningDeps,
-  { last, witness }: { last: SignedTreeHead | null; witness: SignedTreeHead | null },
+  last: SignedTreeHead | null,
   size: number,
 ): Promise<Hash> {
-  if (last && witness?.size === last.size && !witness.root.equals(last.root))
-    throw new UnsignableLogError('The last head in the database is not the one kept outside it');
   const grown = growingTree(last ? await storedFrontier(deps.db, last.size) : []);
   if (last && !(verifyHead(last, deps.seal.publicKey) && grown.root().equals(last.root)))
     throw new UnsignableLogError('The last head in the database is not the one this portal signed');
