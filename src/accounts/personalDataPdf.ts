@@ -1,7 +1,7 @@
 import { formatRomeDateTime } from '../declarations/pdf/italianFormat.js';
 import { facts } from '../declarations/pdf/pdfBlocks.js';
 import { pageFooter, renderPdf } from '../declarations/pdf/pdfRenderer.js';
-import { moduleBeside, offThread } from '../declarations/pdf/pdfThread.js';
+import { moduleBeside, offThread } from '../platform/documents/renderThread.js';
 import type { PersonalData } from './personalData.js';
 import type { ExportedEvent } from './personalDataEvents.js';
 import {
@@ -58,7 +58,7 @@ export async function renderPersonalDataPdf(data: PersonalDataPdfInput): Promise
 }
 
 /**
- * renderPersonalDataPdf on the PDF thread (src/declarations/pdf/pdfThread.ts): a few hundred rows
+ * renderPersonalDataPdf on the render thread (src/platform/documents/renderThread.ts): a few hundred rows
  * take a few hundred milliseconds of CPU that no other request should wait for. The events go
  * without their data, which the PDF does not show, so the copy to the thread stays small.
  */

@@ -1,10 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import type { PdfJob } from './pdfThread.js';
+import type { RenderJob } from './renderThread.js';
 
 type Renderer = (input: unknown) => Promise<Buffer>;
 
-/** The thread of pdfThread.ts: one document per message, in turn. */
-parentPort?.on('message', ({ id, module, renderer, input }: PdfJob) => {
+/** The thread of renderThread.ts: one document per message, in turn. */
+parentPort?.on('message', ({ id, module, renderer, input }: RenderJob) => {
   import(module)
     .then((loaded: Record<string, Renderer>) => {
       const render = loaded[renderer];
@@ -12,7 +12,7 @@ parentPort?.on('message', ({ id, module, renderer, input }: PdfJob) => {
       return render(input);
     })
     .then(
-      (pdf) => parentPort?.postMessage({ id, pdf }),
+      (bytes) => parentPort?.postMessage({ id, bytes }),
       (error: unknown) => parentPort?.postMessage({ id, error: String(error) }),
     );
 });

@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
- * PDFs rendered on a thread of their own. A copy of record takes 50–80 ms of CPU, a person's data
- * (src/accounts/personalDataPdf.ts) more; rendered on the main thread they hold every request
- * behind them, so at a campaign's deadline INVIA would wait for everybody's PDFs. The thread
- * starts at the first document, keeps its parsed fonts between documents (of any kind), and ends
- * after a minute without work; it never keeps the process alive. Same code, same input: the same
- * bytes as rendering in the main thread.
+ * Documents made on a thread of their own: PDFs and Excel workbooks. A copy of record takes 50–80
+ * ms of CPU, a person's data (src/accounts/personalDataPdf.ts) more, a workbook typed online 5–8
+ * ms at every save; made on the main thread they hold every request behind them, so at a
+ * campaign's deadline INVIA would wait for everybody's PDFs. The thread starts at the first
+ * document, keeps what it loaded (parsed fonts, exceljs) between documents, and ends after a
+ * minute without work; it never keeps the process alive. Same code, same input: the same bytes as
+ * making them on the main thread.
  */
 const idleMs = 60_000;
 
@@ -19,14 +20,14 @@ const idleMs = 60_000;
 export const moduleBeside = (base: string, name: string): URL =>
   new URL(`./${name}${extname(fileURLToPath(base))}`, base);
 
-const entry = moduleBeside(import.meta.url, 'pdfWorker');
+const entry = moduleBeside(import.meta.url, 'renderWorker');
 // From the sources, the thread loads tsx's loader first (as npm start does); the build is plain JS.
 const boot = entry.pathname.endsWith('.ts')
   ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`
   : `import(${JSON.stringify(entry.href)})`;
 
 /** What the thread is asked: which module's exported renderer, and its input (cloned). */
-export interface PdfJob {
+export interface RenderJob {
   readonly id: number;
   readonly module: string;
   readonly renderer: string;
@@ -34,7 +35,7 @@ export interface PdfJob {
 }
 
 interface Pending {
-  readonly resolve: (pdf: Buffer) => void;
+  readonly resolve: (bytes: Buffer) => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -73,10 +74,10 @@ function thread(): Thread {
       }, idleMs).unref();
     return waiting;
   };
-  worker.on('message', (message: { id: number; pdf?: Uint8Array; error?: string }) => {
+  worker.on('message', (message: { id: number; bytes?: Uint8Array; error?: string }) => {
     const waiting = settle(message.id);
-    if (message.pdf) waiting?.resolve(Buffer.from(message.pdf));
-    else waiting?.reject(new Error(message.error ?? 'PDF not rendered'));
+    if (message.bytes) waiting?.resolve(Buffer.from(message.bytes));
+    else waiting?.reject(new Error(message.error ?? 'Document not made'));
   });
   const fail = (error: Error) => {
     retire();
@@ -87,7 +88,7 @@ function thread(): Thread {
     started.pending.clear();
   };
   worker.on('error', fail);
-  worker.on('exit', () => fail(new Error('The PDF thread ended')));
+  worker.on('exit', () => fail(new Error('The render thread ended')));
   current = started;
   return started;
 }
@@ -95,7 +96,7 @@ function thread(): Thread {
 /**
  * A renderer run on the thread: `module` (a file URL, e.g. `moduleBeside(import.meta.url, 'x')`)
  * exports `renderer`, an async function from `Input` (plain data, as postMessage clones it) to
- * the PDF's bytes.
+ * the document's bytes.
  */
 export function offThread<Input>(module: URL, renderer: string): (input: Input) => Promise<Buffer> {
   return (input) => {
@@ -108,11 +109,11 @@ export function offThread<Input>(module: URL, renderer: string): (input: Input) 
         // The thread may be stuck on it: the next document starts a new one.
         if (current?.worker === worker) current = null;
         void worker.terminate();
-        reject(new Error(`PDF not rendered within ${jobTimeoutMs / 1000} s`));
+        reject(new Error(`Document not made within ${jobTimeoutMs / 1000} s`));
       }, jobTimeoutMs).unref();
       pending.set(id, { resolve, reject, timer });
       try {
-        worker.postMessage({ id, module: module.href, renderer, input } satisfies PdfJob);
+        worker.postMessage({ id, module: module.href, renderer, input } satisfies RenderJob);
       } catch (error) {
         clearTimeout(timer);
         pending.delete(id);
