@@ -20,13 +20,10 @@ describe('statements on PGlite', () => {
 
   it('prepares one with parameters once, and runs it again by name', async () => {
     const insert = (id: number) =>
-      database.db
-        .insertInto('items' as never)
-        .values({ id, label: `n${id}` } as never)
-        .execute();
+      sql`insert into items (id, label) values (${id}, ${`n${id}`})`.execute(database.db);
     await insert(1);
     await insert(2);
-    const text = 'insert into "items" ("id", "label") values ($1, $2)';
+    const text = 'insert into items (id, label) values ($1, $2)';
     expect((await prepared()).filter((statement) => statement === text)).toHaveLength(1);
     const rows = await sql<{ label: string }>`select label from items where id = ${2}`.execute(
       database.db,
