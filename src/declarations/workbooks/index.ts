@@ -4,8 +4,7 @@
  * Templates (exceljs), prefilled with what the portal knows, each with a hidden «Metadati» sheet
  * (kind, template version, year, contract, customer code) that makes an upload recognisable:
  *   declarationTemplate(ctx) · analysesTemplate(ctx) · checklistTemplate(ctx) → Promise<Buffer>
- * Templates are made on the render thread (templateThread.ts); uploads are opened as many at once
- * as there are cores (workbookWork.ts).
+ * Workbooks are made and opened as many at once as there are cores (workbookWork.ts).
  *
  * Uploads: opened once (openWorkbook: magic bytes, then one streaming pass of fflate's Unzip and
  * saxes over the parts, with every figure of limits.ts checked on the way and the event loop given
@@ -26,11 +25,14 @@
  * Formulas count by their cached value; a cached error (#DIV/0!, #REF!) is an error of that cell.
  * Roll-over and tolerances: see domain/declarations/checkDeclaration.ts.
  */
-import { onRenderThread } from './templateThread.js';
+import { analysesTemplate as analyses } from './analysesTemplate.js';
+import { checklistTemplate as checklist } from './checklistTemplate.js';
+import { declarationTemplate as declaration } from './declarationTemplate.js';
+import { inTurn } from './workbookWork.js';
 
-export const declarationTemplate = onRenderThread('declarationWorkbook');
-export const analysesTemplate = onRenderThread('analysesWorkbook');
-export const checklistTemplate = onRenderThread('checklistWorkbook');
+export const declarationTemplate = inTurn(declaration);
+export const analysesTemplate = inTurn(analyses);
+export const checklistTemplate = inTurn(checklist);
 export {
   inspectUpload,
   openUpload,

@@ -11,7 +11,7 @@ import {
   numberRule,
   titleCell,
 } from '../../declarations/workbooks/templateStyle.js';
-import { moduleBeside, offThread } from '../../platform/documents/renderThread.js';
+import { inTurn } from '../../declarations/workbooks/workbookWork.js';
 import { csvDocument } from '../../platform/http/csv.js';
 import { fileHeaders } from './flowFile.js';
 import { maxFileRows } from './flowFileCells.js';
@@ -73,13 +73,9 @@ function listsSheet(sheet: Worksheet): { eer: string; methods: string; operation
   return { eer: ranges[0]!, methods: ranges[1]!, operations: ranges[2]! };
 }
 
-/** The month's file, made on the render thread (src/platform/documents/renderThread.ts). */
-export const flowTemplateXlsx = offThread<readonly FlowRow[]>(
-  moduleBeside(import.meta.url, 'flowTemplates'),
-  'flowTemplate',
-);
+export const flowTemplateXlsx = inTurn(flowTemplate);
 
-export async function flowTemplate(rows: readonly FlowRow[]): Promise<Buffer> {
+async function flowTemplate(rows: readonly FlowRow[]): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Dichiara';
