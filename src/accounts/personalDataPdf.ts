@@ -58,9 +58,9 @@ export async function renderPersonalDataPdf(data: PersonalDataPdfInput): Promise
 }
 
 /**
- * renderPersonalDataPdf on the render thread (src/platform/documents/renderThread.ts): a few hundred rows
- * take a few hundred milliseconds of CPU that no other request should wait for. The events go
- * without their data, which the PDF does not show, so the copy to the thread stays small.
+ * renderPersonalDataPdf on the render thread (src/platform/documents/renderThread.ts): a few
+ * hundred rows take a few hundred milliseconds of CPU that no other request should wait for. The
+ * events go without their data, which the PDF does not show, so the copy to the thread stays small.
  */
 const onThread = offThread<PersonalDataPdfInput>(
   moduleBeside(import.meta.url, 'personalDataPdf'),

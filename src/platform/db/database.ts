@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
@@ -126,22 +127,46 @@ export async function openPglite(dataDir: string, from?: Blob): Promise<Database
   return pgliteDatabase(pglite, () => pglite.close());
 }
 
-/** Statements kept prepared on PGlite's connection, at most: a few kilobytes of plan each. */
-const maxPrepared = 200;
+/**
+ * Statement names given on a PGlite connection, at most, and what a statement may be to get one:
+ * the short ones with few parameters that run again and again (a session's lookup, a stream's
+ * tail), not a batch's upsert of a few hundred rows, whose text changes with its row count.
+ */
+const prepared = { maxNames: 200, maxParameters: 16, maxLength: 4_096 };
 
 /**
- * The pool, its statements with parameters prepared by name on first use: PGlite plans each
- * statement on this process's main thread, and planning the session's lookup took longer than
- * running it (1.5 of its 2 ms). A prepared one is planned again only when a table it reads
- * changes. Those without parameters (BEGIN, a migration's several statements) go as they are,
- * by the simple protocol; beyond `maxPrepared` texts (lists of varying length), so do the rest.
+ * An error after which a named statement is no longer on the connection, though node-postgres
+ * thinks it is: a value it could not send (it closed the statement), the statement unknown to the
+ * server, or its plan no longer returning the same columns (a table changed under `select *`).
+ */
+const lostStatement = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === undefined || code === '26000' || code === '0A000';
+};
+
+/**
+ * The pool, its short statements with parameters prepared by name on first use: PGlite parses and
+ * plans each statement on this process's main thread, and for the session's lookup that took
+ * longer than running it (1.5 of its 2 ms). A prepared one is parsed once, and after its first
+ * runs PostgreSQL keeps one plan for it where that plan costs no more (most of ours: a key
+ * looked up). Statements without parameters (BEGIN, a migration's several statements) go as they
+ * are, by the simple protocol, and so do the long ones and those beyond the names given.
  */
 function preparing(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
-  const nameOf = (text: string): string | undefined => {
+  // Another wrapper on the same PGlite instance (the tests reuse them) names its own.
+  const prefix = `dichiara_${randomUUID().slice(0, 8)}`;
+  let given = 0;
+  const nameOf = (text: string, values: readonly unknown[]): string | undefined => {
     const known = names.get(text);
-    if (known !== undefined || names.size >= maxPrepared) return known;
-    const name = `dichiara_${names.size}`;
+    if (known !== undefined) return known;
+    if (
+      values.length > prepared.maxParameters ||
+      text.length > prepared.maxLength ||
+      given >= prepared.maxNames
+    )
+      return undefined;
+    const name = `${prefix}_${given++}`;
     names.set(text, name);
     return name;
   };
@@ -154,9 +179,16 @@ function preparing(pool: pg.Pool): PostgresPool {
       if (!wrapper) {
         wrapper = {
           // Kysely streams through no cursor here (none is configured): a text, and its values.
-          query: ((text: string, values?: unknown[]) => {
-            const name = values?.length ? nameOf(text) : undefined;
-            return client.query(name ? { name, text, values } : text, values);
+          query: (async (text: string, values?: unknown[]) => {
+            const name = values?.length ? nameOf(text, values) : undefined;
+            if (!name) return client.query(text, values);
+            try {
+              return await client.query({ name, text, values });
+            } catch (error) {
+              // Its next run is prepared again, under a new name.
+              if (lostStatement(error)) names.delete(text);
+              throw error;
+            }
           }) as unknown as PostgresPoolClient['query'],
           release: () => client.release(),
         };

@@ -10,9 +10,9 @@ import { Worker } from 'node:worker_threads';
  * after a minute without work; it never keeps the process alive. Same code, same input: the same
  * bytes as rendering in the main thread.
  *
- * Not the Excel templates: one takes 5–8 ms, and made here a declaration typed online cost as much
- * time per save, more CPU in all (the copy to the thread) and 50 MB more at the load's peak
- * (exceljs in the thread's heap beside pdfmake), for 4 ms less of the main thread.
+ * Not the Excel templates: one takes 5–8 ms, and made here a declaration typed online was saved
+ * 2–4 ms later, with 5 ms more CPU in all (the copy to the thread) and 55 MB more at the load's
+ * peak (exceljs in the thread's heap beside pdfmake), for 4–5 ms less of the main thread.
  */
 const idleMs = 60_000;
 
