@@ -81,20 +81,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
   const headWitness = fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json'));
   // The events already in the log the first time a portal that tags its events runs here may
-  // carry none: counted then, kept beside the head, outside the database. (On KurrentDB, the
-  // tree's size: its events are not in this database's table.)
-  await headWitness.keepUntaggedBelow(async () =>
-    config.KURRENTDB_URL
-      ? treeSize(database.db)
-      : Number(
-          (
-            await database.db
-              .selectFrom('events')
-              .select((eb) => eb.fn.countAll<string>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        ),
-  );
+  // carry none: counted then, kept beside the head, outside the database.
+  await headWitness.keepUntaggedBelow(() => eventsInLog(database, config));
   return {
     database,
     eventStore,
@@ -141,6 +129,16 @@ const cookieSecret = (config: Config): string =>
 /** Production takes PERSONAL_DATA_KEY; elsewhere the key is made once and kept in DATA_DIR. */
 const personalDataKey = (config: Config): Buffer =>
   Buffer.from(config.PERSONAL_DATA_KEY ?? keptInDataDir(config, 'personal-data-key'), 'base64');
+
+/** The events in the log now; on KurrentDB, the tree's size: its events are not in this database. */
+async function eventsInLog(database: Database, config: Config): Promise<number> {
+  if (config.KURRENTDB_URL) return treeSize(database.db);
+  const { n } = await database.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
 
 /** 32 random bytes, base64url (which reads as base64). */
 const randomSecret = () => randomBytes(32).toString('base64url');

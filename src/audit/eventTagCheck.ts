@@ -70,9 +70,9 @@ export type LinkBefore = (streamId: string, version: number) => Promise<string |
  * The log's events from `start` on (`count` of them, or to the end) that the portal did not
  * write: with no valid tag (none is needed below `untaggedBelow`, the events the log held when
  * the installation first ran a portal that tags: HeadWitness.untaggedBelow), or a copy of an
- * event earlier in the log. Copies are looked up in
- * this database's events table: on KurrentDB, whose events are elsewhere, they are not. With
- * `linkBefore`, each event's link is also recomputed from its stream's previous one.
+ * event earlier in the log. Copies are looked up in this database's events table: on KurrentDB,
+ * whose events are elsewhere, they are not. With `linkBefore`, each event's link is also
+ * recomputed from its stream's previous one.
  */
 export async function untaggedPast(
   deps: TagCheckDeps,

@@ -177,9 +177,9 @@ async function viewBehindKeptHead(
  * The root of the first `size` leaves, grown by this process from the last head it signed and the
  * events past it, each checked as its own: nothing the database says is taken on its word. The
  * last head in the view must be signed with this key and the stored subtrees under it must give
- * its root; the events past it must carry
- * their tags, copy no earlier event, and link to their streams' previous links (proved in the
- * last head where they lie under it); the stored tree must then have the root grown here.
+ * its root; the events past it must carry their tags, copy no earlier event, and link to their
+ * streams' previous links (proved in the last head where they lie under it); the stored tree must
+ * then have the root grown here.
  */
 async function rootOverOwnEvents(
   deps: HeadSigningDeps,
