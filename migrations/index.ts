@@ -35,6 +35,7 @@ import * as checkpointFailures from './0033_checkpoint_failures.js';
 import * as localIdentityRecords from './0034_local_identity_records.js';
 import * as backgroundJobs from './0035_background_jobs.js';
 import * as eventTags from './0036_event_tags.js';
+import * as backgroundJobTakeover from './0037_background_job_takeover.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -74,4 +75,5 @@ export const migrations: Record<string, Migration> = {
   '0034_local_identity_records': localIdentityRecords,
   '0035_background_jobs': backgroundJobs,
   '0036_event_tags': eventTags,
+  '0037_background_job_takeover': backgroundJobTakeover,
 };

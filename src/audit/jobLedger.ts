@@ -3,15 +3,19 @@ import type { BackgroundJobsTable, Schema } from '../platform/db/schema.js';
 import type { Job } from './verifyJobs.js';
 
 /** A running job whose heartbeat is older than this was left by a process that stopped. */
-const abandonedAfterSeconds = 60;
-/** How often a running job's process says it is still at it. */
+const abandonedAfterSeconds = 30;
+/** How often a running job's process says it is still at it, and others look for one left. */
 export const heartbeatMs = 10_000;
+
+const abandonedSince = sql<Date>`now() - make_interval(secs => ${abandonedAfterSeconds})`;
 
 /**
  * The auditor section's long jobs of one kind in the database (background_jobs), for every
  * process of the portal: the one running a job writes its progress, the others read it; one
- * job of the kind runs at a time across them all. Times are the database's, whatever each
- * process's clock says.
+ * job of the kind runs at a time across them all. A job whose process stopped is taken over by
+ * another within a minute, when it says how to run it again (`resume`); one that does not shows
+ * as interrupted. Times are the database's, whatever each process's clock says. `owner` is the
+ * process's own id (BackgroundJobs'): a process that lost its job writes nothing more to it.
  */
 export class JobLedger {
   constructor(
@@ -23,19 +27,19 @@ export class JobLedger {
 
   /**
    * Records `job` as the kind's running one, unless another runs: then false. One left running
-   * by a process that stopped is marked interrupted first.
+   * by a process that stopped is marked interrupted first (the new one does its work).
    */
-  async claim(job: Pick<Job<unknown>, 'id' | 'subject' | 'startedBy' | 'startedAt'>) {
+  async claim(
+    job: Pick<Job<unknown>, 'id' | 'subject' | 'startedBy' | 'startedAt'>,
+    owner: string,
+    resume: object | null,
+  ) {
     await this.db
       .updateTable('background_jobs')
       .set({ state: 'failed', error: this.abandoned, finished_at: sql<Date>`now()` })
       .where('kind', '=', this.kind)
       .where('state', '=', 'running')
-      .where(
-        'heartbeat_at',
-        '<',
-        sql<Date>`now() - make_interval(secs => ${abandonedAfterSeconds})`,
-      )
+      .where('heartbeat_at', '<', abandonedSince)
       .execute();
     const inserted = await this.db
       .insertInto('background_jobs')
@@ -47,6 +51,8 @@ export class JobLedger {
         started_at: job.startedAt,
         state: 'running',
         heartbeat_at: sql<Date>`now()`,
+        owner,
+        resume: resume && JSON.stringify(resume),
       })
       // The one conflict there can be: the kind's running job (a partial unique index).
       .onConflict((oc) => oc.doNothing())
@@ -54,28 +60,53 @@ export class JobLedger {
     return inserted.numInsertedOrUpdatedRows === 1n;
   }
 
+  /**
+   * The kind's running job left by a process that stopped, now `owner`'s, with what runs it
+   * again; null when there is none. Of two processes asking at once, one gets it: the other's
+   * update finds the heartbeat fresh once the first commits.
+   */
+  async takeOver(owner: string): Promise<{ job: Job<never>; resume: unknown } | null> {
+    const row = await this.db
+      .updateTable('background_jobs')
+      .set({ owner, heartbeat_at: sql<Date>`now()`, processed: 0, elapsed_ms: 0 })
+      .where('kind', '=', this.kind)
+      .where('state', '=', 'running')
+      .where('resume', 'is not', null)
+      .where('heartbeat_at', '<', abandonedSince)
+      .returningAll()
+      .executeTakeFirst();
+    return row?.resume
+      ? { job: this.jobOf({ ...row, is_abandoned: false }), resume: row.resume }
+      : null;
+  }
+
+  /** A job this process stops without finishing, for another to take over at its next look. */
+  async handOver(id: string, owner: string): Promise<void> {
+    await this.mine(id, owner)
+      .set({ heartbeat_at: sql<Date>`${abandonedSince} - interval '1 second'` })
+      .execute();
+  }
+
   /** Gives back a claim that never started. */
   async release(id: string): Promise<void> {
     await this.db.deleteFrom('background_jobs').where('id', '=', id).execute();
   }
 
-  /** Progress and heartbeat of a job this process runs. */
-  async progress(job: Job<unknown>, elapsedMs: number): Promise<void> {
-    await this.db
-      .updateTable('background_jobs')
+  /** Progress and heartbeat of a job this process runs; false when another took it over. */
+  async progress(job: Job<unknown>, elapsedMs: number, owner: string): Promise<boolean> {
+    const updated = await this.mine(job.id, owner)
       .set({
         processed: job.processed,
         total: job.total,
         elapsed_ms: Math.round(elapsedMs),
         heartbeat_at: sql<Date>`now()`,
       })
-      .where('id', '=', job.id)
-      .execute();
+      .executeTakeFirst();
+    return updated.numUpdatedRows === 1n;
   }
 
-  async finish(job: Job<unknown>): Promise<void> {
-    await this.db
-      .updateTable('background_jobs')
+  async finish(job: Job<unknown>, owner: string): Promise<void> {
+    await this.mine(job.id, owner)
       .set({
         state: job.state,
         processed: job.processed,
@@ -83,8 +114,16 @@ export class JobLedger {
         error: job.error,
         heartbeat_at: sql<Date>`now()`,
       })
-      .where('id', '=', job.id)
       .execute();
+  }
+
+  /** The job `id` while it runs in `owner`'s hands. */
+  private mine(id: string, owner: string) {
+    return this.db
+      .updateTable('background_jobs')
+      .where('id', '=', id)
+      .where('owner', '=', owner)
+      .where('state', '=', 'running');
   }
 
   /** A job of the kind, by id, as the process running it last wrote it. */
@@ -105,7 +144,8 @@ export class JobLedger {
       .selectFrom('background_jobs')
       .selectAll()
       .select(
-        sql<boolean>`state = 'running' and heartbeat_at < now() - make_interval(secs => ${abandonedAfterSeconds})`.as(
+        // One another process will take over is still running, not interrupted.
+        sql<boolean>`state = 'running' and resume is null and heartbeat_at < ${abandonedSince}`.as(
           'is_abandoned',
         ),
       )

@@ -17,7 +17,7 @@ import {
 import { startedBy } from './verify.route.js';
 import { countLogEvents } from './verifyIntegrity.js';
 import { rebuildLedger } from './jobLedger.js';
-import { BackgroundJobs, pace, percent, type Job } from './verifyJobs.js';
+import { BackgroundJobs, pace, percent, type Job, type JobContext } from './verifyJobs.js';
 
 const rebuildForm = z.object({
   // Absent (a script's post) reads as empty, to get the same message.
@@ -30,6 +30,11 @@ const pageQuery = z.object({ ricostruzione: z.uuid().optional().catch(undefined)
 
 type Rebuild = { readonly events: number };
 
+/** The read models a rebuild makes again, kept for a process that takes it over. */
+export const rebuildResume = z.object({
+  projections: z.array(z.string().max(100)).min(1).max(100),
+});
+
 /**
  * /revisione/proiezioni: each read model's checkpoint, lag, state and last error, for everyone in
  * the auditor section; a rebuild (empty the read model, replay the log) for operators and admins
@@ -38,13 +43,25 @@ type Rebuild = { readonly events: number };
 export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): void {
   const readers = { preHandler: requireAuditReader };
   const operators = { preHandler: requireRole('operator', 'admin') };
+  /** A rebuild of some read models, from one read of the log (the page's one, the CLI's all). */
+  const rebuild = async (resume: unknown) => {
+    const { projections } = rebuildResume.parse(resume);
+    return {
+      total: await countLogEvents(deps.eventStore, deps.database),
+      work: async ({ progress }: JobContext) => ({
+        events: await deps.projections.rebuildTogether(projections, progress),
+      }),
+    };
+  };
   const jobs = new BackgroundJobs<Rebuild>({
     onError: (error, job) => {
       app.log.error({ err: error, projection: job.subject }, 'Projection rebuild failed');
       return `La ricostruzione di ${job.subject} si è interrotta: lo stato della proiezione dice dove.`;
     },
     ledger: rebuildLedger(deps.database.db),
+    resume: rebuild,
   });
+  app.addHook('onReady', () => jobs.watch());
   app.addHook('onClose', () => jobs.close());
 
   async function page(
@@ -98,11 +115,13 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
     // Claimed before anything is recorded: a second request at the same moment, on this process
     // or another, is refused here, and records nothing.
     const rebuildId = randomUUID();
+    const resume = { projections: [name] };
     const claim = await jobs.claim({
       id: rebuildId,
       subject: name,
       startedBy: startedBy(request),
       now: deps.clock,
+      resume,
     });
     if (!claim) {
       const running = await jobs.current();
@@ -112,9 +131,9 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
         `È in corso la ricostruzione di ${running?.subject ?? name}: attendi che finisca.`,
       );
     }
-    let total: number | null;
+    let started: Awaited<ReturnType<typeof rebuild>>;
     try {
-      total = await countLogEvents(deps.eventStore, deps.database);
+      started = await rebuild(resume);
       const event: ProjectionRebuildRequested = {
         type: 'ProjectionRebuildRequested',
         data: { rebuildId, projection: name, reason },
@@ -129,9 +148,7 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
       await claim.release();
       throw error;
     }
-    return claim.start(total, async ({ progress }) => ({
-      events: await deps.projections.rebuild(name, progress),
-    }));
+    return claim.start(started.total, started.work);
   }
 
   app.get('/proiezioni/ricostruzioni/:id/avanzamento', readers, async (request, reply) => {

@@ -21,7 +21,7 @@ import {
   type Verification,
 } from './verifyIntegrity.js';
 import { JobLedger } from './jobLedger.js';
-import { BackgroundJobs, pace, percent, type Job } from './verifyJobs.js';
+import { BackgroundJobs, pace, percent, type Job, type JobContext } from './verifyJobs.js';
 import type { HeadSource, TreeProblem } from './treeCheck.js';
 
 const streamForm = z.object({
@@ -30,6 +30,19 @@ const streamForm = z.object({
 });
 
 const jobParams = z.object({ id: z.uuid() });
+
+/** Who asked for the archive's verification, kept for a process that takes it over. */
+const verificationResume = z.object({
+  context: z.object({
+    correlationId: z.string().max(100),
+    actor: z.object({
+      id: z.string().max(200),
+      role: z.string().max(50),
+      organisationId: z.string().max(200).optional(),
+    }),
+    clientIp: z.string().max(100).nullable(),
+  }),
+});
 
 /** Breaks listed on the page; the rest are counted (and the CLI lists them all). */
 const shownBreaks = 100;
@@ -51,6 +64,21 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       witness: deps.headWitness,
     },
   };
+  /** The archive's verification, for whoever asked: the bar's total, and the work. */
+  const archiveVerification = async (resume: unknown) => {
+    const { context } = verificationResume.parse(resume);
+    return {
+      total: await countLogEvents(deps.eventStore, deps.database),
+      work: ({ id, progress, signal }: JobContext) =>
+        runVerification(verifying, {
+          verificationId: id,
+          scope: 'log',
+          context,
+          onProgress: progress,
+          signal,
+        }),
+    };
+  };
   const jobs = new BackgroundJobs<Verification>({
     onError: (error, job) => {
       app.log.error({ err: error, job: job.id }, 'Integrity verification failed');
@@ -61,7 +89,9 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       'verifica',
       'La verifica si è interrotta: il processo del portale che la eseguiva si è fermato. Avviala di nuovo.',
     ),
+    resume: archiveVerification,
   });
+  app.addHook('onReady', () => jobs.watch());
   app.addHook('onClose', () => jobs.close());
 
   const page = async (
@@ -117,29 +147,23 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
   );
 
   app.post('/verifica/archivio', readers, async (request, reply) => {
+    const resume = { context: context(request) };
     const claim = await jobs.claim({
       subject: 'log',
       startedBy: startedBy(request),
       now: deps.clock,
+      resume,
     });
     // One verification of the archive at a time: a second request follows the running one.
     if (!claim) {
       const running = await jobs.current();
       return seeOther(request, reply, `/revisione/verifica${running ? `/${running.id}` : ''}`);
     }
-    const total = await countLogEvents(deps.eventStore, deps.database).catch(async (error) => {
+    const { total, work } = await archiveVerification(resume).catch(async (error: unknown) => {
       await claim.release();
       throw error;
     });
-    const job = claim.start(total, ({ id, progress, signal }) =>
-      runVerification(verifying, {
-        verificationId: id,
-        scope: 'log',
-        context: context(request),
-        onProgress: progress,
-        signal,
-      }),
-    );
+    const job = claim.start(total, work);
     return seeOther(request, reply, `/revisione/verifica/${job.id}`);
   });
 

@@ -28,8 +28,29 @@ export interface Job<Result> {
 export interface JobContext {
   readonly id: string;
   readonly progress: (processed: number) => void;
-  /** Set when the app closes: a job stops at its next batch. */
+  /**
+   * Set when the app closes or another process took the job over: it stops at its next batch.
+   * The reason is a JobHandedOver when another process goes on with it (or will).
+   */
   readonly signal: AbortSignal;
+}
+
+export type JobWork<Result> = (context: JobContext) => Promise<Result>;
+
+/**
+ * A job's work and what its bar counts to (null while unknown), from what its claim kept: read
+ * back from the database, it is parsed as any input is.
+ */
+export type JobResumption<Result> = (
+  resume: unknown,
+) => Promise<{ total: number | null; work: JobWork<Result> }>;
+
+/** Why a job stopped here while another process goes on with it: it records no outcome. */
+export class JobHandedOver extends Error {
+  override readonly name = 'JobHandedOver';
+  constructor() {
+    super('The job goes on in another process of the portal');
+  }
 }
 
 /**
@@ -37,20 +58,26 @@ export interface JobContext {
  * running one). This process keeps the jobs it ran, the last few, so a page reloaded by job id
  * finds its result; with a ledger (jobLedger.ts) the running job's progress is in the database
  * too, for a page polled on another process of the portal, and the one-at-a-time holds across
- * them all.
+ * them all. With `resume` as well, a job claimed with what runs it again is not lost with its
+ * process: `watch` takes over one whose process stopped, and closing hands this one's over.
  */
 export class BackgroundJobs<Result> {
   private readonly jobs = new Map<string, Job<Result>>();
   private readonly abort = new AbortController();
-  private running: { job: Job<Result>; finished: Promise<void> } | null = null;
+  private running: { job: Job<Result>; finished: Promise<void>; resumable: boolean } | null = null;
   /** The subject of a job about to start: its request is recording why, before it runs. */
   private claimed: string | null = null;
+  /** This process, as the ledger knows the jobs it runs. */
+  private readonly owner = randomUUID();
+  private watching: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly options: {
       readonly keep?: number;
       readonly onError: (error: unknown, job: Job<Result>) => string;
       readonly ledger?: JobLedger;
+      /** Runs again a job another process left, from what its claim kept. */
+      readonly resume?: JobResumption<Result>;
     },
   ) {}
 
@@ -79,6 +106,8 @@ export class BackgroundJobs<Result> {
     subject: string;
     startedBy: string;
     now: () => Date;
+    /** What another process needs to run it again if this one stops (`resume`'s input). */
+    resume?: object;
   }): Promise<JobClaim<Result> | null> {
     if (this.running || this.claimed !== null) return null;
     // Taken synchronously: a second request of this process is refused before any await.
@@ -98,7 +127,7 @@ export class BackgroundJobs<Result> {
     };
     const ledger = this.options.ledger;
     try {
-      if (ledger && !(await ledger.claim(started))) {
+      if (ledger && !(await ledger.claim(started, this.owner, job.resume ?? null))) {
         this.claimed = null;
         return null;
       }
@@ -118,7 +147,7 @@ export class BackgroundJobs<Result> {
         close();
         started.total = total;
         started.began = performance.now();
-        return this.run(started, work, job.now);
+        return this.run(started, work, job.now, Boolean(ledger && job.resume));
       },
       release: async () => {
         if (!open) return;
@@ -128,15 +157,60 @@ export class BackgroundJobs<Result> {
     };
   }
 
+  /**
+   * Looks for a job of the kind whose process stopped, every heartbeat, and runs it here: it
+   * keeps its id, so its page goes on showing it. Until `close`.
+   */
+  watch(): void {
+    if (!this.options.ledger || !this.options.resume || this.watching) return;
+    this.watching = setInterval(() => void this.takeOver(), heartbeatMs);
+    this.watching.unref();
+  }
+
+  /** Takes over a job left by a stopped process, if there is one and this one is free. */
+  async takeOver(): Promise<Job<Result> | null> {
+    const { ledger, resume } = this.options;
+    if (!ledger || !resume || this.running || this.claimed !== null || this.abort.signal.aborted)
+      return null;
+    this.claimed = 'takeover';
+    try {
+      const taken = await ledger.takeOver(this.owner).catch(() => null);
+      if (!taken) return null;
+      const job: Job<Result> = { ...taken.job, began: performance.now() };
+      try {
+        const { total, work } = await resume(taken.resume);
+        job.total = total;
+        return this.run(job, work, () => new Date(), true);
+      } catch (error) {
+        // What it kept does not run any more (a read model renamed): it fails, for the page.
+        job.error = this.options.onError(error, job);
+        job.state = 'failed';
+        job.finishedAt = new Date();
+        this.remember(job);
+        await ledger.finish(job, this.owner).catch(() => undefined);
+        return job;
+      }
+    } finally {
+      this.claimed = null;
+    }
+  }
+
   private run(
     job: Job<Result>,
-    work: (context: JobContext) => Promise<Result>,
+    work: JobWork<Result>,
     now: () => Date,
+    resumable: boolean,
   ): Job<Result> {
     this.remember(job);
     const ledger = this.options.ledger;
+    // Stopped when the app closes, or here alone when another process took it over.
+    const stop = new AbortController();
+    const signal = AbortSignal.any([this.abort.signal, stop.signal]);
     const write = () =>
-      ledger?.progress(job, performance.now() - job.began!).catch(() => undefined);
+      ledger
+        ?.progress(job, performance.now() - job.began!, this.owner)
+        .then((mine) => mine || stop.abort(new JobHandedOver()))
+        .catch(() => undefined);
     void write();
     // The heartbeat, and the progress at most this often.
     const beat = setInterval(() => void write(), heartbeatMs);
@@ -152,30 +226,38 @@ export class BackgroundJobs<Result> {
           void write();
         }, 1_000);
       },
-      signal: this.abort.signal,
+      signal,
     };
     const finished = Promise.resolve()
       .then(() => work(context))
       .then(
-        (result) => {
+        async (result) => {
           job.result = result;
           job.state = 'done';
+          job.finishedAt = now();
+          await ledger?.finish(job, this.owner).catch(() => undefined);
         },
-        (error: unknown) => {
+        async (error: unknown) => {
+          if (signal.reason instanceof JobHandedOver) {
+            // Not over: its page follows it in the ledger, wherever it goes on.
+            this.jobs.delete(job.id);
+            await ledger?.handOver(job.id, this.owner).catch(() => undefined);
+            return;
+          }
           job.error = this.options.onError(error, job);
           job.state = 'failed';
+          job.finishedAt = now();
+          await ledger?.finish(job, this.owner).catch(() => undefined);
         },
       )
-      .then(async () => {
+      .then(() => {
         clearInterval(beat);
         if (due) clearTimeout(due);
-        job.finishedAt = now();
-        await ledger?.finish(job).catch(() => undefined);
       })
       .finally(() => {
         this.running = null;
       });
-    this.running = { job, finished };
+    this.running = { job, finished, resumable };
     return job;
   }
 
@@ -208,9 +290,13 @@ export class BackgroundJobs<Result> {
     await this.running?.finished;
   }
 
-  /** On close: asks the running job to stop and waits for it. */
+  /**
+   * On close: asks the running job to stop and waits for it. One another process can run again
+   * is handed over to them (or to this portal's next start), not ended.
+   */
   async close(): Promise<void> {
-    this.abort.abort();
+    if (this.watching) clearInterval(this.watching);
+    this.abort.abort(this.running?.resumable ? new JobHandedOver() : undefined);
     await this.running?.finished;
   }
 
@@ -227,7 +313,7 @@ export class BackgroundJobs<Result> {
 export interface JobClaim<Result> {
   readonly id: string;
   /** Runs `work` in the background; `total` is what the bar counts to (null while unknown). */
-  start(total: number | null, work: (context: JobContext) => Promise<Result>): Job<Result>;
+  start(total: number | null, work: JobWork<Result>): Job<Result>;
   release(): Promise<void>;
 }
 

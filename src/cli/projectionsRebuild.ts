@@ -67,7 +67,14 @@ export async function projectionsRebuild(
     onError: (error) => (error instanceof Error ? error.message : String(error)),
     ledger: rebuildLedger(runtime.database.db),
   });
-  const claim = await jobs.claim({ subject: label, startedBy: 'riga di comando', now: clock });
+  const names = chosen.map((projection) => projection.name);
+  // Killed halfway, it is taken over by a portal running on the database (jobLedger.ts).
+  const claim = await jobs.claim({
+    subject: label,
+    startedBy: 'riga di comando',
+    now: clock,
+    resume: { projections: names },
+  });
   if (!claim) {
     const running = await jobs.current();
     out(
@@ -80,16 +87,13 @@ export async function projectionsRebuild(
     throw error;
   });
   // One read of the log feeds them all; the new tables replace the old ones together at the end.
-  if (!named) out(`Rebuilt together: ${chosen.map((projection) => projection.name).join(', ')}`);
+  if (!named) out(`Rebuilt together: ${names.join(', ')}`);
   const progress = progressReporter(label, total);
   const job = claim.start(total, ({ progress: shared }) =>
-    runner.rebuildTogether(
-      chosen.map((projection) => projection.name),
-      (n) => {
-        progress.update(n);
-        shared(n);
-      },
-    ),
+    runner.rebuildTogether(names, (n) => {
+      progress.update(n);
+      shared(n);
+    }),
   );
   await jobs.settled();
   if (job.state === 'failed') throw new Error(job.error ?? 'The rebuild failed');

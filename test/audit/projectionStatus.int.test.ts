@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsProjection } from '../../projections/accounts/accounts.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
@@ -5,6 +7,7 @@ import {
   operationsStream,
   type ProjectionRebuildRequested,
 } from '../../src/audit/projectionStatus.js';
+import { rebuildLedger } from '../../src/audit/jobLedger.js';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -42,8 +45,12 @@ async function rebuildRequests(ctx: TestApp) {
 }
 
 /** Follows the rebuild's progress partial as htmx does, until it stops asking to be polled. */
-async function pollUntilDone(client: TestClient, pollUrl: string): Promise<string> {
-  for (let attempt = 0; attempt < 400; attempt++) {
+async function pollUntilDone(
+  client: TestClient,
+  pollUrl: string,
+  timeoutMs = 20_000,
+): Promise<string> {
+  for (let attempt = 0; attempt < timeoutMs / 50; attempt++) {
     const partial = await client.get(pollUrl, { 'hx-request': 'true' });
     expect(partial.statusCode).toBe(200);
     if (!partial.body.includes('hx-trigger="every 1s"')) return partial.body;
@@ -152,6 +159,38 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
     expect(Number(indexed.n)).toBe(Number(streams.n));
     const after = await people.admin.get(location);
     expect(mainOf(after.body)).toContain('Ricostruzione di stream_index');
+  });
+
+  it('takes over a rebuild whose process was killed, the command line’s included', async () => {
+    const { db } = ctx.test.database;
+    const left = {
+      id: randomUUID(),
+      subject: '2 read models',
+      startedBy: 'riga di comando',
+      startedAt: new Date(),
+    };
+    const ledger = rebuildLedger(db);
+    expect(
+      await ledger.claim(left, 'a-killed-cli', { projections: ['stream_index', 'accounts'] }),
+    ).toBe(true);
+    await sql`update background_jobs set heartbeat_at = now() - interval '2 minutes'
+              where id = ${left.id}`.execute(db);
+    // Within a round of the portal's watch (10 s): run again here, to its end.
+    const partial = await pollUntilDone(
+      people.operator,
+      `/revisione/proiezioni/ricostruzioni/${left.id}/avanzamento`,
+      25_000,
+    );
+    expect(partial).toMatch(/Completata: [\d.]+ eventi rielaborati\./);
+    expect(
+      await db
+        .selectFrom('background_jobs')
+        .select(['state', 'owner'])
+        .where('id', '=', left.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ state: 'done', owner: expect.not.stringMatching('a-killed-cli') });
+    // Nothing recorded again: the request that asked for it is in the log already.
+    expect(await rebuildRequests(ctx)).toHaveLength(1);
   });
 
   it('is closed to declarants', async () => {

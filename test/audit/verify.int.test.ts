@@ -352,7 +352,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
 
     // A process killed mid-job: its heartbeat stops, and the page says so.
     const killed = { id: randomUUID(), subject: 'log', startedBy: 'Ucciso', startedAt: now() };
-    expect(await ledger().claim(killed)).toBe(true);
+    expect(await ledger().claim(killed, 'killed-process', null)).toBe(true);
     await sql`update background_jobs set heartbeat_at = now() - interval '2 minutes'
               where id = ${killed.id}`.execute(ctx.test.database.db);
     expect(
@@ -364,6 +364,45 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     const again = await people.auditor.post('/revisione/verifica/archivio', {});
     expect(again.headers.location).not.toBe(`/revisione/verifica/${killed.id}`);
     await pollUntilDone(people.auditor, again.headers.location!);
+  });
+
+  it('goes on with the archive’s verification a stopped process left, under its id', async () => {
+    const left = {
+      id: randomUUID(),
+      subject: 'log',
+      startedBy: 'Renato Revisore (revisore)',
+      startedAt: now(),
+    };
+    const asker = {
+      correlationId: randomUUID(),
+      actor: { id: 'auditor-7', role: 'auditor' },
+      clientIp: '198.51.100.7',
+    };
+    const ledger = new JobLedger(ctx.test.database.db, 'verifica', 'Interrotta.');
+    expect(await ledger.claim(left, 'a-killed-process', { context: asker })).toBe(true);
+    await sql`update background_jobs set heartbeat_at = now() - interval '2 minutes'
+              where id = ${left.id}`.execute(ctx.test.database.db);
+    const jobUrl = `/revisione/verifica/${left.id}`;
+    // For the page it runs still, waiting for a process: not interrupted.
+    const waiting = (await people.auditor.get(`${jobUrl}/avanzamento`)).body;
+    expect(waiting).toContain('hx-trigger="every 1s"');
+    expect(waiting).not.toContain('interrotta');
+
+    // Within a round of its watch (10 s) this process takes it over and runs it to its end,
+    // recorded for who asked, from where, as if it had never stopped.
+    const recorded = async () =>
+      (await verifications(ctx.store)).find((event) => dataOf(event)?.verificationId === left.id);
+    await expect.poll(recorded, { timeout: 25_000, interval: 250 }).toBeDefined();
+    expect((await recorded())!.metadata).toMatchObject(asker);
+    // Intact or not (other tests here alter streams), its outcome, not an interruption.
+    expect(await pollUntilDone(people.auditor, jobUrl)).toMatch(/Catena (integra|spezzata)\./);
+    const row = await ctx.test.database.db
+      .selectFrom('background_jobs')
+      .select(['state', 'owner'])
+      .where('id', '=', left.id)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('done');
+    expect(row.owner).not.toBe('a-killed-process');
   });
 
   it('answers the polling with the partial only', async () => {

@@ -183,7 +183,9 @@ describe.each(backends())('%s: projections:rebuild of every read model', (backen
       startedAt: new Date(),
     };
     const ledger = rebuildLedger(ctx.test.database.db);
-    expect(await ledger.claim(auditors)).toBe(true);
+    expect(await ledger.claim(auditors, 'a-portal-process', { projections: ['accounts'] })).toBe(
+      true,
+    );
     const before = await snapshot();
     const refused = await rebuild();
     expect(refused.code).toBe(1);

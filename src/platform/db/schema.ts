@@ -104,6 +104,10 @@ export interface BackgroundJobsTable {
   finished_at: Date | null;
   error: string | null;
   heartbeat_at: ColumnType<Date, Date, Date>;
+  /** The process running it (BackgroundJobs' own id); null in rows from before takeovers. */
+  owner: string | null;
+  /** What another process needs to run it again; null when it cannot be. */
+  resume: ColumnType<unknown, string | null, string | null>;
 }
 
 export interface StoredFailure {

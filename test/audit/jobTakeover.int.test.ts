@@ -1,0 +1,159 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { JobLedger } from '../../src/audit/jobLedger.js';
+import { BackgroundJobs, JobHandedOver, type JobContext } from '../../src/audit/verifyJobs.js';
+import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+
+const now = () => new Date('2026-12-07T09:00:00.000Z');
+const resumeInput = z.object({ upTo: z.number().int().positive() });
+
+/**
+ * A job of the auditor section in one portal process, as another process sees it: each
+ * "process" is its own BackgroundJobs over the same database. Its work counts to `upTo`, one
+ * batch every few milliseconds, and waits at `holdAt` until the signal stops it.
+ */
+function portalProcess(test: TestDatabase, holdAt = Infinity) {
+  const seen: { stoppedBy: unknown }[] = [];
+  const count =
+    (upTo: number) =>
+    async ({ progress, signal }: JobContext): Promise<number> => {
+      for (let n = 1; n <= upTo; n++) {
+        while (n >= holdAt && !signal.aborted) await pause(5);
+        if (signal.aborted) {
+          seen.push({ stoppedBy: signal.reason });
+          throw signal.reason as Error;
+        }
+        progress(n);
+        await pause(1);
+      }
+      return upTo;
+    };
+  const jobs = new BackgroundJobs<number>({
+    onError: (error) => `Non riuscita: ${error instanceof Error ? error.message : String(error)}`,
+    ledger: new JobLedger(test.database.db, 'prova', 'Interrotta: avviala di nuovo.'),
+    resume: async (resume) => {
+      const { upTo } = resumeInput.parse(resume);
+      return { total: upTo, work: count(upTo) };
+    },
+  });
+  const start = async (upTo: number, resumable = true) => {
+    const claim = await jobs.claim({
+      subject: 'registro',
+      startedBy: 'Renato Revisore (revisore)',
+      now,
+      ...(resumable && { resume: { upTo } }),
+    });
+    return claim!.start(upTo, count(upTo));
+  };
+  return { jobs, start, seen };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(backends())('auditor jobs taken over across processes (%s)', (backend) => {
+  let test: TestDatabase;
+  const closing: BackgroundJobs<number>[] = [];
+  beforeEach(async () => {
+    test = await openTestDatabase(backend);
+  });
+  afterEach(async () => {
+    for (const jobs of closing.splice(0)) await jobs.close();
+    await test.drop();
+  });
+  const process = (holdAt?: number) => {
+    const made = portalProcess(test, holdAt);
+    closing.push(made.jobs);
+    return made;
+  };
+  const row = (id: string) =>
+    test.database.db
+      .selectFrom('background_jobs')
+      .select(['state', 'owner', 'processed'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  /** As if its process were killed: the heartbeat stops (older than any process waits). */
+  const heartbeatStops = (id: string) =>
+    sql`update background_jobs set heartbeat_at = now() - interval '5 minutes'
+        where id = ${id}`.execute(test.database.db);
+
+  it('runs a job left by a stopped process again, under its id, in one process only', async () => {
+    const killed = process(50);
+    const job = await killed.start(200);
+    await expect.poll(async () => Number((await row(job.id)).processed)).toBeGreaterThan(0);
+    const before = await row(job.id);
+    await heartbeatStops(job.id);
+
+    // Two processes look at once: one takes it.
+    const [b, c] = [process(), process()];
+    const taken = await Promise.all([b.jobs.takeOver(), c.jobs.takeOver()]);
+    const [mine] = taken.filter((each) => each !== null);
+    expect(taken.filter((each) => each !== null)).toHaveLength(1);
+    expect(mine).toMatchObject({ id: job.id, subject: 'registro', total: 200 });
+    expect(mine!.startedBy).toBe('Renato Revisore (revisore)');
+    const taker = taken[0] ? b : c;
+    await taker.jobs.settled();
+    expect(mine).toMatchObject({ state: 'done', result: 200 });
+    const after = await row(job.id);
+    expect(after.state).toBe('done');
+    expect(after.owner).not.toBe(before.owner);
+
+    // The stopped one, still alive after all, learns at its next write that it is not its
+    // job any more: it stops, and writes nothing over the outcome.
+    await killed.jobs.settled();
+    expect(killed.seen).toEqual([{ stoppedBy: expect.any(JobHandedOver) }]);
+    expect(await row(job.id)).toEqual(after);
+    // Its page, on that process too, follows the ledger: done.
+    expect(await killed.jobs.find(job.id)).toMatchObject({ state: 'done' });
+  });
+
+  it('hands a job over when its process closes, to be taken at once', async () => {
+    const stopping = process(10);
+    const job = await stopping.start(50);
+    await expect.poll(async () => Number((await row(job.id)).processed)).toBeGreaterThan(0);
+    await stopping.jobs.close();
+    expect(stopping.seen).toEqual([{ stoppedBy: expect.any(JobHandedOver) }]);
+    // Still running, for the page: not interrupted, not failed.
+    const next = process();
+    expect(await next.jobs.find(job.id)).toMatchObject({ state: 'running', error: null });
+    const taken = await next.jobs.takeOver();
+    expect(taken?.id).toBe(job.id);
+    await next.jobs.settled();
+    expect(await row(job.id)).toMatchObject({ state: 'done' });
+  });
+
+  it('leaves a job that cannot run again interrupted, and takes over nothing fresh', async () => {
+    const first = process(10);
+    const job = await first.start(50, false);
+    const other = process();
+    // Running, its heartbeat fresh: nothing to take over.
+    expect(await other.jobs.takeOver()).toBeNull();
+    await heartbeatStops(job.id);
+    expect(await other.jobs.takeOver()).toBeNull();
+    expect(await other.jobs.find(job.id)).toMatchObject({
+      state: 'failed',
+      error: 'Interrotta: avviala di nuovo.',
+    });
+  });
+
+  it('fails a job whose kept input no longer runs, for the page to say so', async () => {
+    const first = process(10);
+    const claim = await first.jobs.claim({
+      subject: 'registro',
+      startedBy: 'x',
+      now,
+      resume: { upTo: 'tutti' },
+    });
+    const job = claim!.start(5, async () => 5);
+    await first.jobs.settled();
+    // As if it had stopped before finishing:
+    await sql`update background_jobs set state = 'running' where id = ${job.id}`.execute(
+      test.database.db,
+    );
+    await heartbeatStops(job.id);
+    const taken = await process().jobs.takeOver();
+    expect(taken).toMatchObject({ id: job.id, state: 'failed' });
+    expect(taken?.error).toMatch(/^Non riuscita: /);
+    expect(await row(job.id)).toMatchObject({ state: 'failed' });
+  });
+});
