@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { withAllocatorSettings } from './allocator.js';
 import type { Config } from './config.js';
 import { prepareDataDir } from './runtime.js';
 
@@ -27,7 +28,7 @@ export async function runCluster(config: Config): Promise<void> {
   const ready = new Set<number>();
 
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(withAllocatorSettings(process.env));
     const bornAt = Date.now();
     worker.on('message', (message: unknown) => {
       if (!isReady(message)) return;

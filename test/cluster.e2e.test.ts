@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortal, startPortalExpectingRefusal } from './support/portal.js';
+import {
+  npmStart,
+  startEnvironment,
+  startPortal,
+  startPortalExpectingRefusal,
+} from './support/portal.js';
 import { openTestDatabase, postgresUrl, type TestDatabase } from './support/testDatabase.js';
 
 describe('WORKERS=n npm start', () => {
@@ -29,15 +34,24 @@ describe('WORKERS=n npm start', () => {
       afterAll(async () => test?.drop());
 
       it('serves from two workers, restarts one killed, stops them all at once', async () => {
-        const portal = await startPortal({
-          DATA_DIR: dataDir,
-          DATABASE_URL: test.url!,
-          NODE_ENV: 'development',
-          WORKERS: '2',
-        });
+        const portal = await startPortal(
+          {
+            DATA_DIR: dataDir,
+            DATABASE_URL: test.url!,
+            NODE_ENV: 'development',
+            WORKERS: '2',
+          },
+          npmStart,
+        );
         try {
           const pids = /Processi: 2 \(pid (\d+), (\d+)\)/.exec(portal.output());
           expect(pids, portal.output()).not.toBeNull();
+          // Each worker started with the allocator's settings (src/allocator.ts).
+          if (process.platform === 'linux') {
+            expect(startEnvironment(Number(pids![2]))).toMatchObject({
+              MALLOC_MMAP_THRESHOLD_: '131072',
+            });
+          }
           for (let i = 0; i < 4; i++)
             expect((await fetch(`${portal.url}/readyz`)).status).toBe(200);
 

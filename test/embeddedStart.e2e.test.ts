@@ -4,16 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpBrowser } from './support/identityLogin.js';
-import { fromBuild, startPortal, startPortalExpectingRefusal } from './support/portal.js';
+import {
+  childrenOf,
+  fromBuild,
+  npmStart,
+  startEnvironment,
+  startPortal,
+  startPortalExpectingRefusal,
+} from './support/portal.js';
 
 describe('npm start on the embedded default (PGlite)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dichiara-start-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts in an empty folder, serves pages, refuses a second process, stops cleanly', async () => {
-    const portal = await startPortal({ DATA_DIR: dataDir });
+    const portal = await startPortal({ DATA_DIR: dataDir }, npmStart);
     try {
       expect(portal.output()).toContain(`PGlite in ${dataDir}`);
+      // The launcher starts the portal with the allocator's settings (src/allocator.ts).
+      const [child] = childrenOf(portal.process.pid!);
+      if (process.platform === 'linux') {
+        expect(startEnvironment(child!)).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
+      }
       const home = await fetch(portal.url);
       expect(home.status).toBe(200);
       expect(await home.text()).toContain('Dichiara');
@@ -30,6 +42,7 @@ describe('npm start on the embedded default (PGlite)', () => {
       expect(busy.code).toBe(1);
       expect(busy.output).toContain('La porta è già in uso');
     } finally {
+      // SIGTERM to the launcher reaches the portal, and its exit code comes back.
       expect(await portal.stop()).toBe(0);
     }
     expect(portal.output()).toContain('Arresto completato');

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { withAllocatorSettings } from '../../src/allocator.js';
 import { freePort } from '../../test/support/waiting.js';
 
 /*
@@ -10,7 +11,10 @@ import { freePort } from '../../test/support/waiting.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `npm start` without npm in between (so the pid is the portal's), and the build's entry. */
+/**
+ * `npm start` without npm and its launcher in between (so the pid is the portal's), and the
+ * build's entry.
+ */
 export const fromSources = ['--import', 'tsx', 'src/main.ts'] as const;
 export const fromBuild = ['dist/main.js'] as const;
 
@@ -92,7 +96,8 @@ export function portalEnvironment(storage: Storage): NodeJS.ProcessEnv {
   ])
     delete env[key];
   return {
-    ...env,
+    // As `npm start`'s launcher and the Dockerfile start it (src/allocator.ts).
+    ...withAllocatorSettings(env),
     DATA_DIR: storage.dataDir,
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
     ...(storage.personalDataKey ? { PERSONAL_DATA_KEY: storage.personalDataKey } : {}),

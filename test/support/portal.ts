@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,8 +12,10 @@ export interface RunningPortal {
   stop(): Promise<number | null>;
 }
 
-/** `npm start`: the sources, through tsx. */
+/** The portal from the sources through tsx, as `npm start`'s launcher runs it: the pid is its. */
 export const fromSources = ['--import', 'tsx', 'src/main.ts'];
+/** `npm start` itself: the launcher (src/start.ts), with the portal as its child. */
+export const npmStart = ['--import', 'tsx', 'src/start.ts'];
 /** The build's `node dist/main.js` (npm run build). */
 export const fromBuild = ['dist/main.js'];
 
@@ -53,11 +56,11 @@ export function startPortal(
   });
 }
 
-/** Runs the portal expecting it to refuse to start; returns its exit code and output. */
+/** Runs `npm start` expecting it to refuse to start; returns its exit code and output. */
 export async function startPortalExpectingRefusal(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  return startPortal(env).then(
+  return startPortal(env, npmStart).then(
     async (portal) => {
       await portal.stop();
       throw new Error(`Expected a refusal, but it started:\n${portal.output()}`);
@@ -67,4 +70,23 @@ export async function startPortalExpectingRefusal(
       return { code: code === 'null' ? null : Number(code), output: error.message };
     },
   );
+}
+
+/**
+ * The environment a process was started with, as Linux shows it (/proc); null elsewhere. The
+ * allocator's settings (src/allocator.ts) must be there from its start to count.
+ */
+export function startEnvironment(pid: number): Record<string, string> | null {
+  if (process.platform !== 'linux') return null;
+  const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+}
+
+/** The processes `pid` started (Linux); empty elsewhere. */
+export function childrenOf(pid: number): number[] {
+  if (process.platform !== 'linux') return [];
+  const listed = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  return listed.split(' ').filter(Boolean).map(Number);
 }
