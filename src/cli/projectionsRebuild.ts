@@ -70,7 +70,8 @@ export async function projectionsRebuild(
   const names = chosen.map((projection) => projection.name);
   // Killed halfway, it is taken over by a portal running on the database (jobLedger.ts).
   const claim = await jobs.claim({
-    subject: label,
+    // What the auditors' page names («È in corso la ricostruzione di …»), in its language.
+    subject: named ? named.name : `tutte le viste (${chosen.length})`,
     startedBy: 'riga di comando',
     now: clock,
     resume: { projections: names },

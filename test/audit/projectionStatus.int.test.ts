@@ -165,7 +165,7 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
     const { db } = ctx.test.database;
     const left = {
       id: randomUUID(),
-      subject: '2 read models',
+      subject: 'tutte le viste (2)',
       startedBy: 'riga di comando',
       startedAt: new Date(),
     };
