@@ -176,6 +176,11 @@ export class BackgroundJobs<Result> {
     try {
       const taken = await ledger.takeOver(this.owner).catch(() => null);
       if (!taken) return null;
+      // Closing meanwhile: it goes back, for another process.
+      if (this.abort.signal.aborted) {
+        await ledger.handOver(taken.job.id, this.owner).catch(() => undefined);
+        return null;
+      }
       const job: Job<Result> = { ...taken.job, began: performance.now() };
       try {
         const { total, work } = await resume(taken.resume);
