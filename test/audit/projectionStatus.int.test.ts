@@ -182,13 +182,13 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
       25_000,
     );
     expect(partial).toMatch(/Completata: [\d.]+ eventi rielaborati\./);
-    expect(
-      await db
-        .selectFrom('background_jobs')
-        .select(['state', 'owner'])
-        .where('id', '=', left.id)
-        .executeTakeFirstOrThrow(),
-    ).toEqual({ state: 'done', owner: expect.not.stringMatching('a-killed-cli') });
+    const ran = await db
+      .selectFrom('background_jobs')
+      .select(['state', 'owner'])
+      .where('id', '=', left.id)
+      .executeTakeFirstOrThrow();
+    expect(ran.state).toBe('done');
+    expect(ran.owner).not.toBe('a-killed-cli');
     // Nothing recorded again: the request that asked for it is in the log already.
     expect(await rebuildRequests(ctx)).toHaveLength(1);
   });
