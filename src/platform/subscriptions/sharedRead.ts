@@ -9,7 +9,7 @@ import {
   type SubscriberWorker,
   type WorkerDeps,
 } from './subscriberWorker.js';
-import { Wakeable } from './wakeable.js';
+import { awaitedPollMs, Wakeable } from './wakeable.js';
 
 /** A batch of the shared read, and whether it took in the log's end. */
 interface Batch {
@@ -116,8 +116,12 @@ export class SharedRead extends Wakeable {
       }
       try {
         if (batch.events.length > 0) await this.applyTogether(this.head, batch.events);
-        // The log's end taken in: the next read waits for an append or the poll.
-        if (batch.atTheEnd) await this.sleep();
+        // The log's end taken in: the next read waits for an append or the poll, or soon while a
+        // request waits for one of these read models to see its append.
+        if (batch.atTheEnd)
+          await this.sleep(
+            this.members.some((worker) => worker.awaited) ? awaitedPollMs : undefined,
+          );
       } catch (error) {
         this.ahead = null;
         this.disband(error);

@@ -1,4 +1,13 @@
 /**
+ * How soon the log's end is read again while a request waits to see an append not seen yet: a
+ * read stops below the oldest transaction still open, so an append committed after it began is
+ * held back until that one ends, and its end wakes no one (it appended nothing). Waiting for the
+ * poll instead held a saved draft's page up to 500 ms, about once in a hundred saves on
+ * PostgreSQL, behind another subscriber's checkpoint being written.
+ */
+export const awaitedPollMs = 10;
+
+/**
  * A loop that sleeps until woken (a new append) or until its poll interval passes (appends by
  * another process whose notification was lost, commits held back by an older transaction).
  */
