@@ -25,6 +25,12 @@ v8.setFlagsFromString('--heap-growing-percent=50');
  * n processes of it (src/cluster.ts), this file being each worker too.
  */
 async function main(): Promise<void> {
+  // Started by npm start's launcher (src/start.ts): if it is killed, this one stops as on SIGTERM
+  // rather than go on holding the port and the data folder.
+  if (!cluster.isWorker && process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
   const config = loadConfig();
   if (cluster.isPrimary) await portIsFree(config.HOST, config.PORT);
   if (cluster.isPrimary && config.WORKERS > 1) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  npmStart,
+  fromSources,
   startEnvironment,
   startPortal,
   startPortalExpectingRefusal,
@@ -41,7 +41,8 @@ describe('WORKERS=n npm start', () => {
             NODE_ENV: 'development',
             WORKERS: '2',
           },
-          npmStart,
+          // Not through npm start's launcher: the workers' setting must come from the primary.
+          fromSources,
         );
         try {
           const pids = /Processi: 2 \(pid (\d+), (\d+)\)/.exec(portal.output());

@@ -53,6 +53,27 @@ describe('npm start on the embedded default (PGlite)', () => {
     expect(await again.stop()).toBe(0);
   });
 
+  it('stops the portal when npm start itself is killed, freeing the folder', async () => {
+    const launched = await startPortal({ DATA_DIR: dataDir }, npmStart);
+    const [child] = childrenOf(launched.process.pid!);
+    launched.process.kill('SIGKILL');
+    if (process.platform === 'linux') {
+      const alive = () => {
+        try {
+          process.kill(child!, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await expect.poll(alive, { timeout: 15_000 }).toBe(false);
+    }
+    // The folder is free again: the next start is not refused.
+    const again = await startPortal({ DATA_DIR: dataDir });
+    expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+    expect(await again.stop()).toBe(0);
+  });
+
   it('fails fast with a readable message on a wrong configuration', async () => {
     const refused = await startPortalExpectingRefusal({
       DATA_DIR: dataDir,

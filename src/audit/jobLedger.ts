@@ -4,10 +4,18 @@ import type { Job } from './verifyJobs.js';
 
 /** A running job whose heartbeat is older than this was left by a process that stopped. */
 const abandonedAfterSeconds = 30;
+/**
+ * One another process could run again, left this long, has no process of the portal to take it
+ * over (they look every heartbeat): it shows as interrupted, and a new claim ends it.
+ */
+const unclaimedAfterSeconds = 90;
 /** How often a running job's process says it is still at it, and others look for one left. */
 export const heartbeatMs = 10_000;
 
 const abandonedSince = sql<Date>`now() - make_interval(secs => ${abandonedAfterSeconds})`;
+/** A running job given up on: its process stopped, and no other will run it again. */
+const givenUp = sql<boolean>`state = 'running' and heartbeat_at < now() - make_interval(secs =>
+  case when resume is null then ${abandonedAfterSeconds}::int else ${unclaimedAfterSeconds}::int end)`;
 
 /**
  * The auditor section's long jobs of one kind in the database (background_jobs), for every
@@ -26,8 +34,8 @@ export class JobLedger {
   ) {}
 
   /**
-   * Records `job` as the kind's running one, unless another runs: then false. One left running
-   * by a process that stopped is marked interrupted first (the new one does its work).
+   * Records `job` as the kind's running one, unless another runs (or waits to be taken over):
+   * then false. One given up on is marked interrupted first (the new one does its work).
    */
   async claim(
     job: Pick<Job<unknown>, 'id' | 'subject' | 'startedBy' | 'startedAt'>,
@@ -38,8 +46,7 @@ export class JobLedger {
       .updateTable('background_jobs')
       .set({ state: 'failed', error: this.abandoned, finished_at: sql<Date>`now()` })
       .where('kind', '=', this.kind)
-      .where('state', '=', 'running')
-      .where('heartbeat_at', '<', abandonedSince)
+      .where(givenUp)
       .execute();
     const inserted = await this.db
       .insertInto('background_jobs')
@@ -71,13 +78,11 @@ export class JobLedger {
       .set({ owner, heartbeat_at: sql<Date>`now()`, processed: 0, elapsed_ms: 0 })
       .where('kind', '=', this.kind)
       .where('state', '=', 'running')
-      .where('resume', 'is not', null)
+      .where(sql<boolean>`jsonb_typeof(resume) = 'object'`)
       .where('heartbeat_at', '<', abandonedSince)
       .returningAll()
       .executeTakeFirst();
-    return row?.resume
-      ? { job: this.jobOf({ ...row, is_abandoned: false }), resume: row.resume }
-      : null;
+    return row ? { job: this.jobOf({ ...row, is_abandoned: false }), resume: row.resume } : null;
   }
 
   /** A job this process stops without finishing, for another to take over at its next look. */
@@ -145,9 +150,7 @@ export class JobLedger {
       .selectAll()
       .select(
         // One another process will take over is still running, not interrupted.
-        sql<boolean>`state = 'running' and resume is null and heartbeat_at < ${abandonedSince}`.as(
-          'is_abandoned',
-        ),
+        givenUp.as('is_abandoned'),
       )
       .where('kind', '=', this.kind);
   }

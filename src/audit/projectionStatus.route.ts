@@ -48,8 +48,8 @@ export function projectionStatusRoutes(app: FastifyInstance, deps: AreaDeps): vo
     const { projections } = rebuildResume.parse(resume);
     return {
       total: await countLogEvents(deps.eventStore, deps.database),
-      work: async ({ progress }: JobContext) => ({
-        events: await deps.projections.rebuildTogether(projections, progress),
+      work: async ({ progress, signal }: JobContext) => ({
+        events: await deps.projections.rebuildTogether(projections, progress, signal),
       }),
     };
   };

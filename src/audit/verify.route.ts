@@ -64,9 +64,21 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       witness: deps.headWitness,
     },
   };
-  /** The archive's verification, for whoever asked: the bar's total, and the work. */
-  const archiveVerification = async (resume: unknown) => {
+  /**
+   * The archive's verification `id`, for whoever asked: the bar's total, and the work. Taken over
+   * from a process that stopped right after recording its outcome, it is that outcome.
+   */
+  const archiveVerification = async (resume: unknown, id: string) => {
     const { context } = verificationResume.parse(resume);
+    const recorded = await recordedVerification(deps.eventStore, id);
+    if (recorded)
+      return {
+        total: recorded.events,
+        work: async (): Promise<Verification> => {
+          if (recorded.outcome !== 'verified') throw new Error(recorded.reason);
+          return recorded;
+        },
+      };
     return {
       total: await countLogEvents(deps.eventStore, deps.database),
       work: ({ id, progress, signal }: JobContext) =>
@@ -159,10 +171,12 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       const running = await jobs.current();
       return seeOther(request, reply, `/revisione/verifica${running ? `/${running.id}` : ''}`);
     }
-    const { total, work } = await archiveVerification(resume).catch(async (error: unknown) => {
-      await claim.release();
-      throw error;
-    });
+    const { total, work } = await archiveVerification(resume, claim.id).catch(
+      async (error: unknown) => {
+        await claim.release();
+        throw error;
+      },
+    );
     const job = claim.start(total, work);
     return seeOther(request, reply, `/revisione/verifica/${job.id}`);
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ZodError } from 'zod';
 import { heartbeatMs, type JobLedger } from './jobLedger.js';
 
 export type JobState = 'running' | 'done' | 'failed';
@@ -43,6 +44,7 @@ export type JobWork<Result> = (context: JobContext) => Promise<Result>;
  */
 export type JobResumption<Result> = (
   resume: unknown,
+  id: string,
 ) => Promise<{ total: number | null; work: JobWork<Result> }>;
 
 /** Why a job stopped here while another process goes on with it: it records no outcome. */
@@ -70,6 +72,8 @@ export class BackgroundJobs<Result> {
   /** This process, as the ledger knows the jobs it runs. */
   private readonly owner = randomUUID();
   private watching: ReturnType<typeof setInterval> | null = null;
+  /** A look for a job left by a stopped process, under way. */
+  private taking: Promise<Job<Result> | null> | null = null;
 
   constructor(
     private readonly options: {
@@ -109,6 +113,8 @@ export class BackgroundJobs<Result> {
     /** What another process needs to run it again if this one stops (`resume`'s input). */
     resume?: object;
   }): Promise<JobClaim<Result> | null> {
+    // After a look for a left job, which may start one here.
+    if (this.taking) await this.taking;
     if (this.running || this.claimed !== null) return null;
     // Taken synchronously: a second request of this process is refused before any await.
     this.claimed = job.subject;
@@ -168,36 +174,45 @@ export class BackgroundJobs<Result> {
   }
 
   /** Takes over a job left by a stopped process, if there is one and this one is free. */
-  async takeOver(): Promise<Job<Result> | null> {
+  takeOver(): Promise<Job<Result> | null> {
     const { ledger, resume } = this.options;
-    if (!ledger || !resume || this.running || this.claimed !== null || this.abort.signal.aborted)
+    if (!ledger || !resume || this.running || this.claimed !== null || this.taking)
+      return Promise.resolve(null);
+    if (this.abort.signal.aborted) return Promise.resolve(null);
+    this.taking = this.takeOverWith(ledger, resume).finally(() => (this.taking = null));
+    return this.taking;
+  }
+
+  private async takeOverWith(
+    ledger: JobLedger,
+    resume: JobResumption<Result>,
+  ): Promise<Job<Result> | null> {
+    const taken = await ledger.takeOver(this.owner).catch(() => null);
+    if (!taken) return null;
+    const job: Job<Result> = { ...taken.job, began: performance.now() };
+    const giveBack = async () => {
+      await ledger.handOver(job.id, this.owner).catch(() => undefined);
       return null;
-    this.claimed = 'takeover';
+    };
+    // Closing meanwhile: it goes back, for another process.
+    if (this.abort.signal.aborted) return giveBack();
+    let resumed: Awaited<ReturnType<JobResumption<Result>>>;
     try {
-      const taken = await ledger.takeOver(this.owner).catch(() => null);
-      if (!taken) return null;
-      // Closing meanwhile: it goes back, for another process.
-      if (this.abort.signal.aborted) {
-        await ledger.handOver(taken.job.id, this.owner).catch(() => undefined);
-        return null;
-      }
-      const job: Job<Result> = { ...taken.job, began: performance.now() };
-      try {
-        const { total, work } = await resume(taken.resume);
-        job.total = total;
-        return this.run(job, work, () => new Date(), true);
-      } catch (error) {
-        // What it kept does not run any more (a read model renamed): it fails, for the page.
-        job.error = this.options.onError(error, job);
-        job.state = 'failed';
-        job.finishedAt = new Date();
-        this.remember(job);
-        await ledger.finish(job, this.owner).catch(() => undefined);
-        return job;
-      }
-    } finally {
-      this.claimed = null;
+      resumed = await resume(taken.resume, job.id);
+    } catch (error) {
+      // The database out of reach a moment: another look will take it again.
+      if (!(error instanceof ZodError)) return giveBack();
+      // What it kept does not parse: it cannot run again, and fails, for the page.
+      job.error = this.options.onError(error, job);
+      job.state = 'failed';
+      job.finishedAt = new Date();
+      this.remember(job);
+      await ledger.finish(job, this.owner).catch(() => undefined);
+      return job;
     }
+    if (this.abort.signal.aborted) return giveBack();
+    job.total = resumed.total;
+    return this.run(job, resumed.work, () => new Date(), true);
   }
 
   private run(
@@ -302,6 +317,7 @@ export class BackgroundJobs<Result> {
   async close(): Promise<void> {
     if (this.watching) clearInterval(this.watching);
     this.abort.abort(this.running?.resumable ? new JobHandedOver() : undefined);
+    await this.taking;
     await this.running?.finished;
   }
 

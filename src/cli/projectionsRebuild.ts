@@ -90,11 +90,15 @@ export async function projectionsRebuild(
   // One read of the log feeds them all; the new tables replace the old ones together at the end.
   if (!named) out(`Rebuilt together: ${names.join(', ')}`);
   const progress = progressReporter(label, total);
-  const job = claim.start(total, ({ progress: shared }) =>
-    runner.rebuildTogether(names, (n) => {
-      progress.update(n);
-      shared(n);
-    }),
+  const job = claim.start(total, ({ progress: shared, signal }) =>
+    runner.rebuildTogether(
+      names,
+      (n) => {
+        progress.update(n);
+        shared(n);
+      },
+      signal,
+    ),
   );
   await jobs.settled();
   if (job.state === 'failed') throw new Error(job.error ?? 'The rebuild failed');

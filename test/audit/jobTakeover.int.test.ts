@@ -72,15 +72,17 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
       .select(['state', 'owner', 'processed'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-  /** As if its process were killed: the heartbeat stops (older than any process waits). */
-  const heartbeatStops = (id: string) =>
-    sql`update background_jobs set heartbeat_at = now() - interval '5 minutes'
+  /** As if its process were killed `seconds` ago: its heartbeat stopped then. */
+  const heartbeatStops = (id: string, seconds = 45) =>
+    sql`update background_jobs set heartbeat_at = now() - make_interval(secs => ${seconds}::int)
         where id = ${id}`.execute(test.database.db);
 
   it('runs a job left by a stopped process again, under its id, in one process only', async () => {
     const killed = process(50);
     const job = await killed.start(200);
-    await expect.poll(async () => Number((await row(job.id)).processed)).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number((await row(job.id)).processed), { timeout: 5_000 })
+      .toBeGreaterThan(0);
     const before = await row(job.id);
     await heartbeatStops(job.id);
 
@@ -111,7 +113,9 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
   it('hands a job over when its process closes, to be taken at once', async () => {
     const stopping = process(10);
     const job = await stopping.start(50);
-    await expect.poll(async () => Number((await row(job.id)).processed)).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number((await row(job.id)).processed), { timeout: 5_000 })
+      .toBeGreaterThan(0);
     await stopping.jobs.close();
     expect(stopping.seen).toHaveLength(1);
     expect(stopping.seen[0]!.stoppedBy).toBeInstanceOf(JobHandedOver);
@@ -127,6 +131,58 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
     expect(taken?.id).toBe(job.id);
     await next.jobs.settled();
     expect(await row(job.id)).toMatchObject({ state: 'done' });
+  });
+
+  it('keeps a left job for a process to take over: a new claim waits, unless none came', async () => {
+    const killed = process(10);
+    const job = await killed.start(50);
+    await heartbeatStops(job.id);
+    const other = process();
+    // Left 45 s ago: another process takes it within seconds, so a new request is refused.
+    expect(await other.jobs.claim({ subject: 'registro', startedBy: 'x', now })).toBeNull();
+    expect(await other.jobs.find(job.id)).toMatchObject({ state: 'running', error: null });
+    // Left for minutes, no process of the portal took it: interrupted, and a new one starts.
+    await heartbeatStops(job.id, 120);
+    expect(await other.jobs.find(job.id)).toMatchObject({
+      state: 'failed',
+      error: 'Interrotta: avviala di nuovo.',
+    });
+    const fresh = await other.jobs.claim({ subject: 'registro', startedBy: 'x', now });
+    expect(fresh).not.toBeNull();
+    await fresh!.release();
+    expect(await row(job.id)).toMatchObject({ state: 'failed' });
+  });
+
+  it('gives a job back when the database fails as it takes it over, and skips kept junk', async () => {
+    const killed = process(10);
+    const job = await killed.start(50);
+    await heartbeatStops(job.id);
+    let down = true;
+    const flaky = new BackgroundJobs<number>({
+      onError: () => 'errore',
+      ledger: new JobLedger(test.database.db, 'prova', 'Interrotta.'),
+      resume: async () => {
+        if (down) throw new Error('connessione persa');
+        return { total: 1, work: async () => 1 };
+      },
+    });
+    closing.push(flaky);
+    expect(await flaky.takeOver()).toBeNull();
+    // Given back, not failed: the next look takes it.
+    expect(await row(job.id)).toMatchObject({ state: 'running' });
+    down = false;
+    await heartbeatStops(job.id);
+    expect(await flaky.takeOver()).toMatchObject({ id: job.id });
+    await flaky.settled();
+    expect(await row(job.id)).toMatchObject({ state: 'done' });
+
+    // What a job kept must be an object to be run again: anything else is left alone.
+    const junk = await process(10).start(50);
+    await sql`update background_jobs set resume = '"tutti"'::jsonb where id = ${junk.id}`.execute(
+      test.database.db,
+    );
+    await heartbeatStops(junk.id);
+    expect(await process().jobs.takeOver()).toBeNull();
   });
 
   it('leaves a job that cannot run again interrupted, and takes over nothing fresh', async () => {

@@ -169,11 +169,12 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
       startedBy: 'riga di comando',
       startedAt: new Date(),
     };
+    const requested = (await rebuildRequests(ctx)).length;
     const ledger = rebuildLedger(db);
     expect(
       await ledger.claim(left, 'a-killed-cli', { projections: ['stream_index', 'accounts'] }),
     ).toBe(true);
-    await sql`update background_jobs set heartbeat_at = now() - interval '2 minutes'
+    await sql`update background_jobs set heartbeat_at = now() - interval '45 seconds'
               where id = ${left.id}`.execute(db);
     // Within a round of the portal's watch (10 s): run again here, to its end.
     const partial = await pollUntilDone(
@@ -189,8 +190,8 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
       .executeTakeFirstOrThrow();
     expect(ran.state).toBe('done');
     expect(ran.owner).not.toBe('a-killed-cli');
-    // Nothing recorded again: the request that asked for it is in the log already.
-    expect(await rebuildRequests(ctx)).toHaveLength(1);
+    // Nothing recorded for it: the one that asked for it recorded its request.
+    expect(await rebuildRequests(ctx)).toHaveLength(requested);
   });
 
   it('is closed to declarants', async () => {

@@ -380,7 +380,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     };
     const ledger = new JobLedger(ctx.test.database.db, 'verifica', 'Interrotta.');
     expect(await ledger.claim(left, 'a-killed-process', { context: asker })).toBe(true);
-    await sql`update background_jobs set heartbeat_at = now() - interval '2 minutes'
+    await sql`update background_jobs set heartbeat_at = now() - interval '45 seconds'
               where id = ${left.id}`.execute(ctx.test.database.db);
     const jobUrl = `/revisione/verifica/${left.id}`;
     // For the page it runs still, waiting for a process: not interrupted.
@@ -403,6 +403,28 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
       .executeTakeFirstOrThrow();
     expect(row.state).toBe('done');
     expect(row.owner).not.toBe('a-killed-process');
+  });
+
+  it('takes over a verification whose outcome was recorded: that one, not a second', async () => {
+    const id = randomUUID();
+    const asker = systemRun();
+    // The process recorded its outcome, and was killed before its job row said so.
+    await runVerification(
+      { store: ctx.store, clock: () => new Date(), transparency: transparency() },
+      { verificationId: id, scope: 'log', context: asker },
+    );
+    const ledger = new JobLedger(ctx.test.database.db, 'verifica', 'Interrotta.');
+    const left = { id, subject: 'log', startedBy: 'sistema', startedAt: now() };
+    expect(await ledger.claim(left, 'a-killed-process', { context: asker })).toBe(true);
+    await sql`update background_jobs set heartbeat_at = now() - interval '45 seconds'
+              where id = ${id}`.execute(ctx.test.database.db);
+    await expect
+      .poll(async () => (await ledger.find(id))?.state, { timeout: 25_000, interval: 250 })
+      .toBe('done');
+    const outcomes = (await ctx.store.readStream(verificationsStream.id())).events.filter(
+      (event) => (event.data as { verificationId?: string }).verificationId === id,
+    );
+    expect(outcomes).toHaveLength(1);
   });
 
   it('answers the polling with the partial only', async () => {

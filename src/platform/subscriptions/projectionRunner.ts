@@ -185,6 +185,7 @@ export class ProjectionRunner {
   async rebuildTogether(
     names: readonly string[],
     onProgress?: (events: number) => void,
+    signal?: AbortSignal,
   ): Promise<number> {
     const workers = names.map((name) => this.worker(name));
     const readModels = workers.map(({ subscriber, name }) => {
@@ -200,7 +201,7 @@ export class ProjectionRunner {
         ? [subscriber]
         : [],
     );
-    const events = await rebuildReadModels(this.deps, readModels, { onProgress, writers });
+    const events = await rebuildReadModels(this.deps, readModels, { onProgress, writers, signal });
     // Their checkpoints moved with the swap: each goes on from there, and joins the others.
     for (const worker of workers) {
       await this.shared.release(worker);

@@ -12,6 +12,7 @@ import {
   dropShadowTables,
   swapInShadowTables,
   writeToShadow,
+  type ShadowTables,
 } from './shadowTables.js';
 import { LogBatch } from './storableText.js';
 
@@ -64,10 +65,12 @@ export async function rebuildReadModels(
     readonly onProgress?: (events: number) => void;
     /** Reactors that write into these tables (Projection.writesInto). */
     readonly writers?: readonly Projection[];
+    /** Stops it at the next batch (its process closing, its job taken over): nothing swapped. */
+    readonly signal?: AbortSignal;
   } = {},
 ): Promise<number> {
   const { db, store } = deps;
-  const { onProgress, writers = [] } = options;
+  const { onProgress, writers = [], signal } = options;
   const projections = subscribers.filter((each): each is Projection => !isLeafProjection(each));
   // An event one of them follows, appended once the rebuild has begun, changes rows the rebuild
   // may have read before: then the new tables are not swapped in. (One the rebuild's last read
@@ -87,15 +90,18 @@ export async function rebuildReadModels(
     ...subscribers.filter(isLeafProjection).map((leaf) => leavesFeed(store, leaf)),
   ];
   const tables = subscribers.flatMap((subscriber) => subscriber.tables);
-  const live = await createShadowTables(db, tables);
+  const shadow = await createShadowTables(db, tables);
+  // A feed that fails stops the others at their next batch, before the tables are dropped.
+  const failed = new AbortController();
+  const stop = () => failed.abort(signal!.reason);
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop);
   try {
     // The slowest feed says how far the rebuild is.
     const counts = feeds.map(() => 0);
-    // A feed that fails stops the others at their next batch, before the tables are dropped.
-    const failed = new AbortController();
     const outcomes = await Promise.allSettled(
       feeds.map((feed, n) =>
-        replay(db, feed, failed.signal, (events) => {
+        replay(db, shadow, feed, failed.signal, (events) => {
           counts[n] = events;
           onProgress?.(Math.min(...counts));
         }).catch((error: unknown) => {
@@ -112,27 +118,30 @@ export async function rebuildReadModels(
           'sostituite. Ripetere la ricostruzione.',
       );
     const reached = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Reached>).value);
-    await analyzeShadowTables(db, tables);
+    await analyzeShadowTables(db, shadow, tables);
     await db.transaction().execute(async (trx) => {
       await lockCheckpointRows(
         trx,
         feeds.flatMap((feed) => feed.names),
       );
-      await swapInShadowTables(trx, live, tables);
+      await swapInShadowTables(trx, shadow, tables);
       for (const [n, feed] of feeds.entries())
         await saveCheckpoints(trx, feed.names, reached[n]!.position);
     });
     return reached[0]?.events ?? 0;
   } catch (error) {
     // Left behind if the database is out of reach too: the next rebuild drops it first.
-    await dropShadowTables(db).catch(() => undefined);
+    await dropShadowTables(db, shadow).catch(() => undefined);
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }
 
 /** Every batch of `feed` into the shadow tables, each in a transaction; where it got, and how many. */
 async function replay(
   db: Kysely<Schema>,
+  shadow: ShadowTables,
   feed: Feed,
   failed: AbortSignal,
   onProgress: (events: number) => void,
@@ -143,7 +152,7 @@ async function replay(
     failed.throwIfAborted();
     await batch.apply((work) =>
       db.transaction().execute(async (trx) => {
-        await writeToShadow(trx);
+        await writeToShadow(trx, shadow);
         await work(trx);
       }),
     );

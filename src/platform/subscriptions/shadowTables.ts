@@ -1,36 +1,48 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import type { Schema } from '../db/schema.js';
 
 /**
  * Where a rebuild writes: a schema of its own, beside the live tables, which pages go on reading
  * until the new ones are whole and are swapped in, in one transaction. One rebuild at a time: a
- * second one started meanwhile drops the first one's tables, and that one then fails (nothing is
- * swapped in; writeToShadow).
+ * second one started meanwhile drops the first one's schema, and that one then fails (nothing is
+ * swapped in; writeToShadow). Each rebuild's schema has a name of its own, so that one which has
+ * not yet noticed it was overtaken (its job taken over by another process) cannot write into the
+ * next one's tables.
  */
-const shadow = 'read_model_rebuild';
+const shadowPrefix = 'read_model_rebuild';
 
-/** The live tables' schema: where the new tables go at the end. */
-export type LiveSchema = string & { readonly __liveSchema: unique symbol };
+/** A rebuild's schema, and the live tables' one, where the new tables go at the end. */
+export interface ShadowTables {
+  readonly schema: string;
+  readonly live: string;
+}
 
 /**
- * Creates an empty copy of each table in the shadow schema: columns, defaults, constraints and
+ * Creates an empty copy of each table in a new shadow schema: columns, defaults, constraints and
  * indexes, the indexes under their live names, so the tables swapped in are the migrations' own.
+ * Any other rebuild's schema goes first: one cut short, or one still running.
  */
 export async function createShadowTables(
   db: Kysely<Schema>,
   tables: readonly string[],
-): Promise<LiveSchema> {
+): Promise<ShadowTables> {
   return db.transaction().execute(async (trx) => {
-    const { live } = (await sql<{ live: LiveSchema }>`select current_schema() as live`.execute(trx))
+    const { live } = (await sql<{ live: string }>`select current_schema() as live`.execute(trx))
       .rows[0]!;
-    await sql`drop schema if exists ${sql.id(shadow)} cascade`.execute(trx);
-    await sql`create schema ${sql.id(shadow)}`.execute(trx);
+    const { rows: others } = await sql<{ name: string }>`
+      select nspname as name from pg_namespace
+      where starts_with(nspname, ${shadowPrefix})`.execute(trx);
+    for (const { name } of others) await sql`drop schema ${sql.id(name)} cascade`.execute(trx);
+    const schema = `${shadowPrefix}_${randomBytes(4).toString('hex')}`;
+    await sql`create schema ${sql.id(schema)}`.execute(trx);
+    const shadow = { schema, live };
     for (const table of tables) {
-      await sql`create table ${sql.id(shadow, table)}
+      await sql`create table ${sql.id(schema, table)}
         (like ${sql.id(live, table)} including all)`.execute(trx);
-      await nameIndexesAsLive(trx, live, table);
+      await nameIndexesAsLive(trx, shadow, table);
     }
-    return live;
+    return shadow;
   });
 }
 
@@ -40,35 +52,38 @@ export async function createShadowTables(
  * landing in a live table. Its commit does not wait for the disk: a rebuild cut short is started
  * again from the start.
  */
-export async function writeToShadow(trx: Transaction<Schema>): Promise<void> {
-  await sql`select set_config('search_path', ${shadow}, true),
+export async function writeToShadow(trx: Transaction<Schema>, shadow: ShadowTables): Promise<void> {
+  await sql`select set_config('search_path', ${shadow.schema}, true),
     set_config('synchronous_commit', 'off', true)`.execute(trx);
 }
 
 /** Gives PostgreSQL's planner the new tables' statistics before pages read them. */
 export async function analyzeShadowTables(
   db: Kysely<Schema>,
+  shadow: ShadowTables,
   tables: readonly string[],
 ): Promise<void> {
-  for (const table of tables) await sql`analyze ${sql.id(shadow, table)}`.execute(db);
+  for (const table of tables) await sql`analyze ${sql.id(shadow.schema, table)}`.execute(db);
 }
 
 /** Replaces each live table by its shadow copy, in the caller's transaction. */
 export async function swapInShadowTables(
   trx: Transaction<Schema>,
-  live: LiveSchema,
+  shadow: ShadowTables,
   tables: readonly string[],
 ): Promise<void> {
   for (const table of tables) {
-    await sql`drop table ${sql.id(live, table)}`.execute(trx);
-    await sql`alter table ${sql.id(shadow, table)} set schema ${sql.id(live)}`.execute(trx);
+    await sql`drop table ${sql.id(shadow.live, table)}`.execute(trx);
+    await sql`alter table ${sql.id(shadow.schema, table)} set schema ${sql.id(shadow.live)}`.execute(
+      trx,
+    );
   }
-  await sql`drop schema ${sql.id(shadow)}`.execute(trx);
+  await sql`drop schema ${sql.id(shadow.schema)}`.execute(trx);
 }
 
-/** After a rebuild that failed: its half-built tables go. */
-export async function dropShadowTables(db: Kysely<Schema>): Promise<void> {
-  await sql`drop schema if exists ${sql.id(shadow)} cascade`.execute(db);
+/** After a rebuild that failed or stopped: its half-built tables go. */
+export async function dropShadowTables(db: Kysely<Schema>, shadow: ShadowTables): Promise<void> {
+  await sql`drop schema if exists ${sql.id(shadow.schema)} cascade`.execute(db);
 }
 
 /**
@@ -77,12 +92,12 @@ export async function dropShadowTables(db: Kysely<Schema>): Promise<void> {
  */
 async function nameIndexesAsLive(
   trx: Transaction<Schema>,
-  live: LiveSchema,
+  shadow: ShadowTables,
   table: string,
 ): Promise<void> {
   const [liveIndexes, copies] = await Promise.all([
-    indexesOf(trx, live, table),
-    indexesOf(trx, shadow, table),
+    indexesOf(trx, shadow.live, table),
+    indexesOf(trx, shadow.schema, table),
   ]);
   const renames = copies.flatMap((copy) => {
     const match = liveIndexes.findIndex((index) => index.definition === copy.definition);
@@ -91,11 +106,11 @@ async function nameIndexesAsLive(
     return original!.name === copy.name ? [] : [{ from: copy.name, to: original!.name }];
   });
   for (const [n, { from }] of renames.entries())
-    await sql`alter index ${sql.id(shadow, from)} rename to ${sql.id(`rebuild_index_${n}`)}`.execute(
+    await sql`alter index ${sql.id(shadow.schema, from)} rename to ${sql.id(`rebuild_index_${n}`)}`.execute(
       trx,
     );
   for (const [n, { to }] of renames.entries())
-    await sql`alter index ${sql.id(shadow, `rebuild_index_${n}`)} rename to ${sql.id(to)}`.execute(
+    await sql`alter index ${sql.id(shadow.schema, `rebuild_index_${n}`)} rename to ${sql.id(to)}`.execute(
       trx,
     );
 }

@@ -62,7 +62,7 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
   const shadowSchemas = async () =>
     (
       await sql<{ name: string }>`select nspname as name from pg_namespace
-        where nspname = 'read_model_rebuild'`.execute(test.database.db)
+        where starts_with(nspname, 'read_model_rebuild')`.execute(test.database.db)
     ).rows;
   const append = async (stream: string, n: number) =>
     (
@@ -181,6 +181,48 @@ describe.each(backends())('%s: a rebuild beside the live read model', (backend) 
       { stream_id: 'a-1', n: 11 },
       { stream_id: 'b-1', n: 10 },
       { stream_id: 'c-1', n: 11 },
+    ]);
+  });
+
+  it('stops at its next batch when told, swapping nothing in', async () => {
+    const { reached, release } = holdRebuildReads();
+    const stop = new AbortController();
+    const rebuilt = runner.rebuildTogether(['test_counts'], undefined, stop.signal);
+    rebuilt.catch(() => undefined);
+    await reached;
+    stop.abort(new Error('il processo si ferma'));
+    hold = null;
+    release();
+    await expect(rebuilt).rejects.toThrow('il processo si ferma');
+    expect(await shadowSchemas()).toEqual([]);
+    expect(await runner.waitFor(await append('c-1', 1), 20_000)).toBe(true);
+    expect(await counts()).toEqual([
+      { stream_id: 'a-1', n: 10 },
+      { stream_id: 'b-1', n: 10 },
+      { stream_id: 'c-1', n: 11 },
+    ]);
+  });
+
+  it('fails one overtaken by a second, which it cannot write into', async () => {
+    // The first waits at its read; a second (its job taken over by another process) begins.
+    const first = holdRebuildReads();
+    const overtaken = runner.rebuild('test_counts');
+    overtaken.catch(() => undefined);
+    await first.reached;
+    const second = holdRebuildReads();
+    const overtaking = runner.rebuild('test_counts');
+    await second.reached;
+    // The first goes on while the second's tables are there: its own are gone.
+    hold = null;
+    first.release();
+    await expect(overtaken).rejects.toThrow();
+    second.release();
+    expect(await overtaking).toBe(30);
+    expect(await shadowSchemas()).toEqual([]);
+    expect(await counts()).toEqual([
+      { stream_id: 'a-1', n: 10 },
+      { stream_id: 'b-1', n: 10 },
+      { stream_id: 'c-1', n: 10 },
     ]);
   });
 });
