@@ -389,5 +389,60 @@ describe.skipIf(!postgresUrl())(
       for (const row of sent) expect(received).toContain(row.message_id);
       expect(smtp.received.length - received.size).toBeLessThanOrEqual(kills.length);
     });
+
+    it('goes on with an auditor’s rebuild in another process when its own is killed', async () => {
+      // A log long enough that the rebuild is under way when its process dies.
+      for (let n = 0; n < 500; n++)
+        await store.appendToStream(
+          `bulk-${n}`,
+          Array.from({ length: 100 }, (_, i) => ({
+            type: 'SampleRecorded',
+            data: { i },
+            metadata: {
+              eventId: crypto.randomUUID(),
+              correlationId: 'bulk',
+              causationId: null,
+              actor: { id: 'system', role: 'system' },
+              clientIp: null,
+              occurredAt: new Date().toISOString(),
+            },
+          })),
+        );
+      // Asked of the first process itself, not through the balancer.
+      const operator = new TestClient(processes[0]!.url);
+      await operator.post('/accesso', { username: 'olga', password: 'Operatore-2026' });
+      const asked = await operator.post('/revisione/proiezioni/stream_index/ricostruisci', {
+        motivo: 'Prova di ripresa dopo un arresto',
+      });
+      expect(asked.statusCode).toBe(303);
+      const id = /ricostruzione=([0-9a-f-]{36})/.exec(asked.headers.location!)![1]!;
+      const job = () =>
+        test.database.db
+          .selectFrom('background_jobs')
+          .select(['state', 'owner', 'error'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+      const killedOwner = (await job()).owner;
+      await killAndRestart(0);
+      expect((await job()).state, 'the rebuild ended before its process was killed').toBe(
+        'running',
+      );
+
+      // Within a minute another process runs it again, to its end, under the same id.
+      await expect
+        .poll(async () => (await job()).state, { timeout: 90_000, interval: 500 })
+        .toBe('done');
+      expect((await job()).owner).not.toBe(killedOwner);
+      const viewer = new TestClient(proxy.url);
+      await viewer.post('/accesso', { username: 'olga', password: 'Operatore-2026' });
+      const page = await viewer.get(`/revisione/proiezioni/ricostruzioni/${id}/avanzamento`);
+      expect(page.body).toMatch(/Completata: [\d.]+ eventi rielaborati\./);
+      const { rows } = await sql<{ missing: string }>`
+        select count(*) as missing from streams s
+        where not exists (select 1 from stream_index i where i.stream_id = s.stream_id)`.execute(
+        test.database.db,
+      );
+      expect(Number(rows[0]!.missing)).toBe(0);
+    });
   },
 );

@@ -172,6 +172,7 @@ function rebuildView(job: Job<Rebuild>) {
     error: job.error,
     pageUrl: `/revisione/proiezioni?ricostruzione=${job.id}`,
     pollUrl: `/revisione/proiezioni/ricostruzioni/${job.id}/avanzamento`,
-    result: job.result,
+    // One finished on another process of the portal: its count, as that process wrote it.
+    result: job.result ?? (job.state === 'done' ? { events: job.processed } : null),
   };
 }
