@@ -64,21 +64,9 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       witness: deps.headWitness,
     },
   };
-  /**
-   * The archive's verification `id`, for whoever asked: the bar's total, and the work. Taken over
-   * from a process that stopped right after recording its outcome, it is that outcome.
-   */
-  const archiveVerification = async (resume: unknown, id: string) => {
+  /** The archive's verification, for whoever asked: the bar's total, and the work. */
+  const archiveVerification = async (resume: unknown) => {
     const { context } = verificationResume.parse(resume);
-    const recorded = await recordedVerification(deps.eventStore, id);
-    if (recorded)
-      return {
-        total: recorded.events,
-        work: async (): Promise<Verification> => {
-          if (recorded.outcome !== 'verified') throw new Error(recorded.reason);
-          return recorded;
-        },
-      };
     return {
       total: await countLogEvents(deps.eventStore, deps.database),
       work: ({ id, progress, signal }: JobContext) =>
@@ -91,6 +79,21 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
         }),
     };
   };
+  /**
+   * One taken over from a process that stopped: if that one recorded its outcome before it
+   * died, the job ends with that outcome instead of checking, and recording, again.
+   */
+  const resumedVerification = async (resume: unknown, id: string) => {
+    const recorded = await recordedVerification(deps.eventStore, id);
+    if (!recorded) return archiveVerification(resume);
+    return {
+      total: recorded.events,
+      work: async (): Promise<Verification> => {
+        if (recorded.outcome !== 'verified') throw new Error(recorded.reason);
+        return recorded;
+      },
+    };
+  };
   const jobs = new BackgroundJobs<Verification>({
     onError: (error, job) => {
       app.log.error({ err: error, job: job.id }, 'Integrity verification failed');
@@ -101,7 +104,7 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       'verifica',
       'La verifica si è interrotta: il processo del portale che la eseguiva si è fermato. Avviala di nuovo.',
     ),
-    resume: archiveVerification,
+    resume: resumedVerification,
   });
   app.addHook('onReady', () => jobs.watch());
   app.addHook('onClose', () => jobs.close());
@@ -171,12 +174,10 @@ export function verifyIntegrityRoutes(app: FastifyInstance, deps: AuditDeps): vo
       const running = await jobs.current();
       return seeOther(request, reply, `/revisione/verifica${running ? `/${running.id}` : ''}`);
     }
-    const { total, work } = await archiveVerification(resume, claim.id).catch(
-      async (error: unknown) => {
-        await claim.release();
-        throw error;
-      },
-    );
+    const { total, work } = await archiveVerification(resume).catch(async (error: unknown) => {
+      await claim.release();
+      throw error;
+    });
     const job = claim.start(total, work);
     return seeOther(request, reply, `/revisione/verifica/${job.id}`);
   });
