@@ -408,23 +408,31 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
   it('takes over a verification whose outcome was recorded: that one, not a second', async () => {
     const id = randomUUID();
     const asker = systemRun();
-    // The process recorded its outcome, and was killed before its job row said so.
-    await runVerification(
-      { store: ctx.store, clock: () => new Date(), transparency: transparency() },
-      { verificationId: id, scope: 'log', context: asker },
-    );
+    // The process recorded its outcome (stopped by the service going down), and was killed
+    // before its job row said so. Checked again, the log would be found whole: «done».
+    const stopping = new AbortController();
+    stopping.abort();
+    await expect(
+      runVerification(
+        { store: ctx.store, clock: () => new Date(), transparency: transparency() },
+        { verificationId: id, scope: 'log', context: asker, signal: stopping.signal },
+      ),
+    ).rejects.toThrow();
     const ledger = new JobLedger(ctx.test.database.db, 'verifica', 'Interrotta.');
     const left = { id, subject: 'log', startedBy: 'sistema', startedAt: now() };
     expect(await ledger.claim(left, 'a-killed-process', { context: asker })).toBe(true);
     await sql`update background_jobs set heartbeat_at = now() - interval '45 seconds'
               where id = ${id}`.execute(ctx.test.database.db);
+    // Taken over, it ends as recorded: stopped, not checked again.
     await expect
       .poll(async () => (await ledger.find(id))?.state, { timeout: 25_000, interval: 250 })
-      .toBe('done');
+      .toBe('failed');
     const outcomes = (await ctx.store.readStream(verificationsStream.id())).events.filter(
       (event) => (event.data as { verificationId?: string }).verificationId === id,
     );
-    expect(outcomes).toHaveLength(1);
+    expect(outcomes.map((event) => event.type)).toEqual(['IntegrityVerificationFailed']);
+    const page = await people.auditor.get(`/revisione/verifica/${id}`);
+    expect(mainOf(page.body)).toContain('Il servizio si stava arrestando: verifica interrotta.');
   });
 
   it('answers the polling with the partial only', async () => {
