@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   // rather than go on holding the port and the data folder.
   if (!cluster.isWorker && process.channel) {
     process.channel.unref();
-    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    // Its SIGTERM handler (a signal sent to itself would end it at once on Windows); before
+    // there is one, nothing is open to close.
+    process.once('disconnect', () =>
+      process.listenerCount('SIGTERM') > 0 ? process.emit('SIGTERM', 'SIGTERM') : process.exit(1),
+    );
   }
   const config = loadConfig();
   if (cluster.isPrimary) await portIsFree(config.HOST, config.PORT);

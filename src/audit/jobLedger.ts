@@ -13,16 +13,18 @@ const unclaimedAfterSeconds = 90;
 export const heartbeatMs = 10_000;
 
 const abandonedSince = sql<Date>`now() - make_interval(secs => ${abandonedAfterSeconds})`;
+/** One that says how to run it again: kept input that is not an object cannot. */
+const resumable = sql<boolean>`jsonb_typeof(resume) = 'object'`;
 /** A running job given up on: its process stopped, and no other will run it again. */
 const givenUp = sql<boolean>`state = 'running' and heartbeat_at < now() - make_interval(secs =>
-  case when resume is null then ${abandonedAfterSeconds}::int else ${unclaimedAfterSeconds}::int end)`;
+  case when ${resumable} then ${unclaimedAfterSeconds}::int else ${abandonedAfterSeconds}::int end)`;
 
 /**
  * The auditor section's long jobs of one kind in the database (background_jobs), for every
  * process of the portal: the one running a job writes its progress, the others read it; one
  * job of the kind runs at a time across them all. A job whose process stopped is taken over by
- * another within a minute, when it says how to run it again (`resume`); one that does not shows
- * as interrupted. Times are the database's, whatever each process's clock says. `owner` is the
+ * another within a minute, when it says how to run it again (`resume`); one that does not, or
+ * that no process took over in 90 s, shows as interrupted. Times are the database's, whatever each process's clock says. `owner` is the
  * process's own id (BackgroundJobs'): a process that lost its job writes nothing more to it.
  */
 export class JobLedger {
@@ -68,21 +70,32 @@ export class JobLedger {
   }
 
   /**
-   * The kind's running job left by a process that stopped, now `owner`'s, with what runs it
-   * again; null when there is none. Of two processes asking at once, one gets it: the other's
-   * update finds the heartbeat fresh once the first commits.
+   * The kind's running job left by a process that stopped, not yet given up on, now `owner`'s,
+   * with what runs it again and when its heartbeat stopped; null when there is none. Of two
+   * processes asking at once, one gets it (the other skips the row it locked).
    */
-  async takeOver(owner: string): Promise<{ job: Job<never>; resume: unknown } | null> {
-    const row = await this.db
-      .updateTable('background_jobs')
-      .set({ owner, heartbeat_at: sql<Date>`now()`, processed: 0, elapsed_ms: 0 })
-      .where('kind', '=', this.kind)
-      .where('state', '=', 'running')
-      .where(sql<boolean>`jsonb_typeof(resume) = 'object'`)
-      .where('heartbeat_at', '<', abandonedSince)
-      .returningAll()
-      .executeTakeFirst();
-    return row ? { job: this.jobOf({ ...row, is_abandoned: false }), resume: row.resume } : null;
+  async takeOver(
+    owner: string,
+  ): Promise<{ job: Job<never>; resume: unknown; leftAt: Date } | null> {
+    const { rows } = await sql<Selectable<BackgroundJobsTable> & { left_at: Date }>`
+      with left_job as (
+        select id, heartbeat_at from background_jobs
+        where kind = ${this.kind} and state = 'running' and ${resumable}
+          and heartbeat_at < ${abandonedSince} and not (${givenUp})
+        limit 1
+        for update skip locked)
+      update background_jobs
+      set owner = ${owner}, heartbeat_at = now(), processed = 0, elapsed_ms = 0
+      from left_job where background_jobs.id = left_job.id
+      returning background_jobs.*, left_job.heartbeat_at as left_at`.execute(this.db);
+    const row = rows[0];
+    return row
+      ? {
+          job: this.jobOf({ ...row, is_abandoned: false }),
+          resume: row.resume,
+          leftAt: row.left_at,
+        }
+      : null;
   }
 
   /** A job this process stops without finishing, for another to take over at its next look. */
@@ -90,6 +103,14 @@ export class JobLedger {
     await this.mine(id, owner)
       .set({ heartbeat_at: sql<Date>`${abandonedSince} - interval '1 second'` })
       .execute();
+  }
+
+  /**
+   * A job taken over that could not start here: as it was, its heartbeat as old as when it was
+   * left, so that one which never starts anywhere is given up on in time.
+   */
+  async giveBack(id: string, owner: string, leftAt: Date): Promise<void> {
+    await this.mine(id, owner).set({ heartbeat_at: leftAt }).execute();
   }
 
   /** Gives back a claim that never started. */
@@ -110,8 +131,9 @@ export class JobLedger {
     return updated.numUpdatedRows === 1n;
   }
 
-  async finish(job: Job<unknown>, owner: string): Promise<void> {
-    await this.mine(job.id, owner)
+  /** The outcome of a job this process runs; false when another took it over meanwhile. */
+  async finish(job: Job<unknown>, owner: string): Promise<boolean> {
+    const updated = await this.mine(job.id, owner)
       .set({
         state: job.state,
         processed: job.processed,
@@ -119,7 +141,8 @@ export class JobLedger {
         error: job.error,
         heartbeat_at: sql<Date>`now()`,
       })
-      .execute();
+      .executeTakeFirst();
+    return updated.numUpdatedRows === 1n;
   }
 
   /** The job `id` while it runs in `owner`'s hands. */
@@ -149,7 +172,7 @@ export class JobLedger {
       .selectFrom('background_jobs')
       .selectAll()
       .select(
-        // One another process will take over is still running, not interrupted.
+        // One another process may still take over is running, not interrupted.
         givenUp.as('is_abandoned'),
       )
       .where('kind', '=', this.kind);

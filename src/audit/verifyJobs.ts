@@ -190,18 +190,22 @@ export class BackgroundJobs<Result> {
     const taken = await ledger.takeOver(this.owner).catch(() => null);
     if (!taken) return null;
     const job: Job<Result> = { ...taken.job, began: performance.now() };
-    const giveBack = async () => {
+    // Closing meanwhile: it goes back, for another process to take at once.
+    const handOver = async () => {
       await ledger.handOver(job.id, this.owner).catch(() => undefined);
       return null;
     };
-    // Closing meanwhile: it goes back, for another process.
-    if (this.abort.signal.aborted) return giveBack();
+    if (this.abort.signal.aborted) return handOver();
     let resumed: Awaited<ReturnType<JobResumption<Result>>>;
     try {
       resumed = await resume(taken.resume, job.id);
     } catch (error) {
-      // The database out of reach a moment: another look will take it again.
-      if (!(error instanceof ZodError)) return giveBack();
+      // Not run here (the database out of reach, say): left as it was, for another look, until
+      // it is given up on like any job left that long.
+      if (!(error instanceof ZodError)) {
+        await ledger.giveBack(job.id, this.owner, taken.leftAt).catch(() => undefined);
+        return null;
+      }
       // What it kept does not parse: it cannot run again, and fails, for the page.
       job.error = this.options.onError(error, job);
       job.state = 'failed';
@@ -210,7 +214,7 @@ export class BackgroundJobs<Result> {
       await ledger.finish(job, this.owner).catch(() => undefined);
       return job;
     }
-    if (this.abort.signal.aborted) return giveBack();
+    if (this.abort.signal.aborted) return handOver();
     job.total = resumed.total;
     return this.run(job, resumed.work, () => new Date(), true);
   }
@@ -248,6 +252,12 @@ export class BackgroundJobs<Result> {
       },
       signal,
     };
+    // Taken over meanwhile (a rebuild overtaken fails before its next heartbeat says so): what
+    // happened here is not the job's outcome, which its page follows in the ledger.
+    const finish = async () => {
+      const mine = await ledger?.finish(job, this.owner).catch(() => true);
+      if (mine === false) this.jobs.delete(job.id);
+    };
     const finished = Promise.resolve()
       .then(() => work(context))
       .then(
@@ -255,7 +265,7 @@ export class BackgroundJobs<Result> {
           job.result = result;
           job.state = 'done';
           job.finishedAt = now();
-          await ledger?.finish(job, this.owner).catch(() => undefined);
+          await finish();
         },
         async (error: unknown) => {
           if (signal.reason instanceof JobHandedOver) {
@@ -267,7 +277,7 @@ export class BackgroundJobs<Result> {
           job.error = this.options.onError(error, job);
           job.state = 'failed';
           job.finishedAt = now();
-          await ledger?.finish(job, this.owner).catch(() => undefined);
+          await finish();
         },
       )
       .then(() => {

@@ -102,6 +102,11 @@ export async function projectionsRebuild(
   );
   await jobs.settled();
   if (job.state === 'failed') throw new Error(job.error ?? 'The rebuild failed');
+  // Its heartbeat late, a portal process took it over: the rebuild goes on there, not here.
+  if (job.state === 'running') {
+    out(`${label}: taken over by a portal process; follow it on /revisione/proiezioni`);
+    return 1;
+  }
   const events = job.result!;
   const { seconds, perSecond } = progress.finish(events);
   out(`${label}: ${events} events in ${seconds.toFixed(2)} s (${perSecond} events/s)`);

@@ -72,6 +72,24 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
       .select(['state', 'owner', 'processed'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
+  /**
+   * A job of a process about to be "killed": started, its first progress written (after that,
+   * only its 10 s heartbeat would write, later than these tests look).
+   */
+  const leftBehind = async (upTo: number) => {
+    const job = await process(10).start(upTo);
+    await expect
+      .poll(async () => Number((await row(job.id)).processed), { timeout: 5_000 })
+      .toBeGreaterThan(0);
+    return job;
+  };
+  const leftFor = async (id: string) =>
+    Number(
+      (
+        await sql<{ seconds: string }>`select extract(epoch from now() - heartbeat_at) as seconds
+          from background_jobs where id = ${id}`.execute(test.database.db)
+      ).rows[0]!.seconds,
+    );
   /** As if its process were killed `seconds` ago: its heartbeat stopped then. */
   const heartbeatStops = (id: string, seconds = 45) =>
     sql`update background_jobs set heartbeat_at = now() - make_interval(secs => ${seconds}::int)
@@ -134,8 +152,7 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
   });
 
   it('keeps a left job for a process to take over: a new claim waits, unless none came', async () => {
-    const killed = process(10);
-    const job = await killed.start(50);
+    const job = await leftBehind(50);
     await heartbeatStops(job.id);
     const other = process();
     // Left 45 s ago: another process takes it within seconds, so a new request is refused.
@@ -154,22 +171,26 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
   });
 
   it('gives a job back when the database fails as it takes it over, and skips kept junk', async () => {
-    const killed = process(10);
-    const job = await killed.start(50);
+    const job = await leftBehind(50);
     await heartbeatStops(job.id);
     let down = true;
+    let resumed = 0;
     const flaky = new BackgroundJobs<number>({
       onError: () => 'errore',
       ledger: new JobLedger(test.database.db, 'prova', 'Interrotta.'),
       resume: async () => {
+        resumed++;
         if (down) throw new Error('connessione persa');
         return { total: 1, work: async () => 1 };
       },
     });
     closing.push(flaky);
     expect(await flaky.takeOver()).toBeNull();
-    // Given back, not failed: the next look takes it.
+    expect(resumed).toBe(1);
+    // Given back, not failed, its heartbeat as old as when it was left (so that one which never
+    // starts is given up on in time): the next look takes it.
     expect(await row(job.id)).toMatchObject({ state: 'running' });
+    expect(await leftFor(job.id)).toBeGreaterThanOrEqual(45);
     down = false;
     await heartbeatStops(job.id);
     expect(await flaky.takeOver()).toMatchObject({ id: job.id });
@@ -177,12 +198,19 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
     expect(await row(job.id)).toMatchObject({ state: 'done' });
 
     // What a job kept must be an object to be run again: anything else is left alone.
-    const junk = await process(10).start(50);
+    const junk = await leftBehind(50);
     await sql`update background_jobs set resume = '"tutti"'::jsonb where id = ${junk.id}`.execute(
       test.database.db,
     );
     await heartbeatStops(junk.id);
+    const before = await row(junk.id);
     expect(await process().jobs.takeOver()).toBeNull();
+    expect(await row(junk.id)).toEqual(before);
+    // Nor one given up on: left for minutes, it stays interrupted.
+    const old = await leftBehind(50);
+    await heartbeatStops(old.id, 120);
+    expect(await process().jobs.takeOver()).toBeNull();
+    expect(await process().jobs.find(old.id)).toMatchObject({ state: 'failed' });
   });
 
   it('leaves a job that cannot run again interrupted, and takes over nothing fresh', async () => {

@@ -12,7 +12,7 @@ export interface RunningPortal {
   stop(): Promise<number | null>;
 }
 
-/** The portal from the sources through tsx, as `npm start`'s launcher runs it: the pid is its. */
+/** The portal from the sources through tsx, without npm start's launcher: the pid is the portal's. */
 export const fromSources = ['--import', 'tsx', 'src/main.ts'];
 /** `npm start` itself: the launcher (src/start.ts), with the portal as its child. */
 export const npmStart = ['--import', 'tsx', 'src/start.ts'];

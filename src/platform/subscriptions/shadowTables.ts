@@ -30,10 +30,12 @@ export async function createShadowTables(
   return db.transaction().execute(async (trx) => {
     const { live } = (await sql<{ live: string }>`select current_schema() as live`.execute(trx))
       .rows[0]!;
+    // Only the names this makes (or made before they had a suffix), nothing else so named.
     const { rows: others } = await sql<{ name: string }>`
       select nspname as name from pg_namespace
-      where starts_with(nspname, ${shadowPrefix})`.execute(trx);
-    for (const { name } of others) await sql`drop schema ${sql.id(name)} cascade`.execute(trx);
+      where nspname ~ ${`^${shadowPrefix}(_[0-9a-f]{8})?$`}`.execute(trx);
+    for (const { name } of others)
+      await sql`drop schema if exists ${sql.id(name)} cascade`.execute(trx);
     const schema = `${shadowPrefix}_${randomBytes(4).toString('hex')}`;
     await sql`create schema ${sql.id(schema)}`.execute(trx);
     const shadow = { schema, live };
