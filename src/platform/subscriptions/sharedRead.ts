@@ -9,7 +9,7 @@ import {
   type SubscriberWorker,
   type WorkerDeps,
 } from './subscriberWorker.js';
-import { awaitedPollMs, Wakeable } from './wakeable.js';
+import { awaitedPollMs, heardRereads, Wakeable } from './wakeable.js';
 
 /** A batch of the shared read, and whether it took in the log's end. */
 interface Batch {
@@ -97,6 +97,9 @@ export class SharedRead extends Wakeable {
    * runs at the speed of the log, as a rebuild does (readModelRebuild.ts).
    */
   private async run(): Promise<void> {
+    /** Whether the last sleep ended with an append heard; the rereads left after one. */
+    let heard = false;
+    let rereads = 0;
     while (this.running) {
       this.settleLeaving();
       this.admit();
@@ -117,11 +120,15 @@ export class SharedRead extends Wakeable {
       try {
         if (batch.events.length > 0) await this.applyTogether(this.head, batch.events);
         // The log's end taken in: the next read waits for an append or the poll, or soon while a
-        // request waits for one of these read models to see its append.
-        if (batch.atTheEnd)
-          await this.sleep(
-            this.members.some((worker) => worker.awaited) ? awaitedPollMs : undefined,
-          );
+        // request waits for one of these read models to see its append, or while an append heard
+        // is not read yet (wakeable.ts).
+        if (batch.atTheEnd) {
+          if (batch.events.length > 0) rereads = 0;
+          else if (heard) rereads = heardRereads;
+          const awaited = this.members.some((worker) => worker.awaited);
+          const soon = rereads > 0 ? awaitedPollMs * 2 ** (heardRereads - rereads--) : undefined;
+          heard = await this.sleep(awaited ? awaitedPollMs : soon);
+        }
       } catch (error) {
         this.ahead = null;
         this.disband(error);

@@ -8,6 +8,14 @@
 export const awaitedPollMs = 10;
 
 /**
+ * After an append was heard and the read that followed found nothing new (held back, as above,
+ * or already read), the log's end is read again this many times, 10 ms after, then 20, 40…
+ * (630 ms in all): requests waiting in another process of the portal see the append then, not
+ * at the next poll, though no request here waits for it.
+ */
+export const heardRereads = 6;
+
+/**
  * A loop that sleeps until woken (a new append) or until its poll interval passes (appends by
  * another process whose notification was lost, commits held back by an older transaction).
  */
@@ -30,18 +38,18 @@ export abstract class Wakeable {
     this.pendingWake = false;
   }
 
-  /** Until woken, or `ms` (the poll interval unless told) have passed. */
-  protected sleep(ms = this.pollIntervalMs): Promise<void> {
-    if (this.pendingWake || !this.active) return Promise.resolve();
+  /** Until woken (true), or `ms` (the poll interval unless told) have passed (false). */
+  protected sleep(ms = this.pollIntervalMs): Promise<boolean> {
+    if (this.pendingWake || !this.active) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      function done(woken: boolean) {
         clearTimeout(timer);
-        resolve();
+        resolve(woken);
       }
       this.wakeUp = () => {
         this.wakeUp = null;
-        done();
+        done(true);
       };
     });
   }

@@ -22,11 +22,10 @@ describe.skipIf(!postgresUrl())(
     let test: TestDatabase;
     let store: EventStore;
     let runner: ProjectionRunner;
-    beforeAll(async () => {
-      test = await openTestDatabase('postgres');
-      store = createPostgresEventStore(test.database);
-      await sql`create table test_seen (stream_id text primary key)`.execute(test.database.db);
-      runner = new ProjectionRunner(
+    /** Another process of the portal, standing by: it reads the leader's checkpoints. */
+    let follower: ProjectionRunner;
+    const runnerOf = () =>
+      new ProjectionRunner(
         {
           db: test.database.db,
           store,
@@ -46,31 +45,49 @@ describe.skipIf(!postgresUrl())(
         // As long as production's (500 ms), and then some: a wait for the poll shows.
         { pollIntervalMs: 60_000 },
       );
+    beforeAll(async () => {
+      test = await openTestDatabase('postgres');
+      store = createPostgresEventStore(test.database);
+      await sql`create table test_seen (stream_id text primary key)`.execute(test.database.db);
+      runner = runnerOf();
       await runner.start();
+      follower = runnerOf();
+      await follower.standBy();
       const { position } = await store.appendToStream('first', [newEvent('X')]);
       expect(await runner.waitFor(position, 5_000)).toBe(true);
     });
     afterAll(async () => {
+      await follower?.stop();
       await runner?.stop();
       await store?.close();
       await test?.drop();
     });
 
-    it('sees the append soon after the older transaction ends', async () => {
+    /** Appends while an older transaction is open, which ends `endsAfterMs` later. */
+    const heldBack = async (endsAfterMs: number, waiting: ProjectionRunner) => {
       const older = new pg.Client({ connectionString: test.url! });
       await older.connect();
       try {
         await older.query('begin');
         await older.query('select pg_current_xact_id()');
         const { position } = await store.appendToStream('held-back', [newEvent('X')]);
-        const seen = runner.waitFor(position, 5_000);
+        const seen = waiting.waitFor(position, 5_000);
         // The append's wake-up has come and gone: the read it made stopped below `older`.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await new Promise((resolve) => setTimeout(resolve, endsAfterMs));
         await older.query('commit');
-        expect(await seen).toBe(true);
+        return await seen;
       } finally {
         await older.end();
       }
+    };
+
+    it('sees the append soon after the older transaction ends', async () => {
+      expect(await heldBack(300, runner)).toBe(true);
+    });
+
+    it('shows it soon to a request waiting in another process', async () => {
+      // Nothing waits in the leader: it rereads because it heard an append it has not read.
+      expect(await heldBack(200, follower)).toBe(true);
     });
   },
 );
