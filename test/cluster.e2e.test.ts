@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  childrenOf,
   fromSources,
+  npmStart,
   startEnvironment,
   startPortal,
   startPortalExpectingRefusal,
@@ -68,6 +70,41 @@ describe('WORKERS=n npm start', () => {
         }
         expect(portal.output().match(/Arresto completato/g)).toHaveLength(1);
       });
+
+      it('through npm start: its launcher killed, the primary and its workers stop', async () => {
+        const portal = await startPortal(
+          { DATA_DIR: dataDir, DATABASE_URL: test.url!, NODE_ENV: 'development', WORKERS: '2' },
+          npmStart,
+        );
+        const pids = /Processi: 2 \(pid (\d+), (\d+)\)/.exec(portal.output());
+        expect(pids, portal.output()).not.toBeNull();
+        const [primary] = childrenOf(portal.process.pid!);
+        portal.process.kill('SIGKILL');
+        if (process.platform === 'linux') {
+          for (const pid of [primary!, Number(pids![1]), Number(pids![2])])
+            await expect.poll(() => running(pid), { timeout: 15_000 }).toBe(false);
+        }
+        // The port is free again.
+        await expect
+          .poll(
+            async () =>
+              fetch(portal.url).then(
+                () => true,
+                () => false,
+              ),
+            { timeout: 5_000 },
+          )
+          .toBe(false);
+      });
     },
   );
 });
+
+/** Whether `pid` runs (Linux): gone, or a zombie its dead parent left unreaped, it does not. */
+function running(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
