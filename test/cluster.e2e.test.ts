@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   childrenOf,
   fromSources,
+  isRunning,
   npmStart,
   startEnvironment,
   startPortal,
@@ -82,7 +83,7 @@ describe('WORKERS=n npm start', () => {
         portal.process.kill('SIGKILL');
         if (process.platform === 'linux') {
           for (const pid of [primary!, Number(pids![1]), Number(pids![2])])
-            await expect.poll(() => running(pid), { timeout: 15_000 }).toBe(false);
+            await expect.poll(() => isRunning(pid), { timeout: 15_000 }).toBe(false);
         }
         // The port is free again.
         await expect
@@ -99,12 +100,3 @@ describe('WORKERS=n npm start', () => {
     },
   );
 });
-
-/** Whether `pid` runs (Linux): gone, or a zombie its dead parent left unreaped, it does not. */
-function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { HttpBrowser } from './support/identityLogin.js';
 import {
   childrenOf,
   fromBuild,
+  isRunning,
   npmStart,
   startEnvironment,
   startPortal,
@@ -59,14 +60,7 @@ describe('npm start on the embedded default (PGlite)', () => {
     launched.process.kill('SIGKILL');
     if (process.platform === 'linux') {
       // Gone, or a zombie no one reaps (its parent was the launcher, killed).
-      const alive = () => {
-        try {
-          return readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-        } catch {
-          return false;
-        }
-      };
-      await expect.poll(alive, { timeout: 15_000 }).toBe(false);
+      await expect.poll(() => isRunning(child!), { timeout: 15_000 }).toBe(false);
     }
     // The folder is free again: the next start is not refused.
     const again = await startPortal({ DATA_DIR: dataDir });

@@ -24,8 +24,9 @@ const givenUp = sql<boolean>`state = 'running' and heartbeat_at < now() - make_i
  * process of the portal: the one running a job writes its progress, the others read it; one
  * job of the kind runs at a time across them all. A job whose process stopped is taken over by
  * another within a minute, when it says how to run it again (`resume`); one that does not, or
- * that no process took over in 90 s, shows as interrupted. Times are the database's, whatever each process's clock says. `owner` is the
- * process's own id (BackgroundJobs'): a process that lost its job writes nothing more to it.
+ * that no process took over in 90 s, shows as interrupted. Times are the database's, whatever
+ * each process's clock says. `owner` is the process's own id (BackgroundJobs'): a process that
+ * lost its job writes nothing more to it.
  */
 export class JobLedger {
   constructor(

@@ -176,9 +176,8 @@ export class BackgroundJobs<Result> {
   /** Takes over a job left by a stopped process, if there is one and this one is free. */
   takeOver(): Promise<Job<Result> | null> {
     const { ledger, resume } = this.options;
-    if (!ledger || !resume || this.running || this.claimed !== null || this.taking)
-      return Promise.resolve(null);
-    if (this.abort.signal.aborted) return Promise.resolve(null);
+    const busy = this.running || this.claimed !== null || this.taking || this.abort.signal.aborted;
+    if (!ledger || !resume || busy) return Promise.resolve(null);
     this.taking = this.takeOverWith(ledger, resume).finally(() => (this.taking = null));
     return this.taking;
   }
@@ -207,11 +206,8 @@ export class BackgroundJobs<Result> {
         return null;
       }
       // What it kept does not parse: it cannot run again, and fails, for the page.
-      job.error = this.options.onError(error, job);
-      job.state = 'failed';
-      job.finishedAt = new Date();
       this.remember(job);
-      await ledger.finish(job, this.owner).catch(() => undefined);
+      await this.fail(job, error, () => new Date());
       return job;
     }
     if (this.abort.signal.aborted) return handOver();
@@ -252,12 +248,6 @@ export class BackgroundJobs<Result> {
       },
       signal,
     };
-    // Taken over meanwhile (a rebuild overtaken fails before its next heartbeat says so): what
-    // happened here is not the job's outcome, which its page follows in the ledger.
-    const finish = async () => {
-      const mine = await ledger?.finish(job, this.owner).catch(() => true);
-      if (mine === false) this.jobs.delete(job.id);
-    };
     const finished = Promise.resolve()
       .then(() => work(context))
       .then(
@@ -265,7 +255,7 @@ export class BackgroundJobs<Result> {
           job.result = result;
           job.state = 'done';
           job.finishedAt = now();
-          await finish();
+          await this.record(job);
         },
         async (error: unknown) => {
           if (signal.reason instanceof JobHandedOver) {
@@ -274,10 +264,7 @@ export class BackgroundJobs<Result> {
             await ledger?.handOver(job.id, this.owner).catch(() => undefined);
             return;
           }
-          job.error = this.options.onError(error, job);
-          job.state = 'failed';
-          job.finishedAt = now();
-          await finish();
+          await this.fail(job, error, now);
         },
       )
       .then(() => {
@@ -289,6 +276,23 @@ export class BackgroundJobs<Result> {
       });
     this.running = { job, finished, resumable };
     return job;
+  }
+
+  private async fail(job: Job<Result>, error: unknown, now: () => Date): Promise<void> {
+    job.error = this.options.onError(error, job);
+    job.state = 'failed';
+    job.finishedAt = now();
+    await this.record(job);
+  }
+
+  /**
+   * A job's outcome in the ledger. Taken over meanwhile (a rebuild overtaken fails before its
+   * next heartbeat says so), what happened here is not the job's outcome, which its page follows
+   * in the ledger.
+   */
+  private async record(job: Job<Result>): Promise<void> {
+    const mine = await this.options.ledger?.finish(job, this.owner).catch(() => true);
+    if (mine === false) this.jobs.delete(job.id);
   }
 
   /** A job that ran in the request itself (a single stream), kept for its result page. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { JobLedger } from '../../src/audit/jobLedger.js';
 import { BackgroundJobs, JobHandedOver, type JobContext } from '../../src/audit/verifyJobs.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { heartbeatStopped, jobRow } from './verifySupport.js';
 
 const now = () => new Date('2026-12-07T09:00:00.000Z');
 const resumeInput = z.object({ upTo: z.number().int().positive() });
@@ -66,21 +67,16 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
     closing.push(made.jobs);
     return made;
   };
-  const row = (id: string) =>
-    test.database.db
-      .selectFrom('background_jobs')
-      .select(['state', 'owner', 'processed'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-  /**
-   * A job of a process about to be "killed": started, its first progress written (after that,
-   * only its 10 s heartbeat would write, later than these tests look).
-   */
+  const row = (id: string) => jobRow(test.database.db, id);
+  /** Its first progress written (after that, only its 10 s heartbeat would write). */
+  const progressWritten = (id: string) =>
+    expect
+      .poll(async () => Number((await row(id)).processed), { timeout: 5_000 })
+      .toBeGreaterThan(0);
+  /** A job of a process about to be "killed": started, its first progress written. */
   const leftBehind = async (upTo: number) => {
     const job = await process(10).start(upTo);
-    await expect
-      .poll(async () => Number((await row(job.id)).processed), { timeout: 5_000 })
-      .toBeGreaterThan(0);
+    await progressWritten(job.id);
     return job;
   };
   const leftFor = async (id: string) =>
@@ -90,17 +86,13 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
           from background_jobs where id = ${id}`.execute(test.database.db)
       ).rows[0]!.seconds,
     );
-  /** As if its process were killed `seconds` ago: its heartbeat stopped then. */
-  const heartbeatStops = (id: string, seconds = 45) =>
-    sql`update background_jobs set heartbeat_at = now() - make_interval(secs => ${seconds}::int)
-        where id = ${id}`.execute(test.database.db);
+  const heartbeatStops = (id: string, seconds?: number) =>
+    heartbeatStopped(test.database.db, id, seconds);
 
   it('runs a job left by a stopped process again, under its id, in one process only', async () => {
     const killed = process(50);
     const job = await killed.start(200);
-    await expect
-      .poll(async () => Number((await row(job.id)).processed), { timeout: 5_000 })
-      .toBeGreaterThan(0);
+    await progressWritten(job.id);
     const before = await row(job.id);
     await heartbeatStops(job.id);
 
@@ -131,9 +123,7 @@ describe.each(backends())('auditor jobs taken over across processes (%s)', (back
   it('hands a job over when its process closes, to be taken at once', async () => {
     const stopping = process(10);
     const job = await stopping.start(50);
-    await expect
-      .poll(async () => Number((await row(job.id)).processed), { timeout: 5_000 })
-      .toBeGreaterThan(0);
+    await progressWritten(job.id);
     await stopping.jobs.close();
     expect(stopping.seen).toHaveLength(1);
     expect(stopping.seen[0]!.stoppedBy).toBeInstanceOf(JobHandedOver);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsProjection } from '../../projections/accounts/accounts.js';
@@ -30,7 +29,14 @@ import {
   testWitness,
 } from '../support/testApp.js';
 import { backends, openTestDatabase } from '../support/testDatabase.js';
-import { auditorLogin, auditPeople, mainOf, type AuditPeople } from './verifySupport.js';
+import {
+  auditorLogin,
+  auditPeople,
+  heartbeatStopped,
+  jobRow,
+  mainOf,
+  type AuditPeople,
+} from './verifySupport.js';
 
 /** The table row of one projection, as text. */
 function projectionRow(body: string, name: string): string {
@@ -174,8 +180,7 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
     expect(
       await ledger.claim(left, 'a-killed-cli', { projections: ['stream_index', 'accounts'] }),
     ).toBe(true);
-    await sql`update background_jobs set heartbeat_at = now() - interval '45 seconds'
-              where id = ${left.id}`.execute(db);
+    await heartbeatStopped(db, left.id);
     // Within a round of the portal's watch (10 s): run again here, to its end.
     const partial = await pollUntilDone(
       people.operator,
@@ -183,11 +188,7 @@ describe.each(backends())('%s: projection status (/revisione/proiezioni)', (back
       25_000,
     );
     expect(partial).toMatch(/Completata: [\d.]+ eventi rielaborati\./);
-    const ran = await db
-      .selectFrom('background_jobs')
-      .select(['state', 'owner'])
-      .where('id', '=', left.id)
-      .executeTakeFirstOrThrow();
+    const ran = await jobRow(db, left.id);
     expect(ran.state).toBe('done');
     expect(ran.owner).not.toBe('a-killed-cli');
     // Nothing recorded for it: the one that asked for it recorded its request.

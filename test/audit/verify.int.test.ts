@@ -35,7 +35,14 @@ import {
   openTestDatabase,
   postgresUrl,
 } from '../support/testDatabase.js';
-import { auditPeople, mainOf, tamper, type AuditPeople } from './verifySupport.js';
+import {
+  auditPeople,
+  heartbeatStopped,
+  jobRow,
+  mainOf,
+  tamper,
+  type AuditPeople,
+} from './verifySupport.js';
 
 /** The rows of the page's table of broken links. */
 function breakRows(body: string): { streamId: string; version: number; problem: string }[] {
@@ -353,8 +360,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     // A process killed mid-job: its heartbeat stops, and the page says so.
     const killed = { id: randomUUID(), subject: 'log', startedBy: 'Ucciso', startedAt: now() };
     expect(await ledger().claim(killed, 'killed-process', null)).toBe(true);
-    await sql`update background_jobs set heartbeat_at = now() - interval '2 minutes'
-              where id = ${killed.id}`.execute(ctx.test.database.db);
+    await heartbeatStopped(ctx.test.database.db, killed.id, 120);
     expect(
       (await people.auditor.get(`/revisione/verifica/${killed.id}/avanzamento`)).body,
     ).toContain(
@@ -380,8 +386,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     };
     const ledger = new JobLedger(ctx.test.database.db, 'verifica', 'Interrotta.');
     expect(await ledger.claim(left, 'a-killed-process', { context: asker })).toBe(true);
-    await sql`update background_jobs set heartbeat_at = now() - interval '45 seconds'
-              where id = ${left.id}`.execute(ctx.test.database.db);
+    await heartbeatStopped(ctx.test.database.db, left.id);
     const jobUrl = `/revisione/verifica/${left.id}`;
     // For the page it runs still, waiting for a process: not interrupted.
     const waiting = (await people.auditor.get(`${jobUrl}/avanzamento`)).body;
@@ -396,11 +401,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     expect((await recorded())!.metadata).toMatchObject(asker);
     // Intact or not (other tests here alter streams), its outcome, not an interruption.
     expect(await pollUntilDone(people.auditor, jobUrl)).toMatch(/Catena (integra|spezzata)\./);
-    const row = await ctx.test.database.db
-      .selectFrom('background_jobs')
-      .select(['state', 'owner'])
-      .where('id', '=', left.id)
-      .executeTakeFirstOrThrow();
+    const row = await jobRow(ctx.test.database.db, left.id);
     expect(row.state).toBe('done');
     expect(row.owner).not.toBe('a-killed-process');
   });
@@ -421,8 +422,7 @@ describe.each(backends())('%s: integrity verification (/revisione/verifica)', (b
     const ledger = new JobLedger(ctx.test.database.db, 'verifica', 'Interrotta.');
     const left = { id, subject: 'log', startedBy: 'sistema', startedAt: now() };
     expect(await ledger.claim(left, 'a-killed-process', { context: asker })).toBe(true);
-    await sql`update background_jobs set heartbeat_at = now() - interval '45 seconds'
-              where id = ${id}`.execute(ctx.test.database.db);
+    await heartbeatStopped(ctx.test.database.db, id);
     // Taken over, it ends as recorded: stopped, not checked again.
     await expect
       .poll(async () => (await ledger.find(id))?.state, { timeout: 25_000, interval: 250 })

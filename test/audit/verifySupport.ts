@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import type { Database } from '../../src/platform/db/database.js';
+import type { Schema } from '../../src/platform/db/schema.js';
 import { registerAndApprove, registrationFields, seedRegistry } from '../support/accounts.js';
 import type { TestClient } from '../support/client.js';
 import { createOperator, operatorLogin, signedIn, type TestApp } from '../support/testApp.js';
@@ -61,3 +62,16 @@ export async function tamper(database: Database, statement: ReturnType<typeof sq
 /** The <main> of a page, without the layout around it. */
 export const mainOf = (body: string): string =>
   body.slice(body.indexOf('<main'), body.indexOf('</main>'));
+
+/** As if the process running job `id` had been killed `seconds` ago: its heartbeat stopped then. */
+export const heartbeatStopped = (db: Kysely<Schema>, id: string, seconds = 45) =>
+  sql`update background_jobs set heartbeat_at = now() - make_interval(secs => ${seconds}::int)
+      where id = ${id}`.execute(db);
+
+/** Job `id` in the ledger: how it stands, which process holds it, how far it got. */
+export const jobRow = (db: Kysely<Schema>, id: string) =>
+  db
+    .selectFrom('background_jobs')
+    .select(['state', 'owner', 'processed'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();

@@ -50,6 +50,10 @@ export class SharedRead extends Wakeable {
     return this.running;
   }
 
+  protected override get awaited(): boolean {
+    return this.members.some((worker) => worker.awaited);
+  }
+
   /** Starts feeding `inStep`, read models whose checkpoints are all the same. */
   start(inStep: readonly SubscriberWorker[]): void {
     this.members = [...inStep];
@@ -125,9 +129,8 @@ export class SharedRead extends Wakeable {
         if (batch.atTheEnd) {
           if (batch.events.length > 0) rereads = 0;
           else if (heard) rereads = heardRereads;
-          const awaited = this.members.some((worker) => worker.awaited);
           const soon = rereads > 0 ? awaitedPollMs * 2 ** (heardRereads - rereads--) : undefined;
-          heard = await this.sleep(awaited ? awaitedPollMs : soon);
+          heard = await this.sleep(soon);
         }
       } catch (error) {
         this.ahead = null;

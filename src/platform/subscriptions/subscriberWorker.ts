@@ -27,7 +27,7 @@ import type { LogTail } from './logTail.js';
 import { readAhead } from './readAhead.js';
 import { LogBatch } from './storableText.js';
 import { Waiters } from './waiters.js';
-import { awaitedPollMs, Wakeable } from './wakeable.js';
+import { Wakeable } from './wakeable.js';
 
 export type Logger = Pick<FastifyBaseLogger, 'warn' | 'error'>;
 
@@ -179,7 +179,7 @@ export class SubscriberWorker extends Wakeable {
   }
 
   /** A request waits for it to reach a position (read-your-writes). */
-  get awaited(): boolean {
+  override get awaited(): boolean {
     return this.waiters.size > 0;
   }
 
@@ -257,7 +257,7 @@ export class SubscriberWorker extends Wakeable {
       if (batch.count === 0) {
         if (!isolateUntil && (await this.joinedSharedRead())) break;
         await this.saveSkippedAtRest();
-        await this.sleep(this.awaited ? awaitedPollMs : undefined);
+        await this.sleep();
         continue;
       }
       try {
@@ -285,7 +285,7 @@ export class SubscriberWorker extends Wakeable {
       else if (await this.joinedSharedRead()) break;
       else {
         await this.saveSkippedAtRest();
-        await this.sleep(this.awaited ? awaitedPollMs : undefined);
+        await this.sleep();
       }
     }
     this.loop = null;

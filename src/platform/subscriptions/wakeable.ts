@@ -28,6 +28,11 @@ export abstract class Wakeable {
   /** While false, sleep returns at once: the loop is on its way out. */
   protected abstract get active(): boolean;
 
+  /** While true (a request waits on what this loop applies), it sleeps `awaitedPollMs` at most. */
+  protected get awaited(): boolean {
+    return false;
+  }
+
   wake(): void {
     this.pendingWake = true;
     this.wakeUp?.();
@@ -38,11 +43,15 @@ export abstract class Wakeable {
     this.pendingWake = false;
   }
 
-  /** Until woken (true), or `ms` (the poll interval unless told) have passed (false). */
+  /**
+   * Until woken (true), or `ms` (the poll interval unless told) have passed (false), or
+   * `awaitedPollMs` while a request waits.
+   */
   protected sleep(ms = this.pollIntervalMs): Promise<boolean> {
     if (this.pendingWake || !this.active) return Promise.resolve(true);
+    const wait = this.awaited ? Math.min(ms, awaitedPollMs) : ms;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), ms);
+      const timer = setTimeout(() => done(false), wait);
       function done(woken: boolean) {
         clearTimeout(timer);
         resolve(woken);
