@@ -79,7 +79,12 @@ async function protocol(
   const context = systemContext(submission, 'protocol', new Date(data.receivedAt));
   const protocolNumber = await assignProtocolNumber(
     deps.store,
-    { year: data.year, contractNumber, submissionEventId: submission.metadata.eventId },
+    {
+      year: data.year,
+      contractNumber,
+      submissionEventId: submission.metadata.eventId,
+      submittedAt: submission.position,
+    },
     context,
   );
   const result = await handleCommand(

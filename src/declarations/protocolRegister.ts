@@ -4,7 +4,11 @@ import {
   type ProtocolNumberAssigned,
 } from '../../domain/declarations/protocolNumber.js';
 import { deterministicUuid, type CommandContext } from '../platform/eventStore/commandHandler.js';
-import { WrongExpectedVersionError, type EventStore } from '../platform/eventStore/eventStore.js';
+import {
+  WrongExpectedVersionError,
+  type EventStore,
+  type GlobalPosition,
+} from '../platform/eventStore/eventStore.js';
 
 /**
  * Through one store the register is taken in turn (no retries among our own requests); between
@@ -39,11 +43,21 @@ function inTurn<T>(store: EventStore, key: string, work: () => Promise<T>): Prom
 /**
  * The year's protocol register: number N is the register stream's N-th event, appended at exactly
  * version N − 1, so two submissions never share a number and none is skipped. The event id comes
- * from the submission, so asking again for the same submission returns the number it already has.
+ * from the submission, so asking again for the same submission returns the number it already has:
+ * it can only be in the register after the submission (`submittedAt`, where a store that cannot
+ * look event ids up searches back to).
  */
 export async function assignProtocolNumber(
   store: EventStore,
-  submission: { year: number; contractNumber: string; submissionEventId: string },
+  {
+    submittedAt,
+    ...submission
+  }: {
+    year: number;
+    contractNumber: string;
+    submissionEventId: string;
+    submittedAt: GlobalPosition;
+  },
   context: CommandContext,
   maxAttempts = 50,
 ): Promise<string> {
@@ -81,7 +95,7 @@ export async function assignProtocolNumber(
               },
             },
           ],
-          { expectedVersion: version },
+          { expectedVersion: version, retrySince: submittedAt },
         );
         // A repeated request finds its event already there, at the version it was given.
         if (appended.nextExpectedVersion === number) known.set(streamId, number);

@@ -81,6 +81,17 @@ export interface AppendResult {
   readonly position: GlobalPosition;
 }
 
+export interface AppendOptions {
+  readonly expectedVersion?: ExpectedVersion;
+  /**
+   * Where the log stood before this batch could first have been appended (the position of what
+   * caused it): a retry of the batch is looked for among the stream's events after it. The
+   * PostgreSQL adapter finds any retry by its event ids and needs none; KurrentDB, without it,
+   * looks only at the stream's latest batch and at the versions right after an exact version.
+   */
+  readonly retrySince?: GlobalPosition;
+}
+
 export interface ReadStreamOptions {
   /** First version to return (1-based). */
   readonly fromVersion?: number;
@@ -109,7 +120,7 @@ export interface EventStore {
   appendToStream(
     streamId: string,
     events: readonly NewEvent[],
-    options?: { expectedVersion?: ExpectedVersion },
+    options?: AppendOptions,
   ): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   /** The global log in commit order; never skips an event committed by a concurrent writer. */

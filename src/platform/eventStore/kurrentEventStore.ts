@@ -19,6 +19,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   DuplicateEventIdError,
   WrongExpectedVersionError,
+  type AppendOptions,
   type AppendResult,
   type EventMetadata,
   type EventStore,
@@ -36,8 +37,8 @@ import { eventTag } from './eventTags.js';
 const maxAppendAttempts = 10;
 /** Records per backwards page when looking for the head: only our events count. */
 const headPageSize = 100;
-/** Of a stream's latest events, how many an append searches for its batch (appendWithRetry). */
-const defaultRetryWindow = 256;
+/** Records per backwards page when an append looks for its batch back to `retrySince`. */
+const tailPageSize = 64;
 
 type StoredMetadata = EventMetadata & { readonly hash: string; readonly tag?: string };
 type PendingEvent = Pick<RecordedEvent, 'type' | 'data' | 'metadata'>;
@@ -51,8 +52,6 @@ export type KurrentClient = Pick<
 
 export interface KurrentStoreOptions {
   readonly now?: () => Date;
-  /** A retried batch is found when its last event is among this many of its stream's latest. */
-  readonly retryWindow?: number;
   /** Tags each event appended (eventTags.ts), kept in its metadata beside the link. */
   readonly tagKey?: KeyObject;
 }
@@ -75,17 +74,13 @@ export function kurrentEventStore(
   options: KurrentStoreOptions = {},
 ): EventStore {
   const now = options.now ?? (() => new Date());
-  const retryWindow = options.retryWindow ?? defaultRetryWindow;
-  if (!Number.isInteger(retryWindow) || retryWindow < 1) {
-    throw new RangeError(`Invalid retry window: ${retryWindow}`);
-  }
 
   return {
-    async appendToStream(streamId, events, { expectedVersion = 'any' } = {}) {
+    async appendToStream(streamId, events, append = {}) {
       if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
-      assertValidExpectedVersion(expectedVersion);
+      assertValidExpectedVersion(append.expectedVersion ?? 'any');
       const batch = normalise(events, now());
-      return appendWithRetry(client, streamId, batch, expectedVersion, retryWindow, options.tagKey);
+      return appendWithRetry(client, streamId, batch, append, options.tagKey);
     },
 
     async readStream(streamId, { fromVersion = 1, toVersion } = {}) {
@@ -151,41 +146,38 @@ function normalise(events: readonly NewEvent[], recordedAt: Date): PendingEvent[
 }
 
 /**
- * Reads the stream's end, then appends expecting exactly the revision it read, so no other writer
- * can slip in between and fork the hash chain. A lost race means the chain moved on: read again.
- * The caller's expected version is checked against each read, so it is honoured as in PostgreSQL.
+ * Reads the stream's head, then appends expecting exactly the revision it read, so no other
+ * writer can slip in between and fork the hash chain. A lost race means the chain moved on: read
+ * again. The caller's expected version is checked against each read, so it is honoured as in
+ * PostgreSQL.
  *
- * A retried batch (the same event ids) is answered with the first outcome, but the stream is not
- * read whole to find it (the protocol register grows by one event a submission, the heads stream
- * by one a minute). A batch is one KurrentDB write, so its events are consecutive; it is looked
- * for in two places, which bound what is found:
- * - the latest `retryWindow` events, and the batch's length less one before them, so that a
- *   batch whose last event is among them is seen whole (and one the edge cuts through is read
- *   on to its start): a retry with any expectation (the protocol register's, at the register's
- *   current length) is found while fewer than `retryWindow` events were appended after it;
- * - for an exact version (or no-stream), the versions right after it, where this call's batch
+ * A retried batch (the same event ids) is answered with the first outcome without reading the
+ * stream whole (the protocol register grows by one event a submission, the heads stream by one a
+ * minute). A batch is one KurrentDB write, so its events are consecutive; it is looked for:
+ * - at the head: the latest event, and the batch's length less one before it when that event is
+ *   the batch's, so a retry nothing followed yet is found;
+ * - with `retrySince`, among the events after that position (read back page by page): a retry
+ *   with any expectation (the protocol register's, at the register's current length) is found
+ *   however many events followed it;
+ * - for an exact version (or no-stream), at the versions right after it, where this call's batch
  *   went if it went in: a retry at the same expected version is found however old. KurrentDB
  *   itself promises no more: it compares event ids at the revisions after an older expected
  *   one, and for `any` only against an in-memory cache of recent ids (8 MiB, lost on restart).
  * Past those bounds the PostgreSQL adapter, which indexes every event id, still answers a retry
  * with its first outcome; here the batch is appended again, with the same ids (or refused as a
- * wrong expected version when the stream moved past the version given).
+ * wrong expected version when the stream moved past the version given). Commands meet neither:
+ * handleCommand finds its own events in the stream it reads before it decides.
  */
 async function appendWithRetry(
   client: StreamClient,
   streamId: string,
   batch: readonly PendingEvent[],
-  expected: ExpectedVersion,
-  retryWindow: number,
+  { expectedVersion: expected = 'any', retrySince }: AppendOptions,
   tagKey: KeyObject | undefined,
 ): Promise<AppendResult> {
   for (let attempt = 1; ; attempt++) {
-    // Newest first: the head (its version and hash), then as far back as a retry is looked for.
-    const tail = await readRecords(client, streamId, {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: retryWindow + batch.length - 1,
-    });
+    // Newest first: the head (its version and hash), then back to `retrySince` when given.
+    const tail = await readTail(client, streamId, retrySince);
     // A batch cut by the edge of what was read is read whole, not refused as half a repeat.
     const oldest = tail.at(-1);
     if (oldest && oldest.version > 1 && batch.some(sameId(oldest))) {
@@ -221,6 +213,37 @@ async function appendWithRetry(
         throw new WrongExpectedVersionError(streamId, expected, versionOf(error.actualState));
       }
     }
+  }
+}
+
+/**
+ * The stream's latest event; with `since`, back to the first event at or before that position
+ * too (or the stream's start), newest first.
+ */
+async function readTail(
+  client: StreamClient,
+  streamId: string,
+  since: GlobalPosition | undefined,
+): Promise<RecordedEvent[]> {
+  const pageSize = since ? tailPageSize : 1;
+  const tail: RecordedEvent[] = [];
+  for (let from: bigint | typeof END = END; ;) {
+    const page = await readRecords(client, streamId, {
+      direction: BACKWARDS,
+      fromRevision: from,
+      maxCount: pageSize,
+    });
+    tail.push(...page);
+    const oldest = page.at(-1);
+    if (
+      !since ||
+      !oldest ||
+      page.length < pageSize ||
+      comparePositions(oldest.position, since) <= 0
+    ) {
+      return tail;
+    }
+    from = BigInt(oldest.version - 2);
   }
 }
 

@@ -1,18 +1,4 @@
-import {
-  BACKWARDS,
-  END,
-  NO_STREAM,
-  START,
-  StreamNotFoundError,
-  WrongExpectedVersionError as KurrentWrongExpectedVersionError,
-  jsonEvent,
-  type AppendResult as KurrentAppendResult,
-  type AppendStreamState,
-  type EventData,
-  type ReadStreamOptions,
-  type RecordedEvent as KurrentRecordedEvent,
-  type ResolvedEvent,
-} from '@kurrent/kurrentdb-client';
+import { jsonEvent } from '@kurrent/kurrentdb-client';
 import { hasValidTag } from '../../../src/platform/eventStore/eventTags.js';
 import { testTagKey } from '../../support/testApp.js';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -26,13 +12,12 @@ import { comparePositions } from '../../../src/platform/eventStore/globalPositio
 import {
   createKurrentEventStore,
   earlierAppend,
-  kurrentEventStore,
   retrySlot,
-  type KurrentStoreOptions,
 } from '../../../src/platform/eventStore/kurrentEventStore.js';
 import { verifyStream } from '../../../src/platform/eventStore/verifyLog.js';
 import { newEvent, uniqueStream } from '../../support/events.js';
 import { eventStoreContract } from './eventStoreContract.js';
+import { StreamCalls } from '../../support/kurrentStreamCalls.js';
 
 // A KurrentDB server comes from testcontainers where Docker runs, or from KURRENTDB_URL,
 // e.g. KURRENTDB_URL=kurrentdb://localhost:2113?tls=false
@@ -60,17 +45,17 @@ describe.skipIf(!url)(
       { eventIdsUniqueAcrossStreams: false },
     );
 
-    describe('KurrentDB: an append reads the stream’s end only (a retry window of 4)', () => {
+    describe('KurrentDB: an append reads the stream’s head only', () => {
       const opened: EventStore[] = [];
-      const open = (options: KurrentStoreOptions = { retryWindow: 4 }) => {
-        const store = createKurrentEventStore(url ?? '', options);
+      const open = () => {
+        const store = createKurrentEventStore(url ?? '');
         opened.push(store);
         return store;
       };
       afterAll(async () => {
         await Promise.all(opened.map((store) => store.close()));
       });
-      retryWindowCases(() => open());
+      retryCases(() => open());
 
       it('chains appends racing on one stream, each to the event before it', async () => {
         const stores = [open(), open()];
@@ -101,115 +86,12 @@ describe.skipIf(!url)(
   },
 );
 
-/**
- * KurrentDB's stream calls answered in memory as the server answers them (revisions, a stream
- * not found, reads either way from START, END or a revision, an append at an expected revision
- * with the server's id check after an older one), counting the events it hands out. Only what
- * the store's append and stream read use: the global log and subscriptions are not here.
- */
-class StreamCalls {
-  readonly streams = new Map<string, KurrentRecordedEvent[]>();
-  /** Events handed out by readStream so far. */
-  eventsRead = 0;
-  /** Runs once, just before the next append is decided: another writer getting in first. */
-  beforeNextAppend: (() => Promise<unknown>) | null = null;
-  private lastPosition = 0n;
-
-  readonly readStream = (
-    streamName: string,
-    options: ReadStreamOptions = {},
-  ): AsyncIterableIterator<ResolvedEvent> => this.records(streamName, options);
-
-  private async *records(
-    streamName: string,
-    { direction, fromRevision = START, maxCount = Number.MAX_SAFE_INTEGER }: ReadStreamOptions,
-  ): AsyncGenerator<ResolvedEvent> {
-    await Promise.resolve();
-    const events = this.streams.get(streamName);
-    if (!events) throw new StreamNotFoundError(undefined, streamName);
-    const step = direction === BACKWARDS ? -1 : 1;
-    const end = step < 0 ? events.length - 1 : events.length;
-    let at = fromRevision === START ? 0 : fromRevision === END ? end : Number(fromRevision);
-    for (let n = 0; n < Number(maxCount) && at >= 0 && at < events.length; n++, at += step) {
-      this.eventsRead++;
-      yield { event: events[at] };
-    }
-  }
-
-  readonly appendToStream = async (
-    streamName: string,
-    data: EventData | EventData[],
-    { streamState }: { streamState?: AppendStreamState } = {},
-  ): Promise<KurrentAppendResult> => {
-    const before = this.beforeNextAppend;
-    this.beforeNextAppend = null;
-    await before?.();
-    const batch = Array.isArray(data) ? data : [data];
-    const events = this.streams.get(streamName) ?? [];
-    const current = events.length - 1;
-    if (streamState !== NO_STREAM && typeof streamState !== 'bigint') {
-      throw new Error('The store appends at a revision it has read, never at any');
-    }
-    const expected = streamState === NO_STREAM ? -1 : Number(streamState);
-    const slot = events.slice(expected + 1, expected + 1 + batch.length);
-    if (expected < current && slot.every((event, i) => event.id === batch[i]?.id)) {
-      // The server's own idempotency: the same ids already right after the expected revision.
-      if (slot.length === batch.length) return this.result(slot.at(-1)!);
-    }
-    if (expected !== current) {
-      throw new KurrentWrongExpectedVersionError(undefined, {
-        streamName,
-        expected: streamState,
-        current: current < 0 ? NO_STREAM : BigInt(current),
-      });
-    }
-    for (const { id, type, data: body, metadata } of batch) {
-      this.lastPosition++;
-      const stored = (value: unknown): unknown =>
-        value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
-      events.push({
-        streamId: streamName,
-        id,
-        isJson: true,
-        revision: BigInt(events.length),
-        type,
-        created: new Date(),
-        data: stored(body),
-        metadata: stored(metadata),
-        position: { commit: this.lastPosition, prepare: this.lastPosition },
-      } as KurrentRecordedEvent);
-    }
-    this.streams.set(streamName, events);
-    return this.result(events.at(-1)!);
-  };
-
-  private result(last: KurrentRecordedEvent): KurrentAppendResult {
-    return { success: true, nextExpectedRevision: last.revision, position: last.position };
-  }
-
-  store(options: KurrentStoreOptions = { retryWindow: 4 }): EventStore {
-    const absent = (): never => {
-      throw new Error('Not in this stand-in: the global log needs a server');
-    };
-    return kurrentEventStore(
-      {
-        readStream: this.readStream,
-        appendToStream: this.appendToStream,
-        readAll: absent,
-        subscribeToAll: absent,
-        dispose: async () => {},
-      },
-      options,
-    );
-  }
-}
-
 describe('KurrentDB adapter: appends over stand-in stream calls (no server needed)', () => {
   const calls = () => new StreamCalls();
 
-  it('reads the end of a long stream to append, not the whole of it', async () => {
+  it('reads the head of a long stream to append, not the whole of it', async () => {
     const server = calls();
-    const store = server.store({ retryWindow: 16 });
+    const store = server.store();
     const stream = uniqueStream();
     for (let i = 0; i < 5; i++) {
       await store.appendToStream(
@@ -220,16 +102,30 @@ describe('KurrentDB adapter: appends over stand-in stream calls (no server neede
     server.eventsRead = 0;
     const result = await store.appendToStream(stream, [newEvent('Next')], { expectedVersion: 500 });
     expect(result.nextExpectedVersion).toBe(501);
-    // The window, then the appended event read back for its position.
-    expect(server.eventsRead).toBe(16 + 1);
+    // The head, then the appended event read back for its position.
+    expect(server.eventsRead).toBe(1 + 1);
     expect(await verifyStream(store, stream)).toMatchObject({ events: 501, breaks: [] });
   });
 
-  retryWindowCases(() => calls().store());
+  it('reads back to the position given, not further, to find a retry', async () => {
+    const server = calls();
+    const store = server.store();
+    const stream = uniqueStream();
+    const many = (n: number) => Array.from({ length: n }, (_, j) => newEvent('Many', { j }));
+    await store.appendToStream(stream, many(300));
+    const { position: cause } = await store.appendToStream(uniqueStream(), [newEvent('Cause')]);
+    await store.appendToStream(stream, many(100));
+    server.eventsRead = 0;
+    await store.appendToStream(stream, [newEvent('Next')], { retrySince: cause });
+    // Two pages of 64 reach an event before the cause; then the read-back.
+    expect(server.eventsRead).toBe(128 + 1);
+  });
+
+  retryCases(() => calls().store());
 
   it('keeps the portal’s tag beside the link, and gives the metadata back without either', async () => {
     const server = calls();
-    const store = server.store({ retryWindow: 4, tagKey: testTagKey });
+    const store = server.store({ tagKey: testTagKey });
     const stream = uniqueStream();
     await store.appendToStream(stream, [newEvent('Tagged', { n: 1 }), newEvent('Tagged')]);
     const { events } = await store.readStream(stream);
@@ -299,8 +195,8 @@ describe('KurrentDB adapter: appends over stand-in stream calls (no server neede
   });
 });
 
-/** The bounds of retry detection, with a retry window of 4 (the store `open` gives). */
-function retryWindowCases(open: () => EventStore): void {
+/** The bounds of retry detection without reading the stream whole. */
+function retryCases(open: () => EventStore): void {
   it('finds a retry at the same expected version however many events followed it', async () => {
     const store = open();
     const stream = uniqueStream();
@@ -318,47 +214,48 @@ function retryWindowCases(open: () => EventStore): void {
     const retried = await store
       .appendToStream(stream, batch, { expectedVersion: 9 })
       .catch((caught: unknown) => caught);
-    // Not where that version would have put it, and past the window: not found.
+    // Not where that version would have put it, and no position to look back to: not found.
     expect(retried).toMatchObject({ expected: 9, actual: 17 });
     expect((await store.readStream(stream)).version).toBe(17);
   });
 
-  it('finds a retry with any version while its last event is among the 4 latest', async () => {
+  it('finds a retry with any version at the head, read whole', async () => {
     const store = open();
     const stream = uniqueStream();
+    await store.appendToStream(stream, [newEvent('Before')]);
     const batch = [newEvent('A'), newEvent('B'), newEvent('C')];
     const first = await store.appendToStream(stream, batch);
-    for (const type of ['D', 'E', 'F']) await store.appendToStream(stream, [newEvent(type)]);
-    // C is the 4th latest, A the 6th: read as one batch with C all the same.
+    // C is the head: A and B are read back to it, so the batch is seen whole.
     const again = await store.appendToStream(stream, batch);
-    expect(again.nextExpectedVersion).toBe(3);
+    expect(again.nextExpectedVersion).toBe(4);
     expect(comparePositions(again.position, first.position)).toBe(0);
-    expect((await store.readStream(stream)).version).toBe(6);
+    expect((await store.readStream(stream)).version).toBe(4);
   });
 
-  it('reads a retried batch whole when the edge of the window cuts through it', async () => {
+  it('finds a retry with any version after the position given, however far back', async () => {
     const store = open();
     const stream = uniqueStream();
-    const batch = [newEvent('A'), newEvent('B'), newEvent('C')];
+    await store.appendToStream(stream, [newEvent('Before')]);
+    const { position: cause } = await store.appendToStream(uniqueStream(), [newEvent('Cause')]);
+    const batch = [newEvent('A'), newEvent('B')];
     const first = await store.appendToStream(stream, batch);
-    for (const type of ['D', 'E', 'F', 'G']) await store.appendToStream(stream, [newEvent(type)]);
-    // Six read (G back to B): A is one before them; half a batch is not a repeat of some ids.
-    const again = await store.appendToStream(stream, batch);
+    for (let i = 0; i < 70; i++) await store.appendToStream(stream, [newEvent('Later', { i })]);
+    const again = await store.appendToStream(stream, batch, { retrySince: cause });
     expect(again.nextExpectedVersion).toBe(3);
     expect(comparePositions(again.position, first.position)).toBe(0);
-    expect((await store.readStream(stream)).version).toBe(7);
+    expect((await store.readStream(stream)).version).toBe(73);
   });
 
-  it('appends a retry with any version again once more than 4 events followed it', async () => {
+  it('appends a retry with any version again once it is not the head and no position is given', async () => {
     const store = open();
     const stream = uniqueStream();
     const batch = [newEvent('A')];
     await store.appendToStream(stream, batch);
-    for (const type of ['B', 'C', 'D', 'E']) await store.appendToStream(stream, [newEvent(type)]);
-    // The bound of the window: the PostgreSQL adapter would answer version 1 here.
+    await store.appendToStream(stream, [newEvent('B')]);
+    // The bound: the PostgreSQL adapter would answer version 1 here.
     const again = await store.appendToStream(stream, batch);
-    expect(again.nextExpectedVersion).toBe(6);
-    expect(await verifyStream(store, stream)).toMatchObject({ events: 6, breaks: [] });
+    expect(again.nextExpectedVersion).toBe(3);
+    expect(await verifyStream(store, stream)).toMatchObject({ events: 3, breaks: [] });
   });
 
   it('refuses a batch repeating some of the event ids it finds', async () => {
