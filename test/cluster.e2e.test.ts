@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { youngGeneration } from '../src/allocator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   childrenOf,
@@ -52,9 +53,9 @@ describe('WORKERS=n npm start', () => {
           expect(pids, portal.output()).not.toBeNull();
           // Each worker started with the allocator's settings (src/allocator.ts).
           if (process.platform === 'linux') {
-            expect(startEnvironment(Number(pids![2]))).toMatchObject({
-              MALLOC_MMAP_THRESHOLD_: '131072',
-            });
+            const env = startEnvironment(Number(pids![2]));
+            expect(env).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
+            expect(env!.NODE_OPTIONS?.split(' ')).toContain(youngGeneration);
           }
           for (let i = 0; i < 4; i++)
             expect((await fetch(`${portal.url}/readyz`)).status).toBe(200);

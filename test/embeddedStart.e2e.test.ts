@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { youngGeneration } from '../src/allocator.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpBrowser } from './support/identityLogin.js';
 import {
@@ -25,7 +26,9 @@ describe('npm start on the embedded default (PGlite)', () => {
       // The launcher starts the portal with the allocator's settings (src/allocator.ts).
       const [child] = childrenOf(portal.process.pid!);
       if (process.platform === 'linux') {
-        expect(startEnvironment(child!)).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
+        const env = startEnvironment(child!);
+        expect(env).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
+        expect(env!.NODE_OPTIONS?.split(' ')).toContain(youngGeneration);
       }
       const home = await fetch(portal.url);
       expect(home.status).toBe(200);
