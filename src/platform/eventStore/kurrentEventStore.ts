@@ -238,7 +238,7 @@ async function readTail(
     if (
       !since ||
       !oldest ||
-      page.length < pageSize ||
+      oldest.version === 1 ||
       comparePositions(oldest.position, since) <= 0
     ) {
       return tail;
