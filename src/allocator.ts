@@ -1,4 +1,6 @@
 /**
+ * How a portal process keeps its memory: glibc's malloc, and V8's young generation (below).
+ *
  * glibc's malloc, told to give back what a portal process frees. By default a block of 128 KiB
  * or more gets its own mapping, returned on free, but each such free raises that bar to the
  * block's size (up to 32 MiB): after the first argon2id password (19 MiB) or the first large
@@ -28,7 +30,10 @@ export const allocatorSettings: Readonly<Record<string, string>> = {
  */
 export const youngGeneration = '--max-semi-space-size=1';
 
-/** `env` with the allocator's settings it does not set itself. */
+/**
+ * `env` for a portal process: glibc's settings where it has none of its own, and the young
+ * generation's option ahead of its NODE_OPTIONS (once: a cluster's workers get the primary's).
+ */
 export const withAllocatorSettings = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
   ...allocatorSettings,
   ...env,

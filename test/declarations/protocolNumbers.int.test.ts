@@ -3,10 +3,11 @@ import { openPostgres } from '../../src/platform/db/database.js';
 import { assignProtocolNumber } from '../../src/declarations/protocolRegister.js';
 import type { CommandContext } from '../../src/platform/eventStore/commandHandler.js';
 import type { EventStore, GlobalPosition } from '../../src/platform/eventStore/eventStore.js';
+import { startOfLog } from '../../src/platform/eventStore/globalPosition.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { backends, openTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { newEvent } from '../support/events.js';
-import { StreamCalls } from '../support/kurrentStreamCalls.js';
+import { KurrentStreamCalls } from '../support/kurrentStreamCalls.js';
 
 const context: CommandContext = {
   commandId: 'protocol-test',
@@ -15,7 +16,7 @@ const context: CommandContext = {
   clientIp: null,
   now: new Date('2026-01-20T10:00:00Z'),
 };
-const submission = (n: number, submittedAt: GlobalPosition = { commit: 0n, prepare: 0n }) => ({
+const submission = (n: number, submittedAt: GlobalPosition = startOfLog) => ({
   year: 2025,
   contractNumber: String(3000000000 + n),
   submissionEventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -63,21 +64,27 @@ describe.each(backends())('%s: protocol register', (backend) => {
 
 describe('KurrentDB (stand-in stream calls): protocol register', () => {
   it('returns the same number to a submission asking again after many others', async () => {
-    const server = new StreamCalls();
+    const server = new KurrentStreamCalls();
     const store = server.store();
-    for (let n = 100; n < 200; n++) await assignProtocolNumber(store, submission(n), context);
-    const { position: submittedAt } = await store.appendToStream('contract-3000000007', [
-      newEvent('DeclarationSubmitted'),
-    ]);
-    const first = await assignProtocolNumber(store, submission(7, submittedAt), context);
-    for (let n = 200; n < 400; n++) await assignProtocolNumber(store, submission(n), context);
+    // As INVIA does: the submission appended, then its number asked for.
+    const submitted = async (n: number) => {
+      const { position } = await store.appendToStream(`contract-${3000000000 + n}`, [
+        newEvent('DeclarationSubmitted'),
+      ]);
+      return submission(n, position);
+    };
+    for (let n = 100; n < 200; n++) await assignProtocolNumber(store, await submitted(n), context);
+    const seven = await submitted(7);
+    const first = await assignProtocolNumber(store, seven, context);
+    for (let n = 200; n < 400; n++) await assignProtocolNumber(store, await submitted(n), context);
     server.eventsRead = 0;
     // The store in another process: it does not know the register's length.
-    const again = await assignProtocolNumber(server.store(), submission(7, submittedAt), context);
+    const again = await assignProtocolNumber(server.store(), seven, context);
+    // The register's length (its head), then back from the head past the submission in pages
+    // of 64: 4 of them, not the whole register of 301 events.
+    expect(server.eventsRead).toBe(1 + 1 + 4 * 64);
     expect(again).toBe(first);
     expect(first).toBe('2025/000101');
     expect((await store.readStream('protocol-register-2025', { toVersion: 0 })).version).toBe(301);
-    // Back past the submission in pages (4 of 64), not the whole register of 301 events.
-    expect(server.eventsRead).toBeLessThan(301);
   });
 });

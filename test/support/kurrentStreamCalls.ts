@@ -24,7 +24,7 @@ import {
  * with the server's id check after an older one), counting the events it hands out. Only what
  * the store's append and stream read use: the global log and subscriptions are not here.
  */
-export class StreamCalls {
+export class KurrentStreamCalls {
   readonly streams = new Map<string, KurrentRecordedEvent[]>();
   /** Events handed out by readStream so far. */
   eventsRead = 0;

@@ -60,6 +60,7 @@ function thread(): Thread {
   if (current) return current;
   // A document's objects live as long as it takes to render it: 8 MB of young generation are
   // enough for them, where V8's default grows to 32 MB. The old generation keeps its default.
+  // The portal's own setting (src/allocator.ts, a V8 flag: 2 × 1 MB) wins over this where set.
   const worker = new Worker(boot, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   worker.unref();
   const started: Thread = { worker, pending: new Map() };

@@ -180,7 +180,7 @@ async function appendWithRetry(
     const tail = await readTail(client, streamId, retrySince);
     // A batch cut by the edge of what was read is read whole, not refused as half a repeat.
     const oldest = tail.at(-1);
-    if (oldest && oldest.version > 1 && batch.some(sameId(oldest))) {
+    if (oldest && oldest.version > 1 && batch.length > 1 && batch.some(sameId(oldest))) {
       tail.push(
         ...(await readRecords(client, streamId, {
           direction: BACKWARDS,
@@ -217,21 +217,21 @@ async function appendWithRetry(
 }
 
 /**
- * The stream's latest event; with `since`, back to the first event at or before that position
- * too (or the stream's start), newest first.
+ * The stream's latest event; with `since`, and when that event is after it, the events before it
+ * too, a page at a time, until a page reaches back to `since` (or to the stream's start): newest
+ * first, the last page whole.
  */
 async function readTail(
   client: StreamClient,
   streamId: string,
   since: GlobalPosition | undefined,
 ): Promise<RecordedEvent[]> {
-  const pageSize = since ? tailPageSize : 1;
   const tail: RecordedEvent[] = [];
   for (let from: bigint | typeof END = END; ;) {
     const page = await readRecords(client, streamId, {
       direction: BACKWARDS,
       fromRevision: from,
-      maxCount: pageSize,
+      maxCount: tail.length === 0 ? 1 : tailPageSize,
     });
     tail.push(...page);
     const oldest = page.at(-1);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPglite, sharedBuffersFor } from '../../../src/platform/db/database.js';
+import { openPglite } from '../../../src/platform/db/database.js';
+import { sharedBuffersFor } from '../../../src/platform/db/pgliteBuffers.js';
 
 const folders: string[] = [];
 afterAll(() => {

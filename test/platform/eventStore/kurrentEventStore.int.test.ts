@@ -17,7 +17,7 @@ import {
 import { verifyStream } from '../../../src/platform/eventStore/verifyLog.js';
 import { newEvent, uniqueStream } from '../../support/events.js';
 import { eventStoreContract } from './eventStoreContract.js';
-import { StreamCalls } from '../../support/kurrentStreamCalls.js';
+import { KurrentStreamCalls } from '../../support/kurrentStreamCalls.js';
 
 // A KurrentDB server comes from testcontainers where Docker runs, or from KURRENTDB_URL,
 // e.g. KURRENTDB_URL=kurrentdb://localhost:2113?tls=false
@@ -87,7 +87,7 @@ describe.skipIf(!url)(
 );
 
 describe('KurrentDB adapter: appends over stand-in stream calls (no server needed)', () => {
-  const calls = () => new StreamCalls();
+  const calls = () => new KurrentStreamCalls();
 
   it('reads the head of a long stream to append, not the whole of it', async () => {
     const server = calls();
@@ -117,8 +117,8 @@ describe('KurrentDB adapter: appends over stand-in stream calls (no server neede
     await store.appendToStream(stream, many(100));
     server.eventsRead = 0;
     await store.appendToStream(stream, [newEvent('Next')], { retrySince: cause });
-    // Two pages of 64 reach an event before the cause; then the read-back.
-    expect(server.eventsRead).toBe(128 + 1);
+    // The head, then two pages of 64, the second reaching before the cause; then the read-back.
+    expect(server.eventsRead).toBe(1 + 128 + 1);
   });
 
   retryCases(() => calls().store());
