@@ -84,8 +84,8 @@ export function killPortals(): void {
   for (const child of children) if (!exited(child)) child.kill('SIGKILL');
 }
 
-/** The portal's own settings for a storage, whatever the caller's environment says. */
-export function portalEnvironment(storage: Storage): NodeJS.ProcessEnv {
+/** A storage's settings, whatever the caller's environment says, as `npm run cli` is given them. */
+function storageEnvironment(storage: Storage): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of [
     'DATABASE_URL',
@@ -96,14 +96,20 @@ export function portalEnvironment(storage: Storage): NodeJS.ProcessEnv {
   ])
     delete env[key];
   return {
-    // As `npm start`'s launcher and the Dockerfile start it (src/allocator.ts).
-    ...withAllocatorSettings(env),
+    ...env,
     DATA_DIR: storage.dataDir,
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
     ...(storage.personalDataKey ? { PERSONAL_DATA_KEY: storage.personalDataKey } : {}),
     NODE_ENV: 'development',
   };
 }
+
+/**
+ * The portal's own settings for a storage: with the memory settings, as `npm start`'s launcher
+ * and the Dockerfile start it (src/allocator.ts).
+ */
+export const portalEnvironment = (storage: Storage): NodeJS.ProcessEnv =>
+  withAllocatorSettings(storageEnvironment(storage));
 
 /** Started on its storage, ready once /healthz answers, within a minute (the first start seeds). */
 export async function startPortal(storage: Storage, entry: readonly string[]): Promise<Started> {
@@ -143,11 +149,14 @@ export async function stopPortal({ child }: Started): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A process of the CLI on a storage (`npm run cli -- …`), which must succeed. */
+/**
+ * A process of the CLI on a storage (`npm run cli -- …`, without the portal's memory settings:
+ * a rebuild's batches outlive a 1 MB young generation), which must succeed.
+ */
 export async function runCli(storage: Storage, args: readonly string[]): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: root,
-    env: portalEnvironment(storage),
+    env: storageEnvironment(storage),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
