@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { youngGeneration } from '../src/allocator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   childrenOf,
+  expectMemorySettings,
   fromSources,
   isRunning,
   npmStart,
-  startEnvironment,
   startPortal,
   startPortalExpectingRefusal,
 } from './support/portal.js';
@@ -52,11 +51,7 @@ describe('WORKERS=n npm start', () => {
           const pids = /Processi: 2 \(pid (\d+), (\d+)\)/.exec(portal.output());
           expect(pids, portal.output()).not.toBeNull();
           // Each worker started with the allocator's settings (src/allocator.ts).
-          if (process.platform === 'linux') {
-            const env = startEnvironment(Number(pids![2]));
-            expect(env).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
-            expect(env!.NODE_OPTIONS?.split(' ')).toContain(youngGeneration);
-          }
+          expectMemorySettings(Number(pids![2]));
           for (let i = 0; i < 4; i++)
             expect((await fetch(`${portal.url}/readyz`)).status).toBe(200);
 

@@ -2,15 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { youngGeneration } from '../src/allocator.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpBrowser } from './support/identityLogin.js';
 import {
   childrenOf,
+  expectMemorySettings,
   fromBuild,
   isRunning,
   npmStart,
-  startEnvironment,
   startPortal,
   startPortalExpectingRefusal,
 } from './support/portal.js';
@@ -25,11 +24,7 @@ describe('npm start on the embedded default (PGlite)', () => {
       expect(portal.output()).toContain(`PGlite in ${dataDir}`);
       // The launcher starts the portal with the allocator's settings (src/allocator.ts).
       const [child] = childrenOf(portal.process.pid!);
-      if (process.platform === 'linux') {
-        const env = startEnvironment(child!);
-        expect(env).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
-        expect(env!.NODE_OPTIONS?.split(' ')).toContain(youngGeneration);
-      }
+      expectMemorySettings(child!);
       const home = await fetch(portal.url);
       expect(home.status).toBe(200);
       expect(await home.text()).toContain('Dichiara');

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { youngGeneration } from '../../src/allocator.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -76,12 +78,20 @@ export async function startPortalExpectingRefusal(
  * The environment a process was started with, as Linux shows it (/proc); null elsewhere. The
  * allocator's settings (src/allocator.ts) must be there from its start to count.
  */
-export function startEnvironment(pid: number): Record<string, string> | null {
+function startEnvironment(pid: number): Record<string, string> | null {
   if (process.platform !== 'linux') return null;
   const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
   return Object.fromEntries(
     pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
   );
+}
+
+/** Process `pid` started with the portal's memory settings (src/allocator.ts); Linux only. */
+export function expectMemorySettings(pid: number): void {
+  if (process.platform !== 'linux') return;
+  const env = startEnvironment(pid);
+  expect(env).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072' });
+  expect(env!.NODE_OPTIONS?.split(' ')).toContain(youngGeneration);
 }
 
 /** The processes `pid` started (Linux); empty elsewhere. */

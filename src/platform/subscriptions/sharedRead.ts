@@ -129,7 +129,11 @@ export class SharedRead extends Wakeable {
         if (batch.atTheEnd) {
           if (batch.events.length > 0) rereads = 0;
           else if (heard) rereads = heardRereads;
-          const soon = rereads > 0 ? awaitedPollMs * 2 ** (heardRereads - rereads--) : undefined;
+          let soon: number | undefined;
+          if (rereads > 0) {
+            soon = awaitedPollMs * 2 ** (heardRereads - rereads);
+            rereads -= 1;
+          }
           heard = await this.sleep(soon);
         }
       } catch (error) {

@@ -37,8 +37,7 @@ describe('PGlite: shared buffers sized to the data', () => {
   });
 
   it('gives PostgreSQL the size of the data it finds when it opens the folder', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'dichiara-buffers-'));
-    folders.push(folder);
+    const folder = dataFolder({});
     const buffers = async () => {
       const database = await openPglite(folder);
       try {
