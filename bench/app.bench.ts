@@ -1,8 +1,8 @@
 /**
  * The portal as people meet it (issue 22), as a process of its own, on both backends, each
  * figure beside its goal (PASS/MISS; a figure without a goal is shown alone):
- * - starts: `npm start` (tsx) on a fresh PGlite folder (demo data included) and on the same
- *   folder again, the same two with the build (`npm run build`, `node dist/main.js`), and both
+ * - starts: `npm start` on a fresh PGlite folder (demo data included; the sources compiled first,
+ *   as after `npm ci`) and on the same folder again, the same two with the build (`npm run build`, `node dist/main.js`), and both
  *   on PostgreSQL (DATABASE_URL, or the local server: a fresh `dichiara_bench_app`, the demo
  *   seeded beforehand, dropped after); `npm start` after the load was added with no portal
  *   running (its events to take in), then again (a restart);
@@ -42,9 +42,10 @@ import { TestClient } from '../test/support/client.js';
 import { browserLoggedInAs } from '../test/support/identityLogin.js';
 import { monthToFile } from '../test/support/observatoryJourney.js';
 import {
+  compiledSourcesCache,
   cpuPerOperation,
   fromBuild,
-  fromSources,
+  npmStart,
   killPortals,
   processFigures,
   root,
@@ -176,7 +177,7 @@ async function stepSaves(portal: Started) {
 
 /** Idle, the two saves, then the load's two rounds of INVIA; the process's peak at the end. */
 async function measureRunning(portal: Started) {
-  const pid = portal.child.pid!;
+  const pid = portal.pid;
   // Idle: the start-up's catch-up and the first mails behind it.
   await sleep(5_000);
   const idle = processFigures(pid);
@@ -219,10 +220,10 @@ async function measuredBuild(storage: Storage) {
  * second is a restart, its read models at the head.
  */
 async function npmRestarts(storage: Storage) {
-  const first = await startPortal(storage, fromSources);
+  const first = await startPortal(storage, npmStart);
   await untilCaughtUp(first);
   await stopPortal(first);
-  return { catchUpMs: first.ms, existingMs: await npmStart(storage) };
+  return { catchUpMs: first.ms, existingMs: await timedStart(storage) };
 }
 
 /** Until /readyz shows no subscriber behind the log's head (within a minute). */
@@ -236,21 +237,22 @@ async function untilCaughtUp(portal: Started) {
 }
 
 /** `npm start` on a storage, timed, stopped. */
-async function npmStart(storage: Storage) {
-  const started = await startPortal(storage, fromSources);
+async function timedStart(storage: Storage) {
+  const started = await startPortal(storage, npmStart);
   await stopPortal(started);
   return started.ms;
 }
 
 /**
- * The embedded default: `npm start` on a fresh folder (demo seeded) and again after the load's
- * Ditte were added; then the build on it, measured.
+ * The embedded default: `npm start` on a fresh folder (demo seeded), its sources not yet compiled
+ * (as after `npm ci`), and again after the load's Ditte were added; then the build on it, measured.
  */
 async function onPglite() {
   const storage: Storage = { dataDir: scratch(), databaseUrl: null };
-  const fresh = await startPortal(storage, fromSources);
+  rmSync(compiledSourcesCache, { recursive: true, force: true });
+  const fresh = await startPortal(storage, npmStart);
   await sleep(5_000);
-  const afterSeed = processFigures(fresh.child.pid!);
+  const afterSeed = processFigures(fresh.pid);
   await stopPortal(fresh);
   await seedLoad(storage, load);
   const { catchUpMs, existingMs } = await npmRestarts(storage);

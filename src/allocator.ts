@@ -11,7 +11,7 @@
  * in CPU per request beyond the runs' noise.
  *
  * glibc reads these when a process starts, before any JavaScript: whoever starts the portal sets
- * them (`npm start`'s launcher src/start.ts, the cluster's primary for its workers, the
+ * them (`npm start`'s launcher scripts/start.mjs, the cluster's primary for its workers, the
  * Dockerfile). Other C libraries ignore them; a setting already in the environment wins.
  */
 export const allocatorSettings: Readonly<Record<string, string>> = {

@@ -25,8 +25,8 @@ v8.setFlagsFromString('--heap-growing-percent=50');
  * n processes of it (src/cluster.ts), this file being each worker too.
  */
 async function main(): Promise<void> {
-  // Started by npm start's launcher (src/start.ts): if it is killed, this one stops as on SIGTERM
-  // rather than go on holding the port and the data folder.
+  // Started by npm start's launcher (scripts/start.mjs): if it is killed, this one stops as on
+  // SIGTERM rather than go on holding the port and the data folder.
   if (!cluster.isWorker && process.channel) {
     process.channel.unref();
     // Its SIGTERM handler (a signal sent to itself would end it at once on Windows); before

@@ -1,7 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withAllocatorSettings } from '../../src/allocator.js';
+import { childrenOf } from '../../test/support/portal.js';
 import { freePort } from '../../test/support/waiting.js';
 
 /*
@@ -11,12 +13,12 @@ import { freePort } from '../../test/support/waiting.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * `npm start` without npm and its launcher in between (so the pid is the portal's), and the
- * build's entry.
- */
-export const fromSources = ['--import', 'tsx', 'src/main.ts'] as const;
+/** `npm start` without npm in between (its launcher, the portal its child), and the build's entry. */
+export const npmStart = ['scripts/start.mjs'] as const;
 export const fromBuild = ['dist/main.js'] as const;
+
+/** npm start's compiled sources (scripts/compiledSources.mjs): none after `npm ci`. */
+export const compiledSourcesCache = path.join(root, 'node_modules', '.cache', 'dichiara-start');
 
 /** Where the portal keeps its data: a folder alone (PGlite), or a PostgreSQL database beside it. */
 export interface Storage {
@@ -28,6 +30,8 @@ export interface Storage {
 
 export interface Started {
   readonly child: ChildProcess;
+  /** The portal's process: the launcher's child under npm start. */
+  readonly pid: number;
   readonly url: string;
   readonly ms: number;
 }
@@ -67,9 +71,9 @@ export async function cpuPerOperation(
   portal: Started,
   work: () => Promise<number>,
 ): Promise<{ mainMs: number; processMs: number }> {
-  const before = processFigures(portal.child.pid!);
+  const before = processFigures(portal.pid);
   const operations = await work();
-  const after = processFigures(portal.child.pid!);
+  const after = processFigures(portal.pid);
   return {
     mainMs: (after.mainCpuMs - before.mainCpuMs) / operations,
     processMs: (after.cpuMs - before.cpuMs) / operations,
@@ -133,7 +137,11 @@ export async function startPortal(storage: Storage, entry: readonly string[]): P
       ),
       failed,
     ]);
-    if (ready) return { child, url, ms: performance.now() - began };
+    if (ready) {
+      const ms = performance.now() - began;
+      const pid = entry === npmStart ? childrenOf(child.pid!)[0]! : child.pid!;
+      return { child, pid, url, ms };
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error('The portal did not answer /healthz within a minute');

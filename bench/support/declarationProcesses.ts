@@ -111,15 +111,15 @@ export async function measureProcesses(
     const warmup = await submitConcurrently(
       queues.map((q) => ({ ...q, drafts: q.drafts.slice(0, warmupContracts) })),
     );
-    const cpuBefore = portals.map((portal) => processFigures(portal.child.pid!).cpuMs);
+    const cpuBefore = portals.map((portal) => processFigures(portal.pid).cpuMs);
     const run = await submitConcurrently(
       queues.map((q) => ({ ...q, drafts: q.drafts.slice(warmupContracts) })),
     );
     const cpuMs = portals.reduce(
-      (sum, portal, i) => sum + processFigures(portal.child.pid!).cpuMs - cpuBefore[i]!,
+      (sum, portal, i) => sum + processFigures(portal.pid).cpuMs - cpuBefore[i]!,
       0,
     );
-    const peakRssMb = portals.map((portal) => processFigures(portal.child.pid!).peakRssMb);
+    const peakRssMb = portals.map((portal) => processFigures(portal.pid).peakRssMb);
     const leads = await Promise.all(portals.map(applies));
     const failures = [...warmup.failures, ...run.failures];
     for (const failure of failures) log(`failed: ${failure}`);

@@ -16,8 +16,8 @@ export interface RunningPortal {
 
 /** The portal from the sources through tsx, without npm start's launcher: the pid is the portal's. */
 export const fromSources = ['--import', 'tsx', 'src/main.ts'];
-/** `npm start` itself: the launcher (src/start.ts), with the portal as its child. */
-export const npmStart = ['--import', 'tsx', 'src/start.ts'];
+/** `npm start` itself: the launcher (scripts/start.mjs), with the portal as its child. */
+export const npmStart = ['scripts/start.mjs'];
 /** The build's `node dist/main.js` (npm run build). */
 export const fromBuild = ['dist/main.js'];
 

@@ -1,0 +1,5 @@
+/** The types of compiledSources.mjs, for the tests. */
+export function compiledSources(
+  root: string,
+  options?: { readonly cache?: string; readonly onCompiling?: () => void },
+): Promise<string>;

@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compiledSources } from '../../scripts/compiledSources.mjs';
+
+const run = promisify(execFile);
+const moduleUrl = new URL('../../scripts/compiledSources.mjs', import.meta.url).href;
+
+/** A project of two source files, one reading a page beside the sources by a relative path. */
+function project() {
+  const root = mkdtempSync(path.join(tmpdir(), 'dichiara-compile-'));
+  mkdirSync(path.join(root, 'src', 'platform'), { recursive: true });
+  mkdirSync(path.join(root, 'views'));
+  writeFileSync(path.join(root, 'views', 'page.eta'), 'Pagina');
+  writeFileSync(
+    path.join(root, 'src', 'platform', 'page.ts'),
+    `import { readFileSync } from 'node:fs';
+export const page = (): string => readFileSync(new URL('../../views/page.eta', import.meta.url), 'utf8');`,
+  );
+  writeFileSync(
+    path.join(root, 'src', 'main.ts'),
+    `import { page } from './platform/page.js';
+export const shown: string = page();`,
+  );
+  return root;
+}
+
+const projects: string[] = [];
+afterEach(() => {
+  for (const root of projects.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/** The sources of `root` compiled into its own cache, counting the compilations. */
+function compiler() {
+  const root = project();
+  projects.push(root);
+  const cache = path.join(root, 'cache');
+  let compilations = 0;
+  return {
+    root,
+    cache,
+    compile: () => compiledSources(root, { cache, onCompiling: () => compilations++ }),
+    compilations: () => compilations,
+  };
+}
+
+describe("npm start's compiled sources", () => {
+  it('compiles once, runs as JavaScript and finds the pages by the sources’ relative paths', async () => {
+    const { compile, compilations } = compiler();
+    const folder = await compile();
+    const main = (await import(pathToFileURL(path.join(folder, 'src', 'main.js')).href)) as {
+      shown: string;
+    };
+    expect(main.shown).toBe('Pagina');
+    // Unchanged sources: the same folder, nothing compiled.
+    expect(await compile()).toBe(folder);
+    expect(compilations()).toBe(1);
+  });
+
+  it('compiles again after an edit, keeping the latest three folders', async () => {
+    const { root, cache, compile, compilations } = compiler();
+    const first = await compile();
+    // What a start killed while compiling leaves behind.
+    mkdirSync(`${first}.4242`);
+    const made = [first];
+    for (let edit = 1; edit <= 3; edit++) {
+      writeFileSync(path.join(root, 'src', 'extra.ts'), `export const edit = ${edit};`);
+      made.push(await compile());
+    }
+    expect(new Set(made).size).toBe(4);
+    expect(compilations()).toBe(4);
+    expect(readdirSync(cache).sort()).toEqual(
+      made
+        .slice(1)
+        .map((f) => path.basename(f))
+        .sort(),
+    );
+    expect(existsSync(path.join(made[3]!, 'src', 'extra.js'))).toBe(true);
+  });
+
+  it('gives two starts compiling at once the same whole folder', async () => {
+    const { root, cache } = compiler();
+    // Each start is a process of its own, with its own esbuild.
+    const start = () =>
+      run(process.execPath, [
+        '--input-type=module',
+        '--eval',
+        `import { compiledSources } from ${JSON.stringify(moduleUrl)};
+console.log(await compiledSources(${JSON.stringify(root)}, { cache: ${JSON.stringify(cache)} }));`,
+      ]).then(({ stdout }) => stdout.trim());
+    const [one, two] = await Promise.all([start(), start()]);
+    expect(one).toBe(two);
+    expect(readdirSync(cache)).toEqual([path.basename(one)]);
+    expect(existsSync(path.join(one, 'src', 'main.js'))).toBe(true);
+  });
+});
