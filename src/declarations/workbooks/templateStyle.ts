@@ -1,4 +1,5 @@
 import type { Cell, DataValidation, Workbook, Worksheet } from 'exceljs';
+import { unzipSync, zipSync } from 'fflate';
 import type { Column } from './declarationLayout.js';
 import { FIRST_DATA_ROW } from './declarationLayout.js';
 import { kindTitle, type TemplateContext, type WorkbookKind } from './templateContext.js';
@@ -39,7 +40,18 @@ export async function finish(
   workbook.views = [
     { x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 1, visibility: 'visible' },
   ];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
+}
+
+/**
+ * A workbook's bytes: exceljs writes its parts stored, fflate deflates them. exceljs's own zip
+ * (JSZip's deflate, pure JavaScript) took 3–4 ms of a declaration template's 10–12, made on the
+ * main thread at each online save; fflate's, at the same level, about 1.5 ms, the file 2 % larger
+ * (100 templates each way, 7 December: 10.4–12.0 → 8.9–9.4 ms).
+ */
+export async function workbookBytes(workbook: Workbook): Promise<Buffer> {
+  const stored = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
+  return Buffer.from(zipSync(unzipSync(new Uint8Array(stored)), { level: 6 }));
 }
 
 export function inputCell(cell: Cell, numFmt?: string): void {

@@ -10,6 +10,7 @@ import {
   listRule,
   numberRule,
   titleCell,
+  workbookBytes,
 } from '../../declarations/workbooks/templateStyle.js';
 import { inTurn } from '../../declarations/workbooks/workbookWork.js';
 import { csvDocument } from '../../platform/http/csv.js';
@@ -115,5 +116,5 @@ async function flowTemplate(rows: readonly FlowRow[]): Promise<Buffer> {
     cell.value = line;
     cell.alignment = { wrapText: true, vertical: 'top' };
   });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
