@@ -18,8 +18,11 @@ import {
 } from 'node:fs';
 import { statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { build, stop, version } from 'esbuild';
+
+/** esbuild's version, without loading it: a start with nothing to compile never does. */
+const { version } = createRequire(import.meta.url)('esbuild/package.json');
 
 /** What the build compiles (tsconfig.build.json's include). */
 const sourceFolders = ['src', 'domain', 'projections', 'migrations'];
@@ -54,6 +57,7 @@ export async function compiledSources(
   if (existsSync(folder)) return folder;
 
   onCompiling?.();
+  const { build, stop } = await import('esbuild');
   mkdirSync(cache, { recursive: true });
   const making = mkdtempSync(`${folder}.`);
   await build({
