@@ -66,6 +66,24 @@ export function processFigures(pid: number): {
   };
 }
 
+/**
+ * CPU time of the whole machine, all cores, from /proc/stat: busy (user, nice, system, interrupts)
+ * and stolen by the hypervisor for other guests; and of this process's children that have ended
+ * and been waited for (fields 16 and 17 of /proc/self/stat), such as a CLI run.
+ */
+export function machineCpu(): { busyMs: number; stolenMs: number; endedChildrenMs: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+  const ms = (count: number) => (count * 1000) / ticksPerSecond;
+  const own = readFileSync('/proc/self/stat', 'utf8');
+  const fields = own.slice(own.lastIndexOf(')') + 2).split(' ');
+  return {
+    busyMs: ms(user! + nice! + system! + irq! + softirq!),
+    stolenMs: ms(steal!),
+    endedChildrenMs: ms(Number(fields[13]) + Number(fields[14])),
+  };
+}
+
 /** The server's CPU spent on `work`, per operation it counts: on its main thread, and in all. */
 export async function cpuPerOperation(
   portal: Started,
