@@ -44,7 +44,6 @@ import { TestClient } from '../test/support/client.js';
 import { browserLoggedInAs } from '../test/support/identityLogin.js';
 import { monthToFile } from '../test/support/observatoryJourney.js';
 import {
-  compiledSourcesCache,
   cpuPerOperation,
   machineCpu,
   fromBuild,
@@ -95,6 +94,9 @@ const scratch = () => {
   folders.push(folder);
   return folder;
 };
+// npm start's compiled sources in a folder of this run's (scripts/compiledSources.mjs): its first
+// start compiles them, as after `npm ci`, and no other portal's are touched.
+process.env.COMPILED_SOURCES_DIR = scratch();
 
 /** A POST that must answer 303, and the page it leads to, as a browser follows it. */
 async function postAndShow(client: TestClient, url: string, fields: Record<string, string>) {
@@ -252,7 +254,6 @@ async function timedStart(storage: Storage) {
  */
 async function onPglite() {
   const storage: Storage = { dataDir: scratch(), databaseUrl: null };
-  rmSync(compiledSourcesCache, { recursive: true, force: true });
   const fresh = await startPortal(storage, npmStart);
   await sleep(5_000);
   const afterSeed = processFigures(fresh.pid);

@@ -15,8 +15,11 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
 } from 'node:fs';
-import { statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -24,76 +27,153 @@ import { fileURLToPath } from 'node:url';
 /** esbuild's version, without loading it: a start with nothing to compile never does. */
 const { version } = createRequire(import.meta.url)('esbuild/package.json');
 
-/** What the build compiles (tsconfig.build.json's include). */
+/** What the build compiles (tsconfig.build.json's include), and the options esbuild reads. */
 const sourceFolders = ['src', 'domain', 'projections', 'migrations'];
+const compilerOptions = 'tsconfig.json';
 /** What the compiled modules read beside them. */
 const linkedFolders = ['views', 'public', 'scripts'];
-/** Compiled folders kept: the current one and the latest before it, which a portal may still run. */
-const kept = 3;
+/**
+ * Compiled folders kept besides the current one: the latest used (each start marks its folder
+ * used), unless a launcher still running holds it (holdCompiled), whatever its age.
+ */
+const kept = 2;
+/** A folder being compiled, left by a start killed or failed meanwhile, goes after this. */
+const abandonedMs = 10 * 60_000;
+const compiledName = /^[0-9a-f]{16}$/;
+
+/** Where npm start keeps them: COMPILED_SOURCES_DIR, or node_modules/.cache. */
+export const compiledSourcesCache = (root, env = process.env) =>
+  env.COMPILED_SOURCES_DIR || path.join(root, 'node_modules', '.cache', 'dichiara-start');
 
 /**
  * The folder of `root`'s sources compiled, made in `cache` if there is none for them as they are
- * now (`onCompiling` hears it). Made under another name and renamed when whole: a start killed
- * halfway leaves no half-compiled folder behind, and of two starts compiling at once the second
- * finds the first's.
+ * now (`onCompiling` hears it). esbuild compiles the very bytes hashed, so the folder holds what
+ * its name says even if a file changes meanwhile. Made under another name and renamed when whole:
+ * a start killed halfway leaves no half-compiled folder behind, and of two starts compiling at
+ * once the second finds the first's.
  */
 export async function compiledSources(
   root,
-  { cache = path.join(root, 'node_modules', '.cache', 'dichiara-start'), onCompiling } = {},
+  { cache = compiledSourcesCache(root), onCompiling } = {},
 ) {
-  const files = sourceFolders
-    .filter((folder) => existsSync(path.join(root, folder)))
-    .flatMap((folder) =>
-      readdirSync(path.join(root, folder), { recursive: true })
-        .filter((file) => file.endsWith('.ts'))
-        .map((file) => path.join(folder, file))
-        .sort(),
-    );
-  // The links beside the compiled modules name the project's folder: a project moved compiles anew.
-  const hash = createHash('sha256').update(`${root}\nesbuild ${version}\n`);
-  hash.update(readFileSync(fileURLToPath(import.meta.url)));
-  for (const file of files) hash.update(`\n${file}\n`).update(readFileSync(path.join(root, file)));
-  const folder = path.join(cache, hash.digest('hex').slice(0, 16));
-  if (existsSync(folder)) return folder;
-
+  const { name, sources } = sourcesOf(root);
+  const folder = path.join(cache, name);
+  if (existsSync(folder)) {
+    const now = new Date();
+    utimesSync(folder, now, now);
+    return folder;
+  }
   onCompiling?.();
-  const { build, stop } = await import('esbuild');
   mkdirSync(cache, { recursive: true });
   const making = mkdtempSync(`${folder}.`);
-  await build({
-    absWorkingDir: root,
-    entryPoints: files,
-    outdir: making,
-    outbase: '.',
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // For NODE_OPTIONS=--enable-source-maps: stack traces by the sources' lines.
-    sourcemap: 'linked',
-    logLevel: 'error',
-  });
-  // esbuild's own process, which would otherwise live as long as the launcher.
-  await stop();
-  writeFileSync(path.join(making, 'package.json'), '{ "type": "module" }\n');
-  for (const linked of linkedFolders)
-    symlinkSync(path.join(root, linked), path.join(making, linked), 'junction');
   try {
+    await compile(root, sources, making);
     renameSync(making, folder);
   } catch (error) {
-    // Another start made it meanwhile: that one is used.
     rmSync(making, { recursive: true, force: true });
+    // Another start made it meanwhile: that one is used.
     if (!existsSync(folder)) throw error;
   }
   forgetOlder(cache, folder);
   return folder;
 }
 
-/** Removes all but the latest compiled folders (and what starts killed while compiling left). */
+/**
+ * Marks `folder` as run by this process until it exits: no other start removes it meanwhile, as
+ * the portal still loads modules and reads pages from it.
+ */
+export function holdCompiled(folder) {
+  const holders = path.join(folder, '.launchers');
+  const mark = path.join(holders, String(process.pid));
+  mkdirSync(holders, { recursive: true });
+  writeFileSync(mark, '');
+  process.on('exit', () => rmSync(mark, { force: true }));
+}
+
+/** The sources' files and their bytes (dotfiles aside: editors' locks), and the folder's name. */
+function sourcesOf(root) {
+  const files = sourceFolders
+    .filter((folder) => existsSync(path.join(root, folder)))
+    .flatMap((folder) =>
+      readdirSync(path.join(root, folder), { recursive: true })
+        .filter((file) => file.endsWith('.ts') && !path.basename(file).startsWith('.'))
+        .map((file) => path.join(folder, file))
+        .sort(),
+    );
+  const sources = new Map(files.map((file) => [file, readFileSync(path.join(root, file))]));
+  // The links beside the compiled modules name the project's folder: a project moved compiles anew.
+  const hash = createHash('sha256').update(`${root}\nesbuild ${version}\n`);
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  const options = path.join(root, compilerOptions);
+  if (existsSync(options)) hash.update(readFileSync(options));
+  for (const [file, bytes] of sources) hash.update(`\n${file}\n`).update(bytes);
+  return { name: hash.digest('hex').slice(0, 16), sources };
+}
+
+/** esbuild over `sources` (their bytes as hashed), into `folder`, with the links beside. */
+async function compile(root, sources, folder) {
+  const { build, stop } = await import('esbuild');
+  try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: [...sources.keys()],
+      outdir: folder,
+      outbase: '.',
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      // For NODE_OPTIONS=--enable-source-maps: stack traces by the sources' lines.
+      sourcemap: 'linked',
+      logLevel: 'error',
+      plugins: [
+        {
+          name: 'hashed-sources',
+          setup(plugin) {
+            plugin.onLoad({ filter: /\.ts$/ }, (file) => {
+              const bytes = sources.get(path.relative(root, file.path));
+              return bytes ? { contents: bytes, loader: 'ts' } : undefined;
+            });
+          },
+        },
+      ],
+    });
+  } finally {
+    // esbuild's own process, which would otherwise live as long as the launcher.
+    await stop();
+  }
+  writeFileSync(path.join(folder, 'package.json'), '{ "type": "module" }\n');
+  for (const linked of linkedFolders)
+    symlinkSync(path.join(root, linked), path.join(folder, linked), 'junction');
+}
+
+/**
+ * Removes compiled folders but the current one and the latest used, unless a running launcher
+ * holds them, and what starts killed while compiling left.
+ */
 function forgetOlder(cache, current) {
-  const changed = (folder) => statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const others = readdirSync(cache)
-    .map((name) => path.join(cache, name))
-    .filter((other) => other !== current)
-    .sort((a, b) => changed(b) - changed(a));
-  for (const other of others.slice(kept - 1)) rmSync(other, { recursive: true, force: true });
+  const used = (folder) => statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const entries = readdirSync(cache).map((name) => ({ name, folder: path.join(cache, name) }));
+  const compiled = entries
+    .filter(({ name, folder }) => compiledName.test(name) && folder !== current && !held(folder))
+    .sort((a, b) => used(b.folder) - used(a.folder));
+  const abandoned = entries.filter(
+    ({ name, folder }) => !compiledName.test(name) && Date.now() - used(folder) > abandonedMs,
+  );
+  for (const { folder } of [...compiled.slice(kept), ...abandoned])
+    rmSync(folder, { recursive: true, force: true });
+}
+
+/** Whether a launcher still running holds the folder (holdCompiled). */
+function held(folder) {
+  const holders = path.join(folder, '.launchers');
+  if (!existsSync(holders)) return false;
+  return readdirSync(holders).some((pid) => {
+    try {
+      process.kill(Number(pid), 0);
+      return true;
+    } catch (error) {
+      // EPERM: it runs, as another user.
+      return error.code === 'EPERM';
+    }
+  });
 }

@@ -11,8 +11,9 @@
  * in CPU per request beyond the runs' noise.
  *
  * glibc reads these when a process starts, before any JavaScript: whoever starts the portal sets
- * them (`npm start`'s launcher scripts/start.mjs, the cluster's primary for its workers, the
- * Dockerfile). Other C libraries ignore them; a setting already in the environment wins.
+ * them (the launchers of `npm start` and `npm run dev`, scripts/start.mjs and scripts/dev.mjs; the
+ * cluster's primary for its workers; the Dockerfile). Other C libraries ignore them; a setting
+ * already in the environment wins.
  */
 export const allocatorSettings: Readonly<Record<string, string>> = {
   MALLOC_MMAP_THRESHOLD_: '131072',

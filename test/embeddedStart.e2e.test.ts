@@ -9,6 +9,7 @@ import {
   expectMemorySettings,
   fromBuild,
   isRunning,
+  npmRunDev,
   npmStart,
   startPortal,
   startPortalExpectingRefusal,
@@ -76,6 +77,22 @@ describe('npm start on the embedded default (PGlite)', () => {
     expect(refused.output).toContain('Configurazione non valida');
     expect(refused.output).toContain('PORT');
     expect(refused.output).toContain('DATABASE_URL: deve iniziare con postgres://');
+  });
+
+  it('npm run dev runs the portal through tsx watch with the same memory settings', async () => {
+    const devDir = mkdtempSync(join(tmpdir(), 'dichiara-dev-'));
+    const dev = await startPortal({ DATA_DIR: devDir }, npmRunDev);
+    try {
+      const [watcher] = childrenOf(dev.process.pid!);
+      const [child] = childrenOf(watcher!);
+      expectMemorySettings(child!);
+      expect((await fetch(`${dev.url}/healthz`)).status).toBe(200);
+    } finally {
+      // SIGTERM to the launcher reaches tsx watch, which stops the portal as it should.
+      await dev.stop();
+      rmSync(devDir, { recursive: true, force: true });
+    }
+    expect(dev.output()).toContain('Arresto completato');
   });
 });
 

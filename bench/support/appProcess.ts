@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withAllocatorSettings } from '../../src/allocator.js';
 import { childrenOf } from '../../test/support/portal.js';
@@ -16,9 +15,6 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 /** `npm start` without npm in between (its launcher, the portal its child), and the build's entry. */
 export const npmStart = ['scripts/start.mjs'] as const;
 export const fromBuild = ['dist/main.js'] as const;
-
-/** npm start's compiled sources (scripts/compiledSources.mjs): none after `npm ci`. */
-export const compiledSourcesCache = path.join(root, 'node_modules', '.cache', 'dichiara-start');
 
 /** Where the portal keeps its data: a folder alone (PGlite), or a PostgreSQL database beside it. */
 export interface Storage {
@@ -157,7 +153,7 @@ export async function startPortal(storage: Storage, entry: readonly string[]): P
     ]);
     if (ready) {
       const ms = performance.now() - began;
-      const pid = entry === npmStart ? childrenOf(child.pid!)[0]! : child.pid!;
+      const pid = entry[0] === npmStart[0] ? childrenOf(child.pid!)[0]! : child.pid!;
       return { child, pid, url, ms };
     }
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,11 +1,19 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compiledSources } from '../../scripts/compiledSources.mjs';
+import { compiledSources, holdCompiled } from '../../scripts/compiledSources.mjs';
 
 const run = promisify(execFile);
 const moduleUrl = new URL('../../scripts/compiledSources.mjs', import.meta.url).href;
@@ -64,8 +72,11 @@ describe("npm start's compiled sources", () => {
   it('compiles again after an edit, keeping the latest three folders', async () => {
     const { root, cache, compile, compilations } = compiler();
     const first = await compile();
-    // What a start killed while compiling leaves behind.
-    mkdirSync(`${first}.4242`);
+    // What a start killed while compiling left behind, an hour ago.
+    const abandoned = `${first}.x4242`;
+    mkdirSync(abandoned);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(abandoned, anHourAgo, anHourAgo);
     const made = [first];
     for (let edit = 1; edit <= 3; edit++) {
       writeFileSync(path.join(root, 'src', 'extra.ts'), `export const edit = ${edit};`);
@@ -80,6 +91,44 @@ describe("npm start's compiled sources", () => {
         .sort(),
     );
     expect(existsSync(path.join(made[3]!, 'src', 'extra.js'))).toBe(true);
+  });
+
+  it('keeps a folder a running launcher holds, and the latest used, however many came after', async () => {
+    const { root, cache, compile, compilations } = compiler();
+    const edit = (n: number) =>
+      writeFileSync(path.join(root, 'src', 'extra.ts'), `export const edit = ${n};`);
+    const running = await compile();
+    holdCompiled(running);
+    edit(0);
+    const gone = await compile();
+    // Held by a launcher that has ended.
+    const ended = spawnSync(process.execPath, ['--version']).pid;
+    mkdirSync(path.join(gone, '.launchers'));
+    writeFileSync(path.join(gone, '.launchers', String(ended)), '');
+    edit(1);
+    const reused = await compile();
+    edit(2);
+    await compile();
+    // Back to the sources of `reused`: found, nothing compiled, and marked as used now.
+    edit(1);
+    expect(await compile()).toBe(reused);
+    expect(compilations()).toBe(4);
+    edit(3);
+    await compile();
+    edit(4);
+    await compile();
+    const left = readdirSync(cache);
+    expect(left).toContain(path.basename(running));
+    expect(left).toContain(path.basename(reused));
+    expect(left).not.toContain(path.basename(gone));
+    expect(left).toHaveLength(4);
+  });
+
+  it('refuses sources that do not compile, leaving nothing behind', async () => {
+    const { root, cache, compile } = compiler();
+    writeFileSync(path.join(root, 'src', 'broken.ts'), 'export const = ;');
+    await expect(compile()).rejects.toThrow(/broken\.ts/);
+    expect(existsSync(cache) ? readdirSync(cache) : []).toEqual([]);
   });
 
   it('gives two starts compiling at once the same whole folder', async () => {

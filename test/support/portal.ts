@@ -18,10 +18,12 @@ export interface RunningPortal {
 export const fromSources = ['--import', 'tsx', 'src/main.ts'];
 /** `npm start` itself: the launcher (scripts/start.mjs), with the portal as its child. */
 export const npmStart = ['scripts/start.mjs'];
+/** `npm run dev`: its launcher (scripts/dev.mjs), tsx watch its child, the portal tsx's child. */
+export const npmRunDev = ['scripts/dev.mjs'];
 /** The build's `node dist/main.js` (npm run build). */
 export const fromBuild = ['dist/main.js'];
 
-/** Starts the portal as `npm start` does (or `entry`), waiting for its "pronto" line. */
+/** Starts the portal from the sources through tsx (or `entry`), waiting for its "pronto" line. */
 export function startPortal(
   env: Record<string, string>,
   entry: readonly string[] = fromSources,

@@ -18,13 +18,14 @@ const idleMs = 60_000;
 
 /**
  * The module `name` beside `base` (an import.meta.url): `name.ts` in the sources, run by tsx,
- * `name.js` in the build (npm run build), whose strings tsc leaves as they are.
+ * `name.js` compiled (npm run build, or npm start's compiled sources), where the strings stay as
+ * they are.
  */
 export const moduleBeside = (base: string, name: string): URL =>
   new URL(`./${name}${extname(fileURLToPath(base))}`, base);
 
 const entry = moduleBeside(import.meta.url, 'renderWorker');
-// From the sources, the thread loads tsx's loader first (as npm start does); the build is plain JS.
+// From the sources (npm run dev, the tests), the thread loads tsx's loader first; compiled, plain JS.
 const boot = entry.pathname.endsWith('.ts')
   ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`
   : `import(${JSON.stringify(entry.href)})`;
