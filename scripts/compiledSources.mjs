@@ -30,8 +30,8 @@ const { version } = createRequire(import.meta.url)('esbuild/package.json');
 /** What the build compiles (tsconfig.build.json's include), and the options esbuild reads. */
 const sourceFolders = ['src', 'domain', 'projections', 'migrations'];
 const compilerOptions = 'tsconfig.json';
-/** What the compiled modules read beside them. */
-const linkedFolders = ['views', 'public', 'scripts'];
+/** What the compiled modules read beside them, and the packages, wherever the folder is. */
+const linkedFolders = ['views', 'public', 'scripts', 'node_modules'];
 /**
  * Compiled folders kept besides the current one: the latest used (each start marks its folder
  * used), unless a launcher still running holds it (holdCompiled), whatever its age.

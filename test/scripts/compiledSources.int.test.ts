@@ -18,12 +18,19 @@ import { compiledSources, holdCompiled } from '../../scripts/compiledSources.mjs
 const run = promisify(execFile);
 const moduleUrl = new URL('../../scripts/compiledSources.mjs', import.meta.url).href;
 
-/** A project of two source files, one reading a page beside the sources by a relative path. */
+/**
+ * A project of two source files, one reading a page beside the sources by a relative path, the
+ * other a package of its node_modules.
+ */
 function project() {
   const root = mkdtempSync(path.join(tmpdir(), 'dichiara-compile-'));
   mkdirSync(path.join(root, 'src', 'platform'), { recursive: true });
   mkdirSync(path.join(root, 'views'));
   writeFileSync(path.join(root, 'views', 'page.eta'), 'Pagina');
+  const greeting = path.join(root, 'node_modules', 'greeting');
+  mkdirSync(greeting, { recursive: true });
+  writeFileSync(path.join(greeting, 'package.json'), '{ "type": "module", "main": "index.js" }');
+  writeFileSync(path.join(greeting, 'index.js'), "export const greeting = 'Buongiorno';");
   writeFileSync(
     path.join(root, 'src', 'platform', 'page.ts'),
     `import { readFileSync } from 'node:fs';
@@ -31,8 +38,9 @@ export const page = (): string => readFileSync(new URL('../../views/page.eta', i
   );
   writeFileSync(
     path.join(root, 'src', 'main.ts'),
-    `import { page } from './platform/page.js';
-export const shown: string = page();`,
+    `import { greeting } from 'greeting';
+import { page } from './platform/page.js';
+export const shown: string = \`\${greeting}: \${page()}\`;`,
   );
   return root;
 }
@@ -42,11 +50,17 @@ afterEach(() => {
   for (const root of projects.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-/** The sources of `root` compiled into its own cache, counting the compilations. */
-function compiler() {
+/**
+ * The sources of a project compiled into a cache in it, or elsewhere (as COMPILED_SOURCES_DIR may
+ * put it), counting the compilations.
+ */
+function compiler({ elsewhere = false } = {}) {
   const root = project();
   projects.push(root);
-  const cache = path.join(root, 'cache');
+  const cache = elsewhere
+    ? mkdtempSync(path.join(tmpdir(), 'dichiara-compiled-'))
+    : path.join(root, 'cache');
+  if (elsewhere) projects.push(cache);
   let compilations = 0;
   return {
     root,
@@ -57,13 +71,13 @@ function compiler() {
 }
 
 describe("npm start's compiled sources", () => {
-  it('compiles once, runs as JavaScript and finds the pages by the sources’ relative paths', async () => {
-    const { compile, compilations } = compiler();
+  it('compiles once, runs as JavaScript and finds pages and packages from a folder elsewhere', async () => {
+    const { compile, compilations } = compiler({ elsewhere: true });
     const folder = await compile();
     const main = (await import(pathToFileURL(path.join(folder, 'src', 'main.js')).href)) as {
       shown: string;
     };
-    expect(main.shown).toBe('Pagina');
+    expect(main.shown).toBe('Buongiorno: Pagina');
     // Unchanged sources: the same folder, nothing compiled.
     expect(await compile()).toBe(folder);
     expect(compilations()).toBe(1);
