@@ -1,5 +1,4 @@
-/** The types of compiledSources.mjs, for the tests and the benchmarks. */
-export function compiledSourcesCache(root: string, env?: NodeJS.ProcessEnv): string;
+/** The types of compiledSources.mjs, for the tests. */
 export function compiledSources(
   root: string,
   options?: { readonly cache?: string; readonly onCompiling?: () => void },

@@ -41,20 +41,21 @@ const kept = 2;
 const abandonedMs = 10 * 60_000;
 const compiledName = /^[0-9a-f]{16}$/;
 
-/** Where npm start keeps them: COMPILED_SOURCES_DIR, or node_modules/.cache. */
-export const compiledSourcesCache = (root, env = process.env) =>
-  env.COMPILED_SOURCES_DIR || path.join(root, 'node_modules', '.cache', 'dichiara-start');
-
 /**
- * The folder of `root`'s sources compiled, made in `cache` if there is none for them as they are
- * now (`onCompiling` hears it). esbuild compiles the very bytes hashed, so the folder holds what
- * its name says even if a file changes meanwhile. Made under another name and renamed when whole:
- * a start killed halfway leaves no half-compiled folder behind, and of two starts compiling at
- * once the second finds the first's.
+ * The folder of `root`'s sources compiled, made in `cache` (COMPILED_SOURCES_DIR, or under
+ * node_modules/.cache) if there is none for them as they are now (`onCompiling` hears it).
+ * esbuild compiles the very bytes hashed, so the folder holds what its name says even if a file
+ * changes meanwhile. Made under another name and renamed when whole: a start killed halfway
+ * leaves no half-compiled folder behind, and of two starts compiling at once the second finds
+ * the first's.
  */
 export async function compiledSources(
   root,
-  { cache = compiledSourcesCache(root), onCompiling } = {},
+  {
+    cache = process.env.COMPILED_SOURCES_DIR ||
+      path.join(root, 'node_modules', '.cache', 'dichiara-start'),
+    onCompiling,
+  } = {},
 ) {
   const { name, sources } = sourcesOf(root);
   const folder = path.join(cache, name);
