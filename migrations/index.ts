@@ -36,6 +36,7 @@ import * as localIdentityRecords from './0034_local_identity_records.js';
 import * as backgroundJobs from './0035_background_jobs.js';
 import * as eventTags from './0036_event_tags.js';
 import * as backgroundJobTakeover from './0037_background_job_takeover.js';
+import * as monthPageRecord from './0038_month_page_record.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const migrations: Record<string, Migration> = {
@@ -76,4 +77,5 @@ export const migrations: Record<string, Migration> = {
   '0035_background_jobs': backgroundJobs,
   '0036_event_tags': eventTags,
   '0037_background_job_takeover': backgroundJobTakeover,
+  '0038_month_page_record': monthPageRecord,
 };

@@ -12,6 +12,22 @@ export interface MonthlyFlowState {
   readonly unlockReason: string | null;
 }
 
+/** A version submitted, as the month's page lists it; its rows stay in the log. */
+export interface ListedFlowVersion {
+  readonly version: number;
+  readonly submittedAt: string;
+  /** 'cf:<fiscal code>': the municipality's user or a delegate. */
+  readonly submittedBy: string;
+  readonly daysLate: number;
+}
+
+/** The Region's last send-back of the month: its remarks, and whether a version followed. */
+export interface RegionReturn {
+  readonly remarks: string;
+  readonly returnedAt: string;
+  readonly resubmitted: boolean;
+}
+
 export const initialFlowState = (): MonthlyFlowState => ({
   status: 'empty',
   rows: [],

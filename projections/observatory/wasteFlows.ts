@@ -6,6 +6,8 @@ import {
   evolveFlow,
   initialFlowState,
   type FlowStatus,
+  type ListedFlowVersion,
+  type RegionReturn,
 } from '../../domain/observatory/monthlyFlow.js';
 import { separateCollectionRate } from '../../domain/observatory/reference/separateCollection.js';
 import type { Schema, WasteFlowsTable } from '../../src/platform/db/schema.js';
@@ -33,6 +35,9 @@ export interface WasteFlowRow {
   readonly neutralKg: number;
   readonly unlockReason: string | null;
   readonly unlockRequestedAt: string | null;
+  /** Each version submitted, for the month's page (their rows stay in the log). */
+  readonly submittedVersions: readonly ListedFlowVersion[];
+  readonly regionReturn: RegionReturn | null;
 }
 
 const kilograms = (tonnes: number) => Math.round(tonnes * 1000);
@@ -59,6 +64,8 @@ export function evolveWasteFlowRow(
     neutralKg: 0,
     unlockReason: null,
     unlockRequestedAt: null,
+    submittedVersions: [],
+    regionReturn: null,
   };
   const state = evolveFlow(
     {
@@ -93,13 +100,28 @@ export function evolveWasteFlowRow(
         unsortedKg: kilograms(figures.unsorted),
         neutralKg: kilograms(figures.neutral),
         unlockRequestedAt: null,
+        submittedVersions: [
+          ...base.submittedVersions,
+          {
+            version: event.data.version,
+            submittedAt: event.data.submittedAt,
+            submittedBy: event.data.submittedBy,
+            daysLate: event.data.daysLate,
+          },
+        ],
+        regionReturn: base.regionReturn && { ...base.regionReturn, resubmitted: true },
       };
     }
     case 'FlowUnlockRequested':
       return { ...next, unlockRequestedAt: at };
+    case 'MonthlyFlowReturned':
+      return {
+        ...next,
+        unlockRequestedAt: null,
+        regionReturn: { remarks: event.data.remarks, returnedAt: at, resubmitted: false },
+      };
     case 'MonthlyFlowUnlocked':
     case 'FlowUnlockRejected':
-    case 'MonthlyFlowReturned':
       return { ...next, unlockRequestedAt: null };
     default:
       return next;
@@ -142,6 +164,8 @@ const toTableRow = (row: WasteFlowRow) => ({
   neutral_kg: row.neutralKg,
   unlock_reason: row.unlockReason,
   unlock_requested_at: row.unlockRequestedAt,
+  submitted_versions: JSON.stringify(row.submittedVersions),
+  region_return: row.regionReturn && JSON.stringify(row.regionReturn),
 });
 
 const fromTableRow = (row: Selectable<WasteFlowsTable>): WasteFlowRow => ({
@@ -161,6 +185,8 @@ const fromTableRow = (row: Selectable<WasteFlowsTable>): WasteFlowRow => ({
   neutralKg: Number(row.neutral_kg),
   unlockReason: row.unlock_reason,
   unlockRequestedAt: row.unlock_requested_at?.toISOString() ?? null,
+  submittedVersions: row.submitted_versions,
+  regionReturn: row.region_return,
 });
 
 /** The months of a year for one municipality, or for all (the admin's grid, the open data). */

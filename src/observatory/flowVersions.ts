@@ -9,58 +9,26 @@ export type SubmittedVersion = Extract<FlowEvent, { type: 'MonthlyFlowSubmitted'
   readonly recordedAt: string;
 };
 
-/** The Region's last send-back of the month: its remarks, and whether a version followed. */
-export interface RegionReturn {
-  readonly remarks: string;
-  readonly returnedAt: string;
-  readonly resubmitted: boolean;
-}
-
-/**
- * A municipality's month as its stream keeps it: every version as filed (the rows of each kept as
- * sent), and the remarks of the Region's last send-back, if any.
- */
-export async function monthRecord(
-  store: EventStore,
-  istatCode: string,
-  month: YearMonth,
-): Promise<{ versions: SubmittedVersion[]; regionReturn: RegionReturn | null }> {
-  const { events } = await store.readStream(flowStream.id(istatCode, month));
-  const history = events.filter(flowStream.holds);
-  const versions = history.flatMap((event) =>
-    event.type === 'MonthlyFlowSubmitted'
-      ? [{ ...event.data, recordedAt: event.metadata.recordedAt }]
-      : [],
-  );
-  const returned = history.findLastIndex((event) => event.type === 'MonthlyFlowReturned');
-  const last = history[returned];
-  if (last?.type !== 'MonthlyFlowReturned') return { versions, regionReturn: null };
-  const resubmitted = history
-    .slice(returned + 1)
-    .some((event) => event.type === 'MonthlyFlowSubmitted');
-  return {
-    versions,
-    regionReturn: {
-      remarks: last.data.remarks,
-      returnedAt: last.metadata.occurredAt,
-      resubmitted,
-    },
-  };
-}
-
 /** Every version of a municipality's month, as filed: the rows of each one are kept as sent. */
-export async function submittedVersions(
+async function submittedVersions(
   store: EventStore,
   istatCode: string,
   month: YearMonth,
 ): Promise<SubmittedVersion[]> {
-  return (await monthRecord(store, istatCode, month)).versions;
+  const { events } = await store.readStream(flowStream.id(istatCode, month));
+  return events
+    .filter(flowStream.holds)
+    .flatMap((event) =>
+      event.type === 'MonthlyFlowSubmitted'
+        ? [{ ...event.data, recordedAt: event.metadata.recordedAt }]
+        : [],
+    );
 }
 
-/** A version's number as the URL writes it (…/versioni/2). */
 /** A month in the URL, 'AAAA-MM'. */
 export const monthParam = z.string().refine(isYearMonth);
 
+/** A version's number as the URL writes it (…/versioni/2). */
 export const versionNumber = z
   .string()
   .regex(/^[1-9]\d{0,5}$/)

@@ -37,7 +37,7 @@ import {
   unlockRequestSchema,
   type FlowFormValues,
 } from './flowForm.js';
-import { monthRecord, submittedVersion, versionNumber } from './flowVersions.js';
+import { submittedVersion, versionNumber } from './flowVersions.js';
 import {
   observatoryContext,
   officerIstat,
@@ -100,14 +100,10 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
     const istatCode = officerIstat(request);
     const month = monthParam(request);
     const state = await monthlyFlowOf(deps.database.db, istatCode, month);
-    // Reads the stream: each submitted version is kept only as an event of the month's history.
-    const { versions, regionReturn } = await monthRecord(deps.eventStore, istatCode, month);
     const values = form.values ?? formValues(state.rows);
     const refusal =
       unlockRefusal(month, deps.clock()) ??
-      ((await isYearOfMonthValidated(deps.eventStore, istatCode, month))
-        ? validatedYearRefusal(month)
-        : null);
+      (state.yearValidated ? validatedYearRefusal(month) : null);
     return reply.view('observatory/month', {
       title: `Flussi di ${monthLabel(month)}`,
       municipality: municipalityByIstat(istatCode),
@@ -123,8 +119,8 @@ export function monthlyFlowRoutes(app: FastifyInstance, deps: ObservatoryDeps): 
       unlockRefusal: refusal,
       lastUnlockDay: lastUnlockDay(month),
       unlockRule,
-      versions,
-      regionReturn,
+      versions: state.submittedVersions,
+      regionReturn: state.regionReturn,
       values: values.length > 0 ? [...values, {}] : [{}, {}, {}],
       choices: flowChoices,
       errors: form.errors ?? {},

@@ -19,6 +19,8 @@ const filed = (month: string, daysLate: number): WasteFlowRow => ({
   unlockReason: null,
   unlockRequestedAt: null,
   submittedBy: null,
+  submittedVersions: [],
+  regionReturn: null,
 });
 const at = (iso: string) => new Date(iso);
 

@@ -4,6 +4,7 @@ import type { DeclarationFile } from '../../../domain/declarations/declarationEv
 import type { Review } from '../../../domain/declarations/reviewDeclaration.js';
 import type { DeclarationVersion } from '../../../domain/declarations/declarationVersions.js';
 import type { FlowRow } from '../../../domain/observatory/flowEvents.js';
+import type { ListedFlowVersion, RegionReturn } from '../../../domain/observatory/monthlyFlow.js';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CompanyDeclaration, CompanyDetails } from '../../../domain/accounts/accountEvents.js';
 import type { Plant } from '../../../domain/contracts/contractEvents.js';
@@ -467,6 +468,10 @@ export interface WasteFlowsTable {
   unlock_requested_at: ColumnType<Date | null, string | null, string | null>;
   /** Who submitted the last version, 'cf:<fiscal code>' (migration 0030). */
   submitted_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Each version submitted, without its rows (migration 0038). */
+  submitted_versions: JSONColumnType<ListedFlowVersion[], string | undefined, string>;
+  /** The Region's last send-back of the month (migration 0038). */
+  region_return: JSONColumnType<RegionReturn | null, string | null | undefined, string | null>;
 }
 
 /** The Region's validation of a municipality's year (migration 0032). */

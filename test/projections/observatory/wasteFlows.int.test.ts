@@ -58,6 +58,17 @@ const draft: FlowEvent = {
   data: { istatCode: '072006', month, rows: [glass], savedBy: 'cf:x' },
 };
 
+const returned: FlowEvent = {
+  type: 'MonthlyFlowReturned',
+  data: {
+    istatCode: '072006',
+    month,
+    remarks: 'Il vetro è contato due volte',
+    returnedBy: 'cf:admin',
+    supersededUnlockRequest: null,
+  },
+};
+
 const fold = (events: readonly FlowEvent[]): WasteFlowRow | undefined =>
   events.reduce<WasteFlowRow | undefined>(
     (row, event, index) => evolveWasteFlowRow(row, event, `2026-10-2${index}T09:00:00.000Z`),
@@ -112,6 +123,28 @@ describe('waste flows: pure row evolution', () => {
     const reopened = fold([submitted(1, [unsorted, glass]), requested, unlocked, draft]);
     expect(reopened).toMatchObject({ rows: [glass], submittedRows: [unsorted, glass] });
     expect(fold([draft])?.submittedRows).toEqual([]);
+  });
+
+  it("lists each version submitted and the Region's last send-back, until a version follows it", () => {
+    const listed = (version: number, daysLate: number) => ({
+      version,
+      submittedAt: `2026-10-1${version}T08:00:00.000Z`,
+      submittedBy: 'cf:RSSMRA80A01A662A',
+      daysLate,
+    });
+    const sentBack = fold([draft, submitted(1, [glass], 3), returned]);
+    expect(sentBack).toMatchObject({
+      submittedVersions: [listed(1, 3)],
+      regionReturn: {
+        remarks: 'Il vetro è contato due volte',
+        returnedAt: '2026-10-22T09:00:00.000Z',
+        resubmitted: false,
+      },
+    });
+    const refiled = fold([draft, submitted(1, [glass], 3), returned, draft, submitted(2, [])]);
+    expect(refiled?.submittedVersions).toEqual([listed(1, 3), listed(2, 0)]);
+    expect(refiled?.regionReturn).toMatchObject({ resubmitted: true });
+    expect(fold([draft])).toMatchObject({ submittedVersions: [], regionReturn: null });
   });
 
   it('sums a quantity accepted before the maximum to a finite figure', () => {
@@ -172,6 +205,75 @@ describe.each(backends())('%s: waste flows in SQL', (backend) => {
     ]);
     await runner.rebuild('waste_flows');
     expect(await flowsOfYear(test.database.db, 2026)).toEqual(once);
+  });
+});
+
+describe('migration 0038: months filed before it', () => {
+  it("take their versions and the Region's last send-back from the log", async () => {
+    const database = await openPglite('memory://');
+    try {
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => migrations },
+      });
+      await migrator.migrateTo('0037_background_job_takeover');
+      await sql`
+        insert into waste_flows (istat_code, month, status, versions, rows)
+        values ('072006', ${month}, 'submitted', 2, '[]'::jsonb),
+          ('072006', '2026-10', 'draft', 0, '[]'::jsonb),
+          ('075035', ${month}, 'unlocked', 1, '[]'::jsonb)`.execute(database.db);
+      const store = createPostgresEventStore(database);
+      const append = (stream: string, events: FlowEvent[]) =>
+        store.appendToStream(
+          stream,
+          events.map((event) => newEvent(event.type, event.data as never)),
+        );
+      await append(`waste-flow-072006-${month}`, [
+        submitted(1, [glass], 3),
+        returned,
+        submitted(2, [unsorted]),
+      ]);
+      await append(`waste-flow-075035-${month}`, [submitted(1, [glass]), returned]);
+      const returnedAt = async (stream: string) =>
+        (await store.readStream(stream)).events.find(
+          (event) => event.type === 'MonthlyFlowReturned',
+        )!.metadata.occurredAt;
+      const returnedAts = [
+        await returnedAt(`waste-flow-072006-${month}`),
+        await returnedAt(`waste-flow-075035-${month}`),
+      ];
+      await migrateToLatest(database.db);
+      const rows = await database.db
+        .selectFrom('waste_flows')
+        .select(['istat_code', 'month', 'submitted_versions', 'region_return'])
+        .orderBy('istat_code')
+        .orderBy('month')
+        .execute();
+      const listed = (version: number, daysLate: number) => ({
+        version,
+        submittedAt: `2026-10-1${version}T08:00:00.000Z`,
+        submittedBy: 'cf:RSSMRA80A01A662A',
+        daysLate,
+      });
+      const remarks = 'Il vetro è contato due volte';
+      expect(rows).toEqual([
+        {
+          istat_code: '072006',
+          month,
+          submitted_versions: [listed(1, 3), listed(2, 0)],
+          region_return: { remarks, returnedAt: returnedAts[0], resubmitted: true },
+        },
+        { istat_code: '072006', month: '2026-10', submitted_versions: [], region_return: null },
+        {
+          istat_code: '075035',
+          month,
+          submitted_versions: [listed(1, 0)],
+          region_return: { remarks, returnedAt: returnedAts[1], resubmitted: false },
+        },
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 });
 
