@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { AdminEvent } from '../../domain/observatory/observatoryAdmins.js';
 import {
   isMandateEvent,
@@ -215,25 +215,31 @@ export interface Mandate {
 /** What a logged-in fiscal code may do in the observatory. */
 export type ObservatoryRole = ({ readonly kind: 'officer' } & Mandate) | { readonly kind: 'admin' };
 
+/** Where a person stands in the observatory: an admin or not, and the municipalities it files for. */
+export interface ObservatoryStanding {
+  readonly admin: boolean;
+  readonly mandates: readonly Mandate[];
+}
+
+/** A row of `standingRows`: the admin role, or one mandate. */
+export interface StandingRow {
+  readonly source: 'admin' | 'mandate';
+  readonly istat_code: string;
+  readonly email: string;
+  readonly kind: MandateKind;
+  readonly from_month: string | null;
+  readonly to_month: string | null;
+}
+
 /**
- * Where a person stands in the observatory today ('YYYY-MM-DD'): whether it is an admin, and
- * every municipality it may file for (those it is the user of, those it holds an unexpired
- * authorisation for, those whose filing it is delegated). One statement: every page of the
- * observatory asks it.
+ * The rows of a person's standing today ('YYYY-MM-DD'), `fiscalCode` a value or a column of the
+ * statement it is part of: its admin role, the municipalities it is the user of, those it holds
+ * an unexpired authorisation for, those whose filing it is delegated.
  */
-export async function observatoryStanding(
-  db: Kysely<Schema>,
-  fiscalCode: string,
+export const standingRows = (
+  fiscalCode: string | RawBuilder<string>,
   today: string,
-): Promise<{ admin: boolean; mandates: Mandate[] }> {
-  const { rows } = await sql<{
-    source: 'admin' | 'mandate';
-    istat_code: string;
-    email: string;
-    kind: MandateKind;
-    from_month: string | null;
-    to_month: string | null;
-  }>`
+) => sql<StandingRow>`
     select 'admin'::text as source, null::text as istat_code, null::text as email,
            null::text as kind, null::text as from_month, null::text as to_month
       from observatory_admins where fiscal_code = ${fiscalCode}
@@ -244,8 +250,10 @@ export async function observatoryStanding(
     select 'mandate', istat_code, email, kind, from_month, to_month
       from observatory_mandates
       where fiscal_code = ${fiscalCode} and ended_at is null
-        and (expires_on is null or expires_on >= ${today})`.execute(db);
-  // The strongest mandate counts where a person holds two for one municipality.
+        and (expires_on is null or expires_on >= ${today})`;
+
+/** The standing its rows say; the strongest mandate counts where a person holds two for one municipality. */
+export function standingOf(rows: readonly StandingRow[]): ObservatoryStanding {
   const byMunicipality = new Map<string, Mandate>();
   const held = rows.filter((row) => row.source === 'mandate');
   for (const row of held.sort((a, b) => strength[a.kind] - strength[b.kind])) {

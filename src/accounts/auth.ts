@@ -14,6 +14,7 @@ import {
   identityAccountId,
 } from '../../domain/observatory/digitalIdentityEvents.js';
 import type { RequestIdentity } from '../observatory/identity/requestIdentity.js';
+import type { ObservatoryStanding } from '../../projections/observatory/officers.js';
 import { sessionCookie, sessionHolder } from './sessions.js';
 
 declare module 'fastify' {
@@ -25,6 +26,8 @@ declare module 'fastify' {
     sessionToken: string | null;
     /** The municipality a SPID/CIE session chose to act for, read with the session; or null. */
     sessionMunicipality: string | null;
+    /** Where a SPID/CIE session's person stands in the observatory, read with the session. */
+    observatoryStanding: ObservatoryStanding | null;
   }
 }
 
@@ -35,6 +38,7 @@ export const authPlugin = fp(
     app.decorateRequest('identity', null);
     app.decorateRequest('sessionToken', null);
     app.decorateRequest('sessionMunicipality', null);
+    app.decorateRequest('observatoryStanding', null);
     app.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/assets/')) return;
       const cookie = request.cookies[sessionCookie];
@@ -44,6 +48,7 @@ export const authPlugin = fp(
       if (session?.identity) {
         request.identity = session.identity;
         request.sessionMunicipality = session.actingIstat;
+        request.observatoryStanding = session.standing;
         request.sessionToken = unsigned.value;
         return;
       }

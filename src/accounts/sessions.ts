@@ -5,7 +5,14 @@ import {
   accountPrefix,
   fiscalCodeOfAccount,
 } from '../../domain/observatory/digitalIdentityEvents.js';
+import { romeDay } from '../../domain/observatory/months.js';
 import { accountOfRow, type AccountRow } from '../../projections/accounts/accounts.js';
+import {
+  standingOf,
+  standingRows,
+  type ObservatoryStanding,
+  type StandingRow,
+} from '../../projections/observatory/officers.js';
 import type { RequestIdentity } from '../observatory/identity/requestIdentity.js';
 import type { AccountsTable, Schema } from '../platform/db/schema.js';
 
@@ -70,14 +77,25 @@ export interface SessionHolder {
   readonly identity: RequestIdentity | null;
   /** The municipality a digital identity chose to act for in this session, if any. */
   readonly actingIstat: string | null;
+  /** Where a digital identity stands in the observatory today; null for a password login. */
+  readonly standing: ObservatoryStanding | null;
 }
 
 /** Where a SPID/CIE account id's fiscal code starts, for SQL's substr (1-based). */
 const fiscalCodeFrom = accountPrefix.length + 1;
+/** The fiscal code of a SPID/CIE session's account id, in SQL. */
+const fiscalCodeOfSession = sql<string>`substr(${sql.ref('sessions.account_id')}, ${fiscalCodeFrom})`;
+/** A SPID/CIE session's standing in the observatory on a day, as rows; null for a password login. */
+const standingOfSession = (today: string) => sql<StandingRow[] | null>`
+  case when ${sql.ref('sessions.account_id')} like ${`${accountPrefix}%`} then (
+    select coalesce(json_agg(standing), '[]')
+    from (${standingRows(fiscalCodeOfSession, today)}) as standing
+  ) end`;
 
 /**
- * The holder of a live session, or null for an unknown, expired or revoked one: session, account
- * and identity in one statement, as every page asks it.
+ * The holder of a live session, or null for an unknown, expired or revoked one: session, account,
+ * identity and, for a digital identity, its standing in the observatory, in one statement, as
+ * every page asks it.
  */
 export async function sessionHolder(
   db: Kysely<Schema>,
@@ -88,11 +106,7 @@ export async function sessionHolder(
     .selectFrom('sessions')
     .leftJoin('accounts', 'accounts.account_id', 'sessions.account_id')
     .leftJoin('digital_identities', (join) =>
-      join.on(
-        'digital_identities.fiscal_code',
-        '=',
-        sql<string>`substr(${sql.ref('sessions.account_id')}, ${fiscalCodeFrom})`,
-      ),
+      join.on('digital_identities.fiscal_code', '=', fiscalCodeOfSession),
     )
     .selectAll('accounts')
     .select([
@@ -100,18 +114,24 @@ export async function sessionHolder(
       'sessions.acting_istat',
       'digital_identities.given_name',
       'digital_identities.family_name',
+      standingOfSession(romeDay(now)).as('standing'),
     ])
     .where('sessions.token_hash', '=', digest(token))
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)
     .executeTakeFirst();
   if (!row) return null;
-  const { session_account_id, acting_istat, given_name, family_name, ...account } = row;
+  const { session_account_id, acting_istat, given_name, family_name, standing, ...account } = row;
   const fiscalCode = fiscalCodeOfAccount(session_account_id);
   if (fiscalCode) {
     // A login the identities' read model has not applied yet still counts, without names.
     const identity = { fiscalCode, givenName: given_name ?? '', familyName: family_name ?? '' };
-    return { account: null, identity, actingIstat: acting_istat };
+    return {
+      account: null,
+      identity,
+      actingIstat: acting_istat,
+      standing: standingOf(standing ?? []),
+    };
   }
   return {
     // A left join's columns are all null when no account matched; the row is whole otherwise.
@@ -119,6 +139,7 @@ export async function sessionHolder(
       account.account_id === null ? null : accountOfRow(account as Selectable<AccountsTable>),
     identity: null,
     actingIstat: acting_istat,
+    standing: null,
   };
 }
 

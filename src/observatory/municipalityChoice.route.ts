@@ -25,7 +25,7 @@ export function municipalityChoiceRoutes(app: FastifyInstance, deps: Observatory
   const identified = { preHandler: requireIdentity() };
 
   async function mandatesOfRequest(request: FastifyRequest) {
-    const role = await observatoryRole(deps, request.identity!.fiscalCode);
+    const role = observatoryRole(request);
     if (role?.kind !== 'officer') {
       throw new DomainError(
         'Forbidden',

@@ -3,7 +3,6 @@ import { DomainError } from '../../domain/shared/domainError.js';
 import { monthLabel, romeDay, type YearMonth } from '../../domain/observatory/months.js';
 import { municipalityByIstat } from '../../domain/observatory/reference/municipalities.js';
 import {
-  observatoryStanding,
   type Mandate,
   type MandateKind,
   type ObservatoryRole,
@@ -55,7 +54,7 @@ export function requireObservatory(deps: ObservatoryDeps, kind: 'officer' | 'adm
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const identity = request.identity;
     if (!identity) return reply.redirect('/osservatorio/accesso', 303);
-    const role = await observatoryRole(deps, identity.fiscalCode);
+    const role = observatoryRole(request);
     if (role === null) return reply.redirect('/osservatorio', 303);
     if (role.kind !== kind) {
       throw new DomainError(
@@ -129,18 +128,17 @@ function formField(body: unknown, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** What a fiscal code may be in the observatory: an admin, a filer for some municipalities, or null. */
-export async function observatoryRole(
-  deps: ObservatoryDeps,
-  fiscalCode: string,
-): Promise<{ kind: 'admin' } | { kind: 'officer'; mandates: Mandate[] } | null> {
-  const { admin, mandates } = await observatoryStanding(
-    deps.database.db,
-    fiscalCode,
-    romeDay(deps.clock()),
-  );
-  if (admin) return { kind: 'admin' };
-  return mandates.length > 0 ? { kind: 'officer', mandates } : null;
+/**
+ * What the person of a SPID/CIE session may be in the observatory: an admin, a filer for some
+ * municipalities, or null (its standing is read with the session: src/accounts/sessions.ts).
+ */
+export function observatoryRole(
+  request: FastifyRequest,
+): { kind: 'admin' } | { kind: 'officer'; mandates: readonly Mandate[] } | null {
+  const standing = request.observatoryStanding;
+  if (!standing) return null;
+  if (standing.admin) return { kind: 'admin' };
+  return standing.mandates.length > 0 ? { kind: 'officer', mandates: standing.mandates } : null;
 }
 
 /** The role an event's actor is recorded with, by how the person files for the municipality. */

@@ -18,7 +18,7 @@ export function observatoryHomeRoutes(app: FastifyInstance, deps: ObservatoryDep
         videoUrl: deps.config.OBSERVATORY_VIDEO_URL,
       });
     }
-    const role = await observatoryRole(deps, identity.fiscalCode);
+    const role = observatoryRole(request);
     if (role?.kind === 'officer') return seeOther(request, reply, '/osservatorio/comune');
     if (role?.kind === 'admin') return seeOther(request, reply, '/osservatorio/admin');
     return reply.view('observatory/notAssociated', {

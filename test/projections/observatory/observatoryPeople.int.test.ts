@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OfficerEvent } from '../../../domain/observatory/municipalityOfficer.js';
@@ -7,13 +8,19 @@ import {
   evolveAdminRow,
   evolveOfficerRow,
   observatoryPeopleProjection,
-  observatoryStanding,
   officers,
+  standingOf,
+  standingRows,
 } from '../../../projections/observatory/officers.js';
+import type { Schema } from '../../../src/platform/db/schema.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+/** Where a person stands on a day, as a session reads it (src/accounts/sessions.ts). */
+const observatoryStanding = async (db: Kysely<Schema>, fiscalCode: string, today: string) =>
+  standingOf((await standingRows(fiscalCode, today).execute(db)).rows);
 
 const mario = 'RSSMRA80A01A662A';
 const lucia = 'BNCLCU85M41E506C';
