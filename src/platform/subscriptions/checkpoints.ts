@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema, StoredFailure } from '../db/schema.js';
 import type { GlobalPosition } from '../eventStore/eventStore.js';
-import { comparePositions, startOfLog } from '../eventStore/globalPosition.js';
 
 /** Notified by each transaction that moves checkpoints, on commit. */
 export const checkpointsChannel = 'dichiara_checkpoints';
@@ -39,44 +38,45 @@ export async function lockCheckpointRows(
 }
 
 /**
- * Compare-and-set, first half: locks the checkpoints of `names` (in name order, so two processes
- * never wait on each other crosswise) and fails unless each is still at `expected`.
+ * Compare-and-set of the checkpoints of `names`, in one statement at the start of the transaction
+ * that applies what lies between `from` and `to`: each moves to `to` if it is still at `from`,
+ * else CheckpointMovedError (another process applied the batch, and the transaction is rolled
+ * back). Their rows are locked in name order, so two processes never wait on each other crosswise,
+ * and stay locked until the commit: whoever meets them meanwhile waits for the batch's rows too.
  *
  * The transaction's commit does not wait for the disk: what it writes is derived from the log,
  * and a crash loses the checkpoint with the rows it moved with, so the events are applied again
  * (a mail queued in the lost moment is queued again under the same key and Message-ID). Appends
  * to the log keep their synchronous commit.
  */
-export async function lockCheckpoints(
+export async function moveCheckpoints(
   trx: Kysely<Schema>,
   names: readonly string[],
-  expected: GlobalPosition,
+  from: GlobalPosition,
+  to: GlobalPosition,
 ): Promise<void> {
-  const rows = await trx
-    .selectFrom('projection_checkpoints')
-    .select(['name', 'commit_position', 'prepare_position'])
-    // Set with the lock, not by a statement of its own: one round trip less per batch. (With no
-    // row locked the commit is merely synchronous.)
-    .select(sql<string>`set_config('synchronous_commit', 'off', true)`.as('synchronous_commit'))
-    // Processes standing by hear it when the batch commits (standby.ts); nothing if it does not.
-    .select(sql<string>`pg_notify(${checkpointsChannel}, '')`.as('told'))
-    .where('name', 'in', names)
-    .orderBy('name')
-    .forUpdate()
-    .execute();
-  const found = new Map(
-    rows.map((row) => [
-      row.name,
-      { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
-    ]),
-  );
-  for (const name of names) {
-    if (comparePositions(found.get(name) ?? startOfLog, expected) !== 0)
-      throw new CheckpointMovedError(name);
-  }
+  const { rows } = await sql<{ name: string }>`
+    with locked as (
+      select name from projection_checkpoints
+      where name in (${sql.join(names)}) order by name for update)
+    update projection_checkpoints moved
+    set commit_position = ${to.commit}, prepare_position = ${to.prepare},
+        updated_at = ${new Date()}, failure = null
+    from locked
+    where moved.name = locked.name
+      and moved.commit_position = ${from.commit} and moved.prepare_position = ${from.prepare}
+    returning moved.name,
+      -- Set with the move, not by a statement of its own. (With no row moved the transaction
+      -- fails anyway.)
+      set_config('synchronous_commit', 'off', true),
+      -- Processes standing by hear it when the batch commits (standby.ts); nothing if it does not.
+      pg_notify(${checkpointsChannel}, '')`.execute(trx);
+  const moved = new Set(rows.map((row) => row.name));
+  const stale = names.find((name) => !moved.has(name));
+  if (stale !== undefined) throw new CheckpointMovedError(stale);
 }
 
-/** Compare-and-set, second half: moves the checkpoints of `names` to `position` in one statement. */
+/** Moves the checkpoints of `names` to `position`, whatever they were at (a rebuild's swap, a replay). */
 export async function saveCheckpoints(
   trx: Kysely<Schema>,
   names: readonly string[],

@@ -1,6 +1,6 @@
 import type { GlobalPosition, RecordedEvent } from '../eventStore/eventStore.js';
 import { comparePositions, formatPosition } from '../eventStore/globalPosition.js';
-import { lockCheckpoints, saveCheckpoints } from './checkpoints.js';
+import { moveCheckpoints } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { LogBatch } from './storableText.js';
 import {
@@ -184,13 +184,12 @@ export class SharedRead extends Wakeable {
     const last = batch.at(-1)!.position;
     const given = new LogBatch(batch);
     await this.deps.db.transaction().execute(async (trx) => {
-      await lockCheckpoints(trx, names, head);
+      await moveCheckpoints(trx, names, head, last);
       // Only plain read models join it (SubscriberWorker.sharesRead).
       for (const { subscriber } of members) {
         const projection = subscriber as Projection;
         await projection.apply(trx, given.for(projection));
       }
-      await saveCheckpoints(trx, names, last);
     });
     this.head = last;
     for (const worker of members) worker.advancedTo(last);

@@ -10,7 +10,7 @@ import {
   CheckpointMovedError,
   loadCheckpoint,
   lockCheckpointRows,
-  lockCheckpoints,
+  moveCheckpoints,
   recordFailure,
   saveCheckpoints,
 } from './checkpoints.js';
@@ -353,10 +353,9 @@ export class SubscriberWorker extends Wakeable {
     }
     if (isProcessManager(subscriber)) await subscriber.handle(given, this.stopping.signal);
     await this.deps.db.transaction().execute(async (trx) => {
-      await lockCheckpoints(trx, [this.name], this.saved);
+      await moveCheckpoints(trx, [this.name], this.saved, batch.last);
       if (isLeafProjection(subscriber)) await subscriber.applyLeaves(trx, batch.leaves!);
       else if (!isProcessManager(subscriber)) await subscriber.apply(trx, given);
-      await saveCheckpoints(trx, [this.name], batch.last);
     });
     this.checkpoint = this.saved = batch.last;
   }
@@ -366,10 +365,7 @@ export class SubscriberWorker extends Wakeable {
     if (comparePositions(this.checkpoint, this.saved) === 0) return;
     const moved = this.checkpoint;
     try {
-      await this.deps.db.transaction().execute(async (trx) => {
-        await lockCheckpoints(trx, [this.name], this.saved);
-        await saveCheckpoints(trx, [this.name], moved);
-      });
+      await moveCheckpoints(this.deps.db, [this.name], this.saved, moved);
       this.saved = moved;
     } catch (error) {
       // Either way it reads that stretch again after a restart, finding nothing in it again.
