@@ -219,7 +219,7 @@ export class ProjectionRunner {
 
   private wakeAll(): void {
     this.tail.forget();
-    this.shared.wake();
+    this.shared.heard();
     for (const worker of this.workers.values()) worker.wake();
   }
 }

@@ -37,6 +37,12 @@ export class SharedRead extends Wakeable {
   private ahead: { from: GlobalPosition; events: Promise<readonly RecordedEvent[]> } | null = null;
   /** The size of a batch read while behind the log. */
   private readonly catchingUp: number;
+  /**
+   * An append was heard since the last sleep. Only an append starts the rereads of the log's end
+   * (wakeable.ts): a request's nudge (ProjectionRunner.waitFor) wakes the read once, and while
+   * the request waits the read polls soon anyway.
+   */
+  private appendHeard = false;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -52,6 +58,12 @@ export class SharedRead extends Wakeable {
 
   protected override get awaited(): boolean {
     return this.members.some((worker) => worker.awaited);
+  }
+
+  /** An append heard, here or (notified) in another process: read the log's end. */
+  heard(): void {
+    this.appendHeard = true;
+    this.wake();
   }
 
   /** Starts feeding `inStep`, read models whose checkpoints are all the same. */
@@ -101,7 +113,7 @@ export class SharedRead extends Wakeable {
    * runs at the speed of the log, as a rebuild does (readModelRebuild.ts).
    */
   private async run(): Promise<void> {
-    /** Whether the last sleep ended with an append heard; the rereads left after one. */
+    /** Whether an append was heard by the end of the last sleep; the rereads left after one. */
     let heard = false;
     let rereads = 0;
     while (this.running) {
@@ -134,7 +146,9 @@ export class SharedRead extends Wakeable {
             soon = awaitedPollMs * 2 ** (heardRereads - rereads);
             rereads -= 1;
           }
-          heard = await this.sleep(soon);
+          await this.sleep(soon);
+          heard = this.appendHeard;
+          this.appendHeard = false;
         }
       } catch (error) {
         this.ahead = null;
