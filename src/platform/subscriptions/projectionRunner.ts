@@ -160,8 +160,11 @@ export class ProjectionRunner {
     }
     // Already there (the append's own wake-up is usually quicker than the command's answer).
     if (awaited.every((worker) => worker.hasReached(position))) return true;
-    this.tail.forget();
-    this.shared.wake();
+    // Or on its way: the shared read is taking in the log's end as it was after the append.
+    if (!this.shared.takesInHeard) {
+      this.tail.forget();
+      this.shared.wake();
+    }
     for (const worker of awaited)
       if (!(await worker.reached(position, deadline - Date.now()))) return false;
     return true;

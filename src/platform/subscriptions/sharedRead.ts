@@ -43,6 +43,9 @@ export class SharedRead extends Wakeable {
    * the request waits the read polls soon anyway.
    */
   private appendHeard = false;
+  /** Appends heard so far, and how many when the read being made or applied now began. */
+  private appendsHeard = 0;
+  private readingSince: number | null = null;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -62,8 +65,18 @@ export class SharedRead extends Wakeable {
 
   /** An append heard, here or (notified) in another process: read the log's end. */
   heard(): void {
+    this.appendsHeard += 1;
     this.appendHeard = true;
     this.wake();
+  }
+
+  /**
+   * Whether the batch being read or applied now was read from the log's end after the last
+   * append heard: it takes that append in, and a request waiting for it need not wake the read
+   * again (an append held back, or not heard, is read by the polls while the request waits).
+   */
+  get takesInHeard(): boolean {
+    return this.readingSince === this.appendsHeard;
   }
 
   /** Starts feeding `inStep`, read models whose checkpoints are all the same. */
@@ -129,6 +142,7 @@ export class SharedRead extends Wakeable {
       try {
         batch = await this.next(this.head);
       } catch (error) {
+        this.readingSince = null;
         this.deps.logger.warn({ err: error }, 'Reading the log failed');
         await pause(1_000);
         continue;
@@ -146,11 +160,13 @@ export class SharedRead extends Wakeable {
             soon = awaitedPollMs * 2 ** (heardRereads - rereads);
             rereads -= 1;
           }
+          this.readingSince = null;
           await this.sleep(soon);
           heard = this.appendHeard;
           this.appendHeard = false;
         }
       } catch (error) {
+        this.readingSince = null;
         this.ahead = null;
         this.disband(error);
       }
@@ -167,6 +183,7 @@ export class SharedRead extends Wakeable {
     const ahead = this.ahead && comparePositions(this.ahead.from, head) === 0 ? this.ahead : null;
     this.ahead = null;
     const size = ahead ? this.catchingUp : (this.options.batchSize ?? 1_000);
+    this.readingSince = ahead ? null : this.appendsHeard;
     if (!ahead) this.clearWake();
     const events = await (ahead?.events ?? this.deps.tail.read(head, size));
     if (events.length === size) {
