@@ -5,7 +5,9 @@ import { sql, type Kysely } from 'kysely';
  * by whom, how late; the rows of each stay in the log, where the version's own page reads them)
  * and the Region's last send-back. The page read the month's stream for them on every view, a
  * stream that grows with every draft saved. Months filed before this migration take them from the
- * log, or from its copy with KurrentDB.
+ * log, or from its copy with KurrentDB; an event the read model applies again after (its
+ * checkpoint behind the log) lists its version once. Stop every process of the earlier version
+ * before migrating: one still running would write rows without them.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table waste_flows

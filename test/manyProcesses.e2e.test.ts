@@ -43,13 +43,21 @@ interface Upstream {
 
 const months = ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
 
-/** A step retried while the answer is a balancer's 502 (its process killed under it). */
+/**
+ * A step retried while its process is killed under it: the balancer answers 502, or resets the
+ * connection when the process dies with the answer half sent (as a real balancer does).
+ */
 async function through<T extends { statusCode?: number; status?: number }>(
   step: () => Promise<T>,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const response = await step();
-    if ((response.statusCode ?? response.status) !== 502 || attempt >= 10) return response;
+    const response = await step().catch((error: unknown) => {
+      const reset = (error as { cause?: { code?: string } }).cause?.code === 'ECONNRESET';
+      if (!reset || attempt >= 10) throw error;
+      return null;
+    });
+    if (response && ((response.statusCode ?? response.status) !== 502 || attempt >= 10))
+      return response;
     await sleep(300);
   }
 }

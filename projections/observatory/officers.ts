@@ -215,7 +215,7 @@ export interface Mandate {
 /** What a logged-in fiscal code may do in the observatory. */
 export type ObservatoryRole = ({ readonly kind: 'officer' } & Mandate) | { readonly kind: 'admin' };
 
-/** Where a person stands in the observatory: an admin or not, and the municipalities it files for. */
+/** Where a person stands in the observatory: admin or not, and the municipalities it files for. */
 export interface ObservatoryStanding {
   readonly admin: boolean;
   readonly mandates: readonly Mandate[];
@@ -252,7 +252,10 @@ export const standingRows = (
       where fiscal_code = ${fiscalCode} and ended_at is null
         and (expires_on is null or expires_on >= ${today})`;
 
-/** The standing its rows say; the strongest mandate counts where a person holds two for one municipality. */
+/**
+ * The standing its rows say; the strongest mandate counts where a person holds two for one
+ * municipality.
+ */
 export function standingOf(rows: readonly StandingRow[]): ObservatoryStanding {
   const byMunicipality = new Map<string, Mandate>();
   const held = rows.filter((row) => row.source === 'mandate');

@@ -100,8 +100,10 @@ export function evolveWasteFlowRow(
         unsortedKg: kilograms(figures.unsorted),
         neutralKg: kilograms(figures.neutral),
         unlockRequestedAt: null,
+        // Each version once, though an event be applied again (a checkpoint behind the rows
+        // migration 0038 filled).
         submittedVersions: [
-          ...base.submittedVersions,
+          ...base.submittedVersions.filter((listed) => listed.version !== event.data.version),
           {
             version: event.data.version,
             submittedAt: event.data.submittedAt,

@@ -85,7 +85,7 @@ export interface SessionHolder {
 const fiscalCodeFrom = accountPrefix.length + 1;
 /** The fiscal code of a SPID/CIE session's account id, in SQL. */
 const fiscalCodeOfSession = sql<string>`substr(${sql.ref('sessions.account_id')}, ${fiscalCodeFrom})`;
-/** A SPID/CIE session's standing in the observatory on a day, as rows; null for a password login. */
+/** A SPID/CIE session's standing in the observatory on a day, as rows; null for a password one. */
 const standingOfSession = (today: string) => sql<StandingRow[] | null>`
   case when ${sql.ref('sessions.account_id')} like ${`${accountPrefix}%`} then (
     select coalesce(json_agg(standing), '[]')

@@ -24,7 +24,7 @@ const choiceForm = z.object({
 export function municipalityChoiceRoutes(app: FastifyInstance, deps: ObservatoryDeps): void {
   const identified = { preHandler: requireIdentity() };
 
-  async function mandatesOfRequest(request: FastifyRequest) {
+  function mandatesOfRequest(request: FastifyRequest) {
     const role = observatoryRole(request);
     if (role?.kind !== 'officer') {
       throw new DomainError(
@@ -37,7 +37,7 @@ export function municipalityChoiceRoutes(app: FastifyInstance, deps: Observatory
   }
 
   app.get('/comuni', identified, async (request, reply) => {
-    const mandates = await mandatesOfRequest(request);
+    const mandates = mandatesOfRequest(request);
     return reply.view('observatory/municipalityChoice', {
       title: 'Scegli il comune',
       after: safeRedirect(queryOf(choiceQuery, request).dopo, dashboardPath),
@@ -56,7 +56,7 @@ export function municipalityChoiceRoutes(app: FastifyInstance, deps: Observatory
 
   app.post('/comuni', identified, async (request, reply) => {
     const parsed = choiceForm.safeParse(request.body);
-    const mandates = await mandatesOfRequest(request);
+    const mandates = mandatesOfRequest(request);
     const mandate = parsed.success
       ? mandates.find((candidate) => candidate.istatCode === parsed.data.comune)
       : undefined;

@@ -76,7 +76,7 @@ export async function moveCheckpoints(
   if (stale !== undefined) throw new CheckpointMovedError(stale);
 }
 
-/** Moves the checkpoints of `names` to `position`, whatever they were at (a rebuild's swap, a replay). */
+/** Moves the checkpoints of `names` to `position`, wherever they were: a swap, a replay. */
 export async function saveCheckpoints(
   trx: Kysely<Schema>,
   names: readonly string[],

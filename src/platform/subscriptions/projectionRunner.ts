@@ -150,7 +150,6 @@ export class ProjectionRunner {
     options: { background?: boolean } = {},
   ): Promise<boolean> {
     if (!position) return true;
-    const deadline = Date.now() + timeoutMs;
     const awaited = [...this.workers.values()].filter(
       (worker) => worker.sharesRead || options.background,
     );
@@ -165,9 +164,9 @@ export class ProjectionRunner {
       this.tail.forget();
       this.shared.wake();
     }
-    for (const worker of awaited)
-      if (!(await worker.reached(position, deadline - Date.now()))) return false;
-    return true;
+    // All at once: the shared read polls soon from now, while any of its read models is awaited.
+    const reached = await Promise.all(awaited.map((worker) => worker.reached(position, timeoutMs)));
+    return reached.every(Boolean);
   }
 
   /**

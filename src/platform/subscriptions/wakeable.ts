@@ -44,21 +44,21 @@ export abstract class Wakeable {
   }
 
   /**
-   * Until woken (true), or `ms` (the poll interval unless told) have passed (false), or
-   * `awaitedPollMs` while a request waits.
+   * Until woken, or until `ms` (the poll interval unless told) have passed, or `awaitedPollMs`
+   * while a request waits.
    */
-  protected sleep(ms = this.pollIntervalMs): Promise<boolean> {
-    if (this.pendingWake || !this.active) return Promise.resolve(true);
+  protected sleep(ms = this.pollIntervalMs): Promise<void> {
+    if (this.pendingWake || !this.active) return Promise.resolve();
     const wait = this.awaited ? Math.min(ms, awaitedPollMs) : ms;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), wait);
-      function done(woken: boolean) {
+      const timer = setTimeout(done, wait);
+      function done() {
         clearTimeout(timer);
-        resolve(woken);
+        resolve();
       }
       this.wakeUp = () => {
         this.wakeUp = null;
-        done(true);
+        done();
       };
     });
   }

@@ -18,7 +18,7 @@ import { ProjectionRunner } from '../../../src/platform/subscriptions/projection
 import { newEvent, untilLogReadable } from '../../support/events.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
-/** Where a person stands on a day, as a session reads it (src/accounts/sessions.ts). */
+/** Where a person stands on a day: the rows the session's statement reads, folded. */
 const observatoryStanding = async (db: Kysely<Schema>, fiscalCode: string, today: string) =>
   standingOf((await standingRows(fiscalCode, today).execute(db)).rows);
 

@@ -69,6 +69,14 @@ const returned: FlowEvent = {
   },
 };
 
+/** A version as the month's page lists it, submitted by `submitted` below. */
+const listed = (version: number, daysLate: number) => ({
+  version,
+  submittedAt: `2026-10-1${version}T08:00:00.000Z`,
+  submittedBy: 'cf:RSSMRA80A01A662A',
+  daysLate,
+});
+
 const fold = (events: readonly FlowEvent[]): WasteFlowRow | undefined =>
   events.reduce<WasteFlowRow | undefined>(
     (row, event, index) => evolveWasteFlowRow(row, event, `2026-10-2${index}T09:00:00.000Z`),
@@ -126,12 +134,6 @@ describe('waste flows: pure row evolution', () => {
   });
 
   it("lists each version submitted and the Region's last send-back, until a version follows it", () => {
-    const listed = (version: number, daysLate: number) => ({
-      version,
-      submittedAt: `2026-10-1${version}T08:00:00.000Z`,
-      submittedBy: 'cf:RSSMRA80A01A662A',
-      daysLate,
-    });
     const sentBack = fold([draft, submitted(1, [glass], 3), returned]);
     expect(sentBack).toMatchObject({
       submittedVersions: [listed(1, 3)],
@@ -145,6 +147,9 @@ describe('waste flows: pure row evolution', () => {
     expect(refiled?.submittedVersions).toEqual([listed(1, 3), listed(2, 0)]);
     expect(refiled?.regionReturn).toMatchObject({ resubmitted: true });
     expect(fold([draft])).toMatchObject({ submittedVersions: [], regionReturn: null });
+    // Applied again (its checkpoint behind the rows the migration filled): listed once.
+    const again = evolveWasteFlowRow(refiled, submitted(2, []), '2026-10-30T09:00:00.000Z');
+    expect(again.submittedVersions).toEqual([listed(1, 3), listed(2, 0)]);
   });
 
   it('sums a quantity accepted before the maximum to a finite figure', () => {
@@ -249,12 +254,6 @@ describe('migration 0038: months filed before it', () => {
         .orderBy('istat_code')
         .orderBy('month')
         .execute();
-      const listed = (version: number, daysLate: number) => ({
-        version,
-        submittedAt: `2026-10-1${version}T08:00:00.000Z`,
-        submittedBy: 'cf:RSSMRA80A01A662A',
-        daysLate,
-      });
       const remarks = 'Il vetro è contato due volte';
       expect(rows).toEqual([
         {
