@@ -1,14 +1,13 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../migrations/index.js';
 import type { AccountEvent } from '../../domain/accounts/accountEvents.js';
 import { organisationFounding } from '../../src/accounts/organisationFounding.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
-import { openPglite } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { recordEvents } from '../../src/platform/eventStore/commandHandler.js';
 import { signedIn, settle, startTestApp, type TestApp } from '../support/testApp.js';
+import { pgliteMigratedTo } from '../support/testDatabase.js';
 
 /**
  * A log written before people had roles: a registration approved with no MemberJoined. The
@@ -86,13 +85,8 @@ describe('accounts approved before roles become organisations', () => {
 
 describe('migration 0017', () => {
   it('gives the accounts already there their organisation and role, so nobody waits to log in', async () => {
-    const database = await openPglite('memory://');
+    const database = await pgliteMigratedTo('0016_refused_sign_ins');
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations },
-      });
-      await migrator.migrateTo('0016_refused_sign_ins');
       for (const [id, role, status] of [
         ['ditta', 'declarant', 'active'],
         ['in-attesa', 'declarant', 'awaiting-approval'],

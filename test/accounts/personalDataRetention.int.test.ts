@@ -1,7 +1,5 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../migrations/index.js';
-import { openPglite } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
 import { newEvent } from '../support/events.js';
@@ -14,7 +12,7 @@ import {
   startTestApp,
   type TestApp,
 } from '../support/testApp.js';
-import { backends } from '../support/testDatabase.js';
+import { backends, pgliteMigratedTo } from '../support/testDatabase.js';
 
 /**
  * Ten years after an account is closed, the housekeeping sweep erases its person by itself, once,
@@ -95,13 +93,8 @@ describe.each(backends())('%s: erasure when the retention is over', (backend) =>
 
 describe('migration 0028: accounts closed before it', () => {
   it('learn when they were closed from the log, so that their retention can run out', async () => {
-    const database = await openPglite('memory://');
+    const database = await pgliteMigratedTo('0027_mail_unsubscribe');
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations },
-      });
-      await migrator.migrateTo('0027_mail_unsubscribe');
       for (const [id, status] of [
         ['chiuso', 'closed'],
         ['attivo', 'active'],

@@ -13,10 +13,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openPostgres, pgliteDatabase, type Database } from '../../src/platform/db/database.js';
+import {
+  openPglite,
+  openPostgres,
+  pgliteDatabase,
+  type Database,
+} from '../../src/platform/db/database.js';
+import { migrations } from '../../migrations/index.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import type { Schema } from '../../src/platform/db/schema.js';
 
@@ -65,6 +71,24 @@ export async function openTestDatabase(backend: Backend): Promise<TestDatabase> 
       );
     },
   };
+}
+
+/**
+ * An in-memory PGlite migrated up to `migration` only (a name in migrations/index.ts): the
+ * database an earlier version left, for a migration's test to fill before migrating the rest.
+ */
+export async function pgliteMigratedTo(migration: string): Promise<Database> {
+  const database = await openPglite('memory://');
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error } = await migrator.migrateTo(migration);
+  if (error) {
+    await database.close();
+    throw new Error(`Migrating to ${migration} failed`, { cause: error });
+  }
+  return database;
 }
 
 /**

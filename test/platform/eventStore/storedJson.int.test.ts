@@ -1,13 +1,11 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { migrations } from '../../../migrations/index.js';
-import { openPglite } from '../../../src/platform/db/database.js';
 import { migrateToLatest } from '../../../src/platform/db/migrate.js';
 import { canonicalJson, eventDigest } from '../../../src/platform/eventStore/hashChain.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { verifyLog, verifyStream } from '../../../src/platform/eventStore/verifyLog.js';
 import { newEvent } from '../../support/events.js';
-import { openTestDatabase } from '../../support/testDatabase.js';
+import { openTestDatabase, pgliteMigratedTo } from '../../support/testDatabase.js';
 
 describe('events stored as the canonical text their digest covers', () => {
   it('keeps data and metadata byte for byte as canonical JSON', async () => {
@@ -29,13 +27,8 @@ describe('events stored as the canonical text their digest covers', () => {
   });
 
   it('still proves events stored as jsonb before the change, and finds one altered since', async () => {
-    const database = await openPglite('memory://');
+    const database = await pgliteMigratedTo('0009_event_search');
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations },
-      });
-      await migrator.migrateTo('0009_event_search');
       // As the store appended before migrations/0010: jsonb payload, digest of canonical content.
       for (const [streamId, events] of [
         [

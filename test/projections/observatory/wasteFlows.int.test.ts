@@ -1,4 +1,4 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowRow } from '../../../domain/observatory/flowEvents.js';
@@ -9,13 +9,16 @@ import {
   wasteFlowsProjection,
   type WasteFlowRow,
 } from '../../../projections/observatory/wasteFlows.js';
-import { migrations } from '../../../migrations/index.js';
-import { openPglite } from '../../../src/platform/db/database.js';
 import { migrateToLatest } from '../../../src/platform/db/migrate.js';
 import { createPostgresEventStore } from '../../../src/platform/eventStore/postgresEventStore.js';
 import { ProjectionRunner } from '../../../src/platform/subscriptions/projectionRunner.js';
 import { newEvent, untilLogReadable } from '../../support/events.js';
-import { backends, openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+import {
+  backends,
+  openTestDatabase,
+  type TestDatabase,
+  pgliteMigratedTo,
+} from '../../support/testDatabase.js';
 
 const unsorted: FlowRow = {
   eerCode: '200301',
@@ -215,13 +218,8 @@ describe.each(backends())('%s: waste flows in SQL', (backend) => {
 
 describe('migration 0038: months filed before it', () => {
   it("take their versions and the Region's last send-back from the log", async () => {
-    const database = await openPglite('memory://');
+    const database = await pgliteMigratedTo('0037_background_job_takeover');
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations },
-      });
-      await migrator.migrateTo('0037_background_job_takeover');
       await sql`
         insert into waste_flows (istat_code, month, status, versions, rows)
         values ('072006', ${month}, 'submitted', 2, '[]'::jsonb),
@@ -278,13 +276,8 @@ describe('migration 0038: months filed before it', () => {
 
 describe('migration 0029: months submitted before it', () => {
   it('take the rows of their last submitted version from the log, not the draft since', async () => {
-    const database = await openPglite('memory://');
+    const database = await pgliteMigratedTo('0028_personal_data_keys');
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations },
-      });
-      await migrator.migrateTo('0028_personal_data_keys');
       await sql`
         insert into waste_flows (istat_code, month, status, versions, rows)
         values ('072006', ${month}, 'draft', 2, ${JSON.stringify([glass])}::jsonb),
