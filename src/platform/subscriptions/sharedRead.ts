@@ -38,12 +38,10 @@ export class SharedRead extends Wakeable {
   /** The size of a batch read while behind the log. */
   private readonly catchingUp: number;
   /**
-   * An append was heard since the last sleep. Only an append starts the rereads of the log's end
-   * (wakeable.ts): a request's nudge (ProjectionRunner.waitFor) wakes the read once, and while
-   * the request waits the read polls soon anyway.
+   * Appends heard so far, and how many when the read being made or applied now began. Only an
+   * append starts the rereads of the log's end (wakeable.ts): a request's nudge
+   * (ProjectionRunner.waitFor) wakes the read once, and while the request waits it polls soon.
    */
-  private appendHeard = false;
-  /** Appends heard so far, and how many when the read being made or applied now began. */
   private appendsHeard = 0;
   private readingSince: number | null = null;
 
@@ -66,7 +64,6 @@ export class SharedRead extends Wakeable {
   /** An append heard, here or (notified) in another process: read the log's end. */
   heard(): void {
     this.appendsHeard += 1;
-    this.appendHeard = true;
     this.wake();
   }
 
@@ -128,6 +125,7 @@ export class SharedRead extends Wakeable {
   private async run(): Promise<void> {
     /** Whether an append was heard by the end of the last sleep; the rereads left after one. */
     let heard = false;
+    let heardUpTo = this.appendsHeard;
     let rereads = 0;
     while (this.running) {
       this.settleLeaving();
@@ -162,8 +160,8 @@ export class SharedRead extends Wakeable {
           }
           this.readingSince = null;
           await this.sleep(soon);
-          heard = this.appendHeard;
-          this.appendHeard = false;
+          heard = this.appendsHeard !== heardUpTo;
+          heardUpTo = this.appendsHeard;
         }
       } catch (error) {
         this.readingSince = null;
