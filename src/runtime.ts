@@ -10,6 +10,7 @@ import { migrateToLatest } from './platform/db/migrate.js';
 import type { EventStore } from './platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from './platform/eventStore/postgresEventStore.js';
 import { cachingEventStore } from './platform/eventStore/streamCache.js';
+import { foldMemory } from './platform/eventStore/foldStream.js';
 import { sealKeyFrom, type SealKey } from './platform/transparency/treeHead.js';
 import { tagKeyFrom } from './platform/eventStore/eventTags.js';
 import { KeyVault } from './platform/personalData/keyVault.js';
@@ -73,10 +74,9 @@ export async function openRuntime(config: Config): Promise<Runtime> {
         { tagKey },
       )
     : createPostgresEventStore(database, { tagKey });
-  const eventStore = sealedEventStore(
-    cachingEventStore(plainStore),
+  const eventStore = portalEventStore(
+    plainStore,
     new KeyVault(database.db, personalDataKey(config)),
-    personalDataRules,
   );
   if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
   const headWitness = fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json'));
@@ -99,6 +99,15 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       unlock();
     },
   };
+}
+
+/**
+ * The store as the portal reads it: the streams read and the states folded from them remembered,
+ * personal fields sealed under the vault's keys.
+ */
+export function portalEventStore(plain: EventStore, vault: KeyVault): EventStore {
+  const sealed = sealedEventStore(cachingEventStore(plain), vault, personalDataRules);
+  return { ...sealed, folds: foldMemory({ erasures: () => vault.erasures }) };
 }
 
 /**

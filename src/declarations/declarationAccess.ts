@@ -7,6 +7,7 @@ import {
   contractLimitsStream,
   type LimitOverride,
 } from '../../domain/campaigns/contractLimits.js';
+import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { Signatory } from '../../domain/declarations/declarationEvents.js';
 import { mustBeAbleToFile } from '../../domain/declarations/prepareDeclaration.js';
 import { DomainError } from '../../domain/shared/domainError.js';
@@ -14,6 +15,8 @@ import { campaignOf, type CampaignRow } from '../../projections/campaigns/campai
 import type { DeclarationsDeps } from '../deps.js';
 import { readState } from '../platform/eventStore/commandHandler.js';
 import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
+import { asDomainEvent } from '../platform/eventStore/foldStream.js';
+import { fold } from '../../domain/shared/decider.js';
 import { mustHold } from '../../domain/accounts/members.js';
 import { actingOf } from '../accounts/auth.js';
 
@@ -55,7 +58,8 @@ async function target(deps: DeclarationsDeps, request: FastifyRequest): Promise<
   const streamId = contractStream.id(contractNumber);
   // Reads the stream: who may file is a rule decided on it, and no read model keeps declarations
   // per contract nor a contract's own limits.
-  const { state, version, events } = await readState(deps.eventStore, contractDecider, streamId);
+  const { version, events } = await deps.eventStore.readStream(streamId);
+  const state = fold(contractDecider, events.map(asDomainEvent<ContractEvent>));
   if (state.status === 'none') throw notFound();
   const limits = await readState(
     deps.eventStore,

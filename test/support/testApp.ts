@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { fileWitness, type HeadWitness } from '../../src/audit/headWitness.js';
 import { createPrivateKey, hash, randomBytes, type KeyObject } from 'node:crypto';
 import { tagKeyFrom } from '../../src/platform/eventStore/eventTags.js';
-import { personalDataRules } from '../../src/accounts/personalFields.js';
 import { KeyVault } from '../../src/platform/personalData/keyVault.js';
-import { sealedEventStore } from '../../src/platform/personalData/sealedEventStore.js';
 import { sealKeyFrom, type SealKey } from '../../src/platform/transparency/treeHead.js';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
@@ -15,9 +13,9 @@ import { createProjections, type ProjectionDeps } from '../../src/subscribers.js
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { portalEventStore } from '../../src/runtime.js';
 import type { EventStore } from '../../src/platform/eventStore/eventStore.js';
 import { createPostgresEventStore } from '../../src/platform/eventStore/postgresEventStore.js';
-import { cachingEventStore } from '../../src/platform/eventStore/streamCache.js';
 import type { Subscriber } from '../../src/platform/subscriptions/projection.js';
 import { ProjectionRunner } from '../../src/platform/subscriptions/projectionRunner.js';
 import { TestClient } from './client.js';
@@ -95,12 +93,11 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const test = await openTestDatabase(options.backend ?? 'pglite');
   const logger = pino({ level: 'silent' });
-  // Streams remembered and personal fields sealed as in the portal, under a master key of this
-  // test's own.
-  const store = sealedEventStore(
-    cachingEventStore(createPostgresEventStore(test.database, { tagKey: testTagKey })),
+  // Streams and states remembered and personal fields sealed as in the portal, under a master
+  // key of this test's own.
+  const store = portalEventStore(
+    createPostgresEventStore(test.database, { tagKey: testTagKey }),
     new KeyVault(test.database.db, randomBytes(32)),
-    personalDataRules,
   );
   const clock = options.now ?? (() => new Date());
   const headWitness = testWitness();

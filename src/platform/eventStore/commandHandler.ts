@@ -7,8 +7,8 @@ import {
   type GlobalPosition,
   type JsonObject,
   type NewEvent,
-  type RecordedEvent,
 } from './eventStore.js';
+import { asDomainEvent, foldStream } from './foldStream.js';
 
 /** Who asks, when and from where; `commandId` makes a retried command idempotent. */
 export interface CommandContext {
@@ -42,19 +42,11 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
 ): Promise<CommandResult<State, Event>> {
   const maxAttempts = options.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
-    const { version, events: recorded } = await store.readStream(streamId);
-    const past = recorded.map((event) => ({ type: event.type, data: event.data }) as Event);
-    const done = recorded.filter((event) => event.metadata.causationId === context.commandId);
-    const lastDone = done.at(-1);
-    if (lastDone) {
-      return {
-        events: done.map((event) => ({ type: event.type, data: event.data }) as Event),
-        state: fold(decider, past),
-        nextExpectedVersion: version,
-        position: lastDone.position,
-      };
-    }
-    const state = fold(decider, past);
+    const { state, version, holds } = await foldStream(store, decider, streamId);
+    const before = holds(context.commandId)
+      ? await doneBefore(store, decider, streamId, context.commandId)
+      : null;
+    if (before) return before;
     const events = decider.decide(command, state);
     if (events.length === 0) {
       return { events, state, nextExpectedVersion: version, position: null };
@@ -77,21 +69,33 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   }
 }
 
+/** A command whose events the stream already holds (a double click, a retry): what it did then. */
+async function doneBefore<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  streamId: string,
+  commandId: string,
+): Promise<CommandResult<State, Event> | null> {
+  const { version, events: recorded } = await store.readStream(streamId);
+  const done = recorded.filter((event) => event.metadata.causationId === commandId);
+  // Only a database restored to before the command, with its id remembered, finds none.
+  if (done.length === 0) return null;
+  return {
+    events: done.map(asDomainEvent<Event>),
+    state: fold(decider, recorded.map(asDomainEvent<Event>)),
+    nextExpectedVersion: version,
+    position: done.at(-1)!.position,
+  };
+}
+
 /** The current state of a stream, for pages that show it before any command. */
 export async function readState<State, Event extends DomainEvent>(
   store: EventStore,
   decider: Pick<Decider<State, never, Event>, 'evolve' | 'initialState'>,
   streamId: string,
-): Promise<{ state: State; version: number; events: readonly RecordedEvent[] }> {
-  const { version, events } = await store.readStream(streamId);
-  return {
-    state: fold(
-      decider,
-      events.map((event) => ({ type: event.type, data: event.data }) as Event),
-    ),
-    version,
-    events,
-  };
+): Promise<{ state: State; version: number }> {
+  const { state, version } = await foldStream(store, decider, streamId);
+  return { state, version };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { DomainEvent } from '../../../domain/shared/decider.js';
 import type { ChainReader } from './chainReader.js';
+import type { FoldMemory } from './foldStream.js';
 import type { OpenedField, Sealing } from '../personalData/sealedEventStore.js';
 
 export type JsonValue =
@@ -133,6 +134,8 @@ export interface EventStore {
   readonly chain?: ChainReader;
   /** Opens personal fields read by other paths (SQL on the log); absent where none are sealed. */
   readonly sealing?: Sealing;
+  /** States folded from streams, kept in memory (foldStream.ts); absent, streams are read whole. */
+  readonly folds?: FoldMemory;
   close(): Promise<void>;
 }
 

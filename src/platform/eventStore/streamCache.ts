@@ -1,4 +1,4 @@
-import type { EventStore, JsonValue, RecordedEvent, ReadStreamResult } from './eventStore.js';
+import type { EventStore, RecordedEvent, ReadStreamResult } from './eventStore.js';
 
 export interface StreamCacheOptions {
   /** Events remembered in all, the streams read longest ago forgotten first. */
@@ -100,9 +100,12 @@ export function cachingEventStore(inner: EventStore, options: StreamCacheOptions
   };
 }
 
-/** The event and everything in it made read-only: one object shared by every later reader. */
-function frozen<T extends RecordedEvent | JsonValue>(value: T): T {
+/**
+ * The value and everything in it made read-only: one object shared by every later reader. What is
+ * frozen already (an event a state was folded from, the state before) is not walked again.
+ */
+export function frozen<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  for (const inner of Object.values(value)) frozen(inner as JsonValue);
+  for (const inner of Object.values(value)) frozen(inner);
   return Object.freeze(value);
 }

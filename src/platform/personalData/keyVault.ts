@@ -61,6 +61,7 @@ export class KeyVault {
   private readonly byId = new BoundedMap<string, Buffer | null>(10_000);
   /** Subjects whose erasure was seen: their keys are read, never remembered. */
   private readonly doomed = new BoundedMap<string, true>(10_000);
+  private erasuresSeen = 0;
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -163,12 +164,22 @@ export class KeyVault {
    */
   forget(subjectIds: readonly string[]): void {
     if (subjectIds.length === 0) return;
+    this.erasuresSeen++;
     for (const subjectId of subjectIds) {
       this.bySubject.delete(subjectId);
       this.doomed.set(subjectId, true);
     }
     // Keys remembered by id: which subject each belonged to is not kept, so all go.
     this.byId.clear();
+  }
+
+  /**
+   * How many times an erasure was seen here (made, or met by a reader): whatever opened personal
+   * fields before the last one is opened again (foldStream.ts). Each sight counts, even of an
+   * erasure seen before: the first may come before its commit, and a read then still opens.
+   */
+  get erasures(): number {
+    return this.erasuresSeen;
   }
 
   private remember(subjectId: string, key: SubjectKey | null): void {
