@@ -104,6 +104,7 @@ describe.each(backends())('%s: stream index in SQL', (backend) => {
     await store.appendToStream('other-1', [newEvent('Noise'), newEvent('Noise')]);
     await store.appendToStream('ledger-1', [newEvent('Moved'), newEvent('Closed')]);
     // The ledger's row is written in the first batch and again in the last.
+    await untilLogReadable(test.database.db, store);
     const runner = runnerOn(store);
     await runner.start();
     try {
