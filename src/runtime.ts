@@ -74,8 +74,9 @@ export async function openRuntime(config: Config): Promise<Runtime> {
         { tagKey },
       )
     : createPostgresEventStore(database, { tagKey });
-  const eventStore = portalEventStore(
+  const eventStore = await portalEventStore(
     plainStore,
+    database,
     new KeyVault(database.db, personalDataKey(config)),
   );
   if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
@@ -103,11 +104,23 @@ export async function openRuntime(config: Config): Promise<Runtime> {
 
 /**
  * The store as the portal reads it: the streams read and the states folded from them remembered,
- * personal fields sealed under the vault's keys.
+ * personal fields sealed under the vault's keys, every erasure heard as it commits.
  */
-export function portalEventStore(plain: EventStore, vault: KeyVault): EventStore {
+export async function portalEventStore(
+  plain: EventStore,
+  database: Pick<Database, 'listen'>,
+  vault: KeyVault,
+): Promise<EventStore> {
   const sealed = sealedEventStore(cachingEventStore(plain), vault, personalDataRules);
-  return { ...sealed, folds: foldMemory({ erasures: () => vault.erasures }) };
+  const stopHearing = await vault.hearErasures(database);
+  return {
+    ...sealed,
+    folds: foldMemory({ erasures: () => vault.erasures }),
+    async close() {
+      await stopHearing();
+      await sealed.close();
+    },
+  };
 }
 
 /**

@@ -10,13 +10,13 @@ import {
 import type { ContractEvent } from '../../domain/contracts/contractEvents.js';
 import type { Signatory } from '../../domain/declarations/declarationEvents.js';
 import { mustBeAbleToFile } from '../../domain/declarations/prepareDeclaration.js';
+import { fold } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domainError.js';
 import { campaignOf, type CampaignRow } from '../../projections/campaigns/campaigns.js';
 import type { DeclarationsDeps } from '../deps.js';
 import { readState } from '../platform/eventStore/commandHandler.js';
 import type { RecordedEvent } from '../platform/eventStore/eventStore.js';
 import { asDomainEvent } from '../platform/eventStore/foldStream.js';
-import { fold } from '../../domain/shared/decider.js';
 import { mustHold } from '../../domain/accounts/members.js';
 import { actingOf } from '../accounts/auth.js';
 

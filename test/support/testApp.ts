@@ -95,8 +95,9 @@ export async function startTestApp(
   const logger = pino({ level: 'silent' });
   // Streams and states remembered and personal fields sealed as in the portal, under a master
   // key of this test's own.
-  const store = portalEventStore(
+  const store = await portalEventStore(
     createPostgresEventStore(test.database, { tagKey: testTagKey }),
+    test.database,
     new KeyVault(test.database.db, randomBytes(32)),
   );
   const clock = options.now ?? (() => new Date());
@@ -134,6 +135,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await projections.stop();
+      await store.close();
       await test.drop();
     },
   };

@@ -36,15 +36,17 @@ export interface RememberedState {
  * reads, opens and folds only the events after the state remembered, in one statement, rather
  * than its whole history every time.
  *
- * What is remembered stays true in every process, as in streamCache.ts: streams only grow, and the
- * read starts at the last event folded, which must come back with the same hash (else the stream
- * is folded whole again). A state may hold personal fields opened by the sealing: a state folded
- * before the last erasure this process saw (`erasures`, keyVault.ts) is folded again, so that an
- * erased name does not live on in memory.
+ * Streams only grow, so a state remembered stays the state of its stream's first events whatever
+ * other processes append: the read starts at the last event folded, which must come back with the
+ * same hash (else the stream is folded whole again). A state may hold personal fields opened by
+ * the sealing: every erasure this process sees (`erasures`: made here, or heard as it commits in
+ * any process, keyVault.ts) forgets every state folded before it, so that an erased name does not
+ * live on in memory.
  */
 export interface FoldMemory {
   recall(decider: object, streamId: string): RememberedState | undefined;
   remember(streamId: string, remembered: RememberedState): void;
+  forget(streamId: string): void;
   /** How many erasures this process has seen: a state folded before the last one is dropped. */
   erasures(): number;
 }
@@ -52,23 +54,39 @@ export interface FoldMemory {
 export function foldMemory(
   options: { readonly maxStates?: number; readonly erasures?: () => number } = {},
 ): FoldMemory {
-  // A state is a few kilobytes at most (a contract with its declarations' figures); what is
-  // folded again within minutes is a few hundred people's months, contracts and accounts.
-  const maxStates = options.maxStates ?? 1_000;
+  // A state is mostly a few kilobytes (an account, a municipality's mandates), up to some hundreds
+  // for a month of hundreds of rows or a contract with years of figures; what is folded again
+  // within minutes is some hundreds of people's months, contracts and accounts.
+  const maxStates = options.maxStates ?? 500;
   const erasures = options.erasures ?? (() => 0);
   // A Map iterates in insertion order: each use moves its stream to the end, so the first key is
   // the stream used longest ago.
   const states = new Map<string, RememberedState>();
+  let erasuresKnown = erasures();
+  /** After an erasure, no state folded before it stays in memory, used or not. */
+  const current = () => {
+    if (erasures() === erasuresKnown) return;
+    erasuresKnown = erasures();
+    for (const [streamId, state] of states)
+      if (state.erasures !== erasuresKnown) states.delete(streamId);
+  };
   return {
     erasures,
+    forget: (streamId) => states.delete(streamId),
     recall(decider, streamId) {
+      current();
       const known = states.get(streamId);
-      if (!known || known.decider !== decider || known.erasures !== erasures()) return undefined;
+      if (known?.decider !== decider) return undefined;
       states.delete(streamId);
       states.set(streamId, known);
       return known;
     },
     remember(streamId, remembered) {
+      current();
+      if (remembered.erasures !== erasuresKnown) return;
+      const known = states.get(streamId);
+      // Two reads of one stream at once: the one that saw further stays.
+      if (known?.decider === remembered.decider && known.version > remembered.version) return;
       states.delete(streamId);
       states.set(streamId, remembered);
       for (const oldest of states.keys()) {
@@ -127,6 +145,7 @@ async function foldAfter<State, Event extends DomainEvent>(
   const [same, ...newer] = read.events;
   if (same?.version !== known.version || same.hash !== known.hash) {
     // Not the stream remembered (a database restored from a backup, say): fold it whole.
+    store.folds?.forget(streamId);
     return foldWhole(store, decider, streamId);
   }
   let state = known.state as State;

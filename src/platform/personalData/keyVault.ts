@@ -1,6 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
 import type { Schema } from '../db/schema.js';
+
+/** NOTIFY'd in each erasure's transaction, so heard by every process once it commits. */
+const erasuresChannel = 'personal_data_erased';
 
 /** A data subject's key as the sealing uses it: its id travels with every ciphertext. */
 export interface SubjectKey {
@@ -53,8 +57,8 @@ class BoundedMap<K, V> extends Map<K, V> {
 /**
  * The data subjects' keys (migrations/0028), each wrapped with the master key that lives outside
  * the database: a copy of the database alone reads no personal field. Keys are remembered in
- * memory; an erasure forgets them here at once, and in other processes when their readers meet
- * the erasure's event (sealedEventStore.ts).
+ * memory; an erasure forgets them here at once, and in every process when it commits
+ * (hearErasures) or a reader meets its event (sealedEventStore.ts).
  */
 export class KeyVault {
   private readonly bySubject = new BoundedMap<string, SubjectKey | null>(10_000);
@@ -155,7 +159,21 @@ export class KeyVault {
       from unnest(${subjectIds}::text[]) as s(id)
       on conflict (subject_id) do update set wrapped_key = null,
         erased_at = coalesce(personal_data_keys.erased_at, excluded.erased_at)`.execute(trx);
+    // Heard by every process once the erasure commits, this one included (hearErasures).
+    await sql`select pg_notify(${erasuresChannel}, '')`.execute(trx);
     this.forget(subjectIds);
+  }
+
+  /**
+   * Forgets every key remembered whenever an erasure commits, in any process: a process that is
+   * not the leader never reads the erasure's event. Returns what stops hearing them.
+   */
+  hearErasures(database: Pick<Database, 'listen'>): Promise<() => Promise<void>> {
+    return database.listen(erasuresChannel, () => {
+      this.bySubject.clear();
+      this.byId.clear();
+      this.erasuresSeen++;
+    });
   }
 
   /**
@@ -163,9 +181,10 @@ export class KeyVault {
    * but their erasure: a read racing the erasure's commit cannot bring a key back.
    */
   forget(subjectIds: readonly string[]): void {
-    if (subjectIds.length === 0) return;
+    const doomed = subjectIds.filter((subjectId) => !this.doomed.has(subjectId));
+    if (doomed.length === 0) return;
     this.erasuresSeen++;
-    for (const subjectId of subjectIds) {
+    for (const subjectId of doomed) {
       this.bySubject.delete(subjectId);
       this.doomed.set(subjectId, true);
     }
@@ -174,9 +193,9 @@ export class KeyVault {
   }
 
   /**
-   * How many times an erasure was seen here (made, or met by a reader): whatever opened personal
-   * fields before the last one is opened again (foldStream.ts). Each sight counts, even of an
-   * erasure seen before: the first may come before its commit, and a read then still opens.
+   * How many erasures this process saw: made here, met by a reader of the log for the first
+   * time, or heard committed. Whatever opened personal fields before the last one opens them
+   * again (foldStream.ts); the one heard at the commit covers a read made before it.
    */
   get erasures(): number {
     return this.erasuresSeen;
