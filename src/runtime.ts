@@ -58,48 +58,52 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     }
     storageLabel = `PGlite in ${dataDir}`;
   }
+  // Whatever fails from here on closes what was opened: a start that fails leaves nothing behind.
+  let eventStore: EventStore | null = null;
   try {
     await migrateToLatest(database.db);
+    const seal = sealKey(config);
+    const tagKey = tagKeyFrom(seal);
+    // The KurrentDB client (gRPC) is loaded only by a deployment that uses it.
+    const plainStore = config.KURRENTDB_URL
+      ? (await import('./platform/eventStore/kurrentEventStore.js')).createKurrentEventStore(
+          config.KURRENTDB_URL,
+          { tagKey },
+        )
+      : createPostgresEventStore(database, { tagKey });
+    eventStore = await portalEventStore(
+      plainStore,
+      database,
+      new KeyVault(database.db, personalDataKey(config)),
+    );
+    if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
+    const headWitness = fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json'));
+    // The events already in the log the first time a portal that tags its events runs here may
+    // carry none: counted then, kept beside the head, outside the database.
+    await headWitness.keepUntaggedBelow(() => eventsInLog(database, config));
+    const store = eventStore;
+    return {
+      database,
+      eventStore: store,
+      storageLabel,
+      usesKurrent: Boolean(config.KURRENTDB_URL),
+      cookieSecret: cookieSecret(config),
+      seal,
+      tagKey,
+      headWitness,
+      publicUrl: config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`,
+      async close() {
+        await store.close();
+        await database.close();
+        unlock();
+      },
+    };
   } catch (error) {
+    await eventStore?.close();
     await database.close();
     unlock();
     throw error;
   }
-  const seal = sealKey(config);
-  const tagKey = tagKeyFrom(seal);
-  // The KurrentDB client (gRPC) is loaded only by a deployment that uses it.
-  const plainStore = config.KURRENTDB_URL
-    ? (await import('./platform/eventStore/kurrentEventStore.js')).createKurrentEventStore(
-        config.KURRENTDB_URL,
-        { tagKey },
-      )
-    : createPostgresEventStore(database, { tagKey });
-  const eventStore = await portalEventStore(
-    plainStore,
-    database,
-    new KeyVault(database.db, personalDataKey(config)),
-  );
-  if (config.KURRENTDB_URL) storageLabel += ` + KurrentDB ${new URL(config.KURRENTDB_URL).host}`;
-  const headWitness = fileWitness(join(resolve(config.DATA_DIR), 'testa-firmata.json'));
-  // The events already in the log the first time a portal that tags its events runs here may
-  // carry none: counted then, kept beside the head, outside the database.
-  await headWitness.keepUntaggedBelow(() => eventsInLog(database, config));
-  return {
-    database,
-    eventStore,
-    storageLabel,
-    usesKurrent: Boolean(config.KURRENTDB_URL),
-    cookieSecret: cookieSecret(config),
-    seal,
-    tagKey,
-    headWitness,
-    publicUrl: config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`,
-    async close() {
-      await eventStore.close();
-      await database.close();
-      unlock();
-    },
-  };
 }
 
 /**

@@ -8,11 +8,17 @@ import type { Schema } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+/** How soon a LISTEN connection lost is made again, and again while the server is away. */
+const listenRetryMs = 1_000;
+
 /** One database, whichever engine: kysely for queries, `listen` for LISTEN/NOTIFY wake-ups. */
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Kysely<Schema>;
-  /** `onNotify` hears each notification's payload. */
+  /**
+   * `onNotify` hears each notification's payload, and an empty one when a lost connection is
+   * back: what was sent meanwhile is not known, so each listener takes it as a notification.
+   */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
    * Takes the lock `name` for this process if no other holds it (a session advisory lock on a
@@ -46,17 +52,44 @@ export async function openPostgres(
     kind: 'postgres',
     db,
     async listen(channel, onNotify) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      client.on('notification', (message) => {
-        if (message.channel === channel) onNotify(message.payload ?? '');
-      });
-      client.on('error', () => {
-        // Wake-ups are an optimisation: the projection runner also polls.
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      let client: pg.Client | null = null;
+      let stopped = false;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = async () => {
+        // Probed like the leader's lock: a server gone is found and the connection made again.
+        const next = new pg.Client({ connectionString: url, keepAlive: true });
+        next.on('notification', (message) => {
+          if (message.channel === channel) onNotify(message.payload ?? '');
+        });
+        // An error ends the connection: 'end' below makes it again.
+        next.on('error', () => undefined);
+        try {
+          await next.connect();
+          await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        } catch (error) {
+          await next.end().catch(() => undefined);
+          throw error;
+        }
+        client = next;
+        // Stopped while this one was being made: it goes too.
+        if (stopped) await next.end();
+        next.once('end', () => {
+          if (!stopped) retry = setTimeout(reconnect, listenRetryMs);
+        });
+      };
+      // Some notifications may have gone by while the connection was down: heard as one.
+      const reconnect = () =>
+        void connect().then(
+          () => onNotify(''),
+          () => {
+            if (!stopped) retry = setTimeout(reconnect, listenRetryMs);
+          },
+        );
+      await connect();
       return async () => {
-        await client.end().catch(() => undefined);
+        stopped = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => undefined);
       };
     },
     async tryLock(name) {

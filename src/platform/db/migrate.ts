@@ -25,10 +25,10 @@ export async function migrateToLatest(db: Kysely<Schema>): Promise<void> {
  */
 async function upToDate(db: Kysely<Schema>): Promise<boolean> {
   try {
-    const { rows } = await sql<{ name: string }>`
-      select name from kysely_migration order by name`.execute(db);
-    const known = Object.keys(migrations).sort();
-    return rows.length === known.length && rows.every(({ name }, index) => name === known[index]);
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const recorded = new Set(rows.map(({ name }) => name));
+    const known = Object.keys(migrations);
+    return recorded.size === known.length && known.every((name) => recorded.has(name));
   } catch (error) {
     // No migration table yet: a fresh database.
     if ((error as { code?: string }).code === '42P01') return false;

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Schema } from '../db/schema.js';
+import { decrypt, encrypt } from './sealedBox.js';
 
 /** NOTIFY'd in each erasure's transaction, so heard by every process once it commits. */
 const erasuresChannel = 'personal_data_erased';
@@ -10,32 +11,6 @@ const erasuresChannel = 'personal_data_erased';
 export interface SubjectKey {
   readonly keyId: string;
   readonly key: Buffer;
-}
-
-const nonceBytes = 12;
-const tagBytes = 16;
-
-/** AES-256-GCM: nonce ‖ ciphertext ‖ tag, `context` bound as additional data. */
-export function encrypt(key: Buffer, plain: Buffer, context: string): Buffer {
-  const nonce = randomBytes(nonceBytes);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce).setAAD(Buffer.from(context));
-  return Buffer.concat([nonce, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-}
-
-/** The plain bytes, or null when the box was not sealed by this key for this context. */
-export function decrypt(key: Buffer, box: Buffer, context: string): Buffer | null {
-  if (box.length < nonceBytes + tagBytes) return null;
-  const decipher = createDecipheriv('aes-256-gcm', key, box.subarray(0, nonceBytes))
-    .setAAD(Buffer.from(context))
-    .setAuthTag(box.subarray(box.length - tagBytes));
-  try {
-    return Buffer.concat([
-      decipher.update(box.subarray(nonceBytes, box.length - tagBytes)),
-      decipher.final(),
-    ]);
-  } catch {
-    return null;
-  }
 }
 
 /** A key opens only as the key of its own subject: rows swapped in the table do not open. */
@@ -78,6 +53,7 @@ export class KeyVault {
   async keyFor(subjectId: string): Promise<SubjectKey | null> {
     const known = this.bySubject.get(subjectId);
     if (known !== undefined) return known;
+    const seen = this.erasuresSeen;
     const keyId = randomUUID();
     const wrapped = encrypt(this.masterKey, randomBytes(32), wrapContext(keyId, subjectId));
     await sql`
@@ -91,7 +67,7 @@ export class KeyVault {
       .executeTakeFirstOrThrow();
     const key = this.unwrap(row.key_id, subjectId, row.wrapped_key);
     const subjectKey = key ? { keyId: row.key_id, key } : null;
-    this.remember(subjectId, subjectKey);
+    this.remember(subjectId, subjectKey, seen);
     return subjectKey;
   }
 
@@ -108,6 +84,7 @@ export class KeyVault {
       else if (known === undefined) missing.push(keyId);
     }
     if (missing.length > 0) {
+      const seen = this.erasuresSeen;
       const rows = await db
         .selectFrom('personal_data_keys')
         .select(['key_id', 'subject_id', 'wrapped_key'])
@@ -116,7 +93,9 @@ export class KeyVault {
       for (const row of rows) {
         const key = this.unwrap(row.key_id, row.subject_id, row.wrapped_key);
         // A key being erased is read each time, never remembered: its erasure may commit now.
-        if (!this.doomed.has(row.subject_id)) this.byId.set(row.key_id, key);
+        // Nor one read while an erasure was heard: the row may be older than its commit.
+        if (!this.doomed.has(row.subject_id) && this.erasuresSeen === seen)
+          this.byId.set(row.key_id, key);
         if (key) found.set(row.key_id, key);
       }
     }
@@ -140,7 +119,7 @@ export class KeyVault {
         .where('wrapped_key', 'is', null)
         .execute();
       for (const { subject_id } of rows) {
-        this.remember(subject_id, null);
+        this.remember(subject_id, null, this.erasuresSeen);
         erased.add(subject_id);
       }
     }
@@ -201,8 +180,10 @@ export class KeyVault {
     return this.erasuresSeen;
   }
 
-  private remember(subjectId: string, key: SubjectKey | null): void {
-    if (key === null || !this.doomed.has(subjectId)) this.bySubject.set(subjectId, key);
+  /** A key read since `seen` erasures, kept unless an erasure came meanwhile; an erasure, always. */
+  private remember(subjectId: string, key: SubjectKey | null, seen: number): void {
+    if (key === null || (!this.doomed.has(subjectId) && this.erasuresSeen === seen))
+      this.bySubject.set(subjectId, key);
   }
 
   private unwrap(keyId: string, subjectId: string, wrapped: Buffer | null): Buffer | null {

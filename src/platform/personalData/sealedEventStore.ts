@@ -7,7 +7,8 @@ import type {
 } from '../eventStore/eventStore.js';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import { decrypt, encrypt, type KeyVault } from './keyVault.js';
+import type { KeyVault } from './keyVault.js';
+import { decrypt, encrypt } from './sealedBox.js';
 
 /** What a page, an export or a copy shows for a field whose subject was erased. */
 export const erasedText = '[dato cancellato]';

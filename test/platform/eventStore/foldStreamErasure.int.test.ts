@@ -78,7 +78,7 @@ describe.each(backends())('%s: a state holding a person, folded before an erasur
 
       expect(await namesIn(here)).toEqual([erasedText]);
       // The other process reads no log (it is not the leader): it hears the commit.
-      await expect.poll(() => namesIn(elsewhere)).toEqual([erasedText]);
+      await expect.poll(() => namesIn(elsewhere), { timeout: 5_000 }).toEqual([erasedText]);
     } finally {
       await close();
     }
@@ -91,7 +91,7 @@ describe.each(backends())('%s: a state holding a person, folded before an erasur
         .transaction()
         .execute((trx) => here.sealing.erase(trx, ['p1'], new Date()));
       await here.appendToStream(uniqueStream(), [newEvent('Erased', { subjects: ['p1'] })]);
-      await expect.poll(() => here.vault.erasures).toBe(2);
+      await expect.poll(() => here.vault.erasures, { timeout: 5_000 }).toBe(2);
       await here.readAll({ limit: 100 });
       await here.readAll({ limit: 100 });
       expect(here.vault.erasures).toBe(2);
@@ -121,7 +121,7 @@ describe.skipIf(!postgresUrl())(
           expect(await namesIn(here)).toEqual(['Ada']);
         });
 
-        await expect.poll(() => namesIn(here)).toEqual([erasedText]);
+        await expect.poll(() => namesIn(here), { timeout: 5_000 }).toEqual([erasedText]);
       } finally {
         await close();
       }
