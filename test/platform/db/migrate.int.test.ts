@@ -1,22 +1,9 @@
-import type { KyselyPlugin } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index.js';
 import type { Database } from '../../../src/platform/db/database.js';
 import { migrateToLatest } from '../../../src/platform/db/migrate.js';
+import { statementsCounted } from '../../support/statements.js';
 import { pgliteMigratedTo } from '../../support/testDatabase.js';
-
-/** The statements a database is sent through this handle. */
-function counted(database: Database) {
-  const statements: string[] = [];
-  const plugin: KyselyPlugin = {
-    transformQuery: ({ node }) => {
-      statements.push(node.kind);
-      return node;
-    },
-    transformResult: async ({ result }) => result,
-  };
-  return { db: database.db.withPlugin(plugin), statements };
-}
 
 const names = Object.keys(migrations).sort();
 
@@ -32,7 +19,7 @@ describe('bringing the schema up to date', () => {
   });
 
   it('asks one statement of a database that has every migration', async () => {
-    const { db, statements } = counted(await migratedTo(names.at(-1)!));
+    const { db, statements } = statementsCounted((await migratedTo(names.at(-1)!)).db);
     await migrateToLatest(db);
 
     expect(statements).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeyVault } from '../../../src/platform/personalData/keyVault.js';
+import { statementsCounted } from '../../support/statements.js';
 import { openTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 describe('a key read while an erasure is heard', () => {
@@ -21,15 +21,7 @@ describe('a key read while an erasure is heard', () => {
         return async () => {};
       },
     });
-    const statements: string[] = [];
-    const counting: KyselyPlugin = {
-      transformQuery: ({ node }) => {
-        statements.push(node.kind);
-        return node;
-      },
-      transformResult: async ({ result }) => result,
-    };
-    return { vault, heard: () => heard(), statements, db: test.database.db.withPlugin(counting) };
+    return { vault, heard: () => heard(), ...statementsCounted(test.database.db) };
   }
 
   it('is not remembered by id: its row may be older than the erasure', async () => {
