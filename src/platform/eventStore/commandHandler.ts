@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fold, type Decider, type DomainEvent } from '../../../domain/shared/decider.js';
+import type { Decider, DomainEvent } from '../../../domain/shared/decider.js';
 import {
   WrongExpectedVersionError,
   type Actor,
@@ -44,9 +44,9 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   for (let attempt = 1; ; attempt++) {
     const { state, version, holds } = await foldStream(store, decider, streamId);
     const before = holds(context.commandId)
-      ? await doneBefore(store, decider, streamId, context.commandId)
+      ? await doneBefore<Event>(store, streamId, context.commandId)
       : null;
-    if (before) return before;
+    if (before) return { ...before, state, nextExpectedVersion: version };
     const events = decider.decide(command, state);
     if (events.length === 0) {
       return { events, state, nextExpectedVersion: version, position: null };
@@ -69,23 +69,20 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   }
 }
 
-/** A command whose events the stream already holds (a double click, a retry): what it did then. */
-async function doneBefore<State, Command, Event extends DomainEvent>(
+/**
+ * A command whose events the stream already holds (a double click, a retry): what it did then,
+ * beside the state folded already.
+ */
+async function doneBefore<Event extends DomainEvent>(
   store: EventStore,
-  decider: Decider<State, Command, Event>,
   streamId: string,
   commandId: string,
-): Promise<CommandResult<State, Event> | null> {
-  const { version, events: recorded } = await store.readStream(streamId);
+): Promise<Pick<CommandResult<never, Event>, 'events' | 'position'> | null> {
+  const { events: recorded } = await store.readStream(streamId);
   const done = recorded.filter((event) => event.metadata.causationId === commandId);
   // Only a database restored to before the command, with its id remembered, finds none.
   if (done.length === 0) return null;
-  return {
-    events: done.map(asDomainEvent<Event>),
-    state: fold(decider, recorded.map(asDomainEvent<Event>)),
-    nextExpectedVersion: version,
-    position: done.at(-1)!.position,
-  };
+  return { events: done.map(asDomainEvent<Event>), position: done.at(-1)!.position };
 }
 
 /** The current state of a stream, for pages that show it before any command. */
