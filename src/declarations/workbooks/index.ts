@@ -4,7 +4,8 @@
  * Templates (exceljs), prefilled with what the portal knows, each with a hidden «Metadati» sheet
  * (kind, template version, year, contract, customer code) that makes an upload recognisable:
  *   declarationTemplate(ctx) · analysesTemplate(ctx) · checklistTemplate(ctx) → Promise<Buffer>
- * Workbooks are made and opened as many at once as there are cores (workbookWork.ts).
+ * They are made on the render thread (src/platform/documents/renderThread.ts), uploads opened as
+ * many at once as there are cores (workbookWork.ts).
  *
  * Uploads: opened once (openWorkbook: magic bytes, then one streaming pass of fflate's Unzip and
  * saxes over the parts, with every figure of limits.ts checked on the way and the event loop given
@@ -25,14 +26,22 @@
  * Formulas count by their cached value; a cached error (#DIV/0!, #REF!) is an error of that cell.
  * Roll-over and tolerances: see domain/declarations/checkDeclaration.ts.
  */
-import { analysesTemplate as analyses } from './analysesTemplate.js';
-import { checklistTemplate as checklist } from './checklistTemplate.js';
-import { declarationTemplate as declaration } from './declarationTemplate.js';
-import { inTurn } from './workbookWork.js';
+import { moduleBeside, offThread } from '../../platform/documents/renderThread.js';
+import type { CellTexts } from './cellForms.js';
+import type { TemplateContext } from './templateContext.js';
+import type { TemplateJob } from './templateJob.js';
 
-export const declarationTemplate = inTurn(declaration);
-export const analysesTemplate = inTurn(analyses);
-export const checklistTemplate = inTurn(checklist);
+const onThread = offThread<TemplateJob>(
+  moduleBeside(import.meta.url, 'templateJob'),
+  'makeTemplate',
+);
+
+export const declarationTemplate = (ctx: TemplateContext, texts?: CellTexts): Promise<Buffer> =>
+  onThread({ kind: 'dichiarazione', ctx, texts });
+export const analysesTemplate = (ctx: TemplateContext, texts?: CellTexts): Promise<Buffer> =>
+  onThread({ kind: 'analisi', ctx, texts });
+export const checklistTemplate = (ctx: TemplateContext): Promise<Buffer> =>
+  onThread({ kind: 'checklist', ctx });
 export {
   inspectUpload,
   openUpload,

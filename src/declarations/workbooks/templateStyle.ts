@@ -1,4 +1,4 @@
-import type { Cell, DataValidation, Workbook, Worksheet } from 'exceljs';
+import type { Cell, DataValidation, Style, Workbook, Worksheet } from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
 import type { Column } from './declarationLayout.js';
 import { FIRST_DATA_ROW } from './declarationLayout.js';
@@ -54,11 +54,21 @@ export async function workbookBytes(workbook: Workbook): Promise<Buffer> {
   return Buffer.from(zipSync(unzipSync(new Uint8Array(stored)), { level: 6 }));
 }
 
+/**
+ * The style of a yellow input cell. Cells given one object share it: exceljs files a style it has
+ * seen once under the same id (a WeakMap by object) instead of comparing it anew, cell by cell,
+ * with every style of the workbook. A declaration template 8.0–8.5 → 6.1–6.5 ms (100 each way,
+ * 8 December). Not to be changed after it is given: every cell holding it would change.
+ */
+export const inputStyle = (numFmt?: string): Partial<Style> => ({
+  fill: fill(INPUT_FILL),
+  border: { top: thin, left: thin, bottom: thin, right: thin },
+  protection: { locked: false },
+  ...(numFmt ? { numFmt } : {}),
+});
+
 export function inputCell(cell: Cell, numFmt?: string): void {
-  cell.fill = fill(INPUT_FILL);
-  cell.border = { top: thin, left: thin, bottom: thin, right: thin };
-  cell.protection = { locked: false };
-  if (numFmt) cell.numFmt = numFmt;
+  cell.style = inputStyle(numFmt);
 }
 
 export function prefilledCell(cell: Cell, value: string | number): void {
@@ -95,16 +105,12 @@ export function tableSheet(
     sheet.getColumn(column.letter).width = column.width;
     headerCell(sheet.getCell(`${column.letter}1`), column.header);
     const rule = validation(column);
+    const style = inputStyle(
+      column.input === 'number' ? NUMBER_FORMAT : column.input === 'date' ? DATE_FORMAT : undefined,
+    );
     for (let row = FIRST_DATA_ROW; row < FIRST_DATA_ROW + rows; row++) {
       const cell = sheet.getCell(`${column.letter}${row}`);
-      inputCell(
-        cell,
-        column.input === 'number'
-          ? NUMBER_FORMAT
-          : column.input === 'date'
-            ? DATE_FORMAT
-            : undefined,
-      );
+      cell.style = style;
       if (rule) cell.dataValidation = rule;
     }
   }

@@ -6,13 +6,13 @@ import { eerCodes, formatEer } from '../../../domain/observatory/reference/eerCo
 import { treatmentOperations } from '../../../domain/observatory/reference/treatmentOperations.js';
 import {
   headerCell,
-  inputCell,
+  inputStyle,
   listRule,
   numberRule,
   titleCell,
   workbookBytes,
 } from '../../declarations/workbooks/templateStyle.js';
-import { inTurn } from '../../declarations/workbooks/workbookWork.js';
+import { moduleBeside, offThread } from '../../platform/documents/renderThread.js';
 import { csvDocument } from '../../platform/http/csv.js';
 import { fileHeaders } from './flowFile.js';
 import { maxFileRows } from './flowFileCells.js';
@@ -74,9 +74,13 @@ function listsSheet(sheet: Worksheet): { eer: string; methods: string; operation
   return { eer: ranges[0]!, methods: ranges[1]!, operations: ranges[2]! };
 }
 
-export const flowTemplateXlsx = inTurn(flowTemplate);
+/** The workbook of flowTemplate, made on the render thread (src/platform/documents/renderThread.ts). */
+export const flowTemplateXlsx = offThread<readonly FlowRow[]>(
+  moduleBeside(import.meta.url, 'flowTemplates'),
+  'flowTemplate',
+);
 
-async function flowTemplate(rows: readonly FlowRow[]): Promise<Buffer> {
+export async function flowTemplate(rows: readonly FlowRow[]): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Dichiara';
@@ -96,11 +100,12 @@ async function flowTemplate(rows: readonly FlowRow[]): Promise<Buffer> {
     sheet.getColumn(index + 1).width = columnWidths[index]!;
     headerCell(sheet.getCell(1, index + 1), header);
   });
+  const styles = { text: inputStyle(), tonnes: inputStyle('#,##0.000') };
   for (let row = 2; row <= maxFileRows + 1; row++) {
     const filled = rows[row - 2];
     rules.forEach((rule, index) => {
       const cell = sheet.getCell(row, index + 1);
-      inputCell(cell, index === 1 ? '#,##0.000' : undefined);
+      cell.style = index === 1 ? styles.tonnes : styles.text;
       if (rule) cell.dataValidation = rule;
       if (filled) cell.value = index === 1 ? filled.tonnes : rowCells(filled)[index]!;
     });

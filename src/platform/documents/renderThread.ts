@@ -10,9 +10,11 @@ import { Worker } from 'node:worker_threads';
  * after a minute without work; it never keeps the process alive. Same code, same input: the same
  * bytes as rendering in the main thread.
  *
- * Not the Excel templates: one takes 5–8 ms, and made here a declaration typed online was saved
- * 2–4 ms later, with 5 ms more CPU in all (the copy to the thread) and 55 MB more at the load's
- * peak (exceljs in the thread's heap beside pdfmake), for 4–5 ms less of the main thread.
+ * The Excel templates too (src/declarations/workbooks/index.ts, the observatory's file): one takes
+ * 5–8 ms of CPU and as much again of the main thread's garbage collection, at each save of a
+ * declaration typed online. Made here, the main thread never loads exceljs; bench:app, 8 December:
+ * main-thread CPU per online save 15–18 → 7–8 ms, the whole process's unchanged (26–28 ms),
+ * p99 56–67 → 44–50 ms. A template asked while copies of record are rendered waits for them.
  */
 const idleMs = 60_000;
 
