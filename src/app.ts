@@ -11,6 +11,7 @@ import { declarationsArea } from './declarations/index.js';
 import type { AppDeps } from './deps.js';
 import { devArea, localIdentityFor } from './dev/index.js';
 import { observatoryArea } from './observatory/index.js';
+import { AccessLog } from './platform/http/accessLog.js';
 import { registerAssets } from './platform/http/assets.js';
 import { registerErrorPages, renderRefusedUrl } from './platform/http/errorPages.js';
 import { healthRoutes } from './platform/http/health.route.js';
@@ -25,6 +26,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const production = deps.config.NODE_ENV === 'production';
   const app = Fastify({
     loggerInstance: deps.logger,
+    logController: new AccessLog(),
     genReqId: () => randomUUID(),
     trustProxy: deps.config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,

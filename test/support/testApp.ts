@@ -8,7 +8,7 @@ import { KeyVault } from '../../src/platform/personalData/keyVault.js';
 import { sealKeyFrom, type SealKey } from '../../src/platform/transparency/treeHead.js';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createProjections, type ProjectionDeps } from '../../src/subscribers.js';
 import { createStaffAccount, systemContext } from '../../src/accounts/staffAccounts.js';
 import { buildApp } from '../../src/app.js';
@@ -89,10 +89,12 @@ export async function startTestApp(
     now?: () => Date;
     /** Environment variables over NODE_ENV=test, read by loadConfig as at start-up. */
     env?: Record<string, string>;
+    /** Where the app logs; silent unless told. */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const test = await openTestDatabase(options.backend ?? 'pglite');
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   // Streams and states remembered and personal fields sealed as in the portal, under a master
   // key of this test's own.
   const store = await portalEventStore(

@@ -1,0 +1,37 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/testApp.js';
+
+/** The app's log lines, as JSON, as an operator's collector reads them. */
+const lines: Record<string, unknown>[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
+});
+
+let ctx: TestApp;
+beforeAll(async () => {
+  ctx = await startTestApp({ logger: pino({ level: 'info' }, sink) });
+});
+afterAll(() => ctx.close());
+
+describe('access log', () => {
+  it('writes one line per request, once answered, with what it asked and how it went', async () => {
+    const before = lines.length;
+    await ctx.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.7' });
+    await ctx.app.inject({ method: 'GET', url: '/non-esiste' });
+    const requests = lines.slice(before).filter((line) => 'reqId' in line);
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'GET', url: '/healthz', remoteAddress: '203.0.113.7' },
+      res: { statusCode: 200 },
+    });
+    expect(typeof requests[0]!.responseTime).toBe('number');
+    expect(requests[1]).toMatchObject({ req: { url: '/non-esiste' }, res: { statusCode: 404 } });
+  });
+});
