@@ -6,17 +6,21 @@ import { Worker } from 'node:worker_threads';
  * PDFs rendered on a thread of their own. A copy of record takes 50–80 ms of CPU, a person's data
  * (src/accounts/personalDataPdf.ts) more; rendered on the main thread they hold every request
  * behind them, so at a campaign's deadline INVIA would wait for everybody's PDFs. The thread
- * starts at the first document, keeps its parsed fonts between documents (of any kind), and ends
- * after a minute without work; it never keeps the process alive. Same code, same input: the same
- * bytes as rendering in the main thread.
+ * starts at the first document, keeps its parsed fonts and compiled code between documents (of any
+ * kind), and ends after ten minutes without work; it never keeps the process alive. Same code,
+ * same input: the same bytes as rendering in the main thread.
  *
  * The Excel templates too (src/declarations/workbooks/index.ts, the observatory's file): one takes
  * 5–8 ms of CPU and as much again of the main thread's garbage collection, at each save of a
  * declaration typed online. Made here, the main thread never loads exceljs; bench:app, 8 December:
  * main-thread CPU per online save 15–18 → 7–8 ms, the whole process's unchanged (26–28 ms),
  * p99 56–67 → 44–50 ms. A template asked while copies of record are rendered waits for them.
+ *
+ * Ten minutes rather than one: a declarant typing online saves every few minutes, and on a thread
+ * started anew the first template took 557 ms, the next ones 63, 33 and 14 ms (exceljs loaded and
+ * compiled again; beside a benchmark, 8 December).
  */
-const idleMs = 60_000;
+const idleMs = 10 * 60_000;
 
 /**
  * The module `name` beside `base` (an import.meta.url): `name.ts` in the sources, run by tsx,
