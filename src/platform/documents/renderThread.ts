@@ -7,8 +7,9 @@ import { Worker } from 'node:worker_threads';
  * (src/accounts/personalDataPdf.ts) more; rendered on the main thread they hold every request
  * behind them, so at a campaign's deadline INVIA would wait for everybody's PDFs. The thread
  * starts at the first document, keeps its parsed fonts and compiled code between documents (of any
- * kind), and ends after ten minutes without work; it never keeps the process alive. Same code,
- * same input: the same bytes as rendering in the main thread.
+ * kind), and ends after ten minutes without work; it keeps the process alive while it makes a
+ * document, never while it idles. Same code, same input: the same document as made on the main
+ * thread.
  *
  * The Excel templates too (src/declarations/workbooks/index.ts, the observatory's file): one takes
  * 5–8 ms of CPU and as much again of the main thread's garbage collection, at each save of a
@@ -69,7 +70,6 @@ function thread(): Thread {
   // enough for them, where V8's default grows to 32 MB. The old generation keeps its default.
   // The portal's own setting (src/allocator.ts, a V8 flag: 2 × 1 MB) wins over this where set.
   const worker = new Worker(boot, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-  worker.unref();
   const started: Thread = { worker, pending: new Map() };
   const retire = () => {
     if (current === started) current = null;
@@ -78,6 +78,7 @@ function thread(): Thread {
     const waiting = started.pending.get(id);
     started.pending.delete(id);
     if (waiting) clearTimeout(waiting.timer);
+    if (started.pending.size === 0) worker.unref();
     if (started.pending.size === 0 && current === started)
       idle = setTimeout(() => {
         retire();
@@ -85,11 +86,17 @@ function thread(): Thread {
       }, idleMs).unref();
     return waiting;
   };
-  worker.on('message', (message: { id: number; bytes?: Uint8Array; error?: string }) => {
-    const waiting = settle(message.id);
-    if (message.bytes) waiting?.resolve(Buffer.from(message.bytes));
-    else waiting?.reject(new Error(message.error ?? 'Document not made'));
-  });
+  worker.on(
+    'message',
+    (message: { id: number; bytes?: Uint8Array; error?: string; stack?: string }) => {
+      const waiting = settle(message.id);
+      if (message.bytes) return waiting?.resolve(Buffer.from(message.bytes));
+      const failure = new Error(message.error ?? 'Document not made');
+      // The logs show where on the thread it failed, not where its answer arrived.
+      if (message.stack) failure.stack = message.stack;
+      waiting?.reject(failure);
+    },
+  );
   const fail = (error: Error) => {
     retire();
     for (const waiting of started.pending.values()) {
@@ -100,6 +107,9 @@ function thread(): Thread {
   };
   worker.on('error', fail);
   worker.on('exit', () => fail(new Error('The render thread ended')));
+  // Held by the documents it makes (offThread), not by its idle time; after the listeners, as a
+  // 'message' listener added later holds the process open again.
+  worker.unref();
   current = started;
   return started;
 }
@@ -123,11 +133,13 @@ export function offThread<Input>(module: URL, renderer: string): (input: Input) 
         reject(new Error(`Document not made within ${jobTimeoutMs / 1000} s`));
       }, jobTimeoutMs).unref();
       pending.set(id, { resolve, reject, timer });
+      worker.ref();
       try {
         worker.postMessage({ id, module: module.href, renderer, input } satisfies RenderJob);
       } catch (error) {
         clearTimeout(timer);
         pending.delete(id);
+        if (pending.size === 0) worker.unref();
         reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
