@@ -13,9 +13,10 @@ const sink = new Writable({
   },
 });
 
+const logger = pino({ level: 'info' }, sink);
 let ctx: TestApp;
 beforeAll(async () => {
-  ctx = await startTestApp({ logger: pino({ level: 'info' }, sink) });
+  ctx = await startTestApp({ logger });
 });
 afterAll(() => ctx.close());
 
@@ -33,5 +34,15 @@ describe('access log', () => {
     });
     expect(typeof requests[0]!.responseTime).toBe('number');
     expect(requests[1]).toMatchObject({ req: { url: '/non-esiste' }, res: { statusCode: 404 } });
+  });
+
+  it('writes each request as it arrives too, at the debug level', async () => {
+    logger.level = 'debug';
+    const before = lines.length;
+    await ctx.app.inject({ method: 'GET', url: '/healthz' });
+    logger.level = 'info';
+    const requests = lines.slice(before).filter((line) => 'reqId' in line);
+    expect(requests.map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
+    expect(requests[0]).toMatchObject({ level: 20, req: { method: 'GET', url: '/healthz' } });
   });
 });
