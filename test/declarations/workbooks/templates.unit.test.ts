@@ -70,6 +70,14 @@ describe('declaration template', () => {
     });
     expect(sources?.getCell('F21').dataValidation.formulae).toEqual(['"Sì,No"']);
     expect(sources?.getCell('G2').numFmt).toBe('#,##0.00');
+    // Every input row yellow and unlocked; a text column keeps the general format.
+    for (const ref of ['B2', 'B21', 'G21'])
+      expect(sources?.getCell(ref)).toMatchObject({
+        fill: { fgColor: { argb: 'FFFFF2CC' } },
+        protection: { locked: false },
+      });
+    expect(sources?.getCell('B21').numFmt).toBeUndefined();
+    expect(sources?.getCell('G21').numFmt).toBe('#,##0.00');
     const deductions = workbook.getWorksheet('Detrazioni');
     expect(deductions?.getCell('A2').dataValidation.formulae[0]).toContain(
       'Smaltita come rifiuto liquido',
