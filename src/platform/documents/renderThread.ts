@@ -58,6 +58,8 @@ const jobTimeoutMs = 60_000;
 interface Thread {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** A job done with (answered, or never sent): the thread let go, and idle, once it has none. */
+  readonly settle: (id: number) => Pending | undefined;
 }
 
 let current: Thread | null = null;
@@ -70,22 +72,24 @@ function thread(): Thread {
   // enough for them, where V8's default grows to 32 MB. The old generation keeps its default.
   // The portal's own setting (src/allocator.ts, a V8 flag: 2 × 1 MB) wins over this where set.
   const worker = new Worker(boot, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-  const started: Thread = { worker, pending: new Map() };
+  const pending = new Map<number, Pending>();
   const retire = () => {
     if (current === started) current = null;
   };
   const settle = (id: number) => {
-    const waiting = started.pending.get(id);
-    started.pending.delete(id);
+    const waiting = pending.get(id);
+    pending.delete(id);
     if (waiting) clearTimeout(waiting.timer);
-    if (started.pending.size === 0) worker.unref();
-    if (started.pending.size === 0 && current === started)
+    if (pending.size > 0) return waiting;
+    worker.unref();
+    if (current === started)
       idle = setTimeout(() => {
         retire();
         void worker.terminate();
       }, idleMs).unref();
     return waiting;
   };
+  const started: Thread = { worker, pending, settle };
   worker.on(
     'message',
     (message: { id: number; bytes?: Uint8Array; error?: string; stack?: string }) => {
@@ -99,11 +103,11 @@ function thread(): Thread {
   );
   const fail = (error: Error) => {
     retire();
-    for (const waiting of started.pending.values()) {
+    for (const waiting of pending.values()) {
       clearTimeout(waiting.timer);
       waiting.reject(error);
     }
-    started.pending.clear();
+    pending.clear();
   };
   worker.on('error', fail);
   worker.on('exit', () => fail(new Error('The render thread ended')));
@@ -124,7 +128,7 @@ export function offThread<Input>(module: URL, renderer: string): (input: Input) 
     if (idle) clearTimeout(idle);
     idle = null;
     const id = nextId++;
-    const { worker, pending } = thread();
+    const { worker, pending, settle } = thread();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         // The thread may be stuck on it: the next document starts a new one.
@@ -137,9 +141,7 @@ export function offThread<Input>(module: URL, renderer: string): (input: Input) 
       try {
         worker.postMessage({ id, module: module.href, renderer, input } satisfies RenderJob);
       } catch (error) {
-        clearTimeout(timer);
-        pending.delete(id);
-        if (pending.size === 0) worker.unref();
+        settle(id);
         reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
